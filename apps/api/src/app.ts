@@ -1,0 +1,163 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { uuidv7 } from 'uuidv7';
+import type { Runtime } from './runtime.js';
+import { registerErrorHandling } from './plugins/errors.js';
+import { registerAccessControl } from './plugins/access.js';
+import { AuthService } from './modules/auth/service.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { StaffService, STAFF_IMPORT_JOB } from './modules/staff/service.js';
+import { staffRoutes, UPLOAD_LIMIT } from './modules/staff/routes.js';
+import { JobsService } from './modules/jobs/service.js';
+import { jobRoutes } from './modules/jobs/routes.js';
+import { lgaRoutes } from './modules/lgas/routes.js';
+import { healthRoutes } from './modules/health/routes.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface Services {
+  auth: AuthService;
+  staff: StaffService;
+  jobs: JobsService;
+}
+
+export function createServices(runtime: Runtime): Services {
+  const { db } = runtime.database;
+  const publicUrl = runtime.config.publicUrl ?? `http://localhost:${runtime.config.port}`;
+  const auth = new AuthService(db, runtime.kv, runtime.config.sessionTtlMs);
+  const jobs = new JobsService(db, runtime.queue, (err, msg) => runtime.log.error({ err }, msg));
+  const staff = new StaffService(db, auth, jobs, runtime.mailer, publicUrl, runtime.config.activationTtlMs);
+  jobs.register(STAFF_IMPORT_JOB, (id) => staff.runImport(id));
+  return { auth, staff, jobs };
+}
+
+/** Where the built web app lives: WEB_DIST, or apps/web/dist beside this package. */
+function webDist(runtime: Runtime): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = runtime.config.webDist
+    ? [resolve(runtime.config.webDist)]
+    : [join(here, '../../web/dist'), join(here, '../web/dist')];
+  return candidates.find((p) => existsSync(join(p, 'index.html')));
+}
+
+export async function buildApp(runtime: Runtime, services = createServices(runtime)): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: runtime.log,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: runtime.config.trustProxy,
+    // Reuse a well-formed id from the proxy (NGINX $request_id), else make one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : uuidv7();
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  // JSON only (plus the routes that register their own parsers): anything else is a 415.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  registerErrorHandling(app);
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(multipart, {
+    limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 5, parts: 6 },
+    throwFileSizeLimit: true,
+  });
+  registerAccessControl(app, services.auth);
+  await app.register(rateLimit, {
+    global: true,
+    redis: runtime.redis,
+    nameSpace: `${runtime.config.redisPrefix}rl:`,
+    // Staff and signed-in users get a generous allowance keyed on their account; anonymous callers 100/min per IP.
+    keyGenerator: (request) => (request.user ? `u:${request.user.id}` : `ip:${request.ip}`),
+    max: (request) => (request.user ? 1000 : 100),
+    timeWindow: '1 minute',
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: { code: 'RATE_LIMITED', message: `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s` },
+    }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'OSLRS API', version: '1.0.0', description: 'Oyo State Labour & Skills Registry' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'oslrs_session' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes, { runtime });
+      await api.register(lgaRoutes);
+      await api.register(authRoutes, { auth: services.auth, cookieSecure: runtime.config.cookieSecure });
+      await api.register(staffRoutes, { staff: services.staff });
+      await api.register(jobRoutes, { jobs: services.jobs });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const dist = webDist(runtime);
+  if (dist) {
+    const indexHtml = readFileSync(join(dist, 'index.html'));
+    await app.register(fastifyStatic, {
+      root: dist,
+      wildcard: false,
+      index: false,
+      cacheControl: false,
+      setHeaders(res, path) {
+        // Hashed bundles never change; everything else (index.html, service worker) must revalidate.
+        void res.header(
+          'cache-control',
+          path.includes(`${join(dist, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+    // The single-page app answers every other GET that is not the API.
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0]!;
+      if (request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/')) {
+        return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(indexHtml);
+      }
+      return reply
+        .status(404)
+        .send({ error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${path}` } });
+    });
+  }
+  return app;
+}

@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('localhost'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().optional(),
+  DATABASE_REPLICA_URL: z.string().optional(),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.string().optional(),
+  REDIS_PREFIX: z.string().default('oslrs:'),
+  OSLRS_ADMIN_EMAIL: z.email().optional(),
+  OSLRS_ADMIN_PASSWORD: z.string().min(10).max(256).optional(),
+  SESSION_TTL_HOURS: z.coerce.number().min(1).max(24 * 30).default(12),
+  ACTIVATION_TTL_HOURS: z.coerce.number().min(1).max(24 * 60).default(7 * 24),
+  COOKIE_SECURE: bool.optional(),
+  TRUST_PROXY: z.string().default('loopback'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Run background jobs in this process (the default for `npm start`); PM2's API workers turn it off. */
+  RUN_WORKER: bool.default(true),
+  WEB_DIST: z.string().optional(),
+  /** Set by PM2 in cluster mode. */
+  NODE_APP_INSTANCE: z.string().optional(),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  dbPoolMax: number;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  admin: { email: string | undefined; password: string | undefined };
+  sessionTtlMs: number;
+  activationTtlMs: number;
+  cookieSecure: boolean;
+  trustProxy: string | boolean;
+  logLevel: string;
+  runWorker: boolean;
+  webDist: string | undefined;
+  clustered: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** The only place that reads the environment. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const clustered = e.NODE_APP_INSTANCE !== undefined;
+  if (clustered && !e.REDIS_URL) {
+    throw new ConfigError('Cluster mode needs shared state: set REDIS_URL (and DATABASE_URL).');
+  }
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new ConfigError('REDIS_URL is set but DATABASE_URL is not: the embedded database serves one process only.');
+  }
+  const trust = e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    dataDir: resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    dbPoolMax: e.DB_POOL_MAX,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    admin: { email: e.OSLRS_ADMIN_EMAIL?.toLowerCase(), password: e.OSLRS_ADMIN_PASSWORD },
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    activationTtlMs: e.ACTIVATION_TTL_HOURS * 3600_000,
+    cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
+    trustProxy: trust,
+    logLevel: e.LOG_LEVEL,
+    runWorker: e.RUN_WORKER,
+    webDist: e.WEB_DIST,
+    clustered,
+  };
+}

@@ -1,0 +1,42 @@
+import { sql } from 'drizzle-orm';
+import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { ROLES, STAFF_STATUSES } from '@oslrs/core';
+import { lgas } from './lgas.js';
+
+const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
+
+/** Every account, staff or public; a person holds exactly one role. */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    email: text('email').notNull(),
+    fullName: text('full_name').notNull(),
+    phone: text('phone'),
+    role: text('role').notNull(),
+    status: text('status').notNull(),
+    lgaCode: text('lga_code').references(() => lgas.code),
+    nin: text('nin'),
+    passwordHash: text('password_hash'),
+    activationTokenHash: text('activation_token_hash'),
+    activationExpiresAt: timestamp('activation_expires_at', { withTimezone: true }),
+    createdBy: uuid('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    activatedAt: timestamp('activated_at', { withTimezone: true }),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('users_email_lower_uq').on(sql`lower(${t.email})`),
+    uniqueIndex('users_nin_uq').on(t.nin).where(sql`${t.nin} is not null`),
+    uniqueIndex('users_activation_token_uq')
+      .on(t.activationTokenHash)
+      .where(sql`${t.activationTokenHash} is not null`),
+    index('users_status_idx').on(t.status),
+    index('users_role_idx').on(t.role),
+    index('users_lga_idx').on(t.lgaCode),
+    index('users_created_at_idx').on(t.createdAt.desc(), t.id.desc()),
+    check('users_role_ck', sql`${t.role} in (${inList(ROLES)})`),
+    check('users_status_ck', sql`${t.status} in (${inList(STAFF_STATUSES)})`),
+  ],
+);

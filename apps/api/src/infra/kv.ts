@@ -1,0 +1,96 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Small shared state: session cache, lockout counters. Redis when configured (shared by every
+ * process and machine), memory in the single-process embedded mode.
+ */
+export interface KeyValueStore {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  del(keys: string[]): Promise<void>;
+  /** Add one to a counter; the window starts with the first increment. */
+  incr(key: string, windowMs: number): Promise<{ count: number; ttlMs: number }>;
+  ttl(key: string): Promise<number>;
+  ping(): Promise<void>;
+}
+
+export class RedisStore implements KeyValueStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+  get(key: string) {
+    return this.redis.get(this.prefix + key);
+  }
+  async set(key: string, value: string, ttlMs: number) {
+    await this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+  async del(keys: string[]) {
+    if (keys.length) await this.redis.del(...keys.map((k) => this.prefix + k));
+  }
+  async incr(key: string, windowMs: number) {
+    const k = this.prefix + key;
+    const [[, count], [, ttl]] = (await this.redis
+      .multi()
+      .incr(k)
+      .pexpire(k, windowMs, 'NX')
+      .pttl(k)
+      .exec()) as [[null, number], [null, number], [null, number]];
+    return { count, ttlMs: ttl > 0 ? ttl : windowMs };
+  }
+  async ttl(key: string) {
+    const t = await this.redis.pttl(this.prefix + key);
+    return t > 0 ? t : 0;
+  }
+  async ping() {
+    await this.redis.ping();
+  }
+}
+
+export class MemoryStore implements KeyValueStore {
+  private readonly map = new Map<string, { value: string; expiresAt: number }>();
+  private readonly sweeper: NodeJS.Timeout;
+  constructor() {
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+  private live(key: string) {
+    const entry = this.map.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      this.map.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+  private sweep() {
+    const now = Date.now();
+    for (const [k, v] of this.map) if (v.expiresAt <= now) this.map.delete(k);
+  }
+  async get(key: string) {
+    return this.live(key)?.value ?? null;
+  }
+  async set(key: string, value: string, ttlMs: number) {
+    this.map.set(key, { value, expiresAt: Date.now() + ttlMs });
+  }
+  async del(keys: string[]) {
+    for (const k of keys) this.map.delete(k);
+  }
+  async incr(key: string, windowMs: number) {
+    const entry = this.live(key);
+    if (!entry) {
+      this.map.set(key, { value: '1', expiresAt: Date.now() + windowMs });
+      return { count: 1, ttlMs: windowMs };
+    }
+    entry.value = String(Number(entry.value) + 1);
+    return { count: Number(entry.value), ttlMs: entry.expiresAt - Date.now() };
+  }
+  async ttl(key: string) {
+    const entry = this.live(key);
+    return entry ? entry.expiresAt - Date.now() : 0;
+  }
+  async ping() {}
+  close() {
+    clearInterval(this.sweeper);
+  }
+}

@@ -1,0 +1,53 @@
+import { performance } from 'node:perf_hooks';
+import { ConfigError, loadConfig } from './config.js';
+import { createRuntime } from './runtime.js';
+import { buildApp, createServices } from './app.js';
+import { bootstrap } from './db/seed/bootstrap.js';
+
+async function main() {
+  const started = performance.now();
+  const config = loadConfig();
+  const runtime = await createRuntime(config);
+  const admin = { email: config.admin.email, password: config.admin.password };
+  let seeded: Awaited<ReturnType<typeof bootstrap>> | undefined;
+  await runtime.database.migrate(async (db) => {
+    seeded = await bootstrap(db, admin);
+  });
+  const services = createServices(runtime);
+  const app = await buildApp(runtime, services);
+  if (config.runWorker) services.jobs.startWorker();
+
+  const close = async (signal: string) => {
+    runtime.log.info({ signal }, 'shutting down');
+    services.jobs.stop();
+    await app.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void close('SIGINT'));
+  process.once('SIGTERM', () => void close('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const port = (app.server.address() as { port: number }).port;
+  const url = config.publicUrl ?? `http://localhost:${port}`;
+  const mode = config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL in ${config.dataDir}`;
+  const ms = Math.round(performance.now() - started);
+  if (seeded?.adminCreated) {
+    const lines = [`First super admin: ${seeded.adminEmail}`];
+    if (seeded.generatedPassword) {
+      lines.push(`Generated password (shown once, change it after signing in): ${seeded.generatedPassword}`);
+    }
+    process.stdout.write(`\n${lines.join('\n')}\n`);
+  }
+  process.stdout.write(`\nOSLRS is ready at ${url} (${mode}, ${config.redisUrl ? 'Redis' : 'no Redis'}, started in ${ms} ms)\n\n`);
+  if (process.send) process.send('ready'); // PM2 wait_ready
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(`OSLRS failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exit(1);
+});

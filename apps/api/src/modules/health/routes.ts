@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Runtime } from '../../runtime.js';
+
+const check = z.object({ status: z.enum(['ok', 'down', 'not_configured']), error: z.string().optional() });
+
+export const healthRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
+  // Called constantly by load balancers: no I/O, no allocation beyond the reply.
+  app.get(
+    '/health',
+    {
+      config: { access: 'public', rateLimit: false },
+      schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/health/ready',
+    {
+      config: { access: 'public', rateLimit: false },
+      schema: {
+        tags: ['health'],
+        summary: 'PostgreSQL and Redis reachable',
+        response: {
+          200: z.object({ status: z.enum(['ok', 'down']), database: check, redis: check }),
+          503: z.object({ status: z.enum(['ok', 'down']), database: check, redis: check }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const probe = async (fn: () => Promise<void>) => {
+        try {
+          await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
+          return { status: 'ok' as const };
+        } catch (err) {
+          return { status: 'down' as const, error: (err as Error).message.slice(0, 200) };
+        }
+      };
+      const database = await probe(() => runtime.database.ping());
+      const redis = runtime.redis ? await probe(async () => void (await runtime.redis!.ping())) : { status: 'not_configured' as const };
+      const ok = database.status === 'ok' && redis.status !== 'down';
+      return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'down', database, redis });
+    },
+  );
+};

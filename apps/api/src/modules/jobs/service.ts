@@ -1,0 +1,91 @@
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { Job, SessionUser } from '@oslrs/core';
+import { jobs } from '../../db/schema/index.js';
+import type { Db, Executor } from '../../infra/db.js';
+import type { JobQueue } from '../../infra/queue.js';
+import { NotFound } from '../../errors.js';
+
+export type JobRow = typeof jobs.$inferSelect;
+export type JobRunner = (jobId: string) => Promise<void>;
+
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    type: row.type,
+    state: row.state as Job['state'],
+    processed: row.processed,
+    total: row.total,
+    succeeded: row.succeeded,
+    failed: row.failed,
+    errors: row.errors,
+    error: row.error,
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** Background jobs: a row in PostgreSQL is the truth, the queue only wakes a worker. */
+export class JobsService {
+  private readonly runners = new Map<string, JobRunner>();
+  private relayTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly queue: JobQueue,
+    private readonly onError: (err: unknown, msg: string) => void,
+  ) {}
+
+  register(type: string, runner: JobRunner) {
+    this.runners.set(type, runner);
+  }
+
+  /** Insert inside the caller's transaction; call `enqueue` after it commits. */
+  async create(tx: Executor, values: { type: string; input: unknown; total: number; createdBy: string | null }) {
+    const [row] = await tx
+      .insert(jobs)
+      .values({ id: uuidv7(), type: values.type, input: values.input, total: values.total, createdBy: values.createdBy })
+      .returning();
+    return row!;
+  }
+
+  /** A lost enqueue is not lost work: the relay finds the row and enqueues it again. */
+  async enqueue(row: Pick<JobRow, 'id' | 'type'>) {
+    await this.queue.enqueue(row.type, row.id).catch((err) => this.onError(err, 'enqueue failed; the relay will retry'));
+  }
+
+  async get(id: string, viewer: SessionUser): Promise<Job> {
+    const [row] = await this.db.select().from(jobs).where(eq(jobs.id, id)).limit(1);
+    // Only its creator or a super admin may see a job; others get the same 404 as a missing one.
+    if (!row || (row.createdBy !== viewer.id && viewer.role !== 'super_admin')) throw NotFound('No such job');
+    return toJob(row);
+  }
+
+  async run(type: string, jobId: string) {
+    const runner = this.runners.get(type);
+    if (!runner) throw new Error(`no runner for job type ${type}`);
+    await runner(jobId);
+  }
+
+  /** Re-enqueue jobs that stopped moving (worker killed, Redis lost). Runners are idempotent. */
+  async requeueStale(olderThanMs: number): Promise<number> {
+    const stale = await this.db
+      .select({ id: jobs.id, type: jobs.type })
+      .from(jobs)
+      .where(and(inArray(jobs.state, ['queued', 'running']), lt(jobs.updatedAt, sql`now() - ${`${olderThanMs} milliseconds`}::interval`)));
+    for (const row of stale) await this.enqueue(row);
+    return stale.length;
+  }
+
+  startWorker(relayEveryMs = 30_000) {
+    this.queue.startWorker((type, jobId) => this.run(type, jobId));
+    const relay = () => this.requeueStale(relayEveryMs).catch((err) => this.onError(err, 'job relay failed'));
+    void relay();
+    this.relayTimer = setInterval(relay, relayEveryMs);
+    this.relayTimer.unref();
+  }
+
+  stop() {
+    clearInterval(this.relayTimer);
+  }
+}

@@ -1,0 +1,134 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  inviteStaffBodySchema,
+  inviteStaffResponseSchema,
+  isLgaCode,
+  jobSchema,
+  listStaffQuerySchema,
+  staffPageSchema,
+  staffSchema,
+  updateStaffBodySchema,
+  uuidParamSchema,
+} from '@oslrs/core';
+import { Invalid, UnsupportedMediaType } from '../../errors.js';
+import { actorOf } from '../context.js';
+import { toJob } from '../jobs/service.js';
+import type { StaffService } from './service.js';
+
+export const UPLOAD_LIMIT = 10 * 1024 * 1024;
+
+const listQuery = listStaffQuerySchema.refine((q) => !q.lga || isLgaCode(q.lga), {
+  message: 'Unknown LGA code',
+  path: ['lga'],
+});
+
+export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService }> = async (app, { staff }) => {
+  const admin = ['super_admin'] as const;
+
+  // API clients may also send the CSV as the raw body.
+  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.get(
+    '/staff',
+    {
+      config: { access: admin },
+      schema: {
+        tags: ['staff'],
+        summary: 'List staff, newest first; filter by status, role, LGA; search name or email',
+        querystring: listQuery,
+        response: { 200: staffPageSchema },
+      },
+    },
+    async (request) => staff.list(request.query),
+  );
+
+  app.post(
+    '/staff',
+    {
+      config: { access: admin },
+      schema: {
+        tags: ['staff'],
+        summary: 'Invite one staff member; returns the activation link to hand over in person',
+        body: inviteStaffBodySchema,
+        response: { 201: inviteStaffResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const result = await staff.invite(actorOf(request), request.user!, request.body);
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.get(
+    '/staff/:id',
+    {
+      config: { access: admin },
+      schema: { tags: ['staff'], params: uuidParamSchema, response: { 200: z.object({ staff: staffSchema }) } },
+    },
+    async (request) => ({ staff: await staff.get(request.params.id) }),
+  );
+
+  app.patch(
+    '/staff/:id',
+    {
+      config: { access: admin },
+      schema: {
+        tags: ['staff'],
+        summary: 'Change role, LGA or status; a role or status change ends their sessions',
+        params: uuidParamSchema,
+        body: updateStaffBodySchema,
+        response: { 200: z.object({ staff: staffSchema }) },
+      },
+    },
+    async (request) => ({
+      staff: await staff.update(actorOf(request), request.user!, request.params.id, request.body),
+    }),
+  );
+
+  app.post(
+    '/staff/:id/invitation',
+    {
+      config: { access: admin },
+      schema: {
+        tags: ['staff'],
+        summary: 'Issue a new activation link (the old one stops working)',
+        params: uuidParamSchema,
+        response: { 200: z.object({ activationUrl: z.string() }) },
+      },
+    },
+    async (request) => staff.reissueInvitation(actorOf(request), request.params.id),
+  );
+
+  app.post(
+    '/staff/import',
+    {
+      config: { access: admin },
+      bodyLimit: UPLOAD_LIMIT,
+      schema: {
+        tags: ['staff'],
+        summary: 'Bulk import staff from CSV (full_name,email,phone,role,lga) as a background job',
+        consumes: ['multipart/form-data', 'text/csv'],
+        response: { 202: z.object({ job: jobSchema }) },
+      },
+    },
+    async (request, reply) => {
+      let buffer: Buffer;
+      let fileName: string | undefined;
+      if (request.isMultipart()) {
+        const file = await request.file();
+        if (!file || file.fieldname !== 'file') throw Invalid('FILE_REQUIRED', 'Attach the CSV in a form field named "file"');
+        buffer = await file.toBuffer();
+        fileName = file.filename;
+      } else if (Buffer.isBuffer(request.body)) {
+        buffer = request.body;
+      } else {
+        throw UnsupportedMediaType('Send the CSV as multipart/form-data (field "file") or as text/csv');
+      }
+      const job = await staff.startImport(actorOf(request), request.user!, buffer, fileName);
+      return reply.status(202).send({ job: toJob(job) });
+    },
+  );
+};

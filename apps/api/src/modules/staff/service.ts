@@ -1,0 +1,405 @@
+import { and, count, desc, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import {
+  ROLE_LABELS,
+  STAFF_ROLES,
+  emailSchema,
+  fullNameSchema,
+  lgaName,
+  type InviteStaffBody,
+  type JobRowError,
+  type ListStaffQuery,
+  type Role,
+  type SessionUser,
+  type Staff,
+  type StaffPage,
+  type StaffRole,
+  type UpdateStaffBody,
+} from '@oslrs/core';
+import { jobs, users } from '../../db/schema/index.js';
+import type { Db, Executor } from '../../infra/db.js';
+import type { Mailer } from '../../infra/mail.js';
+import { Conflict, Forbidden, NotFound, Unprocessable, isUniqueViolation } from '../../errors.js';
+import { recordAudit, type ActorContext, type AuditEntry } from '../audit/service.js';
+import type { AuthService } from '../auth/service.js';
+import { hashToken, newToken } from '../auth/tokens.js';
+import type { JobsService } from '../jobs/service.js';
+import { parseStaffCsv, type StaffCsvRow } from './csv.js';
+import { checkLga, checkPhone, mayGrant, resolveRole, type RuleError } from './rules.js';
+
+type UserRow = typeof users.$inferSelect;
+
+export const STAFF_IMPORT_JOB = 'staff.import';
+const IMPORT_CHUNK = 250;
+
+export function toStaff(row: UserRow): Staff {
+  return {
+    id: row.id,
+    fullName: row.fullName,
+    email: row.email,
+    phone: row.phone,
+    role: row.role as StaffRole,
+    lga: row.lgaCode,
+    lgaName: row.lgaCode ? (lgaName(row.lgaCode) ?? null) : null,
+    status: row.status as Staff['status'],
+    createdAt: row.createdAt.toISOString(),
+    activatedAt: row.activatedAt?.toISOString() ?? null,
+    lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
+  };
+}
+
+/** What the audit log keeps of a staff record: no phone or NIN. */
+const auditView = (s: Pick<UserRow, 'email' | 'fullName' | 'role' | 'lgaCode' | 'status'>) => ({
+  email: s.email,
+  fullName: s.fullName,
+  role: s.role,
+  lga: s.lgaCode,
+  status: s.status,
+});
+
+function raise(e: RuleError): never {
+  throw Unprocessable(e.code, e.message, { field: e.field });
+}
+
+const isStaffRow = inArray(users.role, [...STAFF_ROLES]);
+
+export class StaffService {
+  constructor(
+    private readonly db: Db,
+    private readonly auth: AuthService,
+    private readonly jobs: JobsService,
+    private readonly mailer: Mailer,
+    private readonly publicUrl: string,
+    private readonly activationTtlMs: number,
+  ) {}
+
+  activationUrl(token: string) {
+    return `${this.publicUrl}/activate?token=${encodeURIComponent(token)}`;
+  }
+
+  private async sendInvitation(tx: Executor, to: { email: string; fullName: string; role: string }, token: string) {
+    await this.mailer.send(
+      {
+        to: to.email,
+        subject: 'Your OSLRS staff account',
+        text:
+          `Hello ${to.fullName},\n\nYou have been invited to the Oyo State Labour & Skills Registry as ` +
+          `${ROLE_LABELS[to.role as Role] ?? to.role}.\nSet your password here (the link works once and ` +
+          `expires in ${Math.round(this.activationTtlMs / 86_400_000)} days):\n\n${this.activationUrl(token)}\n`,
+      },
+      tx,
+    );
+  }
+
+  async invite(ctx: ActorContext, actor: SessionUser, body: InviteStaffBody): Promise<{ staff: Staff; activationUrl: string }> {
+    if (!mayGrant(actor.role, body.role)) {
+      throw Forbidden('ROLE_NOT_ALLOWED', 'You cannot grant a role above your own');
+    }
+    const lga = checkLga(body.role, body.lga);
+    if ('error' in lga) raise(lga.error);
+    const phone = checkPhone(body.phone);
+    if ('error' in phone) raise(phone.error);
+
+    const token = newToken();
+    try {
+      const row = await this.db.transaction(async (tx) => {
+        const [created] = await tx
+          .insert(users)
+          .values({
+            id: uuidv7(),
+            email: body.email,
+            fullName: body.fullName,
+            phone: phone.phone,
+            role: body.role,
+            status: 'invited',
+            lgaCode: lga.lga,
+            activationTokenHash: hashToken(token),
+            activationExpiresAt: new Date(Date.now() + this.activationTtlMs),
+            createdBy: actor.id,
+          })
+          .returning();
+        await recordAudit(tx, ctx, { action: 'staff.invited', targetType: 'user', targetId: created!.id, after: auditView(created!) });
+        await this.sendInvitation(tx, created!, token);
+        return created!;
+      });
+      return { staff: toStaff(row), activationUrl: this.activationUrl(token) };
+    } catch (err) {
+      if (isUniqueViolation(err, 'users_email_lower_uq')) {
+        throw Conflict('EMAIL_EXISTS', 'An account with this email already exists', { field: 'email' });
+      }
+      throw err;
+    }
+  }
+
+  async list(query: ListStaffQuery): Promise<StaffPage> {
+    const where: SQL[] = [isStaffRow];
+    if (query.status) where.push(eq(users.status, query.status));
+    if (query.role) where.push(eq(users.role, query.role));
+    if (query.lga) where.push(eq(users.lgaCode, query.lga));
+    if (query.q) {
+      // The search text is data, never pattern: escape LIKE's wildcards.
+      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(or(ilike(users.fullName, pattern), ilike(users.email, pattern))!);
+    }
+    const filter = and(...where);
+    const [rows, [totalRow]] = await Promise.all([
+      this.db
+        .select()
+        .from(users)
+        .where(filter)
+        .orderBy(desc(users.createdAt), desc(users.id))
+        .limit(query.pageSize)
+        .offset((query.page - 1) * query.pageSize),
+      this.db.select({ n: count() }).from(users).where(filter),
+    ]);
+    return { items: rows.map(toStaff), page: query.page, pageSize: query.pageSize, total: totalRow?.n ?? 0 };
+  }
+
+  private async load(executor: Executor, id: string, lock = false): Promise<UserRow> {
+    const q = executor.select().from(users).where(and(eq(users.id, id), isStaffRow)).limit(1);
+    const [row] = lock ? await q.for('update') : await q;
+    if (!row) throw NotFound('No such staff member');
+    return row;
+  }
+
+  async get(id: string): Promise<Staff> {
+    return toStaff(await this.load(this.db, id));
+  }
+
+  async update(ctx: ActorContext, actor: SessionUser, id: string, body: UpdateStaffBody): Promise<Staff> {
+    let dropped: string[] = [];
+    const updated = await this.db.transaction(async (tx) => {
+      const target = await this.load(tx, id, true);
+      const role = (body.role ?? target.role) as StaffRole;
+      const status = body.status ?? target.status;
+      const roleChanged = role !== target.role;
+      const statusChanged = status !== target.status;
+
+      if (target.id === actor.id && roleChanged) throw Forbidden('SELF_ROLE_CHANGE', 'You cannot change your own role');
+      if (target.id === actor.id && statusChanged) throw Forbidden('SELF_STATUS_CHANGE', 'You cannot change your own status');
+      if (!mayGrant(actor.role, target.role as Role) || !mayGrant(actor.role, role)) {
+        throw Forbidden('ROLE_NOT_ALLOWED', 'You cannot grant or change a role above your own');
+      }
+      const lga = checkLga(role, body.lga !== undefined ? body.lga : target.lgaCode);
+      if ('error' in lga) raise(lga.error);
+      if (status === 'active' && statusChanged && !target.passwordHash) {
+        throw Unprocessable('NOT_ACTIVATED', 'This person has not activated their account yet; send a new activation link');
+      }
+      const losesSuperAdmin = target.role === 'super_admin' && target.status === 'active' && (role !== 'super_admin' || status !== 'active');
+      if (losesSuperAdmin) {
+        // Lock every active super admin row so two concurrent demotions can't both pass.
+        const others = await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.role, 'super_admin'), eq(users.status, 'active'), ne(users.id, target.id)))
+          .for('update');
+        if (others.length === 0) {
+          throw Conflict('LAST_SUPER_ADMIN', 'The last active super admin cannot be demoted, suspended or deactivated');
+        }
+      }
+      if (!roleChanged && !statusChanged && lga.lga === target.lgaCode) return target;
+
+      const [row] = await tx
+        .update(users)
+        .set({ role, status, lgaCode: lga.lga, updatedAt: new Date() })
+        .where(eq(users.id, id))
+        .returning();
+      await recordAudit(tx, ctx, {
+        action: 'staff.updated',
+        targetType: 'user',
+        targetId: id,
+        before: { role: target.role, lga: target.lgaCode, status: target.status },
+        after: { role: row!.role, lga: row!.lgaCode, status: row!.status },
+      });
+      // A new role or status takes effect at once: that person signs in again.
+      if (roleChanged || statusChanged) dropped = await this.auth.endSessions(tx, id);
+      return row!;
+    });
+    await this.auth.forgetSessions(dropped);
+    return toStaff(updated);
+  }
+
+  async reissueInvitation(ctx: ActorContext, id: string): Promise<{ activationUrl: string }> {
+    const token = newToken();
+    await this.db.transaction(async (tx) => {
+      const target = await this.load(tx, id, true);
+      if (target.status !== 'invited') {
+        throw Conflict('ALREADY_ACTIVATED', 'This account is already activated');
+      }
+      await tx
+        .update(users)
+        .set({
+          activationTokenHash: hashToken(token),
+          activationExpiresAt: new Date(Date.now() + this.activationTtlMs),
+          updatedAt: new Date(),
+        })
+        .where(eq(users.id, id));
+      await recordAudit(tx, ctx, { action: 'staff.invitation_reissued', targetType: 'user', targetId: id });
+      await this.sendInvitation(tx, target, token);
+    });
+    return { activationUrl: this.activationUrl(token) };
+  }
+
+  /** Whole-file checks now; rows are created by a background job that reports per-row errors. */
+  async startImport(ctx: ActorContext, actor: SessionUser, file: Buffer, fileName: string | undefined) {
+    const rows = parseStaffCsv(file);
+    const job = await this.db.transaction(async (tx) => {
+      const created = await this.jobs.create(tx, {
+        type: STAFF_IMPORT_JOB,
+        input: { rows, actor: { id: actor.id, role: actor.role }, ip: ctx.ip },
+        total: rows.length,
+        createdBy: actor.id,
+      });
+      await recordAudit(tx, ctx, {
+        action: 'staff.import_started',
+        targetType: 'job',
+        targetId: created.id,
+        after: { rows: rows.length, fileName: fileName?.slice(0, 200) ?? null },
+      });
+      return created;
+    });
+    await this.jobs.enqueue(job);
+    return job;
+  }
+
+  /**
+   * Idempotent and resumable: each chunk locks the job row, creates its rows and advances
+   * `processed` in one transaction, so a killed worker resumes exactly where it stopped.
+   */
+  async runImport(jobId: string): Promise<void> {
+    const [job] = await this.db.select().from(jobs).where(eq(jobs.id, jobId)).limit(1);
+    if (!job || job.state === 'completed' || job.state === 'failed') return;
+    const input = job.input as { rows: StaffCsvRow[]; actor: { id: string; role: Role }; ip: string | null };
+    const rows = input.rows;
+    const ctx: ActorContext = { actorId: input.actor.id, actorRole: input.actor.role, ip: input.ip, requestId: `job:${jobId}` };
+
+    // Duplicates inside the file: the first occurrence wins, later ones are reported.
+    const firstLine = new Map<string, number>();
+    for (const r of rows) {
+      const email = r.email.trim().toLowerCase();
+      if (email && !firstLine.has(email)) firstLine.set(email, r.line);
+    }
+
+    for (;;) {
+      const done = await this.db.transaction(async (tx) => {
+        const [locked] = await tx
+          .select({ state: jobs.state, processed: jobs.processed })
+          .from(jobs)
+          .where(eq(jobs.id, jobId))
+          .for('update', { skipLocked: true });
+        if (!locked || locked.state === 'completed' || locked.state === 'failed') return true;
+        const chunk = rows.slice(locked.processed, locked.processed + IMPORT_CHUNK);
+        const errors: JobRowError[] = [];
+        const valid: { row: StaffCsvRow; values: typeof users.$inferInsert; token: string }[] = [];
+
+        for (const row of chunk) {
+          const problem = this.checkRow(row, input.actor.role, input.actor.id, firstLine);
+          if ('error' in problem) errors.push({ row: row.line, ...problem.error });
+          else valid.push({ row, values: problem.values, token: newToken() });
+        }
+        if (valid.length) {
+          const emails = valid.map((v) => v.values.email.toLowerCase());
+          const existing = new Set(
+            (
+              await tx
+                .select({ email: sql<string>`lower(${users.email})` })
+                .from(users)
+                .where(inArray(sql`lower(${users.email})`, emails))
+            ).map((r) => r.email),
+          );
+          const fresh = valid.filter((v) => {
+            if (!existing.has(v.values.email.toLowerCase())) return true;
+            errors.push({ row: v.row.line, field: 'email', code: 'EMAIL_EXISTS', message: 'An account with this email already exists' });
+            return false;
+          });
+          const inserted = fresh.length
+            ? await tx
+                .insert(users)
+                .values(fresh.map((v) => ({ ...v.values, activationTokenHash: hashToken(v.token) })))
+                // A concurrent invite may have taken an email since the check above.
+                .onConflictDoNothing()
+                .returning()
+            : [];
+          const insertedIds = new Set(inserted.map((u) => u.id));
+          for (const v of fresh) {
+            if (!insertedIds.has(v.values.id!)) {
+              errors.push({ row: v.row.line, field: 'email', code: 'EMAIL_EXISTS', message: 'An account with this email already exists' });
+            }
+          }
+          const audits: AuditEntry[] = inserted.map((u) => ({
+            action: 'staff.invited',
+            targetType: 'user',
+            targetId: u.id,
+            after: { ...auditView(u), importJob: jobId },
+          }));
+          await recordAudit(tx, ctx, audits);
+          const tokenById = new Map(fresh.map((v) => [v.values.id!, v.token]));
+          for (const u of inserted) await this.sendInvitation(tx, u, tokenById.get(u.id)!);
+        }
+        errors.sort((a, b) => a.row - b.row);
+        const processed = locked.processed + chunk.length;
+        const finished = processed >= rows.length;
+        await tx
+          .update(jobs)
+          .set({
+            state: finished ? 'completed' : 'running',
+            processed,
+            succeeded: sql`${jobs.succeeded} + ${chunk.length - errors.length}`,
+            failed: sql`${jobs.failed} + ${errors.length}`,
+            errors: sql`${jobs.errors} || ${JSON.stringify(errors)}::jsonb`,
+            updatedAt: new Date(),
+            finishedAt: finished ? new Date() : null,
+          })
+          .where(eq(jobs.id, jobId));
+        if (finished) {
+          await recordAudit(tx, ctx, {
+            action: 'staff.import_finished',
+            targetType: 'job',
+            targetId: jobId,
+            after: { rows: rows.length },
+          });
+        }
+        return finished;
+      });
+      if (done) return;
+    }
+  }
+
+  private checkRow(
+    row: StaffCsvRow,
+    actorRole: Role,
+    actorId: string,
+    firstLine: Map<string, number>,
+  ): { error: RuleError } | { values: typeof users.$inferInsert } {
+    const name = fullNameSchema.safeParse(row.full_name);
+    if (!name.success) return { error: { field: 'full_name', code: 'NAME_INVALID', message: 'Give the full name (2–120 characters)' } };
+    const email = emailSchema.safeParse(row.email);
+    if (!email.success) return { error: { field: 'email', code: 'EMAIL_INVALID', message: 'Not a valid email address' } };
+    const first = firstLine.get(email.data);
+    if (first !== undefined && first !== row.line) {
+      return { error: { field: 'email', code: 'EMAIL_DUPLICATE_IN_FILE', message: `This email is already on line ${first} of the file` } };
+    }
+    const role = resolveRole(row.role);
+    if ('error' in role) return role;
+    if (!mayGrant(actorRole, role.role)) {
+      return { error: { field: 'role', code: 'ROLE_NOT_ALLOWED', message: 'You cannot grant a role above your own' } };
+    }
+    const lga = checkLga(role.role, row.lga);
+    if ('error' in lga) return lga;
+    const phone = checkPhone(row.phone);
+    if ('error' in phone) return phone;
+    return {
+      values: {
+        id: uuidv7(),
+        email: email.data,
+        fullName: name.data,
+        phone: phone.phone,
+        role: role.role,
+        status: 'invited',
+        lgaCode: lga.lga,
+        createdBy: actorId,
+        activationExpiresAt: new Date(Date.now() + this.activationTtlMs),
+      },
+    };
+  }
+}

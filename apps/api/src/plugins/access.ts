@@ -1,0 +1,68 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Role, SessionUser } from '@oslrs/core';
+import { Forbidden, Unauthorized } from '../errors.js';
+import type { AuthService } from '../modules/auth/service.js';
+import { SESSION_COOKIE, csrfTokenFor } from '../modules/auth/tokens.js';
+
+/**
+ * Every route under /api/v1 declares who may call it, and the app refuses to start otherwise:
+ *  - 'public'        anyone
+ *  - 'authenticated' any signed-in person
+ *  - Role[]          only these roles
+ */
+export type Access = 'public' | 'authenticated' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    user: SessionUser | null;
+    sessionToken: string | null;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function registerAccessControl(app: FastifyInstance, auth: AuthService) {
+  app.decorateRequest('user', null);
+  app.decorateRequest('sessionToken', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/v1') && route.config?.access === undefined) {
+      throw new Error(`Route ${String(route.method)} ${route.url} does not declare its access`);
+    }
+  });
+
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const access = request.routeOptions.config?.access;
+    if (access === undefined) return; // static files, docs, 404s
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) {
+      const user = await auth.resolveSession(token);
+      if (user) {
+        request.user = user;
+        request.sessionToken = token;
+      }
+    }
+    // Public routes never act as the signed-in person (login, activation), so CSRF does not apply.
+    if (access === 'public') return;
+    if (!request.user) throw Unauthorized('UNAUTHENTICATED', 'Sign in to continue');
+    if (access !== 'authenticated' && !access.includes(request.user.role)) {
+      throw Forbidden('FORBIDDEN', 'Your role does not allow this');
+    }
+    checkCsrf(request);
+  });
+}
+
+/** Cookie-authenticated writes must echo the session's CSRF token in X-CSRF-Token. */
+function checkCsrf(request: FastifyRequest) {
+  if (!request.sessionToken || !UNSAFE.has(request.method)) return;
+  const sent = request.headers['x-csrf-token'];
+  const expected = csrfTokenFor(request.sessionToken);
+  if (typeof sent !== 'string' || sent.length !== expected.length ||
+      !timingSafeEqual(Buffer.from(sent), Buffer.from(expected))) {
+    throw Forbidden('CSRF_TOKEN_INVALID', 'Missing or wrong X-CSRF-Token header');
+  }
+}

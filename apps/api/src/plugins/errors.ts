@@ -1,0 +1,75 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError } from '../errors.js';
+
+interface ErrorReply {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** Fastify's own client errors, mapped onto the registry's stable codes. */
+const FRAMEWORK_CODES: Record<string, { code: string; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is empty' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
+  FST_REQ_FILE_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The file is too large (limit 10 MB)' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'This content type is not accepted here',
+  },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Send the file as multipart/form-data',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', message: 'Content-Length does not match the body' },
+};
+
+export function toErrorReply(err: FastifyError | DomainError | Error): ErrorReply {
+  if (err instanceof DomainError) {
+    return { status: err.statusCode, code: err.code, message: err.message, details: err.details };
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = (err as FastifyError).validationContext ?? 'request';
+    return {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      message: `The ${where} is not valid`,
+      details: {
+        issues: err.validation.map((v) => ({
+          path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+          message: v.message ?? 'Invalid value',
+        })),
+      },
+    };
+  }
+  const fe = err as FastifyError;
+  const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
+  if (status >= 500) return { status: 500, code: 'INTERNAL', message: 'Something went wrong on our side' };
+  const known = fe.code ? FRAMEWORK_CODES[fe.code] : undefined;
+  if (known) return { status, ...known };
+  if (status === 429) return { status, code: 'RATE_LIMITED', message: 'Too many requests, slow down' };
+  if (status === 413) return { status, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' };
+  if (status === 415) return { status, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'This content type is not accepted here' };
+  if (err instanceof SyntaxError) return { status: 400, code: 'INVALID_JSON', message: 'The request body is not valid JSON' };
+  return { status, code: 'BAD_REQUEST', message: status === 400 ? 'The request is not valid' : fe.message };
+}
+
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const out = toErrorReply(err);
+    if (out.status >= 500) request.log.error({ err }, 'unhandled error');
+    else request.log.info({ code: out.code, status: out.status }, 'request refused');
+    const retry = (out.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    if (out.status === 429 && retry) void reply.header('retry-after', String(retry));
+    const error: Record<string, unknown> = { code: out.code, message: out.message };
+    if (out.details !== undefined) error.details = out.details;
+    return reply.status(out.status).send({ error });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    return reply
+      .status(404)
+      .send({ error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
+  });
+}

@@ -1,0 +1,70 @@
+import type { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import pino, { type DestinationStream } from 'pino';
+import type { Config } from './config.js';
+import { createPglite, createPostgres, type Database } from './infra/db.js';
+import { MemoryStore, RedisStore, type KeyValueStore } from './infra/kv.js';
+import { BullJobQueue, InProcessJobQueue, type JobQueue } from './infra/queue.js';
+import { OutboxMailer, type Mailer } from './infra/mail.js';
+import { createRedis } from './infra/redis.js';
+import { loggerOptions } from './logging.js';
+
+/** Everything a process holds on to: the adapters, chosen once from the configuration. */
+export interface Runtime {
+  config: Config;
+  log: FastifyBaseLogger;
+  database: Database;
+  redis: Redis | undefined;
+  kv: KeyValueStore;
+  queue: JobQueue;
+  mailer: Mailer;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logStream?: DestinationStream;
+  /** Tests: a database already created by the harness. */
+  database?: Database;
+}
+
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const log = pino(loggerOptions(config.logLevel), options.logStream ?? process.stdout) as FastifyBaseLogger;
+  const database =
+    options.database ??
+    (config.databaseUrl
+      ? createPostgres(config.databaseUrl, config.dbPoolMax)
+      : await createPglite(`${config.dataDir}/pglite`));
+
+  let redis: Redis | undefined;
+  let queueConnection: Redis | undefined;
+  let kv: KeyValueStore;
+  let queue: JobQueue;
+  const onRedisError = (err: Error) => log.warn({ err: { message: err.message } }, 'redis error');
+  if (config.redisUrl) {
+    redis = createRedis(config.redisUrl, { maxRetriesPerRequest: 2 }, onRedisError);
+    // BullMQ wants its own blocking-capable connection that retries forever.
+    queueConnection = createRedis(config.redisUrl, { maxRetriesPerRequest: null }, onRedisError);
+    kv = new RedisStore(redis, config.redisPrefix);
+    queue = new BullJobQueue(queueConnection, `${config.redisPrefix}bull`, onRedisError);
+  } else {
+    kv = new MemoryStore();
+    queue = new InProcessJobQueue((err) => log.error({ err }, 'job failed'));
+  }
+
+  return {
+    config,
+    log,
+    database,
+    redis,
+    kv,
+    queue,
+    mailer: new OutboxMailer(),
+    async close() {
+      await queue.close();
+      if (kv instanceof MemoryStore) kv.close();
+      redis?.disconnect();
+      queueConnection?.disconnect();
+      if (!options.database) await database.close();
+    },
+  };
+}

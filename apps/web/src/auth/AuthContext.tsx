@@ -1,0 +1,87 @@
+import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { SessionUser } from '@oslrs/core';
+import { isApiError, setCsrfToken } from '../api/client';
+import { auth, queryKeys } from '../api/endpoints';
+
+interface AuthState {
+  /** undefined while the session is being checked, null when signed out. */
+  user: SessionUser | null | undefined;
+  /** The session check itself failed (network, server): not the same as "signed out". */
+  error: unknown;
+  retry: () => void;
+  signedIn: (user: SessionUser, csrfToken: string) => void;
+  signOut: () => Promise<void>;
+}
+
+const AuthContext = createContext<AuthState | null>(null);
+
+async function fetchSession(): Promise<SessionUser | null> {
+  try {
+    const session = await auth.me();
+    setCsrfToken(session.csrfToken);
+    return session.user;
+  } catch (error) {
+    if (isApiError(error) && error.status === 401) {
+      setCsrfToken(null);
+      return null;
+    }
+    throw error;
+  }
+}
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const session = useQuery({
+    queryKey: queryKeys.me,
+    queryFn: fetchSession,
+    staleTime: 5 * 60_000,
+    retry: 1,
+  });
+
+  const signedIn = useCallback(
+    (user: SessionUser, csrfToken: string) => {
+      setCsrfToken(csrfToken);
+      queryClient.setQueryData(queryKeys.me, user);
+    },
+    [queryClient],
+  );
+
+  const signOut = useCallback(async () => {
+    try {
+      await auth.logout();
+    } catch {
+      // Already signed out on the server (expired session) or offline: forget the session here anyway.
+    }
+    setCsrfToken(null);
+    // Drop every cached read that belonged to the signed-in user before marking the session empty.
+    queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me[0] });
+    queryClient.setQueryData(queryKeys.me, null);
+  }, [queryClient]);
+
+  const { refetch } = session;
+  const retry = useCallback(() => void refetch(), [refetch]);
+
+  const value = useMemo<AuthState>(
+    () => ({
+      user: session.data,
+      error: session.data === undefined ? session.error : null,
+      retry,
+      signedIn,
+      signOut,
+    }),
+    [session.data, session.error, retry, signedIn, signOut],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthState {
+  const state = useContext(AuthContext);
+  if (!state) throw new Error('useAuth must be used inside <AuthProvider>');
+  return state;
+}
+
+/** Where a signed-in person lands: the staff admin for super admins, the staff home for everyone else. */
+export function homeFor(user: SessionUser): string {
+  return user.role === 'super_admin' ? '/admin/staff' : '/app';
+}

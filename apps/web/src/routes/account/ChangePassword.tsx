@@ -1,0 +1,139 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { PASSWORD_MIN } from '@oslrs/core';
+import { ApiError, errorMessage, validationIssues } from '../../api/client';
+import { auth, queryKeys } from '../../api/endpoints';
+import { homeFor, useAuth } from '../../auth/AuthContext';
+import { Alert, Success } from '../../components/Alert';
+import { TextField } from '../../components/Field';
+import { PageHeading } from '../../components/Page';
+import { checkNewPassword } from '../../lib/password';
+
+type Errors = { current?: string; password?: string; confirm?: string };
+
+function isWrongCurrentPassword(error: unknown): boolean {
+  return error instanceof ApiError && (error.code === 'INVALID_CREDENTIALS' || /CURRENT_PASSWORD/.test(error.code));
+}
+
+export default function ChangePassword() {
+  const { user } = useAuth();
+  const queryClient = useQueryClient();
+  const [current, setCurrent] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [errors, setErrors] = useState<Errors>({});
+  const refs = {
+    current: useRef<HTMLInputElement>(null),
+    password: useRef<HTMLInputElement>(null),
+    confirm: useRef<HTMLInputElement>(null),
+  };
+
+  const change = useMutation({
+    mutationFn: () => auth.changePassword(current, password),
+    onSuccess: () => {
+      setCurrent('');
+      setPassword('');
+      setConfirm('');
+      // The server may rotate the session's CSRF token (or end other sessions): re-read the session.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+    },
+    onError: (error) => {
+      if (isWrongCurrentPassword(error)) {
+        setErrors({ current: 'Your current password is incorrect' });
+        refs.current.current?.focus();
+        return;
+      }
+      const issues = validationIssues(error);
+      const found: Errors = {};
+      for (const issue of issues) {
+        if (issue.path === 'currentPassword') found.current = issue.message;
+        if (issue.path === 'newPassword') found.password = issue.message;
+      }
+      setErrors(found);
+    },
+  });
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (change.isPending) return;
+    const found: Errors = { ...checkNewPassword(password, confirm) };
+    if (!current) found.current = 'Enter your current password';
+    setErrors(found);
+    const first = (['current', 'password', 'confirm'] as const).find((k) => found[k]);
+    if (first) return refs[first].current?.focus();
+    change.mutate();
+  }
+
+  const topError =
+    change.isError && !isWrongCurrentPassword(change.error) && !errors.current && !errors.password
+      ? errorMessage(change.error)
+      : null;
+
+  return (
+    <div className="max-w-md">
+      <PageHeading>Change password</PageHeading>
+      {change.isSuccess && (
+        <div className="mt-6">
+          <Success title="Your password has been changed.">
+            <p>Use the new password the next time you sign in.</p>
+          </Success>
+        </div>
+      )}
+      <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5">
+        {topError && (
+          <Alert>
+            <p>{topError}</p>
+          </Alert>
+        )}
+        {/* Lets password managers tie the new password to the right account. */}
+        <input type="email" name="username" autoComplete="username" value={user?.email ?? ''} readOnly hidden />
+        <TextField
+          label="Current password"
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          error={errors.current}
+          inputRef={refs.current}
+        />
+        <TextField
+          label="New password"
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={PASSWORD_MIN}
+          hint={`At least ${PASSWORD_MIN} characters.`}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.password}
+          inputRef={refs.password}
+        />
+        <TextField
+          label="Confirm password"
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+          error={errors.confirm}
+          inputRef={refs.confirm}
+        />
+        <button type="submit" className="btn-primary w-full" aria-busy={change.isPending || undefined}>
+          Change password
+        </button>
+      </form>
+      {user && (
+        <p className="mt-6">
+          <Link to={homeFor(user)} className="link">
+            Back to {user.role === 'super_admin' ? 'staff administration' : 'your account'}
+          </Link>
+        </p>
+      )}
+    </div>
+  );
+}

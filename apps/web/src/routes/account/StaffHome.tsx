@@ -1,0 +1,47 @@
+import { Link } from 'react-router';
+import { lgaName, ROLE_LABELS } from '@oslrs/core';
+import { useAuth } from '../../auth/AuthContext';
+import { PageHeading } from '../../components/Page';
+
+export default function StaffHome() {
+  const { user } = useAuth();
+  if (!user) return null;
+  const lga = user.lga ? (lgaName(user.lga) ?? user.lga) : null;
+  return (
+    <>
+      <PageHeading title="Your account">Welcome, {user.fullName}</PageHeading>
+      <section className="card mt-6" aria-labelledby="you">
+        <h2 id="you" className="text-xl font-bold">
+          Your details
+        </h2>
+        <dl className="mt-4 grid gap-x-6 gap-y-3 sm:grid-cols-[max-content_1fr]">
+          <dt className="font-semibold text-stone-700">Name</dt>
+          <dd>{user.fullName}</dd>
+          <dt className="font-semibold text-stone-700">Email</dt>
+          <dd className="break-all">{user.email}</dd>
+          <dt className="font-semibold text-stone-700">Role</dt>
+          <dd>{ROLE_LABELS[user.role]}</dd>
+          <dt className="font-semibold text-stone-700">LGA</dt>
+          <dd>{lga ?? 'Not assigned to an LGA'}</dd>
+        </dl>
+        <p className="mt-6">
+          <Link to="/account/password" className="link">
+            Change password
+          </Link>
+        </p>
+      </section>
+      {user.role === 'super_admin' ? (
+        <p className="mt-6">
+          <Link to="/admin/staff" className="link">
+            Go to staff administration
+          </Link>
+        </p>
+      ) : (
+        <p className="mt-6 text-stone-800">
+          The tools for your role will appear here as they are switched on. If you think you should already have
+          access to something, contact the registry&rsquo;s super admin.
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,219 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { normalizePhone } from '@oslrs/core';
+import { ApiError, errorMessage, validationIssues } from '../../api/client';
+import { queryKeys, staff as staffApi } from '../../api/endpoints';
+import { Alert, Success } from '../../components/Alert';
+import { SelectField, TextField } from '../../components/Field';
+import { PageHeading } from '../../components/Page';
+import { ActivationLink } from './ActivationLink';
+import { LGA_OPTIONS, needsLga, ROLE_OPTIONS } from './staffOptions';
+
+const FIELDS = ['fullName', 'email', 'phone', 'role', 'lga'] as const;
+type FieldName = (typeof FIELDS)[number];
+type Errors = Partial<Record<FieldName, string>>;
+
+/** API rule codes that belong to one field, so the message can sit next to it. */
+const CODE_FIELD: Record<string, FieldName> = {
+  EMAIL_EXISTS: 'email',
+  PHONE_INVALID: 'phone',
+  LGA_REQUIRED: 'lga',
+  LGA_UNKNOWN: 'lga',
+  ROLE_CONFLICT: 'role',
+  ROLE_NOT_ALLOWED: 'role',
+};
+
+const EMPTY = { fullName: '', email: '', phone: '', role: '', lga: '' };
+
+/** Split an API error into messages for fields and messages for the top of the form. */
+export function splitApiError(error: unknown, fields: readonly string[]): { fields: Record<string, string>; other: string[] } {
+  const result: { fields: Record<string, string>; other: string[] } = { fields: {}, other: [] };
+  if (!(error instanceof ApiError)) return { fields: {}, other: [errorMessage(error)] };
+  const field = CODE_FIELD[error.code];
+  if (field && fields.includes(field)) {
+    result.fields[field] = error.message;
+    return result;
+  }
+  const issues = validationIssues(error);
+  if (issues.length === 0) return { fields: {}, other: [error.message] };
+  for (const issue of issues) {
+    const name = issue.path.split('.')[0] ?? '';
+    if (fields.includes(name) && !result.fields[name]) result.fields[name] = issue.message;
+    else result.other.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
+  }
+  return result;
+}
+
+export default function StaffInvite() {
+  const queryClient = useQueryClient();
+  const [values, setValues] = useState(EMPTY);
+  const [errors, setErrors] = useState<Errors>({});
+  const [topErrors, setTopErrors] = useState<string[]>([]);
+  const refs = {
+    fullName: useRef<HTMLInputElement>(null),
+    email: useRef<HTMLInputElement>(null),
+    phone: useRef<HTMLInputElement>(null),
+    role: useRef<HTMLSelectElement>(null),
+    lga: useRef<HTMLSelectElement>(null),
+  };
+  const lgaRequired = needsLga(values.role);
+
+  function focusFirst(found: Errors) {
+    const first = FIELDS.find((f) => found[f]);
+    if (first) refs[first].current?.focus();
+  }
+
+  const invite = useMutation({
+    mutationFn: () =>
+      staffApi.invite({
+        fullName: values.fullName.trim(),
+        email: values.email.trim(),
+        phone: values.phone.trim(),
+        role: values.role,
+        lga: values.lga || null,
+      }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.staffAll });
+    },
+    onError: (error) => {
+      const split = splitApiError(error, FIELDS);
+      setErrors(split.fields);
+      setTopErrors(split.other);
+      focusFirst(split.fields);
+    },
+  });
+
+  function set(field: FieldName, value: string) {
+    setValues((v) => ({ ...v, [field]: value }));
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (invite.isPending) return;
+    const found: Errors = {};
+    if (values.fullName.trim().length < 2) found.fullName = 'Enter the full name';
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim())) found.email = 'Enter a valid email address, like name@example.com';
+    if (!values.phone.trim()) found.phone = 'Enter a phone number';
+    else if (!normalizePhone(values.phone)) found.phone = 'Enter a Nigerian phone number, like 0803 123 4567';
+    if (!values.role) found.role = 'Choose a role';
+    if (lgaRequired && !values.lga) found.lga = 'Choose the LGA this supervisor or enumerator works in';
+    setErrors(found);
+    setTopErrors([]);
+    if (Object.keys(found).length > 0) return focusFirst(found);
+    invite.mutate();
+  }
+
+  if (invite.isSuccess) {
+    const { staff, activationUrl } = invite.data;
+    return (
+      <div className="max-w-2xl">
+        <PageHeading>Invite staff</PageHeading>
+        <div className="mt-6">
+          <Success title={`Invitation created for ${staff.fullName}`}>
+            <ActivationLink url={activationUrl} name={staff.fullName} email={staff.email} />
+          </Success>
+        </div>
+        <div className="mt-6 flex flex-wrap gap-3">
+          <button
+            type="button"
+            className="btn-primary"
+            onClick={() => {
+              invite.reset();
+              setValues(EMPTY);
+              setErrors({});
+            }}
+          >
+            Invite someone else
+          </button>
+          <Link to={`/admin/staff/${staff.id}`} className="btn-secondary">
+            Open {staff.fullName}&rsquo;s record
+          </Link>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div className="max-w-2xl">
+      <PageHeading>Invite staff</PageHeading>
+      <p className="mt-2 text-stone-800">
+        The new staff member receives an activation link to set their password. You will also see the link here, so you
+        can hand it over in person.
+      </p>
+      <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5">
+        {topErrors.length > 0 && (
+          <Alert title="The invitation was not created">
+            {topErrors.map((message) => (
+              <p key={message}>{message}</p>
+            ))}
+          </Alert>
+        )}
+        <TextField
+          label="Full name"
+          name="fullName"
+          autoComplete="off"
+          required
+          value={values.fullName}
+          onChange={(e) => set('fullName', e.target.value)}
+          error={errors.fullName}
+          inputRef={refs.fullName}
+        />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          inputMode="email"
+          autoComplete="off"
+          spellCheck={false}
+          required
+          value={values.email}
+          onChange={(e) => set('email', e.target.value)}
+          error={errors.email}
+          inputRef={refs.email}
+        />
+        <TextField
+          label="Phone"
+          name="phone"
+          type="tel"
+          inputMode="tel"
+          autoComplete="off"
+          required
+          hint="A Nigerian number, e.g. 0803 123 4567 or +234 803 123 4567."
+          value={values.phone}
+          onChange={(e) => set('phone', e.target.value)}
+          error={errors.phone}
+          inputRef={refs.phone}
+        />
+        <SelectField
+          label="Role"
+          name="role"
+          required
+          value={values.role}
+          onChange={(e) => set('role', e.target.value)}
+          error={errors.role}
+          selectRef={refs.role}
+          options={[{ value: '', label: 'Choose a role' }, ...ROLE_OPTIONS]}
+        />
+        <SelectField
+          label="LGA"
+          name="lga"
+          required={lgaRequired}
+          hint={
+            lgaRequired
+              ? 'Required: supervisors and enumerators work in one LGA.'
+              : 'Required for supervisors and enumerators; optional for other roles.'
+          }
+          value={values.lga}
+          onChange={(e) => set('lga', e.target.value)}
+          error={errors.lga}
+          selectRef={refs.lga}
+          options={[{ value: '', label: lgaRequired ? 'Choose an LGA' : 'No LGA' }, ...LGA_OPTIONS]}
+        />
+        <button type="submit" className="btn-primary w-full sm:w-auto" aria-busy={invite.isPending || undefined}>
+          Send invitation
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,302 @@
+import { useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { isLgaCode, lgaName, STAFF_ROLES, STAFF_STATUSES, type Staff } from '@oslrs/core';
+import { errorMessage } from '../../api/client';
+import { queryKeys, staff as staffApi, type StaffListParams } from '../../api/endpoints';
+import { Alert } from '../../components/Alert';
+import { SelectField, TextField } from '../../components/Field';
+import { PageHeading } from '../../components/Page';
+import { formatDate } from '../../lib/format';
+import { useMediaQuery } from '../../lib/useMediaQuery';
+import { LGA_OPTIONS, ROLE_OPTIONS, roleLabel, STATUS_OPTIONS } from './staffOptions';
+import { StatusBadge } from './StatusBadge';
+
+const PAGE_SIZES = [25, 50, 100] as const;
+const SEARCH_DELAY_MS = 300;
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | undefined {
+  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+}
+
+/** The list's state lives in the URL, so reload, back/forward and shared links all work. */
+function readParams(params: URLSearchParams): StaffListParams {
+  const page = Number(params.get('page'));
+  const pageSize = Number(params.get('pageSize'));
+  const lga = params.get('lga');
+  const q = params.get('q')?.trim();
+  return {
+    page: Number.isInteger(page) && page >= 1 ? page : 1,
+    pageSize: (PAGE_SIZES as readonly number[]).includes(pageSize) ? pageSize : 25,
+    status: oneOf(params.get('status'), STAFF_STATUSES),
+    role: oneOf(params.get('role'), STAFF_ROLES),
+    lga: lga && isLgaCode(lga) ? lga : undefined,
+    q: q ? q : undefined,
+  };
+}
+
+export default function StaffList() {
+  const [params, setParams] = useSearchParams();
+  const list = readParams(params);
+  const q = list.q ?? '';
+
+  /** Change some search params; any filter change goes back to page 1. */
+  function update(changes: Record<string, string | undefined>, options: { replace?: boolean } = {}) {
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        for (const [key, value] of Object.entries(changes)) {
+          if (value) next.set(key, value);
+          else next.delete(key);
+        }
+        if (!('page' in changes)) next.delete('page');
+        return next;
+      },
+      { replace: options.replace ?? false },
+    );
+  }
+
+  // The search box types freely; the URL (and the request) follows after a short pause.
+  const [draft, setDraft] = useState(q);
+  const [syncedQ, setSyncedQ] = useState(q);
+  if (q !== syncedQ) {
+    // The URL changed under us (back button, "Clear filters"): show what it says.
+    setSyncedQ(q);
+    if (draft.trim() !== q) setDraft(q);
+  }
+  useEffect(() => {
+    const wanted = draft.trim();
+    if (wanted === q) return;
+    const timer = setTimeout(() => {
+      setParams(
+        (prev) => {
+          const next = new URLSearchParams(prev);
+          if (wanted) next.set('q', wanted);
+          else next.delete('q');
+          next.delete('page');
+          return next;
+        },
+        { replace: true },
+      );
+    }, SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [draft, q, setParams]);
+
+  const query = useQuery({
+    queryKey: queryKeys.staffList(list),
+    queryFn: ({ signal }) => staffApi.list(list, signal),
+    placeholderData: keepPreviousData,
+  });
+  const data = query.data;
+  const totalPages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
+  const filtered = Boolean(list.status || list.role || list.lga || list.q);
+  const wide = useMediaQuery('(min-width: 48rem)');
+
+  return (
+    <>
+      <PageHeading>Staff</PageHeading>
+
+      <form
+        role="search"
+        aria-label="Filter staff"
+        className="mt-6 grid gap-4 rounded-lg border border-stone-300 bg-white p-4 sm:grid-cols-2 lg:grid-cols-6"
+        onSubmit={(e) => e.preventDefault()}
+      >
+        <TextField
+          className="sm:col-span-2"
+          label="Search name or email"
+          name="q"
+          type="search"
+          autoComplete="off"
+          spellCheck={false}
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+        />
+        <SelectField
+          label="Status"
+          name="status"
+          value={list.status ?? ''}
+          onChange={(e) => update({ status: e.target.value })}
+          options={[{ value: '', label: 'All' }, ...STATUS_OPTIONS]}
+        />
+        <SelectField
+          label="Role"
+          name="role"
+          value={list.role ?? ''}
+          onChange={(e) => update({ role: e.target.value })}
+          options={[{ value: '', label: 'All' }, ...ROLE_OPTIONS]}
+        />
+        <SelectField
+          label="LGA"
+          name="lga"
+          value={list.lga ?? ''}
+          onChange={(e) => update({ lga: e.target.value })}
+          options={[{ value: '', label: 'All' }, ...LGA_OPTIONS]}
+        />
+        <SelectField
+          label="Per page"
+          name="pageSize"
+          value={String(list.pageSize)}
+          onChange={(e) => update({ pageSize: e.target.value === '25' ? undefined : e.target.value })}
+          options={PAGE_SIZES.map((n) => ({ value: String(n), label: String(n) }))}
+        />
+      </form>
+
+      <div className="mt-6 flex flex-wrap items-center justify-between gap-3">
+        <p role="status" className="text-lg font-semibold">
+          {data ? `${data.total} staff` : query.isError ? '' : 'Loading staff…'}
+        </p>
+        {filtered && (
+          <button
+            type="button"
+            className="btn-secondary"
+            onClick={() => {
+              setDraft('');
+              update({ status: undefined, role: undefined, lga: undefined, q: undefined });
+            }}
+          >
+            Clear filters
+          </button>
+        )}
+      </div>
+
+      {query.isError && !data && (
+        <div className="mt-4">
+          <Alert title="Could not load the staff list">
+            <p>{errorMessage(query.error)}</p>
+            <button type="button" className="btn-secondary mt-2" onClick={() => void query.refetch()}>
+              Try again
+            </button>
+          </Alert>
+        </div>
+      )}
+
+      {data && data.items.length === 0 && (
+        <div className="mt-4 rounded-lg border border-dashed border-stone-400 bg-white p-8 text-center text-stone-800">
+          {data.total > 0 ? (
+            <p>
+              There is nothing on page {list.page}.{' '}
+              <button type="button" className="link" onClick={() => update({ page: undefined })}>
+                Go to the first page
+              </button>
+            </p>
+          ) : filtered ? (
+            <p>No staff match these filters. Try a different search, or clear the filters.</p>
+          ) : (
+            <p>
+              No staff yet.{' '}
+              <Link to="/admin/staff/new" className="link">
+                Invite the first staff member
+              </Link>{' '}
+              or{' '}
+              <Link to="/admin/staff/import" className="link">
+                import a CSV file
+              </Link>
+              .
+            </p>
+          )}
+        </div>
+      )}
+
+      {data && data.items.length > 0 && (
+        <div className={`mt-4 ${query.isPlaceholderData ? 'opacity-60' : ''}`} aria-busy={query.isFetching || undefined}>
+          {wide ? <StaffTable items={data.items} /> : <StaffCards items={data.items} />}
+        </div>
+      )}
+
+      {data && data.total > 0 && (
+        <nav aria-label="Pages" className="mt-6 flex items-center justify-between gap-3">
+          <PageButton disabled={list.page <= 1} onClick={() => update({ page: String(list.page - 1) })}>
+            Previous
+          </PageButton>
+          <p className="text-stone-800">
+            Page {list.page} of {totalPages}
+          </p>
+          <PageButton disabled={list.page >= totalPages} onClick={() => update({ page: String(list.page + 1) })}>
+            Next
+          </PageButton>
+        </nav>
+      )}
+    </>
+  );
+}
+
+/** aria-disabled rather than disabled, so focus stays on the button when you reach the last page. */
+function PageButton({ disabled, onClick, children }: { disabled: boolean; onClick: () => void; children: string }) {
+  return (
+    <button
+      type="button"
+      className="btn-secondary aria-disabled:cursor-not-allowed aria-disabled:opacity-60"
+      aria-disabled={disabled || undefined}
+      onClick={() => {
+        if (!disabled) onClick();
+      }}
+    >
+      {children}
+    </button>
+  );
+}
+
+function lgaLabel(member: Staff): string {
+  if (!member.lga) return '—';
+  return member.lgaName ?? lgaName(member.lga) ?? member.lga;
+}
+
+function StaffTable({ items }: { items: Staff[] }) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-stone-300 bg-white">
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Staff members</caption>
+        <thead className="bg-stone-100 text-stone-900">
+          <tr>
+            {['Name', 'Email', 'Role', 'LGA', 'Status', 'Created'].map((h) => (
+              <th key={h} scope="col" className="px-4 py-3 font-semibold">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-stone-200">
+          {items.map((member) => (
+            <tr key={member.id} className="hover:bg-stone-50">
+              <th scope="row" className="px-4 py-3 font-normal">
+                <Link to={`/admin/staff/${member.id}`} className="link">
+                  {member.fullName}
+                </Link>
+              </th>
+              <td className="px-4 py-3 break-all">{member.email}</td>
+              <td className="px-4 py-3">{roleLabel(member.role)}</td>
+              <td className="px-4 py-3">{lgaLabel(member)}</td>
+              <td className="px-4 py-3">
+                <StatusBadge status={member.status} />
+              </td>
+              <td className="px-4 py-3 whitespace-nowrap">{formatDate(member.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function StaffCards({ items }: { items: Staff[] }) {
+  return (
+    <ul className="space-y-3" aria-label="Staff members">
+      {items.map((member) => (
+        <li key={member.id} className="rounded-lg border border-stone-300 bg-white p-4">
+          <div className="flex items-start justify-between gap-3">
+            <Link to={`/admin/staff/${member.id}`} className="link text-lg">
+              {member.fullName}
+            </Link>
+            <StatusBadge status={member.status} />
+          </div>
+          <p className="mt-1 break-all text-stone-800">{member.email}</p>
+          <p className="mt-1 text-stone-800">
+            {roleLabel(member.role)} · {lgaLabel(member)}
+          </p>
+          <p className="mt-1 text-sm text-stone-700">Created {formatDate(member.createdAt)}</p>
+        </li>
+      ))}
+    </ul>
+  );
+}

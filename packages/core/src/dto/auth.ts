@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { ROLES, STAFF_STATUSES } from '../roles.js';
+
+/** Passwords: long enough to matter, short enough that hashing can't be used to burn CPU. */
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 256;
+export const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters`)
+  .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`);
+
+export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email('Enter a valid email address'));
+
+export const loginBodySchema = z.object({
+  email: z.string().trim().toLowerCase().min(1).max(254),
+  // Not the policy (old passwords may predate it) — only a bound on what we will hash.
+  password: z.string().min(1).max(PASSWORD_MAX),
+});
+
+export const sessionUserSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  fullName: z.string(),
+  role: z.enum(ROLES),
+  status: z.enum(STAFF_STATUSES),
+  lga: z.string().nullable(),
+});
+export type SessionUser = z.infer<typeof sessionUserSchema>;
+
+export const sessionResponseSchema = z.object({
+  user: sessionUserSchema,
+  csrfToken: z.string(),
+});
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;
+
+export const activateBodySchema = z.object({
+  token: z.string().min(16).max(200),
+  password: passwordSchema,
+});
+
+export const changePasswordBodySchema = z.object({
+  currentPassword: z.string().min(1).max(PASSWORD_MAX),
+  newPassword: passwordSchema,
+});

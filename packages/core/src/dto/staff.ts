@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { STAFF_ROLES, STAFF_STATUSES } from '../roles.js';
+import { emailSchema } from './auth.js';
+import { pagedSchema, pageQuerySchema } from './common.js';
+
+export const STAFF_CSV_COLUMNS = ['full_name', 'email', 'phone', 'role', 'lga'] as const;
+/** Rows accepted in one staff CSV import (the whole field force is ~200 people). */
+export const STAFF_CSV_MAX_ROWS = 10_000;
+
+export const staffSchema = z.object({
+  id: z.uuid(),
+  fullName: z.string(),
+  email: z.string(),
+  phone: z.string().nullable(),
+  role: z.enum(STAFF_ROLES),
+  lga: z.string().nullable(),
+  lgaName: z.string().nullable(),
+  status: z.enum(STAFF_STATUSES),
+  createdAt: z.string(),
+  activatedAt: z.string().nullable(),
+  lastLoginAt: z.string().nullable(),
+});
+export type Staff = z.infer<typeof staffSchema>;
+
+export const fullNameSchema = z.string().trim().min(2, 'Enter the full name').max(120);
+export const phoneInputSchema = z.string().trim().min(7).max(20);
+
+export const inviteStaffBodySchema = z.object({
+  fullName: fullNameSchema,
+  email: emailSchema,
+  phone: phoneInputSchema,
+  role: z.enum(STAFF_ROLES),
+  lga: z.string().trim().min(1).max(64).nullish(),
+});
+export type InviteStaffBody = z.infer<typeof inviteStaffBodySchema>;
+
+export const inviteStaffResponseSchema = z.object({
+  staff: staffSchema,
+  activationUrl: z.string(),
+});
+
+export const updateStaffBodySchema = z
+  .object({
+    role: z.enum(STAFF_ROLES).optional(),
+    lga: z.string().trim().min(1).max(64).nullable().optional(),
+    status: z.enum(['active', 'suspended', 'deactivated']).optional(),
+  })
+  .refine((b) => b.role !== undefined || b.lga !== undefined || b.status !== undefined, {
+    message: 'Change at least one of role, lga, status',
+  });
+export type UpdateStaffBody = z.infer<typeof updateStaffBodySchema>;
+
+export const listStaffQuerySchema = pageQuerySchema.extend({
+  status: z.enum(STAFF_STATUSES).optional(),
+  role: z.enum(STAFF_ROLES).optional(),
+  lga: z.string().trim().min(1).max(64).optional(),
+  q: z.string().trim().max(100).optional(),
+});
+export type ListStaffQuery = z.infer<typeof listStaffQuerySchema>;
+
+export const staffPageSchema = pagedSchema(staffSchema);
+export type StaffPage = z.infer<typeof staffPageSchema>;
