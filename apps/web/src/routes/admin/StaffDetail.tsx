@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { lgaName, type Staff } from '@oslrs/core';
@@ -11,7 +11,7 @@ import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/Page';
 import { formatDateTime } from '../../lib/format';
 import { ActivationLink } from './ActivationLink';
-import { splitApiError } from './StaffInvite';
+import { splitApiError } from './formErrors';
 import { LGA_OPTIONS, needsLga, ROLE_OPTIONS, roleLabel, STATUS_LABELS } from './staffOptions';
 import { StatusBadge } from './StatusBadge';
 
@@ -71,7 +71,7 @@ export default function StaffDetail() {
 
 function Details({ member }: { member: Staff }) {
   const lga = member.lga ? (member.lgaName ?? lgaName(member.lga) ?? member.lga) : 'No LGA';
-  const rows: [string, React.ReactNode][] = [
+  const rows: [string, ReactNode][] = [
     ['Email', <span className="break-all">{member.email}</span>],
     ['Phone', member.phone ?? '—'],
     ['Role', roleLabel(member.role)],

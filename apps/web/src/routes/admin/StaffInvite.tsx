@@ -2,48 +2,19 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { normalizePhone } from '@oslrs/core';
-import { ApiError, errorMessage, validationIssues } from '../../api/client';
 import { queryKeys, staff as staffApi } from '../../api/endpoints';
 import { Alert, Success } from '../../components/Alert';
 import { SelectField, TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
 import { ActivationLink } from './ActivationLink';
+import { splitApiError } from './formErrors';
 import { LGA_OPTIONS, needsLga, ROLE_OPTIONS } from './staffOptions';
 
 const FIELDS = ['fullName', 'email', 'phone', 'role', 'lga'] as const;
 type FieldName = (typeof FIELDS)[number];
 type Errors = Partial<Record<FieldName, string>>;
 
-/** API rule codes that belong to one field, so the message can sit next to it. */
-const CODE_FIELD: Record<string, FieldName> = {
-  EMAIL_EXISTS: 'email',
-  PHONE_INVALID: 'phone',
-  LGA_REQUIRED: 'lga',
-  LGA_UNKNOWN: 'lga',
-  ROLE_CONFLICT: 'role',
-  ROLE_NOT_ALLOWED: 'role',
-};
-
 const EMPTY = { fullName: '', email: '', phone: '', role: '', lga: '' };
-
-/** Split an API error into messages for fields and messages for the top of the form. */
-export function splitApiError(error: unknown, fields: readonly string[]): { fields: Record<string, string>; other: string[] } {
-  const result: { fields: Record<string, string>; other: string[] } = { fields: {}, other: [] };
-  if (!(error instanceof ApiError)) return { fields: {}, other: [errorMessage(error)] };
-  const field = CODE_FIELD[error.code];
-  if (field && fields.includes(field)) {
-    result.fields[field] = error.message;
-    return result;
-  }
-  const issues = validationIssues(error);
-  if (issues.length === 0) return { fields: {}, other: [error.message] };
-  for (const issue of issues) {
-    const name = issue.path.split('.')[0] ?? '';
-    if (fields.includes(name) && !result.fields[name]) result.fields[name] = issue.message;
-    else result.other.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
-  }
-  return result;
-}
 
 export default function StaffInvite() {
   const queryClient = useQueryClient();

@@ -1,0 +1,198 @@
+/**
+ * Integration-test harness: every test file gets its own PostgreSQL database and its own Redis key
+ * prefix on the real servers (TEST_DATABASE_URL / TEST_REDIS_URL), created here and dropped after.
+ */
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { uuidv7 } from 'uuidv7';
+import type { Role } from '@oslrs/core';
+import { loadConfig, type Config } from '../src/config.js';
+import { createPostgres, type Database } from '../src/infra/db.js';
+import { createRuntime, type Runtime } from '../src/runtime.js';
+import { buildApp, createServices, type Services } from '../src/app.js';
+import { bootstrap } from '../src/db/seed/bootstrap.js';
+import { users } from '../src/db/schema/index.js';
+import { hashPassword } from '../src/modules/auth/passwords.js';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const ADMIN_EMAIL = 'admin@test.oslrs';
+export const ADMIN_PASSWORD = 'correct horse battery staple';
+
+function withDatabase(url: string, name: string) {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `oslrs_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  return {
+    url: withDatabase(TEST_DATABASE_URL, name),
+    async drop() {
+      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** Captures every log line the app writes, for tests that read the logs. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void) {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    cb();
+  }
+  get text() {
+    return this.lines.join('\n');
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  runtime: Runtime;
+  services: Services;
+  config: Config;
+  database: Database;
+  databaseUrl: string;
+  redisPrefix: string;
+  logs: LogCapture;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Share another TestApp's database and Redis prefix (a second API process). */
+  sharedWith?: TestApp;
+  env?: Record<string, string>;
+  logLevel?: string;
+  redis?: boolean;
+  worker?: boolean;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const shared = options.sharedWith;
+  const created = shared ? undefined : await createTestDatabase();
+  const databaseUrl = shared?.databaseUrl ?? created!.url;
+  const redisPrefix = shared?.redisPrefix ?? `t:${randomBytes(6).toString('hex')}:`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: options.redis === false ? undefined : TEST_REDIS_URL,
+    REDIS_PREFIX: redisPrefix,
+    LOG_LEVEL: options.logLevel ?? 'silent',
+    OSLRS_ADMIN_EMAIL: ADMIN_EMAIL,
+    OSLRS_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    PUBLIC_URL: 'http://registry.test',
+    DB_POOL_MAX: '5',
+    ...options.env,
+  });
+  const database = createPostgres(databaseUrl, config.dbPoolMax);
+  const logs = new LogCapture();
+  const runtime = await createRuntime(config, { database, logStream: logs });
+  if (!shared) await database.migrate((db) => bootstrap(db, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).then(() => {}));
+  const services = createServices(runtime);
+  const app = await buildApp(runtime, services);
+  await app.ready();
+  if (options.worker !== false) services.jobs.startWorker(60_000);
+  return {
+    app,
+    runtime,
+    services,
+    config,
+    database,
+    databaseUrl,
+    redisPrefix,
+    logs,
+    async close() {
+      services.jobs.stop();
+      await app.close();
+      await runtime.close();
+      await database.close();
+      if (!shared) {
+        if (options.redis !== false) await clearRedisPrefix(redisPrefix);
+        await created!.drop();
+      }
+    },
+  };
+}
+
+async function clearRedisPrefix(prefix: string) {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A signed-in client: sends the session cookie and, on writes, the CSRF token. */
+export interface Session {
+  cookie: string;
+  csrfToken: string;
+  user: { id: string; role: Role; email: string };
+}
+
+export async function login(app: FastifyInstance, email: string, password: string): Promise<Session> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed ${res.statusCode}: ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'oslrs_session');
+  const body = res.json() as { user: Session['user']; csrfToken: string };
+  return { cookie: `oslrs_session=${cookie!.value}`, csrfToken: body.csrfToken, user: body.user };
+}
+
+export function call(app: FastifyInstance, session: Session | null, opts: InjectOptions): Promise<LightMyRequestResponse> {
+  const headers: Record<string, string> = { ...(opts.headers as Record<string, string>) };
+  if (session) {
+    headers.cookie = session.cookie;
+    if (opts.method && opts.method !== 'GET') headers['x-csrf-token'] = session.csrfToken;
+  }
+  return app.inject({ ...opts, headers });
+}
+
+let seq = 0;
+/** Create an active account directly (tests of other features need people of every role). */
+export async function createUser(
+  t: TestApp,
+  role: Role,
+  extra: Partial<typeof users.$inferInsert> = {},
+): Promise<{ id: string; email: string; password: string }> {
+  const password = 'a-long-test-password';
+  const email = `${role}.${++seq}.${randomBytes(3).toString('hex')}@test.oslrs`;
+  const id = uuidv7();
+  await t.database.db.insert(users).values({
+    id,
+    email,
+    fullName: `Test ${role} ${seq}`,
+    role,
+    status: 'active',
+    lgaCode: role === 'supervisor' || role === 'enumerator' ? 'ibadan_north' : null,
+    passwordHash: await hashPassword(password),
+    activatedAt: new Date(),
+    ...extra,
+  });
+  return { id, email, password };
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error('waitFor timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

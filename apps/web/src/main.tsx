@@ -1,0 +1,41 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { RouterProvider } from 'react-router/dom';
+import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { ApiError } from './api/client';
+import { queryKeys } from './api/endpoints';
+import { AuthProvider } from './auth/AuthContext';
+import { router } from './router';
+import './index.css';
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({
+    // A read refused with 401 means the session ended (expired, signed out elsewhere): the guards
+    // then send the person to the sign-in page.
+    onError: (error, query) => {
+      if (error instanceof ApiError && error.status === 401 && query.queryKey[0] !== queryKeys.me[0]) {
+        queryClient.setQueryData(queryKeys.me, null);
+      }
+    },
+  }),
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      // Client errors (4xx) will not fix themselves; retry only network and server trouble.
+      retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+    },
+  },
+});
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+
+createRoot(root).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <AuthProvider>
+        <RouterProvider router={router} />
+      </AuthProvider>
+    </QueryClientProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,77 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { RequireAuth } from './auth/guards';
+import { Loading } from './components/Loading';
+import Home from './routes/public/Home';
+import Login from './routes/public/Login';
+import NotFound from './routes/public/NotFound';
+import { PublicLayout } from './routes/public/PublicLayout';
+import Register from './routes/public/Register';
+
+// The public pages ship in the first bundle; everything behind sign-in (and the password forms,
+// which pull in the shared validation rules) loads on demand.
+const Activate = lazy(() => import('./routes/public/Activate'));
+const AppLayout = lazy(() => import('./routes/account/AppLayout'));
+const StaffHome = lazy(() => import('./routes/account/StaffHome'));
+const ChangePassword = lazy(() => import('./routes/account/ChangePassword'));
+const AdminLayout = lazy(() => import('./routes/admin/AdminLayout'));
+const StaffList = lazy(() => import('./routes/admin/StaffList'));
+const StaffInvite = lazy(() => import('./routes/admin/StaffInvite'));
+const StaffImport = lazy(() => import('./routes/admin/StaffImport'));
+const StaffDetail = lazy(() => import('./routes/admin/StaffDetail'));
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
+
+export const router = createBrowserRouter([
+  {
+    element: <PublicLayout />,
+    children: [
+      { index: true, element: <Home /> },
+      { path: 'register', element: <Register /> },
+      { path: 'login', element: <Login /> },
+      {
+        path: 'activate',
+        element: (
+          <Lazy>
+            <Activate />
+          </Lazy>
+        ),
+      },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+  {
+    element: (
+      <RequireAuth>
+        <Lazy>
+          <AppLayout />
+        </Lazy>
+      </RequireAuth>
+    ),
+    children: [
+      { path: 'app', element: <StaffHome /> },
+      { path: 'account/password', element: <ChangePassword /> },
+    ],
+  },
+  {
+    path: 'admin',
+    element: (
+      <RequireAuth role="super_admin">
+        <Lazy>
+          <AdminLayout />
+        </Lazy>
+      </RequireAuth>
+    ),
+    children: [
+      { index: true, element: <Navigate to="/admin/staff" replace /> },
+      { path: 'staff', element: <StaffList /> },
+      { path: 'staff/new', element: <StaffInvite /> },
+      { path: 'staff/import', element: <StaffImport /> },
+      { path: 'staff/:id', element: <StaffDetail /> },
+      { path: '*', element: <NotFound home="/admin/staff" /> },
+    ],
+  },
+]);
+
