@@ -12,7 +12,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { uuidv7 } from 'uuidv7';
 import type { Runtime } from './runtime.js';
-import { registerErrorHandling } from './plugins/errors.js';
+import { registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
 import { AuthService } from './modules/auth/service.js';
 import { authRoutes } from './modules/auth/routes.js';
@@ -103,7 +103,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     nameSpace: `${runtime.config.redisPrefix}rl:`,
     // Staff and signed-in users get a generous allowance keyed on their account; anonymous callers 100/min per IP.
     keyGenerator: (request) => (request.user ? `u:${request.user.id}` : `ip:${request.ip}`),
-    max: (request) => (request.user ? 1000 : 100),
+    max: (request) => (request.user ? runtime.config.rateLimit.userPerMinute : runtime.config.rateLimit.anonPerMinute),
     timeWindow: '1 minute',
     skipOnError: true,
     errorResponseBuilder: (_request, context) => ({
@@ -133,6 +133,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
   );
 
   const dist = webDist(runtime);
+  let spaIndex: Buffer | undefined;
   if (dist) {
     const indexHtml = readFileSync(join(dist, 'index.html'));
     await app.register(fastifyStatic, {
@@ -148,16 +149,8 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
         );
       },
     });
-    // The single-page app answers every other GET that is not the API.
-    app.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?')[0]!;
-      if (request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/')) {
-        return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(indexHtml);
-      }
-      return reply
-        .status(404)
-        .send({ error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${path}` } });
-    });
+    spaIndex = indexHtml;
   }
+  registerNotFound(app, spaIndex);
   return app;
 }

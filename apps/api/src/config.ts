@@ -23,6 +23,8 @@ const envSchema = z.object({
   COOKIE_SECURE: bool.optional(),
   TRUST_PROXY: z.string().default('loopback'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
   /** Run background jobs in this process (the default for `npm start`); PM2's API workers turn it off. */
   RUN_WORKER: bool.default(true),
   WEB_DIST: z.string().optional(),
@@ -49,6 +51,7 @@ export interface Config {
   trustProxy: string | boolean;
   logLevel: string;
   runWorker: boolean;
+  rateLimit: { anonPerMinute: number; userPerMinute: number };
   webDist: string | undefined;
   clustered: boolean;
 }
@@ -89,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: trust,
     logLevel: e.LOG_LEVEL,
     runWorker: e.RUN_WORKER,
+    rateLimit: { anonPerMinute: e.RATE_LIMIT_ANON_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
     webDist: e.WEB_DIST,
     clustered,
   };

@@ -2,6 +2,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { RequireAuth } from './auth/guards';
 import { Loading } from './components/Loading';
+import RouteError from './routes/RouteError';
 import Home from './routes/public/Home';
 import Login from './routes/public/Login';
 import NotFound from './routes/public/NotFound';
@@ -27,6 +28,7 @@ function Lazy({ children }: { children: ReactNode }) {
 export const router = createBrowserRouter([
   {
     element: <PublicLayout />,
+    errorElement: <RouteError />,
     children: [
       { index: true, element: <Home /> },
       { path: 'register', element: <Register /> },
@@ -50,6 +52,7 @@ export const router = createBrowserRouter([
         </Lazy>
       </RequireAuth>
     ),
+    errorElement: <RouteError />,
     children: [
       { path: 'app', element: <StaffHome /> },
       { path: 'account/password', element: <ChangePassword /> },
@@ -64,6 +67,7 @@ export const router = createBrowserRouter([
         </Lazy>
       </RequireAuth>
     ),
+    errorElement: <RouteError />,
     children: [
       { index: true, element: <Navigate to="/admin/staff" replace /> },
       { path: 'staff', element: <StaffList /> },

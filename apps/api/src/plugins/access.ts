@@ -17,10 +17,20 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
   }
+  interface FastifyInstance {
+    /** Every API route with the access it declared: read by the RBAC test and the docs. */
+    accessRules: AccessRule[];
+  }
   interface FastifyRequest {
     user: SessionUser | null;
     sessionToken: string | null;
   }
+}
+
+export interface AccessRule {
+  method: string;
+  url: string;
+  access: Access;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -29,9 +39,14 @@ export function registerAccessControl(app: FastifyInstance, auth: AuthService) {
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
 
+  const rules: AccessRule[] = [];
+  app.decorate('accessRules', rules);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/v1') && route.config?.access === undefined) {
-      throw new Error(`Route ${String(route.method)} ${route.url} does not declare its access`);
+    if (!route.url.startsWith('/api/v1')) return;
+    const access = route.config?.access;
+    if (access === undefined) throw new Error(`Route ${String(route.method)} ${route.url} does not declare its access`);
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') rules.push({ method, url: route.url, access });
     }
   });
 

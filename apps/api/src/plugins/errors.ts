@@ -67,9 +67,15 @@ export function registerErrorHandling(app: FastifyInstance) {
     if (out.details !== undefined) error.details = out.details;
     return reply.status(out.status).send({ error });
   });
+}
+
+/** Unknown API routes get the JSON error; other GETs get the single-page app when it is built. */
+export function registerNotFound(app: FastifyInstance, spaIndex?: Buffer) {
   app.setNotFoundHandler((request, reply) => {
-    return reply
-      .status(404)
-      .send({ error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
+    const path = request.url.split('?')[0]!;
+    if (spaIndex && request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/')) {
+      return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(spaIndex);
+    }
+    return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${path}` } });
   });
 }

@@ -68,12 +68,14 @@ async function toApiError(res: Response): Promise<ApiError> {
   }
   const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   if (error && typeof error.code === 'string') {
+    // The header is the standard; the API also repeats it in details.retryAfterSeconds.
+    const detailRetry = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     return new ApiError({
       status: res.status,
       code: error.code,
       message: typeof error.message === 'string' ? error.message : 'Something went wrong.',
       details: error.details,
-      retryAfter,
+      retryAfter: retryAfter ?? (typeof detailRetry === 'number' ? detailRetry : undefined),
     });
   }
   return new ApiError({

@@ -1,8 +1,7 @@
-import { and, count, desc, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import {
   ROLE_LABELS,
-  STAFF_ROLES,
   emailSchema,
   fullNameSchema,
   lgaName,
@@ -16,7 +15,8 @@ import {
   type StaffRole,
   type UpdateStaffBody,
 } from '@oslrs/core';
-import { jobs, users } from '../../db/schema/index.js';
+import { jobs, sessions, users } from '../../db/schema/index.js';
+import { STAFF_PREDICATE, STAFF_SEARCH_TEXT } from '../../db/schema/users.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { Mailer } from '../../infra/mail.js';
 import { Conflict, Forbidden, NotFound, Unprocessable, isUniqueViolation } from '../../errors.js';
@@ -61,7 +61,15 @@ function raise(e: RuleError): never {
   throw Unprocessable(e.code, e.message, { field: e.field });
 }
 
-const isStaffRow = inArray(users.role, [...STAFF_ROLES]);
+// The literal predicate of the partial staff indexes, so the planner can use them.
+const isStaffRow = STAFF_PREDICATE;
+
+/**
+ * Role and status changes take this transaction-scoped lock before any row lock. Without it, two
+ * admins demoting each other lock their targets first and then each other's rows (the
+ * last-super-admin check) — a deadlock that PostgreSQL breaks with a 500 for one of them.
+ */
+const ROLE_STATUS_LOCK = 7_130_002;
 
 export class StaffService {
   constructor(
@@ -138,8 +146,8 @@ export class StaffService {
     if (query.lga) where.push(eq(users.lgaCode, query.lga));
     if (query.q) {
       // The search text is data, never pattern: escape LIKE's wildcards.
-      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push(or(ilike(users.fullName, pattern), ilike(users.email, pattern))!);
+      const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(sql`${STAFF_SEARCH_TEXT} like ${pattern}`);
     }
     const filter = and(...where);
     const [rows, [totalRow]] = await Promise.all([
@@ -169,6 +177,9 @@ export class StaffService {
   async update(ctx: ActorContext, actor: SessionUser, id: string, body: UpdateStaffBody): Promise<Staff> {
     let dropped: string[] = [];
     const updated = await this.db.transaction(async (tx) => {
+      if (body.role !== undefined || body.status !== undefined) {
+        await tx.execute(sql`select pg_advisory_xact_lock(${ROLE_STATUS_LOCK})`);
+      }
       const target = await this.load(tx, id, true);
       const role = (body.role ?? target.role) as StaffRole;
       const status = body.status ?? target.status;
@@ -213,6 +224,13 @@ export class StaffService {
       });
       // A new role or status takes effect at once: that person signs in again.
       if (roleChanged || statusChanged) dropped = await this.auth.endSessions(tx, id);
+      else {
+        // An LGA change keeps them signed in, but their cached session holds the old LGA (which scopes
+        // what a supervisor sees): drop the cache entries so the next request reads the new one.
+        // (Same `sess:<hash>` keys as AuthService.endSessions returns.)
+        const live = await tx.select({ hash: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, id));
+        dropped = live.map((s) => `sess:${s.hash}`);
+      }
       return row!;
     });
     await this.auth.forgetSessions(dropped);

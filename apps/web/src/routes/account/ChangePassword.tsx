@@ -13,7 +13,10 @@ import { checkNewPassword } from '../../lib/password';
 type Errors = { current?: string; password?: string; confirm?: string };
 
 function isWrongCurrentPassword(error: unknown): boolean {
-  return error instanceof ApiError && (error.code === 'INVALID_CREDENTIALS' || /CURRENT_PASSWORD/.test(error.code));
+  return (
+    error instanceof ApiError &&
+    (error.code === 'PASSWORD_INCORRECT' || error.code === 'INVALID_CREDENTIALS' || /CURRENT_PASSWORD/.test(error.code))
+  );
 }
 
 export default function ChangePassword() {
@@ -44,6 +47,11 @@ export default function ChangePassword() {
         refs.current.current?.focus();
         return;
       }
+      if (error instanceof ApiError && error.code === 'PASSWORD_UNCHANGED') {
+        setErrors({ password: error.message });
+        refs.password.current?.focus();
+        return;
+      }
       const issues = validationIssues(error);
       const found: Errors = {};
       for (const issue of issues) {
@@ -66,7 +74,7 @@ export default function ChangePassword() {
   }
 
   const topError =
-    change.isError && !isWrongCurrentPassword(change.error) && !errors.current && !errors.password
+    change.isError && !errors.current && !errors.password
       ? errorMessage(change.error)
       : null;
 

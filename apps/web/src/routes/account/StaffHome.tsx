@@ -10,7 +10,7 @@ export default function StaffHome() {
   return (
     <>
       <PageHeading title="Your account">Welcome, {user.fullName}</PageHeading>
-      <section className="card mt-6" aria-labelledby="you">
+      <section className="card mt-6">
         <h2 id="you" className="text-xl font-bold">
           Your details
         </h2>

@@ -82,7 +82,7 @@ function Details({ member }: { member: Staff }) {
     ['Last sign-in', member.lastLoginAt ? formatDateTime(member.lastLoginAt) : 'Never'],
   ];
   return (
-    <section className="card mt-6" aria-labelledby="details-heading">
+    <section className="card mt-6">
       <h2 id="details-heading" className="text-xl font-bold">
         Details
       </h2>
@@ -101,7 +101,7 @@ function Details({ member }: { member: Staff }) {
 function NewInvitation({ member }: { member: Staff }) {
   const invitation = useMutation({ mutationFn: () => staffApi.newInvitation(member.id) });
   return (
-    <section className="card mt-6" aria-labelledby="invitation-heading">
+    <section className="card mt-6">
       <h2 id="invitation-heading" className="text-xl font-bold">
         Activation
       </h2>
@@ -200,7 +200,7 @@ function EditStaff({ member }: { member: Staff }) {
   ];
 
   return (
-    <section className="card mt-6" aria-labelledby="edit-heading">
+    <section className="card mt-6">
       <h2 id="edit-heading" className="text-xl font-bold">
         Change role, LGA or status
       </h2>

@@ -38,9 +38,11 @@ function uploadErrorMessages(error: unknown): string[] {
     case 'CSV_MISSING_HEADER': {
       const missing = (error.details as { missing?: unknown } | undefined)?.missing;
       const list = Array.isArray(missing) ? missing.map(String) : [];
+      // The API's message usually names the columns already; add them only when it does not.
+      const named = list.length === 0 || list.every((column) => error.message.includes(column));
       return [
         error.message,
-        list.length > 0 ? `Missing columns: ${list.join(', ')}.` : '',
+        named ? '' : `Missing columns: ${list.join(', ')}.`,
         `The first line must be exactly: ${HEADER}`,
       ].filter(Boolean);
     }
@@ -90,7 +92,7 @@ export default function StaffImport() {
 
 function FileFormat() {
   return (
-    <section className="card mt-6" aria-labelledby="format-heading">
+    <section className="card mt-6">
       <h2 id="format-heading" className="text-xl font-bold">
         File format
       </h2>
@@ -273,7 +275,7 @@ function ImportJob({ id, onAnother }: { id: string; onAnother: () => void }) {
   const job = query.data.job;
   const working = job.state === 'queued' || job.state === 'running';
   return (
-    <section className="card mt-6 space-y-5" aria-labelledby="job-heading">
+    <section className="card mt-6 space-y-5">
       <h2 id="job-heading" className="text-xl font-bold">
         {working ? 'Importing…' : job.state === 'completed' ? 'Import finished' : 'Import failed'}
       </h2>

@@ -99,11 +99,11 @@ export default function StaffList() {
       <form
         role="search"
         aria-label="Filter staff"
-        className="mt-6 grid gap-4 rounded-lg border border-stone-300 bg-white p-4 sm:grid-cols-2 lg:grid-cols-6"
+        className="mt-6 grid grid-cols-2 gap-4 rounded-lg border border-stone-300 bg-white p-4 lg:grid-cols-6"
         onSubmit={(e) => e.preventDefault()}
       >
         <TextField
-          className="sm:col-span-2"
+          className="col-span-2"
           label="Search name or email"
           name="q"
           type="search"

@@ -14,7 +14,9 @@ const CODE_FIELD: Record<string, string> = {
 export function splitApiError(error: unknown, fields: readonly string[]): { fields: Record<string, string>; other: string[] } {
   const result: { fields: Record<string, string>; other: string[] } = { fields: {}, other: [] };
   if (!(error instanceof ApiError)) return { fields: {}, other: [errorMessage(error)] };
-  const field = CODE_FIELD[error.code];
+  // Rule errors name their field in details.field; older codes are mapped here as a fallback.
+  const detailField = (error.details as { field?: unknown } | undefined)?.field;
+  const field = typeof detailField === 'string' ? detailField : CODE_FIELD[error.code];
   if (field && fields.includes(field)) {
     result.fields[field] = error.message;
     return result;

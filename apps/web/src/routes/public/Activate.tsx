@@ -60,8 +60,6 @@ export default function Activate() {
   }
 
   const apiError = activate.isError ? activationErrorMessage(activate.error) : null;
-  const expired =
-    activate.error instanceof ApiError && (activate.error.status === 410 || /TOKEN/.test(activate.error.code));
 
   return (
     <div className="mx-auto max-w-md px-4 py-8 sm:py-12">
@@ -85,7 +83,6 @@ export default function Activate() {
             {apiError && (
               <Alert>
                 <p>{apiError}</p>
-                {expired && <p>Ask the registry&rsquo;s super admin for a new activation link.</p>}
               </Alert>
             )}
             <TextField

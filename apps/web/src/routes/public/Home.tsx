@@ -23,7 +23,7 @@ export default function Home() {
             >
               Register yourself
             </Link>
-            <p className="text-green-50">Takes a few minutes. You choose what is shared.</p>
+            <p className="text-green-50">Online registration opens soon: see what to have ready.</p>
           </div>
         </div>
       </section>
@@ -80,7 +80,7 @@ export default function Home() {
             </li>
           </ul>
           <p className="mt-6 text-stone-800">
-            Each person is recorded once, checked against their National Identity Number (NIN).
+            Each person is recorded once, keyed to their National Identity Number (NIN), whichever way they registered.
           </p>
         </section>
       </div>
