@@ -54,7 +54,13 @@ export const listStaffQuerySchema = pageQuerySchema.extend({
   status: z.enum(STAFF_STATUSES).optional(),
   role: z.enum(STAFF_ROLES).optional(),
   lga: z.string().trim().min(1).max(64).optional(),
-  q: z.string().trim().max(100).optional(),
+  q: z
+    .string()
+    .trim()
+    .max(100)
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'Search text cannot contain control characters')
+    .optional(),
 });
 export type ListStaffQuery = z.infer<typeof listStaffQuerySchema>;
 

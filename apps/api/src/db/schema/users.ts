@@ -10,8 +10,11 @@ const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`
  * index scan of 25 entries instead of a sort of every account.
  */
 export const STAFF_PREDICATE = sql.raw(`role in (${STAFF_ROLES.map((r) => `'${r}'`).join(', ')})`);
-/** The text the staff search matches (name or email), indexed with trigrams. */
-export const STAFF_SEARCH_TEXT = sql.raw(`(lower(full_name) || ' ' || lower(email))`);
+/**
+ * The text the staff search matches, indexed with trigrams: name and email joined by a newline, which
+ * a search (single-line) can never contain, so no match spans the two.
+ */
+export const STAFF_SEARCH_TEXT = sql.raw(`(lower(full_name) || E'\\n' || lower(email))`);
 
 /** Every account, staff or public; a person holds exactly one role. */
 export const users = pgTable(

@@ -148,6 +148,12 @@ export class AuthService {
     return ended.map((s) => `sess:${s.hash}`);
   }
 
+  /** Cache keys of a person's live sessions, to drop after a change that alters what the cache holds. */
+  async sessionCacheKeys(tx: Executor, userId: string): Promise<string[]> {
+    const live = await tx.select({ hash: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, userId));
+    return live.map((s) => `sess:${s.hash}`);
+  }
+
   async forgetSessions(cacheKeys: string[]) {
     await this.kv.del(cacheKeys);
   }

@@ -15,7 +15,7 @@ import {
   type StaffRole,
   type UpdateStaffBody,
 } from '@oslrs/core';
-import { jobs, sessions, users } from '../../db/schema/index.js';
+import { jobs, users } from '../../db/schema/index.js';
 import { STAFF_PREDICATE, STAFF_SEARCH_TEXT } from '../../db/schema/users.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { Mailer } from '../../infra/mail.js';
@@ -227,9 +227,7 @@ export class StaffService {
       else {
         // An LGA change keeps them signed in, but their cached session holds the old LGA (which scopes
         // what a supervisor sees): drop the cache entries so the next request reads the new one.
-        // (Same `sess:<hash>` keys as AuthService.endSessions returns.)
-        const live = await tx.select({ hash: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, id));
-        dropped = live.map((s) => `sess:${s.hash}`);
+        dropped = await this.auth.sessionCacheKeys(tx, id);
       }
       return row!;
     });
