@@ -6,7 +6,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, artifacts, launchBrowser, startRegistry, type RunningRegistry } from './server.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  artifacts,
+  launchBrowser,
+  startRegistry,
+  type RunningRegistry,
+} from './server.js';
 
 let registry: RunningRegistry;
 let browser: Browser;
@@ -27,7 +34,9 @@ function csvWith50Rows(): string {
     let email = `field.${n}@e2e.oslrs`;
     if (i === 17) lga = 'lagos_island'; // not an Oyo LGA
     if (i === 33) email = 'field.05@e2e.oslrs'; // same email as row 5
-    lines.push(`Field Worker ${n},${email},0803${String(1000000 + i)},${i % 10 === 0 ? 'supervisor' : 'enumerator'},${lga}`);
+    lines.push(
+      `Field Worker ${n},${email},0803${String(1000000 + i)},${i % 10 === 0 ? 'supervisor' : 'enumerator'},${lga}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -39,7 +48,8 @@ it('imports 50 staff with 2 bad rows and lists the 48 by LGA', async () => {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    // A signed-out visitor's GET /auth/me is a 401 by design; Chromium logs it as a failed resource.
+    if (m.type() === 'error' && !/status of 401/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
 
   await page.goto(`${registry.url}/login`);
@@ -67,13 +77,17 @@ it('imports 50 staff with 2 bad rows and lists the 48 by LGA', async () => {
 
   await page.goto(`${registry.url}/admin/staff`);
   await page.getByLabel('LGA').selectOption('iseyin');
-  await expect.poll(async () => page.getByRole('status').filter({ hasText: /staff/ }).first().innerText(), { timeout: 10_000 }).toMatch(/^48 staff/);
+  await expect
+    .poll(async () => page.getByRole('status').filter({ hasText: /staff/ }).first().innerText(), { timeout: 10_000 })
+    .toMatch(/^48 staff/);
   expect(page.url()).toContain('lga=iseyin');
   await page.screenshot({ path: join(artifacts, 'staff-by-lga.png'), fullPage: true });
 
   // Another LGA shows none of them.
   await page.getByLabel('LGA').selectOption('ogbomosho_north');
-  await expect.poll(async () => page.getByRole('status').filter({ hasText: /staff/ }).first().innerText()).toMatch(/^0 staff/);
+  await expect
+    .poll(async () => page.getByRole('status').filter({ hasText: /staff/ }).first().innerText())
+    .toMatch(/^0 staff/);
 
   expect(problems).toEqual([]);
 });

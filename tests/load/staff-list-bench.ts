@@ -18,7 +18,8 @@ const concurrency = Number(process.env.CONCURRENCY ?? 16);
 const durationMs = Number(process.env.DURATION_MS ?? 5000);
 const root = resolve(import.meta.dirname, '../..');
 
-if (spawnSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
+if (spawnSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: root, stdio: 'inherit' }).status !== 0)
+  process.exit(1);
 
 const target = await createTestDatabase();
 const database = createPostgres(target.url, 2);
@@ -82,11 +83,18 @@ try {
     await measure('GET /staff (page 1, 25)', `${address}/api/v1/staff?page=1&pageSize=25`, authed, opts),
     await measure('GET /staff pageSize=100', `${address}/api/v1/staff?pageSize=100`, authed, opts),
     await measure('GET /staff ?lga=ibadan_north', `${address}/api/v1/staff?lga=ibadan_north`, authed, opts),
-    await measure('GET /staff ?status=active&role=enumerator', `${address}/api/v1/staff?status=active&role=enumerator`, authed, opts),
+    await measure(
+      'GET /staff ?status=active&role=enumerator',
+      `${address}/api/v1/staff?status=active&role=enumerator`,
+      authed,
+      opts,
+    ),
     await measure('GET /staff ?q=okafor', `${address}/api/v1/staff?q=okafor`, authed, opts),
     await measure('GET /staff page 300 (deep offset)', `${address}/api/v1/staff?page=300&pageSize=25`, authed, opts),
   ];
-  console.log(`\n${STAFF} staff; one API process (built, NODE_ENV=production); ${concurrency} concurrent clients; ${durationMs / 1000} s per scenario`);
+  console.log(
+    `\n${STAFF} staff; one API process (built, NODE_ENV=production); ${concurrency} concurrent clients; ${durationMs / 1000} s per scenario`,
+  );
   printTable(rows, health);
   const failed = rows.reduce((n, r) => n + r.errors, 0);
   if (failed) {

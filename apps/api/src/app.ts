@@ -106,6 +106,8 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     max: (request) => (request.user ? runtime.config.rateLimit.userPerMinute : runtime.config.rateLimit.anonPerMinute),
     timeWindow: '1 minute',
     skipOnError: true,
+    // The limits guard the API; the web app's own files (served by NGINX in production) are not counted.
+    allowList: (request) => !request.url.startsWith('/api/'),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       error: { code: 'RATE_LIMITED', message: `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s` },

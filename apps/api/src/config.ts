@@ -18,8 +18,16 @@ const envSchema = z.object({
   REDIS_PREFIX: z.string().default('oslrs:'),
   OSLRS_ADMIN_EMAIL: z.email().optional(),
   OSLRS_ADMIN_PASSWORD: z.string().min(10).max(256).optional(),
-  SESSION_TTL_HOURS: z.coerce.number().min(1).max(24 * 30).default(12),
-  ACTIVATION_TTL_HOURS: z.coerce.number().min(1).max(24 * 60).default(7 * 24),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
+  ACTIVATION_TTL_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 60)
+    .default(7 * 24),
   COOKIE_SECURE: bool.optional(),
   TRUST_PROXY: z.string().default('loopback'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

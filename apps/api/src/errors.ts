@@ -24,8 +24,7 @@ export const Conflict = (code: string, message: string, details?: unknown) =>
   new DomainError(409, code, message, details);
 export const Gone = (code: string, message: string) => new DomainError(410, code, message);
 export const PayloadTooLarge = (message: string) => new DomainError(413, 'PAYLOAD_TOO_LARGE', message);
-export const UnsupportedMediaType = (message: string) =>
-  new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', message);
+export const UnsupportedMediaType = (message: string) => new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', message);
 export const Unprocessable = (code: string, message: string, details?: unknown) =>
   new DomainError(422, code, message, details);
 export const TooManyRequests = (code: string, message: string, retryAfterSeconds: number) =>

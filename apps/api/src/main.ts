@@ -39,7 +39,9 @@ async function main() {
     }
     process.stdout.write(`\n${lines.join('\n')}\n`);
   }
-  process.stdout.write(`\nOSLRS is ready at ${url} (${mode}, ${config.redisUrl ? 'Redis' : 'no Redis'}, started in ${ms} ms)\n\n`);
+  process.stdout.write(
+    `\nOSLRS is ready at ${url} (${mode}, ${config.redisUrl ? 'Redis' : 'no Redis'}, started in ${ms} ms)\n\n`,
+  );
   if (process.send) process.send('ready'); // PM2 wait_ready
 }
 

@@ -5,7 +5,8 @@ import { createServices } from './app.js';
 /** The job worker as its own process (PM2 app `oslrs-worker`): BullMQ consumer plus the relay. */
 async function main() {
   const config = loadConfig();
-  if (!config.redisUrl) throw new Error('The separate worker needs REDIS_URL; without it, jobs run inside `npm start`.');
+  if (!config.redisUrl)
+    throw new Error('The separate worker needs REDIS_URL; without it, jobs run inside `npm start`.');
   const runtime = await createRuntime(config);
   await runtime.database.migrate();
   const services = createServices(runtime);

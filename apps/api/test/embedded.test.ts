@@ -73,7 +73,11 @@ describe('embedded mode', () => {
     expect(first.output()).toContain('embedded PostgreSQL');
 
     const health = await fetch(`${first.url}/api/v1/health/ready`);
-    expect(await health.json()).toMatchObject({ status: 'ok', database: { status: 'ok' }, redis: { status: 'not_configured' } });
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      database: { status: 'ok' },
+      redis: { status: 'not_configured' },
+    });
 
     const lgas = (await (await fetch(`${first.url}/api/v1/lgas`)).json()) as { items: unknown[] };
     expect(lgas.items).toHaveLength(33);
@@ -82,7 +86,8 @@ describe('embedded mode', () => {
     expect(s.status).toBe(200);
     expect(s.body.user.role).toBe('super_admin');
 
-    const csv = 'full_name,email,phone,role,lga\nEmbedded One,embedded.one@test.oslrs,08030000001,enumerator,oyo_east\nBad Lga,bad.lga@test.oslrs,08030000002,enumerator,atlantis\n';
+    const csv =
+      'full_name,email,phone,role,lga\nEmbedded One,embedded.one@test.oslrs,08030000001,enumerator,oyo_east\nBad Lga,bad.lga@test.oslrs,08030000002,enumerator,atlantis\n';
     const imported = await fetch(`${first.url}/api/v1/staff/import`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv', cookie: s.cookie, 'x-csrf-token': s.body.csrfToken },
@@ -93,7 +98,9 @@ describe('embedded mode', () => {
     let state = '';
     let jobBody: { job: { state: string; succeeded: number; failed: number } } | undefined;
     for (let i = 0; i < 200 && state !== 'completed'; i++) {
-      jobBody = (await (await fetch(`${first.url}/api/v1/jobs/${job.id}`, { headers: { cookie: s.cookie } })).json()) as typeof jobBody;
+      jobBody = (await (
+        await fetch(`${first.url}/api/v1/jobs/${job.id}`, { headers: { cookie: s.cookie } })
+      ).json()) as typeof jobBody;
       state = jobBody!.job.state;
       if (state !== 'completed') await new Promise((r) => setTimeout(r, 50));
     }

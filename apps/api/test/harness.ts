@@ -98,7 +98,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = createPostgres(databaseUrl, config.dbPoolMax);
   const logs = new LogCapture();
   const runtime = await createRuntime(config, { database, logStream: logs });
-  if (!shared) await database.migrate((db) => bootstrap(db, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).then(() => {}));
+  if (!shared)
+    await database.migrate((db) => bootstrap(db, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).then(() => {}));
   const services = createServices(runtime);
   const app = await buildApp(runtime, services);
   await app.ready();
@@ -154,7 +155,11 @@ export async function login(app: FastifyInstance, email: string, password: strin
   return { cookie: `oslrs_session=${cookie!.value}`, csrfToken: body.csrfToken, user: body.user };
 }
 
-export function call(app: FastifyInstance, session: Session | null, opts: InjectOptions): Promise<LightMyRequestResponse> {
+export function call(
+  app: FastifyInstance,
+  session: Session | null,
+  opts: InjectOptions,
+): Promise<LightMyRequestResponse> {
   const headers: Record<string, string> = { ...(opts.headers as Record<string, string>) };
   if (session) {
     headers.cookie = session.cookie;

@@ -42,7 +42,12 @@ describe('error bodies', () => {
 
   it('415 for a content type the route does not take', async () => {
     for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded']) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': type }, payload: 'email=a' });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers: { 'content-type': type },
+        payload: 'email=a',
+      });
       expect(res.statusCode, type).toBe(415);
       expect(res.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     }
@@ -92,7 +97,9 @@ describe('OpenAPI', () => {
     expect(doc.statusCode).toBe(200);
     const spec = doc.json();
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/staff', '/api/v1/staff/{id}', '/api/v1/auth/login', '/api/v1/jobs/{id}']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/staff', '/api/v1/staff/{id}', '/api/v1/auth/login', '/api/v1/jobs/{id}']),
+    );
     const invite = spec.paths['/api/v1/staff'].post.requestBody.content['application/json'].schema;
     expect(invite.required).toEqual(expect.arrayContaining(['fullName', 'email', 'phone', 'role']));
   });
@@ -105,10 +112,18 @@ describe('logs', () => {
     const password = 'Secret-Pa55word-in-body';
     const admin = await login(t.app, ADMIN_EMAIL, ADMIN_PASSWORD);
     await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ADMIN_EMAIL, password } });
-    await call(t.app, admin, { method: 'POST', url: '/api/v1/staff', payload: { fullName: 'Log Probe', email: 'log.probe@test.oslrs', phone, role: 'data_entry_clerk', nin } });
+    await call(t.app, admin, {
+      method: 'POST',
+      url: '/api/v1/staff',
+      payload: { fullName: 'Log Probe', email: 'log.probe@test.oslrs', phone, role: 'data_entry_clerk', nin },
+    });
     await call(t.app, admin, { method: 'GET', url: `/api/v1/staff?q=${phone}` });
     await call(t.app, admin, { method: 'GET', url: `/api/v1/staff?q=${nin}&status=${nin}` });
-    const res = await call(t.app, admin, { method: 'GET', url: '/api/v1/auth/me', headers: { 'x-request-id': 'probe-request-0001' } });
+    const res = await call(t.app, admin, {
+      method: 'GET',
+      url: '/api/v1/auth/me',
+      headers: { 'x-request-id': 'probe-request-0001' },
+    });
     expect(res.headers['x-request-id']).toBe('probe-request-0001');
 
     const text = t.logs.text;
@@ -129,7 +144,8 @@ describe('audit log', () => {
     const client = new pg.Client({ connectionString: t.databaseUrl });
     await client.connect();
     try {
-      const count = async () => (await client.query<{ n: number }>('select count(*)::int as n from audit_log')).rows[0]!.n;
+      const count = async () =>
+        (await client.query<{ n: number }>('select count(*)::int as n from audit_log')).rows[0]!.n;
       const before = await count();
       expect(before).toBeGreaterThan(0);
       await expect(client.query("update audit_log set action = 'rewritten'")).rejects.toThrow(/append-only/);

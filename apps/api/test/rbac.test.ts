@@ -28,12 +28,22 @@ function requestFor(rule: AccessRule) {
     'POST /api/v1/auth/login': { email: `nobody.${Math.random()}@test.oslrs`, password: 'whatever-password' },
     'POST /api/v1/auth/activate': { token: 'x'.repeat(43), password: 'a-long-password' },
     'POST /api/v1/auth/password': { currentPassword: 'wrong-password', newPassword: 'a-long-new-password' },
-    'POST /api/v1/staff': { fullName: 'Rbac Person', email: `rbac.${Math.random()}@test.oslrs`, phone: '08031234567', role: 'data_entry_clerk' },
+    'POST /api/v1/staff': {
+      fullName: 'Rbac Person',
+      email: `rbac.${Math.random()}@test.oslrs`,
+      phone: '08031234567',
+      role: 'data_entry_clerk',
+    },
     'PATCH /api/v1/staff/:id': { status: 'suspended' },
   };
   const key = `${rule.method} ${rule.url}`;
   if (key === 'POST /api/v1/staff/import') {
-    return { method: rule.method, url, payload: 'full_name,email,phone,role,lga\n', headers: { 'content-type': 'text/csv' } };
+    return {
+      method: rule.method,
+      url,
+      payload: 'full_name,email,phone,role,lga\n',
+      headers: { 'content-type': 'text/csv' },
+    };
   }
   return { method: rule.method, url, payload: rule.method === 'GET' ? undefined : (payloads[key] ?? {}) };
 }
@@ -52,7 +62,9 @@ afterAll(async () => {
 describe('RBAC over every route', () => {
   it('knows the routes and each declares its access', () => {
     const urls = t.app.accessRules.map((r) => `${r.method} ${r.url}`);
-    expect(urls).toEqual(expect.arrayContaining(['GET /api/v1/staff', 'POST /api/v1/staff/import', 'GET /api/v1/auth/me']));
+    expect(urls).toEqual(
+      expect.arrayContaining(['GET /api/v1/staff', 'POST /api/v1/staff/import', 'GET /api/v1/auth/me']),
+    );
     expect(t.app.accessRules.length).toBeGreaterThanOrEqual(12);
   });
 
@@ -78,7 +90,8 @@ describe('RBAC over every route', () => {
         if (allowed && DENIED.has(codeOf(res))) {
           failures.push(`${role} ${rule.method} ${rule.url} → ${res.statusCode} ${res.body}, want allowed`);
         }
-        if (!allowed && res.statusCode !== 403) failures.push(`${role} ${rule.method} ${rule.url} → ${res.statusCode}, want 403`);
+        if (!allowed && res.statusCode !== 403)
+          failures.push(`${role} ${rule.method} ${rule.url} → ${res.statusCode}, want 403`);
         if (!allowed) expect(res.json().error.code).toBe('FORBIDDEN');
         // Logging out or changing a password would end the session the next checks rely on.
         if (allowed && rule.url === '/api/v1/auth/logout') {

@@ -30,12 +30,11 @@ export class RedisStore implements KeyValueStore {
   }
   async incr(key: string, windowMs: number) {
     const k = this.prefix + key;
-    const [[, count], [, ttl]] = (await this.redis
-      .multi()
-      .incr(k)
-      .pexpire(k, windowMs, 'NX')
-      .pttl(k)
-      .exec()) as [[null, number], [null, number], [null, number]];
+    const [[, count], [, ttl]] = (await this.redis.multi().incr(k).pexpire(k, windowMs, 'NX').pttl(k).exec()) as [
+      [null, number],
+      [null, number],
+      [null, number],
+    ];
     return { count, ttlMs: ttl > 0 ? ttl : windowMs };
   }
   async ttl(key: string) {

@@ -76,8 +76,11 @@ function checkCsrf(request: FastifyRequest) {
   if (!request.sessionToken || !UNSAFE.has(request.method)) return;
   const sent = request.headers['x-csrf-token'];
   const expected = csrfTokenFor(request.sessionToken);
-  if (typeof sent !== 'string' || sent.length !== expected.length ||
-      !timingSafeEqual(Buffer.from(sent), Buffer.from(expected))) {
+  if (
+    typeof sent !== 'string' ||
+    sent.length !== expected.length ||
+    !timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
+  ) {
     throw Forbidden('CSRF_TOKEN_INVALID', 'Missing or wrong X-CSRF-Token header');
   }
 }

@@ -51,8 +51,10 @@ export function toErrorReply(err: FastifyError | DomainError | Error): ErrorRepl
   if (known) return { status, ...known };
   if (status === 429) return { status, code: 'RATE_LIMITED', message: 'Too many requests, slow down' };
   if (status === 413) return { status, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' };
-  if (status === 415) return { status, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'This content type is not accepted here' };
-  if (err instanceof SyntaxError) return { status: 400, code: 'INVALID_JSON', message: 'The request body is not valid JSON' };
+  if (status === 415)
+    return { status, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'This content type is not accepted here' };
+  if (err instanceof SyntaxError)
+    return { status: 400, code: 'INVALID_JSON', message: 'The request body is not valid JSON' };
   return { status, code: 'BAD_REQUEST', message: status === 400 ? 'The request is not valid' : fe.message };
 }
 

@@ -38,10 +38,8 @@ export interface UpdateStaffInput {
 }
 
 export const staff = {
-  list: (params: StaffListParams, signal?: AbortSignal) =>
-    api<StaffPage>('/staff', { query: { ...params }, signal }),
-  get: (id: string, signal?: AbortSignal) =>
-    api<{ staff: Staff }>(`/staff/${encodeURIComponent(id)}`, { signal }),
+  list: (params: StaffListParams, signal?: AbortSignal) => api<StaffPage>('/staff', { query: { ...params }, signal }),
+  get: (id: string, signal?: AbortSignal) => api<{ staff: Staff }>(`/staff/${encodeURIComponent(id)}`, { signal }),
   invite: (input: InviteStaffInput) =>
     api<{ staff: Staff; activationUrl: string }>('/staff', { method: 'POST', body: input }),
   update: (id: string, input: UpdateStaffInput) =>

@@ -16,7 +16,17 @@ function useDescribedBy(hint: ReactNode, error: string | undefined) {
   return { id, hintId, errorId, describedBy };
 }
 
-function FieldMessages({ hint, hintId, error, errorId }: { hint: ReactNode; hintId?: string; error?: string; errorId?: string }) {
+function FieldMessages({
+  hint,
+  hintId,
+  error,
+  errorId,
+}: {
+  hint: ReactNode;
+  hintId?: string;
+  error?: string;
+  errorId?: string;
+}) {
   return (
     <>
       {hint && (

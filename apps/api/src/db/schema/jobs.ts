@@ -17,12 +17,19 @@ export const jobs = pgTable(
     processed: integer('processed').notNull().default(0),
     succeeded: integer('succeeded').notNull().default(0),
     failed: integer('failed').notNull().default(0),
-    errors: jsonb('errors').$type<JobRowError[]>().notNull().default(sql`'[]'::jsonb`),
+    errors: jsonb('errors')
+      .$type<JobRowError[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     error: text('error'),
     createdBy: uuid('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [index('jobs_pending_idx').on(t.updatedAt).where(sql`${t.state} in ('queued', 'running')`)],
+  (t) => [
+    index('jobs_pending_idx')
+      .on(t.updatedAt)
+      .where(sql`${t.state} in ('queued', 'running')`),
+  ],
 );

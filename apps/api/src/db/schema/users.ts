@@ -39,7 +39,9 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_email_lower_uq').on(sql`lower(${t.email})`),
-    uniqueIndex('users_nin_uq').on(t.nin).where(sql`${t.nin} is not null`),
+    uniqueIndex('users_nin_uq')
+      .on(t.nin)
+      .where(sql`${t.nin} is not null`),
     uniqueIndex('users_activation_token_uq')
       .on(t.activationTokenHash)
       .where(sql`${t.activationTokenHash} is not null`),
@@ -48,10 +50,18 @@ export const users = pgTable(
     index('users_lga_idx').on(t.lgaCode),
     index('users_created_at_idx').on(t.createdAt.desc(), t.id.desc()),
     index('staff_created_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(STAFF_PREDICATE),
-    index('staff_lga_created_idx').on(t.lgaCode, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(STAFF_PREDICATE),
-    index('staff_status_created_idx').on(t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(STAFF_PREDICATE),
-    index('staff_role_created_idx').on(t.role, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(STAFF_PREDICATE),
-    index('staff_search_trgm_idx').using('gin', sql`${STAFF_SEARCH_TEXT} gin_trgm_ops`).where(STAFF_PREDICATE),
+    index('staff_lga_created_idx')
+      .on(t.lgaCode, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(STAFF_PREDICATE),
+    index('staff_status_created_idx')
+      .on(t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(STAFF_PREDICATE),
+    index('staff_role_created_idx')
+      .on(t.role, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(STAFF_PREDICATE),
+    index('staff_search_trgm_idx')
+      .using('gin', sql`${STAFF_SEARCH_TEXT} gin_trgm_ops`)
+      .where(STAFF_PREDICATE),
     check('users_role_ck', sql`${t.role} in (${inList(ROLES)})`),
     check('users_status_ck', sql`${t.status} in (${inList(STAFF_STATUSES)})`),
   ],

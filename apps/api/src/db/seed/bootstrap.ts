@@ -33,7 +33,11 @@ export async function bootstrap(db: Db, admin: { email?: string; password?: stri
   const passwordHash = await hashPassword(admin.password ?? generated!);
   await db.transaction(async (tx) => {
     // An existing (inactive) account with that email becomes the admin again.
-    const [prior] = await tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, email)).limit(1);
+    const [prior] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, email))
+      .limit(1);
     const [row] = prior
       ? await tx
           .update(users)
@@ -52,12 +56,16 @@ export async function bootstrap(db: Db, admin: { email?: string; password?: stri
             activatedAt: new Date(),
           })
           .returning({ id: users.id });
-    await recordAudit(tx, { actorId: null, actorRole: null, ip: null, requestId: 'bootstrap' }, {
-      action: 'staff.bootstrap_admin',
-      targetType: 'user',
-      targetId: row!.id,
-      after: { email, role: 'super_admin' },
-    });
+    await recordAudit(
+      tx,
+      { actorId: null, actorRole: null, ip: null, requestId: 'bootstrap' },
+      {
+        action: 'staff.bootstrap_admin',
+        targetType: 'user',
+        targetId: row!.id,
+        after: { email, role: 'super_admin' },
+      },
+    );
   });
   return { adminCreated: true, adminEmail: email, generatedPassword: generated };
 }

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { auditLog, mailOutbox, sessions, users } from '../../db/schema/index.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, createUser, login, startTestApp, type TestApp } from '../../../test/harness.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  call,
+  createUser,
+  login,
+  startTestApp,
+  type TestApp,
+} from '../../../test/harness.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -30,15 +38,27 @@ describe('login', () => {
     const stored = await t.database.db.select().from(sessions);
     expect(stored.some((s) => s.tokenHash === cookie.value)).toBe(false);
 
-    const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: `oslrs_session=${cookie.value}` } });
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/me',
+      headers: { cookie: `oslrs_session=${cookie.value}` },
+    });
     expect(me.statusCode).toBe(200);
     expect(me.json().user.email).toBe(ADMIN_EMAIL);
     expect(me.json().csrfToken).toBe(body.csrfToken);
   });
 
   it('refuses a wrong password with 401 and the same message as an unknown email', async () => {
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ADMIN_EMAIL, password: 'nope-nope-nope' } });
-    const unknown = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'ghost@test.oslrs', password: 'nope-nope-nope' } });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: ADMIN_EMAIL, password: 'nope-nope-nope' },
+    });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'ghost@test.oslrs', password: 'nope-nope-nope' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.json().error).toEqual(unknown.json().error);
@@ -48,7 +68,12 @@ describe('login', () => {
   it('locks an account+IP for 15 minutes after 5 failures, even for the right password', async () => {
     const u = await createUser(t, 'data_entry_clerk');
     const attempt = (password: string, ip = '10.0.0.7') =>
-      t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password }, remoteAddress: ip });
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: u.email, password },
+        remoteAddress: ip,
+      });
     for (let i = 0; i < 5; i++) expect((await attempt('wrong-password-x')).statusCode).toBe(401);
     const locked = await attempt(u.password);
     expect(locked.statusCode).toBe(429);
@@ -70,14 +95,22 @@ describe('login', () => {
     });
     expect(huge.statusCode).toBe(413);
     expect(huge.json().error.code).toBe('PAYLOAD_TOO_LARGE');
-    const long = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ADMIN_EMAIL, password: 'x'.repeat(300) } });
+    const long = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: ADMIN_EMAIL, password: 'x'.repeat(300) },
+    });
     expect(long.statusCode).toBe(400);
     expect(long.json().error.code).toBe('VALIDATION_FAILED');
   });
 
   it('refuses suspended accounts', async () => {
     const u = await createUser(t, 'government_official', { status: 'suspended' });
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: u.password } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: u.email, password: u.password },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe('ACCOUNT_SUSPENDED');
   });
@@ -109,11 +142,22 @@ describe('invitation → activation', () => {
     const invite = await call(t.app, admin, {
       method: 'POST',
       url: '/api/v1/staff',
-      payload: { fullName: 'Ada Okafor', email: 'Ada.Okafor@Example.ng', phone: '0803 123 4567', role: 'enumerator', lga: 'iseyin' },
+      payload: {
+        fullName: 'Ada Okafor',
+        email: 'Ada.Okafor@Example.ng',
+        phone: '0803 123 4567',
+        role: 'enumerator',
+        lga: 'iseyin',
+      },
     });
     expect(invite.statusCode).toBe(201);
     const { staff, activationUrl } = invite.json();
-    expect(staff).toMatchObject({ status: 'invited', email: 'ada.okafor@example.ng', phone: '+2348031234567', lga: 'iseyin' });
+    expect(staff).toMatchObject({
+      status: 'invited',
+      email: 'ada.okafor@example.ng',
+      phone: '+2348031234567',
+      lga: 'iseyin',
+    });
     const token = new URL(activationUrl).searchParams.get('token')!;
 
     // The same link went out by email (the outbox adapter).
@@ -122,17 +166,33 @@ describe('invitation → activation', () => {
     expect(mail[0]!.body).toContain(activationUrl);
 
     // An invited person cannot sign in yet.
-    const early = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'ada.okafor@example.ng', password: 'anything-at-all' } });
+    const early = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'ada.okafor@example.ng', password: 'anything-at-all' },
+    });
     expect(early.statusCode).toBe(401);
 
-    const weak = await t.app.inject({ method: 'POST', url: '/api/v1/auth/activate', payload: { token, password: 'short' } });
+    const weak = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/activate',
+      payload: { token, password: 'short' },
+    });
     expect(weak.statusCode).toBe(400);
 
-    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/auth/activate', payload: { token, password: 'a brand new password' } });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/activate',
+      payload: { token, password: 'a brand new password' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().user.status).toBe('active');
 
-    const again = await t.app.inject({ method: 'POST', url: '/api/v1/auth/activate', payload: { token, password: 'another new password' } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/activate',
+      payload: { token, password: 'another new password' },
+    });
     expect(again.statusCode).toBe(400);
     expect(again.json().error.code).toBe('TOKEN_INVALID');
 
@@ -154,7 +214,11 @@ describe('invitation → activation', () => {
       .update(users)
       .set({ activationExpiresAt: sql`now() - interval '1 minute'` })
       .where(eq(users.id, invite.json().staff.id));
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/activate', payload: { token, password: 'a brand new password' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/activate',
+      payload: { token, password: 'a brand new password' },
+    });
     expect(res.statusCode).toBe(410);
     expect(res.json().error.code).toBe('TOKEN_EXPIRED');
   });

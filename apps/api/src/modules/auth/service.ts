@@ -46,7 +46,9 @@ export class AuthService {
 
   async login(email: string, password: string, ctx: ActorContext, userAgent: string | null): Promise<LoginResult> {
     // Counters key on a hash: the store never holds the email itself.
-    const who = createHash('sha256').update(`${email}|${ctx.ip ?? ''}`).digest('base64url');
+    const who = createHash('sha256')
+      .update(`${email}|${ctx.ip ?? ''}`)
+      .digest('base64url');
     const lockKey = `lock:${who}`;
     const lockedFor = await this.kv.ttl(lockKey);
     if (lockedFor > 0) {
@@ -57,8 +59,14 @@ export class AuthService {
       );
     }
 
-    const [user] = await this.db.select().from(users).where(eq(sql`lower(${users.email})`, email)).limit(1);
-    const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
+    const [user] = await this.db
+      .select()
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, email))
+      .limit(1);
+    const ok = user?.passwordHash
+      ? await verifyPassword(user.passwordHash, password)
+      : (await burnPasswordCheck(password), false);
     if (!user || !ok) {
       const { count } = await this.kv.incr(`fail:${who}`, LOCKOUT_WINDOW_MS);
       if (count >= LOCKOUT_ATTEMPTS) {
@@ -92,11 +100,15 @@ export class AuthService {
         userAgent: userAgent?.slice(0, 300) ?? null,
       });
       await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
-      await recordAudit(tx, { ...ctx, actorId: user.id, actorRole: user.role as Role }, {
-        action: 'auth.login',
-        targetType: 'user',
-        targetId: user.id,
-      });
+      await recordAudit(
+        tx,
+        { ...ctx, actorId: user.id, actorRole: user.role as Role },
+        {
+          action: 'auth.login',
+          targetType: 'user',
+          targetId: user.id,
+        },
+      );
     });
     return { token, csrfToken: csrfTokenFor(token), user: toSessionUser(user), expiresAt };
   }
@@ -121,7 +133,11 @@ export class AuthService {
     const user = toSessionUser(row.user);
     const expiresAt = row.expiresAt.getTime();
     await this.kv
-      .set(cacheKey, JSON.stringify({ user, expiresAt } satisfies CachedSession), Math.min(SESSION_CACHE_MS, expiresAt - Date.now()))
+      .set(
+        cacheKey,
+        JSON.stringify({ user, expiresAt } satisfies CachedSession),
+        Math.min(SESSION_CACHE_MS, expiresAt - Date.now()),
+      )
       .catch(() => {});
     return user;
   }
@@ -183,13 +199,17 @@ export class AuthService {
         .where(and(eq(users.id, user.id), eq(users.activationTokenHash, hash), eq(users.status, 'invited')))
         .returning();
       if (!row) throw Invalid('TOKEN_INVALID', 'This activation link has already been used.');
-      await recordAudit(tx, { ...ctx, actorId: row.id, actorRole: row.role as Role }, {
-        action: 'auth.activate',
-        targetType: 'user',
-        targetId: row.id,
-        before: { status: 'invited' },
-        after: { status: 'active' },
-      });
+      await recordAudit(
+        tx,
+        { ...ctx, actorId: row.id, actorRole: row.role as Role },
+        {
+          action: 'auth.activate',
+          targetType: 'user',
+          targetId: row.id,
+          before: { status: 'invited' },
+          after: { status: 'active' },
+        },
+      );
       return row;
     });
     return toSessionUser(updated);

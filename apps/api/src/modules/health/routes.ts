@@ -31,14 +31,19 @@ export const healthRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
     async (_request, reply) => {
       const probe = async (fn: () => Promise<void>) => {
         try {
-          await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
+          await Promise.race([
+            fn(),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
+          ]);
           return { status: 'ok' as const };
         } catch (err) {
           return { status: 'down' as const, error: (err as Error).message.slice(0, 200) };
         }
       };
       const database = await probe(() => runtime.database.ping());
-      const redis = runtime.redis ? await probe(async () => void (await runtime.redis!.ping())) : { status: 'not_configured' as const };
+      const redis = runtime.redis
+        ? await probe(async () => void (await runtime.redis!.ping()))
+        : { status: 'not_configured' as const };
       const ok = database.status === 'ok' && redis.status !== 'down';
       return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'down', database, redis });
     },

@@ -32,7 +32,10 @@ export const jobRoutes: FastifyPluginAsyncZod<{ jobs: JobsService }> = async (ap
         const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
         return `"${safe.replaceAll('"', '""')}"`;
       };
-      const lines = ['row,field,code,message', ...job.errors.map((e) => [e.row, e.field, e.code, e.message].map(cell).join(','))];
+      const lines = [
+        'row,field,code,message',
+        ...job.errors.map((e) => [e.row, e.field, e.code, e.message].map(cell).join(',')),
+      ];
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="import-errors-${job.id}.csv"`)

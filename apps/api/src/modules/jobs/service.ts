@@ -44,14 +44,22 @@ export class JobsService {
   async create(tx: Executor, values: { type: string; input: unknown; total: number; createdBy: string | null }) {
     const [row] = await tx
       .insert(jobs)
-      .values({ id: uuidv7(), type: values.type, input: values.input, total: values.total, createdBy: values.createdBy })
+      .values({
+        id: uuidv7(),
+        type: values.type,
+        input: values.input,
+        total: values.total,
+        createdBy: values.createdBy,
+      })
       .returning();
     return row!;
   }
 
   /** A lost enqueue is not lost work: the relay finds the row and enqueues it again. */
   async enqueue(row: Pick<JobRow, 'id' | 'type'>) {
-    await this.queue.enqueue(row.type, row.id).catch((err) => this.onError(err, 'enqueue failed; the relay will retry'));
+    await this.queue
+      .enqueue(row.type, row.id)
+      .catch((err) => this.onError(err, 'enqueue failed; the relay will retry'));
   }
 
   async get(id: string, viewer: SessionUser): Promise<Job> {
@@ -72,7 +80,12 @@ export class JobsService {
     const stale = await this.db
       .select({ id: jobs.id, type: jobs.type })
       .from(jobs)
-      .where(and(inArray(jobs.state, ['queued', 'running']), lt(jobs.updatedAt, sql`now() - ${`${olderThanMs} milliseconds`}::interval`)));
+      .where(
+        and(
+          inArray(jobs.state, ['queued', 'running']),
+          lt(jobs.updatedAt, sql`now() - ${`${olderThanMs} milliseconds`}::interval`),
+        ),
+      );
     for (const row of stale) await this.enqueue(row);
     return stale.length;
   }

@@ -57,7 +57,10 @@ export function parseStaffCsv(buffer: Buffer): StaffCsvRow[] {
       { rows: body.length, max: STAFF_CSV_MAX_ROWS },
     );
   }
-  const index = Object.fromEntries(STAFF_CSV_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<StaffCsvColumn, number>;
+  const index = Object.fromEntries(STAFF_CSV_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<
+    StaffCsvColumn,
+    number
+  >;
   return body.map(({ record, info }) => {
     const row = { line: info.lines } as StaffCsvRow;
     for (const c of STAFF_CSV_COLUMNS) row[c] = (record[index[c]] ?? '').slice(0, 500);

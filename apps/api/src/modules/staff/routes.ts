@@ -27,8 +27,10 @@ export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService }> = async
   const admin = ['super_admin'] as const;
 
   // API clients may also send the CSV as the raw body.
-  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT }, (_req, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ['text/csv', 'application/csv'],
+    { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT },
+    (_req, body, done) => done(null, body),
   );
 
   app.get(
@@ -119,7 +121,8 @@ export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService }> = async
       let fileName: string | undefined;
       if (request.isMultipart()) {
         const file = await request.file();
-        if (!file || file.fieldname !== 'file') throw Invalid('FILE_REQUIRED', 'Attach the CSV in a form field named "file"');
+        if (!file || file.fieldname !== 'file')
+          throw Invalid('FILE_REQUIRED', 'Attach the CSV in a form field named "file"');
         buffer = await file.toBuffer();
         fileName = file.filename;
       } else if (Buffer.isBuffer(request.body)) {

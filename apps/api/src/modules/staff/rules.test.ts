@@ -8,7 +8,12 @@ describe('role cells', () => {
     expect(resolveRole('SUPER_ADMIN')).toEqual({ role: 'super_admin' });
   });
   it('refuses a field role combined with another, and any two roles', () => {
-    for (const cell of ['enumerator;supervisor', 'supervisor, data_entry_clerk', 'enumerator and government_official', 'enumerator|enumerator']) {
+    for (const cell of [
+      'enumerator;supervisor',
+      'supervisor, data_entry_clerk',
+      'enumerator and government_official',
+      'enumerator|enumerator',
+    ]) {
       const r = resolveRole(cell);
       expect('error' in r && r.error.code, cell).toBe('ROLE_CONFLICT');
     }

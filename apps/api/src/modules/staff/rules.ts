@@ -71,12 +71,19 @@ export function resolveRole(raw: string): { role: StaffRole } | { error: RuleErr
 }
 
 /** Field staff work in one LGA; the LGA is required for them and must exist for anyone. */
-export function checkLga(role: StaffRole, lgaRaw: string | null | undefined): { lga: string | null } | { error: RuleError } {
+export function checkLga(
+  role: StaffRole,
+  lgaRaw: string | null | undefined,
+): { lga: string | null } | { error: RuleError } {
   const raw = lgaRaw?.trim() ?? '';
   if (!raw) {
     if (isFieldRole(role)) {
       return {
-        error: { field: 'lga', code: 'LGA_REQUIRED', message: `A ${ROLE_LABELS[role].toLowerCase()} must be assigned to an LGA` },
+        error: {
+          field: 'lga',
+          code: 'LGA_REQUIRED',
+          message: `A ${ROLE_LABELS[role].toLowerCase()} must be assigned to an LGA`,
+        },
       };
     }
     return { lga: null };
@@ -89,7 +96,9 @@ export function checkLga(role: StaffRole, lgaRaw: string | null | undefined): { 
 export function checkPhone(raw: string): { phone: string } | { error: RuleError } {
   const phone = normalizePhone(raw);
   if (!phone) {
-    return { error: { field: 'phone', code: 'PHONE_INVALID', message: 'Enter a Nigerian phone number, e.g. 0803 123 4567' } };
+    return {
+      error: { field: 'phone', code: 'PHONE_INVALID', message: 'Enter a Nigerian phone number, e.g. 0803 123 4567' },
+    };
   }
   return { phone };
 }

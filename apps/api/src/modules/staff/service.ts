@@ -99,7 +99,11 @@ export class StaffService {
     );
   }
 
-  async invite(ctx: ActorContext, actor: SessionUser, body: InviteStaffBody): Promise<{ staff: Staff; activationUrl: string }> {
+  async invite(
+    ctx: ActorContext,
+    actor: SessionUser,
+    body: InviteStaffBody,
+  ): Promise<{ staff: Staff; activationUrl: string }> {
     if (!mayGrant(actor.role, body.role)) {
       throw Forbidden('ROLE_NOT_ALLOWED', 'You cannot grant a role above your own');
     }
@@ -126,7 +130,12 @@ export class StaffService {
             createdBy: actor.id,
           })
           .returning();
-        await recordAudit(tx, ctx, { action: 'staff.invited', targetType: 'user', targetId: created!.id, after: auditView(created!) });
+        await recordAudit(tx, ctx, {
+          action: 'staff.invited',
+          targetType: 'user',
+          targetId: created!.id,
+          after: auditView(created!),
+        });
         await this.sendInvitation(tx, created!, token);
         return created!;
       });
@@ -164,7 +173,11 @@ export class StaffService {
   }
 
   private async load(executor: Executor, id: string, lock = false): Promise<UserRow> {
-    const q = executor.select().from(users).where(and(eq(users.id, id), isStaffRow)).limit(1);
+    const q = executor
+      .select()
+      .from(users)
+      .where(and(eq(users.id, id), isStaffRow))
+      .limit(1);
     const [row] = lock ? await q.for('update') : await q;
     if (!row) throw NotFound('No such staff member');
     return row;
@@ -187,16 +200,21 @@ export class StaffService {
       const statusChanged = status !== target.status;
 
       if (target.id === actor.id && roleChanged) throw Forbidden('SELF_ROLE_CHANGE', 'You cannot change your own role');
-      if (target.id === actor.id && statusChanged) throw Forbidden('SELF_STATUS_CHANGE', 'You cannot change your own status');
+      if (target.id === actor.id && statusChanged)
+        throw Forbidden('SELF_STATUS_CHANGE', 'You cannot change your own status');
       if (!mayGrant(actor.role, target.role as Role) || !mayGrant(actor.role, role)) {
         throw Forbidden('ROLE_NOT_ALLOWED', 'You cannot grant or change a role above your own');
       }
       const lga = checkLga(role, body.lga !== undefined ? body.lga : target.lgaCode);
       if ('error' in lga) raise(lga.error);
       if (status === 'active' && statusChanged && !target.passwordHash) {
-        throw Unprocessable('NOT_ACTIVATED', 'This person has not activated their account yet; send a new activation link');
+        throw Unprocessable(
+          'NOT_ACTIVATED',
+          'This person has not activated their account yet; send a new activation link',
+        );
       }
-      const losesSuperAdmin = target.role === 'super_admin' && target.status === 'active' && (role !== 'super_admin' || status !== 'active');
+      const losesSuperAdmin =
+        target.role === 'super_admin' && target.status === 'active' && (role !== 'super_admin' || status !== 'active');
       if (losesSuperAdmin) {
         // Lock every active super admin row so two concurrent demotions can't both pass.
         const others = await tx
@@ -287,7 +305,12 @@ export class StaffService {
     if (!job || job.state === 'completed' || job.state === 'failed') return;
     const input = job.input as { rows: StaffCsvRow[]; actor: { id: string; role: Role }; ip: string | null };
     const rows = input.rows;
-    const ctx: ActorContext = { actorId: input.actor.id, actorRole: input.actor.role, ip: input.ip, requestId: `job:${jobId}` };
+    const ctx: ActorContext = {
+      actorId: input.actor.id,
+      actorRole: input.actor.role,
+      ip: input.ip,
+      requestId: `job:${jobId}`,
+    };
 
     // Duplicates inside the file: the first occurrence wins, later ones are reported.
     const firstLine = new Map<string, number>();
@@ -325,7 +348,12 @@ export class StaffService {
           );
           const fresh = valid.filter((v) => {
             if (!existing.has(v.values.email.toLowerCase())) return true;
-            errors.push({ row: v.row.line, field: 'email', code: 'EMAIL_EXISTS', message: 'An account with this email already exists' });
+            errors.push({
+              row: v.row.line,
+              field: 'email',
+              code: 'EMAIL_EXISTS',
+              message: 'An account with this email already exists',
+            });
             return false;
           });
           const inserted = fresh.length
@@ -339,7 +367,12 @@ export class StaffService {
           const insertedIds = new Set(inserted.map((u) => u.id));
           for (const v of fresh) {
             if (!insertedIds.has(v.values.id!)) {
-              errors.push({ row: v.row.line, field: 'email', code: 'EMAIL_EXISTS', message: 'An account with this email already exists' });
+              errors.push({
+                row: v.row.line,
+                field: 'email',
+                code: 'EMAIL_EXISTS',
+                message: 'An account with this email already exists',
+              });
             }
           }
           const audits: AuditEntry[] = inserted.map((u) => ({
@@ -388,12 +421,20 @@ export class StaffService {
     firstLine: Map<string, number>,
   ): { error: RuleError } | { values: typeof users.$inferInsert } {
     const name = fullNameSchema.safeParse(row.full_name);
-    if (!name.success) return { error: { field: 'full_name', code: 'NAME_INVALID', message: 'Give the full name (2–120 characters)' } };
+    if (!name.success)
+      return { error: { field: 'full_name', code: 'NAME_INVALID', message: 'Give the full name (2–120 characters)' } };
     const email = emailSchema.safeParse(row.email);
-    if (!email.success) return { error: { field: 'email', code: 'EMAIL_INVALID', message: 'Not a valid email address' } };
+    if (!email.success)
+      return { error: { field: 'email', code: 'EMAIL_INVALID', message: 'Not a valid email address' } };
     const first = firstLine.get(email.data);
     if (first !== undefined && first !== row.line) {
-      return { error: { field: 'email', code: 'EMAIL_DUPLICATE_IN_FILE', message: `This email is already on line ${first} of the file` } };
+      return {
+        error: {
+          field: 'email',
+          code: 'EMAIL_DUPLICATE_IN_FILE',
+          message: `This email is already on line ${first} of the file`,
+        },
+      };
     }
     const role = resolveRole(row.role);
     if ('error' in role) return role;

@@ -26,11 +26,9 @@ export default function ChangePassword() {
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [errors, setErrors] = useState<Errors>({});
-  const refs = {
-    current: useRef<HTMLInputElement>(null),
-    password: useRef<HTMLInputElement>(null),
-    confirm: useRef<HTMLInputElement>(null),
-  };
+  const currentRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const confirmRef = useRef<HTMLInputElement>(null);
 
   const change = useMutation({
     mutationFn: () => auth.changePassword(current, password),
@@ -44,12 +42,12 @@ export default function ChangePassword() {
     onError: (error) => {
       if (isWrongCurrentPassword(error)) {
         setErrors({ current: 'Your current password is incorrect' });
-        refs.current.current?.focus();
+        currentRef.current?.focus();
         return;
       }
       if (error instanceof ApiError && error.code === 'PASSWORD_UNCHANGED') {
         setErrors({ password: error.message });
-        refs.password.current?.focus();
+        passwordRef.current?.focus();
         return;
       }
       const issues = validationIssues(error);
@@ -69,14 +67,12 @@ export default function ChangePassword() {
     if (!current) found.current = 'Enter your current password';
     setErrors(found);
     const first = (['current', 'password', 'confirm'] as const).find((k) => found[k]);
+    const refs = { current: currentRef, password: passwordRef, confirm: confirmRef };
     if (first) return refs[first].current?.focus();
     change.mutate();
   }
 
-  const topError =
-    change.isError && !errors.current && !errors.password
-      ? errorMessage(change.error)
-      : null;
+  const topError = change.isError && !errors.current && !errors.password ? errorMessage(change.error) : null;
 
   return (
     <div className="max-w-md">
@@ -105,7 +101,7 @@ export default function ChangePassword() {
           value={current}
           onChange={(e) => setCurrent(e.target.value)}
           error={errors.current}
-          inputRef={refs.current}
+          inputRef={currentRef}
         />
         <TextField
           label="New password"
@@ -118,7 +114,7 @@ export default function ChangePassword() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           error={errors.password}
-          inputRef={refs.password}
+          inputRef={passwordRef}
         />
         <TextField
           label="Confirm password"
@@ -129,7 +125,7 @@ export default function ChangePassword() {
           value={confirm}
           onChange={(e) => setConfirm(e.target.value)}
           error={errors.confirm}
-          inputRef={refs.confirm}
+          inputRef={confirmRef}
         />
         <button type="submit" className="btn-primary w-full" aria-busy={change.isPending || undefined}>
           Change password

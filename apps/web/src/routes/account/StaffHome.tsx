@@ -38,8 +38,8 @@ export default function StaffHome() {
         </p>
       ) : (
         <p className="mt-6 text-stone-800">
-          The tools for your role will appear here as they are switched on. If you think you should already have
-          access to something, contact the registry&rsquo;s super admin.
+          The tools for your role will appear here as they are switched on. If you think you should already have access
+          to something, contact the registry&rsquo;s super admin.
         </p>
       )}
     </>

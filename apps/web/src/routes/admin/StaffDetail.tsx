@@ -37,7 +37,9 @@ export default function StaffDetail() {
         <PageHeading>{notFound ? 'Staff member not found' : 'Staff member'}</PageHeading>
         <div className="mt-6 max-w-2xl">
           {notFound ? (
-            <p className="text-stone-800">There is no staff member at this address. They may have been removed, or the link is wrong.</p>
+            <p className="text-stone-800">
+              There is no staff member at this address. They may have been removed, or the link is wrong.
+            </p>
           ) : (
             <Alert title="Could not load this staff member">
               <p>{errorMessage(query.error)}</p>
@@ -195,7 +197,7 @@ function EditStaff({ member }: { member: Staff }) {
   }
 
   const statusOptions = [
-    ...(member.status === 'invited' ? [{ value: 'invited', label: `${STATUS_LABELS.invited} (has not activated yet)`, disabled: true }] : []),
+    ...(member.status === 'invited' ? [{ value: 'invited', label: STATUS_LABELS.invited, disabled: true }] : []),
     ...EDITABLE_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
   ];
 
@@ -205,7 +207,9 @@ function EditStaff({ member }: { member: Staff }) {
         Change role, LGA or status
       </h2>
       {isSelf && (
-        <p className="mt-2 text-stone-800">This is your own account. You cannot change your own role or suspend yourself.</p>
+        <p className="mt-2 text-stone-800">
+          This is your own account. You cannot change your own role or suspend yourself.
+        </p>
       )}
       <form noValidate onSubmit={onSubmit} className="mt-4 space-y-5">
         {topErrors.length > 0 && (
@@ -216,7 +220,10 @@ function EditStaff({ member }: { member: Staff }) {
           </Alert>
         )}
         {saved && !update.isPending && (
-          <p role="status" className="rounded-md border-l-4 border-green-800 bg-green-50 p-3 font-semibold text-green-950">
+          <p
+            role="status"
+            className="rounded-md border-l-4 border-green-800 bg-green-50 p-3 font-semibold text-green-950"
+          >
             Changes saved.
           </p>
         )}

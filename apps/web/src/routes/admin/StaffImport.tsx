@@ -27,7 +27,9 @@ const EXAMPLE_ROW = 'Adebayo Ogunleye,adebayo.ogunleye@example.com,08031234567,e
 let templateUrl: string | undefined;
 /** The template is made in the browser: the header and one example row. */
 function templateHref(): string {
-  templateUrl ??= URL.createObjectURL(new Blob([`${HEADER}\r\n${EXAMPLE_ROW}\r\n`], { type: 'text/csv;charset=utf-8' }));
+  templateUrl ??= URL.createObjectURL(
+    new Blob([`${HEADER}\r\n${EXAMPLE_ROW}\r\n`], { type: 'text/csv;charset=utf-8' }),
+  );
   return templateUrl;
 }
 
@@ -69,18 +71,20 @@ export default function StaffImport() {
       {jobId ? (
         <ImportJob
           id={jobId}
-          onAnother={() => setParams((prev) => {
-            const next = new URLSearchParams(prev);
-            next.delete('job');
-            return next;
-          })}
+          onAnother={() =>
+            setParams((prev) => {
+              const next = new URLSearchParams(prev);
+              next.delete('job');
+              return next;
+            })
+          }
         />
       ) : (
         <>
           <p className="mt-2 text-stone-800">
-            Add many staff at once from a CSV file. Each valid row creates a staff member, as if you had invited them one
-            by one; rows with problems are skipped and listed afterwards, so you can correct them and import those rows
-            again.
+            Add many staff at once from a CSV file. Each valid row creates a staff member, as if you had invited them
+            one by one; rows with problems are skipped and listed afterwards, so you can correct them and import those
+            rows again.
           </p>
           <FileFormat />
           <UploadForm onStarted={(job) => setParams({ job: job.id })} />
@@ -109,12 +113,10 @@ function FileFormat() {
         </li>
         <li>
           <code className="font-mono text-sm">lga</code> is the LGA code, for example{' '}
-          <code className="font-mono text-sm">ibadan_north</code>. It is required for supervisors and enumerators and may
-          be left empty for other roles.
+          <code className="font-mono text-sm">ibadan_north</code>. It is required for supervisors and enumerators and
+          may be left empty for other roles.
         </li>
-        <li>
-          At most {STAFF_CSV_MAX_ROWS.toLocaleString('en-GB')} rows and 10 MB per file.
-        </li>
+        <li>At most {STAFF_CSV_MAX_ROWS.toLocaleString('en-GB')} rows and 10 MB per file.</li>
       </ul>
       <p className="mt-4">
         <a href={templateHref()} download="oslrs-staff-template.csv" className="link">
@@ -319,7 +321,10 @@ function ImportSummary({ job }: { job: Job }) {
   const shown = job.errors.slice(0, SHOWN_ERRORS);
   return (
     <div className="space-y-4">
-      <p role="status" className="rounded-md border-l-4 border-green-800 bg-green-50 p-3 text-lg font-semibold text-green-950">
+      <p
+        role="status"
+        className="rounded-md border-l-4 border-green-800 bg-green-50 p-3 text-lg font-semibold text-green-950"
+      >
         {job.succeeded} staff imported, {plural(job.failed, 'row', 'rows')} with errors
       </p>
       {job.errors.length > 0 && (

@@ -21,16 +21,15 @@ export default function StaffInvite() {
   const [values, setValues] = useState(EMPTY);
   const [errors, setErrors] = useState<Errors>({});
   const [topErrors, setTopErrors] = useState<string[]>([]);
-  const refs = {
-    fullName: useRef<HTMLInputElement>(null),
-    email: useRef<HTMLInputElement>(null),
-    phone: useRef<HTMLInputElement>(null),
-    role: useRef<HTMLSelectElement>(null),
-    lga: useRef<HTMLSelectElement>(null),
-  };
+  const fullNameRef = useRef<HTMLInputElement>(null);
+  const emailRef = useRef<HTMLInputElement>(null);
+  const phoneRef = useRef<HTMLInputElement>(null);
+  const roleRef = useRef<HTMLSelectElement>(null);
+  const lgaRef = useRef<HTMLSelectElement>(null);
   const lgaRequired = needsLga(values.role);
 
   function focusFirst(found: Errors) {
+    const refs = { fullName: fullNameRef, email: emailRef, phone: phoneRef, role: roleRef, lga: lgaRef };
     const first = FIELDS.find((f) => found[f]);
     if (first) refs[first].current?.focus();
   }
@@ -64,7 +63,8 @@ export default function StaffInvite() {
     if (invite.isPending) return;
     const found: Errors = {};
     if (values.fullName.trim().length < 2) found.fullName = 'Enter the full name';
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim())) found.email = 'Enter a valid email address, like name@example.com';
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim()))
+      found.email = 'Enter a valid email address, like name@example.com';
     if (!values.phone.trim()) found.phone = 'Enter a phone number';
     else if (!normalizePhone(values.phone)) found.phone = 'Enter a Nigerian phone number, like 0803 123 4567';
     if (!values.role) found.role = 'Choose a role';
@@ -128,7 +128,7 @@ export default function StaffInvite() {
           value={values.fullName}
           onChange={(e) => set('fullName', e.target.value)}
           error={errors.fullName}
-          inputRef={refs.fullName}
+          inputRef={fullNameRef}
         />
         <TextField
           label="Email"
@@ -141,7 +141,7 @@ export default function StaffInvite() {
           value={values.email}
           onChange={(e) => set('email', e.target.value)}
           error={errors.email}
-          inputRef={refs.email}
+          inputRef={emailRef}
         />
         <TextField
           label="Phone"
@@ -154,7 +154,7 @@ export default function StaffInvite() {
           value={values.phone}
           onChange={(e) => set('phone', e.target.value)}
           error={errors.phone}
-          inputRef={refs.phone}
+          inputRef={phoneRef}
         />
         <SelectField
           label="Role"
@@ -163,7 +163,7 @@ export default function StaffInvite() {
           value={values.role}
           onChange={(e) => set('role', e.target.value)}
           error={errors.role}
-          selectRef={refs.role}
+          selectRef={roleRef}
           options={[{ value: '', label: 'Choose a role' }, ...ROLE_OPTIONS]}
         />
         <SelectField
@@ -178,7 +178,7 @@ export default function StaffInvite() {
           value={values.lga}
           onChange={(e) => set('lga', e.target.value)}
           error={errors.lga}
-          selectRef={refs.lga}
+          selectRef={lgaRef}
           options={[{ value: '', label: lgaRequired ? 'Choose an LGA' : 'No LGA' }, ...LGA_OPTIONS]}
         />
         <button type="submit" className="btn-primary w-full sm:w-auto" aria-busy={invite.isPending || undefined}>

@@ -199,7 +199,10 @@ export default function StaffList() {
       )}
 
       {data && data.items.length > 0 && (
-        <div className={`mt-4 ${query.isPlaceholderData ? 'opacity-60' : ''}`} aria-busy={query.isFetching || undefined}>
+        <div
+          className={`mt-4 ${query.isPlaceholderData ? 'opacity-60' : ''}`}
+          aria-busy={query.isFetching || undefined}
+        >
           {wide ? <StaffTable items={data.items} /> : <StaffCards items={data.items} />}
         </div>
       )}

@@ -11,7 +11,10 @@ const CODE_FIELD: Record<string, string> = {
 };
 
 /** Split an API error into messages for fields and messages for the top of the form. */
-export function splitApiError(error: unknown, fields: readonly string[]): { fields: Record<string, string>; other: string[] } {
+export function splitApiError(
+  error: unknown,
+  fields: readonly string[],
+): { fields: Record<string, string>; other: string[] } {
   const result: { fields: Record<string, string>; other: string[] } = { fields: {}, other: [] };
   if (!(error instanceof ApiError)) return { fields: {}, other: [errorMessage(error)] };
   // Rule errors name their field in details.field; older codes are mapped here as a fallback.
@@ -30,4 +33,3 @@ export function splitApiError(error: unknown, fields: readonly string[]): { fiel
   }
   return result;
 }
-

@@ -13,8 +13,8 @@ export default function Home() {
             </PageHeading>
           </div>
           <p className="mt-4 max-w-2xl text-lg text-green-50">
-            One trusted register of Oyo State&rsquo;s workers and their skills, across all 33 Local Government
-            Areas. Residents register once; employers find the skills they need; the State plans with real numbers.
+            One trusted register of Oyo State&rsquo;s workers and their skills, across all 33 Local Government Areas.
+            Residents register once; employers find the skills they need; the State plans with real numbers.
           </p>
           <div className="mt-8 flex flex-col gap-3 sm:flex-row sm:items-center">
             <Link
@@ -35,8 +35,8 @@ export default function Home() {
               For residents
             </h2>
             <p className="mt-2 text-stone-800">
-              Record your trade, skills and experience once. With your permission, employers across the State can
-              find you for work.
+              Record your trade, skills and experience once. With your permission, employers across the State can find
+              you for work.
             </p>
           </section>
           <section className="card" aria-labelledby="employers">
@@ -54,8 +54,7 @@ export default function Home() {
             </h2>
             <p className="mt-2 text-stone-800">
               Nothing about you is shown without your consent. You decide separately whether to appear in the skills
-              search and whether employers may see your name and phone number — and you can withdraw either at any
-              time.
+              search and whether employers may see your name and phone number — and you can withdraw either at any time.
             </p>
           </section>
         </div>
@@ -75,8 +74,7 @@ export default function Home() {
               <span className="font-semibold">On paper</span> — forms typed in by the registry&rsquo;s clerks.
             </li>
             <li className="card">
-              <span className="font-semibold">From partner agencies</span> — lists checked so no one is counted
-              twice.
+              <span className="font-semibold">From partner agencies</span> — lists checked so no one is counted twice.
             </li>
           </ul>
           <p className="mt-6 text-stone-800">
