@@ -21,6 +21,8 @@ import { staffRoutes, UPLOAD_LIMIT } from './modules/staff/routes.js';
 import { JobsService } from './modules/jobs/service.js';
 import { jobRoutes } from './modules/jobs/routes.js';
 import { lgaRoutes } from './modules/lgas/routes.js';
+import { QuestionnaireService } from './modules/questionnaires/service.js';
+import { questionnaireRoutes } from './modules/questionnaires/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -29,6 +31,7 @@ export interface Services {
   auth: AuthService;
   staff: StaffService;
   jobs: JobsService;
+  questionnaires: QuestionnaireService;
 }
 
 export function createServices(runtime: Runtime): Services {
@@ -38,7 +41,8 @@ export function createServices(runtime: Runtime): Services {
   const jobs = new JobsService(db, runtime.queue, (err, msg) => runtime.log.error({ err }, msg));
   const staff = new StaffService(db, auth, jobs, runtime.mailer, publicUrl, runtime.config.activationTtlMs);
   jobs.register(STAFF_IMPORT_JOB, (id) => staff.runImport(id));
-  return { auth, staff, jobs };
+  const questionnaires = new QuestionnaireService(db, runtime.kv);
+  return { auth, staff, jobs, questionnaires };
 }
 
 /** Where the built web app lives: WEB_DIST, or apps/web/dist beside this package. */
@@ -130,6 +134,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       await api.register(authRoutes, { auth: services.auth, cookieSecure: runtime.config.cookieSecure });
       await api.register(staffRoutes, { staff: services.staff });
       await api.register(jobRoutes, { jobs: services.jobs });
+      await api.register(questionnaireRoutes, { questionnaires: services.questionnaires });
     },
     { prefix: '/api/v1' },
   );

@@ -20,6 +20,9 @@ const StaffList = lazy(() => import('./routes/admin/StaffList'));
 const StaffInvite = lazy(() => import('./routes/admin/StaffInvite'));
 const StaffImport = lazy(() => import('./routes/admin/StaffImport'));
 const StaffDetail = lazy(() => import('./routes/admin/StaffDetail'));
+const QuestionnaireList = lazy(() => import('./routes/admin/questionnaires/QuestionnaireList'));
+const QuestionnaireBuilder = lazy(() => import('./routes/admin/questionnaires/QuestionnaireBuilder'));
+const QuestionnairePreview = lazy(() => import('./routes/admin/questionnaires/QuestionnairePreview'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -74,6 +77,9 @@ export const router = createBrowserRouter([
       { path: 'staff/new', element: <StaffInvite /> },
       { path: 'staff/import', element: <StaffImport /> },
       { path: 'staff/:id', element: <StaffDetail /> },
+      { path: 'questionnaires', element: <QuestionnaireList /> },
+      { path: 'questionnaires/:id', element: <QuestionnaireBuilder /> },
+      { path: 'questionnaires/:id/preview', element: <QuestionnairePreview /> },
       { path: '*', element: <NotFound home="/admin/staff" /> },
     ],
   },

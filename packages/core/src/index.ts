@@ -5,3 +5,6 @@ export * from './dto/common.js';
 export * from './dto/auth.js';
 export * from './dto/staff.js';
 export * from './dto/jobs.js';
+export * from './dto/questionnaires.js';
+export * from './forms/schema.js';
+export * from './forms/index.js';

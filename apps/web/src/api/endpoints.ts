@@ -1,5 +1,15 @@
-import type { Job, SessionResponse, SessionUser, Staff, StaffPage } from '@oslrs/core';
-import { api } from './client';
+import type {
+  Job,
+  Questionnaire,
+  QuestionnaireSummary,
+  QuestionnaireUsage,
+  SessionResponse,
+  SessionUser,
+  Staff,
+  StaffPage,
+} from '@oslrs/core';
+import type { FieldError, FormSchema } from '../forms/engine';
+import { api, apiUrl } from './client';
 
 // Typed wrappers for the endpoints the web app calls. Shapes come from @oslrs/core's DTOs.
 
@@ -58,10 +68,79 @@ export const jobs = {
   errorReportUrl: (id: string) => `/api/v1/jobs/${encodeURIComponent(id)}/errors.csv`,
 };
 
+export type { Questionnaire, QuestionnaireSummary };
+export type QuestionnaireStatus = QuestionnaireSummary['status'];
+
+/** One problem in an uploaded XLSForm, located by sheet, row and column. */
+export interface XlsFormIssue {
+  sheet: string;
+  row?: number;
+  column?: string;
+  code: string;
+  message: string;
+}
+
+/** Which questionnaire staff (enumerators, clerks) and the public wizard use. */
+export type QuestionnaireSettings = QuestionnaireUsage;
+
+export interface PublishedForm {
+  questionnaireId: string;
+  /** What a submission names as the version it answered. */
+  versionId: string;
+  version: number;
+  form: FormSchema;
+}
+
+const questionnairePath = (id: string) => `/questionnaires/${encodeURIComponent(id)}`;
+
+export const questionnaires = {
+  list: (signal?: AbortSignal) => api<{ items: QuestionnaireSummary[] }>('/questionnaires', { signal }),
+  get: (id: string, signal?: AbortSignal) => api<{ questionnaire: Questionnaire }>(questionnairePath(id), { signal }),
+  create: (form: FormSchema) =>
+    api<{ questionnaire: Questionnaire; issues: FieldError[] }>('/questionnaires', { method: 'POST', body: { form } }),
+  /** Saves work in progress; problems the engine finds come back as `issues` (the draft is saved anyway). */
+  saveDraft: (id: string, form: FormSchema) =>
+    api<{ questionnaire: Questionnaire; issues: FieldError[] }>(`${questionnairePath(id)}/draft`, {
+      method: 'PUT',
+      body: { form },
+    }),
+  publish: (id: string) =>
+    api<{ version: { version: number; publishedAt: string } }>(`${questionnairePath(id)}/publish`, {
+      method: 'POST',
+    }),
+  archive: (id: string) =>
+    api<{ questionnaire: Questionnaire }>(`${questionnairePath(id)}/archive`, { method: 'POST' }),
+  import: (file: File) => {
+    const form = new FormData();
+    form.append('file', file);
+    // 201 for a new questionnaire; 200 when the file's form_id matched one and replaced its draft.
+    return api<{ questionnaire: Questionnaire; created: boolean; warnings: XlsFormIssue[] }>('/questionnaires/import', {
+      method: 'POST',
+      body: form,
+    });
+  },
+  /** The .xlsx download of a published version (or of the draft when no version is given). */
+  exportUrl: (id: string, version?: number | null) => apiUrl(`${questionnairePath(id)}/export`, { version }),
+  settings: (signal?: AbortSignal) => api<{ settings: QuestionnaireSettings }>('/settings/questionnaires', { signal }),
+  saveSettings: (settings: QuestionnaireSettings) =>
+    api<{ settings: QuestionnaireSettings }>('/settings/questionnaires', { method: 'PUT', body: settings }),
+};
+
+export const forms = {
+  /** The latest published version, or the one asked for. */
+  schema: (questionnaireId: string, version?: number, signal?: AbortSignal) =>
+    api<PublishedForm>(`/forms/${encodeURIComponent(questionnaireId)}/schema`, { query: { version }, signal }),
+};
+
 export const queryKeys = {
   me: ['auth', 'me'] as const,
   staffList: (params: StaffListParams) => ['staff', 'list', params] as const,
   staff: (id: string) => ['staff', 'detail', id] as const,
   staffAll: ['staff'] as const,
   job: (id: string) => ['jobs', id] as const,
+  questionnaireAll: ['questionnaires'] as const,
+  questionnaireList: ['questionnaires', 'list'] as const,
+  questionnaire: (id: string) => ['questionnaires', 'detail', id] as const,
+  questionnaireSettings: ['settings', 'questionnaires'] as const,
+  formSchema: (id: string, version: number | undefined) => ['forms', id, 'schema', version ?? 'latest'] as const,
 };

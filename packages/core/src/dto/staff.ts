@@ -66,3 +66,16 @@ export type ListStaffQuery = z.infer<typeof listStaffQuerySchema>;
 
 export const staffPageSchema = pagedSchema(staffSchema);
 export type StaffPage = z.infer<typeof staffPageSchema>;
+
+/** Capacity planning (SPEC): the super admin is warned when field staff pass these counts. */
+export const FIELD_STAFF_THRESHOLDS = [120, 180] as const;
+
+export const staffSummarySchema = z.object({
+  /** Active or invited supervisors and enumerators. */
+  fieldStaff: z.number().int(),
+  byRole: z.record(z.string(), z.number().int()),
+  byStatus: z.record(z.string(), z.number().int()),
+  /** The highest threshold passed, or null. */
+  fieldStaffThresholdPassed: z.number().int().nullable(),
+});
+export type StaffSummary = z.infer<typeof staffSummarySchema>;

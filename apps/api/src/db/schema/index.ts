@@ -4,3 +4,4 @@ export * from './sessions.js';
 export * from './audit.js';
 export * from './jobs.js';
 export * from './mail.js';
+export * from './questionnaires.js';

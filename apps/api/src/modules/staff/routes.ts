@@ -8,6 +8,7 @@ import {
   listStaffQuerySchema,
   staffPageSchema,
   staffSchema,
+  staffSummarySchema,
   updateStaffBodySchema,
   uuidParamSchema,
 } from '@oslrs/core';
@@ -45,6 +46,19 @@ export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService }> = async
       },
     },
     async (request) => staff.list(request.query),
+  );
+
+  app.get(
+    '/staff/summary',
+    {
+      config: { access: admin },
+      schema: {
+        tags: ['staff'],
+        summary: 'Counts by role and status, and the field-staff capacity thresholds passed (120, 180)',
+        response: { 200: staffSummarySchema },
+      },
+    },
+    async () => staff.summary(),
   );
 
   app.post(

@@ -1,7 +1,10 @@
 import { and, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import {
+  FIELD_STAFF_THRESHOLDS,
   ROLE_LABELS,
+  isFieldRole,
+  type StaffSummary,
   emailSchema,
   fullNameSchema,
   lgaName,
@@ -170,6 +173,24 @@ export class StaffService {
       this.db.select({ n: count() }).from(users).where(filter),
     ]);
     return { items: rows.map(toStaff), page: query.page, pageSize: query.pageSize, total: totalRow?.n ?? 0 };
+  }
+
+  async summary(): Promise<StaffSummary> {
+    const rows = await this.db
+      .select({ role: users.role, status: users.status, n: count() })
+      .from(users)
+      .where(isStaffRow)
+      .groupBy(users.role, users.status);
+    const byRole: Record<string, number> = {};
+    const byStatus: Record<string, number> = {};
+    let fieldStaff = 0;
+    for (const r of rows) {
+      byRole[r.role] = (byRole[r.role] ?? 0) + r.n;
+      byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
+      if (isFieldRole(r.role) && (r.status === 'active' || r.status === 'invited')) fieldStaff += r.n;
+    }
+    const passed = FIELD_STAFF_THRESHOLDS.filter((t) => fieldStaff > t);
+    return { fieldStaff, byRole, byStatus, fieldStaffThresholdPassed: passed.length ? passed[passed.length - 1]! : null };
   }
 
   private async load(executor: Executor, id: string, lock = false): Promise<UserRow> {

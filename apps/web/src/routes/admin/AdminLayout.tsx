@@ -10,13 +10,15 @@ const NAV = [
   { to: '/admin/staff', label: 'Staff' },
   { to: '/admin/staff/new', label: 'Invite staff' },
   { to: '/admin/staff/import', label: 'Import staff' },
+  { to: '/admin/questionnaires', label: 'Questionnaires' },
 ] as const;
 
-/** Which nav entry the current path belongs to: a staff member's page counts as "Staff". */
+/** Which nav entry the current path belongs to: a staff member's page counts as "Staff", a builder as "Questionnaires". */
 function currentNav(pathname: string): string | undefined {
   if (pathname.startsWith('/admin/staff/new')) return '/admin/staff/new';
   if (pathname.startsWith('/admin/staff/import')) return '/admin/staff/import';
   if (pathname.startsWith('/admin/staff')) return '/admin/staff';
+  if (pathname.startsWith('/admin/questionnaires')) return '/admin/questionnaires';
   return undefined;
 }
 

@@ -1,0 +1,378 @@
+import {
+  useEffect,
+  useEffectEvent,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
+import { Alert } from '../components/Alert';
+import { useMediaQuery } from '../lib/useMediaQuery';
+import { deviceId, isDisplayed, isEmptyAnswer, withAnswer } from './answers';
+import {
+  compileForm,
+  FormInvalidError,
+  type Answers,
+  type AnswerValue,
+  type CompiledForm,
+  type FormSchema,
+  type Question,
+  type Section,
+} from './engine';
+import { labelText, QuestionField } from './QuestionField';
+
+/**
+ * 'paged': one question per screen with Back/Next (phones); 'full': every visible question on one
+ * page, grouped by section (desktops); 'auto': paged below 768 px, full above.
+ */
+export type RendererMode = 'auto' | 'paged' | 'full';
+
+export interface FormRendererProps {
+  form: FormSchema;
+  answers: Answers;
+  /** Every change, with empty answers removed. */
+  onChange: (answers: Answers) => void;
+  /**
+   * Called once the engine finds no errors, with the final answers (the `end` time filled in) and
+   * the engine's values (calculations filled in, answers to questions now hidden left out).
+   */
+  onComplete?: (answers: Answers, values: Answers) => void;
+  mode?: RendererMode;
+  /** The last button's text. */
+  completeLabel?: string;
+}
+
+/**
+ * Shows a questionnaire and collects its answers. What is shown, what is required, what is wrong
+ * and what is calculated all come from the engine (compileForm → evaluate/validate): the renderer
+ * only decides how it looks.
+ */
+export function FormRenderer(props: FormRendererProps) {
+  const compiled = useMemo((): { ok: true; form: CompiledForm } | { ok: false; error: unknown } => {
+    try {
+      return { ok: true, form: compileForm(props.form) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }, [props.form]);
+  if (!compiled.ok) {
+    const issues = compiled.error instanceof FormInvalidError ? compiled.error.issues : [];
+    return (
+      <Alert title="This questionnaire cannot be shown">
+        <p>It has problems that must be fixed in the form builder first.</p>
+        {issues.length > 0 && (
+          <ul className="list-disc pl-6">
+            {issues.slice(0, 20).map((issue, i) => (
+              <li key={`${issue.field}-${i}`}>
+                <span className="font-mono text-sm">{issue.field}</span>: {issue.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Alert>
+    );
+  }
+  return <CompiledRenderer {...props} compiled={compiled.form} />;
+}
+
+interface Screen {
+  section: Section;
+  question: Question;
+}
+
+function CompiledRenderer({
+  form,
+  compiled,
+  answers,
+  onChange,
+  onComplete,
+  mode = 'auto',
+  completeLabel = 'Submit',
+}: FormRendererProps & { compiled: CompiledForm }) {
+  const prefix = useId();
+  const wide = useMediaQuery('(min-width: 48rem)');
+  const paged = mode === 'paged' || (mode === 'auto' && !wide);
+
+  const evaluation = useMemo(() => compiled.evaluate(answers), [compiled, answers]);
+  const validation = useMemo(() => compiled.validate(answers), [compiled, answers]);
+  /** The first error per question name. */
+  const errors = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const error of validation.errors) if (!map.has(error.field)) map.set(error.field, error.message);
+    return map;
+  }, [validation]);
+
+  const screens = useMemo(
+    (): Screen[] =>
+      form.sections.flatMap((section) =>
+        evaluation.visibleSections.has(section.name)
+          ? section.questions
+              .filter(
+                (q) =>
+                  isDisplayed(q) &&
+                  // The engine never lists calculations as visible; a relevant one has a value.
+                  (q.type === 'calculate'
+                    ? Object.hasOwn(evaluation.values, q.name)
+                    : evaluation.visibleQuestions.has(q.name)),
+              )
+              .map((question) => ({ section, question }))
+          : [],
+      ),
+    [form, evaluation],
+  );
+
+  // Errors are shown for a question once it has been answered and left, or a choice made, and for
+  // every question after an attempt to go on; from then on they follow the answer as it changes.
+  const [shown, setShown] = useState<ReadonlySet<string>>(() => new Set());
+  const [showAll, setShowAll] = useState(false);
+  const changed = useRef(new Set<string>());
+  const [summary, setSummary] = useState<string[] | null>(null);
+  const summaryRef = useRef<HTMLDivElement>(null);
+
+  function show(...names: string[]) {
+    setShown((prev) => (names.every((n) => prev.has(n)) ? prev : new Set([...prev, ...names])));
+  }
+  function errorFor(name: string): string | undefined {
+    return showAll || shown.has(name) ? errors.get(name) : undefined;
+  }
+
+  const questionId = (name: string) => `${prefix}q-${name}`;
+  function focusQuestion(name: string) {
+    requestAnimationFrame(() => {
+      const wrap = document.getElementById(`${questionId(name)}-wrap`);
+      const target =
+        wrap?.querySelector<HTMLElement>('input:checked') ??
+        wrap?.querySelector<HTMLElement>('input, select, textarea, button');
+      target?.focus();
+    });
+  }
+
+  // Device metadata: `start` when the form is first shown, the device id from this browser.
+  const fillMetadata = useEffectEvent(() => {
+    let next = answers;
+    for (const section of form.sections) {
+      for (const q of section.questions) {
+        if (!isEmptyAnswer(next[q.name])) continue;
+        if (q.type === 'start') next = withAnswer(next, q.name, new Date().toISOString());
+        if (q.type === 'deviceid') next = withAnswer(next, q.name, deviceId());
+      }
+    }
+    if (next !== answers) onChange(next);
+  });
+  useEffect(() => fillMetadata(), [form]);
+
+  function setValue(name: string, value: AnswerValue | undefined, settled: boolean) {
+    changed.current.add(name);
+    if (settled) show(name);
+    onChange(withAnswer(answers, name, value));
+  }
+
+  function complete() {
+    const result = compiled.validate(answers);
+    if (!result.valid) {
+      setShowAll(true);
+      const names = result.errors.map((e) => e.field);
+      show(...names);
+      const first = screens.find((s) => names.includes(s.question.name));
+      if (paged && first) {
+        goTo(first.question.name);
+      } else {
+        setSummary(names);
+        requestAnimationFrame(() => summaryRef.current?.focus());
+      }
+      return;
+    }
+    setSummary(null);
+    let final = answers;
+    for (const section of form.sections) {
+      for (const q of section.questions)
+        if (q.type === 'end') final = withAnswer(final, q.name, new Date().toISOString());
+    }
+    if (final !== answers) onChange(final);
+    onComplete?.(final, compiled.validate(final).values);
+  }
+
+  // ---- one question per screen ----
+  const [position, setPosition] = useState<{ name?: string; index: number }>({ index: 0 });
+  const found = screens.findIndex((s) => s.question.name === position.name);
+  // A question hidden by a changed answer: stay at the same place in the list.
+  const index = found >= 0 ? found : Math.max(0, Math.min(position.index, screens.length - 1));
+  const screen = screens[index];
+
+  function goTo(name: string) {
+    const i = screens.findIndex((s) => s.question.name === name);
+    setPosition({ name, index: Math.max(0, i) });
+    focusQuestion(name);
+  }
+
+  function next() {
+    if (!screen) {
+      if (onComplete) complete();
+      return;
+    }
+    const name = screen.question.name;
+    if (errors.has(name)) {
+      show(name);
+      focusQuestion(name);
+      return;
+    }
+    const following = screens[index + 1];
+    if (following) goTo(following.question.name);
+    else if (onComplete) complete();
+  }
+
+  function back() {
+    const previous = screens[index - 1];
+    if (previous) goTo(previous.question.name);
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLFormElement>) {
+    // Enter = Next, from any answer control (radios, checkboxes and drop-downs do not submit by themselves).
+    if (event.key !== 'Enter' || event.defaultPrevented || event.shiftKey || event.altKey || event.ctrlKey) return;
+    const target = event.target as HTMLElement;
+    if (target instanceof HTMLSelectElement || target instanceof HTMLInputElement) {
+      event.preventDefault();
+      next();
+    }
+  }
+
+  function field(s: Screen, large: boolean): ReactNode {
+    const q = s.question;
+    return (
+      <QuestionField
+        key={q.name}
+        question={q}
+        choices={q.choiceList ? (form.choiceLists[q.choiceList] ?? []) : []}
+        id={questionId(q.name)}
+        value={answers[q.name]}
+        computed={evaluation.values[q.name]}
+        required={evaluation.required.has(q.name)}
+        error={errorFor(q.name)}
+        large={large}
+        onValue={(value, settled) => setValue(q.name, value, settled)}
+        onLeave={() => {
+          if (changed.current.has(q.name)) show(q.name);
+        }}
+      />
+    );
+  }
+
+  if (paged) {
+    const isLast = index >= screens.length - 1;
+    return (
+      <form
+        noValidate
+        onKeyDown={onKeyDown}
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          next();
+        }}
+        className="space-y-6"
+      >
+        {screen ? (
+          <>
+            <div>
+              <p id={`${prefix}progress`} className="text-sm font-semibold text-stone-800">
+                Question {index + 1} of {screens.length}
+              </p>
+              <progress aria-labelledby={`${prefix}progress`} className="mt-1" max={screens.length} value={index + 1} />
+            </div>
+            {screen.section.label && <p className="text-sm text-stone-700">{screen.section.label}</p>}
+            {field(screen, true)}
+          </>
+        ) : (
+          <p className="text-stone-800">There are no questions to answer.</p>
+        )}
+        <div className="flex items-center justify-between gap-3">
+          {index > 0 ? (
+            <button type="button" className="btn-secondary" onClick={back}>
+              Back
+            </button>
+          ) : (
+            <span />
+          )}
+          {(!isLast || onComplete) && (
+            <button type="submit" className="btn-primary">
+              {isLast ? completeLabel : 'Next'}
+            </button>
+          )}
+        </div>
+      </form>
+    );
+  }
+
+  // ---- the whole form on one page ----
+  const anyRequired = screens.some((s) => evaluation.required.has(s.question.name));
+  const summaryItems = (summary ?? []).filter((name) => errors.has(name));
+  return (
+    <form
+      noValidate
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        if (onComplete) complete();
+      }}
+      className="space-y-6"
+    >
+      {summaryItems.length > 0 && (
+        <div ref={summaryRef} tabIndex={-1}>
+          <Alert title="Some answers need attention">
+            <ul className="list-disc pl-6">
+              {summaryItems.map((name) => {
+                const q = screens.find((s) => s.question.name === name)?.question;
+                return (
+                  <li key={name}>
+                    {q ? (
+                      <a
+                        href={`#${questionId(name)}`}
+                        className="link"
+                        onClick={(e) => {
+                          e.preventDefault();
+                          focusQuestion(name);
+                        }}
+                      >
+                        {labelText(q)}: {errors.get(name)}
+                      </a>
+                    ) : (
+                      <>
+                        {name}: {errors.get(name)}
+                      </>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          </Alert>
+        </div>
+      )}
+      {anyRequired && (
+        <p className="text-sm text-stone-700">
+          Questions marked <span className="font-semibold text-red-700">*</span> must be answered.
+        </p>
+      )}
+      {form.sections.map((section) => {
+        const inSection = screens.filter((s) => s.section === section);
+        if (inSection.length === 0) return null;
+        const body = <div className="clear-left space-y-6">{inSection.map((s) => field(s, false))}</div>;
+        return section.label ? (
+          <fieldset key={section.name} className="card">
+            <legend className="float-left mb-4 w-full text-xl font-bold text-stone-900">{section.label}</legend>
+            {body}
+          </fieldset>
+        ) : (
+          <div key={section.name} className="card">
+            {body}
+          </div>
+        );
+      })}
+      {screens.length === 0 && <p className="text-stone-800">There are no questions to answer.</p>}
+      {onComplete && (
+        <button type="submit" className="btn-primary">
+          {completeLabel}
+        </button>
+      )}
+    </form>
+  );
+}

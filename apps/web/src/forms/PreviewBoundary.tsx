@@ -1,0 +1,37 @@
+import { Component, type ReactNode } from 'react';
+import { Alert } from '../components/Alert';
+
+interface Props {
+  /** A new value (the next draft) clears the error and tries again. */
+  resetKey: unknown;
+  children: ReactNode;
+}
+
+interface State {
+  error: unknown;
+  resetKey: unknown;
+}
+
+/** Keeps a failing preview from taking the whole page (the builder) down with it. */
+export class PreviewBoundary extends Component<Props, State> {
+  override state: State = { error: null, resetKey: this.props.resetKey };
+
+  static getDerivedStateFromError(error: unknown): Partial<State> {
+    return { error: error ?? new Error('Unknown error') };
+  }
+
+  static getDerivedStateFromProps(props: Props, state: State): Partial<State> | null {
+    return props.resetKey !== state.resetKey ? { error: null, resetKey: props.resetKey } : null;
+  }
+
+  override render() {
+    if (this.state.error) {
+      return (
+        <Alert title="The preview could not be shown">
+          <p>{this.state.error instanceof Error ? this.state.error.message : 'Something went wrong.'}</p>
+        </Alert>
+      );
+    }
+    return this.props.children;
+  }
+}

@@ -1,0 +1,223 @@
+import { createContext, useContext, useEffect, useId, useRef, type ReactNode, type Ref } from 'react';
+import type { Option } from '../../../components/Field';
+import { fieldId } from './draft';
+import { problemMessage, type Problem } from './problems';
+
+/** The problems of the last check, by schema path: every field shows its own. */
+export const ProblemsContext = createContext<Map<string, Problem[]>>(new Map());
+
+function useProblems(path: string): Problem[] {
+  return useContext(ProblemsContext).get(path) ?? [];
+}
+
+/** The expression as read, and a caret under the character where the parser stopped. */
+function Caret({ source, offset }: { source: string; offset: number }) {
+  const text = source.replace(/\t/g, ' ');
+  const at = Math.max(0, Math.min(offset, text.length));
+  return (
+    <pre
+      aria-hidden="true"
+      className="mt-1 overflow-x-auto rounded-md border border-red-200 bg-red-50 px-2 py-1 font-mono text-sm leading-snug whitespace-pre text-red-950"
+    >
+      {text}
+      {'\n'}
+      {' '.repeat(at)}^
+    </pre>
+  );
+}
+
+/**
+ * The messages under a field. Always present (empty when all is well) and polite, so a problem
+ * found while typing is read out once the typing pauses, without interrupting.
+ */
+function FieldProblems({ id, problems }: { id: string; problems: Problem[] }) {
+  return (
+    <div id={id} aria-live="polite">
+      {problems.map((problem, i) => (
+        <div key={`${problem.code}-${i}`}>
+          <span className="field-error">{problemMessage(problem)}</span>
+          {problem.offset !== undefined && problem.source !== undefined && (
+            <Caret source={problem.source} offset={problem.offset} />
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+interface BuilderFieldProps {
+  /** The schema path: names the control (its id) and finds its problems. */
+  path: string;
+  label: string;
+  hint?: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  className?: string;
+  mono?: boolean;
+  placeholder?: string;
+  inputRef?: Ref<HTMLInputElement>;
+  /** The label is read by screen readers only (a table column header shows it). */
+  hideLabel?: boolean;
+}
+
+export function BuilderTextField({
+  path,
+  label,
+  hint,
+  value,
+  onChange,
+  className,
+  mono,
+  placeholder,
+  inputRef,
+  hideLabel,
+}: BuilderFieldProps) {
+  const problems = useProblems(path);
+  const id = fieldId(path);
+  return (
+    <div className={className}>
+      <label htmlFor={id} className={hideLabel ? 'sr-only' : 'label'}>
+        {label}
+      </label>
+      {hint && (
+        <span id={`${id}-hint`} className="hint">
+          {hint}
+        </span>
+      )}
+      <input
+        ref={inputRef}
+        id={id}
+        type="text"
+        autoComplete="off"
+        spellCheck={mono ? false : undefined}
+        placeholder={placeholder}
+        className={`input ${mono ? 'font-mono' : ''} ${hideLabel ? 'mt-0' : ''}`}
+        value={value}
+        aria-invalid={problems.length > 0 || undefined}
+        aria-describedby={[hint ? `${id}-hint` : '', `${id}-problems`].filter(Boolean).join(' ')}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      <FieldProblems id={`${id}-problems`} problems={problems} />
+    </div>
+  );
+}
+
+/** An expression: monospace, checked as you type (the check runs after a short pause). */
+export function ExpressionField(props: BuilderFieldProps) {
+  return <BuilderTextField mono {...props} />;
+}
+
+export function BuilderSelectField({
+  path,
+  label,
+  hint,
+  value,
+  onChange,
+  options,
+  className,
+}: Omit<BuilderFieldProps, 'mono' | 'placeholder' | 'inputRef' | 'hideLabel'> & { options: readonly Option[] }) {
+  const problems = useProblems(path);
+  const id = fieldId(path);
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="label">
+        {label}
+      </label>
+      {hint && (
+        <span id={`${id}-hint`} className="hint">
+          {hint}
+        </span>
+      )}
+      <select
+        id={id}
+        className="input"
+        value={value}
+        aria-invalid={problems.length > 0 || undefined}
+        aria-describedby={[hint ? `${id}-hint` : '', `${id}-problems`].filter(Boolean).join(' ')}
+        onChange={(e) => onChange(e.target.value)}
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value} disabled={o.disabled}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <FieldProblems id={`${id}-problems`} problems={problems} />
+    </div>
+  );
+}
+
+/** Problems at a path that has no field of its own (a whole question, a whole list). */
+export function PathProblems({ path }: { path: string }) {
+  const problems = useProblems(path);
+  if (problems.length === 0) return null;
+  return <FieldProblems id={`${fieldId(path)}-problems`} problems={problems} />;
+}
+
+/**
+ * A modal question with the native <dialog>: focus moves in and is kept there, Escape cancels,
+ * and focus returns to the button that opened it.
+ */
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  danger,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  busy?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      className="m-auto w-[min(32rem,calc(100%-2rem))] rounded-lg border border-stone-300 bg-white p-6 text-stone-900 shadow-xl backdrop:bg-stone-950/50"
+      onCancel={(e) => {
+        e.preventDefault();
+        onCancel();
+      }}
+    >
+      {open && (
+        <>
+          <h2 id={titleId} className="text-xl font-bold">
+            {title}
+          </h2>
+          <div className="mt-3 space-y-2 text-stone-800">{children}</div>
+          <div className="mt-6 flex flex-wrap gap-3">
+            <button
+              type="button"
+              className={danger ? 'btn-danger' : 'btn-primary'}
+              aria-busy={busy || undefined}
+              onClick={() => {
+                if (!busy) onConfirm();
+              }}
+            >
+              {confirmLabel}
+            </button>
+            <button type="button" className="btn-secondary" onClick={onCancel}>
+              Cancel
+            </button>
+          </div>
+        </>
+      )}
+    </dialog>
+  );
+}

@@ -1,0 +1,298 @@
+import { useContext, useState, type KeyboardEvent } from 'react';
+import type { Choice } from '../../../forms/engine';
+import { plural } from '../../../lib/format';
+import { BuilderTextField, PathProblems, ProblemsContext } from './BuilderFields';
+import {
+  addChoice,
+  addChoiceList,
+  checkListName,
+  choiceListPath,
+  fieldId,
+  listUsers,
+  moveChoice,
+  removeChoice,
+  removeChoiceList,
+  renameChoiceList,
+  updateChoice,
+} from './draft';
+import type { EditorProps } from './SectionsEditor';
+
+/** Lists open at first when there are few of them; a large imported form starts folded. */
+const OPEN_WHEN_AT_MOST = 6;
+
+export function ChoiceListsEditor({ form, onForm, focusLater }: EditorProps) {
+  const [newName, setNewName] = useState('');
+  const [newError, setNewError] = useState<string>();
+  const lists = Object.entries(form.choiceLists);
+
+  function add() {
+    const name = newName.trim();
+    const problem = checkListName(form, name);
+    setNewError(problem);
+    if (problem) {
+      focusLater('new-list-name');
+      return;
+    }
+    onForm(addChoiceList(form, name));
+    setNewName('');
+    focusLater(`${fieldId(choiceListPath(name))}-add`);
+  }
+
+  return (
+    <section className="card space-y-4" aria-labelledby="choice-lists-heading">
+      <h2 id="choice-lists-heading" className="text-xl font-bold">
+        Choice lists
+      </h2>
+      <p className="text-stone-800">
+        The answers a “Choose one” or “Choose several” question offers. The value is what is stored and used in
+        expressions (for example <code className="font-mono">{"${trade} = 'yes'"}</code>); the label is what people see.
+      </p>
+      {lists.length === 0 && <p className="text-stone-700">No choice lists yet.</p>}
+      {lists.map(([name, choices]) => (
+        <ChoiceListEditor
+          key={name}
+          form={form}
+          onForm={onForm}
+          focusLater={focusLater}
+          name={name}
+          choices={choices}
+          initiallyOpen={lists.length <= OPEN_WHEN_AT_MOST || choices.length === 0}
+        />
+      ))}
+      <div className="rounded-md border border-dashed border-stone-400 p-3">
+        <label htmlFor="new-list-name" className="label">
+          New list name
+        </label>
+        <span id="new-list-name-hint" className="hint">
+          Letters, digits and _, for example yes_no.
+        </span>
+        {newError && (
+          <span id="new-list-name-error" role="alert" className="field-error">
+            {newError}
+          </span>
+        )}
+        <div className="mt-1 flex flex-col gap-2 sm:flex-row">
+          <input
+            id="new-list-name"
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            className="input mt-0 font-mono sm:max-w-xs"
+            value={newName}
+            aria-invalid={newError ? true : undefined}
+            aria-describedby={newError ? 'new-list-name-hint new-list-name-error' : 'new-list-name-hint'}
+            onChange={(e) => {
+              setNewName(e.target.value);
+              setNewError(undefined);
+            }}
+            onKeyDown={(e: KeyboardEvent) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                add();
+              }
+            }}
+          />
+          <button type="button" className="btn-secondary" onClick={add}>
+            Add list
+          </button>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function ChoiceListEditor({
+  form,
+  onForm,
+  focusLater,
+  name,
+  choices,
+  initiallyOpen,
+}: EditorProps & { name: string; choices: Choice[]; initiallyOpen: boolean }) {
+  const byPath = useContext(ProblemsContext);
+  const listPath = choiceListPath(name);
+  const hasProblems = [...byPath.keys()].some((key) => key === listPath || key.startsWith(`${listPath}.`));
+  // Uncontrolled after the first render: the person opens and folds it as they like.
+  const [open] = useState(initiallyOpen || hasProblems);
+  const [rename, setRename] = useState(name);
+  const [renameError, setRenameError] = useState<string>();
+  const users = listUsers(form, name);
+  const id = fieldId(listPath);
+
+  function doRename() {
+    const to = rename.trim();
+    if (to === name) return;
+    const problem = checkListName(form, to, name);
+    setRenameError(problem);
+    if (problem) return;
+    onForm(renameChoiceList(form, name, to));
+    focusLater(`${fieldId(choiceListPath(to))}-rename`);
+  }
+
+  return (
+    <details open={open} className="rounded-md border border-stone-300 bg-white">
+      <summary className="cursor-pointer px-3 py-2 font-semibold">
+        <span className="font-mono">{name}</span>{' '}
+        <span className="font-normal text-stone-700">
+          ({plural(choices.length, 'choice', 'choices')}
+          {hasProblems && <span className="font-semibold text-red-700">, has problems</span>})
+        </span>
+      </summary>
+      <fieldset id={id} tabIndex={-1} className="space-y-4 border-t border-stone-200 p-3">
+        <legend className="sr-only">Choice list {name}</legend>
+        <p className="text-sm text-stone-700">
+          {users.length > 0 ? (
+            <>
+              Used by <span className="font-mono">{users.join(', ')}</span>
+            </>
+          ) : (
+            'Not used by any question yet.'
+          )}
+        </p>
+        <div>
+          <label htmlFor={`${id}-rename`} className="label">
+            List name
+          </label>
+          {renameError && (
+            <span id={`${id}-rename-error`} role="alert" className="field-error">
+              {renameError}
+            </span>
+          )}
+          <div className="mt-1 flex flex-col gap-2 sm:flex-row">
+            <input
+              id={`${id}-rename`}
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              className="input mt-0 font-mono sm:max-w-xs"
+              value={rename}
+              aria-invalid={renameError ? true : undefined}
+              aria-describedby={renameError ? `${id}-rename-error` : undefined}
+              onChange={(e) => {
+                setRename(e.target.value);
+                setRenameError(undefined);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  doRename();
+                }
+              }}
+            />
+            <button
+              type="button"
+              className="btn-secondary"
+              aria-disabled={rename.trim() === name || undefined}
+              onClick={doRename}
+            >
+              Rename list<span className="sr-only"> {name}</span>
+            </button>
+          </div>
+        </div>
+        <PathProblems path={listPath} />
+        {choices.length > 0 && (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <caption className="sr-only">Choices in {name}</caption>
+              <thead>
+                <tr>
+                  <th scope="col" className="w-10 pr-2 pb-1 font-semibold">
+                    #
+                  </th>
+                  <th scope="col" className="pr-2 pb-1 font-semibold">
+                    Value
+                  </th>
+                  <th scope="col" className="pr-2 pb-1 font-semibold">
+                    Label
+                  </th>
+                  <th scope="col" className="pb-1 font-semibold">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {choices.map((choice, ci) => (
+                  <tr key={ci} className="align-top">
+                    <td className="pt-3 pr-2 text-stone-700 tabular-nums">{ci + 1}</td>
+                    <td className="py-1 pr-2">
+                      <BuilderTextField
+                        path={choiceListPath(name, ci, 'name')}
+                        label={`Choice ${ci + 1} value`}
+                        hideLabel
+                        mono
+                        value={choice.name}
+                        onChange={(value) => onForm(updateChoice(form, name, ci, { ...choice, name: value }))}
+                      />
+                    </td>
+                    <td className="py-1 pr-2">
+                      <BuilderTextField
+                        path={choiceListPath(name, ci, 'label')}
+                        label={`Choice ${ci + 1} label`}
+                        hideLabel
+                        value={choice.label}
+                        onChange={(value) => onForm(updateChoice(form, name, ci, { ...choice, label: value }))}
+                      />
+                    </td>
+                    <td className="py-1">
+                      <div className="flex gap-1">
+                        <button
+                          type="button"
+                          className="min-h-11 rounded-md border border-stone-400 px-2 hover:bg-stone-100 aria-disabled:opacity-50"
+                          aria-disabled={ci === 0 || undefined}
+                          onClick={() => ci > 0 && onForm(moveChoice(form, name, ci, -1))}
+                        >
+                          Up<span className="sr-only"> choice {ci + 1}</span>
+                        </button>
+                        <button
+                          type="button"
+                          className="min-h-11 rounded-md border border-stone-400 px-2 hover:bg-stone-100 aria-disabled:opacity-50"
+                          aria-disabled={ci === choices.length - 1 || undefined}
+                          onClick={() => ci < choices.length - 1 && onForm(moveChoice(form, name, ci, 1))}
+                        >
+                          Down<span className="sr-only"> choice {ci + 1}</span>
+                        </button>
+                        <button
+                          type="button"
+                          className="min-h-11 rounded-md border border-red-300 px-2 text-red-800 hover:bg-red-50"
+                          onClick={() => {
+                            onForm(removeChoice(form, name, ci));
+                            focusLater(`${id}-add`);
+                          }}
+                        >
+                          Remove<span className="sr-only"> choice {ci + 1}</span>
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <div className="flex flex-wrap gap-3">
+          <button
+            type="button"
+            id={`${id}-add`}
+            className="btn-secondary"
+            onClick={() => {
+              onForm(addChoice(form, name));
+              focusLater(fieldId(choiceListPath(name, choices.length, 'name')));
+            }}
+          >
+            Add choice<span className="sr-only"> to {name}</span>
+          </button>
+          <button
+            type="button"
+            className="btn-secondary text-red-800"
+            onClick={() => {
+              onForm(removeChoiceList(form, name));
+              focusLater('new-list-name');
+            }}
+          >
+            Remove list<span className="sr-only"> {name}</span>
+          </button>
+        </div>
+      </fieldset>
+    </details>
+  );
+}

@@ -1,0 +1,146 @@
+import { useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { ApiError, errorMessage } from '../../../api/client';
+import { forms, queryKeys } from '../../../api/endpoints';
+import { Alert } from '../../../components/Alert';
+import { Loading } from '../../../components/Loading';
+import { PageHeading } from '../../../components/Page';
+import { FormRenderer, type RendererMode } from '../../../forms/FormRenderer';
+import { PreviewBoundary } from '../../../forms/PreviewBoundary';
+import { displayValue } from '../../../forms/answers';
+import type { Answers } from '../../../forms/engine';
+
+const MODES: { value: RendererMode; label: string }[] = [
+  { value: 'auto', label: 'Fit the screen' },
+  { value: 'full', label: 'Whole form' },
+  { value: 'paged', label: 'One question at a time (phone)' },
+];
+
+/** A published version, as staff and the public will see it: to try it, nothing is sent. */
+export default function QuestionnairePreview() {
+  const { id = '' } = useParams();
+  const [params] = useSearchParams();
+  const asked = Number(params.get('version'));
+  const version = Number.isInteger(asked) && asked > 0 ? asked : undefined;
+  const query = useQuery({
+    queryKey: queryKeys.formSchema(id, version),
+    queryFn: ({ signal }) => forms.schema(id, version, signal),
+    staleTime: 5 * 60_000,
+  });
+  const [answers, setAnswers] = useState<Answers>({});
+  const [mode, setMode] = useState<RendererMode>('auto');
+  const [completed, setCompleted] = useState<Answers | null>(null);
+
+  const back = (
+    <p className="mb-2">
+      <Link to={`/admin/questionnaires/${id}`} className="link">
+        Back to the form builder
+      </Link>
+    </p>
+  );
+
+  if (query.isPending) {
+    return (
+      <>
+        {back}
+        <PageHeading>Preview</PageHeading>
+        <Loading />
+      </>
+    );
+  }
+  if (query.isError) {
+    const notFound = query.error instanceof ApiError && query.error.status === 404;
+    return (
+      <>
+        {back}
+        <PageHeading>Preview</PageHeading>
+        <div className="mt-6 max-w-2xl">
+          {notFound ? (
+            <p className="text-stone-800">
+              {version
+                ? `Version ${version} of this questionnaire does not exist.`
+                : 'This questionnaire has no published version yet. Publish it first.'}
+            </p>
+          ) : (
+            <Alert title="Could not load this version">
+              <p>{errorMessage(query.error)}</p>
+            </Alert>
+          )}
+        </div>
+      </>
+    );
+  }
+
+  const { form } = query.data;
+  const title = `${form.title} — version ${query.data.version}`;
+  return (
+    <div className="max-w-3xl">
+      {back}
+      <PageHeading title={`Preview: ${title}`}>{title}</PageHeading>
+      <p className="mt-2 text-stone-800">
+        This is the published version as staff and the public see it. Try it out: answers here are not saved.
+      </p>
+      <div className="mt-4 flex flex-wrap items-end gap-3">
+        <div>
+          <label htmlFor="preview-mode" className="label">
+            Show
+          </label>
+          <select
+            id="preview-mode"
+            className="input"
+            value={mode}
+            onChange={(e) => setMode(e.target.value as RendererMode)}
+          >
+            {MODES.map((m) => (
+              <option key={m.value} value={m.value}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button
+          type="button"
+          className="btn-secondary"
+          onClick={() => {
+            setAnswers({});
+            setCompleted(null);
+          }}
+        >
+          Start again
+        </button>
+      </div>
+      <div className="mt-6">
+        {completed ? (
+          <section className="card space-y-3" aria-labelledby="done-heading">
+            <h2 id="done-heading" className="text-xl font-bold" role="status">
+              All answers pass the questionnaire’s checks
+            </h2>
+            <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]">
+              {Object.entries(completed).map(([name, value]) => (
+                <div key={name} className="contents">
+                  <dt className="font-mono text-sm text-stone-700">{name}</dt>
+                  <dd className="break-words">{displayValue(value)}</dd>
+                </div>
+              ))}
+            </dl>
+            <button type="button" className="btn-secondary" onClick={() => setCompleted(null)}>
+              Back to the answers
+            </button>
+          </section>
+        ) : (
+          <PreviewBoundary resetKey={form}>
+            <FormRenderer
+              form={form}
+              answers={answers}
+              onChange={setAnswers}
+              onComplete={(_answers, values) => setCompleted(values)}
+              mode={mode}
+              completeLabel="Check answers"
+            />
+          </PreviewBoundary>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,795 @@
+/**
+ * The XLSForm expression language as the registry's forms use it: a tokenizer, a Pratt parser to an
+ * AST, and an evaluator over that AST. Never `eval` or `new Function`.
+ *
+ * Semantics follow XPath 1.0 / ODK where it matters for forms:
+ * - an empty answer is `''`; `null` is the empty value;
+ * - `=`/`!=` compare as booleans if either side is a boolean, as numbers if either side is a number
+ *   (or both sides are numeric strings), as dates if either side is a date (or both are date strings),
+ *   else as strings; a select_multiple value (a list) equals `x` when any of its items does;
+ * - `<`, `<=`, `>`, `>=` and arithmetic convert to numbers; a date (`YYYY-MM-DD`) becomes days since
+ *   1970-01-01, so `today() - ${dob}` is a number of days; empty or non-numeric text is NaN, and every
+ *   comparison with NaN is false (`!=` is the negation of `=`, as in XPath);
+ * - boolean of `''` is false, of other text true, of a number non-zero and not NaN.
+ */
+import type { AnswerValue, Answers, GeoPoint } from './schema.js';
+
+export const MAX_EXPRESSION_LENGTH = 2000;
+export const MAX_EXPRESSION_DEPTH = 64;
+export const MAX_REGEX_LENGTH = 1000;
+
+export class ExpressionError extends Error {
+  /** Position in the source (0-based). */
+  offset: number;
+  constructor(message: string, offset: number) {
+    super(message);
+    this.name = 'ExpressionError';
+    this.offset = offset;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// AST
+
+export type BinaryOp = 'or' | 'and' | '=' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | 'div' | 'mod';
+export type Expr =
+  | { kind: 'number'; value: number; offset: number }
+  | { kind: 'string'; value: string; offset: number }
+  /** `null`: the empty value. */
+  | { kind: 'empty'; offset: number }
+  /** `${name}` */
+  | { kind: 'field'; name: string; offset: number }
+  /** `.`: the current question's value. */
+  | { kind: 'current'; offset: number }
+  | { kind: 'negate'; operand: Expr; offset: number }
+  | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; offset: number }
+  /** `regex` carries its pattern compiled at parse time when the pattern is a literal. */
+  | { kind: 'call'; name: FunctionName; args: Expr[]; offset: number; regex?: RegExp };
+
+/** Functions and their arities [min, max]. */
+const FUNCTIONS = {
+  not: [1, 1],
+  selected: [2, 2],
+  'count-selected': [1, 1],
+  'string-length': [0, 1],
+  regex: [2, 2],
+  today: [0, 0],
+  now: [0, 0],
+  int: [1, 1],
+  number: [0, 1],
+  string: [0, 1],
+  round: [1, 2],
+  if: [3, 3],
+  coalesce: [2, 2],
+  concat: [0, Infinity],
+  contains: [2, 2],
+  'starts-with': [2, 2],
+  substr: [2, 3],
+  once: [1, 1],
+  date: [1, 1],
+  'decimal-date-time': [1, 1],
+  boolean: [1, 1],
+  true: [0, 0],
+  false: [0, 0],
+} as const satisfies Record<string, readonly [number, number]>;
+export type FunctionName = keyof typeof FUNCTIONS;
+export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+
+function isFunctionName(name: string): name is FunctionName {
+  return Object.hasOwn(FUNCTIONS, name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokenizer
+
+type TokenType = 'number' | 'string' | 'field' | 'dot' | 'name' | 'punct' | 'eof';
+interface Token {
+  type: TokenType;
+  /** number literal's value, string literal's content, field name, name, or punctuation. */
+  text: string;
+  offset: number;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isNameChar = (c: number) => isNameStart(c) || isDigit(c) || c === 45 || c === 46;
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+
+function describe(t: Token): string {
+  switch (t.type) {
+    case 'eof':
+      return 'end of input';
+    case 'number':
+      return `number ${t.text}`;
+    case 'string':
+      return 'a string';
+    case 'field':
+      return `\${${t.text}}`;
+    case 'dot':
+      return "'.'";
+    default:
+      return `'${t.text}'`;
+  }
+}
+
+function tokenize(src: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  const n = src.length;
+  while (i < n) {
+    const c = src.charCodeAt(i);
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (isDigit(c) || (c === 46 && i + 1 < n && isDigit(src.charCodeAt(i + 1)))) {
+      while (i < n && isDigit(src.charCodeAt(i))) i++;
+      if (i < n && src.charCodeAt(i) === 46) {
+        i++;
+        while (i < n && isDigit(src.charCodeAt(i))) i++;
+      }
+      tokens.push({ type: 'number', text: src.slice(start, i), offset: start });
+      continue;
+    }
+    if (c === 46) {
+      if (src.charCodeAt(i + 1) === 46) throw new ExpressionError(`'..' (parent) is not supported at offset ${i}`, i);
+      tokens.push({ type: 'dot', text: '.', offset: i });
+      i++;
+      continue;
+    }
+    if (c === 39 || c === 34) {
+      const end = src.indexOf(c === 39 ? "'" : '"', i + 1);
+      if (end < 0) throw new ExpressionError(`Unterminated string starting at offset ${i}`, i);
+      tokens.push({ type: 'string', text: src.slice(i + 1, end), offset: i });
+      i = end + 1;
+      continue;
+    }
+    if (c === 36) {
+      // ${name}
+      if (src.charCodeAt(i + 1) !== 123) throw new ExpressionError(`Expected '{' after '$' at offset ${i + 1}`, i + 1);
+      i += 2;
+      const nameStart = i;
+      if (i >= n || !isNameStart(src.charCodeAt(i)))
+        throw new ExpressionError(`Expected a field name after '\${' at offset ${i}`, i);
+      while (i < n && isNameChar(src.charCodeAt(i))) i++;
+      if (src.charCodeAt(i) !== 125) throw new ExpressionError(`Expected '}' to close \${ at offset ${i}`, i);
+      tokens.push({ type: 'field', text: src.slice(nameStart, i), offset: start });
+      i++;
+      continue;
+    }
+    if (isNameStart(c)) {
+      while (i < n && isNameChar(src.charCodeAt(i))) i++;
+      tokens.push({ type: 'name', text: src.slice(start, i), offset: start });
+      continue;
+    }
+    const two = src.slice(i, i + 2);
+    if (two === '!=' || two === '<=' || two === '>=') {
+      tokens.push({ type: 'punct', text: two, offset: i });
+      i += 2;
+      continue;
+    }
+    const ch = src[i]!;
+    if ('()=<>+-*,'.includes(ch)) {
+      tokens.push({ type: 'punct', text: ch, offset: i });
+      i++;
+      continue;
+    }
+    if (ch === '/')
+      throw new ExpressionError(`Paths ('/') are not supported at offset ${i}; refer to questions as \${name}`, i);
+    throw new ExpressionError(`Unexpected character ${JSON.stringify(ch)} at offset ${i}`, i);
+  }
+  tokens.push({ type: 'eof', text: '', offset: n });
+  return tokens;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parser (Pratt)
+
+/** Left binding powers (XPath precedence: or < and < equality < relational < additive < multiplicative). */
+const BINARY_POWER: Record<BinaryOp, number> = {
+  or: 1,
+  and: 2,
+  '=': 3,
+  '!=': 3,
+  '<': 4,
+  '<=': 4,
+  '>': 4,
+  '>=': 4,
+  '+': 5,
+  '-': 5,
+  '*': 6,
+  div: 6,
+  mod: 6,
+};
+const WORD_OPERATORS = new Set(['or', 'and', 'div', 'mod']);
+
+class Parser {
+  private pos = 0;
+  constructor(private readonly tokens: Token[]) {}
+
+  private peek(): Token {
+    return this.tokens[this.pos]!;
+  }
+  private next(): Token {
+    return this.tokens[this.pos++]!;
+  }
+  private binaryOp(t: Token): BinaryOp | undefined {
+    if (t.type === 'punct' && Object.hasOwn(BINARY_POWER, t.text)) return t.text as BinaryOp;
+    if (t.type === 'name' && WORD_OPERATORS.has(t.text)) return t.text as BinaryOp;
+    return undefined;
+  }
+
+  parseAll(): Expr {
+    const e = this.parse(0, 0);
+    const t = this.peek();
+    if (t.type !== 'eof') {
+      const expected = t.type === 'punct' && t.text === ')' ? 'no more input' : 'an operator or end of input';
+      throw new ExpressionError(`Expected ${expected} at offset ${t.offset}, found ${describe(t)}`, t.offset);
+    }
+    return e;
+  }
+
+  private parse(minPower: number, depth: number): Expr {
+    let left = this.prefix(depth);
+    for (;;) {
+      const t = this.peek();
+      const op = this.binaryOp(t);
+      if (!op) return left;
+      const power = BINARY_POWER[op];
+      if (power <= minPower) return left;
+      this.next();
+      const right = this.parse(power, depth);
+      left = { kind: 'binary', op, left, right, offset: t.offset };
+    }
+  }
+
+  private prefix(depth: number): Expr {
+    const t = this.next();
+    if (depth > MAX_EXPRESSION_DEPTH)
+      throw new ExpressionError(
+        `Expression nested too deeply (more than ${MAX_EXPRESSION_DEPTH} levels) at offset ${t.offset}`,
+        t.offset,
+      );
+    switch (t.type) {
+      case 'number':
+        return { kind: 'number', value: Number(t.text), offset: t.offset };
+      case 'string':
+        return { kind: 'string', value: t.text, offset: t.offset };
+      case 'field':
+        return { kind: 'field', name: t.text, offset: t.offset };
+      case 'dot':
+        return { kind: 'current', offset: t.offset };
+      case 'name':
+        return this.name(t, depth);
+      case 'punct':
+        if (t.text === '(') {
+          const inner = this.parse(0, depth + 1);
+          this.expect(')', `to close '(' opened at offset ${t.offset}`);
+          return inner;
+        }
+        if (t.text === '-') return { kind: 'negate', operand: this.prefix(depth + 1), offset: t.offset };
+        break;
+    }
+    const prev = this.tokens[this.pos - 2];
+    const after = prev && this.binaryOp(prev) ? ` after '${prev.text}'` : '';
+    throw new ExpressionError(`Expected an expression${after} at offset ${t.offset}, found ${describe(t)}`, t.offset);
+  }
+
+  private name(t: Token, depth: number): Expr {
+    const open = this.peek();
+    if (!(open.type === 'punct' && open.text === '(')) {
+      if (t.text === 'null') return { kind: 'empty', offset: t.offset };
+      if (WORD_OPERATORS.has(t.text))
+        throw new ExpressionError(`Expected an expression at offset ${t.offset}, found operator '${t.text}'`, t.offset);
+      if (isFunctionName(t.text))
+        throw new ExpressionError(`Expected '(' after function '${t.text}' at offset ${open.offset}`, open.offset);
+      throw new ExpressionError(
+        `Unsupported name '${t.text}' at offset ${t.offset}: refer to questions as \${${t.text}}`,
+        t.offset,
+      );
+    }
+    if (!isFunctionName(t.text))
+      throw new ExpressionError(`Unknown function '${t.text}' at offset ${t.offset}`, t.offset);
+    const name = t.text;
+    this.next(); // (
+    const args: Expr[] = [];
+    if (!(this.peek().type === 'punct' && this.peek().text === ')')) {
+      for (;;) {
+        args.push(this.parse(0, depth + 1));
+        const sep = this.peek();
+        if (sep.type === 'punct' && sep.text === ',') {
+          this.next();
+          continue;
+        }
+        break;
+      }
+    }
+    this.expect(')', `to close the arguments of '${name}' opened at offset ${open.offset}`, "',' or ");
+    const [min, max] = FUNCTIONS[name];
+    if (args.length < min || args.length > max) {
+      const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+      throw new ExpressionError(
+        `Function '${name}' takes ${wanted} argument${wanted === '1' ? '' : 's'}, got ${args.length} (at offset ${t.offset})`,
+        t.offset,
+      );
+    }
+    const call: Extract<Expr, { kind: 'call' }> = { kind: 'call', name, args, offset: t.offset };
+    if (name === 'regex') {
+      const pattern = args[1]!;
+      if (pattern.kind === 'string') {
+        const compiled = compileRegex(pattern.value);
+        if (typeof compiled === 'string')
+          throw new ExpressionError(`${compiled} (pattern at offset ${pattern.offset})`, pattern.offset);
+        call.regex = compiled;
+      }
+    }
+    return call;
+  }
+
+  private expect(text: string, why: string, alternatives = ''): void {
+    const t = this.peek();
+    if (t.type === 'punct' && t.text === text) {
+      this.next();
+      return;
+    }
+    throw new ExpressionError(
+      `Expected ${alternatives}'${text}' ${why}, at offset ${t.offset}, found ${describe(t)}`,
+      t.offset,
+    );
+  }
+}
+
+/** Parse an expression; throws ExpressionError (and nothing else) with the offset of the problem. */
+export function parseExpression(source: string): Expr {
+  if (typeof source !== 'string') throw new ExpressionError('Expression must be a string', 0);
+  if (source.length > MAX_EXPRESSION_LENGTH)
+    throw new ExpressionError(
+      `Expression is longer than ${MAX_EXPRESSION_LENGTH} characters (offset ${MAX_EXPRESSION_LENGTH})`,
+      MAX_EXPRESSION_LENGTH,
+    );
+  const tokens = tokenize(source);
+  if (tokens.length === 1)
+    throw new ExpressionError(`Expected an expression at offset ${source.length}, found end of input`, source.length);
+  try {
+    return new Parser(tokens).parseAll();
+  } catch (e) {
+    if (e instanceof ExpressionError) throw e;
+    // The depth and length caps keep the recursion shallow; this is only a last line of defence.
+    if (e instanceof RangeError) throw new ExpressionError('Expression too complex', 0);
+    throw e;
+  }
+}
+
+/** The `${…}` names an expression refers to, each once, in order of appearance. */
+export function referencedFields(expr: Expr): string[] {
+  const seen = new Set<string>();
+  const walk = (e: Expr): void => {
+    switch (e.kind) {
+      case 'field':
+        seen.add(e.name);
+        break;
+      case 'negate':
+        walk(e.operand);
+        break;
+      case 'binary':
+        walk(e.left);
+        walk(e.right);
+        break;
+      case 'call':
+        for (const a of e.args) walk(a);
+        break;
+    }
+  };
+  walk(expr);
+  return [...seen];
+}
+
+/** Whether an expression uses `.` (the current question's value). */
+export function usesCurrent(expr: Expr): boolean {
+  switch (expr.kind) {
+    case 'current':
+      return true;
+    case 'negate':
+      return usesCurrent(expr.operand);
+    case 'binary':
+      return usesCurrent(expr.left) || usesCurrent(expr.right);
+    case 'call':
+      return expr.args.some(usesCurrent);
+    default:
+      return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regular expressions: size-capped, compiled once, cached.
+
+const regexCache = new Map<string, RegExp | string>();
+const REGEX_CACHE_SIZE = 500;
+
+/** The compiled pattern, or an error message. ODK semantics: a match anywhere (`find`), no flags. */
+function compileRegex(pattern: string): RegExp | string {
+  const hit = regexCache.get(pattern);
+  if (hit !== undefined) return hit;
+  let result: RegExp | string;
+  if (pattern.length > MAX_REGEX_LENGTH) result = `Regular expression longer than ${MAX_REGEX_LENGTH} characters`;
+  else {
+    try {
+      result = new RegExp(pattern);
+    } catch (e) {
+      // V8 says "Invalid regular expression: /(/: Unterminated group"; keep only the reason
+      const reason = (e as Error).message.replace(/^Invalid regular expression: \/[\s\S]*\/[a-z]*: /, '');
+      result = `Invalid regular expression: ${reason}`;
+    }
+  }
+  if (regexCache.size >= REGEX_CACHE_SIZE) regexCache.delete(regexCache.keys().next().value!);
+  regexCache.set(pattern, result);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+/** A date or date-time: `days` since 1970-01-01 (fractional for a date-time). */
+export class XDate {
+  constructor(
+    readonly days: number,
+    readonly hasTime: boolean,
+  ) {}
+  toString(): string {
+    if (!Number.isFinite(this.days)) return '';
+    const d = new Date(this.days * MS_PER_DAY);
+    return this.hasTime ? d.toISOString() : d.toISOString().slice(0, 10);
+  }
+}
+/** What an expression evaluates to. Lists are select_multiple values. */
+export type ExprValue = string | number | boolean | readonly string[] | XDate;
+
+const MS_PER_DAY = 86_400_000;
+const NUMERIC = /^\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Days since 1970-01-01 of a real calendar date `YYYY-MM-DD`, else NaN. */
+export function dateStringToDays(s: string): number {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return NaN;
+  const y = digits(s, 0, 4);
+  const m = digits(s, 5, 7);
+  const d = digits(s, 8, 10);
+  if (y < 0 || m < 1 || m > 12 || d < 1) return NaN;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (d > (m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31)) return NaN;
+  // days from civil (proleptic Gregorian), after Howard Hinnant
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+/** Whether `s` is a real calendar date written `YYYY-MM-DD`. */
+export function isCalendarDate(s: string): boolean {
+  return !Number.isNaN(dateStringToDays(s));
+}
+
+function stringToNumber(s: string): number {
+  if (s === '') return NaN;
+  if (NUMERIC.test(s)) return Number(s);
+  const c = s.charCodeAt(0);
+  if (isDigit(c) && s.length >= 10 && s.charCodeAt(4) === 45) {
+    if (s.length === 10) return dateStringToDays(s);
+    if (DATE_TIME.test(s)) return Date.parse(s) / MS_PER_DAY;
+  }
+  return NaN;
+}
+function isDateLike(v: ExprValue): boolean {
+  if (v instanceof XDate) return true;
+  return typeof v === 'string' && v.length >= 10 && v.charCodeAt(4) === 45 && !Number.isNaN(stringToNumber(v));
+}
+
+export function toNumber(v: ExprValue): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return stringToNumber(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof XDate) return v.days;
+  return v.length === 0 ? NaN : stringToNumber(v.join(' '));
+}
+export function toText(v: ExprValue): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return numberToText(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v instanceof XDate) return v.toString();
+  return v.join(' ');
+}
+function numberToText(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (Object.is(n, -0)) return '0';
+  return String(n);
+}
+export function toBoolean(v: ExprValue): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') return v !== '';
+  if (typeof v === 'number') return v !== 0 && !Number.isNaN(v);
+  if (v instanceof XDate) return Number.isFinite(v.days);
+  return v.length > 0;
+}
+function isEmpty(v: ExprValue): boolean {
+  if (typeof v === 'string') return v === '';
+  if (typeof v === 'number') return Number.isNaN(v);
+  if (typeof v === 'boolean') return false;
+  if (v instanceof XDate) return !Number.isFinite(v.days);
+  return v.length === 0;
+}
+function isList(v: ExprValue): v is readonly string[] {
+  return Array.isArray(v);
+}
+function listItems(v: ExprValue): readonly string[] {
+  if (isList(v)) return v;
+  const s = toText(v).trim();
+  return s === '' ? [] : s.split(/\s+/);
+}
+
+/** Convert an answer as stored to an expression value. `multi`: a select_multiple answer. */
+export function answerToValue(a: AnswerValue | undefined, multi = false): ExprValue {
+  if (a === null || a === undefined) return multi ? [] : '';
+  if (typeof a === 'string') return multi ? listItems(a) : a;
+  if (typeof a === 'number' || typeof a === 'boolean') return a;
+  if (Array.isArray(a)) return a.filter((x): x is string => typeof x === 'string');
+  if (typeof a === 'object') {
+    const g = a as GeoPoint;
+    if (typeof g.lat === 'number' && typeof g.lng === 'number') return `${g.lat} ${g.lng} 0 ${g.accuracy ?? 0}`;
+  }
+  return '';
+}
+/** Convert an expression result to an answer (calculations): empty/NaN → `''`, dates → `YYYY-MM-DD`. */
+export function valueToAnswer(v: ExprValue): AnswerValue {
+  if (typeof v === 'number') return Number.isFinite(v) ? v + 0 : ''; // + 0 turns -0 into 0
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof XDate) return v.toString();
+  return [...v];
+}
+
+function equals(a: ExprValue, b: ExprValue): boolean {
+  if (isList(a)) return a.some((x) => equals(x, b));
+  if (isList(b)) return b.some((x) => equals(a, x));
+  if (typeof a === 'boolean' || typeof b === 'boolean') return toBoolean(a) === toBoolean(b);
+  if (typeof a === 'number' || typeof b === 'number' || a instanceof XDate || b instanceof XDate)
+    return toNumber(a) === toNumber(b);
+  // two strings
+  if (a === b) return true;
+  if (a === '' || b === '') return false;
+  const x = stringToNumber(a);
+  if (Number.isNaN(x)) return false;
+  const y = stringToNumber(b);
+  // both numeric, or both dates / date-times
+  return x === y && (NUMERIC.test(a) ? NUMERIC.test(b) : isDateLike(b));
+}
+function compare(op: '<' | '<=' | '>' | '>=', a: ExprValue, b: ExprValue): boolean {
+  if (isList(a)) return a.some((x) => compare(op, x, b));
+  if (isList(b)) return b.some((x) => compare(op, a, x));
+  const x = toNumber(a);
+  const y = toNumber(b);
+  switch (op) {
+    case '<':
+      return x < y;
+    case '<=':
+      return x <= y;
+    case '>':
+      return x > y;
+    default:
+      return x >= y;
+  }
+}
+
+function codePoints(s: string): string[] | null {
+  // Only split when there are surrogate pairs; plain `.length` is right otherwise.
+  return /[\uD800-\uDFFF]/.test(s) ? Array.from(s) : null;
+}
+function roundTo(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x;
+  if (Number.isNaN(digits)) return NaN;
+  const d = Math.trunc(digits);
+  if (d === 0) return Math.sign(x) * Math.round(Math.abs(x));
+  // half away from zero, using decimal exponent shifts to avoid binary artefacts (1.005 → 1.01)
+  const abs = Math.abs(x);
+  if (String(abs).includes('e') || Math.abs(d) > 20) return (Math.sign(x) * Math.round(abs * 10 ** d)) / 10 ** d;
+  const shifted = Math.round(Number(`${abs}e${d}`));
+  return Math.sign(x) * Number(`${shifted}e${-d}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+
+export interface EvalContext {
+  /** The date `today()` returns (its calendar day in the registry's time zone). Default: now. */
+  today?: Date;
+  /** The instant `now()` returns. Default: `today`, else now. */
+  now?: Date;
+  /** The registry's time zone as minutes east of UTC, for `today()`. Default 60 (West Africa Time, no DST). */
+  utcOffsetMinutes?: number;
+}
+
+/** Where an evaluation reads `${name}` and `.` from. */
+export interface Scope {
+  get(name: string): ExprValue;
+  /** The value of `.`. */
+  current: ExprValue;
+  /** Days since 1970-01-01 for `today()` (integer) and `now()` (fractional). */
+  todayDays: number;
+  nowDays: number;
+}
+
+export function clockFor(ctx: EvalContext | undefined): { todayDays: number; nowDays: number } {
+  const nowMs = (ctx?.now ?? ctx?.today ?? new Date()).getTime();
+  const todayMs = ctx?.today ? ctx.today.getTime() : nowMs;
+  const offset = (ctx?.utcOffsetMinutes ?? 60) * 60_000;
+  return { todayDays: Math.floor((todayMs + offset) / MS_PER_DAY), nowDays: nowMs / MS_PER_DAY };
+}
+
+/** Evaluate a parsed expression. Never throws for well-formed ASTs: bad input yields '' / NaN / false. */
+export function evaluateWithScope(e: Expr, scope: Scope): ExprValue {
+  switch (e.kind) {
+    case 'number':
+    case 'string':
+      return e.value;
+    case 'empty':
+      return '';
+    case 'field':
+      return scope.get(e.name);
+    case 'current':
+      return scope.current;
+    case 'negate':
+      return -toNumber(evaluateWithScope(e.operand, scope));
+    case 'binary':
+      return binary(e.op, e.left, e.right, scope);
+    case 'call':
+      return call(e, scope);
+  }
+}
+
+function binary(op: BinaryOp, l: Expr, r: Expr, scope: Scope): ExprValue {
+  switch (op) {
+    case 'or':
+      return toBoolean(evaluateWithScope(l, scope)) || toBoolean(evaluateWithScope(r, scope));
+    case 'and':
+      return toBoolean(evaluateWithScope(l, scope)) && toBoolean(evaluateWithScope(r, scope));
+    case '=':
+      return equals(evaluateWithScope(l, scope), evaluateWithScope(r, scope));
+    case '!=':
+      return !equals(evaluateWithScope(l, scope), evaluateWithScope(r, scope));
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      return compare(op, evaluateWithScope(l, scope), evaluateWithScope(r, scope));
+  }
+  const x = toNumber(evaluateWithScope(l, scope));
+  const y = toNumber(evaluateWithScope(r, scope));
+  switch (op) {
+    case '+':
+      return x + y;
+    case '-':
+      return x - y;
+    case '*':
+      return x * y;
+    case 'div':
+      return x / y;
+    case 'mod':
+      return x % y;
+  }
+}
+
+function call(e: Extract<Expr, { kind: 'call' }>, scope: Scope): ExprValue {
+  const a = e.args;
+  switch (e.name) {
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    case 'not':
+      return !toBoolean(evaluateWithScope(a[0]!, scope));
+    case 'boolean':
+      return toBoolean(evaluateWithScope(a[0]!, scope));
+    case 'if':
+      return toBoolean(evaluateWithScope(a[0]!, scope))
+        ? evaluateWithScope(a[1]!, scope)
+        : evaluateWithScope(a[2]!, scope);
+    case 'coalesce': {
+      const first = evaluateWithScope(a[0]!, scope);
+      return isEmpty(first) ? evaluateWithScope(a[1]!, scope) : first;
+    }
+    case 'once':
+      return isEmpty(scope.current) ? evaluateWithScope(a[0]!, scope) : scope.current;
+    case 'selected': {
+      const wanted = toText(evaluateWithScope(a[1]!, scope)).trim();
+      return listItems(evaluateWithScope(a[0]!, scope)).includes(wanted);
+    }
+    case 'count-selected':
+      return listItems(evaluateWithScope(a[0]!, scope)).length;
+    case 'string-length': {
+      const s = toText(a.length ? evaluateWithScope(a[0]!, scope) : scope.current);
+      return codePoints(s)?.length ?? s.length;
+    }
+    case 'regex': {
+      const re = e.regex ?? compileRegex(toText(evaluateWithScope(a[1]!, scope)));
+      return typeof re === 'string' ? false : re.test(toText(evaluateWithScope(a[0]!, scope)));
+    }
+    case 'today':
+      return new XDate(scope.todayDays, false);
+    case 'now':
+      return new XDate(scope.nowDays, true);
+    case 'int':
+      return Math.trunc(toNumber(evaluateWithScope(a[0]!, scope))) + 0; // + 0 turns -0 into 0
+    case 'number':
+      return toNumber(a.length ? evaluateWithScope(a[0]!, scope) : scope.current);
+    case 'string':
+      return toText(a.length ? evaluateWithScope(a[0]!, scope) : scope.current);
+    case 'round': {
+      const x = toNumber(evaluateWithScope(a[0]!, scope));
+      return a.length > 1 ? roundTo(x, toNumber(evaluateWithScope(a[1]!, scope))) : Math.floor(x + 0.5);
+    }
+    case 'concat': {
+      let s = '';
+      for (const x of a) s += toText(evaluateWithScope(x, scope));
+      return s;
+    }
+    case 'contains':
+      return toText(evaluateWithScope(a[0]!, scope)).includes(toText(evaluateWithScope(a[1]!, scope)));
+    case 'starts-with':
+      return toText(evaluateWithScope(a[0]!, scope)).startsWith(toText(evaluateWithScope(a[1]!, scope)));
+    case 'substr': {
+      const s = toText(evaluateWithScope(a[0]!, scope));
+      const chars = codePoints(s);
+      const len = chars ? chars.length : s.length;
+      const start = clampIndex(toNumber(evaluateWithScope(a[1]!, scope)), len, 0);
+      const end = a.length > 2 ? clampIndex(toNumber(evaluateWithScope(a[2]!, scope)), len, len) : len;
+      if (end <= start) return '';
+      return chars ? chars.slice(start, end).join('') : s.slice(start, end);
+    }
+    case 'date': {
+      const v = evaluateWithScope(a[0]!, scope);
+      if (v instanceof XDate) return new XDate(v.days, v.hasTime);
+      if (typeof v === 'string' && v.length >= 10 && !NUMERIC.test(v)) {
+        const days = stringToNumber(v);
+        return Number.isNaN(days) ? '' : new XDate(days, v.length > 10);
+      }
+      const days = toNumber(v);
+      return Number.isFinite(days) ? new XDate(days, !Number.isInteger(days)) : '';
+    }
+    case 'decimal-date-time':
+      return toNumber(evaluateWithScope(a[0]!, scope));
+  }
+}
+function clampIndex(x: number, len: number, fallback: number): number {
+  if (Number.isNaN(x)) return fallback;
+  const i = Math.trunc(x);
+  return i < 0 ? Math.max(0, len + i) : Math.min(i, len);
+}
+
+/**
+ * Evaluate an expression against plain answers (a convenience for previews and tests; compiled forms
+ * use their own faster scope). `multi` names select_multiple questions so their strings split into lists.
+ */
+export function evaluateExpression(
+  expr: Expr,
+  answers: Answers,
+  options: { current?: AnswerValue; ctx?: EvalContext; multi?: ReadonlySet<string> } = {},
+): ExprValue {
+  const clock = clockFor(options.ctx);
+  const scope: Scope = {
+    get: (name) =>
+      answerToValue(Object.hasOwn(answers, name) ? answers[name] : undefined, options.multi?.has(name) ?? false),
+    current: answerToValue(options.current),
+    todayDays: clock.todayDays,
+    nowDays: clock.nowDays,
+  };
+  return evaluateWithScope(expr, scope);
+}

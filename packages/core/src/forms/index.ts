@@ -1,0 +1,3 @@
+export * from './schema.js';
+export * from './expression.js';
+export * from './engine.js';

@@ -1,0 +1,76 @@
+/** Benchmarks run the built server as its own process on a fresh database (real PostgreSQL + Redis). */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createPostgres, type Database } from '../../apps/api/src/infra/db.js';
+import { bootstrap } from '../../apps/api/src/db/seed/bootstrap.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_REDIS_URL, createTestDatabase } from '../../apps/api/test/harness.js';
+
+export const root = resolve(import.meta.dirname, '../..');
+
+export interface BenchServer {
+  url: string;
+  database: Database;
+  /** Session cookie and CSRF token of the first super admin. */
+  admin: { cookie: string; csrfToken: string };
+  stop(): Promise<void>;
+}
+
+export async function prepareDatabase() {
+  if (spawnSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: root, stdio: 'inherit' }).status !== 0) {
+    throw new Error('build failed');
+  }
+  const target = await createTestDatabase();
+  const database = createPostgres(target.url, 2);
+  await database.migrate((db) => bootstrap(db, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).then(() => {}));
+  return { target, database };
+}
+
+export async function startBenchServer(prepared: Awaited<ReturnType<typeof prepareDatabase>>): Promise<BenchServer> {
+  const { target, database } = prepared;
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const server: ChildProcess = spawn(process.execPath, ['apps/api/dist/main.js'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      COOKIE_SECURE: 'false',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: target.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: `bench:${port}:`,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_USER_PER_MINUTE: '100000000',
+      RATE_LIMIT_ANON_PER_MINUTE: '100000000',
+    },
+  });
+  await new Promise<void>((ok, fail) => {
+    let out = '';
+    server.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('ready at')) ok();
+    });
+    server.once('exit', (code) => fail(new Error(`server exited ${code}: ${out}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
+  });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return {
+    url,
+    database,
+    admin: { cookie, csrfToken },
+    async stop() {
+      server.removeAllListeners('exit');
+      server.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      await database.close();
+      await target.drop();
+    },
+  };
+}
