@@ -8,3 +8,4 @@ export * from './dto/jobs.js';
 export * from './dto/questionnaires.js';
 export * from './forms/schema.js';
 export * from './forms/index.js';
+export * from './dto/submissions.js';

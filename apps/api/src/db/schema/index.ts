@@ -5,3 +5,5 @@ export * from './audit.js';
 export * from './jobs.js';
 export * from './mail.js';
 export * from './questionnaires.js';
+export * from './respondents.js';
+export * from './submissions.js';

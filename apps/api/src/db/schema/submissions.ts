@@ -1,0 +1,69 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { Answers } from '@oslrs/core';
+import { questionnaireVersions } from './questionnaires.js';
+import { users } from './users.js';
+
+/**
+ * Every channel's raw answers, keyed by the client's UUID, committed before the reply. The raw
+ * columns never change (trigger, migration 0007); only the outcome columns below them do.
+ */
+export const submissions = pgTable(
+  'submissions',
+  {
+    id: uuid('id').primaryKey(),
+    questionnaireVersionId: uuid('questionnaire_version_id')
+      .notNull()
+      .references(() => questionnaireVersions.id),
+    channel: text('channel').notNull(),
+    submittedBy: uuid('submitted_by').references(() => users.id),
+    answers: jsonb('answers').$type<Answers>().notNull(),
+    ninDeferred: boolean('nin_deferred').notNull().default(false),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    completedAt: timestamp('completed_at', { withTimezone: true }).notNull(),
+    gpsLat: doublePrecision('gps_lat'),
+    gpsLng: doublePrecision('gps_lng'),
+    gpsAccuracy: doublePrecision('gps_accuracy'),
+    deviceId: text('device_id'),
+    /** SHA-256 of the canonical request body: the same id with another body is a conflict. */
+    bodyHash: text('body_hash').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    // outcome
+    status: text('status').notNull().default('received'),
+    error: jsonb('error'),
+    respondentId: uuid('respondent_id'),
+    ingestedAt: timestamp('ingested_at', { withTimezone: true }),
+    fraudScore: integer('fraud_score'),
+    fraudBand: text('fraud_band'),
+    fraudReasons: jsonb('fraud_reasons'),
+    fraudSettingsVersion: integer('fraud_settings_version'),
+  },
+  (t) => [
+    index('submissions_collector_idx').on(t.submittedBy, t.completedAt.desc()),
+    index('submissions_version_idx').on(t.questionnaireVersionId, t.status),
+    index('submissions_pending_idx').on(t.receivedAt).where(sql`${t.status} = 'received'`),
+    check('submissions_status_ck', sql`${t.status} in ('received', 'ingested', 'rejected')`),
+  ],
+);
+
+/** Written in the intake transaction; the relay re-enqueues rows a lost queue never delivered. */
+export const submissionOutbox = pgTable(
+  'submission_outbox',
+  {
+    submissionId: uuid('submission_id')
+      .primaryKey()
+      .references(() => submissions.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+  },
+  (t) => [index('submission_outbox_pending_idx').on(t.createdAt).where(sql`${t.doneAt} is null`)],
+);
+
+/** Fraud thresholds, versioned so an old score can be explained by the settings it was computed with. */
+export const fraudSettings = pgTable('fraud_settings', {
+  version: integer('version').primaryKey(),
+  thresholds: jsonb('thresholds').notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

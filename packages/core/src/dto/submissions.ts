@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+export const MAX_ANSWERS = 1000;
+export const MAX_BATCH = 50;
+export const CHANNELS = ['enumerator', 'public', 'clerk', 'import'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const SUBMISSION_STATUSES = ['received', 'ingested', 'rejected'] as const;
+export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+
+export const geoPointSchema = z.object({
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  accuracy: z.number().min(0).max(1_000_000).optional(),
+});
+
+export const answerValueSchema = z.union([
+  z.string().max(10_000),
+  z.number().refine(Number.isFinite, 'Not a finite number'),
+  z.boolean(),
+  z.array(z.string().max(500)).max(1000),
+  geoPointSchema,
+  z.null(),
+]);
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+export const submissionBodySchema = z
+  .object({
+    /** Made on the device (UUID): sending it twice is harmless. */
+    id: z.uuid(),
+    questionnaireVersionId: z.uuid(),
+    answers: z
+      .record(z.string().min(1).max(64), answerValueSchema)
+      .refine((a) => Object.keys(a).length <= MAX_ANSWERS, `At most ${MAX_ANSWERS} answers`),
+    startedAt: isoDateTime,
+    completedAt: isoDateTime,
+    gps: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), accuracy: z.number().min(0).max(1_000_000) }).optional(),
+    deviceId: z.string().min(1).max(200).optional(),
+    /** The respondent has no NIN at hand: record as pending_nin_capture and complete it later. */
+    ninDeferred: z.boolean().optional(),
+  })
+  .refine((s) => Date.parse(s.startedAt) <= Date.parse(s.completedAt), {
+    message: 'startedAt is after completedAt',
+    path: ['startedAt'],
+  })
+  // A device clock may run a little fast; a survey completed tomorrow cannot be.
+  .refine((s) => Date.parse(s.completedAt) <= Date.now() + 10 * 60_000, {
+    message: 'completedAt is in the future',
+    path: ['completedAt'],
+  });
+export type SubmissionBody = z.infer<typeof submissionBodySchema>;
+
+export const submissionErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+
+export const submissionStatusSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(SUBMISSION_STATUSES),
+  error: submissionErrorSchema.optional(),
+  respondentId: z.uuid().optional(),
+  receivedAt: z.string().optional(),
+  ingestedAt: z.string().optional(),
+  fraud: z.object({ score: z.number().int(), band: z.string(), reasons: z.array(z.string()) }).optional(),
+});
+export type SubmissionStatusView = z.infer<typeof submissionStatusSchema>;
+
+export const batchBodySchema = z.object({ submissions: z.array(z.unknown()).min(1) });
+export const batchItemResultSchema = z.object({
+  index: z.number().int(),
+  id: z.string().optional(),
+  status: z.enum([...SUBMISSION_STATUSES, 'error']),
+  error: submissionErrorSchema.optional(),
+});
+export const batchResponseSchema = z.object({ results: z.array(batchItemResultSchema) });
+
+export const checkNinBodySchema = z.object({ nin: z.string().max(40) });
+export const checkNinResponseSchema = z.object({
+  valid: z.boolean(),
+  available: z.boolean(),
+  firstRegisteredAt: z.string().optional(),
+  source: z.string().optional(),
+});
+
+/** Starting thresholds (SPEC "Fraud signals"); the super admin tunes them, each change a new version. */
+export const fraudThresholdsSchema = z.object({
+  gps: z.object({
+    points: z.number().int().min(0).default(25),
+    clusterCount: z.number().int().min(2).default(3),
+    clusterRadiusM: z.number().min(1).default(50),
+    clusterWindowHours: z.number().min(0.1).default(4),
+    maxSpeedKmh: z.number().min(1).default(120),
+    otherCollectorRadiusM: z.number().min(0).default(5),
+    maxAccuracyM: z.number().min(1).default(50),
+  }),
+  speedRun: z.object({
+    points: z.number().int().min(0).default(25),
+    medianFraction: z.number().min(0).max(1).default(0.25),
+    minSurveysForMedian: z.number().int().min(1).default(30),
+    floorSecondsPerQuestion: z.number().min(0).default(3),
+  }),
+  straightLining: z.object({
+    points: z.number().int().min(0).default(20),
+    minQuestions: z.number().int().min(2).default(5),
+    sameAnswerFraction: z.number().min(0).max(1).default(0.8),
+  }),
+  nearDuplicate: z.object({
+    points: z.number().int().min(0).default(20),
+    equalFraction: z.number().min(0).max(1).default(0.7),
+    windowDays: z.number().min(0.1).default(7),
+  }),
+  offHours: z.object({
+    points: z.number().int().min(0).default(10),
+    startHourWat: z.number().int().min(0).max(23).default(23),
+    endHourWat: z.number().int().min(0).max(23).default(5),
+  }),
+  bands: z.object({
+    low: z.number().default(25),
+    medium: z.number().default(50),
+    high: z.number().default(70),
+    critical: z.number().default(85),
+  }),
+});
+export type FraudThresholds = z.infer<typeof fraudThresholdsSchema>;
+export const DEFAULT_FRAUD_THRESHOLDS: FraudThresholds = fraudThresholdsSchema.parse({
+  gps: {},
+  speedRun: {},
+  straightLining: {},
+  nearDuplicate: {},
+  offHours: {},
+  bands: {},
+});
