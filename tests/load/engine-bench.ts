@@ -7,82 +7,12 @@
  */
 import { compileForm, type Answers } from '../../packages/core/src/forms/index.js';
 import { MASTER_FORM } from '../../packages/core/src/forms/fixtures/master.js';
+import { masterAnswerSets as answerSets } from '../../packages/core/src/forms/fixtures/master-answers.js';
 
 const ITERATIONS = Number(process.env.ITERATIONS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const ctx = { today: new Date('2026-05-01T10:00:00Z') };
 
-/** Realistic submissions: an employed adult (most questions visible), a job seeker, an apprentice under 15. */
-function answerSets(): Answers[] {
-  const base: Answers = {
-    start_time: '2026-05-01T09:00:00.000Z',
-    end_time: '2026-05-01T09:12:00.000Z',
-    device_id: 'a3f9c2e1-enum-oyo-07',
-    gps_location: { lat: 7.3775, lng: 3.947, accuracy: 8 },
-    consent_basic: 'yes',
-    surname: 'Adeyemi',
-    firstname: 'Folake',
-    gender: 'female',
-    dob: '1990-03-14',
-    marital_status: 'married',
-    education_level: 'sss',
-    disability_status: 'no',
-    phone_number: '08031234567',
-    email: 'folake.adeyemi@example.com',
-    nin: '48213957062',
-    lga_id: 'ibadan_north',
-    employment_status: 'yes',
-    main_occupation: 'Tailor',
-    employment_type: 'self_employed',
-    years_experience: '7_10',
-    hours_worked: 48,
-    monthly_income: 85000,
-    is_head: 'no',
-    household_size: 5,
-    dependents_count: 3,
-    housing_status: 'rented',
-    skills_possessed: ['tailoring', 'fashion_design', 'bag_making'],
-    skills_other: 'Adire dyeing',
-    training_interest: ['digital_marketing', 'graphic_design'],
-    has_business: 'yes',
-    business_name: 'Folake Stitches',
-    business_reg: 'registered',
-    business_address: '12 Ring Road, Ibadan',
-    apprentice_count: 2,
-    consent_marketplace: 'yes',
-    consent_enriched: 'yes',
-    bio_short: 'Tailor and fashion designer with 8 years of experience in native and corporate wear.',
-    portfolio_url: 'https://instagram.com/folakestitches',
-  };
-  const seeker: Answers = {
-    ...base,
-    gender: 'male',
-    surname: 'Okafor',
-    firstname: 'Chinedu',
-    dob: '2001-11-02',
-    employment_status: 'no',
-    temp_absent: 'no',
-    looking_for_work: 'yes',
-    has_business: 'no',
-    consent_enriched: 'no',
-  };
-  for (const k of ['main_occupation', 'employment_type', 'years_experience', 'hours_worked', 'monthly_income'])
-    delete seeker[k];
-  for (const k of ['business_name', 'business_reg', 'business_address', 'apprentice_count', 'bio_short'])
-    delete seeker[k];
-  const apprentice: Answers = {
-    ...seeker,
-    dob: '2012-07-09',
-    guardian_name: 'Ngozi Okafor',
-    guardian_relationship: 'parent',
-    guardian_phone: '08051234567',
-    guardian_consent: 'yes',
-    is_supervised_apprentice: 'yes',
-    apprenticeship_details: 'Auto mechanic apprentice at Mr Bello’s workshop, Dugbe',
-  };
-  for (const k of ['employment_status', 'temp_absent', 'looking_for_work']) delete apprentice[k];
-  return [base, seeker, apprentice];
-}
 
 const form = compileForm(MASTER_FORM);
 const sets = answerSets();

@@ -23,6 +23,12 @@ import { jobRoutes } from './modules/jobs/routes.js';
 import { lgaRoutes } from './modules/lgas/routes.js';
 import { QuestionnaireService } from './modules/questionnaires/service.js';
 import { questionnaireRoutes } from './modules/questionnaires/routes.js';
+import { VersionCache } from './modules/questionnaires/compiled.js';
+import { SubmissionService, INGEST_JOB } from './modules/submissions/service.js';
+import { submissionRoutes } from './modules/submissions/routes.js';
+import { RespondentService } from './modules/respondents/service.js';
+import { FraudService } from './modules/fraud/service.js';
+import { fraudRoutes } from './modules/fraud/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -32,6 +38,9 @@ export interface Services {
   staff: StaffService;
   jobs: JobsService;
   questionnaires: QuestionnaireService;
+  submissions: SubmissionService;
+  respondents: RespondentService;
+  fraud: FraudService;
 }
 
 export function createServices(runtime: Runtime): Services {
@@ -42,7 +51,16 @@ export function createServices(runtime: Runtime): Services {
   const staff = new StaffService(db, auth, jobs, runtime.mailer, publicUrl, runtime.config.activationTtlMs);
   jobs.register(STAFF_IMPORT_JOB, (id) => staff.runImport(id));
   const questionnaires = new QuestionnaireService(db, runtime.kv);
-  return { auth, staff, jobs, questionnaires };
+  const versions = new VersionCache();
+  const fraud = new FraudService(db);
+  const submissions = new SubmissionService(db, versions, runtime.queue, (err, msg) => runtime.log.warn({ err }, msg));
+  const respondents = new RespondentService(db, versions, fraud, runtime.mailer, publicUrl);
+  jobs.register(INGEST_JOB, async (id) => {
+    await respondents.ingest(id);
+  });
+  // Ingestion is quick: a submission waiting 30 s was lost on the way (Redis down, worker killed).
+  jobs.addRelay(() => submissions.requeuePending(runtime.config.outboxStaleMs));
+  return { auth, staff, jobs, questionnaires, submissions, respondents, fraud };
 }
 
 /** Where the built web app lives: WEB_DIST, or apps/web/dist beside this package. */
@@ -135,6 +153,8 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       await api.register(staffRoutes, { staff: services.staff });
       await api.register(jobRoutes, { jobs: services.jobs });
       await api.register(questionnaireRoutes, { questionnaires: services.questionnaires });
+      await api.register(submissionRoutes, { submissions: services.submissions, respondents: services.respondents });
+      await api.register(fraudRoutes, { fraud: services.fraud });
     },
     { prefix: '/api/v1' },
   );

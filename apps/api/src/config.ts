@@ -31,6 +31,10 @@ const envSchema = z.object({
   COOKIE_SECURE: bool.optional(),
   TRUST_PROXY: z.string().default('loopback'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How often the relay re-enqueues jobs and outbox rows that stopped moving, and after how long. */
+  RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  OUTBOX_STALE_MS: z.coerce.number().int().min(0).default(30_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
   /** Run background jobs in this process (the default for `npm start`); PM2's API workers turn it off. */
@@ -59,6 +63,9 @@ export interface Config {
   trustProxy: string | boolean;
   logLevel: string;
   runWorker: boolean;
+  workerConcurrency: number;
+  relayIntervalMs: number;
+  outboxStaleMs: number;
   rateLimit: { anonPerMinute: number; userPerMinute: number };
   webDist: string | undefined;
   clustered: boolean;
@@ -100,6 +107,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: trust,
     logLevel: e.LOG_LEVEL,
     runWorker: e.RUN_WORKER,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    relayIntervalMs: e.RELAY_INTERVAL_MS,
+    outboxStaleMs: e.OUTBOX_STALE_MS,
     rateLimit: { anonPerMinute: e.RATE_LIMIT_ANON_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
     webDist: e.WEB_DIST,
     clustered,

@@ -15,7 +15,7 @@ async function main() {
   });
   const services = createServices(runtime);
   const app = await buildApp(runtime, services);
-  if (config.runWorker) services.jobs.startWorker();
+  if (config.runWorker) services.jobs.startWorker(config.relayIntervalMs);
 
   const close = async (signal: string) => {
     runtime.log.info({ signal }, 'shutting down');

@@ -45,7 +45,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     // BullMQ wants its own blocking-capable connection that retries forever.
     queueConnection = createRedis(config.redisUrl, { maxRetriesPerRequest: null }, onRedisError);
     kv = new RedisStore(redis, config.redisPrefix);
-    queue = new BullJobQueue(queueConnection, `${config.redisPrefix}bull`, onRedisError);
+    queue = new BullJobQueue(queueConnection, `${config.redisPrefix}bull`, onRedisError, config.workerConcurrency);
   } else {
     kv = new MemoryStore();
     queue = new InProcessJobQueue((err) => log.error({ err }, 'job failed'));

@@ -10,7 +10,7 @@ async function main() {
   const runtime = await createRuntime(config);
   await runtime.database.migrate();
   const services = createServices(runtime);
-  services.jobs.startWorker();
+  services.jobs.startWorker(config.relayIntervalMs);
   runtime.log.info('job worker started');
   const stop = async () => {
     services.jobs.stop();

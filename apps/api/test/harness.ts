@@ -93,6 +93,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     OSLRS_ADMIN_PASSWORD: ADMIN_PASSWORD,
     PUBLIC_URL: 'http://registry.test',
     DB_POOL_MAX: '5',
+    RELAY_INTERVAL_MS: '60000',
     ...options.env,
   });
   const database = createPostgres(databaseUrl, config.dbPoolMax);
@@ -103,7 +104,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const services = createServices(runtime);
   const app = await buildApp(runtime, services);
   await app.ready();
-  if (options.worker !== false) services.jobs.startWorker(60_000);
+  if (options.worker !== false) services.jobs.startWorker(config.relayIntervalMs);
   return {
     app,
     runtime,

@@ -23,6 +23,7 @@ export class BullJobQueue implements JobQueue {
     private readonly connection: Redis,
     private readonly prefix: string,
     private readonly onError: (err: Error) => void,
+    private readonly concurrency = 8,
   ) {
     this.queue = new Queue(QUEUE_NAME, { connection, prefix });
     this.queue.on('error', onError);
@@ -44,7 +45,7 @@ export class BullJobQueue implements JobQueue {
     this.worker = new Worker(QUEUE_NAME, (job) => handler(job.name, (job.data as { jobId: string }).jobId), {
       connection: this.connection.duplicate(),
       prefix: this.prefix,
-      concurrency: 2,
+      concurrency: this.concurrency,
     });
     this.worker.on('error', this.onError);
   }

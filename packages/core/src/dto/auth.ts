@@ -42,3 +42,10 @@ export const changePasswordBodySchema = z.object({
   currentPassword: z.string().min(1).max(PASSWORD_MAX),
   newPassword: passwordSchema,
 });
+
+export const registerBodySchema = z.object({
+  fullName: z.string().trim().min(2, 'Enter your full name').max(120),
+  email: emailSchema,
+  phone: z.string().trim().min(7).max(20),
+  password: passwordSchema,
+});

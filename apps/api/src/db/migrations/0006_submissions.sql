@@ -79,5 +79,6 @@ CREATE INDEX "respondents_status_idx" ON "respondents" USING btree ("status");--
 CREATE INDEX "respondents_phone_idx" ON "respondents" USING btree ("phone");--> statement-breakpoint
 CREATE INDEX "submission_outbox_pending_idx" ON "submission_outbox" USING btree ("created_at") WHERE "submission_outbox"."done_at" is null;--> statement-breakpoint
 CREATE INDEX "submissions_collector_idx" ON "submissions" USING btree ("submitted_by","completed_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "submissions_completed_idx" ON "submissions" USING btree ("completed_at");--> statement-breakpoint
 CREATE INDEX "submissions_version_idx" ON "submissions" USING btree ("questionnaire_version_id","status");--> statement-breakpoint
 CREATE INDEX "submissions_pending_idx" ON "submissions" USING btree ("received_at") WHERE "submissions"."status" = 'received';

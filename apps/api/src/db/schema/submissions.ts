@@ -40,6 +40,7 @@ export const submissions = pgTable(
   },
   (t) => [
     index('submissions_collector_idx').on(t.submittedBy, t.completedAt.desc()),
+    index('submissions_completed_idx').on(t.completedAt),
     index('submissions_version_idx').on(t.questionnaireVersionId, t.status),
     index('submissions_pending_idx').on(t.receivedAt).where(sql`${t.status} = 'received'`),
     check('submissions_status_ck', sql`${t.status} in ('received', 'ingested', 'rejected')`),

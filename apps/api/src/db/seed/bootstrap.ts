@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { LGAS } from '@oslrs/core';
-import { lgas, users } from '../schema/index.js';
+import { DEFAULT_FRAUD_THRESHOLDS } from '@oslrs/core';
+import { fraudSettings, lgas, users } from '../schema/index.js';
 import type { Db } from '../../infra/db.js';
 import { hashPassword } from '../../modules/auth/passwords.js';
 import { recordAudit } from '../../modules/audit/service.js';
@@ -20,6 +21,9 @@ export async function bootstrap(db: Db, admin: { email?: string; password?: stri
     .insert(lgas)
     .values([...LGAS])
     .onConflictDoUpdate({ target: lgas.code, set: { name: sql`excluded.name` } });
+
+  // Version 1 of the fraud thresholds: SPEC's starting points.
+  await db.insert(fraudSettings).values({ version: 1, thresholds: DEFAULT_FRAUD_THRESHOLDS }).onConflictDoNothing();
 
   const [existing] = await db
     .select({ id: users.id })

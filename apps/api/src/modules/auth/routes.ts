@@ -1,15 +1,21 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import {
   activateBodySchema,
   changePasswordBodySchema,
   loginBodySchema,
+  registerBodySchema,
   sessionResponseSchema,
   sessionUserSchema,
 } from '@oslrs/core';
 import type { AuthService } from './service.js';
 import { SESSION_COOKIE, csrfTokenFor } from './tokens.js';
 import { actorOf } from '../context.js';
+
+function setSessionCookie(reply: FastifyReply, token: string, expires: Date, secure: boolean) {
+  void reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, secure, sameSite: 'lax', path: '/', expires });
+}
 
 export interface AuthRoutesOptions {
   auth: AuthService;
@@ -35,14 +41,26 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         actorOf(request),
         request.headers['user-agent'] ?? null,
       );
-      void reply.setCookie(SESSION_COOKIE, result.token, {
-        httpOnly: true,
-        secure: cookieSecure,
-        sameSite: 'lax',
-        path: '/',
-        expires: result.expiresAt,
-      });
+      setSessionCookie(reply, result.token, result.expiresAt, cookieSecure);
       return { user: result.user, csrfToken: result.csrfToken };
+    },
+  );
+
+  app.post(
+    '/auth/register',
+    {
+      config: { access: 'public', rateLimit: { max: 5, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'A resident creates their own account (public_user) and is signed in',
+        body: registerBodySchema,
+        response: { 201: sessionResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const result = await auth.register(request.body, actorOf(request), request.headers['user-agent'] ?? null);
+      setSessionCookie(reply, result.token, result.expiresAt, cookieSecure);
+      return reply.status(201).send({ user: result.user, csrfToken: result.csrfToken });
     },
   );
 

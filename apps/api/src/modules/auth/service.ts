@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import type { SessionUser, StaffStatus, Role } from '@oslrs/core';
+import { normalizePhone, type SessionUser, type StaffStatus, type Role } from '@oslrs/core';
 import { sessions, users } from '../../db/schema/index.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { KeyValueStore } from '../../infra/kv.js';
-import { DomainError, Forbidden, Gone, Invalid, TooManyRequests, Unauthorized } from '../../errors.js';
+import { DomainError, Forbidden, Gone, Invalid, TooManyRequests, Unauthorized, isUniqueViolation } from '../../errors.js';
 import { recordAudit, type ActorContext } from '../audit/service.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { csrfTokenFor, hashToken, newToken } from './tokens.js';
@@ -111,6 +111,39 @@ export class AuthService {
       );
     });
     return { token, csrfToken: csrfTokenFor(token), user: toSessionUser(user), expiresAt };
+  }
+
+  /** Residents create their own account (role public_user) and are signed in at once. */
+  async register(
+    body: { fullName: string; email: string; phone: string; password: string },
+    ctx: ActorContext,
+    userAgent: string | null,
+  ): Promise<LoginResult> {
+    const phone = normalizePhone(body.phone);
+    if (!phone) throw new DomainError(422, 'PHONE_INVALID', 'Enter a Nigerian phone number, e.g. 0803 123 4567', { field: 'phone' });
+    const passwordHash = await hashPassword(body.password);
+    const id = uuidv7();
+    try {
+      await this.db.transaction(async (tx) => {
+        await tx.insert(users).values({
+          id,
+          email: body.email,
+          fullName: body.fullName,
+          phone,
+          role: 'public_user',
+          status: 'active',
+          passwordHash,
+          activatedAt: new Date(),
+        });
+        await recordAudit(tx, { ...ctx, actorId: id, actorRole: 'public_user' }, { action: 'auth.registered', targetType: 'user', targetId: id });
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'users_email_lower_uq')) {
+        throw new DomainError(409, 'EMAIL_EXISTS', 'An account with this email already exists; sign in instead', { field: 'email' });
+      }
+      throw err;
+    }
+    return this.login(body.email, body.password, ctx, userAgent);
   }
 
   /** The hot path of every signed-in request: cache first, then one indexed join. */

@@ -28,6 +28,7 @@ export function toJob(row: JobRow): Job {
 /** Background jobs: a row in PostgreSQL is the truth, the queue only wakes a worker. */
 export class JobsService {
   private readonly runners = new Map<string, JobRunner>();
+  private readonly relays: ((olderThanMs: number) => Promise<unknown>)[] = [];
   private relayTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -38,6 +39,11 @@ export class JobsService {
 
   register(type: string, runner: JobRunner) {
     this.runners.set(type, runner);
+  }
+
+  /** Other outboxes (e.g. submissions) re-enqueue their stale rows on the same schedule. */
+  addRelay(relay: (olderThanMs: number) => Promise<unknown>) {
+    this.relays.push(relay);
   }
 
   /** Insert inside the caller's transaction; call `enqueue` after it commits. */
@@ -92,7 +98,11 @@ export class JobsService {
 
   startWorker(relayEveryMs = 30_000) {
     this.queue.startWorker((type, jobId) => this.run(type, jobId));
-    const relay = () => this.requeueStale(relayEveryMs).catch((err) => this.onError(err, 'job relay failed'));
+    const relay = async () => {
+      for (const run of [(ms: number) => this.requeueStale(ms), ...this.relays]) {
+        await run(relayEveryMs).catch((err) => this.onError(err, 'job relay failed'));
+      }
+    };
     void relay();
     this.relayTimer = setInterval(relay, relayEveryMs);
     this.relayTimer.unref();

@@ -1,5 +1,5 @@
-import { useContext, useState, type KeyboardEvent } from 'react';
-import type { Choice } from '../../../forms/engine';
+import { memo, useContext, useMemo, useState, type KeyboardEvent } from 'react';
+import type { Choice, FormSchema } from '../../../forms/engine';
 import { plural } from '../../../lib/format';
 import { BuilderTextField, PathProblems, ProblemsContext } from './BuilderFields';
 import {
@@ -8,7 +8,6 @@ import {
   checkListName,
   choiceListPath,
   fieldId,
-  listUsers,
   moveChoice,
   removeChoice,
   removeChoiceList,
@@ -20,10 +19,18 @@ import type { EditorProps } from './SectionsEditor';
 /** Lists open at first when there are few of them; a large imported form starts folded. */
 const OPEN_WHEN_AT_MOST = 6;
 
-export function ChoiceListsEditor({ form, onForm, focusLater }: EditorProps) {
+export function ChoiceListsEditor({ form, edit, focusLater }: EditorProps & { form: FormSchema }) {
   const [newName, setNewName] = useState('');
   const [newError, setNewError] = useState<string>();
   const lists = Object.entries(form.choiceLists);
+  // Which questions use each list, as text: unchanged text leaves the list's editor alone.
+  const users = useMemo(() => {
+    const byList = new Map<string, string[]>();
+    for (const section of form.sections)
+      for (const q of section.questions)
+        if (q.choiceList) byList.set(q.choiceList, [...(byList.get(q.choiceList) ?? []), q.name]);
+    return byList;
+  }, [form.sections]);
 
   function add() {
     const name = newName.trim();
@@ -33,7 +40,7 @@ export function ChoiceListsEditor({ form, onForm, focusLater }: EditorProps) {
       focusLater('new-list-name');
       return;
     }
-    onForm(addChoiceList(form, name));
+    edit((current) => addChoiceList(current, name));
     setNewName('');
     focusLater(`${fieldId(choiceListPath(name))}-add`);
   }
@@ -51,11 +58,11 @@ export function ChoiceListsEditor({ form, onForm, focusLater }: EditorProps) {
       {lists.map(([name, choices]) => (
         <ChoiceListEditor
           key={name}
-          form={form}
-          onForm={onForm}
+          edit={edit}
           focusLater={focusLater}
           name={name}
           choices={choices}
+          usedBy={(users.get(name) ?? []).join(', ')}
           initiallyOpen={lists.length <= OPEN_WHEN_AT_MOST || choices.length === 0}
         />
       ))}
@@ -101,14 +108,14 @@ export function ChoiceListsEditor({ form, onForm, focusLater }: EditorProps) {
   );
 }
 
-function ChoiceListEditor({
-  form,
-  onForm,
+const ChoiceListEditor = memo(function ChoiceListEditor({
+  edit,
   focusLater,
   name,
   choices,
+  usedBy,
   initiallyOpen,
-}: EditorProps & { name: string; choices: Choice[]; initiallyOpen: boolean }) {
+}: EditorProps & { name: string; choices: Choice[]; usedBy: string; initiallyOpen: boolean }) {
   const byPath = useContext(ProblemsContext);
   const listPath = choiceListPath(name);
   const hasProblems = [...byPath.keys()].some((key) => key === listPath || key.startsWith(`${listPath}.`));
@@ -116,17 +123,18 @@ function ChoiceListEditor({
   const [open] = useState(initiallyOpen || hasProblems);
   const [rename, setRename] = useState(name);
   const [renameError, setRenameError] = useState<string>();
-  const users = listUsers(form, name);
   const id = fieldId(listPath);
 
   function doRename() {
     const to = rename.trim();
     if (to === name) return;
-    const problem = checkListName(form, to, name);
+    let problem: string | undefined;
+    edit((form) => {
+      problem = checkListName(form, to, name);
+      return problem ? form : renameChoiceList(form, name, to);
+    });
     setRenameError(problem);
-    if (problem) return;
-    onForm(renameChoiceList(form, name, to));
-    focusLater(`${fieldId(choiceListPath(to))}-rename`);
+    if (!problem) focusLater(`${fieldId(choiceListPath(to))}-rename`);
   }
 
   return (
@@ -141,9 +149,9 @@ function ChoiceListEditor({
       <fieldset id={id} tabIndex={-1} className="space-y-4 border-t border-stone-200 p-3">
         <legend className="sr-only">Choice list {name}</legend>
         <p className="text-sm text-stone-700">
-          {users.length > 0 ? (
+          {usedBy ? (
             <>
-              Used by <span className="font-mono">{users.join(', ')}</span>
+              Used by <span className="font-mono">{usedBy}</span>
             </>
           ) : (
             'Not used by any question yet.'
@@ -221,7 +229,7 @@ function ChoiceListEditor({
                         hideLabel
                         mono
                         value={choice.name}
-                        onChange={(value) => onForm(updateChoice(form, name, ci, { ...choice, name: value }))}
+                        onChange={(value) => edit((form) => updateChoice(form, name, ci, { ...choice, name: value }))}
                       />
                     </td>
                     <td className="py-1 pr-2">
@@ -230,7 +238,7 @@ function ChoiceListEditor({
                         label={`Choice ${ci + 1} label`}
                         hideLabel
                         value={choice.label}
-                        onChange={(value) => onForm(updateChoice(form, name, ci, { ...choice, label: value }))}
+                        onChange={(value) => edit((form) => updateChoice(form, name, ci, { ...choice, label: value }))}
                       />
                     </td>
                     <td className="py-1">
@@ -239,7 +247,7 @@ function ChoiceListEditor({
                           type="button"
                           className="min-h-11 rounded-md border border-stone-400 px-2 hover:bg-stone-100 aria-disabled:opacity-50"
                           aria-disabled={ci === 0 || undefined}
-                          onClick={() => ci > 0 && onForm(moveChoice(form, name, ci, -1))}
+                          onClick={() => ci > 0 && edit((form) => moveChoice(form, name, ci, -1))}
                         >
                           Up<span className="sr-only"> choice {ci + 1}</span>
                         </button>
@@ -247,7 +255,7 @@ function ChoiceListEditor({
                           type="button"
                           className="min-h-11 rounded-md border border-stone-400 px-2 hover:bg-stone-100 aria-disabled:opacity-50"
                           aria-disabled={ci === choices.length - 1 || undefined}
-                          onClick={() => ci < choices.length - 1 && onForm(moveChoice(form, name, ci, 1))}
+                          onClick={() => ci < choices.length - 1 && edit((form) => moveChoice(form, name, ci, 1))}
                         >
                           Down<span className="sr-only"> choice {ci + 1}</span>
                         </button>
@@ -255,7 +263,7 @@ function ChoiceListEditor({
                           type="button"
                           className="min-h-11 rounded-md border border-red-300 px-2 text-red-800 hover:bg-red-50"
                           onClick={() => {
-                            onForm(removeChoice(form, name, ci));
+                            edit((form) => removeChoice(form, name, ci));
                             focusLater(`${id}-add`);
                           }}
                         >
@@ -275,7 +283,7 @@ function ChoiceListEditor({
             id={`${id}-add`}
             className="btn-secondary"
             onClick={() => {
-              onForm(addChoice(form, name));
+              edit((form) => addChoice(form, name));
               focusLater(fieldId(choiceListPath(name, choices.length, 'name')));
             }}
           >
@@ -285,7 +293,7 @@ function ChoiceListEditor({
             type="button"
             className="btn-secondary text-red-800"
             onClick={() => {
-              onForm(removeChoiceList(form, name));
+              edit((form) => removeChoiceList(form, name));
               focusLater('new-list-name');
             }}
           >
@@ -295,4 +303,4 @@ function ChoiceListEditor({
       </fieldset>
     </details>
   );
-}
+});

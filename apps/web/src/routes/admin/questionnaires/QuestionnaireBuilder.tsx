@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useBlocker, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, errorMessage } from '../../../api/client';
@@ -105,8 +105,18 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
   const id = questionnaire.id;
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<FormSchema>(questionnaire.draft);
-  const [savedJson, setSavedJson] = useState(() => JSON.stringify(questionnaire.draft));
-  const dirty = useMemo(() => JSON.stringify(draft) !== savedJson, [draft, savedJson]);
+  // Every edit makes a new object, so "changed since saved" is a comparison of identity.
+  const [saved, setSaved] = useState<FormSchema>(questionnaire.draft);
+  const dirty = draft !== saved;
+  const latest = useRef(draft);
+  /** Apply a change to the latest draft (not the one of the last render) and return the result. */
+  const edit = useCallback((change: (form: FormSchema) => FormSchema): FormSchema => {
+    const next = change(latest.current);
+    latest.current = next;
+    setDraft(next);
+    return next;
+  }, []);
+  const listNames = useMemo(() => Object.keys(draft.choiceLists), [draft.choiceLists]);
   const [open, setOpen] = useState<Question | null>(questionnaire.draft.sections[0]?.questions[0] ?? null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [confirm, setConfirm] = useState<'publish' | 'archive' | null>(null);
@@ -171,7 +181,7 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
 
   async function saveDraft(form: FormSchema) {
     const result = await questionnaires.saveDraft(id, form);
-    setSavedJson(JSON.stringify(form));
+    setSaved(form);
     afterWrite(result.questionnaire);
     return result;
   }
@@ -257,7 +267,9 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
         </Link>
       </p>
       <div className="flex flex-wrap items-center gap-3">
-        <PageHeading title={`Edit ${questionnaire.title}`}>{questionnaire.title}</PageHeading>
+        <PageHeading title={`Edit ${draft.title || questionnaire.title}`}>
+          {draft.title || questionnaire.title}
+        </PageHeading>
         <QuestionnaireStatusBadge status={questionnaire.status} />
       </div>
       <p className="mt-1 text-stone-700">
@@ -341,7 +353,7 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
         </section>
       </div>
 
-      <div className="mt-6 grid gap-6 lg:grid-cols-2">
+      <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="min-w-0 space-y-6" inert={archived}>
           <section id="form-settings" tabIndex={-1} className="card space-y-4" aria-labelledby="settings-heading">
             <h2 id="settings-heading" className="text-xl font-bold">
@@ -351,7 +363,7 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
               path="title"
               label="Title"
               value={draft.title}
-              onChange={(title) => setDraft(setForm(draft, { title }))}
+              onChange={(title) => edit((form) => setForm(form, { title }))}
             />
             <div className="grid gap-4 sm:grid-cols-2">
               <BuilderTextField
@@ -360,14 +372,14 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
                 hint="XLSForm form_id: letters, digits and _."
                 mono
                 value={draft.formId}
-                onChange={(formId) => setDraft(setForm(draft, { formId }))}
+                onChange={(formId) => edit((form) => setForm(form, { formId }))}
               />
               <BuilderTextField
                 path="version"
                 label="Version label"
                 hint="Optional free text (XLSForm version)."
                 value={draft.version ?? ''}
-                onChange={(version) => setDraft(setForm(draft, { version: version || undefined }))}
+                onChange={(version) => edit((form) => setForm(form, { version: version || undefined }))}
               />
             </div>
           </section>
@@ -376,10 +388,17 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
             <h2 id="sections-heading" className="text-xl font-bold">
               Sections and questions
             </h2>
-            <SectionsEditor form={draft} onForm={setDraft} focusLater={focusLater} open={open} onOpen={setOpen} />
+            <SectionsEditor
+              form={draft}
+              edit={edit}
+              focusLater={focusLater}
+              open={open}
+              onOpen={setOpen}
+              listNames={listNames}
+            />
           </section>
 
-          <ChoiceListsEditor form={draft} onForm={setDraft} focusLater={focusLater} />
+          <ChoiceListsEditor form={draft} edit={edit} focusLater={focusLater} />
         </div>
 
         <div className="min-w-0">
@@ -515,7 +534,8 @@ const PREVIEW_MODES: { value: RendererMode; label: string }[] = [
   { value: 'paged', label: 'One question at a time (phone)' },
 ];
 
-function Preview({ form, compiles }: { form: FormSchema; compiles: boolean }) {
+/** Drawn again only when the checked draft changes, not on every keystroke. */
+const Preview = memo(function Preview({ form, compiles }: { form: FormSchema; compiles: boolean }) {
   const [answers, setAnswers] = useState<Answers>({});
   const [mode, setMode] = useState<RendererMode>('auto');
   const [done, setDone] = useState(false);
@@ -590,4 +610,4 @@ function Preview({ form, compiles }: { form: FormSchema; compiles: boolean }) {
       )}
     </section>
   );
-}
+});

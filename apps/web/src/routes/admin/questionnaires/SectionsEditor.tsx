@@ -1,5 +1,5 @@
-import { useContext, useState, type ReactNode } from 'react';
-import { QUESTION_TYPES, type FormSchema, type Question } from '../../../forms/engine';
+import { memo, useContext, useState, type ReactNode } from 'react';
+import { QUESTION_TYPES, type FormSchema, type Question, type Section } from '../../../forms/engine';
 import { plural } from '../../../lib/format';
 import {
   BuilderSelectField,
@@ -28,17 +28,23 @@ import {
   updateSection,
 } from './draft';
 
+/**
+ * How editors change the draft: `edit` applies a change to the latest draft and returns the result.
+ * It and `focusLater` never change, so a question or list that did not change is not drawn again.
+ */
 export interface EditorProps {
-  form: FormSchema;
-  onForm: (form: FormSchema) => void;
-  /** Focus the element with this id once the next render is on screen. */
-  focusLater: (id: string) => void;
+  edit: (change: (form: FormSchema) => FormSchema) => FormSchema;
+  /** Focus the first of these element ids that exists once the next render is on screen. */
+  focusLater: (...ids: string[]) => void;
 }
 
 interface SectionsEditorProps extends EditorProps {
+  form: FormSchema;
   /** The question whose editor is open (by identity: it survives moves, and follows edits). */
   open: Question | null;
   onOpen: (question: Question | null) => void;
+  /** The names of the choice lists, for the "Choice list" drop-down. */
+  listNames: readonly string[];
 }
 
 const TYPE_OPTIONS = QUESTION_TYPES.map((type) => ({ value: type, label: TYPE_LABELS[type] }));
@@ -84,125 +90,30 @@ function SmallButton({
   );
 }
 
-export function SectionsEditor({ form, onForm, focusLater, open, onOpen }: SectionsEditorProps) {
+export function SectionsEditor({ form, edit, focusLater, open, onOpen, listNames }: SectionsEditorProps) {
   const [confirmRemove, setConfirmRemove] = useState<number | null>(null);
-  // Question numbers run on across sections: "question 7" is the seventh in the whole form.
-  const firstNumber = form.sections.map((_, si) =>
-    form.sections.slice(0, si).reduce((n, s) => n + s.questions.length, 1),
-  );
   const sectionToRemove = confirmRemove === null ? undefined : form.sections[confirmRemove];
-
-  function doRemoveSection(si: number) {
-    onForm(removeSection(form, si));
-    focusLater(form.sections.length > 1 ? fieldId(sectionPath(Math.max(0, si - 1))) : 'add-section');
-  }
-
+  // Question numbers run on across sections: "question 7" is the seventh in the whole form.
+  const firstNumbers = [1];
+  for (const section of form.sections) firstNumbers.push(firstNumbers.at(-1)! + section.questions.length);
   return (
     <div className="space-y-6">
       {form.sections.map((section, si) => {
-        const headingId = `${fieldId(sectionPath(si))}-heading`;
+        const openIndex = open ? section.questions.indexOf(open) : -1;
         return (
-          <section
+          <SectionCard
             key={si}
-            id={fieldId(sectionPath(si))}
-            tabIndex={-1}
-            aria-labelledby={headingId}
-            className="card space-y-4"
-          >
-            <div className="flex flex-wrap items-center gap-2">
-              <h3 id={headingId} className="mr-auto text-lg font-bold">
-                Section {si + 1}: {section.label || section.name}
-              </h3>
-              <SmallButton
-                id={`${fieldId(sectionPath(si))}-up`}
-                disabled={si === 0}
-                onClick={() => {
-                  onForm(moveSection(form, si, -1));
-                  focusLater(`${fieldId(sectionPath(si - 1))}-up`);
-                }}
-              >
-                Move section up<span className="sr-only"> {section.name}</span>
-              </SmallButton>
-              <SmallButton
-                id={`${fieldId(sectionPath(si))}-down`}
-                disabled={si === form.sections.length - 1}
-                onClick={() => {
-                  onForm(moveSection(form, si, 1));
-                  focusLater(`${fieldId(sectionPath(si + 1))}-down`);
-                }}
-              >
-                Move section down<span className="sr-only"> {section.name}</span>
-              </SmallButton>
-              <SmallButton
-                danger
-                disabled={form.sections.length === 1}
-                onClick={() => (section.questions.length > 0 ? setConfirmRemove(si) : doRemoveSection(si))}
-              >
-                Remove section<span className="sr-only"> {section.name}</span>
-              </SmallButton>
-            </div>
-            <div className="grid gap-4 sm:grid-cols-2">
-              <BuilderTextField
-                path={sectionPath(si, 'name')}
-                label="Section name"
-                mono
-                value={section.name}
-                onChange={(name) => onForm(updateSection(form, si, { name }))}
-              />
-              <BuilderTextField
-                path={sectionPath(si, 'label')}
-                label="Section label"
-                value={section.label ?? ''}
-                onChange={(label) => onForm(updateSection(form, si, { label: label || undefined }))}
-              />
-              <ExpressionField
-                className="sm:col-span-2"
-                path={sectionPath(si, 'relevant')}
-                label="Show section when"
-                hint="Leave empty to always show this section."
-                value={section.relevant ?? ''}
-                onChange={(relevant) =>
-                  onForm(updateSection(form, si, { relevant: relevant.trim() ? relevant : undefined }))
-                }
-              />
-            </div>
-            <PathProblems path={sectionPath(si)} />
-            <PathProblems path={sectionPath(si, 'questions')} />
-
-            {section.questions.length === 0 ? (
-              <p className="text-stone-700">This section has no questions yet.</p>
-            ) : (
-              <ol className="space-y-2" aria-label={`Questions in section ${si + 1}`}>
-                {section.questions.map((question, qi) => (
-                  <QuestionRow
-                    key={qi}
-                    form={form}
-                    onForm={onForm}
-                    focusLater={focusLater}
-                    si={si}
-                    qi={qi}
-                    number={firstNumber[si]! + qi}
-                    question={question}
-                    isOpen={open === question}
-                    onOpen={onOpen}
-                  />
-                ))}
-              </ol>
-            )}
-            <button
-              type="button"
-              id={`${fieldId(sectionPath(si))}-add`}
-              className="btn-secondary"
-              onClick={() => {
-                const added = addQuestion(form, si);
-                onForm(added.form);
-                onOpen(added.question);
-                focusLater(fieldId(questionPath(si, section.questions.length, 'name')));
-              }}
-            >
-              Add question<span className="sr-only"> to section {si + 1}</span>
-            </button>
-          </section>
+            section={section}
+            si={si}
+            sectionCount={form.sections.length}
+            firstNumber={firstNumbers[si]!}
+            openIndex={openIndex}
+            listNames={listNames}
+            edit={edit}
+            focusLater={focusLater}
+            onOpen={onOpen}
+            onRemove={setConfirmRemove}
+          />
         );
       })}
       <button
@@ -210,8 +121,8 @@ export function SectionsEditor({ form, onForm, focusLater, open, onOpen }: Secti
         id="add-section"
         className="btn-secondary"
         onClick={() => {
-          onForm(addSection(form));
-          focusLater(fieldId(sectionPath(form.sections.length, 'name')));
+          const next = edit(addSection);
+          focusLater(fieldId(sectionPath(next.sections.length - 1, 'name')));
         }}
       >
         Add section
@@ -223,7 +134,7 @@ export function SectionsEditor({ form, onForm, focusLater, open, onOpen }: Secti
         danger
         onCancel={() => setConfirmRemove(null)}
         onConfirm={() => {
-          if (confirmRemove !== null) doRemoveSection(confirmRemove);
+          if (confirmRemove !== null) removeSectionAt(edit, focusLater, confirmRemove);
           setConfirmRemove(null);
         }}
       >
@@ -237,15 +148,153 @@ export function SectionsEditor({ form, onForm, focusLater, open, onOpen }: Secti
   );
 }
 
-function QuestionRow({
-  form,
-  onForm,
+function removeSectionAt(edit: EditorProps['edit'], focusLater: EditorProps['focusLater'], si: number) {
+  const next = edit((form) => removeSection(form, si));
+  focusLater(next.sections.length > 0 ? fieldId(sectionPath(Math.max(0, si - 1))) : 'add-section');
+}
+
+const SectionCard = memo(function SectionCard({
+  section,
+  si,
+  sectionCount,
+  firstNumber,
+  openIndex,
+  listNames,
+  edit,
+  focusLater,
+  onOpen,
+  onRemove,
+}: EditorProps & {
+  section: Section;
+  si: number;
+  sectionCount: number;
+  firstNumber: number;
+  /** Which of this section's questions is open (-1: none). */
+  openIndex: number;
+  listNames: readonly string[];
+  onOpen: (question: Question | null) => void;
+  /** Ask before removing a section that has questions. */
+  onRemove: (si: number) => void;
+}) {
+  const id = fieldId(sectionPath(si));
+  const headingId = `${id}-heading`;
+  const update = (patch: Partial<Omit<Section, 'questions'>>) => edit((form) => updateSection(form, si, patch));
+  return (
+    <section id={id} tabIndex={-1} aria-labelledby={headingId} className="card space-y-4">
+      <div className="flex flex-wrap items-center gap-2">
+        <h3 id={headingId} className="mr-auto text-lg font-bold">
+          Section {si + 1}: {section.label || section.name}
+        </h3>
+        <SmallButton
+          id={`${id}-up`}
+          disabled={si === 0}
+          onClick={() => {
+            edit((form) => moveSection(form, si, -1));
+            focusLater(`${fieldId(sectionPath(si - 1))}-up`);
+          }}
+        >
+          Move section up<span className="sr-only"> {section.name}</span>
+        </SmallButton>
+        <SmallButton
+          id={`${id}-down`}
+          disabled={si === sectionCount - 1}
+          onClick={() => {
+            edit((form) => moveSection(form, si, 1));
+            focusLater(`${fieldId(sectionPath(si + 1))}-down`);
+          }}
+        >
+          Move section down<span className="sr-only"> {section.name}</span>
+        </SmallButton>
+        <SmallButton
+          danger
+          disabled={sectionCount === 1}
+          onClick={() => (section.questions.length > 0 ? onRemove(si) : removeSectionAt(edit, focusLater, si))}
+        >
+          Remove section<span className="sr-only"> {section.name}</span>
+        </SmallButton>
+      </div>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <BuilderTextField
+          path={sectionPath(si, 'name')}
+          label="Section name"
+          mono
+          value={section.name}
+          onChange={(name) => update({ name })}
+        />
+        <BuilderTextField
+          path={sectionPath(si, 'label')}
+          label="Section label"
+          value={section.label ?? ''}
+          onChange={(label) => update({ label: label || undefined })}
+        />
+        <ExpressionField
+          className="sm:col-span-2"
+          path={sectionPath(si, 'relevant')}
+          label="Show section when"
+          hint="Leave empty to always show this section."
+          value={section.relevant ?? ''}
+          onChange={(relevant) => update({ relevant: relevant.trim() ? relevant : undefined })}
+        />
+      </div>
+      <PathProblems path={sectionPath(si)} />
+      <PathProblems path={sectionPath(si, 'questions')} />
+
+      {section.questions.length === 0 ? (
+        <p className="text-stone-700">This section has no questions yet.</p>
+      ) : (
+        <ol className="space-y-2" aria-label={`Questions in section ${si + 1}`}>
+          {section.questions.map((question, qi) => (
+            <QuestionRow
+              key={qi}
+              edit={edit}
+              focusLater={focusLater}
+              si={si}
+              qi={qi}
+              number={firstNumber + qi}
+              question={question}
+              isOpen={openIndex === qi}
+              isFirst={si === 0 && qi === 0}
+              isLast={si === sectionCount - 1 && qi === section.questions.length - 1}
+              sectionSize={section.questions.length}
+              listNames={listNames}
+              onOpen={onOpen}
+            />
+          ))}
+        </ol>
+      )}
+      <button
+        type="button"
+        id={`${id}-add`}
+        className="btn-secondary"
+        onClick={() => {
+          let added: Question | undefined;
+          edit((form) => {
+            const result = addQuestion(form, si);
+            added = result.question;
+            return result.form;
+          });
+          if (added) onOpen(added);
+          focusLater(fieldId(questionPath(si, section.questions.length, 'name')));
+        }}
+      >
+        Add question<span className="sr-only"> to section {si + 1}</span>
+      </button>
+    </section>
+  );
+});
+
+const QuestionRow = memo(function QuestionRow({
+  edit,
   focusLater,
   si,
   qi,
   number,
   question,
   isOpen,
+  isFirst,
+  isLast,
+  sectionSize,
+  listNames,
   onOpen,
 }: EditorProps & {
   si: number;
@@ -253,21 +302,26 @@ function QuestionRow({
   number: number;
   question: Question;
   isOpen: boolean;
+  isFirst: boolean;
+  isLast: boolean;
+  sectionSize: number;
+  listNames: readonly string[];
   onOpen: (question: Question | null) => void;
 }) {
   const path = questionPath(si, qi);
   const id = fieldId(path);
   const problemCount = useProblemCount(path);
-  const isFirst = si === 0 && qi === 0;
-  const lastSection = form.sections.length - 1;
-  const isLast = si === lastSection && qi === (form.sections[lastSection]?.questions.length ?? 0) - 1;
 
   function move(delta: -1 | 1) {
-    const moved = moveQuestion(form, si, qi, delta);
-    if (!moved) return;
-    onForm(moved.form);
+    let moved: { si: number; qi: number } | null = null;
+    edit((form) => {
+      const result = moveQuestion(form, si, qi, delta);
+      moved = result;
+      return result ? result.form : form;
+    });
     // The same button, now at the question's new place.
-    focusLater(`${fieldId(questionPath(moved.si, moved.qi))}-${delta < 0 ? 'up' : 'down'}`);
+    const to = moved as { si: number; qi: number } | null;
+    if (to) focusLater(`${fieldId(questionPath(to.si, to.qi))}-${delta < 0 ? 'up' : 'down'}`);
   }
 
   return (
@@ -301,12 +355,11 @@ function QuestionRow({
         <SmallButton
           danger
           onClick={() => {
-            onForm(removeQuestion(form, si, qi));
+            edit((form) => removeQuestion(form, si, qi));
             if (isOpen) onOpen(null);
-            const section = form.sections[si]!;
             focusLater(
-              section.questions.length > 1
-                ? `${fieldId(questionPath(si, Math.min(qi, section.questions.length - 2)))}-toggle`
+              sectionSize > 1
+                ? `${fieldId(questionPath(si, Math.min(qi, sectionSize - 2)))}-toggle`
                 : `${fieldId(sectionPath(si))}-add`,
             );
           }}
@@ -316,33 +369,39 @@ function QuestionRow({
       </div>
       {isOpen && (
         <QuestionEditor
-          form={form}
-          onForm={onForm}
+          edit={edit}
           focusLater={focusLater}
           si={si}
           qi={qi}
           number={number}
           question={question}
+          listNames={listNames}
           onOpen={onOpen}
         />
       )}
     </li>
   );
-}
+});
 
 function QuestionEditor({
-  form,
-  onForm,
+  edit,
   si,
   qi,
   number,
   question,
+  listNames,
   onOpen,
-}: EditorProps & { si: number; qi: number; number: number; question: Question; onOpen: (q: Question) => void }) {
+}: EditorProps & {
+  si: number;
+  qi: number;
+  number: number;
+  question: Question;
+  listNames: readonly string[];
+  onOpen: (q: Question) => void;
+}) {
   const path = (field: string) => questionPath(si, qi, field);
   function update(next: Question) {
-    const nextForm = updateQuestion(form, si, qi, next);
-    onForm(nextForm);
+    const nextForm = edit((form) => updateQuestion(form, si, qi, next));
     // The stored object (updateQuestion drops empty optional keys) is the open one from now on.
     onOpen(nextForm.sections[si]?.questions[qi] ?? next);
   }
@@ -351,7 +410,6 @@ function QuestionEditor({
   }
   const optional = (value: string) => (value === '' ? undefined : value);
   const expression = (value: string) => (value.trim() ? value : undefined);
-  const lists = Object.keys(form.choiceLists);
   const requiredOn = question.required !== undefined && question.required !== false;
 
   return (
@@ -396,9 +454,12 @@ function QuestionEditor({
             className="sm:col-span-2"
             path={path('choiceList')}
             label="Choice list"
-            hint={lists.length === 0 ? 'Add a list under “Choice lists” first.' : undefined}
+            hint={listNames.length === 0 ? 'Add a list under “Choice lists” first.' : undefined}
             value={question.choiceList ?? ''}
-            options={[{ value: '', label: 'Choose a list…' }, ...lists.map((name) => ({ value: name, label: name }))]}
+            options={[
+              { value: '', label: 'Choose a list…' },
+              ...listNames.map((name) => ({ value: name, label: name })),
+            ]}
             onChange={(list) => set('choiceList', optional(list))}
           />
         )}

@@ -239,10 +239,6 @@ export function removeChoiceList(form: FormSchema, name: string): FormSchema {
   return { ...form, choiceLists };
 }
 
-export function listUsers(form: FormSchema, list: string): string[] {
-  return form.sections.flatMap((s) => s.questions.filter((q) => q.choiceList === list).map((q) => q.name));
-}
-
 function setChoices(form: FormSchema, list: string, choices: Choice[]): FormSchema {
   return { ...form, choiceLists: { ...form.choiceLists, [list]: choices } };
 }

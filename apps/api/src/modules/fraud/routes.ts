@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { fraudThresholdsSchema } from '@oslrs/core';
+import { actorOf } from '../context.js';
+import type { FraudService } from './service.js';
+
+const settingsResponse = z.object({ version: z.number().int(), thresholds: fraudThresholdsSchema });
+
+export const fraudRoutes: FastifyPluginAsyncZod<{ fraud: FraudService }> = async (app, { fraud }) => {
+  app.get(
+    '/settings/fraud',
+    {
+      config: { access: ['super_admin', 'supervisor', 'verification_assessor'] },
+      schema: { tags: ['fraud'], summary: 'Current fraud thresholds and their version', response: { 200: settingsResponse } },
+    },
+    async () => fraud.settings(),
+  );
+  app.put(
+    '/settings/fraud',
+    {
+      config: { access: ['super_admin'] },
+      schema: {
+        tags: ['fraud'],
+        summary: 'New thresholds: a new version (old scores keep the version they were computed with)',
+        body: fraudThresholdsSchema,
+        response: { 200: settingsResponse },
+      },
+    },
+    async (request) => fraud.updateSettings(actorOf(request), request.body),
+  );
+};

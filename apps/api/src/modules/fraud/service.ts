@@ -1,0 +1,178 @@
+import { and, between, desc, eq, gte, lt, ne, sql } from 'drizzle-orm';
+import { DEFAULT_FRAUD_THRESHOLDS, fraudThresholdsSchema, type FormSchema, type FraudThresholds } from '@oslrs/core';
+import { fraudSettings, submissions } from '../../db/schema/index.js';
+import type { Db, Executor } from '../../infra/db.js';
+import { recordAudit, type ActorContext } from '../audit/service.js';
+import { band, haversineMetres, isOffHours, similarity, straightLined } from './signals.js';
+
+type SubmissionRow = typeof submissions.$inferSelect;
+
+export interface FraudResult {
+  score: number;
+  band: string;
+  reasons: string[];
+  settingsVersion: number;
+}
+
+const HOUR = 3600_000;
+
+/** Signals computed at ingestion for every channel; they flag, they never reject. */
+export class FraudService {
+  /** Median durations change slowly; recomputing them for every ingestion would be O(n) each time. */
+  private readonly medians = new Map<string, { n: number; median: number | null; at: number }>();
+
+  constructor(private readonly db: Db) {}
+
+  private async durationStats(tx: Executor, versionId: string) {
+    const hit = this.medians.get(versionId);
+    if (hit && Date.now() - hit.at < 60_000) return hit;
+    const [stats] = await tx
+      .select({
+        n: sql<number>`count(*)::int`,
+        median: sql<number | null>`percentile_cont(0.5) within group (order by extract(epoch from ${submissions.completedAt} - ${submissions.startedAt}))`,
+      })
+      .from(submissions)
+      .where(eq(submissions.questionnaireVersionId, versionId));
+    const median = stats?.median === null || stats?.median === undefined ? null : Number(stats.median);
+    const entry = { n: stats?.n ?? 0, median, at: Date.now() };
+    if (this.medians.size > 500) this.medians.clear();
+    this.medians.set(versionId, entry);
+    return entry;
+  }
+
+  async settings(executor: Executor = this.db): Promise<{ version: number; thresholds: FraudThresholds }> {
+    const [row] = await executor.select().from(fraudSettings).orderBy(desc(fraudSettings.version)).limit(1);
+    if (!row) return { version: 0, thresholds: DEFAULT_FRAUD_THRESHOLDS };
+    return { version: row.version, thresholds: fraudThresholdsSchema.parse(row.thresholds) };
+  }
+
+  /** Each change is a new version; scores keep the version they were computed with. */
+  async updateSettings(ctx: ActorContext, thresholds: FraudThresholds) {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table fraud_settings in share row exclusive mode`);
+      const current = await this.settings(tx);
+      const version = current.version + 1;
+      await tx.insert(fraudSettings).values({ version, thresholds, createdBy: ctx.actorId });
+      await recordAudit(tx, ctx, {
+        action: 'fraud.settings_changed',
+        targetType: 'fraud_settings',
+        targetId: String(version),
+        before: current.thresholds,
+        after: thresholds,
+      });
+      return { version, thresholds };
+    });
+  }
+
+  async score(tx: Executor, sub: SubmissionRow, form: FormSchema): Promise<FraudResult> {
+    const { version, thresholds: t } = await this.settings(tx);
+    const reasons: string[] = [];
+    let score = 0;
+    const at = sub.completedAt;
+
+    // GPS: only when the device sent a fix.
+    if (sub.gpsLat !== null && sub.gpsLng !== null) {
+      const here = { lat: sub.gpsLat, lng: sub.gpsLng };
+      const gps: string[] = [];
+      if (sub.gpsAccuracy !== null && sub.gpsAccuracy > t.gps.maxAccuracyM) {
+        gps.push(`GPS accuracy ${Math.round(sub.gpsAccuracy)} m is worse than ${t.gps.maxAccuracyM} m`);
+      }
+      if (sub.submittedBy) {
+        const recent = await tx
+          .select({ lat: submissions.gpsLat, lng: submissions.gpsLng, at: submissions.completedAt })
+          .from(submissions)
+          .where(
+            and(
+              eq(submissions.submittedBy, sub.submittedBy),
+              ne(submissions.id, sub.id),
+              between(submissions.completedAt, new Date(at.getTime() - t.gps.clusterWindowHours * HOUR), at),
+              sql`${submissions.gpsLat} is not null`,
+            ),
+          )
+          .orderBy(desc(submissions.completedAt))
+          .limit(200);
+        const near = recent.filter((r) => haversineMetres(here, { lat: r.lat!, lng: r.lng! }) <= t.gps.clusterRadiusM);
+        if (near.length + 1 >= t.gps.clusterCount) {
+          gps.push(`${near.length + 1} surveys within ${t.gps.clusterRadiusM} m in ${t.gps.clusterWindowHours} h`);
+        }
+        const previous = recent.find((r) => r.at < at);
+        if (previous) {
+          const hours = Math.max((at.getTime() - previous.at.getTime()) / HOUR, 1 / 3600);
+          const kmh = haversineMetres(here, { lat: previous.lat!, lng: previous.lng! }) / 1000 / hours;
+          if (kmh > t.gps.maxSpeedKmh) gps.push(`moved at ${Math.round(kmh)} km/h since the previous survey`);
+        }
+        // Another collector's survey within a few metres the same (WAT) day.
+        const dayStart = new Date(Math.floor((at.getTime() + HOUR) / (24 * HOUR)) * 24 * HOUR - HOUR);
+        const dLat = t.gps.otherCollectorRadiusM / 111_000 + 1e-7;
+        const others = await tx
+          .select({ lat: submissions.gpsLat, lng: submissions.gpsLng })
+          .from(submissions)
+          .where(
+            and(
+              ne(submissions.submittedBy, sub.submittedBy),
+              gte(submissions.completedAt, dayStart),
+              lt(submissions.completedAt, new Date(dayStart.getTime() + 24 * HOUR)),
+              between(submissions.gpsLat, here.lat - dLat, here.lat + dLat),
+            ),
+          )
+          .limit(50);
+        if (others.some((o) => o.lng !== null && haversineMetres(here, { lat: o.lat!, lng: o.lng }) <= t.gps.otherCollectorRadiusM)) {
+          gps.push(`within ${t.gps.otherCollectorRadiusM} m of another collector's survey the same day`);
+        }
+      }
+      if (gps.length) {
+        score += t.gps.points;
+        reasons.push(...gps.map((g) => `gps: ${g}`));
+      }
+    }
+
+    // Speed-run: against the form's median once there are enough surveys, else a per-question floor.
+    const seconds = (sub.completedAt.getTime() - sub.startedAt.getTime()) / 1000;
+    const stats = await this.durationStats(tx, sub.questionnaireVersionId);
+    const answered = Object.keys(sub.answers).length;
+    if (stats.n >= t.speedRun.minSurveysForMedian && stats.median) {
+      if (seconds < t.speedRun.medianFraction * stats.median) {
+        score += t.speedRun.points;
+        reasons.push(`speed-run: ${Math.round(seconds)} s against a median of ${Math.round(stats.median)} s`);
+      }
+    } else if (seconds < t.speedRun.floorSecondsPerQuestion * answered) {
+      score += t.speedRun.points;
+      reasons.push(`speed-run: ${Math.round(seconds)} s for ${answered} answers`);
+    }
+
+    const lined = straightLined(form, sub.answers, t.straightLining);
+    if (lined) {
+      score += t.straightLining.points;
+      reasons.push(lined);
+    }
+
+    if (sub.submittedBy) {
+      const recent = await tx
+        .select({ answers: submissions.answers })
+        .from(submissions)
+        .where(
+          and(
+            eq(submissions.submittedBy, sub.submittedBy),
+            eq(submissions.questionnaireVersionId, sub.questionnaireVersionId),
+            ne(submissions.id, sub.id),
+            gte(submissions.completedAt, new Date(at.getTime() - t.nearDuplicate.windowDays * 24 * HOUR)),
+          ),
+        )
+        .orderBy(desc(submissions.completedAt))
+        .limit(50);
+      const best = recent.reduce((m, r) => Math.max(m, similarity(form, sub.answers, r.answers)), 0);
+      if (best >= t.nearDuplicate.equalFraction) {
+        score += t.nearDuplicate.points;
+        reasons.push(`near-duplicate: ${Math.round(best * 100)} % of answers equal another recent survey by the same collector`);
+      }
+    }
+
+    if (isOffHours(at, t.offHours)) {
+      score += t.offHours.points;
+      reasons.push(`off-hours: completed at ${String((at.getUTCHours() + 1) % 24).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')} WAT`);
+    }
+
+    score = Math.min(100, score);
+    return { score, band: band(score, t.bands), reasons, settingsVersion: version };
+  }
+}
