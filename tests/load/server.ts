@@ -25,13 +25,13 @@ export async function prepareDatabase() {
   return { target, database };
 }
 
-export async function startBenchServer(prepared: Awaited<ReturnType<typeof prepareDatabase>>): Promise<BenchServer> {
+export async function startBenchServer(
+  prepared: Awaited<ReturnType<typeof prepareDatabase>>,
+  options: { separateWorker?: boolean; env?: Record<string, string> } = {},
+): Promise<BenchServer> {
   const { target, database } = prepared;
   const port = 3900 + Math.floor(Math.random() * 90);
-  const server: ChildProcess = spawn(process.execPath, ['apps/api/dist/main.js'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
+  const env = {
       ...process.env,
       NODE_ENV: 'production',
       COOKIE_SECURE: 'false',
@@ -43,8 +43,14 @@ export async function startBenchServer(prepared: Awaited<ReturnType<typeof prepa
       LOG_LEVEL: 'warn',
       RATE_LIMIT_USER_PER_MINUTE: '100000000',
       RATE_LIMIT_ANON_PER_MINUTE: '100000000',
-    },
-  });
+      RUN_WORKER: options.separateWorker ? 'false' : 'true',
+      ...options.env,
+  };
+  const server: ChildProcess = spawn(process.execPath, ['apps/api/dist/main.js'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env });
+  // Production shape: the job worker as its own process (PM2 app), the API serving only requests.
+  const worker: ChildProcess | undefined = options.separateWorker
+    ? spawn(process.execPath, [...(process.env.PROFILE_WORKER ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_WORKER}`] : []), 'apps/api/dist/worker.js'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env })
+    : undefined;
   await new Promise<void>((ok, fail) => {
     let out = '';
     server.stdout!.on('data', (c: Buffer) => {
@@ -68,6 +74,7 @@ export async function startBenchServer(prepared: Awaited<ReturnType<typeof prepa
     async stop() {
       server.removeAllListeners('exit');
       server.kill('SIGTERM');
+      worker?.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 300));
       await database.close();
       await target.drop();

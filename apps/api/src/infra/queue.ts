@@ -9,6 +9,7 @@ export type JobHandler = (type: string, jobId: string) => Promise<void>;
  */
 export interface JobQueue {
   enqueue(type: string, jobId: string): Promise<void>;
+  enqueueMany(type: string, jobIds: string[]): Promise<void>;
   startWorker(handler: JobHandler): void;
   depth(): Promise<number>;
   close(): Promise<void>;
@@ -41,6 +42,16 @@ export class BullJobQueue implements JobQueue {
       },
     );
   }
+  async enqueueMany(type: string, jobIds: string[]) {
+    if (!jobIds.length) return;
+    await this.queue.addBulk(
+      jobIds.map((jobId) => ({
+        name: type,
+        data: { jobId },
+        opts: { jobId, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 },
+      })),
+    );
+  }
   startWorker(handler: JobHandler) {
     this.worker = new Worker(QUEUE_NAME, (job) => handler(job.name, (job.data as { jobId: string }).jobId), {
       connection: this.connection.duplicate(),
@@ -69,6 +80,9 @@ export class InProcessJobQueue implements JobQueue {
     if (this.pending.some((p) => p.jobId === jobId)) return;
     this.pending.push({ type, jobId });
     this.kick();
+  }
+  async enqueueMany(type: string, jobIds: string[]) {
+    for (const id of jobIds) await this.enqueue(type, id);
   }
   startWorker(handler: JobHandler) {
     this.handler = handler;

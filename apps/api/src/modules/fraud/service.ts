@@ -40,6 +40,16 @@ export class FraudService {
     return entry;
   }
 
+  private cached: { at: number; value: { version: number; thresholds: FraudThresholds } } | undefined;
+
+  /** Read for every ingestion: kept for a few seconds (a change reaches other processes within that). */
+  private async currentSettings(executor: Executor) {
+    if (this.cached && Date.now() - this.cached.at < 5_000) return this.cached.value;
+    const value = await this.settings(executor);
+    this.cached = { at: Date.now(), value };
+    return value;
+  }
+
   async settings(executor: Executor = this.db): Promise<{ version: number; thresholds: FraudThresholds }> {
     const [row] = await executor.select().from(fraudSettings).orderBy(desc(fraudSettings.version)).limit(1);
     if (!row) return { version: 0, thresholds: DEFAULT_FRAUD_THRESHOLDS };
@@ -53,6 +63,7 @@ export class FraudService {
       const current = await this.settings(tx);
       const version = current.version + 1;
       await tx.insert(fraudSettings).values({ version, thresholds, createdBy: ctx.actorId });
+      this.cached = undefined;
       await recordAudit(tx, ctx, {
         action: 'fraud.settings_changed',
         targetType: 'fraud_settings',
@@ -65,10 +76,32 @@ export class FraudService {
   }
 
   async score(tx: Executor, sub: SubmissionRow, form: FormSchema): Promise<FraudResult> {
-    const { version, thresholds: t } = await this.settings(tx);
+    const { version, thresholds: t } = await this.currentSettings(tx);
     const reasons: string[] = [];
     let score = 0;
     const at = sub.completedAt;
+    // One look at the collector's recent work serves the GPS and near-duplicate signals.
+    const windowMs = Math.max(t.gps.clusterWindowHours * HOUR, t.nearDuplicate.windowDays * 24 * HOUR);
+    const history = sub.submittedBy
+      ? await tx
+          .select({
+            lat: submissions.gpsLat,
+            lng: submissions.gpsLng,
+            at: submissions.completedAt,
+            versionId: submissions.questionnaireVersionId,
+            answers: submissions.answers,
+          })
+          .from(submissions)
+          .where(
+            and(
+              eq(submissions.submittedBy, sub.submittedBy),
+              ne(submissions.id, sub.id),
+              between(submissions.completedAt, new Date(at.getTime() - windowMs), at),
+            ),
+          )
+          .orderBy(desc(submissions.completedAt))
+          .limit(50)
+      : [];
 
     // GPS: only when the device sent a fix.
     if (sub.gpsLat !== null && sub.gpsLng !== null) {
@@ -78,19 +111,8 @@ export class FraudService {
         gps.push(`GPS accuracy ${Math.round(sub.gpsAccuracy)} m is worse than ${t.gps.maxAccuracyM} m`);
       }
       if (sub.submittedBy) {
-        const recent = await tx
-          .select({ lat: submissions.gpsLat, lng: submissions.gpsLng, at: submissions.completedAt })
-          .from(submissions)
-          .where(
-            and(
-              eq(submissions.submittedBy, sub.submittedBy),
-              ne(submissions.id, sub.id),
-              between(submissions.completedAt, new Date(at.getTime() - t.gps.clusterWindowHours * HOUR), at),
-              sql`${submissions.gpsLat} is not null`,
-            ),
-          )
-          .orderBy(desc(submissions.completedAt))
-          .limit(200);
+        const since = at.getTime() - t.gps.clusterWindowHours * HOUR;
+        const recent = history.filter((r) => r.lat !== null && r.lng !== null && r.at.getTime() >= since);
         const near = recent.filter((r) => haversineMetres(here, { lat: r.lat!, lng: r.lng! }) <= t.gps.clusterRadiusM);
         if (near.length + 1 >= t.gps.clusterCount) {
           gps.push(`${near.length + 1} surveys within ${t.gps.clusterRadiusM} m in ${t.gps.clusterWindowHours} h`);
@@ -147,19 +169,8 @@ export class FraudService {
     }
 
     if (sub.submittedBy) {
-      const recent = await tx
-        .select({ answers: submissions.answers })
-        .from(submissions)
-        .where(
-          and(
-            eq(submissions.submittedBy, sub.submittedBy),
-            eq(submissions.questionnaireVersionId, sub.questionnaireVersionId),
-            ne(submissions.id, sub.id),
-            gte(submissions.completedAt, new Date(at.getTime() - t.nearDuplicate.windowDays * 24 * HOUR)),
-          ),
-        )
-        .orderBy(desc(submissions.completedAt))
-        .limit(50);
+      const since = at.getTime() - t.nearDuplicate.windowDays * 24 * HOUR;
+      const recent = history.filter((r) => r.versionId === sub.questionnaireVersionId && r.at.getTime() >= since);
       const best = recent.reduce((m, r) => Math.max(m, similarity(form, sub.answers, r.answers)), 0);
       if (best >= t.nearDuplicate.equalFraction) {
         score += t.nearDuplicate.points;

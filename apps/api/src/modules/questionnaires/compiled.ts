@@ -19,7 +19,10 @@ export interface LoadedVersion {
 export class VersionCache {
   private readonly compiled = new Map<string, { form: FormSchema; compiled: CompiledForm; questionnaireId: string; version: number }>();
 
-  async load(executor: Executor, versionId: string): Promise<LoadedVersion | null> {
+  async load(executor: Executor, versionId: string, opts: { checkArchived?: boolean } = {}): Promise<LoadedVersion | null> {
+    const known = this.compiled.get(versionId);
+    // Ingestion only needs the immutable version: no query at all once it is compiled.
+    if (known && !opts.checkArchived) return { id: versionId, archived: false, ...known };
     const [row] = await executor
       .select({
         id: questionnaireVersions.id,

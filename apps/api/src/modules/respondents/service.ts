@@ -23,6 +23,8 @@ import { respondentFieldName } from './mapping.js';
 
 type SubmissionRow = typeof submissions.$inferSelect;
 const NIN_CAPTURE_TTL_MS = 30 * 24 * 3600_000;
+/** The channel was derived from the submitter's role at intake; the audit row names it back. */
+const ROLE_BY_CHANNEL: Record<string, Role> = { enumerator: 'enumerator', clerk: 'data_entry_clerk', public: 'public_user' };
 
 const text = (v: AnswerValue | undefined): string | null =>
   v === undefined || v === null ? null : typeof v === 'string' ? v.trim() || null : typeof v === 'number' ? String(v) : null;
@@ -68,22 +70,16 @@ export class RespondentService {
         return { status: 'skipped' as const };
       }
       const version = await this.versions.load(tx, sub.questionnaireVersionId);
+      // Flags never reject: every channel is scored, whatever happens to the record.
+      const fraud = version ? await this.fraud.score(tx, sub, version.form) : null;
+      const scored = fraud
+        ? { fraudScore: fraud.score, fraudBand: fraud.band, fraudReasons: fraud.reasons, fraudSettingsVersion: fraud.settingsVersion }
+        : {};
       const reject = async (code: string, message: string, details?: unknown) => {
-        await tx
-          .update(submissions)
-          .set({ status: 'rejected', error: { code, message, ...(details ? { details } : {}) }, ingestedAt: new Date() })
-          .where(eq(submissions.id, sub.id));
-        await this.markDone(tx, sub.id);
+        await this.settle(tx, sub.id, { status: 'rejected', error: { code, message, ...(details ? { details } : {}) }, ingestedAt: new Date(), ...scored });
         return { status: 'rejected' as const, code };
       };
       if (!version) return reject('VERSION_UNKNOWN', 'The questionnaire version no longer exists');
-
-      // Flags never reject: every channel is scored, whatever happens to the record.
-      const fraud = await this.fraud.score(tx, sub, version.form);
-      await tx
-        .update(submissions)
-        .set({ fraudScore: fraud.score, fraudBand: fraud.band, fraudReasons: fraud.reasons, fraudSettingsVersion: fraud.settingsVersion })
-        .where(eq(submissions.id, sub.id));
 
       const check = version.compiled.validate(sub.answers);
       const ninField = respondentFieldName(version.form, 'nin');
@@ -96,14 +92,8 @@ export class RespondentService {
       if (nin && !isWellFormedNin(nin)) return reject('NIN_INVALID', 'A NIN is 11 digits (not one digit repeated)');
       if (!nin && !sub.ninDeferred) return reject('NIN_REQUIRED', 'No NIN was given and it was not marked as deferred');
       if (nin) {
-        const holder = await this.ninHolder(tx, nin);
-        if (holder?.kind === 'staff') return reject('NIN_DUPLICATE_STAFF', 'This NIN belongs to a registry staff member');
-        if (holder) {
-          return reject('NIN_DUPLICATE', `Already registered on ${holder.firstRegisteredAt.slice(0, 10)} through the ${holder.source} channel`, {
-            firstRegisteredAt: holder.firstRegisteredAt,
-            source: holder.source,
-          });
-        }
+        const [staff] = await tx.select({ id: users.id }).from(users).where(eq(users.nin, nin)).limit(1);
+        if (staff) return reject('NIN_DUPLICATE_STAFF', 'This NIN belongs to a registry staff member');
       }
       const fields = this.fields(version.form, values);
       if (fields.lgaCode && !isLgaCode(fields.lgaCode)) return reject('LGA_UNKNOWN', `Unknown LGA "${fields.lgaCode}"`);
@@ -136,15 +126,8 @@ export class RespondentService {
         }
         throw new Error('respondent insert conflicted without a holder');
       }
-      await tx
-        .update(submissions)
-        .set({ status: 'ingested', respondentId: created.id, ingestedAt: new Date(), error: null })
-        .where(eq(submissions.id, sub.id));
-      await this.markDone(tx, sub.id);
-      const [submitter] = sub.submittedBy
-        ? await tx.select({ role: users.role }).from(users).where(eq(users.id, sub.submittedBy))
-        : [];
-      await recordAudit(tx, { actorId: sub.submittedBy, actorRole: (submitter?.role as Role) ?? null, ip: null, requestId: `submission:${sub.id}` }, {
+      await this.settle(tx, sub.id, { status: 'ingested', respondentId: created.id, ingestedAt: new Date(), error: null, ...scored });
+      await recordAudit(tx, { actorId: sub.submittedBy, actorRole: ROLE_BY_CHANNEL[sub.channel] ?? null, ip: null, requestId: `submission:${sub.id}` }, {
         action: 'respondent.created',
         targetType: 'respondent',
         targetId: created.id,
@@ -165,6 +148,14 @@ export class RespondentService {
       }
       return { status: 'ingested' as const };
     });
+  }
+
+  /** The outcome and the outbox receipt in one round trip. */
+  private async settle(tx: Executor, submissionId: string, outcome: Partial<typeof submissions.$inferInsert>) {
+    const set = tx.update(submissions).set(outcome).where(eq(submissions.id, submissionId)).getSQL();
+    await tx.execute(
+      sql`with outcome as (${set}) update ${submissionOutbox} set done_at = now() where ${submissionOutbox.submissionId} = ${submissionId}`,
+    );
   }
 
   private async markDone(tx: Executor, submissionId: string) {

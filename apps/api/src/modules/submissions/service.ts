@@ -67,17 +67,112 @@ export class SubmissionService {
    * submission and its outbox row in one transaction before replying. The queue only wakes a worker.
    */
   async receive(user: SessionUser, body: SubmissionBody): Promise<{ view: SubmissionStatusView; replay: boolean }> {
+    const [outcome] = await this.receiveMany(user, [body]);
+    if (outcome!.error) throw outcome!.error;
+    return { view: outcome!.view!, replay: outcome!.replay };
+  }
+
+  /** Many at once (a syncing outbox): one lookup, one transaction and one enqueue for the lot. */
+  async receiveMany(
+    user: SessionUser,
+    bodies: SubmissionBody[],
+  ): Promise<{ view?: SubmissionStatusView; replay: boolean; error?: DomainError }[]> {
     const channel = CHANNEL_BY_ROLE[user.role];
     if (!channel) throw Forbidden('FORBIDDEN', 'Your role does not submit surveys');
-    const bodyHash = createHash('sha256').update(canonical(body)).digest('base64url');
+    const out: { view?: SubmissionStatusView; replay: boolean; error?: DomainError }[] = bodies.map(() => ({ replay: false }));
+    const hashes = bodies.map((b) => createHash('sha256').update(canonical(b)).digest('base64url'));
 
-    const existing = await this.db.select().from(submissions).where(eq(submissions.id, body.id)).limit(1);
-    if (existing[0]) return { view: this.replay(existing[0], user, bodyHash), replay: true };
+    const ids = [...new Set(bodies.map((b) => b.id))];
+    const existing = new Map(
+      (await this.db.select().from(submissions).where(inArray(submissions.id, ids))).map((r) => [r.id, r]),
+    );
+    const versions = new Map<string, Awaited<ReturnType<VersionCache['load']>>>();
+    for (const versionId of new Set(bodies.map((b) => b.questionnaireVersionId))) {
+      versions.set(versionId, await this.versions.load(this.db, versionId, { checkArchived: true }));
+    }
 
-    const version = await this.versions.load(this.db, body.questionnaireVersionId);
-    if (!version) throw Unprocessable('VERSION_UNKNOWN', 'No published questionnaire version has this id');
-    if (version.archived) throw Unprocessable('VERSION_ARCHIVED', 'This questionnaire has been archived; download the current one');
+    const fresh: { index: number; values: typeof submissions.$inferInsert }[] = [];
+    const seen = new Map<string, number>();
+    for (const [index, body] of bodies.entries()) {
+      try {
+        const prior = existing.get(body.id);
+        if (prior) {
+          out[index] = { view: this.replay(prior, user, hashes[index]!), replay: true };
+          continue;
+        }
+        const twin = seen.get(body.id);
+        if (twin !== undefined) {
+          // The same id twice in one batch: the second is a replay of the first.
+          if (hashes[twin] !== hashes[index]) throw Conflict('SUBMISSION_CONFLICT', 'A different submission was already received with this id', { id: body.id });
+          out[index] = { replay: true };
+          continue;
+        }
+        const version = versions.get(body.questionnaireVersionId);
+        if (!version) throw Unprocessable('VERSION_UNKNOWN', 'No published questionnaire version has this id');
+        if (version.archived) throw Unprocessable('VERSION_ARCHIVED', 'This questionnaire has been archived; download the current one');
+        this.checkAnswers(version, body);
+        seen.set(body.id, index);
+        fresh.push({
+          index,
+          values: {
+            id: body.id,
+            questionnaireVersionId: version.id,
+            channel,
+            submittedBy: user.id,
+            answers: body.answers,
+            ninDeferred: body.ninDeferred ?? false,
+            startedAt: new Date(body.startedAt),
+            completedAt: new Date(body.completedAt),
+            gpsLat: body.gps?.lat ?? null,
+            gpsLng: body.gps?.lng ?? null,
+            gpsAccuracy: body.gps?.accuracy ?? null,
+            deviceId: body.deviceId ?? null,
+            bodyHash: hashes[index]!,
+          },
+        });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        out[index] = { replay: false, error: err };
+      }
+    }
 
+    if (fresh.length) {
+      const inserted = await this.db.transaction(async (tx) => {
+        const rows = await tx
+          .insert(submissions)
+          .values(fresh.map((f) => f.values))
+          .onConflictDoNothing({ target: submissions.id })
+          .returning();
+        if (rows.length) await tx.insert(submissionOutbox).values(rows.map((r) => ({ submissionId: r.id })));
+        return new Map(rows.map((r) => [r.id, r]));
+      });
+      const raced: string[] = [];
+      for (const f of fresh) {
+        const row = inserted.get(f.values.id);
+        if (row) out[f.index] = { view: toStatusView(row), replay: false };
+        else raced.push(f.values.id);
+      }
+      // Lost a race with a concurrent request carrying the same id: answer as a replay.
+      if (raced.length) {
+        const rows = await this.db.select().from(submissions).where(inArray(submissions.id, raced));
+        for (const r of rows) {
+          const f = fresh.find((x) => x.values.id === r.id)!;
+          try {
+            out[f.index] = { view: this.replay(r, user, f.values.bodyHash), replay: true };
+          } catch (err) {
+            out[f.index] = { replay: false, error: err as DomainError };
+          }
+        }
+      }
+      await this.enqueue([...inserted.keys()]);
+    }
+    for (const [index, o] of out.entries()) {
+      if (!o.view && !o.error) o.view = out[seen.get(bodies[index]!.id)!]?.view;
+    }
+    return out;
+  }
+
+  private checkAnswers(version: NonNullable<Awaited<ReturnType<VersionCache['load']>>>, body: SubmissionBody) {
     const ninField = respondentFieldName(version.form, 'nin');
     const nin = body.answers[ninField];
     const ninGiven = typeof nin === 'string' ? nin.trim() !== '' : nin !== null && nin !== undefined;
@@ -91,37 +186,6 @@ export class SubmissionService {
     if (errors.length) {
       throw Unprocessable('ANSWERS_INVALID', `${errors.length} answer${errors.length === 1 ? '' : 's'} not valid`, { errors });
     }
-
-    const inserted = await this.db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(submissions)
-        .values({
-          id: body.id,
-          questionnaireVersionId: version.id,
-          channel,
-          submittedBy: user.id,
-          answers: body.answers,
-          ninDeferred: body.ninDeferred ?? false,
-          startedAt: new Date(body.startedAt),
-          completedAt: new Date(body.completedAt),
-          gpsLat: body.gps?.lat ?? null,
-          gpsLng: body.gps?.lng ?? null,
-          gpsAccuracy: body.gps?.accuracy ?? null,
-          deviceId: body.deviceId ?? null,
-          bodyHash,
-        })
-        .onConflictDoNothing({ target: submissions.id })
-        .returning();
-      if (row) await tx.insert(submissionOutbox).values({ submissionId: row.id });
-      return row;
-    });
-    if (!inserted) {
-      // Lost a race with the same id: answer as a replay.
-      const [row] = await this.db.select().from(submissions).where(eq(submissions.id, body.id)).limit(1);
-      return { view: this.replay(row!, user, bodyHash), replay: true };
-    }
-    await this.enqueue(inserted.id);
-    return { view: toStatusView(inserted), replay: false };
   }
 
   private replay(row: SubmissionRow, user: SessionUser, bodyHash: string): SubmissionStatusView {
@@ -132,10 +196,11 @@ export class SubmissionService {
   }
 
   /** Enqueue without ever blocking the reply on Redis: the relay covers what this misses. */
-  private async enqueue(id: string) {
+  private async enqueue(ids: string[]) {
+    if (!ids.length) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      this.queue.enqueue(INGEST_JOB, id),
+      this.queue.enqueueMany(INGEST_JOB, ids),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error('enqueue timed out')), 1000);
       }),
@@ -149,32 +214,33 @@ export class SubmissionService {
     if (items.length > MAX_BATCH) {
       throw Invalid('BATCH_TOO_LARGE', `Send at most ${MAX_BATCH} submissions at once`, { max: MAX_BATCH, got: items.length });
     }
-    const results = [];
+    const results: { index: number; id?: string; status: SubmissionStatusView['status'] | 'error'; error?: SubmissionStatusView['error'] }[] = [];
+    const valid: { index: number; body: SubmissionBody }[] = [];
     for (const [index, item] of items.entries()) {
       const parsed = submissionBodySchema.safeParse(item);
-      const id = typeof (item as { id?: unknown })?.id === 'string' ? ((item as { id: string }).id.slice(0, 64)) : undefined;
-      if (!parsed.success) {
-        results.push({
-          index,
-          id,
-          status: 'error' as const,
-          error: {
-            code: 'VALIDATION_FAILED',
-            message: 'The submission is not valid',
-            details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-          },
-        });
+      if (parsed.success) {
+        valid.push({ index, body: parsed.data });
         continue;
       }
-      try {
-        const { view } = await this.receive(user, parsed.data);
-        results.push({ index, id: view.id, status: view.status, ...(view.error ? { error: view.error } : {}) });
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        results.push({ index, id, status: 'error' as const, error: { code: err.code, message: err.message, details: err.details } });
-      }
+      const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id.slice(0, 64) : undefined;
+      results.push({
+        index,
+        id,
+        status: 'error',
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: 'The submission is not valid',
+          details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+        },
+      });
     }
-    return { results };
+    const outcomes = valid.length ? await this.receiveMany(user, valid.map((v) => v.body)) : [];
+    for (const [k, o] of outcomes.entries()) {
+      const { index, body } = valid[k]!;
+      if (o.error) results.push({ index, id: body.id, status: 'error', error: { code: o.error.code, message: o.error.message, details: o.error.details } });
+      else results.push({ index, id: body.id, status: o.view!.status, ...(o.view!.error ? { error: o.view!.error } : {}) });
+    }
+    return { results: results.sort((a, b) => a.index - b.index) };
   }
 
   async status(id: string, viewer: SessionUser): Promise<SubmissionStatusView> {

@@ -1,0 +1,123 @@
+/**
+ * Test-only helpers shared by the submission, ingestion, resilience and fraud tests (not part of the app:
+ * only *.test.ts files import this).
+ */
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import { count, eq, inArray } from 'drizzle-orm';
+import type { Answers, FormSchema } from '@oslrs/core';
+import { MASTER_FORM } from '../../../../../packages/core/src/forms/fixtures/master.js';
+import { masterAnswerSets } from '../../../../../packages/core/src/forms/fixtures/master-answers.js';
+import { respondents, submissionOutbox, submissions } from '../../db/schema/index.js';
+import { call, type Session, type TestApp } from '../../../test/harness.js';
+
+export { MASTER_FORM, masterAnswerSets };
+
+export interface Published {
+  questionnaireId: string;
+  versionId: string;
+}
+
+/** Create + publish a questionnaire through the API; the version id comes from the served schema. */
+export async function publishForm(t: TestApp, admin: Session, form: FormSchema = MASTER_FORM): Promise<Published> {
+  const created = await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires', payload: { form } });
+  expect(created.statusCode, created.body).toBe(201);
+  const questionnaireId = created.json().questionnaire.id as string;
+  const published = await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${questionnaireId}/publish` });
+  expect(published.statusCode, published.body).toBe(201);
+  const schema = await call(t.app, null, { method: 'GET', url: `/api/v1/forms/${questionnaireId}/schema` });
+  expect(schema.statusCode, schema.body).toBe(200);
+  const versionId = schema.json().versionId as string;
+  expect(versionId).toMatch(/^[0-9a-f-]{36}$/);
+  return { questionnaireId, versionId };
+}
+
+let ninSeq = 0;
+/** A fresh well-formed NIN, unique within the test file (11 digits, never one digit repeated). */
+export function freshNin(): string {
+  ninSeq++;
+  return `7${String(ninSeq).padStart(10, '0')}`;
+}
+
+/** The employed adult of the master fixture, with a fresh NIN unless given. */
+export function masterAnswers(overrides: Answers = {}): Answers {
+  const a: Answers = { ...masterAnswerSets()[0]!, nin: freshNin(), ...overrides };
+  for (const [k, v] of Object.entries(overrides)) if (v === undefined) delete a[k];
+  return a;
+}
+
+const DAY = 86_400_000;
+let clock = 0;
+/** A daytime (11:00–16:00 WAT) completion time yesterday, distinct per call: off-hours never fires by accident. */
+export function daytime(): Date {
+  const y = new Date(Date.now() - DAY);
+  return new Date(Date.UTC(y.getUTCFullYear(), y.getUTCMonth(), y.getUTCDate(), 10, 0, 0) + ++clock * 1000);
+}
+
+export interface BodyOptions {
+  id?: string;
+  answers?: Answers;
+  completedAt?: Date;
+  durationS?: number;
+  gps?: { lat: number; lng: number; accuracy: number };
+  deviceId?: string;
+  ninDeferred?: boolean;
+}
+
+/** A submission body for `versionId`: 12 minutes long, completed in the daytime yesterday, no GPS. */
+export function submissionBody(versionId: string, o: BodyOptions = {}) {
+  const completedAt = o.completedAt ?? daytime();
+  const startedAt = new Date(completedAt.getTime() - (o.durationS ?? 12 * 60) * 1000);
+  return {
+    id: o.id ?? randomUUID(),
+    questionnaireVersionId: versionId,
+    answers: o.answers ?? masterAnswers(),
+    startedAt: startedAt.toISOString(),
+    completedAt: completedAt.toISOString(),
+    ...(o.gps ? { gps: o.gps } : {}),
+    ...(o.deviceId ? { deviceId: o.deviceId } : {}),
+    ...(o.ninDeferred !== undefined ? { ninDeferred: o.ninDeferred } : {}),
+  };
+}
+
+export function submit(t: TestApp, session: Session | null, body: unknown) {
+  return call(t.app, session, { method: 'POST', url: '/api/v1/submissions', payload: body as object });
+}
+
+export function submitBatch(t: TestApp, session: Session | null, items: unknown[]) {
+  return call(t.app, session, { method: 'POST', url: '/api/v1/submissions/batch', payload: { submissions: items } });
+}
+
+export async function submissionRow(t: TestApp, id: string) {
+  const [row] = await t.database.db.select().from(submissions).where(eq(submissions.id, id));
+  return row;
+}
+
+/** Wait until every given submission has left `received`; returns their rows. */
+export async function settled(t: TestApp, ids: string[], timeoutMs = 20_000) {
+  return waitRows(t, ids, timeoutMs);
+}
+
+async function waitRows(t: TestApp, ids: string[], timeoutMs: number) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await t.database.db.select().from(submissions).where(inArray(submissions.id, ids));
+    if (rows.length === ids.length && rows.every((r) => r.status !== 'received')) return rows;
+    if (Date.now() > until) {
+      const pending = rows.filter((r) => r.status === 'received').length;
+      throw new Error(`waitFor timed out: ${pending} of ${ids.length} submissions still received (${rows.length} stored)`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Row counts of everything intake and ingestion write. */
+export async function counts(t: TestApp) {
+  const db = t.database.db;
+  const [[s], [r], [o]] = await Promise.all([
+    db.select({ n: count() }).from(submissions),
+    db.select({ n: count() }).from(respondents),
+    db.select({ n: count() }).from(submissionOutbox),
+  ]);
+  return { submissions: s!.n, respondents: r!.n, outbox: o!.n };
+}
