@@ -167,7 +167,8 @@ describe('serving schemas', () => {
     const q = await createDraft(tradeForm({ formId: 'cached_form' }));
     await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
     await t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema` });
-    const cached = JSON.parse((await t.runtime.kv.get(`schema:${q.id}:latest`))!) as { etag: string; body: string };
+    expect(await t.runtime.kv.get(`schema:${q.id}:latest`)).toBe('1');
+    const cached = JSON.parse((await t.runtime.kv.get(`schema:${q.id}:v1`))!) as { etag: string; body: string };
     expect(JSON.parse(cached.body)).toMatchObject({ questionnaireId: q.id, version: 1 });
     await call(t.app, admin, { method: 'PUT', url: `/api/v1/questionnaires/${q.id}/draft`, payload: { form: tradeForm({ formId: 'cached_form', title: 'again' }) } });
     await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });

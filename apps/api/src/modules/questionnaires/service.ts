@@ -218,31 +218,44 @@ export class QuestionnaireService {
     return row;
   }
 
-  /** The hot path every device calls: served from the cache as ready bytes; the database only on a miss. */
+  /**
+   * The hot path every device calls. A published version never changes, so its bytes are kept in
+   * process memory (and Redis, for the other processes); "latest" is a small pointer in Redis,
+   * dropped on publish, so a 304 costs one tiny cache read.
+   */
   async schema(id: string, version?: number): Promise<SchemaPayload> {
-    const key = schemaKey(id, version ?? 'latest');
+    const n = version ?? (await this.latestVersion(id));
+    const local = this.served.get(`${id}:${n}`);
+    if (local) return local;
+    const key = schemaKey(id, n);
     const cached = await this.kv.get(key).catch(() => null);
-    if (cached) return JSON.parse(cached) as SchemaPayload;
-
-    let row: VersionRow | undefined;
-    if (version) {
-      row = await this.version(id, version);
-    } else {
-      [row] = await this.db
-        .select({ v: questionnaireVersions })
-        .from(questionnaires)
-        .innerJoin(
-          questionnaireVersions,
-          and(eq(questionnaireVersions.questionnaireId, questionnaires.id), eq(questionnaireVersions.version, questionnaires.latestVersion)),
-        )
-        .where(eq(questionnaires.id, id))
-        .limit(1)
-        .then((rows) => rows.map((r) => r.v));
-      if (!row) throw NotFound('This questionnaire has no published version');
-    }
+    if (cached) return this.remember(id, n, JSON.parse(cached) as SchemaPayload);
+    const row = await this.version(id, n);
     const payload: SchemaPayload = { etag: `"${row.hash}"`, body: servedBody(id, row.id, row.version, row.form) };
-    await this.kv.set(key, JSON.stringify(payload), version ? VERSION_TTL_MS : LATEST_TTL_MS).catch(() => {});
+    await this.kv.set(key, JSON.stringify(payload), VERSION_TTL_MS).catch(() => {});
+    return this.remember(id, n, payload);
+  }
+
+  private readonly served = new Map<string, SchemaPayload>();
+  private remember(id: string, version: number, payload: SchemaPayload) {
+    if (this.served.size >= 100) this.served.delete(this.served.keys().next().value!);
+    this.served.set(`${id}:${version}`, payload);
     return payload;
+  }
+
+  private async latestVersion(id: string): Promise<number> {
+    const key = schemaKey(id, 'latest');
+    const cached = await this.kv.get(key).catch(() => null);
+    if (cached) return Number(cached);
+    const [row] = await this.db
+      .select({ latest: questionnaires.latestVersion })
+      .from(questionnaires)
+      .where(eq(questionnaires.id, id))
+      .limit(1);
+    if (!row) throw NotFound('No such questionnaire');
+    if (!row.latest) throw NotFound('This questionnaire has no published version');
+    await this.kv.set(key, String(row.latest), LATEST_TTL_MS).catch(() => {});
+    return row.latest;
   }
 
   async getUsage(): Promise<QuestionnaireUsage> {
