@@ -1,14 +1,64 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, transformWithOxc, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const api = { '/api': { target: 'http://localhost:3000', changeOrigin: false } };
 
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'));
+}
+
+/**
+ * Emits /sw.js from src/offline/sw/service-worker.ts with the build's file list to precache (every
+ * emitted file and every public/ file) and a build id made from their contents, which names the caches.
+ */
+function serviceWorker(): Plugin {
+  const source = join(root, 'src/offline/sw/service-worker.ts');
+  let publicDir = '';
+  return {
+    name: 'oslrs-service-worker',
+    apply: 'build',
+    // After Vite's own plugins, so that index.html is in the bundle too.
+    enforce: 'post',
+    configResolved(config) {
+      publicDir = config.publicDir;
+    },
+    async generateBundle(_options, bundle) {
+      const hash = createHash('sha256');
+      const files = new Map<string, string | Uint8Array>();
+      for (const [fileName, output] of Object.entries(bundle)) {
+        if (!fileName.endsWith('.map')) files.set(fileName, output.type === 'chunk' ? output.code : output.source);
+      }
+      for (const fileName of publicDir ? filesUnder(publicDir) : []) {
+        files.set(fileName, readFileSync(join(publicDir, fileName)));
+      }
+      const urls = [...files.keys()].sort().map((f) => `/${f}`);
+      for (const url of urls) hash.update(url).update(files.get(url.slice(1))!);
+      const code = readFileSync(source, 'utf8');
+      hash.update(code);
+      const { code: js } = await transformWithOxc(code, source, { lang: 'ts' });
+      this.emitFile({
+        type: 'asset',
+        fileName: 'sw.js',
+        source: js
+          .replace(/^export \{\s*\};?\s*$/m, '')
+          .replaceAll('__OSLRS_BUILD__', JSON.stringify(hash.digest('hex').slice(0, 16)))
+          .replaceAll('__OSLRS_PRECACHE__', JSON.stringify(urls)),
+      });
+    },
+  };
+}
+
 export default defineConfig({
   root,
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), serviceWorker()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -7,11 +7,14 @@ import Home from './routes/public/Home';
 import Login from './routes/public/Login';
 import NotFound from './routes/public/NotFound';
 import { PublicLayout } from './routes/public/PublicLayout';
-import Register from './routes/public/Register';
+import { collectRoutes } from './routes/collect/routes';
 
 // The public pages ship in the first bundle; everything behind sign-in (and the password forms,
 // which pull in the shared validation rules) loads on demand.
 const Activate = lazy(() => import('./routes/public/Activate'));
+const RegisterWizard = lazy(() => import('./routes/register/RegisterWizard'));
+const CompleteNin = lazy(() => import('./routes/register/CompleteNin'));
+const ClerkEntry = lazy(() => import('./routes/clerk/ClerkEntry'));
 const AppLayout = lazy(() => import('./routes/account/AppLayout'));
 const StaffHome = lazy(() => import('./routes/account/StaffHome'));
 const ChangePassword = lazy(() => import('./routes/account/ChangePassword'));
@@ -34,7 +37,22 @@ export const router = createBrowserRouter([
     errorElement: <RouteError />,
     children: [
       { index: true, element: <Home /> },
-      { path: 'register', element: <Register /> },
+      {
+        path: 'register',
+        element: (
+          <Lazy>
+            <RegisterWizard />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'register/complete-nin',
+        element: (
+          <Lazy>
+            <CompleteNin />
+          </Lazy>
+        ),
+      },
       { path: 'login', element: <Login /> },
       {
         path: 'activate',
@@ -62,6 +80,17 @@ export const router = createBrowserRouter([
     ],
   },
   {
+    element: (
+      <RequireAuth role="data_entry_clerk">
+        <Lazy>
+          <AppLayout />
+        </Lazy>
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [{ path: 'clerk', element: <ClerkEntry /> }],
+  },
+  {
     path: 'admin',
     element: (
       <RequireAuth role="super_admin">
@@ -83,4 +112,5 @@ export const router = createBrowserRouter([
       { path: '*', element: <NotFound home="/admin/staff" /> },
     ],
   },
+  collectRoutes,
 ]);

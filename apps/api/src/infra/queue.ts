@@ -10,12 +10,21 @@ export type JobHandler = (type: string, jobId: string) => Promise<void>;
 export interface JobQueue {
   enqueue(type: string, jobId: string): Promise<void>;
   enqueueMany(type: string, jobIds: string[]): Promise<void>;
+  /**
+   * The relay's enqueue, for work whose database row says it is still not done. Unlike `enqueue`,
+   * an existing job with this id does not silence it: a job that failed for good is replaced, and
+   * an "active" one (perhaps held by a worker that was killed: BullMQ notices only after its lock
+   * expires and a stalled check runs, up to a minute later) gets a second delivery. Handlers are
+   * idempotent, so a second delivery is harmless.
+   */
+  redeliver(type: string, jobId: string): Promise<void>;
   startWorker(handler: JobHandler): void;
   depth(): Promise<number>;
   close(): Promise<void>;
 }
 
 const QUEUE_NAME = 'oslrs-jobs';
+const JOB_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 };
 
 export class BullJobQueue implements JobQueue {
   private readonly queue: Queue;
@@ -52,6 +61,18 @@ export class BullJobQueue implements JobQueue {
       })),
     );
   }
+  async redeliver(type: string, jobId: string) {
+    const state = await this.queue.getJobState(jobId);
+    // Waiting, delayed (retry backoff), prioritized: it will run.
+    if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') return;
+    if (state === 'active') {
+      await this.queue.add(type, { jobId }, { ...JOB_OPTIONS, jobId: `${jobId}-redelivery-${Date.now().toString(36)}` });
+      return;
+    }
+    // Failed after its attempts (kept for inspection) or completed: the same id would be ignored.
+    if (state === 'failed' || state === 'completed') await this.queue.remove(jobId);
+    await this.enqueue(type, jobId);
+  }
   startWorker(handler: JobHandler) {
     this.worker = new Worker(QUEUE_NAME, (job) => handler(job.name, (job.data as { jobId: string }).jobId), {
       connection: this.connection.duplicate(),
@@ -83,6 +104,10 @@ export class InProcessJobQueue implements JobQueue {
   }
   async enqueueMany(type: string, jobIds: string[]) {
     for (const id of jobIds) await this.enqueue(type, id);
+  }
+  /** In one process a job cannot outlive its worker: a pending one will run. */
+  redeliver(type: string, jobId: string) {
+    return this.enqueue(type, jobId);
   }
   startWorker(handler: JobHandler) {
     this.handler = handler;

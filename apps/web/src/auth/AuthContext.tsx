@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { SessionUser } from '@oslrs/core';
+import type { SessionResponse, SessionUser } from '@oslrs/core';
 import { isApiError, setCsrfToken } from '../api/client';
 import { auth, queryKeys } from '../api/endpoints';
 
@@ -16,15 +16,45 @@ interface AuthState {
 
 const AuthContext = createContext<AuthState | null>(null);
 
+// The last session this browser confirmed, so field staff can reopen the app offline. Only the
+// user and the CSRF token: the session itself stays in its httpOnly cookie, and a 401 forgets both.
+const SESSION_KEY = 'oslrs.session';
+
+function remember(session: SessionResponse | null) {
+  try {
+    if (session) localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    else localStorage.removeItem(SESSION_KEY);
+  } catch {
+    // Storage refused (private mode, full): the app then needs the network to start.
+  }
+}
+
+function remembered(): SessionResponse | null {
+  try {
+    const session = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null') as SessionResponse | null;
+    return session?.user && typeof session.csrfToken === 'string' ? session : null;
+  } catch {
+    return null;
+  }
+}
+
 async function fetchSession(): Promise<SessionUser | null> {
   try {
     const session = await auth.me();
     setCsrfToken(session.csrfToken);
+    remember(session);
     return session.user;
   } catch (error) {
     if (isApiError(error) && error.status === 401) {
       setCsrfToken(null);
+      remember(null);
       return null;
+    }
+    // The registry could not be asked (offline, server down): carry on as the last signed-in person.
+    const last = remembered();
+    if (last) {
+      setCsrfToken(last.csrfToken);
+      return last.user;
     }
     throw error;
   }
@@ -37,11 +67,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     queryFn: fetchSession,
     staleTime: 5 * 60_000,
     retry: 1,
+    // Run even when the browser says it is offline: fetchSession then answers from the last session.
+    networkMode: 'offlineFirst',
   });
 
   const signedIn = useCallback(
     (user: SessionUser, csrfToken: string) => {
       setCsrfToken(csrfToken);
+      remember({ user, csrfToken });
       queryClient.setQueryData(queryKeys.me, user);
     },
     [queryClient],
@@ -54,6 +87,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       // Already signed out on the server (expired session) or offline: forget the session here anyway.
     }
     setCsrfToken(null);
+    remember(null);
     // Drop every cached read that belonged to the signed-in user before marking the session empty.
     queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me[0] });
     queryClient.setQueryData(queryKeys.me, null);
@@ -81,7 +115,8 @@ export function useAuth(): AuthState {
   return state;
 }
 
-/** Where a signed-in person lands: the staff admin for super admins, the staff home for everyone else. */
+/** Where a signed-in person lands: the staff admin for super admins, surveys for enumerators, else the staff home. */
 export function homeFor(user: SessionUser): string {
+  if (user.role === 'enumerator') return '/collect';
   return user.role === 'super_admin' ? '/admin/staff' : '/app';
 }

@@ -30,6 +30,12 @@ import { labelText, QuestionField } from './QuestionField';
  */
 export type RendererMode = 'auto' | 'paged' | 'full';
 
+/** Where a paged form is: the question shown (by name) and its place in the list of visible questions. */
+export interface RendererPosition {
+  name?: string;
+  index: number;
+}
+
 export interface FormRendererProps {
   form: FormSchema;
   answers: Answers;
@@ -43,6 +49,21 @@ export interface FormRendererProps {
   mode?: RendererMode;
   /** The last button's text. */
   completeLabel?: string;
+  /**
+   * Questions answered elsewhere (an earlier step of a wizard): not shown, and their errors do not
+   * hold the form back. What `renderExtra` gives for one of them is still shown in its place.
+   */
+  hiddenQuestions?: ReadonlySet<string>;
+  /** More controls shown after a question's field (a "Check" button, a "not at hand" box). */
+  renderExtra?: (question: Question) => ReactNode;
+  /** The question to open at in paged mode (the caller moves focus to it). */
+  initialQuestion?: string;
+  /**
+   * Paged mode's current question, when the caller owns it (with onPositionChange): e.g. saved with
+   * a draft after every move, so a reload resumes at the same question. Without it the renderer keeps its own.
+   */
+  position?: RendererPosition;
+  onPositionChange?: (position: RendererPosition) => void;
 }
 
 /**
@@ -91,6 +112,11 @@ function CompiledRenderer({
   onComplete,
   mode = 'auto',
   completeLabel = 'Submit',
+  hiddenQuestions,
+  renderExtra,
+  initialQuestion,
+  position: controlledPosition,
+  onPositionChange,
 }: FormRendererProps & { compiled: CompiledForm }) {
   const prefix = useId();
   const wide = useMediaQuery('(min-width: 48rem)');
@@ -101,9 +127,10 @@ function CompiledRenderer({
   /** The first error per question name. */
   const errors = useMemo(() => {
     const map = new Map<string, string>();
-    for (const error of validation.errors) if (!map.has(error.field)) map.set(error.field, error.message);
+    for (const error of validation.errors)
+      if (!map.has(error.field) && !hiddenQuestions?.has(error.field)) map.set(error.field, error.message);
     return map;
-  }, [validation]);
+  }, [validation, hiddenQuestions]);
 
   const screens = useMemo(
     (): Screen[] =>
@@ -116,12 +143,13 @@ function CompiledRenderer({
                   // The engine never lists calculations as visible; a relevant one has a value.
                   (q.type === 'calculate'
                     ? Object.hasOwn(evaluation.values, q.name)
-                    : evaluation.visibleQuestions.has(q.name)),
+                    : evaluation.visibleQuestions.has(q.name)) &&
+                  (!hiddenQuestions?.has(q.name) || renderExtra?.(q) != null),
               )
               .map((question) => ({ section, question }))
           : [],
       ),
-    [form, evaluation],
+    [form, evaluation, hiddenQuestions, renderExtra],
   );
 
   // Errors are shown for a question once it has been answered and left, or a choice made, and for
@@ -172,9 +200,10 @@ function CompiledRenderer({
 
   function complete() {
     const result = compiled.validate(answers);
-    if (!result.valid) {
+    const blocking = result.errors.filter((e) => !hiddenQuestions?.has(e.field));
+    if (blocking.length > 0) {
       setShowAll(true);
-      const names = result.errors.map((e) => e.field);
+      const names = blocking.map((e) => e.field);
       show(...names);
       const first = screens.find((s) => names.includes(s.question.name));
       if (paged && first) {
@@ -196,7 +225,12 @@ function CompiledRenderer({
   }
 
   // ---- one question per screen ----
-  const [position, setPosition] = useState<{ name?: string; index: number }>({ index: 0 });
+  const [ownPosition, setOwnPosition] = useState<RendererPosition>({ name: initialQuestion, index: 0 });
+  const position = controlledPosition ?? ownPosition;
+  function setPosition(next: RendererPosition) {
+    if (controlledPosition === undefined) setOwnPosition(next);
+    onPositionChange?.(next);
+  }
   const found = screens.findIndex((s) => s.question.name === position.name);
   // A question hidden by a changed answer: stay at the same place in the list.
   const index = found >= 0 ? found : Math.max(0, Math.min(position.index, screens.length - 1));
@@ -241,7 +275,15 @@ function CompiledRenderer({
 
   function field(s: Screen, large: boolean): ReactNode {
     const q = s.question;
-    return (
+    const extra = renderExtra?.(q);
+    if (hiddenQuestions?.has(q.name)) {
+      return (
+        <div key={q.name} id={`${questionId(q.name)}-wrap`} data-question={q.name}>
+          {extra}
+        </div>
+      );
+    }
+    const control = (
       <QuestionField
         key={q.name}
         question={q}
@@ -257,6 +299,13 @@ function CompiledRenderer({
           if (changed.current.has(q.name)) show(q.name);
         }}
       />
+    );
+    if (extra == null) return control;
+    return (
+      <div key={q.name} className="space-y-3">
+        {control}
+        {extra}
+      </div>
     );
   }
 

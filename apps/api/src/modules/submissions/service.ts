@@ -272,7 +272,13 @@ export class SubmissionService {
       .where(and(sql`${submissionOutbox.doneAt} is null`, lt(submissionOutbox.createdAt, new Date(Date.now() - olderThanMs))))
       .orderBy(submissionOutbox.createdAt)
       .limit(max);
-    for (const r of rows) await this.queue.enqueue(INGEST_JOB, r.id).catch((err) => this.onError(err, 'relay enqueue failed'));
+    // `redeliver`, not `enqueue`: a job id still held by a killed worker, or failed for good, must not
+    // silence the relay (the same id would be ignored by the queue and the row would wait for ever).
+    for (let i = 0; i < rows.length; i += 100) {
+      await Promise.all(
+        rows.slice(i, i + 100).map((r) => this.queue.redeliver(INGEST_JOB, r.id).catch((err) => this.onError(err, 'relay enqueue failed'))),
+      );
+    }
     if (rows.length) {
       await this.db
         .update(submissionOutbox)

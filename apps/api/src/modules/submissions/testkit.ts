@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { count, eq, inArray } from 'drizzle-orm';
-import type { Answers, FormSchema } from '@oslrs/core';
+import type { AnswerValue, Answers, FormSchema } from '@oslrs/core';
 import { MASTER_FORM } from '../../../../../packages/core/src/forms/fixtures/master.js';
 import { masterAnswerSets } from '../../../../../packages/core/src/forms/fixtures/master-answers.js';
 import { respondents, submissionOutbox, submissions } from '../../db/schema/index.js';
@@ -40,9 +40,12 @@ export function freshNin(): string {
 }
 
 /** The employed adult of the master fixture, with a fresh NIN unless given. */
-export function masterAnswers(overrides: Answers = {}): Answers {
-  const a: Answers = { ...masterAnswerSets()[0]!, nin: freshNin(), ...overrides };
-  for (const [k, v] of Object.entries(overrides)) if (v === undefined) delete a[k];
+export function masterAnswers(overrides: Record<string, AnswerValue | undefined> = {}): Answers {
+  const a: Answers = { ...masterAnswerSets()[0]!, nin: freshNin() };
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) delete a[k];
+    else a[k] = v;
+  }
   return a;
 }
 

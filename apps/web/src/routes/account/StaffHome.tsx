@@ -36,6 +36,12 @@ export default function StaffHome() {
             Go to staff administration
           </Link>
         </p>
+      ) : user.role === 'data_entry_clerk' ? (
+        <p className="mt-6">
+          <Link to="/clerk" className="btn-primary">
+            Enter paper forms
+          </Link>
+        </p>
       ) : (
         <p className="mt-6 text-stone-800">
           The tools for your role will appear here as they are switched on. If you think you should already have access

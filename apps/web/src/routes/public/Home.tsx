@@ -23,7 +23,7 @@ export default function Home() {
             >
               Register yourself
             </Link>
-            <p className="text-green-50">Online registration opens soon: see what to have ready.</p>
+            <p className="text-green-50">About 10 minutes online. Have your NIN ready if you can.</p>
           </div>
         </div>
       </section>

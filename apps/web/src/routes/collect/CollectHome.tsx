@@ -1,0 +1,356 @@
+import { useState } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router';
+import { errorMessage } from '../../api/client';
+import { useAuth } from '../../auth/AuthContext';
+import { Alert, Success } from '../../components/Alert';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/Page';
+import { formatDateTime } from '../../lib/format';
+import {
+  useAssignedForm,
+  useDrafts,
+  useOutbox,
+  useReceipts,
+  useRecentSubmissions,
+  useStorageStatus,
+  useSyncState,
+} from '../../offline/hooks';
+import { createDraft, deleteDraft, reopenOutboxItem, retryOutboxItem } from '../../offline/store';
+import { syncNow } from '../../offline/sync';
+import type { Draft, OutboxItem, Receipt, RecentSubmission, SubmissionError } from '../../offline/types';
+
+export interface CollectFlash {
+  queued?: string;
+}
+
+export default function CollectHome() {
+  const { user } = useAuth();
+  const location = useLocation();
+  const flash = (location.state as CollectFlash | null) ?? null;
+  if (!user) return null;
+  return (
+    <>
+      <PageHeading title="Surveys">Surveys</PageHeading>
+      {flash?.queued !== undefined && (
+        <div className="mt-4">
+          <Success title={`Survey${flash.queued ? ` of ${flash.queued}` : ''} saved on this device.`}>
+            <p>It is sent to the registry automatically whenever there is a network.</p>
+          </Success>
+        </div>
+      )}
+      <Assigned userId={user.id} />
+      <Drafts userId={user.id} />
+      <Outbox userId={user.id} />
+      <Recent userId={user.id} />
+      <StorageNote />
+    </>
+  );
+}
+
+function Assigned({ userId }: { userId: string }) {
+  const assigned = useAssignedForm();
+  const navigate = useNavigate();
+  const [starting, setStarting] = useState(false);
+  const [startError, setStartError] = useState<string | null>(null);
+
+  let body;
+  if (assigned.isPending) body = <Loading label="Loading your questionnaire…" />;
+  else if (assigned.isError) {
+    body = (
+      <Alert title="Could not load your questionnaire">
+        <p>{errorMessage(assigned.error)}</p>
+        <p>Open this page once while connected to the internet, then it works offline.</p>
+      </Alert>
+    );
+  } else if (!assigned.data.form) {
+    body = (
+      <p className="text-stone-800">
+        {assigned.data.assignment.questionnaireId
+          ? 'Your questionnaire is not on this device yet. Connect to the internet and open this page again.'
+          : 'No questionnaire has been assigned to field staff yet. Ask your supervisor or the registry team.'}
+      </p>
+    );
+  } else {
+    const stored = assigned.data.form;
+    body = (
+      <>
+        <p className="text-lg font-semibold text-stone-900">{stored.form.title}</p>
+        <p className="text-sm text-stone-700">
+          Version {stored.version} · kept on this device for offline use
+          {assigned.data.fromDevice ? ` (last checked ${formatDateTime(assigned.data.assignment.checkedAt)})` : ''}
+        </p>
+        {startError && (
+          <div className="mt-3">
+            <Alert>
+              <p>{startError}</p>
+            </Alert>
+          </div>
+        )}
+        <button
+          type="button"
+          className="btn-primary mt-4 w-full sm:w-auto"
+          disabled={starting}
+          onClick={async () => {
+            setStarting(true);
+            setStartError(null);
+            try {
+              const draft = await createDraft(userId, stored);
+              navigate(`/collect/survey/${draft.id}`);
+            } catch {
+              setStartError('The survey could not be saved on this device. Check the browser storage settings.');
+              setStarting(false);
+            }
+          }}
+        >
+          Start new survey
+        </button>
+      </>
+    );
+  }
+  return (
+    <section aria-labelledby="assigned-heading" className="card mt-6">
+      <h2 id="assigned-heading" className="sr-only">
+        Your questionnaire
+      </h2>
+      {body}
+    </section>
+  );
+}
+
+function whoOf(summary: string): string {
+  return summary || 'Respondent not named yet';
+}
+
+function Drafts({ userId }: { userId: string }) {
+  const drafts = useDrafts(userId);
+  const items = drafts.data ?? [];
+  if (items.length === 0) return null;
+  return (
+    <section aria-labelledby="drafts-heading" className="mt-8">
+      <h2 id="drafts-heading" className="text-xl font-bold">
+        In progress ({items.length})
+      </h2>
+      <ul className="mt-3 space-y-3">
+        {items.map((draft) => (
+          <DraftRow key={draft.id} draft={draft} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function DraftRow({ draft }: { draft: Draft }) {
+  const who = whoOf(draft.summary ?? '');
+  const where =
+    draft.stage === 'review'
+      ? 'Answers complete — ready to review and submit'
+      : `At question ${draft.at.number}${draft.at.label ? `: ${draft.at.label}` : ''}`;
+  return (
+    <li className="card flex flex-wrap items-center justify-between gap-3" data-draft={draft.id}>
+      <div>
+        <p className="font-semibold">{who}</p>
+        <p className="text-stone-800">{where}</p>
+        <p className="text-sm text-stone-700">Started {formatDateTime(draft.startedAt)}</p>
+      </div>
+      <div className="flex gap-2">
+        <Link to={`/collect/survey/${draft.id}`} className="btn-primary">
+          Resume<span className="sr-only"> the survey of {who}</span>
+        </Link>
+        <button
+          type="button"
+          className="btn-secondary"
+          onClick={() => {
+            if (window.confirm(`Delete the unfinished survey of ${who}? Its answers cannot be recovered.`)) {
+              void deleteDraft(draft.id);
+            }
+          }}
+        >
+          Delete<span className="sr-only"> the survey of {who}</span>
+        </button>
+      </div>
+    </li>
+  );
+}
+
+function errorText(error: SubmissionError | undefined): string {
+  if (!error) return '';
+  const issues = (error.details as { errors?: { field: string; message: string }[] } | undefined)?.errors;
+  if (Array.isArray(issues) && issues.length > 0) {
+    return `${error.message}: ${issues
+      .slice(0, 3)
+      .map((i) => `${i.field} — ${i.message}`)
+      .join('; ')}`;
+  }
+  return error.message;
+}
+
+function Outbox({ userId }: { userId: string }) {
+  const outbox = useOutbox(userId);
+  const sync = useSyncState();
+  const navigate = useNavigate();
+  const items = outbox.data ?? [];
+  if (items.length === 0) return null;
+  return (
+    <section aria-labelledby="outbox-heading" className="mt-8">
+      <h2 id="outbox-heading" className="text-xl font-bold">
+        Waiting to send ({items.length})
+      </h2>
+      <p className="mt-1 text-sm text-stone-700">
+        {sync.online ? 'Sent automatically every few seconds while connected.' : 'Sent when the network returns.'}
+      </p>
+      <ul className="mt-3 space-y-3">
+        {items.map((item) => (
+          <OutboxRow
+            key={item.id}
+            item={item}
+            onRetry={async () => {
+              await retryOutboxItem(item.id);
+              void syncNow({ manual: true });
+            }}
+            onEdit={async () => {
+              const draft = await reopenOutboxItem(item.id);
+              if (draft) navigate(`/collect/survey/${draft.id}`);
+            }}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function OutboxRow({ item, onRetry, onEdit }: { item: OutboxItem; onRetry: () => void; onEdit: () => void }) {
+  const who = whoOf(item.summary);
+  return (
+    <li
+      className={`card ${item.state === 'attention' ? 'border-red-700' : ''}`}
+      data-outbox={item.id}
+      data-state={item.state}
+    >
+      <p className="font-semibold">{who}</p>
+      <p className="text-sm text-stone-700">Completed {formatDateTime(item.body.completedAt)}</p>
+      {item.state === 'attention' ? (
+        <>
+          <p className="mt-2 font-semibold text-red-800">Needs attention: the registry refused this survey.</p>
+          <p className="text-red-900">{errorText(item.error)}</p>
+          <div className="mt-3 flex flex-wrap gap-2">
+            <button type="button" className="btn-secondary" onClick={onEdit}>
+              Change answers<span className="sr-only"> of {who}</span>
+            </button>
+            <button type="button" className="btn-secondary" onClick={onRetry}>
+              Try again<span className="sr-only"> to send the survey of {who}</span>
+            </button>
+          </div>
+        </>
+      ) : item.error ? (
+        <p className="mt-2 text-red-900">Refused last time ({errorText(item.error)}); it will be tried again.</p>
+      ) : null}
+    </li>
+  );
+}
+
+const STATUS_LABEL: Record<RecentSubmission['status'], string> = {
+  received: 'Received',
+  ingested: 'Ingested',
+  rejected: 'Rejected',
+};
+const STATUS_HINT: Record<RecentSubmission['status'], string> = {
+  received: 'the registry is checking it',
+  ingested: 'in the registry',
+  rejected: 'not added to the registry',
+};
+const STATUS_TONE: Record<RecentSubmission['status'], string> = {
+  received: 'bg-sky-100 text-sky-950',
+  ingested: 'bg-green-100 text-green-950',
+  rejected: 'bg-red-100 text-red-950',
+};
+
+interface RecentRow {
+  id: string;
+  status: RecentSubmission['status'];
+  error?: SubmissionError;
+  completedAt: string;
+  summary: string;
+}
+
+/** The registry's list, named from this device's receipts, plus receipts the list does not show yet. */
+function mergeRecent(server: RecentSubmission[], receipts: Receipt[]): RecentRow[] {
+  const byId = new Map(receipts.map((r) => [r.id, r]));
+  const rows: RecentRow[] = server.map((s) => ({
+    id: s.id,
+    status: s.status,
+    error: s.error,
+    completedAt: s.completedAt,
+    summary: byId.get(s.id)?.summary ?? '',
+  }));
+  const listed = new Set(server.map((s) => s.id));
+  const oldest = server.length ? server[server.length - 1]!.completedAt : '';
+  for (const r of receipts) {
+    if (!listed.has(r.id) && r.completedAt >= oldest) rows.push({ ...r });
+  }
+  return rows.sort((a, b) => b.completedAt.localeCompare(a.completedAt)).slice(0, 20);
+}
+
+function Recent({ userId }: { userId: string }) {
+  const recent = useRecentSubmissions(userId);
+  const receipts = useReceipts(userId);
+  const rows = mergeRecent(recent.data?.items ?? [], receipts.data ?? []);
+  return (
+    <section aria-labelledby="recent-heading" className="mt-8">
+      <h2 id="recent-heading" className="text-xl font-bold">
+        Recent submissions
+      </h2>
+      {recent.data?.fromDevice && (
+        <p className="mt-1 text-sm text-stone-700">
+          {recent.data.fetchedAt
+            ? `As the registry reported at ${formatDateTime(recent.data.fetchedAt)} (offline).`
+            : 'Not checked with the registry yet (offline).'}
+        </p>
+      )}
+      {recent.isError && (
+        <div className="mt-3">
+          <Alert>
+            <p>{errorMessage(recent.error)}</p>
+          </Alert>
+        </div>
+      )}
+      {rows.length === 0 ? (
+        <p className="mt-3 text-stone-800">{recent.isPending ? 'Loading…' : 'Nothing sent yet.'}</p>
+      ) : (
+        <ul
+          className="mt-3 divide-y divide-stone-200 rounded-lg border border-stone-300 bg-white"
+          aria-label="Recent submissions"
+        >
+          {rows.map((row) => (
+            <li key={row.id} className="px-4 py-3" data-submission={row.id} data-status={row.status}>
+              <div className="flex flex-wrap items-center justify-between gap-2">
+                <span className="font-semibold">{whoOf(row.summary)}</span>
+                <span className={`rounded-full px-3 py-0.5 text-sm font-semibold ${STATUS_TONE[row.status]}`}>
+                  {STATUS_LABEL[row.status]}
+                  <span className="sr-only">: {STATUS_HINT[row.status]}</span>
+                </span>
+              </div>
+              <p className="text-sm text-stone-700">Completed {formatDateTime(row.completedAt)}</p>
+              {row.status === 'rejected' && row.error && (
+                <p className="mt-1 text-red-900">Reason: {errorText(row.error)}</p>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function StorageNote() {
+  const storage = useStorageStatus();
+  if (!storage.data || storage.data.persisted === null) return null;
+  const { persisted, usage } = storage.data;
+  const used = usage !== undefined ? ` · ${(usage / 1024 / 1024).toFixed(1)} MB used` : '';
+  return (
+    <p className="mt-8 text-xs text-stone-600" data-persisted={String(persisted)}>
+      {persisted
+        ? `Storage on this device: protected from automatic clean-up${used}.`
+        : `Storage on this device: not protected — the browser may clear it when space runs low, so send surveys often${used}.`}
+    </p>
+  );
+}

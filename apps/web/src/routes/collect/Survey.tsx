@@ -1,0 +1,223 @@
+import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { useAuth } from '../../auth/AuthContext';
+import { Alert } from '../../components/Alert';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/Page';
+import { FormRenderer, type RendererPosition } from '../../forms/FormRenderer';
+import { labelText } from '../../forms/QuestionField';
+import type { Answers } from '../../forms/engine';
+import { fieldKeys } from '../../offline/hooks';
+import { getDraft, getForm, patchDraft, queueDraft, respondentSummary, saveDraft } from '../../offline/store';
+import { syncNow } from '../../offline/sync';
+import type { Draft, Gps, StoredForm } from '../../offline/types';
+import type { CollectFlash } from './CollectHome';
+import { Review } from './Review';
+
+/** One survey, one question per screen; every answer and every move is saved on the device at once. */
+export default function Survey() {
+  const { draftId = '' } = useParams();
+  const { user } = useAuth();
+  const query = useQuery({
+    queryKey: fieldKeys.draft(draftId),
+    queryFn: async () => {
+      const draft = await getDraft(draftId);
+      if (!draft) return { draft: null, form: null };
+      return { draft, form: (await getForm(draft.questionnaireVersionId)) ?? null };
+    },
+    networkMode: 'always',
+    retry: false,
+    staleTime: Infinity,
+    // Read afresh from the device each time the page opens: the editor below owns the draft meanwhile.
+    gcTime: 0,
+  });
+
+  const back = (
+    <p className="mb-2">
+      <Link to="/collect" className="link">
+        Back to surveys
+      </Link>
+    </p>
+  );
+  if (query.isPending) return <Loading label="Opening the survey…" />;
+  if (query.isError) {
+    return (
+      <>
+        {back}
+        <PageHeading>Survey</PageHeading>
+        <div className="mt-4">
+          <Alert title="This survey could not be opened from the device">
+            <p>Reload the page. If it keeps happening, the browser may have cleared its storage.</p>
+          </Alert>
+        </div>
+      </>
+    );
+  }
+  const { draft, form } = query.data;
+  if (!draft || draft.userId !== user?.id) {
+    return (
+      <>
+        {back}
+        <PageHeading>Survey not in progress</PageHeading>
+        <p className="mt-4 text-stone-800">
+          This survey is no longer in progress on this device: it was submitted or deleted.
+        </p>
+      </>
+    );
+  }
+  if (!form) {
+    return (
+      <>
+        {back}
+        <PageHeading>Survey</PageHeading>
+        <div className="mt-4">
+          <Alert title="The questionnaire of this survey is not on this device">
+            <p>Connect to the internet and open the surveys page once, then come back.</p>
+          </Alert>
+        </div>
+      </>
+    );
+  }
+  return <SurveyEditor key={draft.id} initial={draft} stored={form} />;
+}
+
+function SurveyEditor({ initial, stored }: { initial: Draft; stored: StoredForm }) {
+  const navigate = useNavigate();
+  const form = stored.form;
+  const [draft, setDraft] = useState(initial);
+  // The newest draft, for changes made in one go (the renderer reports answers, then completion).
+  const latest = useRef(initial);
+  const [saved, setSaved] = useState<'saved' | 'failed' | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [submitError, setSubmitError] = useState<string | null>(null);
+
+  const labels = useMemo(
+    () => new Map(form.sections.flatMap((s) => s.questions.map((q) => [q.name, labelText(q)] as const))),
+    [form],
+  );
+
+  function commit(change: (draft: Draft) => Draft) {
+    const next: Draft = { ...change(latest.current), updatedAt: new Date().toISOString() };
+    latest.current = next;
+    setDraft(next);
+    saveDraft(next).then(
+      () => setSaved('saved'),
+      () => setSaved('failed'),
+    );
+  }
+
+  // GPS once per survey, never waited for: the survey goes on (and is sent) without it.
+  const gpsFound = useEffectEvent((gps: Gps, active: boolean) => {
+    if (active) commit((d) => (d.gps ? d : { ...d, gps }));
+    else void patchDraft(initial.id, (d) => (d.gps ? d : { ...d, gps }));
+  });
+  useEffect(() => {
+    if (initial.gps || !('geolocation' in navigator)) return;
+    let active = true;
+    navigator.geolocation.getCurrentPosition(
+      (position) =>
+        gpsFound(
+          {
+            lat: position.coords.latitude,
+            lng: position.coords.longitude,
+            accuracy: Math.round(position.coords.accuracy * 10) / 10,
+          },
+          active,
+        ),
+      () => {
+        // Refused or not found: the submission simply carries no GPS.
+      },
+      { enableHighAccuracy: true, timeout: 60_000, maximumAge: 5 * 60_000 },
+    );
+    return () => {
+      active = false;
+    };
+  }, [initial.id, initial.gps]);
+
+  function onChange(answers: Answers) {
+    commit((d) => ({ ...d, answers, summary: respondentSummary(form, answers), stage: 'questions', final: undefined }));
+  }
+
+  function onPositionChange(position: RendererPosition) {
+    commit((d) => ({
+      ...d,
+      position,
+      at: { number: position.index + 1, label: position.name ? (labels.get(position.name) ?? '') : '' },
+    }));
+  }
+
+  function onComplete(answers: Answers, values: Answers) {
+    commit((d) => ({ ...d, answers, final: { answers, values }, stage: 'review' }));
+    requestAnimationFrame(() => document.getElementById('review-heading')?.focus());
+  }
+
+  function edit(name?: string) {
+    commit((d) => ({ ...d, stage: 'questions', position: name ? { name, index: d.position.index } : d.position }));
+  }
+
+  async function submit() {
+    if (submitting) return;
+    setSubmitting(true);
+    setSubmitError(null);
+    const current = latest.current;
+    try {
+      await queueDraft(current, current.summary ?? '');
+    } catch {
+      setSubmitting(false);
+      setSubmitError('The survey could not be saved for sending. Try again; your answers are still here.');
+      return;
+    }
+    void syncNow();
+    navigate('/collect', { replace: true, state: { queued: current.summary ?? '' } satisfies CollectFlash });
+  }
+
+  const who = draft.summary;
+  return (
+    <div>
+      <p className="mb-2">
+        <Link to="/collect" className="link">
+          Back to surveys
+        </Link>
+        <span className="text-sm text-stone-700"> (your answers are kept)</span>
+      </p>
+      <PageHeading title={`Survey: ${form.title}`} className="text-xl text-stone-900 sm:text-2xl">
+        {who ? `Survey of ${who}` : 'New survey'}
+      </PageHeading>
+      <p className="mt-1 text-sm text-stone-700">
+        {form.title} · version {stored.version}
+      </p>
+      <div className="card mt-4">
+        {draft.stage === 'review' && draft.final ? (
+          <Review
+            form={form}
+            values={draft.final.values}
+            submitting={submitting}
+            error={submitError}
+            onEdit={edit}
+            onSubmit={() => void submit()}
+          />
+        ) : (
+          <FormRenderer
+            form={form}
+            answers={draft.answers}
+            mode="paged"
+            completeLabel="Review answers"
+            position={draft.position}
+            onPositionChange={onPositionChange}
+            onChange={onChange}
+            onComplete={onComplete}
+          />
+        )}
+      </div>
+      <p className="mt-3 text-xs text-stone-600" data-saved={saved ?? ''}>
+        {saved === 'failed'
+          ? 'Could not save the last change on this device. Check the browser storage settings.'
+          : saved === 'saved'
+            ? 'Saved on this device.'
+            : ''}
+        {draft.gps ? ` Location recorded (±${Math.round(draft.gps.accuracy)} m).` : ''}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,263 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { ROLE_LABELS } from '@oslrs/core';
+import { errorMessage } from '../../api/client';
+import { forms, queryKeys } from '../../api/endpoints';
+import { useAuth } from '../../auth/AuthContext';
+import { Alert } from '../../components/Alert';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/Page';
+import { SignOutButton } from '../../components/SignOutButton';
+import { deviceId } from '../../forms/answers';
+import { AccountStep } from './AccountStep';
+import { collection, newUuid } from './collection';
+import { ConsentStep } from './ConsentStep';
+import { DoneStep } from './DoneStep';
+import { prefillFromAccount, withConsentAnswers } from './formRules';
+import { QuestionnaireStep } from './QuestionnaireStep';
+import { ReviewStep } from './ReviewStep';
+import { initialState, STEPS, useWizardState, type StepKey } from './wizardState';
+
+function StepIndicator({ step, accountDone }: { step: StepKey; accountDone: boolean }) {
+  const current = STEPS.findIndex((s) => s.key === step);
+  return (
+    <nav aria-label="Registration steps" className="mt-6">
+      <ol className="flex flex-wrap gap-x-2 gap-y-2 text-sm sm:text-base">
+        {STEPS.map((s, i) => {
+          const done = i < current || (s.key === 'account' && accountDone && step !== 'account');
+          const here = i === current;
+          return (
+            <li
+              key={s.key}
+              aria-current={here ? 'step' : undefined}
+              className={`flex items-center gap-2 rounded-full border px-3 py-1 ${
+                here
+                  ? 'border-green-800 bg-green-800 font-semibold text-white'
+                  : done
+                    ? 'border-green-800 bg-green-50 text-green-950'
+                    : 'border-stone-300 bg-white text-stone-700'
+              }`}
+            >
+              <span aria-hidden="true" className="font-mono">
+                {done ? '✓' : i + 1}
+              </span>
+              <span>
+                <span className="sr-only">Step {i + 1}: </span>
+                {s.label}
+                {done && <span className="sr-only"> (completed)</span>}
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
+  );
+}
+
+/** The public self-registration wizard: account, consent, questionnaire, review, done. */
+export default function RegisterWizard() {
+  const { user } = useAuth();
+  const [state, update] = useWizardState();
+  const { step } = state;
+
+  const settings = useQuery({
+    queryKey: ['forms', 'settings'],
+    queryFn: ({ signal }) => collection.formSettings(signal),
+    staleTime: 60_000,
+  });
+  const questionnaireId = state.form?.questionnaireId ?? settings.data?.settings.publicQuestionnaireId ?? null;
+  const version = state.form?.version;
+  const schema = useQuery({
+    queryKey: queryKeys.formSchema(questionnaireId ?? '', version),
+    queryFn: ({ signal }) => forms.schema(questionnaireId!, version, signal),
+    enabled: !!questionnaireId,
+    staleTime: 5 * 60_000,
+  });
+  const form = schema.data?.form;
+
+  // Pin the version the answers are given to, once it is known (already in hand: no second fetch).
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (schema.data && !state.form) {
+      const { questionnaireId: id, version: v } = schema.data;
+      queryClient.setQueryData(queryKeys.formSchema(id, v), schema.data);
+      update((s) => (s.form ? s : { ...s, form: { questionnaireId: id, version: v } }));
+    }
+  }, [schema.data, state.form, update, queryClient]);
+
+  // A resident already signed in skips the account step; another account's leftovers are dropped.
+  useEffect(() => {
+    if (!user || user.role !== 'public_user') return;
+    update((s) => {
+      if (s.userId && s.userId !== user.id) return { ...initialState(), userId: user.id, step: 'consent' };
+      if (s.step === 'account') return { ...s, userId: user.id, step: 'consent' };
+      return s.userId ? s : { ...s, userId: user.id };
+    });
+  }, [user, update]);
+
+  // Each new step's heading takes the focus (not on the first load, nor when a question will).
+  const heading = useRef<HTMLHeadingElement>(null);
+  const lastStep = useRef(step);
+  useEffect(() => {
+    if (lastStep.current === step) return;
+    lastStep.current = step;
+    if (step === 'questionnaire' && state.focusQuestion) return;
+    heading.current?.focus();
+    window.scrollTo({ top: 0 });
+  }, [step, state.focusQuestion]);
+
+  const stepIndex = STEPS.findIndex((s) => s.key === step);
+  const stepLabel = STEPS[stepIndex]!.label;
+
+  let body: ReactNode;
+  if (user && user.role !== 'public_user') {
+    body = (
+      <Alert title="You are signed in with a registry staff or employer account">
+        <p>
+          You are signed in as {user.email} ({ROLE_LABELS[user.role]}). Residents register themselves with their own
+          account: sign out first to register yourself.
+        </p>
+        <div className="mt-3 flex flex-wrap gap-3">
+          <SignOutButton />
+          {user.role === 'data_entry_clerk' && (
+            <Link to="/clerk" className="btn-secondary">
+              Go to clerk entry
+            </Link>
+          )}
+        </div>
+      </Alert>
+    );
+  } else if (user === undefined) {
+    body = <Loading label="Checking your sign-in…" />;
+  } else if (!user && step !== 'account') {
+    body = (
+      <Alert title="Sign in to continue your registration">
+        <p>Your answers so far are kept on this device until you close this tab.</p>
+        <p className="mt-2">
+          <Link to="/login?next=/register" className="link">
+            Sign in
+          </Link>
+        </p>
+      </Alert>
+    );
+  } else if (step === 'account') {
+    body = <AccountStep state={state} update={update} />;
+  } else if (settings.isError || schema.isError) {
+    body = (
+      <Alert title="The questionnaire could not be loaded">
+        <p>{errorMessage(settings.error ?? schema.error)}</p>
+        <button
+          type="button"
+          className="btn-secondary mt-3"
+          onClick={() => void (settings.isError ? settings.refetch() : schema.refetch())}
+        >
+          Try again
+        </button>
+      </Alert>
+    );
+  } else if (settings.isSuccess && !questionnaireId) {
+    body = (
+      <Alert title="Online registration is not open yet">
+        <p>
+          The registry has not chosen its public questionnaire yet. Your account is ready: come back later, or register
+          with a registry enumerator when they visit your area.
+        </p>
+      </Alert>
+    );
+  } else if (!form) {
+    body = <Loading label="Loading the questionnaire…" />;
+  } else if (step === 'consent') {
+    body = (
+      <ConsentStep
+        state={state}
+        update={update}
+        onBack={null}
+        onDone={(consent) =>
+          update((s) => {
+            let answers = withConsentAnswers(form, s.answers, consent);
+            if (!s.startedAt) answers = prefillFromAccount(form, answers, user?.email ?? '', s.account.phone);
+            return {
+              ...s,
+              consent,
+              answers,
+              startedAt: s.startedAt ?? new Date().toISOString(),
+              step: s.reviewed ? 'review' : 'questionnaire',
+            };
+          })
+        }
+      />
+    );
+  } else if (step === 'questionnaire') {
+    body = (
+      <QuestionnaireStep
+        form={form}
+        state={state}
+        update={update}
+        onBack={() => update((s) => ({ ...s, step: 'consent', consent: { ...s.consent, stage: 'marketplace' } }))}
+      />
+    );
+  } else if (step === 'review') {
+    body = (
+      <ReviewStep
+        form={form}
+        state={state}
+        onChangeConsent={() =>
+          update((s) => ({ ...s, step: 'consent', consent: { ...s.consent, stage: 'marketplace' } }))
+        }
+        onChangeQuestion={(name) => update((s) => ({ ...s, step: 'questionnaire', focusQuestion: name }))}
+        onSubmit={() =>
+          update((s) => {
+            const completedAt = new Date().toISOString();
+            const startedAt = s.startedAt && s.startedAt <= completedAt ? s.startedAt : completedAt;
+            return {
+              ...s,
+              step: 'done',
+              result: undefined,
+              submission: {
+                id: newUuid(),
+                questionnaireVersionId: schema.data!.versionId,
+                answers: s.answers,
+                startedAt,
+                completedAt,
+                deviceId: deviceId(),
+                ...(s.ninDeferred ? { ninDeferred: true } : {}),
+              },
+            };
+          })
+        }
+      />
+    );
+  } else {
+    body = (
+      <DoneStep
+        form={form}
+        state={state}
+        update={update}
+        onCorrect={(question) =>
+          update((s) => ({
+            ...s,
+            step: 'questionnaire',
+            submission: undefined,
+            result: undefined,
+            focusQuestion: question,
+          }))
+        }
+      />
+    );
+  }
+
+  return (
+    <div className="mx-auto max-w-3xl px-4 py-8 sm:py-12">
+      <PageHeading>Register yourself</PageHeading>
+      <StepIndicator step={step} accountDone={!!user} />
+      <section className="mt-6" aria-labelledby="register-step-heading">
+        <h2 id="register-step-heading" ref={heading} tabIndex={-1} className="mb-4 text-2xl font-bold">
+          <span className="sr-only">Step {stepIndex + 1} of 5: </span>
+          {stepLabel}
+        </h2>
+        {body}
+      </section>
+    </div>
+  );
+}

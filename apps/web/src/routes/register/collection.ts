@@ -1,0 +1,175 @@
+/**
+ * What the public wizard and the clerk page share: the calls that collect a registration (submit,
+ * status, NIN pre-check, deferred-NIN completion) and the words for what comes back.
+ */
+import { isWellFormedNin, normalizeNin, type SessionResponse, type SubmissionStatusView } from '@oslrs/core';
+import { api, ApiError, errorMessage } from '../../api/client';
+import type { QuestionnaireSettings } from '../../api/endpoints';
+import type { Answers, FormSchema, Question } from '../../forms/engine';
+import { formatDate } from '../../lib/format';
+
+export interface SubmissionBody {
+  id: string;
+  questionnaireVersionId: string;
+  answers: Answers;
+  startedAt: string;
+  completedAt: string;
+  deviceId?: string;
+  ninDeferred?: boolean;
+}
+
+export interface NinCheckResult {
+  valid: boolean;
+  available: boolean;
+  /** Staff only: when and through which channel the NIN was first registered. */
+  firstRegisteredAt?: string;
+  source?: string;
+}
+
+export interface RegisterInput {
+  fullName: string;
+  email: string;
+  phone: string;
+  password: string;
+}
+
+export const collection = {
+  register: (input: RegisterInput) => api<SessionResponse>('/auth/register', { method: 'POST', body: input }),
+  formSettings: (signal?: AbortSignal) => api<{ settings: QuestionnaireSettings }>('/forms', { signal }),
+  submit: (body: SubmissionBody) => api<SubmissionStatusView>('/submissions', { method: 'POST', body }),
+  status: (id: string, signal?: AbortSignal) =>
+    api<SubmissionStatusView>(`/submissions/${encodeURIComponent(id)}`, { signal }),
+  checkNin: (nin: string) => api<NinCheckResult>('/forms/check-nin', { method: 'POST', body: { nin } }),
+  completeNin: (token: string, nin: string) =>
+    api<{ respondent: { id: string; status: string } }>('/respondents/complete-nin', {
+      method: 'POST',
+      body: { token, nin },
+    }),
+};
+
+/** A random (version 4) UUID; crypto.randomUUID needs a secure context, getRandomValues does not. */
+export function newUuid(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** The question that holds the NIN: the form's own mapping, the standard name, or the first NIN-type question. */
+export function ninQuestionName(form: FormSchema): string | null {
+  const all = form.sections.flatMap((s) => s.questions);
+  const mapped = form.fieldMap?.nin ?? 'nin';
+  if (all.some((q) => q.name === mapped)) return mapped;
+  return all.find((q) => q.type === 'nin')?.name ?? null;
+}
+
+/** The question a registry field comes from, when the form has it. */
+export function fieldQuestion(
+  form: FormSchema,
+  field: 'email' | 'phone_number' | 'surname' | 'firstname',
+): string | null {
+  const name = form.fieldMap?.[field] ?? field;
+  return form.sections.some((s) => s.questions.some((q) => q.name === name)) ? name : null;
+}
+
+export function findQuestion(form: FormSchema, name: string): Question | undefined {
+  for (const s of form.sections) for (const q of s.questions) if (q.name === name) return q;
+  return undefined;
+}
+
+/** Why a NIN typed in cannot be sent, or null when its shape is right. */
+export function ninProblem(raw: string): string | null {
+  if (!raw.trim()) return null;
+  const nin = normalizeNin(raw);
+  if (!/^\d+$/.test(nin)) return 'A NIN has digits only.';
+  if (nin.length !== 11) return `A NIN has 11 digits; this has ${nin.length}.`;
+  if (!isWellFormedNin(nin)) return 'This is not a valid NIN (one digit repeated).';
+  return null;
+}
+
+const CHANNEL_NAMES: Record<string, string> = {
+  public: 'online self-registration',
+  enumerator: 'a field enumerator',
+  clerk: 'a paper form typed in by a clerk',
+  import: 'a partner agency’s list',
+  staff: 'a registry staff account',
+};
+
+export function channelName(source: string | undefined): string {
+  return (source && CHANNEL_NAMES[source]) || source || 'another channel';
+}
+
+export interface SubmissionErrorView {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** When a rejected NIN_DUPLICATE was first registered, and how. */
+export function duplicateDetails(error: SubmissionErrorView | undefined): { date?: string; source?: string } {
+  const d = error?.details as { firstRegisteredAt?: unknown; source?: unknown } | undefined;
+  return {
+    date: typeof d?.firstRegisteredAt === 'string' ? d.firstRegisteredAt : undefined,
+    source: typeof d?.source === 'string' ? d.source : undefined,
+  };
+}
+
+/** A rejection in words. Staff see the channel of the first registration; the public see only the date. */
+export function rejectionText(error: SubmissionErrorView | undefined, staff: boolean): string {
+  if (!error) return 'Rejected by the registry.';
+  switch (error.code) {
+    case 'NIN_DUPLICATE': {
+      const { date, source } = duplicateDetails(error);
+      const when = date ? ` on ${formatDate(date)}` : '';
+      return staff && source
+        ? `NIN already registered${when} through ${channelName(source)}.`
+        : `This NIN was already registered${when}.`;
+    }
+    case 'NIN_DUPLICATE_STAFF':
+      return 'This NIN belongs to a registry staff member.';
+    case 'NIN_INVALID':
+      return 'The NIN is not valid (11 digits, not one digit repeated).';
+    case 'NIN_REQUIRED':
+      return 'No NIN was given.';
+    case 'LGA_UNKNOWN':
+      return 'The Local Government Area is not one of Oyo State’s.';
+    default:
+      return error.message || error.code;
+  }
+}
+
+/** Answer errors sent back by the API (422 ANSWERS_INVALID). */
+export function answerErrors(error: unknown): { field: string; code: string; message: string }[] {
+  if (!(error instanceof ApiError) || error.code !== 'ANSWERS_INVALID') return [];
+  const list = (error.details as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((e) => {
+    if (!e || typeof e !== 'object') return [];
+    const { field, code, message } = e as Record<string, unknown>;
+    return typeof field === 'string'
+      ? [{ field, code: typeof code === 'string' ? code : '', message: typeof message === 'string' ? message : '' }]
+      : [];
+  });
+}
+
+/** A failed submit in a sentence. */
+export function submitErrorText(error: unknown): string {
+  if (!(error instanceof ApiError)) return errorMessage(error);
+  switch (error.code) {
+    case 'NIN_INVALID':
+      return 'The NIN is not valid: it must be 11 digits, not one digit repeated.';
+    case 'ANSWERS_INVALID':
+      return 'Some answers were not accepted by the registry.';
+    case 'VERSION_ARCHIVED':
+      return 'This questionnaire has been replaced by a newer one. Reload the page to get it.';
+    case 'VERSION_UNKNOWN':
+      return 'This questionnaire is no longer published. Reload the page.';
+    case 'SUBMISSION_CONFLICT':
+      return 'A different form was already saved under this reference. Start the form again.';
+    default:
+      if (error.status === 401) return 'Your session has ended. Sign in again; your answers are kept.';
+      if (error.status === 429) return 'Too many requests. Wait a minute and try again.';
+      return error.message;
+  }
+}
