@@ -2,7 +2,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SOURCES = ['apps/api/src', 'apps/web/src', 'apps/web/index.html', 'apps/web/public', 'packages/core/src'];
+const SOURCES = [
+  'apps/api/src',
+  'apps/web/src',
+  'apps/web/index.html',
+  'apps/web/public',
+  'apps/web/vite.config.ts',
+  'packages/core/src',
+];
 const OUTPUTS = ['apps/api/dist/main.js', 'apps/web/dist/index.html'];
 
 function newest(path) {

@@ -13,7 +13,6 @@ const ITERATIONS = Number(process.env.ITERATIONS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const ctx = { today: new Date('2026-05-01T10:00:00Z') };
 
-
 const form = compileForm(MASTER_FORM);
 const sets = answerSets();
 for (const a of sets) {

@@ -23,9 +23,18 @@ const prepared = await prepareDatabase();
 const password = 'bench-password-123';
 const hash = await hashPassword(password);
 const enumerators = Array.from({ length: ENUMERATORS }, (_, i) => ({ id: uuidv7(), email: `enum${i}@bench.oslrs` }));
-await prepared.database.db.insert(users).values(
-  enumerators.map((e, i) => ({ ...e, fullName: `Enumerator ${i}`, role: 'enumerator', status: 'active', lgaCode: 'iseyin', passwordHash: hash })),
-);
+await prepared.database.db
+  .insert(users)
+  .values(
+    enumerators.map((e, i) => ({
+      ...e,
+      fullName: `Enumerator ${i}`,
+      role: 'enumerator',
+      status: 'active',
+      lgaCode: 'iseyin',
+      passwordHash: hash,
+    })),
+  );
 const server = await startBenchServer(prepared, {
   separateWorker: true,
   env: { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '8', DB_POOL_MAX: '10' },
@@ -33,16 +42,29 @@ const server = await startBenchServer(prepared, {
 try {
   const { url, admin } = server;
   const adminHeaders = { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': 'application/json' };
-  const created = await fetch(`${url}/api/v1/questionnaires`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ form: MASTER_FORM }) });
+  const created = await fetch(`${url}/api/v1/questionnaires`, {
+    method: 'POST',
+    headers: adminHeaders,
+    body: JSON.stringify({ form: MASTER_FORM }),
+  });
   const { questionnaire } = (await created.json()) as { questionnaire: { id: string } };
-  await fetch(`${url}/api/v1/questionnaires/${questionnaire.id}/publish`, { method: 'POST', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken } });
-  const { versionId } = (await (await fetch(`${url}/api/v1/forms/${questionnaire.id}/schema`)).json()) as { versionId: string };
+  await fetch(`${url}/api/v1/questionnaires/${questionnaire.id}/publish`, {
+    method: 'POST',
+    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken },
+  });
+  const { versionId } = (await (await fetch(`${url}/api/v1/forms/${questionnaire.id}/schema`)).json()) as {
+    versionId: string;
+  };
 
   const sessions = await Promise.all(
     enumerators.map(async (e, i) => {
       // Each enumerator signs in from their own phone (address), as in the field.
       const headers = { 'content-type': 'application/json', 'x-forwarded-for': `10.0.${i}.7` };
-      const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers, body: JSON.stringify({ email: e.email, password }) });
+      const res = await fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ email: e.email, password }),
+      });
       const { csrfToken } = (await res.json()) as { csrfToken: string };
       return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrfToken };
     }),
@@ -64,7 +86,11 @@ try {
     };
   };
   const batches: { index: number; items: ReturnType<typeof make>[] }[] = [];
-  for (let i = 0; i < TOTAL; i += 50) batches.push({ index: batches.length, items: Array.from({ length: Math.min(50, TOTAL - i) }, (_, k) => make(i + k)) });
+  for (let i = 0; i < TOTAL; i += 50)
+    batches.push({
+      index: batches.length,
+      items: Array.from({ length: Math.min(50, TOTAL - i) }, (_, k) => make(i + k)),
+    });
 
   const t0 = performance.now();
   let next = 0;
@@ -85,18 +111,28 @@ try {
     }),
   );
   const intakeSeconds = (performance.now() - t0) / 1000;
-  console.log(`intake: ${TOTAL} submissions in ${intakeSeconds.toFixed(1)} s = ${(TOTAL / intakeSeconds).toFixed(0)} submissions/s (${refused} refused)`);
+  console.log(
+    `intake: ${TOTAL} submissions in ${intakeSeconds.toFixed(1)} s = ${(TOTAL / intakeSeconds).toFixed(0)} submissions/s (${refused} refused)`,
+  );
 
   const count = async () =>
-    ((await prepared.database.db.execute(sql`select count(*) filter (where status <> 'received')::int as done, count(*) filter (where status = 'ingested')::int as ingested from submissions`)).rows[0] as { done: number; ingested: number });
+    (
+      await prepared.database.db.execute(
+        sql`select count(*) filter (where status <> 'received')::int as done, count(*) filter (where status = 'ingested')::int as ingested from submissions`,
+      )
+    ).rows[0] as { done: number; ingested: number };
   let state = await count();
   while (state.done < TOTAL - refused) {
     await new Promise((r) => setTimeout(r, 200));
     state = await count();
   }
   const total = (performance.now() - t0) / 1000;
-  console.log(`end to end: ${TOTAL} received → ${state.ingested} ingested (${state.done - state.ingested} rejected) in ${total.toFixed(1)} s = ${(TOTAL / total).toFixed(0)} submissions/s`);
-  const [respondents] = (await prepared.database.db.execute(sql`select count(*)::int as n from respondents`)).rows as [{ n: number }];
+  console.log(
+    `end to end: ${TOTAL} received → ${state.ingested} ingested (${state.done - state.ingested} rejected) in ${total.toFixed(1)} s = ${(TOTAL / total).toFixed(0)} submissions/s`,
+  );
+  const [respondents] = (await prepared.database.db.execute(sql`select count(*)::int as n from respondents`)).rows as [
+    { n: number },
+  ];
   console.log(`respondents: ${respondents.n}`);
 } finally {
   await server.stop();

@@ -22,7 +22,10 @@ try {
   const imported = await fetch(`${url}/api/v1/questionnaires/import`, { method: 'POST', headers, body });
   if (imported.status !== 201) throw new Error(`import failed: ${imported.status} ${await imported.text()}`);
   const { questionnaire } = (await imported.json()) as { questionnaire: { id: string } };
-  const published = await fetch(`${url}/api/v1/questionnaires/${questionnaire.id}/publish`, { method: 'POST', headers });
+  const published = await fetch(`${url}/api/v1/questionnaires/${questionnaire.id}/publish`, {
+    method: 'POST',
+    headers,
+  });
   if (published.status !== 201) throw new Error(`publish failed: ${published.status}`);
 
   const schemaUrl = `${url}/api/v1/forms/${questionnaire.id}/schema`;
@@ -38,9 +41,17 @@ try {
     await measure(`GET schema → 200 (${(size / 1024).toFixed(0)} KB)`, schemaUrl, {}, opts),
     await measure('GET schema?version=1 → 200', `${schemaUrl}?version=1`, {}, opts),
   ];
-  console.log(`\nmaster questionnaire; one API process (built, NODE_ENV=production); ${concurrency} concurrent clients; ${durationMs / 1000} s per scenario`);
+  console.log(
+    `\nmaster questionnaire; one API process (built, NODE_ENV=production); ${concurrency} concurrent clients; ${durationMs / 1000} s per scenario`,
+  );
   printTable(rows, health);
-  console.log('\nreq/s relative to /health: ' + rows.slice(1).map((r) => `${r.name}: ${(r.rps / health.rps).toFixed(2)}`).join('; '));
+  console.log(
+    '\nreq/s relative to /health: ' +
+      rows
+        .slice(1)
+        .map((r) => `${r.name}: ${(r.rps / health.rps).toFixed(2)}`)
+        .join('; '),
+  );
   const failed = rows.reduce((n, r) => n + r.errors, 0);
   if (failed) {
     console.error(`\n${failed} requests failed`);

@@ -32,24 +32,35 @@ export async function startBenchServer(
   const { target, database } = prepared;
   const port = 3900 + Math.floor(Math.random() * 90);
   const env = {
-      ...process.env,
-      NODE_ENV: 'production',
-      COOKIE_SECURE: 'false',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: target.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: `bench:${port}:`,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_USER_PER_MINUTE: '100000000',
-      RATE_LIMIT_ANON_PER_MINUTE: '100000000',
-      RUN_WORKER: options.separateWorker ? 'false' : 'true',
-      ...options.env,
+    ...process.env,
+    NODE_ENV: 'production',
+    COOKIE_SECURE: 'false',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: target.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `bench:${port}:`,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_USER_PER_MINUTE: '100000000',
+    RATE_LIMIT_ANON_PER_MINUTE: '100000000',
+    RUN_WORKER: options.separateWorker ? 'false' : 'true',
+    ...options.env,
   };
-  const server: ChildProcess = spawn(process.execPath, ['apps/api/dist/main.js'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env });
+  const server: ChildProcess = spawn(process.execPath, ['apps/api/dist/main.js'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env,
+  });
   // Production shape: the job worker as its own process (PM2 app), the API serving only requests.
   const worker: ChildProcess | undefined = options.separateWorker
-    ? spawn(process.execPath, [...(process.env.PROFILE_WORKER ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_WORKER}`] : []), 'apps/api/dist/worker.js'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env })
+    ? spawn(
+        process.execPath,
+        [
+          ...(process.env.PROFILE_WORKER ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_WORKER}`] : []),
+          'apps/api/dist/worker.js',
+        ],
+        { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env },
+      )
     : undefined;
   await new Promise<void>((ok, fail) => {
     let out = '';

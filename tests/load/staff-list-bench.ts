@@ -41,11 +41,18 @@ try {
     await measure('GET /staff (page 1, 25)', `${url}/api/v1/staff?page=1&pageSize=25`, authed, opts),
     await measure('GET /staff pageSize=100', `${url}/api/v1/staff?pageSize=100`, authed, opts),
     await measure('GET /staff ?lga=ibadan_north', `${url}/api/v1/staff?lga=ibadan_north`, authed, opts),
-    await measure('GET /staff ?status=active&role=enumerator', `${url}/api/v1/staff?status=active&role=enumerator`, authed, opts),
+    await measure(
+      'GET /staff ?status=active&role=enumerator',
+      `${url}/api/v1/staff?status=active&role=enumerator`,
+      authed,
+      opts,
+    ),
     await measure('GET /staff ?q=okafor', `${url}/api/v1/staff?q=okafor`, authed, opts),
     await measure('GET /staff page 300 (deep offset)', `${url}/api/v1/staff?page=300&pageSize=25`, authed, opts),
   ];
-  console.log(`\n${STAFF} staff; one API process (built, NODE_ENV=production); ${concurrency} concurrent clients; ${durationMs / 1000} s per scenario`);
+  console.log(
+    `\n${STAFF} staff; one API process (built, NODE_ENV=production); ${concurrency} concurrent clients; ${durationMs / 1000} s per scenario`,
+  );
   printTable(rows, health);
   const failed = rows.reduce((n, r) => n + r.errors, 0);
   if (failed) {

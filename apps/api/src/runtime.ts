@@ -6,7 +6,7 @@ import { createPglite, createPostgres, type Database } from './infra/db.js';
 import { MemoryStore, RedisStore, type KeyValueStore } from './infra/kv.js';
 import { BullJobQueue, InProcessJobQueue, type JobQueue } from './infra/queue.js';
 import { OutboxMailer, type Mailer } from './infra/mail.js';
-import { createRedis } from './infra/redis.js';
+import { createRedis, firstConnection } from './infra/redis.js';
 import { loggerOptions } from './logging.js';
 
 /** Everything a process holds on to: the adapters, chosen once from the configuration. */
@@ -41,9 +41,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   let queue: JobQueue;
   const onRedisError = (err: Error) => log.warn({ err: { message: err.message } }, 'redis error');
   if (config.redisUrl) {
-    redis = createRedis(config.redisUrl, { maxRetriesPerRequest: 2 }, onRedisError);
+    // The request path (session cache, rate limits, readiness) must not wait on a Redis that is away:
+    // with an offline queue, each command would wait through reconnect attempts (seconds each, growing)
+    // before failing. Without one it fails at once, and every caller falls back or skips.
+    redis = createRedis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }, onRedisError);
     // BullMQ wants its own blocking-capable connection that retries forever.
     queueConnection = createRedis(config.redisUrl, { maxRetriesPerRequest: null }, onRedisError);
+    await Promise.all([firstConnection(redis), firstConnection(queueConnection)]);
     kv = new RedisStore(redis, config.redisPrefix);
     queue = new BullJobQueue(queueConnection, `${config.redisPrefix}bull`, onRedisError, config.workerConcurrency);
   } else {

@@ -24,7 +24,12 @@ export interface JobQueue {
 }
 
 const QUEUE_NAME = 'oslrs-jobs';
-const JOB_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 };
+const JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: 1000,
+};
 
 export class BullJobQueue implements JobQueue {
   private readonly queue: Queue;
@@ -38,7 +43,16 @@ export class BullJobQueue implements JobQueue {
     this.queue = new Queue(QUEUE_NAME, { connection, prefix });
     this.queue.on('error', onError);
   }
+  /**
+   * While Redis is away, fail at once instead of piling commands up in the connection's offline
+   * queue (unbounded, and each caller would wait on it): the work is in PostgreSQL, and the relay
+   * enqueues it again once Redis is back.
+   */
+  private assertConnected() {
+    if (this.connection.status !== 'ready') throw new Error(`Redis is not connected (${this.connection.status})`);
+  }
   async enqueue(type: string, jobId: string) {
+    this.assertConnected();
     await this.queue.add(
       type,
       { jobId },
@@ -53,20 +67,32 @@ export class BullJobQueue implements JobQueue {
   }
   async enqueueMany(type: string, jobIds: string[]) {
     if (!jobIds.length) return;
+    this.assertConnected();
     await this.queue.addBulk(
       jobIds.map((jobId) => ({
         name: type,
         data: { jobId },
-        opts: { jobId, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 },
+        opts: {
+          jobId,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: true,
+          removeOnFail: 1000,
+        },
       })),
     );
   }
   async redeliver(type: string, jobId: string) {
+    this.assertConnected();
     const state = await this.queue.getJobState(jobId);
     // Waiting, delayed (retry backoff), prioritized: it will run.
     if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') return;
     if (state === 'active') {
-      await this.queue.add(type, { jobId }, { ...JOB_OPTIONS, jobId: `${jobId}-redelivery-${Date.now().toString(36)}` });
+      await this.queue.add(
+        type,
+        { jobId },
+        { ...JOB_OPTIONS, jobId: `${jobId}-redelivery-${Date.now().toString(36)}` },
+      );
       return;
     }
     // Failed after its attempts (kept for inspection) or completed: the same id would be ignored.

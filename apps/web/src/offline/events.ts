@@ -13,9 +13,16 @@ function emit() {
   for (const listener of listeners) listener();
 }
 
+let pending: ReturnType<typeof setTimeout> | undefined;
+
+/** Coalesced: typing saves a draft on every key, and the lists need re-reading only once for a burst. */
 export function fieldDataChanged(): void {
-  emit();
-  channel?.postMessage('changed');
+  if (pending !== undefined) return;
+  pending = setTimeout(() => {
+    pending = undefined;
+    emit();
+    channel?.postMessage('changed');
+  }, 100);
 }
 
 export function onFieldDataChange(listener: Listener): () => void {

@@ -252,7 +252,17 @@ export async function retryOutboxItem(id: string): Promise<void> {
   fieldDataChanged();
 }
 
-/** "Change answers" on a refused survey: back to the drafts (same id), at its last question. */
+/** The question the registry's refusal is about, when it says (NIN_INVALID, ANSWERS_INVALID, VALIDATION_FAILED). */
+function refusedQuestion(error: OutboxItem['error']): string | undefined {
+  const details = error?.details as
+    { field?: unknown; errors?: { field?: unknown }[]; issues?: { path?: unknown }[] } | undefined;
+  const field = details?.field ?? details?.errors?.[0]?.field;
+  if (typeof field === 'string') return field;
+  const path = details?.issues?.[0]?.path;
+  return typeof path === 'string' && path.startsWith('answers.') ? path.slice('answers.'.length) : undefined;
+}
+
+/** "Change answers" on a refused survey: back to the drafts (same id), at the question refused if known. */
 export async function reopenOutboxItem(id: string): Promise<Draft | undefined> {
   const draft = await transact(
     ['outbox', 'drafts', 'forms'],
@@ -271,9 +281,10 @@ export async function reopenOutboxItem(id: string): Promise<Draft | undefined> {
         formTitle: stored.form.title,
         version: stored.version,
         answers: item.draftAnswers ?? item.body.answers,
-        position: { index: 0 },
+        position: { name: refusedQuestion(item.error), index: 0 },
         at: { number: 1, label: '' },
         stage: 'questions',
+        summary: item.summary,
         startedAt: item.body.startedAt,
         updatedAt: now,
         deviceId: item.body.deviceId ?? deviceId(),

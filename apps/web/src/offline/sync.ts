@@ -137,7 +137,8 @@ export function syncNow(options: { manual?: boolean } = {}): Promise<void> {
         const current = session;
         if (!current) break;
         await oneTabAtATime(() => sendAll(current));
-      } while (again);
+        // Asked again meanwhile (a new survey, the interval): go round once more, unless now backing off.
+      } while (again && state.nextAttemptAt === null);
     } finally {
       running = null;
       if (state.sending) update({ sending: false });

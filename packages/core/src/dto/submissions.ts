@@ -34,7 +34,13 @@ export const submissionBodySchema = z
       .refine((a) => Object.keys(a).length <= MAX_ANSWERS, `At most ${MAX_ANSWERS} answers`),
     startedAt: isoDateTime,
     completedAt: isoDateTime,
-    gps: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), accuracy: z.number().min(0).max(1_000_000) }).optional(),
+    gps: z
+      .object({
+        lat: z.number().min(-90).max(90),
+        lng: z.number().min(-180).max(180),
+        accuracy: z.number().min(0).max(1_000_000),
+      })
+      .optional(),
     deviceId: z.string().min(1).max(200).optional(),
     /** The respondent has no NIN at hand: record as pending_nin_capture and complete it later. */
     ninDeferred: z.boolean().optional(),

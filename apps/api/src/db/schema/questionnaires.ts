@@ -18,7 +18,9 @@ export const questionnaires = pgTable(
   },
   (t) => [
     // One live questionnaire per XLSForm form_id, so an import knows which draft it replaces.
-    uniqueIndex('questionnaires_form_id_live_uq').on(t.formId).where(sql`${t.status} <> 'archived'`),
+    uniqueIndex('questionnaires_form_id_live_uq')
+      .on(t.formId)
+      .where(sql`${t.status} <> 'archived'`),
     check('questionnaires_status_ck', sql`${t.status} in ('draft', 'published', 'archived')`),
   ],
 );

@@ -2,7 +2,13 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { lgas } from './lgas.js';
 
-export const RESPONDENT_STATUSES = ['active', 'pending_nin_capture', 'imported_unverified', 'verified', 'rejected'] as const;
+export const RESPONDENT_STATUSES = [
+  'active',
+  'pending_nin_capture',
+  'imported_unverified',
+  'verified',
+  'rejected',
+] as const;
 export const CHANNELS = ['enumerator', 'public', 'clerk', 'import'] as const;
 
 /** One trusted record per worker. One respondent per NIN, enforced here by a partial unique index. */
@@ -36,8 +42,12 @@ export const respondents = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('respondents_nin_uq').on(t.nin).where(sql`${t.nin} is not null`),
-    uniqueIndex('respondents_nin_capture_uq').on(t.ninCaptureTokenHash).where(sql`${t.ninCaptureTokenHash} is not null`),
+    uniqueIndex('respondents_nin_uq')
+      .on(t.nin)
+      .where(sql`${t.nin} is not null`),
+    uniqueIndex('respondents_nin_capture_uq')
+      .on(t.ninCaptureTokenHash)
+      .where(sql`${t.ninCaptureTokenHash} is not null`),
     index('respondents_lga_idx').on(t.lgaCode, t.createdAt.desc()),
     index('respondents_created_idx').on(t.createdAt.desc(), t.id.desc()),
     index('respondents_status_idx').on(t.status),

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { Answers } from '@oslrs/core';
 import { questionnaireVersions } from './questionnaires.js';
 import { users } from './users.js';
@@ -42,7 +53,9 @@ export const submissions = pgTable(
     index('submissions_collector_idx').on(t.submittedBy, t.completedAt.desc()),
     index('submissions_completed_idx').on(t.completedAt),
     index('submissions_version_idx').on(t.questionnaireVersionId, t.status),
-    index('submissions_pending_idx').on(t.receivedAt).where(sql`${t.status} = 'received'`),
+    index('submissions_pending_idx')
+      .on(t.receivedAt)
+      .where(sql`${t.status} = 'received'`),
     check('submissions_status_ck', sql`${t.status} in ('received', 'ingested', 'rejected')`),
   ],
 );
@@ -58,7 +71,11 @@ export const submissionOutbox = pgTable(
     attempts: integer('attempts').notNull().default(0),
     doneAt: timestamp('done_at', { withTimezone: true }),
   },
-  (t) => [index('submission_outbox_pending_idx').on(t.createdAt).where(sql`${t.doneAt} is null`)],
+  (t) => [
+    index('submission_outbox_pending_idx')
+      .on(t.createdAt)
+      .where(sql`${t.doneAt} is null`),
+  ],
 );
 
 /** Fraud thresholds, versioned so an old score can be explained by the settings it was computed with. */

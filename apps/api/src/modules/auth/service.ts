@@ -5,7 +5,15 @@ import { normalizePhone, type SessionUser, type StaffStatus, type Role } from '@
 import { sessions, users } from '../../db/schema/index.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { KeyValueStore } from '../../infra/kv.js';
-import { DomainError, Forbidden, Gone, Invalid, TooManyRequests, Unauthorized, isUniqueViolation } from '../../errors.js';
+import {
+  DomainError,
+  Forbidden,
+  Gone,
+  Invalid,
+  TooManyRequests,
+  Unauthorized,
+  isUniqueViolation,
+} from '../../errors.js';
 import { recordAudit, type ActorContext } from '../audit/service.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { csrfTokenFor, hashToken, newToken } from './tokens.js';
@@ -120,7 +128,10 @@ export class AuthService {
     userAgent: string | null,
   ): Promise<LoginResult> {
     const phone = normalizePhone(body.phone);
-    if (!phone) throw new DomainError(422, 'PHONE_INVALID', 'Enter a Nigerian phone number, e.g. 0803 123 4567', { field: 'phone' });
+    if (!phone)
+      throw new DomainError(422, 'PHONE_INVALID', 'Enter a Nigerian phone number, e.g. 0803 123 4567', {
+        field: 'phone',
+      });
     const passwordHash = await hashPassword(body.password);
     const id = uuidv7();
     try {
@@ -135,11 +146,17 @@ export class AuthService {
           passwordHash,
           activatedAt: new Date(),
         });
-        await recordAudit(tx, { ...ctx, actorId: id, actorRole: 'public_user' }, { action: 'auth.registered', targetType: 'user', targetId: id });
+        await recordAudit(
+          tx,
+          { ...ctx, actorId: id, actorRole: 'public_user' },
+          { action: 'auth.registered', targetType: 'user', targetId: id },
+        );
       });
     } catch (err) {
       if (isUniqueViolation(err, 'users_email_lower_uq')) {
-        throw new DomainError(409, 'EMAIL_EXISTS', 'An account with this email already exists; sign in instead', { field: 'email' });
+        throw new DomainError(409, 'EMAIL_EXISTS', 'An account with this email already exists; sign in instead', {
+          field: 'email',
+        });
       }
       throw err;
     }

@@ -11,7 +11,11 @@ export const fraudRoutes: FastifyPluginAsyncZod<{ fraud: FraudService }> = async
     '/settings/fraud',
     {
       config: { access: ['super_admin', 'supervisor', 'verification_assessor'] },
-      schema: { tags: ['fraud'], summary: 'Current fraud thresholds and their version', response: { 200: settingsResponse } },
+      schema: {
+        tags: ['fraud'],
+        summary: 'Current fraud thresholds and their version',
+        response: { 200: settingsResponse },
+      },
     },
     async () => fraud.settings(),
   );

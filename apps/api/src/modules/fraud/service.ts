@@ -29,7 +29,9 @@ export class FraudService {
     const [stats] = await tx
       .select({
         n: sql<number>`count(*)::int`,
-        median: sql<number | null>`percentile_cont(0.5) within group (order by extract(epoch from ${submissions.completedAt} - ${submissions.startedAt}))`,
+        median: sql<
+          number | null
+        >`percentile_cont(0.5) within group (order by extract(epoch from ${submissions.completedAt} - ${submissions.startedAt}))`,
       })
       .from(submissions)
       .where(eq(submissions.questionnaireVersionId, versionId));
@@ -138,7 +140,11 @@ export class FraudService {
             ),
           )
           .limit(50);
-        if (others.some((o) => o.lng !== null && haversineMetres(here, { lat: o.lat!, lng: o.lng }) <= t.gps.otherCollectorRadiusM)) {
+        if (
+          others.some(
+            (o) => o.lng !== null && haversineMetres(here, { lat: o.lat!, lng: o.lng }) <= t.gps.otherCollectorRadiusM,
+          )
+        ) {
           gps.push(`within ${t.gps.otherCollectorRadiusM} m of another collector's survey the same day`);
         }
       }
@@ -174,13 +180,17 @@ export class FraudService {
       const best = recent.reduce((m, r) => Math.max(m, similarity(form, sub.answers, r.answers)), 0);
       if (best >= t.nearDuplicate.equalFraction) {
         score += t.nearDuplicate.points;
-        reasons.push(`near-duplicate: ${Math.round(best * 100)} % of answers equal another recent survey by the same collector`);
+        reasons.push(
+          `near-duplicate: ${Math.round(best * 100)} % of answers equal another recent survey by the same collector`,
+        );
       }
     }
 
     if (isOffHours(at, t.offHours)) {
       score += t.offHours.points;
-      reasons.push(`off-hours: completed at ${String((at.getUTCHours() + 1) % 24).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')} WAT`);
+      reasons.push(
+        `off-hours: completed at ${String((at.getUTCHours() + 1) % 24).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')} WAT`,
+      );
     }
 
     score = Math.min(100, score);

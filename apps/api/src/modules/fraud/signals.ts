@@ -23,11 +23,17 @@ export function watHour(at: Date): number {
 
 export function isOffHours(at: Date, t: FraudThresholds['offHours']): boolean {
   const h = watHour(at);
-  return t.startHourWat > t.endHourWat ? h >= t.startHourWat || h < t.endHourWat : h >= t.startHourWat && h < t.endHourWat;
+  return t.startHourWat > t.endHourWat
+    ? h >= t.startHourWat || h < t.endHourWat
+    : h >= t.startHourWat && h < t.endHourWat;
 }
 
 /** ≥ minQuestions select_one answers on one choice list with ≥ sameAnswerFraction the same answer. */
-export function straightLined(form: FormSchema, answers: Record<string, unknown>, t: FraudThresholds['straightLining']): string | null {
+export function straightLined(
+  form: FormSchema,
+  answers: Record<string, unknown>,
+  t: FraudThresholds['straightLining'],
+): string | null {
   const byList = new Map<string, string[]>();
   for (const section of form.sections) {
     for (const q of section.questions) {

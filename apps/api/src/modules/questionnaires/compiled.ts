@@ -17,9 +17,16 @@ export interface LoadedVersion {
  * (Archival is re-read on every load: it is a property of the questionnaire, not the version.)
  */
 export class VersionCache {
-  private readonly compiled = new Map<string, { form: FormSchema; compiled: CompiledForm; questionnaireId: string; version: number }>();
+  private readonly compiled = new Map<
+    string,
+    { form: FormSchema; compiled: CompiledForm; questionnaireId: string; version: number }
+  >();
 
-  async load(executor: Executor, versionId: string, opts: { checkArchived?: boolean } = {}): Promise<LoadedVersion | null> {
+  async load(
+    executor: Executor,
+    versionId: string,
+    opts: { checkArchived?: boolean } = {},
+  ): Promise<LoadedVersion | null> {
     const known = this.compiled.get(versionId);
     // Ingestion only needs the immutable version: no query at all once it is compiled.
     if (known && !opts.checkArchived) return { id: versionId, archived: false, ...known };
@@ -41,10 +48,22 @@ export class VersionCache {
         .select({ form: questionnaireVersions.form })
         .from(questionnaireVersions)
         .where(eq(questionnaireVersions.id, versionId));
-      entry = { form: v!.form, compiled: compileForm(v!.form), questionnaireId: row.questionnaireId, version: row.version };
+      entry = {
+        form: v!.form,
+        compiled: compileForm(v!.form),
+        questionnaireId: row.questionnaireId,
+        version: row.version,
+      };
       if (this.compiled.size > 200) this.compiled.delete(this.compiled.keys().next().value!);
       this.compiled.set(versionId, entry);
     }
-    return { id: row.id, questionnaireId: row.questionnaireId, version: row.version, archived: row.status === 'archived', form: entry.form, compiled: entry.compiled };
+    return {
+      id: row.id,
+      questionnaireId: row.questionnaireId,
+      version: row.version,
+      archived: row.status === 'archived',
+      form: entry.form,
+      compiled: entry.compiled,
+    };
   }
 }

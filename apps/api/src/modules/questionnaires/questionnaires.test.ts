@@ -4,7 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import ExcelJS from 'exceljs';
 import type { FormSchema } from '@oslrs/core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, createUser, login, startTestApp, type Session, type TestApp } from '../../../test/harness.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  call,
+  createUser,
+  login,
+  startTestApp,
+  type Session,
+  type TestApp,
+} from '../../../test/harness.js';
 
 const fixtures = join(import.meta.dirname, '../../../test/fixtures/xlsform');
 
@@ -18,13 +27,30 @@ function tradeForm(overrides: Partial<FormSchema> = {}): FormSchema {
         name: 'main',
         label: 'About your trade',
         questions: [
-          { name: 'has_trade', type: 'select_one', label: 'Do you have a trade?', choiceList: 'yes_no', required: true },
+          {
+            name: 'has_trade',
+            type: 'select_one',
+            label: 'Do you have a trade?',
+            choiceList: 'yes_no',
+            required: true,
+          },
           { name: 'trade', type: 'text', label: 'Which trade?', relevant: "${has_trade} = 'yes'" },
-          { name: 'years', type: 'integer', label: 'Years in the trade', constraint: '. >= 0 and . <= 60', constraintMessage: 'Between 0 and 60' },
+          {
+            name: 'years',
+            type: 'integer',
+            label: 'Years in the trade',
+            constraint: '. >= 0 and . <= 60',
+            constraintMessage: 'Between 0 and 60',
+          },
         ],
       },
     ],
-    choiceLists: { yes_no: [{ name: 'yes', label: 'Yes' }, { name: 'no', label: 'No' }] },
+    choiceLists: {
+      yes_no: [
+        { name: 'yes', label: 'Yes' },
+        { name: 'no', label: 'No' },
+      ],
+    },
     ...overrides,
   };
 }
@@ -32,7 +58,9 @@ function tradeForm(overrides: Partial<FormSchema> = {}): FormSchema {
 function multipart(name: string, content: Buffer, fileName = 'form.xlsx') {
   const boundary = '----oslrsboundary' + Math.random().toString(16).slice(2);
   const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${fileName}"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${fileName}"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n`,
+    ),
     content,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
@@ -63,7 +91,11 @@ describe('drafts and versions', () => {
     const broken = tradeForm();
     broken.sections[0]!.questions[1]!.relevant = '${has_trade} = ';
     broken.sections[0]!.questions[2]!.constraint = '. <= ${nope}';
-    const saved = await call(t.app, admin, { method: 'PUT', url: `/api/v1/questionnaires/${q.id}/draft`, payload: { form: broken } });
+    const saved = await call(t.app, admin, {
+      method: 'PUT',
+      url: `/api/v1/questionnaires/${q.id}/draft`,
+      payload: { form: broken },
+    });
     expect(saved.statusCode).toBe(200);
     const issues = saved.json().issues as { field: string; code: string }[];
     expect(issues).toEqual(
@@ -77,7 +109,11 @@ describe('drafts and versions', () => {
     expect(refused.json().error.code).toBe('FORM_INVALID');
     expect(refused.json().error.details.issues.length).toBe(issues.length);
 
-    await call(t.app, admin, { method: 'PUT', url: `/api/v1/questionnaires/${q.id}/draft`, payload: { form: tradeForm() } });
+    await call(t.app, admin, {
+      method: 'PUT',
+      url: `/api/v1/questionnaires/${q.id}/draft`,
+      payload: { form: tradeForm() },
+    });
     const v1 = await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
     expect(v1.statusCode).toBe(201);
     expect(v1.json().version.version).toBe(1);
@@ -86,7 +122,11 @@ describe('drafts and versions', () => {
     expect(same.statusCode).toBe(409);
     expect(same.json().error.code).toBe('NOTHING_TO_PUBLISH');
 
-    await call(t.app, admin, { method: 'PUT', url: `/api/v1/questionnaires/${q.id}/draft`, payload: { form: tradeForm({ title: 'Trade check 2' }) } });
+    await call(t.app, admin, {
+      method: 'PUT',
+      url: `/api/v1/questionnaires/${q.id}/draft`,
+      payload: { form: tradeForm({ title: 'Trade check 2' }) },
+    });
     const v2 = await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
     expect(v2.json().version.version).toBe(2);
     const got = await call(t.app, admin, { method: 'GET', url: `/api/v1/questionnaires/${q.id}` });
@@ -100,9 +140,16 @@ describe('drafts and versions', () => {
     const client = new pg.Client({ connectionString: t.databaseUrl });
     await client.connect();
     try {
-      await expect(client.query(`update questionnaire_versions set form = '{}'::jsonb where questionnaire_id = $1`, [q.id])).rejects.toThrow(/immutable/);
-      await expect(client.query(`delete from questionnaire_versions where questionnaire_id = $1`, [q.id])).rejects.toThrow(/immutable/);
-      const { rows } = await client.query(`select form->>'title' as title from questionnaire_versions where questionnaire_id = $1`, [q.id]);
+      await expect(
+        client.query(`update questionnaire_versions set form = '{}'::jsonb where questionnaire_id = $1`, [q.id]),
+      ).rejects.toThrow(/immutable/);
+      await expect(
+        client.query(`delete from questionnaire_versions where questionnaire_id = $1`, [q.id]),
+      ).rejects.toThrow(/immutable/);
+      const { rows } = await client.query(
+        `select form->>'title' as title from questionnaire_versions where questionnaire_id = $1`,
+        [q.id],
+      );
       expect(rows).toEqual([{ title: 'Trade check' }]);
     } finally {
       await client.end();
@@ -111,21 +158,36 @@ describe('drafts and versions', () => {
 
   it('refuses a second live questionnaire with the same form id, and a malformed form', async () => {
     await createDraft(tradeForm({ formId: 'dup_form' }));
-    const dup = await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires', payload: { form: tradeForm({ formId: 'dup_form' }) } });
+    const dup = await call(t.app, admin, {
+      method: 'POST',
+      url: '/api/v1/questionnaires',
+      payload: { form: tradeForm({ formId: 'dup_form' }) },
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error.code).toBe('FORM_ID_TAKEN');
-    const bad = await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires', payload: { form: { ...tradeForm(), sections: [] } } });
+    const bad = await call(t.app, admin, {
+      method: 'POST',
+      url: '/api/v1/questionnaires',
+      payload: { form: { ...tradeForm(), sections: [] } },
+    });
     expect(bad.statusCode).toBe(400);
     const badType = tradeForm();
     (badType.sections[0]!.questions[0] as { type: string }).type = 'image';
-    expect((await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires', payload: { form: badType } })).statusCode).toBe(400);
+    expect(
+      (await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires', payload: { form: badType } }))
+        .statusCode,
+    ).toBe(400);
   });
 
   it('archives; an archived questionnaire takes no more drafts', async () => {
     const q = await createDraft(tradeForm({ formId: 'to_archive' }));
     const archived = await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/archive` });
     expect(archived.json().questionnaire.status).toBe('archived');
-    const edit = await call(t.app, admin, { method: 'PUT', url: `/api/v1/questionnaires/${q.id}/draft`, payload: { form: tradeForm({ formId: 'to_archive' }) } });
+    const edit = await call(t.app, admin, {
+      method: 'PUT',
+      url: `/api/v1/questionnaires/${q.id}/draft`,
+      payload: { form: tradeForm({ formId: 'to_archive' }) },
+    });
     expect(edit.statusCode).toBe(409);
     expect(edit.json().error.code).toBe('QUESTIONNAIRE_ARCHIVED');
   });
@@ -145,19 +207,35 @@ describe('serving schemas', () => {
     expect(etag).toMatch(/^"[\w-]{20,}"$/);
     expect(first.json()).toMatchObject({ questionnaireId: q.id, version: 1, form: { formId: 'served_form' } });
 
-    const cached = await t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema`, headers: { 'if-none-match': etag } });
+    const cached = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/forms/${q.id}/schema`,
+      headers: { 'if-none-match': etag },
+    });
     expect(cached.statusCode).toBe(304);
     expect(cached.body).toBe('');
     expect(cached.headers.etag).toBe(etag);
 
-    await call(t.app, admin, { method: 'PUT', url: `/api/v1/questionnaires/${q.id}/draft`, payload: { form: tradeForm({ formId: 'served_form', title: 'v2' }) } });
+    await call(t.app, admin, {
+      method: 'PUT',
+      url: `/api/v1/questionnaires/${q.id}/draft`,
+      payload: { form: tradeForm({ formId: 'served_form', title: 'v2' }) },
+    });
     await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
-    const after = await t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema`, headers: { 'if-none-match': etag } });
+    const after = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/forms/${q.id}/schema`,
+      headers: { 'if-none-match': etag },
+    });
     expect(after.statusCode).toBe(200);
     expect(after.json().version).toBe(2);
     expect(after.headers.etag).not.toBe(etag);
 
-    const v1 = await t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema?version=1`, headers: { 'if-none-match': etag } });
+    const v1 = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/forms/${q.id}/schema?version=1`,
+      headers: { 'if-none-match': etag },
+    });
     expect(v1.statusCode).toBe(304);
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema?version=9` })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema?version=x` })).statusCode).toBe(400);
@@ -170,7 +248,11 @@ describe('serving schemas', () => {
     expect(await t.runtime.kv.get(`schema:${q.id}:latest`)).toBe('1');
     const cached = JSON.parse((await t.runtime.kv.get(`schema:${q.id}:v1`))!) as { etag: string; body: string };
     expect(JSON.parse(cached.body)).toMatchObject({ questionnaireId: q.id, version: 1 });
-    await call(t.app, admin, { method: 'PUT', url: `/api/v1/questionnaires/${q.id}/draft`, payload: { form: tradeForm({ formId: 'cached_form', title: 'again' }) } });
+    await call(t.app, admin, {
+      method: 'PUT',
+      url: `/api/v1/questionnaires/${q.id}/draft`,
+      payload: { form: tradeForm({ formId: 'cached_form', title: 'again' }) },
+    });
     await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
     expect(await t.runtime.kv.get(`schema:${q.id}:latest`)).toBeNull();
   });
@@ -204,20 +286,35 @@ describe('which questionnaire each channel uses', () => {
 describe('XLSForm import and export over HTTP', () => {
   it('imports both registry forms, re-import replaces the draft, export round-trips', async () => {
     for (const file of ['oslsr_master_v3.xlsx', 'oslsr-public-core-v1.xlsx']) {
-      const res = await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires/import', ...multipart('file', readFileSync(join(fixtures, file))) });
+      const res = await call(t.app, admin, {
+        method: 'POST',
+        url: '/api/v1/questionnaires/import',
+        ...multipart('file', readFileSync(join(fixtures, file))),
+      });
       expect(res.statusCode, res.body).toBe(201);
       const q = res.json().questionnaire;
       expect(q.status).toBe('draft');
-      const again = await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires/import', ...multipart('file', readFileSync(join(fixtures, file))) });
+      const again = await call(t.app, admin, {
+        method: 'POST',
+        url: '/api/v1/questionnaires/import',
+        ...multipart('file', readFileSync(join(fixtures, file))),
+      });
       expect(again.statusCode).toBe(200);
       expect(again.json()).toMatchObject({ created: false, questionnaire: { id: q.id } });
 
       const published = await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
       expect(published.statusCode, published.body).toBe(201);
-      const exported = await call(t.app, admin, { method: 'GET', url: `/api/v1/questionnaires/${q.id}/export?version=1` });
+      const exported = await call(t.app, admin, {
+        method: 'GET',
+        url: `/api/v1/questionnaires/${q.id}/export?version=1`,
+      });
       expect(exported.statusCode).toBe(200);
       expect(exported.headers['content-type']).toContain('spreadsheetml');
-      const reimport = await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires/import', ...multipart('file', exported.rawPayload) });
+      const reimport = await call(t.app, admin, {
+        method: 'POST',
+        url: '/api/v1/questionnaires/import',
+        ...multipart('file', exported.rawPayload),
+      });
       expect(reimport.statusCode).toBe(200);
       expect(reimport.json().questionnaire.draft).toEqual(q.draft);
     }
@@ -225,10 +322,17 @@ describe('XLSForm import and export over HTTP', () => {
 
   it('reports a bad file with its sheet/row/column and saves nothing', async () => {
     const before = (await call(t.app, admin, { method: 'GET', url: '/api/v1/questionnaires' })).json().items.length;
-    const notXlsx = await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires/import', ...multipart('file', Buffer.from('type,name\ntext,a\n'), 'x.xlsx') });
+    const notXlsx = await call(t.app, admin, {
+      method: 'POST',
+      url: '/api/v1/questionnaires/import',
+      ...multipart('file', Buffer.from('type,name\ntext,a\n'), 'x.xlsx'),
+    });
     expect(notXlsx.statusCode).toBe(422);
     expect(notXlsx.json().error.code).toBe('XLSFORM_INVALID');
-    expect(notXlsx.json().error.details.issues[0]).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+    expect(notXlsx.json().error.details.issues[0]).toMatchObject({
+      code: expect.any(String),
+      message: expect.any(String),
+    });
     const noFile = await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires/import', payload: {} });
     expect(noFile.statusCode).toBe(400);
     const after = (await call(t.app, admin, { method: 'GET', url: '/api/v1/questionnaires' })).json().items.length;
@@ -251,7 +355,11 @@ describe('engine problems in an XLSForm', () => {
       ['Broken', 'broken_form'],
     ]);
     const file = Buffer.from(await wb.xlsx.writeBuffer());
-    const res = await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires/import', ...multipart('file', file) });
+    const res = await call(t.app, admin, {
+      method: 'POST',
+      url: '/api/v1/questionnaires/import',
+      ...multipart('file', file),
+    });
     expect(res.statusCode).toBe(422);
     expect(res.json().error.details.issues).toEqual(
       expect.arrayContaining([
@@ -269,6 +377,14 @@ describe('access', () => {
     const u = await createUser(t, 'enumerator');
     const s = await login(t.app, u.email, u.password);
     expect((await call(t.app, s, { method: 'GET', url: '/api/v1/questionnaires' })).statusCode).toBe(403);
-    expect((await call(t.app, s, { method: 'POST', url: '/api/v1/questionnaires', payload: { form: tradeForm({ formId: 'x_enum' }) } })).statusCode).toBe(403);
+    expect(
+      (
+        await call(t.app, s, {
+          method: 'POST',
+          url: '/api/v1/questionnaires',
+          payload: { form: tradeForm({ formId: 'x_enum' }) },
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 });

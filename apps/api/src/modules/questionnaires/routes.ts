@@ -61,18 +61,29 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
       bodyLimit: UPLOAD_LIMIT,
       schema: {
         tags: ['questionnaires'],
-        summary: 'Import an XLSForm (.xlsx, multipart field "file"): a new questionnaire, or the new draft of the one with its form_id',
+        summary:
+          'Import an XLSForm (.xlsx, multipart field "file"): a new questionnaire, or the new draft of the one with its form_id',
         consumes: ['multipart/form-data'],
         response: {
-          200: z.object({ questionnaire: questionnaireSchema, created: z.boolean(), warnings: z.array(xlsFormIssueSchema) }),
-          201: z.object({ questionnaire: questionnaireSchema, created: z.boolean(), warnings: z.array(xlsFormIssueSchema) }),
+          200: z.object({
+            questionnaire: questionnaireSchema,
+            created: z.boolean(),
+            warnings: z.array(xlsFormIssueSchema),
+          }),
+          201: z.object({
+            questionnaire: questionnaireSchema,
+            created: z.boolean(),
+            warnings: z.array(xlsFormIssueSchema),
+          }),
         },
       },
     },
     async (request, reply) => {
-      if (!request.isMultipart()) throw Invalid('FILE_REQUIRED', 'Send the .xlsx as multipart/form-data in a field named "file"');
+      if (!request.isMultipart())
+        throw Invalid('FILE_REQUIRED', 'Send the .xlsx as multipart/form-data in a field named "file"');
       const file = await request.file();
-      if (!file || file.fieldname !== 'file') throw Invalid('FILE_REQUIRED', 'Attach the .xlsx in a form field named "file"');
+      if (!file || file.fieldname !== 'file')
+        throw Invalid('FILE_REQUIRED', 'Attach the .xlsx in a form field named "file"');
       const buffer = await file.toBuffer();
       const result = await formIdGuard(() => questionnaires.importXlsx(actorOf(request), buffer));
       return reply.status(result.created ? 201 : 200).send(result);
@@ -83,7 +94,11 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
     '/questionnaires/:id',
     {
       config: { access: admin },
-      schema: { tags: ['questionnaires'], params: uuidParamSchema, response: { 200: z.object({ questionnaire: questionnaireSchema }) } },
+      schema: {
+        tags: ['questionnaires'],
+        params: uuidParamSchema,
+        response: { 200: z.object({ questionnaire: questionnaireSchema }) },
+      },
     },
     async (request) => ({ questionnaire: await questionnaires.get(request.params.id) }),
   );
@@ -100,7 +115,8 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
         response: { 200: withIssues },
       },
     },
-    async (request) => formIdGuard(() => questionnaires.saveDraft(actorOf(request), request.params.id, request.body.form)),
+    async (request) =>
+      formIdGuard(() => questionnaires.saveDraft(actorOf(request), request.params.id, request.body.form)),
   );
 
   app.post(
@@ -122,7 +138,11 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
     '/questionnaires/:id/archive',
     {
       config: { access: admin },
-      schema: { tags: ['questionnaires'], params: uuidParamSchema, response: { 200: z.object({ questionnaire: questionnaireSchema }) } },
+      schema: {
+        tags: ['questionnaires'],
+        params: uuidParamSchema,
+        response: { 200: z.object({ questionnaire: questionnaireSchema }) },
+      },
     },
     async (request) => ({ questionnaire: await questionnaires.archive(actorOf(request), request.params.id) }),
   );
@@ -131,7 +151,12 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
     '/questionnaires/:id/export',
     {
       config: { access: admin },
-      schema: { tags: ['questionnaires'], summary: 'The draft, or ?version=N, as an XLSForm', params: uuidParamSchema, querystring: versionQuery },
+      schema: {
+        tags: ['questionnaires'],
+        summary: 'The draft, or ?version=N, as an XLSForm',
+        params: uuidParamSchema,
+        querystring: versionQuery,
+      },
     },
     async (request, reply) => {
       const { file, fileName } = await questionnaires.exportXlsx(request.params.id, request.query.version);
@@ -175,7 +200,8 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
         response: { 200: z.object({ settings: questionnaireUsageSchema }) },
       },
     },
-    async (_request, reply) => reply.header('cache-control', 'no-cache').send({ settings: await questionnaires.getUsage() }),
+    async (_request, reply) =>
+      reply.header('cache-control', 'no-cache').send({ settings: await questionnaires.getUsage() }),
   );
 
   // Devices read this many times a day: cached ready-made bytes, a strong ETag, 304 when unchanged.

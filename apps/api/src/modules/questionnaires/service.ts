@@ -29,7 +29,8 @@ export interface SchemaPayload {
   body: string;
 }
 
-const schemaKey = (id: string, version: number | 'latest') => `schema:${id}:${version === 'latest' ? 'latest' : `v${version}`}`;
+const schemaKey = (id: string, version: number | 'latest') =>
+  `schema:${id}:${version === 'latest' ? 'latest' : `v${version}`}`;
 
 export class QuestionnaireService {
   constructor(
@@ -39,7 +40,9 @@ export class QuestionnaireService {
 
   private async usage(executor: Executor = this.db): Promise<QuestionnaireUsage> {
     const [row] = await executor.select().from(settings).where(eq(settings.key, USAGE_KEY)).limit(1);
-    return (row?.value as QuestionnaireUsage | undefined) ?? { staffQuestionnaireId: null, publicQuestionnaireId: null };
+    return (
+      (row?.value as QuestionnaireUsage | undefined) ?? { staffQuestionnaireId: null, publicQuestionnaireId: null }
+    );
   }
 
   private summary(row: QuestionnaireRow, usage: QuestionnaireUsage): QuestionnaireSummary {
@@ -85,15 +88,26 @@ export class QuestionnaireService {
   async create(ctx: ActorContext, form: FormSchema): Promise<{ questionnaire: Questionnaire; issues: FieldError[] }> {
     const id = uuidv7();
     const questionnaire = await this.db.transaction(async (tx) => {
-      await tx.insert(questionnaires).values({ id, formId: form.formId, title: form.title, draft: form, createdBy: ctx.actorId });
-      await recordAudit(tx, ctx, { action: 'questionnaire.created', targetType: 'questionnaire', targetId: id, after: { formId: form.formId, title: form.title } });
+      await tx
+        .insert(questionnaires)
+        .values({ id, formId: form.formId, title: form.title, draft: form, createdBy: ctx.actorId });
+      await recordAudit(tx, ctx, {
+        action: 'questionnaire.created',
+        targetType: 'questionnaire',
+        targetId: id,
+        after: { formId: form.formId, title: form.title },
+      });
       return this.get(id, tx);
     });
     return { questionnaire, issues: analyzeForm(form) };
   }
 
   /** Drafts are saved while still imperfect (work in progress); their problems come back alongside. */
-  async saveDraft(ctx: ActorContext, id: string, form: FormSchema): Promise<{ questionnaire: Questionnaire; issues: FieldError[] }> {
+  async saveDraft(
+    ctx: ActorContext,
+    id: string,
+    form: FormSchema,
+  ): Promise<{ questionnaire: Questionnaire; issues: FieldError[] }> {
     const questionnaire = await this.db.transaction(async (tx) => {
       const row = await this.lock(tx, id);
       await tx
@@ -134,7 +148,9 @@ export class QuestionnaireService {
         const [latest] = await tx
           .select({ form: questionnaireVersions.form })
           .from(questionnaireVersions)
-          .where(and(eq(questionnaireVersions.questionnaireId, id), eq(questionnaireVersions.version, row.latestVersion)));
+          .where(
+            and(eq(questionnaireVersions.questionnaireId, id), eq(questionnaireVersions.version, row.latestVersion)),
+          );
         if (latest && JSON.stringify(latest.form) === JSON.stringify(row.draft)) {
           throw Conflict('NOTHING_TO_PUBLISH', `The draft is the same as version ${row.latestVersion}`);
         }
@@ -147,7 +163,12 @@ export class QuestionnaireService {
         .update(questionnaires)
         .set({ latestVersion: version, status: 'published', updatedAt: new Date() })
         .where(eq(questionnaires.id, id));
-      await recordAudit(tx, ctx, { action: 'questionnaire.published', targetType: 'questionnaire', targetId: id, after: { version, hash } });
+      await recordAudit(tx, ctx, {
+        action: 'questionnaire.published',
+        targetType: 'questionnaire',
+        targetId: id,
+        after: { version, hash },
+      });
       return v!;
     });
     // Devices asking for "latest" must see the new version at once (their 304s end with the new ETag).
@@ -160,10 +181,21 @@ export class QuestionnaireService {
       const row = await this.lock(tx, id);
       const usage = await this.usage(tx);
       if (usage.staffQuestionnaireId === id || usage.publicQuestionnaireId === id) {
-        throw Conflict('QUESTIONNAIRE_IN_USE', 'Choose another questionnaire for staff/public before archiving this one');
+        throw Conflict(
+          'QUESTIONNAIRE_IN_USE',
+          'Choose another questionnaire for staff/public before archiving this one',
+        );
       }
-      await tx.update(questionnaires).set({ status: 'archived', updatedAt: new Date() }).where(eq(questionnaires.id, id));
-      await recordAudit(tx, ctx, { action: 'questionnaire.archived', targetType: 'questionnaire', targetId: id, before: { status: row.status } });
+      await tx
+        .update(questionnaires)
+        .set({ status: 'archived', updatedAt: new Date() })
+        .where(eq(questionnaires.id, id));
+      await recordAudit(tx, ctx, {
+        action: 'questionnaire.archived',
+        targetType: 'questionnaire',
+        targetId: id,
+        before: { status: row.status },
+      });
       return this.get(id, tx);
     });
     return questionnaire;
@@ -173,7 +205,10 @@ export class QuestionnaireService {
    * XLSForm in: a new questionnaire, or the new draft of the one with the same form_id.
    * Expression problems found by the engine are reported at their sheet/row/column too.
    */
-  async importXlsx(ctx: ActorContext, file: Buffer): Promise<{ questionnaire: Questionnaire; created: boolean; warnings: XlsFormIssue[] }> {
+  async importXlsx(
+    ctx: ActorContext,
+    file: Buffer,
+  ): Promise<{ questionnaire: Questionnaire; created: boolean; warnings: XlsFormIssue[] }> {
     let imported: Awaited<ReturnType<typeof importXlsForm>>;
     try {
       imported = await importXlsForm(file);
@@ -269,15 +304,27 @@ export class QuestionnaireService {
         const [row] = await tx.select().from(questionnaires).where(eq(questionnaires.id, id)).limit(1);
         if (!row) throw Unprocessable('QUESTIONNAIRE_UNKNOWN', `No questionnaire ${id}`);
         if (row.status !== 'published') {
-          throw Unprocessable('QUESTIONNAIRE_NOT_PUBLISHED', `"${row.title}" has no published version (or is archived)`);
+          throw Unprocessable(
+            'QUESTIONNAIRE_NOT_PUBLISHED',
+            `"${row.title}" has no published version (or is archived)`,
+          );
         }
       }
       const before = await this.usage(tx);
       await tx
         .insert(settings)
         .values({ key: USAGE_KEY, value: next, updatedBy: ctx.actorId })
-        .onConflictDoUpdate({ target: settings.key, set: { value: next, updatedBy: ctx.actorId, updatedAt: new Date() } });
-      await recordAudit(tx, ctx, { action: 'settings.questionnaire_usage', targetType: 'settings', targetId: USAGE_KEY, before, after: next });
+        .onConflictDoUpdate({
+          target: settings.key,
+          set: { value: next, updatedBy: ctx.actorId, updatedAt: new Date() },
+        });
+      await recordAudit(tx, ctx, {
+        action: 'settings.questionnaire_usage',
+        targetType: 'settings',
+        targetId: USAGE_KEY,
+        before,
+        after: next,
+      });
       return next;
     });
   }

@@ -24,10 +24,20 @@ import { respondentFieldName } from './mapping.js';
 type SubmissionRow = typeof submissions.$inferSelect;
 const NIN_CAPTURE_TTL_MS = 30 * 24 * 3600_000;
 /** The channel was derived from the submitter's role at intake; the audit row names it back. */
-const ROLE_BY_CHANNEL: Record<string, Role> = { enumerator: 'enumerator', clerk: 'data_entry_clerk', public: 'public_user' };
+const ROLE_BY_CHANNEL: Record<string, Role> = {
+  enumerator: 'enumerator',
+  clerk: 'data_entry_clerk',
+  public: 'public_user',
+};
 
 const text = (v: AnswerValue | undefined): string | null =>
-  v === undefined || v === null ? null : typeof v === 'string' ? v.trim() || null : typeof v === 'number' ? String(v) : null;
+  v === undefined || v === null
+    ? null
+    : typeof v === 'string'
+      ? v.trim() || null
+      : typeof v === 'number'
+        ? String(v)
+        : null;
 const yes = (v: AnswerValue | undefined) => v === true || v === 'yes' || v === 'true' || v === '1';
 
 export interface IngestOutcome {
@@ -73,10 +83,20 @@ export class RespondentService {
       // Flags never reject: every channel is scored, whatever happens to the record.
       const fraud = version ? await this.fraud.score(tx, sub, version.form) : null;
       const scored = fraud
-        ? { fraudScore: fraud.score, fraudBand: fraud.band, fraudReasons: fraud.reasons, fraudSettingsVersion: fraud.settingsVersion }
+        ? {
+            fraudScore: fraud.score,
+            fraudBand: fraud.band,
+            fraudReasons: fraud.reasons,
+            fraudSettingsVersion: fraud.settingsVersion,
+          }
         : {};
       const reject = async (code: string, message: string, details?: unknown) => {
-        await this.settle(tx, sub.id, { status: 'rejected', error: { code, message, ...(details ? { details } : {}) }, ingestedAt: new Date(), ...scored });
+        await this.settle(tx, sub.id, {
+          status: 'rejected',
+          error: { code, message, ...(details ? { details } : {}) },
+          ingestedAt: new Date(),
+          ...scored,
+        });
         return { status: 'rejected' as const, code };
       };
       if (!version) return reject('VERSION_UNKNOWN', 'The questionnaire version no longer exists');
@@ -119,20 +139,39 @@ export class RespondentService {
       if (!created) {
         const holder = nin ? await this.ninHolder(tx, nin) : null;
         if (holder?.kind === 'respondent') {
-          return reject('NIN_DUPLICATE', `Already registered on ${holder.firstRegisteredAt.slice(0, 10)} through the ${holder.source} channel`, {
-            firstRegisteredAt: holder.firstRegisteredAt,
-            source: holder.source,
-          });
+          return reject(
+            'NIN_DUPLICATE',
+            `Already registered on ${holder.firstRegisteredAt.slice(0, 10)} through the ${holder.source} channel`,
+            {
+              firstRegisteredAt: holder.firstRegisteredAt,
+              source: holder.source,
+            },
+          );
         }
         throw new Error('respondent insert conflicted without a holder');
       }
-      await this.settle(tx, sub.id, { status: 'ingested', respondentId: created.id, ingestedAt: new Date(), error: null, ...scored });
-      await recordAudit(tx, { actorId: sub.submittedBy, actorRole: ROLE_BY_CHANNEL[sub.channel] ?? null, ip: null, requestId: `submission:${sub.id}` }, {
-        action: 'respondent.created',
-        targetType: 'respondent',
-        targetId: created.id,
-        after: { source: sub.channel, status: nin ? 'active' : 'pending_nin_capture', submissionId: sub.id },
+      await this.settle(tx, sub.id, {
+        status: 'ingested',
+        respondentId: created.id,
+        ingestedAt: new Date(),
+        error: null,
+        ...scored,
       });
+      await recordAudit(
+        tx,
+        {
+          actorId: sub.submittedBy,
+          actorRole: ROLE_BY_CHANNEL[sub.channel] ?? null,
+          ip: null,
+          requestId: `submission:${sub.id}`,
+        },
+        {
+          action: 'respondent.created',
+          targetType: 'respondent',
+          targetId: created.id,
+          after: { source: sub.channel, status: nin ? 'active' : 'pending_nin_capture', submissionId: sub.id },
+        },
+      );
       if (captureToken && fields.email) {
         await this.mailer.send(
           {
@@ -159,7 +198,10 @@ export class RespondentService {
   }
 
   private async markDone(tx: Executor, submissionId: string) {
-    await tx.update(submissionOutbox).set({ doneAt: new Date() }).where(eq(submissionOutbox.submissionId, submissionId));
+    await tx
+      .update(submissionOutbox)
+      .set({ doneAt: new Date() })
+      .where(eq(submissionOutbox.submissionId, submissionId));
   }
 
   private fields(form: FormSchema, values: Answers) {
@@ -187,15 +229,19 @@ export class RespondentService {
   /** The deferred-NIN path: the emailed one-time link adds the NIN, through the same uniqueness rules. */
   async completeNin(token: string, rawNin: string, ctx: ActorContext) {
     const nin = normalizeNin(rawNin);
-    if (!isWellFormedNin(nin)) throw Unprocessable('NIN_INVALID', 'A NIN is 11 digits (not one digit repeated)', { field: 'nin' });
+    if (!isWellFormedNin(nin))
+      throw Unprocessable('NIN_INVALID', 'A NIN is 11 digits (not one digit repeated)', { field: 'nin' });
     const hash = hashToken(token);
     try {
       return await this.db.transaction(async (tx) => {
         const [r] = await tx.select().from(respondents).where(eq(respondents.ninCaptureTokenHash, hash)).for('update');
-        if (!r || r.status !== 'pending_nin_capture') throw Invalid('TOKEN_INVALID', 'This link is not valid or was already used');
-        if (!r.ninCaptureExpiresAt || r.ninCaptureExpiresAt.getTime() < Date.now()) throw Gone('TOKEN_EXPIRED', 'This link has expired');
+        if (!r || r.status !== 'pending_nin_capture')
+          throw Invalid('TOKEN_INVALID', 'This link is not valid or was already used');
+        if (!r.ninCaptureExpiresAt || r.ninCaptureExpiresAt.getTime() < Date.now())
+          throw Gone('TOKEN_EXPIRED', 'This link has expired');
         const holder = await this.ninHolder(tx, nin);
-        if (holder?.kind === 'staff') throw Conflict('NIN_DUPLICATE_STAFF', 'This NIN belongs to a registry staff member');
+        if (holder?.kind === 'staff')
+          throw Conflict('NIN_DUPLICATE_STAFF', 'This NIN belongs to a registry staff member');
         if (holder) {
           throw Conflict('NIN_DUPLICATE', `Already registered on ${holder.firstRegisteredAt.slice(0, 10)}`, {
             firstRegisteredAt: holder.firstRegisteredAt,
@@ -207,11 +253,18 @@ export class RespondentService {
           .set({ nin, status: 'active', ninCaptureTokenHash: null, ninCaptureExpiresAt: null, updatedAt: new Date() })
           .where(and(eq(respondents.id, r.id), gt(respondents.ninCaptureExpiresAt, new Date())))
           .returning({ id: respondents.id, status: respondents.status });
-        await recordAudit(tx, ctx, { action: 'respondent.nin_completed', targetType: 'respondent', targetId: r.id, before: { status: r.status }, after: { status: 'active' } });
+        await recordAudit(tx, ctx, {
+          action: 'respondent.nin_completed',
+          targetType: 'respondent',
+          targetId: r.id,
+          before: { status: r.status },
+          after: { status: 'active' },
+        });
         return updated!;
       });
     } catch (err) {
-      if (isUniqueViolation(err, 'respondents_nin_uq')) throw Conflict('NIN_DUPLICATE', 'This NIN was registered a moment ago');
+      if (isUniqueViolation(err, 'respondents_nin_uq'))
+        throw Conflict('NIN_DUPLICATE', 'This NIN was registered a moment ago');
       throw err;
     }
   }
@@ -229,8 +282,12 @@ export class RespondentService {
       targetId: valid ? hashToken(`nin:${nin}`).slice(0, 16) : null,
       after: { valid, available: valid && !holder },
     });
-    const out: { valid: boolean; available: boolean; firstRegisteredAt?: string; source?: string } = { valid, available: valid && !holder };
-    if (staff && holder?.kind === 'respondent') Object.assign(out, { firstRegisteredAt: holder.firstRegisteredAt, source: holder.source });
+    const out: { valid: boolean; available: boolean; firstRegisteredAt?: string; source?: string } = {
+      valid,
+      available: valid && !holder,
+    };
+    if (staff && holder?.kind === 'respondent')
+      Object.assign(out, { firstRegisteredAt: holder.firstRegisteredAt, source: holder.source });
     if (staff && holder?.kind === 'staff') out.source = 'staff';
     return out;
   }

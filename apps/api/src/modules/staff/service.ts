@@ -190,7 +190,12 @@ export class StaffService {
       if (isFieldRole(r.role) && (r.status === 'active' || r.status === 'invited')) fieldStaff += r.n;
     }
     const passed = FIELD_STAFF_THRESHOLDS.filter((t) => fieldStaff > t);
-    return { fieldStaff, byRole, byStatus, fieldStaffThresholdPassed: passed.length ? passed[passed.length - 1]! : null };
+    return {
+      fieldStaff,
+      byRole,
+      byStatus,
+      fieldStaffThresholdPassed: passed.length ? passed[passed.length - 1]! : null,
+    };
   }
 
   private async load(executor: Executor, id: string, lock = false): Promise<UserRow> {

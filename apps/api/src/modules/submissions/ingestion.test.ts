@@ -38,7 +38,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function staff(role: Parameters<typeof createUser>[1], extra: Parameters<typeof createUser>[2] = {}): Promise<Session> {
+async function staff(
+  role: Parameters<typeof createUser>[1],
+  extra: Parameters<typeof createUser>[2] = {},
+): Promise<Session> {
   const u = await createUser(t, role, extra);
   return login(t.app, u.email, u.password);
 }
@@ -62,7 +65,8 @@ async function respondentById(id: string) {
   return r!;
 }
 
-const errorOf = (res: { json(): unknown }) => (res.json() as { error: { code: string; message: string; details?: any } }).error;
+const errorOf = (res: { json(): unknown }) =>
+  (res.json() as { error: { code: string; message: string; details?: any } }).error;
 
 describe('one respondent per NIN', () => {
   it('50 parallel submissions of one NIN from 5 enumerators: one respondent, 49 rejected NIN_DUPLICATE naming when and how', async () => {
@@ -120,7 +124,10 @@ describe('one respondent per NIN', () => {
     const one = rejected[0]!;
     const owner = bodies.find((b) => b.body.id === one.id)!.session;
     const view = await call(t.app, owner, { method: 'GET', url: `/api/v1/submissions/${one.id}` });
-    expect(view.json()).toMatchObject({ status: 'rejected', error: { code: 'NIN_DUPLICATE', details: { source: 'enumerator' } } });
+    expect(view.json()).toMatchObject({
+      status: 'rejected',
+      error: { code: 'NIN_DUPLICATE', details: { source: 'enumerator' } },
+    });
   });
 
   it('a duplicate names the channel that registered the person first', async () => {
@@ -138,7 +145,10 @@ describe('one respondent per NIN', () => {
       const [row] = await settled(t, [again.id]);
       expect(row).toMatchObject({
         status: 'rejected',
-        error: { code: 'NIN_DUPLICATE', details: { firstRegisteredAt: holder.createdAt.toISOString(), source: 'clerk' } },
+        error: {
+          code: 'NIN_DUPLICATE',
+          details: { firstRegisteredAt: holder.createdAt.toISOString(), source: 'clerk' },
+        },
       });
     }
   });
@@ -204,7 +214,10 @@ describe('respondent fields come from the answers', () => {
       ninCaptureTokenHash: null,
     });
 
-    const audits = await t.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'respondent.created'), eq(auditLog.targetId, r.id)));
+    const audits = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'respondent.created'), eq(auditLog.targetId, r.id)));
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({
       actorId: clerk.user.id,
@@ -286,7 +299,15 @@ describe('respondent fields come from the answers', () => {
     const enumerator = await staff('enumerator');
     const digits = freshNin();
     const spaced = `${digits.slice(0, 4)} ${digits.slice(4, 8)} ${digits.slice(8)}`;
-    const answers = { last_name: 'Bello', first_name: 'Sade', id_number: spaced, mobile: '+234 805 123 4567', area: 'ogbomosho_north', trades: ['welding'], share: 'no' };
+    const answers = {
+      last_name: 'Bello',
+      first_name: 'Sade',
+      id_number: spaced,
+      mobile: '+234 805 123 4567',
+      area: 'ogbomosho_north',
+      trades: ['welding'],
+      share: 'no',
+    };
     const body = submissionBody(form.versionId, { answers });
     expect((await submit(t, enumerator, body)).statusCode).toBe(202);
     const [row] = await settled(t, [body.id]);
@@ -305,13 +326,17 @@ describe('respondent fields come from the answers', () => {
       email: null,
     });
     // The same NIN written with dashes is the same person.
-    const dashed = submissionBody(form.versionId, { answers: { ...answers, id_number: `${digits.slice(0, 5)}-${digits.slice(5)}` } });
+    const dashed = submissionBody(form.versionId, {
+      answers: { ...answers, id_number: `${digits.slice(0, 5)}-${digits.slice(5)}` },
+    });
     expect((await submit(t, enumerator, dashed)).statusCode).toBe(202);
     const [dupRow] = await settled(t, [dashed.id]);
     expect(dupRow).toMatchObject({ status: 'rejected', error: { code: 'NIN_DUPLICATE' } });
 
     const before = await counts(t);
-    const nowhere = submissionBody(form.versionId, { answers: { ...answers, id_number: freshNin(), area: 'atlantis' } });
+    const nowhere = submissionBody(form.versionId, {
+      answers: { ...answers, id_number: freshNin(), area: 'atlantis' },
+    });
     expect((await submit(t, enumerator, nowhere)).statusCode).toBe(202);
     const [lost] = await settled(t, [nowhere.id]);
     expect(lost).toMatchObject({ status: 'rejected', error: { code: 'LGA_UNKNOWN' } });
@@ -325,7 +350,10 @@ describe('respondent fields come from the answers', () => {
 describe('deferred NIN', () => {
   async function deferredRegistration(email: string) {
     const resident = await publicUser();
-    const body = submissionBody(master.versionId, { answers: masterAnswers({ nin: undefined, email }), ninDeferred: true });
+    const body = submissionBody(master.versionId, {
+      answers: masterAnswers({ nin: undefined, email }),
+      ninDeferred: true,
+    });
     const res = await submit(t, resident, body);
     expect(res.statusCode, res.body).toBe(202);
     const [row] = await settled(t, [body.id]);
@@ -404,7 +432,10 @@ describe('deferred NIN', () => {
   it('an enumerator may defer too (no email: no link); deferral needs the flag', async () => {
     const enumerator = await staff('enumerator');
     const mailBefore = (await t.database.db.select().from(mailOutbox)).length;
-    const body = submissionBody(master.versionId, { answers: masterAnswers({ nin: undefined, email: undefined }), ninDeferred: true });
+    const body = submissionBody(master.versionId, {
+      answers: masterAnswers({ nin: undefined, email: undefined }),
+      ninDeferred: true,
+    });
     expect((await submit(t, enumerator, body)).statusCode).toBe(202);
     const [row] = await settled(t, [body.id]);
     expect(row!.status).toBe('ingested');

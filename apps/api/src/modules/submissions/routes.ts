@@ -14,19 +14,27 @@ import type { RespondentService } from '../respondents/service.js';
 import type { SubmissionService } from './service.js';
 
 const SUBMITTERS = ['enumerator', 'data_entry_clerk', 'public_user'] as const;
-const READERS = ['enumerator', 'data_entry_clerk', 'public_user', 'super_admin', 'supervisor', 'verification_assessor'] as const;
+const READERS = [
+  'enumerator',
+  'data_entry_clerk',
+  'public_user',
+  'super_admin',
+  'supervisor',
+  'verification_assessor',
+] as const;
 
-export const submissionRoutes: FastifyPluginAsyncZod<{ submissions: SubmissionService; respondents: RespondentService }> = async (
-  app,
-  { submissions, respondents },
-) => {
+export const submissionRoutes: FastifyPluginAsyncZod<{
+  submissions: SubmissionService;
+  respondents: RespondentService;
+}> = async (app, { submissions, respondents }) => {
   app.post(
     '/submissions',
     {
       config: { access: SUBMITTERS },
       schema: {
         tags: ['submissions'],
-        summary: 'Submit one completed survey; the same id again returns the first result, a different body with it is a 409',
+        summary:
+          'Submit one completed survey; the same id again returns the first result, a different body with it is a 409',
         body: submissionBodySchema,
         response: { 200: submissionStatusSchema, 202: submissionStatusSchema },
       },
@@ -59,9 +67,15 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ submissions: SubmissionSe
       schema: {
         tags: ['submissions'],
         summary: 'Your own recent submissions and their server status (cursor paging)',
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: z.iso.datetime({ offset: true }).optional() }),
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(100).default(20),
+          cursor: z.iso.datetime({ offset: true }).optional(),
+        }),
         response: {
-          200: z.object({ items: z.array(submissionStatusSchema.extend({ completedAt: z.string() })), nextCursor: z.string().nullable() }),
+          200: z.object({
+            items: z.array(submissionStatusSchema.extend({ completedAt: z.string() })),
+            nextCursor: z.string().nullable(),
+          }),
         },
       },
     },
@@ -83,7 +97,8 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ submissions: SubmissionSe
       config: { access: 'authenticated', rateLimit: { max: 20, timeWindow: '1 minute' } },
       schema: {
         tags: ['forms'],
-        summary: 'Is this NIN well-formed and still free? Staff also learn when and through which channel it was registered',
+        summary:
+          'Is this NIN well-formed and still free? Staff also learn when and through which channel it was registered',
         body: checkNinBodySchema,
         response: { 200: checkNinResponseSchema },
       },
@@ -102,6 +117,8 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ submissions: SubmissionSe
         response: { 200: z.object({ respondent: z.object({ id: z.uuid(), status: z.string() }) }) },
       },
     },
-    async (request) => ({ respondent: await respondents.completeNin(request.body.token, request.body.nin, actorOf(request)) }),
+    async (request) => ({
+      respondent: await respondents.completeNin(request.body.token, request.body.nin, actorOf(request)),
+    }),
   );
 };

@@ -44,7 +44,11 @@ function canonical(value: unknown): string {
 }
 
 export function toStatusView(row: SubmissionRow): SubmissionStatusView {
-  const view: SubmissionStatusView = { id: row.id, status: row.status as SubmissionStatusView['status'], receivedAt: row.receivedAt.toISOString() };
+  const view: SubmissionStatusView = {
+    id: row.id,
+    status: row.status as SubmissionStatusView['status'],
+    receivedAt: row.receivedAt.toISOString(),
+  };
   if (row.error) view.error = row.error as SubmissionStatusView['error'];
   if (row.respondentId) view.respondentId = row.respondentId;
   if (row.ingestedAt) view.ingestedAt = row.ingestedAt.toISOString();
@@ -79,7 +83,9 @@ export class SubmissionService {
   ): Promise<{ view?: SubmissionStatusView; replay: boolean; error?: DomainError }[]> {
     const channel = CHANNEL_BY_ROLE[user.role];
     if (!channel) throw Forbidden('FORBIDDEN', 'Your role does not submit surveys');
-    const out: { view?: SubmissionStatusView; replay: boolean; error?: DomainError }[] = bodies.map(() => ({ replay: false }));
+    const out: { view?: SubmissionStatusView; replay: boolean; error?: DomainError }[] = bodies.map(() => ({
+      replay: false,
+    }));
     const hashes = bodies.map((b) => createHash('sha256').update(canonical(b)).digest('base64url'));
 
     const ids = [...new Set(bodies.map((b) => b.id))];
@@ -103,13 +109,17 @@ export class SubmissionService {
         const twin = seen.get(body.id);
         if (twin !== undefined) {
           // The same id twice in one batch: the second is a replay of the first.
-          if (hashes[twin] !== hashes[index]) throw Conflict('SUBMISSION_CONFLICT', 'A different submission was already received with this id', { id: body.id });
+          if (hashes[twin] !== hashes[index])
+            throw Conflict('SUBMISSION_CONFLICT', 'A different submission was already received with this id', {
+              id: body.id,
+            });
           out[index] = { replay: true };
           continue;
         }
         const version = versions.get(body.questionnaireVersionId);
         if (!version) throw Unprocessable('VERSION_UNKNOWN', 'No published questionnaire version has this id');
-        if (version.archived) throw Unprocessable('VERSION_ARCHIVED', 'This questionnaire has been archived; download the current one');
+        if (version.archived)
+          throw Unprocessable('VERSION_ARCHIVED', 'This questionnaire has been archived; download the current one');
         this.checkAnswers(version, body);
         seen.set(body.id, index);
         fresh.push({
@@ -184,7 +194,9 @@ export class SubmissionService {
     // A deferred NIN is the one required answer that may be missing.
     const errors = result.errors.filter((e) => !(body.ninDeferred && e.field === ninField && e.code === 'REQUIRED'));
     if (errors.length) {
-      throw Unprocessable('ANSWERS_INVALID', `${errors.length} answer${errors.length === 1 ? '' : 's'} not valid`, { errors });
+      throw Unprocessable('ANSWERS_INVALID', `${errors.length} answer${errors.length === 1 ? '' : 's'} not valid`, {
+        errors,
+      });
     }
   }
 
@@ -212,9 +224,17 @@ export class SubmissionService {
   /** Up to 50 at once; each item succeeds or fails on its own. */
   async receiveBatch(user: SessionUser, items: unknown[]) {
     if (items.length > MAX_BATCH) {
-      throw Invalid('BATCH_TOO_LARGE', `Send at most ${MAX_BATCH} submissions at once`, { max: MAX_BATCH, got: items.length });
+      throw Invalid('BATCH_TOO_LARGE', `Send at most ${MAX_BATCH} submissions at once`, {
+        max: MAX_BATCH,
+        got: items.length,
+      });
     }
-    const results: { index: number; id?: string; status: SubmissionStatusView['status'] | 'error'; error?: SubmissionStatusView['error'] }[] = [];
+    const results: {
+      index: number;
+      id?: string;
+      status: SubmissionStatusView['status'] | 'error';
+      error?: SubmissionStatusView['error'];
+    }[] = [];
     const valid: { index: number; body: SubmissionBody }[] = [];
     for (const [index, item] of items.entries()) {
       const parsed = submissionBodySchema.safeParse(item);
@@ -222,7 +242,8 @@ export class SubmissionService {
         valid.push({ index, body: parsed.data });
         continue;
       }
-      const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id.slice(0, 64) : undefined;
+      const id =
+        typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id.slice(0, 64) : undefined;
       results.push({
         index,
         id,
@@ -234,18 +255,36 @@ export class SubmissionService {
         },
       });
     }
-    const outcomes = valid.length ? await this.receiveMany(user, valid.map((v) => v.body)) : [];
+    const outcomes = valid.length
+      ? await this.receiveMany(
+          user,
+          valid.map((v) => v.body),
+        )
+      : [];
     for (const [k, o] of outcomes.entries()) {
       const { index, body } = valid[k]!;
-      if (o.error) results.push({ index, id: body.id, status: 'error', error: { code: o.error.code, message: o.error.message, details: o.error.details } });
-      else results.push({ index, id: body.id, status: o.view!.status, ...(o.view!.error ? { error: o.view!.error } : {}) });
+      if (o.error)
+        results.push({
+          index,
+          id: body.id,
+          status: 'error',
+          error: { code: o.error.code, message: o.error.message, details: o.error.details },
+        });
+      else
+        results.push({
+          index,
+          id: body.id,
+          status: o.view!.status,
+          ...(o.view!.error ? { error: o.view!.error } : {}),
+        });
     }
     return { results: results.sort((a, b) => a.index - b.index) };
   }
 
   async status(id: string, viewer: SessionUser): Promise<SubmissionStatusView> {
     const [row] = await this.db.select().from(submissions).where(eq(submissions.id, id)).limit(1);
-    if (!row || (row.submittedBy !== viewer.id && !OVERSEERS.includes(viewer.role))) throw NotFound('No such submission');
+    if (!row || (row.submittedBy !== viewer.id && !OVERSEERS.includes(viewer.role)))
+      throw NotFound('No such submission');
     return toStatusView(row);
   }
 
@@ -254,7 +293,9 @@ export class SubmissionService {
     const rows = await this.db
       .select()
       .from(submissions)
-      .where(and(eq(submissions.submittedBy, viewer.id), before ? lt(submissions.completedAt, new Date(before)) : undefined))
+      .where(
+        and(eq(submissions.submittedBy, viewer.id), before ? lt(submissions.completedAt, new Date(before)) : undefined),
+      )
       .orderBy(desc(submissions.completedAt))
       .limit(limit + 1);
     const page = rows.slice(0, limit);
@@ -269,21 +310,37 @@ export class SubmissionService {
     const rows = await this.db
       .select({ id: submissionOutbox.submissionId })
       .from(submissionOutbox)
-      .where(and(sql`${submissionOutbox.doneAt} is null`, lt(submissionOutbox.createdAt, new Date(Date.now() - olderThanMs))))
+      .where(
+        and(
+          sql`${submissionOutbox.doneAt} is null`,
+          lt(submissionOutbox.createdAt, new Date(Date.now() - olderThanMs)),
+        ),
+      )
       .orderBy(submissionOutbox.createdAt)
       .limit(max);
     // `redeliver`, not `enqueue`: a job id still held by a killed worker, or failed for good, must not
     // silence the relay (the same id would be ignored by the queue and the row would wait for ever).
     for (let i = 0; i < rows.length; i += 100) {
-      await Promise.all(
-        rows.slice(i, i + 100).map((r) => this.queue.redeliver(INGEST_JOB, r.id).catch((err) => this.onError(err, 'relay enqueue failed'))),
+      const results = await Promise.allSettled(
+        rows.slice(i, i + 100).map((r) => this.queue.redeliver(INGEST_JOB, r.id)),
       );
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) {
+        // Queue unavailable: one log line, and the next round tries again.
+        this.onError(failed.reason, 'relay enqueue failed; the next round retries');
+        break;
+      }
     }
     if (rows.length) {
       await this.db
         .update(submissionOutbox)
         .set({ attempts: sql`${submissionOutbox.attempts} + 1` })
-        .where(inArray(submissionOutbox.submissionId, rows.map((r) => r.id)));
+        .where(
+          inArray(
+            submissionOutbox.submissionId,
+            rows.map((r) => r.id),
+          ),
+        );
     }
     return rows.length;
   }

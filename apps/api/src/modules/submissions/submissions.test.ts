@@ -41,7 +41,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function staff(role: Parameters<typeof createUser>[1], extra: Parameters<typeof createUser>[2] = {}): Promise<Session> {
+async function staff(
+  role: Parameters<typeof createUser>[1],
+  extra: Parameters<typeof createUser>[2] = {},
+): Promise<Session> {
   const u = await createUser(t, role, extra);
   return login(t.app, u.email, u.password);
 }
@@ -60,7 +63,8 @@ async function publicUser(): Promise<Session> {
   return { cookie: `oslrs_session=${cookie.value}`, csrfToken: body.csrfToken, user: body.user };
 }
 
-const errorOf = (res: { json(): unknown }) => (res.json() as { error: { code: string; message: string; details?: any } }).error;
+const errorOf = (res: { json(): unknown }) =>
+  (res.json() as { error: { code: string; message: string; details?: any } }).error;
 
 describe('idempotent intake', () => {
   it('the same id three times gives one submission and one respondent; replays answer 200 with the first result', async () => {
@@ -94,7 +98,10 @@ describe('idempotent intake', () => {
       respondents: before.respondents + 1,
       outbox: before.outbox + 1,
     });
-    const rs = await t.database.db.select().from(respondents).where(eq(respondents.nin, body.answers.nin as string));
+    const rs = await t.database.db
+      .select()
+      .from(respondents)
+      .where(eq(respondents.nin, body.answers.nin as string));
     expect(rs).toHaveLength(1);
   });
 
@@ -199,7 +206,10 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
 
   it('an archived questionnaire is 422 VERSION_ARCHIVED', async () => {
     const old = await publishForm(t, admin, { ...MASTER_FORM, formId: 'master_to_archive' });
-    const archived = await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${old.questionnaireId}/archive` });
+    const archived = await call(t.app, admin, {
+      method: 'POST',
+      url: `/api/v1/questionnaires/${old.questionnaireId}/archive`,
+    });
     expect(archived.statusCode, archived.body).toBe(200);
     await refused(enumerator, submissionBody(old.versionId), 422, 'VERSION_ARCHIVED');
   });
@@ -207,36 +217,70 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
   it('answers breaking constraints or types are 422 ANSWERS_INVALID naming each field', async () => {
     const constraints = await refused(
       enumerator,
-      submissionBody(master.versionId, { answers: masterAnswers({ household_size: 4, dependents_count: 4, hours_worked: 169 }) }),
+      submissionBody(master.versionId, {
+        answers: masterAnswers({ household_size: 4, dependents_count: 4, hours_worked: 169 }),
+      }),
       422,
       'ANSWERS_INVALID',
     );
     expect(constraints.details.errors).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ field: 'dependents_count', code: 'CONSTRAINT', message: 'Cannot exceed household size' }),
-        expect.objectContaining({ field: 'hours_worked', code: 'CONSTRAINT', message: 'Must be between 0 and 168 hours' }),
+        expect.objectContaining({
+          field: 'dependents_count',
+          code: 'CONSTRAINT',
+          message: 'Cannot exceed household size',
+        }),
+        expect.objectContaining({
+          field: 'hours_worked',
+          code: 'CONSTRAINT',
+          message: 'Must be between 0 and 168 hours',
+        }),
       ]),
     );
     expect(constraints.details.errors).toHaveLength(2);
 
-    const hours = await refused(enumerator, submissionBody(master.versionId, { answers: masterAnswers({ hours_worked: 'many' }) }), 422, 'ANSWERS_INVALID');
+    const hours = await refused(
+      enumerator,
+      submissionBody(master.versionId, { answers: masterAnswers({ hours_worked: 'many' }) }),
+      422,
+      'ANSWERS_INVALID',
+    );
     expect(hours.details.errors).toEqual([{ field: 'hours_worked', code: 'TYPE', message: 'Expected a whole number' }]);
-    const dob = await refused(enumerator, submissionBody(master.versionId, { answers: masterAnswers({ dob: 'yesterday' }) }), 422, 'ANSWERS_INVALID');
+    const dob = await refused(
+      enumerator,
+      submissionBody(master.versionId, { answers: masterAnswers({ dob: 'yesterday' }) }),
+      422,
+      'ANSWERS_INVALID',
+    );
     expect(dob.details.errors).toEqual([expect.objectContaining({ field: 'dob', code: 'TYPE' })]);
     const both = await refused(
       enumerator,
-      submissionBody(master.versionId, { answers: masterAnswers({ dob: 'yesterday', household_size: 'five', hours_worked: -1 }) }),
+      submissionBody(master.versionId, {
+        answers: masterAnswers({ dob: 'yesterday', household_size: 'five', hours_worked: -1 }),
+      }),
       422,
       'ANSWERS_INVALID',
     );
     const fields = (both.details.errors as { field: string; code: string }[]).map((e) => `${e.field}:${e.code}`).sort();
     expect(fields).toEqual(expect.arrayContaining(['dob:TYPE', 'household_size:TYPE']));
 
-    const missing = await refused(enumerator, submissionBody(master.versionId, { answers: masterAnswers({ surname: undefined }) }), 422, 'ANSWERS_INVALID');
+    const missing = await refused(
+      enumerator,
+      submissionBody(master.versionId, { answers: masterAnswers({ surname: undefined }) }),
+      422,
+      'ANSWERS_INVALID',
+    );
     expect(missing.details.errors).toEqual([expect.objectContaining({ field: 'surname', code: 'REQUIRED' })]);
 
-    const unknown = await refused(enumerator, submissionBody(master.versionId, { answers: masterAnswers({ favourite_colour: 'blue' }) }), 422, 'ANSWERS_INVALID');
-    expect(unknown.details.errors).toEqual([expect.objectContaining({ field: 'favourite_colour', code: 'UNKNOWN_FIELD' })]);
+    const unknown = await refused(
+      enumerator,
+      submissionBody(master.versionId, { answers: masterAnswers({ favourite_colour: 'blue' }) }),
+      422,
+      'ANSWERS_INVALID',
+    );
+    expect(unknown.details.errors).toEqual([
+      expect.objectContaining({ field: 'favourite_colour', code: 'UNKNOWN_FIELD' }),
+    ]);
   });
 
   it('10,000 answers is 400, a 2 MB answer is 413', async () => {
@@ -244,7 +288,9 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
     for (let i = 0; i < 10_000; i++) many[`q${i}`] = 'x';
     await refused(enumerator, submissionBody(master.versionId, { answers: many }), 400, 'VALIDATION_FAILED');
 
-    const huge = submissionBody(master.versionId, { answers: masterAnswers({ bio_short: 'x'.repeat(2 * 1024 * 1024) }) });
+    const huge = submissionBody(master.versionId, {
+      answers: masterAnswers({ bio_short: 'x'.repeat(2 * 1024 * 1024) }),
+    });
     await refused(enumerator, huge, 413, 'PAYLOAD_TOO_LARGE');
     // Even the batch route (5 MB) refuses a single over-long answer as invalid, not with a 500.
     const before = await counts(t);
@@ -252,37 +298,85 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
       submissionBody(master.versionId, { answers: masterAnswers({ bio_short: 'x'.repeat(2 * 1024 * 1024) }) }),
     ]);
     expect(viaBatch.statusCode, viaBatch.body.slice(0, 300)).toBe(200);
-    expect(viaBatch.json().results[0]).toMatchObject({ index: 0, status: 'error', error: { code: 'VALIDATION_FAILED' } });
+    expect(viaBatch.json().results[0]).toMatchObject({
+      index: 0,
+      status: 'error',
+      error: { code: 'VALIDATION_FAILED' },
+    });
     expect(await counts(t)).toEqual(before);
   });
 
   it('GPS out of range, completion in the future and a start after the end are 400', async () => {
-    const err = await refused(enumerator, submissionBody(master.versionId, { gps: { lat: 91, lng: 3.9, accuracy: 5 } }), 400, 'VALIDATION_FAILED');
+    const err = await refused(
+      enumerator,
+      submissionBody(master.versionId, { gps: { lat: 91, lng: 3.9, accuracy: 5 } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(JSON.stringify(err.details)).toContain('gps.lat');
-    await refused(enumerator, submissionBody(master.versionId, { gps: { lat: 7.4, lng: 181, accuracy: 5 } }), 400, 'VALIDATION_FAILED');
-    await refused(enumerator, submissionBody(master.versionId, { gps: { lat: 7.4, lng: 3.9, accuracy: -1 } }), 400, 'VALIDATION_FAILED');
+    await refused(
+      enumerator,
+      submissionBody(master.versionId, { gps: { lat: 7.4, lng: 181, accuracy: 5 } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await refused(
+      enumerator,
+      submissionBody(master.versionId, { gps: { lat: 7.4, lng: 3.9, accuracy: -1 } }),
+      400,
+      'VALIDATION_FAILED',
+    );
 
     const tomorrow = new Date(Date.now() + 86_400_000);
-    const future = await refused(enumerator, submissionBody(master.versionId, { completedAt: tomorrow }), 400, 'VALIDATION_FAILED');
+    const future = await refused(
+      enumerator,
+      submissionBody(master.versionId, { completedAt: tomorrow }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(JSON.stringify(future.details)).toContain('completedAt');
 
-    const backwards = { ...submissionBody(master.versionId), startedAt: new Date(Date.now() - 60_000).toISOString(), completedAt: new Date(Date.now() - 120_000).toISOString() };
+    const backwards = {
+      ...submissionBody(master.versionId),
+      startedAt: new Date(Date.now() - 60_000).toISOString(),
+      completedAt: new Date(Date.now() - 120_000).toISOString(),
+    };
     const err2 = await refused(enumerator, backwards, 400, 'VALIDATION_FAILED');
     expect(JSON.stringify(err2.details)).toContain('startedAt');
 
     await refused(enumerator, { ...submissionBody(master.versionId), id: 'not-a-uuid' }, 400, 'VALIDATION_FAILED');
-    await refused(enumerator, { ...submissionBody(master.versionId), completedAt: 'yesterday' }, 400, 'VALIDATION_FAILED');
-    await refused(enumerator, { ...submissionBody(master.versionId), answers: { surname: { nested: { deep: true } } } }, 400, 'VALIDATION_FAILED');
+    await refused(
+      enumerator,
+      { ...submissionBody(master.versionId), completedAt: 'yesterday' },
+      400,
+      'VALIDATION_FAILED',
+    );
+    await refused(
+      enumerator,
+      { ...submissionBody(master.versionId), answers: { surname: { nested: { deep: true } } } },
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('a malformed NIN is 422 NIN_INVALID at intake; a deferred flag with a NIN is 400', async () => {
     for (const nin of ['1234567890', '12345abc901', '11111111111', '123456789012']) {
-      const err = await refused(enumerator, submissionBody(master.versionId, { answers: masterAnswers({ nin }) }), 422, 'NIN_INVALID');
+      const err = await refused(
+        enumerator,
+        submissionBody(master.versionId, { answers: masterAnswers({ nin }) }),
+        422,
+        'NIN_INVALID',
+      );
       expect(err.details).toEqual({ field: 'nin' });
     }
     await refused(enumerator, submissionBody(master.versionId, { ninDeferred: true }), 400, 'NIN_DEFERRED_WITH_NIN');
     // Without the flag, a missing NIN is a required answer.
-    const missing = await refused(enumerator, submissionBody(master.versionId, { answers: masterAnswers({ nin: undefined }) }), 422, 'ANSWERS_INVALID');
+    const missing = await refused(
+      enumerator,
+      submissionBody(master.versionId, { answers: masterAnswers({ nin: undefined }) }),
+      422,
+      'ANSWERS_INVALID',
+    );
     expect(missing.details.errors).toEqual([expect.objectContaining({ field: 'nin', code: 'REQUIRED' })]);
   });
 
@@ -297,18 +391,32 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
     }
     const rows = await settled(t, ids);
     expect(rows.map((r) => r.status)).toEqual(Array(10).fill('ingested'));
-    const rs = await t.database.db.select({ nin: respondents.nin }).from(respondents).where(inArray(respondents.nin, nins));
+    const rs = await t.database.db
+      .select({ nin: respondents.nin })
+      .from(respondents)
+      .where(inArray(respondents.nin, nins));
     expect(rs.map((r) => r.nin).sort()).toEqual(nins);
   });
 
   it("a NIN with spaces is well-formed for the registry but still answers to the form's own constraint", async () => {
-    const err = await refused(enumerator, submissionBody(master.versionId, { answers: masterAnswers({ nin: '6123 4567-890' }) }), 422, 'ANSWERS_INVALID');
-    expect(err.details.errors).toEqual([{ field: 'nin', code: 'CONSTRAINT', message: 'NIN must be exactly 11 digits' }]);
+    const err = await refused(
+      enumerator,
+      submissionBody(master.versionId, { answers: masterAnswers({ nin: '6123 4567-890' }) }),
+      422,
+      'ANSWERS_INVALID',
+    );
+    expect(err.details.errors).toEqual([
+      { field: 'nin', code: 'CONSTRAINT', message: 'NIN must be exactly 11 digits' },
+    ]);
   });
 
   it('a batch of 51 is 400 BATCH_TOO_LARGE and stores nothing', async () => {
     const before = await counts(t);
-    const res = await submitBatch(t, enumerator, Array.from({ length: 51 }, () => submissionBody(master.versionId)));
+    const res = await submitBatch(
+      t,
+      enumerator,
+      Array.from({ length: 51 }, () => submissionBody(master.versionId)),
+    );
     expect(res.statusCode).toBe(400);
     expect(errorOf(res)).toMatchObject({ code: 'BATCH_TOO_LARGE', details: { max: 50, got: 51 } });
     expect(await counts(t)).toEqual(before);
@@ -324,7 +432,15 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
     const badShape = { ...submissionBody(master.versionId), completedAt: 'not a date' };
     const badAnswers = submissionBody(master.versionId, { answers: masterAnswers({ hours_worked: 169 }) });
     const before = await counts(t);
-    const res = await submitBatch(t, enumerator, [good1, badNin, badVersion, good2, badShape, badAnswers, 'not even an object']);
+    const res = await submitBatch(t, enumerator, [
+      good1,
+      badNin,
+      badVersion,
+      good2,
+      badShape,
+      badAnswers,
+      'not even an object',
+    ]);
     expect(res.statusCode, res.body).toBe(200);
     const results = res.json().results as { index: number; id?: string; status: string; error?: { code: string } }[];
     expect(results.map((r) => [r.index, r.status, r.error?.code])).toEqual([
@@ -336,7 +452,14 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
       [5, 'error', 'ANSWERS_INVALID'],
       [6, 'error', 'VALIDATION_FAILED'],
     ]);
-    expect(results.slice(0, 6).map((r) => r.id)).toEqual([good1.id, badNin.id, badVersion.id, good2.id, badShape.id, badAnswers.id]);
+    expect(results.slice(0, 6).map((r) => r.id)).toEqual([
+      good1.id,
+      badNin.id,
+      badVersion.id,
+      good2.id,
+      badShape.id,
+      badAnswers.id,
+    ]);
     const afterIntake = await counts(t);
     expect(afterIntake.submissions - before.submissions).toBe(2);
     expect(afterIntake.outbox - before.outbox).toBe(2);
@@ -411,7 +534,10 @@ describe('reading submission status', () => {
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ id: ok.id, status: 'ingested' });
     }
-    const official = await call(t.app, await staff('government_official'), { method: 'GET', url: `/api/v1/submissions/${ok.id}` });
+    const official = await call(t.app, await staff('government_official'), {
+      method: 'GET',
+      url: `/api/v1/submissions/${ok.id}`,
+    });
     expect(official.statusCode).toBe(403);
     const bad = await call(t.app, enumerator, { method: 'GET', url: '/api/v1/submissions/not-a-uuid' });
     expect(bad.statusCode).toBe(400);
@@ -421,19 +547,31 @@ describe('reading submission status', () => {
     const me = await staff('enumerator');
     const other = await staff('enumerator');
     const base = daytime().getTime();
-    const bodies = Array.from({ length: 5 }, (_, i) => submissionBody(master.versionId, { completedAt: new Date(base + i * 60_000) }));
+    const bodies = Array.from({ length: 5 }, (_, i) =>
+      submissionBody(master.versionId, { completedAt: new Date(base + i * 60_000) }),
+    );
     // Sent out of order: the list orders by completion, not arrival.
-    for (const b of [bodies[2], bodies[0], bodies[4], bodies[1], bodies[3]]) expect((await submit(t, me, b)).statusCode).toBe(202);
+    for (const b of [bodies[2], bodies[0], bodies[4], bodies[1], bodies[3]])
+      expect((await submit(t, me, b)).statusCode).toBe(202);
     expect((await submit(t, other, submissionBody(master.versionId))).statusCode).toBe(202);
-    await settled(t, bodies.map((b) => b.id));
+    await settled(
+      t,
+      bodies.map((b) => b.id),
+    );
 
     const seen: string[] = [];
     let cursor: string | null = null;
     const pages: number[] = [];
     do {
-      const res = await call(t.app, me, { method: 'GET', url: `/api/v1/submissions?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}` });
+      const res = await call(t.app, me, {
+        method: 'GET',
+        url: `/api/v1/submissions?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      });
       expect(res.statusCode, res.body).toBe(200);
-      const page = res.json() as { items: { id: string; status: string; completedAt: string }[]; nextCursor: string | null };
+      const page = res.json() as {
+        items: { id: string; status: string; completedAt: string }[];
+        nextCursor: string | null;
+      };
       pages.push(page.items.length);
       for (const item of page.items) {
         expect(item.status).toBe('ingested');
@@ -450,7 +588,9 @@ describe('reading submission status', () => {
     expect((await call(t.app, me, { method: 'GET', url: '/api/v1/submissions?limit=0' })).statusCode).toBe(400);
     expect((await call(t.app, me, { method: 'GET', url: '/api/v1/submissions?limit=101' })).statusCode).toBe(400);
     expect((await call(t.app, me, { method: 'GET', url: '/api/v1/submissions?cursor=garbage' })).statusCode).toBe(400);
-    expect((await call(t.app, await staff('supervisor'), { method: 'GET', url: '/api/v1/submissions' })).statusCode).toBe(403);
+    expect(
+      (await call(t.app, await staff('supervisor'), { method: 'GET', url: '/api/v1/submissions' })).statusCode,
+    ).toBe(403);
   });
 });
 
@@ -469,9 +609,16 @@ describe('NIN pre-check', () => {
     const checker = await staff('enumerator');
     const taken = await check(checker, nin);
     expect(taken.statusCode).toBe(200);
-    expect(taken.json()).toEqual({ valid: true, available: false, firstRegisteredAt: r!.createdAt.toISOString(), source: 'enumerator' });
+    expect(taken.json()).toEqual({
+      valid: true,
+      available: false,
+      firstRegisteredAt: r!.createdAt.toISOString(),
+      source: 'enumerator',
+    });
     // Spaces and dashes are ignored.
-    expect((await check(checker, `${nin.slice(0, 4)} ${nin.slice(4, 8)}-${nin.slice(8)}`)).json()).toMatchObject({ available: false });
+    expect((await check(checker, `${nin.slice(0, 4)} ${nin.slice(4, 8)}-${nin.slice(8)}`)).json()).toMatchObject({
+      available: false,
+    });
     const free = freshNin();
     expect((await check(checker, free)).json()).toEqual({ valid: true, available: true });
     expect((await check(checker, '11111111111')).json()).toEqual({ valid: false, available: false });
@@ -515,7 +662,11 @@ describe('NIN pre-check', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     // Another person is not affected.
     expect((await check(await staff('enumerator'), freshNin())).statusCode).toBe(200);
-    const anonymous = await t.app.inject({ method: 'POST', url: '/api/v1/forms/check-nin', payload: { nin: freshNin() } });
+    const anonymous = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/forms/check-nin',
+      payload: { nin: freshNin() },
+    });
     expect(anonymous.statusCode).toBe(401);
   });
 });
@@ -529,7 +680,9 @@ describe('raw submissions are immutable', () => {
     const client = new pg.Client({ connectionString: t.databaseUrl });
     await client.connect();
     try {
-      await expect(client.query(`update submissions set answers = '{}'::jsonb where id = $1`, [body.id])).rejects.toThrow(/immutable/);
+      await expect(
+        client.query(`update submissions set answers = '{}'::jsonb where id = $1`, [body.id]),
+      ).rejects.toThrow(/immutable/);
       await expect(client.query(`delete from submissions where id = $1`, [body.id])).rejects.toThrow(/never deleted/);
     } finally {
       await client.end();

@@ -23,7 +23,10 @@ export async function publishForm(t: TestApp, admin: Session, form: FormSchema =
   const created = await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires', payload: { form } });
   expect(created.statusCode, created.body).toBe(201);
   const questionnaireId = created.json().questionnaire.id as string;
-  const published = await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${questionnaireId}/publish` });
+  const published = await call(t.app, admin, {
+    method: 'POST',
+    url: `/api/v1/questionnaires/${questionnaireId}/publish`,
+  });
   expect(published.statusCode, published.body).toBe(201);
   const schema = await call(t.app, null, { method: 'GET', url: `/api/v1/forms/${questionnaireId}/schema` });
   expect(schema.statusCode, schema.body).toBe(200);
@@ -108,7 +111,9 @@ async function waitRows(t: TestApp, ids: string[], timeoutMs: number) {
     if (rows.length === ids.length && rows.every((r) => r.status !== 'received')) return rows;
     if (Date.now() > until) {
       const pending = rows.filter((r) => r.status === 'received').length;
-      throw new Error(`waitFor timed out: ${pending} of ${ids.length} submissions still received (${rows.length} stored)`);
+      throw new Error(
+        `waitFor timed out: ${pending} of ${ids.length} submissions still received (${rows.length} stored)`,
+      );
     }
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -80,89 +80,109 @@ async function ingestedCount() {
 }
 
 describe('a worker killed mid-way', () => {
-  it('2,000 submissions: SIGKILL the worker part-way, a new one finishes; exactly one respondent each', { timeout: 90_000 }, async () => {
-    const started = Date.now();
-    const enumerators = await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        const u = await createUser(t, 'enumerator');
-        return login(t.app, u.email, u.password);
-      }),
-    );
-    const nins = new Set<string>();
-    const batches = Array.from({ length: TOTAL / 50 }, () =>
-      Array.from({ length: 50 }, () => {
-        const nin = freshNin();
-        nins.add(nin);
-        return submissionBody(master.versionId, { answers: masterAnswers({ nin }) });
-      }),
-    );
-    expect(nins.size).toBe(TOTAL);
+  it(
+    '2,000 submissions: SIGKILL the worker part-way, a new one finishes; exactly one respondent each',
+    { timeout: 90_000 },
+    async () => {
+      const started = Date.now();
+      const enumerators = await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          const u = await createUser(t, 'enumerator');
+          return login(t.app, u.email, u.password);
+        }),
+      );
+      const nins = new Set<string>();
+      const batches = Array.from({ length: TOTAL / 50 }, () =>
+        Array.from({ length: 50 }, () => {
+          const nin = freshNin();
+          nins.add(nin);
+          return submissionBody(master.versionId, { answers: masterAnswers({ nin }) });
+        }),
+      );
+      expect(nins.size).toBe(TOTAL);
 
-    // Four devices syncing at once, each its own outbox in batches of 50.
-    const lanes = enumerators.map(async (session, lane) => {
-      for (let b = lane; b < batches.length; b += enumerators.length) {
-        const res = await submitBatch(t, session, batches[b]!);
-        expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
-        const statuses = (res.json().results as { status: string }[]).map((r) => r.status);
-        expect(statuses).toEqual(Array(50).fill('received'));
-      }
-    });
-    await Promise.all(lanes);
-    const receivedMs = Date.now() - started;
-    const [stored] = await t.database.db.select({ n: count() }).from(submissions);
-    expect(stored!.n).toBe(TOTAL);
-    expect(await ingestedCount()).toBe(0);
+      // Four devices syncing at once, each its own outbox in batches of 50.
+      const lanes = enumerators.map(async (session, lane) => {
+        for (let b = lane; b < batches.length; b += enumerators.length) {
+          const res = await submitBatch(t, session, batches[b]!);
+          expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+          const statuses = (res.json().results as { status: string }[]).map((r) => r.status);
+          expect(statuses).toEqual(Array(50).fill('received'));
+        }
+      });
+      await Promise.all(lanes);
+      const receivedMs = Date.now() - started;
+      const [stored] = await t.database.db.select({ n: count() }).from(submissions);
+      expect(stored!.n).toBe(TOTAL);
+      expect(await ingestedCount()).toBe(0);
 
-    const first = startWorker();
-    const before = await waitFor(async () => {
-      const n = await ingestedCount();
-      return n >= 200 ? n : null;
-    }, 30_000).catch((err) => {
-      throw new Error(`${(err as Error).message}; worker output:\n${first.output()}`);
-    });
-    first.child.kill('SIGKILL');
-    const exit = await first.exited;
-    expect(exit.signal).toBe('SIGKILL');
-    const atKill = await ingestedCount();
-    expect(before).toBeGreaterThanOrEqual(200);
-    // "Some but not all": the kill must land in the middle.
-    expect(atKill).toBeLessThan(TOTAL);
-    const killedAt = Date.now();
+      const first = startWorker();
+      const before = await waitFor(async () => {
+        const n = await ingestedCount();
+        return n >= 200 ? n : null;
+      }, 30_000).catch((err) => {
+        throw new Error(`${(err as Error).message}; worker output:\n${first.output()}`);
+      });
+      first.child.kill('SIGKILL');
+      const exit = await first.exited;
+      expect(exit.signal).toBe('SIGKILL');
+      const atKill = await ingestedCount();
+      expect(before).toBeGreaterThanOrEqual(200);
+      // "Some but not all": the kill must land in the middle.
+      expect(atKill).toBeLessThan(TOTAL);
+      const killedAt = Date.now();
 
-    const second = startWorker();
-    await waitFor(async () => (await ingestedCount()) === TOTAL, 50_000).catch(async (err) => {
-      const pending = await t.database.db.select({ n: count() }).from(submissions).where(eq(submissions.status, 'received'));
-      throw new Error(`${(err as Error).message}: ${pending[0]!.n} still received; worker output:\n${second.output()}`);
-    });
-    const recoveredMs = Date.now() - killedAt;
+      const second = startWorker();
+      await waitFor(async () => (await ingestedCount()) === TOTAL, 50_000).catch(async (err) => {
+        const pending = await t.database.db
+          .select({ n: count() })
+          .from(submissions)
+          .where(eq(submissions.status, 'received'));
+        throw new Error(
+          `${(err as Error).message}: ${pending[0]!.n} still received; worker output:\n${second.output()}`,
+        );
+      });
+      const recoveredMs = Date.now() - killedAt;
 
-    const rows = await t.database.db
-      .select({ id: submissions.id, status: submissions.status, respondentId: submissions.respondentId, nin: respondents.nin })
-      .from(submissions)
-      .leftJoin(respondents, eq(respondents.id, submissions.respondentId));
-    expect(rows).toHaveLength(TOTAL);
-    expect(rows.filter((r) => r.status !== 'ingested')).toEqual([]);
-    expect(new Set(rows.map((r) => r.respondentId)).size).toBe(TOTAL);
-    expect(new Set(rows.map((r) => r.nin))).toEqual(nins);
+      const rows = await t.database.db
+        .select({
+          id: submissions.id,
+          status: submissions.status,
+          respondentId: submissions.respondentId,
+          nin: respondents.nin,
+        })
+        .from(submissions)
+        .leftJoin(respondents, eq(respondents.id, submissions.respondentId));
+      expect(rows).toHaveLength(TOTAL);
+      expect(rows.filter((r) => r.status !== 'ingested')).toEqual([]);
+      expect(new Set(rows.map((r) => r.respondentId)).size).toBe(TOTAL);
+      expect(new Set(rows.map((r) => r.nin))).toEqual(nins);
 
-    const [r] = await t.database.db
-      .select({ n: count(), distinctNins: sql<number>`count(distinct ${respondents.nin})::int` })
-      .from(respondents);
-    expect(r).toEqual({ n: TOTAL, distinctNins: TOTAL });
-    const [notDone] = await t.database.db.select({ n: count() }).from(submissionOutbox).where(isNull(submissionOutbox.doneAt));
-    expect(notDone!.n).toBe(0);
-    const [outbox] = await t.database.db.select({ n: count() }).from(submissionOutbox);
-    expect(outbox!.n).toBe(TOTAL);
-    // Created exactly once each: one audit row per respondent, none for a rolled-back attempt.
-    const [audits] = await t.database.db.select({ n: count() }).from(auditLog).where(eq(auditLog.action, 'respondent.created'));
-    expect(audits!.n).toBe(TOTAL);
+      const [r] = await t.database.db
+        .select({ n: count(), distinctNins: sql<number>`count(distinct ${respondents.nin})::int` })
+        .from(respondents);
+      expect(r).toEqual({ n: TOTAL, distinctNins: TOTAL });
+      const [notDone] = await t.database.db
+        .select({ n: count() })
+        .from(submissionOutbox)
+        .where(isNull(submissionOutbox.doneAt));
+      expect(notDone!.n).toBe(0);
+      const [outbox] = await t.database.db.select({ n: count() }).from(submissionOutbox);
+      expect(outbox!.n).toBe(TOTAL);
+      // Created exactly once each: one audit row per respondent, none for a rolled-back attempt.
+      const [audits] = await t.database.db
+        .select({ n: count() })
+        .from(auditLog)
+        .where(eq(auditLog.action, 'respondent.created'));
+      expect(audits!.n).toBe(TOTAL);
 
-    second.child.kill('SIGTERM');
-    const stopped = await second.exited;
-    expect(stopped.code === 0 || stopped.signal === 'SIGTERM').toBe(true);
-    expect(second.output()).not.toMatch(/worker failed/);
-    console.info(
-      `worker-crash: received ${TOTAL} in ${receivedMs} ms; killed at ${atKill} ingested; recovered in ${recoveredMs} ms; total ${Date.now() - started} ms`,
-    );
-  });
+      second.child.kill('SIGTERM');
+      const stopped = await second.exited;
+      expect(stopped.code === 0 || stopped.signal === 'SIGTERM').toBe(true);
+      expect(second.output()).not.toMatch(/worker failed/);
+      console.info(
+        `worker-crash: received ${TOTAL} in ${receivedMs} ms; killed at ${atKill} ingested; recovered in ${recoveredMs} ms; total ${Date.now() - started} ms`,
+      );
+    },
+  );
 });

@@ -36,6 +36,12 @@ export default function StaffHome() {
             Go to staff administration
           </Link>
         </p>
+      ) : user.role === 'enumerator' ? (
+        <p className="mt-6">
+          <Link to="/collect" className="btn-primary">
+            Collect surveys
+          </Link>
+        </p>
       ) : user.role === 'data_entry_clerk' ? (
         <p className="mt-6">
           <Link to="/clerk" className="btn-primary">

@@ -196,7 +196,7 @@ function Outbox({ userId }: { userId: string }) {
         Waiting to send ({items.length})
       </h2>
       <p className="mt-1 text-sm text-stone-700">
-        {sync.online ? 'Sent automatically every few seconds while connected.' : 'Sent when the network returns.'}
+        {sync.online ? 'Sent automatically while connected.' : 'Sent when the network returns.'}
       </p>
       <ul className="mt-3 space-y-3">
         {items.map((item) => (

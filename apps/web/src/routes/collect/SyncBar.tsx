@@ -48,7 +48,9 @@ export function SyncBar({ userId }: { userId: string }) {
         {message && (
           <div className="text-sm">
             {attention > 0 && (
-              <p className="font-semibold text-red-800">{attention} need your attention (see below).</p>
+              <p className="font-semibold text-red-800">
+                {attention} {attention === 1 ? 'needs' : 'need'} your attention (see below).
+              </p>
             )}
             {sync.signedOut && <p>Your session has ended: sign in again to send them.</p>}
             {!offline && !sync.signedOut && sync.lastError && waiting > 0 && (
