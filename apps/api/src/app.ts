@@ -12,6 +12,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { uuidv7 } from 'uuidv7';
 import type { Runtime } from './runtime.js';
+import { SmtpRelay } from './infra/mail.js';
 import { registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
 import { AuthService } from './modules/auth/service.js';
@@ -60,6 +61,10 @@ export function createServices(runtime: Runtime): Services {
   });
   // Ingestion is quick: a submission waiting 30 s was lost on the way (Redis down, worker killed).
   jobs.addRelay(() => submissions.requeuePending(runtime.config.outboxStaleMs));
+  if (runtime.config.mail.smtpUrl) {
+    const relay = new SmtpRelay(db, runtime.config.mail.smtpUrl, runtime.config.mail.from);
+    jobs.addTicker(runtime.config.mail.intervalMs, () => relay.drain());
+  }
   return { auth, staff, jobs, questionnaires, submissions, respondents, fraud };
 }
 

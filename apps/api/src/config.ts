@@ -34,6 +34,10 @@ const envSchema = z.object({
   /** How often the relay re-enqueues jobs and outbox rows that stopped moving, and after how long. */
   RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   OUTBOX_STALE_MS: z.coerce.number().int().min(0).default(30_000),
+  /** smtp://user:pass@host:587 — without it, mail stays in the mail_outbox table. */
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('OSLRS <no-reply@oslrs.local>'),
+  MAIL_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
@@ -65,6 +69,7 @@ export interface Config {
   runWorker: boolean;
   workerConcurrency: number;
   relayIntervalMs: number;
+  mail: { smtpUrl: string | undefined; from: string; intervalMs: number };
   outboxStaleMs: number;
   rateLimit: { anonPerMinute: number; userPerMinute: number };
   webDist: string | undefined;
@@ -109,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runWorker: e.RUN_WORKER,
     workerConcurrency: e.WORKER_CONCURRENCY,
     relayIntervalMs: e.RELAY_INTERVAL_MS,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, intervalMs: e.MAIL_INTERVAL_MS },
     outboxStaleMs: e.OUTBOX_STALE_MS,
     rateLimit: { anonPerMinute: e.RATE_LIMIT_ANON_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
     webDist: e.WEB_DIST,

@@ -1,6 +1,8 @@
+import { and, asc, eq, isNull, lt } from 'drizzle-orm';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { uuidv7 } from 'uuidv7';
 import { mailOutbox } from '../db/schema/index.js';
-import type { Executor } from './db.js';
+import type { Db, Executor } from './db.js';
 
 export interface MailMessage {
   to: string;
@@ -24,3 +26,65 @@ export class OutboxMailer implements Mailer {
       .values({ id: uuidv7(), to: message.to, subject: message.subject, body: message.text });
   }
 }
+
+/**
+ * Sends the outbox over SMTP (when SMTP_URL is set), oldest first. A row is locked while it is
+ * sent, stamped when the server accepted it, and retried later (attempts, last_error) when not.
+ */
+export class SmtpRelay {
+  private readonly transport: Transporter;
+  constructor(
+    private readonly db: Db,
+    smtpUrl: string,
+    private readonly from: string,
+  ) {
+    const url = new URL(smtpUrl);
+    // Timeouts are query parameters of the URL (nodemailer reads them from there), with sane defaults.
+    for (const [k, v] of [
+      ['connectionTimeout', '10000'],
+      ['greetingTimeout', '10000'],
+      ['socketTimeout', '20000'],
+    ]) {
+      if (!url.searchParams.has(k!)) url.searchParams.set(k!, v!);
+    }
+    this.transport = nodemailer.createTransport(url.toString());
+  }
+
+  async drain(max = 50): Promise<{ sent: number; failed: number }> {
+    let sent = 0;
+    let failed = 0;
+    await this.db.transaction(async (tx) => {
+      const rows = await tx
+        .select()
+        .from(mailOutbox)
+        .where(and(isNull(mailOutbox.sentAt), lt(mailOutbox.attempts, MAX_ATTEMPTS)))
+        .orderBy(asc(mailOutbox.createdAt))
+        .limit(max)
+        .for('update', { skipLocked: true });
+      for (const row of rows) {
+        try {
+          await this.transport.sendMail({ from: this.from, to: row.to, subject: row.subject, text: row.body });
+          await tx
+            .update(mailOutbox)
+            .set({ sentAt: new Date(), attempts: row.attempts + 1, lastError: null })
+            .where(eq(mailOutbox.id, row.id));
+          sent++;
+        } catch (err) {
+          const message = (err as Error).message?.slice(0, 500) ?? 'send failed';
+          await tx
+            .update(mailOutbox)
+            .set({ attempts: row.attempts + 1, lastError: message })
+            .where(eq(mailOutbox.id, row.id));
+          failed++;
+        }
+      }
+    });
+    return { sent, failed };
+  }
+
+  close() {
+    this.transport.close();
+  }
+}
+
+const MAX_ATTEMPTS = 10;

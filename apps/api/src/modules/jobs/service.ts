@@ -30,6 +30,7 @@ export class JobsService {
   private readonly runners = new Map<string, JobRunner>();
   private readonly relays: ((olderThanMs: number) => Promise<unknown>)[] = [];
   private relayTimer: NodeJS.Timeout | undefined;
+  private readonly tickers: { everyMs: number; run: () => Promise<unknown>; timer?: NodeJS.Timeout }[] = [];
 
   constructor(
     private readonly db: Db,
@@ -39,6 +40,11 @@ export class JobsService {
 
   register(type: string, runner: JobRunner) {
     this.runners.set(type, runner);
+  }
+
+  /** Periodic work that belongs with the worker (e.g. sending the mail outbox). */
+  addTicker(everyMs: number, run: () => Promise<unknown>) {
+    this.tickers.push({ everyMs, run });
   }
 
   /** Other outboxes (e.g. submissions) re-enqueue their stale rows on the same schedule. */
@@ -106,9 +112,22 @@ export class JobsService {
     void relay();
     this.relayTimer = setInterval(relay, relayEveryMs);
     this.relayTimer.unref();
+    for (const ticker of this.tickers) {
+      let busy = false;
+      ticker.timer = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        ticker
+          .run()
+          .catch((err) => this.onError(err, 'periodic job failed'))
+          .finally(() => (busy = false));
+      }, ticker.everyMs);
+      ticker.timer.unref();
+    }
   }
 
   stop() {
     clearInterval(this.relayTimer);
+    for (const ticker of this.tickers) clearInterval(ticker.timer);
   }
 }
