@@ -7,6 +7,7 @@ import type {
   SessionUser,
   Staff,
   StaffPage,
+  StaffSummary,
 } from '@oslrs/core';
 import type { FieldError, FormSchema } from '../forms/engine';
 import { api, apiUrl } from './client';
@@ -49,6 +50,7 @@ export interface UpdateStaffInput {
 
 export const staff = {
   list: (params: StaffListParams, signal?: AbortSignal) => api<StaffPage>('/staff', { query: { ...params }, signal }),
+  summary: (signal?: AbortSignal) => api<StaffSummary>('/staff/summary', { signal }),
   get: (id: string, signal?: AbortSignal) => api<{ staff: Staff }>(`/staff/${encodeURIComponent(id)}`, { signal }),
   invite: (input: InviteStaffInput) =>
     api<{ staff: Staff; activationUrl: string }>('/staff', { method: 'POST', body: input }),

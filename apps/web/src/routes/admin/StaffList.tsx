@@ -87,6 +87,11 @@ export default function StaffList() {
     queryFn: ({ signal }) => staffApi.list(list, signal),
     placeholderData: keepPreviousData,
   });
+  const summary = useQuery({
+    queryKey: ['staff', 'summary'],
+    queryFn: ({ signal }) => staffApi.summary(signal),
+    staleTime: 60_000,
+  });
   const data = query.data;
   const totalPages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
   const filtered = Boolean(list.status || list.role || list.lga || list.q);
@@ -95,6 +100,16 @@ export default function StaffList() {
   return (
     <>
       <PageHeading>Staff</PageHeading>
+      {summary.data?.fieldStaffThresholdPassed && (
+        <div className="mt-4">
+          <Alert title={`Field staff: ${summary.data.fieldStaff} (over ${summary.data.fieldStaffThresholdPassed})`}>
+            <p>
+              The field force has passed a capacity-planning threshold. Check the server&apos;s memory and response
+              times against the scaling triggers in the runbook before adding more enumerators.
+            </p>
+          </Alert>
+        </div>
+      )}
 
       <form
         role="search"
