@@ -7,6 +7,7 @@ import { MemoryStore, RedisStore, type KeyValueStore } from './infra/kv.js';
 import { BullJobQueue, InProcessJobQueue, type JobQueue } from './infra/queue.js';
 import { OutboxMailer, type Mailer } from './infra/mail.js';
 import { createRedis, firstConnection } from './infra/redis.js';
+import { createMetrics, instrumentQueue, type Metrics } from './infra/metrics.js';
 import { loggerOptions } from './logging.js';
 
 /** Everything a process holds on to: the adapters, chosen once from the configuration. */
@@ -18,6 +19,7 @@ export interface Runtime {
   kv: KeyValueStore;
   queue: JobQueue;
   mailer: Mailer;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     kv = new MemoryStore();
     queue = new InProcessJobQueue((err) => log.error({ err }, 'job failed'));
   }
+  const metrics = createMetrics({ database, queue });
+  queue = instrumentQueue(queue, metrics);
 
   return {
     config,
@@ -63,6 +67,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     kv,
     queue,
     mailer: new OutboxMailer(),
+    metrics,
     async close() {
       await queue.close();
       if (kv instanceof MemoryStore) kv.close();

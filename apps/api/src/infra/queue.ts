@@ -3,6 +3,14 @@ import type { Redis } from 'ioredis';
 
 export type JobHandler = (type: string, jobId: string) => Promise<void>;
 
+/** Jobs by state, for metrics and the operations alerts. `failed` ran out of attempts. */
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
 /**
  * The queue carries only job ids; the job itself (input, progress, result) is a row in PostgreSQL.
  * Handlers must be idempotent: delivery is at least once.
@@ -20,6 +28,9 @@ export interface JobQueue {
   redeliver(type: string, jobId: string): Promise<void>;
   startWorker(handler: JobHandler): void;
   depth(): Promise<number>;
+  counts(): Promise<QueueCounts>;
+  /** Jobs that ran out of attempts within the last `windowMs`. */
+  recentFailures(windowMs: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -110,6 +121,21 @@ export class BullJobQueue implements JobQueue {
   depth() {
     return this.queue.count();
   }
+  async counts() {
+    this.assertConnected();
+    const c = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+    return {
+      waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+      active: c.active ?? 0,
+      delayed: c.delayed ?? 0,
+      failed: c.failed ?? 0,
+    };
+  }
+  async recentFailures(windowMs: number) {
+    this.assertConnected();
+    // BullMQ scores the failed set by the time each job finished.
+    return this.connection.zcount(this.queue.keys.failed!, Date.now() - windowMs, '+inf');
+  }
   async close() {
     await this.worker?.close();
     await this.queue.close();
@@ -121,6 +147,8 @@ export class InProcessJobQueue implements JobQueue {
   private readonly pending: { type: string; jobId: string }[] = [];
   private handler: JobHandler | undefined;
   private running: Promise<void> | undefined;
+  private active = 0;
+  private readonly failedAt: number[] = [];
   private closed = false;
   constructor(private readonly onError: (err: Error) => void) {}
   async enqueue(type: string, jobId: string) {
@@ -146,7 +174,14 @@ export class InProcessJobQueue implements JobQueue {
       while (!this.closed) {
         const next = this.pending.shift();
         if (!next || !this.handler) break;
-        await this.handler(next.type, next.jobId).catch(this.onError);
+        this.active = 1;
+        await this.handler(next.type, next.jobId).catch((err: Error) => {
+          // No retries here: a failure is final. Keep the last few hundred times for the alerts.
+          this.failedAt.push(Date.now());
+          if (this.failedAt.length > 500) this.failedAt.shift();
+          this.onError(err);
+        });
+        this.active = 0;
       }
     })().finally(() => {
       this.running = undefined;
@@ -155,6 +190,13 @@ export class InProcessJobQueue implements JobQueue {
   }
   async depth() {
     return this.pending.length;
+  }
+  async counts() {
+    return { waiting: this.pending.length, active: this.active, delayed: 0, failed: this.failedAt.length };
+  }
+  async recentFailures(windowMs: number) {
+    const since = Date.now() - windowMs;
+    return this.failedAt.filter((t) => t >= since).length;
   }
   async close() {
     this.closed = true;

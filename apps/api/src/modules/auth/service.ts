@@ -58,7 +58,8 @@ export class AuthService {
       .update(`${email}|${ctx.ip ?? ''}`)
       .digest('base64url');
     const lockKey = `lock:${who}`;
-    const lockedFor = await this.kv.ttl(lockKey);
+    // Without the counter store (Redis down) sign-in stays possible; the route's rate limit still applies.
+    const lockedFor = await this.kv.ttl(lockKey).catch(() => 0);
     if (lockedFor > 0) {
       throw TooManyRequests(
         'ACCOUNT_LOCKED',
@@ -76,10 +77,10 @@ export class AuthService {
       ? await verifyPassword(user.passwordHash, password)
       : (await burnPasswordCheck(password), false);
     if (!user || !ok) {
-      const { count } = await this.kv.incr(`fail:${who}`, LOCKOUT_WINDOW_MS);
+      const { count } = await this.kv.incr(`fail:${who}`, LOCKOUT_WINDOW_MS).catch(() => ({ count: 0 }));
       if (count >= LOCKOUT_ATTEMPTS) {
-        await this.kv.set(lockKey, '1', LOCKOUT_WINDOW_MS);
-        await this.kv.del([`fail:${who}`]);
+        await this.kv.set(lockKey, '1', LOCKOUT_WINDOW_MS).catch(() => {});
+        await this.kv.del([`fail:${who}`]).catch(() => {});
       }
       await recordAudit(this.db, ctx, {
         action: count >= LOCKOUT_ATTEMPTS ? 'auth.locked' : 'auth.login_failed',
@@ -94,7 +95,7 @@ export class AuthService {
         `This account is ${user.status}. Contact the registry's administrator.`,
       );
     }
-    await this.kv.del([`fail:${who}`]);
+    await this.kv.del([`fail:${who}`]).catch(() => {});
 
     const token = newToken();
     const expiresAt = new Date(Date.now() + this.sessionTtlMs);
@@ -198,7 +199,7 @@ export class AuthService {
       await tx.delete(sessions).where(eq(sessions.tokenHash, hash));
       await recordAudit(tx, ctx, { action: 'auth.logout', targetType: 'user', targetId: ctx.actorId });
     });
-    await this.kv.del([`sess:${hash}`]);
+    await this.kv.del([`sess:${hash}`]).catch(() => {});
   }
 
   /**
@@ -221,7 +222,8 @@ export class AuthService {
   }
 
   async forgetSessions(cacheKeys: string[]) {
-    await this.kv.del(cacheKeys);
+    // The cache entries expire within a minute anyway; a Redis outage must not fail the change itself.
+    await this.kv.del(cacheKeys).catch(() => {});
   }
 
   async activate(token: string, password: string, ctx: ActorContext): Promise<SessionUser> {

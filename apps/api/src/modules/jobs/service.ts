@@ -87,7 +87,11 @@ export class JobsService {
     await runner(jobId);
   }
 
-  /** Re-enqueue jobs that stopped moving (worker killed, Redis lost). Runners are idempotent. */
+  /**
+   * Re-deliver jobs that stopped moving (worker killed, Redis lost). `redeliver`, not `enqueue`: the
+   * queue ignores an id it still holds (active in a dead worker, failed for good). Runners are
+   * idempotent, and a staff import locks its job row per chunk, so a second delivery is harmless.
+   */
   async requeueStale(olderThanMs: number): Promise<number> {
     const stale = await this.db
       .select({ id: jobs.id, type: jobs.type })
@@ -98,7 +102,11 @@ export class JobsService {
           lt(jobs.updatedAt, sql`now() - ${`${olderThanMs} milliseconds`}::interval`),
         ),
       );
-    for (const row of stale) await this.enqueue(row);
+    for (const row of stale) {
+      await this.queue
+        .redeliver(row.type, row.id)
+        .catch((err) => this.onError(err, 'redelivery failed; next relay retries'));
+    }
     return stale.length;
   }
 

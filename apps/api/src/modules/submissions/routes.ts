@@ -14,6 +14,9 @@ import type { RespondentService } from '../respondents/service.js';
 import type { SubmissionService } from './service.js';
 
 const SUBMITTERS = ['enumerator', 'data_entry_clerk', 'public_user'] as const;
+/** An ISO date-time with offset, optionally followed by `_` and a submission id. */
+const CURSOR =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})(_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$/i;
 const READERS = [
   'enumerator',
   'data_entry_clerk',
@@ -69,7 +72,12 @@ export const submissionRoutes: FastifyPluginAsyncZod<{
         summary: 'Your own recent submissions and their server status (cursor paging)',
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(100).default(20),
-          cursor: z.iso.datetime({ offset: true }).optional(),
+          /** `nextCursor` from the previous page (`<completedAt>_<id>`; a bare completedAt is accepted too). */
+          cursor: z
+            .string()
+            .regex(CURSOR, 'Use the nextCursor of the previous page')
+            .refine((c) => !Number.isNaN(Date.parse(c.split('_')[0]!)), 'Use the nextCursor of the previous page')
+            .optional(),
         }),
         response: {
           200: z.object({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import {
   MAX_BATCH,
   isWellFormedNin,
@@ -177,7 +177,16 @@ export class SubmissionService {
       await this.enqueue([...inserted.keys()]);
     }
     for (const [index, o] of out.entries()) {
-      if (!o.view && !o.error) o.view = out[seen.get(bodies[index]!.id)!]?.view;
+      if (o.view || o.error) continue;
+      // A repeat of an earlier item in this batch answers as that item did.
+      const first = out[seen.get(bodies[index]!.id) ?? -1];
+      if (first?.view) o.view = first.view;
+      else
+        o.error =
+          first?.error ??
+          Conflict('SUBMISSION_CONFLICT', 'A different submission was already received with this id', {
+            id: bodies[index]!.id,
+          });
     }
     return out;
   }
@@ -288,20 +297,37 @@ export class SubmissionService {
     return toStatusView(row);
   }
 
-  /** The caller's own recent submissions, newest first (cursor = completedAt of the last one seen). */
-  async mine(viewer: SessionUser, limit: number, before?: string) {
+  /**
+   * The caller's own recent submissions, newest first. The cursor is `<completedAt>_<id>` of the last
+   * one seen (ties on completedAt are broken by id, so a page boundary never skips a survey); a bare
+   * completedAt is still accepted.
+   */
+  async mine(viewer: SessionUser, limit: number, cursor?: string) {
+    const [at, afterId] = cursor ? cursor.split('_') : [];
+    const before = at ? new Date(at) : undefined;
     const rows = await this.db
       .select()
       .from(submissions)
       .where(
-        and(eq(submissions.submittedBy, viewer.id), before ? lt(submissions.completedAt, new Date(before)) : undefined),
+        and(
+          eq(submissions.submittedBy, viewer.id),
+          before && afterId
+            ? or(
+                lt(submissions.completedAt, before),
+                and(eq(submissions.completedAt, before), lt(submissions.id, afterId)),
+              )
+            : before
+              ? lt(submissions.completedAt, before)
+              : undefined,
+        ),
       )
-      .orderBy(desc(submissions.completedAt))
+      .orderBy(desc(submissions.completedAt), desc(submissions.id))
       .limit(limit + 1);
     const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
     return {
       items: page.map((r) => ({ ...toStatusView(r), completedAt: r.completedAt.toISOString() })),
-      nextCursor: rows.length > limit ? page[page.length - 1]!.completedAt.toISOString() : null,
+      nextCursor: rows.length > limit && last ? `${last.completedAt.toISOString()}_${last.id}` : null,
     };
   }
 

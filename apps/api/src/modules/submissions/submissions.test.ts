@@ -19,6 +19,7 @@ import {
   freshNin,
   masterAnswers,
   publishForm,
+  signIn,
   settled,
   submissionBody,
   submissionRow,
@@ -41,13 +42,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function staff(
-  role: Parameters<typeof createUser>[1],
-  extra: Parameters<typeof createUser>[2] = {},
-): Promise<Session> {
-  const u = await createUser(t, role, extra);
-  return login(t.app, u.email, u.password);
-}
+const staff = (role: Parameters<typeof createUser>[1], extra: Parameters<typeof createUser>[2] = {}) =>
+  signIn(t, role, extra);
 
 let pub = 0;
 async function publicUser(): Promise<Session> {
@@ -63,8 +59,13 @@ async function publicUser(): Promise<Session> {
   return { cookie: `oslrs_session=${cookie.value}`, csrfToken: body.csrfToken, user: body.user };
 }
 
-const errorOf = (res: { json(): unknown }) =>
-  (res.json() as { error: { code: string; message: string; details?: any } }).error;
+/** The standard error body, typed loosely enough for assertions. */
+interface ApiError {
+  code: string;
+  message: string;
+  details: { errors: { field: string; code: string; message?: string }[]; [key: string]: unknown };
+}
+const errorOf = (res: { json(): unknown }) => (res.json() as { error: ApiError }).error;
 
 describe('idempotent intake', () => {
   it('the same id three times gives one submission and one respondent; replays answer 200 with the first result', async () => {
@@ -424,6 +425,31 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
     expect(empty.statusCode).toBe(400);
   });
 
+  it('the same id twice in one batch is stored once; with another body the second is a conflict', async () => {
+    const body = submissionBody(master.versionId);
+    const before = await counts(t);
+    const res = await submitBatch(t, enumerator, [body, body]);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().results).toEqual([
+      { index: 0, id: body.id, status: 'received' },
+      { index: 1, id: body.id, status: 'received' },
+    ]);
+    const other = submissionBody(master.versionId);
+    const changed = { ...other, answers: { ...other.answers, surname: 'Changed' } };
+    const mixed = await submitBatch(t, enumerator, [other, changed]);
+    expect(
+      mixed.json().results.map((r: { status: string; error?: { code: string } }) => [r.status, r.error?.code]),
+    ).toEqual([
+      ['received', undefined],
+      ['error', 'SUBMISSION_CONFLICT'],
+    ]);
+    const intake = await counts(t);
+    expect(intake.submissions - before.submissions).toBe(2);
+    expect(intake.outbox - before.outbox).toBe(2);
+    expect((await submissionRow(t, other.id))!.answers).toEqual(other.answers);
+    await settled(t, [body.id, other.id]);
+  });
+
   it('a batch mixing good and bad items answers per item and stores only the good ones', async () => {
     const good1 = submissionBody(master.versionId);
     const good2 = submissionBody(master.versionId);
@@ -591,6 +617,33 @@ describe('reading submission status', () => {
     expect(
       (await call(t.app, await staff('supervisor'), { method: 'GET', url: '/api/v1/submissions' })).statusCode,
     ).toBe(403);
+  });
+
+  it('paging loses nothing when several surveys share a completion time', async () => {
+    const me = await staff('data_entry_clerk');
+    const at = daytime();
+    const bodies = Array.from({ length: 5 }, () => submissionBody(master.versionId, { completedAt: at }));
+    const res = await submitBatch(t, me, bodies);
+    expect(res.json().results.map((r: { status: string }) => r.status)).toEqual(Array(5).fill('received'));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const url: string = `/api/v1/submissions?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const list = await call(t.app, me, { method: 'GET', url });
+      expect(list.statusCode, list.body).toBe(200);
+      seen.push(...(list.json().items as { id: string }[]).map((i) => i.id));
+      cursor = list.json().nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen)).toEqual(new Set(bodies.map((b) => b.id)));
+    // A plain timestamp cursor (what older clients send) still works.
+    const older = await call(t.app, me, {
+      method: 'GET',
+      url: `/api/v1/submissions?cursor=${encodeURIComponent(new Date(at.getTime() + 1).toISOString())}`,
+    });
+    expect(older.statusCode).toBe(200);
+    expect(older.json().items).toHaveLength(5);
   });
 });
 

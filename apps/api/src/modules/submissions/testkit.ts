@@ -9,9 +9,32 @@ import type { AnswerValue, Answers, FormSchema } from '@oslrs/core';
 import { MASTER_FORM } from '../../../../../packages/core/src/forms/fixtures/master.js';
 import { masterAnswerSets } from '../../../../../packages/core/src/forms/fixtures/master-answers.js';
 import { respondents, submissionOutbox, submissions } from '../../db/schema/index.js';
-import { call, type Session, type TestApp } from '../../../test/harness.js';
+import { call, createUser, type Session, type TestApp } from '../../../test/harness.js';
 
 export { MASTER_FORM, masterAnswerSets };
+
+/**
+ * A signed-in person of `role`, through the real session service but not the HTTP login route: these
+ * files need dozens of people, and the login route is (rightly) limited to 20 a minute per address.
+ */
+export async function signIn(
+  t: TestApp,
+  role: Parameters<typeof createUser>[1],
+  extra: Parameters<typeof createUser>[2] = {},
+): Promise<Session> {
+  const u = await createUser(t, role, extra);
+  const r = await t.services.auth.login(
+    u.email,
+    u.password,
+    { actorId: null, actorRole: null, ip: '127.0.0.1', requestId: null },
+    null,
+  );
+  return {
+    cookie: `oslrs_session=${r.token}`,
+    csrfToken: r.csrfToken,
+    user: { id: r.user.id, role: r.user.role, email: r.user.email },
+  };
+}
 
 export interface Published {
   questionnaireId: string;
