@@ -26,6 +26,7 @@ const StaffDetail = lazy(() => import('./routes/admin/StaffDetail'));
 const QuestionnaireList = lazy(() => import('./routes/admin/questionnaires/QuestionnaireList'));
 const QuestionnaireBuilder = lazy(() => import('./routes/admin/questionnaires/QuestionnaireBuilder'));
 const QuestionnairePreview = lazy(() => import('./routes/admin/questionnaires/QuestionnairePreview'));
+const FraudSettings = lazy(() => import('./routes/admin/FraudSettings'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -109,6 +110,7 @@ export const router = createBrowserRouter([
       { path: 'questionnaires', element: <QuestionnaireList /> },
       { path: 'questionnaires/:id', element: <QuestionnaireBuilder /> },
       { path: 'questionnaires/:id/preview', element: <QuestionnairePreview /> },
+      { path: 'fraud', element: <FraudSettings /> },
       { path: '*', element: <NotFound home="/admin/staff" /> },
     ],
   },

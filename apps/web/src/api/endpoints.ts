@@ -1,4 +1,5 @@
 import type {
+  FraudThresholds,
   Job,
   Questionnaire,
   QuestionnaireSummary,
@@ -134,6 +135,18 @@ export const forms = {
     api<PublishedForm>(`/forms/${encodeURIComponent(questionnaireId)}/schema`, { query: { version }, signal }),
 };
 
+/** The fraud thresholds in force; each save is a new version (old scores keep theirs). */
+export interface FraudSettings {
+  version: number;
+  thresholds: FraudThresholds;
+}
+
+export const fraudSettings = {
+  get: (signal?: AbortSignal) => api<FraudSettings>('/settings/fraud', { signal }),
+  /** The full thresholds object; the answer is the new version. */
+  save: (thresholds: FraudThresholds) => api<FraudSettings>('/settings/fraud', { method: 'PUT', body: thresholds }),
+};
+
 export const queryKeys = {
   me: ['auth', 'me'] as const,
   staffList: (params: StaffListParams) => ['staff', 'list', params] as const,
@@ -144,5 +157,6 @@ export const queryKeys = {
   questionnaireList: ['questionnaires', 'list'] as const,
   questionnaire: (id: string) => ['questionnaires', 'detail', id] as const,
   questionnaireSettings: ['settings', 'questionnaires'] as const,
+  fraudSettings: ['settings', 'fraud'] as const,
   formSchema: (id: string, version: number | undefined) => ['forms', id, 'schema', version ?? 'latest'] as const,
 };

@@ -11,6 +11,7 @@ const NAV = [
   { to: '/admin/staff/new', label: 'Invite staff' },
   { to: '/admin/staff/import', label: 'Import staff' },
   { to: '/admin/questionnaires', label: 'Questionnaires' },
+  { to: '/admin/fraud', label: 'Fraud signals' },
 ] as const;
 
 /** Which nav entry the current path belongs to: a staff member's page counts as "Staff", a builder as "Questionnaires". */
@@ -19,6 +20,7 @@ function currentNav(pathname: string): string | undefined {
   if (pathname.startsWith('/admin/staff/import')) return '/admin/staff/import';
   if (pathname.startsWith('/admin/staff')) return '/admin/staff';
   if (pathname.startsWith('/admin/questionnaires')) return '/admin/questionnaires';
+  if (pathname.startsWith('/admin/fraud')) return '/admin/fraud';
   return undefined;
 }
 
