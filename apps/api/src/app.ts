@@ -31,6 +31,9 @@ import { RespondentService } from './modules/respondents/service.js';
 import { FraudService } from './modules/fraud/service.js';
 import { fraudRoutes } from './modules/fraud/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { OpsService } from './modules/metrics/service.js';
+import { instrumentRoutes } from './modules/metrics/http.js';
+import { metricsRoutes, opsRoutes } from './modules/metrics/routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -42,6 +45,7 @@ export interface Services {
   submissions: SubmissionService;
   respondents: RespondentService;
   fraud: FraudService;
+  ops: OpsService;
 }
 
 export function createServices(runtime: Runtime): Services {
@@ -65,7 +69,8 @@ export function createServices(runtime: Runtime): Services {
     const relay = new SmtpRelay(db, runtime.config.mail.smtpUrl, runtime.config.mail.from);
     jobs.addTicker(runtime.config.mail.intervalMs, () => relay.drain());
   }
-  return { auth, staff, jobs, questionnaires, submissions, respondents, fraud };
+  const ops = new OpsService(runtime.metrics, runtime.queue, staff);
+  return { auth, staff, jobs, questionnaires, submissions, respondents, fraud, ops };
 }
 
 /** Where the built web app lives: WEB_DIST, or apps/web/dist beside this package. */
@@ -93,6 +98,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  instrumentRoutes(app, runtime.metrics.http);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -160,9 +166,11 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       await api.register(questionnaireRoutes, { questionnaires: services.questionnaires });
       await api.register(submissionRoutes, { submissions: services.submissions, respondents: services.respondents });
       await api.register(fraudRoutes, { fraud: services.fraud });
+      await api.register(opsRoutes, { ops: services.ops });
     },
     { prefix: '/api/v1' },
   );
+  await app.register(metricsRoutes, { registry: runtime.metrics.registry, token: runtime.config.metrics.token });
 
   const dist = webDist(runtime);
   let spaIndex: Buffer | undefined;

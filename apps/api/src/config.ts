@@ -46,6 +46,20 @@ const envSchema = z.object({
   WEB_DIST: z.string().optional(),
   /** Set by PM2 in cluster mode. */
   NODE_APP_INSTANCE: z.string().optional(),
+  /** /metrics: open to loopback; anyone else needs `Authorization: Bearer $METRICS_TOKEN`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** The job worker's own /metrics port; PM2 API instance N also serves one on METRICS_PORT + 1 + N. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  BACKUP_DIR: z.string().default('./backups'),
+  BACKUP_KEEP: z.coerce.number().int().min(1).default(14),
+  BACKUP_S3_BUCKET: z.string().optional(),
+  BACKUP_S3_ENDPOINT: z.url().optional(),
+  BACKUP_S3_REGION: z.string().default('us-east-1'),
+  BACKUP_S3_PREFIX: z.string().default('oslrs/'),
+  BACKUP_S3_FORCE_PATH_STYLE: bool.default(false),
+  /** node_exporter textfile (…/node-exporter/oslrs_backup.prom): the last good backup's time, for alerts. */
+  BACKUP_METRICS_FILE: z.string().optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -74,6 +88,17 @@ export interface Config {
   rateLimit: { anonPerMinute: number; userPerMinute: number };
   webDist: string | undefined;
   clustered: boolean;
+  /** PM2's instance number in cluster mode. */
+  appInstance: number | undefined;
+  metrics: { token: string | undefined; port: number; host: string };
+  backup: {
+    dir: string;
+    keep: number;
+    metricsFile: string | undefined;
+    s3:
+      | { bucket: string; endpoint: string | undefined; region: string; prefix: string; forcePathStyle: boolean }
+      | undefined;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -119,5 +144,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { anonPerMinute: e.RATE_LIMIT_ANON_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
     webDist: e.WEB_DIST,
     clustered,
+    appInstance: clustered ? Number(e.NODE_APP_INSTANCE) || 0 : undefined,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
+    backup: {
+      dir: resolve(e.BACKUP_DIR),
+      keep: e.BACKUP_KEEP,
+      metricsFile: e.BACKUP_METRICS_FILE ? resolve(e.BACKUP_METRICS_FILE) : undefined,
+      s3: e.BACKUP_S3_BUCKET
+        ? {
+            bucket: e.BACKUP_S3_BUCKET,
+            endpoint: e.BACKUP_S3_ENDPOINT,
+            region: e.BACKUP_S3_REGION,
+            prefix: e.BACKUP_S3_PREFIX,
+            forcePathStyle: e.BACKUP_S3_FORCE_PATH_STYLE,
+          }
+        : undefined,
+    },
   };
 }

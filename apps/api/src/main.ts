@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createRuntime } from './runtime.js';
 import { buildApp, createServices } from './app.js';
 import { bootstrap } from './db/seed/bootstrap.js';
+import { startProcessMetrics } from './modules/metrics/http.js';
 
 async function main() {
   const started = performance.now();
@@ -16,10 +17,16 @@ async function main() {
   const services = createServices(runtime);
   const app = await buildApp(runtime, services);
   if (config.runWorker) services.jobs.startWorker(config.relayIntervalMs);
+  // In a PM2 cluster the shared port reaches a random worker: each also serves its own /metrics.
+  const metrics =
+    config.appInstance !== undefined
+      ? await startProcessMetrics(runtime, config.metrics.port + 1 + config.appInstance)
+      : undefined;
 
   const close = async (signal: string) => {
     runtime.log.info({ signal }, 'shutting down');
     services.jobs.stop();
+    await metrics?.close();
     await app.close();
     await runtime.close();
     process.exit(0);

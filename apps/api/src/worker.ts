@@ -1,6 +1,7 @@
 import { loadConfig } from './config.js';
 import { createRuntime } from './runtime.js';
 import { createServices } from './app.js';
+import { startProcessMetrics } from './modules/metrics/http.js';
 
 /** The job worker as its own process (PM2 app `oslrs-worker`): BullMQ consumer plus the relay. */
 async function main() {
@@ -12,8 +13,10 @@ async function main() {
   const services = createServices(runtime);
   services.jobs.startWorker(config.relayIntervalMs);
   runtime.log.info('job worker started');
+  const metrics = await startProcessMetrics(runtime, config.metrics.port);
   const stop = async () => {
     services.jobs.stop();
+    await metrics?.close();
     await runtime.close();
     process.exit(0);
   };

@@ -9,3 +9,4 @@ export * from './dto/questionnaires.js';
 export * from './forms/schema.js';
 export * from './forms/index.js';
 export * from './dto/submissions.js';
+export * from './dto/ops.js';

@@ -245,18 +245,18 @@ export function createMetrics(sources: { database: Database; queue: JobQueue }):
     },
   });
 
-  const pool = (key: 'total' | 'idle' | 'waiting', help: string) =>
+  const pool = (name: string, key: 'total' | 'idle' | 'waiting', help: string) =>
     new Gauge({
-      name: `oslrs_db_pool_${key}`,
+      name,
       help,
       registers: [registry],
       collect() {
         this.set(sources.database.pool()[key]);
       },
     });
-  pool('total', 'PostgreSQL connections open in this process');
-  pool('idle', 'PostgreSQL connections open and idle');
-  pool('waiting', 'Queries waiting for a free PostgreSQL connection');
+  pool('oslrs_db_pool_size', 'total', 'PostgreSQL connections open in this process');
+  pool('oslrs_db_pool_idle', 'idle', 'PostgreSQL connections open and idle');
+  pool('oslrs_db_pool_waiting', 'waiting', 'Queries waiting for a free PostgreSQL connection');
 
   return {
     registry,

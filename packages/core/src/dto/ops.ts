@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** Operations alerts shown to the super admin: the seed's scaling triggers, computed by the API. */
+export const OPS_ALERT_CODES = [
+  'MEMORY_HIGH',
+  'API_P95_HIGH',
+  'QUEUE_UNAVAILABLE',
+  'QUEUE_BACKLOG',
+  'QUEUE_BACKLOG_GROWING',
+  'JOB_FAILURES',
+  'FIELD_STAFF_ABOVE_120',
+  'FIELD_STAFF_ABOVE_180',
+] as const;
+export type OpsAlertCode = (typeof OPS_ALERT_CODES)[number];
+
+export const opsAlertSchema = z.object({
+  code: z.enum(OPS_ALERT_CODES),
+  severity: z.enum(['info', 'warning', 'critical']),
+  message: z.string(),
+  value: z.number(),
+  threshold: z.number(),
+  /** What value and threshold count: '%', 'ms', 'jobs', 'staff'. */
+  unit: z.string(),
+});
+export type OpsAlert = z.infer<typeof opsAlertSchema>;
+
+export const opsAlertsSchema = z.object({ alerts: z.array(opsAlertSchema) });
+export type OpsAlerts = z.infer<typeof opsAlertsSchema>;
