@@ -93,6 +93,9 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : uuidv7();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // During `pm2 reload` the old worker finishes requests already on its keep-alive connections
+    // (answering with Connection: close) instead of refusing them with 503s.
+    return503OnClosing: false,
   });
   // JSON only (plus the routes that register their own parsers): anything else is a 415.
   app.removeContentTypeParser('text/plain');
@@ -124,6 +127,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       },
     },
     crossOriginEmbedderPolicy: false,
+    frameguard: { action: 'deny' },
   });
   await app.register(multipart, {
     limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 5, parts: 6 },
