@@ -23,18 +23,16 @@ const prepared = await prepareDatabase();
 const password = 'bench-password-123';
 const hash = await hashPassword(password);
 const enumerators = Array.from({ length: ENUMERATORS }, (_, i) => ({ id: uuidv7(), email: `enum${i}@bench.oslrs` }));
-await prepared.database.db
-  .insert(users)
-  .values(
-    enumerators.map((e, i) => ({
-      ...e,
-      fullName: `Enumerator ${i}`,
-      role: 'enumerator',
-      status: 'active',
-      lgaCode: 'iseyin',
-      passwordHash: hash,
-    })),
-  );
+await prepared.database.db.insert(users).values(
+  enumerators.map((e, i) => ({
+    ...e,
+    fullName: `Enumerator ${i}`,
+    role: 'enumerator',
+    status: 'active',
+    lgaCode: 'iseyin',
+    passwordHash: hash,
+  })),
+);
 const server = await startBenchServer(prepared, {
   separateWorker: true,
   env: { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '8', DB_POOL_MAX: '10' },
