@@ -39,6 +39,7 @@ export interface InviteStaffInput {
   fullName: string;
   email: string;
   phone: string;
+  nin?: string;
   role: string;
   lga: string | null;
 }

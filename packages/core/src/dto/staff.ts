@@ -19,6 +19,8 @@ export const staffSchema = z.object({
   createdAt: z.string(),
   activatedAt: z.string().nullable(),
   lastLoginAt: z.string().nullable(),
+  /** Whether a NIN is on file (the NIN itself is never sent back). */
+  ninOnFile: z.boolean(),
 });
 export type Staff = z.infer<typeof staffSchema>;
 
@@ -31,6 +33,8 @@ export const inviteStaffBodySchema = z.object({
   phone: phoneInputSchema,
   role: z.enum(STAFF_ROLES),
   lga: z.string().trim().min(1).max(64).nullish(),
+  /** The staff member's own NIN, so it can never be registered as a respondent (NIN_DUPLICATE_STAFF). */
+  nin: z.string().trim().max(40).optional(),
 });
 export type InviteStaffBody = z.infer<typeof inviteStaffBodySchema>;
 
@@ -44,9 +48,10 @@ export const updateStaffBodySchema = z
     role: z.enum(STAFF_ROLES).optional(),
     lga: z.string().trim().min(1).max(64).nullable().optional(),
     status: z.enum(['active', 'suspended', 'deactivated']).optional(),
+    nin: z.string().trim().max(40).nullable().optional(),
   })
-  .refine((b) => b.role !== undefined || b.lga !== undefined || b.status !== undefined, {
-    message: 'Change at least one of role, lga, status',
+  .refine((b) => b.role !== undefined || b.lga !== undefined || b.status !== undefined || b.nin !== undefined, {
+    message: 'Change at least one of role, lga, status, nin',
   });
 export type UpdateStaffBody = z.infer<typeof updateStaffBodySchema>;
 

@@ -2,6 +2,8 @@ import { and, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import {
   FIELD_STAFF_THRESHOLDS,
+  isWellFormedNin,
+  normalizeNin,
   ROLE_LABELS,
   isFieldRole,
   type StaffSummary,
@@ -18,7 +20,7 @@ import {
   type StaffRole,
   type UpdateStaffBody,
 } from '@oslrs/core';
-import { jobs, users } from '../../db/schema/index.js';
+import { jobs, respondents, users } from '../../db/schema/index.js';
 import { STAFF_PREDICATE, STAFF_SEARCH_TEXT } from '../../db/schema/users.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { Mailer } from '../../infra/mail.js';
@@ -48,7 +50,34 @@ export function toStaff(row: UserRow): Staff {
     createdAt: row.createdAt.toISOString(),
     activatedAt: row.activatedAt?.toISOString() ?? null,
     lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
+    ninOnFile: row.nin !== null,
   };
+}
+
+/** A staff NIN: well-formed, and not already a respondent's (one person, one NIN). */
+async function checkStaffNin(
+  executor: Executor,
+  raw: string | null | undefined,
+  self?: string,
+): Promise<string | null | undefined> {
+  if (raw === undefined) return undefined;
+  if (raw === null || raw === '') return null;
+  const nin = normalizeNin(raw);
+  if (!isWellFormedNin(nin))
+    throw Unprocessable('NIN_INVALID', 'A NIN is 11 digits (not one digit repeated)', { field: 'nin' });
+  const [taken] = await executor
+    .select({ id: respondents.id })
+    .from(respondents)
+    .where(eq(respondents.nin, nin))
+    .limit(1);
+  if (taken) throw Conflict('NIN_DUPLICATE', 'This NIN is already registered as a respondent', { field: 'nin' });
+  const [colleague] = await executor
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.nin, nin), self ? ne(users.id, self) : undefined))
+    .limit(1);
+  if (colleague) throw Conflict('NIN_DUPLICATE_STAFF', 'Another staff member has this NIN', { field: 'nin' });
+  return nin;
 }
 
 /** What the audit log keeps of a staff record: no phone or NIN. */
@@ -118,9 +147,11 @@ export class StaffService {
     const token = newToken();
     try {
       const row = await this.db.transaction(async (tx) => {
+        const nin = await checkStaffNin(tx, body.nin);
         const [created] = await tx
           .insert(users)
           .values({
+            nin: nin ?? null,
             id: uuidv7(),
             email: body.email,
             fullName: body.fullName,
@@ -146,6 +177,9 @@ export class StaffService {
     } catch (err) {
       if (isUniqueViolation(err, 'users_email_lower_uq')) {
         throw Conflict('EMAIL_EXISTS', 'An account with this email already exists', { field: 'email' });
+      }
+      if (isUniqueViolation(err, 'users_nin_uq')) {
+        throw Conflict('NIN_DUPLICATE_STAFF', 'Another staff member has this NIN', { field: 'nin' });
       }
       throw err;
     }
@@ -252,19 +286,22 @@ export class StaffService {
           throw Conflict('LAST_SUPER_ADMIN', 'The last active super admin cannot be demoted, suspended or deactivated');
         }
       }
-      if (!roleChanged && !statusChanged && lga.lga === target.lgaCode) return target;
+      const nin = await checkStaffNin(tx, body.nin, target.id);
+      const ninChanged = nin !== undefined && nin !== target.nin;
+      if (!roleChanged && !statusChanged && !ninChanged && lga.lga === target.lgaCode) return target;
 
       const [row] = await tx
         .update(users)
-        .set({ role, status, lgaCode: lga.lga, updatedAt: new Date() })
+        .set({ role, status, lgaCode: lga.lga, ...(ninChanged ? { nin } : {}), updatedAt: new Date() })
         .where(eq(users.id, id))
         .returning();
       await recordAudit(tx, ctx, {
         action: 'staff.updated',
         targetType: 'user',
         targetId: id,
-        before: { role: target.role, lga: target.lgaCode, status: target.status },
-        after: { role: row!.role, lga: row!.lgaCode, status: row!.status },
+        // The NIN itself stays out of the audit log: only that it changed.
+        before: { role: target.role, lga: target.lgaCode, status: target.status, ninOnFile: target.nin !== null },
+        after: { role: row!.role, lga: row!.lgaCode, status: row!.status, ninOnFile: row!.nin !== null },
       });
       // A new role or status takes effect at once: that person signs in again.
       if (roleChanged || statusChanged) dropped = await this.auth.endSessions(tx, id);

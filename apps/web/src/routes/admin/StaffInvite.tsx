@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { normalizePhone } from '@oslrs/core';
+import { isWellFormedNin, normalizePhone } from '@oslrs/core';
 import { queryKeys, staff as staffApi } from '../../api/endpoints';
 import { Alert, Success } from '../../components/Alert';
 import { SelectField, TextField } from '../../components/Field';
@@ -10,11 +10,11 @@ import { ActivationLink } from './ActivationLink';
 import { splitApiError } from './formErrors';
 import { LGA_OPTIONS, needsLga, ROLE_OPTIONS } from './staffOptions';
 
-const FIELDS = ['fullName', 'email', 'phone', 'role', 'lga'] as const;
+const FIELDS = ['fullName', 'email', 'phone', 'nin', 'role', 'lga'] as const;
 type FieldName = (typeof FIELDS)[number];
 type Errors = Partial<Record<FieldName, string>>;
 
-const EMPTY = { fullName: '', email: '', phone: '', role: '', lga: '' };
+const EMPTY = { fullName: '', email: '', phone: '', nin: '', role: '', lga: '' };
 
 export default function StaffInvite() {
   const queryClient = useQueryClient();
@@ -24,12 +24,13 @@ export default function StaffInvite() {
   const fullNameRef = useRef<HTMLInputElement>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const phoneRef = useRef<HTMLInputElement>(null);
+  const ninRef = useRef<HTMLInputElement>(null);
   const roleRef = useRef<HTMLSelectElement>(null);
   const lgaRef = useRef<HTMLSelectElement>(null);
   const lgaRequired = needsLga(values.role);
 
   function focusFirst(found: Errors) {
-    const refs = { fullName: fullNameRef, email: emailRef, phone: phoneRef, role: roleRef, lga: lgaRef };
+    const refs = { fullName: fullNameRef, email: emailRef, phone: phoneRef, nin: ninRef, role: roleRef, lga: lgaRef };
     const first = FIELDS.find((f) => found[f]);
     if (first) refs[first].current?.focus();
   }
@@ -40,6 +41,7 @@ export default function StaffInvite() {
         fullName: values.fullName.trim(),
         email: values.email.trim(),
         phone: values.phone.trim(),
+        ...(values.nin.trim() ? { nin: values.nin.trim() } : {}),
         role: values.role,
         lga: values.lga || null,
       }),
@@ -67,6 +69,7 @@ export default function StaffInvite() {
       found.email = 'Enter a valid email address, like name@example.com';
     if (!values.phone.trim()) found.phone = 'Enter a phone number';
     else if (!normalizePhone(values.phone)) found.phone = 'Enter a Nigerian phone number, like 0803 123 4567';
+    if (values.nin.trim() && !isWellFormedNin(values.nin)) found.nin = 'A NIN is 11 digits';
     if (!values.role) found.role = 'Choose a role';
     if (lgaRequired && !values.lga) found.lga = 'Choose the LGA this supervisor or enumerator works in';
     setErrors(found);
@@ -155,6 +158,17 @@ export default function StaffInvite() {
           onChange={(e) => set('phone', e.target.value)}
           error={errors.phone}
           inputRef={phoneRef}
+        />
+        <TextField
+          label="NIN (optional)"
+          name="nin"
+          inputMode="numeric"
+          autoComplete="off"
+          hint="The staff member's own NIN, so it can never be registered as a respondent."
+          value={values.nin}
+          onChange={(e) => set('nin', e.target.value)}
+          error={errors.nin}
+          inputRef={ninRef}
         />
         <SelectField
           label="Role"
