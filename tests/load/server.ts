@@ -12,6 +12,11 @@ export interface BenchServer {
   database: Database;
   /** Session cookie and CSRF token of the first super admin. */
   admin: { cookie: string; csrfToken: string };
+  /** The API process and, with separateWorker, the job worker (for CPU and memory sampling). */
+  pids: { server: number; worker?: number };
+  /** The fresh database's name (its PostgreSQL backends carry it in their process title). */
+  databaseName: string;
+  redisPrefix: string;
   stop(): Promise<void>;
 }
 
@@ -82,6 +87,9 @@ export async function startBenchServer(
     url,
     database,
     admin: { cookie, csrfToken },
+    pids: { server: server.pid!, worker: worker?.pid },
+    databaseName: new URL(target.url).pathname.slice(1),
+    redisPrefix: env.REDIS_PREFIX,
     async stop() {
       server.removeAllListeners('exit');
       server.kill('SIGTERM');

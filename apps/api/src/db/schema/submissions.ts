@@ -52,7 +52,11 @@ export const submissions = pgTable(
   (t) => [
     index('submissions_collector_idx').on(t.submittedBy, t.completedAt.desc()),
     index('submissions_completed_idx').on(t.completedAt),
-    index('submissions_version_idx').on(t.questionnaireVersionId, t.status),
+    // Recent surveys of one form (the speed-run median), and nearby fixes (the other-collector GPS check).
+    index('submissions_version_completed_idx').on(t.questionnaireVersionId, t.completedAt.desc()),
+    index('submissions_gps_lat_idx')
+      .on(t.gpsLat)
+      .where(sql`${t.gpsLat} is not null`),
     index('submissions_pending_idx')
       .on(t.receivedAt)
       .where(sql`${t.status} = 'received'`),

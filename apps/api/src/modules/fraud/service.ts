@@ -19,27 +19,36 @@ const HOUR = 3600_000;
 /** Signals computed at ingestion for every channel; they flag, they never reject. */
 export class FraudService {
   /** Median durations change slowly; recomputing them for every ingestion would be O(n) each time. */
-  private readonly medians = new Map<string, { n: number; median: number | null; at: number }>();
+  private readonly medians = new Map<string, { at: number; value: Promise<{ n: number; median: number | null }> }>();
 
   constructor(private readonly db: Db) {}
 
-  private async durationStats(tx: Executor, versionId: string) {
+  /**
+   * The form's median duration over its latest surveys (at most 1,000: a bounded query at any
+   * registry size), cached for a minute per process and computed once however many ingestions ask.
+   */
+  private durationStats(tx: Executor, versionId: string): Promise<{ n: number; median: number | null }> {
     const hit = this.medians.get(versionId);
-    if (hit && Date.now() - hit.at < 60_000) return hit;
-    const [stats] = await tx
-      .select({
-        n: sql<number>`count(*)::int`,
-        median: sql<
-          number | null
-        >`percentile_cont(0.5) within group (order by extract(epoch from ${submissions.completedAt} - ${submissions.startedAt}))`,
-      })
-      .from(submissions)
-      .where(eq(submissions.questionnaireVersionId, versionId));
-    const median = stats?.median === null || stats?.median === undefined ? null : Number(stats.median);
-    const entry = { n: stats?.n ?? 0, median, at: Date.now() };
+    if (hit && Date.now() - hit.at < 60_000) return hit.value;
+    const value = (async () => {
+      const result = await tx.execute(sql`
+        select count(*)::int as n,
+               percentile_cont(0.5) within group (order by seconds) as median
+        from (select extract(epoch from ${submissions.completedAt} - ${submissions.startedAt}) as seconds
+              from ${submissions}
+              where ${submissions.questionnaireVersionId} = ${versionId}
+              order by ${submissions.completedAt} desc
+              limit 1000) recent`);
+      const row = (result as unknown as { rows: { n: number; median: number | string | null }[] }).rows[0];
+      return {
+        n: Number(row?.n ?? 0),
+        median: row?.median === null || row?.median === undefined ? null : Number(row.median),
+      };
+    })();
     if (this.medians.size > 500) this.medians.clear();
-    this.medians.set(versionId, entry);
-    return entry;
+    this.medians.set(versionId, { at: Date.now(), value });
+    value.catch(() => this.medians.delete(versionId));
+    return value;
   }
 
   private cached: { at: number; value: { version: number; thresholds: FraudThresholds } } | undefined;
