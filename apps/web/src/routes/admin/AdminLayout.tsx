@@ -5,6 +5,7 @@ import { Brand } from '../../components/Brand';
 import { Loading } from '../../components/Loading';
 import { SkipLink } from '../../components/Page';
 import { SignOutButton } from '../../components/SignOutButton';
+import { OpsAlerts } from './OpsAlerts';
 
 const NAV = [
   { to: '/admin/staff', label: 'Staff' },
@@ -64,6 +65,7 @@ export default function AdminLayout() {
         </div>
       </header>
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:py-8">
+        <OpsAlerts />
         <Suspense fallback={<Loading />}>
           <Outlet />
         </Suspense>

@@ -1,0 +1,35 @@
+import { useQuery } from '@tanstack/react-query';
+import type { OpsAlerts as OpsAlertsBody } from '@oslrs/core';
+import { api } from '../../api/client';
+
+/**
+ * The seed's scaling triggers (memory, API p95, queue backlog, job failures, field staff), as the
+ * API computes them, shown to the super admin on every admin page. Rechecked every minute.
+ */
+export function OpsAlerts() {
+  const query = useQuery({
+    queryKey: ['ops', 'alerts'],
+    queryFn: ({ signal }) => api<OpsAlertsBody>('/ops/alerts', { signal }),
+    refetchInterval: 60_000,
+    staleTime: 30_000,
+  });
+  const alerts = query.data?.alerts ?? [];
+  if (!alerts.length) return null;
+  return (
+    <section
+      aria-label="Operations alerts"
+      className="mb-6 rounded-md border-l-4 border-amber-600 bg-amber-50 p-4 text-amber-950"
+    >
+      <h2 className="font-semibold">Operations alerts</h2>
+      <ul className="mt-1 list-disc space-y-1 pl-5">
+        {alerts.map((a) => (
+          <li key={a.code}>
+            <span className="font-medium">{a.severity === 'critical' ? 'Critical: ' : 'Warning: '}</span>
+            {a.message}
+          </li>
+        ))}
+      </ul>
+      <p className="mt-2 text-sm">The runbook (deploy/RUNBOOK.md) says what to do at each trigger.</p>
+    </section>
+  );
+}
