@@ -26,6 +26,7 @@ import {
   submit,
   submitBatch,
   type Published,
+  registerPublicUser,
 } from './testkit.js';
 
 let t: TestApp;
@@ -45,19 +46,7 @@ afterAll(async () => {
 const staff = (role: Parameters<typeof createUser>[1], extra: Parameters<typeof createUser>[2] = {}) =>
   signIn(t, role, extra);
 
-let pub = 0;
-async function publicUser(): Promise<Session> {
-  const email = `resident.${++pub}.${Date.now().toString(36)}@public.test`;
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/register',
-    payload: { fullName: `Resident ${pub}`, email, phone: '08030000000', password: 'a-long-public-password' },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  const cookie = res.cookies.find((c) => c.name === 'oslrs_session')!;
-  const body = res.json();
-  return { cookie: `oslrs_session=${cookie.value}`, csrfToken: body.csrfToken, user: body.user };
-}
+const publicUser = () => registerPublicUser(t);
 
 /** The standard error body, typed loosely enough for assertions. */
 interface ApiError {
