@@ -7,6 +7,7 @@ import { Alert } from '../../../components/Alert';
 import { Loading } from '../../../components/Loading';
 import { PageHeading } from '../../../components/Page';
 import { FormRenderer, type RendererMode } from '../../../forms/FormRenderer';
+import { PreviewControls } from './PreviewControls';
 import { PreviewBoundary } from '../../../forms/PreviewBoundary';
 import type { Answers, FieldError, FormSchema, Question } from '../../../forms/engine';
 import { formatDateTime, plural } from '../../../lib/format';
@@ -528,12 +529,6 @@ function IssueLinks({
   );
 }
 
-const PREVIEW_MODES: { value: RendererMode; label: string }[] = [
-  { value: 'auto', label: 'Fit the screen' },
-  { value: 'full', label: 'Whole form' },
-  { value: 'paged', label: 'One question at a time (phone)' },
-];
-
 /** Drawn again only when the checked draft changes, not on every keystroke. */
 const Preview = memo(function Preview({ form, compiles }: { form: FormSchema; compiles: boolean }) {
   const [answers, setAnswers] = useState<Answers>({});
@@ -553,35 +548,15 @@ const Preview = memo(function Preview({ form, compiles }: { form: FormSchema; co
         <h2 id="preview-heading" className="text-xl font-bold">
           Preview
         </h2>
-        <div className="flex flex-wrap items-end gap-3">
-          <div>
-            <label htmlFor="preview-mode" className="label">
-              Show
-            </label>
-            <select
-              id="preview-mode"
-              className="input"
-              value={mode}
-              onChange={(e) => setMode(e.target.value as RendererMode)}
-            >
-              {PREVIEW_MODES.map((m) => (
-                <option key={m.value} value={m.value}>
-                  {m.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button
-            type="button"
-            className="btn-secondary"
-            onClick={() => {
-              setAnswers({});
-              setDone(false);
-            }}
-          >
-            Clear answers
-          </button>
-        </div>
+        <PreviewControls
+          mode={mode}
+          onModeChange={setMode}
+          resetLabel="Clear answers"
+          onReset={() => {
+            setAnswers({});
+            setDone(false);
+          }}
+        />
       </div>
       <p className="text-sm text-stone-700">Try the draft as it stands. Answers here are not saved.</p>
       {done && (

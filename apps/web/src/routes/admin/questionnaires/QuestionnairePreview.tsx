@@ -10,12 +10,7 @@ import { FormRenderer, type RendererMode } from '../../../forms/FormRenderer';
 import { PreviewBoundary } from '../../../forms/PreviewBoundary';
 import { displayValue } from '../../../forms/answers';
 import type { Answers } from '../../../forms/engine';
-
-const MODES: { value: RendererMode; label: string }[] = [
-  { value: 'auto', label: 'Fit the screen' },
-  { value: 'full', label: 'Whole form' },
-  { value: 'paged', label: 'One question at a time (phone)' },
-];
+import { PreviewControls } from './PreviewControls';
 
 /** A published version, as staff and the public will see it: to try it, nothing is sent. */
 export default function QuestionnairePreview() {
@@ -81,34 +76,16 @@ export default function QuestionnairePreview() {
       <p className="mt-2 text-stone-800">
         This is the published version as staff and the public see it. Try it out: answers here are not saved.
       </p>
-      <div className="mt-4 flex flex-wrap items-end gap-3">
-        <div>
-          <label htmlFor="preview-mode" className="label">
-            Show
-          </label>
-          <select
-            id="preview-mode"
-            className="input"
-            value={mode}
-            onChange={(e) => setMode(e.target.value as RendererMode)}
-          >
-            {MODES.map((m) => (
-              <option key={m.value} value={m.value}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button
-          type="button"
-          className="btn-secondary"
-          onClick={() => {
+      <div className="mt-4">
+        <PreviewControls
+          mode={mode}
+          onModeChange={setMode}
+          resetLabel="Start again"
+          onReset={() => {
             setAnswers({});
             setCompleted(null);
           }}
-        >
-          Start again
-        </button>
+        />
       </div>
       <div className="mt-6">
         {completed ? (
