@@ -3,6 +3,73 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+/**
+ * Module boundaries (docs/architecture.md): each module owns its tables and is entered only through
+ * its index.ts. A module may import its own tables' schema files and no others; from another module,
+ * only that module's index.
+ */
+const TABLES_BY_MODULE = {
+  audit: ['audit'],
+  auth: ['users', 'sessions'],
+  fraud: ['fraud'],
+  jobs: ['jobs'],
+  lgas: ['lgas'],
+  questionnaires: ['questionnaires'],
+  respondents: ['respondents'],
+  submissions: ['submissions'],
+};
+const MODULES = [
+  'audit',
+  'auth',
+  'backup',
+  'fraud',
+  'health',
+  'jobs',
+  'lgas',
+  'metrics',
+  'questionnaires',
+  'respondents',
+  'setup',
+  'staff',
+  'submissions',
+];
+const SCHEMA_FILES = [
+  'audit',
+  'fraud',
+  'jobs',
+  'lgas',
+  'mail',
+  'questionnaires',
+  'respondents',
+  'sessions',
+  'submissions',
+  'users',
+];
+const moduleBoundaries = MODULES.map((name) => {
+  const own = TABLES_BY_MODULE[name] ?? [];
+  return {
+    files: [`apps/api/src/modules/${name}/**/*.ts`],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `db/schema/(index|${SCHEMA_FILES.filter((f) => !own.includes(f)).join('|')})(\\.js)?$`,
+              message: `The ${name} module owns only ${own.length ? own.join(', ') : 'no'} tables: ask the owning module's service or repository.`,
+            },
+            {
+              regex: `^\\.\\./(?!${name}/)[a-z]+/(?!index\\.js$).+`,
+              message: 'Enter another module only through its index.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'coverage/**', 'tests/e2e/artifacts/**'] },
   js.configs.recommended,
@@ -21,6 +88,7 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },
   },
+  ...moduleBoundaries,
   {
     files: ['scripts/**', 'tests/**', '**/*.test.ts'],
     rules: { 'no-console': 'off' },

@@ -19,7 +19,7 @@ import { MASTER_FORM } from '../../packages/core/src/forms/fixtures/master.js';
 import { masterAnswerSets } from '../../packages/core/src/forms/fixtures/master-answers.js';
 import { createPostgres } from '../../apps/api/src/infra/db.js';
 import { MemoryStore } from '../../apps/api/src/infra/kv.js';
-import { bootstrap } from '../../apps/api/src/db/seed/bootstrap.js';
+import { bootstrap } from '../../apps/api/src/modules/setup/index.js';
 import { users } from '../../apps/api/src/db/schema/index.js';
 import { hashPassword } from '../../apps/api/src/modules/auth/passwords.js';
 import { QuestionnaireService } from '../../apps/api/src/modules/questionnaires/service.js';

@@ -2,7 +2,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createPostgres, type Database } from '../../apps/api/src/infra/db.js';
-import { bootstrap } from '../../apps/api/src/db/seed/bootstrap.js';
+import { bootstrap } from '../../apps/api/src/modules/setup/index.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_REDIS_URL, createTestDatabase } from '../../apps/api/test/harness.js';
 
 export const root = resolve(import.meta.dirname, '../..');

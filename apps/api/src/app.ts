@@ -15,27 +15,22 @@ import type { Runtime } from './runtime.js';
 import { SmtpRelay } from './infra/mail.js';
 import { registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
-import { AuthService } from './modules/auth/service.js';
-import { authRoutes } from './modules/auth/routes.js';
-import { StaffService, STAFF_IMPORT_JOB } from './modules/staff/service.js';
-import { staffRoutes, UPLOAD_LIMIT } from './modules/staff/routes.js';
-import { JobsService } from './modules/jobs/service.js';
-import { jobRoutes } from './modules/jobs/routes.js';
-import { lgaRoutes } from './modules/lgas/routes.js';
-import { QuestionnaireService } from './modules/questionnaires/service.js';
-import { questionnaireRoutes } from './modules/questionnaires/routes.js';
-import { VersionCache } from './modules/questionnaires/compiled.js';
-import { SubmissionService, INGEST_JOB } from './modules/submissions/service.js';
-import { submissionRoutes } from './modules/submissions/routes.js';
-import { RespondentService } from './modules/respondents/service.js';
-import { FraudService } from './modules/fraud/service.js';
-import { fraudRoutes } from './modules/fraud/routes.js';
-import { healthRoutes } from './modules/health/routes.js';
-import { OpsService } from './modules/metrics/service.js';
-import { instrumentRoutes } from './modules/metrics/http.js';
-import { metricsRoutes, opsRoutes } from './modules/metrics/routes.js';
-
-export const BODY_LIMIT = 1024 * 1024;
+import { AuthService, UserRepository, authRoutes } from './modules/auth/index.js';
+import { StaffService, STAFF_IMPORT_JOB, staffRoutes } from './modules/staff/index.js';
+import { JobsService, jobRoutes } from './modules/jobs/index.js';
+import { lgaRoutes } from './modules/lgas/index.js';
+import { QuestionnaireService, VersionCache, questionnaireRoutes } from './modules/questionnaires/index.js';
+import {
+  INGEST_JOB,
+  Ingestion,
+  SubmissionRepository,
+  SubmissionService,
+  submissionRoutes,
+} from './modules/submissions/index.js';
+import { RespondentRepository, RespondentService, respondentRoutes } from './modules/respondents/index.js';
+import { FraudService, fraudRoutes } from './modules/fraud/index.js';
+import { healthRoutes } from './modules/health/index.js';
+import { OpsService, instrumentRoutes, metricsRoutes, opsRoutes } from './modules/metrics/index.js';
 
 export interface Services {
   auth: AuthService;
@@ -43,25 +38,45 @@ export interface Services {
   jobs: JobsService;
   questionnaires: QuestionnaireService;
   submissions: SubmissionService;
+  ingestion: Ingestion;
   respondents: RespondentService;
   fraud: FraudService;
   ops: OpsService;
 }
 
+/**
+ * The one place services are built and handed their collaborators (constructor injection, no
+ * container). Each module registers its own jobs here by name; what a job does lives in its module.
+ */
 export function createServices(runtime: Runtime): Services {
   const { db } = runtime.database;
   const publicUrl = runtime.config.publicUrl ?? `http://localhost:${runtime.config.port}`;
+  const users = new UserRepository();
   const auth = new AuthService(db, runtime.kv, runtime.config.sessionTtlMs);
   const jobs = new JobsService(db, runtime.queue, (err, msg) => runtime.log.error({ err }, msg));
-  const staff = new StaffService(db, auth, jobs, runtime.mailer, publicUrl, runtime.config.activationTtlMs);
-  jobs.register(STAFF_IMPORT_JOB, (id) => staff.runImport(id));
+  const respondents = new RespondentService(db, new RespondentRepository(), users, runtime.mailer, publicUrl);
+  const staff = new StaffService(
+    db,
+    users,
+    respondents,
+    auth,
+    jobs,
+    runtime.mailer,
+    publicUrl,
+    runtime.config.activationTtlMs,
+  );
   const questionnaires = new QuestionnaireService(db, runtime.kv);
   const versions = new VersionCache();
-  const fraud = new FraudService(db);
-  const submissions = new SubmissionService(db, versions, runtime.queue, (err, msg) => runtime.log.warn({ err }, msg));
-  const respondents = new RespondentService(db, versions, fraud, runtime.mailer, publicUrl);
+  const submissionRepo = new SubmissionRepository();
+  const fraud = new FraudService(db, submissionRepo);
+  const submissions = new SubmissionService(db, submissionRepo, versions, jobs, (err, msg) =>
+    runtime.log.warn({ err }, msg),
+  );
+  const ingestion = new Ingestion(db, submissionRepo, versions, fraud, respondents);
+
+  jobs.register(STAFF_IMPORT_JOB, (id) => staff.runImport(id));
   jobs.register(INGEST_JOB, async (id) => {
-    await respondents.ingest(id);
+    await ingestion.ingest(id);
   });
   // Ingestion is quick: a submission waiting 30 s was lost on the way (Redis down, worker killed).
   jobs.addRelay(() => submissions.requeuePending(runtime.config.outboxStaleMs));
@@ -70,7 +85,7 @@ export function createServices(runtime: Runtime): Services {
     jobs.addTicker(runtime.config.mail.intervalMs, () => relay.drain());
   }
   const ops = new OpsService(runtime.metrics, runtime.queue, staff);
-  return { auth, staff, jobs, questionnaires, submissions, respondents, fraud, ops };
+  return { auth, staff, jobs, questionnaires, submissions, ingestion, respondents, fraud, ops };
 }
 
 /** Where the built web app lives: WEB_DIST, or apps/web/dist beside this package. */
@@ -85,7 +100,7 @@ function webDist(runtime: Runtime): string | undefined {
 export async function buildApp(runtime: Runtime, services = createServices(runtime)): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: runtime.log,
-    bodyLimit: BODY_LIMIT,
+    bodyLimit: runtime.config.limits.bodyBytes,
     trustProxy: runtime.config.trustProxy,
     // Reuse a well-formed id from the proxy (NGINX $request_id), else make one.
     genReqId: (req) => {
@@ -130,7 +145,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     frameguard: { action: 'deny' },
   });
   await app.register(multipart, {
-    limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 5, parts: 6 },
+    limits: { fileSize: runtime.config.limits.uploadBytes, files: 1, fields: 5, parts: 6 },
     throwFileSizeLimit: true,
   });
   registerAccessControl(app, services.auth);
@@ -165,10 +180,17 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       await api.register(healthRoutes, { runtime });
       await api.register(lgaRoutes);
       await api.register(authRoutes, { auth: services.auth, cookieSecure: runtime.config.cookieSecure });
-      await api.register(staffRoutes, { staff: services.staff });
+      await api.register(staffRoutes, { staff: services.staff, uploadLimit: runtime.config.limits.uploadBytes });
       await api.register(jobRoutes, { jobs: services.jobs });
-      await api.register(questionnaireRoutes, { questionnaires: services.questionnaires });
-      await api.register(submissionRoutes, { submissions: services.submissions, respondents: services.respondents });
+      await api.register(questionnaireRoutes, {
+        questionnaires: services.questionnaires,
+        uploadLimit: runtime.config.limits.uploadBytes,
+      });
+      await api.register(submissionRoutes, {
+        submissions: services.submissions,
+        batchLimit: runtime.config.limits.batchBodyBytes,
+      });
+      await api.register(respondentRoutes, { respondents: services.respondents, submissions: services.submissions });
       await api.register(fraudRoutes, { fraud: services.fraud });
       await api.register(opsRoutes, { ops: services.ops });
     },

@@ -86,6 +86,8 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string; intervalMs: number };
   outboxStaleMs: number;
   rateLimit: { anonPerMinute: number; userPerMinute: number };
+  /** Request size limits shared by every route: JSON bodies, a syncing outbox batch, file uploads. */
+  limits: { bodyBytes: number; batchBodyBytes: number; uploadBytes: number };
   webDist: string | undefined;
   clustered: boolean;
   /** PM2's instance number in cluster mode. */
@@ -142,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, intervalMs: e.MAIL_INTERVAL_MS },
     outboxStaleMs: e.OUTBOX_STALE_MS,
     rateLimit: { anonPerMinute: e.RATE_LIMIT_ANON_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
+    limits: { bodyBytes: 1024 * 1024, batchBodyBytes: 5 * 1024 * 1024, uploadBytes: 10 * 1024 * 1024 },
     webDist: e.WEB_DIST,
     clustered,
     appInstance: clustered ? Number(e.NODE_APP_INSTANCE) || 0 : undefined,

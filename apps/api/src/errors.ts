@@ -1,34 +1,45 @@
+import { ERRORS, type ErrorCode } from '@oslrs/core';
+
 /**
  * Domain errors: services throw these, one handler turns them into
- * `{ error: { code, message, details? } }` with the status they carry.
- * Codes are stable strings clients switch on.
+ * `{ error: { code, message, details? } }`. The code comes from the catalogue in `@oslrs/core`
+ * and carries its HTTP status there; a message given here only makes the default more precise.
  */
 export class DomainError extends Error {
+  readonly statusCode: number;
   constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
+    readonly code: ErrorCode,
+    message?: string,
     readonly details?: unknown,
   ) {
-    super(message);
+    super(message ?? ERRORS[code].message);
     this.name = 'DomainError';
+    this.statusCode = ERRORS[code].status;
   }
 }
 
-export const Invalid = (code: string, message: string, details?: unknown) =>
-  new DomainError(400, code, message, details);
-export const Unauthorized = (code: string, message: string) => new DomainError(401, code, message);
-export const Forbidden = (code: string, message: string) => new DomainError(403, code, message);
-export const NotFound = (message = 'Not found') => new DomainError(404, 'NOT_FOUND', message);
-export const Conflict = (code: string, message: string, details?: unknown) =>
-  new DomainError(409, code, message, details);
-export const Gone = (code: string, message: string) => new DomainError(410, code, message);
-export const PayloadTooLarge = (message: string) => new DomainError(413, 'PAYLOAD_TOO_LARGE', message);
-export const UnsupportedMediaType = (message: string) => new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', message);
-export const Unprocessable = (code: string, message: string, details?: unknown) =>
-  new DomainError(422, code, message, details);
-export const TooManyRequests = (code: string, message: string, retryAfterSeconds: number) =>
-  new DomainError(429, code, message, { retryAfterSeconds });
+type CodeWithStatus<S extends number> = {
+  [C in ErrorCode]: (typeof ERRORS)[C]['status'] extends S ? C : never;
+}[ErrorCode];
+
+/** Throw any catalogued error: `fail('NIN_DUPLICATE', message?, details?)`. */
+export const fail = (code: ErrorCode, message?: string, details?: unknown) => new DomainError(code, message, details);
+
+// Status-named helpers: the type system checks that the code really carries that status.
+export const Invalid = (code: CodeWithStatus<400>, message?: string, details?: unknown) =>
+  new DomainError(code, message, details);
+export const Unauthorized = (code: CodeWithStatus<401>, message?: string) => new DomainError(code, message);
+export const Forbidden = (code: CodeWithStatus<403>, message?: string) => new DomainError(code, message);
+export const NotFound = (message = 'Not found') => new DomainError('NOT_FOUND', message);
+export const Conflict = (code: CodeWithStatus<409>, message?: string, details?: unknown) =>
+  new DomainError(code, message, details);
+export const Gone = (code: CodeWithStatus<410>, message?: string) => new DomainError(code, message);
+export const PayloadTooLarge = (message: string) => new DomainError('PAYLOAD_TOO_LARGE', message);
+export const UnsupportedMediaType = (message: string) => new DomainError('UNSUPPORTED_MEDIA_TYPE', message);
+export const Unprocessable = (code: CodeWithStatus<422>, message?: string, details?: unknown) =>
+  new DomainError(code, message, details);
+export const TooManyRequests = (code: CodeWithStatus<429>, message: string, retryAfterSeconds: number) =>
+  new DomainError(code, message, { retryAfterSeconds });
 
 /** PostgreSQL unique_violation, whichever driver raised it. */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
@@ -36,7 +47,7 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return !!e && e.code === '23505' && (!constraint || e.constraint === constraint);
 }
 
-function findPgError(err: unknown): { code?: string; constraint?: string } | undefined {
+export function findPgError(err: unknown): { code?: string; constraint?: string } | undefined {
   let cur: unknown = err;
   for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
     const c = cur as { code?: unknown; constraint?: string; cause?: unknown };

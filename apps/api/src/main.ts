@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { ConfigError, loadConfig } from './config.js';
 import { createRuntime } from './runtime.js';
 import { buildApp, createServices } from './app.js';
-import { bootstrap } from './db/seed/bootstrap.js';
+import { bootstrap } from './modules/setup/index.js';
 import { startProcessMetrics } from './modules/metrics/http.js';
 
 async function main() {

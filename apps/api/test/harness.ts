@@ -13,7 +13,7 @@ import { loadConfig, type Config } from '../src/config.js';
 import { createPostgres, type Database } from '../src/infra/db.js';
 import { createRuntime, type Runtime } from '../src/runtime.js';
 import { buildApp, createServices, type Services } from '../src/app.js';
-import { bootstrap } from '../src/db/seed/bootstrap.js';
+import { bootstrap } from '../src/modules/setup/index.js';
 import { users } from '../src/db/schema/index.js';
 import { hashPassword } from '../src/modules/auth/passwords.js';
 

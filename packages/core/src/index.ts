@@ -10,3 +10,5 @@ export * from './forms/schema.js';
 export * from './forms/index.js';
 export * from './dto/submissions.js';
 export * from './dto/ops.js';
+export * from './dto/respondents.js';
+export * from './errors.js';

@@ -1,16 +1,17 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ERRORS, type ErrorCode } from '@oslrs/core';
 import { DomainError } from '../errors.js';
 
 interface ErrorReply {
   status: number;
-  code: string;
+  code: ErrorCode;
   message: string;
   details?: unknown;
 }
 
 /** Fastify's own client errors, mapped onto the registry's stable codes. */
-const FRAMEWORK_CODES: Record<string, { code: string; message: string }> = {
+const FRAMEWORK_CODES: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is empty' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
@@ -46,7 +47,7 @@ export function toErrorReply(err: FastifyError | DomainError | Error): ErrorRepl
   }
   const fe = err as FastifyError;
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
-  if (status >= 500) return { status: 500, code: 'INTERNAL', message: 'Something went wrong on our side' };
+  if (status >= 500) return { status: 500, code: 'INTERNAL', message: ERRORS.INTERNAL.message };
   const known = fe.code ? FRAMEWORK_CODES[fe.code] : undefined;
   if (known) return { status, ...known };
   if (status === 429) return { status, code: 'RATE_LIMITED', message: 'Too many requests, slow down' };

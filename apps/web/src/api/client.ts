@@ -3,16 +3,21 @@
  * mutating call, and errors turned into ApiError with the API's stable code.
  */
 
+import { isErrorCode, type ErrorCode } from '@oslrs/core';
+
 export const API_BASE = '/api/v1';
+
+/** The API's catalogued codes, plus the three the client itself names when no API answer arrived. */
+export type ApiErrorCode = ErrorCode | 'NETWORK_ERROR' | 'SERVER_ERROR' | 'HTTP_ERROR';
 
 export class ApiError extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ApiErrorCode;
   readonly details: unknown;
   /** Seconds to wait, from Retry-After (sent with 429). */
   readonly retryAfter: number | undefined;
 
-  constructor(init: { status: number; code: string; message: string; details?: unknown; retryAfter?: number }) {
+  constructor(init: { status: number; code: ApiErrorCode; message: string; details?: unknown; retryAfter?: number }) {
     super(init.message);
     this.name = 'ApiError';
     this.status = init.status;
@@ -67,7 +72,7 @@ async function toApiError(res: Response): Promise<ApiError> {
     // Not JSON (a proxy error page, an empty body): fall through to a generic message.
   }
   const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
-  if (error && typeof error.code === 'string') {
+  if (error && isErrorCode(error.code)) {
     // The header is the standard; the API also repeats it in details.retryAfterSeconds.
     const detailRetry = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     return new ApiError({

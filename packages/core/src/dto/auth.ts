@@ -49,3 +49,5 @@ export const registerBodySchema = z.object({
   phone: z.string().trim().min(7).max(20),
   password: passwordSchema,
 });
+
+export const userResponseSchema = z.object({ user: sessionUserSchema });

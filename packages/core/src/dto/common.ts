@@ -25,3 +25,15 @@ export function pagedSchema<T extends z.ZodType>(item: T) {
     total: z.number().int(),
   });
 }
+
+export const healthSchema = z.object({ status: z.literal('ok') });
+const dependencyCheckSchema = z.object({
+  status: z.enum(['ok', 'down', 'not_configured']),
+  error: z.string().optional(),
+});
+export const readinessSchema = z.object({
+  status: z.enum(['ok', 'down']),
+  database: dependencyCheckSchema,
+  redis: dependencyCheckSchema,
+});
+export const lgaListSchema = z.object({ items: z.array(z.object({ code: z.string(), name: z.string() })) });

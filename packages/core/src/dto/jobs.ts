@@ -25,3 +25,6 @@ export const jobSchema = z.object({
   finishedAt: z.string().nullable(),
 });
 export type Job = z.infer<typeof jobSchema>;
+
+export const jobResponseSchema = z.object({ job: jobSchema });
+export type JobResponse = z.infer<typeof jobResponseSchema>;

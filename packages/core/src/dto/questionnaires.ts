@@ -45,3 +45,21 @@ export const xlsFormIssueSchema = z.object({
   code: z.string(),
   message: z.string(),
 });
+
+export const versionQuerySchema = z.object({ version: z.coerce.number().int().min(1).max(1_000_000).optional() });
+export const questionnaireWithIssuesSchema = z.object({
+  questionnaire: questionnaireSchema,
+  issues: z.array(formIssueSchema),
+});
+export const questionnaireListSchema = z.object({ items: z.array(questionnaireSummarySchema) });
+export const questionnaireResponseSchema = z.object({ questionnaire: questionnaireSchema });
+export const xlsFormImportResponseSchema = z.object({
+  questionnaire: questionnaireSchema,
+  created: z.boolean(),
+  warnings: z.array(xlsFormIssueSchema),
+});
+export type XlsFormImportResponse = z.infer<typeof xlsFormImportResponseSchema>;
+export const publishResponseSchema = z.object({
+  version: z.object({ version: z.number().int(), publishedAt: z.string() }),
+});
+export const usageResponseSchema = z.object({ settings: questionnaireUsageSchema });

@@ -84,3 +84,6 @@ export const staffSummarySchema = z.object({
   fieldStaffThresholdPassed: z.number().int().nullable(),
 });
 export type StaffSummary = z.infer<typeof staffSummarySchema>;
+
+export const staffResponseSchema = z.object({ staff: staffSchema });
+export const activationUrlResponseSchema = z.object({ activationUrl: z.string() });

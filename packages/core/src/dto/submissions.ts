@@ -138,3 +138,26 @@ export const DEFAULT_FRAUD_THRESHOLDS: FraudThresholds = fraudThresholdsSchema.p
   offHours: {},
   bands: {},
 });
+
+/** An ISO date-time with offset, optionally followed by `_` and a submission id. */
+const SUBMISSION_CURSOR =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})(_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$/i;
+export const mySubmissionsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** `nextCursor` from the previous page (`<completedAt>_<id>`; a bare completedAt is accepted too). */
+  cursor: z
+    .string()
+    .regex(SUBMISSION_CURSOR, 'Use the nextCursor of the previous page')
+    .refine((c) => !Number.isNaN(Date.parse(c.split('_')[0]!)), 'Use the nextCursor of the previous page')
+    .optional(),
+});
+export const mySubmissionSchema = submissionStatusSchema.extend({ completedAt: z.string() });
+export type MySubmission = z.infer<typeof mySubmissionSchema>;
+export const mySubmissionsResponseSchema = z.object({
+  items: z.array(mySubmissionSchema),
+  nextCursor: z.string().nullable(),
+});
+export type MySubmissionsPage = z.infer<typeof mySubmissionsResponseSchema>;
+
+export const fraudSettingsResponseSchema = z.object({ version: z.number().int(), thresholds: fraudThresholdsSchema });
+export type FraudSettingsResponse = z.infer<typeof fraudSettingsResponseSchema>;

@@ -14,6 +14,7 @@ import {
 import type { Answers } from '@oslrs/core';
 import { questionnaireVersions } from './questionnaires.js';
 import { users } from './users.js';
+import { lgas } from './lgas.js';
 
 /**
  * Every channel's raw answers, keyed by the client's UUID, committed before the reply. The raw
@@ -36,6 +37,8 @@ export const submissions = pgTable(
     gpsLng: doublePrecision('gps_lng'),
     gpsAccuracy: doublePrecision('gps_accuracy'),
     deviceId: text('device_id'),
+    /** The respondent's LGA as the answers give it (else the submitter's): the scope supervisors read by. */
+    lgaCode: text('lga_code').references(() => lgas.code),
     /** SHA-256 of the canonical request body: the same id with another body is a conflict. */
     bodyHash: text('body_hash').notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
@@ -52,6 +55,7 @@ export const submissions = pgTable(
   (t) => [
     index('submissions_collector_idx').on(t.submittedBy, t.completedAt.desc()),
     index('submissions_completed_idx').on(t.completedAt),
+    index('submissions_lga_completed_idx').on(t.lgaCode, t.completedAt.desc()),
     // Recent surveys of one form (the speed-run median), and nearby fixes (the other-collector GPS check).
     index('submissions_version_completed_idx').on(t.questionnaireVersionId, t.completedAt.desc()),
     index('submissions_gps_lat_idx')
@@ -81,11 +85,3 @@ export const submissionOutbox = pgTable(
       .where(sql`${t.doneAt} is null`),
   ],
 );
-
-/** Fraud thresholds, versioned so an old score can be explained by the settings it was computed with. */
-export const fraudSettings = pgTable('fraud_settings', {
-  version: integer('version').primaryKey(),
-  thresholds: jsonb('thresholds').notNull(),
-  createdBy: uuid('created_by'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});

@@ -1,15 +1,7 @@
 import { uuidv7 } from 'uuidv7';
-import type { Role } from '@oslrs/core';
-import { auditLog } from '../../db/schema/index.js';
+import type { Actor } from '../../access/index.js';
+import { auditLog } from '../../db/schema/audit.js';
 import type { Executor } from '../../infra/db.js';
-
-/** Who is acting, from where: built by the route from the request, passed to services. */
-export interface ActorContext {
-  actorId: string | null;
-  actorRole: Role | null;
-  ip: string | null;
-  requestId: string | null;
-}
 
 export interface AuditEntry {
   action: string;
@@ -20,21 +12,21 @@ export interface AuditEntry {
 }
 
 /** Write audit rows inside the caller's transaction, so the change and its record commit together. */
-export async function recordAudit(executor: Executor, ctx: ActorContext, entries: AuditEntry | AuditEntry[]) {
+export async function recordAudit(executor: Executor, actor: Actor, entries: AuditEntry | AuditEntry[]) {
   const list = Array.isArray(entries) ? entries : [entries];
   if (!list.length) return;
   await executor.insert(auditLog).values(
     list.map((e) => ({
       id: uuidv7(),
-      actorId: ctx.actorId,
-      actorRole: ctx.actorRole,
+      actorId: actor.id,
+      actorRole: actor.role,
       action: e.action,
       targetType: e.targetType ?? null,
       targetId: e.targetId ?? null,
       before: e.before ?? null,
       after: e.after ?? null,
-      ip: ctx.ip,
-      requestId: ctx.requestId,
+      ip: actor.ip,
+      requestId: actor.requestId,
     })),
   );
 }

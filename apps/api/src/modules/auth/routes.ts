@@ -7,11 +7,11 @@ import {
   loginBodySchema,
   registerBodySchema,
   sessionResponseSchema,
-  sessionUserSchema,
+  userResponseSchema,
 } from '@oslrs/core';
 import type { AuthService } from './service.js';
 import { SESSION_COOKIE, csrfTokenFor } from './tokens.js';
-import { actorOf } from '../context.js';
+import { actorOf } from '../../access/index.js';
 
 function setSessionCookie(reply: FastifyReply, token: string, expires: Date, secure: boolean) {
   void reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, secure, sameSite: 'lax', path: '/', expires });
@@ -94,7 +94,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         tags: ['auth'],
         summary: 'Activate an invited account with its one-time token and set a password',
         body: activateBodySchema,
-        response: { 200: z.object({ user: sessionUserSchema }) },
+        response: { 200: userResponseSchema },
       },
     },
     async (request) => ({

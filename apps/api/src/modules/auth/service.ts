@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { normalizePhone, type SessionUser, type StaffStatus, type Role } from '@oslrs/core';
-import { sessions, users } from '../../db/schema/index.js';
+import { sessions } from '../../db/schema/sessions.js';
+import { users } from '../../db/schema/users.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { KeyValueStore } from '../../infra/kv.js';
 import {
@@ -14,7 +15,8 @@ import {
   Unauthorized,
   isUniqueViolation,
 } from '../../errors.js';
-import { recordAudit, type ActorContext } from '../audit/service.js';
+import type { Actor } from '../../access/index.js';
+import { recordAudit } from '../audit/index.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { csrfTokenFor, hashToken, newToken } from './tokens.js';
 
@@ -52,7 +54,7 @@ export class AuthService {
     private readonly sessionTtlMs: number,
   ) {}
 
-  async login(email: string, password: string, ctx: ActorContext, userAgent: string | null): Promise<LoginResult> {
+  async login(email: string, password: string, ctx: Actor, userAgent: string | null): Promise<LoginResult> {
     // Counters key on a hash: the store never holds the email itself.
     const who = createHash('sha256')
       .update(`${email}|${ctx.ip ?? ''}`)
@@ -111,7 +113,7 @@ export class AuthService {
       await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
       await recordAudit(
         tx,
-        { ...ctx, actorId: user.id, actorRole: user.role as Role },
+        { ...ctx, id: user.id, role: user.role as Role },
         {
           action: 'auth.login',
           targetType: 'user',
@@ -125,12 +127,12 @@ export class AuthService {
   /** Residents create their own account (role public_user) and are signed in at once. */
   async register(
     body: { fullName: string; email: string; phone: string; password: string },
-    ctx: ActorContext,
+    ctx: Actor,
     userAgent: string | null,
   ): Promise<LoginResult> {
     const phone = normalizePhone(body.phone);
     if (!phone)
-      throw new DomainError(422, 'PHONE_INVALID', 'Enter a Nigerian phone number, e.g. 0803 123 4567', {
+      throw new DomainError('PHONE_INVALID', 'Enter a Nigerian phone number, e.g. 0803 123 4567', {
         field: 'phone',
       });
     const passwordHash = await hashPassword(body.password);
@@ -149,13 +151,13 @@ export class AuthService {
         });
         await recordAudit(
           tx,
-          { ...ctx, actorId: id, actorRole: 'public_user' },
+          { ...ctx, id, role: 'public_user' },
           { action: 'auth.registered', targetType: 'user', targetId: id },
         );
       });
     } catch (err) {
       if (isUniqueViolation(err, 'users_email_lower_uq')) {
-        throw new DomainError(409, 'EMAIL_EXISTS', 'An account with this email already exists; sign in instead', {
+        throw new DomainError('EMAIL_EXISTS', 'An account with this email already exists; sign in instead', {
           field: 'email',
         });
       }
@@ -193,11 +195,11 @@ export class AuthService {
     return user;
   }
 
-  async logout(token: string, ctx: ActorContext) {
+  async logout(token: string, ctx: Actor) {
     const hash = hashToken(token);
     await this.db.transaction(async (tx) => {
       await tx.delete(sessions).where(eq(sessions.tokenHash, hash));
-      await recordAudit(tx, ctx, { action: 'auth.logout', targetType: 'user', targetId: ctx.actorId });
+      await recordAudit(tx, ctx, { action: 'auth.logout', targetType: 'user', targetId: ctx.id });
     });
     await this.kv.del([`sess:${hash}`]).catch(() => {});
   }
@@ -226,7 +228,7 @@ export class AuthService {
     await this.kv.del(cacheKeys).catch(() => {});
   }
 
-  async activate(token: string, password: string, ctx: ActorContext): Promise<SessionUser> {
+  async activate(token: string, password: string, ctx: Actor): Promise<SessionUser> {
     const hash = hashToken(token);
     const [user] = await this.db.select().from(users).where(eq(users.activationTokenHash, hash)).limit(1);
     if (!user || user.status !== 'invited') {
@@ -253,7 +255,7 @@ export class AuthService {
       if (!row) throw Invalid('TOKEN_INVALID', 'This activation link has already been used.');
       await recordAudit(
         tx,
-        { ...ctx, actorId: row.id, actorRole: row.role as Role },
+        { ...ctx, id: row.id, role: row.role as Role },
         {
           action: 'auth.activate',
           targetType: 'user',
@@ -267,10 +269,10 @@ export class AuthService {
     return toSessionUser(updated);
   }
 
-  async changePassword(user: SessionUser, currentToken: string, current: string, next: string, ctx: ActorContext) {
+  async changePassword(user: SessionUser, currentToken: string, current: string, next: string, ctx: Actor) {
     const [row] = await this.db.select().from(users).where(eq(users.id, user.id)).limit(1);
     if (!row?.passwordHash || !(await verifyPassword(row.passwordHash, current))) {
-      throw new DomainError(400, 'PASSWORD_INCORRECT', 'The current password is incorrect');
+      throw new DomainError('PASSWORD_INCORRECT', 'The current password is incorrect');
     }
     if (current === next) throw Invalid('PASSWORD_UNCHANGED', 'Choose a password different from the current one');
     const passwordHash = await hashPassword(next);

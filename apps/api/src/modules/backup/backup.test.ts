@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { createPostgres } from '../../infra/db.js';
-import { bootstrap } from '../../db/seed/bootstrap.js';
+import { bootstrap } from '../setup/index.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_DATABASE_URL, createTestDatabase } from '../../../test/harness.js';
 import { BACKUP_NAME, backupName } from './service.js';
 

@@ -25,8 +25,9 @@ import {
   submitBatch,
   type BodyOptions,
   type Published,
-} from '../submissions/testkit.js';
+} from '../../../test/testkit.js';
 import { FraudService } from './service.js';
+import { SubmissionRepository } from '../submissions/index.js';
 import { band, haversineMetres, isOffHours, similarity, straightLined, watHour } from './signals.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -343,7 +344,7 @@ describe('signals in the pipeline', () => {
       [...normal, quick, fine].map((b) => b.id),
     );
     // A fresh service: the pipeline's median is cached for a minute, so read it the way the next minute will.
-    const fraud = new FraudService(t.database.db);
+    const fraud = new FraudService(t.database.db, new SubmissionRepository());
     const rows = await t.database.db
       .select()
       .from(submissions)

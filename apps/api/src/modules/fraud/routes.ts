@@ -1,10 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { fraudThresholdsSchema } from '@oslrs/core';
-import { actorOf } from '../context.js';
+import { fraudSettingsResponseSchema, fraudThresholdsSchema } from '@oslrs/core';
+import { actorOf } from '../../access/index.js';
 import type { FraudService } from './service.js';
-
-const settingsResponse = z.object({ version: z.number().int(), thresholds: fraudThresholdsSchema });
 
 export const fraudRoutes: FastifyPluginAsyncZod<{ fraud: FraudService }> = async (app, { fraud }) => {
   app.get(
@@ -14,7 +11,7 @@ export const fraudRoutes: FastifyPluginAsyncZod<{ fraud: FraudService }> = async
       schema: {
         tags: ['fraud'],
         summary: 'Current fraud thresholds and their version',
-        response: { 200: settingsResponse },
+        response: { 200: fraudSettingsResponseSchema },
       },
     },
     async () => fraud.settings(),
@@ -27,7 +24,7 @@ export const fraudRoutes: FastifyPluginAsyncZod<{ fraud: FraudService }> = async
         tags: ['fraud'],
         summary: 'New thresholds: a new version (old scores keep the version they were computed with)',
         body: fraudThresholdsSchema,
-        response: { 200: settingsResponse },
+        response: { 200: fraudSettingsResponseSchema },
       },
     },
     async (request) => fraud.updateSettings(actorOf(request), request.body),

@@ -1,11 +1,11 @@
-import { and, between, desc, eq, gte, lt, ne, sql } from 'drizzle-orm';
+import { desc, sql } from 'drizzle-orm';
 import { DEFAULT_FRAUD_THRESHOLDS, fraudThresholdsSchema, type FormSchema, type FraudThresholds } from '@oslrs/core';
-import { fraudSettings, submissions } from '../../db/schema/index.js';
+import { fraudSettings } from '../../db/schema/fraud.js';
 import type { Db, Executor } from '../../infra/db.js';
-import { recordAudit, type ActorContext } from '../audit/service.js';
+import type { Actor } from '../../access/index.js';
+import { recordAudit } from '../audit/index.js';
+import type { SubmissionHistory, SubmissionRow } from '../submissions/index.js';
 import { band, haversineMetres, isOffHours, similarity, straightLined } from './signals.js';
-
-type SubmissionRow = typeof submissions.$inferSelect;
 
 export interface FraudResult {
   score: number;
@@ -16,12 +16,24 @@ export interface FraudResult {
 
 const HOUR = 3600_000;
 
+/** Version 1 of the fraud thresholds (SPEC's starting points), on first start. */
+export async function ensureDefaultFraudSettings(executor: Executor) {
+  await executor
+    .insert(fraudSettings)
+    .values({ version: 1, thresholds: DEFAULT_FRAUD_THRESHOLDS })
+    .onConflictDoNothing();
+}
+
 /** Signals computed at ingestion for every channel; they flag, they never reject. */
 export class FraudService {
   /** Median durations change slowly; recomputing them for every ingestion would be O(n) each time. */
   private readonly medians = new Map<string, { at: number; value: Promise<{ n: number; median: number | null }> }>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The collector's other work, read through the submissions module that owns it. */
+    private readonly history: SubmissionHistory,
+  ) {}
 
   /**
    * The form's median duration over its latest surveys (at most 1,000: a bounded query at any
@@ -30,21 +42,7 @@ export class FraudService {
   private durationStats(tx: Executor, versionId: string): Promise<{ n: number; median: number | null }> {
     const hit = this.medians.get(versionId);
     if (hit && Date.now() - hit.at < 60_000) return hit.value;
-    const value = (async () => {
-      const result = await tx.execute(sql`
-        select count(*)::int as n,
-               percentile_cont(0.5) within group (order by seconds) as median
-        from (select extract(epoch from ${submissions.completedAt} - ${submissions.startedAt}) as seconds
-              from ${submissions}
-              where ${submissions.questionnaireVersionId} = ${versionId}
-              order by ${submissions.completedAt} desc
-              limit 1000) recent`);
-      const row = (result as unknown as { rows: { n: number; median: number | string | null }[] }).rows[0];
-      return {
-        n: Number(row?.n ?? 0),
-        median: row?.median === null || row?.median === undefined ? null : Number(row.median),
-      };
-    })();
+    const value = this.history.durationStats(tx, versionId);
     if (this.medians.size > 500) this.medians.clear();
     this.medians.set(versionId, { at: Date.now(), value });
     value.catch(() => this.medians.delete(versionId));
@@ -68,12 +66,12 @@ export class FraudService {
   }
 
   /** Each change is a new version; scores keep the version they were computed with. */
-  async updateSettings(ctx: ActorContext, thresholds: FraudThresholds) {
+  async updateSettings(ctx: Actor, thresholds: FraudThresholds) {
     return this.db.transaction(async (tx) => {
       await tx.execute(sql`lock table fraud_settings in share row exclusive mode`);
       const current = await this.settings(tx);
       const version = current.version + 1;
-      await tx.insert(fraudSettings).values({ version, thresholds, createdBy: ctx.actorId });
+      await tx.insert(fraudSettings).values({ version, thresholds, createdBy: ctx.id });
       this.cached = undefined;
       await recordAudit(tx, ctx, {
         action: 'fraud.settings_changed',
@@ -94,24 +92,12 @@ export class FraudService {
     // One look at the collector's recent work serves the GPS and near-duplicate signals.
     const windowMs = Math.max(t.gps.clusterWindowHours * HOUR, t.nearDuplicate.windowDays * 24 * HOUR);
     const history = sub.submittedBy
-      ? await tx
-          .select({
-            lat: submissions.gpsLat,
-            lng: submissions.gpsLng,
-            at: submissions.completedAt,
-            versionId: submissions.questionnaireVersionId,
-            answers: submissions.answers,
-          })
-          .from(submissions)
-          .where(
-            and(
-              eq(submissions.submittedBy, sub.submittedBy),
-              ne(submissions.id, sub.id),
-              between(submissions.completedAt, new Date(at.getTime() - windowMs), at),
-            ),
-          )
-          .orderBy(desc(submissions.completedAt))
-          .limit(50)
+      ? await this.history.collectorHistory(
+          tx,
+          { id: sub.id, submittedBy: sub.submittedBy },
+          new Date(at.getTime() - windowMs),
+          at,
+        )
       : [];
 
     // GPS: only when the device sent a fix.
@@ -137,18 +123,12 @@ export class FraudService {
         // Another collector's survey within a few metres the same (WAT) day.
         const dayStart = new Date(Math.floor((at.getTime() + HOUR) / (24 * HOUR)) * 24 * HOUR - HOUR);
         const dLat = t.gps.otherCollectorRadiusM / 111_000 + 1e-7;
-        const others = await tx
-          .select({ lat: submissions.gpsLat, lng: submissions.gpsLng })
-          .from(submissions)
-          .where(
-            and(
-              ne(submissions.submittedBy, sub.submittedBy),
-              gte(submissions.completedAt, dayStart),
-              lt(submissions.completedAt, new Date(dayStart.getTime() + 24 * HOUR)),
-              between(submissions.gpsLat, here.lat - dLat, here.lat + dLat),
-            ),
-          )
-          .limit(50);
+        const others = await this.history.fixesByOthers(
+          tx,
+          sub.submittedBy,
+          { from: dayStart, to: new Date(dayStart.getTime() + 24 * HOUR) },
+          { min: here.lat - dLat, max: here.lat + dLat },
+        );
         if (
           others.some(
             (o) => o.lng !== null && haversineMetres(here, { lat: o.lat!, lng: o.lng }) <= t.gps.otherCollectorRadiusM,

@@ -1,8 +1,6 @@
+import { healthSchema, readinessSchema } from '@oslrs/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Runtime } from '../../runtime.js';
-
-const check = z.object({ status: z.enum(['ok', 'down', 'not_configured']), error: z.string().optional() });
 
 export const healthRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
   // Called constantly by load balancers: no I/O, no allocation beyond the reply.
@@ -10,7 +8,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
     '/health',
     {
       config: { access: 'public', rateLimit: false },
-      schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } },
+      schema: { tags: ['health'], response: { 200: healthSchema } },
     },
     async () => ({ status: 'ok' as const }),
   );
@@ -23,8 +21,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
         tags: ['health'],
         summary: 'PostgreSQL and Redis reachable',
         response: {
-          200: z.object({ status: z.enum(['ok', 'down']), database: check, redis: check }),
-          503: z.object({ status: z.enum(['ok', 'down']), database: check, redis: check }),
+          200: readinessSchema,
+          503: readinessSchema,
         },
       },
     },

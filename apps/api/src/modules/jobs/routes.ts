@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { jobSchema, uuidParamSchema } from '@oslrs/core';
+import { jobResponseSchema, uuidParamSchema } from '@oslrs/core';
+import { actorOf } from '../../access/index.js';
 import type { JobsService } from './service.js';
 
 export const jobRoutes: FastifyPluginAsyncZod<{ jobs: JobsService }> = async (app, { jobs }) => {
@@ -12,10 +12,10 @@ export const jobRoutes: FastifyPluginAsyncZod<{ jobs: JobsService }> = async (ap
         tags: ['jobs'],
         summary: 'Progress of a background job (state, processed, total, per-row errors)',
         params: uuidParamSchema,
-        response: { 200: z.object({ job: jobSchema }) },
+        response: { 200: jobResponseSchema },
       },
     },
-    async (request) => ({ job: await jobs.get(request.params.id, request.user!) }),
+    async (request) => ({ job: await jobs.get(actorOf(request), request.params.id) }),
   );
 
   app.get(
@@ -25,7 +25,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ jobs: JobsService }> = async (ap
       schema: { tags: ['jobs'], summary: "A job's per-row error report as CSV", params: uuidParamSchema },
     },
     async (request, reply) => {
-      const job = await jobs.get(request.params.id, request.user!);
+      const job = await jobs.get(actorOf(request), request.params.id);
       const cell = (v: string | number | undefined) => {
         const s = String(v ?? '');
         // Quote, and defuse spreadsheet formulas in cells that came from the uploaded file.

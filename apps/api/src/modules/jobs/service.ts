@@ -1,13 +1,23 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import type { Job, SessionUser } from '@oslrs/core';
-import { jobs } from '../../db/schema/index.js';
+import type { Job, JobRowError } from '@oslrs/core';
+import { requireAccess, type Actor } from '../../access/index.js';
+import { jobs } from '../../db/schema/jobs.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { JobQueue } from '../../infra/queue.js';
-import { NotFound } from '../../errors.js';
 
 export type JobRow = typeof jobs.$inferSelect;
 export type JobRunner = (jobId: string) => Promise<void>;
+
+/**
+ * A kind of background job, declared by the module that runs it (`defineJob('staff.import')`) and
+ * registered by that module with its runner. Its payload is always one id: the row that holds the
+ * work (a `jobs` row, a submission), so a redelivery finds the truth in PostgreSQL.
+ */
+export interface JobType<Name extends string = string> {
+  readonly name: Name;
+}
+export const defineJob = <Name extends string>(name: Name): JobType<Name> => ({ name });
 
 export function toJob(row: JobRow): Job {
   return {
@@ -38,8 +48,9 @@ export class JobsService {
     private readonly onError: (err: unknown, msg: string) => void,
   ) {}
 
-  register(type: string, runner: JobRunner) {
-    this.runners.set(type, runner);
+  register(type: JobType, runner: JobRunner) {
+    if (this.runners.has(type.name)) throw new Error(`job ${type.name} registered twice`);
+    this.runners.set(type.name, runner);
   }
 
   /** Periodic work that belongs with the worker (e.g. sending the mail outbox). */
@@ -53,12 +64,12 @@ export class JobsService {
   }
 
   /** Insert inside the caller's transaction; call `enqueue` after it commits. */
-  async create(tx: Executor, values: { type: string; input: unknown; total: number; createdBy: string | null }) {
+  async create(tx: Executor, values: { type: JobType; input: unknown; total: number; createdBy: string | null }) {
     const [row] = await tx
       .insert(jobs)
       .values({
         id: uuidv7(),
-        type: values.type,
+        type: values.type.name,
         input: values.input,
         total: values.total,
         createdBy: values.createdBy,
@@ -74,11 +85,61 @@ export class JobsService {
       .catch((err) => this.onError(err, 'enqueue failed; the relay will retry'));
   }
 
-  async get(id: string, viewer: SessionUser): Promise<Job> {
+  /** Jobs whose work is a row of their own module (submissions): many ids, one queue round trip. */
+  async enqueueMany(type: JobType, ids: string[]) {
+    await this.queue.enqueueMany(type.name, ids);
+  }
+
+  async redeliver(type: JobType, id: string) {
+    await this.queue.redeliver(type.name, id);
+  }
+
+  /** Only its creator or a super admin may see a job; others get the same 404 as a missing one. */
+  async get(actor: Actor, id: string): Promise<Job> {
     const [row] = await this.db.select().from(jobs).where(eq(jobs.id, id)).limit(1);
-    // Only its creator or a super admin may see a job; others get the same 404 as a missing one.
-    if (!row || (row.createdBy !== viewer.id && viewer.role !== 'super_admin')) throw NotFound('No such job');
-    return toJob(row);
+    requireAccess(actor, 'job.read', row && { ownerId: row.createdBy });
+    return toJob(row!);
+  }
+
+  /** The row a runner works from (input, progress), unlocked. */
+  async load(id: string): Promise<JobRow | undefined> {
+    const [row] = await this.db.select().from(jobs).where(eq(jobs.id, id)).limit(1);
+    return row;
+  }
+
+  /**
+   * A chunked runner's progress lock: the job's state and position, locked for the caller's
+   * transaction (a second delivery skips it instead of waiting), or undefined when it is finished
+   * or held elsewhere.
+   */
+  async lockProgress(tx: Executor, id: string): Promise<{ processed: number } | undefined> {
+    const [row] = await tx
+      .select({ state: jobs.state, processed: jobs.processed })
+      .from(jobs)
+      .where(eq(jobs.id, id))
+      .for('update', { skipLocked: true });
+    if (!row || row.state === 'completed' || row.state === 'failed') return undefined;
+    return { processed: row.processed };
+  }
+
+  /** Advance a chunked job in the caller's transaction: counts, row errors, and `completed` at the end. */
+  async recordProgress(
+    tx: Executor,
+    id: string,
+    p: { processed: number; succeeded: number; errors: JobRowError[]; finished: boolean },
+  ) {
+    await tx
+      .update(jobs)
+      .set({
+        state: p.finished ? 'completed' : 'running',
+        processed: p.processed,
+        succeeded: sql`${jobs.succeeded} + ${p.succeeded}`,
+        failed: sql`${jobs.failed} + ${p.errors.length}`,
+        errors: sql`${jobs.errors} || ${JSON.stringify(p.errors)}::jsonb`,
+        updatedAt: new Date(),
+        finishedAt: p.finished ? new Date() : null,
+      })
+      .where(eq(jobs.id, id));
   }
 
   async run(type: string, jobId: string) {

@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { LGAS } from '@oslrs/core';
+import { lgaListSchema, LGAS } from '@oslrs/core';
 
-const lgaListSchema = z.object({ items: z.array(z.object({ code: z.string(), name: z.string() })) });
 const body = { items: LGAS.map((l) => ({ code: l.code, name: l.name })) };
 
 export const lgaRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -3,7 +3,7 @@ import { Gauge } from 'prom-client';
 import { FIELD_STAFF_THRESHOLDS, type OpsAlert } from '@oslrs/core';
 import type { Metrics } from '../../infra/metrics.js';
 import type { JobQueue } from '../../infra/queue.js';
-import type { StaffService } from '../staff/service.js';
+import type { StaffService } from '../staff/index.js';
 
 /** The seed's scaling triggers; deploy/prometheus/alerts.yml uses the same numbers. */
 export const OPS_THRESHOLDS = {

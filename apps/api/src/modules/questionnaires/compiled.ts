@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { compileForm, type CompiledForm, type FormSchema } from '@oslrs/core';
-import { questionnaireVersions, questionnaires } from '../../db/schema/index.js';
+import { questionnaireVersions, questionnaires } from '../../db/schema/questionnaires.js';
 import type { Executor } from '../../infra/db.js';
 
 export interface LoadedVersion {

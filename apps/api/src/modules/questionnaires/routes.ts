@@ -1,21 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
-  formIssueSchema,
+  publishResponseSchema,
   questionnaireBodySchema,
-  questionnaireSchema,
-  questionnaireSummarySchema,
+  questionnaireListSchema,
+  questionnaireResponseSchema,
   questionnaireUsageSchema,
+  questionnaireWithIssuesSchema,
+  usageResponseSchema,
   uuidParamSchema,
-  xlsFormIssueSchema,
+  versionQuerySchema,
+  xlsFormImportResponseSchema,
 } from '@oslrs/core';
 import { Conflict, Invalid, isUniqueViolation } from '../../errors.js';
-import { actorOf } from '../context.js';
-import { UPLOAD_LIMIT } from '../staff/routes.js';
+import { actorOf } from '../../access/index.js';
 import type { QuestionnaireService } from './service.js';
-
-const versionQuery = z.object({ version: z.coerce.number().int().min(1).max(1_000_000).optional() });
-const withIssues = z.object({ questionnaire: questionnaireSchema, issues: z.array(formIssueSchema) });
 
 /** A second live questionnaire with the same form_id would make imports ambiguous. */
 async function formIdGuard<T>(work: () => Promise<T>): Promise<T> {
@@ -29,17 +27,17 @@ async function formIdGuard<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: QuestionnaireService }> = async (
-  app,
-  { questionnaires },
-) => {
+export const questionnaireRoutes: FastifyPluginAsyncZod<{
+  questionnaires: QuestionnaireService;
+  uploadLimit: number;
+}> = async (app, { questionnaires, uploadLimit }) => {
   const admin = ['super_admin'] as const;
 
   app.get(
     '/questionnaires',
     {
       config: { access: admin },
-      schema: { tags: ['questionnaires'], response: { 200: z.object({ items: z.array(questionnaireSummarySchema) }) } },
+      schema: { tags: ['questionnaires'], response: { 200: questionnaireListSchema } },
     },
     async () => ({ items: await questionnaires.list() }),
   );
@@ -48,7 +46,11 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
     '/questionnaires',
     {
       config: { access: admin },
-      schema: { tags: ['questionnaires'], body: questionnaireBodySchema, response: { 201: withIssues } },
+      schema: {
+        tags: ['questionnaires'],
+        body: questionnaireBodySchema,
+        response: { 201: questionnaireWithIssuesSchema },
+      },
     },
     async (request, reply) =>
       reply.status(201).send(await formIdGuard(() => questionnaires.create(actorOf(request), request.body.form))),
@@ -58,23 +60,15 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
     '/questionnaires/import',
     {
       config: { access: admin },
-      bodyLimit: UPLOAD_LIMIT,
+      bodyLimit: uploadLimit,
       schema: {
         tags: ['questionnaires'],
         summary:
           'Import an XLSForm (.xlsx, multipart field "file"): a new questionnaire, or the new draft of the one with its form_id',
         consumes: ['multipart/form-data'],
         response: {
-          200: z.object({
-            questionnaire: questionnaireSchema,
-            created: z.boolean(),
-            warnings: z.array(xlsFormIssueSchema),
-          }),
-          201: z.object({
-            questionnaire: questionnaireSchema,
-            created: z.boolean(),
-            warnings: z.array(xlsFormIssueSchema),
-          }),
+          200: xlsFormImportResponseSchema,
+          201: xlsFormImportResponseSchema,
         },
       },
     },
@@ -97,7 +91,7 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
       schema: {
         tags: ['questionnaires'],
         params: uuidParamSchema,
-        response: { 200: z.object({ questionnaire: questionnaireSchema }) },
+        response: { 200: questionnaireResponseSchema },
       },
     },
     async (request) => ({ questionnaire: await questionnaires.get(request.params.id) }),
@@ -112,7 +106,7 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
         summary: 'Save the draft; its problems (if any) come back in `issues`',
         params: uuidParamSchema,
         body: questionnaireBodySchema,
-        response: { 200: withIssues },
+        response: { 200: questionnaireWithIssuesSchema },
       },
     },
     async (request) =>
@@ -127,7 +121,7 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
         tags: ['questionnaires'],
         summary: 'Publish the draft as a new numbered, immutable version',
         params: uuidParamSchema,
-        response: { 201: z.object({ version: z.object({ version: z.number().int(), publishedAt: z.string() }) }) },
+        response: { 201: publishResponseSchema },
       },
     },
     async (request, reply) =>
@@ -141,7 +135,7 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
       schema: {
         tags: ['questionnaires'],
         params: uuidParamSchema,
-        response: { 200: z.object({ questionnaire: questionnaireSchema }) },
+        response: { 200: questionnaireResponseSchema },
       },
     },
     async (request) => ({ questionnaire: await questionnaires.archive(actorOf(request), request.params.id) }),
@@ -155,7 +149,7 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
         tags: ['questionnaires'],
         summary: 'The draft, or ?version=N, as an XLSForm',
         params: uuidParamSchema,
-        querystring: versionQuery,
+        querystring: versionQuerySchema,
       },
     },
     async (request, reply) => {
@@ -171,7 +165,7 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
     '/settings/questionnaires',
     {
       config: { access: admin },
-      schema: { tags: ['questionnaires'], response: { 200: z.object({ settings: questionnaireUsageSchema }) } },
+      schema: { tags: ['questionnaires'], response: { 200: usageResponseSchema } },
     },
     async () => ({ settings: await questionnaires.getUsage() }),
   );
@@ -184,7 +178,7 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
         tags: ['questionnaires'],
         summary: 'Which questionnaire enumerators/clerks use and which the public wizard uses',
         body: questionnaireUsageSchema,
-        response: { 200: z.object({ settings: questionnaireUsageSchema }) },
+        response: { 200: usageResponseSchema },
       },
     },
     async (request) => ({ settings: await questionnaires.setUsage(actorOf(request), request.body) }),
@@ -197,7 +191,7 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
       schema: {
         tags: ['forms'],
         summary: 'Which questionnaire each channel uses (ids; fetch their schema next)',
-        response: { 200: z.object({ settings: questionnaireUsageSchema }) },
+        response: { 200: usageResponseSchema },
       },
     },
     async (_request, reply) =>
@@ -213,7 +207,7 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{ questionnaires: Questi
         tags: ['forms'],
         summary: 'Latest published version of a questionnaire (or ?version=N); honours If-None-Match',
         params: uuidParamSchema,
-        querystring: versionQuery,
+        querystring: versionQuerySchema,
       },
     },
     async (request, reply) => {

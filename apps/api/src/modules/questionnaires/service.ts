@@ -9,11 +9,12 @@ import {
   type QuestionnaireSummary,
   type QuestionnaireUsage,
 } from '@oslrs/core';
-import { questionnaireVersions, questionnaires, settings } from '../../db/schema/index.js';
+import { questionnaireVersions, questionnaires, settings } from '../../db/schema/questionnaires.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { KeyValueStore } from '../../infra/kv.js';
 import { Conflict, NotFound, Unprocessable } from '../../errors.js';
-import { recordAudit, type ActorContext } from '../audit/service.js';
+import type { Actor } from '../../access/index.js';
+import { recordAudit } from '../audit/index.js';
 import { exportXlsForm, importXlsForm, XlsFormError, type SourceMap, type XlsFormIssue } from './xlsform.js';
 
 type QuestionnaireRow = typeof questionnaires.$inferSelect;
@@ -85,12 +86,12 @@ export class QuestionnaireService {
     };
   }
 
-  async create(ctx: ActorContext, form: FormSchema): Promise<{ questionnaire: Questionnaire; issues: FieldError[] }> {
+  async create(ctx: Actor, form: FormSchema): Promise<{ questionnaire: Questionnaire; issues: FieldError[] }> {
     const id = uuidv7();
     const questionnaire = await this.db.transaction(async (tx) => {
       await tx
         .insert(questionnaires)
-        .values({ id, formId: form.formId, title: form.title, draft: form, createdBy: ctx.actorId });
+        .values({ id, formId: form.formId, title: form.title, draft: form, createdBy: ctx.id });
       await recordAudit(tx, ctx, {
         action: 'questionnaire.created',
         targetType: 'questionnaire',
@@ -104,7 +105,7 @@ export class QuestionnaireService {
 
   /** Drafts are saved while still imperfect (work in progress); their problems come back alongside. */
   async saveDraft(
-    ctx: ActorContext,
+    ctx: Actor,
     id: string,
     form: FormSchema,
   ): Promise<{ questionnaire: Questionnaire; issues: FieldError[] }> {
@@ -133,7 +134,7 @@ export class QuestionnaireService {
     return row;
   }
 
-  async publish(ctx: ActorContext, id: string): Promise<{ version: number; publishedAt: string }> {
+  async publish(ctx: Actor, id: string): Promise<{ version: number; publishedAt: string }> {
     const published = await this.db.transaction(async (tx) => {
       const row = await this.lock(tx, id);
       const issues = analyzeForm(row.draft);
@@ -157,7 +158,7 @@ export class QuestionnaireService {
       }
       const [v] = await tx
         .insert(questionnaireVersions)
-        .values({ id: versionId, questionnaireId: id, version, form: row.draft, hash, publishedBy: ctx.actorId })
+        .values({ id: versionId, questionnaireId: id, version, form: row.draft, hash, publishedBy: ctx.id })
         .returning();
       await tx
         .update(questionnaires)
@@ -176,7 +177,7 @@ export class QuestionnaireService {
     return { version: published.version, publishedAt: published.publishedAt.toISOString() };
   }
 
-  async archive(ctx: ActorContext, id: string): Promise<Questionnaire> {
+  async archive(ctx: Actor, id: string): Promise<Questionnaire> {
     const questionnaire = await this.db.transaction(async (tx) => {
       const row = await this.lock(tx, id);
       const usage = await this.usage(tx);
@@ -206,7 +207,7 @@ export class QuestionnaireService {
    * Expression problems found by the engine are reported at their sheet/row/column too.
    */
   async importXlsx(
-    ctx: ActorContext,
+    ctx: Actor,
     file: Buffer,
   ): Promise<{ questionnaire: Questionnaire; created: boolean; warnings: XlsFormIssue[] }> {
     let imported: Awaited<ReturnType<typeof importXlsForm>>;
@@ -297,7 +298,7 @@ export class QuestionnaireService {
     return this.usage();
   }
 
-  async setUsage(ctx: ActorContext, next: QuestionnaireUsage): Promise<QuestionnaireUsage> {
+  async setUsage(ctx: Actor, next: QuestionnaireUsage): Promise<QuestionnaireUsage> {
     return this.db.transaction(async (tx) => {
       for (const id of [next.staffQuestionnaireId, next.publicQuestionnaireId]) {
         if (!id) continue;
@@ -313,10 +314,10 @@ export class QuestionnaireService {
       const before = await this.usage(tx);
       await tx
         .insert(settings)
-        .values({ key: USAGE_KEY, value: next, updatedBy: ctx.actorId })
+        .values({ key: USAGE_KEY, value: next, updatedBy: ctx.id })
         .onConflictDoUpdate({
           target: settings.key,
-          set: { value: next, updatedBy: ctx.actorId, updatedAt: new Date() },
+          set: { value: next, updatedBy: ctx.id, updatedAt: new Date() },
         });
       await recordAudit(tx, ctx, {
         action: 'settings.questionnaire_usage',

@@ -1,36 +1,37 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
+  activationUrlResponseSchema,
   inviteStaffBodySchema,
   inviteStaffResponseSchema,
   isLgaCode,
-  jobSchema,
+  jobResponseSchema,
   listStaffQuerySchema,
   staffPageSchema,
-  staffSchema,
+  staffResponseSchema,
   staffSummarySchema,
   updateStaffBodySchema,
   uuidParamSchema,
 } from '@oslrs/core';
 import { Invalid, UnsupportedMediaType } from '../../errors.js';
-import { actorOf } from '../context.js';
-import { toJob } from '../jobs/service.js';
+import { actorOf } from '../../access/index.js';
+import { toJob } from '../jobs/index.js';
 import type { StaffService } from './service.js';
-
-export const UPLOAD_LIMIT = 10 * 1024 * 1024;
 
 const listQuery = listStaffQuerySchema.refine((q) => !q.lga || isLgaCode(q.lga), {
   message: 'Unknown LGA code',
   path: ['lga'],
 });
 
-export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService }> = async (app, { staff }) => {
+export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService; uploadLimit: number }> = async (
+  app,
+  { staff, uploadLimit },
+) => {
   const admin = ['super_admin'] as const;
 
   // API clients may also send the CSV as the raw body.
   app.addContentTypeParser(
     ['text/csv', 'application/csv'],
-    { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT },
+    { parseAs: 'buffer', bodyLimit: uploadLimit },
     (_req, body, done) => done(null, body),
   );
 
@@ -73,7 +74,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService }> = async
       },
     },
     async (request, reply) => {
-      const result = await staff.invite(actorOf(request), request.user!, request.body);
+      const result = await staff.invite(actorOf(request), request.body);
       return reply.status(201).send(result);
     },
   );
@@ -82,7 +83,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService }> = async
     '/staff/:id',
     {
       config: { access: admin },
-      schema: { tags: ['staff'], params: uuidParamSchema, response: { 200: z.object({ staff: staffSchema }) } },
+      schema: { tags: ['staff'], params: uuidParamSchema, response: { 200: staffResponseSchema } },
     },
     async (request) => ({ staff: await staff.get(request.params.id) }),
   );
@@ -96,11 +97,11 @@ export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService }> = async
         summary: 'Change role, LGA or status; a role or status change ends their sessions',
         params: uuidParamSchema,
         body: updateStaffBodySchema,
-        response: { 200: z.object({ staff: staffSchema }) },
+        response: { 200: staffResponseSchema },
       },
     },
     async (request) => ({
-      staff: await staff.update(actorOf(request), request.user!, request.params.id, request.body),
+      staff: await staff.update(actorOf(request), request.params.id, request.body),
     }),
   );
 
@@ -112,7 +113,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService }> = async
         tags: ['staff'],
         summary: 'Issue a new activation link (the old one stops working)',
         params: uuidParamSchema,
-        response: { 200: z.object({ activationUrl: z.string() }) },
+        response: { 200: activationUrlResponseSchema },
       },
     },
     async (request) => staff.reissueInvitation(actorOf(request), request.params.id),
@@ -122,12 +123,12 @@ export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService }> = async
     '/staff/import',
     {
       config: { access: admin },
-      bodyLimit: UPLOAD_LIMIT,
+      bodyLimit: uploadLimit,
       schema: {
         tags: ['staff'],
         summary: 'Bulk import staff from CSV (full_name,email,phone,role,lga) as a background job',
         consumes: ['multipart/form-data', 'text/csv'],
-        response: { 202: z.object({ job: jobSchema }) },
+        response: { 202: jobResponseSchema },
       },
     },
     async (request, reply) => {
@@ -144,7 +145,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService }> = async
       } else {
         throw UnsupportedMediaType('Send the CSV as multipart/form-data (field "file") or as text/csv');
       }
-      const job = await staff.startImport(actorOf(request), request.user!, buffer, fileName);
+      const job = await staff.startImport(actorOf(request), buffer, fileName);
       return reply.status(202).send({ job: toJob(job) });
     },
   );

@@ -7,6 +7,7 @@ import {
   isFieldRole,
   isLgaCode,
   normalizePhone,
+  type ErrorCode,
   type Role,
   type StaffRole,
 } from '@oslrs/core';
@@ -14,7 +15,7 @@ import {
 /** Rules for one staff record, shared by the invite form and every CSV row. */
 export interface RuleError {
   field: string;
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 
@@ -103,6 +104,6 @@ export function checkPhone(raw: string): { phone: string } | { error: RuleError 
   return { phone };
 }
 
-export function mayGrant(actorRole: Role, role: Role): boolean {
-  return ROLE_RANK[role] <= ROLE_RANK[actorRole];
+export function mayGrant(actorRole: Role | null, role: Role): boolean {
+  return actorRole !== null && ROLE_RANK[role] <= ROLE_RANK[actorRole];
 }

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import {
   FIELD_STAFF_THRESHOLDS,
@@ -14,27 +14,30 @@ import {
   type JobRowError,
   type ListStaffQuery,
   type Role,
-  type SessionUser,
   type Staff,
   type StaffPage,
   type StaffRole,
   type UpdateStaffBody,
 } from '@oslrs/core';
-import { jobs, respondents, users } from '../../db/schema/index.js';
-import { STAFF_PREDICATE, STAFF_SEARCH_TEXT } from '../../db/schema/users.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { Mailer } from '../../infra/mail.js';
-import { Conflict, Forbidden, NotFound, Unprocessable, isUniqueViolation } from '../../errors.js';
-import { recordAudit, type ActorContext, type AuditEntry } from '../audit/service.js';
-import type { AuthService } from '../auth/service.js';
-import { hashToken, newToken } from '../auth/tokens.js';
-import type { JobsService } from '../jobs/service.js';
+import { Conflict, Forbidden, NotFound, Unprocessable, fail, isUniqueViolation } from '../../errors.js';
+import { systemActor, type Actor } from '../../access/index.js';
+import { recordAudit, type AuditEntry } from '../audit/index.js';
+import {
+  hashToken,
+  newToken,
+  type AuthService,
+  type NewUser,
+  type UserRepository,
+  type UserRow,
+} from '../auth/index.js';
+import { defineJob, type JobsService } from '../jobs/index.js';
+import type { NinRegistry } from '../respondents/index.js';
 import { parseStaffCsv, type StaffCsvRow } from './csv.js';
 import { checkLga, checkPhone, mayGrant, resolveRole, type RuleError } from './rules.js';
 
-type UserRow = typeof users.$inferSelect;
-
-export const STAFF_IMPORT_JOB = 'staff.import';
+export const STAFF_IMPORT_JOB = defineJob('staff.import');
 const IMPORT_CHUNK = 250;
 
 export function toStaff(row: UserRow): Staff {
@@ -54,32 +57,6 @@ export function toStaff(row: UserRow): Staff {
   };
 }
 
-/** A staff NIN: well-formed, and not already a respondent's (one person, one NIN). */
-async function checkStaffNin(
-  executor: Executor,
-  raw: string | null | undefined,
-  self?: string,
-): Promise<string | null | undefined> {
-  if (raw === undefined) return undefined;
-  if (raw === null || raw === '') return null;
-  const nin = normalizeNin(raw);
-  if (!isWellFormedNin(nin))
-    throw Unprocessable('NIN_INVALID', 'A NIN is 11 digits (not one digit repeated)', { field: 'nin' });
-  const [taken] = await executor
-    .select({ id: respondents.id })
-    .from(respondents)
-    .where(eq(respondents.nin, nin))
-    .limit(1);
-  if (taken) throw Conflict('NIN_DUPLICATE', 'This NIN is already registered as a respondent', { field: 'nin' });
-  const [colleague] = await executor
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.nin, nin), self ? ne(users.id, self) : undefined))
-    .limit(1);
-  if (colleague) throw Conflict('NIN_DUPLICATE_STAFF', 'Another staff member has this NIN', { field: 'nin' });
-  return nin;
-}
-
 /** What the audit log keeps of a staff record: no phone or NIN. */
 const auditView = (s: Pick<UserRow, 'email' | 'fullName' | 'role' | 'lgaCode' | 'status'>) => ({
   email: s.email,
@@ -90,11 +67,8 @@ const auditView = (s: Pick<UserRow, 'email' | 'fullName' | 'role' | 'lgaCode' | 
 });
 
 function raise(e: RuleError): never {
-  throw Unprocessable(e.code, e.message, { field: e.field });
+  throw fail(e.code, e.message, { field: e.field });
 }
-
-// The literal predicate of the partial staff indexes, so the planner can use them.
-const isStaffRow = STAFF_PREDICATE;
 
 /**
  * Role and status changes take this transaction-scoped lock before any row lock. Without it, two
@@ -106,6 +80,8 @@ const ROLE_STATUS_LOCK = 7_130_002;
 export class StaffService {
   constructor(
     private readonly db: Db,
+    private readonly users: UserRepository,
+    private readonly ninRegistry: NinRegistry,
     private readonly auth: AuthService,
     private readonly jobs: JobsService,
     private readonly mailer: Mailer,
@@ -131,11 +107,26 @@ export class StaffService {
     );
   }
 
-  async invite(
-    ctx: ActorContext,
-    actor: SessionUser,
-    body: InviteStaffBody,
-  ): Promise<{ staff: Staff; activationUrl: string }> {
+  /** A staff NIN: well-formed, and neither a respondent's nor another staff member's (one person, one NIN). */
+  private async checkStaffNin(
+    executor: Executor,
+    raw: string | null | undefined,
+    self?: string,
+  ): Promise<string | null | undefined> {
+    if (raw === undefined) return undefined;
+    if (raw === null || raw === '') return null;
+    const nin = normalizeNin(raw);
+    if (!isWellFormedNin(nin))
+      throw Unprocessable('NIN_INVALID', 'A NIN is 11 digits (not one digit repeated)', { field: 'nin' });
+    const holder = await this.ninRegistry.holder(executor, nin, { exceptStaff: self });
+    if (holder?.kind === 'respondent')
+      throw Conflict('NIN_DUPLICATE', 'This NIN is already registered as a respondent', { field: 'nin' });
+    if (holder?.kind === 'staff')
+      throw Conflict('NIN_DUPLICATE_STAFF', 'Another staff member has this NIN', { field: 'nin' });
+    return nin;
+  }
+
+  async invite(actor: Actor, body: InviteStaffBody): Promise<{ staff: Staff; activationUrl: string }> {
     if (!mayGrant(actor.role, body.role)) {
       throw Forbidden('ROLE_NOT_ALLOWED', 'You cannot grant a role above your own');
     }
@@ -147,24 +138,21 @@ export class StaffService {
     const token = newToken();
     try {
       const row = await this.db.transaction(async (tx) => {
-        const nin = await checkStaffNin(tx, body.nin);
-        const [created] = await tx
-          .insert(users)
-          .values({
-            nin: nin ?? null,
-            id: uuidv7(),
-            email: body.email,
-            fullName: body.fullName,
-            phone: phone.phone,
-            role: body.role,
-            status: 'invited',
-            lgaCode: lga.lga,
-            activationTokenHash: hashToken(token),
-            activationExpiresAt: new Date(Date.now() + this.activationTtlMs),
-            createdBy: actor.id,
-          })
-          .returning();
-        await recordAudit(tx, ctx, {
+        const nin = await this.checkStaffNin(tx, body.nin);
+        const created = await this.users.insert(tx, {
+          nin: nin ?? null,
+          id: uuidv7(),
+          email: body.email,
+          fullName: body.fullName,
+          phone: phone.phone,
+          role: body.role,
+          status: 'invited',
+          lgaCode: lga.lga,
+          activationTokenHash: hashToken(token),
+          activationExpiresAt: new Date(Date.now() + this.activationTtlMs),
+          createdBy: actor.id,
+        });
+        await recordAudit(tx, actor, {
           action: 'staff.invited',
           targetType: 'user',
           targetId: created!.id,
@@ -186,35 +174,16 @@ export class StaffService {
   }
 
   async list(query: ListStaffQuery): Promise<StaffPage> {
-    const where: SQL[] = [isStaffRow];
-    if (query.status) where.push(eq(users.status, query.status));
-    if (query.role) where.push(eq(users.role, query.role));
-    if (query.lga) where.push(eq(users.lgaCode, query.lga));
-    if (query.q) {
-      // The search text is data, never pattern: escape LIKE's wildcards.
-      const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push(sql`${STAFF_SEARCH_TEXT} like ${pattern}`);
-    }
-    const filter = and(...where);
-    const [rows, [totalRow]] = await Promise.all([
-      this.db
-        .select()
-        .from(users)
-        .where(filter)
-        .orderBy(desc(users.createdAt), desc(users.id))
-        .limit(query.pageSize)
-        .offset((query.page - 1) * query.pageSize),
-      this.db.select({ n: count() }).from(users).where(filter),
+    const filter = { status: query.status, role: query.role, lga: query.lga, q: query.q };
+    const [rows, total] = await Promise.all([
+      this.users.listStaff(this.db, filter, { limit: query.pageSize, offset: (query.page - 1) * query.pageSize }),
+      this.users.countStaff(this.db, filter),
     ]);
-    return { items: rows.map(toStaff), page: query.page, pageSize: query.pageSize, total: totalRow?.n ?? 0 };
+    return { items: rows.map(toStaff), page: query.page, pageSize: query.pageSize, total };
   }
 
   async summary(): Promise<StaffSummary> {
-    const rows = await this.db
-      .select({ role: users.role, status: users.status, n: count() })
-      .from(users)
-      .where(isStaffRow)
-      .groupBy(users.role, users.status);
+    const rows = await this.users.staffCountsByRoleAndStatus(this.db);
     const byRole: Record<string, number> = {};
     const byStatus: Record<string, number> = {};
     let fieldStaff = 0;
@@ -233,12 +202,7 @@ export class StaffService {
   }
 
   private async load(executor: Executor, id: string, lock = false): Promise<UserRow> {
-    const q = executor
-      .select()
-      .from(users)
-      .where(and(eq(users.id, id), isStaffRow))
-      .limit(1);
-    const [row] = lock ? await q.for('update') : await q;
+    const row = await this.users.findStaff(executor, id, lock);
     if (!row) throw NotFound('No such staff member');
     return row;
   }
@@ -247,7 +211,7 @@ export class StaffService {
     return toStaff(await this.load(this.db, id));
   }
 
-  async update(ctx: ActorContext, actor: SessionUser, id: string, body: UpdateStaffBody): Promise<Staff> {
+  async update(actor: Actor, id: string, body: UpdateStaffBody): Promise<Staff> {
     let dropped: string[] = [];
     const updated = await this.db.transaction(async (tx) => {
       if (body.role !== undefined || body.status !== undefined) {
@@ -277,25 +241,23 @@ export class StaffService {
         target.role === 'super_admin' && target.status === 'active' && (role !== 'super_admin' || status !== 'active');
       if (losesSuperAdmin) {
         // Lock every active super admin row so two concurrent demotions can't both pass.
-        const others = await tx
-          .select({ id: users.id })
-          .from(users)
-          .where(and(eq(users.role, 'super_admin'), eq(users.status, 'active'), ne(users.id, target.id)))
-          .for('update');
+        const others = await this.users.lockOtherActiveSuperAdmins(tx, target.id);
         if (others.length === 0) {
           throw Conflict('LAST_SUPER_ADMIN', 'The last active super admin cannot be demoted, suspended or deactivated');
         }
       }
-      const nin = await checkStaffNin(tx, body.nin, target.id);
+      const nin = await this.checkStaffNin(tx, body.nin, target.id);
       const ninChanged = nin !== undefined && nin !== target.nin;
       if (!roleChanged && !statusChanged && !ninChanged && lga.lga === target.lgaCode) return target;
 
-      const [row] = await tx
-        .update(users)
-        .set({ role, status, lgaCode: lga.lga, ...(ninChanged ? { nin } : {}), updatedAt: new Date() })
-        .where(eq(users.id, id))
-        .returning();
-      await recordAudit(tx, ctx, {
+      const row = await this.users.update(tx, id, {
+        role,
+        status,
+        lgaCode: lga.lga,
+        ...(ninChanged ? { nin } : {}),
+        updatedAt: new Date(),
+      });
+      await recordAudit(tx, actor, {
         action: 'staff.updated',
         targetType: 'user',
         targetId: id,
@@ -316,38 +278,35 @@ export class StaffService {
     return toStaff(updated);
   }
 
-  async reissueInvitation(ctx: ActorContext, id: string): Promise<{ activationUrl: string }> {
+  async reissueInvitation(actor: Actor, id: string): Promise<{ activationUrl: string }> {
     const token = newToken();
     await this.db.transaction(async (tx) => {
       const target = await this.load(tx, id, true);
       if (target.status !== 'invited') {
         throw Conflict('ALREADY_ACTIVATED', 'This account is already activated');
       }
-      await tx
-        .update(users)
-        .set({
-          activationTokenHash: hashToken(token),
-          activationExpiresAt: new Date(Date.now() + this.activationTtlMs),
-          updatedAt: new Date(),
-        })
-        .where(eq(users.id, id));
-      await recordAudit(tx, ctx, { action: 'staff.invitation_reissued', targetType: 'user', targetId: id });
+      await this.users.update(tx, id, {
+        activationTokenHash: hashToken(token),
+        activationExpiresAt: new Date(Date.now() + this.activationTtlMs),
+        updatedAt: new Date(),
+      });
+      await recordAudit(tx, actor, { action: 'staff.invitation_reissued', targetType: 'user', targetId: id });
       await this.sendInvitation(tx, target, token);
     });
     return { activationUrl: this.activationUrl(token) };
   }
 
   /** Whole-file checks now; rows are created by a background job that reports per-row errors. */
-  async startImport(ctx: ActorContext, actor: SessionUser, file: Buffer, fileName: string | undefined) {
+  async startImport(actor: Actor, file: Buffer, fileName: string | undefined) {
     const rows = parseStaffCsv(file);
     const job = await this.db.transaction(async (tx) => {
       const created = await this.jobs.create(tx, {
         type: STAFF_IMPORT_JOB,
-        input: { rows, actor: { id: actor.id, role: actor.role }, ip: ctx.ip },
+        input: { rows, actor: { id: actor.id, role: actor.role }, ip: actor.ip },
         total: rows.length,
         createdBy: actor.id,
       });
-      await recordAudit(tx, ctx, {
+      await recordAudit(tx, actor, {
         action: 'staff.import_started',
         targetType: 'job',
         targetId: created.id,
@@ -364,15 +323,13 @@ export class StaffService {
    * `processed` in one transaction, so a killed worker resumes exactly where it stopped.
    */
   async runImport(jobId: string): Promise<void> {
-    const [job] = await this.db.select().from(jobs).where(eq(jobs.id, jobId)).limit(1);
+    const job = await this.jobs.load(jobId);
     if (!job || job.state === 'completed' || job.state === 'failed') return;
     const input = job.input as { rows: StaffCsvRow[]; actor: { id: string; role: Role }; ip: string | null };
     const rows = input.rows;
-    const ctx: ActorContext = {
-      actorId: input.actor.id,
-      actorRole: input.actor.role,
+    const ctx: Actor = {
+      ...systemActor(`job:${jobId}`, input.actor),
       ip: input.ip,
-      requestId: `job:${jobId}`,
     };
 
     // Duplicates inside the file: the first occurrence wins, later ones are reported.
@@ -384,15 +341,11 @@ export class StaffService {
 
     for (;;) {
       const done = await this.db.transaction(async (tx) => {
-        const [locked] = await tx
-          .select({ state: jobs.state, processed: jobs.processed })
-          .from(jobs)
-          .where(eq(jobs.id, jobId))
-          .for('update', { skipLocked: true });
-        if (!locked || locked.state === 'completed' || locked.state === 'failed') return true;
+        const locked = await this.jobs.lockProgress(tx, jobId);
+        if (!locked) return true;
         const chunk = rows.slice(locked.processed, locked.processed + IMPORT_CHUNK);
         const errors: JobRowError[] = [];
-        const valid: { row: StaffCsvRow; values: typeof users.$inferInsert; token: string }[] = [];
+        const valid: { row: StaffCsvRow; values: NewUser; token: string }[] = [];
 
         for (const row of chunk) {
           const problem = this.checkRow(row, input.actor.role, input.actor.id, firstLine);
@@ -401,14 +354,7 @@ export class StaffService {
         }
         if (valid.length) {
           const emails = valid.map((v) => v.values.email.toLowerCase());
-          const existing = new Set(
-            (
-              await tx
-                .select({ email: sql<string>`lower(${users.email})` })
-                .from(users)
-                .where(inArray(sql`lower(${users.email})`, emails))
-            ).map((r) => r.email),
-          );
+          const existing = await this.users.existingEmails(tx, emails);
           const fresh = valid.filter((v) => {
             if (!existing.has(v.values.email.toLowerCase())) return true;
             errors.push({
@@ -419,14 +365,11 @@ export class StaffService {
             });
             return false;
           });
-          const inserted = fresh.length
-            ? await tx
-                .insert(users)
-                .values(fresh.map((v) => ({ ...v.values, activationTokenHash: hashToken(v.token) })))
-                // A concurrent invite may have taken an email since the check above.
-                .onConflictDoNothing()
-                .returning()
-            : [];
+          // A concurrent invite may have taken an email since the check above: skipped, reported below.
+          const inserted = await this.users.insertMany(
+            tx,
+            fresh.map((v) => ({ ...v.values, activationTokenHash: hashToken(v.token) })),
+          );
           const insertedIds = new Set(inserted.map((u) => u.id));
           for (const v of fresh) {
             if (!insertedIds.has(v.values.id!)) {
@@ -451,18 +394,12 @@ export class StaffService {
         errors.sort((a, b) => a.row - b.row);
         const processed = locked.processed + chunk.length;
         const finished = processed >= rows.length;
-        await tx
-          .update(jobs)
-          .set({
-            state: finished ? 'completed' : 'running',
-            processed,
-            succeeded: sql`${jobs.succeeded} + ${chunk.length - errors.length}`,
-            failed: sql`${jobs.failed} + ${errors.length}`,
-            errors: sql`${jobs.errors} || ${JSON.stringify(errors)}::jsonb`,
-            updatedAt: new Date(),
-            finishedAt: finished ? new Date() : null,
-          })
-          .where(eq(jobs.id, jobId));
+        await this.jobs.recordProgress(tx, jobId, {
+          processed,
+          succeeded: chunk.length - errors.length,
+          errors,
+          finished,
+        });
         if (finished) {
           await recordAudit(tx, ctx, {
             action: 'staff.import_finished',
@@ -482,7 +419,7 @@ export class StaffService {
     actorRole: Role,
     actorId: string,
     firstLine: Map<string, number>,
-  ): { error: RuleError } | { values: typeof users.$inferInsert } {
+  ): { error: RuleError } | { values: NewUser } {
     const name = fullNameSchema.safeParse(row.full_name);
     if (!name.success)
       return { error: { field: 'full_name', code: 'NAME_INVALID', message: 'Give the full name (2–120 characters)' } };

@@ -25,7 +25,7 @@ import {
   submit,
   type Published,
   registerPublicUser,
-} from './testkit.js';
+} from '../../../test/testkit.js';
 
 let t: TestApp;
 let admin: Session;
@@ -71,7 +71,7 @@ describe('one respondent per NIN', () => {
     expect(replies.map((r) => r.statusCode)).toEqual(Array(50).fill(202));
     const ids = bodies.map((b) => b.body.id);
     // Redelivery racing the worker (at-least-once queue, relay) must change nothing.
-    await Promise.all(ids.map((id) => t.services.respondents.ingest(id)));
+    await Promise.all(ids.map((id) => t.services.ingestion.ingest(id)));
 
     const rows = await settled(t, ids);
     const holders = await t.database.db.select().from(respondents).where(eq(respondents.nin, nin));
@@ -164,11 +164,11 @@ describe('one respondent per NIN', () => {
     expect((await submit(t, enumerator, body)).statusCode).toBe(202);
     const [row] = await settled(t, [body.id]);
     const before = await counts(t);
-    const again = await t.services.respondents.ingest(body.id);
+    const again = await t.services.ingestion.ingest(body.id);
     expect(again).toEqual({ status: 'skipped' });
     expect(await counts(t)).toEqual(before);
     expect(await submissionRow(t, body.id)).toEqual(row);
-    expect(await t.services.respondents.ingest('00000000-0000-4000-8000-000000000000')).toEqual({ status: 'skipped' });
+    expect(await t.services.ingestion.ingest('00000000-0000-4000-8000-000000000000')).toEqual({ status: 'skipped' });
   });
 });
 

@@ -20,7 +20,7 @@ import {
   type Session,
   type TestApp,
 } from '../../../test/harness.js';
-import { publishForm, settled, submissionBody, submit, submitBatch, type Published } from './testkit.js';
+import { publishForm, settled, submissionBody, submit, submitBatch, type Published } from '../../../test/testkit.js';
 
 /** A private redis-server on a free port (never the shared 6379), killed with SIGKILL to simulate a crash. */
 class PrivateRedis {

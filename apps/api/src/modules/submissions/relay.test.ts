@@ -15,7 +15,7 @@ import {
   type Session,
   type TestApp,
 } from '../../../test/harness.js';
-import { publishForm, settled, submissionBody, submissionRow, submit, type Published } from './testkit.js';
+import { publishForm, settled, submissionBody, submissionRow, submit, type Published } from '../../../test/testkit.js';
 
 let t: TestApp;
 let enumerator: Session;
@@ -81,7 +81,7 @@ describe('outbox relay', () => {
     // A second relay round finds nothing left to do; a late duplicate delivery changes nothing.
     expect(await t.services.submissions.requeuePending(0)).toBe(0);
     const before = await submissionRow(t, orphaned.id);
-    expect(await t.services.respondents.ingest(orphaned.id)).toEqual({ status: 'skipped' });
+    expect(await t.services.ingestion.ingest(orphaned.id)).toEqual({ status: 'skipped' });
     expect(await submissionRow(t, orphaned.id)).toEqual(before);
     await dying.close(true);
   });

@@ -1,23 +1,21 @@
 import { createHash } from 'node:crypto';
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import {
   MAX_BATCH,
+  isLgaCode,
   isWellFormedNin,
   submissionBodySchema,
   type Channel,
   type Role,
-  type SessionUser,
   type SubmissionBody,
   type SubmissionStatusView,
 } from '@oslrs/core';
-import { submissionOutbox, submissions } from '../../db/schema/index.js';
+import { requireAccess, type Actor } from '../../access/index.js';
 import type { Db } from '../../infra/db.js';
-import type { JobQueue } from '../../infra/queue.js';
-import { Conflict, DomainError, Forbidden, Invalid, NotFound, Unprocessable } from '../../errors.js';
-import type { VersionCache } from '../questionnaires/compiled.js';
-import { respondentFieldName } from '../respondents/mapping.js';
-
-export const INGEST_JOB = 'submission.ingest';
+import { Conflict, DomainError, Forbidden, Invalid, Unprocessable } from '../../errors.js';
+import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
+import type { JobsService } from '../jobs/index.js';
+import { INGEST_JOB } from './ingest.js';
+import type { NewSubmission, SubmissionRepository, SubmissionRow } from './repository.js';
 
 /** The channel comes from who is calling, never from the body. */
 export const CHANNEL_BY_ROLE: Partial<Record<Role, Channel>> = {
@@ -25,10 +23,6 @@ export const CHANNEL_BY_ROLE: Partial<Record<Role, Channel>> = {
   data_entry_clerk: 'clerk',
   public_user: 'public',
 };
-/** Roles that may read any submission's status (others only their own). */
-const OVERSEERS: readonly Role[] = ['super_admin', 'supervisor', 'verification_assessor'];
-
-type SubmissionRow = typeof submissions.$inferSelect;
 
 /** Stable JSON: keys sorted at every level, so the same body always hashes the same. */
 function canonical(value: unknown): string {
@@ -61,8 +55,9 @@ export function toStatusView(row: SubmissionRow): SubmissionStatusView {
 export class SubmissionService {
   constructor(
     private readonly db: Db,
+    private readonly repo: SubmissionRepository,
     private readonly versions: VersionCache,
-    private readonly queue: JobQueue,
+    private readonly jobs: JobsService,
     private readonly onError: (err: unknown, msg: string) => void,
   ) {}
 
@@ -70,18 +65,18 @@ export class SubmissionService {
    * Intake: check the shape and the answers against their exact version, then commit the raw
    * submission and its outbox row in one transaction before replying. The queue only wakes a worker.
    */
-  async receive(user: SessionUser, body: SubmissionBody): Promise<{ view: SubmissionStatusView; replay: boolean }> {
-    const [outcome] = await this.receiveMany(user, [body]);
+  async receive(actor: Actor, body: SubmissionBody): Promise<{ view: SubmissionStatusView; replay: boolean }> {
+    const [outcome] = await this.receiveMany(actor, [body]);
     if (outcome!.error) throw outcome!.error;
     return { view: outcome!.view!, replay: outcome!.replay };
   }
 
   /** Many at once (a syncing outbox): one lookup, one transaction and one enqueue for the lot. */
   async receiveMany(
-    user: SessionUser,
+    actor: Actor,
     bodies: SubmissionBody[],
   ): Promise<{ view?: SubmissionStatusView; replay: boolean; error?: DomainError }[]> {
-    const channel = CHANNEL_BY_ROLE[user.role];
+    const channel = actor.role ? CHANNEL_BY_ROLE[actor.role] : undefined;
     if (!channel) throw Forbidden('FORBIDDEN', 'Your role does not submit surveys');
     const out: { view?: SubmissionStatusView; replay: boolean; error?: DomainError }[] = bodies.map(() => ({
       replay: false,
@@ -89,21 +84,19 @@ export class SubmissionService {
     const hashes = bodies.map((b) => createHash('sha256').update(canonical(b)).digest('base64url'));
 
     const ids = [...new Set(bodies.map((b) => b.id))];
-    const existing = new Map(
-      (await this.db.select().from(submissions).where(inArray(submissions.id, ids))).map((r) => [r.id, r]),
-    );
+    const existing = new Map((await this.repo.findByIds(this.db, ids)).map((r) => [r.id, r]));
     const versions = new Map<string, Awaited<ReturnType<VersionCache['load']>>>();
     for (const versionId of new Set(bodies.map((b) => b.questionnaireVersionId))) {
       versions.set(versionId, await this.versions.load(this.db, versionId, { checkArchived: true }));
     }
 
-    const fresh: { index: number; values: typeof submissions.$inferInsert }[] = [];
+    const fresh: { index: number; values: NewSubmission }[] = [];
     const seen = new Map<string, number>();
     for (const [index, body] of bodies.entries()) {
       try {
         const prior = existing.get(body.id);
         if (prior) {
-          out[index] = { view: this.replay(prior, user, hashes[index]!), replay: true };
+          out[index] = { view: this.replay(prior, actor, hashes[index]!), replay: true };
           continue;
         }
         const twin = seen.get(body.id);
@@ -122,13 +115,14 @@ export class SubmissionService {
           throw Unprocessable('VERSION_ARCHIVED', 'This questionnaire has been archived; download the current one');
         this.checkAnswers(version, body);
         seen.set(body.id, index);
+        const lga = body.answers[respondentFieldName(version.form, 'lga_id')];
         fresh.push({
           index,
           values: {
             id: body.id,
             questionnaireVersionId: version.id,
             channel,
-            submittedBy: user.id,
+            submittedBy: actor.id,
             answers: body.answers,
             ninDeferred: body.ninDeferred ?? false,
             startedAt: new Date(body.startedAt),
@@ -137,6 +131,7 @@ export class SubmissionService {
             gpsLng: body.gps?.lng ?? null,
             gpsAccuracy: body.gps?.accuracy ?? null,
             deviceId: body.deviceId ?? null,
+            lgaCode: typeof lga === 'string' && isLgaCode(lga) ? lga : actor.lgaCode,
             bodyHash: hashes[index]!,
           },
         });
@@ -148,12 +143,10 @@ export class SubmissionService {
 
     if (fresh.length) {
       const inserted = await this.db.transaction(async (tx) => {
-        const rows = await tx
-          .insert(submissions)
-          .values(fresh.map((f) => f.values))
-          .onConflictDoNothing({ target: submissions.id })
-          .returning();
-        if (rows.length) await tx.insert(submissionOutbox).values(rows.map((r) => ({ submissionId: r.id })));
+        const rows = await this.repo.insertWithOutbox(
+          tx,
+          fresh.map((f) => f.values),
+        );
         return new Map(rows.map((r) => [r.id, r]));
       });
       const raced: string[] = [];
@@ -164,11 +157,11 @@ export class SubmissionService {
       }
       // Lost a race with a concurrent request carrying the same id: answer as a replay.
       if (raced.length) {
-        const rows = await this.db.select().from(submissions).where(inArray(submissions.id, raced));
+        const rows = await this.repo.findByIds(this.db, raced);
         for (const r of rows) {
           const f = fresh.find((x) => x.values.id === r.id)!;
           try {
-            out[f.index] = { view: this.replay(r, user, f.values.bodyHash), replay: true };
+            out[f.index] = { view: this.replay(r, actor, f.values.bodyHash), replay: true };
           } catch (err) {
             out[f.index] = { replay: false, error: err as DomainError };
           }
@@ -209,8 +202,8 @@ export class SubmissionService {
     }
   }
 
-  private replay(row: SubmissionRow, user: SessionUser, bodyHash: string): SubmissionStatusView {
-    if (row.bodyHash !== bodyHash || row.submittedBy !== user.id) {
+  private replay(row: SubmissionRow, actor: Actor, bodyHash: string): SubmissionStatusView {
+    if (row.bodyHash !== bodyHash || row.submittedBy !== actor.id) {
       throw Conflict('SUBMISSION_CONFLICT', 'A different submission was already received with this id', { id: row.id });
     }
     return toStatusView(row);
@@ -221,7 +214,7 @@ export class SubmissionService {
     if (!ids.length) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      this.queue.enqueueMany(INGEST_JOB, ids),
+      this.jobs.enqueueMany(INGEST_JOB, ids),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error('enqueue timed out')), 1000);
       }),
@@ -231,7 +224,7 @@ export class SubmissionService {
   }
 
   /** Up to 50 at once; each item succeeds or fails on its own. */
-  async receiveBatch(user: SessionUser, items: unknown[]) {
+  async receiveBatch(actor: Actor, items: unknown[]) {
     if (items.length > MAX_BATCH) {
       throw Invalid('BATCH_TOO_LARGE', `Send at most ${MAX_BATCH} submissions at once`, {
         max: MAX_BATCH,
@@ -266,7 +259,7 @@ export class SubmissionService {
     }
     const outcomes = valid.length
       ? await this.receiveMany(
-          user,
+          actor,
           valid.map((v) => v.body),
         )
       : [];
@@ -290,11 +283,11 @@ export class SubmissionService {
     return { results: results.sort((a, b) => a.index - b.index) };
   }
 
-  async status(id: string, viewer: SessionUser): Promise<SubmissionStatusView> {
-    const [row] = await this.db.select().from(submissions).where(eq(submissions.id, id)).limit(1);
-    if (!row || (row.submittedBy !== viewer.id && !OVERSEERS.includes(viewer.role)))
-      throw NotFound('No such submission');
-    return toStatusView(row);
+  /** One submission's status: its submitter, or an overseer within their scope (others: 404). */
+  async status(actor: Actor, id: string): Promise<SubmissionStatusView> {
+    const row = await this.repo.findById(this.db, id);
+    requireAccess(actor, 'submission.read', row && { ownerId: row.submittedBy, lgaCode: row.lgaCode });
+    return toStatusView(row!);
   }
 
   /**
@@ -302,27 +295,14 @@ export class SubmissionService {
    * one seen (ties on completedAt are broken by id, so a page boundary never skips a survey); a bare
    * completedAt is still accepted.
    */
-  async mine(viewer: SessionUser, limit: number, cursor?: string) {
+  async mine(actor: Actor, limit: number, cursor?: string) {
     const [at, afterId] = cursor ? cursor.split('_') : [];
-    const before = at ? new Date(at) : undefined;
-    const rows = await this.db
-      .select()
-      .from(submissions)
-      .where(
-        and(
-          eq(submissions.submittedBy, viewer.id),
-          before && afterId
-            ? or(
-                lt(submissions.completedAt, before),
-                and(eq(submissions.completedAt, before), lt(submissions.id, afterId)),
-              )
-            : before
-              ? lt(submissions.completedAt, before)
-              : undefined,
-        ),
-      )
-      .orderBy(desc(submissions.completedAt), desc(submissions.id))
-      .limit(limit + 1);
+    const rows = await this.repo.page(
+      this.db,
+      actor.id ? { kind: 'own', userId: actor.id } : { kind: 'none' },
+      limit + 1,
+      at ? { at: new Date(at), id: afterId } : undefined,
+    );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -331,24 +311,20 @@ export class SubmissionService {
     };
   }
 
+  /** A respondent's submissions, for a reader already allowed to see the respondent. */
+  async forRespondent(actor: Actor, respondentId: string) {
+    const rows = await this.repo.forRespondent(this.db, respondentId);
+    return rows.map((r) => ({ ...toStatusView(r), channel: r.channel, completedAt: r.completedAt.toISOString() }));
+  }
+
   /** Relay: outbox rows not done after `olderThanMs` go back on the queue (lost Redis, dead worker). */
   async requeuePending(olderThanMs: number, max = 5000): Promise<number> {
-    const rows = await this.db
-      .select({ id: submissionOutbox.submissionId })
-      .from(submissionOutbox)
-      .where(
-        and(
-          sql`${submissionOutbox.doneAt} is null`,
-          lt(submissionOutbox.createdAt, new Date(Date.now() - olderThanMs)),
-        ),
-      )
-      .orderBy(submissionOutbox.createdAt)
-      .limit(max);
+    const rows = (await this.repo.pendingOutbox(this.db, olderThanMs, max)).map((id) => ({ id }));
     // `redeliver`, not `enqueue`: a job id still held by a killed worker, or failed for good, must not
     // silence the relay (the same id would be ignored by the queue and the row would wait for ever).
     for (let i = 0; i < rows.length; i += 100) {
       const results = await Promise.allSettled(
-        rows.slice(i, i + 100).map((r) => this.queue.redeliver(INGEST_JOB, r.id)),
+        rows.slice(i, i + 100).map((r) => this.jobs.redeliver(INGEST_JOB, r.id)),
       );
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) {
@@ -357,17 +333,10 @@ export class SubmissionService {
         break;
       }
     }
-    if (rows.length) {
-      await this.db
-        .update(submissionOutbox)
-        .set({ attempts: sql`${submissionOutbox.attempts} + 1` })
-        .where(
-          inArray(
-            submissionOutbox.submissionId,
-            rows.map((r) => r.id),
-          ),
-        );
-    }
+    await this.repo.countAttempt(
+      this.db,
+      rows.map((r) => r.id),
+    );
     return rows.length;
   }
 }

@@ -27,7 +27,7 @@ import {
   submitBatch,
   type Published,
   registerPublicUser,
-} from './testkit.js';
+} from '../../../test/testkit.js';
 
 let t: TestApp;
 let admin: Session;

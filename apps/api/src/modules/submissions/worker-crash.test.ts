@@ -18,7 +18,14 @@ import {
   type Session,
   type TestApp,
 } from '../../../test/harness.js';
-import { freshNin, masterAnswers, publishForm, submissionBody, submitBatch, type Published } from './testkit.js';
+import {
+  freshNin,
+  masterAnswers,
+  publishForm,
+  submissionBody,
+  submitBatch,
+  type Published,
+} from '../../../test/testkit.js';
 
 const REPO = resolve(import.meta.dirname, '../../../../..');
 const TOTAL = 2000;

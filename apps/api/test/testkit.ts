@@ -6,10 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { count, eq, inArray } from 'drizzle-orm';
 import type { AnswerValue, Answers, FormSchema } from '@oslrs/core';
-import { MASTER_FORM } from '../../../../../packages/core/src/forms/fixtures/master.js';
-import { masterAnswerSets } from '../../../../../packages/core/src/forms/fixtures/master-answers.js';
-import { respondents, submissionOutbox, submissions } from '../../db/schema/index.js';
-import { call, createUser, type Session, type TestApp } from '../../../test/harness.js';
+import { MASTER_FORM } from '../../../packages/core/src/forms/fixtures/master.js';
+import { masterAnswerSets } from '../../../packages/core/src/forms/fixtures/master-answers.js';
+import { respondents, submissionOutbox, submissions } from '../src/db/schema/index.js';
+import { systemActor } from '../src/access/index.js';
+import { call, createUser, type Session, type TestApp } from './harness.js';
 
 export { MASTER_FORM, masterAnswerSets };
 
@@ -26,7 +27,7 @@ export async function signIn(
   const r = await t.services.auth.login(
     u.email,
     u.password,
-    { actorId: null, actorRole: null, ip: '127.0.0.1', requestId: null },
+    { ...systemActor('test'), kind: 'user' as const, ip: '127.0.0.1' },
     null,
   );
   return {

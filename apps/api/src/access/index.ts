@@ -1,0 +1,126 @@
+/**
+ * Who is acting, and what they may touch. Every service method that reads or changes a record
+ * starts with `requireAccess(actor, action, record)`; list queries take their scope from
+ * `scopeOf(actor, action)`. Role, LGA scope and (later) partner-key scopes are decided here and
+ * nowhere else.
+ *
+ * The one rule for records out of scope: they answer exactly like records that do not exist
+ * (404 NOT_FOUND), so a caller learns nothing about what lies outside their scope. Actions a role
+ * may never take answer 403 FORBIDDEN.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Role, SessionUser } from '@oslrs/core';
+import { Forbidden, NotFound } from '../errors.js';
+
+export interface Actor {
+  /** `user`: a signed-in person; `system`: a background job acting for the person who caused it. */
+  kind: 'user' | 'system';
+  /** The user's id (for `system`, the person on whose behalf the job runs, if any). */
+  id: string | null;
+  role: Role | null;
+  /** The LGA a field role is bound to (supervisor, enumerator); null for statewide roles. */
+  lgaCode: string | null;
+  ip: string | null;
+  requestId: string | null;
+}
+
+export function actorFromUser(user: SessionUser, ip: string | null = null, requestId: string | null = null): Actor {
+  return { kind: 'user', id: user.id, role: user.role, lgaCode: user.lga, ip, requestId };
+}
+
+/** The signed-in person behind a request (or an anonymous actor on public routes). */
+export function actorOf(request: FastifyRequest): Actor {
+  const user = request.user;
+  return {
+    kind: 'user',
+    id: user?.id ?? null,
+    role: user?.role ?? null,
+    lgaCode: user?.lga ?? null,
+    ip: request.ip ?? null,
+    requestId: request.id,
+  };
+}
+
+/** A background job acting for the person who caused it (the submitter of a survey, the starter of an import). */
+export function systemActor(requestId: string, onBehalfOf?: { id: string | null; role: Role | null }): Actor {
+  return {
+    kind: 'system',
+    id: onBehalfOf?.id ?? null,
+    role: onBehalfOf?.role ?? null,
+    lgaCode: null,
+    ip: null,
+    requestId,
+  };
+}
+
+/** What a record exposes to the access rules. */
+export interface ScopedRecord {
+  /** The LGA the record belongs to (a respondent's LGA; a submission's respondent LGA). */
+  lgaCode?: string | null;
+  /** The person who made it (a submission's submitter, a job's starter). */
+  ownerId?: string | null;
+}
+
+/** Roles that read collected data across the state. */
+const STATEWIDE_READERS: readonly Role[] = ['super_admin', 'verification_assessor', 'government_official'];
+
+type Rule = (actor: Actor, record: ScopedRecord) => 'allow' | 'forbidden' | 'hidden';
+
+const own = (a: Actor, r: ScopedRecord) => !!a.id && !!r.ownerId && a.id === r.ownerId;
+const inLga = (a: Actor, r: ScopedRecord) => !!a.lgaCode && a.lgaCode === r.lgaCode;
+const is = (a: Actor, ...roles: Role[]) => !!a.role && roles.includes(a.role);
+
+/**
+ * The rules, one per action. `hidden` becomes 404 (out of scope), `forbidden` 403 (never for this role).
+ * Read them as a table: who may, and under which scope.
+ */
+const RULES = {
+  /** A submission's status and outcome: its submitter; overseers within their scope. */
+  'submission.read': (a, r) =>
+    own(a, r) || is(a, 'super_admin', 'verification_assessor', 'supervisor') ? 'allow' : 'hidden',
+  /** A respondent's personal record: statewide readers; a supervisor in their LGA. */
+  'respondent.read': (a, r) =>
+    is(a, ...STATEWIDE_READERS) || (is(a, 'supervisor') && inLga(a, r))
+      ? 'allow'
+      : is(a, 'supervisor')
+        ? 'hidden'
+        : 'forbidden',
+  /** A NIN's first registration (date and channel): staff only; residents and searchers learn yes/no. */
+  'nin.details': (a) => (a.role && a.role !== 'public_user' && a.role !== 'searcher' ? 'allow' : 'forbidden'),
+  /** A background job's progress and report: the person who started it, and super admins. */
+  'job.read': (a, r) => (own(a, r) || is(a, 'super_admin') ? 'allow' : 'hidden'),
+} satisfies Record<string, Rule>;
+
+export type Action = keyof typeof RULES;
+
+/** May this actor do this to this record? */
+export function can(actor: Actor, action: Action, record: ScopedRecord = {}): boolean {
+  return actor.kind === 'system' || RULES[action](actor, record) === 'allow';
+}
+
+/** The first line of every service method that touches a record: throws 404 (out of scope) or 403. */
+export function requireAccess(actor: Actor, action: Action, record: ScopedRecord | undefined): void {
+  if (actor.kind === 'system') return;
+  if (!record) throw NotFound();
+  const verdict = RULES[action](actor, record);
+  if (verdict === 'hidden') throw NotFound();
+  if (verdict === 'forbidden') throw Forbidden('FORBIDDEN');
+}
+
+/**
+ * The scope a list query must apply for this actor: `all`, one LGA, only their own records, or none.
+ * Lists filter on indexed scope columns with it instead of loading and checking rows one by one.
+ */
+export type Scope =
+  { kind: 'all' } | { kind: 'lga'; lgaCode: string } | { kind: 'own'; userId: string } | { kind: 'none' };
+
+export function scopeOf(actor: Actor, action: 'submission.read' | 'respondent.read'): Scope {
+  if (actor.kind === 'system') return { kind: 'all' };
+  if (
+    action === 'respondent.read' ? is(actor, ...STATEWIDE_READERS) : is(actor, 'super_admin', 'verification_assessor')
+  )
+    return { kind: 'all' };
+  if (is(actor, 'supervisor')) return actor.lgaCode ? { kind: 'lga', lgaCode: actor.lgaCode } : { kind: 'none' };
+  if (action === 'submission.read' && actor.id) return { kind: 'own', userId: actor.id };
+  return { kind: 'none' };
+}

@@ -1,0 +1,130 @@
+/**
+ * Every query on `users` outside sign-in itself: the auth module owns the accounts table, and the
+ * staff module administers staff accounts through this repository (never through the table).
+ */
+import { and, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { STAFF_PREDICATE, STAFF_SEARCH_TEXT, users } from '../../db/schema/users.js';
+import type { Executor } from '../../infra/db.js';
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+
+export interface StaffFilter {
+  status?: string;
+  role?: string;
+  lga?: string;
+  /** Free text over name, email and phone (a trigram-indexed expression). */
+  q?: string;
+}
+
+function staffWhere(f: StaffFilter): SQL | undefined {
+  const where: SQL[] = [STAFF_PREDICATE];
+  if (f.status) where.push(eq(users.status, f.status));
+  if (f.role) where.push(eq(users.role, f.role));
+  if (f.lga) where.push(eq(users.lgaCode, f.lga));
+  if (f.q) {
+    // The search text is data, never pattern: escape LIKE's wildcards.
+    const pattern = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(sql`${STAFF_SEARCH_TEXT} like ${pattern}`);
+  }
+  return and(...where);
+}
+
+export class UserRepository {
+  async insert(tx: Executor, values: NewUser): Promise<UserRow> {
+    const [row] = await tx.insert(users).values(values).returning();
+    return row!;
+  }
+
+  /** Many at once; emails taken meanwhile (a concurrent invite) are skipped, not errors. */
+  async insertMany(tx: Executor, values: NewUser[]): Promise<UserRow[]> {
+    if (!values.length) return [];
+    return tx.insert(users).values(values).onConflictDoNothing().returning();
+  }
+
+  async update(tx: Executor, id: string, set: Partial<NewUser>): Promise<UserRow | undefined> {
+    const [row] = await tx.update(users).set(set).where(eq(users.id, id)).returning();
+    return row;
+  }
+
+  /** A staff account (never a resident or searcher), optionally locked for the caller's transaction. */
+  async findStaff(executor: Executor, id: string, lock = false): Promise<UserRow | undefined> {
+    const q = executor
+      .select()
+      .from(users)
+      .where(and(eq(users.id, id), STAFF_PREDICATE))
+      .limit(1);
+    const [row] = lock ? await q.for('update') : await q;
+    return row;
+  }
+
+  async listStaff(executor: Executor, f: StaffFilter, page: { limit: number; offset: number }): Promise<UserRow[]> {
+    return executor
+      .select()
+      .from(users)
+      .where(staffWhere(f))
+      .orderBy(desc(users.createdAt), desc(users.id))
+      .limit(page.limit)
+      .offset(page.offset);
+  }
+
+  async countStaff(executor: Executor, f: StaffFilter): Promise<number> {
+    const [row] = await executor.select({ n: count() }).from(users).where(staffWhere(f));
+    return row?.n ?? 0;
+  }
+
+  async staffCountsByRoleAndStatus(executor: Executor) {
+    return executor
+      .select({ role: users.role, status: users.status, n: count() })
+      .from(users)
+      .where(STAFF_PREDICATE)
+      .groupBy(users.role, users.status);
+  }
+
+  /** Every other active super admin, locked: two concurrent demotions can't both pass the last-admin check. */
+  async lockOtherActiveSuperAdmins(tx: Executor, exceptId: string): Promise<{ id: string }[]> {
+    return tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.role, 'super_admin'), eq(users.status, 'active'), ne(users.id, exceptId)))
+      .for('update');
+  }
+
+  async anyActiveSuperAdmin(executor: Executor): Promise<boolean> {
+    const [row] = await executor
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.role, 'super_admin'), eq(users.status, 'active')))
+      .limit(1);
+    return !!row;
+  }
+
+  async findByEmail(executor: Executor, email: string): Promise<UserRow | undefined> {
+    const [row] = await executor
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = ${email.toLowerCase()}`)
+      .limit(1);
+    return row;
+  }
+
+  /** Which of these emails (lower-cased) already have an account. */
+  async existingEmails(executor: Executor, emails: string[]): Promise<Set<string>> {
+    if (!emails.length) return new Set();
+    const rows = await executor
+      .select({ email: sql<string>`lower(${users.email})` })
+      .from(users)
+      .where(inArray(sql`lower(${users.email})`, emails));
+    return new Set(rows.map((r) => r.email));
+  }
+
+  /** The staff member holding this NIN, if any (optionally not counting one person). */
+  async staffIdByNin(executor: Executor, nin: string, except?: string): Promise<string | undefined> {
+    const [row] = await executor
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.nin, nin), except ? ne(users.id, except) : undefined))
+      .limit(1);
+    return row?.id;
+  }
+}

@@ -1,0 +1,2 @@
+export { FraudService, ensureDefaultFraudSettings, type FraudResult } from './service.js';
+export { fraudRoutes } from './routes.js';

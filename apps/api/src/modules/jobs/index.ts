@@ -1,0 +1,2 @@
+export { JobsService, defineJob, toJob, type JobType, type JobRow } from './service.js';
+export { jobRoutes } from './routes.js';

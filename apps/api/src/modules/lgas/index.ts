@@ -1,0 +1,2 @@
+export { lgaRoutes } from './routes.js';
+export { seedLgas } from './repository.js';

@@ -1,0 +1,10 @@
+export {
+  RespondentService,
+  respondentFields,
+  type CreateOutcome,
+  type NinHolder,
+  type NinRegistry,
+  type RespondentFields,
+} from './service.js';
+export { RespondentRepository, type RespondentRow } from './repository.js';
+export { respondentRoutes } from './routes.js';

@@ -1,0 +1,1 @@
+export { bootstrap, type BootstrapResult } from './bootstrap.js';

@@ -1,0 +1,9 @@
+/**
+ * The submission path, in reading order: routes.ts (intake endpoints) → service.ts (intake: validate,
+ * commit raw + outbox in one transaction, enqueue) → ingest.ts (the job: respondent, fraud, outcome)
+ * → the outbox relay in service.ts (re-delivers what the queue lost).
+ */
+export { SubmissionService, CHANNEL_BY_ROLE, toStatusView } from './service.js';
+export { Ingestion, INGEST_JOB, type IngestOutcome } from './ingest.js';
+export { SubmissionRepository, type SubmissionHistory, type SubmissionRow } from './repository.js';
+export { submissionRoutes } from './routes.js';

@@ -1,0 +1,109 @@
+/**
+ * The life of a submission, after intake (service.ts) has committed it with its outbox row:
+ * the ingest job re-validates it against its exact version, checks the NIN, creates the respondent
+ * (respondents module), scores fraud (fraud module) and settles the outcome — in one transaction,
+ * idempotently (the row is locked and only a `received` one is processed, so a redelivery from the
+ * at-least-once queue or the outbox relay changes nothing).
+ */
+import { isLgaCode, isWellFormedNin, normalizeNin, type Role } from '@oslrs/core';
+import { systemActor } from '../../access/index.js';
+import type { Db } from '../../infra/db.js';
+import type { FraudService } from '../fraud/index.js';
+import { defineJob } from '../jobs/index.js';
+import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
+import { respondentFields, type RespondentService } from '../respondents/index.js';
+import type { SubmissionOutcome, SubmissionRepository } from './repository.js';
+
+export const INGEST_JOB = defineJob('submission.ingest');
+
+/** The channel was derived from the submitter's role at intake; the audit row names it back. */
+const ROLE_BY_CHANNEL: Record<string, Role> = {
+  enumerator: 'enumerator',
+  clerk: 'data_entry_clerk',
+  public: 'public_user',
+};
+
+export interface IngestOutcome {
+  status: 'ingested' | 'rejected' | 'skipped';
+  code?: string;
+}
+
+export class Ingestion {
+  constructor(
+    private readonly db: Db,
+    private readonly repo: SubmissionRepository,
+    private readonly versions: VersionCache,
+    private readonly fraud: FraudService,
+    private readonly respondents: RespondentService,
+  ) {}
+
+  async ingest(submissionId: string): Promise<IngestOutcome> {
+    return this.db.transaction(async (tx) => {
+      const sub = await this.repo.lockForIngest(tx, submissionId);
+      if (!sub) return { status: 'skipped' as const };
+      if (sub.status !== 'received') {
+        await this.repo.markDone(tx, sub.id);
+        return { status: 'skipped' as const };
+      }
+      const version = await this.versions.load(tx, sub.questionnaireVersionId);
+      // Flags never reject: every channel is scored, whatever happens to the record.
+      const fraud = version ? await this.fraud.score(tx, sub, version.form) : null;
+      const scored: SubmissionOutcome = fraud
+        ? {
+            fraudScore: fraud.score,
+            fraudBand: fraud.band,
+            fraudReasons: fraud.reasons,
+            fraudSettingsVersion: fraud.settingsVersion,
+          }
+        : {};
+      const reject = async (code: string, message: string, details?: unknown) => {
+        await this.repo.settle(tx, sub.id, {
+          status: 'rejected',
+          error: { code, message, ...(details ? { details } : {}) },
+          ingestedAt: new Date(),
+          ...scored,
+        });
+        return { status: 'rejected' as const, code };
+      };
+      if (!version) return reject('VERSION_UNKNOWN', 'The questionnaire version no longer exists');
+
+      const check = version.compiled.validate(sub.answers);
+      const ninField = respondentFieldName(version.form, 'nin');
+      const errors = check.errors.filter((e) => !(sub.ninDeferred && e.field === ninField && e.code === 'REQUIRED'));
+      if (errors.length) return reject('ANSWERS_INVALID', 'The answers do not satisfy their questionnaire', { errors });
+      const values = check.values;
+
+      const rawNin = values[ninField];
+      const ninText = typeof rawNin === 'number' ? String(rawNin) : typeof rawNin === 'string' ? rawNin.trim() : '';
+      const nin = ninText ? normalizeNin(ninText) : null;
+      if (nin && !isWellFormedNin(nin)) return reject('NIN_INVALID', 'A NIN is 11 digits (not one digit repeated)');
+      if (!nin && !sub.ninDeferred) return reject('NIN_REQUIRED', 'No NIN was given and it was not marked as deferred');
+      const fields = respondentFields(version.form, values);
+      if (fields.lgaCode && !isLgaCode(fields.lgaCode)) return reject('LGA_UNKNOWN', `Unknown LGA "${fields.lgaCode}"`);
+
+      const actor = systemActor(`submission:${sub.id}`, {
+        id: sub.submittedBy,
+        role: ROLE_BY_CHANNEL[sub.channel] ?? null,
+      });
+      const outcome = await this.respondents.createFromSubmission(tx, actor, sub, nin, fields);
+      if (!outcome.created) {
+        const { holder } = outcome;
+        if (holder.kind === 'staff')
+          return reject('NIN_DUPLICATE_STAFF', 'This NIN belongs to a registry staff member');
+        return reject(
+          'NIN_DUPLICATE',
+          `Already registered on ${holder.firstRegisteredAt.slice(0, 10)} through the ${holder.source} channel`,
+          { firstRegisteredAt: holder.firstRegisteredAt, source: holder.source },
+        );
+      }
+      await this.repo.settle(tx, sub.id, {
+        status: 'ingested',
+        respondentId: outcome.id,
+        ingestedAt: new Date(),
+        error: null,
+        ...scored,
+      });
+      return { status: 'ingested' as const };
+    });
+  }
+}

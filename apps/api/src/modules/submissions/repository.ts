@@ -1,0 +1,217 @@
+/**
+ * Every query on `submissions` and `submission_outbox`: the submissions module owns these tables.
+ * Other modules reach them through the submissions service or this repository's exported reads
+ * (the fraud signals' history).
+ */
+import { and, between, desc, eq, gte, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Scope } from '../../access/index.js';
+import { submissionOutbox, submissions } from '../../db/schema/submissions.js';
+import type { Executor } from '../../infra/db.js';
+
+export type SubmissionRow = typeof submissions.$inferSelect;
+export type NewSubmission = typeof submissions.$inferInsert;
+export type SubmissionOutcome = Pick<
+  Partial<NewSubmission>,
+  | 'status'
+  | 'error'
+  | 'respondentId'
+  | 'ingestedAt'
+  | 'fraudScore'
+  | 'fraudBand'
+  | 'fraudReasons'
+  | 'fraudSettingsVersion'
+>;
+
+/** What the fraud signals need to know about a collector's other work (see fraud/service.ts). */
+export interface SubmissionHistory {
+  collectorHistory(
+    tx: Executor,
+    sub: { id: string; submittedBy: string },
+    from: Date,
+    to: Date,
+  ): Promise<
+    { lat: number | null; lng: number | null; at: Date; versionId: string; answers: SubmissionRow['answers'] }[]
+  >;
+  fixesByOthers(
+    tx: Executor,
+    submittedBy: string,
+    day: { from: Date; to: Date },
+    lat: { min: number; max: number },
+  ): Promise<{ lat: number | null; lng: number | null }[]>;
+  durationStats(tx: Executor, versionId: string): Promise<{ n: number; median: number | null }>;
+}
+
+export class SubmissionRepository implements SubmissionHistory {
+  async findByIds(executor: Executor, ids: string[]): Promise<SubmissionRow[]> {
+    if (!ids.length) return [];
+    return executor.select().from(submissions).where(inArray(submissions.id, ids));
+  }
+
+  async findById(executor: Executor, id: string): Promise<SubmissionRow | undefined> {
+    const [row] = await executor.select().from(submissions).where(eq(submissions.id, id)).limit(1);
+    return row;
+  }
+
+  /** Raw submissions and their outbox rows, in the caller's transaction; ids already present are skipped. */
+  async insertWithOutbox(tx: Executor, values: NewSubmission[]): Promise<SubmissionRow[]> {
+    const rows = await tx
+      .insert(submissions)
+      .values(values)
+      .onConflictDoNothing({ target: submissions.id })
+      .returning();
+    if (rows.length) await tx.insert(submissionOutbox).values(rows.map((r) => ({ submissionId: r.id })));
+    return rows;
+  }
+
+  /** The row an ingestion works on, locked until its transaction ends (redeliveries wait, then skip). */
+  async lockForIngest(tx: Executor, id: string): Promise<SubmissionRow | undefined> {
+    const [row] = await tx.select().from(submissions).where(eq(submissions.id, id)).for('update');
+    return row;
+  }
+
+  /** The outcome and the outbox receipt in one round trip. */
+  async settle(tx: Executor, id: string, outcome: SubmissionOutcome): Promise<void> {
+    const set = tx.update(submissions).set(outcome).where(eq(submissions.id, id)).getSQL();
+    await tx.execute(
+      sql`with outcome as (${set}) update ${submissionOutbox} set done_at = now() where ${submissionOutbox.submissionId} = ${id}`,
+    );
+  }
+
+  async markDone(tx: Executor, id: string): Promise<void> {
+    await tx.update(submissionOutbox).set({ doneAt: new Date() }).where(eq(submissionOutbox.submissionId, id));
+  }
+
+  /** A page of submissions within a scope, newest first, keyset-paged on (completedAt, id). */
+  async page(
+    executor: Executor,
+    scope: Scope,
+    limit: number,
+    after?: { at: Date; id?: string },
+  ): Promise<SubmissionRow[]> {
+    const where: (SQL | undefined)[] = [scopeWhere(scope)];
+    if (after) {
+      where.push(
+        after.id
+          ? or(
+              lt(submissions.completedAt, after.at),
+              and(eq(submissions.completedAt, after.at), lt(submissions.id, after.id)),
+            )
+          : lt(submissions.completedAt, after.at),
+      );
+    }
+    return executor
+      .select()
+      .from(submissions)
+      .where(and(...where))
+      .orderBy(desc(submissions.completedAt), desc(submissions.id))
+      .limit(limit);
+  }
+
+  /** A respondent's submissions, newest first. */
+  async forRespondent(executor: Executor, respondentId: string, limit = 100): Promise<SubmissionRow[]> {
+    return executor
+      .select()
+      .from(submissions)
+      .where(eq(submissions.respondentId, respondentId))
+      .orderBy(desc(submissions.completedAt))
+      .limit(limit);
+  }
+
+  /** Outbox rows still not done after `olderThanMs`, oldest first. */
+  async pendingOutbox(executor: Executor, olderThanMs: number, max: number): Promise<string[]> {
+    const rows = await executor
+      .select({ id: submissionOutbox.submissionId })
+      .from(submissionOutbox)
+      .where(
+        and(
+          sql`${submissionOutbox.doneAt} is null`,
+          lt(submissionOutbox.createdAt, new Date(Date.now() - olderThanMs)),
+        ),
+      )
+      .orderBy(submissionOutbox.createdAt)
+      .limit(max);
+    return rows.map((r) => r.id);
+  }
+
+  async countAttempt(executor: Executor, ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await executor
+      .update(submissionOutbox)
+      .set({ attempts: sql`${submissionOutbox.attempts} + 1` })
+      .where(inArray(submissionOutbox.submissionId, ids));
+  }
+
+  // --- the fraud signals' view of history -------------------------------------------------------
+
+  async collectorHistory(tx: Executor, sub: { id: string; submittedBy: string }, from: Date, to: Date) {
+    return tx
+      .select({
+        lat: submissions.gpsLat,
+        lng: submissions.gpsLng,
+        at: submissions.completedAt,
+        versionId: submissions.questionnaireVersionId,
+        answers: submissions.answers,
+      })
+      .from(submissions)
+      .where(
+        and(
+          eq(submissions.submittedBy, sub.submittedBy),
+          ne(submissions.id, sub.id),
+          between(submissions.completedAt, from, to),
+        ),
+      )
+      .orderBy(desc(submissions.completedAt))
+      .limit(50);
+  }
+
+  async fixesByOthers(
+    tx: Executor,
+    submittedBy: string,
+    day: { from: Date; to: Date },
+    lat: { min: number; max: number },
+  ) {
+    return tx
+      .select({ lat: submissions.gpsLat, lng: submissions.gpsLng })
+      .from(submissions)
+      .where(
+        and(
+          ne(submissions.submittedBy, submittedBy),
+          gte(submissions.completedAt, day.from),
+          lt(submissions.completedAt, day.to),
+          between(submissions.gpsLat, lat.min, lat.max),
+        ),
+      )
+      .limit(50);
+  }
+
+  /** The form's median duration over its latest surveys (at most 1,000: bounded at any registry size). */
+  async durationStats(tx: Executor, versionId: string): Promise<{ n: number; median: number | null }> {
+    const result = await tx.execute(sql`
+      select count(*)::int as n,
+             percentile_cont(0.5) within group (order by seconds) as median
+      from (select extract(epoch from ${submissions.completedAt} - ${submissions.startedAt}) as seconds
+            from ${submissions}
+            where ${submissions.questionnaireVersionId} = ${versionId}
+            order by ${submissions.completedAt} desc
+            limit 1000) recent`);
+    const row = (result as unknown as { rows: { n: number; median: number | string | null }[] }).rows[0];
+    return {
+      n: Number(row?.n ?? 0),
+      median: row?.median === null || row?.median === undefined ? null : Number(row.median),
+    };
+  }
+}
+
+/** A scope as a WHERE clause on indexed columns (submitter, LGA). */
+function scopeWhere(scope: Scope): SQL | undefined {
+  switch (scope.kind) {
+    case 'all':
+      return undefined;
+    case 'lga':
+      return eq(submissions.lgaCode, scope.lgaCode);
+    case 'own':
+      return eq(submissions.submittedBy, scope.userId);
+    case 'none':
+      return sql`false`;
+  }
+}

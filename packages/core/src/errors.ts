@@ -1,0 +1,83 @@
+/**
+ * The one catalogue of error codes the API answers with: each code, the HTTP status it always
+ * carries and its default message. The API's error helpers take only these codes, and the web
+ * switches on the same `ErrorCode` type, so a renamed or retired code breaks the build, not a screen.
+ */
+export const ERRORS = {
+  // 400 — the request itself is not valid
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid' },
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  BAD_REQUEST: { status: 400, message: 'The request is not valid' },
+  FILE_REQUIRED: { status: 400, message: 'Attach a file' },
+  BATCH_TOO_LARGE: { status: 400, message: 'Too many submissions at once' },
+  NIN_DEFERRED_WITH_NIN: { status: 400, message: 'ninDeferred is set but a NIN was given' },
+  PASSWORD_UNCHANGED: { status: 400, message: 'The new password is the same as the current one' },
+  PASSWORD_INCORRECT: { status: 400, message: 'The current password is not correct' },
+  TOKEN_INVALID: { status: 400, message: 'This link is not valid or was already used' },
+  // 401 — who are you?
+  UNAUTHENTICATED: { status: 401, message: 'Sign in to continue' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Email or password is not correct' },
+  // 403 — not allowed
+  FORBIDDEN: { status: 403, message: 'Your role does not allow this' },
+  CSRF_TOKEN_INVALID: { status: 403, message: 'Missing or wrong X-CSRF-Token header' },
+  ROLE_NOT_ALLOWED: { status: 403, message: 'You cannot grant a role above your own' },
+  SELF_ROLE_CHANGE: { status: 403, message: 'You cannot change your own role' },
+  ACCOUNT_SUSPENDED: { status: 403, message: 'This account is suspended' },
+  ACCOUNT_DEACTIVATED: { status: 403, message: 'This account is deactivated' },
+  SELF_STATUS_CHANGE: { status: 403, message: 'You cannot change your own status' },
+  // 404 — not there, or not yours to see (out-of-scope records answer exactly like missing ones)
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  // 409 — conflicts with the current state
+  ALREADY_ACTIVATED: { status: 409, message: 'This account is already active' },
+  EMAIL_EXISTS: { status: 409, message: 'An account with this email already exists' },
+  FORM_ID_TAKEN: { status: 409, message: 'Another questionnaire already uses this form_id' },
+  LAST_SUPER_ADMIN: { status: 409, message: 'The registry must keep at least one active super admin' },
+  NIN_DUPLICATE: { status: 409, message: 'This NIN is already registered' },
+  NIN_DUPLICATE_STAFF: { status: 409, message: 'This NIN belongs to a registry staff member' },
+  QUESTIONNAIRE_IN_USE: { status: 409, message: 'This questionnaire is in use' },
+  NOTHING_TO_PUBLISH: { status: 409, message: 'There is no draft to publish' },
+  QUESTIONNAIRE_ARCHIVED: { status: 409, message: 'This questionnaire is archived' },
+  SUBMISSION_CONFLICT: { status: 409, message: 'A different submission was already received with this id' },
+  // 410 — it was there once
+  TOKEN_EXPIRED: { status: 410, message: 'This link has expired' },
+  // 413, 415
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted here' },
+  // 422 — well-formed, but breaks a registry rule
+  ANSWERS_INVALID: { status: 422, message: 'Some answers are not valid' },
+  CSV_EMPTY: { status: 422, message: 'The file has no rows' },
+  CSV_MALFORMED: { status: 422, message: 'The file is not a valid CSV' },
+  CSV_NOT_TEXT: { status: 422, message: 'The file is not UTF-8 text' },
+  CSV_MISSING_HEADER: { status: 422, message: 'A required column is missing' },
+  CSV_TOO_MANY_ROWS: { status: 422, message: 'The file has too many rows' },
+  FORM_INVALID: { status: 422, message: 'The questionnaire is not valid' },
+  XLSFORM_INVALID: { status: 422, message: 'The XLSForm is not valid' },
+  NIN_INVALID: { status: 422, message: 'A NIN is 11 digits (not one digit repeated)' },
+  NIN_REQUIRED: { status: 422, message: 'No NIN was given and it was not marked as deferred' },
+  LGA_UNKNOWN: { status: 422, message: 'Unknown Local Government Area' },
+  PHONE_INVALID: { status: 422, message: 'Enter a Nigerian phone number, e.g. 0803 123 4567' },
+  QUESTIONNAIRE_UNKNOWN: { status: 422, message: 'No such questionnaire' },
+  QUESTIONNAIRE_NOT_PUBLISHED: { status: 422, message: 'This questionnaire has no published version' },
+  NOT_ACTIVATED: { status: 422, message: 'This account has not been activated yet' },
+  CSV_NOT_UTF8: { status: 422, message: 'The file is not UTF-8 text' },
+  NAME_INVALID: { status: 422, message: 'Give the full name (2–120 characters)' },
+  EMAIL_INVALID: { status: 422, message: 'Not a valid email address' },
+  EMAIL_DUPLICATE_IN_FILE: { status: 422, message: 'This email appears more than once in the file' },
+  ROLE_REQUIRED: { status: 422, message: 'Give a role' },
+  ROLE_CONFLICT: { status: 422, message: 'These roles cannot be combined' },
+  ROLE_UNKNOWN: { status: 422, message: 'Unknown role' },
+  LGA_REQUIRED: { status: 422, message: 'Field staff need a Local Government Area' },
+  VERSION_UNKNOWN: { status: 422, message: 'No published questionnaire version has this id' },
+  VERSION_ARCHIVED: { status: 422, message: 'This questionnaire has been archived; download the current one' },
+  // 429
+  RATE_LIMITED: { status: 429, message: 'Too many requests, slow down' },
+  ACCOUNT_LOCKED: { status: 429, message: 'Too many failed sign-in attempts. Try again later.' },
+  // 500 — ours, never the caller's
+  INTERNAL: { status: 500, message: 'Something went wrong on our side' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERRORS, code);
+}
