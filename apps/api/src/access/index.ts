@@ -77,7 +77,9 @@ const is = (a: Actor, ...roles: Role[]) => !!a.role && roles.includes(a.role);
 const RULES = {
   /** A submission's status and outcome: its submitter; overseers within their scope. */
   'submission.read': (a, r) =>
-    own(a, r) || is(a, 'super_admin', 'verification_assessor', 'supervisor') ? 'allow' : 'hidden',
+    own(a, r) || is(a, 'super_admin', 'verification_assessor') || (is(a, 'supervisor') && inLga(a, r))
+      ? 'allow'
+      : 'hidden',
   /** A respondent's personal record: statewide readers; a supervisor in their LGA. */
   'respondent.read': (a, r) =>
     is(a, ...STATEWIDE_READERS) || (is(a, 'supervisor') && inLga(a, r))

@@ -4,15 +4,20 @@ import {
   checkNinResponseSchema,
   completeNinBodySchema,
   completeNinResponseSchema,
+  respondentDetailResponseSchema,
+  uuidParamSchema,
 } from '@oslrs/core';
 import { actorOf } from '../../access/index.js';
 import type { SubmissionService } from '../submissions/index.js';
-import type { RespondentService } from './service.js';
+import { toRespondentDetail, type RespondentService } from './service.js';
+
+/** Roles that may open a respondent's record; the access helper narrows supervisors to their LGA. */
+const OVERSEERS = ['super_admin', 'supervisor', 'verification_assessor', 'government_official'] as const;
 
 export const respondentRoutes: FastifyPluginAsyncZod<{
   respondents: RespondentService;
   submissions: SubmissionService;
-}> = async (app, { respondents }) => {
+}> = async (app, { respondents, submissions }) => {
   app.post(
     '/forms/check-nin',
     {
@@ -42,5 +47,23 @@ export const respondentRoutes: FastifyPluginAsyncZod<{
     async (request) => ({
       respondent: await respondents.completeNin(actorOf(request), request.body.token, request.body.nin),
     }),
+  );
+
+  app.get(
+    '/respondents/:id',
+    {
+      config: { access: OVERSEERS },
+      schema: {
+        tags: ['respondents'],
+        summary: "One respondent's record and submissions (audited; NIN masked except for super admins and assessors)",
+        params: uuidParamSchema,
+        response: { 200: respondentDetailResponseSchema },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const row = await respondents.get(actor, request.params.id);
+      return { respondent: toRespondentDetail(row, await submissions.forRespondent(actor, row.id)) };
+    },
   );
 };
