@@ -22,17 +22,24 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 export const ADMIN_EMAIL = 'admin@test.oslrs';
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 
-function withDatabase(url: string, name: string) {
+export function withDatabase(url: string, name: string) {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
 }
 
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A fresh database for one test file. Under the unit suite it is a clone of the migrated template
+ * (test/global-setup.ts), so the file skips migrating and bootstrapping; elsewhere it starts empty.
+ */
+export async function createTestDatabase(
+  opts: { empty?: boolean } = {},
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `oslrs_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const template = opts.empty ? undefined : process.env.OSLRS_TEST_TEMPLATE;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(template ? `create database ${name} template ${template}` : `create database ${name}`);
   await admin.end();
   return {
     url: withDatabase(TEST_DATABASE_URL, name),
