@@ -1,6 +1,10 @@
 import type {
+  FraudSettingsResponse,
   FraudThresholds,
+  InviteStaffInput,
   Job,
+  ListStaffParams,
+  PublishedForm,
   Questionnaire,
   QuestionnaireSummary,
   QuestionnaireUsage,
@@ -9,6 +13,9 @@ import type {
   Staff,
   StaffPage,
   StaffSummary,
+  UpdateStaffInput,
+  XlsFormImportResponse,
+  XlsFormIssue,
 } from '@oslrs/core';
 import type { FieldError, FormSchema } from '../forms/engine';
 import { api, apiUrl } from './client';
@@ -26,29 +33,9 @@ export const auth = {
     api<void>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
 };
 
-export interface StaffListParams {
-  page: number;
-  pageSize: number;
-  status?: string;
-  role?: string;
-  lga?: string;
-  q?: string;
-}
-
-export interface InviteStaffInput {
-  fullName: string;
-  email: string;
-  phone: string;
-  nin?: string;
-  role: string;
-  lga: string | null;
-}
-
-export interface UpdateStaffInput {
-  role?: string;
-  lga?: string | null;
-  status?: 'active' | 'suspended' | 'deactivated';
-}
+// Request and response shapes are inferred from @oslrs/core's zod schemas (the ones the API validates with).
+export type StaffListParams = ListStaffParams & { page: number; pageSize: number };
+export type { InviteStaffInput, UpdateStaffInput, XlsFormIssue, PublishedForm };
 
 export const staff = {
   list: (params: StaffListParams, signal?: AbortSignal) => api<StaffPage>('/staff', { query: { ...params }, signal }),
@@ -75,25 +62,8 @@ export const jobs = {
 export type { Questionnaire, QuestionnaireSummary };
 export type QuestionnaireStatus = QuestionnaireSummary['status'];
 
-/** One problem in an uploaded XLSForm, located by sheet, row and column. */
-export interface XlsFormIssue {
-  sheet: string;
-  row?: number;
-  column?: string;
-  code: string;
-  message: string;
-}
-
 /** Which questionnaire staff (enumerators, clerks) and the public wizard use. */
 export type QuestionnaireSettings = QuestionnaireUsage;
-
-export interface PublishedForm {
-  questionnaireId: string;
-  /** What a submission names as the version it answered. */
-  versionId: string;
-  version: number;
-  form: FormSchema;
-}
 
 const questionnairePath = (id: string) => `/questionnaires/${encodeURIComponent(id)}`;
 
@@ -118,10 +88,7 @@ export const questionnaires = {
     const form = new FormData();
     form.append('file', file);
     // 201 for a new questionnaire; 200 when the file's form_id matched one and replaced its draft.
-    return api<{ questionnaire: Questionnaire; created: boolean; warnings: XlsFormIssue[] }>('/questionnaires/import', {
-      method: 'POST',
-      body: form,
-    });
+    return api<XlsFormImportResponse>('/questionnaires/import', { method: 'POST', body: form });
   },
   /** The .xlsx download of a published version (or of the draft when no version is given). */
   exportUrl: (id: string, version?: number | null) => apiUrl(`${questionnairePath(id)}/export`, { version }),
@@ -137,10 +104,7 @@ export const forms = {
 };
 
 /** The fraud thresholds in force; each save is a new version (old scores keep theirs). */
-export interface FraudSettings {
-  version: number;
-  thresholds: FraudThresholds;
-}
+export type FraudSettings = FraudSettingsResponse;
 
 export const fraudSettings = {
   get: (signal?: AbortSignal) => api<FraudSettings>('/settings/fraud', { signal }),

@@ -1,4 +1,4 @@
-import type { SubmissionBody, SubmissionStatus } from '@oslrs/core';
+import type { BatchItemResult, MySubmission, SubmissionBody, SubmissionErrorView, SubmissionStatus } from '@oslrs/core';
 import type { Answers, FormSchema } from '../forms/engine';
 import type { RendererPosition } from '../forms/FormRenderer';
 
@@ -49,11 +49,7 @@ export interface Draft {
   gps?: Gps;
 }
 
-export interface SubmissionError {
-  code: string;
-  message: string;
-  details?: unknown;
-}
+export type SubmissionError = SubmissionErrorView;
 
 /** A completed survey waiting to be sent. */
 export interface OutboxItem {
@@ -85,22 +81,10 @@ export interface Receipt {
 }
 
 /** POST /submissions/batch, one result per item in the order sent. */
-export interface BatchResult {
-  index: number;
-  id?: string;
-  status: SubmissionStatus | 'error';
-  error?: SubmissionError;
-}
+export type BatchResult = BatchItemResult;
 
 /** GET /submissions: the caller's own recent submissions. */
-export interface RecentSubmission {
-  id: string;
-  status: SubmissionStatus;
-  error?: SubmissionError;
-  receivedAt?: string;
-  ingestedAt?: string;
-  completedAt: string;
-}
+export type RecentSubmission = MySubmission;
 
 export interface RecentList {
   items: RecentSubmission[];

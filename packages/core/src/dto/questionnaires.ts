@@ -63,3 +63,14 @@ export const publishResponseSchema = z.object({
   version: z.object({ version: z.number().int(), publishedAt: z.string() }),
 });
 export const usageResponseSchema = z.object({ settings: questionnaireUsageSchema });
+export type XlsFormIssue = z.infer<typeof xlsFormIssueSchema>;
+
+/** GET /forms/:id/schema (sent pre-serialised from a cache, so described here rather than by the route). */
+export const publishedFormSchema = z.object({
+  questionnaireId: z.uuid(),
+  /** What a submission names as the version it answered. */
+  versionId: z.uuid(),
+  version: z.number().int(),
+  form: formSchema,
+});
+export type PublishedForm = z.infer<typeof publishedFormSchema>;

@@ -87,3 +87,8 @@ export type StaffSummary = z.infer<typeof staffSummarySchema>;
 
 export const staffResponseSchema = z.object({ staff: staffSchema });
 export const activationUrlResponseSchema = z.object({ activationUrl: z.string() });
+
+/** What a client sends (before defaults and trimming): the web's form inputs. */
+export type ListStaffParams = z.input<typeof listStaffQuerySchema>;
+export type InviteStaffInput = z.input<typeof inviteStaffBodySchema>;
+export type UpdateStaffInput = z.input<typeof updateStaffBodySchema>;

@@ -161,3 +161,5 @@ export type MySubmissionsPage = z.infer<typeof mySubmissionsResponseSchema>;
 
 export const fraudSettingsResponseSchema = z.object({ version: z.number().int(), thresholds: fraudThresholdsSchema });
 export type FraudSettingsResponse = z.infer<typeof fraudSettingsResponseSchema>;
+export type SubmissionErrorView = z.infer<typeof submissionErrorSchema>;
+export type BatchItemResult = z.infer<typeof batchItemResultSchema>;

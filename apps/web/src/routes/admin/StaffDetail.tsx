@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { lgaName, type Staff } from '@oslrs/core';
+import { lgaName, type Staff, type StaffRole } from '@oslrs/core';
 import { ApiError, errorMessage } from '../../api/client';
 import { queryKeys, staff as staffApi, type UpdateStaffInput } from '../../api/endpoints';
 import { useAuth } from '../../auth/AuthContext';
@@ -156,7 +156,7 @@ function EditStaff({ member }: { member: Staff }) {
 
   function changes(): UpdateStaffInput {
     const body: UpdateStaffInput = {};
-    if (role !== member.role) body.role = role;
+    if (role !== member.role) body.role = role as StaffRole;
     if (lga !== (member.lga ?? '')) body.lga = lga || null;
     if (status !== member.status) body.status = status as EditableStatus;
     return body;

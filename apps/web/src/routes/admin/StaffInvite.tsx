@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { isWellFormedNin, normalizePhone } from '@oslrs/core';
+import { isWellFormedNin, normalizePhone, type StaffRole } from '@oslrs/core';
 import { queryKeys, staff as staffApi } from '../../api/endpoints';
 import { Alert, Success } from '../../components/Alert';
 import { SelectField, TextField } from '../../components/Field';
@@ -42,7 +42,7 @@ export default function StaffInvite() {
         email: values.email.trim(),
         phone: values.phone.trim(),
         ...(values.nin.trim() ? { nin: values.nin.trim() } : {}),
-        role: values.role,
+        role: values.role as StaffRole,
         lga: values.lga || null,
       }),
     onSuccess: () => {
