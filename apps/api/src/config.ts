@@ -40,7 +40,7 @@ const envSchema = z.object({
   /** How often the relay re-enqueues jobs and outbox rows that stopped moving, and after how long. */
   RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   OUTBOX_STALE_MS: z.coerce.number().int().min(0).default(30_000),
-  /** smtp://user:pass@host:587 — without it, mail stays in the mail_outbox table. */
+  /** smtp://user:pass@host:587 — without it, mail stays in the mail_outbox table (until its link expires). */
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('OSLRS <no-reply@oslrs.local>'),
   MAIL_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
