@@ -124,16 +124,40 @@ psql_admin() { sudo -u postgres psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 env_get() {
   if [ -f "$ENV_FILE" ]; then sed -n "s/^$1=//p" "$ENV_FILE" | tail -1 | sed 's/^"\(.*\)"$/\1/'; fi
 }
-DB_PASSWORD="$(env_get DATABASE_URL | sed -n 's#^postgres://[^:]*:\([^@]*\)@.*#\1#p')"
+url_user() { sed -n 's#^postgres://\([^:@/]*\)[:@].*#\1#p'; }
+url_password() { sed -n 's#^postgres://[^:/]*:\([^@]*\)@.*#\1#p'; }
+# Two roles: `oslrs` owns the schema (migrations, bootstrap, backups: DATABASE_OWNER_URL) and
+# `oslrs_app` is what the app's pool connects as (DATABASE_URL): no ownership, so it cannot switch
+# the audit log's triggers off, and only INSERT and SELECT on audit_log (the API grants this at start).
+DB_PASSWORD=""
+APP_DB_PASSWORD=""
+if [ -n "$(env_get DATABASE_OWNER_URL)" ]; then
+  DB_PASSWORD="$(env_get DATABASE_OWNER_URL | url_password)"
+  APP_DB_PASSWORD="$(env_get DATABASE_URL | url_password)"
+elif [ "$(env_get DATABASE_URL | url_user)" = oslrs ]; then
+  # An env file from before the two roles: DATABASE_URL was the owner's.
+  DB_PASSWORD="$(env_get DATABASE_URL | url_password)"
+fi
 DB_PASSWORD="${DB_PASSWORD:-$(secret 24)}"
+APP_DB_PASSWORD="${APP_DB_PASSWORD:-$(secret 24)}"
 REDIS_PASSWORD="$(env_get REDIS_URL | sed -n 's#^redis://:\([^@]*\)@.*#\1#p')"
 REDIS_PASSWORD="${REDIS_PASSWORD:-$(secret 24)}"
 
-if [ "$(psql_admin -tAc "select 1 from pg_roles where rolname = 'oslrs'")" != 1 ]; then
-  psql_admin -c "create role oslrs login password '$DB_PASSWORD'"
-  note "created role oslrs"
-else
-  psql_admin -c "alter role oslrs password '$DB_PASSWORD'"
+ensure_role() {
+  local role="$1" password="$2"
+  if [ "$(psql_admin -tAc "select 1 from pg_roles where rolname = '$role'")" != 1 ]; then
+    psql_admin -c "create role $role login password '$password'"
+    note "created role $role"
+  else
+    psql_admin -c "alter role $role login password '$password'"
+  fi
+}
+ensure_role oslrs "$DB_PASSWORD"
+ensure_role oslrs_app "$APP_DB_PASSWORD"
+# The app role must not be able to become the owner (the API refuses to start if it can).
+psql_admin -c "alter role oslrs_app nosuperuser nocreatedb nocreaterole noreplication nobypassrls"
+if [ "$(psql_admin -tAc "select pg_has_role('oslrs_app', 'oslrs', 'MEMBER')")" = t ]; then
+  psql_admin -c "revoke oslrs from oslrs_app"
 fi
 if [ "$(psql_admin -tAc "select 1 from pg_database where datname = 'oslrs'")" != 1 ]; then
   psql_admin -c "create database oslrs owner oslrs encoding 'UTF8' template template0"
@@ -180,7 +204,9 @@ if [ ! -f "$ENV_FILE" ]; then
 HOST=127.0.0.1
 PORT=3000
 PUBLIC_URL=$PUBLIC_URL
-DATABASE_URL=postgres://oslrs:$DB_PASSWORD@127.0.0.1:5432/oslrs
+# The app connects as oslrs_app; migrations, bootstrap, backups and restores as the owner oslrs.
+DATABASE_URL=postgres://oslrs_app:$APP_DB_PASSWORD@127.0.0.1:5432/oslrs
+DATABASE_OWNER_URL=postgres://oslrs:$DB_PASSWORD@127.0.0.1:5432/oslrs
 # DATABASE_REPLICA_URL=postgres://oslrs_ro:...@replica:5432/oslrs   (marketplace reads, later)
 DB_POOL_MAX=10
 REDIS_URL=redis://:$REDIS_PASSWORD@127.0.0.1:6379
@@ -198,8 +224,30 @@ ENV
   chown root:"$APP_USER" "$ENV_FILE"
   chmod 0640 "$ENV_FILE"
   note "written (secrets generated)"
+elif [ -z "$(env_get DATABASE_OWNER_URL)" ] && [ "$(env_get DATABASE_URL | url_user)" = oslrs ]; then
+  # From before the two roles: the owner's URL moves to DATABASE_OWNER_URL, and DATABASE_URL becomes
+  # the same address with the app role. Everything else in the file stays as it is.
+  OWNER_URL="$(env_get DATABASE_URL)"
+  APP_URL="$(printf '%s' "$OWNER_URL" | sed "s#^postgres://oslrs:[^@]*@#postgres://oslrs_app:$APP_DB_PASSWORD@#")"
+  NEW_ENV="$(mktemp "$ENV_DIR/.oslrs.env.XXXXXX")"
+  awk -v app="$APP_URL" -v owner="$OWNER_URL" '
+    /^(export[ \t]+)?DATABASE_URL[ \t]*=/ && !done {
+      print "# The app connects as oslrs_app; migrations, bootstrap, backups and restores as the owner oslrs."
+      print "DATABASE_URL=" app
+      print "DATABASE_OWNER_URL=" owner
+      done = 1
+      next
+    }
+    { print }' "$ENV_FILE" >"$NEW_ENV"
+  chown root:"$APP_USER" "$NEW_ENV"
+  chmod 0640 "$NEW_ENV"
+  mv "$NEW_ENV" "$ENV_FILE"
+  note "DATABASE_URL now connects as oslrs_app; the owner oslrs moved to DATABASE_OWNER_URL"
 else
   note "kept as it is"
+fi
+if [ "$(env_get DATABASE_URL | url_user)" != oslrs_app ]; then
+  note "warning: DATABASE_URL does not connect as oslrs_app: the app may own the audit log (RUNBOOK.md, database roles)"
 fi
 
 # ------------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ function freePort(): Promise<number> {
 
 export interface RunningRegistry {
   url: string;
+  /** The app role's connection (what the registry's pool uses). */
   databaseUrl: string;
   stop(): Promise<void>;
 }
@@ -42,7 +43,9 @@ export async function startRegistry(): Promise<RunningRegistry> {
       COOKIE_SECURE: 'false',
       HOST: '127.0.0.1',
       PORT: String(port),
-      DATABASE_URL: db.url,
+      // Two roles, as deployed: the app's pool cannot alter or rewrite the audit log.
+      DATABASE_URL: db.appUrl,
+      DATABASE_OWNER_URL: db.ownerUrl,
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: `e2e:${port}:`,
       OSLRS_ADMIN_EMAIL: ADMIN_EMAIL,
@@ -69,7 +72,7 @@ export async function startRegistry(): Promise<RunningRegistry> {
   });
   return {
     url: `http://127.0.0.1:${port}`,
-    databaseUrl: db.url,
+    databaseUrl: db.appUrl,
     async stop() {
       await new Promise<void>((r) => {
         child.removeAllListeners('exit');

@@ -5,7 +5,8 @@
  *
  *   DATABASE_URL=postgres://… npm run seed:scale [-- --force] [-- --respondents=100000 --submissions=1000000]
  *
- * Migrates and bootstraps the database first (a fresh database works). Refuses a database that
+ * Migrates and bootstraps the database first (a fresh database works), so DATABASE_URL is the schema
+ * owner's (DATABASE_OWNER_URL where the app runs as a separate role). Refuses a database that
  * already holds respondents unless --force. Every seeded staff account signs in with LOAD_PASSWORD
  * (see accounts.ts). The volume is for realistic query plans, indexes and cache pressure: a
  * respondent's later submissions are follow-up visits that carry the same NIN. Dates are uniform over

@@ -12,7 +12,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { uuidv7 } from 'uuidv7';
 import type { Runtime } from './runtime.js';
-import { SmtpRelay } from './infra/mail.js';
+import { SmtpRelay, eraseExpiredMail } from './infra/mail.js';
 import { registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
 import { AuthService, UserRepository, authRoutes } from './modules/auth/index.js';
@@ -84,6 +84,8 @@ export function createServices(runtime: Runtime): Services {
     const relay = new SmtpRelay(db, runtime.config.mail.smtpUrl, runtime.config.mail.from);
     jobs.addTicker(runtime.config.mail.intervalMs, () => relay.drain());
   }
+  // Links in mail bodies are secrets: once expired, sent or not, the outbox forgets them.
+  jobs.addTicker(runtime.config.relayIntervalMs, () => eraseExpiredMail(db));
   const ops = new OpsService(runtime.metrics, runtime.queue, staff);
   return { auth, staff, jobs, questionnaires, submissions, ingestion, respondents, fraud, ops };
 }

@@ -12,6 +12,12 @@ const envSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
+  /**
+   * The role that owns the schema: migrations and the start-up bootstrap connect with it, and grant
+   * DATABASE_URL's role what the app may do (no ownership, audit_log INSERT and SELECT only).
+   * Without it, DATABASE_URL's role does both (one role, as in development).
+   */
+  DATABASE_OWNER_URL: z.string().optional(),
   DATABASE_REPLICA_URL: z.string().optional(),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.string().optional(),
@@ -34,7 +40,7 @@ const envSchema = z.object({
   /** How often the relay re-enqueues jobs and outbox rows that stopped moving, and after how long. */
   RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   OUTBOX_STALE_MS: z.coerce.number().int().min(0).default(30_000),
-  /** smtp://user:pass@host:587 — without it, mail stays in the mail_outbox table. */
+  /** smtp://user:pass@host:587 — without it, mail stays in the mail_outbox table (until its link expires). */
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('OSLRS <no-reply@oslrs.local>'),
   MAIL_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
@@ -71,6 +77,8 @@ export interface Config {
   publicUrl: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Migrations, bootstrap, backup and restore only; the app's pool uses databaseUrl. */
+  databaseOwnerUrl: string | undefined;
   dbPoolMax: number;
   redisUrl: string | undefined;
   redisPrefix: string;
@@ -121,6 +129,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.REDIS_URL && !e.DATABASE_URL) {
     throw new ConfigError('REDIS_URL is set but DATABASE_URL is not: the embedded database serves one process only.');
   }
+  if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) {
+    throw new ConfigError('DATABASE_OWNER_URL is set but DATABASE_URL (the app role) is not.');
+  }
   const trust = e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY;
   return {
     env: e.NODE_ENV,
@@ -129,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     dataDir: resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    databaseOwnerUrl: e.DATABASE_OWNER_URL,
     dbPoolMax: e.DB_POOL_MAX,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,

@@ -34,7 +34,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const database =
     options.database ??
     (config.databaseUrl
-      ? createPostgres(config.databaseUrl, config.dbPoolMax)
+      ? createPostgres(config.databaseUrl, config.dbPoolMax, { ownerUrl: config.databaseOwnerUrl })
       : await createPglite(`${config.dataDir}/pglite`));
 
   let redis: Redis | undefined;

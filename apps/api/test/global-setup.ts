@@ -8,7 +8,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrationsFolder } from '../src/infra/db.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_DATABASE_URL, withDatabase } from './harness.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  TEST_APP_ROLE,
+  TEST_DATABASE_URL,
+  TEST_OWNER_ROLE,
+  asRole,
+  ensureTestRoles,
+  withDatabase,
+} from './harness.js';
 
 const TEMPLATE_LOCK = 7_130_777;
 
@@ -19,7 +28,7 @@ export function templateName(): string {
     .filter((f) => f.endsWith('.sql'))
     .sort())
     hash.update(f).update(readFileSync(join(dir, f)));
-  hash.update(ADMIN_EMAIL).update(ADMIN_PASSWORD);
+  hash.update(ADMIN_EMAIL).update(ADMIN_PASSWORD).update(TEST_OWNER_ROLE).update(TEST_APP_ROLE);
   return `oslrs_tpl_${hash.digest('hex').slice(0, 12)}`;
 }
 
@@ -33,10 +42,13 @@ export default async function setup() {
     const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [name]);
     if (!rowCount) {
       await admin.query(`drop database if exists ${name}_building with (force)`);
-      await admin.query(`create database ${name}_building`);
+      await ensureTestRoles(admin);
+      await admin.query(`create database ${name}_building owner ${TEST_OWNER_ROLE}`);
       const { createPostgres } = await import('../src/infra/db.js');
       const { bootstrap } = await import('../src/modules/setup/index.js');
-      const database = createPostgres(withDatabase(TEST_DATABASE_URL, `${name}_building`), 2);
+      const url = withDatabase(TEST_DATABASE_URL, `${name}_building`);
+      // Built as the test files use it: migrated by the owner role, with the app role's grants.
+      const database = createPostgres(asRole(url, TEST_APP_ROLE), 2, { ownerUrl: asRole(url, TEST_OWNER_ROLE) });
       await database.migrate((db) => bootstrap(db, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).then(() => {}));
       await database.close();
       await admin.query(`alter database ${name}_building rename to ${name}`);

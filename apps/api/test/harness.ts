@@ -29,20 +29,70 @@ export function withDatabase(url: string, name: string) {
 }
 
 /**
- * A fresh database for one test file. Under the unit suite it is a clone of the migrated template
- * (test/global-setup.ts), so the file skips migrating and bootstrapping; elsewhere it starts empty.
+ * The two roles every test database is set up with, as in production (deploy/provision.sh): the
+ * owner runs migrations and bootstrap, the app role (what the app's pool uses) owns nothing and may
+ * only INSERT and SELECT audit rows. Roles are cluster-wide: created once, shared by all test files.
  */
-export async function createTestDatabase(
-  opts: { empty?: boolean } = {},
-): Promise<{ url: string; drop(): Promise<void> }> {
+export const TEST_OWNER_ROLE = 'oslrs_test_owner';
+export const TEST_APP_ROLE = 'oslrs_test_app';
+const TEST_ROLE_PASSWORD = 'oslrs-test-role';
+
+let rolesReady: Promise<void> | undefined;
+export function ensureTestRoles(admin: pg.Client): Promise<void> {
+  rolesReady ??= (async () => {
+    for (const role of [TEST_OWNER_ROLE, TEST_APP_ROLE]) {
+      // Parallel test files may create the same role at once: the loser's duplicate_object (or the
+      // catalog's unique_violation) means it exists, which is all that is wanted.
+      await admin.query(
+        `do $$ begin
+           create role ${role} login password '${TEST_ROLE_PASSWORD}';
+         exception when duplicate_object or unique_violation then null;
+         end $$`,
+      );
+    }
+  })().catch((err: unknown) => {
+    rolesReady = undefined;
+    throw err;
+  });
+  return rolesReady;
+}
+
+export function asRole(url: string, role: string) {
+  const u = new URL(url);
+  u.username = role;
+  u.password = TEST_ROLE_PASSWORD;
+  return u.toString();
+}
+
+export interface TestDatabase {
+  /** The owner's connection: migrations, bootstrap, backup and restore, fixtures that need it. */
+  url: string;
+  ownerUrl: string;
+  /** The app role's connection (DATABASE_URL in the app's configuration). */
+  appUrl: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh database for one test file, owned by the owner role. Under the unit suite it is a clone of
+ * the migrated template (test/global-setup.ts), so the file skips migrating and bootstrapping.
+ */
+export async function createTestDatabase(opts: { empty?: boolean } = {}): Promise<TestDatabase> {
   const name = `oslrs_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const template = opts.empty ? undefined : process.env.OSLRS_TEST_TEMPLATE;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
-  await admin.query(template ? `create database ${name} template ${template}` : `create database ${name}`);
-  await admin.end();
+  try {
+    await ensureTestRoles(admin);
+    await admin.query(`create database ${name} owner ${TEST_OWNER_ROLE}${template ? ` template ${template}` : ''}`);
+  } finally {
+    await admin.end();
+  }
+  const ownerUrl = asRole(withDatabase(TEST_DATABASE_URL, name), TEST_OWNER_ROLE);
   return {
-    url: withDatabase(TEST_DATABASE_URL, name),
+    url: ownerUrl,
+    ownerUrl,
+    appUrl: asRole(withDatabase(TEST_DATABASE_URL, name), TEST_APP_ROLE),
     async drop() {
       const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await c.connect();
@@ -70,7 +120,10 @@ export interface TestApp {
   services: Services;
   config: Config;
   database: Database;
+  /** The app role's connection, as the app uses it. */
   databaseUrl: string;
+  /** The schema owner's connection (migrations). */
+  ownerUrl: string;
   redisPrefix: string;
   logs: LogCapture;
   close(): Promise<void>;
@@ -88,11 +141,13 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const shared = options.sharedWith;
   const created = shared ? undefined : await createTestDatabase();
-  const databaseUrl = shared?.databaseUrl ?? created!.url;
+  const databaseUrl = shared?.databaseUrl ?? created!.appUrl;
+  const ownerUrl = shared?.ownerUrl ?? created!.ownerUrl;
   const redisPrefix = shared?.redisPrefix ?? `t:${randomBytes(6).toString('hex')}:`;
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
+    DATABASE_OWNER_URL: ownerUrl,
     REDIS_URL: options.redis === false ? undefined : TEST_REDIS_URL,
     REDIS_PREFIX: redisPrefix,
     LOG_LEVEL: options.logLevel ?? 'silent',
@@ -103,7 +158,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     RELAY_INTERVAL_MS: '60000',
     ...options.env,
   });
-  const database = createPostgres(databaseUrl, config.dbPoolMax);
+  const database = createPostgres(databaseUrl, config.dbPoolMax, { ownerUrl: config.databaseOwnerUrl });
   const logs = new LogCapture();
   const runtime = await createRuntime(config, { database, logStream: logs });
   if (!shared)
@@ -119,6 +174,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     database,
     databaseUrl,
+    ownerUrl,
     redisPrefix,
     logs,
     async close() {

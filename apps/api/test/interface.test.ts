@@ -141,7 +141,9 @@ describe('logs', () => {
 
 describe('audit log', () => {
   it('is append-only at the database level', async () => {
-    const client = new pg.Client({ connectionString: t.databaseUrl });
+    // Even the schema owner (migrations) is held by the trigger; the app's own role is refused
+    // before it gets there, having no UPDATE, DELETE or TRUNCATE at all (audit-role.test.ts).
+    const client = new pg.Client({ connectionString: t.ownerUrl });
     await client.connect();
     try {
       const count = async () =>

@@ -36,7 +36,15 @@ export function migrationsFolder(): string {
   return found;
 }
 
-export function createPostgres(url: string, poolMax: number): Database {
+export interface PostgresOptions {
+  /**
+   * The schema owner's connection (DATABASE_OWNER_URL): `migrate` runs with it, then grants the
+   * app's role (`url`) its privileges. Without it, `url`'s role migrates and owns everything.
+   */
+  ownerUrl?: string;
+}
+
+export function createPostgres(url: string, poolMax: number, options: PostgresOptions = {}): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
@@ -53,15 +61,22 @@ export function createPostgres(url: string, poolMax: number): Database {
     db,
     kind: 'postgres',
     async migrate(bootstrap) {
-      const client = await pool.connect();
+      const ownerUrl = options.ownerUrl && options.ownerUrl !== url ? options.ownerUrl : undefined;
+      const appRole = ownerUrl ? await currentRole(pool) : undefined;
+      const owner = ownerUrl ? await connectOwner(ownerUrl) : undefined;
+      const client = owner ?? (await pool.connect());
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
         const lockedDb = drizzlePg(client, { schema });
-        await migratePg(lockedDb, { migrationsFolder: migrationsFolder() });
+        await migratePg(lockedDb, { migrationsFolder: migrationsFolder() }).catch((err: unknown) => {
+          throw explainMigrationError(err);
+        });
+        if (owner && appRole) await grantAppRole(owner, appRole);
         if (bootstrap) await bootstrap(lockedDb as unknown as Db);
       } finally {
         await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-        client.release();
+        if (owner) await owner.end().catch(() => {});
+        else (client as pg.PoolClient).release();
       }
     },
     async ping() {
@@ -70,6 +85,100 @@ export function createPostgres(url: string, poolMax: number): Database {
     pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
+}
+
+async function currentRole(queryable: pg.Pool | pg.Client): Promise<string> {
+  const { rows } = await queryable.query<{ name: string }>('select current_user as name');
+  return rows[0]!.name;
+}
+
+async function connectOwner(ownerUrl: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: ownerUrl, application_name: 'oslrs-migrate' });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+function explainMigrationError(err: unknown): unknown {
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e.code ?? e.cause?.code;
+  if (code !== '42501') return err;
+  return new Error(
+    `migrations need the role that owns the schema (${e.cause?.message ?? e.message}): ` +
+      'set DATABASE_OWNER_URL to that role and DATABASE_URL to the app role',
+    { cause: err },
+  );
+}
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * The app role's privileges, granted by the schema owner after every migration (idempotent): plain
+ * DML on every table, but only INSERT and SELECT on audit_log, and no ownership of anything — so it
+ * can neither rewrite the audit log nor switch off the triggers that guard it (ALTER TABLE needs
+ * ownership). Re-applied on every start rather than in a migration file: the role's name comes from
+ * the configuration, and a restore (`pg_restore --no-privileges`) drops grants the app then needs.
+ * Default privileges cover tables a later migration creates before this runs again.
+ */
+export async function grantAppRole(owner: pg.Client, appRole: string): Promise<void> {
+  const ownerRole = await currentRole(owner);
+  if (ownerRole === appRole) return;
+  const { rows } = await owner.query<{ superuser: boolean; member: boolean; owns: string | null }>(
+    `select r.rolsuper as superuser,
+            pg_has_role($1, $2, 'MEMBER') as member,
+            (select string_agg(c.relname, ', ') from pg_class c join pg_namespace n on n.oid = c.relnamespace
+              where c.relowner = r.oid and n.nspname in ('public', 'drizzle')) as owns
+       from pg_roles r where r.rolname = $1`,
+    [appRole, ownerRole],
+  );
+  const app = rows[0];
+  if (!app) throw new Error(`the app role ${appRole} does not exist`);
+  const problem = app.superuser
+    ? 'is a superuser'
+    : app.member
+      ? `is a member of the owner role ${ownerRole}`
+      : app.owns
+        ? `owns ${app.owns} (as a superuser: REASSIGN OWNED BY ${appRole} TO ${ownerRole})`
+        : undefined;
+  if (problem) {
+    throw new Error(`DATABASE_URL's role ${appRole} ${problem}: it could rewrite the audit log. Use a role without.`);
+  }
+  const role = quoteIdent(appRole);
+  await owner.query(`begin`);
+  try {
+    for (const statement of [
+      `grant usage on schema public to ${role}`,
+      `grant select, insert, update, delete on all tables in schema public to ${role}`,
+      `revoke truncate, references, trigger on all tables in schema public from ${role}`,
+      `grant usage, select, update on all sequences in schema public to ${role}`,
+      `revoke all on table audit_log from ${role}`,
+      `grant select, insert on table audit_log to ${role}`,
+      `alter default privileges in schema public grant select, insert, update, delete on tables to ${role}`,
+      `alter default privileges in schema public grant usage, select, update on sequences to ${role}`,
+    ]) {
+      await owner.query(statement);
+    }
+    await owner.query('commit');
+  } catch (err) {
+    await owner.query('rollback').catch(() => {});
+    throw err;
+  }
+}
+
+/** `grantAppRole` on its own connection (after a restore, which does not bring privileges back). */
+export async function grantAppRoleAt(ownerUrl: string, appUrl: string): Promise<string | undefined> {
+  if (ownerUrl === appUrl) return undefined;
+  const app = new pg.Client({ connectionString: appUrl });
+  await app.connect();
+  const appRole = await currentRole(app).finally(() => app.end());
+  const owner = await connectOwner(ownerUrl);
+  try {
+    if ((await currentRole(owner)) === appRole) return undefined;
+    await grantAppRole(owner, appRole);
+    return appRole;
+  } finally {
+    await owner.end();
+  }
 }
 
 /** The embedded default: PostgreSQL compiled to WASM, data under DATA_DIR. One process only. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { uuidv7 } from 'uuidv7';
 import { mailOutbox } from '../db/schema/index.js';
@@ -8,6 +8,11 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /**
+   * When the link in `text` stops working. Past it the mail is not sent, and its body (the only
+   * copy of the token besides the recipient's inbox) is erased. Bodies are erased once sent anyway.
+   */
+  expiresAt?: Date;
 }
 
 /**
@@ -21,15 +26,37 @@ export interface Mailer {
 
 export class OutboxMailer implements Mailer {
   async send(message: MailMessage, executor: Executor) {
-    await executor
-      .insert(mailOutbox)
-      .values({ id: uuidv7(), to: message.to, subject: message.subject, body: message.text });
+    await executor.insert(mailOutbox).values({
+      id: uuidv7(),
+      to: message.to,
+      subject: message.subject,
+      body: message.text,
+      expiresAt: message.expiresAt ?? null,
+    });
   }
 }
 
 /**
+ * Erase the bodies of mail whose link has expired, sent or not (the ticker runs it; the relay
+ * erases sent bodies itself). Unsent ones keep a note of why they never went. Returns how many.
+ */
+export async function eraseExpiredMail(executor: Executor): Promise<number> {
+  const erased = await executor
+    .update(mailOutbox)
+    .set({
+      body: null,
+      lastError: sql`case when ${mailOutbox.sentAt} is null then 'expired before it was sent' else ${mailOutbox.lastError} end`,
+    })
+    .where(and(isNotNull(mailOutbox.body), lte(mailOutbox.expiresAt, sql`now()`)))
+    .returning({ id: mailOutbox.id });
+  return erased.length;
+}
+
+/**
  * Sends the outbox over SMTP (when SMTP_URL is set), oldest first. A row is locked while it is
- * sent, stamped when the server accepted it, and retried later (attempts, last_error) when not.
+ * sent, stamped when the server accepted it — and its body erased in the same update: the link
+ * inside is a secret the outbox no longer needs — and retried later (attempts, last_error) when
+ * not. Mail whose link has expired is not sent (eraseExpiredMail clears it).
  */
 export class SmtpRelay {
   private readonly transport: Transporter;
@@ -57,16 +84,23 @@ export class SmtpRelay {
       const rows = await tx
         .select()
         .from(mailOutbox)
-        .where(and(isNull(mailOutbox.sentAt), lt(mailOutbox.attempts, MAX_ATTEMPTS)))
+        .where(
+          and(
+            isNull(mailOutbox.sentAt),
+            isNotNull(mailOutbox.body),
+            lt(mailOutbox.attempts, MAX_ATTEMPTS),
+            or(isNull(mailOutbox.expiresAt), gt(mailOutbox.expiresAt, sql`now()`)),
+          ),
+        )
         .orderBy(asc(mailOutbox.createdAt))
         .limit(max)
         .for('update', { skipLocked: true });
       for (const row of rows) {
         try {
-          await this.transport.sendMail({ from: this.from, to: row.to, subject: row.subject, text: row.body });
+          await this.transport.sendMail({ from: this.from, to: row.to, subject: row.subject, text: row.body! });
           await tx
             .update(mailOutbox)
-            .set({ sentAt: new Date(), attempts: row.attempts + 1, lastError: null })
+            .set({ sentAt: new Date(), attempts: row.attempts + 1, lastError: null, body: null })
             .where(eq(mailOutbox.id, row.id));
           sent++;
         } catch (err) {

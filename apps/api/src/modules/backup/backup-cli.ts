@@ -1,6 +1,7 @@
 /**
- * `npm run backup`: a compressed, verified pg_dump of DATABASE_URL into BACKUP_DIR, keeping the
+ * `npm run backup`: a compressed, verified pg_dump of the database into BACKUP_DIR, keeping the
  * newest BACKUP_KEEP, then copied to BACKUP_S3_BUCKET when set. Exits non-zero on any failure.
+ * Connects as the schema owner (DATABASE_OWNER_URL) when set: the app role cannot read everything.
  */
 import { ConfigError, loadConfig } from '../../config.js';
 import { BackupError, runBackup } from './service.js';
@@ -15,7 +16,7 @@ async function main(): Promise<number> {
     return 2;
   }
   await runBackup({
-    databaseUrl: config.databaseUrl,
+    databaseUrl: config.databaseOwnerUrl ?? config.databaseUrl,
     dir: config.backup.dir,
     keep: config.backup.keep,
     s3: config.backup.s3,

@@ -17,7 +17,13 @@ import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { createPostgres } from '../../infra/db.js';
 import { bootstrap } from '../setup/index.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_DATABASE_URL, createTestDatabase } from '../../../test/harness.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  TEST_DATABASE_URL,
+  TEST_OWNER_ROLE,
+  createTestDatabase,
+} from '../../../test/harness.js';
 import { BACKUP_NAME, backupName } from './service.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
@@ -143,7 +149,7 @@ async function fill(url: string) {
 async function recreate(name: string) {
   await withClient(TEST_DATABASE_URL, async (c) => {
     await c.query(`drop database if exists ${name} with (force)`);
-    await c.query(`create database ${name}`);
+    await c.query(`create database ${name} owner ${TEST_OWNER_ROLE}`);
   });
 }
 
@@ -176,8 +182,10 @@ describe('npm run backup / npm run restore', () => {
     for (const day of ['20250101', '20250102', '20250103']) writeFileSync(join(dir, `oslrs-${day}-020000.dump`), 'old');
 
     const textfile = join(dir, 'oslrs_backup.prom.d');
+    // As deployed: the app role in DATABASE_URL, the owner (who can dump everything) beside it.
+    const roles = { DATABASE_URL: db.appUrl, DATABASE_OWNER_URL: db.ownerUrl };
     const backup = await npmRun('backup', [], {
-      DATABASE_URL: db.url,
+      ...roles,
       BACKUP_DIR: dir,
       BACKUP_KEEP: '2',
       BACKUP_METRICS_FILE: textfile,
@@ -204,13 +212,14 @@ describe('npm run backup / npm run restore', () => {
     await recreate(name);
     expect((await snapshot(db.url).catch((e: Error) => e)) instanceof Error).toBe(true);
 
-    const restore = await npmRun('restore', [file, '--yes'], { DATABASE_URL: db.url });
+    const restore = await npmRun('restore', [file, '--yes'], roles);
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
     expect(restore.stdout).toContain(`Restore ${file}`);
     expect(restore.stdout).toContain(`into database "${name}"`);
     expect(restore.stdout).toContain('pg_restore --clean --if-exists --no-owner');
     expect(restore.stdout).toMatch(/Restore complete/);
+    expect(restore.stdout).toContain('Privileges granted to the app role oslrs_test_app');
 
     const after = await snapshot(db.url);
     expect(after).toEqual(before);
@@ -219,9 +228,16 @@ describe('npm run backup / npm run restore', () => {
       await expect(c.query(`update audit_log set action = 'rewritten'`)).rejects.toThrow(/append-only/);
       await expect(c.query(`truncate audit_log`)).rejects.toThrow(/append-only/);
     });
+    // The restore brought no privileges (--no-privileges); the app role has its own again.
+    await withClient(db.appUrl, async (c) => {
+      expect((await c.query('select count(*)::int n from respondents')).rows[0].n).toBe(12);
+      await c.query(`update users set updated_at = now() where false`);
+      await expect(c.query(`update audit_log set action = 'rewritten'`)).rejects.toThrow(/permission denied/);
+      await expect(c.query(`alter table audit_log disable trigger all`)).rejects.toThrow(/must be owner/);
+    });
 
     // A second restore over the live data (not an empty database) is just as faithful.
-    const again = await npmRun('restore', [file, '--yes'], { DATABASE_URL: db.url });
+    const again = await npmRun('restore', [file, '--yes'], roles);
     expect(again.code).toBe(0);
     expect(await snapshot(db.url)).toEqual(before);
   });

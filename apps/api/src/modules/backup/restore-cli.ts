@@ -1,9 +1,12 @@
 /**
  * `npm run restore -- <file> [--yes]`: replace the contents of DATABASE_URL with a backup. Says what
  * it will do first; asks for the database's name at a terminal, or needs --yes when run by a script.
+ * Restores as the schema owner (DATABASE_OWNER_URL) when set, then grants the app role (DATABASE_URL)
+ * its privileges again: the restore does not carry privileges over (--no-privileges).
  */
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, loadConfig } from '../../config.js';
+import { grantAppRoleAt } from '../../infra/db.js';
 import { BackupError, connection, describeRestore, runRestore } from './service.js';
 
 const USAGE =
@@ -21,8 +24,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('Restore refused: DATABASE_URL is not set (the database to restore into).\n');
     return 2;
   }
+  const ownerUrl = config.databaseOwnerUrl ?? config.databaseUrl;
   const options = {
-    databaseUrl: config.databaseUrl,
+    databaseUrl: ownerUrl,
     file: files[0]!,
     log: (line: string) => process.stdout.write(`${line}\n`),
   };
@@ -32,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write('Restore refused: not at a terminal; add --yes to confirm.\n');
       return 2;
     }
-    const { database } = connection(config.databaseUrl);
+    const { database } = connection(ownerUrl);
     const rl = createInterface({ input: process.stdin, output: process.stdout });
     const answer = await rl.question(`Type the database name (${database}) to continue: `);
     rl.close();
@@ -42,6 +46,15 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   await runRestore(options);
+  if (config.databaseOwnerUrl) {
+    const appRole = await grantAppRoleAt(config.databaseOwnerUrl, config.databaseUrl).catch((err: Error) => {
+      throw new BackupError(
+        `the data is restored, but granting the app role its privileges failed (${err.message}); ` +
+          'starting the API does it again',
+      );
+    });
+    if (appRole) process.stdout.write(`Privileges granted to the app role ${appRole}\n`);
+  }
   return 0;
 }
 

@@ -130,6 +130,7 @@ export class RespondentService implements NinRegistry {
             `Thank you for registering with the Oyo State Labour & Skills Registry.\n\n` +
             `When you have your National Identity Number (NIN), complete your registration here ` +
             `(the link works once, for 30 days):\n\n${this.publicUrl}/register/complete-nin?token=${encodeURIComponent(captureToken)}\n`,
+          expiresAt: new Date(Date.now() + NIN_CAPTURE_TTL_MS),
         },
         tx,
       );

@@ -169,7 +169,7 @@ describe('bulk import', () => {
       .select()
       .from(mailOutbox)
       .where(eq(mailOutbox.to, `p3@${domain}`));
-    const token = new URL(mail!.body.match(/http:\/\/registry\.test\/activate\?token=\S+/)![0]).searchParams.get(
+    const token = new URL(mail!.body!.match(/http:\/\/registry\.test\/activate\?token=\S+/)![0]).searchParams.get(
       'token',
     )!;
     const activated = await t.app.inject({

@@ -102,6 +102,7 @@ export class StaffService {
           `Hello ${to.fullName},\n\nYou have been invited to the Oyo State Labour & Skills Registry as ` +
           `${ROLE_LABELS[to.role as Role] ?? to.role}.\nSet your password here (the link works once and ` +
           `expires in ${Math.round(this.activationTtlMs / 86_400_000)} days):\n\n${this.activationUrl(token)}\n`,
+        expiresAt: new Date(Date.now() + this.activationTtlMs),
       },
       tx,
     );

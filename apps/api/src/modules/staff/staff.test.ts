@@ -787,7 +787,7 @@ describe('reissue invitation', () => {
       .where(eq(mailOutbox.to, email))
       .orderBy(asc(mailOutbox.createdAt));
     expect(mails).toHaveLength(2);
-    expect(mails.some((m) => m.body.includes(newUrl))).toBe(true);
+    expect(mails.some((m) => m.body?.includes(newUrl))).toBe(true);
     expect(await auditFor(id, 'staff.invitation_reissued')).toMatchObject([
       { actorId: admin.user.id, requestId: res.headers['x-request-id'] },
     ]);

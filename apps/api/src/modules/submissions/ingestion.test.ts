@@ -351,7 +351,9 @@ describe('deferred NIN', () => {
     const r = await respondentById(row!.respondentId!);
     const mail = await t.database.db.select().from(mailOutbox).where(eq(mailOutbox.to, email));
     expect(mail).toHaveLength(1);
-    const link = /(http:\/\/registry\.test\/register\/complete-nin\?token=\S+)/.exec(mail[0]!.body)![1]!;
+    // The mail (and the token in its body) lasts as long as the link: 30 days.
+    expect(mail[0]!.expiresAt!.getTime() - mail[0]!.createdAt.getTime()).toBeGreaterThan(30 * 86_400_000 - 60_000);
+    const link = /(http:\/\/registry\.test\/register\/complete-nin\?token=\S+)/.exec(mail[0]!.body!)![1]!;
     const token = new URL(link).searchParams.get('token')!;
     return { resident, body, row: row!, respondent: r, mail: mail[0]!, token };
   }

@@ -59,6 +59,7 @@ function startWorker(): WorkerProcess {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       DATABASE_URL: t.databaseUrl,
+      DATABASE_OWNER_URL: t.ownerUrl,
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: t.redisPrefix,
       RELAY_INTERVAL_MS: '1000',
