@@ -54,7 +54,14 @@ export function createServices(runtime: Runtime): Services {
   const users = new UserRepository();
   const auth = new AuthService(db, runtime.kv, runtime.config.sessionTtlMs);
   const jobs = new JobsService(db, runtime.queue, (err, msg) => runtime.log.error({ err }, msg));
-  const respondents = new RespondentService(db, new RespondentRepository(), users, runtime.mailer, publicUrl);
+  const respondents = new RespondentService(
+    db,
+    new RespondentRepository(),
+    users,
+    runtime.mailer,
+    runtime.kv,
+    publicUrl,
+  );
   const staff = new StaffService(
     db,
     users,
@@ -69,8 +76,14 @@ export function createServices(runtime: Runtime): Services {
   const versions = new VersionCache();
   const submissionRepo = new SubmissionRepository();
   const fraud = new FraudService(db, submissionRepo);
-  const submissions = new SubmissionService(db, submissionRepo, versions, jobs, (err, msg) =>
-    runtime.log.warn({ err }, msg),
+  const submissions = new SubmissionService(
+    db,
+    submissionRepo,
+    versions,
+    jobs,
+    questionnaires,
+    runtime.kv,
+    (err, msg) => runtime.log.warn({ err }, msg),
   );
   const ingestion = new Ingestion(db, submissionRepo, versions, fraud, respondents);
 

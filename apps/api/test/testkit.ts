@@ -56,6 +56,16 @@ export async function publishForm(t: TestApp, admin: Session, form: FormSchema =
   expect(schema.statusCode, schema.body).toBe(200);
   const versionId = schema.json().versionId as string;
   expect(versionId).toMatch(/^[0-9a-f-]{36}$/);
+  // Residents may only answer the public questionnaire: the first form a test publishes is it.
+  const usage = await call(t.app, admin, { method: 'GET', url: '/api/v1/settings/questionnaires' });
+  if (!usage.json().settings.publicQuestionnaireId) {
+    const set = await call(t.app, admin, {
+      method: 'PUT',
+      url: '/api/v1/settings/questionnaires',
+      payload: { ...usage.json().settings, publicQuestionnaireId: questionnaireId },
+    });
+    expect(set.statusCode, set.body).toBe(200);
+  }
   return { questionnaireId, versionId };
 }
 

@@ -24,6 +24,7 @@ export const ERRORS = {
   SELF_ROLE_CHANGE: { status: 403, message: 'You cannot change your own role' },
   ACCOUNT_SUSPENDED: { status: 403, message: 'This account is suspended' },
   ACCOUNT_DEACTIVATED: { status: 403, message: 'This account is deactivated' },
+  PUBLIC_FORM_ONLY: { status: 403, message: 'Residents register through the public questionnaire only' },
   SELF_STATUS_CHANGE: { status: 403, message: 'You cannot change your own status' },
   // 404 — not there, or not yours to see (out-of-scope records answer exactly like missing ones)
   NOT_FOUND: { status: 404, message: 'Not found' },
@@ -35,6 +36,12 @@ export const ERRORS = {
   NIN_DUPLICATE: { status: 409, message: 'This NIN is already registered' },
   NIN_DUPLICATE_STAFF: { status: 409, message: 'This NIN belongs to a registry staff member' },
   QUESTIONNAIRE_IN_USE: { status: 409, message: 'This questionnaire is in use' },
+  /** What anyone but staff learns about a NIN that is taken, whoever holds it: nothing more. */
+  NIN_UNAVAILABLE: {
+    status: 409,
+    message: 'This NIN cannot be registered here. Please contact the registry help desk.',
+  },
+  ALREADY_REGISTERED: { status: 409, message: 'You have already registered. One registration per person.' },
   NOTHING_TO_PUBLISH: { status: 409, message: 'There is no draft to publish' },
   QUESTIONNAIRE_ARCHIVED: { status: 409, message: 'This questionnaire is archived' },
   SUBMISSION_CONFLICT: { status: 409, message: 'A different submission was already received with this id' },

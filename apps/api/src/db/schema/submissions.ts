@@ -9,6 +9,7 @@ import {
   pgTable,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { Answers } from '@oslrs/core';
@@ -64,6 +65,10 @@ export const submissions = pgTable(
     index('submissions_pending_idx')
       .on(t.receivedAt)
       .where(sql`${t.status} = 'received'`),
+    // A resident registers one person: one live (received or ingested) public submission per account.
+    uniqueIndex('submissions_public_one_person_uq')
+      .on(t.submittedBy)
+      .where(sql`${t.channel} = 'public' and ${t.status} in ('received', 'ingested')`),
     check('submissions_status_ck', sql`${t.status} in ('received', 'ingested', 'rejected')`),
   ],
 );

@@ -287,7 +287,8 @@ describe('every channel is scored', () => {
       expect.stringMatching(/^near-duplicate: 97 % of answers equal another recent survey by the same collector$/),
       'off-hours: completed at 23:30 WAT',
     ]);
-    const pubLate = await scored(pub, master.versionId, { completedAt: utc('23:45'), durationS: 20 });
+    // A resident registers one person: another resident sends the late, quick one.
+    const pubLate = await scored(await resident(), master.versionId, { completedAt: utc('23:45'), durationS: 20 });
     expect(pubLate.fraudReasons).toEqual(
       expect.arrayContaining(['speed-run: 20 s for 38 answers', 'off-hours: completed at 00:45 WAT']),
     );
@@ -570,9 +571,14 @@ describe('signals in the pipeline', () => {
     });
     expect(fraudOf(h)).toMatchObject({ score: 75, band: 'high' });
 
-    // The submitter sees the score through the status endpoint.
-    const view = await call(t.app, enumerator, { method: 'GET', url: `/api/v1/submissions/${third.id}` });
+    // Their supervisor sees the score through the status endpoint; the enumerator sees no fraud at all
+    // (a collector who could read the reasons would learn how to avoid them).
+    const supervisor = await staff('supervisor');
+    const view = await call(t.app, supervisor, { method: 'GET', url: `/api/v1/submissions/${third.id}` });
     expect(view.json()).toMatchObject({ status: 'ingested', fraud: { score: 100, band: 'critical' } });
+    const own = await call(t.app, enumerator, { method: 'GET', url: `/api/v1/submissions/${third.id}` });
+    expect(own.json()).toMatchObject({ status: 'ingested' });
+    expect(own.json().fraud).toBeUndefined();
   });
 });
 

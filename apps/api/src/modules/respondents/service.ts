@@ -11,8 +11,9 @@ import {
 } from '@oslrs/core';
 import { can, requireAccess, type Actor } from '../../access/index.js';
 import type { Db, Executor } from '../../infra/db.js';
+import type { KeyValueStore } from '../../infra/kv.js';
 import type { Mailer } from '../../infra/mail.js';
-import { Conflict, Gone, Invalid, Unprocessable, isUniqueViolation } from '../../errors.js';
+import { Conflict, Gone, Invalid, TooManyRequests, Unprocessable, isUniqueViolation } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
 import { hashToken, newToken, type UserRepository } from '../auth/index.js';
 import { respondentFieldName } from '../questionnaires/index.js';
@@ -75,14 +76,41 @@ export class RespondentService implements NinRegistry {
     private readonly repo: RespondentRepository,
     private readonly users: UserRepository,
     private readonly mailer: Mailer,
+    private readonly kv: KeyValueStore,
     private readonly publicUrl: string,
   ) {}
 
+  /** Both look-ups always run, so the answer takes as long whoever holds the NIN (or nobody). */
   async holder(executor: Executor, nin: string, opts: { exceptStaff?: string } = {}): Promise<NinHolder | null> {
-    const r = await this.repo.findByNin(executor, nin);
+    const [r, staffId] = await Promise.all([
+      this.repo.findByNin(executor, nin),
+      this.users.staffIdByNin(executor, nin, opts.exceptStaff),
+    ]);
     if (r) return { kind: 'respondent', firstRegisteredAt: r.createdAt.toISOString(), source: r.source };
-    if (await this.users.staffIdByNin(executor, nin, opts.exceptStaff)) return { kind: 'staff' };
+    if (staffId) return { kind: 'staff' };
     return null;
+  }
+
+  /**
+   * The pre-check's own limits, beside the route's per-account rate: per NIN queried (anyone) and,
+   * for residents and searchers, per address and per account per day. Counting fails closed.
+   */
+  private async limitNinChecks(actor: Actor, nin: string) {
+    const day = 86_400_000;
+    const checks: [string, number, number][] = [
+      [`nin-check:nin:${hashToken(`nin:${nin}`).slice(0, 24)}`, 10, 3_600_000],
+    ];
+    if (!can(actor, 'nin.details')) {
+      checks.push([`nin-check:ip:${actor.ip ?? 'unknown'}`, 30, 3_600_000]);
+      checks.push([`nin-check:user:${actor.id ?? 'anonymous'}`, 20, day]);
+    }
+    for (const [key, max, windowMs] of checks) {
+      const { count, ttlMs } = await this.kv
+        .incr(key, windowMs)
+        .catch(() => ({ count: Number.POSITIVE_INFINITY, ttlMs: 60_000 }));
+      if (count > max)
+        throw TooManyRequests('RATE_LIMITED', 'Too many NIN checks; try again later', Math.ceil(ttlMs / 1000));
+    }
   }
 
   /**
@@ -151,15 +179,8 @@ export class RespondentService implements NinRegistry {
           throw Invalid('TOKEN_INVALID', 'This link is not valid or was already used');
         if (!r.ninCaptureExpiresAt || r.ninCaptureExpiresAt.getTime() < Date.now())
           throw Gone('TOKEN_EXPIRED', 'This link has expired');
-        const holder = await this.holder(tx, nin);
-        if (holder?.kind === 'staff')
-          throw Conflict('NIN_DUPLICATE_STAFF', 'This NIN belongs to a registry staff member');
-        if (holder) {
-          throw Conflict('NIN_DUPLICATE', `Already registered on ${holder.firstRegisteredAt.slice(0, 10)}`, {
-            firstRegisteredAt: holder.firstRegisteredAt,
-            source: holder.source,
-          });
-        }
+        // The link's holder is a resident: a taken NIN gets the one neutral answer, whoever holds it.
+        if (await this.holder(tx, nin)) throw Conflict('NIN_UNAVAILABLE');
         const updated = await this.repo.completeNin(tx, r.id, nin);
         await recordAudit(tx, actor, {
           action: 'respondent.nin_completed',
@@ -171,8 +192,7 @@ export class RespondentService implements NinRegistry {
         return updated!;
       });
     } catch (err) {
-      if (isUniqueViolation(err, 'respondents_nin_uq'))
-        throw Conflict('NIN_DUPLICATE', 'This NIN was registered a moment ago');
+      if (isUniqueViolation(err, 'respondents_nin_uq')) throw Conflict('NIN_UNAVAILABLE');
       throw err;
     }
   }
@@ -181,6 +201,7 @@ export class RespondentService implements NinRegistry {
   async checkNin(actor: Actor, rawNin: string) {
     const nin = normalizeNin(rawNin);
     const valid = isWellFormedNin(nin);
+    if (valid) await this.limitNinChecks(actor, nin);
     const holder = valid ? await this.holder(this.db, nin) : null;
     const details = can(actor, 'nin.details');
     await recordAudit(this.db, actor, {

@@ -397,24 +397,26 @@ describe('deferred NIN', () => {
     expect(errorOf(forged).code).toBe('TOKEN_INVALID');
   });
 
-  it('completing with a NIN already taken is 409 NIN_DUPLICATE (or _STAFF) and leaves the link usable', async () => {
+  it('completing with a NIN already taken is 409 NIN_UNAVAILABLE whoever holds it, and leaves the link usable', async () => {
     const a = await deferredRegistration('deferred.two@public.test');
     const b = await deferredRegistration('deferred.three@public.test');
     const nin = freshNin();
     expect((await complete(a.token, nin)).statusCode).toBe(200);
     const holder = await respondentById(a.respondent.id);
 
+    // The link holder is a resident: no date, no channel, the same answer for a staff member's NIN.
     const taken = await complete(b.token, nin);
     expect(taken.statusCode).toBe(409);
-    expect(errorOf(taken)).toMatchObject({
-      code: 'NIN_DUPLICATE',
-      details: { firstRegisteredAt: holder.createdAt.toISOString(), source: 'public' },
+    expect(errorOf(taken)).toEqual({
+      code: 'NIN_UNAVAILABLE',
+      message: 'This NIN cannot be registered here. Please contact the registry help desk.',
     });
+    expect(taken.body).not.toContain(holder.createdAt.toISOString().slice(0, 10));
     const staffNin = freshNin();
     await createUser(t, 'verification_assessor', { nin: staffNin });
     const staffTaken = await complete(b.token, staffNin);
     expect(staffTaken.statusCode).toBe(409);
-    expect(errorOf(staffTaken).code).toBe('NIN_DUPLICATE_STAFF');
+    expect(staffTaken.json()).toEqual(taken.json());
     expect(await respondentById(b.respondent.id)).toMatchObject({ status: 'pending_nin_capture', nin: null });
 
     // Until completed, the pending record does not block anyone: a NIN-less record never collides.

@@ -52,6 +52,22 @@ export class SubmissionRepository implements SubmissionHistory {
     return row;
   }
 
+  /** Whether this resident already has a live (received or ingested) registration. */
+  async hasLivePublicSubmission(executor: Executor, userId: string): Promise<boolean> {
+    const [row] = await executor
+      .select({ id: submissions.id })
+      .from(submissions)
+      .where(
+        and(
+          eq(submissions.submittedBy, userId),
+          eq(submissions.channel, 'public'),
+          inArray(submissions.status, ['received', 'ingested']),
+        ),
+      )
+      .limit(1);
+    return !!row;
+  }
+
   /** Raw submissions and their outbox rows, in the caller's transaction; ids already present are skipped. */
   async insertWithOutbox(tx: Executor, values: NewSubmission[]): Promise<SubmissionRow[]> {
     const rows = await tx

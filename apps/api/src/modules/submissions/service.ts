@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  ERRORS,
   MAX_BATCH,
   isLgaCode,
   isWellFormedNin,
@@ -9,10 +10,19 @@ import {
   type SubmissionBody,
   type SubmissionStatusView,
 } from '@oslrs/core';
-import { requireAccess, type Actor } from '../../access/index.js';
+import { can, requireAccess, systemActor, type Actor } from '../../access/index.js';
 import type { Db } from '../../infra/db.js';
-import { Conflict, DomainError, Forbidden, Invalid, Unprocessable } from '../../errors.js';
-import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
+import {
+  Conflict,
+  DomainError,
+  Forbidden,
+  Invalid,
+  TooManyRequests,
+  Unprocessable,
+  isUniqueViolation,
+} from '../../errors.js';
+import type { KeyValueStore } from '../../infra/kv.js';
+import { respondentFieldName, type QuestionnaireService, type VersionCache } from '../questionnaires/index.js';
 import type { JobsService } from '../jobs/index.js';
 import { INGEST_JOB } from './ingest.js';
 import type { NewSubmission, SubmissionRepository, SubmissionRow } from './repository.js';
@@ -37,20 +47,41 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function toStatusView(row: SubmissionRow): SubmissionStatusView {
+/** Roles that see a submission's fraud score and the first registration behind a duplicate NIN. */
+const OVERSEER_ROLES: readonly Role[] = ['super_admin', 'supervisor', 'verification_assessor', 'government_official'];
+const NIN_TAKEN_CODES = new Set(['NIN_DUPLICATE', 'NIN_DUPLICATE_STAFF']);
+
+/**
+ * A submission's status as `viewer` may see it. Collectors (enumerators, clerks) learn when and how a
+ * duplicate NIN was first registered (SPEC); residents learn only that the NIN cannot be registered
+ * here, whoever holds it. Only overseers see fraud scores and reasons (a collector who sees them
+ * learns how to avoid them).
+ */
+export function toStatusView(row: SubmissionRow, viewer?: Actor): SubmissionStatusView {
   const view: SubmissionStatusView = {
     id: row.id,
     status: row.status as SubmissionStatusView['status'],
     receivedAt: row.receivedAt.toISOString(),
   };
-  if (row.error) view.error = row.error as SubmissionStatusView['error'];
+  const error = row.error as SubmissionStatusView['error'] | null;
+  if (error) {
+    view.error =
+      NIN_TAKEN_CODES.has(error.code) && !can(viewer ?? SYSTEM_VIEWER, 'nin.details')
+        ? { code: 'NIN_UNAVAILABLE', message: ERRORS.NIN_UNAVAILABLE.message }
+        : error;
+  }
   if (row.respondentId) view.respondentId = row.respondentId;
   if (row.ingestedAt) view.ingestedAt = row.ingestedAt.toISOString();
-  if (row.fraudScore !== null && row.fraudBand) {
+  const overseer = !viewer || (viewer.role !== null && OVERSEER_ROLES.includes(viewer.role));
+  if (overseer && row.fraudScore !== null && row.fraudBand) {
     view.fraud = { score: row.fraudScore, band: row.fraudBand, reasons: (row.fraudReasons as string[] | null) ?? [] };
   }
   return view;
 }
+const SYSTEM_VIEWER = systemActor('view');
+
+/** Residents: at most this many registration attempts a day (each duplicate answer is a NIN look-up). */
+const PUBLIC_ATTEMPTS_PER_DAY = 5;
 
 export class SubmissionService {
   constructor(
@@ -58,8 +89,34 @@ export class SubmissionService {
     private readonly repo: SubmissionRepository,
     private readonly versions: VersionCache,
     private readonly jobs: JobsService,
+    private readonly questionnaires: Pick<QuestionnaireService, 'getUsage'>,
+    private readonly kv: KeyValueStore,
     private readonly onError: (err: unknown, msg: string) => void,
   ) {}
+
+  /**
+   * A resident registers one person, themself, through the public questionnaire only, and may try
+   * only a few times a day: a resident's account must not be a way to look up or claim other
+   * people's NINs. Counting fails closed: without the counter store, residents wait.
+   */
+  private async checkResidentForm(actor: Actor, versions: { questionnaireId: string }[]) {
+    if (actor.role !== 'public_user') return;
+    const usage = await this.questionnaires.getUsage();
+    if (versions.some((v) => v.questionnaireId !== usage.publicQuestionnaireId)) throw Forbidden('PUBLIC_FORM_ONLY');
+  }
+
+  /** Counted only for a registration about to be stored (a mistyped answer costs no attempt). */
+  private async countResidentAttempt(actor: Actor) {
+    if (actor.role !== 'public_user') return;
+    // Already registered: refused before it costs an attempt (the unique index still decides races).
+    if (await this.repo.hasLivePublicSubmission(this.db, actor.id!)) throw Conflict('ALREADY_REGISTERED');
+    const day = new Date().toISOString().slice(0, 10);
+    const { count } = await this.kv
+      .incr(`reg-attempts:${actor.id}:${day}`, 86_400_000)
+      .catch(() => ({ count: Number.POSITIVE_INFINITY }));
+    if (count > PUBLIC_ATTEMPTS_PER_DAY)
+      throw TooManyRequests('RATE_LIMITED', 'Too many registration attempts today; try again tomorrow', 3600);
+  }
 
   /**
    * Intake: check the shape and the answers against their exact version, then commit the raw
@@ -88,6 +145,11 @@ export class SubmissionService {
     const versions = new Map<string, Awaited<ReturnType<VersionCache['load']>>>();
     for (const versionId of new Set(bodies.map((b) => b.questionnaireVersionId))) {
       versions.set(versionId, await this.versions.load(this.db, versionId, { checkArchived: true }));
+    }
+    // Replays of what a resident already sent stay harmless; only new submissions are checked.
+    const freshVersions = bodies.filter((b) => !existing.has(b.id)).map((b) => versions.get(b.questionnaireVersionId));
+    if (freshVersions.length && freshVersions.every(Boolean)) {
+      await this.checkResidentForm(actor, freshVersions as { questionnaireId: string }[]);
     }
 
     const fresh: { index: number; values: NewSubmission }[] = [];
@@ -142,17 +204,24 @@ export class SubmissionService {
     }
 
     if (fresh.length) {
-      const inserted = await this.db.transaction(async (tx) => {
-        const rows = await this.repo.insertWithOutbox(
-          tx,
-          fresh.map((f) => f.values),
-        );
-        return new Map(rows.map((r) => [r.id, r]));
-      });
+      await this.countResidentAttempt(actor);
+      const inserted = await this.db
+        .transaction(async (tx) => {
+          const rows = await this.repo.insertWithOutbox(
+            tx,
+            fresh.map((f) => f.values),
+          );
+          return new Map(rows.map((r) => [r.id, r]));
+        })
+        .catch((err: unknown) => {
+          // A resident's second live registration (the partial unique index decides, race-proof).
+          if (isUniqueViolation(err, 'submissions_public_one_person_uq')) throw Conflict('ALREADY_REGISTERED');
+          throw err;
+        });
       const raced: string[] = [];
       for (const f of fresh) {
         const row = inserted.get(f.values.id);
-        if (row) out[f.index] = { view: toStatusView(row), replay: false };
+        if (row) out[f.index] = { view: toStatusView(row, actor), replay: false };
         else raced.push(f.values.id);
       }
       // Lost a race with a concurrent request carrying the same id: answer as a replay.
@@ -202,11 +271,12 @@ export class SubmissionService {
     }
   }
 
+  /** Someone else's id answers exactly like one's own id with another body: nothing about it leaks. */
   private replay(row: SubmissionRow, actor: Actor, bodyHash: string): SubmissionStatusView {
     if (row.bodyHash !== bodyHash || row.submittedBy !== actor.id) {
       throw Conflict('SUBMISSION_CONFLICT', 'A different submission was already received with this id', { id: row.id });
     }
-    return toStatusView(row);
+    return toStatusView(row, actor);
   }
 
   /** Enqueue without ever blocking the reply on Redis: the relay covers what this misses. */
@@ -225,6 +295,8 @@ export class SubmissionService {
 
   /** Up to 50 at once; each item succeeds or fails on its own. */
   async receiveBatch(actor: Actor, items: unknown[]) {
+    // Batches are for collectors' outboxes; a resident registers one person at a time.
+    if (actor.role === 'public_user') throw Forbidden('FORBIDDEN', 'Residents register one person at a time');
     if (items.length > MAX_BATCH) {
       throw Invalid('BATCH_TOO_LARGE', `Send at most ${MAX_BATCH} submissions at once`, {
         max: MAX_BATCH,
@@ -287,7 +359,7 @@ export class SubmissionService {
   async status(actor: Actor, id: string): Promise<SubmissionStatusView> {
     const row = await this.repo.findById(this.db, id);
     requireAccess(actor, 'submission.read', row && { ownerId: row.submittedBy, lgaCode: row.lgaCode });
-    return toStatusView(row!);
+    return toStatusView(row!, actor);
   }
 
   /**
@@ -306,7 +378,7 @@ export class SubmissionService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({ ...toStatusView(r), completedAt: r.completedAt.toISOString() })),
+      items: page.map((r) => ({ ...toStatusView(r, actor), completedAt: r.completedAt.toISOString() })),
       nextCursor: rows.length > limit && last ? `${last.completedAt.toISOString()}_${last.id}` : null,
     };
   }
@@ -314,7 +386,11 @@ export class SubmissionService {
   /** A respondent's submissions, for a reader already allowed to see the respondent. */
   async forRespondent(actor: Actor, respondentId: string) {
     const rows = await this.repo.forRespondent(this.db, respondentId);
-    return rows.map((r) => ({ ...toStatusView(r), channel: r.channel, completedAt: r.completedAt.toISOString() }));
+    return rows.map((r) => ({
+      ...toStatusView(r, actor),
+      channel: r.channel,
+      completedAt: r.completedAt.toISOString(),
+    }));
   }
 
   /** Relay: outbox rows not done after `olderThanMs` go back on the queue (lost Redis, dead worker). */

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "submissions_public_one_person_uq" ON "submissions" USING btree ("submitted_by") WHERE "submissions"."channel" = 'public' and "submissions"."status" in ('received', 'ingested');
