@@ -10,11 +10,11 @@ import {
   type Job,
   type JobRowError,
 } from '@oslrs/core';
-import { ApiError, errorMessage } from '../../api/client';
-import { jobs, queryKeys, staff as staffApi } from '../../api/endpoints';
-import { Alert } from '../../components/Alert';
-import { PageHeading } from '../../components/Page';
-import { plural } from '../../lib/format';
+import { ApiError, errorMessage } from '../../../api/client';
+import { jobs, queryKeys, staff as staffApi } from '../../../api/endpoints';
+import { Alert } from '../../../components/Alert';
+import { PageHeading } from '../../../components/Page';
+import { plural } from '../../../lib/format';
 
 const MAX_BYTES = 10 * 1024 * 1024;
 const POLL_MS = 400;

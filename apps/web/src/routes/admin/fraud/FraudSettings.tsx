@@ -1,12 +1,12 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { DEFAULT_FRAUD_THRESHOLDS, type FraudThresholds } from '@oslrs/core';
-import { errorMessage, validationIssues } from '../../api/client';
-import { fraudSettings as fraudApi, queryKeys, type FraudSettings } from '../../api/endpoints';
-import { Alert, Success } from '../../components/Alert';
-import { TextField } from '../../components/Field';
-import { Loading } from '../../components/Loading';
-import { PageHeading } from '../../components/Page';
+import { errorMessage, validationIssues } from '../../../api/client';
+import { fraudSettings as fraudApi, queryKeys, type FraudSettings } from '../../../api/endpoints';
+import { Alert, Success } from '../../../components/Alert';
+import { TextField } from '../../../components/Field';
+import { Loading } from '../../../components/Loading';
+import { PageHeading } from '../../../components/Page';
 
 type Group = keyof FraudThresholds;
 /** "gps.maxAccuracyM": the same dotted path the API uses in its validation issues. */
