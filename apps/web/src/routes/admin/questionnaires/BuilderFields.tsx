@@ -221,3 +221,36 @@ export function ConfirmDialog({
     </dialog>
   );
 }
+
+/** Buttons that cannot act stay focusable (aria-disabled), so focus is not lost at the top or bottom. */
+export function SmallButton({
+  id,
+  disabled,
+  onClick,
+  children,
+  danger,
+}: {
+  id?: string;
+  disabled?: boolean;
+  onClick: () => void;
+  children: ReactNode;
+  danger?: boolean;
+}) {
+  return (
+    <button
+      id={id}
+      type="button"
+      className={`inline-flex min-h-10 items-center rounded-md border px-3 py-1 text-sm font-semibold aria-disabled:cursor-not-allowed aria-disabled:opacity-50 ${
+        danger
+          ? 'border-red-300 bg-white text-red-800 hover:bg-red-50'
+          : 'border-stone-400 bg-white text-stone-900 hover:bg-stone-100'
+      }`}
+      aria-disabled={disabled || undefined}
+      onClick={() => {
+        if (!disabled) onClick();
+      }}
+    >
+      {children}
+    </button>
+  );
+}

@@ -13,8 +13,8 @@ import {
   removeChoiceList,
   renameChoiceList,
   updateChoice,
+  type EditorProps,
 } from './draft';
-import type { EditorProps } from './SectionsEditor';
 
 /** Lists open at first when there are few of them; a large imported form starts folded. */
 const OPEN_WHEN_AT_MOST = 6;
