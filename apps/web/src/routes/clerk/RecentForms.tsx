@@ -1,4 +1,5 @@
 import { formatDateTime } from '../../lib/format';
+import { DataTable, TableHead } from '../../components/Table';
 import { rejectionText } from '../register/collection';
 import { RECENT_MAX, type RecentForm } from './clerkState';
 
@@ -41,52 +42,38 @@ export function RecentForms({
       {recent.length === 0 ? (
         <p className="mt-2 text-stone-800">Forms you save appear here with the registry&rsquo;s answer.</p>
       ) : (
-        <div className="mt-3 overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Last {RECENT_MAX} saved forms and their status</caption>
-            <thead>
-              <tr className="border-b border-stone-300">
-                <th scope="col" className="py-2 pr-3">
-                  Saved
-                </th>
-                <th scope="col" className="py-2 pr-3">
-                  Name
-                </th>
-                <th scope="col" className="py-2 pr-3">
-                  NIN
-                </th>
-                <th scope="col" className="py-2">
-                  Status
-                </th>
+        <DataTable caption={`Last ${RECENT_MAX} saved forms and their status`} className="mt-3">
+          <TableHead
+            columns={['Saved', 'Name', 'NIN', 'Status']}
+            className="border-b border-stone-300"
+            cellClassName="py-2 pr-3"
+          />
+          <tbody>
+            {recent.map((r) => (
+              <tr key={r.id} className="border-b border-stone-200 align-top last:border-b-0">
+                <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(r.savedAt)}</td>
+                <td className="py-2 pr-3">{r.name}</td>
+                <td className="py-2 pr-3 font-mono">{r.ninTail ?? 'Not given'}</td>
+                <td className="py-2">
+                  <span className={statusClass(r)}>{statusText(r)}</span>
+                  {r.state === 'failed' && r.body && (
+                    <span className="mt-1 flex flex-wrap gap-3">
+                      {r.failure?.retry ? (
+                        <button type="button" className="link" onClick={() => onRetry(r)}>
+                          Retry<span className="sr-only"> saving the form of {r.name}</span>
+                        </button>
+                      ) : (
+                        <button type="button" className="link" onClick={() => onReopen(r)}>
+                          Reopen to correct<span className="sr-only"> the form of {r.name}</span>
+                        </button>
+                      )}
+                    </span>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {recent.map((r) => (
-                <tr key={r.id} className="border-b border-stone-200 align-top last:border-b-0">
-                  <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(r.savedAt)}</td>
-                  <td className="py-2 pr-3">{r.name}</td>
-                  <td className="py-2 pr-3 font-mono">{r.ninTail ?? 'Not given'}</td>
-                  <td className="py-2">
-                    <span className={statusClass(r)}>{statusText(r)}</span>
-                    {r.state === 'failed' && r.body && (
-                      <span className="mt-1 flex flex-wrap gap-3">
-                        {r.failure?.retry ? (
-                          <button type="button" className="link" onClick={() => onRetry(r)}>
-                            Retry<span className="sr-only"> saving the form of {r.name}</span>
-                          </button>
-                        ) : (
-                          <button type="button" className="link" onClick={() => onReopen(r)}>
-                            Reopen to correct<span className="sr-only"> the form of {r.name}</span>
-                          </button>
-                        )}
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </DataTable>
       )}
     </section>
   );

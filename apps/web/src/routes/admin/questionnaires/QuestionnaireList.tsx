@@ -5,6 +5,7 @@ import { queryKeys, questionnaires, type QuestionnaireSummary } from '../../../a
 import { Alert } from '../../../components/Alert';
 import { Loading } from '../../../components/Loading';
 import { PageHeading } from '../../../components/Page';
+import { DataTable, TableHead } from '../../../components/Table';
 import { formatDateTime } from '../../../lib/format';
 import { minimalForm } from './draft';
 import { QuestionnaireStatusBadge, usageLabel } from './QuestionnaireStatus';
@@ -87,46 +88,39 @@ export default function QuestionnaireList() {
 
 function QuestionnaireTable({ items }: { items: QuestionnaireSummary[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-stone-300 bg-white">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Questionnaires</caption>
-        <thead className="bg-stone-100 text-stone-900">
-          <tr>
-            {['Title', 'Form ID', 'Status', 'Latest version', 'Used by', 'Updated'].map((h) => (
-              <th key={h} scope="col" className="px-4 py-3 font-semibold whitespace-nowrap">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-200">
-          {items.map((q) => (
-            <tr key={q.id} className="hover:bg-stone-50">
-              <th scope="row" className="px-4 py-3 font-normal">
-                <Link to={`/admin/questionnaires/${q.id}`} className="link">
-                  {q.title}
+    <DataTable caption="Questionnaires" className="rounded-lg border border-stone-300 bg-white">
+      <TableHead
+        columns={['Title', 'Form ID', 'Status', 'Latest version', 'Used by', 'Updated']}
+        className="bg-stone-100 text-stone-900"
+        cellClassName="px-4 py-3 font-semibold whitespace-nowrap"
+      />
+      <tbody className="divide-y divide-stone-200">
+        {items.map((q) => (
+          <tr key={q.id} className="hover:bg-stone-50">
+            <th scope="row" className="px-4 py-3 font-normal">
+              <Link to={`/admin/questionnaires/${q.id}`} className="link">
+                {q.title}
+              </Link>
+            </th>
+            <td className="px-4 py-3 font-mono break-all">{q.formId}</td>
+            <td className="px-4 py-3">
+              <QuestionnaireStatusBadge status={q.status} />
+            </td>
+            <td className="px-4 py-3 tabular-nums">
+              {q.latestVersion === null ? (
+                'None'
+              ) : (
+                <Link to={`/admin/questionnaires/${q.id}/preview?version=${q.latestVersion}`} className="link">
+                  {q.latestVersion}
+                  <span className="sr-only"> (preview {q.title})</span>
                 </Link>
-              </th>
-              <td className="px-4 py-3 font-mono break-all">{q.formId}</td>
-              <td className="px-4 py-3">
-                <QuestionnaireStatusBadge status={q.status} />
-              </td>
-              <td className="px-4 py-3 tabular-nums">
-                {q.latestVersion === null ? (
-                  'None'
-                ) : (
-                  <Link to={`/admin/questionnaires/${q.id}/preview?version=${q.latestVersion}`} className="link">
-                    {q.latestVersion}
-                    <span className="sr-only"> (preview {q.title})</span>
-                  </Link>
-                )}
-              </td>
-              <td className="px-4 py-3">{usageLabel(q.usage)}</td>
-              <td className="px-4 py-3 whitespace-nowrap">{formatDateTime(q.updatedAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+              )}
+            </td>
+            <td className="px-4 py-3">{usageLabel(q.usage)}</td>
+            <td className="px-4 py-3 whitespace-nowrap">{formatDateTime(q.updatedAt)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </DataTable>
   );
 }

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { questionnaires, type Questionnaire } from '../../../api/endpoints';
+import { DataTable, TableHead } from '../../../components/Table';
 import { formatDateTime } from '../../../lib/format';
 
 /** The published versions, newest first, each to preview or download. */
@@ -14,46 +15,32 @@ export function VersionsTable({ questionnaire }: { questionnaire: Questionnaire 
       {versions.length === 0 ? (
         <p className="mt-2 text-stone-800">No version has been published yet.</p>
       ) : (
-        <div className="mt-3 overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Published versions</caption>
-            <thead className="border-b border-stone-300">
-              <tr>
-                <th scope="col" className="py-2 pr-4 font-semibold">
-                  Version
+        <DataTable caption="Published versions" className="mt-3">
+          <TableHead
+            columns={['Version', 'Published at', 'Published by', <span className="sr-only">Actions</span>]}
+            className="border-b border-stone-300"
+            cellClassName="py-2 pr-4 font-semibold"
+          />
+          <tbody className="divide-y divide-stone-200">
+            {versions.map((v) => (
+              <tr key={v.version}>
+                <th scope="row" className="py-2 pr-4 font-semibold tabular-nums">
+                  {v.version}
                 </th>
-                <th scope="col" className="py-2 pr-4 font-semibold">
-                  Published at
-                </th>
-                <th scope="col" className="py-2 pr-4 font-semibold">
-                  Published by
-                </th>
-                <th scope="col" className="py-2 font-semibold">
-                  <span className="sr-only">Actions</span>
-                </th>
+                <td className="py-2 pr-4 whitespace-nowrap">{formatDateTime(v.publishedAt)}</td>
+                <td className="py-2 pr-4">{v.publishedBy ?? '—'}</td>
+                <td className="space-x-4 py-2 whitespace-nowrap">
+                  <Link to={`/admin/questionnaires/${id}/preview?version=${v.version}`} className="link">
+                    Preview version {v.version}
+                  </Link>
+                  <a href={questionnaires.exportUrl(id, v.version)} className="link" download>
+                    Download version {v.version}
+                  </a>
+                </td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-stone-200">
-              {versions.map((v) => (
-                <tr key={v.version}>
-                  <th scope="row" className="py-2 pr-4 font-semibold tabular-nums">
-                    {v.version}
-                  </th>
-                  <td className="py-2 pr-4 whitespace-nowrap">{formatDateTime(v.publishedAt)}</td>
-                  <td className="py-2 pr-4">{v.publishedBy ?? '—'}</td>
-                  <td className="space-x-4 py-2 whitespace-nowrap">
-                    <Link to={`/admin/questionnaires/${id}/preview?version=${v.version}`} className="link">
-                      Preview version {v.version}
-                    </Link>
-                    <a href={questionnaires.exportUrl(id, v.version)} className="link" download>
-                      Download version {v.version}
-                    </a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </DataTable>
       )}
     </section>
   );

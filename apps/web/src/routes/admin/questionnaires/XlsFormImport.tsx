@@ -5,6 +5,7 @@ import { ApiError, errorMessage } from '../../../api/client';
 import { queryKeys, questionnaires, type Questionnaire, type XlsFormIssue } from '../../../api/endpoints';
 import { Success } from '../../../components/Alert';
 import { FileUploadPanel } from '../../../components/FileUploadPanel';
+import { IssueTable } from '../../../components/Table';
 import { plural } from '../../../lib/format';
 
 function xlsFormIssues(error: unknown): XlsFormIssue[] {
@@ -90,32 +91,15 @@ export function XlsFormImport() {
 
 function XlsFormIssueTable({ caption, issues }: { caption: string; issues: XlsFormIssue[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-stone-300">
-      <table className="w-full text-left text-sm">
-        <caption className="bg-stone-100 px-4 py-2 text-left font-semibold text-stone-900">{caption}</caption>
-        <thead className="border-b border-stone-300">
-          <tr>
-            {['Sheet', 'Row', 'Column', 'Problem'].map((h) => (
-              <th key={h} scope="col" className="px-3 py-2 font-semibold">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-200">
-          {issues.map((issue, i) => (
-            <tr key={`${issue.sheet}-${issue.row ?? ''}-${issue.column ?? ''}-${i}`}>
-              <td className="px-3 py-2 font-mono">{issue.sheet}</td>
-              <td className="px-3 py-2 tabular-nums">{issue.row ?? '—'}</td>
-              <td className="px-3 py-2 font-mono">{issue.column ?? '—'}</td>
-              <td className="px-3 py-2">
-                {issue.message}
-                <span className="mt-0.5 block font-mono text-xs text-stone-700">{issue.code}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <IssueTable
+      caption={caption}
+      columns={['Sheet', 'Row', 'Column']}
+      issues={issues.map((issue, i) => ({
+        key: `${issue.sheet}-${issue.row ?? ''}-${issue.column ?? ''}-${i}`,
+        cells: [issue.sheet, issue.row ?? '—', issue.column ?? '—'],
+        message: issue.message,
+        code: issue.code,
+      }))}
+    />
   );
 }

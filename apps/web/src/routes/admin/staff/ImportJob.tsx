@@ -4,6 +4,7 @@ import type { Job, JobRowError } from '@oslrs/core';
 import { errorMessage } from '../../../api/client';
 import { jobs, queryKeys } from '../../../api/endpoints';
 import { Alert } from '../../../components/Alert';
+import { IssueTable } from '../../../components/Table';
 import { plural } from '../../../lib/format';
 
 const POLL_MS = 400;
@@ -111,35 +112,15 @@ function ImportSummary({ job }: { job: Job }) {
 
 function ErrorTable({ errors }: { errors: JobRowError[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-stone-300">
-      <table className="w-full text-left text-sm">
-        <caption className="bg-stone-100 px-4 py-2 text-left font-semibold text-stone-900">Rows with errors</caption>
-        <thead className="border-b border-stone-300">
-          <tr>
-            <th scope="col" className="px-4 py-2 font-semibold">
-              Row
-            </th>
-            <th scope="col" className="px-4 py-2 font-semibold">
-              Field
-            </th>
-            <th scope="col" className="px-4 py-2 font-semibold">
-              Problem
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-200">
-          {errors.map((e, i) => (
-            <tr key={`${e.row}-${e.field ?? ''}-${e.code}-${i}`}>
-              <td className="px-4 py-2 tabular-nums">{e.row}</td>
-              <td className="px-4 py-2 font-mono">{e.field ?? '—'}</td>
-              <td className="px-4 py-2">
-                {e.message}
-                <span className="mt-0.5 block font-mono text-xs text-stone-700">{e.code}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <IssueTable
+      caption="Rows with errors"
+      columns={['Row', 'Field']}
+      issues={errors.map((e, i) => ({
+        key: `${e.row}-${e.field ?? ''}-${e.code}-${i}`,
+        cells: [e.row, e.field ?? '—'],
+        message: e.message,
+        code: e.code,
+      }))}
+    />
   );
 }

@@ -1,4 +1,5 @@
 import { LGAS, ROLE_LABELS, STAFF_CSV_COLUMNS, STAFF_CSV_MAX_ROWS, STAFF_ROLES } from '@oslrs/core';
+import { TableHead } from '../../../components/Table';
 
 /** The header line a staff CSV must start with. */
 export const HEADER = STAFF_CSV_COLUMNS.join(',');
@@ -45,52 +46,48 @@ export function StaffCsvFormat() {
         <span className="text-stone-700">(the header and one example row)</span>
       </p>
 
-      <details className="mt-4 rounded-md border border-stone-300 p-3">
-        <summary className="cursor-pointer font-semibold">Role codes</summary>
-        <table className="mt-3 text-left text-sm">
-          <thead>
-            <tr>
-              <th scope="col" className="pr-6 pb-1">
-                Code
-              </th>
-              <th scope="col" className="pb-1">
-                Role
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {STAFF_ROLES.map((role) => (
-              <tr key={role}>
-                <td className="pr-6 font-mono">{role}</td>
-                <td>{ROLE_LABELS[role]}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
-      <details className="mt-3 rounded-md border border-stone-300 p-3">
-        <summary className="cursor-pointer font-semibold">LGA codes (all {LGAS.length})</summary>
-        <table className="mt-3 text-left text-sm">
-          <thead>
-            <tr>
-              <th scope="col" className="pr-6 pb-1">
-                Code
-              </th>
-              <th scope="col" className="pb-1">
-                LGA
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {LGAS.map((lga) => (
-              <tr key={lga.code}>
-                <td className="pr-6 font-mono">{lga.code}</td>
-                <td>{lga.name}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      <CodeList
+        className="mt-4"
+        title="Role codes"
+        what="Role"
+        codes={STAFF_ROLES.map((role) => [role, ROLE_LABELS[role]] as const)}
+      />
+      <CodeList
+        className="mt-3"
+        title={`LGA codes (all ${LGAS.length})`}
+        what="LGA"
+        codes={LGAS.map((lga) => [lga.code, lga.name] as const)}
+      />
     </section>
+  );
+}
+
+/** A folded list of codes the file may use, with what each means. */
+function CodeList({
+  title,
+  what,
+  codes,
+  className,
+}: {
+  title: string;
+  what: string;
+  codes: readonly (readonly [string, string])[];
+  className: string;
+}) {
+  return (
+    <details className={`rounded-md border border-stone-300 p-3 ${className}`}>
+      <summary className="cursor-pointer font-semibold">{title}</summary>
+      <table className="mt-3 text-left text-sm">
+        <TableHead columns={['Code', what]} cellClassName="pr-6 pb-1" />
+        <tbody>
+          {codes.map(([code, meaning]) => (
+            <tr key={code}>
+              <td className="pr-6 font-mono">{code}</td>
+              <td>{meaning}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }
