@@ -4,10 +4,9 @@ import {
   ChoiceOption,
   describedIds,
   GroupLegend,
-  labelClass,
   labelText,
+  QuestionLabel,
   Messages,
-  RequiredMark,
   type QuestionFieldProps,
 } from './fieldParts';
 
@@ -54,11 +53,7 @@ export function Dropdown({ question, choices, id, value, required, error, large,
   const selected = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
   return (
     <>
-      <label htmlFor={id} className={labelClass(large)}>
-        {labelText(question)}
-        <RequiredMark required={required} />
-      </label>
-      <Messages question={question} id={id} error={error} />
+      <QuestionLabel question={question} id={id} required={required} error={error} large={large} />
       <select
         id={id}
         name={question.name}

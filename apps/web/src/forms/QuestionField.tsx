@@ -2,15 +2,7 @@ import { useState, type FocusEvent } from 'react';
 import type { AnswerValue } from './engine';
 import { displayValue } from './answers';
 import { Checkboxes, Dropdown, RADIO_MAX, RadioGroup } from './ChoiceControls';
-import {
-  DECIMAL,
-  describedIds,
-  labelClass,
-  labelText,
-  Messages,
-  RequiredMark,
-  type QuestionFieldProps,
-} from './fieldParts';
+import { DECIMAL, describedIds, labelText, QuestionLabel, type QuestionFieldProps } from './fieldParts';
 import { GeoPointInput } from './GeoPointInput';
 
 export { labelText };
@@ -68,10 +60,7 @@ function ReadOnly({ question, id, computed, value, large }: QuestionFieldProps) 
   const { hintId } = describedIds(id, question, undefined);
   return (
     <>
-      <label htmlFor={id} className={labelClass(large)}>
-        {labelText(question)}
-      </label>
-      <Messages question={question} id={id} error={undefined} />
+      <QuestionLabel question={question} id={id} required={false} error={undefined} large={large} />
       <input
         id={id}
         type="text"
@@ -98,11 +87,7 @@ function TextInput({ question, id, value, required, error, large, onValue }: Que
   const isDate = question.type === 'date';
   return (
     <>
-      <label htmlFor={id} className={labelClass(large)}>
-        {labelText(question)}
-        <RequiredMark required={required} />
-      </label>
-      <Messages question={question} id={id} error={error} />
+      <QuestionLabel question={question} id={id} required={required} error={error} large={large} />
       <input
         id={id}
         name={question.name}
@@ -144,11 +129,7 @@ function NumberInput({ question, id, value, required, error, large, onValue }: Q
   const { describedBy } = describedIds(id, question, error);
   return (
     <>
-      <label htmlFor={id} className={labelClass(large)}>
-        {labelText(question)}
-        <RequiredMark required={required} />
-      </label>
-      <Messages question={question} id={id} error={error} />
+      <QuestionLabel question={question} id={id} required={required} error={error} large={large} />
       <input
         id={id}
         name={question.name}

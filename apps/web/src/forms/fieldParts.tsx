@@ -29,7 +29,7 @@ export function labelText(question: Question): string {
   return question.label?.trim() || question.name;
 }
 
-export function RequiredMark({ required }: { required: boolean }) {
+function RequiredMark({ required }: { required: boolean }) {
   if (!required) return null;
   return (
     <>
@@ -65,8 +65,33 @@ export function Messages({ question, id, error }: { question: Question; id: stri
   );
 }
 
-export function labelClass(large: boolean | undefined): string {
+function labelClass(large: boolean | undefined): string {
   return large ? 'block text-xl font-semibold text-stone-900' : 'label text-base';
+}
+
+/** A single control's label (with the required mark), then its hint and error. */
+export function QuestionLabel({
+  question,
+  id,
+  required,
+  error,
+  large,
+}: {
+  question: Question;
+  id: string;
+  required: boolean;
+  error: string | undefined;
+  large?: boolean;
+}) {
+  return (
+    <>
+      <label htmlFor={id} className={labelClass(large)}>
+        {labelText(question)}
+        <RequiredMark required={required} />
+      </label>
+      <Messages question={question} id={id} error={error} />
+    </>
+  );
 }
 
 export function GroupLegend({ question, required, large }: { question: Question; required: boolean; large?: boolean }) {

@@ -14,23 +14,20 @@ import {
 
 const TYPE_OPTIONS = QUESTION_TYPES.map((type) => ({ value: type, label: TYPE_LABELS[type] }));
 
-/** One question's settings: name, type, texts, choice list, and its expressions. */
-export function QuestionEditor({
-  edit,
-  si,
-  qi,
-  number,
-  question,
-  listNames,
-  onOpen,
-}: EditorProps & {
+type WideKey = 'label' | 'hint' | 'calculation' | 'relevant' | 'constraint' | 'constraintMessage';
+const EXPRESSION_KEYS: ReadonlySet<WideKey> = new Set(['calculation', 'relevant', 'constraint']);
+
+export type QuestionEditorProps = EditorProps & {
   si: number;
   qi: number;
   number: number;
   question: Question;
   listNames: readonly string[];
-  onOpen: (q: Question) => void;
-}) {
+  onOpen: (question: Question | null) => void;
+};
+
+/** One question's settings: name, type, texts, choice list, and its expressions. */
+export function QuestionEditor({ edit, si, qi, number, question, listNames, onOpen }: QuestionEditorProps) {
   const path = (field: string) => questionPath(si, qi, field);
   function update(next: Question) {
     const nextForm = edit((form) => updateQuestion(form, si, qi, next));
@@ -41,7 +38,21 @@ export function QuestionEditor({
     update({ ...question, [key]: value });
   }
   const optional = (value: string) => (value === '' ? undefined : value);
-  const expression = (value: string) => (value.trim() ? value : undefined);
+  /** A full-width field for one of the question's texts or expressions; emptied, it is left out. */
+  function wideField(key: WideKey, label: string, hint?: string) {
+    const isExpression = EXPRESSION_KEYS.has(key);
+    const Field = isExpression ? ExpressionField : BuilderTextField;
+    return (
+      <Field
+        className="sm:col-span-2"
+        path={path(key)}
+        label={label}
+        hint={hint}
+        value={question[key] ?? ''}
+        onChange={(value) => set(key, isExpression ? (value.trim() ? value : undefined) : optional(value))}
+      />
+    );
+  }
   const requiredOn = question.required !== undefined && question.required !== false;
 
   return (
@@ -65,20 +76,8 @@ export function QuestionEditor({
         />
         {!isMetadataType(question.type) && (
           <>
-            <BuilderTextField
-              className="sm:col-span-2"
-              path={path('label')}
-              label="Label"
-              value={question.label ?? ''}
-              onChange={(label) => set('label', optional(label))}
-            />
-            <BuilderTextField
-              className="sm:col-span-2"
-              path={path('hint')}
-              label="Hint"
-              value={question.hint ?? ''}
-              onChange={(hint) => set('hint', optional(hint))}
-            />
+            {wideField('label', 'Label')}
+            {wideField('hint', 'Hint')}
           </>
         )}
         {isSelectType(question.type) && (
@@ -95,16 +94,7 @@ export function QuestionEditor({
             onChange={(list) => set('choiceList', optional(list))}
           />
         )}
-        {question.type === 'calculate' && (
-          <ExpressionField
-            className="sm:col-span-2"
-            path={path('calculation')}
-            label="Calculation"
-            hint="For example: ${years} * 12"
-            value={question.calculation ?? ''}
-            onChange={(calculation) => set('calculation', expression(calculation))}
-          />
-        )}
+        {question.type === 'calculate' && wideField('calculation', 'Calculation', 'For example: ${years} * 12')}
         {isAnswerType(question.type) && (
           <div className="sm:col-span-2">
             <label className="flex min-h-11 items-center gap-3 font-semibold">
@@ -128,34 +118,16 @@ export function QuestionEditor({
             )}
           </div>
         )}
-        {!isMetadataType(question.type) && (
-          <ExpressionField
-            className="sm:col-span-2"
-            path={path('relevant')}
-            label="Show when"
-            hint="Leave empty to always show. For example: ${trade} = 'yes'"
-            value={question.relevant ?? ''}
-            onChange={(relevant) => set('relevant', expression(relevant))}
-          />
-        )}
+        {!isMetadataType(question.type) &&
+          wideField('relevant', 'Show when', "Leave empty to always show. For example: ${trade} = 'yes'")}
         {isAnswerType(question.type) && (
           <>
-            <ExpressionField
-              className="sm:col-span-2"
-              path={path('constraint')}
-              label="Constraint"
-              hint="A rule the answer must meet; “.” is the answer. For example: . >= 0 and . <= 60"
-              value={question.constraint ?? ''}
-              onChange={(constraint) => set('constraint', expression(constraint))}
-            />
-            <BuilderTextField
-              className="sm:col-span-2"
-              path={path('constraintMessage')}
-              label="Constraint message"
-              hint="Shown when the rule is broken."
-              value={question.constraintMessage ?? ''}
-              onChange={(message) => set('constraintMessage', optional(message))}
-            />
+            {wideField(
+              'constraint',
+              'Constraint',
+              'A rule the answer must meet; “.” is the answer. For example: . >= 0 and . <= 60',
+            )}
+            {wideField('constraintMessage', 'Constraint message', 'Shown when the rule is broken.')}
           </>
         )}
       </div>

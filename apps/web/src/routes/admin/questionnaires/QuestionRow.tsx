@@ -1,17 +1,8 @@
 import { memo, useContext } from 'react';
-import type { Question } from '../../../forms/engine';
 import { plural } from '../../../lib/format';
 import { ProblemsContext, SmallButton } from './BuilderFields';
-import {
-  fieldId,
-  moveQuestion,
-  questionPath,
-  removeQuestion,
-  sectionPath,
-  TYPE_LABELS,
-  type EditorProps,
-} from './draft';
-import { QuestionEditor } from './QuestionEditor';
+import { fieldId, moveQuestion, questionPath, removeQuestion, sectionPath, TYPE_LABELS } from './draft';
+import { QuestionEditor, type QuestionEditorProps } from './QuestionEditor';
 
 /** How many problems sit at or under a path. */
 function useProblemCount(path: string): number {
@@ -22,31 +13,10 @@ function useProblemCount(path: string): number {
 }
 
 /** A question in its section's list: open it to edit, move it, remove it. */
-export const QuestionRow = memo(function QuestionRow({
-  edit,
-  focusLater,
-  si,
-  qi,
-  number,
-  question,
-  isOpen,
-  isFirst,
-  isLast,
-  sectionSize,
-  listNames,
-  onOpen,
-}: EditorProps & {
-  si: number;
-  qi: number;
-  number: number;
-  question: Question;
-  isOpen: boolean;
-  isFirst: boolean;
-  isLast: boolean;
-  sectionSize: number;
-  listNames: readonly string[];
-  onOpen: (question: Question | null) => void;
-}) {
+export const QuestionRow = memo(function QuestionRow(
+  props: QuestionEditorProps & { isOpen: boolean; isFirst: boolean; isLast: boolean; sectionSize: number },
+) {
+  const { edit, focusLater, si, qi, number, question, isOpen, isFirst, isLast, sectionSize, onOpen } = props;
   const path = questionPath(si, qi);
   const id = fieldId(path);
   const problemCount = useProblemCount(path);
@@ -106,18 +76,7 @@ export const QuestionRow = memo(function QuestionRow({
           Remove<span className="sr-only"> question {question.name}</span>
         </SmallButton>
       </div>
-      {isOpen && (
-        <QuestionEditor
-          edit={edit}
-          focusLater={focusLater}
-          si={si}
-          qi={qi}
-          number={number}
-          question={question}
-          listNames={listNames}
-          onOpen={onOpen}
-        />
-      )}
+      {isOpen && <QuestionEditor {...props} />}
     </li>
   );
 });
