@@ -19,14 +19,14 @@ const AppLayout = lazy(() => import('./routes/account/AppLayout'));
 const StaffHome = lazy(() => import('./routes/account/StaffHome'));
 const ChangePassword = lazy(() => import('./routes/account/ChangePassword'));
 const AdminLayout = lazy(() => import('./routes/admin/AdminLayout'));
-const StaffList = lazy(() => import('./routes/admin/StaffList'));
-const StaffInvite = lazy(() => import('./routes/admin/StaffInvite'));
-const StaffImport = lazy(() => import('./routes/admin/StaffImport'));
-const StaffDetail = lazy(() => import('./routes/admin/StaffDetail'));
+const StaffList = lazy(() => import('./routes/admin/staff/StaffList'));
+const StaffInvite = lazy(() => import('./routes/admin/staff/StaffInvite'));
+const StaffImport = lazy(() => import('./routes/admin/staff/StaffImport'));
+const StaffDetail = lazy(() => import('./routes/admin/staff/StaffDetail'));
 const QuestionnaireList = lazy(() => import('./routes/admin/questionnaires/QuestionnaireList'));
 const QuestionnaireBuilder = lazy(() => import('./routes/admin/questionnaires/QuestionnaireBuilder'));
 const QuestionnairePreview = lazy(() => import('./routes/admin/questionnaires/QuestionnairePreview'));
-const FraudSettings = lazy(() => import('./routes/admin/FraudSettings'));
+const FraudSettings = lazy(() => import('./routes/admin/fraud/FraudSettings'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;

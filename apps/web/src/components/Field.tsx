@@ -46,23 +46,39 @@ function FieldMessages({
 type TextFieldProps = FieldProps &
   Omit<InputHTMLAttributes<HTMLInputElement>, 'className' | 'id'> & { inputRef?: Ref<HTMLInputElement> };
 
-export function TextField({ label, hint, error, className, inputRef, ...input }: TextFieldProps) {
-  const { id, hintId, errorId, describedBy } = useDescribedBy(hint, error);
+/** The label, then the hint and error, above a control. */
+function FieldFrame({
+  ids,
+  label,
+  hint,
+  error,
+  className,
+  children,
+}: FieldProps & { ids: ReturnType<typeof useDescribedBy>; children: ReactNode }) {
   return (
     <div className={className}>
-      <label htmlFor={id} className="label">
+      <label htmlFor={ids.id} className="label">
         {label}
       </label>
-      <FieldMessages hint={hint} hintId={hintId} error={error} errorId={errorId} />
+      <FieldMessages hint={hint} hintId={ids.hintId} error={error} errorId={ids.errorId} />
+      {children}
+    </div>
+  );
+}
+
+export function TextField({ label, hint, error, className, inputRef, ...input }: TextFieldProps) {
+  const ids = useDescribedBy(hint, error);
+  return (
+    <FieldFrame ids={ids} label={label} hint={hint} error={error} className={className}>
       <input
         {...input}
         ref={inputRef}
-        id={id}
+        id={ids.id}
         className="input"
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={ids.describedBy}
       />
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -79,20 +95,16 @@ type SelectFieldProps = FieldProps &
   };
 
 export function SelectField({ label, hint, error, className, options, selectRef, ...select }: SelectFieldProps) {
-  const { id, hintId, errorId, describedBy } = useDescribedBy(hint, error);
+  const ids = useDescribedBy(hint, error);
   return (
-    <div className={className}>
-      <label htmlFor={id} className="label">
-        {label}
-      </label>
-      <FieldMessages hint={hint} hintId={hintId} error={error} errorId={errorId} />
+    <FieldFrame ids={ids} label={label} hint={hint} error={error} className={className}>
       <select
         {...select}
         ref={selectRef}
-        id={id}
+        id={ids.id}
         className="input"
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={ids.describedBy}
       >
         {options.map((o) => (
           <option key={o.value} value={o.value} disabled={o.disabled}>
@@ -100,6 +112,6 @@ export function SelectField({ label, hint, error, className, options, selectRef,
           </option>
         ))}
       </select>
-    </div>
+    </FieldFrame>
   );
 }

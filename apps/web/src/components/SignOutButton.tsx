@@ -1,21 +1,19 @@
-import { useState } from 'react';
 import { useNavigate } from 'react-router';
+import { useMutation } from '@tanstack/react-query';
 import { useAuth } from '../auth/AuthContext';
 
 export function SignOutButton({ className = 'btn-secondary' }: { className?: string }) {
   const { signOut } = useAuth();
   const navigate = useNavigate();
-  const [busy, setBusy] = useState(false);
+  // signOut never fails: offline or already signed out, the session is forgotten here all the same.
+  const signingOut = useMutation({ mutationFn: signOut, onSettled: () => navigate('/', { replace: true }) });
   return (
     <button
       type="button"
       className={className}
-      aria-busy={busy || undefined}
-      onClick={async () => {
-        if (busy) return;
-        setBusy(true);
-        await signOut();
-        navigate('/', { replace: true });
+      aria-busy={signingOut.isPending || undefined}
+      onClick={() => {
+        if (!signingOut.isPending) signingOut.mutate();
       }}
     >
       Sign out

@@ -9,20 +9,19 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from 'react';
-import { Alert } from '../components/Alert';
 import { useMediaQuery } from '../lib/useMediaQuery';
-import { deviceId, isDisplayed, isEmptyAnswer, withAnswer } from './answers';
+import { deviceId, isEmptyAnswer, withAnswer } from './answers';
+import { AnswerSummary, FormCannotShow } from './FormAlerts';
 import {
   compileForm,
-  FormInvalidError,
   type Answers,
   type AnswerValue,
   type CompiledForm,
   type FormSchema,
   type Question,
-  type Section,
 } from './engine';
-import { labelText, QuestionField } from './QuestionField';
+import { QuestionField } from './QuestionField';
+import { visibleScreens, type Screen } from './screens';
 
 /**
  * 'paged': one question per screen with Back/Next (phones); 'full': every visible question on one
@@ -80,28 +79,9 @@ export function FormRenderer(props: FormRendererProps) {
     }
   }, [props.form]);
   if (!compiled.ok) {
-    const issues = compiled.error instanceof FormInvalidError ? compiled.error.issues : [];
-    return (
-      <Alert title="This questionnaire cannot be shown">
-        <p>It has problems that must be fixed in the form builder first.</p>
-        {issues.length > 0 && (
-          <ul className="list-disc pl-6">
-            {issues.slice(0, 20).map((issue, i) => (
-              <li key={`${issue.field}-${i}`}>
-                <span className="font-mono text-sm">{issue.field}</span>: {issue.message}
-              </li>
-            ))}
-          </ul>
-        )}
-      </Alert>
-    );
+    return <FormCannotShow error={compiled.error} />;
   }
   return <CompiledRenderer {...props} compiled={compiled.form} />;
-}
-
-interface Screen {
-  section: Section;
-  question: Question;
 }
 
 function CompiledRenderer({
@@ -133,22 +113,7 @@ function CompiledRenderer({
   }, [validation, hiddenQuestions]);
 
   const screens = useMemo(
-    (): Screen[] =>
-      form.sections.flatMap((section) =>
-        evaluation.visibleSections.has(section.name)
-          ? section.questions
-              .filter(
-                (q) =>
-                  isDisplayed(q) &&
-                  // The engine never lists calculations as visible; a relevant one has a value.
-                  (q.type === 'calculate'
-                    ? Object.hasOwn(evaluation.values, q.name)
-                    : evaluation.visibleQuestions.has(q.name)) &&
-                  (!hiddenQuestions?.has(q.name) || renderExtra?.(q) != null),
-              )
-              .map((question) => ({ section, question }))
-          : [],
-      ),
+    () => visibleScreens(form, evaluation, hiddenQuestions, renderExtra),
     [form, evaluation, hiddenQuestions, renderExtra],
   );
 
@@ -366,35 +331,16 @@ function CompiledRenderer({
       className="space-y-6"
     >
       {summaryItems.length > 0 && (
-        <div ref={summaryRef} tabIndex={-1}>
-          <Alert title="Some answers need attention">
-            <ul className="list-disc pl-6">
-              {summaryItems.map((name) => {
-                const q = screens.find((s) => s.question.name === name)?.question;
-                return (
-                  <li key={name}>
-                    {q ? (
-                      <a
-                        href={`#${questionId(name)}`}
-                        className="link"
-                        onClick={(e) => {
-                          e.preventDefault();
-                          focusQuestion(name);
-                        }}
-                      >
-                        {labelText(q)}: {errors.get(name)}
-                      </a>
-                    ) : (
-                      <>
-                        {name}: {errors.get(name)}
-                      </>
-                    )}
-                  </li>
-                );
-              })}
-            </ul>
-          </Alert>
-        </div>
+        <AnswerSummary
+          ref={summaryRef}
+          items={summaryItems.map((name) => ({
+            name,
+            question: screens.find((s) => s.question.name === name)?.question,
+            error: errors.get(name),
+          }))}
+          href={(name) => `#${questionId(name)}`}
+          onPick={focusQuestion}
+        />
       )}
       {anyRequired && (
         <p className="text-sm text-stone-700">

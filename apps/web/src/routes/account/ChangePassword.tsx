@@ -1,14 +1,13 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { PASSWORD_MIN } from '@oslrs/core';
 import { ApiError, errorMessage, validationIssues } from '../../api/client';
 import { auth, queryKeys } from '../../api/endpoints';
 import { homeFor, useAuth } from '../../auth/AuthContext';
 import { Alert, Success } from '../../components/Alert';
 import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
-import { checkNewPassword } from '../../lib/password';
+import { PasswordFields, useNewPassword } from '../../components/PasswordFields';
 
 type Errors = { current?: string; password?: string; confirm?: string };
 
@@ -23,19 +22,15 @@ export default function ChangePassword() {
   const { user } = useAuth();
   const queryClient = useQueryClient();
   const [current, setCurrent] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
+  const fields = useNewPassword();
   const [errors, setErrors] = useState<Errors>({});
   const currentRef = useRef<HTMLInputElement>(null);
-  const passwordRef = useRef<HTMLInputElement>(null);
-  const confirmRef = useRef<HTMLInputElement>(null);
 
   const change = useMutation({
-    mutationFn: () => auth.changePassword(current, password),
+    mutationFn: () => auth.changePassword(current, fields.password),
     onSuccess: () => {
       setCurrent('');
-      setPassword('');
-      setConfirm('');
+      fields.clear();
       // The server may rotate the session's CSRF token (or end other sessions): re-read the session.
       void queryClient.invalidateQueries({ queryKey: queryKeys.me });
     },
@@ -47,7 +42,7 @@ export default function ChangePassword() {
       }
       if (error instanceof ApiError && error.code === 'PASSWORD_UNCHANGED') {
         setErrors({ password: error.message });
-        passwordRef.current?.focus();
+        fields.passwordRef.current?.focus();
         return;
       }
       const issues = validationIssues(error);
@@ -63,12 +58,11 @@ export default function ChangePassword() {
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (change.isPending) return;
-    const found: Errors = { ...checkNewPassword(password, confirm) };
+    const found: Errors = { ...fields.check() };
     if (!current) found.current = 'Enter your current password';
     setErrors(found);
-    const first = (['current', 'password', 'confirm'] as const).find((k) => found[k]);
-    const refs = { current: currentRef, password: passwordRef, confirm: confirmRef };
-    if (first) return refs[first].current?.focus();
+    if (found.current) return currentRef.current?.focus();
+    if (fields.focusFirst(found)) return;
     change.mutate();
   }
 
@@ -103,30 +97,7 @@ export default function ChangePassword() {
           error={errors.current}
           inputRef={currentRef}
         />
-        <TextField
-          label="New password"
-          name="newPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD_MIN}
-          hint={`At least ${PASSWORD_MIN} characters.`}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.password}
-          inputRef={passwordRef}
-        />
-        <TextField
-          label="Confirm password"
-          name="confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-          error={errors.confirm}
-          inputRef={confirmRef}
-        />
+        <PasswordFields fields={fields} errors={errors} name="newPassword" />
         <button type="submit" className="btn-primary w-full" aria-busy={change.isPending || undefined}>
           Change password
         </button>

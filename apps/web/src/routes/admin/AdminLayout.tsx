@@ -5,7 +5,7 @@ import { Brand } from '../../components/Brand';
 import { Loading } from '../../components/Loading';
 import { SkipLink } from '../../components/Page';
 import { SignOutButton } from '../../components/SignOutButton';
-import { OpsAlerts } from './OpsAlerts';
+import { OpsAlerts } from './ops/OpsAlerts';
 
 const NAV = [
   { to: '/admin/staff', label: 'Staff' },

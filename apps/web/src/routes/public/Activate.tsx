@@ -1,13 +1,12 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
 import { PASSWORD_MIN } from '@oslrs/core';
 import { ApiError, errorMessage, validationIssues } from '../../api/client';
 import { auth } from '../../api/endpoints';
 import { Alert, Success } from '../../components/Alert';
-import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
-import { checkNewPassword } from '../../lib/password';
+import { PasswordFields, useNewPassword, type PasswordErrors } from '../../components/PasswordFields';
 
 function activationErrorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return errorMessage(error);
@@ -18,21 +17,17 @@ function activationErrorMessage(error: unknown): string {
 export default function Activate() {
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<{ password?: string; confirm?: string }>({});
-  const passwordRef = useRef<HTMLInputElement>(null);
-  const confirmRef = useRef<HTMLInputElement>(null);
+  const fields = useNewPassword();
+  const [errors, setErrors] = useState<PasswordErrors>({});
 
-  const activate = useMutation({ mutationFn: () => auth.activate(token, password) });
+  const activate = useMutation({ mutationFn: () => auth.activate(token, fields.password) });
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (activate.isPending) return;
-    const found = checkNewPassword(password, confirm);
+    const found = fields.check();
     setErrors(found);
-    if (found.password) return passwordRef.current?.focus();
-    if (found.confirm) return confirmRef.current?.focus();
+    if (fields.focusFirst(found)) return;
     activate.mutate(undefined, {
       onError: (error) => {
         const serverPassword = validationIssues(error).find((i) => i.path === 'password');
@@ -85,30 +80,7 @@ export default function Activate() {
                 <p>{apiError}</p>
               </Alert>
             )}
-            <TextField
-              label="New password"
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={PASSWORD_MIN}
-              hint={`At least ${PASSWORD_MIN} characters.`}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              error={errors.password}
-              inputRef={passwordRef}
-            />
-            <TextField
-              label="Confirm password"
-              name="confirm"
-              type="password"
-              autoComplete="new-password"
-              required
-              value={confirm}
-              onChange={(e) => setConfirm(e.target.value)}
-              error={errors.confirm}
-              inputRef={confirmRef}
-            />
+            <PasswordFields fields={fields} errors={errors} />
             <button type="submit" className="btn-primary w-full" aria-busy={activate.isPending || undefined}>
               Set password
             </button>

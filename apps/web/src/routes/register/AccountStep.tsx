@@ -6,7 +6,7 @@ import { ApiError, errorMessage, validationIssues, waitPhrase } from '../../api/
 import { useAuth } from '../../auth/AuthContext';
 import { Alert } from '../../components/Alert';
 import { TextField } from '../../components/Field';
-import { checkNewPassword } from '../../lib/password';
+import { PasswordFields, useNewPassword } from '../../components/PasswordFields';
 import { collection } from './collection';
 import type { WizardState } from './wizardState';
 
@@ -24,15 +24,12 @@ export function AccountStep({
 }) {
   const { signedIn } = useAuth();
   const { fullName, email, phone } = state.account;
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
+  const passwordFields = useNewPassword();
   const [errors, setErrors] = useState<Errors>({});
   const [emailTaken, setEmailTaken] = useState(false);
   const fullNameRef = useRef<HTMLInputElement>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const phoneRef = useRef<HTMLInputElement>(null);
-  const passwordRef = useRef<HTMLInputElement>(null);
-  const confirmRef = useRef<HTMLInputElement>(null);
 
   function setAccount(field: keyof WizardState['account'], value: string) {
     update((s) => ({ ...s, account: { ...s.account, [field]: value } }));
@@ -44,19 +41,23 @@ export function AccountStep({
       fullName: fullNameRef,
       email: emailRef,
       phone: phoneRef,
-      password: passwordRef,
-      confirm: confirmRef,
+      password: passwordFields.passwordRef,
+      confirm: passwordFields.confirmRef,
     };
     if (first) refs[first].current?.focus();
   }
 
   const register = useMutation({
     mutationFn: () =>
-      collection.register({ fullName: fullName.trim(), email: email.trim(), phone: phone.trim(), password }),
+      collection.register({
+        fullName: fullName.trim(),
+        email: email.trim(),
+        phone: phone.trim(),
+        password: passwordFields.password,
+      }),
     onSuccess: (session) => {
       signedIn(session.user, session.csrfToken);
-      setPassword('');
-      setConfirm('');
+      passwordFields.clear();
       update((s) => ({ ...s, userId: session.user.id, step: 'consent' }));
     },
     onError: (error) => {
@@ -84,7 +85,7 @@ export function AccountStep({
     if (fullName.trim().length < 2) found.fullName = 'Enter your full name';
     if (!EMAIL.test(email.trim())) found.email = 'Enter a valid email address, like name@example.com';
     if (!normalizePhone(phone)) found.phone = 'Enter a Nigerian phone number, e.g. 0803 123 4567';
-    Object.assign(found, checkNewPassword(password, confirm));
+    Object.assign(found, passwordFields.check());
     setErrors(found);
     setEmailTaken(false);
     if (Object.keys(found).length > 0) return focusFirst(found);
@@ -154,29 +155,11 @@ export function AccountStep({
           error={errors.phone}
           inputRef={phoneRef}
         />
-        <TextField
+        <PasswordFields
+          fields={passwordFields}
+          errors={errors}
           label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD_MIN}
           hint={`At least ${PASSWORD_MIN} characters. A short phrase of a few words is easy to remember.`}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.password}
-          inputRef={passwordRef}
-        />
-        <TextField
-          label="Confirm password"
-          name="confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-          error={errors.confirm}
-          inputRef={confirmRef}
         />
         <button type="submit" className="btn-primary w-full" aria-busy={register.isPending || undefined}>
           Create account and continue

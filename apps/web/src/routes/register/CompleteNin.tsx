@@ -6,8 +6,7 @@ import { ApiError, errorMessage, waitPhrase } from '../../api/client';
 import { Alert, Success } from '../../components/Alert';
 import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
-import { formatDate } from '../../lib/format';
-import { collection, duplicateDetails, ninProblem } from './collection';
+import { collection, ninProblem } from './collection';
 
 /** What went wrong, and whether typing another NIN could help. */
 function completeError(error: unknown): { title: string; text: string; retry: boolean } {
@@ -27,16 +26,12 @@ function completeError(error: unknown): { title: string; text: string; retry: bo
       };
     case 'NIN_INVALID':
       return { title: 'Not a valid NIN', text: 'A NIN is 11 digits, not one digit repeated.', retry: true };
-    case 'NIN_DUPLICATE': {
-      const { date } = duplicateDetails({ code: error.code, message: error.message, details: error.details });
+    case 'NIN_UNAVAILABLE':
       return {
-        title: date ? `This NIN was already registered on ${formatDate(date)}` : 'This NIN is already registered',
-        text: 'Check the NIN you typed. If it is correct, you may have registered before; contact the registry at your Local Government secretariat so that it can be looked into.',
+        title: 'This NIN cannot be registered here',
+        text: 'Check the NIN you typed. If it is correct, you may have registered before; contact the registry help desk at your Local Government secretariat so that it can be looked into.',
         retry: true,
       };
-    }
-    case 'NIN_DUPLICATE_STAFF':
-      return { title: 'This NIN cannot be used', text: 'It belongs to a registry staff account.', retry: true };
     default:
       if (error.status === 429) {
         return { title: 'Too many attempts', text: `Try again ${waitPhrase(error.retryAfter)}.`, retry: true };

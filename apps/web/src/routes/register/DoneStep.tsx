@@ -1,27 +1,32 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { Link } from 'react-router';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import type { SubmissionStatusView } from '@oslrs/core';
 import { ApiError } from '../../api/client';
 import { Alert, Success } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import type { FormSchema } from '../../forms/engine';
 import { labelText } from '../../forms/QuestionField';
-import { formatDate } from '../../lib/format';
 import {
   answerErrors,
   collection,
-  duplicateDetails,
   fieldQuestion,
   findQuestion,
   ninQuestionName,
   rejectionText,
   submitErrorText,
+  type SubmissionBody,
 } from './collection';
+import { isSettled, submissionStatusQuery } from './queries';
 import type { WizardState } from './wizardState';
 
-/** Seconds between status checks: quick at first, then easing off. */
-function pollDelay(attempt: number): number {
-  return Math.min(5000, 800 + attempt * 400);
+/** Milliseconds between status checks: quick at first, then easing off. */
+function pollDelay(checks: number): number {
+  return Math.min(5000, 800 + checks * 400);
 }
+
+/** After this long without an answer the page says so (the registration is safe all the same). */
+const SLOW_MS = 20_000;
 
 /**
  * Sends the registration (the exact body kept in the wizard state, so a reload resends it and the
@@ -40,53 +45,33 @@ export function DoneStep({
   onCorrect: (question?: string) => void;
 }) {
   const { submission, result } = state;
-  const [failure, setFailure] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-  const [slow, setSlow] = useState(false);
-  const sending = useRef<string | null>(null);
+  const keep = useCallback(
+    (view: SubmissionStatusView) => update((s) => (s.submission?.id === view.id ? { ...s, result: view } : s)),
+    [update],
+  );
 
-  // Send (again after a reload or a retry) until the registry has it.
+  const send = useMutation({ mutationFn: (body: SubmissionBody) => collection.submit(body), onSuccess: keep });
+  // Sent once on arrival (and after a reload) until the registry has it; after a failure, "Try again" sends it.
+  const sentId = useRef<string | null>(null);
+  const { mutate } = send;
   useEffect(() => {
-    if (!submission || result || failure || sending.current === submission.id) return;
-    sending.current = submission.id;
-    collection
-      .submit(submission)
-      .then((view) => update((s) => (s.submission?.id === view.id ? { ...s, result: view } : s)))
-      .catch((error: unknown) => setFailure(error))
-      .finally(() => {
-        sending.current = null;
-      });
-  }, [submission, result, failure, update]);
+    if (!submission || result || sentId.current === submission.id) return;
+    sentId.current = submission.id;
+    mutate(submission);
+  }, [submission, result, mutate]);
 
-  // Follow it through ingestion.
-  const status = result?.status;
+  // Follow it through ingestion; what the registry says is kept in the wizard state.
+  const following = useQuery({
+    ...submissionStatusQuery(submission?.id ?? '', pollDelay),
+    enabled: !!submission && result?.status === 'received',
+  });
+  const followed = following.data;
   useEffect(() => {
-    if (!submission || status !== 'received') return;
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      collection
-        .status(submission.id, controller.signal)
-        .then((view) => {
-          setAttempt((n) => n + 1);
-          update((s) => (s.submission?.id === view.id ? { ...s, result: view } : s));
-        })
-        .catch((error: unknown) => {
-          if (controller.signal.aborted) return;
-          if (error instanceof ApiError && error.status === 401) setFailure(error);
-          else setAttempt((n) => n + 1); // a blip: try again
-        });
-    }, pollDelay(attempt));
-    return () => {
-      controller.abort();
-      clearTimeout(timer);
-    };
-  }, [submission, status, attempt, update]);
-
-  useEffect(() => {
-    if (status !== 'received') return;
-    const timer = setTimeout(() => setSlow(true), 20_000);
-    return () => clearTimeout(timer);
-  }, [status]);
+    if (isSettled(followed) && followed.status !== result?.status) keep(followed);
+  }, [followed, result?.status, keep]);
+  const lastCheck = Math.max(following.dataUpdatedAt, following.errorUpdatedAt);
+  const slow = !!submission && lastCheck - Date.parse(submission.completedAt) > SLOW_MS;
+  const failure = send.error;
 
   if (!submission) {
     return (
@@ -133,7 +118,7 @@ export function DoneStep({
               Sign in again
             </Link>
           ) : (
-            <button type="button" className="btn-secondary" onClick={() => setFailure(null)}>
+            <button type="button" className="btn-secondary" onClick={() => send.mutate(submission)}>
               Try again
             </button>
           )}
@@ -187,12 +172,10 @@ export function DoneStep({
 
   // Rejected.
   const error = result.error;
-  if (error?.code === 'NIN_DUPLICATE') {
-    const { date } = duplicateDetails(error);
+  // A resident learns only that the NIN cannot be registered here, never who holds it or since when.
+  if (error?.code === 'NIN_UNAVAILABLE' || error?.code === 'NIN_DUPLICATE') {
     return (
-      <Alert
-        title={date ? `This NIN was already registered on ${formatDate(date)}` : 'This NIN was already registered'}
-      >
+      <Alert title="This NIN cannot be registered here">
         <p>
           If you registered before — online, with a registry enumerator or on a paper form — you are already on the
           registry and do not need to register again.

@@ -1,10 +1,13 @@
-import { useEffect, useEffectEvent, useId, useState } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
 import { isWellFormedNin, normalizeNin } from '@oslrs/core';
 import { ApiError, errorMessage } from '../../api/client';
 import { formatDate } from '../../lib/format';
+import { useDebounced } from '../../lib/useDebounced';
 import { channelName, collection, ninProblem, type NinCheckResult } from './collection';
 
-type Outcome = { nin: string; result: NinCheckResult } | { nin: string; error: string };
+/** A pause after typing before a complete NIN is checked by itself (clerks type on without waiting). */
+const AUTO_CHECK_DELAY_MS = 300;
 
 /**
  * "Check NIN": asks the registry whether a NIN is well-formed and still free before the form is
@@ -14,11 +17,11 @@ type Outcome = { nin: string; result: NinCheckResult } | { nin: string; error: s
 export function NinCheck({ nin, staff, auto = false }: { nin: string; staff: boolean; auto?: boolean }) {
   const id = useId();
   const current = normalizeNin(nin.trim());
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [pending, setPending] = useState<string | null>(null);
+  // Each check is audited and rate-limited on the server, so it is a mutation: sent when asked, never cached.
+  const check = useMutation({ mutationFn: (value: string) => collection.checkNin(value) });
   const [local, setLocal] = useState<{ nin: string; text: string } | null>(null);
 
-  async function check(value: string) {
+  function onCheck(value: string) {
     if (!value) {
       setLocal({ nin: value, text: 'Type the NIN first, then check it.' });
       return;
@@ -29,48 +32,28 @@ export function NinCheck({ nin, staff, auto = false }: { nin: string; staff: boo
       return;
     }
     setLocal(null);
-    setPending(value);
-    try {
-      const result = await collection.checkNin(value);
-      setOutcome({ nin: value, result });
-    } catch (error) {
-      const text =
-        error instanceof ApiError && error.status === 429
-          ? `Too many NIN checks. Try again in ${error.retryAfter ?? 60} seconds.`
-          : errorMessage(error);
-      setOutcome({ nin: value, error: text });
-    } finally {
-      setPending((p) => (p === value ? null : p));
-    }
+    check.mutate(value);
   }
 
+  // The answer on screen belongs to the NIN now typed, or to none.
+  const checked = check.variables === current;
+  // Clerks: a complete NIN is checked once the typing pauses (unless the last check was of it).
+  const settled = useDebounced(current, AUTO_CHECK_DELAY_MS);
+  const autoChecked = useRef<string | null>(null);
   const autoCheck = useEffectEvent((value: string) => {
-    if (outcome?.nin === value || pending === value) return;
-    void check(value);
+    if (check.variables !== value) check.mutate(value);
   });
   useEffect(() => {
-    if (!auto || !isWellFormedNin(current)) return;
-    const timer = setTimeout(() => autoCheck(current), 300);
-    return () => clearTimeout(timer);
-  }, [auto, current]);
+    if (!auto || !isWellFormedNin(settled) || autoChecked.current === settled) return;
+    autoChecked.current = settled;
+    autoCheck(settled);
+  }, [auto, settled]);
 
   let message: { text: string; tone: 'good' | 'bad' | 'info' } | null = null;
-  if (pending === current) message = { text: 'Checking the NIN…', tone: 'info' };
+  if (checked && check.isPending) message = { text: 'Checking the NIN…', tone: 'info' };
   else if (local && local.nin === current) message = { text: local.text, tone: 'bad' };
-  else if (outcome && outcome.nin === current) {
-    if ('error' in outcome) message = { text: outcome.error, tone: 'bad' };
-    else if (!outcome.result.valid) message = { text: 'Not a valid NIN.', tone: 'bad' };
-    else if (outcome.result.available) message = { text: 'This NIN is not registered yet.', tone: 'good' };
-    else {
-      const { firstRegisteredAt, source } = outcome.result;
-      let text = 'This NIN is already registered';
-      if (staff && source === 'staff') text += ' to a registry staff member.';
-      else if (staff && firstRegisteredAt)
-        text += ` (on ${formatDate(firstRegisteredAt)} through ${channelName(source)}).`;
-      else text += staff ? '.' : '. If you registered before, you do not need to register again.';
-      message = { text, tone: 'bad' };
-    }
-  }
+  else if (checked && check.isError) message = { text: checkErrorText(check.error), tone: 'bad' };
+  else if (checked && check.data) message = resultMessage(check.data, staff);
 
   const toneClass =
     message?.tone === 'good'
@@ -84,8 +67,8 @@ export function NinCheck({ nin, staff, auto = false }: { nin: string; staff: boo
         type="button"
         className="btn-secondary"
         aria-describedby={`${id}-result`}
-        aria-busy={pending === current || undefined}
-        onClick={() => void check(current)}
+        aria-busy={(checked && check.isPending) || undefined}
+        onClick={() => onCheck(current)}
       >
         Check NIN
       </button>
@@ -94,4 +77,21 @@ export function NinCheck({ nin, staff, auto = false }: { nin: string; staff: boo
       </p>
     </div>
   );
+}
+
+function checkErrorText(error: Error): string {
+  return error instanceof ApiError && error.status === 429
+    ? `Too many NIN checks. Try again in ${error.retryAfter ?? 60} seconds.`
+    : errorMessage(error);
+}
+
+function resultMessage(result: NinCheckResult, staff: boolean): { text: string; tone: 'good' | 'bad' } {
+  if (!result.valid) return { text: 'Not a valid NIN.', tone: 'bad' };
+  if (result.available) return { text: 'This NIN is not registered yet.', tone: 'good' };
+  const { firstRegisteredAt, source } = result;
+  let text = 'This NIN is already registered';
+  if (staff && source === 'staff') text += ' to a registry staff member.';
+  else if (staff && firstRegisteredAt) text += ` (on ${formatDate(firstRegisteredAt)} through ${channelName(source)}).`;
+  else text += staff ? '.' : '. If you registered before, you do not need to register again.';
+  return { text, tone: 'bad' };
 }

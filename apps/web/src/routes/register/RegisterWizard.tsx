@@ -1,9 +1,8 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { ROLE_LABELS } from '@oslrs/core';
-import { errorMessage } from '../../api/client';
-import { forms, queryKeys } from '../../api/endpoints';
+import { queryKeys } from '../../api/endpoints';
 import { useAuth } from '../../auth/AuthContext';
 import { Alert } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
@@ -11,10 +10,11 @@ import { PageHeading } from '../../components/Page';
 import { SignOutButton } from '../../components/SignOutButton';
 import { deviceId } from '../../forms/answers';
 import { AccountStep } from './AccountStep';
-import { collection, newUuid } from './collection';
+import { newUuid } from './collection';
 import { ConsentStep } from './ConsentStep';
 import { DoneStep } from './DoneStep';
 import { prefillFromAccount, withConsentAnswers } from './formRules';
+import { FormLoadProblem, useFormSettings, usePublishedForm } from './queries';
 import { QuestionnaireStep } from './QuestionnaireStep';
 import { ReviewStep } from './ReviewStep';
 import { initialState, STEPS, useWizardState, type StepKey } from './wizardState';
@@ -61,19 +61,9 @@ export default function RegisterWizard() {
   const [state, update] = useWizardState();
   const { step } = state;
 
-  const settings = useQuery({
-    queryKey: ['forms', 'settings'],
-    queryFn: ({ signal }) => collection.formSettings(signal),
-    staleTime: 60_000,
-  });
+  const settings = useFormSettings();
   const questionnaireId = state.form?.questionnaireId ?? settings.data?.settings.publicQuestionnaireId ?? null;
-  const version = state.form?.version;
-  const schema = useQuery({
-    queryKey: queryKeys.formSchema(questionnaireId ?? '', version),
-    queryFn: ({ signal }) => forms.schema(questionnaireId!, version, signal),
-    enabled: !!questionnaireId,
-    staleTime: 5 * 60_000,
-  });
+  const schema = usePublishedForm(questionnaireId, state.form?.version);
   const form = schema.data?.form;
 
   // Pin the version the answers are given to, once it is known (already in hand: no second fetch).
@@ -144,18 +134,7 @@ export default function RegisterWizard() {
   } else if (step === 'account') {
     body = <AccountStep state={state} update={update} />;
   } else if (settings.isError || schema.isError) {
-    body = (
-      <Alert title="The questionnaire could not be loaded">
-        <p>{errorMessage(settings.error ?? schema.error)}</p>
-        <button
-          type="button"
-          className="btn-secondary mt-3"
-          onClick={() => void (settings.isError ? settings.refetch() : schema.refetch())}
-        >
-          Try again
-        </button>
-      </Alert>
-    );
+    body = <FormLoadProblem settings={settings} schema={schema} />;
   } else if (settings.isSuccess && !questionnaireId) {
     body = (
       <Alert title="Online registration is not open yet">

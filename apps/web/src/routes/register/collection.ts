@@ -2,7 +2,13 @@
  * What the public wizard and the clerk page share: the calls that collect a registration (submit,
  * status, NIN pre-check, deferred-NIN completion) and the words for what comes back.
  */
-import { isWellFormedNin, normalizeNin, type SessionResponse, type SubmissionStatusView } from '@oslrs/core';
+import {
+  isWellFormedNin,
+  normalizeNin,
+  type SessionResponse,
+  type SubmissionErrorView,
+  type SubmissionStatusView,
+} from '@oslrs/core';
 import { api, ApiError, errorMessage } from '../../api/client';
 import type { QuestionnaireSettings } from '../../api/endpoints';
 import type { Answers, FormSchema, Question } from '../../forms/engine';
@@ -100,11 +106,7 @@ export function channelName(source: string | undefined): string {
   return (source && CHANNEL_NAMES[source]) || source || 'another channel';
 }
 
-export interface SubmissionErrorView {
-  code: string;
-  message: string;
-  details?: unknown;
-}
+export type { SubmissionErrorView };
 
 /** When a rejected NIN_DUPLICATE was first registered, and how. */
 export function duplicateDetails(error: SubmissionErrorView | undefined): { date?: string; source?: string } {
@@ -128,6 +130,8 @@ export function rejectionText(error: SubmissionErrorView | undefined, staff: boo
     }
     case 'NIN_DUPLICATE_STAFF':
       return 'This NIN belongs to a registry staff member.';
+    case 'NIN_UNAVAILABLE':
+      return 'This NIN cannot be registered here. Contact the registry help desk.';
     case 'NIN_INVALID':
       return 'The NIN is not valid (11 digits, not one digit repeated).';
     case 'NIN_REQUIRED':
@@ -167,6 +171,10 @@ export function submitErrorText(error: unknown): string {
       return 'This questionnaire is no longer published. Reload the page.';
     case 'SUBMISSION_CONFLICT':
       return 'A different form was already saved under this reference. Start the form again.';
+    case 'ALREADY_REGISTERED':
+      return 'You have already registered. Sign in to see your registration; one registration per person.';
+    case 'PUBLIC_FORM_ONLY':
+      return 'This questionnaire is not the public registration form. Reload the page.';
     default:
       if (error.status === 401) return 'Your session has ended. Sign in again; your answers are kept.';
       if (error.status === 429) return 'Too many requests. Wait a minute and try again.';

@@ -60,18 +60,24 @@ interface BuilderFieldProps {
   hideLabel?: boolean;
 }
 
-export function BuilderTextField({
+/** What a builder control needs from its frame: its id, and how it is described and marked invalid. */
+interface ControlAttributes {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string;
+}
+
+/** A builder control's frame: the label, the hint, the control, then the problems found at its path. */
+function BuilderFrame({
   path,
   label,
   hint,
-  value,
-  onChange,
-  className,
-  mono,
-  placeholder,
-  inputRef,
   hideLabel,
-}: BuilderFieldProps) {
+  className,
+  children,
+}: Pick<BuilderFieldProps, 'path' | 'label' | 'hint' | 'hideLabel' | 'className'> & {
+  children: (control: ControlAttributes) => ReactNode;
+}) {
   const problems = useProblems(path);
   const id = fieldId(path);
   return (
@@ -84,21 +90,33 @@ export function BuilderTextField({
           {hint}
         </span>
       )}
-      <input
-        ref={inputRef}
-        id={id}
-        type="text"
-        autoComplete="off"
-        spellCheck={mono ? false : undefined}
-        placeholder={placeholder}
-        className={`input ${mono ? 'font-mono' : ''} ${hideLabel ? 'mt-0' : ''}`}
-        value={value}
-        aria-invalid={problems.length > 0 || undefined}
-        aria-describedby={[hint ? `${id}-hint` : '', `${id}-problems`].filter(Boolean).join(' ')}
-        onChange={(e) => onChange(e.target.value)}
-      />
+      {children({
+        id,
+        'aria-invalid': problems.length > 0 || undefined,
+        'aria-describedby': [hint ? `${id}-hint` : '', `${id}-problems`].filter(Boolean).join(' '),
+      })}
       <FieldProblems id={`${id}-problems`} problems={problems} />
     </div>
+  );
+}
+
+export function BuilderTextField({ value, onChange, mono, placeholder, inputRef, ...frame }: BuilderFieldProps) {
+  return (
+    <BuilderFrame {...frame}>
+      {(control) => (
+        <input
+          {...control}
+          ref={inputRef}
+          type="text"
+          autoComplete="off"
+          spellCheck={mono ? false : undefined}
+          placeholder={placeholder}
+          className={`input ${mono ? 'font-mono' : ''} ${frame.hideLabel ? 'mt-0' : ''}`}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </BuilderFrame>
   );
 }
 
@@ -108,42 +126,23 @@ export function ExpressionField(props: BuilderFieldProps) {
 }
 
 export function BuilderSelectField({
-  path,
-  label,
-  hint,
   value,
   onChange,
   options,
-  className,
+  ...frame
 }: Omit<BuilderFieldProps, 'mono' | 'placeholder' | 'inputRef' | 'hideLabel'> & { options: readonly Option[] }) {
-  const problems = useProblems(path);
-  const id = fieldId(path);
   return (
-    <div className={className}>
-      <label htmlFor={id} className="label">
-        {label}
-      </label>
-      {hint && (
-        <span id={`${id}-hint`} className="hint">
-          {hint}
-        </span>
+    <BuilderFrame {...frame}>
+      {(control) => (
+        <select {...control} className="input" value={value} onChange={(e) => onChange(e.target.value)}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value} disabled={o.disabled}>
+              {o.label}
+            </option>
+          ))}
+        </select>
       )}
-      <select
-        id={id}
-        className="input"
-        value={value}
-        aria-invalid={problems.length > 0 || undefined}
-        aria-describedby={[hint ? `${id}-hint` : '', `${id}-problems`].filter(Boolean).join(' ')}
-        onChange={(e) => onChange(e.target.value)}
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value} disabled={o.disabled}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      <FieldProblems id={`${id}-problems`} problems={problems} />
-    </div>
+    </BuilderFrame>
   );
 }
 
@@ -219,5 +218,38 @@ export function ConfirmDialog({
         </>
       )}
     </dialog>
+  );
+}
+
+/** Buttons that cannot act stay focusable (aria-disabled), so focus is not lost at the top or bottom. */
+export function SmallButton({
+  id,
+  disabled,
+  onClick,
+  children,
+  danger,
+}: {
+  id?: string;
+  disabled?: boolean;
+  onClick: () => void;
+  children: ReactNode;
+  danger?: boolean;
+}) {
+  return (
+    <button
+      id={id}
+      type="button"
+      className={`inline-flex min-h-10 items-center rounded-md border px-3 py-1 text-sm font-semibold aria-disabled:cursor-not-allowed aria-disabled:opacity-50 ${
+        danger
+          ? 'border-red-300 bg-white text-red-800 hover:bg-red-50'
+          : 'border-stone-400 bg-white text-stone-900 hover:bg-stone-100'
+      }`}
+      aria-disabled={disabled || undefined}
+      onClick={() => {
+        if (!disabled) onClick();
+      }}
+    >
+      {children}
+    </button>
   );
 }

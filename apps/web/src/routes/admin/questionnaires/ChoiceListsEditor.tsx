@@ -1,5 +1,6 @@
 import { memo, useContext, useMemo, useState, type KeyboardEvent } from 'react';
 import type { Choice, FormSchema } from '../../../forms/engine';
+import { DataTable, TableHead } from '../../../components/Table';
 import { plural } from '../../../lib/format';
 import { BuilderTextField, PathProblems, ProblemsContext } from './BuilderFields';
 import {
@@ -13,8 +14,8 @@ import {
   removeChoiceList,
   renameChoiceList,
   updateChoice,
+  type EditorProps,
 } from './draft';
-import type { EditorProps } from './SectionsEditor';
 
 /** Lists open at first when there are few of them; a large imported form starts folded. */
 const OPEN_WHEN_AT_MOST = 6;
@@ -199,83 +200,68 @@ const ChoiceListEditor = memo(function ChoiceListEditor({
         </div>
         <PathProblems path={listPath} />
         {choices.length > 0 && (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Choices in {name}</caption>
-              <thead>
-                <tr>
-                  <th scope="col" className="w-10 pr-2 pb-1 font-semibold">
-                    #
-                  </th>
-                  <th scope="col" className="pr-2 pb-1 font-semibold">
-                    Value
-                  </th>
-                  <th scope="col" className="pr-2 pb-1 font-semibold">
-                    Label
-                  </th>
-                  <th scope="col" className="pb-1 font-semibold">
-                    <span className="sr-only">Actions</span>
-                  </th>
+          <DataTable caption={`Choices in ${name}`}>
+            <TableHead
+              columns={['#', 'Value', 'Label', <span className="sr-only">Actions</span>]}
+              cellClassName="pr-2 pb-1 font-semibold first:w-10"
+            />
+            <tbody>
+              {choices.map((choice, ci) => (
+                <tr key={ci} className="align-top">
+                  <td className="pt-3 pr-2 text-stone-700 tabular-nums">{ci + 1}</td>
+                  <td className="py-1 pr-2">
+                    <BuilderTextField
+                      path={choiceListPath(name, ci, 'name')}
+                      label={`Choice ${ci + 1} value`}
+                      hideLabel
+                      mono
+                      value={choice.name}
+                      onChange={(value) => edit((form) => updateChoice(form, name, ci, { ...choice, name: value }))}
+                    />
+                  </td>
+                  <td className="py-1 pr-2">
+                    <BuilderTextField
+                      path={choiceListPath(name, ci, 'label')}
+                      label={`Choice ${ci + 1} label`}
+                      hideLabel
+                      value={choice.label}
+                      onChange={(value) => edit((form) => updateChoice(form, name, ci, { ...choice, label: value }))}
+                    />
+                  </td>
+                  <td className="py-1">
+                    <div className="flex gap-1">
+                      <button
+                        type="button"
+                        className="min-h-11 rounded-md border border-stone-400 px-2 hover:bg-stone-100 aria-disabled:opacity-50"
+                        aria-disabled={ci === 0 || undefined}
+                        onClick={() => ci > 0 && edit((form) => moveChoice(form, name, ci, -1))}
+                      >
+                        Up<span className="sr-only"> choice {ci + 1}</span>
+                      </button>
+                      <button
+                        type="button"
+                        className="min-h-11 rounded-md border border-stone-400 px-2 hover:bg-stone-100 aria-disabled:opacity-50"
+                        aria-disabled={ci === choices.length - 1 || undefined}
+                        onClick={() => ci < choices.length - 1 && edit((form) => moveChoice(form, name, ci, 1))}
+                      >
+                        Down<span className="sr-only"> choice {ci + 1}</span>
+                      </button>
+                      <button
+                        type="button"
+                        className="min-h-11 rounded-md border border-red-300 px-2 text-red-800 hover:bg-red-50"
+                        onClick={() => {
+                          edit((form) => removeChoice(form, name, ci));
+                          focusLater(`${id}-add`);
+                        }}
+                      >
+                        Remove<span className="sr-only"> choice {ci + 1}</span>
+                      </button>
+                    </div>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {choices.map((choice, ci) => (
-                  <tr key={ci} className="align-top">
-                    <td className="pt-3 pr-2 text-stone-700 tabular-nums">{ci + 1}</td>
-                    <td className="py-1 pr-2">
-                      <BuilderTextField
-                        path={choiceListPath(name, ci, 'name')}
-                        label={`Choice ${ci + 1} value`}
-                        hideLabel
-                        mono
-                        value={choice.name}
-                        onChange={(value) => edit((form) => updateChoice(form, name, ci, { ...choice, name: value }))}
-                      />
-                    </td>
-                    <td className="py-1 pr-2">
-                      <BuilderTextField
-                        path={choiceListPath(name, ci, 'label')}
-                        label={`Choice ${ci + 1} label`}
-                        hideLabel
-                        value={choice.label}
-                        onChange={(value) => edit((form) => updateChoice(form, name, ci, { ...choice, label: value }))}
-                      />
-                    </td>
-                    <td className="py-1">
-                      <div className="flex gap-1">
-                        <button
-                          type="button"
-                          className="min-h-11 rounded-md border border-stone-400 px-2 hover:bg-stone-100 aria-disabled:opacity-50"
-                          aria-disabled={ci === 0 || undefined}
-                          onClick={() => ci > 0 && edit((form) => moveChoice(form, name, ci, -1))}
-                        >
-                          Up<span className="sr-only"> choice {ci + 1}</span>
-                        </button>
-                        <button
-                          type="button"
-                          className="min-h-11 rounded-md border border-stone-400 px-2 hover:bg-stone-100 aria-disabled:opacity-50"
-                          aria-disabled={ci === choices.length - 1 || undefined}
-                          onClick={() => ci < choices.length - 1 && edit((form) => moveChoice(form, name, ci, 1))}
-                        >
-                          Down<span className="sr-only"> choice {ci + 1}</span>
-                        </button>
-                        <button
-                          type="button"
-                          className="min-h-11 rounded-md border border-red-300 px-2 text-red-800 hover:bg-red-50"
-                          onClick={() => {
-                            edit((form) => removeChoice(form, name, ci));
-                            focusLater(`${id}-add`);
-                          }}
-                        >
-                          Remove<span className="sr-only"> choice {ci + 1}</span>
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </DataTable>
         )}
         <div className="flex flex-wrap gap-3">
           <button

@@ -9,6 +9,16 @@ import {
   type Section,
 } from '../../../forms/engine';
 
+/**
+ * How editors change the draft: `edit` applies a change to the latest draft and returns the result.
+ * It and `focusLater` never change, so a question or list that did not change is not drawn again.
+ */
+export interface EditorProps {
+  edit: (change: (form: FormSchema) => FormSchema) => FormSchema;
+  /** Focus the first of these element ids that exists once the next render is on screen. */
+  focusLater: (...ids: string[]) => void;
+}
+
 // Pure edits of a draft questionnaire: each returns a new FormSchema and leaves the old one alone,
 // so React sees every change and unchanged questions keep their identity.
 

@@ -1,4 +1,4 @@
-import { ApiError, errorMessage, validationIssues } from '../../api/client';
+import { ApiError, errorMessage, validationIssues } from '../../../api/client';
 
 /** API rule codes that belong to one field, so the message can sit next to it. */
 const CODE_FIELD: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { OpsAlerts as OpsAlertsBody } from '@oslrs/core';
-import { api } from '../../api/client';
+import { api } from '../../../api/client';
 
 /**
  * The seed's scaling triggers (memory, API p95, queue backlog, job failures, field staff), as the

@@ -2,13 +2,14 @@ import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { isLgaCode, lgaName, STAFF_ROLES, STAFF_STATUSES, type Staff } from '@oslrs/core';
-import { errorMessage } from '../../api/client';
-import { queryKeys, staff as staffApi, type StaffListParams } from '../../api/endpoints';
-import { Alert } from '../../components/Alert';
-import { SelectField, TextField } from '../../components/Field';
-import { PageHeading } from '../../components/Page';
-import { formatDate } from '../../lib/format';
-import { useMediaQuery } from '../../lib/useMediaQuery';
+import { errorMessage } from '../../../api/client';
+import { queryKeys, staff as staffApi, type StaffListParams } from '../../../api/endpoints';
+import { Alert } from '../../../components/Alert';
+import { SelectField, TextField } from '../../../components/Field';
+import { PageHeading } from '../../../components/Page';
+import { DataTable, TableHead } from '../../../components/Table';
+import { formatDate } from '../../../lib/format';
+import { useMediaQuery } from '../../../lib/useMediaQuery';
 import { LGA_OPTIONS, ROLE_OPTIONS, roleLabel, STATUS_OPTIONS } from './staffOptions';
 import { StatusBadge } from './StatusBadge';
 
@@ -262,38 +263,31 @@ function lgaLabel(member: Staff): string {
 
 function StaffTable({ items }: { items: Staff[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-stone-300 bg-white">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Staff members</caption>
-        <thead className="bg-stone-100 text-stone-900">
-          <tr>
-            {['Name', 'Email', 'Role', 'LGA', 'Status', 'Created'].map((h) => (
-              <th key={h} scope="col" className="px-4 py-3 font-semibold">
-                {h}
-              </th>
-            ))}
+    <DataTable caption="Staff members" className="rounded-lg border border-stone-300 bg-white">
+      <TableHead
+        columns={['Name', 'Email', 'Role', 'LGA', 'Status', 'Created']}
+        className="bg-stone-100 text-stone-900"
+        cellClassName="px-4 py-3 font-semibold"
+      />
+      <tbody className="divide-y divide-stone-200">
+        {items.map((member) => (
+          <tr key={member.id} className="hover:bg-stone-50">
+            <th scope="row" className="px-4 py-3 font-normal">
+              <Link to={`/admin/staff/${member.id}`} className="link">
+                {member.fullName}
+              </Link>
+            </th>
+            <td className="px-4 py-3 break-all">{member.email}</td>
+            <td className="px-4 py-3">{roleLabel(member.role)}</td>
+            <td className="px-4 py-3">{lgaLabel(member)}</td>
+            <td className="px-4 py-3">
+              <StatusBadge status={member.status} />
+            </td>
+            <td className="px-4 py-3 whitespace-nowrap">{formatDate(member.createdAt)}</td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-200">
-          {items.map((member) => (
-            <tr key={member.id} className="hover:bg-stone-50">
-              <th scope="row" className="px-4 py-3 font-normal">
-                <Link to={`/admin/staff/${member.id}`} className="link">
-                  {member.fullName}
-                </Link>
-              </th>
-              <td className="px-4 py-3 break-all">{member.email}</td>
-              <td className="px-4 py-3">{roleLabel(member.role)}</td>
-              <td className="px-4 py-3">{lgaLabel(member)}</td>
-              <td className="px-4 py-3">
-                <StatusBadge status={member.status} />
-              </td>
-              <td className="px-4 py-3 whitespace-nowrap">{formatDate(member.createdAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </DataTable>
   );
 }
 

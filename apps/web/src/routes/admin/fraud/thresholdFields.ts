@@ -1,18 +1,14 @@
-import { useRef, useState, type FormEvent } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+/**
+ * The fraud thresholds as a form: every field with its label, unit and limits (percentages shown
+ * for the fractions the API stores), and the parsing and checks between the form and the API.
+ */
 import { DEFAULT_FRAUD_THRESHOLDS, type FraudThresholds } from '@oslrs/core';
-import { errorMessage, validationIssues } from '../../api/client';
-import { fraudSettings as fraudApi, queryKeys, type FraudSettings } from '../../api/endpoints';
-import { Alert, Success } from '../../components/Alert';
-import { TextField } from '../../components/Field';
-import { Loading } from '../../components/Loading';
-import { PageHeading } from '../../components/Page';
 
-type Group = keyof FraudThresholds;
+export type Group = keyof FraudThresholds;
 /** "gps.maxAccuracyM": the same dotted path the API uses in its validation issues. */
-type Path = { [G in Group]: `${G}.${Extract<keyof FraudThresholds[G], string>}` }[Group];
+export type Path = { [G in Group]: `${G}.${Extract<keyof FraudThresholds[G], string>}` }[Group];
 
-interface FieldDef {
+export interface FieldDef {
   path: Path;
   /** The visible label, with its unit. */
   label: string;
@@ -24,7 +20,7 @@ interface FieldDef {
   max?: number;
 }
 
-interface SectionDef {
+export interface SectionDef {
   group: Group;
   legend: string;
   explanation: string;
@@ -46,7 +42,7 @@ function points(signal: string, group: Group): FieldDef {
 }
 
 // Explanations follow SPEC "Fraud signals"; the starting values quoted come from DEFAULT_FRAUD_THRESHOLDS.
-const SIGNALS: SectionDef[] = [
+export const SIGNALS: SectionDef[] = [
   {
     group: 'gps',
     legend: 'GPS clustering',
@@ -190,7 +186,7 @@ const SIGNALS: SectionDef[] = [
 ];
 
 const BAND_NAMES = ['low', 'medium', 'high', 'critical'] as const;
-const BANDS: SectionDef = {
+export const BANDS: SectionDef = {
   group: 'bands',
   legend: 'Score bands',
   explanation:
@@ -204,14 +200,14 @@ const BANDS: SectionDef = {
 };
 
 const SECTIONS = [...SIGNALS, BANDS];
-const FIELDS = SECTIONS.flatMap((s) => s.fields);
-const FIELD_BY_PATH = new Map<string, FieldDef>(FIELDS.map((f) => [f.path, f]));
+export const FIELDS = SECTIONS.flatMap((s) => s.fields);
+export const FIELD_BY_PATH = new Map<string, FieldDef>(FIELDS.map((f) => [f.path, f]));
 
-type Values = Record<Path, string>;
-type Errors = Partial<Record<Path, string>>;
+export type Values = Record<Path, string>;
+export type Errors = Partial<Record<Path, string>>;
 
 /** A number as typed: no float noise (0.7 × 100 shows as 70, not 70.00000000000001). */
-function show(n: number): string {
+export function show(n: number): string {
   return String(Number(n.toPrecision(12)));
 }
 
@@ -225,7 +221,7 @@ function read(thresholds: FraudThresholds, path: Path): number {
   return (thresholds[group] as Record<string, number>)[key] ?? 0;
 }
 
-function toForm(thresholds: FraudThresholds): Values {
+export function toForm(thresholds: FraudThresholds): Values {
   return Object.fromEntries(
     FIELDS.map((f) => {
       const value = read(thresholds, f.path);
@@ -235,7 +231,7 @@ function toForm(thresholds: FraudThresholds): Values {
 }
 
 /** The number typed in a field, or undefined when it is not an acceptable value there. */
-function parseField(f: FieldDef, text: string): { value?: number; error?: string } {
+export function parseField(f: FieldDef, text: string): { value?: number; error?: string } {
   const trimmed = text.trim();
   const n = trimmed === '' ? Number.NaN : Number(trimmed);
   if (!Number.isFinite(n)) return { error: f.percent ? 'Enter a percentage from 0 to 100' : 'Enter a number' };
@@ -251,7 +247,7 @@ function parseField(f: FieldDef, text: string): { value?: number; error?: string
   return { value: n };
 }
 
-function parseForm(values: Values): { thresholds?: FraudThresholds; errors: Errors } {
+export function parseForm(values: Values): { thresholds?: FraudThresholds; errors: Errors } {
   const errors: Errors = {};
   const out: Record<string, Record<string, number>> = {};
   for (const f of FIELDS) {
@@ -280,7 +276,7 @@ function parseForm(values: Values): { thresholds?: FraudThresholds; errors: Erro
 }
 
 /** The sum of every signal's points, or null while one of them is not a valid number. */
-function totalPoints(values: Values): number | null {
+export function totalPoints(values: Values): number | null {
   let total = 0;
   for (const s of SIGNALS) {
     const f = FIELD_BY_PATH.get(`${s.group}.points`)!;
@@ -291,232 +287,6 @@ function totalPoints(values: Values): number | null {
   return total;
 }
 
-function sameValues(a: Values, b: Values): boolean {
+export function sameValues(a: Values, b: Values): boolean {
   return FIELDS.every((f) => Number(a[f.path].trim() || Number.NaN) === Number(b[f.path]));
-}
-
-export default function FraudSettingsPage() {
-  const query = useQuery({
-    queryKey: queryKeys.fraudSettings,
-    queryFn: ({ signal }) => fraudApi.get(signal),
-  });
-
-  return (
-    <div className="max-w-3xl">
-      <PageHeading>Fraud signals</PageHeading>
-      <p className="mt-2 text-stone-800">
-        Every submission, from every channel, is checked for these signals when it is ingested. The points of the
-        signals that fire add up to a score out of 100, with reasons. Flags never reject data: they show supervisors and
-        assessors where to look.
-      </p>
-      {query.isPending ? (
-        <Loading />
-      ) : query.isError ? (
-        <div className="mt-6">
-          <Alert title="Could not load the fraud thresholds">
-            <p>{errorMessage(query.error)}</p>
-          </Alert>
-        </div>
-      ) : (
-        <>
-          <p className="mt-4 rounded-md border-l-4 border-green-800 bg-white p-3 text-stone-900">
-            {query.data.version > 0 ? (
-              <>
-                <strong>Version {query.data.version}</strong> is in force.
-              </>
-            ) : (
-              <>
-                <strong>Version 0:</strong> nothing has been saved yet, so the starting values are in force.
-              </>
-            )}
-          </p>
-          <ThresholdsForm settings={query.data} />
-        </>
-      )}
-    </div>
-  );
-}
-
-function ThresholdsForm({ settings }: { settings: FraudSettings }) {
-  const queryClient = useQueryClient();
-  const [values, setValues] = useState<Values>(() => toForm(settings.thresholds));
-  const [errors, setErrors] = useState<Errors>({});
-  const [topErrors, setTopErrors] = useState<string[]>([]);
-  const [notice, setNotice] = useState<'saved' | 'reset' | null>(null);
-  const inputs = useRef(new Map<Path, HTMLInputElement>());
-  const nextVersion = settings.version + 1;
-  const dirty = !sameValues(values, toForm(settings.thresholds));
-  const total = totalPoints(values);
-  const critical = parseField(FIELD_BY_PATH.get('bands.critical')!, values['bands.critical']).value;
-
-  function focusFirst(found: Errors) {
-    const first = FIELDS.find((f) => found[f.path]);
-    if (first) inputs.current.get(first.path)?.focus();
-  }
-
-  const save = useMutation({
-    mutationFn: (thresholds: FraudThresholds) => fraudApi.save(thresholds),
-    onSuccess: (data) => {
-      queryClient.setQueryData(queryKeys.fraudSettings, data);
-      setValues(toForm(data.thresholds));
-      setErrors({});
-      setTopErrors([]);
-      setNotice('saved');
-    },
-    onError: (error) => {
-      const fields: Errors = {};
-      const other: string[] = [];
-      const issues = validationIssues(error);
-      for (const issue of issues) {
-        const f = FIELD_BY_PATH.get(issue.path);
-        if (f && !fields[f.path]) {
-          // The API speaks in fractions; the form in percentages.
-          fields[f.path] = f.percent ? 'Enter a percentage from 0 to 100' : issue.message;
-        } else if (!f) {
-          other.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
-        }
-      }
-      if (issues.length === 0) other.push(errorMessage(error));
-      setErrors(fields);
-      setTopErrors(other);
-      focusFirst(fields);
-    },
-  });
-
-  function onChange(path: Path, value: string) {
-    setValues((v) => ({ ...v, [path]: value }));
-    setNotice(null);
-  }
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (save.isPending) return;
-    setNotice(null);
-    const parsed = parseForm(values);
-    setErrors(parsed.errors);
-    if (!parsed.thresholds) {
-      setTopErrors([]);
-      focusFirst(parsed.errors);
-      return;
-    }
-    if (!dirty) {
-      setTopErrors([`Nothing to save: these are the values of version ${settings.version}. Change a value first.`]);
-      return;
-    }
-    setTopErrors([]);
-    save.mutate(parsed.thresholds);
-  }
-
-  function onReset() {
-    setValues(toForm(DEFAULT_FRAUD_THRESHOLDS));
-    setErrors({});
-    setTopErrors([]);
-    setNotice('reset');
-  }
-
-  function renderField(f: FieldDef) {
-    return (
-      <TextField
-        key={f.path}
-        label={f.label}
-        hint={f.hint}
-        name={f.path}
-        type="number"
-        inputMode={f.integer ? 'numeric' : 'decimal'}
-        step={f.integer ? 1 : 'any'}
-        min={f.percent ? 0 : f.min}
-        max={f.percent ? 100 : f.max}
-        required
-        autoComplete="off"
-        value={values[f.path]}
-        onChange={(e) => onChange(f.path, e.target.value)}
-        error={errors[f.path]}
-        inputRef={(el) => {
-          if (el) inputs.current.set(f.path, el);
-          else inputs.current.delete(f.path);
-        }}
-      />
-    );
-  }
-
-  function renderSection(s: SectionDef) {
-    const explanationId = `fraud-${s.group}-explanation`;
-    return (
-      <fieldset key={s.group} className="card" aria-describedby={explanationId}>
-        <legend className="float-left w-full text-xl font-bold text-stone-900">{s.legend}</legend>
-        <p id={explanationId} className="clear-left pt-2 text-stone-800">
-          {s.explanation}
-        </p>
-        <div className="mt-4 grid gap-4 sm:grid-cols-2">{s.fields.map(renderField)}</div>
-      </fieldset>
-    );
-  }
-
-  return (
-    <form noValidate onSubmit={onSubmit} className="mt-6 space-y-6">
-      {SIGNALS.map(renderSection)}
-
-      <section aria-labelledby="fraud-total-label" className="card">
-        <h2 id="fraud-total-label" className="text-xl font-bold">
-          Total if every signal fires
-        </h2>
-        {/* <output> is a polite live region: the figure is read out as the points change. */}
-        <output aria-labelledby="fraud-total-label" className="mt-2 block text-3xl font-bold text-stone-900">
-          {total === null ? '—' : `${total} points`}
-        </output>
-        <p className="mt-2 text-stone-800">
-          {total === null
-            ? 'Enter a whole number of points for every signal to see the total.'
-            : total > 100
-              ? 'Scores are capped at 100, so a submission that fires every signal scores 100.'
-              : critical !== undefined && total < critical
-                ? `No submission can reach the critical band (${show(critical)} points) with these points.`
-                : 'Scores are capped at 100.'}
-        </p>
-      </section>
-
-      {renderSection(BANDS)}
-
-      <div className="card space-y-4">
-        {topErrors.length > 0 && (
-          <Alert title="The thresholds were not saved">
-            {topErrors.map((message) => (
-              <p key={message}>{message}</p>
-            ))}
-          </Alert>
-        )}
-        {notice === 'saved' && save.data && (
-          <Success title={`Saved as version ${save.data.version}`}>
-            <p>New submissions are scored with these thresholds. Scores already given keep their version.</p>
-          </Success>
-        )}
-        {notice === 'reset' && (
-          <p role="status" className="rounded-md border-l-4 border-amber-500 bg-amber-50 p-3 text-stone-900">
-            The form now holds the starting values. Nothing is saved until you choose “Save as version {nextVersion}”.
-          </p>
-        )}
-        <p id="fraud-save-explanation" className="text-stone-800">
-          Saving makes these thresholds version {nextVersion}; they score every submission ingested from then on. Scores
-          already given keep the version they were computed with, so an old flag can still be explained.
-          {dirty && <strong className="mt-1 block">You have unsaved changes.</strong>}
-        </p>
-        <div className="flex flex-wrap gap-3">
-          <button
-            type="submit"
-            className="btn-primary"
-            aria-busy={save.isPending || undefined}
-            aria-describedby="fraud-save-explanation"
-          >
-            Save as version {nextVersion}
-          </button>
-          <button type="button" className="btn-secondary" onClick={onReset} aria-describedby="fraud-reset-hint">
-            Reset to the starting values
-          </button>
-        </div>
-        <p id="fraud-reset-hint" className="hint">
-          Reset fills the form with the starting values from the specification; it does not save them.
-        </p>
-      </div>
-    </form>
-  );
 }

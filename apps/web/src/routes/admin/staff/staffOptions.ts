@@ -1,5 +1,5 @@
 import { LGAS, ROLE_LABELS, STAFF_ROLES, STAFF_STATUSES, type StaffRole, type StaffStatus } from '@oslrs/core';
-import type { Option } from '../../components/Field';
+import type { Option } from '../../../components/Field';
 
 export const STATUS_LABELS: Record<StaffStatus, string> = {
   invited: 'Invited',
