@@ -75,7 +75,7 @@ export function createServices(runtime: Runtime): Services {
   const questionnaires = new QuestionnaireService(db, runtime.kv);
   const versions = new VersionCache();
   const submissionRepo = new SubmissionRepository();
-  const fraud = new FraudService(db, submissionRepo);
+  const fraud = new FraudService(db, submissionRepo, (executor, id) => users.lgaOf(executor, id));
   const submissions = new SubmissionService(
     db,
     submissionRepo,

@@ -122,6 +122,8 @@ export const fraudThresholdsSchema = z.object({
     startHourWat: z.number().int().min(0).max(23).default(23),
     endHourWat: z.number().int().min(0).max(23).default(5),
   }),
+  /** An enumerator's survey of a respondent outside the enumerator's own LGA (older settings lack it). */
+  outOfArea: z.object({ points: z.number().int().min(0).default(15) }).default({ points: 15 }),
   bands: z.object({
     low: z.number().default(25),
     medium: z.number().default(50),

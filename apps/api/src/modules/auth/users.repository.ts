@@ -118,6 +118,11 @@ export class UserRepository {
     return new Set(rows.map((r) => r.email));
   }
 
+  async lgaOf(executor: Executor, id: string): Promise<string | null> {
+    const [row] = await executor.select({ lga: users.lgaCode }).from(users).where(eq(users.id, id)).limit(1);
+    return row?.lga ?? null;
+  }
+
   /** The staff member holding this NIN, if any (optionally not counting one person). */
   async staffIdByNin(executor: Executor, nin: string, except?: string): Promise<string | undefined> {
     const [row] = await executor

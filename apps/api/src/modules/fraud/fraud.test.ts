@@ -345,7 +345,7 @@ describe('signals in the pipeline', () => {
       [...normal, quick, fine].map((b) => b.id),
     );
     // A fresh service: the pipeline's median is cached for a minute, so read it the way the next minute will.
-    const fraud = new FraudService(t.database.db, new SubmissionRepository());
+    const fraud = new FraudService(t.database.db, new SubmissionRepository(), async () => null);
     const rows = await t.database.db
       .select()
       .from(submissions)

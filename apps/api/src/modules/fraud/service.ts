@@ -33,6 +33,8 @@ export class FraudService {
     private readonly db: Db,
     /** The collector's other work, read through the submissions module that owns it. */
     private readonly history: SubmissionHistory,
+    /** Where a collector is assigned (their LGA), for the out-of-area signal. */
+    private readonly collectorLga: (executor: Executor, userId: string) => Promise<string | null>,
   ) {}
 
   /**
@@ -172,6 +174,15 @@ export class FraudService {
         reasons.push(
           `near-duplicate: ${Math.round(best * 100)} % of answers equal another recent survey by the same collector`,
         );
+      }
+    }
+
+    // An enumerator works their own LGA: a respondent elsewhere is flagged (never refused).
+    if (sub.channel === 'enumerator' && sub.submittedBy && sub.lgaCode) {
+      const assigned = await this.collectorLga(tx, sub.submittedBy);
+      if (assigned && assigned !== sub.lgaCode) {
+        score += t.outOfArea.points;
+        reasons.push(`out-of-area: respondent in ${sub.lgaCode}, enumerator assigned to ${assigned}`);
       }
     }
 
