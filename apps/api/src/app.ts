@@ -126,6 +126,9 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     // During `pm2 reload` the old worker finishes requests already on its keep-alive connections
     // (answering with Connection: close) instead of refusing them with 503s.
     return503OnClosing: false,
+    // Slow senders (slowloris, a stalled upload) are cut off by the app itself, not only by NGINX.
+    requestTimeout: runtime.config.timeouts.requestMs,
+    keepAliveTimeout: runtime.config.timeouts.keepAliveMs,
   });
   // JSON only (plus the routes that register their own parsers): anything else is a 415.
   app.removeContentTypeParser('text/plain');
@@ -188,7 +191,8 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  // The document is built either way (the RBAC test and the fuzz suite read it); served only when enabled.
+  if (runtime.config.apiDocs) await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   await app.register(
     async (api) => {

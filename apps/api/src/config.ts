@@ -49,6 +49,14 @@ const envSchema = z.object({
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
   /** Run background jobs in this process (the default for `npm start`); PM2's API workers turn it off. */
   RUN_WORKER: bool.default(true),
+  /** The OpenAPI document and its UI at /api/docs (default: on, except in production). */
+  API_DOCS: bool.optional(),
+  /** Which dependency is down, in /health/ready (default: on, except in production: up/down only). */
+  HEALTH_DETAILS: bool.optional(),
+  /** A request (headers and body) must arrive within this; a slow sender gets a 408, not a worker. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** An idle keep-alive connection is closed after this (behind NGINX: above its keepalive_timeout). */
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(75_000),
   WEB_DIST: z.string().optional(),
   /** Set by PM2 in cluster mode. */
   NODE_APP_INSTANCE: z.string().optional(),
@@ -96,6 +104,9 @@ export interface Config {
   rateLimit: { anonPerMinute: number; userPerMinute: number };
   /** Request size limits shared by every route: JSON bodies, a syncing outbox batch, file uploads. */
   limits: { bodyBytes: number; batchBodyBytes: number; uploadBytes: number };
+  timeouts: { requestMs: number; keepAliveMs: number };
+  apiDocs: boolean;
+  healthDetails: boolean;
   webDist: string | undefined;
   clustered: boolean;
   /** PM2's instance number in cluster mode. */
@@ -157,6 +168,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxStaleMs: e.OUTBOX_STALE_MS,
     rateLimit: { anonPerMinute: e.RATE_LIMIT_ANON_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
     limits: { bodyBytes: 1024 * 1024, batchBodyBytes: 5 * 1024 * 1024, uploadBytes: 10 * 1024 * 1024 },
+    timeouts: { requestMs: e.REQUEST_TIMEOUT_MS, keepAliveMs: e.KEEP_ALIVE_TIMEOUT_MS },
+    apiDocs: e.API_DOCS ?? e.NODE_ENV !== 'production',
+    healthDetails: e.HEALTH_DETAILS ?? e.NODE_ENV !== 'production',
     webDist: e.WEB_DIST,
     clustered,
     appInstance: clustered ? Number(e.NODE_APP_INSTANCE) || 0 : undefined,

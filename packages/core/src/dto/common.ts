@@ -33,7 +33,7 @@ const dependencyCheckSchema = z.object({
 });
 export const readinessSchema = z.object({
   status: z.enum(['ok', 'down']),
-  database: dependencyCheckSchema,
-  redis: dependencyCheckSchema,
+  database: dependencyCheckSchema.optional(),
+  redis: dependencyCheckSchema.optional(),
 });
 export const lgaListSchema = z.object({ items: z.array(z.object({ code: z.string(), name: z.string() })) });

@@ -43,7 +43,10 @@ export const healthRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
         ? await probe(async () => void (await runtime.redis!.ping()))
         : { status: 'not_configured' as const };
       const ok = database.status === 'ok' && redis.status !== 'down';
-      return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'down', database, redis });
+      const status = ok ? ('ok' as const) : ('down' as const);
+      // In production the public learns up or down, not which dependency failed or why.
+      if (!runtime.config.healthDetails) return reply.status(ok ? 200 : 503).send({ status });
+      return reply.status(ok ? 200 : 503).send({ status, database, redis });
     },
   );
 };
