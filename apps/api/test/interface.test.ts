@@ -1,19 +1,15 @@
 /** The interface rules every endpoint follows (SPEC: "Interface rules"), and statelessness across processes. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, login, startTestApp, type TestApp } from './harness.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, call, login, startTestApp } from './harness.js';
+import { useTestApp } from './use-test-app.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ logLevel: 'info' });
-});
-afterAll(async () => {
-  await t?.close();
-});
+// Logs at info: the log test reads what the app writes.
+const app = useTestApp({ logLevel: 'info' });
 
 describe('error bodies', () => {
   it('400 INVALID_JSON for malformed JSON', async () => {
-    const res = await t.app.inject({
+    const res = await app.t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
       headers: { 'content-type': 'application/json' },
@@ -24,14 +20,14 @@ describe('error bodies', () => {
   });
 
   it('404 JSON for unknown API routes', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/does-not-exist?x=1' });
+    const res = await app.t.app.inject({ method: 'GET', url: '/api/v1/does-not-exist?x=1' });
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toContain('application/json');
     expect(res.json().error.code).toBe('NOT_FOUND');
   });
 
   it('413 over the 1 MB body limit', async () => {
-    const res = await t.app.inject({
+    const res = await app.t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
       payload: { email: 'a@b.c', password: 'p', filler: 'x'.repeat(1_100_000) },
@@ -42,7 +38,7 @@ describe('error bodies', () => {
 
   it('415 for a content type the route does not take', async () => {
     for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded']) {
-      const res = await t.app.inject({
+      const res = await app.t.app.inject({
         method: 'POST',
         url: '/api/v1/auth/login',
         headers: { 'content-type': type },
@@ -54,29 +50,29 @@ describe('error bodies', () => {
   });
 
   it('400 VALIDATION_FAILED names each bad field', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 42 } });
+    const res = await app.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 42 } });
     expect(res.statusCode).toBe(400);
     const paths = res.json().error.details.issues.map((i: { path: string }) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['email', 'password']));
   });
 
   it('never leaks a stack trace', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/staff/not-a-uuid' });
+    const res = await app.t.app.inject({ method: 'GET', url: '/api/v1/staff/not-a-uuid' });
     expect(res.body).not.toMatch(/at .*\.ts:\d+/);
   });
 });
 
 describe('health', () => {
   it('/health answers ok without I/O; /health/ready checks PostgreSQL and Redis', async () => {
-    const h = await t.app.inject({ method: 'GET', url: '/api/v1/health' });
+    const h = await app.t.app.inject({ method: 'GET', url: '/api/v1/health' });
     expect(h.json()).toEqual({ status: 'ok' });
-    const r = await t.app.inject({ method: 'GET', url: '/api/v1/health/ready' });
+    const r = await app.t.app.inject({ method: 'GET', url: '/api/v1/health/ready' });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ status: 'ok', database: { status: 'ok' }, redis: { status: 'ok' } });
   });
 
   it('/health/ready reports 503 when Redis is unreachable', async () => {
-    const broken = await startTestApp({ sharedWith: t, worker: false, env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    const broken = await startTestApp({ sharedWith: app.t, worker: false, env: { REDIS_URL: 'redis://127.0.0.1:1' } });
     try {
       const r = await broken.app.inject({ method: 'GET', url: '/api/v1/health/ready' });
       expect(r.statusCode).toBe(503);
@@ -91,9 +87,9 @@ describe('health', () => {
 
 describe('OpenAPI', () => {
   it('serves a document generated from the route schemas at /api/docs', async () => {
-    const ui = await t.app.inject({ method: 'GET', url: '/api/docs' });
+    const ui = await app.t.app.inject({ method: 'GET', url: '/api/docs' });
     expect([200, 302]).toContain(ui.statusCode);
-    const doc = await t.app.inject({ method: 'GET', url: '/api/docs/json' });
+    const doc = await app.t.app.inject({ method: 'GET', url: '/api/docs/json' });
     expect(doc.statusCode).toBe(200);
     const spec = doc.json();
     expect(spec.openapi).toMatch(/^3\./);
@@ -110,30 +106,30 @@ describe('logs', () => {
     const nin = '48213957062';
     const phone = '08039876543';
     const password = 'Secret-Pa55word-in-body';
-    const admin = await login(t.app, ADMIN_EMAIL, ADMIN_PASSWORD);
-    await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ADMIN_EMAIL, password } });
-    await call(t.app, admin, {
+    const admin = app.admin;
+    await app.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ADMIN_EMAIL, password } });
+    await app.call(admin, {
       method: 'POST',
       url: '/api/v1/staff',
       payload: { fullName: 'Log Probe', email: 'log.probe@test.oslrs', phone, role: 'data_entry_clerk', nin },
     });
-    await call(t.app, admin, { method: 'GET', url: `/api/v1/staff?q=${phone}` });
-    await call(t.app, admin, { method: 'GET', url: `/api/v1/staff?q=${nin}&status=${nin}` });
-    const res = await call(t.app, admin, {
+    await app.call(admin, { method: 'GET', url: `/api/v1/staff?q=${phone}` });
+    await app.call(admin, { method: 'GET', url: `/api/v1/staff?q=${nin}&status=${nin}` });
+    const res = await app.call(admin, {
       method: 'GET',
       url: '/api/v1/auth/me',
       headers: { 'x-request-id': 'probe-request-0001' },
     });
     expect(res.headers['x-request-id']).toBe('probe-request-0001');
 
-    const text = t.logs.text;
+    const text = app.t.logs.text;
     expect(text.length).toBeGreaterThan(0);
-    expect(t.logs.lines.some((l) => l.includes('probe-request-0001'))).toBe(true);
+    expect(app.t.logs.lines.some((l) => l.includes('probe-request-0001'))).toBe(true);
     for (const secret of [nin, phone, '+2348039876543', password, admin.csrfToken, admin.cookie.split('=')[1]!]) {
       expect(text).not.toContain(secret);
     }
     // Every request line has its id.
-    const requestLines = t.logs.lines.map((l) => JSON.parse(l)).filter((l) => l.req);
+    const requestLines = app.t.logs.lines.map((l) => JSON.parse(l)).filter((l) => l.req);
     expect(requestLines.length).toBeGreaterThan(3);
     for (const l of requestLines) expect(l.reqId).toBeTruthy();
   });
@@ -143,7 +139,7 @@ describe('audit log', () => {
   it('is append-only at the database level', async () => {
     // Even the schema owner (migrations) is held by the trigger; the app's own role is refused
     // before it gets there, having no UPDATE, DELETE or TRUNCATE at all (audit-role.test.ts).
-    const client = new pg.Client({ connectionString: t.ownerUrl });
+    const client = new pg.Client({ connectionString: app.t.ownerUrl });
     await client.connect();
     try {
       const count = async () =>
@@ -163,25 +159,25 @@ describe('audit log', () => {
 
 describe('two API processes behave as one', () => {
   it('shares sessions and rate-limit counters through PostgreSQL and Redis', async () => {
-    const other = await startTestApp({ sharedWith: t, worker: false });
+    const other = await startTestApp({ sharedWith: app.t, worker: false });
     try {
-      const s = await login(t.app, ADMIN_EMAIL, ADMIN_PASSWORD);
+      const s = await login(app.t.app, ADMIN_EMAIL, ADMIN_PASSWORD);
       const me = await call(other.app, s, { method: 'GET', url: '/api/v1/auth/me' });
       expect(me.statusCode).toBe(200);
       // Logout through one ends the session in the other at once (shared cache, not a stale copy).
       expect((await call(other.app, s, { method: 'POST', url: '/api/v1/auth/logout' })).statusCode).toBe(204);
-      expect((await call(t.app, s, { method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(401);
+      expect((await app.call(s, { method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(401);
 
       // Anonymous limit is 100/min per IP, counted across both processes.
       const ip = '198.51.100.23';
       const statuses: number[] = [];
       for (let i = 0; i < 110; i++) {
-        const app = i % 2 ? other.app : t.app;
-        statuses.push((await app.inject({ method: 'GET', url: '/api/v1/lgas', remoteAddress: ip })).statusCode);
+        const target = i % 2 ? other.app : app.t.app;
+        statuses.push((await target.inject({ method: 'GET', url: '/api/v1/lgas', remoteAddress: ip })).statusCode);
       }
       expect(statuses.filter((s) => s === 200)).toHaveLength(100);
       expect(statuses.filter((s) => s === 429)).toHaveLength(10);
-      const limited = await t.app.inject({ method: 'GET', url: '/api/v1/lgas', remoteAddress: ip });
+      const limited = await app.t.app.inject({ method: 'GET', url: '/api/v1/lgas', remoteAddress: ip });
       expect(limited.json().error.code).toBe('RATE_LIMITED');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
@@ -192,7 +188,7 @@ describe('two API processes behave as one', () => {
 
 describe('security headers', () => {
   it('sends a strict CSP and no x-powered-by', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/health' });
+    const res = await app.t.app.inject({ method: 'GET', url: '/api/v1/health' });
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");

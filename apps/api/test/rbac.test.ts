@@ -2,9 +2,10 @@
  * Walks every /api/v1 route × every role: anonymous callers get 401 on protected routes, roles a
  * route does not allow get 403, allowed roles get through (never 401/403, never a 500).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '@oslrs/core';
-import { call, createUser, login, startTestApp, type Session, type TestApp } from './harness.js';
+import type { Session } from './harness.js';
+import { useTestApp } from './use-test-app.js';
 import type { AccessRule } from '../src/plugins/access.js';
 
 /** The codes of an access decision, as opposed to a route's own answers (e.g. a wrong password's 401). */
@@ -17,7 +18,7 @@ const codeOf = (res: { body: string }) => {
   }
 };
 
-let t: TestApp;
+const app = useTestApp();
 const sessions = new Map<Role, Session>();
 const SOME_UUID = '0190a8c4-5c7e-7000-8000-000000000000';
 
@@ -49,32 +50,25 @@ function requestFor(rule: AccessRule) {
 }
 
 beforeAll(async () => {
-  t = await startTestApp();
-  for (const role of ROLES) {
-    const u = await createUser(t, role);
-    sessions.set(role, await login(t.app, u.email, u.password));
-  }
-});
-afterAll(async () => {
-  await t?.close();
+  for (const role of ROLES) sessions.set(role, await app.as(role));
 });
 
 describe('RBAC over every route', () => {
   it('knows the routes and each declares its access', () => {
-    const urls = t.app.accessRules.map((r) => `${r.method} ${r.url}`);
+    const urls = app.t.app.accessRules.map((r) => `${r.method} ${r.url}`);
     expect(urls).toEqual(
       expect.arrayContaining(['GET /api/v1/staff', 'POST /api/v1/staff/import', 'GET /api/v1/auth/me']),
     );
-    expect(t.app.accessRules.length).toBeGreaterThanOrEqual(12);
+    expect(app.t.app.accessRules.length).toBeGreaterThanOrEqual(12);
   });
 
   it('answers 401 / 403 / allowed for every route × role', async () => {
     const failures: string[] = [];
     let checked = 0;
-    for (const rule of t.app.accessRules) {
+    for (const rule of app.t.app.accessRules) {
       const req = requestFor(rule);
       // Anonymous
-      const anon = await t.app.inject(req as never);
+      const anon = await app.t.app.inject(req as never);
       if (rule.access === 'public') {
         if (DENIED.has(codeOf(anon)) || anon.statusCode >= 500) {
           failures.push(`anon ${rule.method} ${rule.url} → ${anon.statusCode}`);
@@ -84,7 +78,7 @@ describe('RBAC over every route', () => {
       }
       for (const role of ROLES) {
         const allowed = rule.access === 'public' || rule.access === 'authenticated' || rule.access.includes(role);
-        const res = await call(t.app, sessions.get(role)!, requestFor(rule) as never);
+        const res = await app.call(sessions.get(role)!, requestFor(rule) as never);
         checked++;
         if (res.statusCode >= 500) failures.push(`${role} ${rule.method} ${rule.url} → ${res.statusCode}`);
         if (allowed && DENIED.has(codeOf(res))) {
@@ -95,19 +89,18 @@ describe('RBAC over every route', () => {
         if (!allowed) expect(res.json().error.code).toBe('FORBIDDEN');
         // Logging out or changing a password would end the session the next checks rely on.
         if (allowed && rule.url === '/api/v1/auth/logout') {
-          const u = await createUser(t, role);
-          sessions.set(role, await login(t.app, u.email, u.password));
+          sessions.set(role, await app.as(role));
         }
       }
     }
     expect(failures).toEqual([]);
-    expect(checked).toBe(t.app.accessRules.length * ROLES.length);
+    expect(checked).toBe(app.t.app.accessRules.length * ROLES.length);
   });
 
   it('gives allowed roles a successful answer on the read routes', async () => {
     const admin = sessions.get('super_admin')!;
     for (const url of ['/api/v1/staff', '/api/v1/auth/me', '/api/v1/lgas', '/api/v1/health']) {
-      expect((await call(t.app, admin, { method: 'GET', url })).statusCode).toBe(200);
+      expect((await app.call(admin, { method: 'GET', url })).statusCode).toBe(200);
     }
   });
 });

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { DEFAULT_FRAUD_THRESHOLDS, type FormSchema, type FraudThresholds } from '@oslrs/core';
 import { auditLog, submissions } from '../../db/schema/index.js';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  call,
-  createUser,
-  login,
-  startTestApp,
-  type Session,
-  type TestApp,
-} from '../../../test/harness.js';
+import type { Session } from '../../../test/harness.js';
 import {
   MASTER_FORM,
   freshNin,
   masterAnswerSets,
   masterAnswers,
   publishForm,
-  signIn,
   settled,
   submissionBody,
   submit,
@@ -26,6 +16,7 @@ import {
   type BodyOptions,
   type Published,
 } from '../../../test/testkit.js';
+import { useTestApp } from '../../../test/use-test-app.js';
 import { FraudService } from './service.js';
 import { SubmissionRepository } from '../submissions/index.js';
 import { band, haversineMetres, isOffHours, similarity, straightLined, watHour } from './signals.js';
@@ -202,37 +193,13 @@ const miniAnswers = () => ({
   lga_id: 'ibadan_north',
 });
 
-let t: TestApp;
-let admin: Session;
+const app = useTestApp();
 let master: Published;
 let mini: Published;
 beforeAll(async () => {
-  t = await startTestApp();
-  admin = await login(t.app, ADMIN_EMAIL, ADMIN_PASSWORD);
-  master = await publishForm(t, admin);
-  mini = await publishForm(t, admin, MINI);
+  master = await publishForm(app.t, app.admin);
+  mini = await publishForm(app.t, app.admin, MINI);
 });
-afterAll(async () => {
-  await t?.close();
-});
-
-const staff = (role: Parameters<typeof createUser>[1]) => signIn(t, role);
-
-async function resident(): Promise<Session> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/register',
-    payload: {
-      fullName: 'Fraud Resident',
-      email: `fraud.${freshNin()}@public.test`,
-      phone: '08030000000',
-      password: 'a-long-public-password',
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  const cookie = res.cookies.find((c) => c.name === 'oslrs_session')!;
-  return { cookie: `oslrs_session=${cookie.value}`, csrfToken: res.json().csrfToken, user: res.json().user };
-}
 
 const DAY = 86_400_000;
 /** Yesterday (UTC date) at hh:mm UTC; `daysAgo` moves further back. */
@@ -250,9 +217,9 @@ const north = (p: { lat: number; lng: number }, metres: number) => ({ lat: p.lat
 
 async function scored(session: Session, versionId: string, o: BodyOptions) {
   const body = submissionBody(versionId, o);
-  const res = await submit(t, session, body);
+  const res = await submit(app.t, session, body);
   expect(res.statusCode, res.body).toBe(202);
-  const [row] = await settled(t, [body.id]);
+  const [row] = await settled(app.t, [body.id]);
   return row!;
 }
 const fraudOf = (row: typeof submissions.$inferSelect) => ({
@@ -264,9 +231,9 @@ const fraudOf = (row: typeof submissions.$inferSelect) => ({
 
 describe('every channel is scored', () => {
   it('enumerator (with GPS), clerk and public (without GPS) all get a score, a band and the settings version', async () => {
-    const enumerator = await staff('enumerator');
-    const clerk = await staff('data_entry_clerk');
-    const pub = await resident();
+    const enumerator = await app.as('enumerator');
+    const clerk = await app.as('data_entry_clerk');
+    const pub = await app.publicUser();
     const withGps = await scored(enumerator, master.versionId, {
       completedAt: utc('10:00'),
       gps: { ...place(), accuracy: 8 },
@@ -288,7 +255,10 @@ describe('every channel is scored', () => {
       'off-hours: completed at 23:30 WAT',
     ]);
     // A resident registers one person: another resident sends the late, quick one.
-    const pubLate = await scored(await resident(), master.versionId, { completedAt: utc('23:45'), durationS: 20 });
+    const pubLate = await scored(await app.publicUser(), master.versionId, {
+      completedAt: utc('23:45'),
+      durationS: 20,
+    });
     expect(pubLate.fraudReasons).toEqual(
       expect.arrayContaining(['speed-run: 20 s for 38 answers', 'off-hours: completed at 00:45 WAT']),
     );
@@ -297,28 +267,28 @@ describe('every channel is scored', () => {
 
 describe('signals in the pipeline', () => {
   it('off-hours: 23:30 WAT (22:30Z) adds 10 with a reason; 05:30 WAT adds nothing; 04:59 WAT does', async () => {
-    const night = await scored(await staff('enumerator'), master.versionId, { completedAt: utc('22:30') });
+    const night = await scored(await app.as('enumerator'), master.versionId, { completedAt: utc('22:30') });
     expect(fraudOf(night)).toEqual({
       score: 10,
       band: 'clean',
       reasons: ['off-hours: completed at 23:30 WAT'],
       version: 1,
     });
-    const dawn = await scored(await staff('enumerator'), master.versionId, { completedAt: utc('04:30') });
+    const dawn = await scored(await app.as('enumerator'), master.versionId, { completedAt: utc('04:30') });
     expect(fraudOf(dawn)).toMatchObject({ score: 0, reasons: [] });
-    const early = await scored(await staff('enumerator'), master.versionId, { completedAt: utc('03:59') });
+    const early = await scored(await app.as('enumerator'), master.versionId, { completedAt: utc('03:59') });
     expect(fraudOf(early)).toMatchObject({ score: 10, reasons: ['off-hours: completed at 04:59 WAT'] });
   });
 
   it('speed-run: 20 s for ~40 answers adds 25 (floor of 3 s per question while the form has few surveys)', async () => {
-    const speedForm = await publishForm(t, admin, { ...MASTER_FORM, formId: 'speed_master' });
-    const fast = await scored(await staff('enumerator'), speedForm.versionId, {
+    const speedForm = await publishForm(app.t, app.admin, { ...MASTER_FORM, formId: 'speed_master' });
+    const fast = await scored(await app.as('enumerator'), speedForm.versionId, {
       completedAt: utc('10:00'),
       durationS: 20,
     });
     expect(fraudOf(fast)).toEqual({ score: 25, band: 'low', reasons: ['speed-run: 20 s for 38 answers'], version: 1 });
     expect(fast.status).toBe('ingested');
-    const steady = await scored(await staff('enumerator'), speedForm.versionId, {
+    const steady = await scored(await app.as('enumerator'), speedForm.versionId, {
       completedAt: utc('10:00'),
       durationS: 120,
     });
@@ -326,8 +296,8 @@ describe('signals in the pipeline', () => {
   });
 
   it('speed-run against the median once the form has 30 surveys: under 25 % of the median is flagged', async () => {
-    const form = await publishForm(t, admin, { ...MINI, formId: 'median_mini' });
-    const clerk = await staff('data_entry_clerk');
+    const form = await publishForm(app.t, app.admin, { ...MINI, formId: 'median_mini' });
+    const clerk = await app.as('data_entry_clerk');
     const base = utc('08:00').getTime();
     const normal = Array.from({ length: 30 }, (_, i) =>
       submissionBody(form.versionId, {
@@ -338,27 +308,27 @@ describe('signals in the pipeline', () => {
     );
     const quick = submissionBody(form.versionId, { answers: miniAnswers(), completedAt: utc('09:00'), durationS: 100 });
     const fine = submissionBody(form.versionId, { answers: miniAnswers(), completedAt: utc('09:01'), durationS: 200 });
-    const res = await submitBatch(t, clerk, [...normal, quick, fine]);
+    const res = await submitBatch(app.t, clerk, [...normal, quick, fine]);
     expect(res.statusCode).toBe(200);
     await settled(
-      t,
+      app.t,
       [...normal, quick, fine].map((b) => b.id),
     );
     // A fresh service: the pipeline's median is cached for a minute, so read it the way the next minute will.
-    const fraud = new FraudService(t.database.db, new SubmissionRepository(), async () => null);
-    const rows = await t.database.db
+    const fraud = new FraudService(app.t.database.db, new SubmissionRepository(), async () => null);
+    const rows = await app.t.database.db
       .select()
       .from(submissions)
       .where(eq(submissions.questionnaireVersionId, form.versionId));
     const q = await fraud.score(
-      t.database.db,
+      app.t.database.db,
       rows.find((r) => r.id === quick.id)!,
       { ...MINI, formId: 'median_mini' },
     );
     expect(q.reasons).toContain('speed-run: 100 s against a median of 600 s');
     expect(q.score).toBe(25);
     const f = await fraud.score(
-      t.database.db,
+      app.t.database.db,
       rows.find((r) => r.id === fine.id)!,
       { ...MINI, formId: 'median_mini' },
     );
@@ -367,7 +337,7 @@ describe('signals in the pipeline', () => {
   });
 
   it('GPS: the third survey within 50 m in 4 h is flagged; a fourth 5 h later is not', async () => {
-    const enumerator = await staff('enumerator');
+    const enumerator = await app.as('enumerator');
     const p = place();
     const a = await scored(enumerator, mini.versionId, {
       answers: miniAnswers(),
@@ -394,7 +364,7 @@ describe('signals in the pipeline', () => {
     expect(fraudOf(c)).toEqual({ score: 25, band: 'low', reasons: ['gps: 3 surveys within 50 m in 4 h'], version: 1 });
     expect(fraudOf(d)).toMatchObject({ score: 0, reasons: [] });
     // 60 m apart is not a cluster.
-    const e2 = await staff('enumerator');
+    const e2 = await app.as('enumerator');
     const q = place();
     for (const [i, hh] of ['09:00', '10:00'].entries()) {
       await scored(e2, mini.versionId, {
@@ -412,7 +382,7 @@ describe('signals in the pipeline', () => {
   });
 
   it('GPS: accuracy worse than 50 m, an impossible jump and another collector within 5 m each flag gps (25 once)', async () => {
-    const vague = await scored(await staff('enumerator'), mini.versionId, {
+    const vague = await scored(await app.as('enumerator'), mini.versionId, {
       answers: miniAnswers(),
       completedAt: utc('10:00'),
       gps: { ...place(), accuracy: 120 },
@@ -423,14 +393,14 @@ describe('signals in the pipeline', () => {
       reasons: ['gps: GPS accuracy 120 m is worse than 50 m'],
       version: 1,
     });
-    const exact = await scored(await staff('enumerator'), mini.versionId, {
+    const exact = await scored(await app.as('enumerator'), mini.versionId, {
       answers: miniAnswers(),
       completedAt: utc('10:00'),
       gps: { ...place(), accuracy: 50 },
     });
     expect(fraudOf(exact)).toMatchObject({ score: 0 });
 
-    const traveller = await staff('enumerator');
+    const traveller = await app.as('enumerator');
     const from = place();
     await scored(traveller, mini.versionId, {
       answers: miniAnswers(),
@@ -450,12 +420,12 @@ describe('signals in the pipeline', () => {
     ]);
 
     const spotX = place();
-    await scored(await staff('enumerator'), mini.versionId, {
+    await scored(await app.as('enumerator'), mini.versionId, {
       answers: miniAnswers(),
       completedAt: utc('09:00'),
       gps: { ...spotX, accuracy: 5 },
     });
-    const copycat = await scored(await staff('enumerator'), mini.versionId, {
+    const copycat = await scored(await app.as('enumerator'), mini.versionId, {
       answers: miniAnswers(),
       completedAt: utc('15:00'),
       gps: { ...north(spotX, 3), accuracy: 5 },
@@ -469,7 +439,7 @@ describe('signals in the pipeline', () => {
   });
 
   it('near-duplicate: ≥ 70 % equal answers by the same collector within 7 days adds 20; older or another collector does not', async () => {
-    const enumerator = await staff('enumerator');
+    const enumerator = await app.as('enumerator');
     const answers = masterAnswers();
     await scored(enumerator, master.versionId, { answers, completedAt: utc('09:00') });
     const twin = await scored(enumerator, master.versionId, {
@@ -504,11 +474,11 @@ describe('signals in the pipeline', () => {
     expect(other.status, JSON.stringify(other.error)).toBe('ingested');
     expect((other.fraudReasons as string[]).filter((r) => r.startsWith('near-duplicate'))).toEqual([]);
 
-    const slow = await staff('enumerator');
+    const slow = await app.as('enumerator');
     await scored(slow, master.versionId, { answers: masterAnswers(), completedAt: utc('10:00', 9) });
     const weekLater = await scored(slow, master.versionId, { answers: masterAnswers(), completedAt: utc('10:00') });
     expect(fraudOf(weekLater)).toMatchObject({ score: 0, reasons: [] });
-    const stranger = await scored(await staff('enumerator'), master.versionId, {
+    const stranger = await scored(await app.as('enumerator'), master.versionId, {
       answers: { ...answers, nin: freshNin() },
       completedAt: utc('10:30'),
     });
@@ -516,7 +486,7 @@ describe('signals in the pipeline', () => {
   });
 
   it('bands follow the thresholds, and flags never reject: a critical survey is still ingested', async () => {
-    const enumerator = await staff('enumerator');
+    const enumerator = await app.as('enumerator');
     const lined = masterAnswers({ disability_status: 'yes', is_head: 'yes' });
     const lineReason = 'straight-lining: 7 of 7 answers on list "yes_no" are the same';
     const p = place();
@@ -557,7 +527,7 @@ describe('signals in the pipeline', () => {
     expect(third.respondentId).not.toBeNull();
 
     // 25 + 20 + 10 = 55 (medium) and 25 + 20 + 20 + 10 = 75 (high) for a collector without GPS.
-    const clerk = await staff('data_entry_clerk');
+    const clerk = await app.as('data_entry_clerk');
     const m = await scored(clerk, master.versionId, {
       answers: masterAnswers({ disability_status: 'yes', is_head: 'yes' }),
       completedAt: utc('22:10'),
@@ -573,10 +543,10 @@ describe('signals in the pipeline', () => {
 
     // Their supervisor sees the score through the status endpoint; the enumerator sees no fraud at all
     // (a collector who could read the reasons would learn how to avoid them).
-    const supervisor = await staff('supervisor');
-    const view = await call(t.app, supervisor, { method: 'GET', url: `/api/v1/submissions/${third.id}` });
+    const supervisor = await app.as('supervisor');
+    const view = await app.call(supervisor, { method: 'GET', url: `/api/v1/submissions/${third.id}` });
     expect(view.json()).toMatchObject({ status: 'ingested', fraud: { score: 100, band: 'critical' } });
-    const own = await call(t.app, enumerator, { method: 'GET', url: `/api/v1/submissions/${third.id}` });
+    const own = await app.call(enumerator, { method: 'GET', url: `/api/v1/submissions/${third.id}` });
     expect(own.json()).toMatchObject({ status: 'ingested' });
     expect(own.json().fraud).toBeUndefined();
   });
@@ -584,7 +554,7 @@ describe('signals in the pipeline', () => {
 
 describe('fraud settings are versioned', () => {
   it('PUT creates version 2; later scores carry version 2, earlier ones keep 1; only super admins change them', async () => {
-    const before = await scored(await staff('enumerator'), master.versionId, { completedAt: utc('22:30') });
+    const before = await scored(await app.as('enumerator'), master.versionId, { completedAt: utc('22:30') });
     expect(fraudOf(before)).toEqual({
       score: 10,
       band: 'clean',
@@ -592,48 +562,48 @@ describe('fraud settings are versioned', () => {
       version: 1,
     });
 
-    const supervisor = await staff('supervisor');
-    const current = await call(t.app, supervisor, { method: 'GET', url: '/api/v1/settings/fraud' });
+    const supervisor = await app.as('supervisor');
+    const current = await app.call(supervisor, { method: 'GET', url: '/api/v1/settings/fraud' });
     expect(current.statusCode).toBe(200);
     expect(current.json()).toEqual({ version: 1, thresholds: DEFAULT_FRAUD_THRESHOLDS });
     expect(
-      (await call(t.app, await staff('enumerator'), { method: 'GET', url: '/api/v1/settings/fraud' })).statusCode,
+      (await app.call(await app.as('enumerator'), { method: 'GET', url: '/api/v1/settings/fraud' })).statusCode,
     ).toBe(403);
 
     const next: FraudThresholds = structuredClone(DEFAULT_FRAUD_THRESHOLDS);
     next.offHours.points = 30;
     next.bands = { low: 10, medium: 20, high: 30, critical: 40 };
     expect(
-      (await call(t.app, supervisor, { method: 'PUT', url: '/api/v1/settings/fraud', payload: next })).statusCode,
+      (await app.call(supervisor, { method: 'PUT', url: '/api/v1/settings/fraud', payload: next })).statusCode,
     ).toBe(403);
-    const invalid = await call(t.app, admin, {
+    const invalid = await app.call(app.admin, {
       method: 'PUT',
       url: '/api/v1/settings/fraud',
       payload: { ...next, bands: { low: 'ten' } },
     });
     expect(invalid.statusCode).toBe(400);
-    const badFraction = await call(t.app, admin, {
+    const badFraction = await app.call(app.admin, {
       method: 'PUT',
       url: '/api/v1/settings/fraud',
       payload: { ...next, nearDuplicate: { ...next.nearDuplicate, equalFraction: 7 } },
     });
     expect(badFraction.statusCode).toBe(400);
 
-    const put = await call(t.app, admin, { method: 'PUT', url: '/api/v1/settings/fraud', payload: next });
+    const put = await app.call(app.admin, { method: 'PUT', url: '/api/v1/settings/fraud', payload: next });
     expect(put.statusCode, put.body).toBe(200);
     expect(put.json()).toEqual({ version: 2, thresholds: next });
-    expect((await call(t.app, supervisor, { method: 'GET', url: '/api/v1/settings/fraud' })).json()).toEqual({
+    expect((await app.call(supervisor, { method: 'GET', url: '/api/v1/settings/fraud' })).json()).toEqual({
       version: 2,
       thresholds: next,
     });
-    const audits = await t.database.db
+    const audits = await app.t.database.db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.action, 'fraud.settings_changed'), eq(auditLog.targetId, '2')));
     expect(audits).toHaveLength(1);
-    expect(audits[0]).toMatchObject({ actorId: admin.user.id, before: DEFAULT_FRAUD_THRESHOLDS, after: next });
+    expect(audits[0]).toMatchObject({ actorId: app.admin.user.id, before: DEFAULT_FRAUD_THRESHOLDS, after: next });
 
-    const after = await scored(await staff('enumerator'), master.versionId, { completedAt: utc('22:30') });
+    const after = await scored(await app.as('enumerator'), master.versionId, { completedAt: utc('22:30') });
     // 30 points now, and 30 is "high" under the new bands.
     expect(fraudOf(after)).toEqual({
       score: 30,
@@ -641,7 +611,7 @@ describe('fraud settings are versioned', () => {
       reasons: ['off-hours: completed at 23:30 WAT'],
       version: 2,
     });
-    const [kept] = await t.database.db.select().from(submissions).where(eq(submissions.id, before.id));
+    const [kept] = await app.t.database.db.select().from(submissions).where(eq(submissions.id, before.id));
     expect(fraudOf(kept!)).toEqual(fraudOf(before));
   });
 });

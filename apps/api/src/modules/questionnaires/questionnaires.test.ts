@@ -1,19 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import ExcelJS from 'exceljs';
 import type { FormSchema } from '@oslrs/core';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  call,
-  createUser,
-  login,
-  startTestApp,
-  type Session,
-  type TestApp,
-} from '../../../test/harness.js';
+import { useTestApp } from '../../../test/use-test-app.js';
 
 const fixtures = join(import.meta.dirname, '../../../test/fixtures/xlsform');
 
@@ -67,18 +58,10 @@ function multipart(name: string, content: Buffer, fileName = 'form.xlsx') {
   return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
-let t: TestApp;
-let admin: Session;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await login(t.app, ADMIN_EMAIL, ADMIN_PASSWORD);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const app = useTestApp();
 
 async function createDraft(form = tradeForm()) {
-  const res = await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires', payload: { form } });
+  const res = await app.call(app.admin, { method: 'POST', url: '/api/v1/questionnaires', payload: { form } });
   expect(res.statusCode, res.body).toBe(201);
   return res.json().questionnaire as { id: string; status: string };
 }
@@ -91,7 +74,7 @@ describe('drafts and versions', () => {
     const broken = tradeForm();
     broken.sections[0]!.questions[1]!.relevant = '${has_trade} = ';
     broken.sections[0]!.questions[2]!.constraint = '. <= ${nope}';
-    const saved = await call(t.app, admin, {
+    const saved = await app.call(app.admin, {
       method: 'PUT',
       url: `/api/v1/questionnaires/${q.id}/draft`,
       payload: { form: broken },
@@ -104,40 +87,40 @@ describe('drafts and versions', () => {
         expect.objectContaining({ field: 'sections.0.questions.2.constraint', code: 'UNKNOWN_FIELD' }),
       ]),
     );
-    const refused = await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
+    const refused = await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().error.code).toBe('FORM_INVALID');
     expect(refused.json().error.details.issues.length).toBe(issues.length);
 
-    await call(t.app, admin, {
+    await app.call(app.admin, {
       method: 'PUT',
       url: `/api/v1/questionnaires/${q.id}/draft`,
       payload: { form: tradeForm() },
     });
-    const v1 = await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
+    const v1 = await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
     expect(v1.statusCode).toBe(201);
     expect(v1.json().version.version).toBe(1);
 
-    const same = await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
+    const same = await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
     expect(same.statusCode).toBe(409);
     expect(same.json().error.code).toBe('NOTHING_TO_PUBLISH');
 
-    await call(t.app, admin, {
+    await app.call(app.admin, {
       method: 'PUT',
       url: `/api/v1/questionnaires/${q.id}/draft`,
       payload: { form: tradeForm({ title: 'Trade check 2' }) },
     });
-    const v2 = await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
+    const v2 = await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
     expect(v2.json().version.version).toBe(2);
-    const got = await call(t.app, admin, { method: 'GET', url: `/api/v1/questionnaires/${q.id}` });
+    const got = await app.call(app.admin, { method: 'GET', url: `/api/v1/questionnaires/${q.id}` });
     expect(got.json().questionnaire).toMatchObject({ status: 'published', latestVersion: 2, title: 'Trade check 2' });
     expect(got.json().questionnaire.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
   });
 
   it('the database refuses to change or delete a published version', async () => {
     const q = await createDraft(tradeForm({ formId: 'immutable_check' }));
-    await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
-    const client = new pg.Client({ connectionString: t.databaseUrl });
+    await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
+    const client = new pg.Client({ connectionString: app.t.databaseUrl });
     await client.connect();
     try {
       await expect(
@@ -158,14 +141,14 @@ describe('drafts and versions', () => {
 
   it('refuses a second live questionnaire with the same form id, and a malformed form', async () => {
     await createDraft(tradeForm({ formId: 'dup_form' }));
-    const dup = await call(t.app, admin, {
+    const dup = await app.call(app.admin, {
       method: 'POST',
       url: '/api/v1/questionnaires',
       payload: { form: tradeForm({ formId: 'dup_form' }) },
     });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error.code).toBe('FORM_ID_TAKEN');
-    const bad = await call(t.app, admin, {
+    const bad = await app.call(app.admin, {
       method: 'POST',
       url: '/api/v1/questionnaires',
       payload: { form: { ...tradeForm(), sections: [] } },
@@ -174,16 +157,16 @@ describe('drafts and versions', () => {
     const badType = tradeForm();
     (badType.sections[0]!.questions[0] as { type: string }).type = 'image';
     expect(
-      (await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires', payload: { form: badType } }))
+      (await app.call(app.admin, { method: 'POST', url: '/api/v1/questionnaires', payload: { form: badType } }))
         .statusCode,
     ).toBe(400);
   });
 
   it('archives; an archived questionnaire takes no more drafts', async () => {
     const q = await createDraft(tradeForm({ formId: 'to_archive' }));
-    const archived = await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/archive` });
+    const archived = await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/archive` });
     expect(archived.json().questionnaire.status).toBe('archived');
-    const edit = await call(t.app, admin, {
+    const edit = await app.call(app.admin, {
       method: 'PUT',
       url: `/api/v1/questionnaires/${q.id}/draft`,
       payload: { form: tradeForm({ formId: 'to_archive' }) },
@@ -196,18 +179,18 @@ describe('drafts and versions', () => {
 describe('serving schemas', () => {
   it('serves the latest version with a strong ETag, 304 on If-None-Match, and a new ETag after publishing', async () => {
     const q = await createDraft(tradeForm({ formId: 'served_form' }));
-    const none = await t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema` });
+    const none = await app.t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema` });
     expect(none.statusCode).toBe(404);
-    await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
+    await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
 
-    const first = await t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema` });
+    const first = await app.t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema` });
     expect(first.statusCode).toBe(200);
     expect(first.headers['cache-control']).toBe('public, max-age=300');
     const etag = String(first.headers.etag);
     expect(etag).toMatch(/^"[\w-]{20,}"$/);
     expect(first.json()).toMatchObject({ questionnaireId: q.id, version: 1, form: { formId: 'served_form' } });
 
-    const cached = await t.app.inject({
+    const cached = await app.t.app.inject({
       method: 'GET',
       url: `/api/v1/forms/${q.id}/schema`,
       headers: { 'if-none-match': etag },
@@ -216,13 +199,13 @@ describe('serving schemas', () => {
     expect(cached.body).toBe('');
     expect(cached.headers.etag).toBe(etag);
 
-    await call(t.app, admin, {
+    await app.call(app.admin, {
       method: 'PUT',
       url: `/api/v1/questionnaires/${q.id}/draft`,
       payload: { form: tradeForm({ formId: 'served_form', title: 'v2' }) },
     });
-    await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
-    const after = await t.app.inject({
+    await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
+    const after = await app.t.app.inject({
       method: 'GET',
       url: `/api/v1/forms/${q.id}/schema`,
       headers: { 'if-none-match': etag },
@@ -231,53 +214,57 @@ describe('serving schemas', () => {
     expect(after.json().version).toBe(2);
     expect(after.headers.etag).not.toBe(etag);
 
-    const v1 = await t.app.inject({
+    const v1 = await app.t.app.inject({
       method: 'GET',
       url: `/api/v1/forms/${q.id}/schema?version=1`,
       headers: { 'if-none-match': etag },
     });
     expect(v1.statusCode).toBe(304);
-    expect((await t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema?version=9` })).statusCode).toBe(404);
-    expect((await t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema?version=x` })).statusCode).toBe(400);
+    expect((await app.t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema?version=9` })).statusCode).toBe(
+      404,
+    );
+    expect((await app.t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema?version=x` })).statusCode).toBe(
+      400,
+    );
   });
 
   it('keeps the served JSON in Redis and drops "latest" on publish', async () => {
     const q = await createDraft(tradeForm({ formId: 'cached_form' }));
-    await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
-    await t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema` });
-    expect(await t.runtime.kv.get(`schema:${q.id}:latest`)).toBe('1');
-    const cached = JSON.parse((await t.runtime.kv.get(`schema:${q.id}:v1`))!) as { etag: string; body: string };
+    await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
+    await app.t.app.inject({ method: 'GET', url: `/api/v1/forms/${q.id}/schema` });
+    expect(await app.t.runtime.kv.get(`schema:${q.id}:latest`)).toBe('1');
+    const cached = JSON.parse((await app.t.runtime.kv.get(`schema:${q.id}:v1`))!) as { etag: string; body: string };
     expect(JSON.parse(cached.body)).toMatchObject({ questionnaireId: q.id, version: 1 });
-    await call(t.app, admin, {
+    await app.call(app.admin, {
       method: 'PUT',
       url: `/api/v1/questionnaires/${q.id}/draft`,
       payload: { form: tradeForm({ formId: 'cached_form', title: 'again' }) },
     });
-    await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
-    expect(await t.runtime.kv.get(`schema:${q.id}:latest`)).toBeNull();
+    await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
+    expect(await app.t.runtime.kv.get(`schema:${q.id}:latest`)).toBeNull();
   });
 });
 
 describe('which questionnaire each channel uses', () => {
   it('only published questionnaires can be chosen, and an archived one cannot stay in use', async () => {
     const draft = await createDraft(tradeForm({ formId: 'usage_draft' }));
-    const refused = await call(t.app, admin, {
+    const refused = await app.call(app.admin, {
       method: 'PUT',
       url: '/api/v1/settings/questionnaires',
       payload: { staffQuestionnaireId: draft.id, publicQuestionnaireId: null },
     });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().error.code).toBe('QUESTIONNAIRE_NOT_PUBLISHED');
-    await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${draft.id}/publish` });
-    const ok = await call(t.app, admin, {
+    await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${draft.id}/publish` });
+    const ok = await app.call(app.admin, {
       method: 'PUT',
       url: '/api/v1/settings/questionnaires',
       payload: { staffQuestionnaireId: draft.id, publicQuestionnaireId: draft.id },
     });
     expect(ok.statusCode).toBe(200);
-    const forms = await t.app.inject({ method: 'GET', url: '/api/v1/forms' });
+    const forms = await app.t.app.inject({ method: 'GET', url: '/api/v1/forms' });
     expect(forms.json().settings).toEqual({ staffQuestionnaireId: draft.id, publicQuestionnaireId: draft.id });
-    const archive = await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${draft.id}/archive` });
+    const archive = await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${draft.id}/archive` });
     expect(archive.statusCode).toBe(409);
     expect(archive.json().error.code).toBe('QUESTIONNAIRE_IN_USE');
   });
@@ -286,7 +273,7 @@ describe('which questionnaire each channel uses', () => {
 describe('XLSForm import and export over HTTP', () => {
   it('imports both registry forms, re-import replaces the draft, export round-trips', async () => {
     for (const file of ['oslsr_master_v3.xlsx', 'oslsr-public-core-v1.xlsx']) {
-      const res = await call(t.app, admin, {
+      const res = await app.call(app.admin, {
         method: 'POST',
         url: '/api/v1/questionnaires/import',
         ...multipart('file', readFileSync(join(fixtures, file))),
@@ -294,7 +281,7 @@ describe('XLSForm import and export over HTTP', () => {
       expect(res.statusCode, res.body).toBe(201);
       const q = res.json().questionnaire;
       expect(q.status).toBe('draft');
-      const again = await call(t.app, admin, {
+      const again = await app.call(app.admin, {
         method: 'POST',
         url: '/api/v1/questionnaires/import',
         ...multipart('file', readFileSync(join(fixtures, file))),
@@ -302,15 +289,15 @@ describe('XLSForm import and export over HTTP', () => {
       expect(again.statusCode).toBe(200);
       expect(again.json()).toMatchObject({ created: false, questionnaire: { id: q.id } });
 
-      const published = await call(t.app, admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
+      const published = await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
       expect(published.statusCode, published.body).toBe(201);
-      const exported = await call(t.app, admin, {
+      const exported = await app.call(app.admin, {
         method: 'GET',
         url: `/api/v1/questionnaires/${q.id}/export?version=1`,
       });
       expect(exported.statusCode).toBe(200);
       expect(exported.headers['content-type']).toContain('spreadsheetml');
-      const reimport = await call(t.app, admin, {
+      const reimport = await app.call(app.admin, {
         method: 'POST',
         url: '/api/v1/questionnaires/import',
         ...multipart('file', exported.rawPayload),
@@ -321,8 +308,8 @@ describe('XLSForm import and export over HTTP', () => {
   });
 
   it('reports a bad file with its sheet/row/column and saves nothing', async () => {
-    const before = (await call(t.app, admin, { method: 'GET', url: '/api/v1/questionnaires' })).json().items.length;
-    const notXlsx = await call(t.app, admin, {
+    const before = (await app.call(app.admin, { method: 'GET', url: '/api/v1/questionnaires' })).json().items.length;
+    const notXlsx = await app.call(app.admin, {
       method: 'POST',
       url: '/api/v1/questionnaires/import',
       ...multipart('file', Buffer.from('type,name\ntext,a\n'), 'x.xlsx'),
@@ -333,9 +320,9 @@ describe('XLSForm import and export over HTTP', () => {
       code: expect.any(String),
       message: expect.any(String),
     });
-    const noFile = await call(t.app, admin, { method: 'POST', url: '/api/v1/questionnaires/import', payload: {} });
+    const noFile = await app.call(app.admin, { method: 'POST', url: '/api/v1/questionnaires/import', payload: {} });
     expect(noFile.statusCode).toBe(400);
-    const after = (await call(t.app, admin, { method: 'GET', url: '/api/v1/questionnaires' })).json().items.length;
+    const after = (await app.call(app.admin, { method: 'GET', url: '/api/v1/questionnaires' })).json().items.length;
     expect(after).toBe(before);
   });
 });
@@ -355,7 +342,7 @@ describe('engine problems in an XLSForm', () => {
       ['Broken', 'broken_form'],
     ]);
     const file = Buffer.from(await wb.xlsx.writeBuffer());
-    const res = await call(t.app, admin, {
+    const res = await app.call(app.admin, {
       method: 'POST',
       url: '/api/v1/questionnaires/import',
       ...multipart('file', file),
@@ -367,19 +354,18 @@ describe('engine problems in an XLSForm', () => {
         expect.objectContaining({ sheet: 'survey', row: 4, column: 'constraint', code: 'EXPRESSION_INVALID' }),
       ]),
     );
-    const list = (await call(t.app, admin, { method: 'GET', url: '/api/v1/questionnaires' })).json().items;
+    const list = (await app.call(app.admin, { method: 'GET', url: '/api/v1/questionnaires' })).json().items;
     expect(list.some((q: { formId: string }) => q.formId === 'broken_form')).toBe(false);
   });
 });
 
 describe('access', () => {
   it('only super admins manage questionnaires; anyone may read a published schema', async () => {
-    const u = await createUser(t, 'enumerator');
-    const s = await login(t.app, u.email, u.password);
-    expect((await call(t.app, s, { method: 'GET', url: '/api/v1/questionnaires' })).statusCode).toBe(403);
+    const s = await app.as('enumerator');
+    expect((await app.call(s, { method: 'GET', url: '/api/v1/questionnaires' })).statusCode).toBe(403);
     expect(
       (
-        await call(t.app, s, {
+        await app.call(s, {
           method: 'POST',
           url: '/api/v1/questionnaires',
           payload: { form: tradeForm({ formId: 'x_enum' }) },

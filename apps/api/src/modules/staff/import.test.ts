@@ -1,29 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, count, eq, like, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { LGAS } from '@oslrs/core';
 import { auditLog, jobs, mailOutbox, users } from '../../db/schema/index.js';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  call,
-  createUser,
-  login,
-  startTestApp,
-  waitFor,
-  type Session,
-  type TestApp,
-} from '../../../test/harness.js';
+import { createUser, waitFor, type Session } from '../../../test/harness.js';
+import { useTestApp, type TestContext } from '../../../test/use-test-app.js';
 
-let t: TestApp;
-let admin: Session;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await login(t.app, ADMIN_EMAIL, ADMIN_PASSWORD);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const app = useTestApp();
 
 const HEADER = 'full_name,email,phone,role,lga';
 
@@ -62,13 +45,13 @@ async function multipart(
   };
 }
 
-async function upload(content: Buffer | string, session: Session | null = admin, app = t.app) {
+async function upload(content: Buffer | string, session: Session | null = app.admin, on: TestContext = app) {
   const body = await multipart(content);
-  return call(app, session, { method: 'POST', url: '/api/v1/staff/import', ...body });
+  return on.call(session, { method: 'POST', url: '/api/v1/staff/import', ...body });
 }
 
-const uploadRaw = async (content: Buffer | string, contentType = 'text/csv', session: Session | null = admin) =>
-  call(t.app, session, {
+const uploadRaw = async (content: Buffer | string, contentType = 'text/csv', session: Session | null = app.admin) =>
+  app.call(session, {
     method: 'POST',
     url: '/api/v1/staff/import',
     payload: content,
@@ -76,17 +59,17 @@ const uploadRaw = async (content: Buffer | string, contentType = 'text/csv', ses
   });
 
 /** Wait on the job's row (cheap, and no request budget spent), then read it through the API. */
-async function finished(jobId: string, timeoutMs = 20_000, session = admin) {
+async function finished(jobId: string, timeoutMs = 20_000, session = app.admin) {
   await waitFor(async () => {
-    const [j] = await t.database.db.select({ state: jobs.state }).from(jobs).where(eq(jobs.id, jobId));
+    const [j] = await app.t.database.db.select({ state: jobs.state }).from(jobs).where(eq(jobs.id, jobId));
     return j && (j.state === 'completed' || j.state === 'failed');
   }, timeoutMs);
-  const res = await call(t.app, session, { method: 'GET', url: `/api/v1/jobs/${jobId}` });
+  const res = await app.call(session, { method: 'GET', url: `/api/v1/jobs/${jobId}` });
   expect(res.statusCode).toBe(200);
   return res.json().job;
 }
 
-async function counts(db = t.database.db) {
+async function counts(db = app.t.database.db) {
   const [[u], [a], [m], [j]] = await Promise.all([
     db.select({ n: count() }).from(users),
     db.select({ n: count() }).from(auditLog),
@@ -97,7 +80,7 @@ async function counts(db = t.database.db) {
 }
 
 /** Users, `staff.invited` audit rows and mails belonging to one import's email domain / job. */
-async function created(domain: string, jobId: string, db = t.database.db) {
+async function created(domain: string, jobId: string, db = app.t.database.db) {
   const [[u], [a], [m]] = await Promise.all([
     db
       .select({ n: count() })
@@ -136,7 +119,7 @@ describe('bulk import', () => {
     ]);
 
     expect(await created(domain, job.id)).toEqual({ users: 48, audits: 48, mails: 48 });
-    const [first] = await t.database.db
+    const [first] = await app.t.database.db
       .select()
       .from(users)
       .where(eq(users.email, `p3@${domain}`));
@@ -144,42 +127,42 @@ describe('bulk import', () => {
       fullName: 'Person 3 Okafor',
       role: 'enumerator',
       status: 'invited',
-      createdBy: admin.user.id,
+      createdBy: app.admin.user.id,
       phone: '+2348000000003',
     });
     expect(first!.activationTokenHash).toMatch(/^[\w-]{43}$/);
-    const audits = await t.database.db.select().from(auditLog).where(eq(auditLog.targetId, first!.id));
+    const audits = await app.t.database.db.select().from(auditLog).where(eq(auditLog.targetId, first!.id));
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({
       action: 'staff.invited',
-      actorId: admin.user.id,
+      actorId: app.admin.user.id,
       actorRole: 'super_admin',
       ip: '127.0.0.1',
       requestId: `job:${job.id}`,
     });
     expect(JSON.stringify(audits[0]!.after)).not.toContain('8000000003');
-    const jobAudits = await t.database.db.select().from(auditLog).where(eq(auditLog.targetId, job.id));
+    const jobAudits = await app.t.database.db.select().from(auditLog).where(eq(auditLog.targetId, job.id));
     expect(jobAudits.map((a) => a.action).sort()).toEqual(['staff.import_finished', 'staff.import_started']);
     expect(jobAudits.find((a) => a.action === 'staff.import_started')!.after).toEqual({
       rows: 50,
       fileName: 'staff.csv',
     });
     // The invitation email carries a working activation link.
-    const [mail] = await t.database.db
+    const [mail] = await app.t.database.db
       .select()
       .from(mailOutbox)
       .where(eq(mailOutbox.to, `p3@${domain}`));
     const token = new URL(mail!.body!.match(/http:\/\/registry\.test\/activate\?token=\S+/)![0]).searchParams.get(
       'token',
     )!;
-    const activated = await t.app.inject({
+    const activated = await app.t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/activate',
       payload: { token, password: 'imported and activated' },
     });
     expect(activated.statusCode).toBe(200);
 
-    const report = await call(t.app, admin, { method: 'GET', url: `/api/v1/jobs/${job.id}/errors.csv` });
+    const report = await app.call(app.admin, { method: 'GET', url: `/api/v1/jobs/${job.id}/errors.csv` });
     expect(report.statusCode).toBe(200);
     expect(report.headers['content-type']).toMatch(/^text\/csv/);
     expect(report.headers['content-disposition']).toContain(`import-errors-${job.id}.csv`);
@@ -192,7 +175,7 @@ describe('bulk import', () => {
 
   it('reports each row rule with its own code and accepts LGA names, role labels, a BOM, CRLF and UTF-8 names', async () => {
     const domain = 'codes.import.test';
-    const existing = await createUser(t, 'data_entry_clerk');
+    const existing = await createUser(app.t, 'data_entry_clerk');
     const lines = [
       /* 2 */ row(1, domain, { email: existing.email.toUpperCase(), role: 'data_entry_clerk', lga: '' }),
       /* 3 */ row(2, domain, { role: 'manager' }),
@@ -226,7 +209,7 @@ describe('bulk import', () => {
       [14, 'full_name', 'NAME_INVALID'],
       [15, 'lga', 'LGA_UNKNOWN'],
     ]);
-    const made = await t.database.db
+    const made = await app.t.database.db
       .select()
       .from(users)
       .where(like(users.email, `%@${domain}`));
@@ -240,7 +223,7 @@ describe('bulk import', () => {
       fullName: 'Adébáyọ̀ Ògúnlọ́lá',
     });
     // The existing account was left alone.
-    const [still] = await t.database.db.select().from(users).where(eq(users.id, existing.id));
+    const [still] = await app.t.database.db.select().from(users).where(eq(users.id, existing.id));
     expect(still).toMatchObject({ role: 'data_entry_clerk', status: 'active', email: existing.email });
   });
 
@@ -301,7 +284,7 @@ describe('bulk import', () => {
     expect(hugeRaw.statusCode).toBe(413);
     expect(hugeRaw.json().error.code).toBe('PAYLOAD_TOO_LARGE');
 
-    const json = await call(t.app, admin, { method: 'POST', url: '/api/v1/staff/import', payload: { rows: good } });
+    const json = await app.call(app.admin, { method: 'POST', url: '/api/v1/staff/import', payload: { rows: good } });
     expect(json.statusCode).toBe(415);
     expect(json.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     const plain = await uploadRaw(csv(good), 'text/plain');
@@ -309,16 +292,16 @@ describe('bulk import', () => {
     expect(plain.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
 
     const noFile = await multipart('', '', 'x.csv', { note: 'no file here' });
-    const noFileRes = await call(t.app, admin, { method: 'POST', url: '/api/v1/staff/import', ...noFile });
+    const noFileRes = await app.call(app.admin, { method: 'POST', url: '/api/v1/staff/import', ...noFile });
     expect(noFileRes.statusCode).toBe(400);
     expect(noFileRes.json().error.code).toBe('FILE_REQUIRED');
     const wrongField = await multipart(csv(good), 'upload');
-    const wrongFieldRes = await call(t.app, admin, { method: 'POST', url: '/api/v1/staff/import', ...wrongField });
+    const wrongFieldRes = await app.call(app.admin, { method: 'POST', url: '/api/v1/staff/import', ...wrongField });
     expect(wrongFieldRes.statusCode).toBe(400);
     expect(wrongFieldRes.json().error.code).toBe('FILE_REQUIRED');
 
     expect(await counts()).toEqual(before);
-    const [n] = await t.database.db
+    const [n] = await app.t.database.db
       .select({ n: count() })
       .from(users)
       .where(like(users.email, `%@${domain}`));
@@ -346,25 +329,23 @@ describe('bulk import', () => {
     const jobId = res.json().job.id as string;
     await finished(jobId);
 
-    const otherAdmin = await createUser(t, 'super_admin');
-    const sa = await login(t.app, otherAdmin.email, otherAdmin.password);
-    expect((await call(t.app, sa, { method: 'GET', url: `/api/v1/jobs/${jobId}` })).json().job.id).toBe(jobId);
+    const sa = await app.as('super_admin');
+    expect((await app.call(sa, { method: 'GET', url: `/api/v1/jobs/${jobId}` })).json().job.id).toBe(jobId);
 
-    const sup = await createUser(t, 'supervisor');
-    const s = await login(t.app, sup.email, sup.password);
+    const s = await app.as('supervisor');
     for (const url of [`/api/v1/jobs/${jobId}`, `/api/v1/jobs/${jobId}/errors.csv`]) {
-      const hidden = await call(t.app, s, { method: 'GET', url });
+      const hidden = await app.call(s, { method: 'GET', url });
       expect(hidden.statusCode).toBe(404);
       expect(hidden.json().error.code).toBe('NOT_FOUND');
-      const anon = await call(t.app, null, { method: 'GET', url });
+      const anon = await app.call(null, { method: 'GET', url });
       expect(anon.statusCode).toBe(401);
       expect(anon.json().error.code).toBe('UNAUTHENTICATED');
     }
     // Hidden looks exactly like missing.
-    const missing = await call(t.app, s, { method: 'GET', url: '/api/v1/jobs/0190a5d2-8f43-7b6c-9d1e-2f3a4b5c6d7e' });
+    const missing = await app.call(s, { method: 'GET', url: '/api/v1/jobs/0190a5d2-8f43-7b6c-9d1e-2f3a4b5c6d7e' });
     expect(missing.statusCode).toBe(404);
-    expect((await call(t.app, s, { method: 'GET', url: `/api/v1/jobs/${jobId}` })).json()).toEqual(missing.json());
-    expect((await call(t.app, admin, { method: 'GET', url: '/api/v1/jobs/not-a-uuid' })).statusCode).toBe(400);
+    expect((await app.call(s, { method: 'GET', url: `/api/v1/jobs/${jobId}` })).json()).toEqual(missing.json());
+    expect((await app.call(app.admin, { method: 'GET', url: '/api/v1/jobs/not-a-uuid' })).statusCode).toBe(400);
 
     // Nor may anyone but a super admin import.
     const before = await counts();
@@ -377,30 +358,22 @@ describe('bulk import', () => {
 
 describe('a job without a worker', () => {
   // A process whose worker is off: its jobs wait in the queue until a test runs them by hand.
-  let solo: TestApp;
-  let s: Session;
-  beforeAll(async () => {
-    solo = await startTestApp({ worker: false });
-    s = await login(solo.app, ADMIN_EMAIL, ADMIN_PASSWORD);
-  });
-  afterAll(async () => {
-    await solo?.close();
-  });
+  const solo = useTestApp({ worker: false });
 
   async function queuedJob(domain: string, lines: string[]) {
-    const res = await upload(csv(lines), s, solo.app);
+    const res = await upload(csv(lines), solo.admin, solo);
     expect(res.statusCode).toBe(202);
     const jobId = res.json().job.id as string;
-    const [queued] = await solo.database.db.select().from(jobs).where(eq(jobs.id, jobId));
+    const [queued] = await solo.t.database.db.select().from(jobs).where(eq(jobs.id, jobId));
     expect(queued).toMatchObject({ state: 'queued', processed: 0, total: lines.length });
-    expect(await created(domain, jobId, solo.database.db)).toEqual({ users: 0, audits: 0, mails: 0 });
+    expect(await created(domain, jobId, solo.t.database.db)).toEqual({ users: 0, audits: 0, mails: 0 });
     return jobId;
   }
 
-  const jobRow = async (jobId: string) => (await solo.database.db.select().from(jobs).where(eq(jobs.id, jobId)))[0]!;
+  const jobRow = async (jobId: string) => (await solo.t.database.db.select().from(jobs).where(eq(jobs.id, jobId)))[0]!;
   const finishedAudits = async (jobId: string) =>
     (
-      await solo.database.db
+      await solo.t.database.db
         .select({ n: count() })
         .from(auditLog)
         .where(and(eq(auditLog.targetId, jobId), eq(auditLog.action, 'staff.import_finished')))
@@ -414,8 +387,8 @@ describe('a job without a worker', () => {
     lines[600] = row(600, domain, { phone: '0800' }); // line 602
     const jobId = await queuedJob(domain, lines);
 
-    await Promise.all([solo.services.staff.runImport(jobId), solo.services.staff.runImport(jobId)]);
-    await solo.services.staff.runImport(jobId);
+    await Promise.all([solo.t.services.staff.runImport(jobId), solo.t.services.staff.runImport(jobId)]);
+    await solo.t.services.staff.runImport(jobId);
 
     const job = await jobRow(jobId);
     expect(job).toMatchObject({ state: 'completed', processed: 620, total: 620, succeeded: 617, failed: 3 });
@@ -424,7 +397,7 @@ describe('a job without a worker', () => {
       [302, 'EMAIL_DUPLICATE_IN_FILE'],
       [602, 'PHONE_INVALID'],
     ]);
-    expect(await created(domain, jobId, solo.database.db)).toEqual({ users: 617, audits: 617, mails: 617 });
+    expect(await created(domain, jobId, solo.t.database.db)).toEqual({ users: 617, audits: 617, mails: 617 });
     expect(await finishedAudits(jobId)).toBe(1);
   });
 
@@ -436,7 +409,7 @@ describe('a job without a worker', () => {
     );
 
     // Another transaction holds p300's email (second chunk) uncommitted, so the worker stalls there...
-    const blocker = new pg.Client({ connectionString: solo.databaseUrl });
+    const blocker = new pg.Client({ connectionString: solo.t.databaseUrl });
     await blocker.connect();
     try {
       await blocker.query('begin');
@@ -444,7 +417,7 @@ describe('a job without a worker', () => {
         `insert into users (id, email, full_name, role, status) values (gen_random_uuid(), $1, 'Blocker', 'data_entry_clerk', 'invited')`,
         [`p300@${domain}`],
       );
-      const run = solo.services.staff.runImport(jobId);
+      const run = solo.t.services.staff.runImport(jobId);
       const outcome = run.then(
         () => 'finished',
         () => 'died',
@@ -466,9 +439,9 @@ describe('a job without a worker', () => {
       await blocker.end();
     }
     expect(await jobRow(jobId)).toMatchObject({ state: 'running', processed: 250 });
-    expect(await created(domain, jobId, solo.database.db)).toEqual({ users: 250, audits: 250, mails: 250 });
+    expect(await created(domain, jobId, solo.t.database.db)).toEqual({ users: 250, audits: 250, mails: 250 });
 
-    await solo.services.staff.runImport(jobId);
+    await solo.t.services.staff.runImport(jobId);
     expect(await jobRow(jobId)).toMatchObject({
       state: 'completed',
       processed: 600,
@@ -476,20 +449,20 @@ describe('a job without a worker', () => {
       failed: 0,
       errors: [],
     });
-    expect(await created(domain, jobId, solo.database.db)).toEqual({ users: 600, audits: 600, mails: 600 });
+    expect(await created(domain, jobId, solo.t.database.db)).toEqual({ users: 600, audits: 600, mails: 600 });
     expect(await finishedAudits(jobId)).toBe(1);
 
     // Both uploads are still in the queue: a worker that starts now delivers them again — harmlessly.
-    const snapshot = await counts(solo.database.db);
-    const [twice] = await solo.database.db
+    const snapshot = await counts(solo.t.database.db);
+    const [twice] = await solo.t.database.db
       .select({ id: jobs.id })
       .from(jobs)
       .where(sql`${jobs.id} <> ${jobId}`);
-    const bullKeys = [jobId, twice!.id].map((id) => `${solo.redisPrefix}bull:oslrs-jobs:${id}`);
-    expect(await solo.runtime.redis!.exists(...bullKeys)).toBe(2);
-    solo.services.jobs.startWorker(60_000);
+    const bullKeys = [jobId, twice!.id].map((id) => `${solo.t.redisPrefix}bull:oslrs-jobs:${id}`);
+    expect(await solo.t.runtime.redis!.exists(...bullKeys)).toBe(2);
+    solo.t.services.jobs.startWorker(60_000);
     // A delivery that completes is removed from the queue.
-    await waitFor(async () => (await solo.runtime.redis!.exists(...bullKeys)) === 0);
-    expect(await counts(solo.database.db)).toEqual(snapshot);
+    await waitFor(async () => (await solo.t.runtime.redis!.exists(...bullKeys)) === 0);
+    expect(await counts(solo.t.database.db)).toEqual(snapshot);
   });
 });

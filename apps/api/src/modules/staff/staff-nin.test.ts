@@ -1,29 +1,13 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { auditLog, respondents, users } from '../../db/schema/index.js';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  call,
-  login,
-  startTestApp,
-  type Session,
-  type TestApp,
-} from '../../../test/harness.js';
+import { useTestApp } from '../../../test/use-test-app.js';
 
-let t: TestApp;
-let admin: Session;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await login(t.app, ADMIN_EMAIL, ADMIN_PASSWORD);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const app = useTestApp();
 
 const invite = (email: string, nin?: string) =>
-  call(t.app, admin, {
+  app.call(app.admin, {
     method: 'POST',
     url: '/api/v1/staff',
     payload: { fullName: 'Nin Holder', email, phone: '08031234567', role: 'data_entry_clerk', ...(nin ? { nin } : {}) },
@@ -34,7 +18,7 @@ it("keeps a staff member's NIN on file (never echoed, never audited) so it canno
   expect(res.statusCode).toBe(201);
   expect(res.json().staff.ninOnFile).toBe(true);
   expect(res.body).not.toContain('48213957062');
-  const [row] = await t.database.db.select().from(users).where(eq(users.email, 'nin.one@test.oslrs'));
+  const [row] = await app.t.database.db.select().from(users).where(eq(users.email, 'nin.one@test.oslrs'));
   expect(row!.nin).toBe('48213957062');
 
   const again = await invite('nin.two@test.oslrs', '48213957062');
@@ -43,7 +27,7 @@ it("keeps a staff member's NIN on file (never echoed, never audited) so it canno
   expect((await invite('nin.three@test.oslrs', '1111111111')).json().error.code).toBe('NIN_INVALID');
 
   // A NIN already registered as a respondent is refused for staff too.
-  await t.database.db
+  await app.t.database.db
     .insert(respondents)
     .values({ id: uuidv7(), nin: '30000000001', status: 'active', source: 'public' });
   const taken = await invite('nin.four@test.oslrs', '30000000001');
@@ -54,23 +38,23 @@ it("keeps a staff member's NIN on file (never echoed, never audited) so it canno
   const plain = await invite('nin.five@test.oslrs');
   const id = plain.json().staff.id;
   expect(plain.json().staff.ninOnFile).toBe(false);
-  const set = await call(t.app, admin, {
+  const set = await app.call(app.admin, {
     method: 'PATCH',
     url: `/api/v1/staff/${id}`,
     payload: { nin: '59000000123' },
   });
   expect(set.statusCode).toBe(200);
   expect(set.json().staff.ninOnFile).toBe(true);
-  const clash = await call(t.app, admin, {
+  const clash = await app.call(app.admin, {
     method: 'PATCH',
     url: `/api/v1/staff/${id}`,
     payload: { nin: '48213957062' },
   });
   expect(clash.json().error.code).toBe('NIN_DUPLICATE_STAFF');
-  const cleared = await call(t.app, admin, { method: 'PATCH', url: `/api/v1/staff/${id}`, payload: { nin: null } });
+  const cleared = await app.call(app.admin, { method: 'PATCH', url: `/api/v1/staff/${id}`, payload: { nin: null } });
   expect(cleared.json().staff.ninOnFile).toBe(false);
 
-  const audits = await t.database.db.select().from(auditLog);
+  const audits = await app.t.database.db.select().from(auditLog);
   const text = JSON.stringify(audits);
   for (const nin of ['48213957062', '59000000123']) expect(text).not.toContain(nin);
 });

@@ -1,45 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, count, eq } from 'drizzle-orm';
 import pg from 'pg';
 import { STAFF_ROLES } from '@oslrs/core';
 import { auditLog, mailOutbox, sessions, users } from '../../db/schema/index.js';
 import { hashToken } from '../auth/tokens.js';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  call,
-  createUser,
-  login,
-  startTestApp,
-  waitFor,
-  type Session,
-  type TestApp,
-} from '../../../test/harness.js';
+import { createUser, login, waitFor, type Session } from '../../../test/harness.js';
+import { useTestApp } from '../../../test/use-test-app.js';
 
-let t: TestApp;
-let admin: Session;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await login(t.app, ADMIN_EMAIL, ADMIN_PASSWORD);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const app = useTestApp();
 
 let n = 0;
 const uniqueEmail = (what: string) => `${what}.${++n}.${Date.now().toString(36)}@staff.test`;
 
-const invite = async (payload: unknown, session: Session | null = admin, headers: Record<string, string> = {}) =>
-  call(t.app, session, { method: 'POST', url: '/api/v1/staff', payload: payload as object, headers });
+const invite = async (payload: unknown, session: Session | null = app.admin, headers: Record<string, string> = {}) =>
+  app.call(session, { method: 'POST', url: '/api/v1/staff', payload: payload as object, headers });
 
-const patch = async (id: string, payload: unknown, session: Session | null = admin) =>
-  call(t.app, session, { method: 'PATCH', url: `/api/v1/staff/${id}`, payload: payload as object });
+const patch = async (id: string, payload: unknown, session: Session | null = app.admin) =>
+  app.call(session, { method: 'PATCH', url: `/api/v1/staff/${id}`, payload: payload as object });
 
 const tokenOf = (activationUrl: string) => new URL(activationUrl).searchParams.get('token')!;
 
 /** Row counts of every table a staff write touches. */
 async function counts() {
-  const db = t.database.db;
+  const db = app.t.database.db;
   const [[u], [a], [m], [s]] = await Promise.all([
     db.select({ n: count() }).from(users),
     db.select({ n: count() }).from(auditLog),
@@ -50,7 +33,7 @@ async function counts() {
 }
 
 async function auditFor(targetId: string, action?: string) {
-  return t.database.db
+  return app.t.database.db
     .select()
     .from(auditLog)
     .where(action ? and(eq(auditLog.targetId, targetId), eq(auditLog.action, action)) : eq(auditLog.targetId, targetId))
@@ -58,7 +41,7 @@ async function auditFor(targetId: string, action?: string) {
 }
 
 async function userRow(id: string) {
-  const [row] = await t.database.db.select().from(users).where(eq(users.id, id));
+  const [row] = await app.t.database.db.select().from(users).where(eq(users.id, id));
   return row!;
 }
 
@@ -73,7 +56,7 @@ describe('invite', () => {
         role: 'enumerator',
         lga: 'oyo_east',
       },
-      admin,
+      app.admin,
       { 'x-request-id': 'req-invite-00001' },
     );
     expect(res.statusCode).toBe(201);
@@ -97,7 +80,7 @@ describe('invite', () => {
       role: 'enumerator',
       status: 'invited',
       lgaCode: 'oyo_east',
-      createdBy: admin.user.id,
+      createdBy: app.admin.user.id,
       passwordHash: null,
     });
     // Only the hash of the activation token is stored.
@@ -108,7 +91,7 @@ describe('invite', () => {
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({
       action: 'staff.invited',
-      actorId: admin.user.id,
+      actorId: app.admin.user.id,
       actorRole: 'super_admin',
       targetType: 'user',
       ip: '127.0.0.1',
@@ -127,7 +110,7 @@ describe('invite', () => {
     expect(auditText).not.toContain('8031234567');
     expect(auditText).not.toContain('phone');
 
-    const mail = await t.database.db.select().from(mailOutbox).where(eq(mailOutbox.to, email));
+    const mail = await app.t.database.db.select().from(mailOutbox).where(eq(mailOutbox.to, email));
     expect(mail).toHaveLength(1);
     expect(mail[0]!.body).toContain(activationUrl);
     expect(mail[0]!.body).toContain('Enumerator');
@@ -168,7 +151,7 @@ describe('invite', () => {
     expect(res.statusCode).toBe(409);
     expect(res.json().error).toMatchObject({ code: 'EMAIL_EXISTS', details: { field: 'email' } });
     expect(await counts()).toEqual(before);
-    const rows = await t.database.db.select().from(users).where(eq(users.email, email));
+    const rows = await app.t.database.db.select().from(users).where(eq(users.email, email));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.fullName).toBe('First Dup');
     expect(await auditFor(rows[0]!.id, 'staff.invited')).toHaveLength(1);
@@ -238,13 +221,15 @@ describe('invite', () => {
       if (c.field) expect(res.json().error.details).toEqual({ field: c.field });
     }
     expect(await counts()).toEqual(before);
-    const refused = await t.database.db.select({ n: count() }).from(users).where(eq(users.fullName, 'Refused Person'));
+    const refused = await app.t.database.db
+      .select({ n: count() })
+      .from(users)
+      .where(eq(users.fullName, 'Refused Person'));
     expect(refused[0]!.n).toBe(0);
   });
 
   it('is for super admins only', async () => {
-    const sup = await createUser(t, 'supervisor');
-    const s = await login(t.app, sup.email, sup.password);
+    const s = await app.as('supervisor');
     const before = await counts();
     const body = {
       fullName: 'Not Allowed',
@@ -276,31 +261,31 @@ describe('list', () => {
     await inv('enum_iseyin', { fullName: `Dayo ${tag} Ajayi`, role: 'enumerator', lga: 'iseyin' });
     await inv('clerk', { fullName: `Efe ${tag} Musa`, role: 'data_entry_clerk' });
     made.suspended = (
-      await createUser(t, 'government_official', { fullName: `Funmi ${tag} Sule`, status: 'suspended' })
+      await createUser(app.t, 'government_official', { fullName: `Funmi ${tag} Sule`, status: 'suspended' })
     ).id;
-    made.percent = (await createUser(t, 'verification_assessor', { fullName: `Gbenga 100% ${tag}` })).id;
+    made.percent = (await createUser(app.t, 'verification_assessor', { fullName: `Gbenga 100% ${tag}` })).id;
     made.underscore = (
-      await createUser(t, 'data_entry_clerk', { fullName: `Hauwa_${tag}`, email: `hauwa.${tag}@list.test` })
+      await createUser(app.t, 'data_entry_clerk', { fullName: `Hauwa_${tag}`, email: `hauwa.${tag}@list.test` })
     ).id;
-    made.backslash = (await createUser(t, 'data_entry_clerk', { fullName: `Ife \\ ${tag}` })).id;
-    made.quote = (await createUser(t, 'data_entry_clerk', { fullName: `Jide O'Neil ${tag}` })).id;
+    made.backslash = (await createUser(app.t, 'data_entry_clerk', { fullName: `Ife \\ ${tag}` })).id;
+    made.quote = (await createUser(app.t, 'data_entry_clerk', { fullName: `Jide O'Neil ${tag}` })).id;
     made.publicUser = (
-      await createUser(t, 'public_user', { fullName: `Public ${tag} Person`, email: `public.${tag}@list.test` })
+      await createUser(app.t, 'public_user', { fullName: `Public ${tag} Person`, email: `public.${tag}@list.test` })
     ).id;
     made.searcher = (
-      await createUser(t, 'searcher', { fullName: `Searcher ${tag} Person`, email: `searcher.${tag}@list.test` })
+      await createUser(app.t, 'searcher', { fullName: `Searcher ${tag} Person`, email: `searcher.${tag}@list.test` })
     ).id;
   });
 
-  const list = (query: Record<string, string | string[]>, session: Session | null = admin) => {
+  const list = (query: Record<string, string | string[]>, session: Session | null = app.admin) => {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) for (const one of [v].flat()) qs.append(k, one);
-    return call(t.app, session, { method: 'GET', url: `/api/v1/staff?${qs}` });
+    return app.call(session, { method: 'GET', url: `/api/v1/staff?${qs}` });
   };
 
   /** What the list should answer, worked out in JS from every row in the table. */
   async function expected(f: { status?: string; role?: string; lga?: string; q?: string } = {}) {
-    const all = await t.database.db.select().from(users);
+    const all = await app.t.database.db.select().from(users);
     const q = f.q?.trim().toLowerCase();
     return all
       .filter((u) => (STAFF_ROLES as readonly string[]).includes(u.role))
@@ -422,7 +407,7 @@ describe('list', () => {
 
   it('treats SQL-looking and wildcard input in every filter as data: a 400 or a correct answer, never a 500, and no row changes', async () => {
     const snapshot = async () =>
-      await t.database.db
+      await app.t.database.db
         .select({ id: users.id, role: users.role, status: users.status })
         .from(users)
         .orderBy(asc(users.id));
@@ -501,8 +486,7 @@ describe('list', () => {
   });
 
   it('is for super admins only', async () => {
-    const off = await createUser(t, 'government_official');
-    const s = await login(t.app, off.email, off.password);
+    const s = await app.as('government_official');
     expect((await list({}, s)).statusCode).toBe(403);
     expect((await list({}, null)).statusCode).toBe(401);
   });
@@ -510,8 +494,8 @@ describe('list', () => {
 
 describe('view one', () => {
   it('returns one staff member, 404 JSON for an unknown id or a non-staff account, 400 for a malformed id', async () => {
-    const u = await createUser(t, 'enumerator', { phone: '+2348035550000' });
-    const ok = await call(t.app, admin, { method: 'GET', url: `/api/v1/staff/${u.id}` });
+    const u = await createUser(app.t, 'enumerator', { phone: '+2348035550000' });
+    const ok = await app.call(app.admin, { method: 'GET', url: `/api/v1/staff/${u.id}` });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().staff).toMatchObject({
       id: u.id,
@@ -523,7 +507,7 @@ describe('view one', () => {
       phone: '+2348035550000',
     });
 
-    const missing = await call(t.app, admin, {
+    const missing = await app.call(app.admin, {
       method: 'GET',
       url: '/api/v1/staff/0190a5d2-8f43-7b6c-9d1e-2f3a4b5c6d7e',
     });
@@ -531,13 +515,13 @@ describe('view one', () => {
     expect(missing.headers['content-type']).toMatch(/application\/json/);
     expect(missing.json().error.code).toBe('NOT_FOUND');
 
-    const pub = await createUser(t, 'public_user');
-    const notStaff = await call(t.app, admin, { method: 'GET', url: `/api/v1/staff/${pub.id}` });
+    const pub = await createUser(app.t, 'public_user');
+    const notStaff = await app.call(app.admin, { method: 'GET', url: `/api/v1/staff/${pub.id}` });
     expect(notStaff.statusCode).toBe(404);
     expect(notStaff.json().error.code).toBe('NOT_FOUND');
 
     for (const id of ['not-a-uuid', "1' or '1'='1", '123']) {
-      const bad = await call(t.app, admin, { method: 'GET', url: `/api/v1/staff/${encodeURIComponent(id)}` });
+      const bad = await app.call(app.admin, { method: 'GET', url: `/api/v1/staff/${encodeURIComponent(id)}` });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().error.code).toBe('VALIDATION_FAILED');
     }
@@ -546,7 +530,7 @@ describe('view one', () => {
 
 describe('update', () => {
   it('changes the LGA and records before and after in the audit log', async () => {
-    const u = await createUser(t, 'enumerator');
+    const u = await createUser(app.t, 'enumerator');
     const res = await patch(u.id, { lga: 'Saki West' });
     expect(res.statusCode).toBe(200);
     expect(res.json().staff).toMatchObject({
@@ -560,7 +544,7 @@ describe('update', () => {
     const [audit, ...more] = await auditFor(u.id, 'staff.updated');
     expect(more).toHaveLength(0);
     expect(audit).toMatchObject({
-      actorId: admin.user.id,
+      actorId: app.admin.user.id,
       actorRole: 'super_admin',
       targetType: 'user',
       ip: '127.0.0.1',
@@ -576,7 +560,7 @@ describe('update', () => {
   });
 
   it('changes an enumerator into a data entry clerk', async () => {
-    const u = await createUser(t, 'enumerator');
+    const u = await createUser(app.t, 'enumerator');
     const res = await patch(u.id, { role: 'data_entry_clerk', lga: null });
     expect(res.statusCode).toBe(200);
     expect(res.json().staff).toMatchObject({ role: 'data_entry_clerk', lga: null });
@@ -589,7 +573,7 @@ describe('update', () => {
   });
 
   it('needs an LGA to make a clerk a field worker, and refuses bad updates without writing', async () => {
-    const u = await createUser(t, 'data_entry_clerk');
+    const u = await createUser(app.t, 'data_entry_clerk');
     const before = await counts();
     const cases: { body: unknown; status: number; code: string }[] = [
       { body: { role: 'enumerator' }, status: 422, code: 'LGA_REQUIRED' },
@@ -625,7 +609,7 @@ describe('update', () => {
     const missing = await patch('0190a5d2-8f43-7b6c-9d1e-2f3a4b5c6d7e', { status: 'suspended' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('NOT_FOUND');
-    const pub = await createUser(t, 'searcher');
+    const pub = await createUser(app.t, 'searcher');
     expect((await patch(pub.id, { status: 'suspended' })).statusCode).toBe(404);
     expect((await userRow(pub.id)).status).toBe('active');
     const bad = await patch('nope', { status: 'suspended' });
@@ -635,21 +619,21 @@ describe('update', () => {
 
   it('does not let the admin change their own role or status', async () => {
     const before = await counts();
-    const role = await patch(admin.user.id, { role: 'supervisor', lga: 'iseyin' });
+    const role = await patch(app.admin.user.id, { role: 'supervisor', lga: 'iseyin' });
     expect(role.statusCode).toBe(403);
     expect(role.json().error.code).toBe('SELF_ROLE_CHANGE');
-    const status = await patch(admin.user.id, { status: 'suspended' });
+    const status = await patch(app.admin.user.id, { status: 'suspended' });
     expect(status.statusCode).toBe(403);
     expect(status.json().error.code).toBe('SELF_STATUS_CHANGE');
     expect(await counts()).toEqual(before);
-    expect(await userRow(admin.user.id)).toMatchObject({ role: 'super_admin', status: 'active' });
-    expect((await call(t.app, admin, { method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(200);
+    expect(await userRow(app.admin.user.id)).toMatchObject({ role: 'super_admin', status: 'active' });
+    expect((await app.call(app.admin, { method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(200);
   });
 
   it('refuses PATCH from anyone but a super admin', async () => {
-    const target = await createUser(t, 'enumerator');
-    const sup = await createUser(t, 'supervisor');
-    const s = await login(t.app, sup.email, sup.password);
+    const target = await createUser(app.t, 'enumerator');
+    const sup = await createUser(app.t, 'supervisor');
+    const s = await login(app.t.app, sup.email, sup.password);
     const before = await counts();
     const res = await patch(target.id, { status: 'suspended' }, s);
     expect(res.statusCode).toBe(403);
@@ -683,17 +667,17 @@ describe('update', () => {
   });
 
   describe('sessions', () => {
-    const sessionKey = (s: Session) => `${t.redisPrefix}sess:${hashToken(s.cookie.replace(/^oslrs_session=/, ''))}`;
-    const me = (s: Session) => call(t.app, s, { method: 'GET', url: '/api/v1/auth/me' });
+    const sessionKey = (s: Session) => `${app.t.redisPrefix}sess:${hashToken(s.cookie.replace(/^oslrs_session=/, ''))}`;
+    const me = (s: Session) => app.call(s, { method: 'GET', url: '/api/v1/auth/me' });
     const sessionRows = async (userId: string) =>
-      (await t.database.db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId)))[0]!.n;
+      (await app.t.database.db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId)))[0]!.n;
 
     it('an LGA-only change keeps the person signed in; a role change ends their sessions at once, cache included', async () => {
-      const u = await createUser(t, 'enumerator');
-      const s = await login(t.app, u.email, u.password);
+      const u = await createUser(app.t, 'enumerator');
+      const s = await login(app.t.app, u.email, u.password);
       expect((await me(s)).statusCode).toBe(200);
       // The session is now cached in Redis.
-      expect(await t.runtime.redis!.exists(sessionKey(s))).toBe(1);
+      expect(await app.t.runtime.redis!.exists(sessionKey(s))).toBe(1);
 
       expect((await patch(u.id, { lga: 'ogo_oluwa' })).statusCode).toBe(200);
       const still = await me(s);
@@ -703,22 +687,22 @@ describe('update', () => {
       expect(await sessionRows(u.id)).toBe(1);
 
       expect((await patch(u.id, { role: 'supervisor' })).statusCode).toBe(200);
-      expect(await t.runtime.redis!.exists(sessionKey(s))).toBe(0);
+      expect(await app.t.runtime.redis!.exists(sessionKey(s))).toBe(0);
       const after = await me(s);
       expect(after.statusCode).toBe(401);
       expect(after.json().error.code).toBe('UNAUTHENTICATED');
       expect(await sessionRows(u.id)).toBe(0);
       // They sign in again with the new role.
-      const again = await login(t.app, u.email, u.password);
+      const again = await login(app.t.app, u.email, u.password);
       expect(again.user.role).toBe('supervisor');
     });
 
     it('a suspension ends every session of that person and no other', async () => {
-      const u = await createUser(t, 'verification_assessor');
-      const other = await createUser(t, 'verification_assessor');
-      const phone = await login(t.app, u.email, u.password);
-      const laptop = await login(t.app, u.email, u.password);
-      const bystander = await login(t.app, other.email, other.password);
+      const u = await createUser(app.t, 'verification_assessor');
+      const other = await createUser(app.t, 'verification_assessor');
+      const phone = await login(app.t.app, u.email, u.password);
+      const laptop = await login(app.t.app, u.email, u.password);
+      const bystander = await login(app.t.app, other.email, other.password);
       for (const s of [phone, laptop, bystander]) expect((await me(s)).statusCode).toBe(200);
 
       const res = await patch(u.id, { status: 'suspended' });
@@ -730,7 +714,7 @@ describe('update', () => {
       const [audit] = await auditFor(u.id, 'staff.updated');
       expect(audit).toMatchObject({ before: { status: 'active' }, after: { status: 'suspended' } });
 
-      const relogin = await t.app.inject({
+      const relogin = await app.t.app.inject({
         method: 'POST',
         url: '/api/v1/auth/login',
         payload: { email: u.email, password: u.password },
@@ -740,22 +724,22 @@ describe('update', () => {
 
       // Reinstated, they may sign in again.
       expect((await patch(u.id, { status: 'active' })).statusCode).toBe(200);
-      expect((await login(t.app, u.email, u.password)).user.id).toBe(u.id);
+      expect((await login(app.t.app, u.email, u.password)).user.id).toBe(u.id);
     });
   });
 
   describe('super admins', () => {
     it('demotes a super admin while another active one remains', async () => {
-      const other = await createUser(t, 'super_admin');
-      const s = await login(t.app, other.email, other.password);
-      expect((await call(t.app, s, { method: 'GET', url: '/api/v1/staff' })).statusCode).toBe(200);
+      const other = await createUser(app.t, 'super_admin');
+      const s = await login(app.t.app, other.email, other.password);
+      expect((await app.call(s, { method: 'GET', url: '/api/v1/staff' })).statusCode).toBe(200);
       const res = await patch(other.id, { role: 'government_official' });
       expect(res.statusCode).toBe(200);
       expect(res.json().staff.role).toBe('government_official');
       // Their admin session ended with the change.
-      expect((await call(t.app, s, { method: 'GET', url: '/api/v1/staff' })).statusCode).toBe(401);
+      expect((await app.call(s, { method: 'GET', url: '/api/v1/staff' })).statusCode).toBe(401);
 
-      const third = await createUser(t, 'super_admin');
+      const third = await createUser(app.t, 'super_admin');
       expect((await patch(third.id, { status: 'deactivated' })).statusCode).toBe(200);
       expect((await userRow(third.id)).status).toBe('deactivated');
     });
@@ -775,13 +759,13 @@ describe('reissue invitation', () => {
     const id = inv.json().staff.id as string;
     const oldToken = tokenOf(inv.json().activationUrl);
 
-    const res = await call(t.app, admin, { method: 'POST', url: `/api/v1/staff/${id}/invitation` });
+    const res = await app.call(app.admin, { method: 'POST', url: `/api/v1/staff/${id}/invitation` });
     expect(res.statusCode).toBe(200);
     const newUrl = res.json().activationUrl as string;
     const newToken = tokenOf(newUrl);
     expect(newToken).not.toBe(oldToken);
     expect((await userRow(id)).activationTokenHash).toBe(hashToken(newToken));
-    const mails = await t.database.db
+    const mails = await app.t.database.db
       .select()
       .from(mailOutbox)
       .where(eq(mailOutbox.to, email))
@@ -789,17 +773,17 @@ describe('reissue invitation', () => {
     expect(mails).toHaveLength(2);
     expect(mails.some((m) => m.body?.includes(newUrl))).toBe(true);
     expect(await auditFor(id, 'staff.invitation_reissued')).toMatchObject([
-      { actorId: admin.user.id, requestId: res.headers['x-request-id'] },
+      { actorId: app.admin.user.id, requestId: res.headers['x-request-id'] },
     ]);
 
-    const old = await t.app.inject({
+    const old = await app.t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/activate',
       payload: { token: oldToken, password: 'a brand new password' },
     });
     expect(old.statusCode).toBe(400);
     expect(old.json().error.code).toBe('TOKEN_INVALID');
-    const ok = await t.app.inject({
+    const ok = await app.t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/activate',
       payload: { token: newToken, password: 'a brand new password' },
@@ -808,19 +792,19 @@ describe('reissue invitation', () => {
     expect(ok.json().user).toMatchObject({ id, status: 'active' });
 
     const before = await counts();
-    const again = await call(t.app, admin, { method: 'POST', url: `/api/v1/staff/${id}/invitation` });
+    const again = await app.call(app.admin, { method: 'POST', url: `/api/v1/staff/${id}/invitation` });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('ALREADY_ACTIVATED');
     expect(await counts()).toEqual(before);
     expect((await userRow(id)).activationTokenHash).toBeNull();
 
-    const active = await createUser(t, 'data_entry_clerk');
+    const active = await createUser(app.t, 'data_entry_clerk');
     expect(
-      (await call(t.app, admin, { method: 'POST', url: `/api/v1/staff/${active.id}/invitation` })).statusCode,
+      (await app.call(app.admin, { method: 'POST', url: `/api/v1/staff/${active.id}/invitation` })).statusCode,
     ).toBe(409);
     expect(
       (
-        await call(t.app, admin, {
+        await app.call(app.admin, {
           method: 'POST',
           url: '/api/v1/staff/0190a5d2-8f43-7b6c-9d1e-2f3a4b5c6d7e/invitation',
         })
@@ -832,22 +816,22 @@ describe('reissue invitation', () => {
 // Last: whichever admin loses this race loses their session, so nothing may follow it.
 describe('the last active super admin', () => {
   it('never lets the last active super admin go, even when two admins demote each other at the same moment', async () => {
-    const other = await createUser(t, 'super_admin');
-    const s = await login(t.app, other.email, other.password);
+    const other = await createUser(app.t, 'super_admin');
+    const s = await login(app.t.app, other.email, other.password);
     const activeSuperAdmins = async () =>
       (
-        await t.database.db
+        await app.t.database.db
           .select({ id: users.id })
           .from(users)
           .where(and(eq(users.role, 'super_admin'), eq(users.status, 'active')))
       )
         .map((r) => r.id)
         .sort();
-    expect(await activeSuperAdmins()).toEqual([admin.user.id, other.id].sort());
+    expect(await activeSuperAdmins()).toEqual([app.admin.user.id, other.id].sort());
 
     // Hold both rows so that both requests are past authentication and inside their transactions
     // before either can decide; then let them go together.
-    const gate = new pg.Client({ connectionString: t.databaseUrl });
+    const gate = new pg.Client({ connectionString: app.t.databaseUrl });
     await gate.connect();
     const waiting = async () =>
       Number(
@@ -860,10 +844,10 @@ describe('the last active super admin', () => {
     let results;
     try {
       await gate.query('begin');
-      await gate.query('select id from users where id = any($1) for update', [[admin.user.id, other.id]]);
-      const first = patch(other.id, { role: 'government_official' }, admin);
+      await gate.query('select id from users where id = any($1) for update', [[app.admin.user.id, other.id]]);
+      const first = patch(other.id, { role: 'government_official' }, app.admin);
       await waitFor(async () => (await waiting()) >= 1);
-      const second = patch(admin.user.id, { status: 'suspended' }, s);
+      const second = patch(app.admin.user.id, { status: 'suspended' }, s);
       await waitFor(async () => (await waiting()) >= 2);
       await gate.query('rollback');
       results = await Promise.all([first, second]);
@@ -876,17 +860,17 @@ describe('the last active super admin', () => {
     expect(refused.json().error.code).toBe('LAST_SUPER_ADMIN');
     const left = await activeSuperAdmins();
     expect(left).toHaveLength(1);
-    expect([admin.user.id, other.id]).toContain(left[0]);
+    expect([app.admin.user.id, other.id]).toContain(left[0]);
     // The refused change left no trace.
-    const loser = left[0] === admin.user.id ? other.id : admin.user.id;
+    const loser = left[0] === app.admin.user.id ? other.id : app.admin.user.id;
     const winnerId = left[0]!;
     expect(await userRow(winnerId)).toMatchObject({ role: 'super_admin', status: 'active' });
     expect(await auditFor(winnerId, 'staff.updated')).toHaveLength(0);
     expect(await auditFor(loser, 'staff.updated')).toHaveLength(1);
 
     // The one left cannot be demoted or suspended by anyone; their own attempt is refused too.
-    const last = left[0] === admin.user.id ? admin : s;
-    if (last === s) expect((await call(t.app, admin, { method: 'GET', url: '/api/v1/staff' })).statusCode).toBe(401);
+    const last = left[0] === app.admin.user.id ? app.admin : s;
+    if (last === s) expect((await app.call(app.admin, { method: 'GET', url: '/api/v1/staff' })).statusCode).toBe(401);
     expect((await patch(winnerId, { role: 'supervisor', lga: 'iseyin' }, last)).json().error.code).toBe(
       'SELF_ROLE_CHANGE',
     );

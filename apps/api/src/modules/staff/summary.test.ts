@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, login, startTestApp, type TestApp } from '../../../test/harness.js';
+import { useTestApp } from '../../../test/use-test-app.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const app = useTestApp();
 
 async function addFieldStaff(n: number, from: number, status = 'active') {
-  await t.database.db.execute(sql`
+  await app.t.database.db.execute(sql`
     insert into users (id, email, full_name, role, status, lga_code)
     select gen_random_uuid(), 'field' || g || '@summary.oslrs', 'Field ' || g,
            case when g % 4 = 0 then 'supervisor' else 'enumerator' end, ${status}, 'iseyin'
@@ -19,8 +13,7 @@ async function addFieldStaff(n: number, from: number, status = 'active') {
 }
 
 it('counts field staff and says which capacity threshold (120, 180) has been passed', async () => {
-  const admin = await login(t.app, ADMIN_EMAIL, ADMIN_PASSWORD);
-  const get = async () => (await call(t.app, admin, { method: 'GET', url: '/api/v1/staff/summary' })).json();
+  const get = async () => (await app.call(app.admin, { method: 'GET', url: '/api/v1/staff/summary' })).json();
 
   await addFieldStaff(120, 1);
   expect(await get()).toMatchObject({ fieldStaff: 120, fieldStaffThresholdPassed: null, byRole: { super_admin: 1 } });

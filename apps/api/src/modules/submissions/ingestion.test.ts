@@ -1,52 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { FormSchema } from '@oslrs/core';
 import { auditLog, mailOutbox, respondents, submissionOutbox, submissions } from '../../db/schema/index.js';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  call,
-  createUser,
-  login,
-  startTestApp,
-  type Session,
-  type TestApp,
-} from '../../../test/harness.js';
+import { createUser } from '../../../test/harness.js';
 import {
   counts,
   freshNin,
   masterAnswerSets,
   masterAnswers,
   publishForm,
-  signIn,
   settled,
   submissionBody,
   submissionRow,
   submit,
   type Published,
-  registerPublicUser,
 } from '../../../test/testkit.js';
+import { useTestApp } from '../../../test/use-test-app.js';
 
-let t: TestApp;
-let admin: Session;
+// A bigger pool than the default 5, so the parallel tests really run side by side in PostgreSQL.
+const app = useTestApp({ env: { DB_POOL_MAX: '20', WORKER_CONCURRENCY: '16' } });
 let master: Published;
 beforeAll(async () => {
-  // A bigger pool than the default 5, so the parallel tests really run side by side in PostgreSQL.
-  t = await startTestApp({ env: { DB_POOL_MAX: '20', WORKER_CONCURRENCY: '16' } });
-  admin = await login(t.app, ADMIN_EMAIL, ADMIN_PASSWORD);
-  master = await publishForm(t, admin);
+  master = await publishForm(app.t, app.admin);
 });
-afterAll(async () => {
-  await t?.close();
-});
-
-const staff = (role: Parameters<typeof createUser>[1], extra: Parameters<typeof createUser>[2] = {}) =>
-  signIn(t, role, extra);
-
-const publicUser = () => registerPublicUser(t);
 
 async function respondentById(id: string) {
-  const [r] = await t.database.db.select().from(respondents).where(eq(respondents.id, id));
+  const [r] = await app.t.database.db.select().from(respondents).where(eq(respondents.id, id));
   return r!;
 }
 
@@ -60,21 +39,21 @@ const errorOf = (res: { json(): unknown }) => (res.json() as { error: ApiError }
 
 describe('one respondent per NIN', () => {
   it('50 parallel submissions of one NIN from 5 enumerators: one respondent, 49 rejected NIN_DUPLICATE naming when and how', async () => {
-    const enumerators = await Promise.all(Array.from({ length: 5 }, () => staff('enumerator')));
+    const enumerators = await Promise.all(Array.from({ length: 5 }, () => app.as('enumerator')));
     const nin = freshNin();
     const bodies = Array.from({ length: 50 }, (_, i) => ({
       session: enumerators[i % 5]!,
       body: submissionBody(master.versionId, { answers: masterAnswers({ nin, firstname: `Try ${i}` }) }),
     }));
-    const before = await counts(t);
-    const replies = await Promise.all(bodies.map(({ session, body }) => submit(t, session, body)));
+    const before = await counts(app.t);
+    const replies = await Promise.all(bodies.map(({ session, body }) => submit(app.t, session, body)));
     expect(replies.map((r) => r.statusCode)).toEqual(Array(50).fill(202));
     const ids = bodies.map((b) => b.body.id);
     // Redelivery racing the worker (at-least-once queue, relay) must change nothing.
-    await Promise.all(ids.map((id) => t.services.ingestion.ingest(id)));
+    await Promise.all(ids.map((id) => app.t.services.ingestion.ingest(id)));
 
-    const rows = await settled(t, ids);
-    const holders = await t.database.db.select().from(respondents).where(eq(respondents.nin, nin));
+    const rows = await settled(app.t, ids);
+    const holders = await app.t.database.db.select().from(respondents).where(eq(respondents.nin, nin));
     expect(holders).toHaveLength(1);
     const holder = holders[0]!;
     expect(holder).toMatchObject({ status: 'active', source: 'enumerator' });
@@ -96,15 +75,15 @@ describe('one respondent per NIN', () => {
     }
     // Every rejected submission is kept, with its raw answers, and scored like any other.
     expect(rows.every((r) => r.fraudBand !== null && r.fraudScore !== null)).toBe(true);
-    const after = await counts(t);
+    const after = await counts(app.t);
     expect(after.submissions - before.submissions).toBe(50);
     expect(after.respondents - before.respondents).toBe(1);
-    const pending = await t.database.db
+    const pending = await app.t.database.db
       .select()
       .from(submissionOutbox)
       .where(and(inArray(submissionOutbox.submissionId, ids), isNull(submissionOutbox.doneAt)));
     expect(pending).toEqual([]);
-    const created = await t.database.db
+    const created = await app.t.database.db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.action, 'respondent.created'), eq(auditLog.targetId, holder.id)));
@@ -113,7 +92,7 @@ describe('one respondent per NIN', () => {
     // The submitter reads the reason through the API.
     const one = rejected[0]!;
     const owner = bodies.find((b) => b.body.id === one.id)!.session;
-    const view = await call(t.app, owner, { method: 'GET', url: `/api/v1/submissions/${one.id}` });
+    const view = await app.call(owner, { method: 'GET', url: `/api/v1/submissions/${one.id}` });
     expect(view.json()).toMatchObject({
       status: 'rejected',
       error: { code: 'NIN_DUPLICATE', details: { source: 'enumerator' } },
@@ -121,18 +100,18 @@ describe('one respondent per NIN', () => {
   });
 
   it('a duplicate names the channel that registered the person first', async () => {
-    const clerk = await staff('data_entry_clerk');
-    const enumerator = await staff('enumerator');
-    const resident = await staff('public_user');
+    const clerk = await app.as('data_entry_clerk');
+    const enumerator = await app.as('enumerator');
+    const resident = await app.as('public_user');
     const nin = freshNin();
     const first = submissionBody(master.versionId, { answers: masterAnswers({ nin }) });
-    expect((await submit(t, clerk, first)).statusCode).toBe(202);
-    const [firstRow] = await settled(t, [first.id]);
+    expect((await submit(app.t, clerk, first)).statusCode).toBe(202);
+    const [firstRow] = await settled(app.t, [first.id]);
     const holder = await respondentById(firstRow!.respondentId!);
     for (const session of [enumerator, resident]) {
       const again = submissionBody(master.versionId, { answers: masterAnswers({ nin }) });
-      expect((await submit(t, session, again)).statusCode).toBe(202);
-      const [row] = await settled(t, [again.id]);
+      expect((await submit(app.t, session, again)).statusCode).toBe(202);
+      const [row] = await settled(app.t, [again.id]);
       expect(row).toMatchObject({
         status: 'rejected',
         error: {
@@ -145,40 +124,42 @@ describe('one respondent per NIN', () => {
 
   it("a staff member's NIN is rejected NIN_DUPLICATE_STAFF and no respondent is created", async () => {
     const nin = freshNin();
-    await createUser(t, 'supervisor', { nin });
-    const enumerator = await staff('enumerator');
+    await createUser(app.t, 'supervisor', { nin });
+    const enumerator = await app.as('enumerator');
     const body = submissionBody(master.versionId, { answers: masterAnswers({ nin }) });
-    const before = await counts(t);
-    expect((await submit(t, enumerator, body)).statusCode).toBe(202);
-    const [row] = await settled(t, [body.id]);
+    const before = await counts(app.t);
+    expect((await submit(app.t, enumerator, body)).statusCode).toBe(202);
+    const [row] = await settled(app.t, [body.id]);
     expect(row).toMatchObject({ status: 'rejected', respondentId: null, error: { code: 'NIN_DUPLICATE_STAFF' } });
     expect(JSON.stringify(row!.error)).not.toContain(nin);
-    const after = await counts(t);
+    const after = await counts(app.t);
     expect(after.respondents).toBe(before.respondents);
     expect(after.submissions).toBe(before.submissions + 1);
   });
 
   it('ingesting a submission again changes nothing', async () => {
-    const enumerator = await staff('enumerator');
+    const enumerator = await app.as('enumerator');
     const body = submissionBody(master.versionId);
-    expect((await submit(t, enumerator, body)).statusCode).toBe(202);
-    const [row] = await settled(t, [body.id]);
-    const before = await counts(t);
-    const again = await t.services.ingestion.ingest(body.id);
+    expect((await submit(app.t, enumerator, body)).statusCode).toBe(202);
+    const [row] = await settled(app.t, [body.id]);
+    const before = await counts(app.t);
+    const again = await app.t.services.ingestion.ingest(body.id);
     expect(again).toEqual({ status: 'skipped' });
-    expect(await counts(t)).toEqual(before);
-    expect(await submissionRow(t, body.id)).toEqual(row);
-    expect(await t.services.ingestion.ingest('00000000-0000-4000-8000-000000000000')).toEqual({ status: 'skipped' });
+    expect(await counts(app.t)).toEqual(before);
+    expect(await submissionRow(app.t, body.id)).toEqual(row);
+    expect(await app.t.services.ingestion.ingest('00000000-0000-4000-8000-000000000000')).toEqual({
+      status: 'skipped',
+    });
   });
 });
 
 describe('respondent fields come from the answers', () => {
   it('maps names, gender, dob, phone (+234), email, LGA, occupation, skills and consents; audits respondent.created', async () => {
-    const clerk = await staff('data_entry_clerk');
+    const clerk = await app.as('data_entry_clerk');
     const answers = masterAnswers({ email: ' Folake.Adeyemi@Example.COM ', phone_number: '08031234567' });
     const body = submissionBody(master.versionId, { answers, deviceId: 'clerk-desk-3' });
-    expect((await submit(t, clerk, body)).statusCode).toBe(202);
-    const [row] = await settled(t, [body.id]);
+    expect((await submit(app.t, clerk, body)).statusCode).toBe(202);
+    const [row] = await settled(app.t, [body.id]);
     expect(row!.status).toBe('ingested');
     const r = await respondentById(row!.respondentId!);
     expect(r).toMatchObject({
@@ -204,7 +185,7 @@ describe('respondent fields come from the answers', () => {
       ninCaptureTokenHash: null,
     });
 
-    const audits = await t.database.db
+    const audits = await app.t.database.db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.action, 'respondent.created'), eq(auditLog.targetId, r.id)));
@@ -222,11 +203,11 @@ describe('respondent fields come from the answers', () => {
   });
 
   it('a job seeker without consent to the enriched profile: consents are booleans, absent occupation is null', async () => {
-    const enumerator = await staff('enumerator');
+    const enumerator = await app.as('enumerator');
     const seeker = { ...masterAnswerSets()[1]!, nin: freshNin() };
     const body = submissionBody(master.versionId, { answers: seeker });
-    expect((await submit(t, enumerator, body)).statusCode, 'seeker').toBe(202);
-    const [row] = await settled(t, [body.id]);
+    expect((await submit(app.t, enumerator, body)).statusCode, 'seeker').toBe(202);
+    const [row] = await settled(app.t, [body.id]);
     expect(row!.status, JSON.stringify(row!.error)).toBe('ingested');
     const r = await respondentById(row!.respondentId!);
     expect(r).toMatchObject({
@@ -285,8 +266,8 @@ describe('respondent fields come from the answers', () => {
         consent_marketplace: 'share',
       },
     };
-    const form = await publishForm(t, admin, mini);
-    const enumerator = await staff('enumerator');
+    const form = await publishForm(app.t, app.admin, mini);
+    const enumerator = await app.as('enumerator');
     const digits = freshNin();
     const spaced = `${digits.slice(0, 4)} ${digits.slice(4, 8)} ${digits.slice(8)}`;
     const answers = {
@@ -299,8 +280,8 @@ describe('respondent fields come from the answers', () => {
       share: 'no',
     };
     const body = submissionBody(form.versionId, { answers });
-    expect((await submit(t, enumerator, body)).statusCode).toBe(202);
-    const [row] = await settled(t, [body.id]);
+    expect((await submit(app.t, enumerator, body)).statusCode).toBe(202);
+    const [row] = await settled(app.t, [body.id]);
     expect(row!.status, JSON.stringify(row!.error)).toBe('ingested');
     const r = await respondentById(row!.respondentId!);
     expect(r).toMatchObject({
@@ -319,19 +300,19 @@ describe('respondent fields come from the answers', () => {
     const dashed = submissionBody(form.versionId, {
       answers: { ...answers, id_number: `${digits.slice(0, 5)}-${digits.slice(5)}` },
     });
-    expect((await submit(t, enumerator, dashed)).statusCode).toBe(202);
-    const [dupRow] = await settled(t, [dashed.id]);
+    expect((await submit(app.t, enumerator, dashed)).statusCode).toBe(202);
+    const [dupRow] = await settled(app.t, [dashed.id]);
     expect(dupRow).toMatchObject({ status: 'rejected', error: { code: 'NIN_DUPLICATE' } });
 
-    const before = await counts(t);
+    const before = await counts(app.t);
     const nowhere = submissionBody(form.versionId, {
       answers: { ...answers, id_number: freshNin(), area: 'atlantis' },
     });
-    expect((await submit(t, enumerator, nowhere)).statusCode).toBe(202);
-    const [lost] = await settled(t, [nowhere.id]);
+    expect((await submit(app.t, enumerator, nowhere)).statusCode).toBe(202);
+    const [lost] = await settled(app.t, [nowhere.id]);
     expect(lost).toMatchObject({ status: 'rejected', error: { code: 'LGA_UNKNOWN' } });
     expect(lost!.fraudBand).not.toBeNull();
-    const after = await counts(t);
+    const after = await counts(app.t);
     expect(after.respondents).toBe(before.respondents);
     expect(after.submissions).toBe(before.submissions + 1);
   });
@@ -339,17 +320,17 @@ describe('respondent fields come from the answers', () => {
 
 describe('deferred NIN', () => {
   async function deferredRegistration(email: string) {
-    const resident = await publicUser();
+    const resident = await app.publicUser();
     const body = submissionBody(master.versionId, {
       answers: masterAnswers({ nin: undefined, email }),
       ninDeferred: true,
     });
-    const res = await submit(t, resident, body);
+    const res = await submit(app.t, resident, body);
     expect(res.statusCode, res.body).toBe(202);
-    const [row] = await settled(t, [body.id]);
+    const [row] = await settled(app.t, [body.id]);
     expect(row!.status, JSON.stringify(row!.error)).toBe('ingested');
     const r = await respondentById(row!.respondentId!);
-    const mail = await t.database.db.select().from(mailOutbox).where(eq(mailOutbox.to, email));
+    const mail = await app.t.database.db.select().from(mailOutbox).where(eq(mailOutbox.to, email));
     expect(mail).toHaveLength(1);
     // The mail (and the token in its body) lasts as long as the link: 30 days.
     expect(mail[0]!.expiresAt!.getTime() - mail[0]!.createdAt.getTime()).toBeGreaterThan(30 * 86_400_000 - 60_000);
@@ -359,7 +340,7 @@ describe('deferred NIN', () => {
   }
 
   const complete = (token: string, nin: string) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/respondents/complete-nin', payload: { token, nin } });
+    app.t.app.inject({ method: 'POST', url: '/api/v1/respondents/complete-nin', payload: { token, nin } });
 
   it('a public user without a NIN is pending_nin_capture, gets a one-time link, and completes with a NIN', async () => {
     const { respondent, mail, token } = await deferredRegistration('deferred.one@public.test');
@@ -380,7 +361,7 @@ describe('deferred NIN', () => {
     expect(done.json()).toEqual({ respondent: { id: respondent.id, status: 'active' } });
     const after = await respondentById(respondent.id);
     expect(after).toMatchObject({ status: 'active', nin, ninCaptureTokenHash: null, ninCaptureExpiresAt: null });
-    const audit = await t.database.db
+    const audit = await app.t.database.db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.action, 'respondent.nin_completed'), eq(auditLog.targetId, respondent.id)));
@@ -413,7 +394,7 @@ describe('deferred NIN', () => {
     });
     expect(taken.body).not.toContain(holder.createdAt.toISOString().slice(0, 10));
     const staffNin = freshNin();
-    await createUser(t, 'verification_assessor', { nin: staffNin });
+    await createUser(app.t, 'verification_assessor', { nin: staffNin });
     const staffTaken = await complete(b.token, staffNin);
     expect(staffTaken.statusCode).toBe(409);
     expect(staffTaken.json()).toEqual(taken.json());
@@ -424,19 +405,19 @@ describe('deferred NIN', () => {
   });
 
   it('an enumerator may defer too (no email: no link); deferral needs the flag', async () => {
-    const enumerator = await staff('enumerator');
-    const mailBefore = (await t.database.db.select().from(mailOutbox)).length;
+    const enumerator = await app.as('enumerator');
+    const mailBefore = (await app.t.database.db.select().from(mailOutbox)).length;
     const body = submissionBody(master.versionId, {
       answers: masterAnswers({ nin: undefined, email: undefined }),
       ninDeferred: true,
     });
-    expect((await submit(t, enumerator, body)).statusCode).toBe(202);
-    const [row] = await settled(t, [body.id]);
+    expect((await submit(app.t, enumerator, body)).statusCode).toBe(202);
+    const [row] = await settled(app.t, [body.id]);
     expect(row!.status).toBe('ingested');
     const r = await respondentById(row!.respondentId!);
     expect(r).toMatchObject({ status: 'pending_nin_capture', nin: null, source: 'enumerator', email: null });
-    expect((await t.database.db.select().from(mailOutbox)).length).toBe(mailBefore);
-    const rows = await t.database.db.select().from(submissions).where(eq(submissions.id, body.id));
+    expect((await app.t.database.db.select().from(mailOutbox)).length).toBe(mailBefore);
+    const rows = await app.t.database.db.select().from(submissions).where(eq(submissions.id, body.id));
     expect(rows[0]!.ninDeferred).toBe(true);
   });
 });

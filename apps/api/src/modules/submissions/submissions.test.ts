@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
 import { auditLog, respondents, submissionOutbox, submissions, users } from '../../db/schema/index.js';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  call,
-  createUser,
-  login,
-  startTestApp,
-  type Session,
-  type TestApp,
-} from '../../../test/harness.js';
+import { createUser, type Session } from '../../../test/harness.js';
 import {
   MASTER_FORM,
   counts,
@@ -19,34 +10,22 @@ import {
   freshNin,
   masterAnswers,
   publishForm,
-  signIn,
   settled,
   submissionBody,
   submissionRow,
   submit,
   submitBatch,
   type Published,
-  registerPublicUser,
 } from '../../../test/testkit.js';
+import { useTestApp } from '../../../test/use-test-app.js';
 
-let t: TestApp;
-let admin: Session;
+const app = useTestApp();
 let master: Published;
 let enumerator: Session;
 beforeAll(async () => {
-  t = await startTestApp();
-  admin = await login(t.app, ADMIN_EMAIL, ADMIN_PASSWORD);
-  master = await publishForm(t, admin);
-  enumerator = await staff('enumerator');
+  master = await publishForm(app.t, app.admin);
+  enumerator = await app.as('enumerator');
 });
-afterAll(async () => {
-  await t?.close();
-});
-
-const staff = (role: Parameters<typeof createUser>[1], extra: Parameters<typeof createUser>[2] = {}) =>
-  signIn(t, role, extra);
-
-const publicUser = () => registerPublicUser(t);
 
 /** The standard error body, typed loosely enough for assertions. */
 interface ApiError {
@@ -59,36 +38,36 @@ const errorOf = (res: { json(): unknown }) => (res.json() as { error: ApiError }
 describe('idempotent intake', () => {
   it('the same id three times gives one submission and one respondent; replays answer 200 with the first result', async () => {
     const body = submissionBody(master.versionId);
-    const before = await counts(t);
-    const first = await submit(t, enumerator, body);
+    const before = await counts(app.t);
+    const first = await submit(app.t, enumerator, body);
     expect(first.statusCode, first.body).toBe(202);
     expect(first.json()).toMatchObject({ id: body.id, status: 'received' });
     expect(first.json().receivedAt).toEqual(expect.any(String));
 
-    const second = await submit(t, enumerator, body);
+    const second = await submit(app.t, enumerator, body);
     expect(second.statusCode).toBe(200);
     expect(second.json().id).toBe(body.id);
     expect(['received', 'ingested']).toContain(second.json().status);
 
     // Key order does not matter: the body is hashed canonically.
     const reordered = Object.fromEntries(Object.entries(body).reverse());
-    const third = await submit(t, enumerator, reordered);
+    const third = await submit(app.t, enumerator, reordered);
     expect(third.statusCode).toBe(200);
     expect(third.json().id).toBe(body.id);
 
-    const [row] = await settled(t, [body.id]);
+    const [row] = await settled(app.t, [body.id]);
     expect(row!.status).toBe('ingested');
-    const fourth = await submit(t, enumerator, body);
+    const fourth = await submit(app.t, enumerator, body);
     expect(fourth.statusCode).toBe(200);
     expect(fourth.json()).toMatchObject({ id: body.id, status: 'ingested', respondentId: row!.respondentId });
 
-    const after = await counts(t);
+    const after = await counts(app.t);
     expect(after).toEqual({
       submissions: before.submissions + 1,
       respondents: before.respondents + 1,
       outbox: before.outbox + 1,
     });
-    const rs = await t.database.db
+    const rs = await app.t.database.db
       .select()
       .from(respondents)
       .where(eq(respondents.nin, body.answers.nin as string));
@@ -97,35 +76,35 @@ describe('idempotent intake', () => {
 
   it('the same id with another body, or from another collector, is a 409 and changes nothing', async () => {
     const body = submissionBody(master.versionId);
-    expect((await submit(t, enumerator, body)).statusCode).toBe(202);
-    await settled(t, [body.id]);
-    const before = await counts(t);
-    const rowBefore = await submissionRow(t, body.id);
+    expect((await submit(app.t, enumerator, body)).statusCode).toBe(202);
+    await settled(app.t, [body.id]);
+    const before = await counts(app.t);
+    const rowBefore = await submissionRow(app.t, body.id);
 
     const changed = { ...body, answers: { ...body.answers, surname: 'Someone Else' } };
-    const conflict = await submit(t, enumerator, changed);
+    const conflict = await submit(app.t, enumerator, changed);
     expect(conflict.statusCode).toBe(409);
     expect(errorOf(conflict)).toMatchObject({ code: 'SUBMISSION_CONFLICT', details: { id: body.id } });
 
-    const other = await staff('enumerator');
-    const stolen = await submit(t, other, body);
+    const other = await app.as('enumerator');
+    const stolen = await submit(app.t, other, body);
     expect(stolen.statusCode).toBe(409);
     expect(errorOf(stolen).code).toBe('SUBMISSION_CONFLICT');
 
-    expect(await counts(t)).toEqual(before);
-    expect(await submissionRow(t, body.id)).toEqual(rowBefore);
+    expect(await counts(app.t)).toEqual(before);
+    expect(await submissionRow(app.t, body.id)).toEqual(rowBefore);
   });
 
   it('parallel retries of one id store it once', async () => {
     const body = submissionBody(master.versionId);
-    const before = await counts(t);
-    const replies = await Promise.all(Array.from({ length: 8 }, () => submit(t, enumerator, body)));
+    const before = await counts(app.t);
+    const replies = await Promise.all(Array.from({ length: 8 }, () => submit(app.t, enumerator, body)));
     const codes = replies.map((r) => r.statusCode).sort();
     expect(codes.filter((c) => c === 202)).toHaveLength(1);
     expect(codes.filter((c) => c === 200)).toHaveLength(7);
     expect(new Set(replies.map((r) => r.json().id))).toEqual(new Set([body.id]));
-    await settled(t, [body.id]);
-    const after = await counts(t);
+    await settled(app.t, [body.id]);
+    const after = await counts(app.t);
     expect(after.submissions - before.submissions).toBe(1);
     expect(after.respondents - before.respondents).toBe(1);
   });
@@ -133,8 +112,8 @@ describe('idempotent intake', () => {
 
 describe('channels come from the role', () => {
   it('enumerator → enumerator, clerk → clerk, public_user → public; supervisor and super admin are refused', async () => {
-    const clerk = await staff('data_entry_clerk');
-    const resident = await publicUser();
+    const clerk = await app.as('data_entry_clerk');
+    const resident = await app.publicUser();
     const cases: [Session, string][] = [
       [enumerator, 'enumerator'],
       [clerk, 'clerk'],
@@ -143,50 +122,50 @@ describe('channels come from the role', () => {
     const ids: string[] = [];
     for (const [session] of cases) {
       const body = submissionBody(master.versionId);
-      const res = await submit(t, session, body);
+      const res = await submit(app.t, session, body);
       expect(res.statusCode, res.body).toBe(202);
       ids.push(body.id);
     }
-    const rows = await settled(t, ids);
+    const rows = await settled(app.t, ids);
     for (const [i, [session, channel]] of cases.entries()) {
       const row = rows.find((r) => r.id === ids[i])!;
       expect(row).toMatchObject({ channel, submittedBy: session.user.id, status: 'ingested' });
-      const [r] = await t.database.db.select().from(respondents).where(eq(respondents.id, row.respondentId!));
+      const [r] = await app.t.database.db.select().from(respondents).where(eq(respondents.id, row.respondentId!));
       expect(r!.source).toBe(channel);
     }
 
-    const before = await counts(t);
+    const before = await counts(app.t);
     for (const role of ['supervisor', 'verification_assessor', 'government_official'] as const) {
-      const res = await submit(t, await staff(role), submissionBody(master.versionId));
+      const res = await submit(app.t, await app.as(role), submissionBody(master.versionId));
       expect(res.statusCode).toBe(403);
       expect(errorOf(res).code).toBe('FORBIDDEN');
     }
-    const asAdmin = await submit(t, admin, submissionBody(master.versionId));
+    const asAdmin = await submit(app.t, app.admin, submissionBody(master.versionId));
     expect(asAdmin.statusCode).toBe(403);
-    const batch = await submitBatch(t, admin, [submissionBody(master.versionId)]);
+    const batch = await submitBatch(app.t, app.admin, [submissionBody(master.versionId)]);
     expect(batch.statusCode).toBe(403);
-    const anonymous = await submit(t, null, submissionBody(master.versionId));
+    const anonymous = await submit(app.t, null, submissionBody(master.versionId));
     expect(anonymous.statusCode).toBe(401);
-    expect(await counts(t)).toEqual(before);
+    expect(await counts(app.t)).toEqual(before);
   });
 
   it('a channel in the body is ignored', async () => {
     const body = { ...submissionBody(master.versionId), channel: 'import' };
-    const res = await submit(t, enumerator, body);
+    const res = await submit(app.t, enumerator, body);
     // Unknown keys are dropped: the channel is never taken from the client.
     expect(res.statusCode).toBe(202);
-    const [row] = await settled(t, [body.id]);
+    const [row] = await settled(app.t, [body.id]);
     expect(row!.channel).toBe('enumerator');
   });
 });
 
 describe('bad input: a clear error, never a 500, nothing written', () => {
   async function refused(session: Session, body: unknown, status: number, code?: string) {
-    const before = await counts(t);
-    const res = await submit(t, session, body);
+    const before = await counts(app.t);
+    const res = await submit(app.t, session, body);
     expect(res.statusCode, res.body).toBe(status);
     if (code) expect(errorOf(res).code).toBe(code);
-    expect(await counts(t)).toEqual(before);
+    expect(await counts(app.t)).toEqual(before);
     return errorOf(res);
   }
 
@@ -195,8 +174,8 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
   });
 
   it('an archived questionnaire is 422 VERSION_ARCHIVED', async () => {
-    const old = await publishForm(t, admin, { ...MASTER_FORM, formId: 'master_to_archive' });
-    const archived = await call(t.app, admin, {
+    const old = await publishForm(app.t, app.admin, { ...MASTER_FORM, formId: 'master_to_archive' });
+    const archived = await app.call(app.admin, {
       method: 'POST',
       url: `/api/v1/questionnaires/${old.questionnaireId}/archive`,
     });
@@ -283,8 +262,8 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
     });
     await refused(enumerator, huge, 413, 'PAYLOAD_TOO_LARGE');
     // Even the batch route (5 MB) refuses a single over-long answer as invalid, not with a 500.
-    const before = await counts(t);
-    const viaBatch = await submitBatch(t, enumerator, [
+    const before = await counts(app.t);
+    const viaBatch = await submitBatch(app.t, enumerator, [
       submissionBody(master.versionId, { answers: masterAnswers({ bio_short: 'x'.repeat(2 * 1024 * 1024) }) }),
     ]);
     expect(viaBatch.statusCode, viaBatch.body.slice(0, 300)).toBe(200);
@@ -293,7 +272,7 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
       status: 'error',
       error: { code: 'VALIDATION_FAILED' },
     });
-    expect(await counts(t)).toEqual(before);
+    expect(await counts(app.t)).toEqual(before);
   });
 
   it('GPS out of range, completion in the future and a start after the end are 400', async () => {
@@ -375,13 +354,13 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
     const nins = Array.from({ length: 10 }, (_, d) => `5123456780${d}`);
     for (const nin of nins) {
       const body = submissionBody(master.versionId, { answers: masterAnswers({ nin }) });
-      const res = await submit(t, enumerator, body);
+      const res = await submit(app.t, enumerator, body);
       expect(res.statusCode, `${nin}: ${res.body}`).toBe(202);
       ids.push(body.id);
     }
-    const rows = await settled(t, ids);
+    const rows = await settled(app.t, ids);
     expect(rows.map((r) => r.status)).toEqual(Array(10).fill('ingested'));
-    const rs = await t.database.db
+    const rs = await app.t.database.db
       .select({ nin: respondents.nin })
       .from(respondents)
       .where(inArray(respondents.nin, nins));
@@ -401,23 +380,23 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
   });
 
   it('a batch of 51 is 400 BATCH_TOO_LARGE and stores nothing', async () => {
-    const before = await counts(t);
+    const before = await counts(app.t);
     const res = await submitBatch(
-      t,
+      app.t,
       enumerator,
       Array.from({ length: 51 }, () => submissionBody(master.versionId)),
     );
     expect(res.statusCode).toBe(400);
     expect(errorOf(res)).toMatchObject({ code: 'BATCH_TOO_LARGE', details: { max: 50, got: 51 } });
-    expect(await counts(t)).toEqual(before);
-    const empty = await submitBatch(t, enumerator, []);
+    expect(await counts(app.t)).toEqual(before);
+    const empty = await submitBatch(app.t, enumerator, []);
     expect(empty.statusCode).toBe(400);
   });
 
   it('the same id twice in one batch is stored once; with another body the second is a conflict', async () => {
     const body = submissionBody(master.versionId);
-    const before = await counts(t);
-    const res = await submitBatch(t, enumerator, [body, body]);
+    const before = await counts(app.t);
+    const res = await submitBatch(app.t, enumerator, [body, body]);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().results).toEqual([
       { index: 0, id: body.id, status: 'received' },
@@ -425,18 +404,18 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
     ]);
     const other = submissionBody(master.versionId);
     const changed = { ...other, answers: { ...other.answers, surname: 'Changed' } };
-    const mixed = await submitBatch(t, enumerator, [other, changed]);
+    const mixed = await submitBatch(app.t, enumerator, [other, changed]);
     expect(
       mixed.json().results.map((r: { status: string; error?: { code: string } }) => [r.status, r.error?.code]),
     ).toEqual([
       ['received', undefined],
       ['error', 'SUBMISSION_CONFLICT'],
     ]);
-    const intake = await counts(t);
+    const intake = await counts(app.t);
     expect(intake.submissions - before.submissions).toBe(2);
     expect(intake.outbox - before.outbox).toBe(2);
-    expect((await submissionRow(t, other.id))!.answers).toEqual(other.answers);
-    await settled(t, [body.id, other.id]);
+    expect((await submissionRow(app.t, other.id))!.answers).toEqual(other.answers);
+    await settled(app.t, [body.id, other.id]);
   });
 
   it('a batch mixing good and bad items answers per item and stores only the good ones', async () => {
@@ -446,8 +425,8 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
     const badVersion = submissionBody(randomUUID());
     const badShape = { ...submissionBody(master.versionId), completedAt: 'not a date' };
     const badAnswers = submissionBody(master.versionId, { answers: masterAnswers({ hours_worked: 169 }) });
-    const before = await counts(t);
-    const res = await submitBatch(t, enumerator, [
+    const before = await counts(app.t);
+    const res = await submitBatch(app.t, enumerator, [
       good1,
       badNin,
       badVersion,
@@ -475,33 +454,33 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
       badShape.id,
       badAnswers.id,
     ]);
-    const afterIntake = await counts(t);
+    const afterIntake = await counts(app.t);
     expect(afterIntake.submissions - before.submissions).toBe(2);
     expect(afterIntake.outbox - before.outbox).toBe(2);
-    const stored = await t.database.db
+    const stored = await app.t.database.db
       .select({ id: submissions.id })
       .from(submissions)
       .where(inArray(submissions.id, [good1.id, good2.id, badNin.id, badVersion.id, badShape.id, badAnswers.id]));
     expect(stored.map((s) => s.id).sort()).toEqual([good1.id, good2.id].sort());
-    await settled(t, [good1.id, good2.id]);
-    const after = await counts(t);
+    await settled(app.t, [good1.id, good2.id]);
+    const after = await counts(app.t);
     expect(after.respondents - before.respondents).toBe(2);
 
     // Re-sending the whole outbox is harmless: the good ones replay, the bad ones fail the same way.
-    const again = await submitBatch(t, enumerator, [good1, badNin, good2]);
+    const again = await submitBatch(app.t, enumerator, [good1, badNin, good2]);
     expect(again.json().results.map((r: { status: string }) => r.status)).toEqual(['ingested', 'error', 'ingested']);
-    expect(await counts(t)).toEqual(after);
+    expect(await counts(app.t)).toEqual(after);
   });
 
   it('malformed JSON and a wrong content type are 4xx', async () => {
-    const bad = await t.app.inject({
+    const bad = await app.t.app.inject({
       method: 'POST',
       url: '/api/v1/submissions',
       headers: { cookie: enumerator.cookie, 'x-csrf-token': enumerator.csrfToken, 'content-type': 'application/json' },
       payload: '{"id": ',
     });
     expect(bad.statusCode).toBe(400);
-    const text = await t.app.inject({
+    const text = await app.t.app.inject({
       method: 'POST',
       url: '/api/v1/submissions',
       headers: { cookie: enumerator.cookie, 'x-csrf-token': enumerator.csrfToken, 'content-type': 'text/plain' },
@@ -515,14 +494,14 @@ describe('reading submission status', () => {
   it('the submitter sees status, error and respondent (never fraud); another enumerator gets 404; overseers read fraud too', async () => {
     const ok = submissionBody(master.versionId);
     const dup = submissionBody(master.versionId, { answers: masterAnswers({ nin: ok.answers.nin }) });
-    expect((await submit(t, enumerator, ok)).statusCode).toBe(202);
-    await settled(t, [ok.id]);
-    expect((await submit(t, enumerator, dup)).statusCode).toBe(202);
-    await settled(t, [dup.id]);
+    expect((await submit(app.t, enumerator, ok)).statusCode).toBe(202);
+    await settled(app.t, [ok.id]);
+    expect((await submit(app.t, enumerator, dup)).statusCode).toBe(202);
+    await settled(app.t, [dup.id]);
 
-    const mine = await call(t.app, enumerator, { method: 'GET', url: `/api/v1/submissions/${ok.id}` });
+    const mine = await app.call(enumerator, { method: 'GET', url: `/api/v1/submissions/${ok.id}` });
     expect(mine.statusCode).toBe(200);
-    const row = await submissionRow(t, ok.id);
+    const row = await submissionRow(app.t, ok.id);
     expect(mine.json()).toEqual({
       id: ok.id,
       status: 'ingested',
@@ -531,19 +510,19 @@ describe('reading submission status', () => {
       ingestedAt: row!.ingestedAt!.toISOString(),
     });
 
-    const rejected = await call(t.app, enumerator, { method: 'GET', url: `/api/v1/submissions/${dup.id}` });
+    const rejected = await app.call(enumerator, { method: 'GET', url: `/api/v1/submissions/${dup.id}` });
     expect(rejected.json()).toMatchObject({ id: dup.id, status: 'rejected', error: { code: 'NIN_DUPLICATE' } });
     expect(rejected.json().respondentId).toBeUndefined();
 
-    const other = await staff('enumerator');
-    const hidden = await call(t.app, other, { method: 'GET', url: `/api/v1/submissions/${ok.id}` });
+    const other = await app.as('enumerator');
+    const hidden = await app.call(other, { method: 'GET', url: `/api/v1/submissions/${ok.id}` });
     expect(hidden.statusCode).toBe(404);
-    const missing = await call(t.app, other, { method: 'GET', url: `/api/v1/submissions/${randomUUID()}` });
+    const missing = await app.call(other, { method: 'GET', url: `/api/v1/submissions/${randomUUID()}` });
     expect(missing.statusCode).toBe(404);
     expect(errorOf(hidden)).toEqual(errorOf(missing));
 
     for (const role of ['supervisor', 'verification_assessor'] as const) {
-      const res = await call(t.app, await staff(role), { method: 'GET', url: `/api/v1/submissions/${ok.id}` });
+      const res = await app.call(await app.as(role), { method: 'GET', url: `/api/v1/submissions/${ok.id}` });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({
         id: ok.id,
@@ -551,28 +530,28 @@ describe('reading submission status', () => {
         fraud: { score: row!.fraudScore, band: row!.fraudBand, reasons: row!.fraudReasons },
       });
     }
-    const official = await call(t.app, await staff('government_official'), {
+    const official = await app.call(await app.as('government_official'), {
       method: 'GET',
       url: `/api/v1/submissions/${ok.id}`,
     });
     expect(official.statusCode).toBe(403);
-    const bad = await call(t.app, enumerator, { method: 'GET', url: '/api/v1/submissions/not-a-uuid' });
+    const bad = await app.call(enumerator, { method: 'GET', url: '/api/v1/submissions/not-a-uuid' });
     expect(bad.statusCode).toBe(400);
   });
 
   it('lists your own submissions newest first with cursor paging', async () => {
-    const me = await staff('enumerator');
-    const other = await staff('enumerator');
+    const me = await app.as('enumerator');
+    const other = await app.as('enumerator');
     const base = daytime().getTime();
     const bodies = Array.from({ length: 5 }, (_, i) =>
       submissionBody(master.versionId, { completedAt: new Date(base + i * 60_000) }),
     );
     // Sent out of order: the list orders by completion, not arrival.
     for (const b of [bodies[2], bodies[0], bodies[4], bodies[1], bodies[3]])
-      expect((await submit(t, me, b)).statusCode).toBe(202);
-    expect((await submit(t, other, submissionBody(master.versionId))).statusCode).toBe(202);
+      expect((await submit(app.t, me, b)).statusCode).toBe(202);
+    expect((await submit(app.t, other, submissionBody(master.versionId))).statusCode).toBe(202);
     await settled(
-      t,
+      app.t,
       bodies.map((b) => b.id),
     );
 
@@ -580,7 +559,7 @@ describe('reading submission status', () => {
     let cursor: string | null = null;
     const pages: number[] = [];
     do {
-      const res = await call(t.app, me, {
+      const res = await app.call(me, {
         method: 'GET',
         url: `/api/v1/submissions?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       });
@@ -599,28 +578,28 @@ describe('reading submission status', () => {
     expect(pages).toEqual([2, 2, 1]);
     expect(seen).toEqual(bodies.map((b) => b.id).reverse());
 
-    const all = await call(t.app, me, { method: 'GET', url: '/api/v1/submissions' });
+    const all = await app.call(me, { method: 'GET', url: '/api/v1/submissions' });
     expect(all.json().items).toHaveLength(5);
     expect(all.json().nextCursor).toBeNull();
-    expect((await call(t.app, me, { method: 'GET', url: '/api/v1/submissions?limit=0' })).statusCode).toBe(400);
-    expect((await call(t.app, me, { method: 'GET', url: '/api/v1/submissions?limit=101' })).statusCode).toBe(400);
-    expect((await call(t.app, me, { method: 'GET', url: '/api/v1/submissions?cursor=garbage' })).statusCode).toBe(400);
-    expect(
-      (await call(t.app, await staff('supervisor'), { method: 'GET', url: '/api/v1/submissions' })).statusCode,
-    ).toBe(403);
+    expect((await app.call(me, { method: 'GET', url: '/api/v1/submissions?limit=0' })).statusCode).toBe(400);
+    expect((await app.call(me, { method: 'GET', url: '/api/v1/submissions?limit=101' })).statusCode).toBe(400);
+    expect((await app.call(me, { method: 'GET', url: '/api/v1/submissions?cursor=garbage' })).statusCode).toBe(400);
+    expect((await app.call(await app.as('supervisor'), { method: 'GET', url: '/api/v1/submissions' })).statusCode).toBe(
+      403,
+    );
   });
 
   it('paging loses nothing when several surveys share a completion time', async () => {
-    const me = await staff('data_entry_clerk');
+    const me = await app.as('data_entry_clerk');
     const at = daytime();
     const bodies = Array.from({ length: 5 }, () => submissionBody(master.versionId, { completedAt: at }));
-    const res = await submitBatch(t, me, bodies);
+    const res = await submitBatch(app.t, me, bodies);
     expect(res.json().results.map((r: { status: string }) => r.status)).toEqual(Array(5).fill('received'));
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 10; page++) {
       const url: string = `/api/v1/submissions?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const list = await call(t.app, me, { method: 'GET', url });
+      const list = await app.call(me, { method: 'GET', url });
       expect(list.statusCode, list.body).toBe(200);
       seen.push(...(list.json().items as { id: string }[]).map((i) => i.id));
       cursor = list.json().nextCursor;
@@ -629,7 +608,7 @@ describe('reading submission status', () => {
     expect(seen).toHaveLength(5);
     expect(new Set(seen)).toEqual(new Set(bodies.map((b) => b.id)));
     // A plain timestamp cursor (what older clients send) still works.
-    const older = await call(t.app, me, {
+    const older = await app.call(me, {
       method: 'GET',
       url: `/api/v1/submissions?cursor=${encodeURIComponent(new Date(at.getTime() + 1).toISOString())}`,
     });
@@ -640,17 +619,17 @@ describe('reading submission status', () => {
 
 describe('NIN pre-check', () => {
   async function check(session: Session, nin: string) {
-    return call(t.app, session, { method: 'POST', url: '/api/v1/forms/check-nin', payload: { nin } });
+    return app.call(session, { method: 'POST', url: '/api/v1/forms/check-nin', payload: { nin } });
   }
 
   it('staff learn when and how a NIN was registered; the public only whether it is free; every check is audited without the NIN', async () => {
     const body = submissionBody(master.versionId);
     const nin = body.answers.nin as string;
-    expect((await submit(t, enumerator, body)).statusCode).toBe(202);
-    const [row] = await settled(t, [body.id]);
-    const [r] = await t.database.db.select().from(respondents).where(eq(respondents.id, row!.respondentId!));
+    expect((await submit(app.t, enumerator, body)).statusCode).toBe(202);
+    const [row] = await settled(app.t, [body.id]);
+    const [r] = await app.t.database.db.select().from(respondents).where(eq(respondents.id, row!.respondentId!));
 
-    const checker = await staff('enumerator');
+    const checker = await app.as('enumerator');
     const taken = await check(checker, nin);
     expect(taken.statusCode).toBe(200);
     expect(taken.json()).toEqual({
@@ -668,7 +647,7 @@ describe('NIN pre-check', () => {
     expect((await check(checker, '11111111111')).json()).toEqual({ valid: false, available: false });
     expect((await check(checker, '1234567890')).json()).toEqual({ valid: false, available: false });
 
-    const resident = await publicUser();
+    const resident = await app.publicUser();
     const pubTaken = await check(resident, nin);
     expect(pubTaken.statusCode).toBe(200);
     expect(pubTaken.json()).toEqual({ valid: true, available: false });
@@ -678,11 +657,11 @@ describe('NIN pre-check', () => {
 
     // A staff member's NIN: taken, and staff see that it is a staff NIN.
     const staffNin = freshNin();
-    await createUser(t, 'data_entry_clerk', { nin: staffNin });
+    await createUser(app.t, 'data_entry_clerk', { nin: staffNin });
     expect((await check(checker, staffNin)).json()).toEqual({ valid: true, available: false, source: 'staff' });
     expect((await check(resident, staffNin)).json()).toEqual({ valid: true, available: false });
 
-    const audits = await t.database.db
+    const audits = await app.t.database.db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.action, 'nin.checked'), inArray(auditLog.actorId, [checker.user.id, resident.user.id])));
@@ -695,7 +674,7 @@ describe('NIN pre-check', () => {
   });
 
   it('the 21st check in a minute is 429 with Retry-After', async () => {
-    const resident = await publicUser();
+    const resident = await app.publicUser();
     for (let i = 0; i < 20; i++) {
       const res = await check(resident, freshNin());
       expect(res.statusCode, `check ${i + 1}`).toBe(200);
@@ -705,8 +684,8 @@ describe('NIN pre-check', () => {
     expect(errorOf(limited).code).toBe('RATE_LIMITED');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     // Another person is not affected.
-    expect((await check(await staff('enumerator'), freshNin())).statusCode).toBe(200);
-    const anonymous = await t.app.inject({
+    expect((await check(await app.as('enumerator'), freshNin())).statusCode).toBe(200);
+    const anonymous = await app.t.app.inject({
       method: 'POST',
       url: '/api/v1/forms/check-nin',
       payload: { nin: freshNin() },
@@ -718,10 +697,10 @@ describe('NIN pre-check', () => {
 describe('raw submissions are immutable', () => {
   it('the database refuses to change raw content or delete a submission; the outbox row is done', async () => {
     const body = submissionBody(master.versionId);
-    expect((await submit(t, enumerator, body)).statusCode).toBe(202);
-    await settled(t, [body.id]);
+    expect((await submit(app.t, enumerator, body)).statusCode).toBe(202);
+    await settled(app.t, [body.id]);
     const { default: pg } = await import('pg');
-    const client = new pg.Client({ connectionString: t.databaseUrl });
+    const client = new pg.Client({ connectionString: app.t.databaseUrl });
     await client.connect();
     try {
       await expect(
@@ -731,12 +710,15 @@ describe('raw submissions are immutable', () => {
     } finally {
       await client.end();
     }
-    const [o] = await t.database.db.select().from(submissionOutbox).where(eq(submissionOutbox.submissionId, body.id));
+    const [o] = await app.t.database.db
+      .select()
+      .from(submissionOutbox)
+      .where(eq(submissionOutbox.submissionId, body.id));
     expect(o!.doneAt).toBeInstanceOf(Date);
-    const row = await submissionRow(t, body.id);
+    const row = await submissionRow(app.t, body.id);
     expect(row!.answers).toEqual(body.answers);
     expect(row!.deviceId).toBeNull();
-    const [u] = await t.database.db.select({ role: users.role }).from(users).where(eq(users.id, row!.submittedBy!));
+    const [u] = await app.t.database.db.select({ role: users.role }).from(users).where(eq(users.id, row!.submittedBy!));
     expect(u!.role).toBe('enumerator');
   });
 });
