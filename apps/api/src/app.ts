@@ -16,17 +16,11 @@ import { SmtpRelay, eraseExpiredMail } from './infra/mail.js';
 import { registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
 import { AuthService, UserRepository, authRoutes } from './modules/auth/index.js';
-import { StaffService, STAFF_IMPORT_JOB, staffRoutes } from './modules/staff/index.js';
+import { StaffService, staffRoutes } from './modules/staff/index.js';
 import { JobsService, jobRoutes } from './modules/jobs/index.js';
 import { lgaRoutes } from './modules/lgas/index.js';
 import { QuestionnaireService, VersionCache, questionnaireRoutes } from './modules/questionnaires/index.js';
-import {
-  INGEST_JOB,
-  Ingestion,
-  SubmissionRepository,
-  SubmissionService,
-  submissionRoutes,
-} from './modules/submissions/index.js';
+import { Ingestion, SubmissionRepository, SubmissionService, submissionRoutes } from './modules/submissions/index.js';
 import { RespondentRepository, RespondentService, respondentRoutes } from './modules/respondents/index.js';
 import { FraudService, fraudRoutes } from './modules/fraud/index.js';
 import { healthRoutes } from './modules/health/index.js';
@@ -87,12 +81,10 @@ export function createServices(runtime: Runtime): Services {
   );
   const ingestion = new Ingestion(db, submissionRepo, versions, fraud, respondents);
 
-  jobs.register(STAFF_IMPORT_JOB, (id) => staff.runImport(id));
-  jobs.register(INGEST_JOB, async (id) => {
-    await ingestion.ingest(id);
-  });
-  // Ingestion is quick: a submission waiting 30 s was lost on the way (Redis down, worker killed).
-  jobs.addRelay(() => submissions.requeuePending(runtime.config.outboxStaleMs));
+  // Each module registers the jobs it runs (and the relay for its own outbox).
+  staff.registerJobs(jobs);
+  ingestion.registerJobs(jobs);
+  submissions.registerRelay(jobs, runtime.config.outboxStaleMs);
   if (runtime.config.mail.smtpUrl) {
     const relay = new SmtpRelay(db, runtime.config.mail.smtpUrl, runtime.config.mail.from);
     jobs.addTicker(runtime.config.mail.intervalMs, () => relay.drain());

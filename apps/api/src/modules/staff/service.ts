@@ -89,6 +89,11 @@ export class StaffService {
     private readonly activationTtlMs: number,
   ) {}
 
+  /** The staff module's background job: the CSV import. */
+  registerJobs(jobs: JobsService) {
+    jobs.register(STAFF_IMPORT_JOB, (id) => this.runImport(id));
+  }
+
   activationUrl(token: string) {
     return `${this.publicUrl}/activate?token=${encodeURIComponent(token)}`;
   }

@@ -9,7 +9,7 @@ import { isLgaCode, isWellFormedNin, normalizeNin, type Role } from '@oslrs/core
 import { systemActor } from '../../access/index.js';
 import type { Db } from '../../infra/db.js';
 import type { FraudService } from '../fraud/index.js';
-import { defineJob } from '../jobs/index.js';
+import { defineJob, type JobsService } from '../jobs/index.js';
 import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
 import { respondentFields, type RespondentService } from '../respondents/index.js';
 import type { SubmissionOutcome, SubmissionRepository } from './repository.js';
@@ -36,6 +36,12 @@ export class Ingestion {
     private readonly fraud: FraudService,
     private readonly respondents: RespondentService,
   ) {}
+
+  registerJobs(jobs: JobsService) {
+    jobs.register(INGEST_JOB, async (id) => {
+      await this.ingest(id);
+    });
+  }
 
   async ingest(submissionId: string): Promise<IngestOutcome> {
     return this.db.transaction(async (tx) => {

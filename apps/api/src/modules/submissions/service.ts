@@ -393,6 +393,11 @@ export class SubmissionService {
     }));
   }
 
+  /** Ingestion is quick: a submission still waiting after `staleMs` was lost on the way (Redis down, worker killed). */
+  registerRelay(jobs: JobsService, staleMs: number) {
+    jobs.addRelay(() => this.requeuePending(staleMs));
+  }
+
   /** Relay: outbox rows not done after `olderThanMs` go back on the queue (lost Redis, dead worker). */
   async requeuePending(olderThanMs: number, max = 5000): Promise<number> {
     const rows = (await this.repo.pendingOutbox(this.db, olderThanMs, max)).map((id) => ({ id }));
