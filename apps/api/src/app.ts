@@ -121,6 +121,11 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     // Slow senders (slowloris, a stalled upload) are cut off by the app itself, not only by NGINX.
     requestTimeout: runtime.config.timeouts.requestMs,
     keepAliveTimeout: runtime.config.timeouts.keepAliveMs,
+    http: {
+      // Node checks the timeouts on this interval (30 s by default): a quarter of the limit keeps them tight.
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(runtime.config.timeouts.requestMs / 4))),
+      headersTimeout: Math.min(runtime.config.timeouts.requestMs, 20_000),
+    },
   });
   // JSON only (plus the routes that register their own parsers): anything else is a 415.
   app.removeContentTypeParser('text/plain');
