@@ -15,7 +15,9 @@ import type { Runtime } from './runtime.js';
 import { SmtpRelay } from './infra/mail.js';
 import { registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
-import { AuthService } from './modules/auth/service.js';
+import { AuthService, PASSWORD_RESET_JOB, REGISTER_JOB } from './modules/auth/service.js';
+import { failoverRateLimitStore } from './infra/rate-limit-store.js';
+import { RedisStore } from './infra/kv.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { StaffService, STAFF_IMPORT_JOB } from './modules/staff/service.js';
 import { staffRoutes, UPLOAD_LIMIT } from './modules/staff/routes.js';
@@ -51,8 +53,21 @@ export interface Services {
 export function createServices(runtime: Runtime): Services {
   const { db } = runtime.database;
   const publicUrl = runtime.config.publicUrl ?? `http://localhost:${runtime.config.port}`;
-  const auth = new AuthService(db, runtime.kv, runtime.config.sessionTtlMs);
   const jobs = new JobsService(db, runtime.queue, (err, msg) => runtime.log.error({ err }, msg));
+  const auth = new AuthService(
+    db,
+    runtime.kv,
+    {
+      sessionTtlMs: runtime.config.sessionTtlMs,
+      registrationTtlMs: runtime.config.registrationTtlMs,
+      passwordResetTtlMs: runtime.config.passwordResetTtlMs,
+      publicUrl,
+    },
+    runtime.mailer,
+    jobs,
+  );
+  jobs.register(REGISTER_JOB, (id) => auth.runRegistration(id));
+  jobs.register(PASSWORD_RESET_JOB, (id) => auth.runPasswordReset(id));
   const staff = new StaffService(db, auth, jobs, runtime.mailer, publicUrl, runtime.config.activationTtlMs);
   jobs.register(STAFF_IMPORT_JOB, (id) => staff.runImport(id));
   const questionnaires = new QuestionnaireService(db, runtime.kv);
@@ -134,15 +149,19 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     throwFileSizeLimit: true,
   });
   registerAccessControl(app, services.auth);
+  // Counted in Redis, shared by every process; while Redis is away or hung, in this process instead
+  // (limits stay on, per process, rather than switching off). Without Redis: in this process.
+  const sharedLimits = runtime.redis
+    ? failoverRateLimitStore(new RedisStore(runtime.redis, `${runtime.config.redisPrefix}rl:`, runtime.redisCircuit))
+    : undefined;
   await app.register(rateLimit, {
     global: true,
-    redis: runtime.redis,
-    nameSpace: `${runtime.config.redisPrefix}rl:`,
+    ...(sharedLimits ? { store: sharedLimits } : {}),
     // Staff and signed-in users get a generous allowance keyed on their account; anonymous callers 100/min per IP.
     keyGenerator: (request) => (request.user ? `u:${request.user.id}` : `ip:${request.ip}`),
     max: (request) => (request.user ? runtime.config.rateLimit.userPerMinute : runtime.config.rateLimit.anonPerMinute),
     timeWindow: '1 minute',
-    skipOnError: true,
+    skipOnError: false,
     // The limits guard the API; the web app's own files (served by NGINX in production) are not counted.
     allowList: (request) => !request.url.startsWith('/api/'),
     errorResponseBuilder: (_request, context) => ({

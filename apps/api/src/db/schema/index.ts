@@ -7,3 +7,4 @@ export * from './mail.js';
 export * from './questionnaires.js';
 export * from './respondents.js';
 export * from './submissions.js';
+export * from './auth.js';

@@ -26,6 +26,7 @@ import {
   type BodyOptions,
   type Published,
 } from '../submissions/testkit.js';
+import { registerResident } from '../auth/testkit.js';
 import { FraudService } from './service.js';
 import { band, haversineMetres, isOffHours, similarity, straightLined, watHour } from './signals.js';
 
@@ -218,19 +219,11 @@ afterAll(async () => {
 const staff = (role: Parameters<typeof createUser>[1]) => signIn(t, role);
 
 async function resident(): Promise<Session> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/register',
-    payload: {
-      fullName: 'Fraud Resident',
-      email: `fraud.${freshNin()}@public.test`,
-      phone: '08030000000',
-      password: 'a-long-public-password',
-    },
+  return registerResident(t, {
+    fullName: 'Fraud Resident',
+    email: `fraud.${freshNin()}@public.test`,
+    phone: '08030000000',
   });
-  expect(res.statusCode, res.body).toBe(201);
-  const cookie = res.cookies.find((c) => c.name === 'oslrs_session')!;
-  return { cookie: `oslrs_session=${cookie.value}`, csrfToken: res.json().csrfToken, user: res.json().user };
 }
 
 const DAY = 86_400_000;
