@@ -6,7 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { auditLog, jobs, mailOutbox, users } from '../../db/schema/index.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, login, startTestApp, type TestApp } from '../../../test/harness.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  call,
+  createUser,
+  login,
+  startTestApp,
+  type TestApp,
+} from '../../../test/harness.js';
 import { PASSWORD_RESET_JOB, REGISTER_JOB } from './service.js';
 import { authJobsSettled, linkToken, mailTo, nthMail, RESIDENT_PASSWORD } from './testkit.js';
 
@@ -101,6 +109,13 @@ describe('registration', () => {
       .from(auditLog)
       .where(and(eq(auditLog.action, 'auth.register_existing'), eq(auditLog.targetId, before!.id)));
     expect(audited).toHaveLength(1);
+  });
+
+  it('mails the owner of a taken email at most 3 times an hour, however many ask', async () => {
+    const owner = await createUser(t, 'searcher');
+    for (let i = 0; i < 5; i++) expect((await register(t, person(owner.email))).statusCode).toBe(202);
+    await authJobsSettled(t);
+    expect(await mailTo(t, owner.email)).toHaveLength(3);
   });
 
   it('does no account-dependent work before answering: both requests only queue a job', async () => {

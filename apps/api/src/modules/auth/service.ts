@@ -1,7 +1,7 @@
-import { and, eq, gt, isNull, lt, ne, or, sql, count } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { normalizePhone, type SessionUser, type StaffStatus, type Role } from '@oslrs/core';
-import { jobs, passwordResetTokens, sessions, users } from '../../db/schema/index.js';
+import { auditLog, jobs, passwordResetTokens, sessions, users } from '../../db/schema/index.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { KeyValueStore } from '../../infra/kv.js';
 import type { Mailer } from '../../infra/mail.js';
@@ -20,6 +20,8 @@ export const REGISTER_JOB = 'auth.register';
 export const PASSWORD_RESET_JOB = 'auth.password_reset';
 /** At most this many reset emails per account per hour, however many addresses ask. */
 const RESET_MAILS_PER_HOUR = 3;
+/** Likewise for registration mails to an email that already has an account (or a pending one). */
+const REGISTER_MAILS_PER_HOUR = 3;
 
 export const REGISTER_ACCEPTED =
   'Check your email: we have sent a message to this address about your registration. Follow it to continue.';
@@ -217,8 +219,17 @@ export class AuthService {
         .select()
         .from(users)
         .where(eq(sql`lower(${users.email})`, email))
-        .limit(1);
+        .limit(1)
+        .for('update');
       const { publicUrl, registrationTtlMs } = this.options;
+      // However many addresses ask, an account's mailbox gets at most a few of these an hour.
+      if (
+        existing &&
+        (await this.recentAudits(tx, existing.id, ['auth.register_existing', 'auth.register_resent'])) >=
+          REGISTER_MAILS_PER_HOUR
+      ) {
+        return;
+      }
       if (existing && !(existing.role === 'public_user' && existing.status === 'invited')) {
         await this.mailer.send(
           {
@@ -283,6 +294,22 @@ export class AuthService {
         targetId: id!,
       });
     });
+  }
+
+  /** How many of these audit entries an account got in the last hour. */
+  private async recentAudits(tx: Executor, userId: string, actions: string[]): Promise<number> {
+    const [row] = await tx
+      .select({ n: count() })
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.targetType, 'user'),
+          eq(auditLog.targetId, userId),
+          inArray(auditLog.action, actions),
+          gt(auditLog.at, sql`now() - interval '1 hour'`),
+        ),
+      );
+    return row!.n;
   }
 
   /** The emailed link: the email is confirmed, the password set, the account active and signed in. */

@@ -8,7 +8,7 @@ import { homeFor, useAuth } from '../../auth/AuthContext';
 import { Alert, Success } from '../../components/Alert';
 import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
-import { checkNewPassword } from '../../lib/password';
+import { checkNewPassword, PASSWORD_ADVICE } from '../../lib/password';
 
 type Errors = { current?: string; password?: string; confirm?: string };
 
@@ -45,7 +45,7 @@ export default function ChangePassword() {
         currentRef.current?.focus();
         return;
       }
-      if (error instanceof ApiError && error.code === 'PASSWORD_UNCHANGED') {
+      if (error instanceof ApiError && (error.code === 'PASSWORD_UNCHANGED' || error.code === 'PASSWORD_TOO_WEAK')) {
         setErrors({ password: error.message });
         passwordRef.current?.focus();
         return;
@@ -110,7 +110,7 @@ export default function ChangePassword() {
           autoComplete="new-password"
           required
           minLength={PASSWORD_MIN}
-          hint={`At least ${PASSWORD_MIN} characters.`}
+          hint={PASSWORD_ADVICE}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           error={errors.password}

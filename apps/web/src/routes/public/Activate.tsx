@@ -7,7 +7,7 @@ import { auth } from '../../api/endpoints';
 import { Alert, Success } from '../../components/Alert';
 import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
-import { checkNewPassword } from '../../lib/password';
+import { checkNewPassword, PASSWORD_ADVICE, serverPasswordProblem } from '../../lib/password';
 
 function activationErrorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return errorMessage(error);
@@ -35,8 +35,11 @@ export default function Activate() {
     if (found.confirm) return confirmRef.current?.focus();
     activate.mutate(undefined, {
       onError: (error) => {
-        const serverPassword = validationIssues(error).find((i) => i.path === 'password');
-        if (serverPassword) setErrors({ password: serverPassword.message });
+        const problem = serverPasswordProblem(error);
+        if (problem) {
+          setErrors({ password: problem });
+          passwordRef.current?.focus();
+        }
       },
     });
   }
@@ -59,7 +62,7 @@ export default function Activate() {
     );
   }
 
-  const apiError = activate.isError ? activationErrorMessage(activate.error) : null;
+  const apiError = activate.isError && !errors.password ? activationErrorMessage(activate.error) : null;
 
   return (
     <div className="mx-auto max-w-md px-4 py-8 sm:py-12">
@@ -75,10 +78,7 @@ export default function Activate() {
         </div>
       ) : (
         <>
-          <p className="mt-2 text-stone-800">
-            Choose the password you will use to sign in to OSLRS. Use at least {PASSWORD_MIN} characters; a short phrase
-            of a few words is easy to remember and hard to guess.
-          </p>
+          <p className="mt-2 text-stone-800">Choose the password you will use to sign in to OSLRS.</p>
           <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5">
             {apiError && (
               <Alert>
@@ -92,7 +92,7 @@ export default function Activate() {
               autoComplete="new-password"
               required
               minLength={PASSWORD_MIN}
-              hint={`At least ${PASSWORD_MIN} characters.`}
+              hint={PASSWORD_ADVICE}
               value={password}
               onChange={(e) => setPassword(e.target.value)}
               error={errors.password}

@@ -2,7 +2,7 @@
  * What the public wizard and the clerk page share: the calls that collect a registration (submit,
  * status, NIN pre-check, deferred-NIN completion) and the words for what comes back.
  */
-import { isWellFormedNin, normalizeNin, type SessionResponse, type SubmissionStatusView } from '@oslrs/core';
+import { isWellFormedNin, normalizeNin, type AcceptedResponse, type SubmissionStatusView } from '@oslrs/core';
 import { api, ApiError, errorMessage } from '../../api/client';
 import type { QuestionnaireSettings } from '../../api/endpoints';
 import type { Answers, FormSchema, Question } from '../../forms/engine';
@@ -30,11 +30,11 @@ export interface RegisterInput {
   fullName: string;
   email: string;
   phone: string;
-  password: string;
 }
 
 export const collection = {
-  register: (input: RegisterInput) => api<SessionResponse>('/auth/register', { method: 'POST', body: input }),
+  /** Always 202 with the same message (a taken email is told by email, not here). */
+  register: (input: RegisterInput) => api<AcceptedResponse>('/auth/register', { method: 'POST', body: input }),
   formSettings: (signal?: AbortSignal) => api<{ settings: QuestionnaireSettings }>('/forms', { signal }),
   submit: (body: SubmissionBody) => api<SubmissionStatusView>('/submissions', { method: 'POST', body }),
   status: (id: string, signal?: AbortSignal) =>
