@@ -10,7 +10,7 @@ import globals from 'globals';
  */
 const TABLES_BY_MODULE = {
   audit: ['audit'],
-  auth: ['users', 'sessions'],
+  auth: ['users', 'sessions', 'auth'],
   fraud: ['fraud'],
   jobs: ['jobs'],
   lgas: ['lgas'],

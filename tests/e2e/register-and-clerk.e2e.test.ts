@@ -108,12 +108,39 @@ async function newPage(): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
+/** The newest link to `path` in the emails to `to` (read from mail_outbox, as a person reads their inbox). */
+async function emailedToken(to: string, path: string): Promise<string> {
+  const db = new pg.Client({ connectionString: registry.databaseUrl });
+  await db.connect();
+  let link: string | undefined;
+  try {
+    await expect
+      .poll(async () => {
+        const { rows } = await db.query<{ body: string }>(
+          'select body from mail_outbox where "to" = $1 order by created_at desc',
+          [to],
+        );
+        link = rows.map((r) => new RegExp(`https?://\\S*${path}\\?token=\\S+`).exec(r.body)?.[0]).find(Boolean);
+        return link;
+      })
+      .toBeTruthy();
+  } finally {
+    await db.end();
+  }
+  return new URL(link!).searchParams.get('token')!;
+}
+
 async function createAccount(page: Page, who: { name: string; email: string; phone: string }) {
   await page.goto(`${registry.url}/register`);
   await expect.poll(() => page.locator('[aria-current="step"]').innerText()).toMatch(/Account/);
   await page.getByLabel('Full name').fill(who.name);
   await page.getByLabel('Email', { exact: true }).fill(who.email);
   await page.getByLabel('Phone number').fill(who.phone);
+  await page.getByRole('button', { name: 'Create account', exact: true }).click();
+  await page.getByText('Check your email').waitFor();
+  // The emailed link, opened in the same tab: the email is confirmed and the password chosen there.
+  const token = await emailedToken(who.email, '/register/confirm');
+  await page.goto(`${registry.url}/register/confirm?token=${encodeURIComponent(token)}`);
   await page.getByLabel('Password', { exact: true }).fill('a long enough password');
   await page.getByLabel('Confirm password').fill('a long enough password');
   await page.getByRole('button', { name: 'Create account and continue' }).click();

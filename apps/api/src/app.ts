@@ -25,6 +25,8 @@ import { RespondentRepository, RespondentService, respondentRoutes } from './mod
 import { FraudService, fraudRoutes } from './modules/fraud/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { OpsService, instrumentRoutes, metricsRoutes, opsRoutes } from './modules/metrics/index.js';
+import { failoverRateLimitStore } from './infra/rate-limit-store.js';
+import { RedisStore } from './infra/kv.js';
 
 export interface Services {
   auth: AuthService;
@@ -46,8 +48,19 @@ export function createServices(runtime: Runtime): Services {
   const { db } = runtime.database;
   const publicUrl = runtime.config.publicUrl ?? `http://localhost:${runtime.config.port}`;
   const users = new UserRepository();
-  const auth = new AuthService(db, runtime.kv, runtime.config.sessionTtlMs);
   const jobs = new JobsService(db, runtime.queue, (err, msg) => runtime.log.error({ err }, msg));
+  const auth = new AuthService(
+    db,
+    runtime.kv,
+    {
+      sessionTtlMs: runtime.config.sessionTtlMs,
+      registrationTtlMs: runtime.config.registrationTtlMs,
+      passwordResetTtlMs: runtime.config.passwordResetTtlMs,
+      publicUrl,
+    },
+    runtime.mailer,
+    jobs,
+  );
   const respondents = new RespondentService(
     db,
     new RespondentRepository(),
@@ -82,6 +95,7 @@ export function createServices(runtime: Runtime): Services {
   const ingestion = new Ingestion(db, submissionRepo, versions, fraud, respondents);
 
   // Each module registers the jobs it runs (and the relay for its own outbox).
+  auth.registerJobs(jobs);
   staff.registerJobs(jobs);
   ingestion.registerJobs(jobs);
   submissions.registerRelay(jobs, runtime.config.outboxStaleMs);
@@ -164,15 +178,19 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     throwFileSizeLimit: true,
   });
   registerAccessControl(app, services.auth);
+  // Counted in Redis, shared by every process; while Redis is away or hung, in this process instead
+  // (limits stay on, per process, rather than switching off). Without Redis: in this process.
+  const sharedLimits = runtime.redis
+    ? failoverRateLimitStore(new RedisStore(runtime.redis, `${runtime.config.redisPrefix}rl:`, runtime.redisCircuit))
+    : undefined;
   await app.register(rateLimit, {
     global: true,
-    redis: runtime.redis,
-    nameSpace: `${runtime.config.redisPrefix}rl:`,
+    ...(sharedLimits ? { store: sharedLimits } : {}),
     // Staff and signed-in users get a generous allowance keyed on their account; anonymous callers 100/min per IP.
     keyGenerator: (request) => (request.user ? `u:${request.user.id}` : `ip:${request.ip}`),
     max: (request) => (request.user ? runtime.config.rateLimit.userPerMinute : runtime.config.rateLimit.anonPerMinute),
     timeWindow: '1 minute',
-    skipOnError: true,
+    skipOnError: false,
     // The limits guard the API; the web app's own files (served by NGINX in production) are not counted.
     allowList: (request) => !request.url.startsWith('/api/'),
     errorResponseBuilder: (_request, context) => ({

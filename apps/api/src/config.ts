@@ -22,6 +22,11 @@ const envSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.string().optional(),
   REDIS_PREFIX: z.string().default('oslrs:'),
+  /** The longest a request waits for one Redis reply (a hung Redis keeps its connection open). */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /** After Redis stops answering, how long requests skip it (and use their fallbacks) before trying again. */
+  REDIS_RETRY_AFTER_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   OSLRS_ADMIN_EMAIL: z.email().optional(),
   OSLRS_ADMIN_PASSWORD: z.string().min(10).max(256).optional(),
   SESSION_TTL_HOURS: z.coerce
@@ -34,6 +39,19 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(7 * 24),
+  /** How long a self-registration's "confirm your email" link works. */
+  REGISTRATION_TTL_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 7)
+    .default(24),
+  /** How long a password-reset link works (it works once). */
+  PASSWORD_RESET_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(60),
   COOKIE_SECURE: bool.optional(),
   TRUST_PROXY: z.string().default('loopback'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -90,9 +108,12 @@ export interface Config {
   dbPoolMax: number;
   redisUrl: string | undefined;
   redisPrefix: string;
+  redisTimeouts: { commandTimeoutMs: number; connectTimeoutMs: number; retryAfterMs: number };
   admin: { email: string | undefined; password: string | undefined };
   sessionTtlMs: number;
   activationTtlMs: number;
+  registrationTtlMs: number;
+  passwordResetTtlMs: number;
   cookieSecure: boolean;
   trustProxy: string | boolean;
   logLevel: string;
@@ -155,9 +176,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolMax: e.DB_POOL_MAX,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    redisTimeouts: {
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+      connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+      retryAfterMs: e.REDIS_RETRY_AFTER_MS,
+    },
     admin: { email: e.OSLRS_ADMIN_EMAIL?.toLowerCase(), password: e.OSLRS_ADMIN_PASSWORD },
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     activationTtlMs: e.ACTIVATION_TTL_HOURS * 3600_000,
+    registrationTtlMs: e.REGISTRATION_TTL_HOURS * 3600_000,
+    passwordResetTtlMs: e.PASSWORD_RESET_TTL_MINUTES * 60_000,
     cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
     trustProxy: trust,
     logLevel: e.LOG_LEVEL,

@@ -6,7 +6,7 @@ import { createPglite, createPostgres, type Database } from './infra/db.js';
 import { MemoryStore, RedisStore, type KeyValueStore } from './infra/kv.js';
 import { BullJobQueue, InProcessJobQueue, type JobQueue } from './infra/queue.js';
 import { OutboxMailer, type Mailer } from './infra/mail.js';
-import { createRedis, firstConnection } from './infra/redis.js';
+import { createRedis, firstConnection, requestPathOptions, RedisCircuit } from './infra/redis.js';
 import { createMetrics, instrumentQueue, type Metrics } from './infra/metrics.js';
 import { loggerOptions } from './logging.js';
 
@@ -16,6 +16,8 @@ export interface Runtime {
   log: FastifyBaseLogger;
   database: Database;
   redis: Redis | undefined;
+  /** Fails Redis calls fast while Redis is away or hung (undefined without Redis). */
+  redisCircuit: RedisCircuit | undefined;
   kv: KeyValueStore;
   queue: JobQueue;
   mailer: Mailer;
@@ -38,19 +40,35 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       : await createPglite(`${config.dataDir}/pglite`));
 
   let redis: Redis | undefined;
+  let redisCircuit: RedisCircuit | undefined;
   let queueConnection: Redis | undefined;
   let kv: KeyValueStore;
   let queue: JobQueue;
   const onRedisError = (err: Error) => log.warn({ err: { message: err.message } }, 'redis error');
   if (config.redisUrl) {
-    // The request path (session cache, rate limits, readiness) must not wait on a Redis that is away:
-    // with an offline queue, each command would wait through reconnect attempts (seconds each, growing)
-    // before failing. Without one it fails at once, and every caller falls back or skips.
-    redis = createRedis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }, onRedisError);
-    // BullMQ wants its own blocking-capable connection that retries forever.
-    queueConnection = createRedis(config.redisUrl, { maxRetriesPerRequest: null }, onRedisError);
+    // The request path (session cache, rate limits, readiness) must not wait on a Redis that is away
+    // or hung: no offline queue (a command fails at once while disconnected), a command timeout (a
+    // paused Redis keeps the connection open and would never answer), and a circuit breaker so that
+    // only the first request after Redis stops answering pays that timeout.
+    redis = createRedis(config.redisUrl, requestPathOptions(config.redisTimeouts), onRedisError);
+    redisCircuit = new RedisCircuit(redis, config.redisTimeouts.retryAfterMs, (open, err) =>
+      open
+        ? log.warn({ err: { message: err?.message } }, 'redis not answering: using fallbacks')
+        : log.info('redis answering again'),
+    );
+    // BullMQ wants its own connection that retries forever; its worker blocks on a duplicate of it,
+    // so the command timeout given here is dropped there (see BullJobQueue).
+    queueConnection = createRedis(
+      config.redisUrl,
+      {
+        maxRetriesPerRequest: null,
+        commandTimeout: config.redisTimeouts.commandTimeoutMs,
+        connectTimeout: config.redisTimeouts.connectTimeoutMs,
+      },
+      onRedisError,
+    );
     await Promise.all([firstConnection(redis), firstConnection(queueConnection)]);
-    kv = new RedisStore(redis, config.redisPrefix);
+    kv = new RedisStore(redis, config.redisPrefix, redisCircuit);
     queue = new BullJobQueue(queueConnection, `${config.redisPrefix}bull`, onRedisError, config.workerConcurrency);
   } else {
     kv = new MemoryStore();
@@ -64,6 +82,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     log,
     database,
     redis,
+    redisCircuit,
     kv,
     queue,
     mailer: new OutboxMailer(),

@@ -11,6 +11,7 @@ import { masterAnswerSets } from '../../../packages/core/src/forms/fixtures/mast
 import { respondents, submissionOutbox, submissions } from '../src/db/schema/index.js';
 import { systemActor } from '../src/access/index.js';
 import { call, createUser, type Session, type TestApp } from './harness.js';
+import { registerResident } from './residents.js';
 
 export { MASTER_FORM, masterAnswerSets };
 
@@ -165,17 +166,9 @@ export async function counts(t: TestApp) {
 }
 
 let residents = 0;
-/** A resident creates their own account through the API (public_user) and is signed in. */
+/** A resident creates their own account through the API (public_user, email confirmed) and is signed in. */
 export async function registerPublicUser(t: TestApp): Promise<Session> {
   const n = ++residents;
   const email = `resident.${n}.${Date.now().toString(36)}@public.test`;
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/register',
-    payload: { fullName: `Resident ${n}`, email, phone: '08030000000', password: 'a-long-public-password' },
-  });
-  if (res.statusCode !== 201) throw new Error(`register failed ${res.statusCode}: ${res.body}`);
-  const cookie = res.cookies.find((c) => c.name === 'oslrs_session')!;
-  const body = res.json();
-  return { cookie: `oslrs_session=${cookie.value}`, csrfToken: body.csrfToken, user: body.user };
+  return registerResident(t, { fullName: `Resident ${n}`, email, phone: '08030000000' });
 }

@@ -12,6 +12,9 @@ import { collectRoutes } from './routes/collect/routes';
 // The public pages ship in the first bundle; everything behind sign-in (and the password forms,
 // which pull in the shared validation rules) loads on demand.
 const Activate = lazy(() => import('./routes/public/Activate'));
+const ForgotPassword = lazy(() => import('./routes/public/ForgotPassword'));
+const ResetPassword = lazy(() => import('./routes/public/ResetPassword'));
+const ConfirmRegistration = lazy(() => import('./routes/register/ConfirmRegistration'));
 const RegisterWizard = lazy(() => import('./routes/register/RegisterWizard'));
 const CompleteNin = lazy(() => import('./routes/register/CompleteNin'));
 const ClerkEntry = lazy(() => import('./routes/clerk/ClerkEntry'));
@@ -47,6 +50,14 @@ export const router = createBrowserRouter([
         ),
       },
       {
+        path: 'register/confirm',
+        element: (
+          <Lazy>
+            <ConfirmRegistration />
+          </Lazy>
+        ),
+      },
+      {
         path: 'register/complete-nin',
         element: (
           <Lazy>
@@ -60,6 +71,22 @@ export const router = createBrowserRouter([
         element: (
           <Lazy>
             <Activate />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'forgot-password',
+        element: (
+          <Lazy>
+            <ForgotPassword />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'reset-password',
+        element: (
+          <Lazy>
+            <ResetPassword />
           </Lazy>
         ),
       },

@@ -13,6 +13,7 @@ export const ERRORS = {
   NIN_DEFERRED_WITH_NIN: { status: 400, message: 'ninDeferred is set but a NIN was given' },
   PASSWORD_UNCHANGED: { status: 400, message: 'The new password is the same as the current one' },
   PASSWORD_INCORRECT: { status: 400, message: 'The current password is not correct' },
+  PASSWORD_TOO_WEAK: { status: 400, message: 'This password is too easy to guess' },
   TOKEN_INVALID: { status: 400, message: 'This link is not valid or was already used' },
   // 401 — who are you?
   UNAUTHENTICATED: { status: 401, message: 'Sign in to continue' },

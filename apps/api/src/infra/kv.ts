@@ -1,8 +1,10 @@
 import type { Redis } from 'ioredis';
+import type { RedisCircuit } from './redis.js';
 
 /**
- * Small shared state: session cache, lockout counters. Redis when configured (shared by every
- * process and machine), memory in the single-process embedded mode.
+ * Small shared state: the session cache, caches, rate-limit counters. Redis when configured (shared by
+ * every process and machine), memory in the single-process embedded mode. Nothing here may be the only
+ * copy of security state: callers must work (or fail closed) when Redis is away.
  */
 export interface KeyValueStore {
   get(key: string): Promise<string | null>;
@@ -14,35 +16,41 @@ export interface KeyValueStore {
   ping(): Promise<void>;
 }
 
+/**
+ * Every call goes through the circuit breaker (when given): while Redis is away or hung, calls fail
+ * at once and the callers fall back (sessions to PostgreSQL) instead of each waiting for a timeout.
+ */
 export class RedisStore implements KeyValueStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly circuit?: RedisCircuit,
   ) {}
+  private run<T>(fn: () => Promise<T>): Promise<T> {
+    return this.circuit ? this.circuit.run(fn) : fn();
+  }
   get(key: string) {
-    return this.redis.get(this.prefix + key);
+    return this.run(() => this.redis.get(this.prefix + key));
   }
   async set(key: string, value: string, ttlMs: number) {
-    await this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs)));
+    await this.run(() => this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs))));
   }
   async del(keys: string[]) {
-    if (keys.length) await this.redis.del(...keys.map((k) => this.prefix + k));
+    if (keys.length) await this.run(() => this.redis.del(...keys.map((k) => this.prefix + k)));
   }
   async incr(key: string, windowMs: number) {
     const k = this.prefix + key;
-    const [[, count], [, ttl]] = (await this.redis.multi().incr(k).pexpire(k, windowMs, 'NX').pttl(k).exec()) as [
-      [null, number],
-      [null, number],
-      [null, number],
-    ];
+    const [[, count], [, ttl]] = (await this.run(() =>
+      this.redis.multi().incr(k).pexpire(k, windowMs, 'NX').pttl(k).exec(),
+    )) as [[null, number], [null, number], [null, number]];
     return { count, ttlMs: ttl > 0 ? ttl : windowMs };
   }
   async ttl(key: string) {
-    const t = await this.redis.pttl(this.prefix + key);
+    const t = await this.run(() => this.redis.pttl(this.prefix + key));
     return t > 0 ? t : 0;
   }
   async ping() {
-    await this.redis.ping();
+    await this.run(() => this.redis.ping());
   }
 }
 

@@ -112,7 +112,9 @@ export class BullJobQueue implements JobQueue {
   }
   startWorker(handler: JobHandler) {
     this.worker = new Worker(QUEUE_NAME, (job) => handler(job.name, (job.data as { jobId: string }).jobId), {
-      connection: this.connection.duplicate(),
+      // The worker blocks waiting for jobs: a command timeout (right for the enqueue on the request
+      // path, so a hung Redis cannot stall a request) would cut those waits short.
+      connection: this.connection.duplicate({ commandTimeout: undefined }),
       prefix: this.prefix,
       concurrency: this.concurrency,
     });

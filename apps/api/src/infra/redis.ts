@@ -12,6 +12,98 @@ export function createRedis(url: string, options: RedisOptions = {}, onError?: (
 }
 
 /**
+ * Options for a connection used on the request path: a command gets at most `commandTimeoutMs` for
+ * its reply (a hung or paused Redis keeps the TCP connection open, so without this a command would
+ * wait forever), a connection attempt at most `connectTimeoutMs`, and nothing waits in an offline
+ * queue while Redis is away. Never for a connection that runs blocking commands (BullMQ's worker).
+ */
+export function requestPathOptions(timeouts: { commandTimeoutMs: number; connectTimeoutMs: number }): RedisOptions {
+  return {
+    commandTimeout: timeouts.commandTimeoutMs,
+    connectTimeout: timeouts.connectTimeoutMs,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  };
+}
+
+/** Thrown at once, without touching the network, while the circuit is open. */
+export class RedisUnavailableError extends Error {
+  constructor(reason: string) {
+    super(`Redis unavailable (${reason})`);
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+/**
+ * A circuit breaker in front of a Redis connection. After a command fails for lack of Redis (a
+ * timeout, a dropped or refused connection), every call fails at once for `retryAfterMs`; then one
+ * call at a time is let through to probe, and the first success closes the circuit again. So a
+ * paused Redis costs one request at most one command timeout, not every request every timeout, and
+ * callers take their fallback (PostgreSQL, an in-process limiter) straight away.
+ */
+export class RedisCircuit {
+  private openUntil = 0;
+  private probing = false;
+  private failures = 0;
+
+  constructor(
+    private readonly client: Pick<Redis, 'status'>,
+    private readonly retryAfterMs: number,
+    private readonly onChange?: (open: boolean, err?: Error) => void,
+  ) {}
+
+  /** True while calls are being refused without trying Redis. */
+  get isOpen(): boolean {
+    return this.client.status !== 'ready' || Date.now() < this.openUntil;
+  }
+
+  /** How many times the circuit has opened (for tests and logs). */
+  get openings(): number {
+    return this.failures;
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.client.status !== 'ready') throw new RedisUnavailableError(this.client.status);
+    const halfOpen = this.openUntil > 0;
+    if (halfOpen) {
+      if (Date.now() < this.openUntil) throw new RedisUnavailableError('circuit open');
+      // One probe at a time: the others keep failing fast until it answers.
+      if (this.probing) throw new RedisUnavailableError('circuit half-open');
+      this.probing = true;
+    }
+    try {
+      const result = await fn();
+      if (halfOpen) {
+        this.openUntil = 0;
+        this.onChange?.(false);
+      }
+      return result;
+    } catch (err) {
+      if (isOutage(err)) this.trip(err as Error);
+      throw err;
+    } finally {
+      if (halfOpen) this.probing = false;
+    }
+  }
+
+  private trip(err: Error) {
+    const wasClosed = this.openUntil === 0;
+    this.openUntil = Date.now() + this.retryAfterMs;
+    this.failures++;
+    if (wasClosed) this.onChange?.(true, err);
+  }
+}
+
+/** Errors that mean "Redis is not answering", as opposed to a bad command. */
+function isOutage(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'MaxRetriesPerRequestError') return true;
+  return /timed out|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|writeable|not connected/i.test(
+    err.message,
+  );
+}
+
+/**
  * Wait for the first connection attempt to settle (ready, or an error such as ECONNREFUSED), at most
  * `timeoutMs`. A client without an offline queue refuses commands until it is ready; this keeps the
  * first requests after start-up from failing while a healthy Redis is still being dialled, and never

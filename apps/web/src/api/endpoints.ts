@@ -31,6 +31,14 @@ export const auth = {
     api<{ user: SessionUser }>('/auth/activate', { method: 'POST', body: { token, password } }),
   changePassword: (currentPassword: string, newPassword: string) =>
     api<void>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
+  /** Always 202 with the same message, whether or not the email has an account. */
+  requestPasswordReset: (email: string) =>
+    api<{ message: string }>('/auth/password-reset', { method: 'POST', body: { email } }),
+  confirmPasswordReset: (token: string, password: string) =>
+    api<void>('/auth/password-reset/confirm', { method: 'POST', body: { token, password } }),
+  /** A resident's emailed link: sets the password and signs in. */
+  confirmRegistration: (token: string, password: string) =>
+    api<SessionResponse>('/auth/register/confirm', { method: 'POST', body: { token, password } }),
 };
 
 // Request and response shapes are inferred from @oslrs/core's zod schemas (the ones the API validates with).

@@ -50,7 +50,8 @@ export function RequireAuth({ role, children }: { role?: Role; children: ReactNo
 /** A `next` destination is honoured only when it is a path on this site the person may open. */
 export function safeNext(next: string | null, role: Role): string | null {
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null;
-  if (next.startsWith('/login') || next.startsWith('/activate')) return null;
+  // Never back to a one-time link (activation, registration confirmation, reset) or the sign-in itself.
+  if (['/login', '/activate', '/register/confirm', '/reset-password'].some((p) => next.startsWith(p))) return null;
   if (next.startsWith('/admin') && role !== 'super_admin') return null;
   return next;
 }

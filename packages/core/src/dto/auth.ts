@@ -43,11 +43,33 @@ export const changePasswordBodySchema = z.object({
   newPassword: passwordSchema,
 });
 
+/** Self-registration: the password is chosen from the emailed link, once the email is confirmed. */
 export const registerBodySchema = z.object({
   fullName: z.string().trim().min(2, 'Enter your full name').max(120),
   email: emailSchema,
   phone: z.string().trim().min(7).max(20),
+});
+
+/** Confirm a registration, a staff activation or a password reset: the emailed token and a new password. */
+export const tokenPasswordBodySchema = z.object({
+  token: z.string().min(16).max(200),
   password: passwordSchema,
 });
+export const registerConfirmBodySchema = tokenPasswordBodySchema;
+export const passwordResetConfirmBodySchema = tokenPasswordBodySchema;
+
+export const passwordResetBodySchema = z.object({ email: emailSchema });
+
+/** The same answer whatever the email: registration and reset requests reveal no accounts. */
+export const acceptedResponseSchema = z.object({ message: z.string() });
+export type AcceptedResponse = z.infer<typeof acceptedResponseSchema>;
+
+/** 400 PASSWORD_TOO_WEAK: what the strength check found (zxcvbn's score 0–4 and advice). */
+export interface PasswordTooWeakDetails {
+  field: 'password';
+  score: number;
+  warning: string | null;
+  suggestions: string[];
+}
 
 export const userResponseSchema = z.object({ user: sessionUserSchema });

@@ -8,3 +8,4 @@ export * from './questionnaires.js';
 export * from './respondents.js';
 export * from './submissions.js';
 export * from './fraud.js';
+export * from './auth.js';

@@ -1,1 +1,1 @@
-export { recordAudit, type AuditEntry } from './service.js';
+export { countRecentAudits, recordAudit, type AuditEntry } from './service.js';

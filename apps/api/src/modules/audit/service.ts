@@ -1,3 +1,4 @@
+import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Actor } from '../../access/index.js';
 import { auditLog } from '../../db/schema/audit.js';
@@ -29,4 +30,25 @@ export async function recordAudit(executor: Executor, actor: Actor, entries: Aud
       requestId: actor.requestId,
     })),
   );
+}
+
+/** How many of these actions were recorded against one target within the last `withinMs`. */
+export async function countRecentAudits(
+  executor: Executor,
+  target: { type: string; id: string },
+  actions: string[],
+  withinMs: number,
+): Promise<number> {
+  const [row] = await executor
+    .select({ n: count() })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.targetType, target.type),
+        eq(auditLog.targetId, target.id),
+        inArray(auditLog.action, actions),
+        gt(auditLog.at, sql`now() - ${`${withinMs} milliseconds`}::interval`),
+      ),
+    );
+  return row!.n;
 }

@@ -179,6 +179,14 @@ describe('invitation → activation', () => {
       payload: { token, password: 'short' },
     });
     expect(weak.statusCode).toBe(400);
+    // Long enough, but on every list of common passwords: refused with advice, the link still valid.
+    const common = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/activate',
+      payload: { token, password: 'password123456' },
+    });
+    expect(common.statusCode).toBe(400);
+    expect(common.json().error).toMatchObject({ code: 'PASSWORD_TOO_WEAK', details: { field: 'password' } });
 
     const ok = await t.app.inject({
       method: 'POST',
@@ -236,6 +244,14 @@ describe('password change', () => {
     });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.code).toBe('PASSWORD_INCORRECT');
+    const common = await call(t.app, laptop, {
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { currentPassword: u.password, newPassword: 'qwertyuiop123' },
+    });
+    expect(common.statusCode).toBe(400);
+    expect(common.json().error.code).toBe('PASSWORD_TOO_WEAK');
+    expect((await call(t.app, phone, { method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(200);
     const ok = await call(t.app, laptop, {
       method: 'POST',
       url: '/api/v1/auth/password',

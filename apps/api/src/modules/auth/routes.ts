@@ -2,19 +2,38 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import {
+  acceptedResponseSchema,
   activateBodySchema,
   changePasswordBodySchema,
   loginBodySchema,
+  passwordResetBodySchema,
+  passwordResetConfirmBodySchema,
   registerBodySchema,
+  registerConfirmBodySchema,
   sessionResponseSchema,
-  userResponseSchema,
+  sessionUserSchema,
 } from '@oslrs/core';
-import type { AuthService } from './service.js';
-import { SESSION_COOKIE, csrfTokenFor } from './tokens.js';
+import { REGISTER_ACCEPTED, RESET_ACCEPTED, type AuthService, type LoginResult } from './service.js';
+import { DEVICE_COOKIE, SESSION_COOKIE, csrfTokenFor } from './tokens.js';
+import { DEVICE_TRUST_MS } from './lockout.js';
 import { actorOf } from '../../access/index.js';
 
-function setSessionCookie(reply: FastifyReply, token: string, expires: Date, secure: boolean) {
-  void reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, secure, sameSite: 'lax', path: '/', expires });
+function setSessionCookies(reply: FastifyReply, result: LoginResult, secure: boolean) {
+  void reply.setCookie(SESSION_COOKIE, result.token, {
+    httpOnly: true,
+    secure,
+    sameSite: 'lax',
+    path: '/',
+    expires: result.expiresAt,
+  });
+  // Marks this browser as one the account has signed in from (exempt from the account-wide lockout).
+  void reply.setCookie(DEVICE_COOKIE, result.deviceToken, {
+    httpOnly: true,
+    secure,
+    sameSite: 'strict',
+    path: '/api/v1/auth',
+    maxAge: Math.floor(DEVICE_TRUST_MS / 1000),
+  });
 }
 
 export interface AuthRoutesOptions {
@@ -40,8 +59,9 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         request.body.password,
         actorOf(request),
         request.headers['user-agent'] ?? null,
+        request.cookies[DEVICE_COOKIE],
       );
-      setSessionCookie(reply, result.token, result.expiresAt, cookieSecure);
+      setSessionCookies(reply, result, cookieSecure);
       return { user: result.user, csrfToken: result.csrfToken };
     },
   );
@@ -52,15 +72,74 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       config: { access: 'public', rateLimit: { max: 5, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
-        summary: 'A resident creates their own account (public_user) and is signed in',
+        summary:
+          'A resident asks for an account (public_user): always 202, the same for a new or a taken email; the link to confirm it and choose a password comes by email',
         body: registerBodySchema,
-        response: { 201: sessionResponseSchema },
+        response: { 202: acceptedResponseSchema },
       },
     },
     async (request, reply) => {
-      const result = await auth.register(request.body, actorOf(request), request.headers['user-agent'] ?? null);
-      setSessionCookie(reply, result.token, result.expiresAt, cookieSecure);
-      return reply.status(201).send({ user: result.user, csrfToken: result.csrfToken });
+      await auth.register(request.body, actorOf(request));
+      return reply.status(202).send({ message: REGISTER_ACCEPTED });
+    },
+  );
+
+  app.post(
+    '/auth/register/confirm',
+    {
+      config: { access: 'public', rateLimit: { max: 20, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Confirm a registration with the emailed token and set the password; signs the resident in',
+        body: registerConfirmBodySchema,
+        response: { 200: sessionResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const result = await auth.confirmRegistration(
+        request.body.token,
+        request.body.password,
+        actorOf(request),
+        request.headers['user-agent'] ?? null,
+        request.cookies[DEVICE_COOKIE],
+      );
+      setSessionCookies(reply, result, cookieSecure);
+      return { user: result.user, csrfToken: result.csrfToken };
+    },
+  );
+
+  app.post(
+    '/auth/password-reset',
+    {
+      config: { access: 'public', rateLimit: { max: 5, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Ask for a password-reset link: always 202 with the same body, whether or not the account exists; an active account gets a one-time link by email',
+        body: passwordResetBodySchema,
+        response: { 202: acceptedResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      await auth.requestPasswordReset(request.body.email, actorOf(request));
+      return reply.status(202).send({ message: RESET_ACCEPTED });
+    },
+  );
+
+  app.post(
+    '/auth/password-reset/confirm',
+    {
+      config: { access: 'public', rateLimit: { max: 20, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: "Set a new password with a reset link's token; every session of that person ends",
+        body: passwordResetConfirmBodySchema,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await auth.confirmPasswordReset(request.body.token, request.body.password, actorOf(request));
+      return reply.status(204).send(null);
     },
   );
 
@@ -94,7 +173,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         tags: ['auth'],
         summary: 'Activate an invited account with its one-time token and set a password',
         body: activateBodySchema,
-        response: { 200: userResponseSchema },
+        response: { 200: z.object({ user: sessionUserSchema }) },
       },
     },
     async (request) => ({

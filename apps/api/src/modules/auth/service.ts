@@ -1,29 +1,35 @@
-import { createHash } from 'node:crypto';
-import { and, eq, gt, ne, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { normalizePhone, type SessionUser, type StaffStatus, type Role } from '@oslrs/core';
+import { passwordResetTokens } from '../../db/schema/auth.js';
 import { sessions } from '../../db/schema/sessions.js';
 import { users } from '../../db/schema/users.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { KeyValueStore } from '../../infra/kv.js';
-import {
-  DomainError,
-  Forbidden,
-  Gone,
-  Invalid,
-  TooManyRequests,
-  Unauthorized,
-  isUniqueViolation,
-} from '../../errors.js';
-import type { Actor } from '../../access/index.js';
-import { recordAudit } from '../audit/index.js';
+import type { Mailer } from '../../infra/mail.js';
+import { DomainError, Forbidden, Gone, Invalid, TooManyRequests, Unauthorized } from '../../errors.js';
+import { systemActor, type Actor } from '../../access/index.js';
+import { countRecentAudits, recordAudit } from '../audit/index.js';
+import { defineJob, type JobType, type JobsService } from '../jobs/index.js';
+import { LoginThrottle, type LockScope } from './lockout.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
+import { assertStrongPassword } from './strength.js';
 import { csrfTokenFor, hashToken, newToken } from './tokens.js';
 
-export const LOCKOUT_ATTEMPTS = 5;
-export const LOCKOUT_WINDOW_MS = 15 * 60_000;
+export { LOCKOUT_ATTEMPTS, LOCKOUT_WINDOW_MS } from './lockout.js';
 const SESSION_CACHE_MS = 60_000;
+/** Job types: the account-dependent half of registration and password reset runs off the request path. */
+export const REGISTER_JOB = defineJob('auth.register');
+export const PASSWORD_RESET_JOB = defineJob('auth.password_reset');
+/** At most this many reset emails per account per hour, however many addresses ask. */
+const RESET_MAILS_PER_HOUR = 3;
+/** Likewise for registration mails to an email that already has an account (or a pending one). */
+const REGISTER_MAILS_PER_HOUR = 3;
 
+export const REGISTER_ACCEPTED =
+  'Check your email: we have sent a message to this address about your registration. Follow it to continue.';
+export const RESET_ACCEPTED =
+  'If an account uses this email address, we have sent it a link to set a new password. The link works once.';
 interface CachedSession {
   user: SessionUser;
   expiresAt: number;
@@ -34,6 +40,16 @@ export interface LoginResult {
   csrfToken: string;
   user: SessionUser;
   expiresAt: Date;
+  /** The browser's device token (kept in a long-lived cookie): it is trusted for this account now. */
+  deviceToken: string;
+}
+
+export interface AuthOptions {
+  sessionTtlMs: number;
+  registrationTtlMs: number;
+  passwordResetTtlMs: number;
+  /** Links in emails start here. */
+  publicUrl: string;
 }
 
 export function toSessionUser(row: typeof users.$inferSelect): SessionUser {
@@ -47,47 +63,60 @@ export function toSessionUser(row: typeof users.$inferSelect): SessionUser {
   };
 }
 
+const lockedError = (ms: number, scope: LockScope) =>
+  TooManyRequests(
+    'ACCOUNT_LOCKED',
+    scope === 'account'
+      ? 'Too many failed sign-in attempts on this account. Try again later, or reset your password.'
+      : 'Too many failed sign-in attempts. Try again later.',
+    Math.ceil(ms / 1000),
+  );
+
 export class AuthService {
+  readonly throttle: LoginThrottle;
+
   constructor(
     private readonly db: Db,
     private readonly kv: KeyValueStore,
-    private readonly sessionTtlMs: number,
-  ) {}
+    private readonly options: AuthOptions,
+    private readonly mailer: Mailer,
+    private readonly jobs: JobsService,
+  ) {
+    this.throttle = new LoginThrottle(db);
+  }
 
-  async login(email: string, password: string, ctx: Actor, userAgent: string | null): Promise<LoginResult> {
-    // Counters key on a hash: the store never holds the email itself.
-    const who = createHash('sha256')
-      .update(`${email}|${ctx.ip ?? ''}`)
-      .digest('base64url');
-    const lockKey = `lock:${who}`;
-    // Without the counter store (Redis down) sign-in stays possible; the route's rate limit still applies.
-    const lockedFor = await this.kv.ttl(lockKey).catch(() => 0);
-    if (lockedFor > 0) {
-      throw TooManyRequests(
-        'ACCOUNT_LOCKED',
-        'Too many failed sign-in attempts. Try again later.',
-        Math.ceil(lockedFor / 1000),
-      );
-    }
-
+  /** `deviceToken`: the browser's device cookie, if any (see LoginThrottle: trusted browsers). */
+  async login(
+    email: string,
+    password: string,
+    ctx: Actor,
+    userAgent: string | null,
+    deviceToken?: string,
+  ): Promise<LoginResult> {
+    const keys = this.throttle.keys(email, ctx.ip);
     const [user] = await this.db
       .select()
       .from(users)
       .where(eq(sql`lower(${users.email})`, email))
       .limit(1);
+    // PostgreSQL holds the counters: with Redis away the lockout still counts (and with PostgreSQL
+    // away there is no sign-in at all), so it can only fail closed.
+    const locks = await this.throttle.locks(keys);
+    if (locks.address > 0) throw lockedError(locks.address, 'address');
+    if (locks.account > 0 && !(user && (await this.throttle.trusted(user.id, deviceToken)))) {
+      throw lockedError(locks.account, 'account');
+    }
+
     const ok = user?.passwordHash
       ? await verifyPassword(user.passwordHash, password)
       : (await burnPasswordCheck(password), false);
     if (!user || !ok) {
-      const { count } = await this.kv.incr(`fail:${who}`, LOCKOUT_WINDOW_MS).catch(() => ({ count: 0 }));
-      if (count >= LOCKOUT_ATTEMPTS) {
-        await this.kv.set(lockKey, '1', LOCKOUT_WINDOW_MS).catch(() => {});
-        await this.kv.del([`fail:${who}`]).catch(() => {});
-      }
+      const locked = await this.throttle.fail(keys);
       await recordAudit(this.db, ctx, {
-        action: count >= LOCKOUT_ATTEMPTS ? 'auth.locked' : 'auth.login_failed',
+        action: locked.length ? 'auth.locked' : 'auth.login_failed',
         targetType: 'user',
         targetId: user?.id ?? null,
+        ...(locked.length ? { after: { scope: locked } } : {}),
       });
       throw Unauthorized('INVALID_CREDENTIALS', 'Email or password is incorrect');
     }
@@ -97,10 +126,21 @@ export class AuthService {
         `This account is ${user.status}. Contact the registry's administrator.`,
       );
     }
-    await this.kv.del([`fail:${who}`]).catch(() => {});
+    await this.throttle.succeeded(keys);
+    return this.startSession(user, ctx, userAgent, deviceToken, 'auth.login');
+  }
 
+  /** A new session for `user` (and this browser trusted for the account), in one transaction. */
+  private async startSession(
+    user: typeof users.$inferSelect,
+    ctx: Actor,
+    userAgent: string | null,
+    deviceToken: string | undefined,
+    action: string,
+  ): Promise<LoginResult> {
     const token = newToken();
-    const expiresAt = new Date(Date.now() + this.sessionTtlMs);
+    const device = deviceToken && /^[\w-]{20,100}$/.test(deviceToken) ? deviceToken : newToken();
+    const expiresAt = new Date(Date.now() + this.options.sessionTtlMs);
     await this.db.transaction(async (tx) => {
       await tx.insert(sessions).values({
         id: uuidv7(),
@@ -111,59 +151,319 @@ export class AuthService {
         userAgent: userAgent?.slice(0, 300) ?? null,
       });
       await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
+      await this.throttle.trust(tx, user.id, device);
       await recordAudit(
         tx,
         { ...ctx, id: user.id, role: user.role as Role },
-        {
-          action: 'auth.login',
-          targetType: 'user',
-          targetId: user.id,
-        },
+        { action, targetType: 'user', targetId: user.id },
       );
     });
-    return { token, csrfToken: csrfTokenFor(token), user: toSessionUser(user), expiresAt };
+    return { token, csrfToken: csrfTokenFor(token), user: toSessionUser(user), expiresAt, deviceToken: device };
   }
 
-  /** Residents create their own account (role public_user) and are signed in at once. */
-  async register(
-    body: { fullName: string; email: string; phone: string; password: string },
-    ctx: Actor,
-    userAgent: string | null,
-  ): Promise<LoginResult> {
+  /**
+   * A resident asks for an account. The answer is the same whether or not the email is taken, and
+   * so is the work done before answering (one job row, one enqueue): the account-dependent part runs
+   * in the job. A new email gets a link to confirm it and choose a password; an email that already
+   * has an account gets a note saying so (sign in, or reset the password), so its owner is told and
+   * nobody else learns anything.
+   */
+  async register(body: { fullName: string; email: string; phone: string }, ctx: Actor): Promise<void> {
     const phone = normalizePhone(body.phone);
     if (!phone)
       throw new DomainError('PHONE_INVALID', 'Enter a Nigerian phone number, e.g. 0803 123 4567', {
         field: 'phone',
       });
-    const passwordHash = await hashPassword(body.password);
-    const id = uuidv7();
-    try {
-      await this.db.transaction(async (tx) => {
+    await this.enqueueJob(REGISTER_JOB, { fullName: body.fullName, email: body.email, phone }, ctx);
+  }
+
+  private async enqueueJob(type: JobType, input: Record<string, unknown>, ctx: Actor) {
+    const row = await this.jobs.create(this.db, {
+      type,
+      input: { ...input, ip: ctx.ip, requestId: ctx.requestId },
+      total: 1,
+      createdBy: null,
+    });
+    await this.jobs.enqueue(row);
+  }
+
+  /**
+   * Run one registration or reset job exactly once: the job row is locked, the work, its email and
+   * the job's completion commit together, and the personal data in the job's input is dropped then.
+   */
+  /** The auth module's background jobs: registration and password-reset mail. */
+  registerJobs(jobs: JobsService) {
+    jobs.register(REGISTER_JOB, (id) => this.runRegistration(id));
+    jobs.register(PASSWORD_RESET_JOB, (id) => this.runPasswordReset(id));
+  }
+
+  private async runOnce(jobId: string, work: (tx: Executor, input: Record<string, string | null>) => Promise<void>) {
+    await this.db.transaction(async (tx) => {
+      const job = await this.jobs.lockForRun(tx, jobId);
+      if (!job) return;
+      await work(tx, job.input as Record<string, string | null>);
+      await this.jobs.completeAndForget(tx, jobId);
+    });
+  }
+
+  async runRegistration(jobId: string): Promise<void> {
+    await this.runOnce(jobId, async (tx, input) => {
+      const email = input.email!;
+      const ctx = jobContext(jobId, input);
+      const [existing] = await tx
+        .select()
+        .from(users)
+        .where(eq(sql`lower(${users.email})`, email))
+        .limit(1)
+        .for('update');
+      const { publicUrl, registrationTtlMs } = this.options;
+      // However many addresses ask, an account's mailbox gets at most a few of these an hour.
+      if (
+        existing &&
+        (await this.recentAudits(tx, existing.id, ['auth.register_existing', 'auth.register_resent'])) >=
+          REGISTER_MAILS_PER_HOUR
+      ) {
+        return;
+      }
+      if (existing && !(existing.role === 'public_user' && existing.status === 'invited')) {
+        await this.mailer.send(
+          {
+            to: existing.email,
+            subject: 'You already have an OSLRS account',
+            text:
+              `Someone (perhaps you) tried to create an account on the Oyo State Labour & Skills Registry with ` +
+              `this email address. It already has an account, so nothing was changed.\n\n` +
+              `Sign in: ${publicUrl}/login\n` +
+              `Forgotten your password? Set a new one: ${publicUrl}/forgot-password\n\n` +
+              `If this was not you, you can ignore this email.\n`,
+          },
+          tx,
+        );
+        await recordAudit(tx, ctx, { action: 'auth.register_existing', targetType: 'user', targetId: existing.id });
+        return;
+      }
+      // A new account, or one whose email was never confirmed: (re)issue the link. Only the latest works.
+      const token = newToken();
+      const expiresAt = new Date(Date.now() + registrationTtlMs);
+      let id = existing?.id;
+      if (existing) {
+        await tx
+          .update(users)
+          .set({
+            fullName: input.fullName!,
+            phone: input.phone,
+            activationTokenHash: hashToken(token),
+            activationExpiresAt: expiresAt,
+            updatedAt: new Date(),
+          })
+          .where(eq(users.id, existing.id));
+      } else {
+        id = uuidv7();
         await tx.insert(users).values({
           id,
-          email: body.email,
-          fullName: body.fullName,
-          phone,
+          email,
+          fullName: input.fullName!,
+          phone: input.phone,
           role: 'public_user',
-          status: 'active',
-          passwordHash,
-          activatedAt: new Date(),
-        });
-        await recordAudit(
-          tx,
-          { ...ctx, id, role: 'public_user' },
-          { action: 'auth.registered', targetType: 'user', targetId: id },
-        );
-      });
-    } catch (err) {
-      if (isUniqueViolation(err, 'users_email_lower_uq')) {
-        throw new DomainError('EMAIL_EXISTS', 'An account with this email already exists; sign in instead', {
-          field: 'email',
+          status: 'invited',
+          activationTokenHash: hashToken(token),
+          activationExpiresAt: expiresAt,
         });
       }
-      throw err;
+      const hours = Math.round(registrationTtlMs / 3600_000);
+      await this.mailer.send(
+        {
+          to: email,
+          subject: 'Confirm your email to finish your OSLRS registration',
+          text:
+            `Hello ${input.fullName},\n\nTo finish creating your account on the Oyo State Labour & Skills Registry, ` +
+            `open this link and choose your password (it works once, within ${hours} hours):\n\n` +
+            `${publicUrl}/register/confirm?token=${encodeURIComponent(token)}\n\n` +
+            `If you did not ask for an account, ignore this email: nothing will be created.\n`,
+        },
+        tx,
+      );
+      await recordAudit(tx, ctx, {
+        action: existing ? 'auth.register_resent' : 'auth.register_requested',
+        targetType: 'user',
+        targetId: id!,
+      });
+    });
+  }
+
+  /** How many of these audit entries an account got in the last hour. */
+  private async recentAudits(tx: Executor, userId: string, actions: string[]): Promise<number> {
+    return countRecentAudits(tx, { type: 'user', id: userId }, actions, 3_600_000);
+  }
+
+  /** The emailed link: the email is confirmed, the password set, the account active and signed in. */
+  async confirmRegistration(
+    token: string,
+    password: string,
+    ctx: Actor,
+    userAgent: string | null,
+    deviceToken?: string,
+  ): Promise<LoginResult> {
+    const hash = hashToken(token);
+    const [user] = await this.db
+      .select()
+      .from(users)
+      .where(and(eq(users.activationTokenHash, hash), eq(users.role, 'public_user')))
+      .limit(1);
+    if (!user || user.status !== 'invited') {
+      throw Invalid('TOKEN_INVALID', 'This link is not valid or was already used. Register again to get a new one.');
     }
-    return this.login(body.email, body.password, ctx, userAgent);
+    if (!user.activationExpiresAt || user.activationExpiresAt.getTime() < Date.now()) {
+      throw Gone('TOKEN_EXPIRED', 'This link has expired. Register again to get a new one.');
+    }
+    await assertStrongPassword(password, [user.email, user.fullName]);
+    const passwordHash = await hashPassword(password);
+    const activated = await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(users)
+        .set({
+          passwordHash,
+          status: 'active',
+          activatedAt: new Date(),
+          activationTokenHash: null,
+          activationExpiresAt: null,
+          updatedAt: new Date(),
+        })
+        .where(and(eq(users.id, user.id), eq(users.activationTokenHash, hash), eq(users.status, 'invited')))
+        .returning();
+      if (!row) throw Invalid('TOKEN_INVALID', 'This link has already been used.');
+      await recordAudit(
+        tx,
+        { ...ctx, id: row.id, role: 'public_user' },
+        { action: 'auth.registered', targetType: 'user', targetId: row.id },
+      );
+      return row;
+    });
+    return this.startSession(activated, ctx, userAgent, deviceToken, 'auth.login');
+  }
+
+  /**
+   * Anyone may ask for a reset link for any email: the same answer, after the same work (one job),
+   * whether or not an account exists. The job mails a one-time link to an active account.
+   */
+  async requestPasswordReset(email: string, ctx: Actor): Promise<void> {
+    await this.enqueueJob(PASSWORD_RESET_JOB, { email }, ctx);
+  }
+
+  async runPasswordReset(jobId: string): Promise<void> {
+    await this.runOnce(jobId, async (tx, input) => {
+      const [user] = await tx
+        .select()
+        .from(users)
+        .where(eq(sql`lower(${users.email})`, input.email!))
+        .limit(1)
+        // Concurrent requests for one account take turns, so the hourly cap below holds.
+        .for('update');
+      if (!user || user.status !== 'active') return;
+      await tx
+        .delete(passwordResetTokens)
+        .where(
+          and(
+            eq(passwordResetTokens.userId, user.id),
+            or(lt(passwordResetTokens.expiresAt, sql`now()`), sql`${passwordResetTokens.usedAt} is not null`),
+          ),
+        );
+      // Many requests for one account (from many addresses) must not flood its mailbox.
+      const [recent] = await tx
+        .select({ n: count() })
+        .from(passwordResetTokens)
+        .where(
+          and(
+            eq(passwordResetTokens.userId, user.id),
+            gt(passwordResetTokens.createdAt, sql`now() - interval '1 hour'`),
+          ),
+        );
+      if (recent!.n >= RESET_MAILS_PER_HOUR) return;
+      const token = newToken();
+      const { publicUrl, passwordResetTtlMs } = this.options;
+      await tx.insert(passwordResetTokens).values({
+        id: uuidv7(),
+        userId: user.id,
+        tokenHash: hashToken(token),
+        expiresAt: sql`now() + ${passwordResetTtlMs}::double precision * interval '1 millisecond'`,
+      });
+      const minutes = Math.round(passwordResetTtlMs / 60_000);
+      await this.mailer.send(
+        {
+          to: user.email,
+          subject: 'Reset your OSLRS password',
+          text:
+            `Hello ${user.fullName},\n\nSomeone (perhaps you) asked to reset the password of your account on the ` +
+            `Oyo State Labour & Skills Registry. To choose a new password, open this link (it works once, ` +
+            `within ${minutes} minutes):\n\n${publicUrl}/reset-password?token=${encodeURIComponent(token)}\n\n` +
+            `Setting a new password signs you out everywhere. If you did not ask, ignore this email: your ` +
+            `password stays as it is.\n`,
+        },
+        tx,
+      );
+      await recordAudit(tx, jobContext(jobId, input), {
+        action: 'auth.password_reset_requested',
+        targetType: 'user',
+        targetId: user.id,
+      });
+    });
+  }
+
+  /** Set a new password from a reset link: the link is spent, and every session of the person ends. */
+  async confirmPasswordReset(token: string, password: string, ctx: Actor): Promise<void> {
+    const hash = hashToken(token);
+    const [found] = await this.db
+      .select({
+        reset: passwordResetTokens,
+        user: users,
+        expired: sql<boolean>`${passwordResetTokens.expiresAt} <= now()`,
+      })
+      .from(passwordResetTokens)
+      .innerJoin(users, eq(users.id, passwordResetTokens.userId))
+      .where(and(eq(passwordResetTokens.tokenHash, hash), isNull(passwordResetTokens.usedAt)))
+      .limit(1);
+    if (!found || found.user.status !== 'active') {
+      throw Invalid('TOKEN_INVALID', 'This reset link is not valid or was already used. Ask for a new one.');
+    }
+    if (found.expired) {
+      throw Gone('TOKEN_EXPIRED', 'This reset link has expired. Ask for a new one.');
+    }
+    const { user } = found;
+    await assertStrongPassword(password, [user.email, user.fullName]);
+    const passwordHash = await hashPassword(password);
+    const dropped = await this.db.transaction(async (tx) => {
+      const [spent] = await tx
+        .update(passwordResetTokens)
+        .set({ usedAt: new Date() })
+        .where(and(eq(passwordResetTokens.id, found.reset.id), isNull(passwordResetTokens.usedAt)))
+        .returning({ id: passwordResetTokens.id });
+      if (!spent) throw Invalid('TOKEN_INVALID', 'This reset link has already been used. Ask for a new one.');
+      await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
+      // Other outstanding links die with this one; so do every lock and every trusted browser.
+      await tx
+        .delete(passwordResetTokens)
+        .where(and(eq(passwordResetTokens.userId, user.id), ne(passwordResetTokens.id, found.reset.id)));
+      await this.throttle.clear(tx, user.email.toLowerCase());
+      await this.throttle.forgetDevices(tx, user.id);
+      await this.mailer.send(
+        {
+          to: user.email,
+          subject: 'Your OSLRS password was changed',
+          text:
+            `Hello ${user.fullName},\n\nThe password of your account on the Oyo State Labour & Skills Registry ` +
+            `was just changed with a reset link, and every session was signed out. If this was not you, ` +
+            `reset it again at ${this.options.publicUrl}/forgot-password and tell the registry's administrator.\n`,
+        },
+        tx,
+      );
+      await recordAudit(
+        tx,
+        { ...ctx, id: user.id, role: user.role as Role },
+        { action: 'auth.password_reset', targetType: 'user', targetId: user.id },
+      );
+      return this.endSessions(tx, user.id);
+    });
+    await this.forgetSessions(dropped);
   }
 
   /** The hot path of every signed-in request: cache first, then one indexed join. */
@@ -237,6 +537,7 @@ export class AuthService {
     if (!user.activationExpiresAt || user.activationExpiresAt.getTime() < Date.now()) {
       throw Gone('TOKEN_EXPIRED', 'This activation link has expired. Ask the administrator for a new one.');
     }
+    await assertStrongPassword(password, [user.email, user.fullName]);
     const passwordHash = await hashPassword(password);
     const updated = await this.db.transaction(async (tx) => {
       const [row] = await tx
@@ -275,6 +576,7 @@ export class AuthService {
       throw new DomainError('PASSWORD_INCORRECT', 'The current password is incorrect');
     }
     if (current === next) throw Invalid('PASSWORD_UNCHANGED', 'Choose a password different from the current one');
+    await assertStrongPassword(next, [row.email, row.fullName]);
     const passwordHash = await hashPassword(next);
     const dropped = await this.db.transaction(async (tx) => {
       await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
@@ -284,4 +586,8 @@ export class AuthService {
     });
     await this.forgetSessions(dropped);
   }
+}
+
+function jobContext(jobId: string, input: Record<string, string | null>): Actor {
+  return { ...systemActor(input.requestId ?? `job:${jobId}`), ip: input.ip ?? null };
 }

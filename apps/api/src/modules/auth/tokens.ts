@@ -16,3 +16,6 @@ export function hashToken(token: string): string {
 export function csrfTokenFor(sessionToken: string): string {
   return createHash('sha256').update(`csrf:${sessionToken}`).digest('base64url');
 }
+
+/** A long-lived random token naming this browser, for the account-wide lockout (see lockout.ts). */
+export const DEVICE_COOKIE = 'oslrs_device';

@@ -122,6 +122,25 @@ export class JobsService {
     return { processed: row.processed };
   }
 
+  /** A single-step job's row, locked for the caller's transaction; undefined when already finished. */
+  async lockForRun(tx: Executor, id: string): Promise<{ input: unknown } | undefined> {
+    const [row] = await tx
+      .select({ state: jobs.state, input: jobs.input })
+      .from(jobs)
+      .where(eq(jobs.id, id))
+      .for('update');
+    if (!row || row.state === 'completed' || row.state === 'failed') return undefined;
+    return { input: row.input };
+  }
+
+  /** Finish a single-step job in the caller's transaction, dropping its input (it may hold personal data). */
+  async completeAndForget(tx: Executor, id: string) {
+    await tx
+      .update(jobs)
+      .set({ state: 'completed', input: {}, processed: 1, succeeded: 1, finishedAt: new Date(), updatedAt: new Date() })
+      .where(eq(jobs.id, id));
+  }
+
   /** Advance a chunked job in the caller's transaction: counts, row errors, and `completed` at the end. */
   async recordProgress(
     tx: Executor,

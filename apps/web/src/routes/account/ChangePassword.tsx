@@ -40,7 +40,7 @@ export default function ChangePassword() {
         currentRef.current?.focus();
         return;
       }
-      if (error instanceof ApiError && error.code === 'PASSWORD_UNCHANGED') {
+      if (error instanceof ApiError && (error.code === 'PASSWORD_UNCHANGED' || error.code === 'PASSWORD_TOO_WEAK')) {
         setErrors({ password: error.message });
         fields.passwordRef.current?.focus();
         return;

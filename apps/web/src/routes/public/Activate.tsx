@@ -6,6 +6,7 @@ import { ApiError, errorMessage, validationIssues } from '../../api/client';
 import { auth } from '../../api/endpoints';
 import { Alert, Success } from '../../components/Alert';
 import { PageHeading } from '../../components/Page';
+import { serverPasswordProblem } from '../../lib/password';
 import { PasswordFields, useNewPassword, type PasswordErrors } from '../../components/PasswordFields';
 
 function activationErrorMessage(error: unknown): string {
@@ -30,8 +31,11 @@ export default function Activate() {
     if (fields.focusFirst(found)) return;
     activate.mutate(undefined, {
       onError: (error) => {
-        const serverPassword = validationIssues(error).find((i) => i.path === 'password');
-        if (serverPassword) setErrors({ password: serverPassword.message });
+        const problem = serverPasswordProblem(error);
+        if (problem) {
+          setErrors({ password: problem });
+          fields.passwordRef.current?.focus();
+        }
       },
     });
   }
@@ -54,7 +58,7 @@ export default function Activate() {
     );
   }
 
-  const apiError = activate.isError ? activationErrorMessage(activate.error) : null;
+  const apiError = activate.isError && !errors.password ? activationErrorMessage(activate.error) : null;
 
   return (
     <div className="mx-auto max-w-md px-4 py-8 sm:py-12">

@@ -14,7 +14,7 @@ export function loginErrorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return errorMessage(error);
   if (error.status === 401 || error.code === 'INVALID_CREDENTIALS') return 'Email or password is incorrect.';
   if (error.code === 'ACCOUNT_LOCKED') {
-    return `This account is locked after too many failed sign-in attempts. Try again ${waitPhrase(error.retryAfter)}.`;
+    return `This account is locked after too many failed sign-in attempts. Try again ${waitPhrase(error.retryAfter)}, or reset your password.`;
   }
   if (error.status === 429) {
     return `Too many sign-in attempts. Please wait and try again ${waitPhrase(error.retryAfter)}.`;
@@ -92,6 +92,11 @@ export default function Login() {
           error={fieldErrors.password}
           inputRef={passwordRef}
         />
+        <p className="-mt-2 text-sm">
+          <Link to="/forgot-password" className="link">
+            Forgot password?
+          </Link>
+        </p>
         <button type="submit" className="btn-primary w-full" aria-busy={login.isPending || undefined}>
           Sign in
         </button>

@@ -1,20 +1,23 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
-import { normalizePhone, PASSWORD_MIN } from '@oslrs/core';
+import { normalizePhone } from '@oslrs/core';
 import { ApiError, errorMessage, validationIssues, waitPhrase } from '../../api/client';
-import { useAuth } from '../../auth/AuthContext';
-import { Alert } from '../../components/Alert';
+import { Alert, Success } from '../../components/Alert';
 import { TextField } from '../../components/Field';
-import { PasswordFields, useNewPassword } from '../../components/PasswordFields';
 import { collection } from './collection';
 import type { WizardState } from './wizardState';
 
-type Errors = Partial<Record<'fullName' | 'email' | 'phone' | 'password' | 'confirm', string>>;
-const ORDER = ['fullName', 'email', 'phone', 'password', 'confirm'] as const;
+type Errors = Partial<Record<'fullName' | 'email' | 'phone', string>>;
+const ORDER = ['fullName', 'email', 'phone'] as const;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/**
+ * The account step: name, email and phone. The registry then emails a link (to confirm the address
+ * and choose a password) and says the same whether or not the email already has an account, so this
+ * step waits for the person to follow the link; the wizard carries on once they are signed in.
+ */
 export function AccountStep({
   state,
   update,
@@ -22,11 +25,9 @@ export function AccountStep({
   state: WizardState;
   update: (change: (s: WizardState) => WizardState) => void;
 }) {
-  const { signedIn } = useAuth();
   const { fullName, email, phone } = state.account;
-  const passwordFields = useNewPassword();
   const [errors, setErrors] = useState<Errors>({});
-  const [emailTaken, setEmailTaken] = useState(false);
+  const [resent, setResent] = useState(false);
   const fullNameRef = useRef<HTMLInputElement>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const phoneRef = useRef<HTMLInputElement>(null);
@@ -37,35 +38,16 @@ export function AccountStep({
 
   function focusFirst(found: Errors) {
     const first = ORDER.find((k) => found[k]);
-    const refs = {
-      fullName: fullNameRef,
-      email: emailRef,
-      phone: phoneRef,
-      password: passwordFields.passwordRef,
-      confirm: passwordFields.confirmRef,
-    };
+    const refs = { fullName: fullNameRef, email: emailRef, phone: phoneRef };
     if (first) refs[first].current?.focus();
   }
 
   const register = useMutation({
-    mutationFn: () =>
-      collection.register({
-        fullName: fullName.trim(),
-        email: email.trim(),
-        phone: phone.trim(),
-        password: passwordFields.password,
-      }),
-    onSuccess: (session) => {
-      signedIn(session.user, session.csrfToken);
-      passwordFields.clear();
-      update((s) => ({ ...s, userId: session.user.id, step: 'consent' }));
-    },
+    mutationFn: () => collection.register({ fullName: fullName.trim(), email: email.trim(), phone: phone.trim() }),
+    onSuccess: () => update((s) => ({ ...s, linkSentTo: s.account.email.trim() })),
     onError: (error) => {
       const found: Errors = {};
-      if (error instanceof ApiError && error.code === 'EMAIL_EXISTS') {
-        found.email = 'An account with this email already exists.';
-        setEmailTaken(true);
-      } else if (error instanceof ApiError && error.code === 'PHONE_INVALID') {
+      if (error instanceof ApiError && error.code === 'PHONE_INVALID') {
         found.phone = error.message;
       } else {
         for (const issue of validationIssues(error)) {
@@ -85,9 +67,7 @@ export function AccountStep({
     if (fullName.trim().length < 2) found.fullName = 'Enter your full name';
     if (!EMAIL.test(email.trim())) found.email = 'Enter a valid email address, like name@example.com';
     if (!normalizePhone(phone)) found.phone = 'Enter a Nigerian phone number, e.g. 0803 123 4567';
-    Object.assign(found, passwordFields.check());
     setErrors(found);
-    setEmailTaken(false);
     if (Object.keys(found).length > 0) return focusFirst(found);
     register.mutate();
   }
@@ -96,15 +76,67 @@ export function AccountStep({
   const topError =
     register.isError && !fieldErrorShown
       ? register.error instanceof ApiError && register.error.status === 429
-        ? `Too many accounts were created from here just now. Try again ${waitPhrase(register.error.retryAfter)}.`
+        ? `Too many registrations from here just now. Try again ${waitPhrase(register.error.retryAfter)}.`
         : errorMessage(register.error)
       : null;
+
+  if (state.linkSentTo) {
+    return (
+      <>
+        <Success title="Check your email">
+          <p>
+            We have sent a message to <span className="font-semibold">{state.linkSentTo}</span>. Open the link in it to
+            confirm your address and choose your password; your registration continues from there.
+          </p>
+          <p>It can take a few minutes to arrive. Look in your spam folder too.</p>
+        </Success>
+        {topError && (
+          <div className="mt-4">
+            <Alert>
+              <p>{topError}</p>
+            </Alert>
+          </div>
+        )}
+        {resent && register.isSuccess && (
+          <p className="mt-4 text-stone-800" role="status">
+            Sent again.
+          </p>
+        )}
+        <div className="mt-6 flex flex-wrap gap-3">
+          <button
+            type="button"
+            className="btn-secondary"
+            aria-busy={register.isPending || undefined}
+            onClick={() => !register.isPending && register.mutate(undefined, { onSuccess: () => setResent(true) })}
+          >
+            Send the email again
+          </button>
+          <button
+            type="button"
+            className="btn-secondary"
+            onClick={() => {
+              register.reset();
+              setResent(false);
+              update((s) => ({ ...s, linkSentTo: undefined }));
+            }}
+          >
+            Change my details
+          </button>
+        </div>
+        <p className="mt-6">
+          <Link to="/login?next=/register" className="link">
+            Already have an account? Sign in
+          </Link>
+        </p>
+      </>
+    );
+  }
 
   return (
     <>
       <p className="text-stone-800">
-        Create your account first. You will use your email address and password to come back and manage your
-        registration and your consent.
+        Create your account first. We will email you a link to confirm your address and choose your password; you will
+        use them to come back and manage your registration and your consent.
       </p>
       <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5">
         {topError && (
@@ -135,13 +167,6 @@ export function AccountStep({
           error={errors.email}
           inputRef={emailRef}
         />
-        {emailTaken && (
-          <p className="-mt-3 text-sm">
-            <Link to="/login?next=/register" className="link">
-              Sign in with this email to continue your registration
-            </Link>
-          </p>
-        )}
         <TextField
           label="Phone number"
           name="phone"
@@ -155,18 +180,12 @@ export function AccountStep({
           error={errors.phone}
           inputRef={phoneRef}
         />
-        <PasswordFields
-          fields={passwordFields}
-          errors={errors}
-          label="Password"
-          hint={`At least ${PASSWORD_MIN} characters. A short phrase of a few words is easy to remember.`}
-        />
         <button type="submit" className="btn-primary w-full" aria-busy={register.isPending || undefined}>
-          Create account and continue
+          Create account
         </button>
         {register.isPending && (
           <p className="text-sm text-stone-700" role="status">
-            Creating your account…
+            Sending…
           </p>
         )}
       </form>

@@ -5,7 +5,7 @@
 import {
   isWellFormedNin,
   normalizeNin,
-  type SessionResponse,
+  type AcceptedResponse,
   type SubmissionErrorView,
   type SubmissionStatusView,
 } from '@oslrs/core';
@@ -36,11 +36,11 @@ export interface RegisterInput {
   fullName: string;
   email: string;
   phone: string;
-  password: string;
 }
 
 export const collection = {
-  register: (input: RegisterInput) => api<SessionResponse>('/auth/register', { method: 'POST', body: input }),
+  /** Always 202 with the same message (a taken email is told by email, not here). */
+  register: (input: RegisterInput) => api<AcceptedResponse>('/auth/register', { method: 'POST', body: input }),
   formSettings: (signal?: AbortSignal) => api<{ settings: QuestionnaireSettings }>('/forms', { signal }),
   submit: (body: SubmissionBody) => api<SubmissionStatusView>('/submissions', { method: 'POST', body }),
   status: (id: string, signal?: AbortSignal) =>

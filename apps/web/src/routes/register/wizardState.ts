@@ -23,6 +23,8 @@ export interface WizardState {
   step: StepKey;
   /** Account details as typed (not the password), so a reload keeps them. */
   account: { fullName: string; email: string; phone: string };
+  /** The address the "confirm your email" link was sent to (the account step then waits for it). */
+  linkSentTo?: string;
   /** The account this registration belongs to, once signed in. */
   userId?: string;
   consent: {

@@ -1,0 +1,122 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useMutation } from '@tanstack/react-query';
+import { PASSWORD_MIN } from '@oslrs/core';
+import { ApiError, errorMessage, validationIssues } from '../../api/client';
+import { auth } from '../../api/endpoints';
+import { useAuth } from '../../auth/AuthContext';
+import { Alert } from '../../components/Alert';
+import { TextField } from '../../components/Field';
+import { PageHeading } from '../../components/Page';
+import { checkNewPassword } from '../../components/PasswordFields';
+import { PASSWORD_ADVICE, serverPasswordProblem } from '../../lib/password';
+
+function confirmErrorMessage(error: unknown): string {
+  if (!(error instanceof ApiError)) return errorMessage(error);
+  if (validationIssues(error).some((i) => i.path === 'token')) return 'This link is not valid. Register again.';
+  return error.message;
+}
+
+/**
+ * The page a resident's "confirm your email" link opens: choose a password. The account is then
+ * active and signed in, and the registration wizard carries on at the consent step.
+ */
+export default function ConfirmRegistration() {
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const navigate = useNavigate();
+  const { signedIn } = useAuth();
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [errors, setErrors] = useState<{ password?: string; confirm?: string }>({});
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const confirmRef = useRef<HTMLInputElement>(null);
+
+  const confirmation = useMutation({
+    mutationFn: () => auth.confirmRegistration(token, password),
+    onSuccess: (session) => {
+      signedIn(session.user, session.csrfToken);
+      navigate('/register', { replace: true });
+    },
+  });
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (confirmation.isPending) return;
+    const found = checkNewPassword(password, confirm);
+    setErrors(found);
+    if (found.password) return passwordRef.current?.focus();
+    if (found.confirm) return confirmRef.current?.focus();
+    confirmation.mutate(undefined, {
+      onError: (error) => {
+        const problem = serverPasswordProblem(error);
+        if (problem) {
+          setErrors({ password: problem });
+          passwordRef.current?.focus();
+        }
+      },
+    });
+  }
+
+  const apiError = confirmation.isError && !errors.password ? confirmErrorMessage(confirmation.error) : null;
+
+  return (
+    <div className="mx-auto max-w-md px-4 py-8 sm:py-12">
+      <PageHeading>Choose your password</PageHeading>
+      {!token ? (
+        <div className="mt-6">
+          <Alert title="This link is incomplete">
+            <p>Open the full link from the email, or register again to get a new one.</p>
+          </Alert>
+        </div>
+      ) : (
+        <>
+          <p className="mt-2 text-stone-800">
+            Your email address is confirmed. Choose the password you will use to sign in and manage your registration.
+          </p>
+          <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5">
+            {apiError && (
+              <Alert>
+                <p>{apiError}</p>
+                {confirmation.error instanceof ApiError && /TOKEN_/.test(confirmation.error.code) && (
+                  <p>
+                    <Link to="/register" className="link">
+                      Register again
+                    </Link>
+                  </p>
+                )}
+              </Alert>
+            )}
+            <TextField
+              label="Password"
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={PASSWORD_MIN}
+              hint={PASSWORD_ADVICE}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              error={errors.password}
+              inputRef={passwordRef}
+            />
+            <TextField
+              label="Confirm password"
+              name="confirm"
+              type="password"
+              autoComplete="new-password"
+              required
+              value={confirm}
+              onChange={(e) => setConfirm(e.target.value)}
+              error={errors.confirm}
+              inputRef={confirmRef}
+            />
+            <button type="submit" className="btn-primary w-full" aria-busy={confirmation.isPending || undefined}>
+              Create account and continue
+            </button>
+          </form>
+        </>
+      )}
+    </div>
+  );
+}
