@@ -3,9 +3,12 @@
  * process. Compared in the same run with 10,000 × JSON.parse(JSON.stringify(answers)) of the same
  * answers, so the ratio holds on a noisy machine.
  *
+ * Then the ReDoS check (issue 9 item 6): a catastrophic regex constraint against the answer that used to
+ * block the API, beside an everyday one, through the same validate (timings only, no assertion).
+ *
  *   node --import tsx tests/load/engine-bench.ts      (ITERATIONS=10000 ROUNDS=5 to change)
  */
-import { compileForm, type Answers } from '../../packages/core/src/forms/index.js';
+import { compileForm, type Answers, type FormSchema } from '../../packages/core/src/forms/index.js';
 import { MASTER_FORM } from '../../packages/core/src/forms/fixtures/master.js';
 import { masterAnswerSets as answerSets } from '../../packages/core/src/forms/fixtures/master-answers.js';
 
@@ -67,3 +70,41 @@ console.log(
 );
 console.log(`ratio engine / JSON round-trip: ${(e / j).toFixed(2)}×`);
 if (sink < 0) console.log(sink); // keep the work observable
+
+// ReDoS: each case validated REGEX_RUNS times; the median single validate is printed.
+const REGEX_RUNS = Number(process.env.REGEX_RUNS ?? 200);
+const NAME_REGEX = String.raw`^([a-zA-Z]+\s?)*$`;
+const regexForm = (pattern: string): FormSchema => ({
+  formId: 'redos_bench',
+  title: 'ReDoS bench',
+  sections: [
+    { name: 'main', questions: [{ name: 'a', type: 'text', label: 'A', constraint: `regex(., '${pattern}')` }] },
+  ],
+  choiceLists: {},
+});
+function regexCase(label: string, pattern: string, answer: string) {
+  const f = compileForm(regexForm(pattern));
+  const times: number[] = [];
+  let codes = '';
+  for (let i = 0; i < REGEX_RUNS; i++) {
+    const t = performance.now();
+    const { errors } = f.validate({ a: answer });
+    times.push(performance.now() - t);
+    codes = errors.map((x) => x.code).join(',') || 'valid';
+  }
+  console.log(`${label.padEnd(58)} ${(median(times) * 1000).toFixed(1).padStart(9)} µs   ${codes}`);
+}
+console.log(`regex constraints (median of ${REGEX_RUNS} validates each):`);
+regexCase("phone '^[0][7-9][0-1][0-9]{8}$', 11 digits", '^[0][7-9][0-1][0-9]{8}$', '08031234567');
+regexCase(`name '${NAME_REGEX}', 30 letters`, NAME_REGEX, 'Oluwaseunfunmilayoadebayoakino');
+regexCase(`name '${NAME_REGEX}', 30 letters + '!'`, NAME_REGEX, 'Oluwaseunfunmilayoadebayoakino!');
+regexCase("'^(a+)+$', 30 a + '!'", '^(a+)+$', `${'a'.repeat(30)}!`);
+regexCase(`name '${NAME_REGEX}', 9,997 characters incl. '!'`, NAME_REGEX, `${'Ade '.repeat(2499)}!`);
+{
+  // the backtracking engine it replaced, on a shorter answer (each extra character doubles its time)
+  const t = performance.now();
+  new RegExp(NAME_REGEX).test('Oluwaseunfunmilayoadeb!');
+  console.log(
+    `${"(before: JavaScript RegExp, name regex, 22 letters + '!')".padEnd(58)} ${((performance.now() - t) * 1000).toFixed(1).padStart(9)} µs`,
+  );
+}

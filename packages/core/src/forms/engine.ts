@@ -5,7 +5,9 @@
  */
 import { isWellFormedNin, normalizePhone } from '../identity.js';
 import {
+  EvaluationLimitError,
   ExpressionError,
+  MAX_EVALUATION_WORK,
   answerToValue,
   clockFor,
   evaluateWithScope,
@@ -34,6 +36,12 @@ export type { EvalContext } from './expression.js';
 
 /** Longest text answer accepted (characters). */
 export const MAX_TEXT_LENGTH = 10_000;
+/**
+ * Work all the expressions of one `evaluate` or `validate` may do together (each one is also held to
+ * MAX_EVALUATION_WORK): ten times the most one expression may do, so a form with many heavy
+ * expressions cannot add up to a long stall either.
+ */
+export const MAX_FORM_EVALUATION_WORK = 10 * MAX_EVALUATION_WORK;
 
 export interface FormState {
   /** Answers with every `calculate` filled in (in dependency order); answers of hidden questions removed. */
@@ -47,6 +55,10 @@ export interface FormState {
 
 export interface ValidationResult {
   valid: boolean;
+  /**
+   * Problems with the answers, by question name. `EVALUATION_LIMIT`: one of the question's
+   * expressions (or its section's relevance, named by the section) needed more work than allowed.
+   */
   errors: FieldError[];
   values: Answers;
 }
@@ -540,12 +552,51 @@ function normalized(q: CQuestion, v: AnswerValue): AnswerValue {
 
 interface Run {
   state: FormState | undefined;
+  work: Work;
   values: Answers;
   /** The answers as given, by question index. */
   raws: (AnswerValue | undefined)[];
   relevant: Uint8Array;
   required: Uint8Array;
   scope: FormScope;
+}
+
+type Slot = 'relevant' | 'calculation' | 'required' | 'constraint';
+
+/** What one run (evaluate or validate) may still spend, and the limit errors it met. */
+interface Work {
+  left: number;
+  /** Expressions that ran out of work (EVALUATION_LIMIT), at most one error per field. */
+  errors: FieldError[];
+  /** How many evaluations ran out of work (one field may have several). */
+  failures: number;
+}
+
+/**
+ * Evaluate `e` within both budgets: MAX_EVALUATION_WORK for this expression, and what is left of the
+ * run's. Out of work: record an EVALUATION_LIMIT error for `field` and answer `fallback`.
+ */
+function bounded(e: Expr, scope: FormScope, work: Work, field: string, slot: Slot, fallback: ExprValue): ExprValue {
+  const limit = Math.max(0, Math.min(MAX_EVALUATION_WORK, work.left));
+  const budget = { left: limit };
+  try {
+    return evaluateWithScope(e, scope, budget);
+  } catch (err) {
+    if (!(err instanceof EvaluationLimitError)) throw err;
+    work.failures++;
+    if (!work.errors.some((x) => x.field === field))
+      work.errors.push({
+        field,
+        code: 'EVALUATION_LIMIT',
+        message:
+          limit < MAX_EVALUATION_WORK
+            ? `The questionnaire's expressions together need more work than one check may do (at its ${slot} expression)`
+            : `The ${slot} expression needs more work than one evaluation may do: the answers or text it works on are too long`,
+      });
+    return fallback;
+  } finally {
+    work.left -= limit - Math.max(0, budget.left);
+  }
 }
 
 /**
@@ -608,12 +659,16 @@ export function compileForm(form: FormSchema): CompiledForm {
     }
   }
 
-  /** Whether section `s` is shown, evaluating its relevance the first time it is asked. */
-  function sectionShown(s: number, state: Int8Array, scope: FormScope): boolean {
+  /**
+   * Whether section `s` is shown, evaluating its relevance the first time it is asked. Relevance that
+   * runs out of work shows the section (its questions then say what went wrong).
+   */
+  function sectionShown(s: number, state: Int8Array, scope: FormScope, work: Work): boolean {
     if (state[s] === 0) {
-      const e = sections[s]!.relevant;
+      const section = sections[s]!;
+      const e = section.relevant;
       scope.current = '';
-      state[s] = !e || toBoolean(evaluateWithScope(e, scope)) ? 1 : -1;
+      state[s] = !e || toBoolean(bounded(e, scope, work, section.name, 'relevant', true)) ? 1 : -1;
     }
     return state[s] === 1;
   }
@@ -627,17 +682,18 @@ export function compileForm(form: FormSchema): CompiledForm {
     const sectionState = new Int8Array(sections.length); // 0 unknown, 1 shown, -1 hidden
     const raws = new Array<AnswerValue | undefined>(n);
     for (let i = 0; i < n; i++) raws[i] = read(answers, questions[i]!);
+    const work: Work = { left: MAX_FORM_EVALUATION_WORK, errors: [], failures: 0 };
 
     for (const i of order) {
       const q = questions[i]!;
-      if (!sectionShown(q.section, sectionState, scope)) {
+      if (!sectionShown(q.section, sectionState, scope, work)) {
         if (q.multi) vals[i] = EMPTY_LIST;
         continue;
       }
       const raw = raws[i];
       if (q.relevant) {
         scope.current = answerToValue(raw, q.multi);
-        if (!toBoolean(evaluateWithScope(q.relevant, scope))) {
+        if (!toBoolean(bounded(q.relevant, scope, work, q.name, 'relevant', true))) {
           if (q.multi) vals[i] = EMPTY_LIST;
           continue;
         }
@@ -645,7 +701,7 @@ export function compileForm(form: FormSchema): CompiledForm {
       relevant[i] = 1;
       if (q.calculation) {
         scope.current = answerToValue(raw);
-        vals[i] = evaluateWithScope(q.calculation, scope);
+        vals[i] = bounded(q.calculation, scope, work, q.name, 'calculation', '');
       } else if (q.type !== 'note') vals[i] = answerToValue(raw, q.multi);
     }
 
@@ -664,13 +720,13 @@ export function compileForm(form: FormSchema): CompiledForm {
       if (q.hidden) continue;
       if (typeof q.required === 'object') {
         scope.current = vals[i]!;
-        if (toBoolean(evaluateWithScope(q.required, scope))) required[i] = 1;
+        if (toBoolean(bounded(q.required, scope, work, q.name, 'required', false))) required[i] = 1;
       } else if (q.required) required[i] = 1;
     }
 
     let state: FormState | undefined;
     if (withSets) {
-      for (let s = 0; s < sections.length; s++) sectionShown(s, sectionState, scope); // sections without questions
+      for (let s = 0; s < sections.length; s++) sectionShown(s, sectionState, scope, work); // sections without questions
       const visibleSections = new Set<string>();
       for (let s = 0; s < sections.length; s++) if (sectionState[s] === 1) visibleSections.add(sections[s]!.name);
       const visibleQuestions = new Set<string>();
@@ -684,7 +740,7 @@ export function compileForm(form: FormSchema): CompiledForm {
       }
       state = { values, visibleQuestions, visibleSections, required: requiredSet };
     }
-    return { state, values, raws, relevant, required, scope };
+    return { state, values, raws, relevant, required, scope, work };
   }
 
   return {
@@ -695,7 +751,7 @@ export function compileForm(form: FormSchema): CompiledForm {
       return run(answers, ctx, true).state!;
     },
     validate(answers, ctx) {
-      const { values, raws, relevant, required, scope } = run(answers, ctx, false);
+      const { values, raws, relevant, required, scope, work } = run(answers, ctx, false);
       const errors: FieldError[] = [];
       for (let i = 0; i < n; i++) {
         const q = questions[i]!;
@@ -716,10 +772,14 @@ export function compileForm(form: FormSchema): CompiledForm {
         }
         if (q.constraint) {
           scope.current = scope.vals[i]!;
-          if (!toBoolean(evaluateWithScope(q.constraint, scope)))
+          const failures = work.failures;
+          const holds = toBoolean(bounded(q.constraint, scope, work, q.name, 'constraint', false));
+          if (!holds && work.failures === failures)
             errors.push({ field: q.name, code: 'CONSTRAINT', message: q.constraintMessage });
         }
       }
+      // Expressions that ran out of work: the answers cannot be judged, so they are not valid.
+      errors.push(...work.errors);
       for (const key of Object.keys(answers))
         if (!index.has(key))
           errors.push({ field: key, code: 'UNKNOWN_FIELD', message: `'${key}' is not a question in this form` });

@@ -236,7 +236,7 @@ describe('parser', () => {
 
   it('compiles literal regex patterns once and refuses oversized ones', () => {
     const e = parseExpression("regex(., '^a+$')");
-    expect(e.kind === 'call' && e.regex instanceof RegExp).toBe(true);
+    expect(e.kind === 'call' && e.regex?.size).toBeGreaterThan(0);
     expect(parseError(`regex(., '${'a'.repeat(1001)}')`).message).toMatch(/longer than 1000/);
     // a dynamic pattern is compiled at run time; an invalid one is simply false
     expect(run('regex(., ${p})', { p: '^b' }, 'bcd')).toBe(true);

@@ -11,12 +11,25 @@
  *   1970-01-01, so `today() - ${dob}` is a number of days; empty or non-numeric text is NaN, and every
  *   comparison with NaN is false (`!=` is the negation of `=`, as in XPath);
  * - boolean of `''` is false, of other text true, of a number non-zero and not NaN.
+ *
+ * Every evaluation is bounded: `regex()` runs on RE2 (linear time in the answer's length, no
+ * backtracking), and each evaluation spends from a work budget (MAX_EVALUATION_WORK) that answers read,
+ * text built and regex matching draw on; running out throws EvaluationLimitError instead of running on.
  */
+import { RE2JS } from 're2js';
 import type { AnswerValue, Answers, GeoPoint } from './schema.js';
 
 export const MAX_EXPRESSION_LENGTH = 2000;
 export const MAX_EXPRESSION_DEPTH = 64;
 export const MAX_REGEX_LENGTH = 1000;
+/** Largest compiled `regex()` pattern, in RE2 program instructions (`^.{0,1000}$` is about 2,000). */
+export const MAX_REGEX_PROGRAM = 3000;
+/**
+ * Work one evaluation may do. A unit is one expression node, one character of an answer read or of
+ * text built, one comparison of list items, or one regex instruction per character matched (RE2's
+ * worst case: program size × text length). About 50 ms at worst on one server core.
+ */
+export const MAX_EVALUATION_WORK = 2_000_000;
 
 export class ExpressionError extends Error {
   /** Position in the source (0-based). */
@@ -24,6 +37,20 @@ export class ExpressionError extends Error {
   constructor(message: string, offset: number) {
     super(message);
     this.name = 'ExpressionError';
+    this.offset = offset;
+  }
+}
+
+/** An evaluation ran out of its work budget (see MAX_EVALUATION_WORK); no result was computed. */
+export class EvaluationLimitError extends Error {
+  /** Position in the source (0-based) of the part being evaluated when the budget ran out. */
+  offset: number;
+  constructor(offset: number) {
+    super(
+      `The expression needs more work than one evaluation may do (stopped at offset ${offset}): ` +
+        'the answers, text or regular expression it works on are too long',
+    );
+    this.name = 'EvaluationLimitError';
     this.offset = offset;
   }
 }
@@ -44,7 +71,7 @@ export type Expr =
   | { kind: 'negate'; operand: Expr; offset: number }
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; offset: number }
   /** `regex` carries its pattern compiled at parse time when the pattern is a literal. */
-  | { kind: 'call'; name: FunctionName; args: Expr[]; offset: number; regex?: RegExp };
+  | { kind: 'call'; name: FunctionName; args: Expr[]; offset: number; regex?: CompiledRegex };
 
 /** Functions and their arities [min, max]. */
 const FUNCTIONS = {
@@ -402,29 +429,105 @@ export function usesCurrent(expr: Expr): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Regular expressions: size-capped, compiled once, cached.
+// Regular expressions: RE2 (linear time), size-capped, compiled once, cached.
 
-const regexCache = new Map<string, RegExp | string>();
+/** A `regex()` pattern compiled for RE2, with its program size (what matching costs per character). */
+export interface CompiledRegex {
+  readonly re: RE2JS;
+  readonly size: number;
+}
+
+const regexCache = new Map<string, CompiledRegex | string>();
 const REGEX_CACHE_SIZE = 500;
 
-/** The compiled pattern, or an error message. ODK semantics: a match anywhere (`find`), no flags. */
-function compileRegex(pattern: string): RegExp | string {
+/**
+ * The compiled pattern, or an error message. ODK semantics: a match anywhere (`find`), no flags.
+ * Patterns are written as for JavaScript's RegExp (as XLSForm tools and Enketo take them) and
+ * translated to RE2 syntax (`\uXXXX`, `(?<name>…)`, `[^]`…); they then match by code point. What needs
+ * backtracking has no linear-time match and is refused: backreferences, lookahead and lookbehind.
+ */
+function compileRegex(pattern: string): CompiledRegex | string {
   const hit = regexCache.get(pattern);
   if (hit !== undefined) return hit;
-  let result: RegExp | string;
+  let result: CompiledRegex | string;
   if (pattern.length > MAX_REGEX_LENGTH) result = `Regular expression longer than ${MAX_REGEX_LENGTH} characters`;
   else {
-    try {
-      result = new RegExp(pattern);
-    } catch (e) {
-      // V8 says "Invalid regular expression: /(/: Unterminated group"; keep only the reason
-      const reason = (e as Error).message.replace(/^Invalid regular expression: \/[\s\S]*\/[a-z]*: /, '');
-      result = `Invalid regular expression: ${reason}`;
+    const backreference = findBackreference(pattern);
+    if (backreference) result = unsupported(`backreference ${backreference}`);
+    else {
+      try {
+        const re = RE2JS.compile(RE2JS.translateRegExp(pattern));
+        const size = re.programSize();
+        result =
+          size > MAX_REGEX_PROGRAM
+            ? `Regular expression too complex (${size.toLocaleString('en')} steps per character, at most ${MAX_REGEX_PROGRAM.toLocaleString('en')}): use smaller repeat counts`
+            : { re, size };
+      } catch (e) {
+        result = regexError(e);
+      }
     }
   }
   if (regexCache.size >= REGEX_CACHE_SIZE) regexCache.delete(regexCache.keys().next().value!);
   regexCache.set(pattern, result);
   return result;
+}
+
+function unsupported(what: string): string {
+  return `Regular expression not supported: ${what} (patterns are matched in linear time, without backreferences, lookahead or lookbehind)`;
+}
+
+/** `\1`…`\9` or `\k<name>` outside a character class: RE2 has no backreferences (JavaScript has). */
+function findBackreference(pattern: string): string | undefined {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const next = pattern[i + 1] ?? '';
+      if (!inClass && ((next >= '1' && next <= '9') || (next === 'k' && pattern[i + 2] === '<')))
+        return next === 'k' ? pattern.slice(i, pattern.indexOf('>', i) + 1 || undefined) : `\\${next}`;
+      i++;
+    } else if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+  }
+  return undefined;
+}
+
+/** RE2's "error parsing regexp: missing closing ): `(`" → "Invalid regular expression: missing closing ): `(`". */
+function regexError(e: unknown): string {
+  const reason = (e instanceof Error ? e.message : String(e)).replace(/^error parsing regexp: /, '');
+  const lookaround = /(?:unsupported Perl syntax|invalid named capture): `(\(\?<?[=!])/.exec(reason);
+  if (lookaround) {
+    const group = lookaround[1]!;
+    return unsupported(`${group.includes('<') ? 'lookbehind' : 'lookahead'} '${group}…)'`);
+  }
+  if (reason.startsWith('expression too large'))
+    return 'Regular expression too complex: use smaller repeat counts or fewer nested repeats';
+  return `Invalid regular expression: ${reason}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Work budget
+
+/** What an evaluation may still spend; `evaluateWithScope` draws on it. */
+export interface WorkBudget {
+  left: number;
+}
+
+/** The budget of the evaluation under way (evaluation is synchronous, so one at a time). */
+let active: WorkBudget = { left: MAX_EVALUATION_WORK };
+
+function spend(units: number, e: Expr): void {
+  active.left -= units;
+  if (active.left < 0) throw new EvaluationLimitError(e.offset);
+}
+
+/** Characters of text (or items and characters of a list) an answer brings into an evaluation. */
+function sizeOf(v: ExprValue): number {
+  if (typeof v === 'string') return v.length;
+  if (!isList(v)) return 1;
+  let n = v.length;
+  for (const x of v) n += x.length;
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -634,8 +737,38 @@ export function clockFor(ctx: EvalContext | undefined): { todayDays: number; now
   return { todayDays: Math.floor((todayMs + offset) / MS_PER_DAY), nowDays: nowMs / MS_PER_DAY };
 }
 
-/** Evaluate a parsed expression. Never throws for well-formed ASTs: bad input yields '' / NaN / false. */
-export function evaluateWithScope(e: Expr, scope: Scope): ExprValue {
+/**
+ * Evaluate a parsed expression. Bad input yields '' / NaN / false; the one error thrown (for
+ * well-formed ASTs) is EvaluationLimitError, when the evaluation would spend more than `budget`
+ * (by default a fresh MAX_EVALUATION_WORK; what is left of it stays in the object).
+ */
+export function evaluateWithScope(
+  e: Expr,
+  scope: Scope,
+  budget: WorkBudget = { left: MAX_EVALUATION_WORK },
+): ExprValue {
+  const outer = active;
+  active = budget;
+  try {
+    return ev(e, scope);
+  } finally {
+    active = outer;
+  }
+}
+
+/** A value read from the answers, paid for by its size. */
+function read(v: ExprValue, e: Expr): ExprValue {
+  spend(sizeOf(v), e);
+  return v;
+}
+
+/** Comparisons a `=` or `<` does: one, or one per pair of items when a side is a list. */
+function pairs(a: ExprValue, b: ExprValue): number {
+  return (isList(a) ? a.length : 1) * (isList(b) ? b.length : 1);
+}
+
+function ev(e: Expr, scope: Scope): ExprValue {
+  spend(1, e);
   switch (e.kind) {
     case 'number':
     case 'string':
@@ -643,36 +776,41 @@ export function evaluateWithScope(e: Expr, scope: Scope): ExprValue {
     case 'empty':
       return '';
     case 'field':
-      return scope.get(e.name);
+      return read(scope.get(e.name), e);
     case 'current':
-      return scope.current;
+      return read(scope.current, e);
     case 'negate':
-      return -toNumber(evaluateWithScope(e.operand, scope));
+      return -toNumber(ev(e.operand, scope));
     case 'binary':
-      return binary(e.op, e.left, e.right, scope);
+      return binary(e, scope);
     case 'call':
       return call(e, scope);
   }
 }
 
-function binary(op: BinaryOp, l: Expr, r: Expr, scope: Scope): ExprValue {
+function binary(e: Extract<Expr, { kind: 'binary' }>, scope: Scope): ExprValue {
+  const { op, left: l, right: r } = e;
   switch (op) {
     case 'or':
-      return toBoolean(evaluateWithScope(l, scope)) || toBoolean(evaluateWithScope(r, scope));
+      return toBoolean(ev(l, scope)) || toBoolean(ev(r, scope));
     case 'and':
-      return toBoolean(evaluateWithScope(l, scope)) && toBoolean(evaluateWithScope(r, scope));
+      return toBoolean(ev(l, scope)) && toBoolean(ev(r, scope));
     case '=':
-      return equals(evaluateWithScope(l, scope), evaluateWithScope(r, scope));
     case '!=':
-      return !equals(evaluateWithScope(l, scope), evaluateWithScope(r, scope));
     case '<':
     case '<=':
     case '>':
-    case '>=':
-      return compare(op, evaluateWithScope(l, scope), evaluateWithScope(r, scope));
+    case '>=': {
+      const x = ev(l, scope);
+      const y = ev(r, scope);
+      spend(pairs(x, y), e);
+      if (op === '=') return equals(x, y);
+      if (op === '!=') return !equals(x, y);
+      return compare(op, x, y);
+    }
   }
-  const x = toNumber(evaluateWithScope(l, scope));
-  const y = toNumber(evaluateWithScope(r, scope));
+  const x = toNumber(ev(l, scope));
+  const y = toNumber(ev(r, scope));
   switch (op) {
     case '+':
       return x + y;
@@ -695,67 +833,73 @@ function call(e: Extract<Expr, { kind: 'call' }>, scope: Scope): ExprValue {
     case 'false':
       return false;
     case 'not':
-      return !toBoolean(evaluateWithScope(a[0]!, scope));
+      return !toBoolean(ev(a[0]!, scope));
     case 'boolean':
-      return toBoolean(evaluateWithScope(a[0]!, scope));
+      return toBoolean(ev(a[0]!, scope));
     case 'if':
-      return toBoolean(evaluateWithScope(a[0]!, scope))
-        ? evaluateWithScope(a[1]!, scope)
-        : evaluateWithScope(a[2]!, scope);
+      return toBoolean(ev(a[0]!, scope)) ? ev(a[1]!, scope) : ev(a[2]!, scope);
     case 'coalesce': {
-      const first = evaluateWithScope(a[0]!, scope);
-      return isEmpty(first) ? evaluateWithScope(a[1]!, scope) : first;
+      const first = ev(a[0]!, scope);
+      return isEmpty(first) ? ev(a[1]!, scope) : first;
     }
     case 'once':
-      return isEmpty(scope.current) ? evaluateWithScope(a[0]!, scope) : scope.current;
+      return isEmpty(scope.current) ? ev(a[0]!, scope) : read(scope.current, e);
     case 'selected': {
-      const wanted = toText(evaluateWithScope(a[1]!, scope)).trim();
-      return listItems(evaluateWithScope(a[0]!, scope)).includes(wanted);
+      const wanted = toText(ev(a[1]!, scope)).trim();
+      return listItems(ev(a[0]!, scope)).includes(wanted);
     }
     case 'count-selected':
-      return listItems(evaluateWithScope(a[0]!, scope)).length;
+      return listItems(ev(a[0]!, scope)).length;
     case 'string-length': {
-      const s = toText(a.length ? evaluateWithScope(a[0]!, scope) : scope.current);
+      const s = toText(a.length ? ev(a[0]!, scope) : read(scope.current, e));
       return codePoints(s)?.length ?? s.length;
     }
     case 'regex': {
-      const re = e.regex ?? compileRegex(toText(evaluateWithScope(a[1]!, scope)));
-      return typeof re === 'string' ? false : re.test(toText(evaluateWithScope(a[0]!, scope)));
+      const compiled = e.regex ?? compileRegex(toText(ev(a[1]!, scope)));
+      const text = toText(ev(a[0]!, scope));
+      if (typeof compiled === 'string') return false; // a pattern from an answer that does not compile
+      // RE2 does at most `size` steps per character: pay for the worst case before matching.
+      spend(compiled.size * (text.length + 1), e);
+      return compiled.re.test(text);
     }
     case 'today':
       return new XDate(scope.todayDays, false);
     case 'now':
       return new XDate(scope.nowDays, true);
     case 'int':
-      return Math.trunc(toNumber(evaluateWithScope(a[0]!, scope))) + 0; // + 0 turns -0 into 0
+      return Math.trunc(toNumber(ev(a[0]!, scope))) + 0; // + 0 turns -0 into 0
     case 'number':
-      return toNumber(a.length ? evaluateWithScope(a[0]!, scope) : scope.current);
+      return toNumber(a.length ? ev(a[0]!, scope) : read(scope.current, e));
     case 'string':
-      return toText(a.length ? evaluateWithScope(a[0]!, scope) : scope.current);
+      return toText(a.length ? ev(a[0]!, scope) : read(scope.current, e));
     case 'round': {
-      const x = toNumber(evaluateWithScope(a[0]!, scope));
-      return a.length > 1 ? roundTo(x, toNumber(evaluateWithScope(a[1]!, scope))) : Math.floor(x + 0.5);
+      const x = toNumber(ev(a[0]!, scope));
+      return a.length > 1 ? roundTo(x, toNumber(ev(a[1]!, scope))) : Math.floor(x + 0.5);
     }
     case 'concat': {
       let s = '';
-      for (const x of a) s += toText(evaluateWithScope(x, scope));
+      for (const x of a) {
+        const part = toText(ev(x, scope));
+        spend(part.length, e); // the text built, so chained concatenations cannot grow without bound
+        s += part;
+      }
       return s;
     }
     case 'contains':
-      return toText(evaluateWithScope(a[0]!, scope)).includes(toText(evaluateWithScope(a[1]!, scope)));
+      return toText(ev(a[0]!, scope)).includes(toText(ev(a[1]!, scope)));
     case 'starts-with':
-      return toText(evaluateWithScope(a[0]!, scope)).startsWith(toText(evaluateWithScope(a[1]!, scope)));
+      return toText(ev(a[0]!, scope)).startsWith(toText(ev(a[1]!, scope)));
     case 'substr': {
-      const s = toText(evaluateWithScope(a[0]!, scope));
+      const s = toText(ev(a[0]!, scope));
       const chars = codePoints(s);
       const len = chars ? chars.length : s.length;
-      const start = clampIndex(toNumber(evaluateWithScope(a[1]!, scope)), len, 0);
-      const end = a.length > 2 ? clampIndex(toNumber(evaluateWithScope(a[2]!, scope)), len, len) : len;
+      const start = clampIndex(toNumber(ev(a[1]!, scope)), len, 0);
+      const end = a.length > 2 ? clampIndex(toNumber(ev(a[2]!, scope)), len, len) : len;
       if (end <= start) return '';
       return chars ? chars.slice(start, end).join('') : s.slice(start, end);
     }
     case 'date': {
-      const v = evaluateWithScope(a[0]!, scope);
+      const v = ev(a[0]!, scope);
       if (v instanceof XDate) return new XDate(v.days, v.hasTime);
       if (typeof v === 'string' && v.length >= 10 && !NUMERIC.test(v)) {
         const days = stringToNumber(v);
@@ -765,7 +909,7 @@ function call(e: Extract<Expr, { kind: 'call' }>, scope: Scope): ExprValue {
       return Number.isFinite(days) ? new XDate(days, !Number.isInteger(days)) : '';
     }
     case 'decimal-date-time':
-      return toNumber(evaluateWithScope(a[0]!, scope));
+      return toNumber(ev(a[0]!, scope));
   }
 }
 function clampIndex(x: number, len: number, fallback: number): number {
