@@ -13,7 +13,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { uuidv7 } from 'uuidv7';
 import type { Runtime } from './runtime.js';
 import { SmtpRelay, eraseExpiredMail } from './infra/mail.js';
-import { registerErrorHandling, registerNotFound } from './plugins/errors.js';
+import { frameworkErrors, registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
 import { AuthService, UserRepository, authRoutes } from './modules/auth/index.js';
 import { StaffService, staffRoutes } from './modules/staff/index.js';
@@ -129,6 +129,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : uuidv7();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors,
     // During `pm2 reload` the old worker finishes requests already on its keep-alive connections
     // (answering with Connection: close) instead of refusing them with 503s.
     return503OnClosing: false,

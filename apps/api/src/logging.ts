@@ -1,5 +1,79 @@
 import type { LoggerOptions } from 'pino';
 import type { FastifyRequest } from 'fastify';
+import { findPgError } from './errors.js';
+
+/** Only the call sites of a stack: its first line repeats the message, which may hold values. */
+function framesOf(stack: unknown): string | undefined {
+  if (typeof stack !== 'string') return undefined;
+  const frames = stack.split('\n').filter((l) => /^\s+at /.test(l));
+  return frames.length ? frames.slice(0, 15).join('\n') : undefined;
+}
+
+function typeOf(e: { name?: unknown; constructor?: { name?: unknown } }): string {
+  const ctor = e.constructor?.name;
+  if (typeof ctor === 'string' && ctor !== 'Object') return ctor;
+  return typeof e.name === 'string' ? e.name : 'Error';
+}
+
+/**
+ * How every error is logged (pino's `err` serializer). An error that came from the database is
+ * logged by SQLSTATE code and constraint name only: Drizzle's DrizzleQueryError carries the SQL and
+ * every bound value (`query`, `params`, and both again in its message and stack), and PostgreSQL's
+ * own message and `detail` quote values (`Key (nin)=(…) already exists`, `invalid input syntax …: "…"`).
+ * Other errors keep their type, message, code and call sites, never arbitrary properties.
+ */
+export function errorForLog(err: unknown, depth = 0): Record<string, unknown> {
+  if (err === null || typeof err !== 'object') return { type: typeof err, message: String(err).slice(0, 300) };
+  const e = err as Record<string, unknown> & { name?: unknown; constructor?: { name?: unknown } };
+  const type = typeOf(e);
+  const pg = findPgError(err);
+  const fromDatabase =
+    pg !== undefined || 'query' in e || 'params' in e || 'parameters' in e || type === 'DrizzleQueryError';
+  if (fromDatabase) {
+    const out: Record<string, unknown> = {
+      type,
+      message: pg?.code ? `database error ${pg.code}` : 'database query failed',
+    };
+    if (pg?.code) out.code = pg.code;
+    if (pg?.constraint) out.constraint = pg.constraint;
+    const stack = framesOf(e.stack);
+    if (stack) out.stack = stack;
+    // A client-side cause (connection lost, pool timeout) says what happened and holds no values.
+    if (!pg && e.cause && depth < 3) out.cause = errorForLog(e.cause, depth + 1);
+    return out;
+  }
+  const out: Record<string, unknown> = { type };
+  if (typeof e.message === 'string') out.message = e.message.slice(0, 2000);
+  if (typeof e.code === 'string' || typeof e.code === 'number') out.code = e.code;
+  if (typeof e.statusCode === 'number') out.statusCode = e.statusCode;
+  const stack = framesOf(e.stack);
+  if (stack) out.stack = stack;
+  if (e.cause && depth < 3) out.cause = errorForLog(e.cause, depth + 1);
+  return out;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The path as logged: ids stay (they are how a request is traced), but a segment that is not a UUID
+ * and holds a long number (a NIN or phone number put where an id belongs) is masked.
+ */
+export function maskPath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => (UUID.test(segment) || !/\d(?:[^/]{0,3}\d){6}/.test(segment) ? segment : '[masked]'))
+    .join('/');
+}
+
+/** Which parameters a query string names; a "name" that is not one (`?08031234567`) is not repeated. */
+export function queryKeysOf(query: string): string[] {
+  const keys = new Set<string>();
+  for (const key of new URLSearchParams(query).keys()) {
+    keys.add(/^[A-Za-z_][\w.[\]-]{0,39}$/.test(key) && !/\d{5}/.test(key) ? key : '[other]');
+    if (keys.size >= 20) break;
+  }
+  return [...keys];
+}
 
 /**
  * Logs carry a request id and never personal data: no bodies, no query values (a search box can
@@ -22,13 +96,14 @@ export function loggerOptions(level: string): LoggerOptions {
       censor: '[redacted]',
     },
     serializers: {
+      err: (err: unknown) => errorForLog(err),
       req(req: FastifyRequest) {
         const [path, query] = req.url.split('?', 2);
         return {
           method: req.method,
-          url: path,
+          url: path === undefined ? path : maskPath(path),
           // Only which parameters were sent, never their values.
-          queryKeys: query ? [...new URLSearchParams(query).keys()] : undefined,
+          queryKeys: query ? queryKeysOf(query) : undefined,
           remoteAddress: req.ip,
         };
       },

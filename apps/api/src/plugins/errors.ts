@@ -1,7 +1,7 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERRORS, type ErrorCode } from '@oslrs/core';
-import { DomainError } from '../errors.js';
+import { DomainError, Invalid } from '../errors.js';
 
 interface ErrorReply {
   status: number;
@@ -10,8 +10,8 @@ interface ErrorReply {
   details?: unknown;
 }
 
-/** Fastify's own client errors, mapped onto the registry's stable codes. */
-const FRAMEWORK_CODES: Record<string, { code: ErrorCode; message: string }> = {
+/** Fastify's own client errors, mapped onto the registry's stable codes (and, where given, a status). */
+const FRAMEWORK_CODES: Record<string, { code: ErrorCode; message: string; status?: number }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is empty' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
@@ -25,6 +25,9 @@ const FRAMEWORK_CODES: Record<string, { code: ErrorCode; message: string }> = {
     message: 'Send the file as multipart/form-data',
   },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', message: 'Content-Length does not match the body' },
+  // Raised by the router, before any route: see `frameworkErrors` below.
+  FST_ERR_BAD_URL: { code: 'BAD_REQUEST', message: 'The URL is not valid (a broken %-encoding)', status: 400 },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'BAD_REQUEST', message: 'A part of the URL is too long', status: 400 },
 };
 
 export function toErrorReply(err: FastifyError | DomainError | Error): ErrorReply {
@@ -33,23 +36,27 @@ export function toErrorReply(err: FastifyError | DomainError | Error): ErrorRepl
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = (err as FastifyError).validationContext ?? 'request';
+    const issues = err.validation.map((v) => ({
+      path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+      message: v.message ?? 'Invalid value',
+    }));
+    // Name the first field in the message too, for callers that only show the message.
+    const first = issues[0];
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
     return {
       status: 400,
       code: 'VALIDATION_FAILED',
-      message: `The ${where} is not valid`,
-      details: {
-        issues: err.validation.map((v) => ({
-          path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
-          message: v.message ?? 'Invalid value',
-        })),
-      },
+      message: first?.path
+        ? `The ${where} is not valid: ${first.path.slice(0, 100)}: ${first.message}${more}`
+        : `The ${where} is not valid`,
+      details: { issues },
     };
   }
   const fe = err as FastifyError;
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 500) return { status: 500, code: 'INTERNAL', message: ERRORS.INTERNAL.message };
   const known = fe.code ? FRAMEWORK_CODES[fe.code] : undefined;
-  if (known) return { status, ...known };
+  if (known) return { status: known.status ?? status, code: known.code, message: known.message };
   if (status === 429) return { status, code: 'RATE_LIMITED', message: 'Too many requests, slow down' };
   if (status === 413) return { status, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' };
   if (status === 415)
@@ -59,18 +66,28 @@ export function toErrorReply(err: FastifyError | DomainError | Error): ErrorRepl
   return { status, code: 'BAD_REQUEST', message: status === 400 ? 'The request is not valid' : fe.message };
 }
 
-export function registerErrorHandling(app: FastifyInstance) {
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    const out = toErrorReply(err);
-    if (out.status >= 500) request.log.error({ err }, 'unhandled error');
-    else request.log.info({ code: out.code, status: out.status }, 'request refused');
-    const retry = (out.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-    if (out.status === 429 && retry) void reply.header('retry-after', String(retry));
-    const error: Record<string, unknown> = { code: out.code, message: out.message };
-    if (out.details !== undefined) error.details = out.details;
-    return reply.status(out.status).send({ error });
-  });
+function sendError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const out = toErrorReply(err);
+  // The `err` serializer (logging.ts) logs a database error by SQLSTATE code and constraint only.
+  if (out.status >= 500) request.log.error({ err }, 'unhandled error');
+  else request.log.info({ code: out.code, status: out.status }, 'request refused');
+  const retry = (out.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+  if (out.status === 429 && retry) void reply.header('retry-after', String(retry));
+  const error: Record<string, unknown> = { code: out.code, message: out.message };
+  if (out.details !== undefined) error.details = out.details;
+  return reply.status(out.status).send({ error });
 }
+
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler(sendError);
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors the router raises before any route or error handler
+ * (a broken %-encoding, an over-long path parameter) get the same JSON error body as every other.
+ */
+export const frameworkErrors = (err: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+  sendError(err, request, reply);
 
 /** Unknown API routes get the JSON error; other GETs get the single-page app when it is built. */
 export function registerNotFound(app: FastifyInstance, spaIndex?: Buffer) {
@@ -81,4 +98,18 @@ export function registerNotFound(app: FastifyInstance, spaIndex?: Buffer) {
     }
     return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${path}` } });
   });
+}
+
+/**
+ * Read a multipart upload (`request.file()`, `toBuffer()`). The parser throws plain errors for a body
+ * that is not the multipart it claims to be (no boundary, cut short, a malformed part header): those
+ * are the client's, a 400, not a 500. Its own limits (file too large, too many parts) keep their status.
+ */
+export async function readingUpload<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof DomainError || typeof (err as FastifyError).statusCode === 'number') throw err;
+    throw Invalid('BAD_REQUEST', 'The multipart/form-data body is malformed');
+  }
 }

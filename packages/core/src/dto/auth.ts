@@ -1,20 +1,21 @@
 import { z } from 'zod';
 import { ROLES, STAFF_STATUSES } from '../roles.js';
+import { text } from './common.js';
 
 /** Passwords: long enough to matter, short enough that hashing can't be used to burn CPU. */
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 256;
-export const passwordSchema = z
-  .string()
+/** Passwords may hold tabs and line breaks (hashed, never stored as text), but never NUL or broken text. */
+export const passwordSchema = text({ multiline: true })
   .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters`)
   .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`);
 
-export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email('Enter a valid email address'));
+export const emailSchema = text().trim().toLowerCase().max(254).pipe(z.email('Enter a valid email address'));
 
 export const loginBodySchema = z.object({
-  email: z.string().trim().toLowerCase().min(1).max(254),
+  email: text().trim().toLowerCase().min(1).max(254),
   // Not the policy (old passwords may predate it) — only a bound on what we will hash.
-  password: z.string().min(1).max(PASSWORD_MAX),
+  password: text({ multiline: true }).min(1).max(PASSWORD_MAX),
 });
 
 export const sessionUserSchema = z.object({
@@ -34,25 +35,25 @@ export const sessionResponseSchema = z.object({
 export type SessionResponse = z.infer<typeof sessionResponseSchema>;
 
 export const activateBodySchema = z.object({
-  token: z.string().min(16).max(200),
+  token: text().min(16).max(200),
   password: passwordSchema,
 });
 
 export const changePasswordBodySchema = z.object({
-  currentPassword: z.string().min(1).max(PASSWORD_MAX),
+  currentPassword: text({ multiline: true }).min(1).max(PASSWORD_MAX),
   newPassword: passwordSchema,
 });
 
 /** Self-registration: the password is chosen from the emailed link, once the email is confirmed. */
 export const registerBodySchema = z.object({
-  fullName: z.string().trim().min(2, 'Enter your full name').max(120),
+  fullName: text().trim().min(2, 'Enter your full name').max(120),
   email: emailSchema,
-  phone: z.string().trim().min(7).max(20),
+  phone: text().trim().min(7).max(20),
 });
 
 /** Confirm a registration, a staff activation or a password reset: the emailed token and a new password. */
 export const tokenPasswordBodySchema = z.object({
-  token: z.string().min(16).max(200),
+  token: text().min(16).max(200),
   password: passwordSchema,
 });
 export const registerConfirmBodySchema = tokenPasswordBodySchema;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './common.js';
 import { submissionStatusSchema } from './submissions.js';
 
 export const RESPONDENT_STATUSES = [
@@ -10,7 +11,7 @@ export const RESPONDENT_STATUSES = [
 ] as const;
 export type RespondentStatus = (typeof RESPONDENT_STATUSES)[number];
 
-export const completeNinBodySchema = z.object({ token: z.string().min(16).max(200), nin: z.string().max(40) });
+export const completeNinBodySchema = z.object({ token: text().min(16).max(200), nin: text().max(40) });
 export const completeNinResponseSchema = z.object({ respondent: z.object({ id: z.uuid(), status: z.string() }) });
 
 /** One respondent as an overseer sees it: the NIN masked except for super admins and assessors. */

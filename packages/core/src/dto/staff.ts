@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STAFF_ROLES, STAFF_STATUSES } from '../roles.js';
 import { emailSchema } from './auth.js';
-import { pagedSchema, pageQuerySchema } from './common.js';
+import { pagedSchema, pageQuerySchema, text } from './common.js';
 
 export const STAFF_CSV_COLUMNS = ['full_name', 'email', 'phone', 'role', 'lga'] as const;
 /** Rows accepted in one staff CSV import (the whole field force is ~200 people). */
@@ -24,17 +24,17 @@ export const staffSchema = z.object({
 });
 export type Staff = z.infer<typeof staffSchema>;
 
-export const fullNameSchema = z.string().trim().min(2, 'Enter the full name').max(120);
-export const phoneInputSchema = z.string().trim().min(7).max(20);
+export const fullNameSchema = text().trim().min(2, 'Enter the full name').max(120);
+export const phoneInputSchema = text().trim().min(7).max(20);
 
 export const inviteStaffBodySchema = z.object({
   fullName: fullNameSchema,
   email: emailSchema,
   phone: phoneInputSchema,
   role: z.enum(STAFF_ROLES),
-  lga: z.string().trim().min(1).max(64).nullish(),
+  lga: text().trim().min(1).max(64).nullish(),
   /** The staff member's own NIN, so it can never be registered as a respondent (NIN_DUPLICATE_STAFF). */
-  nin: z.string().trim().max(40).optional(),
+  nin: text().trim().max(40).optional(),
 });
 export type InviteStaffBody = z.infer<typeof inviteStaffBodySchema>;
 
@@ -46,9 +46,9 @@ export const inviteStaffResponseSchema = z.object({
 export const updateStaffBodySchema = z
   .object({
     role: z.enum(STAFF_ROLES).optional(),
-    lga: z.string().trim().min(1).max(64).nullable().optional(),
+    lga: text().trim().min(1).max(64).nullable().optional(),
     status: z.enum(['active', 'suspended', 'deactivated']).optional(),
-    nin: z.string().trim().max(40).nullable().optional(),
+    nin: text().trim().max(40).nullable().optional(),
   })
   .refine((b) => b.role !== undefined || b.lga !== undefined || b.status !== undefined || b.nin !== undefined, {
     message: 'Change at least one of role, lga, status, nin',
@@ -58,14 +58,8 @@ export type UpdateStaffBody = z.infer<typeof updateStaffBodySchema>;
 export const listStaffQuerySchema = pageQuerySchema.extend({
   status: z.enum(STAFF_STATUSES).optional(),
   role: z.enum(STAFF_ROLES).optional(),
-  lga: z.string().trim().min(1).max(64).optional(),
-  q: z
-    .string()
-    .trim()
-    .max(100)
-    // eslint-disable-next-line no-control-regex
-    .regex(/^[^\u0000-\u001f\u007f]*$/, 'Search text cannot contain control characters')
-    .optional(),
+  lga: text().trim().min(1).max(64).optional(),
+  q: text().trim().max(100).optional(),
 });
 export type ListStaffQuery = z.infer<typeof listStaffQuerySchema>;
 

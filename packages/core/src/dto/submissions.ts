@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './common.js';
 
 export const MAX_ANSWERS = 1000;
 export const MAX_BATCH = 50;
@@ -13,11 +14,12 @@ export const geoPointSchema = z.object({
   accuracy: z.number().min(0).max(1_000_000).optional(),
 });
 
+/** A string answer may be several lines (an address, a description); a choice of a multi-select is one. */
 export const answerValueSchema = z.union([
-  z.string().max(10_000),
+  text({ multiline: true }).max(10_000),
   z.number().refine(Number.isFinite, 'Not a finite number'),
   z.boolean(),
-  z.array(z.string().max(500)).max(1000),
+  z.array(text().max(500)).max(1000),
   geoPointSchema,
   z.null(),
 ]);
@@ -30,7 +32,11 @@ export const submissionBodySchema = z
     id: z.uuid(),
     questionnaireVersionId: z.uuid(),
     answers: z
-      .record(z.string().min(1).max(64), answerValueSchema)
+      .record(text().min(1).max(64), answerValueSchema, {
+        // Name the reason, not only "Invalid key in record" (the path already names the answer).
+        error: (issue) =>
+          issue.code === 'invalid_key' ? `Answer name: ${issue.issues[0]?.message ?? 'not valid'}` : undefined,
+      })
       .refine((a) => Object.keys(a).length <= MAX_ANSWERS, `At most ${MAX_ANSWERS} answers`),
     startedAt: isoDateTime,
     completedAt: isoDateTime,
@@ -41,7 +47,7 @@ export const submissionBodySchema = z
         accuracy: z.number().min(0).max(1_000_000),
       })
       .optional(),
-    deviceId: z.string().min(1).max(200).optional(),
+    deviceId: text().min(1).max(200).optional(),
     /** The respondent has no NIN at hand: record as pending_nin_capture and complete it later. */
     ninDeferred: z.boolean().optional(),
   })
@@ -82,7 +88,7 @@ export const batchItemResultSchema = z.object({
 });
 export const batchResponseSchema = z.object({ results: z.array(batchItemResultSchema) });
 
-export const checkNinBodySchema = z.object({ nin: z.string().max(40) });
+export const checkNinBodySchema = z.object({ nin: text().max(40) });
 export const checkNinResponseSchema = z.object({
   valid: z.boolean(),
   available: z.boolean(),
@@ -147,8 +153,7 @@ const SUBMISSION_CURSOR =
 export const mySubmissionsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   /** `nextCursor` from the previous page (`<completedAt>_<id>`; a bare completedAt is accepted too). */
-  cursor: z
-    .string()
+  cursor: text()
     .regex(SUBMISSION_CURSOR, 'Use the nextCursor of the previous page')
     .refine((c) => !Number.isNaN(Date.parse(c.split('_')[0]!)), 'Use the nextCursor of the previous page')
     .optional(),

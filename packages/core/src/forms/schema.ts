@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../dto/common.js';
 
 /**
  * The registry's native questionnaire format: ordered sections of questions, named choice lists.
@@ -29,44 +30,44 @@ export const SELECT_TYPES = ['select_one', 'select_multiple'] as const satisfies
 
 /** XLSForm-compatible names: a letter or underscore, then letters, digits, `_`, `-`, `.`. */
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
-const name = z.string().regex(NAME_PATTERN, 'Use letters, digits and _ (start with a letter or _), at most 64');
+const name = text().regex(NAME_PATTERN, 'Use letters, digits and _ (start with a letter or _), at most 64');
 /** An expression in the XLSForm syntax (`${field}`, `.`, and/or/not, selected(), today(), …). */
-const expression = z.string().trim().min(1).max(2000);
+const expression = text({ multiline: true }).trim().min(1).max(2000);
 
 export const questionSchema = z.object({
   name,
   type: z.enum(QUESTION_TYPES),
-  label: z.string().max(2000).optional(),
-  hint: z.string().max(2000).optional(),
+  label: text({ multiline: true }).max(2000).optional(),
+  hint: text({ multiline: true }).max(2000).optional(),
   /** `true`, or an expression that decides whether an answer is required. */
   required: z.union([z.boolean(), expression]).optional(),
   /** Skip logic: the question is shown (and answered) only when this is true. */
   relevant: expression.optional(),
   /** Must hold for a non-empty answer; `.` is the answer itself. */
   constraint: expression.optional(),
-  constraintMessage: z.string().max(500).optional(),
+  constraintMessage: text({ multiline: true }).max(500).optional(),
   /** For `calculate` questions. */
   calculation: expression.optional(),
   /** For select questions: the name of a choice list. */
   choiceList: name.optional(),
-  appearance: z.string().max(200).optional(),
+  appearance: text().max(200).optional(),
   readOnly: z.boolean().optional(),
-  default: z.string().max(500).optional(),
+  default: text({ multiline: true }).max(500).optional(),
 });
 export type Question = z.infer<typeof questionSchema>;
 
 export const sectionSchema = z.object({
   name,
   /** Absent for the implicit sections that hold questions outside any group (XLSForm top level). */
-  label: z.string().max(500).optional(),
+  label: text({ multiline: true }).max(500).optional(),
   relevant: expression.optional(),
   questions: z.array(questionSchema).max(2000),
 });
 export type Section = z.infer<typeof sectionSchema>;
 
 export const choiceSchema = z.object({
-  name: z.string().min(1).max(200),
-  label: z.string().max(500),
+  name: text().min(1).max(200),
+  label: text({ multiline: true }).max(500),
 });
 export type Choice = z.infer<typeof choiceSchema>;
 
@@ -92,10 +93,10 @@ export type RespondentField = (typeof RESPONDENT_FIELDS)[number];
 export const formSchema = z.object({
   /** XLSForm settings `form_id`. */
   formId: name,
-  title: z.string().min(1).max(300),
+  title: text().min(1).max(300),
   /** XLSForm settings `version` (free text, kept as given). */
-  version: z.string().max(100).optional(),
-  defaultLanguage: z.string().max(50).optional(),
+  version: text().max(100).optional(),
+  defaultLanguage: text().max(50).optional(),
   sections: z.array(sectionSchema).min(1).max(200),
   choiceLists: z.record(name, z.array(choiceSchema).max(5000)),
   /** Other question names mapped onto registry fields, when a form does not use the standard names. */

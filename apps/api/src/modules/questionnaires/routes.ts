@@ -13,6 +13,7 @@ import {
 } from '@oslrs/core';
 import { Conflict, Invalid, isUniqueViolation } from '../../errors.js';
 import { actorOf } from '../../access/index.js';
+import { readingUpload } from '../../plugins/errors.js';
 import type { QuestionnaireService } from './service.js';
 
 /** A second live questionnaire with the same form_id would make imports ambiguous. */
@@ -75,10 +76,10 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{
     async (request, reply) => {
       if (!request.isMultipart())
         throw Invalid('FILE_REQUIRED', 'Send the .xlsx as multipart/form-data in a field named "file"');
-      const file = await request.file();
+      const file = await readingUpload(() => request.file());
       if (!file || file.fieldname !== 'file')
         throw Invalid('FILE_REQUIRED', 'Attach the .xlsx in a form field named "file"');
-      const buffer = await file.toBuffer();
+      const buffer = await readingUpload(() => file.toBuffer());
       const result = await formIdGuard(() => questionnaires.importXlsx(actorOf(request), buffer));
       return reply.status(result.created ? 201 : 200).send(result);
     },

@@ -9,11 +9,13 @@ import {
   staffPageSchema,
   staffResponseSchema,
   staffSummarySchema,
+  textProblem,
   updateStaffBodySchema,
   uuidParamSchema,
 } from '@oslrs/core';
 import { Invalid, UnsupportedMediaType } from '../../errors.js';
 import { actorOf } from '../../access/index.js';
+import { readingUpload } from '../../plugins/errors.js';
 import { toJob } from '../jobs/index.js';
 import type { StaffService } from './service.js';
 
@@ -135,11 +137,17 @@ export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService; uploadLim
       let buffer: Buffer;
       let fileName: string | undefined;
       if (request.isMultipart()) {
-        const file = await request.file();
+        const file = await readingUpload(() => request.file());
         if (!file || file.fieldname !== 'file')
           throw Invalid('FILE_REQUIRED', 'Attach the CSV in a form field named "file"');
-        buffer = await file.toBuffer();
+        buffer = await readingUpload(() => file.toBuffer());
         fileName = file.filename;
+        // The name is kept in the audit log: the part header may carry anything (`filename*=UTF-8''%00`).
+        const problem = fileName ? textProblem(fileName) : undefined;
+        if (problem)
+          throw Invalid('VALIDATION_FAILED', `The file name is not valid: ${problem}`, {
+            issues: [{ path: 'file.filename', message: problem }],
+          });
       } else if (Buffer.isBuffer(request.body)) {
         buffer = request.body;
       } else {

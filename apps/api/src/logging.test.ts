@@ -1,0 +1,91 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { DrizzleQueryError } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { errorForLog, loggerOptions, maskPath, queryKeysOf } from './logging.js';
+
+const NIN = '91357924680';
+const PHONE = '+2348039991234';
+const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA';
+
+/** What node-postgres raises: a server message and detail that quote the values. */
+function pgError() {
+  return Object.assign(new Error(`duplicate key value violates unique constraint "users_nin_uq"`), {
+    code: '23505',
+    constraint: 'users_nin_uq',
+    detail: `Key (nin)=(${NIN}) already exists.`,
+    table: 'users',
+    severity: 'ERROR',
+  });
+}
+
+function logged(obj: object): string {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+  const log = pino(loggerOptions('info'), sink);
+  log.child({ reqId: 'r1' }).error(obj, 'failed');
+  return lines.join('');
+}
+
+describe('errorForLog', () => {
+  it("logs Drizzle's query error by SQLSTATE code and constraint, never the SQL or its parameters", () => {
+    const err = new DrizzleQueryError(
+      'insert into "users" ("nin", "phone", "password_hash") values ($1, $2, $3)',
+      [NIN, PHONE, HASH],
+      pgError(),
+    );
+    const out = errorForLog(err);
+    expect(out).toMatchObject({ type: 'DrizzleQueryError', code: '23505', constraint: 'users_nin_uq' });
+    expect(Object.keys(out).sort()).toEqual(['code', 'constraint', 'message', 'stack', 'type']);
+    const line = logged({ err });
+    for (const value of [NIN, PHONE.slice(4), HASH, 'insert into', 'Key (nin)']) expect(line).not.toContain(value);
+    expect(line).toContain('"code":"23505"');
+  });
+
+  it('a bare driver error (no Drizzle wrapper) is treated the same', () => {
+    const line = logged({ err: pgError() });
+    expect(line).not.toContain(NIN);
+    expect(line).toContain('"constraint":"users_nin_uq"');
+  });
+
+  it('a query error whose cause is not from the server (connection lost) keeps that cause', () => {
+    const err = new DrizzleQueryError(
+      'select * from users where phone = $1',
+      [PHONE],
+      new Error('Connection terminated'),
+    );
+    const out = errorForLog(err);
+    expect(out).toMatchObject({ message: 'database query failed', cause: { message: 'Connection terminated' } });
+    expect(JSON.stringify(out)).not.toContain(PHONE.slice(4));
+  });
+
+  it('other errors keep type, message, code and call sites, and a wrapped database error is still found', () => {
+    const plain = Object.assign(new TypeError('boom'), { code: 'E_BOOM', secret: NIN });
+    expect(errorForLog(plain)).toMatchObject({ type: 'TypeError', message: 'boom', code: 'E_BOOM' });
+    expect(JSON.stringify(errorForLog(plain))).not.toContain(NIN);
+    const wrapped = new Error('job failed', {
+      cause: new DrizzleQueryError('update respondents set nin = $1', [NIN], pgError()),
+    });
+    expect(JSON.stringify(errorForLog(wrapped))).not.toContain(NIN);
+  });
+});
+
+describe('request lines', () => {
+  it('mask a path segment holding a long number, keep ids', () => {
+    expect(maskPath(`/api/v1/respondents/${NIN}`)).toBe('/api/v1/respondents/[masked]');
+    expect(maskPath('/api/v1/staff/0803%20999%201234')).toBe('/api/v1/staff/[masked]');
+    expect(maskPath('/api/v1/staff/01a248e4-c87b-767f-8ddd-890971740312')).toBe(
+      '/api/v1/staff/01a248e4-c87b-767f-8ddd-890971740312',
+    );
+    expect(maskPath('/api/v1/forms/abc/schema')).toBe('/api/v1/forms/abc/schema');
+  });
+
+  it('name only real query parameters', () => {
+    expect(queryKeysOf(`08039991234&q=${NIN}&page=2`)).toEqual(['[other]', 'q', 'page']);
+  });
+});
