@@ -11,7 +11,7 @@ import {
   registerBodySchema,
   registerConfirmBodySchema,
   sessionResponseSchema,
-  sessionUserSchema,
+  userResponseSchema,
 } from '@oslrs/core';
 import { REGISTER_ACCEPTED, RESET_ACCEPTED, type AuthService, type LoginResult } from './service.js';
 import { DEVICE_COOKIE, SESSION_COOKIE, csrfTokenFor } from './tokens.js';
@@ -173,7 +173,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         tags: ['auth'],
         summary: 'Activate an invited account with its one-time token and set a password',
         body: activateBodySchema,
-        response: { 200: z.object({ user: sessionUserSchema }) },
+        response: { 200: userResponseSchema },
       },
     },
     async (request) => ({
