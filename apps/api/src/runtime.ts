@@ -62,7 +62,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       config.redisUrl,
       {
         maxRetriesPerRequest: null,
-        commandTimeout: config.redisTimeouts.commandTimeoutMs,
+        // Bounded, but not the request path's 500 ms: the relay re-delivers hundreds of jobs at once
+        // and a busy Redis must not make every round fail (intake races its enqueue against 1 s itself).
+        commandTimeout: Math.max(config.redisTimeouts.commandTimeoutMs, 5_000),
         connectTimeout: config.redisTimeouts.connectTimeoutMs,
       },
       onRedisError,
