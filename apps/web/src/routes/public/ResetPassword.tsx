@@ -1,13 +1,11 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { PASSWORD_MIN } from '@oslrs/core';
 import { ApiError, errorMessage, validationIssues } from '../../api/client';
 import { auth, queryKeys } from '../../api/endpoints';
 import { Alert, Success } from '../../components/Alert';
-import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
-import { checkNewPassword } from '../../components/PasswordFields';
+import { PasswordFields, useNewPassword, type PasswordErrors } from '../../components/PasswordFields';
 import { PASSWORD_ADVICE, serverPasswordProblem } from '../../lib/password';
 
 function resetErrorMessage(error: unknown): string {
@@ -21,14 +19,11 @@ export default function ResetPassword() {
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const queryClient = useQueryClient();
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<{ password?: string; confirm?: string }>({});
-  const passwordRef = useRef<HTMLInputElement>(null);
-  const confirmRef = useRef<HTMLInputElement>(null);
+  const fields = useNewPassword();
+  const [errors, setErrors] = useState<PasswordErrors>({});
 
   const reset = useMutation({
-    mutationFn: () => auth.confirmPasswordReset(token, password),
+    mutationFn: () => auth.confirmPasswordReset(token, fields.password),
     // Every session of the person ended, this browser's too if it had one: ask the registry again.
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.me }),
   });
@@ -36,16 +31,15 @@ export default function ResetPassword() {
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (reset.isPending) return;
-    const found = checkNewPassword(password, confirm);
+    const found = fields.check();
     setErrors(found);
-    if (found.password) return passwordRef.current?.focus();
-    if (found.confirm) return confirmRef.current?.focus();
+    if (fields.focusFirst(found)) return;
     reset.mutate(undefined, {
       onError: (error) => {
         const problem = serverPasswordProblem(error);
         if (problem) {
           setErrors({ password: problem });
-          passwordRef.current?.focus();
+          fields.passwordRef.current?.focus();
         }
       },
     });
@@ -87,30 +81,7 @@ export default function ResetPassword() {
               <p>{apiError}</p>
             </Alert>
           )}
-          <TextField
-            label="New password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={PASSWORD_MIN}
-            hint={PASSWORD_ADVICE}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={errors.password}
-            inputRef={passwordRef}
-          />
-          <TextField
-            label="Confirm password"
-            name="confirm"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value)}
-            error={errors.confirm}
-            inputRef={confirmRef}
-          />
+          <PasswordFields fields={fields} errors={errors} label="New password" hint={PASSWORD_ADVICE} />
           <button type="submit" className="btn-primary w-full" aria-busy={reset.isPending || undefined}>
             Set new password
           </button>

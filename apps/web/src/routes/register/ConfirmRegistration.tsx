@@ -1,14 +1,12 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
-import { PASSWORD_MIN } from '@oslrs/core';
 import { ApiError, errorMessage, validationIssues } from '../../api/client';
 import { auth } from '../../api/endpoints';
 import { useAuth } from '../../auth/AuthContext';
 import { Alert } from '../../components/Alert';
-import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
-import { checkNewPassword } from '../../components/PasswordFields';
+import { PasswordFields, useNewPassword, type PasswordErrors } from '../../components/PasswordFields';
 import { PASSWORD_ADVICE, serverPasswordProblem } from '../../lib/password';
 
 function confirmErrorMessage(error: unknown): string {
@@ -26,14 +24,11 @@ export default function ConfirmRegistration() {
   const token = params.get('token') ?? '';
   const navigate = useNavigate();
   const { signedIn } = useAuth();
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<{ password?: string; confirm?: string }>({});
-  const passwordRef = useRef<HTMLInputElement>(null);
-  const confirmRef = useRef<HTMLInputElement>(null);
+  const fields = useNewPassword();
+  const [errors, setErrors] = useState<PasswordErrors>({});
 
   const confirmation = useMutation({
-    mutationFn: () => auth.confirmRegistration(token, password),
+    mutationFn: () => auth.confirmRegistration(token, fields.password),
     onSuccess: (session) => {
       signedIn(session.user, session.csrfToken);
       navigate('/register', { replace: true });
@@ -43,16 +38,15 @@ export default function ConfirmRegistration() {
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (confirmation.isPending) return;
-    const found = checkNewPassword(password, confirm);
+    const found = fields.check();
     setErrors(found);
-    if (found.password) return passwordRef.current?.focus();
-    if (found.confirm) return confirmRef.current?.focus();
+    if (fields.focusFirst(found)) return;
     confirmation.mutate(undefined, {
       onError: (error) => {
         const problem = serverPasswordProblem(error);
         if (problem) {
           setErrors({ password: problem });
-          passwordRef.current?.focus();
+          fields.passwordRef.current?.focus();
         }
       },
     });
@@ -87,30 +81,7 @@ export default function ConfirmRegistration() {
                 )}
               </Alert>
             )}
-            <TextField
-              label="Password"
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={PASSWORD_MIN}
-              hint={PASSWORD_ADVICE}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              error={errors.password}
-              inputRef={passwordRef}
-            />
-            <TextField
-              label="Confirm password"
-              name="confirm"
-              type="password"
-              autoComplete="new-password"
-              required
-              value={confirm}
-              onChange={(e) => setConfirm(e.target.value)}
-              error={errors.confirm}
-              inputRef={confirmRef}
-            />
+            <PasswordFields fields={fields} errors={errors} label="Password" hint={PASSWORD_ADVICE} />
             <button type="submit" className="btn-primary w-full" aria-busy={confirmation.isPending || undefined}>
               Create account and continue
             </button>
