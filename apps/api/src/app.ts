@@ -60,6 +60,7 @@ export function createServices(runtime: Runtime): Services {
     },
     runtime.mailer,
     jobs,
+    runtime.pii,
   );
   const respondents = new RespondentService(
     db,
@@ -68,6 +69,7 @@ export function createServices(runtime: Runtime): Services {
     runtime.mailer,
     runtime.kv,
     publicUrl,
+    runtime.pii,
   );
   const staff = new StaffService(
     db,
@@ -78,10 +80,11 @@ export function createServices(runtime: Runtime): Services {
     runtime.mailer,
     publicUrl,
     runtime.config.activationTtlMs,
+    runtime.pii,
   );
   const questionnaires = new QuestionnaireService(db, runtime.kv);
   const versions = new VersionCache();
-  const submissionRepo = new SubmissionRepository();
+  const submissionRepo = new SubmissionRepository(runtime.pii);
   const fraud = new FraudService(db, submissionRepo, (executor, id) => users.lgaOf(executor, id));
   const submissions = new SubmissionService(
     db,
@@ -91,6 +94,7 @@ export function createServices(runtime: Runtime): Services {
     questionnaires,
     runtime.kv,
     (err, msg) => runtime.log.warn({ err }, msg),
+    runtime.pii,
   );
   const ingestion = new Ingestion(db, submissionRepo, versions, fraud, respondents);
 
