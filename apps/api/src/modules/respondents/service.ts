@@ -18,6 +18,7 @@ import { recordAudit } from '../audit/index.js';
 import { hashToken, newToken, type UserRepository } from '../auth/index.js';
 import { respondentFieldName } from '../questionnaires/index.js';
 import type { RespondentRepository, RespondentRow } from './repository.js';
+import { FRAUD_BAND_RANK } from '../../db/schema/respondents.js';
 
 const NIN_CAPTURE_TTL_MS = 30 * 24 * 3600_000;
 
@@ -65,7 +66,7 @@ export type CreateOutcome =
   { created: true; id: string; status: 'active' | 'pending_nin_capture' } | { created: false; holder: NinHolder };
 
 /** A NIN shown to staff: in full to super admins and assessors, else only its last three digits. */
-function shownNin(actor: Actor, nin: string | null): string | null {
+export function shownNin(actor: Actor, nin: string | null): string | null {
   if (!nin) return null;
   return actor.role === 'super_admin' || actor.role === 'verification_assessor' ? nin : `********${nin.slice(-3)}`;
 }
@@ -123,6 +124,7 @@ export class RespondentService implements NinRegistry {
     sub: { id: string; channel: Channel | string; submittedBy: string | null },
     nin: string | null,
     fields: RespondentFields,
+    fraudBand: string | null = null,
   ): Promise<CreateOutcome> {
     if (nin && (await this.users.staffIdByNin(tx, nin))) return { created: false, holder: { kind: 'staff' } };
     const captureToken = nin ? null : newToken();
@@ -149,6 +151,8 @@ export class RespondentService implements NinRegistry {
       targetId: created.id,
       after: { source: sub.channel, status, submissionId: sub.id },
     });
+    await this.noteFraudBand(tx, created.id, fraudBand);
+    await this.detectDuplicates(tx, created.id);
     if (captureToken && fields.email) {
       await this.mailer.send(
         {
@@ -164,6 +168,29 @@ export class RespondentService implements NinRegistry {
       );
     }
     return { created: true, id: created.id, status };
+  }
+
+  /** A submission of this respondent was scored: the assessor queue reads the highest band. */
+  async noteFraudBand(tx: Executor, respondentId: string, band: string | null): Promise<void> {
+    const rank = band ? (FRAUD_BAND_RANK[band] ?? 0) : 0;
+    if (rank > 0) await this.repo.raiseFlagRank(tx, respondentId, rank);
+  }
+
+  /**
+   * Likely duplicates of a new (or changed) record, found in the ingestion's transaction: two index
+   * look-ups per record, so it costs the same at 100 or 1,000,000 respondents. A pair once marked
+   * distinct keeps its row (the unique pair index), so it never reappears.
+   */
+  async detectDuplicates(tx: Executor, respondentId: string): Promise<number> {
+    const candidates = await this.repo.duplicateCandidates(tx, respondentId);
+    await this.repo.insertDuplicates(
+      tx,
+      candidates.map((c) => {
+        const [a, b] = [c.id, respondentId].sort();
+        return { id: uuidv7(), a: a!, b: b!, reasons: c.reasons };
+      }),
+    );
+    return candidates.length;
   }
 
   /** The deferred-NIN path: the emailed one-time link adds the NIN, through the same uniqueness rules. */
@@ -233,9 +260,20 @@ export class RespondentService implements NinRegistry {
   }
 }
 
+/** The assessor's decision as the API shows it. */
+export function verificationOf(row: RespondentRow): RespondentDetail['verification'] {
+  return {
+    decision: (row.verification as RespondentDetail['verification']['decision']) ?? null,
+    by: row.verifiedBy,
+    at: row.verifiedAt?.toISOString() ?? null,
+    reason: row.verificationReason,
+  };
+}
+
 export function toRespondentDetail(
   row: RespondentRow & { ninShown: string | null },
   submissions: RespondentDetail['submissions'],
+  history: RespondentDetail['history'] = [],
 ): RespondentDetail {
   return {
     id: row.id,
@@ -258,6 +296,10 @@ export function toRespondentDetail(
     source: row.source,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    verification: verificationOf(row),
+    verified: row.verification === 'verified',
+    mergedInto: row.mergedInto,
     submissions,
+    history,
   };
 }
