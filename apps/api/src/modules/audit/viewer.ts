@@ -3,7 +3,7 @@
  * keyset paging on (at, id) newest first, so page 10,000 costs what page 1 costs. Reading the log is
  * itself recorded (who looked, with which filters).
  */
-import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { AuditEntryView } from '@oslrs/core';
 import { requireAccess, type Actor } from '../../access/index.js';
 import { checkCursorParts, decodeCursor, encodeCursor } from '../../cursor.js';
@@ -17,6 +17,7 @@ export interface AuditFilters {
   targetType?: string;
   targetId?: string;
   from?: string;
+  /** Exclusive: `from` ≤ at < `to`. */
   to?: string;
 }
 
@@ -33,7 +34,7 @@ export async function auditPage(
     f.targetType ? eq(auditLog.targetType, f.targetType) : undefined,
     f.targetId ? eq(auditLog.targetId, f.targetId) : undefined,
     f.from ? gte(auditLog.at, new Date(f.from)) : undefined,
-    f.to ? lte(auditLog.at, new Date(f.to)) : undefined,
+    f.to ? lt(auditLog.at, new Date(f.to)) : undefined,
     after ? sql`(${auditLog.at}, ${auditLog.id}) < (${after.at}::timestamptz, ${after.id}::uuid)` : undefined,
   ];
   return executor
