@@ -4,10 +4,12 @@
  * starts the built server as its own process, and measures GET /api/v1/audit over HTTP at page 1 and
  * at page 10,000 (limit 50: the cursor of row 500,000, taken from the data), unfiltered and with an
  * actor filter (one busy actor holds 60 % of the rows, so its page 10,000 exists too). Compared in the
- * same run against /api/v1/health (no I/O).
+ * same run against /api/v1/health (no I/O). Also: one action (page 1, and page 1,000, about as deep
+ * as one action goes) and one record's trail (target type + id).
  *
  *   npm run bench:audit            (AUDIT_ROWS=1000000 CONCURRENCY=4 DURATION_MS=4000 to change)
  */
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { measure, printTable } from './latency.js';
 import { prepareDatabase, startBenchServer } from './server.js';
@@ -52,10 +54,10 @@ const seeded = Number(
 console.log(`seeded ${seeded} audit rows in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
 /** The cursor the viewer would hand out after `rows` rows of this filter (row `rows` is the page's last). */
-async function cursorAfter(rows: number, actor?: string) {
+async function cursorAfter(rows: number, actor?: string, action?: string) {
   const result = (await db.execute(sql`
     select at::text as at, id from audit_log
-     where ${actor ? sql`actor_id = ${actor}::uuid` : sql`true`}
+     where ${actor ? sql`actor_id = ${actor}::uuid` : sql`true`} and ${action ? sql`action = ${action}` : sql`true`}
      order by at desc nulls last, id desc nulls last offset ${rows - 1} limit 1`)) as unknown as {
     rows: { at: string; id: string }[];
   };
@@ -64,6 +66,10 @@ async function cursorAfter(rows: number, actor?: string) {
 }
 const deep = await cursorAfter((DEEP_PAGE - 1) * PAGE);
 const deepActor = await cursorAfter((DEEP_PAGE - 1) * PAGE, BUSY_ACTOR);
+// One action holds 1/12 of the rows (~83,000): its page 1,000 is about as deep as it goes at this size.
+const deepAction = await cursorAfter((DEEP_PAGE / 10 - 1) * PAGE, undefined, 'auth.login');
+/** The target id of seeded row g (its md5), so a record's trail can be asked for. */
+const md5Of = (g: number) => createHash('md5').update(String(g)).digest('hex');
 
 // The plan of the deep page: an index range scan, no sort, no offset.
 const plan = (await db.execute(sql`
@@ -90,7 +96,19 @@ try {
       await measure(`GET /audit page ${DEEP_PAGE}`, q(`&cursor=${deep}`), authed, opts),
       await measure('GET /audit ?actor page 1', q(`&actor=${BUSY_ACTOR}`), authed, opts),
       await measure(`GET /audit ?actor page ${DEEP_PAGE}`, q(`&actor=${BUSY_ACTOR}&cursor=${deepActor}`), authed, opts),
-      await measure('GET /audit ?action=auth.login page 1', q('&action=auth.login&targetType=user'), authed, opts),
+      await measure('GET /audit ?action page 1', q('&action=auth.login'), authed, opts),
+      await measure(
+        `GET /audit ?action page ${DEEP_PAGE / 10}`,
+        q(`&action=auth.login&cursor=${deepAction}`),
+        authed,
+        opts,
+      ),
+      await measure(
+        'GET /audit ?targetType&targetId',
+        q(`&targetType=respondent&targetId=${md5Of(4000)}`),
+        authed,
+        opts,
+      ),
     ];
     console.log(
       `\nrun ${run}: ${seeded} audit rows; ${PAGE} per page; one API process (built, NODE_ENV=production); ${concurrency} concurrent clients; ${durationMs / 1000} s per scenario`,
