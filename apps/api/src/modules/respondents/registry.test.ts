@@ -425,7 +425,9 @@ describe('likely duplicates among people without a NIN', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ status: 'distinct', keptId: null, movedSubmissions: 0 });
     expect((await pages(app.admin)).map((p) => p.id)).not.toContain(pair.id);
-    // Detection runs again (a later registration of the same phone): the pair stays distinct.
+    // Detection runs again (for the record itself, and for a later registration of the same phone):
+    // the pair stays distinct and out of the queue.
+    expect(await app.t.services.respondents.detectDuplicates(app.t.database.db, a.respondentId)).toBeGreaterThan(0);
     await register(northEnum, { phone_number: phone }, { deferred: true });
     expect((await pairOf(a.respondentId, b.respondentId))!.status).toBe('distinct');
     expect((await pages(app.admin)).map((p) => p.id)).not.toContain(pair.id);
