@@ -18,7 +18,6 @@ let northEnum: Session;
 let eastEnum: Session;
 
 let seq = 0;
-const uniq = () => `${Date.now().toString(36)}${++seq}`;
 /** A unique Nigerian mobile number in the national format. */
 const freshPhone = () => `0803${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 const letters = (n: number) =>
