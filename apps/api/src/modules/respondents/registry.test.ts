@@ -341,6 +341,30 @@ describe('the assessor verification queue', () => {
     expect(row).toMatchObject({ status: 'rejected', verification: 'rejected', verificationReason: 'y'.repeat(1000) });
   });
 
+  it('two assessors deciding at once, differently: one decision stands, the other is a 409', async () => {
+    const target = await register(eastEnum, { lga_id: 'oyo_east' });
+    const url = `/api/v1/respondents/${target.respondentId}/verification`;
+    const [x, y] = [await app.as('verification_assessor'), await app.as('verification_assessor')];
+    const answers = await Promise.all([
+      post(x, url, { decision: 'verified' }),
+      post(y, url, { decision: 'rejected', reason: 'Duplicate of another record' }),
+    ]);
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const winner = answers.find((r) => r.statusCode === 200)!.json();
+    const [row] = await app.t.database.db.select().from(respondents).where(eq(respondents.id, target.respondentId));
+    expect(row!.verification).toBe(winner.verification.decision);
+    const audits = await app.t.database.db
+      .select()
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.targetId, target.respondentId),
+          inArray(auditLog.action, ['respondent.verified', 'respondent.rejected']),
+        ),
+      );
+    expect(audits).toHaveLength(1);
+  });
+
   it('only assessors and super admins decide (403); unknown records are 404', async () => {
     for (const s of [
       await app.as('supervisor', { lgaCode: 'ibadan_north' }),
