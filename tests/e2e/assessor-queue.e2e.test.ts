@@ -27,6 +27,9 @@ import {
 
 let registry: RunningRegistry;
 let browser: Browser;
+/** Set up by the first test: the questionnaire version and the enumerator's session. */
+let versionId: string;
+let field: HttpSession;
 
 beforeAll(async () => {
   [registry, browser] = await Promise.all([startRegistry(), launchBrowser()]);
@@ -96,7 +99,8 @@ it('an assessor verifies one flagged record and rejects another with a reason', 
   );
   const schema = await ok(await fetch(`${url}/api/v1/forms/${questionnaireId}/schema`), 200, 'schema');
   const enumerator = await createEnumerator(url, admin, `enum.${Date.now()}@e2e.oslrs`);
-  const field = await signInOverHttp(url, enumerator.email, enumerator.password);
+  field = await signInOverHttp(url, enumerator.email, enumerator.password);
+  versionId = schema.versionId;
 
   // Daytime yesterday (no off-hours points); the flagged two take 20 s, the clean one 12 minutes.
   const y = new Date(Date.now() - 86_400_000);
@@ -215,5 +219,76 @@ it('an assessor verifies one flagged record and rejects another with a reason', 
     );
   expect(byName(names[0]!)).toMatchObject({ status: 'verified', verified: true });
   expect(byName(names[1]!)).toMatchObject({ status: 'rejected', verified: false });
+  expect(problems).toEqual([]);
+});
+
+it('a super admin merges a likely duplicate and finds the merge in the audit log (375 px)', async () => {
+  const { url } = registry;
+  // One person registered twice without a NIN, with the same phone number.
+  const twice = respondentAnswers(7, Date.now() % 100_000);
+  delete (twice as Record<string, unknown>).nin;
+  for (const [i, firstname] of ['Bisi', 'Bisola'].entries()) {
+    const done = new Date(Date.now() - 3_600_000 * (i + 2));
+    await ok(
+      await fetch(`${url}/api/v1/submissions`, {
+        method: 'POST',
+        headers: json(field),
+        body: JSON.stringify({
+          id: randomUUID(),
+          questionnaireVersionId: versionId,
+          answers: { ...twice, firstname },
+          startedAt: new Date(done.getTime() - 600_000).toISOString(),
+          completedAt: done.toISOString(),
+          ninDeferred: true,
+        }),
+      }),
+      202,
+      `deferred ${firstname}`,
+    );
+  }
+  const admin = await signInOverHttp(url, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await expect
+    .poll(
+      async () =>
+        (await ok(await fetch(`${url}/api/v1/respondents/duplicates`, { headers: json(admin) }), 200, 'pairs')).items
+          .length,
+      { timeout: 30_000, interval: 250 },
+    )
+    .toBe(1);
+
+  const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 401/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  await page.goto(`${url}/login`);
+  await page.getByLabel('Email').fill(ADMIN_EMAIL);
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/admin/staff**');
+  await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Registry' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Registry' }).waitFor();
+  await page.getByRole('main').getByRole('link', { name: 'Likely duplicates' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Likely duplicates' }).waitFor();
+  const pair = page.getByRole('list', { name: 'Pairs' }).getByRole('listitem').first();
+  await pair.getByText('same phone number').waitFor();
+  await pair.getByRole('link', { name: `Bisi ${twice.surname}` }).waitFor();
+  await pair.getByRole('link', { name: `Bisola ${twice.surname}` }).waitFor();
+  await noSidewaysScroll(page, 'duplicates at 375 px');
+  await page.screenshot({ path: join(artifacts, 'duplicates-pair.png'), fullPage: true });
+  await pair.getByRole('button', { name: 'Merge, keep this one' }).first().click();
+  await page.getByText('Merged: 1 submission(s) moved to the kept record.').waitFor();
+  await page.getByText('No likely duplicates waiting.').waitFor();
+
+  await page.goto(`${url}/admin/audit`);
+  await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+  await page.getByLabel('Action, e.g. respondent.viewed').fill('duplicate.merged');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  const entries = page.getByRole('list', { name: 'Entries' });
+  await expect.poll(() => entries.getByRole('listitem').count()).toBe(1);
+  await entries.getByText('duplicate.merged').waitFor();
+  await noSidewaysScroll(page, 'audit log at 375 px');
+  await page.screenshot({ path: join(artifacts, 'audit-log.png'), fullPage: true });
   expect(problems).toEqual([]);
 });
