@@ -1,6 +1,7 @@
 export {
   RespondentService,
   respondentFields,
+  scanDuplicates,
   type CreateOutcome,
   type NinHolder,
   type NinRegistry,

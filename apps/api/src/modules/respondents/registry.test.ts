@@ -6,6 +6,8 @@ import { auditLog, respondentDuplicates, respondents, submissions } from '../../
 import { useTestApp } from '../../../test/use-test-app.js';
 import { masterAnswers, publishForm, settled, submissionBody, submit, type Published } from '../../../test/testkit.js';
 import type { Session } from '../../../test/harness.js';
+import { RespondentRepository } from './repository.js';
+import { scanDuplicates } from './service.js';
 
 /**
  * Issue 10, items 1, 7, 8: the registry browse for overseers (scope, masking, exact NIN/phone search,
@@ -533,6 +535,24 @@ describe('likely duplicates among people without a NIN', () => {
     });
     expect(decide.statusCode).toBe(409);
     expect(decide.json().error.code).toBe('RESPONDENT_MERGED');
+  });
+
+  it('records older than detection are paired by the scan (npm run duplicates:scan), once', async () => {
+    const phone = `+234803${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    const ids = [randomUUID(), randomUUID()];
+    await app.t.database.db
+      .insert(respondents)
+      .values(ids.map((id) => ({ id, status: 'imported_unverified', source: 'import', phone, surname: freshName() })));
+    expect(await pairOf(ids[0]!, ids[1]!)).toBeUndefined();
+    const repo = new RespondentRepository();
+    const first = await scanDuplicates(app.t.database.db, repo, { batch: 7 });
+    expect(first.scanned).toBeGreaterThanOrEqual(2);
+    const pair = await pairOf(ids[0]!, ids[1]!);
+    expect(pair).toMatchObject({ reasons: ['phone'], status: 'open' });
+    const [before] = await app.t.database.db.select({ n: count() }).from(respondentDuplicates);
+    await scanDuplicates(app.t.database.db, repo);
+    const [after] = await app.t.database.db.select({ n: count() }).from(respondentDuplicates);
+    expect(after!.n).toBe(before!.n);
   });
 
   it('only assessors and super admins work the queue (403); unknown pairs 404; unknown filters 400', async () => {

@@ -194,6 +194,23 @@ export class RespondentRepository {
     return (result as unknown as { rows: { id: string; reasons: string[] }[] }).rows;
   }
 
+  /** Ids of records without a NIN (merged ones aside), by id: the duplicates scan's batches. */
+  async idsWithoutNin(executor: Executor, limit: number, afterId?: string): Promise<string[]> {
+    const rows = await executor
+      .select({ id: respondents.id })
+      .from(respondents)
+      .where(
+        and(
+          sql`${respondents.nin} is null`,
+          ne(respondents.status, 'merged'),
+          afterId ? gt(respondents.id, afterId) : undefined,
+        ),
+      )
+      .orderBy(asc(respondents.id))
+      .limit(limit);
+    return rows.map((r) => r.id);
+  }
+
   async insertDuplicates(
     tx: Executor,
     pairs: { id: string; a: string; b: string; reasons: string[] }[],

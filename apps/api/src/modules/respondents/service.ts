@@ -71,6 +71,48 @@ export function shownNin(actor: Actor, nin: string | null): string | null {
   return actor.role === 'super_admin' || actor.role === 'verification_assessor' ? nin : `********${nin.slice(-3)}`;
 }
 
+/** Record the likely duplicates of one respondent (pairs already known, distinct or not, are kept as they are). */
+async function detectDuplicates(tx: Executor, repo: RespondentRepository, respondentId: string): Promise<number> {
+  const candidates = await repo.duplicateCandidates(tx, respondentId);
+  await repo.insertDuplicates(
+    tx,
+    candidates.map((c) => {
+      const [a, b] = [c.id, respondentId].sort();
+      return { id: uuidv7(), a: a!, b: b!, reasons: c.reasons };
+    }),
+  );
+  return candidates.length;
+}
+
+/**
+ * The likely duplicates among records that existed before detection ran at ingestion (`npm run
+ * duplicates:scan`): every record without a NIN (a pair always has one), in batches by id, each
+ * batch one transaction. Idempotent: a known pair, distinct or merged, is left as it is.
+ */
+export async function scanDuplicates(
+  db: Db,
+  repo: RespondentRepository,
+  opts: { batch?: number; log?: (line: string) => void } = {},
+): Promise<{ scanned: number; candidates: number }> {
+  const batch = opts.batch ?? 500;
+  let after: string | undefined;
+  let scanned = 0;
+  let candidates = 0;
+  for (;;) {
+    const ids = await repo.idsWithoutNin(db, batch, after);
+    if (!ids.length) break;
+    candidates += await db.transaction(async (tx) => {
+      let n = 0;
+      for (const id of ids) n += await detectDuplicates(tx, repo, id);
+      return n;
+    });
+    scanned += ids.length;
+    after = ids[ids.length - 1];
+    opts.log?.(`scanned ${scanned} records without a NIN; ${candidates} candidate pairs seen`);
+  }
+  return { scanned, candidates };
+}
+
 export class RespondentService implements NinRegistry {
   constructor(
     private readonly db: Db,
@@ -181,16 +223,8 @@ export class RespondentService implements NinRegistry {
    * look-ups per record, so it costs the same at 100 or 1,000,000 respondents. A pair once marked
    * distinct keeps its row (the unique pair index), so it never reappears.
    */
-  async detectDuplicates(tx: Executor, respondentId: string): Promise<number> {
-    const candidates = await this.repo.duplicateCandidates(tx, respondentId);
-    await this.repo.insertDuplicates(
-      tx,
-      candidates.map((c) => {
-        const [a, b] = [c.id, respondentId].sort();
-        return { id: uuidv7(), a: a!, b: b!, reasons: c.reasons };
-      }),
-    );
-    return candidates.length;
+  detectDuplicates(tx: Executor, respondentId: string): Promise<number> {
+    return detectDuplicates(tx, this.repo, respondentId);
   }
 
   /** The deferred-NIN path: the emailed one-time link adds the NIN, through the same uniqueness rules. */
