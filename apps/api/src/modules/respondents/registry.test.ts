@@ -343,6 +343,20 @@ describe('the assessor verification queue', () => {
     expect(row).toMatchObject({ status: 'rejected', verification: 'rejected', verificationReason: 'y'.repeat(1000) });
   });
 
+  it('a record still waiting for its NIN keeps that status when verified; the decision and badge are kept', async () => {
+    const pending = await register(northEnum, {}, { deferred: true });
+    const res = await post(app.admin, `/api/v1/respondents/${pending.respondentId}/verification`, {
+      decision: 'verified',
+      reason: 'Met in person',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      status: 'pending_nin_capture',
+      verified: true,
+      verification: { decision: 'verified', reason: 'Met in person' },
+    });
+  });
+
   it('two assessors deciding at once, differently: one decision stands, the other is a 409', async () => {
     const target = await register(eastEnum, { lga_id: 'oyo_east' });
     const url = `/api/v1/respondents/${target.respondentId}/verification`;
