@@ -76,6 +76,7 @@ export class RespondentRepository {
    * equality on each column (indexed), never a substring scan; the integrator swaps both comparisons
    * for their HMAC blind-index columns.
    */
+  // PII lookup: becomes a blind-index lookup
   async idsByExactNinOrPhone(executor: Executor, q: { nin: string | null; phone: string | null }): Promise<string[]> {
     const alternatives = [
       q.nin ? eq(respondents.nin, q.nin) : undefined,
@@ -285,6 +286,7 @@ export class RespondentRepository {
  * The one comparison of two respondents' phone numbers (likely duplicates): an equality of the stored
  * column, which the integrator turns into `o.phone_hash = n.phone_hash`.
  */
+// PII lookup: becomes a blind-index lookup
 function samePhone(o: SQL, n: SQL): SQL {
   return sql`(${o}.phone is not null and ${o}.phone = ${n}.phone)`;
 }
