@@ -21,7 +21,13 @@ import { JobsService, jobRoutes } from './modules/jobs/index.js';
 import { lgaRoutes } from './modules/lgas/index.js';
 import { QuestionnaireService, VersionCache, questionnaireRoutes } from './modules/questionnaires/index.js';
 import { Ingestion, SubmissionRepository, SubmissionService, submissionRoutes } from './modules/submissions/index.js';
-import { RespondentRepository, RespondentService, respondentRoutes } from './modules/respondents/index.js';
+import {
+  RegistryService,
+  RespondentRepository,
+  RespondentService,
+  respondentRoutes,
+} from './modules/respondents/index.js';
+import { AuditViewer, auditRoutes } from './modules/audit/index.js';
 import { FraudService, fraudRoutes } from './modules/fraud/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { OpsService, instrumentRoutes, metricsRoutes, opsRoutes } from './modules/metrics/index.js';
@@ -36,6 +42,8 @@ export interface Services {
   submissions: SubmissionService;
   ingestion: Ingestion;
   respondents: RespondentService;
+  registry: RegistryService;
+  audit: AuditViewer;
   fraud: FraudService;
   ops: OpsService;
 }
@@ -62,9 +70,10 @@ export function createServices(runtime: Runtime): Services {
     jobs,
     runtime.pii,
   );
+  const respondentRepo = new RespondentRepository();
   const respondents = new RespondentService(
     db,
-    new RespondentRepository(),
+    respondentRepo,
     users,
     runtime.mailer,
     runtime.kv,
@@ -97,6 +106,14 @@ export function createServices(runtime: Runtime): Services {
     runtime.pii,
   );
   const ingestion = new Ingestion(db, submissionRepo, versions, fraud, respondents);
+  const registry = new RegistryService(
+    db,
+    respondentRepo,
+    submissions,
+    { verificationSamplePercent: runtime.config.verificationSamplePercent },
+    runtime.pii,
+  );
+  const audit = new AuditViewer(db);
 
   // Each module registers the jobs it runs (and the relay for its own outbox).
   auth.registerJobs(jobs);
@@ -110,7 +127,7 @@ export function createServices(runtime: Runtime): Services {
   // Links in mail bodies are secrets: once expired, sent or not, the outbox forgets them.
   jobs.addTicker(runtime.config.relayIntervalMs, () => eraseExpiredMail(db));
   const ops = new OpsService(runtime.metrics, runtime.queue, staff);
-  return { auth, staff, jobs, questionnaires, submissions, ingestion, respondents, fraud, ops };
+  return { auth, staff, jobs, questionnaires, submissions, ingestion, respondents, registry, audit, fraud, ops };
 }
 
 /** Where the built web app lives: WEB_DIST, or apps/web/dist beside this package. */
@@ -229,7 +246,8 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
         submissions: services.submissions,
         batchLimit: runtime.config.limits.batchBodyBytes,
       });
-      await api.register(respondentRoutes, { respondents: services.respondents, submissions: services.submissions });
+      await api.register(respondentRoutes, { respondents: services.respondents, registry: services.registry });
+      await api.register(auditRoutes, { audit: services.audit });
       await api.register(fraudRoutes, { fraud: services.fraud });
       await api.register(opsRoutes, { ops: services.ops });
     },

@@ -76,6 +76,8 @@ const envSchema = z.object({
   /** An idle keep-alive connection is closed after this (behind NGINX: above its keepalive_timeout). */
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(75_000),
   WEB_DIST: z.string().optional(),
+  /** Percent of clean, undecided records sampled into the assessor's queue (stable per record). */
+  VERIFICATION_SAMPLE_PERCENT: z.coerce.number().int().min(0).max(100).default(5),
   /** Set by PM2 in cluster mode. */
   NODE_APP_INSTANCE: z.string().optional(),
   /** /metrics: open to loopback; anyone else needs `Authorization: Bearer $METRICS_TOKEN`. */
@@ -140,6 +142,7 @@ export interface Config {
   apiDocs: boolean;
   healthDetails: boolean;
   webDist: string | undefined;
+  verificationSamplePercent: number;
   clustered: boolean;
   /** PM2's instance number in cluster mode. */
   appInstance: number | undefined;
@@ -218,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiDocs: e.API_DOCS ?? e.NODE_ENV !== 'production',
     healthDetails: e.HEALTH_DETAILS ?? e.NODE_ENV !== 'production',
     webDist: e.WEB_DIST,
+    verificationSamplePercent: e.VERIFICATION_SAMPLE_PERCENT,
     clustered,
     appInstance: clustered ? Number(e.NODE_APP_INSTANCE) || 0 : undefined,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },

@@ -30,6 +30,11 @@ const QuestionnaireList = lazy(() => import('./routes/admin/questionnaires/Quest
 const QuestionnaireBuilder = lazy(() => import('./routes/admin/questionnaires/QuestionnaireBuilder'));
 const QuestionnairePreview = lazy(() => import('./routes/admin/questionnaires/QuestionnairePreview'));
 const FraudSettings = lazy(() => import('./routes/admin/fraud/FraudSettings'));
+const AuditLog = lazy(() => import('./routes/admin/audit/AuditLog'));
+const RegistryList = lazy(() => import('./routes/registry/RegistryList'));
+const RespondentView = lazy(() => import('./routes/registry/RespondentView'));
+const VerificationQueue = lazy(() => import('./routes/registry/VerificationQueue'));
+const Duplicates = lazy(() => import('./routes/registry/Duplicates'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -105,6 +110,39 @@ export const router = createBrowserRouter([
     children: [
       { path: 'app', element: <StaffHome /> },
       { path: 'account/password', element: <ChangePassword /> },
+      // Oversight: each page says so when the role may not open it.
+      {
+        path: 'registry',
+        element: (
+          <Lazy>
+            <RegistryList />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'registry/duplicates',
+        element: (
+          <Lazy>
+            <Duplicates />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'registry/:id',
+        element: (
+          <Lazy>
+            <RespondentView />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'verification',
+        element: (
+          <Lazy>
+            <VerificationQueue />
+          </Lazy>
+        ),
+      },
     ],
   },
   {
@@ -138,6 +176,7 @@ export const router = createBrowserRouter([
       { path: 'questionnaires/:id', element: <QuestionnaireBuilder /> },
       { path: 'questionnaires/:id/preview', element: <QuestionnairePreview /> },
       { path: 'fraud', element: <FraudSettings /> },
+      { path: 'audit', element: <AuditLog /> },
       { path: '*', element: <NotFound home="/admin/staff" /> },
     ],
   },

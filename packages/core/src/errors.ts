@@ -45,6 +45,9 @@ export const ERRORS = {
   ALREADY_REGISTERED: { status: 409, message: 'You have already registered. One registration per person.' },
   NOTHING_TO_PUBLISH: { status: 409, message: 'There is no draft to publish' },
   QUESTIONNAIRE_ARCHIVED: { status: 409, message: 'This questionnaire is archived' },
+  VERIFICATION_CONFLICT: { status: 409, message: 'This record was already decided otherwise' },
+  RESPONDENT_MERGED: { status: 409, message: 'This record was merged into another' },
+  DUPLICATE_RESOLVED: { status: 409, message: 'This pair was already resolved' },
   SUBMISSION_CONFLICT: { status: 409, message: 'A different submission was already received with this id' },
   // 410 — it was there once
   TOKEN_EXPIRED: { status: 410, message: 'This link has expired' },
@@ -77,6 +80,8 @@ export const ERRORS = {
   LGA_REQUIRED: { status: 422, message: 'Field staff need a Local Government Area' },
   VERSION_UNKNOWN: { status: 422, message: 'No published questionnaire version has this id' },
   VERSION_ARCHIVED: { status: 422, message: 'This questionnaire has been archived; download the current one' },
+  MERGE_KEEP_INVALID: { status: 422, message: 'Keep one of the two records of the pair' },
+  MERGE_KEEP_NIN: { status: 422, message: 'Keep the record that holds the NIN' },
   // 429
   RATE_LIMITED: { status: 429, message: 'Too many requests, slow down' },
   ACCOUNT_LOCKED: { status: 429, message: 'Too many failed sign-in attempts. Try again later.' },

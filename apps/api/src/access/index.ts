@@ -89,6 +89,12 @@ const RULES = {
         : 'forbidden',
   /** A NIN's first registration (date and channel): staff only; residents and searchers learn yes/no. */
   'nin.details': (a) => (a.role && a.role !== 'public_user' && a.role !== 'searcher' ? 'allow' : 'forbidden'),
+  /** The assessor's decision on a record (verified / rejected): assessors and super admins, statewide. */
+  'respondent.verify': (a) => (is(a, 'super_admin', 'verification_assessor') ? 'allow' : 'forbidden'),
+  /** The likely-duplicates queue (mark distinct, merge): assessors and super admins, statewide. */
+  'respondent.dedupe': (a) => (is(a, 'super_admin', 'verification_assessor') ? 'allow' : 'forbidden'),
+  /** The audit log: super admins only. */
+  'audit.read': (a) => (is(a, 'super_admin') ? 'allow' : 'forbidden'),
   /** A background job's progress and report: the person who started it, and super admins. */
   'job.read': (a, r) => (own(a, r) || is(a, 'super_admin') ? 'allow' : 'hidden'),
 } satisfies Record<string, Rule>;

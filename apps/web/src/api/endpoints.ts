@@ -1,4 +1,15 @@
 import type {
+  AuditPage,
+  AuditQuery,
+  DuplicatesPage,
+  RespondentDetail,
+  RespondentListPage,
+  RespondentListQuery,
+  ResolveDuplicateBody,
+  ResolveDuplicateResponse,
+  VerificationBody,
+  VerificationQueuePage,
+  VerificationResponse,
   FraudSettingsResponse,
   FraudThresholds,
   InviteStaffInput,
@@ -120,11 +131,45 @@ export const fraudSettings = {
   save: (thresholds: FraudThresholds) => api<FraudSettings>('/settings/fraud', { method: 'PUT', body: thresholds }),
 };
 
+// --- oversight: the registry, the assessor's queues, the audit log ---------------------------------
+
+export type { RespondentListQuery, AuditQuery };
+/** Query parameters as the client sends them (undefined and empty values are left out there). */
+const clean = (o: object) => o as Record<string, string | number | undefined>;
+
+export const registry = {
+  list: (params: RespondentListQuery, signal?: AbortSignal) =>
+    api<RespondentListPage>('/respondents', { query: clean(params), signal }),
+  get: (id: string, signal?: AbortSignal) =>
+    api<{ respondent: RespondentDetail }>(`/respondents/${encodeURIComponent(id)}`, { signal }),
+  queue: (cursor: string | undefined, signal?: AbortSignal) =>
+    api<VerificationQueuePage>('/verification/queue', { query: clean({ cursor }), signal }),
+  decide: (id: string, body: VerificationBody) =>
+    api<VerificationResponse>(`/respondents/${encodeURIComponent(id)}/verification`, { method: 'POST', body }),
+  duplicates: (cursor: string | undefined, signal?: AbortSignal) =>
+    api<DuplicatesPage>('/respondents/duplicates', { query: clean({ cursor }), signal }),
+  resolve: (id: string, body: ResolveDuplicateBody) =>
+    api<ResolveDuplicateResponse>(`/respondents/duplicates/${encodeURIComponent(id)}/resolve`, {
+      method: 'POST',
+      body,
+    }),
+};
+
+export const auditLog = {
+  page: (params: AuditQuery, signal?: AbortSignal) => api<AuditPage>('/audit', { query: clean(params), signal }),
+};
+
 export const queryKeys = {
   me: ['auth', 'me'] as const,
   staffList: (params: StaffListParams) => ['staff', 'list', params] as const,
   staff: (id: string) => ['staff', 'detail', id] as const,
   staffAll: ['staff'] as const,
+  registryList: (params: RespondentListQuery) => ['registry', 'list', params] as const,
+  respondent: (id: string) => ['registry', 'detail', id] as const,
+  registryAll: ['registry'] as const,
+  verificationQueue: (cursor: string | undefined) => ['registry', 'queue', cursor ?? ''] as const,
+  duplicates: (cursor: string | undefined) => ['registry', 'duplicates', cursor ?? ''] as const,
+  audit: (params: AuditQuery) => ['audit', params] as const,
   job: (id: string) => ['jobs', id] as const,
   questionnaireAll: ['questionnaires'] as const,
   questionnaireList: ['questionnaires', 'list'] as const,

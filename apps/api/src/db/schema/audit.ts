@@ -17,8 +17,11 @@ export const auditLog = pgTable(
     requestId: text('request_id'),
   },
   (t) => [
+    // The viewer pages on (at, id) newest first, one index per filter so any depth stays an index range.
     index('audit_at_idx').on(t.at.desc(), t.id.desc()),
-    index('audit_actor_idx').on(t.actorId, t.at.desc()),
-    index('audit_target_idx').on(t.targetType, t.targetId),
+    index('audit_actor_idx').on(t.actorId, t.at.desc(), t.id.desc()),
+    index('audit_action_idx').on(t.action, t.at.desc(), t.id.desc()),
+    index('audit_target_idx').on(t.targetType, t.targetId, t.at.desc(), t.id.desc()),
+    index('audit_target_type_idx').on(t.targetType, t.at.desc(), t.id.desc()),
   ],
 );

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  date,
+  index,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { lgas } from './lgas.js';
 
 export const RESPONDENT_STATUSES = [
@@ -8,7 +19,12 @@ export const RESPONDENT_STATUSES = [
   'imported_unverified',
   'verified',
   'rejected',
+  /** Folded into another record by a duplicates review (`merged_into`); never deleted. */
+  'merged',
 ] as const;
+export const VERIFICATION_DECISIONS = ['verified', 'rejected'] as const;
+/** Fraud bands by rank: a respondent keeps the highest rank any of its submissions scored. */
+export const FRAUD_BAND_RANK: Record<string, number> = { clean: 0, low: 1, medium: 2, high: 3, critical: 4 };
 export const CHANNELS = ['enumerator', 'public', 'clerk', 'import'] as const;
 
 /** One trusted record per worker. One respondent per NIN, enforced here by a partial unique index. */
@@ -46,6 +62,19 @@ export const respondents = pgTable(
     /** Deferred NIN: a one-time completion link (hash only). */
     ninCaptureTokenHash: text('nin_capture_token_hash'),
     ninCaptureExpiresAt: timestamp('nin_capture_expires_at', { withTimezone: true }),
+    /** The assessor's decision (SPEC "assessor audit queue"): null until decided; the marketplace's badge. */
+    verification: text('verification'),
+    verifiedBy: uuid('verified_by'),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    verificationReason: text('verification_reason'),
+    /** The highest fraud band (by FRAUD_BAND_RANK) among the respondent's submissions: the queue reads it. */
+    flagRank: smallint('flag_rank').notNull().default(0),
+    /** A stable pseudo-random bucket 0–99 from the id's random tail: the queue's clean sample. */
+    sampleBucket: smallint('sample_bucket')
+      .notNull()
+      .generatedAlwaysAs(sql`((get_byte(uuid_send(id), 14) * 256 + get_byte(uuid_send(id), 15)) % 100)`),
+    /** Set when a duplicates review merged this record into another (status `merged`). */
+    mergedInto: uuid('merged_into'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -56,14 +85,58 @@ export const respondents = pgTable(
     uniqueIndex('respondents_nin_capture_uq')
       .on(t.ninCaptureTokenHash)
       .where(sql`${t.ninCaptureTokenHash} is not null`),
-    index('respondents_lga_idx').on(t.lgaCode, t.createdAt.desc()),
+    // Registry browse: keyset on (created_at, id), by LGA and by status.
+    index('respondents_lga_idx').on(t.lgaCode, t.createdAt.desc(), t.id.desc()),
     index('respondents_created_idx').on(t.createdAt.desc(), t.id.desc()),
-    index('respondents_status_idx').on(t.status),
+    index('respondents_status_idx').on(t.status, t.createdAt.desc(), t.id.desc()),
+    // Exact phone search and the likely-duplicates check, by the phone's blind index.
     index('respondents_phone_hash_idx').on(t.phoneHash),
     index('respondents_legacy_pii_idx')
       .on(t.id)
       .where(sql`${t.legacyNin} is not null or ${t.legacyPhone} is not null`),
+    // Likely duplicates: same name + date of birth + LGA (the phone uses respondents_phone_hash_idx).
+    index('respondents_name_key_idx').on(sql`lower(${t.surname})`, sql`lower(${t.firstname})`, t.dob, t.lgaCode),
+    // The assessor queue: undecided records, flagged first, oldest first.
+    index('respondents_verification_queue_idx')
+      .on(t.flagRank.desc(), t.createdAt, t.id)
+      .where(sql`${t.verification} is null and ${t.status} <> 'merged'`),
+    check('respondents_verification_ck', sql`${t.verification} in ('verified', 'rejected')`),
     check('respondents_status_ck', sql.raw(`status in (${RESPONDENT_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
     check('respondents_source_ck', sql.raw(`source in (${CHANNELS.map((s) => `'${s}'`).join(', ')})`)),
+  ],
+);
+
+/**
+ * Likely duplicates among people without a NIN (SPEC "Identity"): one row per pair (respondent_a <
+ * respondent_b), found at ingestion. `distinct` remembers a reviewed pair so it never reappears;
+ * `merged` records which one was kept. Nothing merges without a person deciding.
+ */
+export const DUPLICATE_STATUSES = ['open', 'distinct', 'merged'] as const;
+export const respondentDuplicates = pgTable(
+  'respondent_duplicates',
+  {
+    id: uuid('id').primaryKey(),
+    respondentA: uuid('respondent_a')
+      .notNull()
+      .references(() => respondents.id),
+    respondentB: uuid('respondent_b')
+      .notNull()
+      .references(() => respondents.id),
+    /** Why they look alike: `phone`, `name_dob_lga` (one or both). */
+    reasons: text('reasons').array().notNull(),
+    status: text('status').notNull().default('open'),
+    keptId: uuid('kept_id'),
+    resolvedBy: uuid('resolved_by'),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('respondent_duplicates_pair_uq').on(t.respondentA, t.respondentB),
+    index('respondent_duplicates_b_idx').on(t.respondentB),
+    index('respondent_duplicates_open_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.status} = 'open'`),
+    check('respondent_duplicates_order_ck', sql`${t.respondentA} < ${t.respondentB}`),
+    check('respondent_duplicates_status_ck', sql`${t.status} in ('open', 'distinct', 'merged')`),
   ],
 );

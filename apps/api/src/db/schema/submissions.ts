@@ -59,6 +59,8 @@ export const submissions = pgTable(
     fraudSettingsVersion: integer('fraud_settings_version'),
   },
   (t) => [
+    // A respondent's submissions (the registry's record view, a duplicates merge).
+    index('submissions_respondent_idx').on(t.respondentId, t.completedAt.desc()),
     index('submissions_collector_idx').on(t.submittedBy, t.completedAt.desc()),
     index('submissions_completed_idx').on(t.completedAt),
     index('submissions_lga_completed_idx').on(t.lgaCode, t.completedAt.desc()),

@@ -1,1 +1,3 @@
-export { countRecentAudits, recordAudit, type AuditEntry } from './service.js';
+export { auditTrail, countRecentAudits, recordAudit, type AuditEntry } from './service.js';
+export { AuditViewer } from './viewer.js';
+export { auditRoutes } from './routes.js';

@@ -1,4 +1,4 @@
-import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, notInArray, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Actor } from '../../access/index.js';
 import { auditLog } from '../../db/schema/audit.js';
@@ -30,6 +30,26 @@ export async function recordAudit(executor: Executor, actor: Actor, entries: Aud
       requestId: actor.requestId,
     })),
   );
+}
+
+/** A record's audit trail, newest first (views left out): the target index, bounded. */
+export async function auditTrail(
+  executor: Executor,
+  target: { type: string; id: string },
+  opts: { excludeActions?: string[]; limit?: number } = {},
+) {
+  return executor
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.targetType, target.type),
+        eq(auditLog.targetId, target.id),
+        opts.excludeActions?.length ? notInArray(auditLog.action, opts.excludeActions) : undefined,
+      ),
+    )
+    .orderBy(sql`${auditLog.at} desc nulls last, ${auditLog.id} desc nulls last`)
+    .limit(opts.limit ?? 100);
 }
 
 /** How many of these actions were recorded against one target within the last `withinMs`. */

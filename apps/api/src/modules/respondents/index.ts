@@ -1,6 +1,7 @@
 export {
   RespondentService,
   respondentFields,
+  scanDuplicates,
   type CreateOutcome,
   type NinHolder,
   type NinRegistry,
@@ -9,3 +10,4 @@ export {
 export { RespondentRepository, type RespondentRow } from './repository.js';
 export { respondentRoutes } from './routes.js';
 export { rotateRespondents, sealLegacyRespondents } from './pii-maintenance.js';
+export { RegistryService, type OversightConfig, type SubmissionsPort } from './oversight.js';

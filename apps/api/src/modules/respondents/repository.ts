@@ -1,10 +1,37 @@
 /** Every query on `respondents`: the respondents module owns the table. */
-import { and, eq, gt, sql } from 'drizzle-orm';
-import { respondents } from '../../db/schema/respondents.js';
+import { and, asc, eq, getTableColumns, gt, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Scope } from '../../access/index.js';
+import { respondentDuplicates, respondents } from '../../db/schema/respondents.js';
 import type { Executor } from '../../infra/db.js';
 
 export type RespondentRow = typeof respondents.$inferSelect;
 export type NewRespondent = typeof respondents.$inferInsert;
+export type DuplicateRow = typeof respondentDuplicates.$inferSelect;
+
+/** A row of a keyset-paged list: the row and its created_at as PostgreSQL text (microseconds kept). */
+export type Keyed<T> = T & { createdAtKey: string };
+
+const createdAtKey = sql<string>`${respondents.createdAt}::text`;
+
+/** A respondent-list scope as a WHERE clause on indexed columns. */
+function scopeWhere(scope: Scope): SQL | undefined {
+  switch (scope.kind) {
+    case 'all':
+      return undefined;
+    case 'lga':
+      return eq(respondents.lgaCode, scope.lgaCode);
+    default:
+      return sql`false`;
+  }
+}
+
+/** Name search: every word must appear in "surname firstname" (trigram index respondents_name_trgm_idx). */
+function nameMatches(words: string[]): SQL {
+  const name = sql`lower(coalesce(${respondents.surname}, '') || ' ' || coalesce(${respondents.firstname}, ''))`;
+  return and(
+    ...words.map((w) => sql`${name} like ${'%' + w.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`),
+  )!;
+}
 
 export class RespondentRepository {
   /** By the NIN's blind index (never the NIN itself: it is stored only sealed). */
@@ -44,6 +71,206 @@ export class RespondentRepository {
     return row;
   }
 
+  /**
+   * The one exact match of a searched NIN or phone number against respondents (registry search): an
+   * equality on each one's blind index (indexed), never a substring scan of personal data.
+   */
+  async idsByExactNinOrPhone(
+    executor: Executor,
+    q: { ninHash: string | null; phoneHash: string | null },
+  ): Promise<string[]> {
+    const alternatives = [
+      q.ninHash ? eq(respondents.ninHash, q.ninHash) : undefined,
+      q.phoneHash ? eq(respondents.phoneHash, q.phoneHash) : undefined,
+    ];
+    if (!alternatives.some(Boolean)) return [];
+    const rows = await executor
+      .select({ id: respondents.id })
+      .from(respondents)
+      .where(or(...alternatives))
+      .limit(50);
+    return rows.map((r) => r.id);
+  }
+
+  /** A page of the registry, newest first, keyset on (created_at, id). */
+  async page(
+    executor: Executor,
+    opts: { scope: Scope; lga?: string; status?: string; nameWords?: string[]; ids?: string[] },
+    limit: number,
+    after?: { at: string; id: string },
+  ): Promise<Keyed<RespondentRow>[]> {
+    const where: (SQL | undefined)[] = [scopeWhere(opts.scope)];
+    if (opts.lga) where.push(eq(respondents.lgaCode, opts.lga));
+    if (opts.status) where.push(eq(respondents.status, opts.status));
+    if (opts.nameWords?.length) where.push(nameMatches(opts.nameWords));
+    if (opts.ids) where.push(opts.ids.length ? inArray(respondents.id, opts.ids) : sql`false`);
+    if (after)
+      where.push(sql`(${respondents.createdAt}, ${respondents.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`);
+    return executor
+      .select({ ...getColumns(), createdAtKey })
+      .from(respondents)
+      .where(and(...where))
+      .orderBy(sql`${respondents.createdAt} desc nulls last, ${respondents.id} desc nulls last`)
+      .limit(limit);
+  }
+
+  /**
+   * The assessor's queue: undecided records with a submission flagged at `minRank` or above, plus the
+   * clean records whose stable bucket falls in the sample; flagged (highest band) first, then oldest.
+   */
+  async verificationQueue(
+    executor: Executor,
+    opts: { minRank: number; samplePercent: number },
+    limit: number,
+    after?: { rank: number; at: string; id: string },
+  ): Promise<Keyed<RespondentRow>[]> {
+    const where: (SQL | undefined)[] = [
+      sql`${respondents.verification} is null`,
+      ne(respondents.status, 'merged'),
+      sql`(${respondents.flagRank} >= ${opts.minRank} or ${respondents.sampleBucket} < ${opts.samplePercent})`,
+    ];
+    if (after)
+      where.push(
+        sql`(${respondents.flagRank} < ${after.rank} or (${respondents.flagRank} = ${after.rank} and (${respondents.createdAt}, ${respondents.id}) > (${after.at}::timestamptz, ${after.id}::uuid)))`,
+      );
+    return executor
+      .select({ ...getColumns(), createdAtKey })
+      .from(respondents)
+      .where(and(...where))
+      .orderBy(sql`${respondents.flagRank} desc nulls last`, asc(respondents.createdAt), asc(respondents.id))
+      .limit(limit);
+  }
+
+  async lockById(tx: Executor, id: string): Promise<RespondentRow | undefined> {
+    const [row] = await tx.select().from(respondents).where(eq(respondents.id, id)).for('update');
+    return row;
+  }
+
+  async lockByIds(tx: Executor, ids: string[]): Promise<RespondentRow[]> {
+    return tx.select().from(respondents).where(inArray(respondents.id, ids)).orderBy(asc(respondents.id)).for('update');
+  }
+
+  async findByIds(executor: Executor, ids: string[]): Promise<RespondentRow[]> {
+    if (!ids.length) return [];
+    return executor.select().from(respondents).where(inArray(respondents.id, ids));
+  }
+
+  async update(tx: Executor, id: string, values: Partial<NewRespondent>): Promise<RespondentRow> {
+    const [row] = await tx
+      .update(respondents)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(respondents.id, id))
+      .returning();
+    return row!;
+  }
+
+  /** Raise the respondent's flag rank to `rank` if it is higher (a newly scored submission). */
+  async raiseFlagRank(tx: Executor, id: string, rank: number): Promise<void> {
+    await tx
+      .update(respondents)
+      .set({ flagRank: sql`greatest(${respondents.flagRank}, ${rank})` })
+      .where(eq(respondents.id, id));
+  }
+
+  // --- likely duplicates ------------------------------------------------------------------------
+
+  /**
+   * Records that look like the same person as `id` (SPEC "Identity"): at least one of the two has no
+   * NIN, neither was merged away, and they share a phone number or name + date of birth + LGA.
+   * Two index look-ups (respondents_phone_hash_idx, respondents_name_key_idx), so it stays cheap at any size.
+   */
+  async duplicateCandidates(executor: Executor, id: string): Promise<{ id: string; reasons: string[] }[]> {
+    const result = await executor.execute(sql`
+      with n as (select * from ${respondents} where id = ${id})
+      select o.id, array_remove(array[
+               case when ${samePhone(sql`o`, sql`n`)} then 'phone' end,
+               case when lower(o.surname) = lower(n.surname) and lower(o.firstname) = lower(n.firstname)
+                         and o.dob = n.dob and o.lga_code = n.lga_code then 'name_dob_lga' end
+             ], null) as reasons
+        from n join ${respondents} o
+          on o.id <> n.id and o.status <> 'merged' and (o.nin_hash is null or n.nin_hash is null)
+         and (${samePhone(sql`o`, sql`n`)}
+              or (lower(o.surname) = lower(n.surname) and lower(o.firstname) = lower(n.firstname)
+                  and o.dob = n.dob and o.lga_code = n.lga_code))
+       limit 20`);
+    return (result as unknown as { rows: { id: string; reasons: string[] }[] }).rows;
+  }
+
+  /** Ids of records without a NIN (merged ones aside), by id: the duplicates scan's batches. */
+  async idsWithoutNin(executor: Executor, limit: number, afterId?: string): Promise<string[]> {
+    const rows = await executor
+      .select({ id: respondents.id })
+      .from(respondents)
+      .where(
+        and(
+          sql`${respondents.ninHash} is null`,
+          ne(respondents.status, 'merged'),
+          afterId ? gt(respondents.id, afterId) : undefined,
+        ),
+      )
+      .orderBy(asc(respondents.id))
+      .limit(limit);
+    return rows.map((r) => r.id);
+  }
+
+  async insertDuplicates(
+    tx: Executor,
+    pairs: { id: string; a: string; b: string; reasons: string[] }[],
+  ): Promise<void> {
+    if (!pairs.length) return;
+    await tx
+      .insert(respondentDuplicates)
+      .values(pairs.map((p) => ({ id: p.id, respondentA: p.a, respondentB: p.b, reasons: p.reasons })))
+      .onConflictDoNothing({ target: [respondentDuplicates.respondentA, respondentDuplicates.respondentB] });
+  }
+
+  /** Open pairs, oldest first, keyset on (created_at, id); pairs with a side already merged are left out. */
+  async openDuplicates(
+    executor: Executor,
+    limit: number,
+    after?: { at: string; id: string },
+  ): Promise<(DuplicateRow & { createdAtKey: string })[]> {
+    const d = respondentDuplicates;
+    const where: SQL[] = [
+      eq(d.status, 'open'),
+      sql`not exists (select 1 from ${respondents} r where r.id in (${d.respondentA}, ${d.respondentB}) and r.status = 'merged')`,
+    ];
+    if (after) where.push(sql`(${d.createdAt}, ${d.id}) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+    return executor
+      .select({
+        id: d.id,
+        respondentA: d.respondentA,
+        respondentB: d.respondentB,
+        reasons: d.reasons,
+        status: d.status,
+        keptId: d.keptId,
+        resolvedBy: d.resolvedBy,
+        resolvedAt: d.resolvedAt,
+        createdAt: d.createdAt,
+        createdAtKey: sql<string>`${d.createdAt}::text`,
+      })
+      .from(d)
+      .where(and(...where))
+      .orderBy(asc(d.createdAt), asc(d.id))
+      .limit(limit);
+  }
+
+  async lockDuplicate(tx: Executor, id: string): Promise<DuplicateRow | undefined> {
+    const [row] = await tx.select().from(respondentDuplicates).where(eq(respondentDuplicates.id, id)).for('update');
+    return row;
+  }
+
+  async resolveDuplicate(
+    tx: Executor,
+    id: string,
+    values: { status: 'distinct' | 'merged'; keptId: string | null; resolvedBy: string | null },
+  ): Promise<void> {
+    await tx
+      .update(respondentDuplicates)
+      .set({ ...values, resolvedAt: new Date() })
+      .where(eq(respondentDuplicates.id, id));
+  }
+
   /** Add the NIN to a pending record while its completion link is still valid. */
   async completeNin(tx: Executor, id: string, nin: { ninHash: string; ninSealed: string }) {
     const [row] = await tx
@@ -53,4 +280,15 @@ export class RespondentRepository {
       .returning({ id: respondents.id, status: respondents.status });
     return row;
   }
+}
+
+/**
+ * The one comparison of two respondents' phone numbers (likely duplicates): their blind indexes.
+ */
+function samePhone(o: SQL, n: SQL): SQL {
+  return sql`(${o}.phone_hash is not null and ${o}.phone_hash = ${n}.phone_hash)`;
+}
+
+function getColumns() {
+  return getTableColumns(respondents);
 }

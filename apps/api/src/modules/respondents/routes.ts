@@ -4,20 +4,105 @@ import {
   checkNinResponseSchema,
   completeNinBodySchema,
   completeNinResponseSchema,
+  duplicatesQuerySchema,
+  duplicatesResponseSchema,
+  resolveDuplicateBodySchema,
+  resolveDuplicateResponseSchema,
   respondentDetailResponseSchema,
+  respondentListQuerySchema,
+  respondentListResponseSchema,
   uuidParamSchema,
+  verificationBodySchema,
+  verificationQueueQuerySchema,
+  verificationQueueResponseSchema,
+  verificationResponseSchema,
 } from '@oslrs/core';
 import { actorOf } from '../../access/index.js';
-import type { SubmissionService } from '../submissions/index.js';
-import { toRespondentDetail, type RespondentService } from './service.js';
+import type { RegistryService } from './oversight.js';
+import type { RespondentService } from './service.js';
 
 /** Roles that may open a respondent's record; the access helper narrows supervisors to their LGA. */
 const OVERSEERS = ['super_admin', 'supervisor', 'verification_assessor', 'government_official'] as const;
+/** The verification and duplicates queues: assessors and super admins. */
+const ASSESSORS = ['super_admin', 'verification_assessor'] as const;
 
 export const respondentRoutes: FastifyPluginAsyncZod<{
   respondents: RespondentService;
-  submissions: SubmissionService;
-}> = async (app, { respondents, submissions }) => {
+  registry: RegistryService;
+}> = async (app, { respondents, registry }) => {
+  app.get(
+    '/respondents',
+    {
+      config: { access: OVERSEERS },
+      schema: {
+        tags: ['respondents'],
+        summary:
+          'Browse the registry within your scope (supervisors: own LGA), newest first; q = words of a name, or an exact NIN or phone number. Audited per page',
+        querystring: respondentListQuerySchema,
+        response: { 200: respondentListResponseSchema },
+      },
+    },
+    async (request) => registry.list(actorOf(request), request.query),
+  );
+
+  app.get(
+    '/verification/queue',
+    {
+      config: { access: ASSESSORS },
+      schema: {
+        tags: ['verification'],
+        summary: 'Undecided records flagged medium or above, plus a stable random sample of clean ones (flagged first)',
+        querystring: verificationQueueQuerySchema,
+        response: { 200: verificationQueueResponseSchema },
+      },
+    },
+    async (request) => registry.queue(actorOf(request), request.query),
+  );
+
+  app.post(
+    '/respondents/:id/verification',
+    {
+      config: { access: ASSESSORS },
+      schema: {
+        tags: ['verification'],
+        summary: 'Verify or reject a record (a reason is required to reject); a different second decision is a 409',
+        params: uuidParamSchema,
+        body: verificationBodySchema,
+        response: { 200: verificationResponseSchema },
+      },
+    },
+    async (request) => registry.decide(actorOf(request), request.params.id, request.body),
+  );
+
+  app.get(
+    '/respondents/duplicates',
+    {
+      config: { access: ASSESSORS },
+      schema: {
+        tags: ['respondents'],
+        summary: 'Likely duplicates (same phone, or same name + date of birth + LGA) waiting for a decision',
+        querystring: duplicatesQuerySchema,
+        response: { 200: duplicatesResponseSchema },
+      },
+    },
+    async (request) => registry.duplicates(actorOf(request), request.query),
+  );
+
+  app.post(
+    '/respondents/duplicates/:id/resolve',
+    {
+      config: { access: ASSESSORS },
+      schema: {
+        tags: ['respondents'],
+        summary: 'Mark a pair distinct (it never comes back) or merge it (every submission moves to the kept record)',
+        params: uuidParamSchema,
+        body: resolveDuplicateBodySchema,
+        response: { 200: resolveDuplicateResponseSchema },
+      },
+    },
+    async (request) => registry.resolve(actorOf(request), request.params.id, request.body),
+  );
+
   app.post(
     '/forms/check-nin',
     {
@@ -55,7 +140,8 @@ export const respondentRoutes: FastifyPluginAsyncZod<{
       config: { access: OVERSEERS },
       schema: {
         tags: ['respondents'],
-        summary: "One respondent's record and submissions (audited; NIN masked except for super admins and assessors)",
+        summary:
+          "One respondent's record, submissions with fraud scores and history (audited; NIN masked except for super admins and assessors)",
         params: uuidParamSchema,
         response: { 200: respondentDetailResponseSchema },
       },
@@ -63,7 +149,7 @@ export const respondentRoutes: FastifyPluginAsyncZod<{
     async (request) => {
       const actor = actorOf(request);
       const row = await respondents.get(actor, request.params.id);
-      return { respondent: toRespondentDetail(row, await submissions.forRespondent(actor, row.id)) };
+      return { respondent: await registry.detail(actor, row) };
     },
   );
 };

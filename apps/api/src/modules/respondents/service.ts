@@ -19,6 +19,7 @@ import { hashToken, newToken, type UserRepository } from '../auth/index.js';
 import { respondentFieldName } from '../questionnaires/index.js';
 import type { PiiCipher } from '../../infra/pii.js';
 import type { RespondentRepository, RespondentRow } from './repository.js';
+import { FRAUD_BAND_RANK } from '../../db/schema/respondents.js';
 
 const NIN_CAPTURE_TTL_MS = 30 * 24 * 3600_000;
 
@@ -66,9 +67,51 @@ export type CreateOutcome =
   { created: true; id: string; status: 'active' | 'pending_nin_capture' } | { created: false; holder: NinHolder };
 
 /** A NIN shown to staff: in full to super admins and assessors, else only its last three digits. */
-function shownNin(actor: Actor, nin: string | null): string | null {
+export function shownNin(actor: Actor, nin: string | null): string | null {
   if (!nin) return null;
   return actor.role === 'super_admin' || actor.role === 'verification_assessor' ? nin : `********${nin.slice(-3)}`;
+}
+
+/** Record the likely duplicates of one respondent (pairs already known, distinct or not, are kept as they are). */
+async function detectDuplicates(tx: Executor, repo: RespondentRepository, respondentId: string): Promise<number> {
+  const candidates = await repo.duplicateCandidates(tx, respondentId);
+  await repo.insertDuplicates(
+    tx,
+    candidates.map((c) => {
+      const [a, b] = [c.id, respondentId].sort();
+      return { id: uuidv7(), a: a!, b: b!, reasons: c.reasons };
+    }),
+  );
+  return candidates.length;
+}
+
+/**
+ * The likely duplicates among records that existed before detection ran at ingestion (`npm run
+ * duplicates:scan`): every record without a NIN (a pair always has one), in batches by id, each
+ * batch one transaction. Idempotent: a known pair, distinct or merged, is left as it is.
+ */
+export async function scanDuplicates(
+  db: Db,
+  repo: RespondentRepository,
+  opts: { batch?: number; log?: (line: string) => void } = {},
+): Promise<{ scanned: number; candidates: number }> {
+  const batch = opts.batch ?? 500;
+  let after: string | undefined;
+  let scanned = 0;
+  let candidates = 0;
+  for (;;) {
+    const ids = await repo.idsWithoutNin(db, batch, after);
+    if (!ids.length) break;
+    candidates += await db.transaction(async (tx) => {
+      let n = 0;
+      for (const id of ids) n += await detectDuplicates(tx, repo, id);
+      return n;
+    });
+    scanned += ids.length;
+    after = ids[ids.length - 1];
+    opts.log?.(`scanned ${scanned} records without a NIN; ${candidates} candidate pairs seen`);
+  }
+  return { scanned, candidates };
 }
 
 export class RespondentService implements NinRegistry {
@@ -124,6 +167,7 @@ export class RespondentService implements NinRegistry {
     sub: { id: string; channel: Channel | string; submittedBy: string | null },
     nin: string | null,
     fields: RespondentFields,
+    fraudBand: string | null = null,
   ): Promise<CreateOutcome> {
     const ninHash = this.pii.blindIndexOrNull(nin, 'nin');
     if (ninHash && (await this.users.staffIdByNinHash(tx, ninHash)))
@@ -156,6 +200,8 @@ export class RespondentService implements NinRegistry {
       targetId: created.id,
       after: { source: sub.channel, status, submissionId: sub.id },
     });
+    await this.noteFraudBand(tx, created.id, fraudBand);
+    await this.detectDuplicates(tx, created.id);
     if (captureToken && fields.email) {
       await this.mailer.send(
         {
@@ -171,6 +217,21 @@ export class RespondentService implements NinRegistry {
       );
     }
     return { created: true, id: created.id, status };
+  }
+
+  /** A submission of this respondent was scored: the assessor queue reads the highest band. */
+  async noteFraudBand(tx: Executor, respondentId: string, band: string | null): Promise<void> {
+    const rank = band ? (FRAUD_BAND_RANK[band] ?? 0) : 0;
+    if (rank > 0) await this.repo.raiseFlagRank(tx, respondentId, rank);
+  }
+
+  /**
+   * Likely duplicates of a new (or changed) record, found in the ingestion's transaction: two index
+   * look-ups per record, so it costs the same at 100 or 1,000,000 respondents. A pair once marked
+   * distinct keeps its row (the unique pair index), so it never reappears.
+   */
+  detectDuplicates(tx: Executor, respondentId: string): Promise<number> {
+    return detectDuplicates(tx, this.repo, respondentId);
   }
 
   /** The deferred-NIN path: the emailed one-time link adds the NIN, through the same uniqueness rules. */
@@ -255,9 +316,20 @@ export class RespondentService implements NinRegistry {
 
 export type RespondentView = RespondentRow & { ninShown: string | null; phone: string | null };
 
+/** The assessor's decision as the API shows it. */
+export function verificationOf(row: RespondentRow): RespondentDetail['verification'] {
+  return {
+    decision: (row.verification as RespondentDetail['verification']['decision']) ?? null,
+    by: row.verifiedBy,
+    at: row.verifiedAt?.toISOString() ?? null,
+    reason: row.verificationReason,
+  };
+}
+
 export function toRespondentDetail(
   row: RespondentView,
   submissions: RespondentDetail['submissions'],
+  history: RespondentDetail['history'] = [],
 ): RespondentDetail {
   return {
     id: row.id,
@@ -280,6 +352,10 @@ export function toRespondentDetail(
     source: row.source,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    verification: verificationOf(row),
+    verified: row.verification === 'verified',
+    mergedInto: row.mergedInto,
     submissions,
+    history,
   };
 }

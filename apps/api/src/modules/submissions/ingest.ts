@@ -91,7 +91,7 @@ export class Ingestion {
         id: sub.submittedBy,
         role: ROLE_BY_CHANNEL[sub.channel] ?? null,
       });
-      const outcome = await this.respondents.createFromSubmission(tx, actor, sub, nin, fields);
+      const outcome = await this.respondents.createFromSubmission(tx, actor, sub, nin, fields, fraud?.band ?? null);
       if (!outcome.created) {
         const { holder } = outcome;
         if (holder.kind === 'staff')

@@ -181,6 +181,27 @@ export class SubmissionRepository implements SubmissionHistory {
     return rows.map((r) => this.open(r));
   }
 
+  /** A merge: every submission of `from` now belongs to `to` (outcome column; the raw row is untouched). */
+  async reassignRespondent(tx: Executor, from: string, to: string): Promise<number> {
+    const rows = await tx
+      .update(submissions)
+      .set({ respondentId: to })
+      .where(eq(submissions.respondentId, from))
+      .returning({ id: submissions.id });
+    return rows.length;
+  }
+
+  /** How many submissions each respondent has (respondent_id index). */
+  async countByRespondents(executor: Executor, ids: string[]): Promise<Map<string, number>> {
+    if (!ids.length) return new Map();
+    const rows = await executor
+      .select({ id: submissions.respondentId, n: sql<number>`count(*)::int` })
+      .from(submissions)
+      .where(inArray(submissions.respondentId, ids))
+      .groupBy(submissions.respondentId);
+    return new Map(rows.map((r) => [r.id!, r.n]));
+  }
+
   /** Outbox rows still not done after `olderThanMs`, oldest first. */
   async pendingOutbox(executor: Executor, olderThanMs: number, max: number): Promise<string[]> {
     const rows = await executor

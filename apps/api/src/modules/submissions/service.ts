@@ -11,7 +11,7 @@ import {
   type SubmissionStatusView,
 } from '@oslrs/core';
 import { can, requireAccess, systemActor, type Actor } from '../../access/index.js';
-import type { Db } from '../../infra/db.js';
+import type { Db, Executor } from '../../infra/db.js';
 import {
   Conflict,
   DomainError,
@@ -401,6 +401,16 @@ export class SubmissionService {
       channel: r.channel,
       completedAt: r.completedAt.toISOString(),
     }));
+  }
+
+  /** A duplicates merge, in the caller's transaction: the kept respondent receives every submission. */
+  reassignRespondent(tx: Executor, from: string, to: string): Promise<number> {
+    return this.repo.reassignRespondent(tx, from, to);
+  }
+
+  /** Submission counts per respondent, for readers already allowed to see those respondents. */
+  countsForRespondents(ids: string[]): Promise<Map<string, number>> {
+    return this.repo.countByRespondents(this.db, ids);
   }
 
   /** Ingestion is quick: a submission still waiting after `staleMs` was lost on the way (Redis down, worker killed). */

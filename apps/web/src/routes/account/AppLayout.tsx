@@ -1,11 +1,23 @@
 import { Link, Outlet } from 'react-router';
+import type { Role } from '@oslrs/core';
 import { useAuth } from '../../auth/AuthContext';
 import { Brand } from '../../components/Brand';
 import { SkipLink } from '../../components/Page';
 import { SignOutButton } from '../../components/SignOutButton';
 import { Footer } from '../public/PublicLayout';
 
-/** The frame for signed-in staff outside the admin area (/app, /account/*). */
+/** Oversight pages by role (the registry, the assessor's queues). */
+const OVERSIGHT_NAV: { to: string; label: string; roles: readonly Role[] }[] = [
+  {
+    to: '/registry',
+    label: 'Registry',
+    roles: ['super_admin', 'supervisor', 'verification_assessor', 'government_official'],
+  },
+  { to: '/verification', label: 'Verification', roles: ['super_admin', 'verification_assessor'] },
+  { to: '/registry/duplicates', label: 'Duplicates', roles: ['super_admin', 'verification_assessor'] },
+];
+
+/** The frame for signed-in staff outside the admin area (/app, /account/*, /registry, /verification). */
 export default function AppLayout() {
   const { user } = useAuth();
   return (
@@ -25,6 +37,19 @@ export default function AppLayout() {
           </div>
         </div>
       </header>
+      {user && OVERSIGHT_NAV.some((n) => n.roles.includes(user.role)) && (
+        <nav aria-label="Oversight" className="border-b border-stone-300 bg-white">
+          <ul className="mx-auto flex max-w-5xl flex-wrap gap-x-4 px-4 py-2">
+            {OVERSIGHT_NAV.filter((n) => n.roles.includes(user.role)).map((n) => (
+              <li key={n.to}>
+                <Link to={n.to} className="link font-semibold">
+                  {n.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-3xl flex-1 px-4 py-8">
         <Outlet />
       </main>

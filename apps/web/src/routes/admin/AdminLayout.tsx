@@ -13,6 +13,8 @@ const NAV = [
   { to: '/admin/staff/import', label: 'Import staff' },
   { to: '/admin/questionnaires', label: 'Questionnaires' },
   { to: '/admin/fraud', label: 'Fraud signals' },
+  { to: '/admin/audit', label: 'Audit log' },
+  { to: '/registry', label: 'Registry' },
 ] as const;
 
 /** Which nav entry the current path belongs to: a staff member's page counts as "Staff", a builder as "Questionnaires". */
@@ -22,6 +24,7 @@ function currentNav(pathname: string): string | undefined {
   if (pathname.startsWith('/admin/staff')) return '/admin/staff';
   if (pathname.startsWith('/admin/questionnaires')) return '/admin/questionnaires';
   if (pathname.startsWith('/admin/fraud')) return '/admin/fraud';
+  if (pathname.startsWith('/admin/audit')) return '/admin/audit';
   return undefined;
 }
 

@@ -1,0 +1,153 @@
+import { Link, useParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { lgaName } from '@oslrs/core';
+import { useAuth } from '../../auth/AuthContext';
+import { errorMessage } from '../../api/client';
+import { queryKeys, registry } from '../../api/endpoints';
+import { Alert } from '../../components/Alert';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/Page';
+import { formatDate, formatDateTime } from '../../lib/format';
+import { DecisionPanel } from './DecisionPanel';
+import { ASSESSORS, BandBadge, OVERSEERS, RespondentStatus, RoleGate, personName } from './shared';
+
+/** One respondent: the record, its submissions with fraud scores, its history; the assessor's decision. */
+export default function RespondentView() {
+  return (
+    <RoleGate roles={OVERSEERS} title="Respondent">
+      <Respondent />
+    </RoleGate>
+  );
+}
+
+function Respondent() {
+  const { id = '' } = useParams();
+  const { user } = useAuth();
+  const query = useQuery({ queryKey: queryKeys.respondent(id), queryFn: ({ signal }) => registry.get(id, signal) });
+  if (query.isPending) return <Loading />;
+  if (query.isError)
+    return (
+      <>
+        <PageHeading>Respondent</PageHeading>
+        <div className="mt-6">
+          <Alert title="Could not open this record">
+            <p>{errorMessage(query.error)}</p>
+          </Alert>
+        </div>
+      </>
+    );
+  const r = query.data.respondent;
+  const canDecide = user && ASSESSORS.includes(user.role) && !r.verification.decision && r.status !== 'merged';
+  return (
+    <>
+      <p>
+        <Link to="/registry" className="link">
+          Registry
+        </Link>
+        {user && ASSESSORS.includes(user.role) && (
+          <>
+            {' · '}
+            <Link to="/verification" className="link">
+              Verification queue
+            </Link>
+          </>
+        )}
+      </p>
+      <PageHeading title={personName(r)}>
+        <span className="break-words">{personName(r)}</span>
+      </PageHeading>
+      <p className="mt-3 flex flex-wrap items-center gap-2">
+        <RespondentStatus status={r.status} />
+        {r.verified && <span className="font-semibold text-green-900">Verified badge</span>}
+      </p>
+      {r.mergedInto && (
+        <p className="mt-3">
+          Merged into{' '}
+          <Link to={`/registry/${r.mergedInto}`} className="link">
+            another record
+          </Link>
+          .
+        </p>
+      )}
+      {r.verification.decision && (
+        <p className="mt-3 break-words" data-testid="verification-summary">
+          {r.verification.decision === 'verified' ? 'Verified' : 'Rejected'} on {formatDateTime(r.verification.at)}
+          {r.verification.reason ? `: ${r.verification.reason}` : ''}
+        </p>
+      )}
+
+      <section className="card mt-6" aria-labelledby="details-heading">
+        <h2 id="details-heading" className="text-xl font-bold">
+          Details
+        </h2>
+        <dl className="mt-4 grid gap-x-6 gap-y-2 break-words sm:grid-cols-[max-content_1fr]">
+          <dt className="font-semibold">NIN</dt>
+          <dd>{r.nin ?? 'Not on file yet'}</dd>
+          <dt className="font-semibold">Phone</dt>
+          <dd>{r.phone ?? '—'}</dd>
+          <dt className="font-semibold">Email</dt>
+          <dd className="break-all">{r.email ?? '—'}</dd>
+          <dt className="font-semibold">Gender</dt>
+          <dd>{r.gender ?? '—'}</dd>
+          <dt className="font-semibold">Date of birth</dt>
+          <dd>{r.dob ?? '—'}</dd>
+          <dt className="font-semibold">LGA</dt>
+          <dd>{r.lga ? (lgaName(r.lga) ?? r.lga) : '—'}</dd>
+          <dt className="font-semibold">Occupation</dt>
+          <dd>{r.mainOccupation ?? '—'}</dd>
+          <dt className="font-semibold">Skills</dt>
+          <dd>{r.skills.length ? r.skills.join(', ') : '—'}</dd>
+          <dt className="font-semibold">Registered</dt>
+          <dd>
+            {formatDate(r.createdAt)} through the {r.source} channel
+          </dd>
+        </dl>
+      </section>
+
+      {canDecide && <DecisionPanel id={r.id} />}
+
+      <section className="card mt-6" aria-labelledby="subs-heading">
+        <h2 id="subs-heading" className="text-xl font-bold">
+          Submissions
+        </h2>
+        {r.submissions.length === 0 ? (
+          <p className="mt-3">None.</p>
+        ) : (
+          <ul className="mt-3 divide-y divide-stone-200">
+            {r.submissions.map((s) => (
+              <li key={s.id} className="py-3">
+                <p className="flex flex-wrap items-center gap-2">
+                  <span>
+                    {formatDateTime(s.completedAt)} · {s.channel} · {s.status}
+                  </span>
+                  {s.fraud && <BandBadge band={s.fraud.band} score={s.fraud.score} />}
+                </p>
+                {s.fraud && s.fraud.reasons.length > 0 && (
+                  <ul className="mt-1 list-disc pl-6 text-sm break-words text-stone-800">
+                    {s.fraud.reasons.map((reason) => (
+                      <li key={reason}>{reason}</li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card mt-6" aria-labelledby="history-heading">
+        <h2 id="history-heading" className="text-xl font-bold">
+          History
+        </h2>
+        <ol className="mt-3 space-y-2">
+          {r.history.map((h, i) => (
+            <li key={i} className="break-words">
+              <span className="font-semibold">{h.action}</span> · {formatDateTime(h.at)}
+              {h.actorRole ? ` · by ${h.actorRole.replace(/_/g, ' ')}` : ''}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,77 @@
+import { Link } from 'react-router';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { lgaName } from '@oslrs/core';
+import { errorMessage } from '../../api/client';
+import { queryKeys, registry } from '../../api/endpoints';
+import { Alert } from '../../components/Alert';
+import { PageHeading } from '../../components/Page';
+import { formatDate } from '../../lib/format';
+import { ASSESSORS, BandBadge, Pager, RoleGate, personName, useCursorPages } from './shared';
+
+/** The assessor's queue: flagged records (medium band or above) first, then a random sample of clean ones. */
+export default function VerificationQueue() {
+  return (
+    <RoleGate roles={ASSESSORS} title="Verification queue">
+      <Queue />
+    </RoleGate>
+  );
+}
+
+function Queue() {
+  const pages = useCursorPages();
+  const query = useQuery({
+    queryKey: queryKeys.verificationQueue(pages.cursor),
+    queryFn: ({ signal }) => registry.queue(pages.cursor, signal),
+    placeholderData: keepPreviousData,
+  });
+  const data = query.data;
+  return (
+    <>
+      <PageHeading>Verification queue</PageHeading>
+      <p className="mt-2 text-stone-800">
+        Records with a submission flagged medium or above, then {data ? `${data.samplePercent} %` : 'a share'} of clean
+        records picked at random. Open a record to verify or reject it.
+      </p>
+      <p className="mt-2">
+        <Link to="/registry/duplicates" className="link">
+          Likely duplicates
+        </Link>
+      </p>
+      {query.isError && (
+        <div className="mt-4">
+          <Alert title="Could not load the queue">
+            <p>{errorMessage(query.error)}</p>
+          </Alert>
+        </div>
+      )}
+      {!data && !query.isError && <p className="mt-6">Loading…</p>}
+      {data && data.items.length === 0 && (
+        <p className="mt-6 rounded-lg border border-dashed border-stone-400 bg-white p-6 text-center">
+          Nothing waiting. Well done.
+        </p>
+      )}
+      {data && data.items.length > 0 && (
+        <ul
+          className="mt-6 divide-y divide-stone-200 rounded-lg border border-stone-300 bg-white"
+          aria-label="Waiting records"
+        >
+          {data.items.map((r) => (
+            <li key={r.id} className="flex flex-wrap items-center justify-between gap-2 p-4">
+              <div className="min-w-0">
+                <Link to={`/registry/${r.id}`} className="link font-semibold break-words">
+                  {personName(r)}
+                </Link>
+                <p className="text-sm break-words text-stone-700">
+                  {r.lga ? (lgaName(r.lga) ?? r.lga) : 'No LGA'} · registered {formatDate(r.createdAt)} ·{' '}
+                  {r.reason === 'flagged' ? 'flagged' : 'random sample'}
+                </p>
+              </div>
+              <BandBadge band={r.band} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <Pager pages={pages} nextCursor={data?.nextCursor} />
+    </>
+  );
+}

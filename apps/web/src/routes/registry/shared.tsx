@@ -1,0 +1,129 @@
+import { useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import { ROLE_LABELS, type Role } from '@oslrs/core';
+import { useAuth } from '../../auth/AuthContext';
+import { PageHeading } from '../../components/Page';
+
+/** Who opens the registry (supervisors: their LGA only) and who works the assessor queues. */
+export const OVERSEERS: readonly Role[] = ['super_admin', 'supervisor', 'verification_assessor', 'government_official'];
+export const ASSESSORS: readonly Role[] = ['super_admin', 'verification_assessor'];
+
+/** A page this role may not open says so, instead of silently sending the person elsewhere. */
+export function RoleGate({ roles, title, children }: { roles: readonly Role[]; title: string; children: ReactNode }) {
+  const { user } = useAuth();
+  if (!user) return null;
+  if (roles.includes(user.role)) return children;
+  return (
+    <>
+      <PageHeading>{title}</PageHeading>
+      <div className="card mt-6" role="status">
+        <p>
+          This page is for {roles.map((r) => ROLE_LABELS[r]).join(', ')}. Your role ({ROLE_LABELS[user.role]}) cannot
+          open it.
+        </p>
+        <p className="mt-4">
+          <Link to="/app" className="link">
+            Back to your account
+          </Link>
+        </p>
+      </div>
+    </>
+  );
+}
+
+/**
+ * Keyset paging in the browser: the cursors of the pages seen so far, so "Newer" goes back and
+ * "Older" goes on. `reset` starts again at the first page (a filter changed).
+ */
+export function useCursorPages() {
+  const [stack, setStack] = useState<string[]>([]);
+  const cursor = stack[stack.length - 1];
+  return {
+    cursor,
+    page: stack.length + 1,
+    next: (c: string) => setStack((s) => [...s, c]),
+    previous: () => setStack((s) => s.slice(0, -1)),
+    reset: () => setStack([]),
+  };
+}
+
+export function Pager({
+  pages,
+  nextCursor,
+  olderLabel = 'Next page',
+  newerLabel = 'Previous page',
+}: {
+  pages: ReturnType<typeof useCursorPages>;
+  nextCursor: string | null | undefined;
+  olderLabel?: string;
+  newerLabel?: string;
+}) {
+  if (pages.page === 1 && !nextCursor) return null;
+  return (
+    <nav aria-label="Pages" className="mt-6 flex flex-wrap items-center gap-3">
+      <button type="button" className="btn-secondary" disabled={pages.page === 1} onClick={pages.previous}>
+        {newerLabel}
+      </button>
+      <span className="text-stone-700">Page {pages.page}</span>
+      <button
+        type="button"
+        className="btn-secondary"
+        disabled={!nextCursor}
+        onClick={() => nextCursor && pages.next(nextCursor)}
+      >
+        {olderLabel}
+      </button>
+    </nav>
+  );
+}
+
+const STATUS_LABELS: Record<string, string> = {
+  active: 'Active',
+  pending_nin_capture: 'Waiting for NIN',
+  imported_unverified: 'Imported, unverified',
+  verified: 'Verified',
+  rejected: 'Rejected',
+  merged: 'Merged',
+};
+const STATUS_STYLES: Record<string, string> = {
+  active: 'bg-stone-100 text-stone-900 ring-stone-300',
+  pending_nin_capture: 'bg-amber-100 text-amber-950 ring-amber-300',
+  imported_unverified: 'bg-amber-100 text-amber-950 ring-amber-300',
+  verified: 'bg-green-100 text-green-950 ring-green-300',
+  rejected: 'bg-red-100 text-red-950 ring-red-300',
+  merged: 'bg-stone-200 text-stone-900 ring-stone-400',
+};
+
+export function RespondentStatus({ status }: { status: string }) {
+  return (
+    <span
+      data-testid="respondent-status"
+      className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-medium ring-1 ring-inset ${STATUS_STYLES[status] ?? STATUS_STYLES.active}`}
+    >
+      {STATUS_LABELS[status] ?? status}
+    </span>
+  );
+}
+
+const BAND_STYLES: Record<string, string> = {
+  clean: 'bg-stone-100 text-stone-900 ring-stone-300',
+  low: 'bg-amber-50 text-amber-950 ring-amber-200',
+  medium: 'bg-amber-100 text-amber-950 ring-amber-400',
+  high: 'bg-red-100 text-red-950 ring-red-300',
+  critical: 'bg-red-200 text-red-950 ring-red-500',
+};
+
+export function BandBadge({ band, score }: { band: string; score?: number }) {
+  return (
+    <span
+      className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-medium ring-1 ring-inset ${BAND_STYLES[band] ?? BAND_STYLES.clean}`}
+    >
+      Fraud: {band}
+      {score !== undefined ? ` (${score})` : ''}
+    </span>
+  );
+}
+
+export function personName(r: { surname: string | null; firstname: string | null }): string {
+  return [r.firstname, r.surname].filter(Boolean).join(' ') || 'No name given';
+}
