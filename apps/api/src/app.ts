@@ -20,7 +20,14 @@ import { StaffService, staffRoutes } from './modules/staff/index.js';
 import { JobsService, jobRoutes } from './modules/jobs/index.js';
 import { lgaRoutes } from './modules/lgas/index.js';
 import { QuestionnaireService, VersionCache, questionnaireRoutes } from './modules/questionnaires/index.js';
-import { Ingestion, SubmissionRepository, SubmissionService, submissionRoutes } from './modules/submissions/index.js';
+import {
+  Ingestion,
+  SubmissionRepository,
+  SubmissionService,
+  SubmissionStats,
+  submissionRoutes,
+} from './modules/submissions/index.js';
+import { SupervisionRepository, SupervisionService, supervisionRoutes } from './modules/supervision/index.js';
 import { RespondentRepository, RespondentService, respondentRoutes } from './modules/respondents/index.js';
 import { FraudService, fraudRoutes } from './modules/fraud/index.js';
 import { healthRoutes } from './modules/health/index.js';
@@ -38,6 +45,7 @@ export interface Services {
   respondents: RespondentService;
   fraud: FraudService;
   ops: OpsService;
+  supervision: SupervisionService;
 }
 
 /**
@@ -106,7 +114,21 @@ export function createServices(runtime: Runtime): Services {
   // Links in mail bodies are secrets: once expired, sent or not, the outbox forgets them.
   jobs.addTicker(runtime.config.relayIntervalMs, () => eraseExpiredMail(db));
   const ops = new OpsService(runtime.metrics, runtime.queue, staff);
-  return { auth, staff, jobs, questionnaires, submissions, ingestion, respondents, fraud, ops };
+  const supervision = new SupervisionService(
+    db,
+    new SupervisionRepository(),
+    users,
+    new SubmissionStats(),
+    jobs,
+    ops,
+    runtime.config.mapTileUrl ?? null,
+  );
+  return { auth, staff, jobs, questionnaires, submissions, ingestion, respondents, fraud, ops, supervision };
+}
+
+/** The origin of a tile URL template (`https://tile.example.org/{z}/{x}/{y}.png` → `https://tile.example.org`). */
+function tileOrigin(template: string): string {
+  return new URL(template.replace(/\{[a-z]\}/g, '0')).origin;
 }
 
 /** Where the built web app lives: WEB_DIST, or apps/web/dist beside this package. */
@@ -160,7 +182,8 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // Map tiles (the supervisor's map) come from their configured origin, when one is set.
+        imgSrc: ["'self'", 'data:', ...(runtime.config.mapTileUrl ? [tileOrigin(runtime.config.mapTileUrl)] : [])],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         manifestSrc: ["'self'"],
@@ -228,6 +251,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       await api.register(respondentRoutes, { respondents: services.respondents, submissions: services.submissions });
       await api.register(fraudRoutes, { fraud: services.fraud });
       await api.register(opsRoutes, { ops: services.ops });
+      await api.register(supervisionRoutes, { supervision: services.supervision });
     },
     { prefix: '/api/v1' },
   );

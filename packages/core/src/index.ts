@@ -11,4 +11,5 @@ export * from './forms/index.js';
 export * from './dto/submissions.js';
 export * from './dto/ops.js';
 export * from './dto/respondents.js';
+export * from './dto/supervision.js';
 export * from './errors.js';
