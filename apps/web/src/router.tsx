@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ReactNode } from 'react';
-import { createBrowserRouter, Navigate } from 'react-router';
+import { createBrowserRouter } from 'react-router';
 import { RequireAuth } from './auth/guards';
 import { Loading } from './components/Loading';
 import RouteError from './routes/RouteError';
@@ -30,6 +30,15 @@ const QuestionnaireList = lazy(() => import('./routes/admin/questionnaires/Quest
 const QuestionnaireBuilder = lazy(() => import('./routes/admin/questionnaires/QuestionnaireBuilder'));
 const QuestionnairePreview = lazy(() => import('./routes/admin/questionnaires/QuestionnairePreview'));
 const FraudSettings = lazy(() => import('./routes/admin/fraud/FraudSettings'));
+const AdminOverview = lazy(() => import('./routes/admin/overview/AdminOverview'));
+const TeamPage = lazy(() => import('./routes/supervision/TeamPage'));
+const MessagesPage = lazy(() => import('./routes/supervision/MessagesPage'));
+const VerificationPlaceholder = lazy(() =>
+  import('./routes/placeholders').then((m) => ({ default: m.VerificationPlaceholder })),
+);
+const RegistryPlaceholder = lazy(() =>
+  import('./routes/placeholders').then((m) => ({ default: m.RegistryPlaceholder })),
+);
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -119,6 +128,51 @@ export const router = createBrowserRouter([
     children: [{ path: 'clerk', element: <ClerkEntry /> }],
   },
   {
+    element: (
+      <RequireAuth role={['supervisor', 'super_admin']}>
+        <Lazy>
+          <AppLayout wide />
+        </Lazy>
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [{ path: 'team', element: <TeamPage /> }],
+  },
+  {
+    element: (
+      <RequireAuth role="supervisor">
+        <Lazy>
+          <AppLayout />
+        </Lazy>
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [{ path: 'messages', element: <MessagesPage /> }],
+  },
+  // Placeholders until the verification queue and registry pages land (issue 10, built beside this).
+  {
+    element: (
+      <RequireAuth role={['verification_assessor', 'super_admin']}>
+        <Lazy>
+          <AppLayout wide />
+        </Lazy>
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [{ path: 'verification', element: <VerificationPlaceholder /> }],
+  },
+  {
+    element: (
+      <RequireAuth role={['government_official', 'verification_assessor', 'super_admin', 'supervisor']}>
+        <Lazy>
+          <AppLayout wide />
+        </Lazy>
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [{ path: 'registry', element: <RegistryPlaceholder /> }],
+  },
+  {
     path: 'admin',
     element: (
       <RequireAuth role="super_admin">
@@ -129,7 +183,7 @@ export const router = createBrowserRouter([
     ),
     errorElement: <RouteError />,
     children: [
-      { index: true, element: <Navigate to="/admin/staff" replace /> },
+      { index: true, element: <AdminOverview /> },
       { path: 'staff', element: <StaffList /> },
       { path: 'staff/new', element: <StaffInvite /> },
       { path: 'staff/import', element: <StaffImport /> },
@@ -138,7 +192,7 @@ export const router = createBrowserRouter([
       { path: 'questionnaires/:id', element: <QuestionnaireBuilder /> },
       { path: 'questionnaires/:id/preview', element: <QuestionnairePreview /> },
       { path: 'fraud', element: <FraudSettings /> },
-      { path: '*', element: <NotFound home="/admin/staff" /> },
+      { path: '*', element: <NotFound home="/admin" /> },
     ],
   },
   collectRoutes,
