@@ -83,7 +83,10 @@ const envSchema = z.object({
    */
   MAP_TILE_URL: z
     .url()
-    .refine((u) => /^https?:\/\//.test(u) && ['{z}', '{x}', '{y}'].every((p) => u.includes(p)), 'Use an http(s) URL with {z}, {x} and {y}')
+    .refine(
+      (u) => /^https?:\/\//.test(u) && ['{z}', '{x}', '{y}'].every((p) => u.includes(p)),
+      'Use an http(s) URL with {z}, {x} and {y}',
+    )
     .optional(),
   /** Set by PM2 in cluster mode. */
   NODE_APP_INSTANCE: z.string().optional(),

@@ -184,7 +184,12 @@ export const adminOverviewSchema = z.object({
   flaggedWaiting: z.number().int(),
   /** The background job queue (null when it cannot be read). */
   queue: z
-    .object({ waiting: z.number().int(), active: z.number().int(), delayed: z.number().int(), failed: z.number().int() })
+    .object({
+      waiting: z.number().int(),
+      active: z.number().int(),
+      delayed: z.number().int(),
+      failed: z.number().int(),
+    })
     .nullable(),
   alerts: z.array(opsAlertSchema),
   asOf: z.string(),

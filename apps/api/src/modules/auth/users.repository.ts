@@ -150,7 +150,13 @@ export class UserRepository {
    */
   async fieldTeam(executor: Executor, role: 'enumerator' | 'supervisor', lga: string | null): Promise<TeamPerson[]> {
     return executor
-      .select({ id: users.id, fullName: users.fullName, role: users.role, lgaCode: users.lgaCode, status: users.status })
+      .select({
+        id: users.id,
+        fullName: users.fullName,
+        role: users.role,
+        lgaCode: users.lgaCode,
+        status: users.status,
+      })
       .from(users)
       .where(
         and(
@@ -165,7 +171,13 @@ export class UserRepository {
   /** One staff member's team-relevant facts (role, LGA, status), or undefined. */
   async teamPerson(executor: Executor, id: string): Promise<TeamPerson | undefined> {
     const [row] = await executor
-      .select({ id: users.id, fullName: users.fullName, role: users.role, lgaCode: users.lgaCode, status: users.status })
+      .select({
+        id: users.id,
+        fullName: users.fullName,
+        role: users.role,
+        lgaCode: users.lgaCode,
+        status: users.status,
+      })
       .from(users)
       .where(and(eq(users.id, id), STAFF_PREDICATE))
       .limit(1);

@@ -158,9 +158,7 @@ describe('reading', () => {
     expect((await unread(reader)).json().unread).toBe(1);
     const again = await read(reader, a);
     expect(again.json().readAt).toBe(first.json().readAt);
-    expect((await list(reader)).json().items.find((m: { id: string }) => m.id === a).readAt).toBe(
-      first.json().readAt,
-    );
+    expect((await list(reader)).json().items.find((m: { id: string }) => m.id === a).readAt).toBe(first.json().readAt);
   });
 
   it('anyone but the recipient (the sender included) gets 404, like a missing message', async () => {
@@ -234,10 +232,12 @@ describe('contacts and progress', () => {
     expect(names).toEqual(expect.arrayContaining(['Emeka One', 'Efe Two']));
     expect(names).not.toContain('Sade Supervisor');
     const c2 = await app.call(e1, { method: 'GET', url: '/api/v1/messages/contacts' });
-    expect(c2.json().items.map((p: { fullName: string }) => p.fullName).sort()).toEqual([
-      'Sade Supervisor',
-      'Second Supervisor',
-    ]);
+    expect(
+      c2
+        .json()
+        .items.map((p: { fullName: string }) => p.fullName)
+        .sort(),
+    ).toEqual(['Sade Supervisor', 'Second Supervisor']);
   });
 
   it("an enumerator's progress counts their unread messages", async () => {

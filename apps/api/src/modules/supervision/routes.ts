@@ -120,8 +120,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod<{ supervision: Supervision
       config: { access: FIELD },
       schema: {
         tags: ['messages'],
-        summary:
-          'Send a message to one team member (a user id) or the whole team ("team"); at most 2,000 characters',
+        summary: 'Send a message to one team member (a user id) or the whole team ("team"); at most 2,000 characters',
         body: sendMessageBodySchema,
         response: { 201: sendMessageResponseSchema },
       },

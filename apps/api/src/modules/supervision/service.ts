@@ -39,7 +39,10 @@ const toTarget = (t: TargetRow | undefined) => (t ? { daily: t.daily, weekly: t.
 
 /** Per-collector numbers folded from per-day rows. */
 function fold(rows: CollectorDay[], days: string[], weekStartDay: string) {
-  const by = new Map<string, { today: number; week: number; flagged: number; rejected: number; returned: number; series: number[] }>();
+  const by = new Map<
+    string,
+    { today: number; week: number; flagged: number; rejected: number; returned: number; series: number[] }
+  >();
   const today = days[days.length - 1]!;
   for (const r of rows) {
     let m = by.get(r.collectorId);

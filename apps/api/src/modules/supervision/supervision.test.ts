@@ -18,7 +18,6 @@ import { SupervisionService } from './service.js';
 const app = useTestApp();
 let master: Published;
 
-const HOUR = 3_600_000;
 /** Wednesday 2 December 2026, 12:00 West Africa Time. */
 const WEDNESDAY_NOON = new Date('2026-12-02T11:00:00Z');
 
@@ -142,7 +141,7 @@ describe('team numbers from the submissions stored', () => {
     await row(other.user.id, t('2026-12-02T08:00:00Z'), { lga: 'akinyele', gps: { lat: 7.1, lng: 3.1 } });
   });
 
-  it("counts today, this week, the series, flags, rejections and the last sync per enumerator", async () => {
+  it('counts today, this week, the series, flags, rejections and the last sync per enumerator', async () => {
     const team = await pinned(WEDNESDAY_NOON).team(actor(sup, 'afijio'), {});
     expect(team.lga).toBe('afijio');
     expect(team.weekStart).toBe('2026-11-30');

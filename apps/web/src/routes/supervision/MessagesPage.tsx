@@ -9,7 +9,10 @@ import { ComposeForm, MessageItem } from './messageParts';
 /** A supervisor's messages: write to one enumerator or the whole team; read their replies. */
 export default function MessagesPage() {
   const queryClient = useQueryClient();
-  const contacts = useQuery({ queryKey: supervisionKeys.contacts, queryFn: ({ signal }) => messagesApi.contacts(signal) });
+  const contacts = useQuery({
+    queryKey: supervisionKeys.contacts,
+    queryFn: ({ signal }) => messagesApi.contacts(signal),
+  });
   const list = useInfiniteQuery({
     queryKey: supervisionKeys.messages,
     queryFn: ({ pageParam, signal }) => messagesApi.list({ limit: 20, cursor: pageParam }, signal),
@@ -71,7 +74,10 @@ export default function MessagesPage() {
         ) : items.length === 0 ? (
           <p className="mt-3 text-stone-800">No messages yet.</p>
         ) : (
-          <ul className="mt-3 divide-y divide-stone-200 rounded-lg border border-stone-300 bg-white" aria-label="Messages">
+          <ul
+            className="mt-3 divide-y divide-stone-200 rounded-lg border border-stone-300 bg-white"
+            aria-label="Messages"
+          >
             {items.map((m) => (
               <MessageItem key={m.id} message={m} onRead={(id) => read.mutate(id)} reading={read.isPending} />
             ))}

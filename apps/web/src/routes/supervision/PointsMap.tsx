@@ -106,7 +106,11 @@ export function PointsMap({
         <summary className="cursor-pointer font-semibold">List of today&rsquo;s points ({points.length})</summary>
         <ul className="mt-2 divide-y divide-stone-200 rounded-md border border-stone-300 bg-white text-sm">
           {points.map((p) => (
-            <li key={p.submissionId} className="flex flex-wrap justify-between gap-x-4 px-3 py-2" data-point={p.submissionId}>
+            <li
+              key={p.submissionId}
+              className="flex flex-wrap justify-between gap-x-4 px-3 py-2"
+              data-point={p.submissionId}
+            >
               <span className="font-semibold">{nameOf(p.enumeratorId)}</span>
               <span className="tabular-nums">
                 {p.lat.toFixed(5)}, {p.lng.toFixed(5)}

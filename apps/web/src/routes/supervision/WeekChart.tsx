@@ -40,7 +40,12 @@ export function WeekChart({
               className={i === days.length - 1 ? 'fill-green-700' : 'fill-green-500'}
               rx="2"
             />
-            <text x={i * barW + barW / 2} y={Math.max(10, y(v) - 3)} textAnchor="middle" className="fill-stone-800 text-[10px]">
+            <text
+              x={i * barW + barW / 2}
+              y={Math.max(10, y(v) - 3)}
+              textAnchor="middle"
+              className="fill-stone-800 text-[10px]"
+            >
               {v}
             </text>
             <text x={i * barW + barW / 2} y={H + 14} textAnchor="middle" className="fill-stone-700 text-[10px]">

@@ -28,7 +28,9 @@ export default function AdminOverview() {
         </div>
       ) : (
         <>
-          <p className="mt-1 text-sm text-stone-700">As of {formatDateTime(overview.data.asOf)} (refreshed every minute)</p>
+          <p className="mt-1 text-sm text-stone-700">
+            As of {formatDateTime(overview.data.asOf)} (refreshed every minute)
+          </p>
           <dl className="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4" data-overview="">
             <Tile label="Submissions today" value={overview.data.submissions.today} />
             <Tile label="This week" value={overview.data.submissions.week} />
