@@ -4,6 +4,7 @@ import { messagesApi, supervisionKeys } from '../../api/supervision';
 import { Alert, Success } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/Page';
+import { plural } from '../../lib/format';
 import { ComposeForm, MessageItem } from './messageParts';
 
 /** A supervisor's messages: write to one enumerator or the whole team; read their replies. */
@@ -54,7 +55,7 @@ export default function MessagesPage() {
             <Success
               title={
                 send.data.message.to.kind === 'team'
-                  ? `Sent to ${send.data.message.to.recipients} enumerators.`
+                  ? `Sent to ${plural(send.data.message.to.recipients, 'enumerator', 'enumerators')}.`
                   : `Sent to ${send.data.message.to.fullName}.`
               }
             />
