@@ -96,7 +96,8 @@ export const supervisionRoutes: FastifyPluginAsyncZod<{ supervision: Supervision
       const state = await supervision.unread(actorOf(request));
       const etag = `W/"${state.unread}-${state.latest ?? 'none'}"`;
       void reply.header('etag', etag).header('cache-control', 'private, no-cache');
-      if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
+      // No body at all (not even `null`): nothing to serialise, nothing on the wire but the head.
+      if (request.headers['if-none-match'] === etag) return reply.code(304).send(undefined as unknown as null);
       return state;
     },
   );
