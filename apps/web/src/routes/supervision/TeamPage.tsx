@@ -221,7 +221,7 @@ function TargetForm({ member, onDone }: { member: TeamMember; onDone: () => void
           error={issueFor('weekly')}
         />
       </div>
-      {save.isError && !issues.length && (
+      {save.isError && !issueFor('daily') && !issueFor('weekly') && (
         <Alert>
           <p>{errorMessage(save.error)}</p>
         </Alert>
