@@ -1,6 +1,8 @@
 import { Suspense } from 'react';
 import { Outlet } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
 import type { Role } from '@oslrs/core';
+import { messagesApi } from '../../api/supervision';
 import { homeFor, useAuth } from '../../auth/AuthContext';
 import { Brand } from '../../components/Brand';
 import { Loading } from '../../components/Loading';
@@ -22,9 +24,23 @@ export const NAV_BY_ROLE: Partial<Record<Role, NavItem[]>> = {
 };
 
 /** The frame for signed-in staff outside the admin and collect areas (/app, /account/*, /team, /messages, …). */
+/** A supervisor's unread messages, for the nav (the same cheap, ETag-revalidated poll as the PWA's). */
+function useUnreadCount(enabled: boolean): number {
+  const unread = useQuery({
+    queryKey: ['messages', 'unread'],
+    queryFn: ({ signal }) => messagesApi.unread(signal),
+    enabled,
+    refetchInterval: 60_000,
+  });
+  return unread.data?.unread ?? 0;
+}
+
 export default function AppLayout({ wide = false }: { wide?: boolean }) {
   const { user } = useAuth();
-  const items = (user && NAV_BY_ROLE[user.role]) ?? [ACCOUNT];
+  const unread = useUnreadCount(user?.role === 'supervisor');
+  const items = ((user && NAV_BY_ROLE[user.role]) ?? [ACCOUNT]).map((item) =>
+    item.to === '/messages' && unread > 0 ? { ...item, label: `${item.label} (${unread})` } : item,
+  );
   return (
     <div className="flex min-h-dvh flex-col">
       <SkipLink />

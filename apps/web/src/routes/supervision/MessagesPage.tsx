@@ -25,6 +25,7 @@ export default function MessagesPage() {
     mutationFn: ({ to, body }: { to: string; body: string }) => messagesApi.send(to, body),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: supervisionKeys.messages }),
   });
+  // Invalidates the list and the nav's unread count (both under ['messages']).
   const read = useMutation({
     mutationFn: (id: string) => messagesApi.read(id),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: supervisionKeys.messages }),
