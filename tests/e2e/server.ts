@@ -7,7 +7,13 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_REDIS_URL, createTestDatabase } from '../../apps/api/test/harness.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  TEST_PII_ENV,
+  TEST_REDIS_URL,
+  createTestDatabase,
+} from '../../apps/api/test/harness.js';
 
 export { ADMIN_EMAIL, ADMIN_PASSWORD };
 export const root = resolve(import.meta.dirname, '../..');
@@ -51,6 +57,7 @@ export async function startRegistry(): Promise<RunningRegistry> {
       OSLRS_ADMIN_EMAIL: ADMIN_EMAIL,
       OSLRS_ADMIN_PASSWORD: ADMIN_PASSWORD,
       LOG_LEVEL: 'warn',
+      ...TEST_PII_ENV,
     },
   });
   let out = '';

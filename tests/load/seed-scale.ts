@@ -20,7 +20,9 @@ import { MASTER_FORM } from '../../packages/core/src/forms/fixtures/master.js';
 import { masterAnswerSets } from '../../packages/core/src/forms/fixtures/master-answers.js';
 import { createPostgres } from '../../apps/api/src/infra/db.js';
 import { MemoryStore } from '../../apps/api/src/infra/kv.js';
-import { bootstrap } from '../../apps/api/src/modules/setup/index.js';
+import { bootstrap, sealLegacyPii } from '../../apps/api/src/modules/setup/index.js';
+import { PiiCipher, loadPiiKeys } from '../../apps/api/src/infra/pii.js';
+import { TEST_PII_ENV } from '../../apps/api/test/harness.js';
 import { users } from '../../apps/api/src/db/schema/index.js';
 import { hashPassword } from '../../apps/api/src/modules/auth/passwords.js';
 import { QuestionnaireService } from '../../apps/api/src/modules/questionnaires/service.js';
@@ -110,7 +112,8 @@ export async function seedScale(url: string, options: SeedOptions = {}): Promise
           id: uuidv7(),
           email: loadEmail(role, n),
           fullName: `${first} ${SURNAMES[(n * 13 + role.length) % SURNAMES.length]}`,
-          phone: `+234803${String(9_000_000 + staffRows.length).padStart(7, '0')}`,
+          // Written as pre-encryption plaintext, then sealed by the app's own migration path (below).
+          legacyPhone: `+234803${String(9_000_000 + staffRows.length).padStart(7, '0')}`,
           role,
           status: 'active',
           lgaCode: field ? LGA_CODES[(n - 1) % LGA_CODES.length]! : null,
@@ -241,7 +244,7 @@ export async function seedScale(url: string, options: SeedOptions = {}): Promise
                   count(*) over (partition by lga_code)::int as n
              from users where role = 'enumerator' and status = 'active' and lga_code is not null),
          c as (select array_agg(id order by email) as ids from users where role = 'data_entry_clerk')
-         insert into submissions (id, questionnaire_version_id, channel, submitted_by, answers, nin_deferred,
+         insert into submissions (id, questionnaire_version_id, channel, submitted_by, answers, pii_legacy, nin_deferred,
            started_at, completed_at, gps_lat, gps_lng, gps_accuracy, device_id, body_hash, received_at, status,
            error, respondent_id, ingested_at, fraud_score, fraud_band, fraud_reasons, fraud_settings_version)
          select pg_temp.seed_uuid($1 || ':s:' || s.g), $5::uuid, ch,
@@ -256,7 +259,7 @@ export async function seedScale(url: string, options: SeedOptions = {}): Promise
                   'years_experience', r.years_experience, 'skills_possessed', to_jsonb(r.skills),
                   'consent_marketplace', case when r.consent_marketplace then 'yes' else 'no' end,
                   'consent_enriched', case when r.consent_enriched then 'yes' else 'no' end)),
-                r.nin is null, completed - dur, completed,
+                true, r.nin is null, completed - dur, completed,
                 case when ch = 'enumerator' then lat end, case when ch = 'enumerator' then lng end,
                 case when ch = 'enumerator' then acc end,
                 case when ch = 'enumerator' then 'dev-' || right(e.id::text, 8) end,
@@ -295,6 +298,18 @@ export async function seedScale(url: string, options: SeedOptions = {}): Promise
       );
       log(`[${secs()} s] submissions ${hi.toLocaleString('en')} / ${nSubmissions.toLocaleString('en')}`);
     }
+    // NINs and phones went in as plaintext (set-based SQL cannot seal): seal them exactly as a start
+    // after migration 0014 seals a pre-encryption database, with the keys the bench servers use.
+    const pii = new PiiCipher(
+      loadPiiKeys({
+        encryptionKey: process.env.NIN_ENCRYPTION_KEY ?? TEST_PII_ENV.NIN_ENCRYPTION_KEY,
+        indexKey: process.env.NIN_INDEX_KEY ?? TEST_PII_ENV.NIN_INDEX_KEY,
+        oldKeys: [],
+        keyFile: '',
+      }),
+    );
+    const sealed = await sealLegacyPii(database.db, pii);
+    log(`[${secs()} s] sealed NINs and phones: ${JSON.stringify(sealed)}`);
     await client.query('analyze');
     const seconds = (performance.now() - t0) / 1000;
     log(`[${secs()} s] analyze done`);

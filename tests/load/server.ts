@@ -3,7 +3,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createPostgres, type Database } from '../../apps/api/src/infra/db.js';
 import { bootstrap } from '../../apps/api/src/modules/setup/index.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_REDIS_URL, createTestDatabase } from '../../apps/api/test/harness.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  TEST_PII_ENV,
+  TEST_REDIS_URL,
+  createTestDatabase,
+} from '../../apps/api/test/harness.js';
 
 export const root = resolve(import.meta.dirname, '../..');
 
@@ -49,6 +55,7 @@ export async function startBenchServer(
     RATE_LIMIT_USER_PER_MINUTE: '100000000',
     RATE_LIMIT_ANON_PER_MINUTE: '100000000',
     RUN_WORKER: options.separateWorker ? 'false' : 'true',
+    ...TEST_PII_ENV,
     ...options.env,
   };
   const server: ChildProcess = spawn(process.execPath, ['apps/api/dist/main.js'], {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pm2, freePort, renderForTest, root, startNginx } from '../stack/lib.js';
 import { groups, type ProcessGroup } from './monitor.js';
+import { TEST_PII_ENV } from '../../apps/api/test/harness.js';
 
 export interface FullStack {
   /** NGINX, what users reach. */
@@ -42,6 +43,7 @@ export async function startFullStack(options: {
     PUBLIC_URL: `http://127.0.0.1:${nginxPort}`,
     TRUST_PROXY: 'loopback',
     DB_POOL_MAX: '10',
+    ...TEST_PII_ENV,
     OSLRS_API_INSTANCES: String(options.apiInstances ?? 2),
     OSLRS_LOG_DIR: join(dir, 'logs'),
     ...options.env,

@@ -15,7 +15,13 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_REDIS_URL, createTestDatabase } from '../../apps/api/test/harness.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  TEST_PII_ENV,
+  TEST_REDIS_URL,
+  createTestDatabase,
+} from '../../apps/api/test/harness.js';
 import {
   InstanceFinder,
   Pm2,
@@ -138,6 +144,8 @@ beforeAll(async () => {
       `OSLRS_ADMIN_PASSWORD="${ADMIN_PASSWORD}"`,
       // info: each request is logged with its reqId and pid (how the test tells the workers apart).
       'LOG_LEVEL=info',
+      `NIN_ENCRYPTION_KEY=${TEST_PII_ENV.NIN_ENCRYPTION_KEY}`,
+      `NIN_INDEX_KEY=${TEST_PII_ENV.NIN_INDEX_KEY}`,
       // The load phases send thousands of signed-in requests a minute; the anonymous limit stays 100.
       'RATE_LIMIT_USER_PER_MINUTE=1000000',
       `OSLRS_LOG_DIR=${join(tmp, 'logs')}`,

@@ -68,6 +68,7 @@ export function createServices(runtime: Runtime): Services {
     },
     runtime.mailer,
     jobs,
+    runtime.pii,
   );
   const respondents = new RespondentService(
     db,
@@ -76,6 +77,7 @@ export function createServices(runtime: Runtime): Services {
     runtime.mailer,
     runtime.kv,
     publicUrl,
+    runtime.pii,
   );
   const staff = new StaffService(
     db,
@@ -86,10 +88,11 @@ export function createServices(runtime: Runtime): Services {
     runtime.mailer,
     publicUrl,
     runtime.config.activationTtlMs,
+    runtime.pii,
   );
   const questionnaires = new QuestionnaireService(db, runtime.kv);
   const versions = new VersionCache();
-  const submissionRepo = new SubmissionRepository();
+  const submissionRepo = new SubmissionRepository(runtime.pii);
   const fraud = new FraudService(db, submissionRepo, (executor, id) => users.lgaOf(executor, id));
   const submissions = new SubmissionService(
     db,
@@ -99,6 +102,7 @@ export function createServices(runtime: Runtime): Services {
     questionnaires,
     runtime.kv,
     (err, msg) => runtime.log.warn({ err }, msg),
+    runtime.pii,
   );
   const ingestion = new Ingestion(db, submissionRepo, versions, fraud, respondents);
 

@@ -102,6 +102,17 @@ const envSchema = z.object({
   BACKUP_S3_REGION: z.string().default('us-east-1'),
   BACKUP_S3_PREFIX: z.string().default('oslrs/'),
   BACKUP_S3_FORCE_PATH_STYLE: bool.default(false),
+  /**
+   * NIN and phone numbers are sealed with this key (AES-256-GCM, 32 bytes base64; npm run pii:keygen).
+   * Required in production; elsewhere, generated once into PII_KEY_FILE.
+   */
+  NIN_ENCRYPTION_KEY: z.string().optional(),
+  /** Earlier NIN_ENCRYPTION_KEYs, comma-separated, still read until `npm run pii:rotate` re-seals their values. */
+  NIN_ENCRYPTION_OLD_KEYS: z.string().optional(),
+  /** The HMAC key of the blind index that finds and de-duplicates NINs and phones (separate from the above). */
+  NIN_INDEX_KEY: z.string().optional(),
+  /** Development and the embedded default: where generated keys are kept (default DATA_DIR/pii-keys.json). */
+  PII_KEY_FILE: z.string().optional(),
   /** node_exporter textfile (…/node-exporter/oslrs_backup.prom): the last good backup's time, for alerts. */
   BACKUP_METRICS_FILE: z.string().optional(),
 });
@@ -147,6 +158,8 @@ export interface Config {
   /** PM2's instance number in cluster mode. */
   appInstance: number | undefined;
   metrics: { token: string | undefined; port: number; host: string };
+  /** Where the PII keys come from (infra/pii.ts loads them). */
+  pii: { encryptionKey: string | undefined; oldKeys: string[]; indexKey: string | undefined; keyFile: string };
   backup: {
     dir: string;
     keep: number;
@@ -177,6 +190,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) {
     throw new ConfigError('DATABASE_OWNER_URL is set but DATABASE_URL (the app role) is not.');
+  }
+  if (e.NODE_ENV === 'production' && (!e.NIN_ENCRYPTION_KEY || !e.NIN_INDEX_KEY)) {
+    throw new ConfigError(
+      'Production needs NIN_ENCRYPTION_KEY and NIN_INDEX_KEY (npm run pii:keygen prints both; keep them with the backups).',
+    );
   }
   const trust = e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY;
   return {
@@ -218,6 +236,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clustered,
     appInstance: clustered ? Number(e.NODE_APP_INSTANCE) || 0 : undefined,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
+    pii: {
+      encryptionKey: e.NIN_ENCRYPTION_KEY,
+      oldKeys: (e.NIN_ENCRYPTION_OLD_KEYS ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+      indexKey: e.NIN_INDEX_KEY,
+      keyFile: resolve(e.PII_KEY_FILE ?? `${e.DATA_DIR}/pii-keys.json`),
+    },
     backup: {
       dir: resolve(e.BACKUP_DIR),
       keep: e.BACKUP_KEEP,

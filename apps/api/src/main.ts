@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { ConfigError, loadConfig } from './config.js';
 import { createRuntime } from './runtime.js';
 import { buildApp, createServices } from './app.js';
-import { bootstrap } from './modules/setup/index.js';
+import { bootstrap, sealLegacyPii } from './modules/setup/index.js';
 import { startProcessMetrics } from './modules/metrics/http.js';
 
 async function main() {
@@ -13,6 +13,10 @@ async function main() {
   let seeded: Awaited<ReturnType<typeof bootstrap>> | undefined;
   await runtime.database.migrate(async (db) => {
     seeded = await bootstrap(db, admin);
+    // NINs and phones stored in clear before encryption (a no-op once done).
+    const sealed = await sealLegacyPii(db, runtime.pii);
+    if (sealed.respondents + sealed.users + sealed.submissions > 0)
+      runtime.log.info(sealed, 'sealed NINs and phones stored before encryption');
   });
   const services = createServices(runtime);
   const app = await buildApp(runtime, services);

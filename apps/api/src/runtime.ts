@@ -9,6 +9,7 @@ import { OutboxMailer, type Mailer } from './infra/mail.js';
 import { createRedis, firstConnection, requestPathOptions, RedisCircuit } from './infra/redis.js';
 import { createMetrics, instrumentQueue, type Metrics } from './infra/metrics.js';
 import { loggerOptions } from './logging.js';
+import { PiiCipher, loadPiiKeys } from './infra/pii.js';
 
 /** Everything a process holds on to: the adapters, chosen once from the configuration. */
 export interface Runtime {
@@ -22,6 +23,8 @@ export interface Runtime {
   queue: JobQueue;
   mailer: Mailer;
   metrics: Metrics;
+  /** Seals NINs and phones, and their blind index. */
+  pii: PiiCipher;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,14 @@ export interface RuntimeOptions {
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const log = pino(loggerOptions(config.logLevel), options.logStream ?? process.stdout) as FastifyBaseLogger;
+  const pii = new PiiCipher(
+    loadPiiKeys(config.pii, (file) =>
+      log.warn(
+        { file },
+        'generated the NIN/phone encryption keys and stored them in this file (once): back it up with the data; without it, NINs and phones cannot be read',
+      ),
+    ),
+  );
   const database =
     options.database ??
     (config.databaseUrl
@@ -89,6 +100,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     queue,
     mailer: new OutboxMailer(),
     metrics,
+    pii,
     async close() {
       await queue.close();
       if (kv instanceof MemoryStore) kv.close();

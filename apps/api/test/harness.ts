@@ -19,6 +19,11 @@ import { hashPassword } from '../src/modules/auth/passwords.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Fixed test keys for NIN/phone sealing (every process of a test shares them); never used outside tests. */
+export const TEST_PII_ENV = {
+  NIN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  NIN_INDEX_KEY: Buffer.alloc(32, 9).toString('base64'),
+};
 export const ADMIN_EMAIL = 'admin@test.oslrs';
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 
@@ -156,6 +161,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PUBLIC_URL: 'http://registry.test',
     DB_POOL_MAX: '5',
     RELAY_INTERVAL_MS: '60000',
+    ...TEST_PII_ENV,
     ...options.env,
   });
   const database = createPostgres(databaseUrl, config.dbPoolMax, { ownerUrl: config.databaseOwnerUrl });
@@ -237,9 +243,10 @@ let seq = 0;
 export async function createUser(
   t: TestApp,
   role: Role,
-  extra: Partial<typeof users.$inferInsert> = {},
+  { nin, phone, ...extra }: Partial<typeof users.$inferInsert> & { nin?: string | null; phone?: string | null } = {},
 ): Promise<{ id: string; email: string; password: string }> {
   const password = 'a-long-test-password';
+  const { pii } = t.runtime;
   const email = `${role}.${++seq}.${randomBytes(3).toString('hex')}@test.oslrs`;
   const id = uuidv7();
   await t.database.db.insert(users).values({
@@ -251,6 +258,9 @@ export async function createUser(
     lgaCode: role === 'supervisor' || role === 'enumerator' ? 'ibadan_north' : null,
     passwordHash: await hashPassword(password),
     activatedAt: new Date(),
+    ninHash: pii.blindIndexOrNull(nin, 'nin'),
+    ninSealed: pii.sealOrNull(nin, 'nin'),
+    phoneSealed: pii.sealOrNull(phone, 'phone'),
     ...extra,
   });
   return { id, email, password };

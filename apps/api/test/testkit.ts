@@ -10,6 +10,7 @@ import { MASTER_FORM } from '../../../packages/core/src/forms/fixtures/master.js
 import { masterAnswerSets } from '../../../packages/core/src/forms/fixtures/master-answers.js';
 import { respondents, submissionOutbox, submissions } from '../src/db/schema/index.js';
 import { systemActor } from '../src/access/index.js';
+import { SubmissionRepository } from '../src/modules/submissions/repository.js';
 import { call, createUser, type Session, type TestApp } from './harness.js';
 import { registerResident } from './residents.js';
 
@@ -121,6 +122,18 @@ export function submissionBody(versionId: string, o: BodyOptions = {}) {
   };
 }
 
+/**
+ * A stored row with its sealed NIN and phone opened (as `nin` and `phone`), for assertions: the
+ * columns themselves hold only ciphertext and a blind index.
+ */
+export function opened<R extends { ninSealed?: string | null; phoneSealed?: string | null }>(t: TestApp, row: R) {
+  return {
+    ...row,
+    nin: t.runtime.pii.openOrNull(row.ninSealed, 'nin'),
+    phone: t.runtime.pii.openOrNull(row.phoneSealed, 'phone'),
+  };
+}
+
 export function submit(t: TestApp, session: Session | null, body: unknown) {
   return call(t.app, session, { method: 'POST', url: '/api/v1/submissions', payload: body as object });
 }
@@ -129,9 +142,10 @@ export function submitBatch(t: TestApp, session: Session | null, items: unknown[
   return call(t.app, session, { method: 'POST', url: '/api/v1/submissions/batch', payload: { submissions: items } });
 }
 
+/** A submission as stored, its answers whole again (the NIN and phone answers are sealed apart). */
 export async function submissionRow(t: TestApp, id: string) {
   const [row] = await t.database.db.select().from(submissions).where(eq(submissions.id, id));
-  return row;
+  return row && new SubmissionRepository(t.runtime.pii).open(row);
 }
 
 /** Wait until every given submission has left `received`; returns their rows. */
@@ -143,7 +157,10 @@ async function waitRows(t: TestApp, ids: string[], timeoutMs: number) {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const rows = await t.database.db.select().from(submissions).where(inArray(submissions.id, ids));
-    if (rows.length === ids.length && rows.every((r) => r.status !== 'received')) return rows;
+    if (rows.length === ids.length && rows.every((r) => r.status !== 'received')) {
+      const repo = new SubmissionRepository(t.runtime.pii);
+      return rows.map((r) => repo.open(r));
+    }
     if (Date.now() > until) {
       const pending = rows.filter((r) => r.status === 'received').length;
       throw new Error(

@@ -204,3 +204,8 @@ export async function createPglite(dataDir: string | null): Promise<Database> {
     close: () => client.close(),
   };
 }
+
+/** The rows of a raw `execute(sql…)` (node-postgres and PGlite both answer `{ rows }`). */
+export function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}

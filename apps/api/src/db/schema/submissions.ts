@@ -30,7 +30,12 @@ export const submissions = pgTable(
       .references(() => questionnaireVersions.id),
     channel: text('channel').notNull(),
     submittedBy: uuid('submitted_by').references(() => users.id),
+    /** The answers without the personal identifiers (NIN, phone), which are in piiSealed. */
     answers: jsonb('answers').$type<Answers>().notNull(),
+    /** The NIN and phone answers, sealed together as JSON (infra/pii.ts); null when none were given. */
+    piiSealed: text('pii_sealed'),
+    /** Received before encryption (migration 0014): its answers still hold plaintext until sealed at start. */
+    piiLegacy: boolean('pii_legacy').notNull().default(false),
     ninDeferred: boolean('nin_deferred').notNull().default(false),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     completedAt: timestamp('completed_at', { withTimezone: true }).notNull(),
@@ -62,6 +67,9 @@ export const submissions = pgTable(
     index('submissions_gps_lat_idx')
       .on(t.gpsLat)
       .where(sql`${t.gpsLat} is not null`),
+    index('submissions_pii_legacy_idx')
+      .on(t.id)
+      .where(sql`${t.piiLegacy}`),
     index('submissions_pending_idx')
       .on(t.receivedAt)
       .where(sql`${t.status} = 'received'`),

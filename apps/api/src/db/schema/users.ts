@@ -23,11 +23,16 @@ export const users = pgTable(
     id: uuid('id').primaryKey(),
     email: text('email').notNull(),
     fullName: text('full_name').notNull(),
-    phone: text('phone'),
+    /** Sealed (infra/pii.ts); legacyPhone is plaintext from before encryption, sealed and cleared at start. */
+    phoneSealed: text('phone_sealed'),
+    legacyPhone: text('phone'),
     role: text('role').notNull(),
     status: text('status').notNull(),
     lgaCode: text('lga_code').references(() => lgas.code),
-    nin: text('nin'),
+    /** HMAC blind index of the NIN and the sealed NIN; legacyNin as legacyPhone. */
+    ninHash: text('nin_hash'),
+    ninSealed: text('nin_sealed'),
+    legacyNin: text('nin'),
     passwordHash: text('password_hash'),
     activationTokenHash: text('activation_token_hash'),
     activationExpiresAt: timestamp('activation_expires_at', { withTimezone: true }),
@@ -39,9 +44,9 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_email_lower_uq').on(sql`lower(${t.email})`),
-    uniqueIndex('users_nin_uq')
-      .on(t.nin)
-      .where(sql`${t.nin} is not null`),
+    uniqueIndex('users_nin_hash_uq')
+      .on(t.ninHash)
+      .where(sql`${t.ninHash} is not null`),
     uniqueIndex('users_activation_token_uq')
       .on(t.activationTokenHash)
       .where(sql`${t.activationTokenHash} is not null`),

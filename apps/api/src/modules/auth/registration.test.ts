@@ -16,6 +16,7 @@ import {
   type TestApp,
 } from '../../../test/harness.js';
 import { PASSWORD_RESET_JOB, REGISTER_JOB } from './service.js';
+import { opened } from '../../../test/testkit.js';
 import { authJobsSettled, linkToken, mailTo, nthMail, RESIDENT_PASSWORD } from '../../../test/residents.js';
 
 let t: TestApp;
@@ -50,7 +51,7 @@ describe('registration', () => {
 
     // Pending: the account cannot sign in yet, whatever password is tried.
     const [pending] = await t.database.db.select().from(users).where(eq(users.email, p.email));
-    expect(pending).toMatchObject({
+    expect(opened(t, pending!)).toMatchObject({
       role: 'public_user',
       status: 'invited',
       passwordHash: null,

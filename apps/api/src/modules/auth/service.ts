@@ -15,6 +15,7 @@ import { LoginThrottle, type LockScope } from './lockout.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { assertStrongPassword } from './strength.js';
 import { csrfTokenFor, hashToken, newToken } from './tokens.js';
+import type { PiiCipher } from '../../infra/pii.js';
 
 export { LOCKOUT_ATTEMPTS, LOCKOUT_WINDOW_MS } from './lockout.js';
 const SESSION_CACHE_MS = 60_000;
@@ -81,6 +82,7 @@ export class AuthService {
     private readonly options: AuthOptions,
     private readonly mailer: Mailer,
     private readonly jobs: JobsService,
+    private readonly pii: PiiCipher,
   ) {
     this.throttle = new LoginThrottle(db);
   }
@@ -174,7 +176,12 @@ export class AuthService {
       throw new DomainError('PHONE_INVALID', 'Enter a Nigerian phone number, e.g. 0803 123 4567', {
         field: 'phone',
       });
-    await this.enqueueJob(REGISTER_JOB, { fullName: body.fullName, email: body.email, phone }, ctx);
+    // Sealed even in the job's input: the job row reaches the write-ahead log before the job runs.
+    await this.enqueueJob(
+      REGISTER_JOB,
+      { fullName: body.fullName, email: body.email, phone: this.pii.seal(phone, 'phone') },
+      ctx,
+    );
   }
 
   private async enqueueJob(type: JobType, input: Record<string, unknown>, ctx: Actor) {
@@ -251,7 +258,7 @@ export class AuthService {
           .update(users)
           .set({
             fullName: input.fullName!,
-            phone: input.phone,
+            phoneSealed: input.phone ?? null,
             activationTokenHash: hashToken(token),
             activationExpiresAt: expiresAt,
             updatedAt: new Date(),
@@ -263,7 +270,7 @@ export class AuthService {
           id,
           email,
           fullName: input.fullName!,
-          phone: input.phone,
+          phoneSealed: input.phone ?? null,
           role: 'public_user',
           status: 'invited',
           activationTokenHash: hashToken(token),

@@ -132,12 +132,12 @@ export class UserRepository {
     return row?.lga ?? null;
   }
 
-  /** The staff member holding this NIN, if any (optionally not counting one person). */
-  async staffIdByNin(executor: Executor, nin: string, except?: string): Promise<string | undefined> {
+  /** The staff member holding this NIN (by its blind index), if any (optionally not counting one person). */
+  async staffIdByNinHash(executor: Executor, ninHash: string, except?: string): Promise<string | undefined> {
     const [row] = await executor
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.nin, nin), except ? ne(users.id, except) : undefined))
+      .where(and(eq(users.ninHash, ninHash), except ? ne(users.id, except) : undefined))
       .limit(1);
     return row?.id;
   }

@@ -315,7 +315,7 @@ describe('signals in the pipeline', () => {
       [...normal, quick, fine].map((b) => b.id),
     );
     // A fresh service: the pipeline's median is cached for a minute, so read it the way the next minute will.
-    const fraud = new FraudService(app.t.database.db, new SubmissionRepository(), async () => null);
+    const fraud = new FraudService(app.t.database.db, new SubmissionRepository(app.t.runtime.pii), async () => null);
     const rows = await app.t.database.db
       .select()
       .from(submissions)

@@ -8,3 +8,4 @@ export {
 } from './service.js';
 export { RespondentRepository, type RespondentRow } from './repository.js';
 export { respondentRoutes } from './routes.js';
+export { rotateRespondents, sealLegacyRespondents } from './pii-maintenance.js';

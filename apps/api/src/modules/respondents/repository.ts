@@ -7,11 +7,12 @@ export type RespondentRow = typeof respondents.$inferSelect;
 export type NewRespondent = typeof respondents.$inferInsert;
 
 export class RespondentRepository {
-  async findByNin(executor: Executor, nin: string) {
+  /** By the NIN's blind index (never the NIN itself: it is stored only sealed). */
+  async findByNinHash(executor: Executor, ninHash: string) {
     const [row] = await executor
       .select({ id: respondents.id, createdAt: respondents.createdAt, source: respondents.source })
       .from(respondents)
-      .where(eq(respondents.nin, nin))
+      .where(eq(respondents.ninHash, ninHash))
       .limit(1);
     return row;
   }
@@ -29,7 +30,7 @@ export class RespondentRepository {
     const [row] = await tx
       .insert(respondents)
       .values(values)
-      .onConflictDoNothing({ target: respondents.nin, where: sql`nin is not null` })
+      .onConflictDoNothing({ target: respondents.ninHash, where: sql`nin_hash is not null` })
       .returning({ id: respondents.id, createdAt: respondents.createdAt });
     return row;
   }
@@ -44,10 +45,10 @@ export class RespondentRepository {
   }
 
   /** Add the NIN to a pending record while its completion link is still valid. */
-  async completeNin(tx: Executor, id: string, nin: string) {
+  async completeNin(tx: Executor, id: string, nin: { ninHash: string; ninSealed: string }) {
     const [row] = await tx
       .update(respondents)
-      .set({ nin, status: 'active', ninCaptureTokenHash: null, ninCaptureExpiresAt: null, updatedAt: new Date() })
+      .set({ ...nin, status: 'active', ninCaptureTokenHash: null, ninCaptureExpiresAt: null, updatedAt: new Date() })
       .where(and(eq(respondents.id, id), gt(respondents.ninCaptureExpiresAt, new Date())))
       .returning({ id: respondents.id, status: respondents.status });
     return row;

@@ -17,6 +17,7 @@ import { Conflict, Gone, Invalid, TooManyRequests, Unprocessable, isUniqueViolat
 import { recordAudit } from '../audit/index.js';
 import { hashToken, newToken, type UserRepository } from '../auth/index.js';
 import { respondentFieldName } from '../questionnaires/index.js';
+import type { PiiCipher } from '../../infra/pii.js';
 import type { RespondentRepository, RespondentRow } from './repository.js';
 
 const NIN_CAPTURE_TTL_MS = 30 * 24 * 3600_000;
@@ -78,13 +79,15 @@ export class RespondentService implements NinRegistry {
     private readonly mailer: Mailer,
     private readonly kv: KeyValueStore,
     private readonly publicUrl: string,
+    private readonly pii: PiiCipher,
   ) {}
 
   /** Both look-ups always run, so the answer takes as long whoever holds the NIN (or nobody). */
   async holder(executor: Executor, nin: string, opts: { exceptStaff?: string } = {}): Promise<NinHolder | null> {
+    const ninHash = this.pii.blindIndex(nin, 'nin');
     const [r, staffId] = await Promise.all([
-      this.repo.findByNin(executor, nin),
-      this.users.staffIdByNin(executor, nin, opts.exceptStaff),
+      this.repo.findByNinHash(executor, ninHash),
+      this.users.staffIdByNinHash(executor, ninHash, opts.exceptStaff),
     ]);
     if (r) return { kind: 'respondent', firstRegisteredAt: r.createdAt.toISOString(), source: r.source };
     if (staffId) return { kind: 'staff' };
@@ -97,9 +100,7 @@ export class RespondentService implements NinRegistry {
    */
   private async limitNinChecks(actor: Actor, nin: string) {
     const day = 86_400_000;
-    const checks: [string, number, number][] = [
-      [`nin-check:nin:${hashToken(`nin:${nin}`).slice(0, 24)}`, 10, 3_600_000],
-    ];
+    const checks: [string, number, number][] = [[`nin-check:nin:${this.pii.blindIndex(nin, 'nin')}`, 10, 3_600_000]];
     if (!can(actor, 'nin.details')) {
       checks.push([`nin-check:ip:${actor.ip ?? 'unknown'}`, 30, 3_600_000]);
       checks.push([`nin-check:user:${actor.id ?? 'anonymous'}`, 20, day]);
@@ -124,14 +125,20 @@ export class RespondentService implements NinRegistry {
     nin: string | null,
     fields: RespondentFields,
   ): Promise<CreateOutcome> {
-    if (nin && (await this.users.staffIdByNin(tx, nin))) return { created: false, holder: { kind: 'staff' } };
+    const ninHash = this.pii.blindIndexOrNull(nin, 'nin');
+    if (ninHash && (await this.users.staffIdByNinHash(tx, ninHash)))
+      return { created: false, holder: { kind: 'staff' } };
     const captureToken = nin ? null : newToken();
     const status = nin ? ('active' as const) : ('pending_nin_capture' as const);
+    const { phone, ...rest } = fields;
     const created = await this.repo.insertUnlessNinTaken(tx, {
       id: uuidv7(),
-      nin,
+      ninHash,
+      ninSealed: this.pii.sealOrNull(nin, 'nin'),
+      phoneHash: this.pii.blindIndexOrNull(phone, 'phone'),
+      phoneSealed: this.pii.sealOrNull(phone, 'phone'),
       status,
-      ...fields,
+      ...rest,
       source: sub.channel,
       firstSubmissionId: sub.id,
       createdBy: sub.submittedBy,
@@ -181,7 +188,10 @@ export class RespondentService implements NinRegistry {
           throw Gone('TOKEN_EXPIRED', 'This link has expired');
         // The link's holder is a resident: a taken NIN gets the one neutral answer, whoever holds it.
         if (await this.holder(tx, nin)) throw Conflict('NIN_UNAVAILABLE');
-        const updated = await this.repo.completeNin(tx, r.id, nin);
+        const updated = await this.repo.completeNin(tx, r.id, {
+          ninHash: this.pii.blindIndex(nin, 'nin'),
+          ninSealed: this.pii.seal(nin, 'nin'),
+        });
         await recordAudit(tx, actor, {
           action: 'respondent.nin_completed',
           targetType: 'respondent',
@@ -192,7 +202,7 @@ export class RespondentService implements NinRegistry {
         return updated!;
       });
     } catch (err) {
-      if (isUniqueViolation(err, 'respondents_nin_uq')) throw Conflict('NIN_UNAVAILABLE');
+      if (isUniqueViolation(err, 'respondents_nin_hash_uq')) throw Conflict('NIN_UNAVAILABLE');
       throw err;
     }
   }
@@ -208,7 +218,8 @@ export class RespondentService implements NinRegistry {
       action: 'nin.checked',
       targetType: 'nin',
       // Never the NIN itself: the audit log is read by people too.
-      targetId: valid ? hashToken(`nin:${nin}`).slice(0, 16) : null,
+      // Keyed (the blind index): an unkeyed hash of an 11-digit number is reversed in minutes.
+      targetId: valid ? this.pii.blindIndex(nin, 'nin') : null,
       after: { valid, available: valid && !holder },
     });
     const out: { valid: boolean; available: boolean; firstRegisteredAt?: string; source?: string } = {
@@ -225,23 +236,34 @@ export class RespondentService implements NinRegistry {
    * One respondent's record for an overseer within their scope (others: 404 or 403). Every view of
    * personal data is audited: who, which record, when, from where.
    */
-  async get(actor: Actor, id: string): Promise<RespondentRow & { ninShown: string | null }> {
+  async get(actor: Actor, id: string): Promise<RespondentView> {
     const row = await this.repo.findById(this.db, id);
     requireAccess(actor, 'respondent.read', row && { lgaCode: row.lgaCode });
     await recordAudit(this.db, actor, { action: 'respondent.viewed', targetType: 'respondent', targetId: id });
-    return { ...row!, ninShown: shownNin(actor, row!.nin) };
+    return this.view(actor, row!);
+  }
+
+  /** A record as its viewer may see it: NIN and phone opened, the NIN masked unless the role sees it whole. */
+  view(actor: Actor, row: RespondentRow): RespondentView {
+    return {
+      ...row,
+      ninShown: shownNin(actor, this.pii.openOrNull(row.ninSealed, 'nin')),
+      phone: this.pii.openOrNull(row.phoneSealed, 'phone'),
+    };
   }
 }
 
+export type RespondentView = RespondentRow & { ninShown: string | null; phone: string | null };
+
 export function toRespondentDetail(
-  row: RespondentRow & { ninShown: string | null },
+  row: RespondentView,
   submissions: RespondentDetail['submissions'],
 ): RespondentDetail {
   return {
     id: row.id,
     status: row.status as RespondentDetail['status'],
     nin: row.ninShown,
-    ninOnFile: row.nin !== null,
+    ninOnFile: row.ninHash !== null,
     surname: row.surname,
     firstname: row.firstname,
     gender: row.gender,

@@ -5,6 +5,7 @@ import { LGAS } from '@oslrs/core';
 import { auditLog, jobs, mailOutbox, users } from '../../db/schema/index.js';
 import { createUser, waitFor, type Session } from '../../../test/harness.js';
 import { useTestApp, type TestContext } from '../../../test/use-test-app.js';
+import { opened } from '../../../test/testkit.js';
 
 const app = useTestApp();
 
@@ -123,7 +124,7 @@ describe('bulk import', () => {
       .select()
       .from(users)
       .where(eq(users.email, `p3@${domain}`));
-    expect(first).toMatchObject({
+    expect(opened(app.t, first!)).toMatchObject({
       fullName: 'Person 3 Okafor',
       role: 'enumerator',
       status: 'invited',

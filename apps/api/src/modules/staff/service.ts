@@ -34,18 +34,19 @@ import {
 } from '../auth/index.js';
 import { defineJob, type JobsService } from '../jobs/index.js';
 import type { NinRegistry } from '../respondents/index.js';
+import type { PiiCipher } from '../../infra/pii.js';
 import { parseStaffCsv, type StaffCsvRow } from './csv.js';
 import { checkLga, checkPhone, mayGrant, resolveRole, type RuleError } from './rules.js';
 
 export const STAFF_IMPORT_JOB = defineJob('staff.import');
 const IMPORT_CHUNK = 250;
 
-export function toStaff(row: UserRow): Staff {
+export function toStaff(row: UserRow, pii: PiiCipher): Staff {
   return {
     id: row.id,
     fullName: row.fullName,
     email: row.email,
-    phone: row.phone,
+    phone: pii.openOrNull(row.phoneSealed, 'phone'),
     role: row.role as StaffRole,
     lga: row.lgaCode,
     lgaName: row.lgaCode ? (lgaName(row.lgaCode) ?? null) : null,
@@ -53,7 +54,7 @@ export function toStaff(row: UserRow): Staff {
     createdAt: row.createdAt.toISOString(),
     activatedAt: row.activatedAt?.toISOString() ?? null,
     lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
-    ninOnFile: row.nin !== null,
+    ninOnFile: row.ninHash !== null,
   };
 }
 
@@ -87,6 +88,7 @@ export class StaffService {
     private readonly mailer: Mailer,
     private readonly publicUrl: string,
     private readonly activationTtlMs: number,
+    private readonly pii: PiiCipher,
   ) {}
 
   /** The staff module's background job: the CSV import. */
@@ -146,11 +148,12 @@ export class StaffService {
       const row = await this.db.transaction(async (tx) => {
         const nin = await this.checkStaffNin(tx, body.nin);
         const created = await this.users.insert(tx, {
-          nin: nin ?? null,
+          ninHash: this.pii.blindIndexOrNull(nin, 'nin'),
+          ninSealed: this.pii.sealOrNull(nin, 'nin'),
           id: uuidv7(),
           email: body.email,
           fullName: body.fullName,
-          phone: phone.phone,
+          phoneSealed: this.pii.sealOrNull(phone.phone, 'phone'),
           role: body.role,
           status: 'invited',
           lgaCode: lga.lga,
@@ -167,12 +170,12 @@ export class StaffService {
         await this.sendInvitation(tx, created!, token);
         return created!;
       });
-      return { staff: toStaff(row), activationUrl: this.activationUrl(token) };
+      return { staff: toStaff(row, this.pii), activationUrl: this.activationUrl(token) };
     } catch (err) {
       if (isUniqueViolation(err, 'users_email_lower_uq')) {
         throw Conflict('EMAIL_EXISTS', 'An account with this email already exists', { field: 'email' });
       }
-      if (isUniqueViolation(err, 'users_nin_uq')) {
+      if (isUniqueViolation(err, 'users_nin_hash_uq')) {
         throw Conflict('NIN_DUPLICATE_STAFF', 'Another staff member has this NIN', { field: 'nin' });
       }
       throw err;
@@ -185,7 +188,7 @@ export class StaffService {
       this.users.listStaff(this.db, filter, { limit: query.pageSize, offset: (query.page - 1) * query.pageSize }),
       this.users.countStaff(this.db, filter),
     ]);
-    return { items: rows.map(toStaff), page: query.page, pageSize: query.pageSize, total };
+    return { items: rows.map((r) => toStaff(r, this.pii)), page: query.page, pageSize: query.pageSize, total };
   }
 
   async summary(): Promise<StaffSummary> {
@@ -214,7 +217,7 @@ export class StaffService {
   }
 
   async get(id: string): Promise<Staff> {
-    return toStaff(await this.load(this.db, id));
+    return toStaff(await this.load(this.db, id), this.pii);
   }
 
   async update(actor: Actor, id: string, body: UpdateStaffBody): Promise<Staff> {
@@ -253,14 +256,15 @@ export class StaffService {
         }
       }
       const nin = await this.checkStaffNin(tx, body.nin, target.id);
-      const ninChanged = nin !== undefined && nin !== target.nin;
+      const ninHash = nin === undefined ? undefined : this.pii.blindIndexOrNull(nin, 'nin');
+      const ninChanged = ninHash !== undefined && ninHash !== target.ninHash;
       if (!roleChanged && !statusChanged && !ninChanged && lga.lga === target.lgaCode) return target;
 
       const row = await this.users.update(tx, id, {
         role,
         status,
         lgaCode: lga.lga,
-        ...(ninChanged ? { nin } : {}),
+        ...(ninChanged ? { ninHash, ninSealed: this.pii.sealOrNull(nin, 'nin') } : {}),
         updatedAt: new Date(),
       });
       await recordAudit(tx, actor, {
@@ -268,8 +272,8 @@ export class StaffService {
         targetType: 'user',
         targetId: id,
         // The NIN itself stays out of the audit log: only that it changed.
-        before: { role: target.role, lga: target.lgaCode, status: target.status, ninOnFile: target.nin !== null },
-        after: { role: row!.role, lga: row!.lgaCode, status: row!.status, ninOnFile: row!.nin !== null },
+        before: { role: target.role, lga: target.lgaCode, status: target.status, ninOnFile: target.ninHash !== null },
+        after: { role: row!.role, lga: row!.lgaCode, status: row!.status, ninOnFile: row!.ninHash !== null },
       });
       // A new role or status takes effect at once: that person signs in again.
       if (roleChanged || statusChanged) dropped = await this.auth.endSessions(tx, id);
@@ -281,7 +285,7 @@ export class StaffService {
       return row!;
     });
     await this.auth.forgetSessions(dropped);
-    return toStaff(updated);
+    return toStaff(updated, this.pii);
   }
 
   async reissueInvitation(actor: Actor, id: string): Promise<{ activationUrl: string }> {
@@ -456,7 +460,7 @@ export class StaffService {
         id: uuidv7(),
         email: email.data,
         fullName: name.data,
-        phone: phone.phone,
+        phoneSealed: this.pii.sealOrNull(phone.phone, 'phone'),
         role: role.role,
         status: 'invited',
         lgaCode: lga.lga,

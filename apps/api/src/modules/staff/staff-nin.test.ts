@@ -19,7 +19,10 @@ it("keeps a staff member's NIN on file (never echoed, never audited) so it canno
   expect(res.json().staff.ninOnFile).toBe(true);
   expect(res.body).not.toContain('48213957062');
   const [row] = await app.t.database.db.select().from(users).where(eq(users.email, 'nin.one@test.oslrs'));
-  expect(row!.nin).toBe('48213957062');
+  // Stored sealed, found by its blind index: the digits themselves are not in the row.
+  expect(JSON.stringify(row)).not.toContain('48213957062');
+  expect(row!.ninHash).toBe(app.t.runtime.pii.blindIndex('48213957062', 'nin'));
+  expect(app.t.runtime.pii.open(row!.ninSealed!, 'nin')).toBe('48213957062');
 
   const again = await invite('nin.two@test.oslrs', '48213957062');
   expect(again.statusCode).toBe(409);
@@ -27,9 +30,13 @@ it("keeps a staff member's NIN on file (never echoed, never audited) so it canno
   expect((await invite('nin.three@test.oslrs', '1111111111')).json().error.code).toBe('NIN_INVALID');
 
   // A NIN already registered as a respondent is refused for staff too.
-  await app.t.database.db
-    .insert(respondents)
-    .values({ id: uuidv7(), nin: '30000000001', status: 'active', source: 'public' });
+  await app.t.database.db.insert(respondents).values({
+    id: uuidv7(),
+    ninHash: app.t.runtime.pii.blindIndex('30000000001', 'nin'),
+    ninSealed: app.t.runtime.pii.seal('30000000001', 'nin'),
+    status: 'active',
+    source: 'public',
+  });
   const taken = await invite('nin.four@test.oslrs', '30000000001');
   expect(taken.statusCode).toBe(409);
   expect(taken.json().error.code).toBe('NIN_DUPLICATE');

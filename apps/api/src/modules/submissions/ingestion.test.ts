@@ -8,6 +8,7 @@ import {
   freshNin,
   masterAnswerSets,
   masterAnswers,
+  opened,
   publishForm,
   settled,
   submissionBody,
@@ -26,7 +27,7 @@ beforeAll(async () => {
 
 async function respondentById(id: string) {
   const [r] = await app.t.database.db.select().from(respondents).where(eq(respondents.id, id));
-  return r!;
+  return opened(app.t, r!);
 }
 
 /** The standard error body, typed loosely enough for assertions. */
@@ -53,7 +54,10 @@ describe('one respondent per NIN', () => {
     await Promise.all(ids.map((id) => app.t.services.ingestion.ingest(id)));
 
     const rows = await settled(app.t, ids);
-    const holders = await app.t.database.db.select().from(respondents).where(eq(respondents.nin, nin));
+    const holders = await app.t.database.db
+      .select()
+      .from(respondents)
+      .where(eq(respondents.ninHash, app.t.runtime.pii.blindIndex(nin, 'nin')));
     expect(holders).toHaveLength(1);
     const holder = holders[0]!;
     expect(holder).toMatchObject({ status: 'active', source: 'enumerator' });
@@ -371,7 +375,7 @@ describe('deferred NIN', () => {
     const reused = await complete(token, freshNin());
     expect(reused.statusCode).toBe(400);
     expect(errorOf(reused).code).toBe('TOKEN_INVALID');
-    expect((await respondentById(respondent.id)).nin).toBe(nin);
+    expect(app.t.runtime.pii.open((await respondentById(respondent.id)).ninSealed!, 'nin')).toBe(nin);
 
     const forged = await complete('x'.repeat(43), freshNin());
     expect(forged.statusCode).toBe(400);

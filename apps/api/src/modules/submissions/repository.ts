@@ -7,6 +7,7 @@ import { and, between, desc, eq, gte, inArray, lt, ne, or, sql, type SQL } from 
 import type { Scope } from '../../access/index.js';
 import { submissionOutbox, submissions } from '../../db/schema/submissions.js';
 import type { Executor } from '../../infra/db.js';
+import type { PiiCipher } from '../../infra/pii.js';
 
 export type SubmissionRow = typeof submissions.$inferSelect;
 export type NewSubmission = typeof submissions.$inferInsert;
@@ -41,15 +42,45 @@ export interface SubmissionHistory {
   durationStats(tx: Executor, versionId: string): Promise<{ n: number; median: number | null }>;
 }
 
+/**
+ * Raw answers are stored without their personal identifiers (the questionnaire's NIN and phone
+ * questions): those go sealed, together, into `pii_sealed`. Rows read through this repository have
+ * their answers whole again.
+ */
 export class SubmissionRepository implements SubmissionHistory {
+  constructor(private readonly pii: PiiCipher) {}
+
+  /** The values to store for these answers: the named identifier fields move, sealed, to piiSealed. */
+  sealAnswers(answers: SubmissionRow['answers'], piiFields: string[]): Pick<NewSubmission, 'answers' | 'piiSealed'> {
+    const rest = { ...answers };
+    const personal: SubmissionRow['answers'] = {};
+    for (const f of piiFields) {
+      if (!(f in rest)) continue;
+      personal[f] = rest[f]!;
+      delete rest[f];
+    }
+    return {
+      answers: rest,
+      piiSealed: Object.keys(personal).length ? this.pii.seal(JSON.stringify(personal), 'answers') : null,
+    };
+  }
+
+  /** A row with its answers whole (the sealed identifiers opened back into them). */
+  open(row: SubmissionRow): SubmissionRow {
+    if (!row.piiSealed) return row;
+    const personal = JSON.parse(this.pii.open(row.piiSealed, 'answers')) as SubmissionRow['answers'];
+    return { ...row, answers: { ...row.answers, ...personal } };
+  }
+
   async findByIds(executor: Executor, ids: string[]): Promise<SubmissionRow[]> {
     if (!ids.length) return [];
-    return executor.select().from(submissions).where(inArray(submissions.id, ids));
+    const rows = await executor.select().from(submissions).where(inArray(submissions.id, ids));
+    return rows.map((r) => this.open(r));
   }
 
   async findById(executor: Executor, id: string): Promise<SubmissionRow | undefined> {
     const [row] = await executor.select().from(submissions).where(eq(submissions.id, id)).limit(1);
-    return row;
+    return row && this.open(row);
   }
 
   /** Whether this resident already has a live (received or ingested) registration. */
@@ -82,7 +113,7 @@ export class SubmissionRepository implements SubmissionHistory {
   /** The row an ingestion works on, locked until its transaction ends (redeliveries wait, then skip). */
   async lockForIngest(tx: Executor, id: string): Promise<SubmissionRow | undefined> {
     const [row] = await tx.select().from(submissions).where(eq(submissions.id, id)).for('update');
-    return row;
+    return row && this.open(row);
   }
 
   /** The outcome and the outbox receipt in one round trip. */
@@ -115,22 +146,24 @@ export class SubmissionRepository implements SubmissionHistory {
           : lt(submissions.completedAt, after.at),
       );
     }
-    return executor
+    const rows = await executor
       .select()
       .from(submissions)
       .where(and(...where))
       .orderBy(desc(submissions.completedAt), desc(submissions.id))
       .limit(limit);
+    return rows.map((r) => this.open(r));
   }
 
   /** A respondent's submissions, newest first. */
   async forRespondent(executor: Executor, respondentId: string, limit = 100): Promise<SubmissionRow[]> {
-    return executor
+    const rows = await executor
       .select()
       .from(submissions)
       .where(eq(submissions.respondentId, respondentId))
       .orderBy(desc(submissions.completedAt))
       .limit(limit);
+    return rows.map((r) => this.open(r));
   }
 
   /** Outbox rows still not done after `olderThanMs`, oldest first. */
@@ -159,14 +192,16 @@ export class SubmissionRepository implements SubmissionHistory {
 
   // --- the fraud signals' view of history -------------------------------------------------------
 
+  /** Whole answers (identifiers opened): an identical phone or NIN is part of a near-duplicate. */
   async collectorHistory(tx: Executor, sub: { id: string; submittedBy: string }, from: Date, to: Date) {
-    return tx
+    const rows = await tx
       .select({
         lat: submissions.gpsLat,
         lng: submissions.gpsLng,
         at: submissions.completedAt,
         versionId: submissions.questionnaireVersionId,
         answers: submissions.answers,
+        piiSealed: submissions.piiSealed,
       })
       .from(submissions)
       .where(
@@ -178,6 +213,14 @@ export class SubmissionRepository implements SubmissionHistory {
       )
       .orderBy(desc(submissions.completedAt))
       .limit(50);
+    return rows.map(({ piiSealed, ...r }) =>
+      piiSealed
+        ? {
+            ...r,
+            answers: { ...r.answers, ...(JSON.parse(this.pii.open(piiSealed, 'answers')) as SubmissionRow['answers']) },
+          }
+        : r,
+    );
   }
 
   async fixesByOthers(

@@ -22,6 +22,7 @@ import {
   isUniqueViolation,
 } from '../../errors.js';
 import type { KeyValueStore } from '../../infra/kv.js';
+import type { PiiCipher } from '../../infra/pii.js';
 import { respondentFieldName, type QuestionnaireService, type VersionCache } from '../questionnaires/index.js';
 import type { JobsService } from '../jobs/index.js';
 import { INGEST_JOB } from './ingest.js';
@@ -92,6 +93,7 @@ export class SubmissionService {
     private readonly questionnaires: Pick<QuestionnaireService, 'getUsage'>,
     private readonly kv: KeyValueStore,
     private readonly onError: (err: unknown, msg: string) => void,
+    private readonly pii: PiiCipher,
   ) {}
 
   /**
@@ -138,7 +140,8 @@ export class SubmissionService {
     const out: { view?: SubmissionStatusView; replay: boolean; error?: DomainError }[] = bodies.map(() => ({
       replay: false,
     }));
-    const hashes = bodies.map((b) => createHash('sha256').update(canonical(b)).digest('base64url'));
+    // Keyed: a plain hash of a body whose one unknown is an 11-digit NIN would be reversible.
+    const hashes = bodies.map((b) => `h1:${this.pii.blindIndex(canonical(b), 'body')}`);
 
     const ids = [...new Set(bodies.map((b) => b.id))];
     const existing = new Map((await this.repo.findByIds(this.db, ids)).map((r) => [r.id, r]));
@@ -158,7 +161,7 @@ export class SubmissionService {
       try {
         const prior = existing.get(body.id);
         if (prior) {
-          out[index] = { view: this.replay(prior, actor, hashes[index]!), replay: true };
+          out[index] = { view: this.replay(prior, actor, hashes[index]!, body), replay: true };
           continue;
         }
         const twin = seen.get(body.id);
@@ -185,7 +188,10 @@ export class SubmissionService {
             questionnaireVersionId: version.id,
             channel,
             submittedBy: actor.id,
-            answers: body.answers,
+            ...this.repo.sealAnswers(body.answers, [
+              respondentFieldName(version.form, 'nin'),
+              respondentFieldName(version.form, 'phone_number'),
+            ]),
             ninDeferred: body.ninDeferred ?? false,
             startedAt: new Date(body.startedAt),
             completedAt: new Date(body.completedAt),
@@ -272,8 +278,12 @@ export class SubmissionService {
   }
 
   /** Someone else's id answers exactly like one's own id with another body: nothing about it leaks. */
-  private replay(row: SubmissionRow, actor: Actor, bodyHash: string): SubmissionStatusView {
-    if (row.bodyHash !== bodyHash || row.submittedBy !== actor.id) {
+  private replay(row: SubmissionRow, actor: Actor, bodyHash: string, body?: SubmissionBody): SubmissionStatusView {
+    // Rows received before the keyed hash (migration 0014) kept a plain SHA-256 of the body.
+    const same = row.bodyHash.startsWith('h1:')
+      ? row.bodyHash === bodyHash
+      : body !== undefined && row.bodyHash === createHash('sha256').update(canonical(body)).digest('base64url');
+    if (!same || row.submittedBy !== actor.id) {
       throw Conflict('SUBMISSION_CONFLICT', 'A different submission was already received with this id', { id: row.id });
     }
     return toStatusView(row, actor);

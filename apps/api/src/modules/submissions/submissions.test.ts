@@ -70,7 +70,7 @@ describe('idempotent intake', () => {
     const rs = await app.t.database.db
       .select()
       .from(respondents)
-      .where(eq(respondents.nin, body.answers.nin as string));
+      .where(eq(respondents.ninHash, app.t.runtime.pii.blindIndex(body.answers.nin as string, 'nin')));
     expect(rs).toHaveLength(1);
   });
 
@@ -361,10 +361,15 @@ describe('bad input: a clear error, never a 500, nothing written', () => {
     const rows = await settled(app.t, ids);
     expect(rows.map((r) => r.status)).toEqual(Array(10).fill('ingested'));
     const rs = await app.t.database.db
-      .select({ nin: respondents.nin })
+      .select({ sealed: respondents.ninSealed })
       .from(respondents)
-      .where(inArray(respondents.nin, nins));
-    expect(rs.map((r) => r.nin).sort()).toEqual(nins);
+      .where(
+        inArray(
+          respondents.ninHash,
+          nins.map((n) => app.t.runtime.pii.blindIndex(n, 'nin')),
+        ),
+      );
+    expect(rs.map((r) => app.t.runtime.pii.open(r.sealed!, 'nin')).sort()).toEqual(nins);
   });
 
   it("a NIN with spaces is well-formed for the registry but still answers to the form's own constraint", async () => {
@@ -670,7 +675,7 @@ describe('NIN pre-check', () => {
     for (const n of [nin, free, staffNin, '1234567890', 'abcdefghijk']) expect(text).not.toContain(n);
     expect(audits.filter((a) => a.actorId === resident.user.id)).toHaveLength(4);
     expect(audits[0]).toMatchObject({ targetType: 'nin', ip: '127.0.0.1' });
-    expect(audits.every((a) => a.targetId === null || /^[\w-]{16}$/.test(a.targetId))).toBe(true);
+    expect(audits.every((a) => a.targetId === null || /^[\w-]{22}$/.test(a.targetId))).toBe(true);
   });
 
   it('the 21st check in a minute is 429 with Retry-After', async () => {

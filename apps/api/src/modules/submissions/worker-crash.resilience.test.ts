@@ -11,6 +11,7 @@ import {
   ADMIN_EMAIL,
   ADMIN_PASSWORD,
   TEST_REDIS_URL,
+  TEST_PII_ENV,
   createUser,
   login,
   startTestApp,
@@ -66,6 +67,7 @@ function startWorker(): WorkerProcess {
       OUTBOX_STALE_MS: '2000',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'test',
+      ...TEST_PII_ENV,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -157,17 +159,17 @@ describe('a worker killed mid-way', () => {
           id: submissions.id,
           status: submissions.status,
           respondentId: submissions.respondentId,
-          nin: respondents.nin,
+          ninSealed: respondents.ninSealed,
         })
         .from(submissions)
         .leftJoin(respondents, eq(respondents.id, submissions.respondentId));
       expect(rows).toHaveLength(TOTAL);
       expect(rows.filter((r) => r.status !== 'ingested')).toEqual([]);
       expect(new Set(rows.map((r) => r.respondentId)).size).toBe(TOTAL);
-      expect(new Set(rows.map((r) => r.nin))).toEqual(nins);
+      expect(new Set(rows.map((r) => t.runtime.pii.open(r.ninSealed!, 'nin')))).toEqual(nins);
 
       const [r] = await t.database.db
-        .select({ n: count(), distinctNins: sql<number>`count(distinct ${respondents.nin})::int` })
+        .select({ n: count(), distinctNins: sql<number>`count(distinct ${respondents.ninHash})::int` })
         .from(respondents);
       expect(r).toEqual({ n: TOTAL, distinctNins: TOTAL });
       const [notDone] = await t.database.db
