@@ -15,8 +15,13 @@ import type { Executor } from '../../infra/db.js';
  * TODO(review-state): the ONE place that knows how review outcomes are stored. Until submissions
  * carry a review state (issue 10 item 3, built in parallel on the review branch), "rejected" is the
  * ingestion's refusal (status = 'rejected'), nothing is "returned", and everything ingested awaits
- * review. When the review columns land, switch these expressions (e.g. review_state = 'rejected',
- * review_state = 'returned', review_state is null, and leave superseded rows out of the target).
+ * review. When the review branch's `review_status` column ('pending' | 'approved' | 'rejected' |
+ * 'returned' | 'superseded') is merged, switch to:
+ *   countsTowardTarget: status <> 'rejected' and review_status not in ('rejected', 'superseded')
+ *   rejected:           status = 'rejected' or review_status = 'rejected'
+ *   returned:           review_status = 'returned'
+ *   awaitingReview:     status = 'ingested' and review_status = 'pending'
+ * (a superseded original drops out of the target; its correction counts on the day it was done).
  */
 export function reviewOutcomeSql(): {
   countsTowardTarget: SQL;
