@@ -4,6 +4,8 @@ import { eq } from 'drizzle-orm';
 import { auditLog, messageRecipients, messages } from '../../db/schema/index.js';
 import { useTestApp } from '../../../test/use-test-app.js';
 import type { Session } from '../../../test/harness.js';
+import { uuidv7 } from 'uuidv7';
+import { SupervisionRepository } from './repository.js';
 
 /**
  * SPEC: supervisors message an enumerator or the whole team; enumerators see their messages (and
@@ -135,6 +137,24 @@ describe('team broadcast', () => {
     const [audit] = await app.t.database.db.select().from(auditLog).where(eq(auditLog.targetId, id));
     expect(audit).toMatchObject({ action: 'message.sent', actorId: sup.user.id });
     expect(JSON.stringify(audit!.after)).not.toContain('Meeting');
+  });
+
+  it('a fan-out that fails part-way leaves nothing behind (message and recipients are one transaction)', async () => {
+    const repo = new SupervisionRepository();
+    const id = uuidv7();
+    const failing = app.t.database.db.transaction((tx) =>
+      repo.insertMessage(
+        tx,
+        { id, senderId: sup.user.id, kind: 'team', lgaCode: 'iseyin', body: 'Half', recipients: 2 },
+        // The second recipient does not exist: its row breaks the foreign key after the message row went in.
+        [e1.user.id, randomUUID()],
+      ),
+    );
+    await expect(failing).rejects.toThrow();
+    expect(await app.t.database.db.select().from(messages).where(eq(messages.id, id))).toHaveLength(0);
+    expect(
+      await app.t.database.db.select().from(messageRecipients).where(eq(messageRecipients.messageId, id)),
+    ).toHaveLength(0);
   });
 
   it('a team with no one in it: 422 NO_RECIPIENTS, and nothing is written', async () => {
