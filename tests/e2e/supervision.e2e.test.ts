@@ -152,6 +152,14 @@ it('supervisor → team page, target and team message → the enumerator sees bo
   expect(await fitsWidth(sup)).toBe(true);
   await sup.screenshot({ path: join(artifacts, 'supervision-messages-375.png'), fullPage: true });
 
+  // On a wide screen the team is one table.
+  await sup.setViewportSize({ width: 1280, height: 900 });
+  await sup.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).click();
+  const row = sup.locator('[data-row]').filter({ hasText: 'Adebayo Field' });
+  await row.waitFor();
+  expect(await row.innerText()).toMatch(/1 \/ 5\s+1 \/ 25/);
+  await sup.screenshot({ path: join(artifacts, 'supervision-team-1280.png'), fullPage: true });
+
   // --- the enumerator, on a phone ---
   const enumCtx = await browser.newContext({ viewport: PHONE });
   const phone = await enumCtx.newPage();

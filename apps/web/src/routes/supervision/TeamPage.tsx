@@ -8,6 +8,7 @@ import { useAuth } from '../../auth/AuthContext';
 import { Alert } from '../../components/Alert';
 import { SelectField, TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
+import { DataTable, TableHead } from '../../components/Table';
 import { PageHeading } from '../../components/Page';
 import { formatDateTime } from '../../lib/format';
 import { PointsMap } from './PointsMap';
@@ -75,11 +76,16 @@ function TeamBody({ data }: { data: TeamResponse }) {
         {data.members.length === 0 ? (
           <p className="mt-3 text-stone-800">No enumerators are assigned to this LGA yet.</p>
         ) : (
-          <ul className="mt-3 grid gap-3 md:grid-cols-2">
-            {data.members.map((m) => (
-              <MemberCard key={m.id} member={m} />
-            ))}
-          </ul>
+          <>
+            {/* Wide screens: one table to compare the team at a glance. */}
+            <TeamTable members={data.members} />
+            {/* Phones: a card each (a table of eight columns would scroll sideways). */}
+            <ul className="mt-3 grid gap-3 md:hidden">
+              {data.members.map((m) => (
+                <MemberCard key={m.id} member={m} />
+              ))}
+            </ul>
+          </>
         )}
       </section>
 
@@ -102,6 +108,60 @@ function TeamBody({ data }: { data: TeamResponse }) {
         <PointsMap points={data.points} tileUrl={data.tileUrl} nameOf={(id) => names.get(id) ?? 'Enumerator'} />
       </section>
     </>
+  );
+}
+
+function TeamTable({ members }: { members: TeamMember[] }) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const member = members.find((m) => m.id === editing);
+  const cell = 'px-3 py-2';
+  return (
+    <div className="mt-3 hidden md:block">
+      <DataTable
+        caption="Enumerators: progress against target, last sync, flags"
+        className="rounded-lg border border-stone-300 bg-white"
+      >
+        <TableHead
+          columns={['Enumerator', 'Today', 'This week', 'Last sync', 'Flagged', 'Rejected / returned', 'Target', '']}
+          className="border-b border-stone-300 bg-stone-100"
+          cellClassName={`${cell} font-semibold`}
+        />
+        <tbody className="divide-y divide-stone-200">
+          {members.map((m) => (
+            <tr key={m.id} data-row={m.id}>
+              <th scope="row" className={`${cell} font-semibold`}>
+                {m.fullName}
+                {m.status !== 'active' && <span className="font-normal text-stone-700"> ({m.status})</span>}
+              </th>
+              <td className={`${cell} tabular-nums`}>{m.target ? `${m.today} / ${m.target.daily}` : m.today}</td>
+              <td className={`${cell} tabular-nums`}>{m.target ? `${m.week} / ${m.target.weekly}` : m.week}</td>
+              <td className={cell}>{m.lastSyncAt ? formatDateTime(m.lastSyncAt) : '—'}</td>
+              <td className={`${cell} tabular-nums ${m.flagged > 0 ? 'font-semibold text-amber-800' : ''}`}>
+                {m.flagged}
+              </td>
+              <td className={`${cell} tabular-nums`}>
+                {m.rejected} / {m.returned}
+              </td>
+              <td className={cell}>{m.target ? `${m.target.daily} a day, ${m.target.weekly} a week` : 'Not set'}</td>
+              <td className={cell}>
+                <button type="button" className="btn-secondary whitespace-nowrap" onClick={() => setEditing(m.id)}>
+                  {m.target ? 'Change' : 'Set'}
+                  <span className="sr-only"> the target for {m.fullName}</span>
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </DataTable>
+      {member && (
+        <div className="card mt-3 max-w-md">
+          <h3 className="font-semibold">Target for {member.fullName}</h3>
+          <div className="mt-2">
+            <TargetForm key={member.id} member={member} onDone={() => setEditing(null)} />
+          </div>
+        </div>
+      )}
+    </div>
   );
 }
 
