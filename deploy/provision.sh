@@ -216,6 +216,10 @@ OSLRS_ADMIN_EMAIL=$ADMIN_EMAIL
 OSLRS_ADMIN_PASSWORD=$ADMIN_PASSWORD
 WORKER_CONCURRENCY=8
 LOG_LEVEL=info
+# NINs and phones are sealed with NIN_ENCRYPTION_KEY and found by an HMAC under NIN_INDEX_KEY.
+# Losing them loses every NIN: keep a copy apart from the backups. Rotation: deploy/RUNBOOK.md.
+NIN_ENCRYPTION_KEY=$(openssl rand -base64 32)
+NIN_INDEX_KEY=$(openssl rand -base64 32)
 # Read by the PM2 ecosystem file itself:
 OSLRS_API_INSTANCES=max
 OSLRS_LOG_DIR=$LOG_DIR
@@ -245,6 +249,14 @@ elif [ -z "$(env_get DATABASE_OWNER_URL)" ] && [ "$(env_get DATABASE_URL | url_u
   note "DATABASE_URL now connects as oslrs_app; the owner oslrs moved to DATABASE_OWNER_URL"
 else
   note "kept as it is"
+fi
+# An env file from before NIN encryption: add the two keys once (never replaced: they unlock the data).
+if [ -z "$(env_get NIN_ENCRYPTION_KEY)" ]; then
+  {
+    printf '\n# Added by provision.sh on %s: NIN/phone sealing keys (deploy/RUNBOOK.md, keys). Keep a copy apart from the backups.\n' "$(date -u +%F)"
+    printf 'NIN_ENCRYPTION_KEY=%s\nNIN_INDEX_KEY=%s\n' "$(openssl rand -base64 32)" "$(openssl rand -base64 32)"
+  } >>"$ENV_FILE"
+  note "NIN_ENCRYPTION_KEY and NIN_INDEX_KEY generated: copy them somewhere safe, apart from the backups"
 fi
 if [ "$(env_get DATABASE_URL | url_user)" != oslrs_app ]; then
   note "warning: DATABASE_URL does not connect as oslrs_app: the app may own the audit log (RUNBOOK.md, database roles)"

@@ -32,18 +32,22 @@ export interface RuntimeOptions {
   logStream?: DestinationStream;
   /** Tests: a database already created by the harness. */
   database?: Database;
+  /** Benchmarks: another cipher (tests/load/pii-bench.ts compares against storing plaintext). */
+  pii?: PiiCipher;
 }
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const log = pino(loggerOptions(config.logLevel), options.logStream ?? process.stdout) as FastifyBaseLogger;
-  const pii = new PiiCipher(
-    loadPiiKeys(config.pii, (file) =>
-      log.warn(
-        { file },
-        'generated the NIN/phone encryption keys and stored them in this file (once): back it up with the data; without it, NINs and phones cannot be read',
+  const pii =
+    options.pii ??
+    new PiiCipher(
+      loadPiiKeys(config.pii, (file) =>
+        log.warn(
+          { file },
+          'generated the NIN/phone encryption keys and stored them in this file (once): back it up with the data; without it, NINs and phones cannot be read',
+        ),
       ),
-    ),
-  );
+    );
   const database =
     options.database ??
     (config.databaseUrl

@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { uuidv7 } from 'uuidv7';
 import type { Role } from '@oslrs/core';
 import { loadConfig, type Config } from '../src/config.js';
+import type { PiiCipher } from '../src/infra/pii.js';
 import { createPostgres, type Database } from '../src/infra/db.js';
 import { createRuntime, type Runtime } from '../src/runtime.js';
 import { buildApp, createServices, type Services } from '../src/app.js';
@@ -141,6 +142,8 @@ export interface TestAppOptions {
   logLevel?: string;
   redis?: boolean;
   worker?: boolean;
+  /** Benchmarks only: the cipher the app seals NINs and phones with. */
+  pii?: PiiCipher;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -166,7 +169,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const database = createPostgres(databaseUrl, config.dbPoolMax, { ownerUrl: config.databaseOwnerUrl });
   const logs = new LogCapture();
-  const runtime = await createRuntime(config, { database, logStream: logs });
+  const runtime = await createRuntime(config, { database, logStream: logs, pii: options.pii });
   if (!shared)
     await database.migrate((db) => bootstrap(db, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).then(() => {}));
   const services = createServices(runtime);

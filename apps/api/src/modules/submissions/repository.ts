@@ -48,7 +48,23 @@ export interface SubmissionHistory {
  * their answers whole again.
  */
 export class SubmissionRepository implements SubmissionHistory {
+  /**
+   * Opened identifier answers by submission id (least recently used out first): every ingestion
+   * compares against its collector's recent 50 surveys, so the same few rows are opened again and again.
+   */
+  private readonly opened = new Map<string, SubmissionRow['answers']>();
+  private static readonly OPENED_MAX = 5000;
+
   constructor(private readonly pii: PiiCipher) {}
+
+  private openPii(id: string, sealed: string): SubmissionRow['answers'] {
+    let personal = this.opened.get(id);
+    if (personal) this.opened.delete(id);
+    else personal = JSON.parse(this.pii.open(sealed, 'answers')) as SubmissionRow['answers'];
+    this.opened.set(id, personal);
+    if (this.opened.size > SubmissionRepository.OPENED_MAX) this.opened.delete(this.opened.keys().next().value!);
+    return personal;
+  }
 
   /** The values to store for these answers: the named identifier fields move, sealed, to piiSealed. */
   sealAnswers(answers: SubmissionRow['answers'], piiFields: string[]): Pick<NewSubmission, 'answers' | 'piiSealed'> {
@@ -68,8 +84,7 @@ export class SubmissionRepository implements SubmissionHistory {
   /** A row with its answers whole (the sealed identifiers opened back into them). */
   open(row: SubmissionRow): SubmissionRow {
     if (!row.piiSealed) return row;
-    const personal = JSON.parse(this.pii.open(row.piiSealed, 'answers')) as SubmissionRow['answers'];
-    return { ...row, answers: { ...row.answers, ...personal } };
+    return { ...row, answers: { ...row.answers, ...this.openPii(row.id, row.piiSealed) } };
   }
 
   async findByIds(executor: Executor, ids: string[]): Promise<SubmissionRow[]> {
@@ -201,6 +216,7 @@ export class SubmissionRepository implements SubmissionHistory {
         at: submissions.completedAt,
         versionId: submissions.questionnaireVersionId,
         answers: submissions.answers,
+        id: submissions.id,
         piiSealed: submissions.piiSealed,
       })
       .from(submissions)
@@ -213,13 +229,8 @@ export class SubmissionRepository implements SubmissionHistory {
       )
       .orderBy(desc(submissions.completedAt))
       .limit(50);
-    return rows.map(({ piiSealed, ...r }) =>
-      piiSealed
-        ? {
-            ...r,
-            answers: { ...r.answers, ...(JSON.parse(this.pii.open(piiSealed, 'answers')) as SubmissionRow['answers']) },
-          }
-        : r,
+    return rows.map(({ id, piiSealed, ...r }) =>
+      piiSealed ? { ...r, answers: { ...r.answers, ...this.openPii(id, piiSealed) } } : r,
     );
   }
 
