@@ -17,6 +17,7 @@ const TABLES_BY_MODULE = {
   questionnaires: ['questionnaires'],
   respondents: ['respondents'],
   submissions: ['submissions'],
+  supervision: ['supervision'],
 };
 const MODULES = [
   'audit',
@@ -32,6 +33,7 @@ const MODULES = [
   'setup',
   'staff',
   'submissions',
+  'supervision',
 ];
 const SCHEMA_FILES = [
   'audit',
@@ -43,6 +45,7 @@ const SCHEMA_FILES = [
   'respondents',
   'sessions',
   'submissions',
+  'supervision',
   'users',
 ];
 const moduleBoundaries = MODULES.map((name) => {

@@ -20,7 +20,14 @@ import { StaffService, staffRoutes } from './modules/staff/index.js';
 import { JobsService, jobRoutes } from './modules/jobs/index.js';
 import { lgaRoutes } from './modules/lgas/index.js';
 import { QuestionnaireService, VersionCache, questionnaireRoutes } from './modules/questionnaires/index.js';
-import { Ingestion, SubmissionRepository, SubmissionService, submissionRoutes } from './modules/submissions/index.js';
+import {
+  Ingestion,
+  SubmissionRepository,
+  SubmissionService,
+  SubmissionStats,
+  submissionRoutes,
+} from './modules/submissions/index.js';
+import { SupervisionRepository, SupervisionService, supervisionRoutes } from './modules/supervision/index.js';
 import {
   RegistryService,
   RespondentRepository,
@@ -46,6 +53,7 @@ export interface Services {
   audit: AuditViewer;
   fraud: FraudService;
   ops: OpsService;
+  supervision: SupervisionService;
 }
 
 /**
@@ -127,7 +135,34 @@ export function createServices(runtime: Runtime): Services {
   // Links in mail bodies are secrets: once expired, sent or not, the outbox forgets them.
   jobs.addTicker(runtime.config.relayIntervalMs, () => eraseExpiredMail(db));
   const ops = new OpsService(runtime.metrics, runtime.queue, staff);
-  return { auth, staff, jobs, questionnaires, submissions, ingestion, respondents, registry, audit, fraud, ops };
+  const supervision = new SupervisionService(
+    db,
+    new SupervisionRepository(),
+    users,
+    new SubmissionStats(),
+    jobs,
+    ops,
+    runtime.config.mapTileUrl ?? null,
+  );
+  return {
+    auth,
+    staff,
+    jobs,
+    questionnaires,
+    submissions,
+    ingestion,
+    respondents,
+    registry,
+    audit,
+    fraud,
+    ops,
+    supervision,
+  };
+}
+
+/** The origin of a tile URL template (`https://tile.example.org/{z}/{x}/{y}.png` → `https://tile.example.org`). */
+function tileOrigin(template: string): string {
+  return new URL(template.replace(/\{[a-z]\}/g, '0')).origin;
 }
 
 /** Where the built web app lives: WEB_DIST, or apps/web/dist beside this package. */
@@ -181,7 +216,8 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // Map tiles (the supervisor's map) come from their configured origin, when one is set.
+        imgSrc: ["'self'", 'data:', ...(runtime.config.mapTileUrl ? [tileOrigin(runtime.config.mapTileUrl)] : [])],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         manifestSrc: ["'self'"],
@@ -250,6 +286,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       await api.register(auditRoutes, { audit: services.audit });
       await api.register(fraudRoutes, { fraud: services.fraud });
       await api.register(opsRoutes, { ops: services.ops });
+      await api.register(supervisionRoutes, { supervision: services.supervision });
     },
     { prefix: '/api/v1' },
   );

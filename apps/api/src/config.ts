@@ -78,6 +78,18 @@ const envSchema = z.object({
   WEB_DIST: z.string().optional(),
   /** Percent of clean, undecided records sampled into the assessor's queue (stable per record). */
   VERIFICATION_SAMPLE_PERCENT: z.coerce.number().int().min(0).max(100).default(5),
+  /**
+   * Map tiles behind the supervisor's map of today's GPS points, as a `{z}/{x}/{y}` URL template
+   * (e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png). Unset: the page plots the points on a
+   * plain grid. Its origin is added to the pages' Content-Security-Policy img-src.
+   */
+  MAP_TILE_URL: z
+    .url()
+    .refine(
+      (u) => /^https?:\/\//.test(u) && ['{z}', '{x}', '{y}'].every((p) => u.includes(p)),
+      'Use an http(s) URL with {z}, {x} and {y}',
+    )
+    .optional(),
   /** Set by PM2 in cluster mode. */
   NODE_APP_INSTANCE: z.string().optional(),
   /** /metrics: open to loopback; anyone else needs `Authorization: Bearer $METRICS_TOKEN`. */
@@ -143,6 +155,8 @@ export interface Config {
   healthDetails: boolean;
   webDist: string | undefined;
   verificationSamplePercent: number;
+  /** The supervisor map's tile URL template (`{z}/{x}/{y}`), or undefined for no tiles. */
+  mapTileUrl: string | undefined;
   clustered: boolean;
   /** PM2's instance number in cluster mode. */
   appInstance: number | undefined;
@@ -222,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     healthDetails: e.HEALTH_DETAILS ?? e.NODE_ENV !== 'production',
     webDist: e.WEB_DIST,
     verificationSamplePercent: e.VERIFICATION_SAMPLE_PERCENT,
+    mapTileUrl: e.MAP_TILE_URL,
     clustered,
     appInstance: clustered ? Number(e.NODE_APP_INSTANCE) || 0 : undefined,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },

@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ReactNode } from 'react';
-import { createBrowserRouter, Navigate } from 'react-router';
+import { createBrowserRouter } from 'react-router';
 import { RequireAuth } from './auth/guards';
 import { Loading } from './components/Loading';
 import RouteError from './routes/RouteError';
@@ -35,6 +35,9 @@ const RegistryList = lazy(() => import('./routes/registry/RegistryList'));
 const RespondentView = lazy(() => import('./routes/registry/RespondentView'));
 const VerificationQueue = lazy(() => import('./routes/registry/VerificationQueue'));
 const Duplicates = lazy(() => import('./routes/registry/Duplicates'));
+const AdminOverview = lazy(() => import('./routes/admin/overview/AdminOverview'));
+const TeamPage = lazy(() => import('./routes/supervision/TeamPage'));
+const MessagesPage = lazy(() => import('./routes/supervision/MessagesPage'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -110,6 +113,51 @@ export const router = createBrowserRouter([
     children: [
       { path: 'app', element: <StaffHome /> },
       { path: 'account/password', element: <ChangePassword /> },
+    ],
+  },
+  {
+    element: (
+      <RequireAuth role="data_entry_clerk">
+        <Lazy>
+          <AppLayout />
+        </Lazy>
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [{ path: 'clerk', element: <ClerkEntry /> }],
+  },
+  {
+    element: (
+      <RequireAuth role={['supervisor', 'super_admin']}>
+        <Lazy>
+          <AppLayout wide />
+        </Lazy>
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [{ path: 'team', element: <TeamPage /> }],
+  },
+  {
+    element: (
+      <RequireAuth role="supervisor">
+        <Lazy>
+          <AppLayout />
+        </Lazy>
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [{ path: 'messages', element: <MessagesPage /> }],
+  },
+  {
+    element: (
+      <RequireAuth>
+        <Lazy>
+          <AppLayout wide />
+        </Lazy>
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [
       // Oversight: each page says so when the role may not open it.
       {
         path: 'registry',
@@ -146,17 +194,6 @@ export const router = createBrowserRouter([
     ],
   },
   {
-    element: (
-      <RequireAuth role="data_entry_clerk">
-        <Lazy>
-          <AppLayout />
-        </Lazy>
-      </RequireAuth>
-    ),
-    errorElement: <RouteError />,
-    children: [{ path: 'clerk', element: <ClerkEntry /> }],
-  },
-  {
     path: 'admin',
     element: (
       <RequireAuth role="super_admin">
@@ -167,7 +204,7 @@ export const router = createBrowserRouter([
     ),
     errorElement: <RouteError />,
     children: [
-      { index: true, element: <Navigate to="/admin/staff" replace /> },
+      { index: true, element: <AdminOverview /> },
       { path: 'staff', element: <StaffList /> },
       { path: 'staff/new', element: <StaffInvite /> },
       { path: 'staff/import', element: <StaffImport /> },
@@ -177,7 +214,7 @@ export const router = createBrowserRouter([
       { path: 'questionnaires/:id/preview', element: <QuestionnairePreview /> },
       { path: 'fraud', element: <FraudSettings /> },
       { path: 'audit', element: <AuditLog /> },
-      { path: '*', element: <NotFound home="/admin/staff" /> },
+      { path: '*', element: <NotFound home="/admin" /> },
     ],
   },
   collectRoutes,

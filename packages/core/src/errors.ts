@@ -27,6 +27,7 @@ export const ERRORS = {
   ACCOUNT_DEACTIVATED: { status: 403, message: 'This account is deactivated' },
   PUBLIC_FORM_ONLY: { status: 403, message: 'Residents register through the public questionnaire only' },
   SELF_STATUS_CHANGE: { status: 403, message: 'You cannot change your own status' },
+  NOT_YOUR_TEAM: { status: 403, message: 'You can only write to your own team' },
   // 404 — not there, or not yours to see (out-of-scope records answer exactly like missing ones)
   NOT_FOUND: { status: 404, message: 'Not found' },
   // 409 — conflicts with the current state
@@ -65,6 +66,7 @@ export const ERRORS = {
   XLSFORM_INVALID: { status: 422, message: 'The XLSForm is not valid' },
   NIN_INVALID: { status: 422, message: 'A NIN is 11 digits (not one digit repeated)' },
   NIN_REQUIRED: { status: 422, message: 'No NIN was given and it was not marked as deferred' },
+  NO_RECIPIENTS: { status: 422, message: 'There is no one to send this to yet' },
   LGA_UNKNOWN: { status: 422, message: 'Unknown Local Government Area' },
   PHONE_INVALID: { status: 422, message: 'Enter a Nigerian phone number, e.g. 0803 123 4567' },
   QUESTIONNAIRE_UNKNOWN: { status: 422, message: 'No such questionnaire' },

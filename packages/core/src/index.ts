@@ -12,4 +12,5 @@ export * from './dto/submissions.js';
 export * from './dto/ops.js';
 export * from './dto/respondents.js';
 export * from './dto/audit.js';
+export * from './dto/supervision.js';
 export * from './errors.js';

@@ -57,8 +57,10 @@ export function systemActor(requestId: string, onBehalfOf?: { id: string | null;
 export interface ScopedRecord {
   /** The LGA the record belongs to (a respondent's LGA; a submission's respondent LGA). */
   lgaCode?: string | null;
-  /** The person who made it (a submission's submitter, a job's starter). */
+  /** The person who made it (a submission's submitter, a job's starter); for a message, its recipient. */
   ownerId?: string | null;
+  /** When the record is a person (a staff member targeted or written to): their role. */
+  role?: Role | null;
 }
 
 /** Roles that read collected data across the state. */
@@ -95,6 +97,27 @@ const RULES = {
   'respondent.dedupe': (a) => (is(a, 'super_admin', 'verification_assessor') ? 'allow' : 'forbidden'),
   /** The audit log: super admins only. */
   'audit.read': (a) => (is(a, 'super_admin') ? 'allow' : 'forbidden'),
+  /** An LGA's team dashboard: its supervisor; super admins for any LGA. */
+  'team.read': (a, r) =>
+    is(a, 'super_admin') ? 'allow' : is(a, 'supervisor') ? (inLga(a, r) ? 'allow' : 'hidden') : 'forbidden',
+  /** An enumerator's targets: their LGA's supervisor; super admins for any enumerator. */
+  'target.set': (a, r) =>
+    !is(a, 'super_admin', 'supervisor')
+      ? 'forbidden'
+      : r.role === 'enumerator' && (is(a, 'super_admin') || inLga(a, r))
+        ? 'allow'
+        : 'hidden',
+  /**
+   * Writing to a person: a supervisor to an enumerator of their LGA, an enumerator to a supervisor
+   * of theirs. Anyone else is refused outright (403), so "who exists" is not learnt either way.
+   */
+  'message.send': (a, r) =>
+    (is(a, 'supervisor') && r.role === 'enumerator' && inLga(a, r)) ||
+    (is(a, 'enumerator') && r.role === 'supervisor' && inLga(a, r))
+      ? 'allow'
+      : 'forbidden',
+  /** Marking a message read: its recipient only. */
+  'message.read': (a, r) => (own(a, r) ? 'allow' : 'hidden'),
   /** A background job's progress and report: the person who started it, and super admins. */
   'job.read': (a, r) => (own(a, r) || is(a, 'super_admin') ? 'allow' : 'hidden'),
 } satisfies Record<string, Rule>;

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { SessionResponse, SessionUser } from '@oslrs/core';
+import type { Role, SessionResponse, SessionUser } from '@oslrs/core';
 import { isApiError, setCsrfToken } from '../api/client';
 import { auth, queryKeys } from '../api/endpoints';
 
@@ -115,8 +115,21 @@ export function useAuth(): AuthState {
   return state;
 }
 
-/** Where a signed-in person lands: the staff admin for super admins, surveys for enumerators, else the staff home. */
-export function homeFor(user: SessionUser): string {
-  if (user.role === 'enumerator') return '/collect';
-  return user.role === 'super_admin' ? '/admin/staff' : '/app';
+/**
+ * Where a signed-in person lands: where their work is. The verification queue and the registry are
+ * built beside this (issue 10): their routes are fixed here so every role has one home.
+ */
+export const HOME_BY_ROLE: Record<Role, string> = {
+  super_admin: '/admin',
+  supervisor: '/team',
+  enumerator: '/collect',
+  data_entry_clerk: '/clerk',
+  verification_assessor: '/verification',
+  government_official: '/registry',
+  public_user: '/app',
+  searcher: '/app',
+};
+
+export function homeFor(user: Pick<SessionUser, 'role'>): string {
+  return HOME_BY_ROLE[user.role] ?? '/app';
 }

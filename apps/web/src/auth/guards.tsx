@@ -1,7 +1,10 @@
 import type { ReactNode } from 'react';
-import { Navigate, useLocation } from 'react-router';
+import { Link, Navigate, useLocation } from 'react-router';
 import type { Role } from '@oslrs/core';
-import { useAuth } from './AuthContext';
+import { homeFor, useAuth } from './AuthContext';
+import { Brand } from '../components/Brand';
+import { PageHeading } from '../components/Page';
+import { SignOutButton } from '../components/SignOutButton';
 import { Alert } from '../components/Alert';
 import { Loading } from '../components/Loading';
 import { errorMessage } from '../api/client';
@@ -27,16 +30,18 @@ export function SessionGate({ children }: { children: ReactNode }) {
 
 /**
  * Only signed-in people see the children; others go to /login and come back afterwards.
- * With `role`, a signed-in person without that role is sent to their own home instead.
+ * With `role`, a signed-in person without (one of) that role is told so, with a link to their own
+ * home, instead of being silently sent elsewhere.
  */
-export function RequireAuth({ role, children }: { role?: Role; children: ReactNode }) {
+export function RequireAuth({ role, children }: { role?: Role | readonly Role[]; children: ReactNode }) {
   const { user } = useAuth();
   const location = useLocation();
+  const roles = role === undefined ? undefined : typeof role === 'string' ? [role] : role;
   return (
     <SessionGate>
       {user ? (
-        role && user.role !== role ? (
-          <Navigate to="/app" replace />
+        roles && !roles.includes(user.role) ? (
+          <NoAccess />
         ) : (
           children
         )
@@ -44,6 +49,35 @@ export function RequireAuth({ role, children }: { role?: Role; children: ReactNo
         <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />
       )}
     </SessionGate>
+  );
+}
+
+/** A page the signed-in person's role may not open. */
+export function NoAccess() {
+  const { user } = useAuth();
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <header className="bg-green-900 text-white">
+        <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <Brand to={user ? homeFor(user) : '/'} />
+          <SignOutButton className="btn border border-white/70 bg-transparent text-white hover:bg-green-800" />
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-lg px-4 py-10" data-no-access="">
+        <PageHeading title="No access">You don&rsquo;t have access to this page</PageHeading>
+        <p className="mt-4 text-stone-800">
+          This page is for another role. If you think you should be able to open it, ask the registry&rsquo;s super
+          admin.
+        </p>
+        {user && (
+          <p className="mt-6">
+            <Link to={homeFor(user)} className="btn-primary">
+              Go to your start page
+            </Link>
+          </p>
+        )}
+      </main>
+    </div>
   );
 }
 

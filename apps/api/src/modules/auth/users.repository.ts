@@ -9,6 +9,15 @@ import type { Executor } from '../../infra/db.js';
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 
+/** A field staff member as a team list shows them. */
+export interface TeamPerson {
+  id: string;
+  fullName: string;
+  role: string;
+  lgaCode: string | null;
+  status: string;
+}
+
 export interface StaffFilter {
   status?: string;
   role?: string;
@@ -131,5 +140,57 @@ export class UserRepository {
       .where(and(eq(users.ninHash, ninHash), except ? ne(users.id, except) : undefined))
       .limit(1);
     return row?.id;
+  }
+
+  // --- field teams (supervision) ----------------------------------------------------------------
+
+  /**
+   * Field staff of one role who can work (active or invited), in one LGA or all (null), by name.
+   * No contact or identity columns: a team list needs none.
+   */
+  async fieldTeam(executor: Executor, role: 'enumerator' | 'supervisor', lga: string | null): Promise<TeamPerson[]> {
+    return executor
+      .select({
+        id: users.id,
+        fullName: users.fullName,
+        role: users.role,
+        lgaCode: users.lgaCode,
+        status: users.status,
+      })
+      .from(users)
+      .where(
+        and(
+          eq(users.role, role),
+          inArray(users.status, ['active', 'invited']),
+          lga === null ? undefined : eq(users.lgaCode, lga),
+        ),
+      )
+      .orderBy(users.fullName, users.id);
+  }
+
+  /** One staff member's team-relevant facts (role, LGA, status), or undefined. */
+  async teamPerson(executor: Executor, id: string): Promise<TeamPerson | undefined> {
+    const [row] = await executor
+      .select({
+        id: users.id,
+        fullName: users.fullName,
+        role: users.role,
+        lgaCode: users.lgaCode,
+        status: users.status,
+      })
+      .from(users)
+      .where(and(eq(users.id, id), STAFF_PREDICATE))
+      .limit(1);
+    return row;
+  }
+
+  /** Display names for ids (message senders and recipients). */
+  async namesOf(executor: Executor, ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await executor
+      .select({ id: users.id, fullName: users.fullName })
+      .from(users)
+      .where(inArray(users.id, [...new Set(ids)]));
+    return new Map(rows.map((r) => [r.id, r.fullName]));
   }
 }

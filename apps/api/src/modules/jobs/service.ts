@@ -63,6 +63,11 @@ export class JobsService {
     this.relays.push(relay);
   }
 
+  /** The queue's jobs by state (waiting, active, delayed, failed) for the admin overview. */
+  async queueCounts() {
+    return this.queue.counts();
+  }
+
   /** Insert inside the caller's transaction; call `enqueue` after it commits. */
   async create(tx: Executor, values: { type: JobType; input: unknown; total: number; createdBy: string | null }) {
     const [row] = await tx

@@ -1,7 +1,16 @@
 import { Link } from 'react-router';
-import { lgaName, ROLE_LABELS } from '@oslrs/core';
-import { useAuth } from '../../auth/AuthContext';
+import { lgaName, ROLE_LABELS, type Role } from '@oslrs/core';
+import { homeFor, useAuth } from '../../auth/AuthContext';
 import { PageHeading } from '../../components/Page';
+
+const START_LABEL: Partial<Record<Role, string>> = {
+  super_admin: 'Go to the admin overview',
+  supervisor: 'Go to your team',
+  enumerator: 'Collect surveys',
+  data_entry_clerk: 'Enter paper forms',
+  verification_assessor: 'Go to the verification queue',
+  government_official: 'Go to the registry',
+};
 
 export default function StaffHome() {
   const { user } = useAuth();
@@ -30,22 +39,10 @@ export default function StaffHome() {
           </Link>
         </p>
       </section>
-      {user.role === 'super_admin' ? (
+      {homeFor(user) !== '/app' ? (
         <p className="mt-6">
-          <Link to="/admin/staff" className="link">
-            Go to staff administration
-          </Link>
-        </p>
-      ) : user.role === 'enumerator' ? (
-        <p className="mt-6">
-          <Link to="/collect" className="btn-primary">
-            Collect surveys
-          </Link>
-        </p>
-      ) : user.role === 'data_entry_clerk' ? (
-        <p className="mt-6">
-          <Link to="/clerk" className="btn-primary">
-            Enter paper forms
+          <Link to={homeFor(user)} className="btn-primary">
+            {START_LABEL[user.role] ?? 'Go to your work'}
           </Link>
         </p>
       ) : (

@@ -17,6 +17,7 @@ import {
 } from '../../offline/hooks';
 import { createDraft, deleteDraft, reopenOutboxItem, retryOutboxItem } from '../../offline/store';
 import { syncNow } from '../../offline/sync';
+import { FieldDashboardCard } from './FieldDashboardCard';
 import type { Draft, OutboxItem, Receipt, RecentSubmission, SubmissionError } from '../../offline/types';
 
 export interface CollectFlash {
@@ -38,6 +39,7 @@ export default function CollectHome() {
           </Success>
         </div>
       )}
+      {user.role === 'enumerator' && <FieldDashboardCard userId={user.id} />}
       <Assigned userId={user.id} />
       <Drafts userId={user.id} />
       <Outbox userId={user.id} />

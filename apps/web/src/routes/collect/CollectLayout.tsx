@@ -1,7 +1,8 @@
 import { Suspense, useEffect, useSyncExternalStore } from 'react';
-import { Navigate, Outlet } from 'react-router';
+import { Outlet } from 'react-router';
 import type { Role } from '@oslrs/core';
-import { homeFor, useAuth } from '../../auth/AuthContext';
+import { useAuth } from '../../auth/AuthContext';
+import { NoAccess } from '../../auth/guards';
 import { Brand } from '../../components/Brand';
 import { Loading } from '../../components/Loading';
 import { SkipLink } from '../../components/Page';
@@ -29,7 +30,7 @@ export default function CollectLayout() {
   const updateReady = useSyncExternalStore(subscribeUpdateReady, isUpdateReady, isUpdateReady);
 
   if (!user) return null; // RequireAuth above decides
-  if (!allowed) return <Navigate to={homeFor(user)} replace />;
+  if (!allowed) return <NoAccess />;
 
   return (
     <div className="flex min-h-dvh flex-col">

@@ -9,6 +9,7 @@ import NotFound from '../public/NotFound';
 const CollectLayout = lazy(() => import('./CollectLayout'));
 const CollectHome = lazy(() => import('./CollectHome'));
 const Survey = lazy(() => import('./Survey'));
+const FieldMessages = lazy(() => import('./FieldMessages'));
 
 /** /collect: field staff's offline surveys (the layout admits enumerators and data entry clerks). */
 export const collectRoutes: RouteObject = {
@@ -24,6 +25,7 @@ export const collectRoutes: RouteObject = {
   children: [
     { index: true, element: <CollectHome /> },
     { path: 'survey/:draftId', element: <Survey /> },
+    { path: 'messages', element: <FieldMessages /> },
     { path: '*', element: <NotFound home="/collect" /> },
   ],
 };
