@@ -251,6 +251,8 @@ it('on a phone the admin navigation shows every entry, and the overview is the l
     'Questionnaires',
     'Fraud signals',
     'Teams',
+    'Registry',
+    'Audit log',
   ]);
   for (let i = 0; i < names.length; i++) {
     const box = await links.nth(i).boundingBox();

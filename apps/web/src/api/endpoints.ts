@@ -167,6 +167,7 @@ export const queryKeys = {
   registryList: (params: RespondentListQuery) => ['registry', 'list', params] as const,
   respondent: (id: string) => ['registry', 'detail', id] as const,
   registryAll: ['registry'] as const,
+  verificationQueueAll: ['registry', 'queue'] as const,
   verificationQueue: (cursor: string | undefined) => ['registry', 'queue', cursor ?? ''] as const,
   duplicates: (cursor: string | undefined) => ['registry', 'duplicates', cursor ?? ''] as const,
   audit: (params: AuditQuery) => ['audit', params] as const,

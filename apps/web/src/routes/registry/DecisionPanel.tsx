@@ -13,6 +13,8 @@ export function DecisionPanel({ id, onDecided }: { id: string; onDecided?: (r: V
   const decide = useMutation({
     mutationFn: (body: { decision: 'verified' | 'rejected'; reason?: string }) => registry.decide(id, body),
     onSuccess: (r) => {
+      // The queue must not show a decided record again, even for a moment: drop it, don't just refetch.
+      queryClient.removeQueries({ queryKey: queryKeys.verificationQueueAll });
       void queryClient.invalidateQueries({ queryKey: queryKeys.registryAll });
       onDecided?.(r);
     },
