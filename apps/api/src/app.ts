@@ -20,7 +20,13 @@ import { StaffService, staffRoutes } from './modules/staff/index.js';
 import { JobsService, jobRoutes } from './modules/jobs/index.js';
 import { lgaRoutes } from './modules/lgas/index.js';
 import { QuestionnaireService, VersionCache, questionnaireRoutes } from './modules/questionnaires/index.js';
-import { Ingestion, SubmissionRepository, SubmissionService, submissionRoutes } from './modules/submissions/index.js';
+import {
+  Ingestion,
+  ReviewService,
+  SubmissionRepository,
+  SubmissionService,
+  submissionRoutes,
+} from './modules/submissions/index.js';
 import { RespondentRepository, RespondentService, respondentRoutes } from './modules/respondents/index.js';
 import { FraudService, fraudRoutes } from './modules/fraud/index.js';
 import { healthRoutes } from './modules/health/index.js';
@@ -34,6 +40,7 @@ export interface Services {
   jobs: JobsService;
   questionnaires: QuestionnaireService;
   submissions: SubmissionService;
+  review: ReviewService;
   ingestion: Ingestion;
   respondents: RespondentService;
   fraud: FraudService;
@@ -93,6 +100,7 @@ export function createServices(runtime: Runtime): Services {
     (err, msg) => runtime.log.warn({ err }, msg),
   );
   const ingestion = new Ingestion(db, submissionRepo, versions, fraud, respondents);
+  const review = new ReviewService(db, submissionRepo, users);
 
   // Each module registers the jobs it runs (and the relay for its own outbox).
   auth.registerJobs(jobs);
@@ -106,7 +114,7 @@ export function createServices(runtime: Runtime): Services {
   // Links in mail bodies are secrets: once expired, sent or not, the outbox forgets them.
   jobs.addTicker(runtime.config.relayIntervalMs, () => eraseExpiredMail(db));
   const ops = new OpsService(runtime.metrics, runtime.queue, staff);
-  return { auth, staff, jobs, questionnaires, submissions, ingestion, respondents, fraud, ops };
+  return { auth, staff, jobs, questionnaires, submissions, review, ingestion, respondents, fraud, ops };
 }
 
 /** Where the built web app lives: WEB_DIST, or apps/web/dist beside this package. */
@@ -223,6 +231,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       });
       await api.register(submissionRoutes, {
         submissions: services.submissions,
+        review: services.review,
         batchLimit: runtime.config.limits.batchBodyBytes,
       });
       await api.register(respondentRoutes, { respondents: services.respondents, submissions: services.submissions });

@@ -12,3 +12,5 @@ export * from './dto/submissions.js';
 export * from './dto/ops.js';
 export * from './dto/respondents.js';
 export * from './errors.js';
+export * from './review.js';
+export * from './dto/review.js';

@@ -132,4 +132,14 @@ export class UserRepository {
       .limit(1);
     return row?.id;
   }
+
+  /** Display names for a page of people (the review list's enumerators). */
+  async namesByIds(executor: Executor, ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await executor
+      .select({ id: users.id, fullName: users.fullName })
+      .from(users)
+      .where(inArray(users.id, ids));
+    return new Map(rows.map((r) => [r.id, r.fullName]));
+  }
 }

@@ -52,4 +52,38 @@ export class RespondentRepository {
       .returning({ id: respondents.id, status: respondents.status });
     return row;
   }
+
+  async lockById(tx: Executor, id: string): Promise<RespondentRow | undefined> {
+    const [row] = await tx.select().from(respondents).where(eq(respondents.id, id)).for('update');
+    return row;
+  }
+
+  /** Whether this respondent's NIN on file is `nin`. */
+  async hasNin(executor: Executor, id: string, nin: string): Promise<boolean> {
+    // PII lookup: becomes a blind-index lookup
+    const [row] = await executor
+      .select({ id: respondents.id })
+      .from(respondents)
+      .where(and(eq(respondents.id, id), eq(respondents.nin, nin)))
+      .limit(1);
+    return !!row;
+  }
+
+  /**
+   * A correction's answers over the record (the respondent is updated, never duplicated). `nin`, when
+   * given, is a NIN the caller checked is free: it completes a pending record.
+   */
+  async updateFromCorrection(tx: Executor, id: string, fields: Partial<NewRespondent>, nin: string | null) {
+    // PII write (phone in `fields`, `nin`): goes through the same encoding as insertUnlessNinTaken.
+    const [row] = await tx
+      .update(respondents)
+      .set({
+        ...fields,
+        ...(nin ? { nin, status: 'active', ninCaptureTokenHash: null, ninCaptureExpiresAt: null } : {}),
+        updatedAt: new Date(),
+      })
+      .where(eq(respondents.id, id))
+      .returning({ id: respondents.id, status: respondents.status });
+    return row;
+  }
 }

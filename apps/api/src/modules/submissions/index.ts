@@ -7,3 +7,4 @@ export { SubmissionService, CHANNEL_BY_ROLE, toStatusView } from './service.js';
 export { Ingestion, INGEST_JOB, type IngestOutcome } from './ingest.js';
 export { SubmissionRepository, type SubmissionHistory, type SubmissionRow } from './repository.js';
 export { submissionRoutes } from './routes.js';
+export { ReviewService } from './review.js';

@@ -26,7 +26,7 @@ export type SubmissionOutcome = Pick<
 export interface SubmissionHistory {
   collectorHistory(
     tx: Executor,
-    sub: { id: string; submittedBy: string },
+    sub: { id: string; submittedBy: string; replaces?: string | null },
     from: Date,
     to: Date,
   ): Promise<
@@ -40,6 +40,24 @@ export interface SubmissionHistory {
   ): Promise<{ lat: number | null; lng: number | null }[]>;
   durationStats(tx: Executor, versionId: string): Promise<{ n: number; median: number | null }>;
 }
+
+/** The review list's filters, on indexed columns; `scope` comes from the access helper. */
+export interface ReviewFilter {
+  lga?: string;
+  status?: string;
+  band?: string;
+  enumeratorId?: string;
+  from?: Date;
+  to?: Date;
+}
+/** A keyset position: the last row's sort values (the timestamp as PostgreSQL's text, to the microsecond). */
+export interface ReviewKey {
+  score: number;
+  at: string;
+  id: string;
+}
+export type ReviewRow = SubmissionRow & { key: ReviewKey };
+export type ReviewChange = Pick<NewSubmission, 'reviewStatus' | 'reviewedBy' | 'reviewedAt' | 'reviewComment'>;
 
 export class SubmissionRepository implements SubmissionHistory {
   async findByIds(executor: Executor, ids: string[]): Promise<SubmissionRow[]> {
@@ -123,6 +141,94 @@ export class SubmissionRepository implements SubmissionHistory {
       .limit(limit);
   }
 
+  /**
+   * The review list: one page in the caller's scope, newest first or most suspicious first (unscored
+   * last), keyset-paged on the sort values so that page 10,000 costs what page 1 does. The ORDER BY
+   * matches the indexes of migration 0014 exactly (coalesce(score, -1), completed_at, id; all descending).
+   */
+  async reviewPage(
+    executor: Executor,
+    scope: Scope,
+    f: ReviewFilter,
+    sort: 'recent' | 'score',
+    limit: number,
+    after?: ReviewKey,
+  ): Promise<ReviewRow[]> {
+    const score = sql`coalesce(${submissions.fraudScore}, -1)`;
+    const where: (SQL | undefined)[] = [scopeWhere(scope)];
+    if (f.lga) where.push(eq(submissions.lgaCode, f.lga));
+    if (f.status) where.push(eq(submissions.reviewStatus, f.status));
+    if (f.band) where.push(eq(submissions.fraudBand, f.band));
+    if (f.enumeratorId) where.push(eq(submissions.submittedBy, f.enumeratorId));
+    if (f.from) where.push(gte(submissions.completedAt, f.from));
+    if (f.to) where.push(lt(submissions.completedAt, f.to));
+    if (after) {
+      where.push(
+        sort === 'score'
+          ? sql`(${score}, ${submissions.completedAt}, ${submissions.id}) < (${after.score}, ${after.at}::timestamptz, ${after.id}::uuid)`
+          : sql`(${submissions.completedAt}, ${submissions.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`,
+      );
+    }
+    const order =
+      sort === 'score'
+        ? [sql`${score} desc`, sql`${submissions.completedAt} desc nulls last`, sql`${submissions.id} desc nulls last`]
+        : [sql`${submissions.completedAt} desc nulls last`, sql`${submissions.id} desc nulls last`];
+    const rows = await executor
+      .select({ row: submissions, keyScore: sql<number>`${score}`, keyAt: sql<string>`${submissions.completedAt}::text` })
+      .from(submissions)
+      .where(and(...where))
+      .orderBy(...order)
+      .limit(limit);
+    return rows.map((r) => ({ ...r.row, key: { score: Number(r.keyScore), at: r.keyAt, id: r.row.id } }));
+  }
+
+  /** The row a review decides on, locked until the decision's transaction ends. */
+  async lockForReview(tx: Executor, id: string): Promise<SubmissionRow | undefined> {
+    const [row] = await tx.select().from(submissions).where(eq(submissions.id, id)).for('update');
+    return row;
+  }
+
+  async setReview(tx: Executor, id: string, change: ReviewChange): Promise<SubmissionRow> {
+    const [row] = await tx.update(submissions).set(change).where(eq(submissions.id, id)).returning();
+    return row!;
+  }
+
+  /** The submission that corrects `id`, if one was received. */
+  async replacementOf(executor: Executor, id: string): Promise<string | null> {
+    const [row] = await executor
+      .select({ id: submissions.id })
+      .from(submissions)
+      .where(and(eq(submissions.replaces, id), ne(submissions.status, 'rejected')))
+      .limit(1);
+    return row?.id ?? null;
+  }
+
+  /** Which of these submissions already have a correction (intake refuses a second one). */
+  async replaced(executor: Executor, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await executor
+      .select({ replaces: submissions.replaces })
+      .from(submissions)
+      .where(and(inArray(submissions.replaces, ids), ne(submissions.status, 'rejected')));
+    return new Set(rows.map((r) => r.replaces!));
+  }
+
+  /** A collector's surveys returned for correction and not yet corrected (the device's "needs correction" list). */
+  async returnedTo(executor: Executor, userId: string, limit = 200): Promise<SubmissionRow[]> {
+    return executor
+      .select()
+      .from(submissions)
+      .where(
+        and(
+          eq(submissions.submittedBy, userId),
+          eq(submissions.reviewStatus, 'returned'),
+          sql`not exists (select 1 from ${submissions} r where r.replaces = ${submissions.id} and r.status <> 'rejected')`,
+        ),
+      )
+      .orderBy(desc(submissions.reviewedAt))
+      .limit(limit);
+  }
+
   /** A respondent's submissions, newest first. */
   async forRespondent(executor: Executor, respondentId: string, limit = 100): Promise<SubmissionRow[]> {
     return executor
@@ -159,7 +265,12 @@ export class SubmissionRepository implements SubmissionHistory {
 
   // --- the fraud signals' view of history -------------------------------------------------------
 
-  async collectorHistory(tx: Executor, sub: { id: string; submittedBy: string }, from: Date, to: Date) {
+  async collectorHistory(
+    tx: Executor,
+    sub: { id: string; submittedBy: string; replaces?: string | null },
+    from: Date,
+    to: Date,
+  ) {
     return tx
       .select({
         lat: submissions.gpsLat,
@@ -173,6 +284,8 @@ export class SubmissionRepository implements SubmissionHistory {
         and(
           eq(submissions.submittedBy, sub.submittedBy),
           ne(submissions.id, sub.id),
+          // A correction is not a near-duplicate of the survey it corrects, nor a GPS cluster with it.
+          sub.replaces ? ne(submissions.id, sub.replaces) : undefined,
           between(submissions.completedAt, from, to),
         ),
       )
