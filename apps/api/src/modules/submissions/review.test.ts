@@ -257,16 +257,17 @@ describe('review decisions', () => {
 
 describe('return for correction', () => {
   it('reaches the enumerator with the comment; the correction supersedes the original and updates the respondent', async () => {
-    const original = await collected(north, 'ibadan_north');
+    const me = await app.as('enumerator', { lgaCode: 'ibadan_north' });
+    const original = await collected(me, 'ibadan_north');
     expect(original.row.status).toBe('ingested');
     const comment = 'Surname is misspelt; check with the respondent';
     expect((await decide(supNorth, original.id, { decision: 'return', comment })).statusCode).toBe(200);
 
-    const mine = await get(north, '/api/v1/submissions?limit=100');
+    const mine = await get(me, '/api/v1/submissions?limit=100');
     expect(mine.json().items.find((i: { id: string }) => i.id === original.id)).toMatchObject({
       review: { status: 'returned', comment },
     });
-    const corrections = await get(north, '/api/v1/submissions/corrections');
+    const corrections = await get(me, '/api/v1/submissions/corrections');
     expect(corrections.statusCode, corrections.body).toBe(200);
     expect(corrections.json().items).toEqual([
       expect.objectContaining({
@@ -286,7 +287,7 @@ describe('return for correction', () => {
       }),
       replaces: original.id,
     };
-    const res = await submit(app.t, north, fixed);
+    const res = await submit(app.t, me, fixed);
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json().replaces).toBe(original.id);
     const [row] = await settled(app.t, [fixed.id]);
@@ -299,7 +300,7 @@ describe('return for correction', () => {
       .from(respondents)
       .where(eq(respondents.id, original.row.respondentId!));
     expect(respondent!.surname).toBe('Adeyemi-Corrected');
-    expect((await get(north, '/api/v1/submissions/corrections')).json().items).toEqual([]);
+    expect((await get(me, '/api/v1/submissions/corrections')).json().items).toEqual([]);
 
     // The supervisor sees the replacement, links both ways, and approves it; the original takes no decision.
     const detail = await get(supNorth, `/api/v1/submissions/${original.id}/review`);
