@@ -30,6 +30,8 @@ const QuestionnaireList = lazy(() => import('./routes/admin/questionnaires/Quest
 const QuestionnaireBuilder = lazy(() => import('./routes/admin/questionnaires/QuestionnaireBuilder'));
 const QuestionnairePreview = lazy(() => import('./routes/admin/questionnaires/QuestionnairePreview'));
 const FraudSettings = lazy(() => import('./routes/admin/fraud/FraudSettings'));
+const ReviewList = lazy(() => import('./routes/review/ReviewList'));
+const ReviewDetail = lazy(() => import('./routes/review/ReviewDetail'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -105,6 +107,23 @@ export const router = createBrowserRouter([
     children: [
       { path: 'app', element: <StaffHome /> },
       { path: 'account/password', element: <ChangePassword /> },
+      // Overseers (the pages themselves say so to any other role).
+      {
+        path: 'review',
+        element: (
+          <Lazy>
+            <ReviewList />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'review/:id',
+        element: (
+          <Lazy>
+            <ReviewDetail />
+          </Lazy>
+        ),
+      },
     ],
   },
   {

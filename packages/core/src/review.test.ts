@@ -23,11 +23,13 @@ describe('review state machine', () => {
       ['returned', 'approve'],
       ['returned', 'reject'],
     ];
-    for (const [from, d] of decided) expect(reviewStep(from, d), `${from} → ${d}`).toEqual({ kind: 'conflict', current: from });
+    for (const [from, d] of decided)
+      expect(reviewStep(from, d), `${from} → ${d}`).toEqual({ kind: 'conflict', current: from });
   });
 
   it('a superseded submission takes no decision at all, not even a repeat', () => {
-    for (const d of REVIEW_DECISIONS) expect(reviewStep('superseded', d)).toEqual({ kind: 'conflict', current: 'superseded' });
+    for (const d of REVIEW_DECISIONS)
+      expect(reviewStep('superseded', d)).toEqual({ kind: 'conflict', current: 'superseded' });
   });
 
   it('only a returned submission can be replaced by its correction', () => {

@@ -1,4 +1,11 @@
-import type { BatchItemResult, Correction, MySubmission, SubmissionBody, SubmissionErrorView, SubmissionStatus } from '@oslrs/core';
+import type {
+  BatchItemResult,
+  Correction,
+  MySubmission,
+  SubmissionBody,
+  SubmissionErrorView,
+  SubmissionStatus,
+} from '@oslrs/core';
 import type { Answers, FormSchema } from '../forms/engine';
 import type { RendererPosition } from '../forms/FormRenderer';
 

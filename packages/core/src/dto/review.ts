@@ -52,7 +52,10 @@ export const reviewItemSchema = z.object({
   review: reviewStateSchema,
 });
 export type ReviewItem = z.infer<typeof reviewItemSchema>;
-export const reviewListResponseSchema = z.object({ items: z.array(reviewItemSchema), nextCursor: z.string().nullable() });
+export const reviewListResponseSchema = z.object({
+  items: z.array(reviewItemSchema),
+  nextCursor: z.string().nullable(),
+});
 export type ReviewListPage = z.infer<typeof reviewListResponseSchema>;
 
 /** One submission for its reviewer: the list item plus its answers and what corrects it. */

@@ -97,7 +97,10 @@ export class Ingestion {
       if (sub.replaces) {
         original = await this.repo.lockForIngest(tx, sub.replaces);
         if (!original || reviewStep(original.reviewStatus as ReviewStatus, 'replace').kind !== 'change')
-          return reject('REPLACES_NOT_RETURNED', 'The submission this one corrects is no longer returned for correction');
+          return reject(
+            'REPLACES_NOT_RETURNED',
+            'The submission this one corrects is no longer returned for correction',
+          );
       }
       const outcome = original?.respondentId
         ? await this.respondents.updateFromCorrection(tx, actor, original.respondentId, sub, nin, fields)

@@ -174,7 +174,11 @@ export class SubmissionRepository implements SubmissionHistory {
         ? [sql`${score} desc`, sql`${submissions.completedAt} desc nulls last`, sql`${submissions.id} desc nulls last`]
         : [sql`${submissions.completedAt} desc nulls last`, sql`${submissions.id} desc nulls last`];
     const rows = await executor
-      .select({ row: submissions, keyScore: sql<number>`${score}`, keyAt: sql<string>`${submissions.completedAt}::text` })
+      .select({
+        row: submissions,
+        keyScore: sql<number>`${score}`,
+        keyAt: sql<string>`${submissions.completedAt}::text`,
+      })
       .from(submissions)
       .where(and(...where))
       .orderBy(...order)

@@ -147,7 +147,15 @@ describe('the review list', () => {
   });
 
   it('refuses unknown filters, bad values and a cursor of another sort (400); collectors may not open it (403)', async () => {
-    for (const q of ['colour=red', 'band=purple', 'lga=atlantis', 'status=maybe', 'limit=500', 'sort=name', 'cursor=abc']) {
+    for (const q of [
+      'colour=red',
+      'band=purple',
+      'lga=atlantis',
+      'status=maybe',
+      'limit=500',
+      'sort=name',
+      'cursor=abc',
+    ]) {
       const res = await get(app.admin, `/api/v1/submissions/review?${q}`);
       expect(res.statusCode, q).toBe(400);
     }
@@ -226,7 +234,9 @@ describe('review decisions', () => {
 
   it('the same decision twice is harmless; a different one is a 409 with the current state and changes nothing', async () => {
     const { id } = await collected(north, 'ibadan_north');
-    expect((await decide(supNorth, id, { decision: 'return', comment: 'Photo of the ID is missing' })).statusCode).toBe(200);
+    expect((await decide(supNorth, id, { decision: 'return', comment: 'Photo of the ID is missing' })).statusCode).toBe(
+      200,
+    );
     const again = await decide(supNorth, id, { decision: 'return', comment: 'Photo of the ID is missing' });
     expect(again.statusCode).toBe(200);
     expect(again.json().changed).toBe(false);
@@ -330,7 +340,11 @@ describe('return for correction', () => {
       replaces,
     });
 
-    const byOther = await submit(app.t, await app.as('enumerator', { lgaCode: 'ibadan_north' }), correction(returned.id));
+    const byOther = await submit(
+      app.t,
+      await app.as('enumerator', { lgaCode: 'ibadan_north' }),
+      correction(returned.id),
+    );
     expect(byOther.statusCode).toBe(422);
     expect(byOther.json().error.code).toBe('REPLACES_UNKNOWN');
     const unknown = await submit(app.t, north, correction(randomUUID()));
@@ -358,14 +372,20 @@ describe('return for correction', () => {
     const someoneElse = await collected(north, 'ibadan_north');
     const taken = someoneElse.body.answers.nin as string;
 
-    const clash = { ...submissionBody(master.versionId, { answers: { ...original.body.answers, nin: taken } }), replaces: original.id };
+    const clash = {
+      ...submissionBody(master.versionId, { answers: { ...original.body.answers, nin: taken } }),
+      replaces: original.id,
+    };
     expect((await submit(app.t, north, clash)).statusCode).toBe(202);
     const [refused] = await settled(app.t, [clash.id]);
     expect(refused).toMatchObject({ status: 'rejected', error: expect.objectContaining({ code: 'NIN_DUPLICATE' }) });
     expect((await submissionRow(app.t, original.id))!.reviewStatus).toBe('returned');
 
     const nin = freshNin();
-    const fixed = { ...submissionBody(master.versionId, { answers: { ...original.body.answers, nin } }), replaces: original.id };
+    const fixed = {
+      ...submissionBody(master.versionId, { answers: { ...original.body.answers, nin } }),
+      replaces: original.id,
+    };
     const res = await submit(app.t, north, fixed);
     expect(res.statusCode, res.body).toBe(202);
     const [row] = await settled(app.t, [fixed.id]);

@@ -106,7 +106,7 @@ export const submissionRoutes: FastifyPluginAsyncZod<{
       config: { access: ['enumerator', 'data_entry_clerk'] },
       schema: {
         tags: ['review'],
-        summary: 'Your surveys returned for correction, with their answers and the reviewer\'s comment',
+        summary: "Your surveys returned for correction, with their answers and the reviewer's comment",
         response: { 200: correctionsResponseSchema },
       },
     },

@@ -158,9 +158,7 @@ export class SubmissionService {
     }
 
     // Corrections: each must name one of the caller's own returned submissions, not yet corrected.
-    const replacing = [
-      ...new Set(bodies.filter((b) => b.replaces && !existing.has(b.id)).map((b) => b.replaces!)),
-    ];
+    const replacing = [...new Set(bodies.filter((b) => b.replaces && !existing.has(b.id)).map((b) => b.replaces!))];
     const originals = new Map((await this.repo.findByIds(this.db, replacing)).map((r) => [r.id, r]));
     const corrected = await this.repo.replaced(this.db, replacing);
 
@@ -302,10 +300,14 @@ export class SubmissionService {
         replaces: original.id,
       });
     if (reviewStep(original.reviewStatus as ReviewStatus, 'replace').kind !== 'change')
-      throw Conflict('REPLACES_NOT_RETURNED', `Only a returned submission can be replaced; this one is ${original.reviewStatus}`, {
-        replaces: original.id,
-        current: original.reviewStatus,
-      });
+      throw Conflict(
+        'REPLACES_NOT_RETURNED',
+        `Only a returned submission can be replaced; this one is ${original.reviewStatus}`,
+        {
+          replaces: original.id,
+          current: original.reviewStatus,
+        },
+      );
   }
 
   /** Someone else's id answers exactly like one's own id with another body: nothing about it leaks. */

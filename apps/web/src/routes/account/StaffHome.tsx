@@ -30,13 +30,23 @@ export default function StaffHome() {
           </Link>
         </p>
       </section>
+      {(['super_admin', 'supervisor', 'verification_assessor', 'government_official'] as const).some(
+        (r) => r === user.role,
+      ) && (
+        <p className="mt-6">
+          <Link to="/review" className="btn-primary">
+            Review submissions
+          </Link>
+        </p>
+      )}
       {user.role === 'super_admin' ? (
         <p className="mt-6">
           <Link to="/admin/staff" className="link">
             Go to staff administration
           </Link>
         </p>
-      ) : user.role === 'enumerator' ? (
+      ) : ['supervisor', 'verification_assessor', 'government_official'].includes(user.role) ? null : user.role ===
+        'enumerator' ? (
         <p className="mt-6">
           <Link to="/collect" className="btn-primary">
             Collect surveys
