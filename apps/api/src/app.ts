@@ -100,7 +100,7 @@ export function createServices(runtime: Runtime): Services {
     (err, msg) => runtime.log.warn({ err }, msg),
   );
   const ingestion = new Ingestion(db, submissionRepo, versions, fraud, respondents);
-  const review = new ReviewService(db, submissionRepo, users);
+  const review = new ReviewService(db, submissionRepo, users, versions);
 
   // Each module registers the jobs it runs (and the relay for its own outbox).
   auth.registerJobs(jobs);

@@ -104,6 +104,8 @@ const RULES = {
       : is(a, 'supervisor')
         ? 'hidden'
         : 'forbidden',
+  /** A NIN in full (in a record or in a submission's answers); everyone else sees it masked. */
+  'nin.full': (a) => (is(a, 'super_admin', 'verification_assessor') ? 'allow' : 'forbidden'),
   /** A NIN's first registration (date and channel): staff only; residents and searchers learn yes/no. */
   'nin.details': (a) => (a.role && a.role !== 'public_user' && a.role !== 'searcher' ? 'allow' : 'forbidden'),
   /** A background job's progress and report: the person who started it, and super admins. */

@@ -182,6 +182,13 @@ describe('the review list', () => {
       .from(auditLog)
       .where(and(eq(auditLog.actorId, supNorth.user.id), eq(auditLog.action, 'submission.viewed')));
     expect(audits.map((a) => a.targetId)).toEqual([ids.north[1]]);
+    // The NIN is masked for supervisors and officials, in full for super admins and assessors.
+    const nin = (await submissionRow(app.t, ids.north[1]!))!.answers.nin as string;
+    expect(res.json().submission.answers.nin).toBe(`********${nin.slice(-3)}`);
+    const official = await get(await app.as('government_official'), `/api/v1/submissions/${ids.north[1]}/review`);
+    expect(official.json().submission.answers.nin).toBe(`********${nin.slice(-3)}`);
+    for (const s of [app.admin, await app.as('verification_assessor')])
+      expect((await get(s, `/api/v1/submissions/${ids.north[1]}/review`)).json().submission.answers.nin).toBe(nin);
     const hidden = await get(supNorth, `/api/v1/submissions/${ids.east[0]}/review`);
     const missing = await get(supNorth, `/api/v1/submissions/${randomUUID()}/review`);
     expect(hidden.statusCode).toBe(404);

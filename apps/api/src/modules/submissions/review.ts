@@ -16,11 +16,12 @@ import {
   type ReviewStatus,
   type SubmissionStatusView,
 } from '@oslrs/core';
-import { requireAccess, scopeOf, type Actor } from '../../access/index.js';
+import { can, requireAccess, scopeOf, type Actor } from '../../access/index.js';
 import type { Db } from '../../infra/db.js';
 import { Conflict, Invalid } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { UserRepository } from '../auth/index.js';
+import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
 import type { ReviewKey, SubmissionRepository, SubmissionRow } from './repository.js';
 
 /** A timestamptz as PostgreSQL writes it (`2026-12-05 10:00:00.123456+00`). */
@@ -99,7 +100,18 @@ export class ReviewService {
     private readonly db: Db,
     private readonly repo: SubmissionRepository,
     private readonly users: Pick<UserRepository, 'namesByIds'>,
+    private readonly versions: VersionCache,
   ) {}
+
+  /** The answers as this overseer may see them: the NIN masked but for its last three digits, except in full to super admins and assessors. */
+  private async shownAnswers(actor: Actor, row: SubmissionRow) {
+    if (can(actor, 'nin.full')) return row.answers;
+    const version = await this.versions.load(this.db, row.questionnaireVersionId);
+    const field = version ? respondentFieldName(version.form, 'nin') : 'nin';
+    const nin = row.answers[field];
+    if (typeof nin !== 'string' || !nin) return row.answers;
+    return { ...row.answers, [field]: `********${nin.slice(-3)}` };
+  }
 
   private async names(rows: SubmissionRow[]) {
     return this.users.namesByIds(this.db, [...new Set(rows.flatMap((r) => (r.submittedBy ? [r.submittedBy] : [])))]);
@@ -143,7 +155,7 @@ export class ReviewService {
     return {
       ...toItem(row!, names),
       questionnaireVersionId: row!.questionnaireVersionId,
-      answers: row!.answers,
+      answers: await this.shownAnswers(actor, row!),
       error: error ? { code: error.code, message: error.message } : null,
       replacedBy,
     };
