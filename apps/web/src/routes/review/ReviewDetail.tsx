@@ -75,7 +75,9 @@ export default function ReviewDetail() {
         {back}
         <PageHeading>Submission</PageHeading>
         <div className="mt-4">
-          <Alert title={detail.error instanceof ApiError && detail.error.status === 404 ? 'Not found' : 'Could not load'}>
+          <Alert
+            title={detail.error instanceof ApiError && detail.error.status === 404 ? 'Not found' : 'Could not load'}
+          >
             <p>{errorMessage(detail.error)}</p>
           </Alert>
         </div>
@@ -115,7 +117,11 @@ export default function ReviewDetail() {
           <dd>{formatDateTime(s.completedAt)}</dd>
           <dt className="font-semibold text-stone-700">Registry check</dt>
           <dd className="break-words">
-            {s.status === 'rejected' ? `Refused: ${s.error?.message ?? ''}` : s.status === 'ingested' ? 'Accepted' : 'Being checked'}
+            {s.status === 'rejected'
+              ? `Refused: ${s.error?.message ?? ''}`
+              : s.status === 'ingested'
+                ? 'Accepted'
+                : 'Being checked'}
           </dd>
           {s.replaces && (
             <>

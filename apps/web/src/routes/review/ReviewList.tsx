@@ -77,7 +77,9 @@ export default function ReviewList() {
         {user.role === 'supervisor' && user.lga
           ? `Submissions collected in ${lgaName(user.lga) ?? user.lga}.`
           : 'Submissions from every LGA.'}{' '}
-        {user.role === 'government_official' ? 'You can read them; decisions are made by supervisors and assessors.' : ''}
+        {user.role === 'government_official'
+          ? 'You can read them; decisions are made by supervisors and assessors.'
+          : ''}
       </p>
       <form
         className="card mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4"
@@ -97,13 +99,19 @@ export default function ReviewList() {
           label="Review status"
           value={filters.status ?? ''}
           onChange={(e) => set('status', e.target.value)}
-          options={[{ value: '', label: 'Any' }, ...REVIEW_STATUSES.map((s) => ({ value: s, label: REVIEW_STATUS_LABEL[s] }))]}
+          options={[
+            { value: '', label: 'Any' },
+            ...REVIEW_STATUSES.map((s) => ({ value: s, label: REVIEW_STATUS_LABEL[s] })),
+          ]}
         />
         <SelectField
           label="Fraud band"
           value={filters.band ?? ''}
           onChange={(e) => set('band', e.target.value)}
-          options={[{ value: '', label: 'Any' }, ...FRAUD_BANDS.map((b) => ({ value: b, label: b[0]!.toUpperCase() + b.slice(1) }))]}
+          options={[
+            { value: '', label: 'Any' },
+            ...FRAUD_BANDS.map((b) => ({ value: b, label: b[0]!.toUpperCase() + b.slice(1) })),
+          ]}
         />
         {allLgas && (
           <SelectField
@@ -160,8 +168,8 @@ function ReviewRow({ item }: { item: ReviewItem }) {
         </span>
       </div>
       <p className="text-sm text-stone-700">
-        {CHANNEL_LABEL[item.channel] ?? item.channel} · {item.lga ? (lgaName(item.lga) ?? item.lga) : 'No LGA'} · completed{' '}
-        {formatDateTime(item.completedAt)}
+        {CHANNEL_LABEL[item.channel] ?? item.channel} · {item.lga ? (lgaName(item.lga) ?? item.lga) : 'No LGA'} ·
+        completed {formatDateTime(item.completedAt)}
         {item.replaces ? ' · a correction' : ''}
       </p>
       {item.fraud ? (

@@ -25,7 +25,12 @@ export const BAND_TONE: Record<string, string> = {
 };
 
 /** Who may open the review pages, and who may decide (officials read only). */
-export const OVERSEER_ROLES: readonly Role[] = ['super_admin', 'supervisor', 'verification_assessor', 'government_official'];
+export const OVERSEER_ROLES: readonly Role[] = [
+  'super_admin',
+  'supervisor',
+  'verification_assessor',
+  'government_official',
+];
 export const REVIEWER_ROLES: readonly Role[] = ['super_admin', 'supervisor', 'verification_assessor'];
 
 export const CHANNEL_LABEL: Record<string, string> = {
