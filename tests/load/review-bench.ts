@@ -81,6 +81,13 @@ const deep = {
   lgaRecent: await cursorAt('recent', 'where lga_code = $1', [lga], lgaDeep),
   lgaScore: await cursorAt('score', 'where lga_code = $1', [lga], lgaDeep),
 };
+// The enumerator with the most submissions (a supervisor's "this person's work" filter).
+const busiest = (
+  await client.query(
+    `select submitted_by as id, count(*)::int as n from submissions where channel = 'enumerator'
+      group by submitted_by order by n desc limit 1`,
+  )
+).rows[0] as { id: string; n: number };
 await client.end();
 
 // The bench server on the kept database (startBenchServer drops its database on stop: not this one).
@@ -123,6 +130,16 @@ try {
       `one LGA (supervisor), sort=score, deep (+${lgaDeep.toLocaleString('en')})`,
       `${base}&sort=score&cursor=${deep.lgaScore}`,
       supervisor,
+    ],
+    [
+      `one enumerator (${busiest.n.toLocaleString('en')}), recent, page 1`,
+      `${base}&enumeratorId=${busiest.id}`,
+      statewide,
+    ],
+    [
+      `one enumerator (${busiest.n.toLocaleString('en')}), score, page 1`,
+      `${base}&enumeratorId=${busiest.id}&sort=score`,
+      statewide,
     ],
     ['all LGAs, band=high, recent, page 1', `${base}&band=high&sort=recent`, statewide],
     ['all LGAs, status=pending, score, page 1', `${base}&status=pending&sort=score`, statewide],
