@@ -79,6 +79,7 @@ export const ERRORS = {
   ROLE_CONFLICT: { status: 422, message: 'These roles cannot be combined' },
   ROLE_UNKNOWN: { status: 422, message: 'Unknown role' },
   LGA_REQUIRED: { status: 422, message: 'Field staff need a Local Government Area' },
+  NOT_RETURNABLE: { status: 422, message: 'Only surveys collected by staff can be returned for correction' },
   REPLACES_UNKNOWN: { status: 422, message: 'None of your submissions has this id' },
   VERSION_UNKNOWN: { status: 422, message: 'No published questionnaire version has this id' },
   VERSION_ARCHIVED: { status: 422, message: 'This questionnaire has been archived; download the current one' },

@@ -19,6 +19,8 @@ export const DECISION_STATUS: Record<ReviewDecision, ReviewStatus> = {
 
 /** Decisions that must say why (the enumerator reads the comment on their phone). */
 export const COMMENT_REQUIRED: Record<ReviewDecision, boolean> = { approve: false, reject: true, return: true };
+/** Channels whose collector has a "needs correction" list (a resident's or an import's record cannot be sent back). */
+export const RETURNABLE_CHANNELS: readonly string[] = ['enumerator', 'clerk'];
 /** The longest review comment accepted (characters). */
 export const MAX_REVIEW_COMMENT = 2000;
 

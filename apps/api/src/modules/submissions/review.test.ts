@@ -257,6 +257,20 @@ describe('review decisions', () => {
     expect(audits.map((a) => a.action)).toEqual(['submission.returned']);
   });
 
+  it("a resident's self-registration cannot be returned (no collector to return it to), only approved or rejected", async () => {
+    const resident = await app.publicUser();
+    const body = submissionBody(master.versionId, { answers: masterAnswers({ lga_id: 'ibadan_north' }) });
+    expect((await submit(app.t, resident, body)).statusCode, 'public submit').toBe(202);
+    await settled(app.t, [body.id]);
+    const back = await decide(supNorth, body.id, { decision: 'return', comment: 'Please fix' });
+    expect(back.statusCode).toBe(422);
+    expect(back.json().error.code).toBe('NOT_RETURNABLE');
+    expect((await submissionRow(app.t, body.id))!.reviewStatus).toBe('pending');
+    expect((await decide(supNorth, body.id, { decision: 'reject', comment: 'Not a resident of Oyo' })).statusCode).toBe(
+      200,
+    );
+  });
+
   it("a supervisor deciding another LGA's submission gets the same 404 as reading it; officials may only read (403)", async () => {
     const { id } = await collected(east, 'oyo_east');
     const hidden = await decide(supNorth, id, { decision: 'approve' });

@@ -4,6 +4,7 @@
  * by `reviewStep` (@oslrs/core review.ts) and nowhere else; every change is one audited transaction.
  */
 import {
+  RETURNABLE_CHANNELS,
   reviewStep,
   type Channel,
   type Correction,
@@ -18,7 +19,7 @@ import {
 } from '@oslrs/core';
 import { can, requireAccess, scopeOf, type Actor } from '../../access/index.js';
 import type { Db } from '../../infra/db.js';
-import { Conflict, Invalid } from '../../errors.js';
+import { Conflict, Invalid, Unprocessable } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { UserRepository } from '../auth/index.js';
 import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
@@ -179,6 +180,8 @@ export class ReviewService {
             : `This submission is already ${current}`,
           { current: reviewStateOf(row!) },
         );
+      if (body.decision === 'return' && !RETURNABLE_CHANNELS.includes(row!.channel))
+        throw Unprocessable('NOT_RETURNABLE', `A ${row!.channel} submission has no collector to return it to`);
       if (step.kind === 'repeat') return { submission: toItem(row!, await this.names([row!])), changed: false };
       const updated = await this.repo.setReview(tx, id, {
         reviewStatus: step.to,

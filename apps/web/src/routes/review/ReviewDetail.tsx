@@ -5,6 +5,7 @@ import {
   COMMENT_REQUIRED,
   lgaName,
   MAX_REVIEW_COMMENT,
+  RETURNABLE_CHANNELS,
   reviewStep,
   type ReviewDecision,
   type ReviewDetail as Detail,
@@ -192,7 +193,9 @@ function DecisionForm({ submission }: { submission: Detail }) {
     },
   });
   const open = (['approve', 'reject', 'return'] as const).filter(
-    (d) => reviewStep(submission.review.status, d).kind === 'change',
+    (d) =>
+      reviewStep(submission.review.status, d).kind === 'change' &&
+      (d !== 'return' || RETURNABLE_CHANNELS.includes(submission.channel)),
   );
   if (open.length === 0) return null;
   return (
