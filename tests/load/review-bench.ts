@@ -54,6 +54,14 @@ if (have < SUBMISSIONS) {
   console.log(`seeded in ${seeded.seconds.toFixed(0)} s`);
 } else console.log(`${DB_NAME} holds ${have.toLocaleString('en')} submissions (seeded before; reused)`);
 const total = (await client.query('select count(*)::int as n from submissions')).rows[0].n as number;
+// A database seeded before seed-scale.ts set submissions' LGA (migration 0010's scope column): backfill it once.
+const unscoped = (await client.query('select count(*)::int as n from submissions where lga_code is null')).rows[0]
+  .n as number;
+if (unscoped > 0) {
+  console.log(`backfilling lga_code on ${unscoped.toLocaleString('en')} submissions…`);
+  await client.query(`update submissions set lga_code = answers->>'lga_id' where lga_code is null`);
+  await client.query('vacuum analyze submissions');
+}
 
 /** The cursor that starts after `offset` rows of this order (what a client holds on a deep page). */
 async function cursorAt(sort: 'recent' | 'score', where: string, params: unknown[], offset: number) {
