@@ -12,10 +12,12 @@
  *     CONCURRENCY=8 DURATION_MS=4000 RUNS=3    load per scenario; RUNS repeats the table (the spread)
  */
 import pg from 'pg';
+import { uuidv7 } from 'uuidv7';
 import { LGA_CODES } from '@oslrs/core';
 import { createPostgres } from '../../apps/api/src/infra/db.js';
 import { encodeCursor } from '../../apps/api/src/modules/submissions/review.js';
-import { TEST_DATABASE_URL, withDatabase } from '../../apps/api/test/harness.js';
+import { hashPassword } from '../../apps/api/src/modules/auth/passwords.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_DATABASE_URL, withDatabase } from '../../apps/api/test/harness.js';
 import { LOAD_PASSWORD, loadEmail } from './accounts.js';
 import { measure, printTable, type LatencyReport } from './latency.js';
 import { seedScale } from './seed-scale.js';
@@ -89,6 +91,13 @@ const deep = {
   lgaRecent: await cursorAt('recent', 'where lga_code = $1', [lga], lgaDeep),
   lgaScore: await cursorAt('score', 'where lga_code = $1', [lga], lgaDeep),
 };
+// startBenchServer signs in as the test harness's super admin: make sure the kept database has them.
+await client.query(
+  `insert into users (id, email, full_name, role, status, password_hash, activated_at)
+   values ($1, $2, 'Bench admin', 'super_admin', 'active', $3, now()) on conflict do nothing`,
+  [uuidv7(), ADMIN_EMAIL, await hashPassword(ADMIN_PASSWORD)],
+);
+
 // The enumerator with the most submissions (a supervisor's "this person's work" filter).
 const busiest = (
   await client.query(

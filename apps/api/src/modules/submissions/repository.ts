@@ -3,7 +3,7 @@
  * Other modules reach them through the submissions service or this repository's exported reads
  * (the fraud signals' history).
  */
-import { and, between, desc, eq, gte, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, between, desc, eq, getTableColumns, gte, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Scope } from '../../access/index.js';
 import { submissionOutbox, submissions } from '../../db/schema/submissions.js';
 import type { Executor } from '../../infra/db.js';
@@ -56,7 +56,10 @@ export interface ReviewKey {
   at: string;
   id: string;
 }
-export type ReviewRow = SubmissionRow & { key: ReviewKey };
+/** What a review list item shows: everything but the answers (kilobytes a row, read only on the detail). */
+export type ReviewListRow = Omit<SubmissionRow, 'answers' | 'bodyHash' | 'error'>;
+export type ReviewRow = ReviewListRow & { key: ReviewKey };
+const { answers: _answers, bodyHash: _bodyHash, error: _error, ...reviewListColumns } = getTableColumns(submissions);
 export type ReviewChange = Pick<NewSubmission, 'reviewStatus' | 'reviewedBy' | 'reviewedAt' | 'reviewComment'>;
 
 export class SubmissionRepository implements SubmissionHistory {
@@ -175,7 +178,7 @@ export class SubmissionRepository implements SubmissionHistory {
         : [sql`${submissions.completedAt} desc nulls last`, sql`${submissions.id} desc nulls last`];
     const rows = await executor
       .select({
-        row: submissions,
+        row: reviewListColumns,
         keyScore: sql<number>`${score}`,
         keyAt: sql<string>`${submissions.completedAt}::text`,
       })

@@ -23,7 +23,7 @@ import { Conflict, Invalid, Unprocessable } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { UserRepository } from '../auth/index.js';
 import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
-import type { ReviewKey, SubmissionRepository, SubmissionRow } from './repository.js';
+import type { ReviewKey, ReviewListRow, SubmissionRepository, SubmissionRow } from './repository.js';
 
 /** A timestamptz as PostgreSQL writes it (`2026-12-05 10:00:00.123456+00`). */
 const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2}){0,2})?$/;
@@ -55,7 +55,7 @@ export function decodeCursor(cursor: string, sort: string): ReviewKey {
   return { score, at, id };
 }
 
-export function reviewStateOf(row: SubmissionRow): ReviewState {
+export function reviewStateOf(row: ReviewListRow): ReviewState {
   return {
     status: row.reviewStatus as ReviewStatus,
     comment: row.reviewComment,
@@ -73,7 +73,7 @@ export function collectorReviewOf(row: SubmissionRow): NonNullable<SubmissionSta
   };
 }
 
-function toItem(row: SubmissionRow, names: Map<string, string>): ReviewItem {
+function toItem(row: ReviewListRow, names: Map<string, string>): ReviewItem {
   return {
     id: row.id,
     status: row.status as ReviewItem['status'],
@@ -114,7 +114,7 @@ export class ReviewService {
     return { ...row.answers, [field]: `********${nin.slice(-3)}` };
   }
 
-  private async names(rows: SubmissionRow[]) {
+  private async names(rows: ReviewListRow[]) {
     return this.users.namesByIds(this.db, [...new Set(rows.flatMap((r) => (r.submittedBy ? [r.submittedBy] : [])))]);
   }
 
