@@ -418,6 +418,35 @@ describe('return for correction', () => {
     expect(respondent!.nin).toBe(nin);
   });
 
+  it('the id a correction replaces is raw content (immutable); the review columns are outcome columns', async () => {
+    const original = await collected(north, 'ibadan_north');
+    await decide(supNorth, original.id, { decision: 'return', comment: 'Wrong LGA' });
+    const fixed = {
+      ...submissionBody(master.versionId, { answers: { ...original.body.answers } }),
+      replaces: original.id,
+    };
+    expect((await submit(app.t, north, fixed)).statusCode).toBe(202);
+    await settled(app.t, [fixed.id]);
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: app.t.databaseUrl });
+    await client.connect();
+    try {
+      await expect(client.query(`update submissions set replaces = null where id = $1`, [fixed.id])).rejects.toThrow(
+        /immutable/,
+      );
+      await client.query(`update submissions set review_comment = 'outcome columns may change' where id = $1`, [
+        fixed.id,
+      ]);
+    } finally {
+      await client.end();
+    }
+    // Redelivered (at-least-once queue): nothing changes a second time.
+    const before = await counts(app.t);
+    expect(await app.t.services.ingestion.ingest(fixed.id)).toEqual({ status: 'skipped' });
+    expect(await counts(app.t)).toEqual(before);
+    expect((await submissionRow(app.t, original.id))!.reviewStatus).toBe('superseded');
+  });
+
   it('a survey refused at ingestion (a taken NIN) can be returned, and its correction creates the respondent', async () => {
     const first = await collected(north, 'ibadan_north');
     const dup = await collected(north, 'ibadan_north', {
