@@ -251,6 +251,7 @@ it('on a phone the admin navigation shows every entry, and the overview is the l
     'Questionnaires',
     'Fraud signals',
     'Teams',
+    'Review',
     'Registry',
     'Audit log',
   ]);

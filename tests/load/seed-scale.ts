@@ -246,7 +246,8 @@ export async function seedScale(url: string, options: SeedOptions = {}): Promise
          c as (select array_agg(id order by email) as ids from users where role = 'data_entry_clerk')
          insert into submissions (id, questionnaire_version_id, channel, submitted_by, answers, pii_legacy, nin_deferred,
            started_at, completed_at, gps_lat, gps_lng, gps_accuracy, device_id, body_hash, received_at, status,
-           error, respondent_id, ingested_at, fraud_score, fraud_band, fraud_reasons, fraud_settings_version)
+           error, respondent_id, ingested_at, fraud_score, fraud_band, fraud_reasons, fraud_settings_version,
+           lga_code)
          select pg_temp.seed_uuid($1 || ':s:' || s.g), $5::uuid, ch,
                 case ch when 'enumerator' then e.id when 'clerk' then c.ids[1 + s.g % cardinality(c.ids)] end,
                 jsonb_strip_nulls($6::jsonb || jsonb_build_object(
@@ -276,7 +277,9 @@ export async function seedScale(url: string, options: SeedOptions = {}): Promise
                      when score < 50 then '["gps: 3 points within 50 m in 4 h"]'::jsonb
                      when score < 70 then '["gps: 3 points within 50 m in 4 h", "speed-run: under 25 % of the median duration"]'::jsonb
                      else '["gps: 3 points within 50 m in 4 h", "speed-run: under 25 % of the median duration", "straight-lining: 6 questions with the same answer"]'::jsonb end,
-                1
+                1,
+                -- The scope supervisors read by (migration 0010): the respondent's LGA.
+                r.lga_code
            from (select g, (g - 1) % $4::int + 1 as rn, random() r1, random() r2, random() r3, random() r4,
                         random() r5, random() r6, random() r7
                    from generate_series($2::int, $3::int) g) s

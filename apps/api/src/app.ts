@@ -22,6 +22,7 @@ import { lgaRoutes } from './modules/lgas/index.js';
 import { QuestionnaireService, VersionCache, questionnaireRoutes } from './modules/questionnaires/index.js';
 import {
   Ingestion,
+  ReviewService,
   SubmissionRepository,
   SubmissionService,
   SubmissionStats,
@@ -47,6 +48,7 @@ export interface Services {
   jobs: JobsService;
   questionnaires: QuestionnaireService;
   submissions: SubmissionService;
+  review: ReviewService;
   ingestion: Ingestion;
   respondents: RespondentService;
   registry: RegistryService;
@@ -122,6 +124,7 @@ export function createServices(runtime: Runtime): Services {
     runtime.pii,
   );
   const audit = new AuditViewer(db);
+  const review = new ReviewService(db, submissionRepo, users, versions);
 
   // Each module registers the jobs it runs (and the relay for its own outbox).
   auth.registerJobs(jobs);
@@ -150,6 +153,7 @@ export function createServices(runtime: Runtime): Services {
     jobs,
     questionnaires,
     submissions,
+    review,
     ingestion,
     respondents,
     registry,
@@ -280,6 +284,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       });
       await api.register(submissionRoutes, {
         submissions: services.submissions,
+        review: services.review,
         batchLimit: runtime.config.limits.batchBodyBytes,
       });
       await api.register(respondentRoutes, { respondents: services.respondents, registry: services.registry });

@@ -38,6 +38,8 @@ const Duplicates = lazy(() => import('./routes/registry/Duplicates'));
 const AdminOverview = lazy(() => import('./routes/admin/overview/AdminOverview'));
 const TeamPage = lazy(() => import('./routes/supervision/TeamPage'));
 const MessagesPage = lazy(() => import('./routes/supervision/MessagesPage'));
+const ReviewList = lazy(() => import('./routes/review/ReviewList'));
+const ReviewDetail = lazy(() => import('./routes/review/ReviewDetail'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -158,6 +160,23 @@ export const router = createBrowserRouter([
     ),
     errorElement: <RouteError />,
     children: [
+      // Overseers (the pages themselves say so to any other role).
+      {
+        path: 'review',
+        element: (
+          <Lazy>
+            <ReviewList />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'review/:id',
+        element: (
+          <Lazy>
+            <ReviewDetail />
+          </Lazy>
+        ),
+      },
       // Oversight: each page says so when the role may not open it.
       {
         path: 'registry',

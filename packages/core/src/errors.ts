@@ -8,6 +8,7 @@ export const ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid' },
   INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },
   BAD_REQUEST: { status: 400, message: 'The request is not valid' },
+  CURSOR_INVALID: { status: 400, message: 'Use the nextCursor of the previous page' },
   FILE_REQUIRED: { status: 400, message: 'Attach a file' },
   BATCH_TOO_LARGE: { status: 400, message: 'Too many submissions at once' },
   NIN_DEFERRED_WITH_NIN: { status: 400, message: 'ninDeferred is set but a NIN was given' },
@@ -50,6 +51,9 @@ export const ERRORS = {
   RESPONDENT_MERGED: { status: 409, message: 'This record was merged into another' },
   DUPLICATE_RESOLVED: { status: 409, message: 'This pair was already resolved' },
   SUBMISSION_CONFLICT: { status: 409, message: 'A different submission was already received with this id' },
+  REVIEW_CONFLICT: { status: 409, message: 'This submission has already been decided otherwise' },
+  REPLACES_NOT_RETURNED: { status: 409, message: 'Only a submission returned for correction can be replaced' },
+  REPLACEMENT_EXISTS: { status: 409, message: 'A correction of this submission was already received' },
   // 410 — it was there once
   TOKEN_EXPIRED: { status: 410, message: 'This link has expired' },
   // 413, 415
@@ -80,6 +84,8 @@ export const ERRORS = {
   ROLE_CONFLICT: { status: 422, message: 'These roles cannot be combined' },
   ROLE_UNKNOWN: { status: 422, message: 'Unknown role' },
   LGA_REQUIRED: { status: 422, message: 'Field staff need a Local Government Area' },
+  NOT_RETURNABLE: { status: 422, message: 'Only surveys collected by staff can be returned for correction' },
+  REPLACES_UNKNOWN: { status: 422, message: 'None of your submissions has this id' },
   VERSION_UNKNOWN: { status: 422, message: 'No published questionnaire version has this id' },
   VERSION_ARCHIVED: { status: 422, message: 'This questionnaire has been archived; download the current one' },
   MERGE_KEEP_INVALID: { status: 422, message: 'Keep one of the two records of the pair' },

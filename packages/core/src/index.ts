@@ -14,3 +14,5 @@ export * from './dto/respondents.js';
 export * from './dto/audit.js';
 export * from './dto/supervision.js';
 export * from './errors.js';
+export * from './review.js';
+export * from './dto/review.js';

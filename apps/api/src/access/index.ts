@@ -82,6 +82,23 @@ const RULES = {
     own(a, r) || is(a, 'super_admin', 'verification_assessor') || (is(a, 'supervisor') && inLga(a, r))
       ? 'allow'
       : 'hidden',
+  /** The review list and a submission's answers for review: statewide readers; a supervisor in their LGA. */
+  'submission.oversee': (a, r) =>
+    is(a, ...STATEWIDE_READERS) || (is(a, 'supervisor') && inLga(a, r))
+      ? 'allow'
+      : is(a, 'supervisor')
+        ? 'hidden'
+        : 'forbidden',
+  /**
+   * Approve, reject or return a submission: super admins and assessors anywhere, a supervisor in their
+   * LGA (another LGA's answers exactly like a missing one); officials only read.
+   */
+  'submission.review': (a, r) =>
+    is(a, 'super_admin', 'verification_assessor') || (is(a, 'supervisor') && inLga(a, r))
+      ? 'allow'
+      : is(a, 'supervisor')
+        ? 'hidden'
+        : 'forbidden',
   /** A respondent's personal record: statewide readers; a supervisor in their LGA. */
   'respondent.read': (a, r) =>
     is(a, ...STATEWIDE_READERS) || (is(a, 'supervisor') && inLga(a, r))
@@ -89,6 +106,8 @@ const RULES = {
       : is(a, 'supervisor')
         ? 'hidden'
         : 'forbidden',
+  /** A NIN in full (in a record or in a submission's answers); everyone else sees it masked. */
+  'nin.full': (a) => (is(a, 'super_admin', 'verification_assessor') ? 'allow' : 'forbidden'),
   /** A NIN's first registration (date and channel): staff only; residents and searchers learn yes/no. */
   'nin.details': (a) => (a.role && a.role !== 'public_user' && a.role !== 'searcher' ? 'allow' : 'forbidden'),
   /** The assessor's decision on a record (verified / rejected): assessors and super admins, statewide. */
@@ -145,13 +164,14 @@ export function requireAccess(actor: Actor, action: Action, record: ScopedRecord
 export type Scope =
   { kind: 'all' } | { kind: 'lga'; lgaCode: string } | { kind: 'own'; userId: string } | { kind: 'none' };
 
-export function scopeOf(actor: Actor, action: 'submission.read' | 'respondent.read'): Scope {
+export function scopeOf(actor: Actor, action: 'submission.read' | 'submission.oversee' | 'respondent.read'): Scope {
   if (actor.kind === 'system') return { kind: 'all' };
   if (
-    action === 'respondent.read' ? is(actor, ...STATEWIDE_READERS) : is(actor, 'super_admin', 'verification_assessor')
+    action === 'submission.read' ? is(actor, 'super_admin', 'verification_assessor') : is(actor, ...STATEWIDE_READERS)
   )
     return { kind: 'all' };
   if (is(actor, 'supervisor')) return actor.lgaCode ? { kind: 'lga', lgaCode: actor.lgaCode } : { kind: 'none' };
   if (action === 'submission.read' && actor.id) return { kind: 'own', userId: actor.id };
+  // Overseeing is never "your own": collectors do not review their own work.
   return { kind: 'none' };
 }

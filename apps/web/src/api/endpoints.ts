@@ -10,6 +10,11 @@ import type {
   VerificationBody,
   VerificationQueuePage,
   VerificationResponse,
+  ReviewBody,
+  ReviewDetail,
+  ReviewItem,
+  ReviewListPage,
+  ReviewListQuery,
   FraudSettingsResponse,
   FraudThresholds,
   InviteStaffInput,
@@ -116,6 +121,20 @@ export const questionnaires = {
     api<{ settings: QuestionnaireSettings }>('/settings/questionnaires', { method: 'PUT', body: settings }),
 };
 
+export type ReviewListParams = Partial<Omit<ReviewListQuery, 'limit'>> & { limit?: number };
+/** The overseers' review of collected submissions. */
+export const review = {
+  list: (params: ReviewListParams, signal?: AbortSignal) =>
+    api<ReviewListPage>('/submissions/review', { query: { ...params }, signal }),
+  detail: (id: string, signal?: AbortSignal) =>
+    api<{ submission: ReviewDetail }>(`/submissions/${encodeURIComponent(id)}/review`, { signal }),
+  decide: (id: string, body: ReviewBody) =>
+    api<{ submission: ReviewItem; changed: boolean }>(`/submissions/${encodeURIComponent(id)}/review`, {
+      method: 'POST',
+      body,
+    }),
+};
+
 export const forms = {
   /** The latest published version, or the one asked for. */
   schema: (questionnaireId: string, version?: number, signal?: AbortSignal) =>
@@ -161,6 +180,8 @@ export const auditLog = {
 
 export const queryKeys = {
   me: ['auth', 'me'] as const,
+  reviewList: (params: ReviewListParams) => ['review', 'list', params] as const,
+  reviewDetail: (id: string) => ['review', 'detail', id] as const,
   staffList: (params: StaffListParams) => ['staff', 'list', params] as const,
   staff: (id: string) => ['staff', 'detail', id] as const,
   staffAll: ['staff'] as const,

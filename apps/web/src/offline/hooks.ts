@@ -2,7 +2,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { queryKeys } from '../api/endpoints';
 import { onFieldDataChange } from './events';
-import { loadAssignedForm, loadRecent } from './loaders';
+import { loadAssignedForm, loadCorrections, loadRecent } from './loaders';
 import { fieldCounts, listDrafts, listOutbox, listReceipts } from './store';
 import { ensurePersistentStorage } from './storage';
 import { getSyncState, startSync, subscribeSync, type SyncState } from './sync';
@@ -17,6 +17,7 @@ export const fieldKeys = {
   counts: (userId: string) => ['field', 'device', 'counts', userId] as const,
   assigned: ['field', 'assigned'] as const,
   recent: (userId: string) => ['field', 'recent', userId] as const,
+  corrections: (userId: string) => ['field', 'corrections', userId] as const,
   storage: ['field', 'storage'] as const,
   draft: (id: string) => ['field', 'draft', id] as const,
 };
@@ -41,7 +42,10 @@ export function useSyncEngine(userId: string | undefined): void {
     return startSync({
       userId,
       onSignedOut: () => void queryClient.invalidateQueries({ queryKey: queryKeys.me }),
-      onSent: () => void queryClient.invalidateQueries({ queryKey: fieldKeys.recent(userId) }),
+      onSent: () => {
+        void queryClient.invalidateQueries({ queryKey: fieldKeys.recent(userId) });
+        void queryClient.invalidateQueries({ queryKey: fieldKeys.corrections(userId) });
+      },
     });
   }, [userId, queryClient]);
 }
@@ -93,6 +97,19 @@ export function useRecentSubmissions(userId: string) {
       if (!navigator.onLine) return false;
       return query.state.data?.items.some((i) => i.status === 'received') ? CHECKING_POLL_MS : IDLE_POLL_MS;
     },
+  });
+}
+
+/** Returned surveys: from the registry on every sync (and every minute while online), else the device's copy. */
+export function useCorrections(userId: string) {
+  return useQuery({
+    queryKey: fieldKeys.corrections(userId),
+    queryFn: ({ signal }) => loadCorrections(userId, signal),
+    networkMode: 'always',
+    staleTime: 10_000,
+    retry: false,
+    refetchOnReconnect: 'always',
+    refetchInterval: () => (navigator.onLine ? IDLE_POLL_MS : false),
   });
 }
 

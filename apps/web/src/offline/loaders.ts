@@ -4,8 +4,18 @@
  */
 import { ApiError } from '../api/client';
 import { fieldApi } from './api';
-import { getAssignment, getForm, getRecent, pruneForms, saveAssignment, saveForm, saveRecent } from './store';
-import type { Assignment, RecentList, StoredForm } from './types';
+import {
+  getAssignment,
+  getCorrections,
+  getForm,
+  getRecent,
+  pruneForms,
+  saveAssignment,
+  saveCorrections,
+  saveForm,
+  saveRecent,
+} from './store';
+import type { Assignment, CorrectionList, RecentList, StoredForm } from './types';
 
 /** Could not reach the registry (no network, or a proxy/server failure): the device's copy will do. */
 export function isUnreachable(error: unknown): boolean {
@@ -67,6 +77,24 @@ export async function loadRecent(userId: string, signal?: AbortSignal): Promise<
   } catch (error) {
     if (!isUnreachable(error)) throw error;
     const kept = await getRecent(userId);
+    return { items: kept?.items ?? [], fetchedAt: kept?.fetchedAt ?? '', fromDevice: true };
+  }
+}
+
+export interface CorrectionResult extends CorrectionList {
+  fromDevice: boolean;
+}
+
+/** Surveys returned for correction, fetched whenever the device syncs and kept for offline work. */
+export async function loadCorrections(userId: string, signal?: AbortSignal): Promise<CorrectionResult> {
+  try {
+    const { items } = await fieldApi.corrections(signal);
+    const list: CorrectionList = { items, fetchedAt: new Date().toISOString() };
+    await saveCorrections(userId, list);
+    return { ...list, fromDevice: false };
+  } catch (error) {
+    if (!isUnreachable(error)) throw error;
+    const kept = await getCorrections(userId);
     return { items: kept?.items ?? [], fetchedAt: kept?.fetchedAt ?? '', fromDevice: true };
   }
 }

@@ -8,7 +8,17 @@ import type { Answers, FormSchema } from '../forms/engine';
 import { deviceId } from '../forms/answers';
 import { done, get, getAll, getMeta, put, remove, setMeta, transact } from './db';
 import { fieldDataChanged } from './events';
-import type { Assignment, BatchResult, Draft, OutboxItem, Receipt, RecentList, StoredForm } from './types';
+import type {
+  Assignment,
+  BatchResult,
+  CorrectionList,
+  Draft,
+  OutboxItem,
+  Receipt,
+  RecentList,
+  ReturnedSurvey,
+  StoredForm,
+} from './types';
 
 /** A refused survey is tried this many times before it waits for the enumerator. */
 export const MAX_ATTEMPTS = 3;
@@ -99,6 +109,41 @@ export async function createDraft(userId: string, stored: StoredForm): Promise<D
   return draft;
 }
 
+/**
+ * "Correct" on a returned survey: a new survey (its own id) pre-filled with the original answers,
+ * naming the one it replaces. One correction at a time: an existing one is resumed instead.
+ */
+export async function createCorrectionDraft(
+  userId: string,
+  returned: ReturnedSurvey,
+  stored: StoredForm,
+): Promise<Draft> {
+  const existing = (await listDrafts(userId)).find((d) => d.replaces === returned.id);
+  if (existing) return existing;
+  const now = new Date().toISOString();
+  const draft: Draft = {
+    id: newId(),
+    userId,
+    questionnaireId: stored.questionnaireId,
+    questionnaireVersionId: stored.versionId,
+    formTitle: stored.form.title,
+    version: stored.version,
+    answers: { ...returned.answers } as Answers,
+    position: { index: 0 },
+    at: { number: 1, label: '' },
+    summary: respondentSummary(stored.form, returned.answers as Answers),
+    stage: 'questions',
+    startedAt: now,
+    updatedAt: now,
+    deviceId: deviceId(),
+    replaces: returned.id,
+    correctionComment: returned.comment ?? undefined,
+  };
+  await put('drafts', draft, undefined, 'strict');
+  fieldDataChanged();
+  return draft;
+}
+
 export function getDraft(id: string): Promise<Draft | undefined> {
   return get<Draft>('drafts', id);
 }
@@ -147,6 +192,7 @@ export async function queueDraft(draft: Draft, summary: string): Promise<OutboxI
     completedAt,
     deviceId: draft.deviceId,
     ...(draft.gps ? { gps: draft.gps } : {}),
+    ...(draft.replaces ? { replaces: draft.replaces } : {}),
   };
   const item: OutboxItem = {
     id: draft.id,
@@ -289,6 +335,7 @@ export async function reopenOutboxItem(id: string): Promise<Draft | undefined> {
         updatedAt: now,
         deviceId: item.body.deviceId ?? deviceId(),
         ...(item.body.gps ? { gps: item.body.gps } : {}),
+        ...(item.body.replaces ? { replaces: item.body.replaces } : {}),
       };
       await done(s.drafts.put(reopened));
       await done(s.outbox.delete(id));
@@ -314,6 +361,14 @@ export async function pruneReceipts(userId: string): Promise<void> {
     const mine = all.filter((r) => r.userId === userId).sort((a, b) => b.completedAt.localeCompare(a.completedAt));
     await Promise.all(mine.slice(MAX_RECEIPTS).map((r) => done(s.receipts.delete(r.id))));
   });
+}
+
+export function saveCorrections(userId: string, list: CorrectionList): Promise<void> {
+  return setMeta(`corrections:${userId}`, list);
+}
+
+export function getCorrections(userId: string): Promise<CorrectionList | undefined> {
+  return getMeta<CorrectionList>(`corrections:${userId}`);
 }
 
 export function saveRecent(userId: string, list: RecentList): Promise<void> {

@@ -1,4 +1,11 @@
-import type { BatchItemResult, MySubmission, SubmissionBody, SubmissionErrorView, SubmissionStatus } from '@oslrs/core';
+import type {
+  BatchItemResult,
+  Correction,
+  MySubmission,
+  SubmissionBody,
+  SubmissionErrorView,
+  SubmissionStatus,
+} from '@oslrs/core';
 import type { Answers, FormSchema } from '../forms/engine';
 import type { RendererPosition } from '../forms/FormRenderer';
 
@@ -47,6 +54,9 @@ export interface Draft {
   updatedAt: string;
   deviceId: string;
   gps?: Gps;
+  /** A correction: the returned submission this survey replaces, and why it was returned. */
+  replaces?: string;
+  correctionComment?: string;
 }
 
 export type SubmissionError = SubmissionErrorView;
@@ -85,6 +95,13 @@ export type BatchResult = BatchItemResult;
 
 /** GET /submissions: the caller's own recent submissions. */
 export type RecentSubmission = MySubmission;
+
+/** GET /submissions/corrections: surveys a supervisor returned, kept on the device for offline work. */
+export type ReturnedSurvey = Correction;
+export interface CorrectionList {
+  items: ReturnedSurvey[];
+  fetchedAt: string;
+}
 
 export interface RecentList {
   items: RecentSubmission[];

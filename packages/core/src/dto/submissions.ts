@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from './common.js';
+import { REVIEW_STATUSES } from '../review.js';
 
 export const MAX_ANSWERS = 1000;
 export const MAX_BATCH = 50;
@@ -50,7 +51,10 @@ export const submissionBodySchema = z
     deviceId: text().min(1).max(200).optional(),
     /** The respondent has no NIN at hand: record as pending_nin_capture and complete it later. */
     ninDeferred: z.boolean().optional(),
+    /** A correction: the id of the caller's own submission that a supervisor returned, which this one replaces. */
+    replaces: z.uuid().optional(),
   })
+  .refine((s) => s.replaces !== s.id, { message: 'A submission cannot replace itself', path: ['replaces'] })
   .refine((s) => Date.parse(s.startedAt) <= Date.parse(s.completedAt), {
     message: 'startedAt is after completedAt',
     path: ['startedAt'],
@@ -76,6 +80,16 @@ export const submissionStatusSchema = z.object({
   receivedAt: z.string().optional(),
   ingestedAt: z.string().optional(),
   fraud: z.object({ score: z.number().int(), band: z.string(), reasons: z.array(z.string()) }).optional(),
+  /** Where its review stands; a returned one carries the reviewer's comment for the collector. */
+  review: z
+    .object({
+      status: z.enum(REVIEW_STATUSES),
+      comment: z.string().nullable(),
+      reviewedAt: z.string().nullable(),
+    })
+    .optional(),
+  /** The returned submission this one corrects. */
+  replaces: z.uuid().optional(),
 });
 export type SubmissionStatusView = z.infer<typeof submissionStatusSchema>;
 

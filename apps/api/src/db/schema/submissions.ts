@@ -43,6 +43,8 @@ export const submissions = pgTable(
     gpsLng: doublePrecision('gps_lng'),
     gpsAccuracy: doublePrecision('gps_accuracy'),
     deviceId: text('device_id'),
+    /** A correction names the returned submission it replaces (raw, immutable like the answers). */
+    replaces: uuid('replaces'),
     /** The respondent's LGA as the answers give it (else the submitter's): the scope supervisors read by. */
     lgaCode: text('lga_code').references(() => lgas.code),
     /** SHA-256 of the canonical request body: the same id with another body is a conflict. */
@@ -57,13 +59,33 @@ export const submissions = pgTable(
     fraudBand: text('fraud_band'),
     fraudReasons: jsonb('fraud_reasons'),
     fraudSettingsVersion: integer('fraud_settings_version'),
+    // review (an outcome: changes only through the state machine in @oslrs/core review.ts)
+    reviewStatus: text('review_status').notNull().default('pending'),
+    reviewedBy: uuid('reviewed_by').references(() => users.id),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    reviewComment: text('review_comment'),
   },
   (t) => [
     // A respondent's submissions (the registry's record view, a duplicates merge).
     index('submissions_respondent_idx').on(t.respondentId, t.completedAt.desc()),
     index('submissions_collector_idx').on(t.submittedBy, t.completedAt.desc()),
     index('submissions_completed_idx').on(t.completedAt),
-    index('submissions_lga_completed_idx').on(t.lgaCode, t.completedAt.desc()),
+    // The review list's keyset orders: recent first, or most suspicious first (unscored last), both
+    // statewide and within one LGA; and one review status (returned, rejected…) recent first.
+    index('submissions_lga_completed_idx').on(t.lgaCode, t.completedAt.desc(), t.id.desc()),
+    index('submissions_recent_idx').on(t.completedAt.desc(), t.id.desc()),
+    index('submissions_score_idx').on(sql`coalesce(${t.fraudScore}, -1) desc`, t.completedAt.desc(), t.id.desc()),
+    index('submissions_lga_score_idx').on(
+      t.lgaCode,
+      sql`coalesce(${t.fraudScore}, -1) desc`,
+      t.completedAt.desc(),
+      t.id.desc(),
+    ),
+    index('submissions_review_status_idx').on(t.reviewStatus, t.completedAt.desc(), t.id.desc()),
+    // One live correction per returned submission, race-proof (a correction refused at ingestion frees the slot).
+    uniqueIndex('submissions_replaces_uq')
+      .on(t.replaces)
+      .where(sql`${t.replaces} is not null and ${t.status} <> 'rejected'`),
     // Recent surveys of one form (the speed-run median), and nearby fixes (the other-collector GPS check).
     index('submissions_version_completed_idx').on(t.questionnaireVersionId, t.completedAt.desc()),
     index('submissions_gps_lat_idx')
@@ -80,6 +102,10 @@ export const submissions = pgTable(
       .on(t.submittedBy)
       .where(sql`${t.channel} = 'public' and ${t.status} in ('received', 'ingested')`),
     check('submissions_status_ck', sql`${t.status} in ('received', 'ingested', 'rejected')`),
+    check(
+      'submissions_review_status_ck',
+      sql`${t.reviewStatus} in ('pending', 'approved', 'rejected', 'returned', 'superseded')`,
+    ),
   ],
 );
 

@@ -96,7 +96,7 @@ export class FraudService {
     const history = sub.submittedBy
       ? await this.history.collectorHistory(
           tx,
-          { id: sub.id, submittedBy: sub.submittedBy },
+          { id: sub.id, submittedBy: sub.submittedBy, replaces: sub.replaces },
           new Date(at.getTime() - windowMs),
           at,
         )

@@ -280,6 +280,28 @@ export class RespondentRepository {
       .returning({ id: respondents.id, status: respondents.status });
     return row;
   }
+
+  /**
+   * A correction's answers over the record (the respondent is updated, never duplicated). `nin`, when
+   * given (sealed, with its blind index), is a NIN the caller checked is free: it completes a pending record.
+   */
+  async updateFromCorrection(
+    tx: Executor,
+    id: string,
+    fields: Partial<NewRespondent>,
+    nin: { ninHash: string; ninSealed: string } | null,
+  ) {
+    const [row] = await tx
+      .update(respondents)
+      .set({
+        ...fields,
+        ...(nin ? { ...nin, status: 'active', ninCaptureTokenHash: null, ninCaptureExpiresAt: null } : {}),
+        updatedAt: new Date(),
+      })
+      .where(eq(respondents.id, id))
+      .returning({ id: respondents.id, status: respondents.status });
+    return row;
+  }
 }
 
 /**

@@ -234,6 +234,49 @@ export class RespondentService implements NinRegistry {
     return detectDuplicates(tx, this.repo, respondentId);
   }
 
+  /**
+   * A returned submission's correction updates the respondent the original created (never a second
+   * one), in the ingestion's transaction. A NIN that changes must still be free (the same holder
+   * look-up as a new registration); a correction without a NIN keeps the one on file.
+   */
+  async updateFromCorrection(
+    tx: Executor,
+    actor: Actor,
+    respondentId: string,
+    sub: { id: string; replaces: string | null },
+    nin: string | null,
+    fields: RespondentFields,
+  ): Promise<{ updated: true; id: string; status: string } | { updated: false; holder: NinHolder }> {
+    const r = await this.repo.lockById(tx, respondentId);
+    if (!r) throw new Error(`respondent ${respondentId} of a returned submission is missing`);
+    let newNin: string | null = null;
+    if (nin && this.pii.blindIndex(nin, 'nin') !== r.ninHash) {
+      const holder = await this.holder(tx, nin);
+      if (holder) return { updated: false, holder };
+      newNin = nin;
+    }
+    // The record's LGA stays valid: an unknown code was refused before this point.
+    const { phone, ...rest } = fields;
+    const updated = await this.repo.updateFromCorrection(
+      tx,
+      r.id,
+      {
+        ...rest,
+        phoneHash: this.pii.blindIndexOrNull(phone, 'phone'),
+        phoneSealed: this.pii.sealOrNull(phone, 'phone'),
+      },
+      newNin ? { ninHash: this.pii.blindIndex(newNin, 'nin'), ninSealed: this.pii.seal(newNin, 'nin') } : null,
+    );
+    await recordAudit(tx, actor, {
+      action: 'respondent.corrected',
+      targetType: 'respondent',
+      targetId: r.id,
+      before: { status: r.status, submissionId: sub.replaces },
+      after: { status: updated!.status, submissionId: sub.id, ninChanged: newNin !== null },
+    });
+    return { updated: true, id: r.id, status: updated!.status };
+  }
+
   /** The deferred-NIN path: the emailed one-time link adds the NIN, through the same uniqueness rules. */
   async completeNin(actor: Actor, token: string, rawNin: string) {
     const nin = normalizeNin(rawNin);

@@ -9,3 +9,4 @@ export { SubmissionRepository, type SubmissionHistory, type SubmissionRow } from
 export { SubmissionStats, reviewOutcomeSql, type CollectorDay, type GpsFix } from './stats.js';
 export { submissionRoutes } from './routes.js';
 export { rotateSubmissions, sealLegacySubmissions } from './pii-maintenance.js';
+export { ReviewService } from './review.js';

@@ -5,9 +5,10 @@
  * idempotently (the row is locked and only a `received` one is processed, so a redelivery from the
  * at-least-once queue or the outbox relay changes nothing).
  */
-import { isLgaCode, isWellFormedNin, normalizeNin, type Role } from '@oslrs/core';
+import { isLgaCode, isWellFormedNin, normalizeNin, reviewStep, type ReviewStatus, type Role } from '@oslrs/core';
 import { systemActor } from '../../access/index.js';
 import type { Db } from '../../infra/db.js';
+import { recordAudit } from '../audit/index.js';
 import type { FraudService } from '../fraud/index.js';
 import { defineJob, type JobsService } from '../jobs/index.js';
 import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
@@ -91,8 +92,27 @@ export class Ingestion {
         id: sub.submittedBy,
         role: ROLE_BY_CHANNEL[sub.channel] ?? null,
       });
-      const outcome = await this.respondents.createFromSubmission(tx, actor, sub, nin, fields, fraud?.band ?? null);
-      if (!outcome.created) {
+      // A correction: the returned original becomes superseded, its respondent is updated (not duplicated).
+      let original: Awaited<ReturnType<SubmissionRepository['lockForIngest']>>;
+      if (sub.replaces) {
+        original = await this.repo.lockForIngest(tx, sub.replaces);
+        if (!original || reviewStep(original.reviewStatus as ReviewStatus, 'replace').kind !== 'change')
+          return reject(
+            'REPLACES_NOT_RETURNED',
+            'The submission this one corrects is no longer returned for correction',
+          );
+      }
+      const band = fraud?.band ?? null;
+      let outcome;
+      if (original?.respondentId) {
+        outcome = await this.respondents.updateFromCorrection(tx, actor, original.respondentId, sub, nin, fields);
+        if (!('holder' in outcome)) {
+          // The corrected record is scored and checked for likely duplicates like a new one.
+          await this.respondents.noteFraudBand(tx, outcome.id, band);
+          await this.respondents.detectDuplicates(tx, outcome.id);
+        }
+      } else outcome = await this.respondents.createFromSubmission(tx, actor, sub, nin, fields, band);
+      if ('holder' in outcome) {
         const { holder } = outcome;
         if (holder.kind === 'staff')
           return reject('NIN_DUPLICATE_STAFF', 'This NIN belongs to a registry staff member');
@@ -101,6 +121,16 @@ export class Ingestion {
           `Already registered on ${holder.firstRegisteredAt.slice(0, 10)} through the ${holder.source} channel`,
           { firstRegisteredAt: holder.firstRegisteredAt, source: holder.source },
         );
+      }
+      if (original) {
+        await this.repo.setReview(tx, original.id, { reviewStatus: 'superseded' });
+        await recordAudit(tx, actor, {
+          action: 'submission.superseded',
+          targetType: 'submission',
+          targetId: original.id,
+          before: { reviewStatus: original.reviewStatus },
+          after: { reviewStatus: 'superseded', by: sub.id },
+        });
       }
       await this.repo.settle(tx, sub.id, {
         status: 'ingested',

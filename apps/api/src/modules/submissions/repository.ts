@@ -3,7 +3,7 @@
  * Other modules reach them through the submissions service or this repository's exported reads
  * (the fraud signals' history).
  */
-import { and, between, desc, eq, gte, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, between, desc, eq, getTableColumns, gte, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Scope } from '../../access/index.js';
 import { submissionOutbox, submissions } from '../../db/schema/submissions.js';
 import type { Executor } from '../../infra/db.js';
@@ -27,7 +27,7 @@ export type SubmissionOutcome = Pick<
 export interface SubmissionHistory {
   collectorHistory(
     tx: Executor,
-    sub: { id: string; submittedBy: string },
+    sub: { id: string; submittedBy: string; replaces?: string | null },
     from: Date,
     to: Date,
   ): Promise<
@@ -41,6 +41,27 @@ export interface SubmissionHistory {
   ): Promise<{ lat: number | null; lng: number | null }[]>;
   durationStats(tx: Executor, versionId: string): Promise<{ n: number; median: number | null }>;
 }
+
+/** The review list's filters, on indexed columns; `scope` comes from the access helper. */
+export interface ReviewFilter {
+  lga?: string;
+  status?: string;
+  band?: string;
+  enumeratorId?: string;
+  from?: Date;
+  to?: Date;
+}
+/** A keyset position: the last row's sort values (the timestamp as PostgreSQL's text, to the microsecond). */
+export interface ReviewKey {
+  score: number;
+  at: string;
+  id: string;
+}
+/** What a review list item shows: everything but the answers (kilobytes a row, read only on the detail). */
+export type ReviewListRow = Omit<SubmissionRow, 'answers' | 'bodyHash' | 'error'>;
+export type ReviewRow = ReviewListRow & { key: ReviewKey };
+const { answers: _answers, bodyHash: _bodyHash, error: _error, ...reviewListColumns } = getTableColumns(submissions);
+export type ReviewChange = Pick<NewSubmission, 'reviewStatus' | 'reviewedBy' | 'reviewedAt' | 'reviewComment'>;
 
 /**
  * Raw answers are stored without their personal identifiers (the questionnaire's NIN and phone
@@ -170,6 +191,100 @@ export class SubmissionRepository implements SubmissionHistory {
     return rows.map((r) => this.open(r));
   }
 
+  /**
+   * The review list: one page in the caller's scope, newest first or most suspicious first (unscored
+   * last), keyset-paged on the sort values so that page 10,000 costs what page 1 does. The ORDER BY
+   * matches the indexes of migration 0014 exactly (coalesce(score, -1), completed_at, id; all descending).
+   */
+  async reviewPage(
+    executor: Executor,
+    scope: Scope,
+    f: ReviewFilter,
+    sort: 'recent' | 'score',
+    limit: number,
+    after?: ReviewKey,
+  ): Promise<ReviewRow[]> {
+    const score = sql`coalesce(${submissions.fraudScore}, -1)`;
+    const where: (SQL | undefined)[] = [scopeWhere(scope)];
+    if (f.lga) where.push(eq(submissions.lgaCode, f.lga));
+    if (f.status) where.push(eq(submissions.reviewStatus, f.status));
+    if (f.band) where.push(eq(submissions.fraudBand, f.band));
+    if (f.enumeratorId) where.push(eq(submissions.submittedBy, f.enumeratorId));
+    if (f.from) where.push(gte(submissions.completedAt, f.from));
+    if (f.to) where.push(lt(submissions.completedAt, f.to));
+    if (after) {
+      where.push(
+        sort === 'score'
+          ? sql`(${score}, ${submissions.completedAt}, ${submissions.id}) < (${after.score}, ${after.at}::timestamptz, ${after.id}::uuid)`
+          : sql`(${submissions.completedAt}, ${submissions.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`,
+      );
+    }
+    const order =
+      sort === 'score'
+        ? [sql`${score} desc`, sql`${submissions.completedAt} desc nulls last`, sql`${submissions.id} desc nulls last`]
+        : [sql`${submissions.completedAt} desc nulls last`, sql`${submissions.id} desc nulls last`];
+    const rows = await executor
+      .select({
+        row: reviewListColumns,
+        keyScore: sql<number>`${score}`,
+        keyAt: sql<string>`${submissions.completedAt}::text`,
+      })
+      .from(submissions)
+      .where(and(...where))
+      .orderBy(...order)
+      .limit(limit);
+    return rows.map((r) => ({ ...r.row, key: { score: Number(r.keyScore), at: r.keyAt, id: r.row.id } }));
+  }
+
+  /** The row a review decides on, locked until the decision's transaction ends. */
+  async lockForReview(tx: Executor, id: string): Promise<SubmissionRow | undefined> {
+    const [row] = await tx.select().from(submissions).where(eq(submissions.id, id)).for('update');
+    return row;
+  }
+
+  async setReview(tx: Executor, id: string, change: ReviewChange): Promise<SubmissionRow> {
+    const [row] = await tx.update(submissions).set(change).where(eq(submissions.id, id)).returning();
+    return row!;
+  }
+
+  /** The submission that corrects `id`, if one was received. */
+  async replacementOf(executor: Executor, id: string): Promise<string | null> {
+    const [row] = await executor
+      .select({ id: submissions.id })
+      .from(submissions)
+      .where(and(eq(submissions.replaces, id), ne(submissions.status, 'rejected')))
+      .limit(1);
+    return row?.id ?? null;
+  }
+
+  /** Which of these submissions already have a correction (intake refuses a second one). */
+  async replaced(executor: Executor, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await executor
+      .select({ replaces: submissions.replaces })
+      .from(submissions)
+      .where(and(inArray(submissions.replaces, ids), ne(submissions.status, 'rejected')));
+    return new Set(rows.map((r) => r.replaces!));
+  }
+
+  /** A collector's surveys returned for correction and not yet corrected (the device's "needs correction" list). */
+  async returnedTo(executor: Executor, userId: string, limit = 200): Promise<SubmissionRow[]> {
+    const rows = await executor
+      .select()
+      .from(submissions)
+      .where(
+        and(
+          eq(submissions.submittedBy, userId),
+          eq(submissions.reviewStatus, 'returned'),
+          sql`not exists (select 1 from ${submissions} r where r.replaces = ${submissions.id} and r.status <> 'rejected')`,
+        ),
+      )
+      .orderBy(desc(submissions.reviewedAt))
+      .limit(limit);
+    // Whole answers: the device pre-fills the correction with them (its own survey, NIN included).
+    return rows.map((r) => this.open(r));
+  }
+
   /** A respondent's submissions, newest first. */
   async forRespondent(executor: Executor, respondentId: string, limit = 100): Promise<SubmissionRow[]> {
     const rows = await executor
@@ -229,7 +344,12 @@ export class SubmissionRepository implements SubmissionHistory {
   // --- the fraud signals' view of history -------------------------------------------------------
 
   /** Whole answers (identifiers opened): an identical phone or NIN is part of a near-duplicate. */
-  async collectorHistory(tx: Executor, sub: { id: string; submittedBy: string }, from: Date, to: Date) {
+  async collectorHistory(
+    tx: Executor,
+    sub: { id: string; submittedBy: string; replaces?: string | null },
+    from: Date,
+    to: Date,
+  ) {
     const rows = await tx
       .select({
         lat: submissions.gpsLat,
@@ -245,6 +365,8 @@ export class SubmissionRepository implements SubmissionHistory {
         and(
           eq(submissions.submittedBy, sub.submittedBy),
           ne(submissions.id, sub.id),
+          // A correction is not a near-duplicate of the survey it corrects, nor a GPS cluster with it.
+          sub.replaces ? ne(submissions.id, sub.replaces) : undefined,
           between(submissions.completedAt, from, to),
         ),
       )

@@ -2,6 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   batchBodySchema,
   batchResponseSchema,
+  correctionsResponseSchema,
+  reviewBodySchema,
+  reviewDetailResponseSchema,
+  reviewListQuerySchema,
+  reviewListResponseSchema,
+  reviewResponseSchema,
   mySubmissionsQuerySchema,
   mySubmissionsResponseSchema,
   submissionBodySchema,
@@ -10,6 +16,7 @@ import {
 } from '@oslrs/core';
 import { actorOf } from '../../access/index.js';
 import type { SubmissionService } from './service.js';
+import type { ReviewService } from './review.js';
 
 const SUBMITTERS = ['enumerator', 'data_entry_clerk', 'public_user'] as const;
 /** Who may ask for one submission's status; the access helper narrows it to their own or their scope. */
@@ -21,11 +28,16 @@ const READERS = [
   'supervisor',
   'verification_assessor',
 ] as const;
+/** Who oversees collected work: the review list and a submission's answers (officials read only). */
+const OVERSEERS = ['super_admin', 'supervisor', 'verification_assessor', 'government_official'] as const;
+/** Who decides on a submission; the access helper narrows a supervisor to their LGA. */
+const REVIEWERS = ['super_admin', 'supervisor', 'verification_assessor'] as const;
 
-export const submissionRoutes: FastifyPluginAsyncZod<{ submissions: SubmissionService; batchLimit: number }> = async (
-  app,
-  { submissions, batchLimit },
-) => {
+export const submissionRoutes: FastifyPluginAsyncZod<{
+  submissions: SubmissionService;
+  review: ReviewService;
+  batchLimit: number;
+}> = async (app, { submissions, review, batchLimit }) => {
   app.post(
     '/submissions',
     {
@@ -71,6 +83,64 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ submissions: SubmissionSe
       },
     },
     async (request) => submissions.mine(actorOf(request), request.query.limit, request.query.cursor),
+  );
+
+  app.get(
+    '/submissions/review',
+    {
+      config: { access: OVERSEERS },
+      schema: {
+        tags: ['review'],
+        summary:
+          'The review list in your scope (a supervisor: their LGA), newest first or most suspicious first (sort=score); cursor paging',
+        querystring: reviewListQuerySchema,
+        response: { 200: reviewListResponseSchema },
+      },
+    },
+    async (request) => review.list(actorOf(request), request.query),
+  );
+
+  app.get(
+    '/submissions/corrections',
+    {
+      config: { access: ['enumerator', 'data_entry_clerk'] },
+      schema: {
+        tags: ['review'],
+        summary: "Your surveys returned for correction, with their answers and the reviewer's comment",
+        response: { 200: correctionsResponseSchema },
+      },
+    },
+    async (request) => review.corrections(actorOf(request)),
+  );
+
+  app.get(
+    '/submissions/:id/review',
+    {
+      config: { access: OVERSEERS },
+      schema: {
+        tags: ['review'],
+        summary: 'One submission for review: its answers, fraud reasons and review state (audited)',
+        params: uuidParamSchema,
+        response: { 200: reviewDetailResponseSchema },
+      },
+    },
+    async (request) => ({ submission: await review.detail(actorOf(request), request.params.id) }),
+  );
+
+  app.post(
+    '/submissions/:id/review',
+    {
+      config: { access: REVIEWERS },
+      schema: {
+        tags: ['review'],
+        summary:
+          'Approve, reject or return for correction (reject and return need a comment); the same decision again is harmless, another is a 409',
+        params: uuidParamSchema,
+        body: reviewBodySchema,
+        response: { 200: reviewResponseSchema },
+      },
+    },
+    async (request) => review.decide(actorOf(request), request.params.id, request.body),
   );
 
   app.get(

@@ -4,7 +4,9 @@ import {
   MAX_BATCH,
   isLgaCode,
   isWellFormedNin,
+  reviewStep,
   submissionBodySchema,
+  type ReviewStatus,
   type Channel,
   type Role,
   type SubmissionBody,
@@ -26,6 +28,7 @@ import type { PiiCipher } from '../../infra/pii.js';
 import { respondentFieldName, type QuestionnaireService, type VersionCache } from '../questionnaires/index.js';
 import type { JobsService } from '../jobs/index.js';
 import { INGEST_JOB } from './ingest.js';
+import { collectorReviewOf } from './review.js';
 import type { NewSubmission, SubmissionRepository, SubmissionRow } from './repository.js';
 
 /** The channel comes from who is calling, never from the body. */
@@ -72,6 +75,8 @@ export function toStatusView(row: SubmissionRow, viewer?: Actor): SubmissionStat
         : error;
   }
   if (row.respondentId) view.respondentId = row.respondentId;
+  if (row.replaces) view.replaces = row.replaces;
+  view.review = collectorReviewOf(row);
   if (row.ingestedAt) view.ingestedAt = row.ingestedAt.toISOString();
   const overseer = !viewer || (viewer.role !== null && OVERSEER_ROLES.includes(viewer.role));
   if (overseer && row.fraudScore !== null && row.fraudBand) {
@@ -155,6 +160,11 @@ export class SubmissionService {
       await this.checkResidentForm(actor, freshVersions as { questionnaireId: string }[]);
     }
 
+    // Corrections: each must name one of the caller's own returned submissions, not yet corrected.
+    const replacing = [...new Set(bodies.filter((b) => b.replaces && !existing.has(b.id)).map((b) => b.replaces!))];
+    const originals = new Map((await this.repo.findByIds(this.db, replacing)).map((r) => [r.id, r]));
+    const corrected = await this.repo.replaced(this.db, replacing);
+
     const fresh: { index: number; values: NewSubmission }[] = [];
     const seen = new Map<string, number>();
     for (const [index, body] of bodies.entries()) {
@@ -179,6 +189,10 @@ export class SubmissionService {
         if (version.archived)
           throw Unprocessable('VERSION_ARCHIVED', 'This questionnaire has been archived; download the current one');
         this.checkAnswers(version, body);
+        if (body.replaces) {
+          this.checkReplaces(actor, originals.get(body.replaces), corrected.has(body.replaces));
+          corrected.add(body.replaces);
+        }
         seen.set(body.id, index);
         const lga = body.answers[respondentFieldName(version.form, 'lga_id')];
         fresh.push({
@@ -199,6 +213,7 @@ export class SubmissionService {
             gpsLng: body.gps?.lng ?? null,
             gpsAccuracy: body.gps?.accuracy ?? null,
             deviceId: body.deviceId ?? null,
+            replaces: body.replaces ?? null,
             lgaCode: typeof lga === 'string' && isLgaCode(lga) ? lga : actor.lgaCode,
             bodyHash: hashes[index]!,
           },
@@ -222,6 +237,8 @@ export class SubmissionService {
         .catch((err: unknown) => {
           // A resident's second live registration (the partial unique index decides, race-proof).
           if (isUniqueViolation(err, 'submissions_public_one_person_uq')) throw Conflict('ALREADY_REGISTERED');
+          // Two corrections of one returned survey raced: the partial unique index keeps one.
+          if (isUniqueViolation(err, 'submissions_replaces_uq')) throw Conflict('REPLACEMENT_EXISTS');
           throw err;
         });
       const raced: string[] = [];
@@ -275,6 +292,28 @@ export class SubmissionService {
         errors,
       });
     }
+  }
+
+  /**
+   * A correction replaces one of the caller's own submissions that a reviewer returned, once. Someone
+   * else's submission answers exactly like a missing one.
+   */
+  private checkReplaces(actor: Actor, original: SubmissionRow | undefined, alreadyCorrected: boolean) {
+    if (!original || !actor.id || original.submittedBy !== actor.id)
+      throw Unprocessable('REPLACES_UNKNOWN', 'None of your submissions has the id this one replaces');
+    if (alreadyCorrected)
+      throw Conflict('REPLACEMENT_EXISTS', 'A correction of this submission was already received', {
+        replaces: original.id,
+      });
+    if (reviewStep(original.reviewStatus as ReviewStatus, 'replace').kind !== 'change')
+      throw Conflict(
+        'REPLACES_NOT_RETURNED',
+        `Only a returned submission can be replaced; this one is ${original.reviewStatus}`,
+        {
+          replaces: original.id,
+          current: original.reviewStatus,
+        },
+      );
   }
 
   /** Someone else's id answers exactly like one's own id with another body: nothing about it leaks. */

@@ -12,16 +12,9 @@ import { submissions } from '../../db/schema/submissions.js';
 import type { Executor } from '../../infra/db.js';
 
 /**
- * TODO(review-state): the ONE place that knows how review outcomes are stored. Until submissions
- * carry a review state (issue 10 item 3, built in parallel on the review branch), "rejected" is the
- * ingestion's refusal (status = 'rejected'), nothing is "returned", and everything ingested awaits
- * review. When the review branch's `review_status` column ('pending' | 'approved' | 'rejected' |
- * 'returned' | 'superseded') is merged, switch to:
- *   countsTowardTarget: status <> 'rejected' and review_status not in ('rejected', 'superseded')
- *   rejected:           status = 'rejected' or review_status = 'rejected'
- *   returned:           review_status = 'returned'
- *   awaitingReview:     status = 'ingested' and review_status = 'pending'
- * (a superseded original drops out of the target; its correction counts on the day it was done).
+ * The ONE place that knows how review outcomes are stored: the ingestion's refusal (status) and the
+ * reviewer's decision (review_status). A superseded original drops out of the target; its correction
+ * counts on the day it was done.
  */
 export function reviewOutcomeSql(): {
   countsTowardTarget: SQL;
@@ -30,10 +23,10 @@ export function reviewOutcomeSql(): {
   awaitingReview: SQL;
 } {
   return {
-    countsTowardTarget: sql`${submissions.status} <> 'rejected'`,
-    rejected: sql`${submissions.status} = 'rejected'`,
-    returned: sql`false`,
-    awaitingReview: sql`${submissions.status} = 'ingested'`,
+    countsTowardTarget: sql`${submissions.status} <> 'rejected' and ${submissions.reviewStatus} not in ('rejected', 'superseded')`,
+    rejected: sql`(${submissions.status} = 'rejected' or ${submissions.reviewStatus} = 'rejected')`,
+    returned: sql`${submissions.reviewStatus} = 'returned'`,
+    awaitingReview: sql`(${submissions.status} = 'ingested' and ${submissions.reviewStatus} = 'pending')`,
   };
 }
 

@@ -513,6 +513,7 @@ describe('reading submission status', () => {
       respondentId: row!.respondentId,
       receivedAt: row!.receivedAt.toISOString(),
       ingestedAt: row!.ingestedAt!.toISOString(),
+      review: { status: 'pending', comment: null, reviewedAt: null },
     });
 
     const rejected = await app.call(enumerator, { method: 'GET', url: `/api/v1/submissions/${dup.id}` });

@@ -18,6 +18,7 @@ export const NAV_BY_ROLE: Partial<Record<Role, NavItem[]>> = {
   super_admin: [
     { to: '/admin', label: 'Admin' },
     { to: '/team', label: 'Teams' },
+    { to: '/review', label: 'Review' },
     { to: '/registry', label: 'Registry' },
     { to: '/verification', label: 'Verification' },
     { to: '/registry/duplicates', label: 'Duplicates' },
@@ -25,6 +26,7 @@ export const NAV_BY_ROLE: Partial<Record<Role, NavItem[]>> = {
   ],
   supervisor: [
     { to: '/team', label: 'Team' },
+    { to: '/review', label: 'Review' },
     { to: '/registry', label: 'Registry' },
     { to: '/messages', label: 'Messages' },
     ACCOUNT,
@@ -33,10 +35,11 @@ export const NAV_BY_ROLE: Partial<Record<Role, NavItem[]>> = {
   verification_assessor: [
     { to: '/verification', label: 'Verification' },
     { to: '/registry/duplicates', label: 'Duplicates' },
+    { to: '/review', label: 'Review' },
     { to: '/registry', label: 'Registry' },
     ACCOUNT,
   ],
-  government_official: [{ to: '/registry', label: 'Registry' }, ACCOUNT],
+  government_official: [{ to: '/registry', label: 'Registry' }, { to: '/review', label: 'Submissions' }, ACCOUNT],
   enumerator: [{ to: '/collect', label: 'Surveys' }, ACCOUNT],
 };
 

@@ -17,6 +17,7 @@ const NAV = [
   { to: '/admin/questionnaires', label: 'Questionnaires' },
   { to: '/admin/fraud', label: 'Fraud signals' },
   { to: '/team', label: 'Teams' },
+  { to: '/review', label: 'Review' },
   { to: '/registry', label: 'Registry' },
   { to: '/admin/audit', label: 'Audit log' },
 ] as const;

@@ -8,6 +8,7 @@ import { PageHeading } from '../../components/Page';
 import { formatDateTime } from '../../lib/format';
 import {
   useAssignedForm,
+  useCorrections,
   useDrafts,
   useOutbox,
   useReceipts,
@@ -15,10 +16,24 @@ import {
   useStorageStatus,
   useSyncState,
 } from '../../offline/hooks';
-import { createDraft, deleteDraft, reopenOutboxItem, retryOutboxItem } from '../../offline/store';
+import {
+  createCorrectionDraft,
+  createDraft,
+  deleteDraft,
+  getForm,
+  reopenOutboxItem,
+  retryOutboxItem,
+} from '../../offline/store';
 import { syncNow } from '../../offline/sync';
 import { FieldDashboardCard } from './FieldDashboardCard';
-import type { Draft, OutboxItem, Receipt, RecentSubmission, SubmissionError } from '../../offline/types';
+import type {
+  Draft,
+  OutboxItem,
+  Receipt,
+  RecentSubmission,
+  ReturnedSurvey,
+  SubmissionError,
+} from '../../offline/types';
 
 export interface CollectFlash {
   queued?: string;
@@ -40,6 +55,7 @@ export default function CollectHome() {
         </div>
       )}
       {user.role === 'enumerator' && <FieldDashboardCard userId={user.id} />}
+      <NeedsCorrection userId={user.id} />
       <Assigned userId={user.id} />
       <Drafts userId={user.id} />
       <Outbox userId={user.id} />
@@ -115,6 +131,72 @@ function Assigned({ userId }: { userId: string }) {
         Your questionnaire
       </h2>
       {body}
+    </section>
+  );
+}
+
+function nameIn(answers: Record<string, unknown>): string {
+  return [answers.surname, answers.firstname].filter((v) => typeof v === 'string' && v.trim()).join(' ');
+}
+
+/** Surveys a supervisor returned: read the comment, open the survey pre-filled, correct and submit. */
+function NeedsCorrection({ userId }: { userId: string }) {
+  const corrections = useCorrections(userId);
+  const drafts = useDrafts(userId);
+  const outbox = useOutbox(userId);
+  const assigned = useAssignedForm();
+  const navigate = useNavigate();
+  const [error, setError] = useState<string | null>(null);
+  const sent = new Set((outbox.data ?? []).flatMap((o) => (o.body.replaces ? [o.body.replaces] : [])));
+  const items = (corrections.data?.items ?? []).filter((c) => !sent.has(c.id));
+  if (items.length === 0) return null;
+
+  async function open(returned: ReturnedSurvey) {
+    setError(null);
+    // The version it answered when the device has it, else the questionnaire now assigned.
+    const stored = (await getForm(returned.questionnaireVersionId)) ?? assigned.data?.form ?? null;
+    if (!stored) {
+      setError('The questionnaire is not on this device yet. Connect to the internet and open this page again.');
+      return;
+    }
+    const draft = await createCorrectionDraft(userId, returned, stored);
+    navigate(`/collect/survey/${draft.id}`);
+  }
+
+  return (
+    <section aria-labelledby="corrections-heading" className="card mt-6 border-amber-600">
+      <h2 id="corrections-heading" className="text-xl font-bold">
+        Needs correction ({items.length})
+      </h2>
+      {corrections.data?.fromDevice && (
+        <p className="mt-1 text-sm text-stone-700">As the registry reported when last connected.</p>
+      )}
+      {error && (
+        <div className="mt-3">
+          <Alert>
+            <p>{error}</p>
+          </Alert>
+        </div>
+      )}
+      <ul className="mt-3 space-y-3">
+        {items.map((c) => {
+          const who = whoOf(nameIn(c.answers));
+          const inProgress = (drafts.data ?? []).some((d) => d.replaces === c.id);
+          return (
+            <li key={c.id} className="rounded-lg border border-stone-300 p-3" data-correction={c.id}>
+              <p className="font-semibold break-words">{who}</p>
+              <p className="text-sm text-stone-700">Completed {formatDateTime(c.completedAt)}</p>
+              <p className="mt-2 break-words text-stone-900">
+                <span className="font-semibold">Supervisor&rsquo;s comment:</span> {c.comment}
+              </p>
+              <button type="button" className="btn-primary mt-3 w-full sm:w-auto" onClick={() => void open(c)}>
+                {inProgress ? 'Resume correction' : 'Correct survey'}
+                <span className="sr-only"> of {who}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
     </section>
   );
 }
@@ -266,9 +348,18 @@ const STATUS_TONE: Record<RecentSubmission['status'], string> = {
   rejected: 'bg-red-100 text-red-950',
 };
 
+const REVIEW_LABEL: Record<NonNullable<RecentSubmission['review']>['status'], string> = {
+  pending: 'Not reviewed yet',
+  approved: 'Approved by your supervisor',
+  rejected: 'Rejected by your supervisor',
+  returned: 'Returned for correction',
+  superseded: 'Replaced by your correction',
+};
+
 interface RecentRow {
   id: string;
   status: RecentSubmission['status'];
+  review?: RecentSubmission['review'];
   error?: SubmissionError;
   completedAt: string;
   summary: string;
@@ -280,6 +371,7 @@ function mergeRecent(server: RecentSubmission[], receipts: Receipt[]): RecentRow
   const rows: RecentRow[] = server.map((s) => ({
     id: s.id,
     status: s.status,
+    review: s.review,
     error: s.error,
     completedAt: s.completedAt,
     summary: byId.get(s.id)?.summary ?? '',
@@ -332,6 +424,12 @@ function Recent({ userId }: { userId: string }) {
                 </span>
               </div>
               <p className="text-sm text-stone-700">Completed {formatDateTime(row.completedAt)}</p>
+              {row.review && row.review.status !== 'pending' && (
+                <p className="mt-1 text-sm break-words text-stone-800" data-review={row.review.status}>
+                  {REVIEW_LABEL[row.review.status]}
+                  {row.review.comment ? `: ${row.review.comment}` : ''}
+                </p>
+              )}
               {row.status === 'rejected' && row.error && (
                 <p className="mt-1 text-red-900">Reason: {errorText(row.error)}</p>
               )}

@@ -187,6 +187,14 @@ function SurveyEditor({ initial, stored }: { initial: Draft; stored: StoredForm 
       <p className="mt-1 text-sm text-stone-700">
         {form.title} · version {stored.version}
       </p>
+      {draft.replaces && (
+        <div className="mt-3 rounded-lg border border-amber-600 bg-amber-50 p-3" data-correcting={draft.replaces}>
+          <p className="font-semibold">Correcting a returned survey</p>
+          {draft.correctionComment && (
+            <p className="break-words text-stone-900">Supervisor&rsquo;s comment: {draft.correctionComment}</p>
+          )}
+        </div>
+      )}
       <div className="card mt-4">
         {draft.stage === 'review' && draft.final ? (
           <Review

@@ -1,0 +1,41 @@
+import type { ReviewStatus, Role } from '@oslrs/core';
+
+export const REVIEW_STATUS_LABEL: Record<ReviewStatus, string> = {
+  pending: 'Waiting for review',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  returned: 'Returned for correction',
+  superseded: 'Superseded by a correction',
+};
+
+export const REVIEW_STATUS_TONE: Record<ReviewStatus, string> = {
+  pending: 'bg-stone-100 text-stone-900',
+  approved: 'bg-green-100 text-green-950',
+  rejected: 'bg-red-100 text-red-950',
+  returned: 'bg-amber-100 text-amber-950',
+  superseded: 'bg-sky-100 text-sky-950',
+};
+
+export const BAND_TONE: Record<string, string> = {
+  clean: 'bg-green-100 text-green-950',
+  low: 'bg-yellow-100 text-yellow-950',
+  medium: 'bg-amber-200 text-amber-950',
+  high: 'bg-orange-200 text-orange-950',
+  critical: 'bg-red-200 text-red-950',
+};
+
+/** Who may open the review pages, and who may decide (officials read only). */
+export const OVERSEER_ROLES: readonly Role[] = [
+  'super_admin',
+  'supervisor',
+  'verification_assessor',
+  'government_official',
+];
+export const REVIEWER_ROLES: readonly Role[] = ['super_admin', 'supervisor', 'verification_assessor'];
+
+export const CHANNEL_LABEL: Record<string, string> = {
+  enumerator: 'Enumerator',
+  public: 'Self-registration',
+  clerk: 'Paper form (clerk)',
+  import: 'Import',
+};
