@@ -197,7 +197,14 @@ function DecisionForm({ submission }: { submission: Detail }) {
       reviewStep(submission.review.status, d).kind === 'change' &&
       (d !== 'return' || RETURNABLE_CHANNELS.includes(submission.channel)),
   );
-  if (open.length === 0) return null;
+  // A final decision leaves nothing to choose: the confirmation stays (the refetched status ends the form).
+  if (open.length === 0) {
+    return decide.isSuccess ? (
+      <section className="card mt-4" aria-label="Your decision">
+        <Success title={`Saved: ${REVIEW_STATUS_LABEL[decide.data.submission.review.status]}`} />
+      </section>
+    ) : null;
+  }
   return (
     <section className="card mt-4" aria-labelledby="decision-heading">
       <h2 id="decision-heading" className="text-lg font-bold">
