@@ -12,3 +12,4 @@ export * from './dto/submissions.js';
 export * from './dto/ops.js';
 export * from './dto/respondents.js';
 export * from './errors.js';
+export * from './reports/taxonomy.js';
