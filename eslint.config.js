@@ -15,6 +15,7 @@ const TABLES_BY_MODULE = {
   jobs: ['jobs'],
   lgas: ['lgas'],
   questionnaires: ['questionnaires'],
+  reports: ['reports'],
   respondents: ['respondents'],
   submissions: ['submissions'],
 };
@@ -28,6 +29,7 @@ const MODULES = [
   'lgas',
   'metrics',
   'questionnaires',
+  'reports',
   'respondents',
   'setup',
   'staff',
@@ -40,6 +42,7 @@ const SCHEMA_FILES = [
   'lgas',
   'mail',
   'questionnaires',
+  'reports',
   'respondents',
   'sessions',
   'submissions',

@@ -24,6 +24,7 @@ import { Ingestion, SubmissionRepository, SubmissionService, submissionRoutes } 
 import { RespondentRepository, RespondentService, respondentRoutes } from './modules/respondents/index.js';
 import { FraudService, fraudRoutes } from './modules/fraud/index.js';
 import { healthRoutes } from './modules/health/index.js';
+import { ReportService, reportRoutes } from './modules/reports/index.js';
 import { OpsService, instrumentRoutes, metricsRoutes, opsRoutes } from './modules/metrics/index.js';
 import { failoverRateLimitStore } from './infra/rate-limit-store.js';
 import { RedisStore } from './infra/kv.js';
@@ -38,6 +39,7 @@ export interface Services {
   respondents: RespondentService;
   fraud: FraudService;
   ops: OpsService;
+  reports: ReportService;
 }
 
 /**
@@ -110,7 +112,8 @@ export function createServices(runtime: Runtime): Services {
   // Links in mail bodies are secrets: once expired, sent or not, the outbox forgets them.
   jobs.addTicker(runtime.config.relayIntervalMs, () => eraseExpiredMail(db));
   const ops = new OpsService(runtime.metrics, runtime.queue, staff);
-  return { auth, staff, jobs, questionnaires, submissions, ingestion, respondents, fraud, ops };
+  const reports = new ReportService(db);
+  return { auth, staff, jobs, questionnaires, submissions, ingestion, respondents, fraud, ops, reports };
 }
 
 /** Where the built web app lives: WEB_DIST, or apps/web/dist beside this package. */
@@ -231,6 +234,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       });
       await api.register(respondentRoutes, { respondents: services.respondents, submissions: services.submissions });
       await api.register(fraudRoutes, { fraud: services.fraud });
+      await api.register(reportRoutes, { reports: services.reports });
       await api.register(opsRoutes, { ops: services.ops });
     },
     { prefix: '/api/v1' },

@@ -13,3 +13,5 @@ export * from './dto/ops.js';
 export * from './dto/respondents.js';
 export * from './errors.js';
 export * from './reports/taxonomy.js';
+export * from './reports/dimensions.js';
+export * from './dto/reports.js';

@@ -89,6 +89,13 @@ const RULES = {
         : 'forbidden',
   /** A NIN's first registration (date and channel): staff only; residents and searchers learn yes/no. */
   'nin.details': (a) => (a.role && a.role !== 'public_user' && a.role !== 'searcher' ? 'allow' : 'forbidden'),
+  /** Report figures (counts, never records): statewide readers; a supervisor for their own LGA only. */
+  'report.read': (a, r) =>
+    is(a, ...STATEWIDE_READERS) || (is(a, 'supervisor') && inLga(a, r))
+      ? 'allow'
+      : is(a, 'supervisor')
+        ? 'hidden'
+        : 'forbidden',
   /** A background job's progress and report: the person who started it, and super admins. */
   'job.read': (a, r) => (own(a, r) || is(a, 'super_admin') ? 'allow' : 'hidden'),
 } satisfies Record<string, Rule>;
@@ -116,10 +123,10 @@ export function requireAccess(actor: Actor, action: Action, record: ScopedRecord
 export type Scope =
   { kind: 'all' } | { kind: 'lga'; lgaCode: string } | { kind: 'own'; userId: string } | { kind: 'none' };
 
-export function scopeOf(actor: Actor, action: 'submission.read' | 'respondent.read'): Scope {
+export function scopeOf(actor: Actor, action: 'submission.read' | 'respondent.read' | 'report.read'): Scope {
   if (actor.kind === 'system') return { kind: 'all' };
   if (
-    action === 'respondent.read' ? is(actor, ...STATEWIDE_READERS) : is(actor, 'super_admin', 'verification_assessor')
+    action === 'submission.read' ? is(actor, 'super_admin', 'verification_assessor') : is(actor, ...STATEWIDE_READERS)
   )
     return { kind: 'all' };
   if (is(actor, 'supervisor')) return actor.lgaCode ? { kind: 'lga', lgaCode: actor.lgaCode } : { kind: 'none' };

@@ -9,3 +9,4 @@ export * from './respondents.js';
 export * from './submissions.js';
 export * from './fraud.js';
 export * from './auth.js';
+export * from './reports.js';

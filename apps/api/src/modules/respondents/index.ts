@@ -1,6 +1,7 @@
 export {
   RespondentService,
   respondentFields,
+  reportSubject,
   type CreateOutcome,
   type NinHolder,
   type NinRegistry,

@@ -8,6 +8,7 @@ import {
   type Channel,
   type FormSchema,
   type RespondentDetail,
+  type ReportSubject,
 } from '@oslrs/core';
 import { can, requireAccess, type Actor } from '../../access/index.js';
 import type { Db, Executor } from '../../infra/db.js';
@@ -15,6 +16,7 @@ import type { KeyValueStore } from '../../infra/kv.js';
 import type { Mailer } from '../../infra/mail.js';
 import { Conflict, Gone, Invalid, TooManyRequests, Unprocessable, isUniqueViolation } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
+import { recordRespondent } from '../reports/index.js';
 import { hashToken, newToken, type UserRepository } from '../auth/index.js';
 import { respondentFieldName } from '../questionnaires/index.js';
 import type { PiiCipher } from '../../infra/pii.js';
@@ -63,7 +65,22 @@ export function respondentFields(form: FormSchema, values: Answers) {
 export type RespondentFields = ReturnType<typeof respondentFields>;
 
 export type CreateOutcome =
-  { created: true; id: string; status: 'active' | 'pending_nin_capture' } | { created: false; holder: NinHolder };
+  | { created: true; id: string; status: 'active' | 'pending_nin_capture'; createdAt: Date }
+  | { created: false; holder: NinHolder };
+
+/** What reports count of a respondent (never its NIN or phone). */
+export function reportSubject(r: RespondentRow): ReportSubject {
+  return {
+    createdAt: r.createdAt,
+    lgaCode: r.lgaCode,
+    source: r.source,
+    status: r.status,
+    gender: r.gender,
+    dob: r.dob,
+    employmentType: r.employmentType,
+    skills: r.skills,
+  };
+}
 
 /** A NIN shown to staff: in full to super admins and assessors, else only its last three digits. */
 function shownNin(actor: Actor, nin: string | null): string | null {
@@ -170,7 +187,7 @@ export class RespondentService implements NinRegistry {
         tx,
       );
     }
-    return { created: true, id: created.id, status };
+    return { created: true, id: created.id, status, createdAt: created.createdAt };
   }
 
   /** The deferred-NIN path: the emailed one-time link adds the NIN, through the same uniqueness rules. */
@@ -192,6 +209,7 @@ export class RespondentService implements NinRegistry {
           ninHash: this.pii.blindIndex(nin, 'nin'),
           ninSealed: this.pii.seal(nin, 'nin'),
         });
+        if (updated) await recordRespondent(tx, reportSubject(r), reportSubject({ ...r, status: updated.status }));
         await recordAudit(tx, actor, {
           action: 'respondent.nin_completed',
           targetType: 'respondent',

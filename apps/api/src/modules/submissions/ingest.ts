@@ -11,6 +11,7 @@ import type { Db } from '../../infra/db.js';
 import type { FraudService } from '../fraud/index.js';
 import { defineJob, type JobsService } from '../jobs/index.js';
 import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
+import { recordRespondent } from '../reports/index.js';
 import { respondentFields, type RespondentService } from '../respondents/index.js';
 import type { SubmissionOutcome, SubmissionRepository } from './repository.js';
 
@@ -102,6 +103,17 @@ export class Ingestion {
           { firstRegisteredAt: holder.firstRegisteredAt, source: holder.source },
         );
       }
+      // Report rollups, in this transaction (the one hook; see reports/service.ts recordRespondent).
+      await recordRespondent(tx, null, {
+        createdAt: outcome.createdAt,
+        lgaCode: fields.lgaCode,
+        source: sub.channel,
+        status: outcome.status,
+        gender: fields.gender,
+        dob: fields.dob,
+        employmentType: fields.employmentType,
+        skills: fields.skills,
+      });
       await this.repo.settle(tx, sub.id, {
         status: 'ingested',
         respondentId: outcome.id,

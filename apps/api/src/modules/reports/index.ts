@@ -1,0 +1,2 @@
+export { ReportService, recordRespondent, rebuildRollups } from './service.js';
+export { reportRoutes } from './routes.js';

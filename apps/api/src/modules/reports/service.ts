@@ -1,0 +1,185 @@
+import {
+  AGE_BAND_LABELS,
+  CHANNELS,
+  CHANNEL_LABELS,
+  EMPLOYMENT_TYPE_LABELS,
+  GENDER_LABELS,
+  LGA_CODES,
+  REPORT_MAX_RANGE_DAYS,
+  RESPONDENT_STATUSES,
+  STATUS_LABELS,
+  lagosDay,
+  lgaName,
+  sectorName,
+  skillLabel,
+  subjectKeys,
+  type ReportCount,
+  type ReportFilter,
+  type ReportSubject,
+  type ReportSummary,
+} from '@oslrs/core';
+import { sql } from 'drizzle-orm';
+import { requireAccess, scopeOf, type Actor } from '../../access/index.js';
+import type { Db, Executor } from '../../infra/db.js';
+import { Invalid } from '../../errors.js';
+import { ReportRepository, type RollupDelta, type Slice } from './repository.js';
+
+const ANY = '*';
+const repo = new ReportRepository();
+
+/** The eight (lga, channel, status) cells a respondent is counted in: each value or `*`. */
+function cells(s: ReportSubject): [string, string, string][] {
+  const out: [string, string, string][] = [];
+  for (const lga of [s.lgaCode ?? 'unknown', ANY])
+    for (const channel of [s.source, ANY]) for (const status of [s.status, ANY]) out.push([lga, channel, status]);
+  return out;
+}
+
+/** The rollup rows one respondent adds (sign +1) or removes (sign -1), merged into `into`. */
+export function addDeltas(into: Map<string, RollupDelta>, s: ReportSubject, sign: number): void {
+  const day = lagosDay(s.createdAt);
+  const periods: [RollupDelta['grain'], string][] = [
+    ['d', day],
+    ['m', `${day.slice(0, 8)}01`],
+  ];
+  const keys = subjectKeys(s);
+  for (const [lga, channel, status] of cells(s))
+    for (const [grain, period] of periods)
+      for (const [dim, key] of keys) {
+        const id = `${lga}\u0001${channel}\u0001${status}\u0001${grain}\u0001${period}\u0001${dim}\u0001${key}`;
+        const row = into.get(id);
+        if (row) row.count += sign;
+        else into.set(id, { lga, channel, status, grain, period, dim, key, count: sign });
+      }
+}
+
+function sorted(deltas: Map<string, RollupDelta>): RollupDelta[] {
+  return [...deltas.entries()]
+    .filter(([, d]) => d.count !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, d]) => d);
+}
+
+/**
+ * THE one entry point that keeps the report rollups true: call it in the same transaction as every
+ * change to a respondent that reports count (creation, status, LGA, channel, demographics, skills),
+ * with the respondent as it was (`before`, null when new) and as it is (`after`, null when deleted).
+ *
+ * Callers today: submissions/ingest.ts (creation) and respondents/service.ts completeNin
+ * (pending_nin_capture → active). Any new status change (verification, rejection, merges) must call it
+ * too; otherwise the dashboards drift until the next `npm run reports:rebuild`.
+ */
+export async function recordRespondent(
+  tx: Executor,
+  before: ReportSubject | null,
+  after: ReportSubject | null,
+): Promise<void> {
+  const deltas = new Map<string, RollupDelta>();
+  if (before) addDeltas(deltas, before, -1);
+  if (after) addDeltas(deltas, after, +1);
+  await repo.apply(tx, sorted(deltas));
+}
+
+/**
+ * Recompute every rollup from the respondents, in one transaction (readers see the old numbers until
+ * it commits). `subjects` pages through the respondents (the respondents module owns them).
+ */
+export async function rebuildRollups(
+  db: Db,
+  subjects: (executor: Executor, onPage: (page: ReportSubject[]) => void) => Promise<void>,
+): Promise<{ respondents: number; rows: number }> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sqlLockRollups);
+    await repo.clear(tx);
+    const deltas = new Map<string, RollupDelta>();
+    let respondents = 0;
+    await subjects(tx, (page) => {
+      for (const s of page) addDeltas(deltas, s, +1);
+      respondents += page.length;
+    });
+    const rows = sorted(deltas);
+    for (let i = 0; i < rows.length; i += 20_000) await repo.apply(tx, rows.slice(i, i + 20_000));
+    return { respondents, rows: rows.length };
+  });
+}
+
+/** The rebuild blocks concurrent rollup writers (ingestion waits) so no change is lost between read and write. */
+const sqlLockRollups = sql`lock table report_rollups in exclusive mode`;
+
+const DAY_MS = 86_400_000;
+const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+const firstOfNextMonth = (day: string) => {
+  const d = new Date(`${day.slice(0, 8)}01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + 1);
+  return d.toISOString().slice(0, 10);
+};
+
+/** Whole months inside [from, to] are read at month grain, the rest at day grain. */
+export function sliceOf(lga: string, channel: string, status: string, from: string, to: string): Slice {
+  const monthFrom = from.endsWith('-01') ? from : firstOfNextMonth(from);
+  const after = addDays(to, 1);
+  const monthEnd = after.endsWith('-01') ? after : `${to.slice(0, 8)}01`;
+  if (monthFrom >= monthEnd) return { lga, channel, status, from, to, monthFrom: after, monthEnd: after };
+  return { lga, channel, status, from, to, monthFrom, monthEnd };
+}
+
+const counts = (
+  rows: { key: string; count: number }[],
+  label: (key: string) => string,
+  top?: number,
+): ReportCount[] => {
+  const list = rows
+    .filter((r) => r.count > 0)
+    .map((r) => ({ key: r.key, label: label(r.key), count: r.count }))
+    .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+  return top ? list.slice(0, top) : list;
+};
+
+export class ReportService {
+  constructor(private readonly db: Db) {}
+
+  async summary(actor: Actor, filter: ReportFilter): Promise<ReportSummary> {
+    // Supervisors: their own LGA only; another LGA answers like a record out of scope (404).
+    if (filter.lga) requireAccess(actor, 'report.read', { lgaCode: filter.lga });
+    const scope = scopeOf(actor, 'report.read');
+    let lga = filter.lga ?? null;
+    if (scope.kind === 'lga') lga = scope.lgaCode;
+    else if (scope.kind !== 'all') requireAccess(actor, 'report.read', {});
+
+    const to = filter.to ?? lagosDay(new Date());
+    if (filter.from && !filter.to && (Date.parse(to) - Date.parse(filter.from)) / DAY_MS + 1 > REPORT_MAX_RANGE_DAYS)
+      throw Invalid('VALIDATION_FAILED', 'The date range is longer than ten years', {
+        issues: [{ path: ['from'], message: 'The date range is longer than ten years' }],
+      });
+    const cell = { lga: lga ?? ANY, channel: filter.channel ?? ANY, status: filter.status ?? ANY };
+    const from = filter.from ?? (await repo.firstMonth(this.db, cell.lga, cell.channel, cell.status)) ?? to;
+    const s = sliceOf(cell.lga, cell.channel, cell.status, from, to > from ? to : from);
+    const spanDays = (Date.parse(s.to) - Date.parse(s.from)) / DAY_MS + 1;
+    const interval = spanDays <= 366 ? ('day' as const) : ('month' as const);
+
+    const [dims, byLga, byChannel, byStatus, overTime] = await Promise.all([
+      repo.byDimension(this.db, s),
+      repo.totalsAcross(this.db, s, 'lga', lga ? [lga] : [...LGA_CODES, 'unknown']),
+      repo.totalsAcross(this.db, s, 'channel', filter.channel ? [filter.channel] : CHANNELS),
+      repo.totalsAcross(this.db, s, 'status', filter.status ? [filter.status] : RESPONDENT_STATUSES),
+      repo.overTime(this.db, s, interval),
+    ]);
+    const dim = (name: string) => dims.filter((r) => r.dim === name);
+    const labelled = (labels: Record<string, string>) => (k: string) => labels[k] ?? k;
+    return {
+      filters: { from: filter.from ?? null, to, lga, channel: filter.channel ?? null, status: filter.status ?? null },
+      total: dim('total')[0]?.count ?? 0,
+      interval,
+      overTime: overTime.filter((r) => r.count > 0),
+      byLga: counts(byLga, (k) => lgaName(k) ?? 'LGA not recorded'),
+      bySector: counts(dim('sector'), (k) => sectorName(k) ?? k),
+      bySkill: counts(dim('skill'), (k) => (k === 'other' ? 'Other (not in the taxonomy)' : skillLabel(k)), 20),
+      byEmploymentType: counts(dim('employment_type'), labelled(EMPLOYMENT_TYPE_LABELS)),
+      byGender: counts(dim('gender'), labelled(GENDER_LABELS)),
+      byAgeBand: counts(dim('age_band'), labelled(AGE_BAND_LABELS)),
+      byChannel: counts(byChannel, labelled(CHANNEL_LABELS)),
+      byStatus: counts(byStatus, labelled(STATUS_LABELS)),
+    };
+  }
+}
