@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { mailOutbox } from '../../db/schema/index.js';
 import { CHANNELS, RESPONDENT_STATUSES, SKILLS, lagosDay, type Answers } from '@oslrs/core';
 import { rowsOf } from '../../infra/db.js';
 import { useTestApp } from '../../../test/use-test-app.js';
@@ -199,6 +200,34 @@ describe('report summary from the rollups ingestion maintains', () => {
   it('keeps the rollups exactly what a rebuild from respondents computes (incremental = rebuild)', async () => {
     const incremental = await rollupSnapshot();
     expect(incremental.length).toBeGreaterThan(100);
+    await rebuild();
+    expect(await rollupSnapshot()).toEqual(incremental);
+  });
+
+  it('completing a deferred NIN (pending_nin_capture → active) moves the count at once, as a rebuild would', async () => {
+    const email = `deferred.${Date.now()}@reports.test`;
+    const before = (await summary(app.admin, {})).json();
+    const body = submissionBody(master.versionId, {
+      answers: { ...answersOf({ ...fc.sample(personArb, { numRuns: 1, seed: 99 })[0]!, deferred: true }), email },
+      ninDeferred: true,
+    });
+    expect((await submit(app.t, enumerator, body)).statusCode).toBe(202);
+    expect((await settled(app.t, [body.id]))[0]!.status).toBe('ingested');
+    const pending = (await summary(app.admin, {})).json();
+    expect(asMap(pending.byStatus).pending_nin_capture).toBe((asMap(before.byStatus).pending_nin_capture ?? 0) + 1);
+    const [mail] = await app.t.database.db.select().from(mailOutbox).where(eq(mailOutbox.to, email));
+    const token = new URL(/(http\S+complete-nin\?token=\S+)/.exec(mail!.body!)![1]!).searchParams.get('token')!;
+    const done = await app.call(null, {
+      method: 'POST',
+      url: '/api/v1/respondents/complete-nin',
+      payload: { token, nin: nin() },
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    const after = (await summary(app.admin, {})).json();
+    expect(after.total).toBe(pending.total);
+    expect(asMap(after.byStatus).pending_nin_capture ?? 0).toBe(asMap(before.byStatus).pending_nin_capture ?? 0);
+    expect(asMap(after.byStatus).active).toBe((asMap(pending.byStatus).active ?? 0) + 1);
+    const incremental = await rollupSnapshot();
     await rebuild();
     expect(await rollupSnapshot()).toEqual(incremental);
   });
