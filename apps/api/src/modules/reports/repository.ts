@@ -1,6 +1,5 @@
 /** Every query on `report_rollups`: the reports module owns the table. */
-import { sql } from 'drizzle-orm';
-import { reportRollups } from '../../db/schema/reports.js';
+import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../../infra/db.js';
 
 export interface RollupDelta {
@@ -25,11 +24,6 @@ export interface Slice {
   monthFrom: string;
   monthEnd: string;
 }
-
-const periodClause = (s: Slice) => sql`(
-  (${reportRollups.grain} = 'm' and ${reportRollups.period} >= ${s.monthFrom}::date and ${reportRollups.period} < ${s.monthEnd}::date)
-  or (${reportRollups.grain} = 'd' and ${reportRollups.period} >= ${s.from}::date and ${reportRollups.period} < ${s.monthFrom}::date)
-  or (${reportRollups.grain} = 'd' and ${reportRollups.period} >= ${s.monthEnd}::date and ${reportRollups.period} <= ${s.to}::date))`;
 
 const textArray = (values: readonly string[]) =>
   sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
@@ -64,41 +58,62 @@ export class ReportRepository {
     return row?.first ?? null;
   }
 
-  /** Sums per (dimension, key) over the slice. */
-  async byDimension(executor: Executor, s: Slice) {
-    return rowsOf<{ dim: string; key: string; count: number }>(
-      await executor.execute(sql`
-        select dim, key, sum(count)::int as count from report_rollups
-         where lga = ${s.lga} and channel = ${s.channel} and status = ${s.status} and ${periodClause(s)}
-         group by dim, key`),
-    );
-  }
-
-  /** Totals per value of one filter column (the others as in the slice). */
-  async totalsAcross(executor: Executor, s: Slice, column: 'lga' | 'channel' | 'status', values: readonly string[]) {
-    const where = {
-      lga: sql`lga = any(${textArray(column === 'lga' ? values : [s.lga])})`,
-      channel: sql`channel = any(${textArray(column === 'channel' ? values : [s.channel])})`,
-      status: sql`status = any(${textArray(column === 'status' ? values : [s.status])})`,
-    };
-    return rowsOf<{ key: string; count: number }>(
-      await executor.execute(sql`
-        select ${sql.identifier(column)} as key, sum(count)::int as count from report_rollups
-         where ${where.lga} and ${where.channel} and ${where.status} and dim = 'total' and ${periodClause(s)}
-         group by 1`),
-    );
-  }
-
-  /** Registrations per day, or per month (the edge days folded into their month). */
-  async overTime(executor: Executor, s: Slice, interval: 'day' | 'month') {
+  /**
+   * The whole summary in one statement: sums per (dimension, key) in the slice's cell, totals per
+   * LGA, channel and status (each across that column, the others as in the cell), and the totals
+   * over time. Every branch reads one index range (equality on lga, channel, status, grain; a range
+   * on period), so the work grows with the months and edge days asked for, not with the table.
+   */
+  async summary(executor: Executor, s: Slice, across: Across, interval: 'day' | 'month') {
+    const cell = { lga: [s.lga], channel: [s.channel], status: [s.status] };
     const bucket = interval === 'day' ? sql`period` : sql`date_trunc('month', period)::date`;
-    const periods =
-      interval === 'day' ? sql`grain = 'd' and period >= ${s.from}::date and period <= ${s.to}::date` : periodClause(s);
-    return rowsOf<{ date: string; count: number }>(
+    const timeRows =
+      interval === 'day'
+        ? sql`select period, count from report_rollups
+               where lga = ${s.lga} and channel = ${s.channel} and status = ${s.status}
+                 and grain = 'd' and period >= ${s.from}::date and period <= ${s.to}::date and dim = 'total'`
+        : rangeRows(cell, s, sql`period, count`, sql`dim = 'total'`);
+    return rowsOf<{ part: string; key: string; sub: string; count: number }>(
       await executor.execute(sql`
-        select ${bucket}::text as date, sum(count)::int as count from report_rollups
-         where lga = ${s.lga} and channel = ${s.channel} and status = ${s.status} and dim = 'total' and ${periods}
-         group by 1 order by 1`),
+        select 'dim' as part, dim as key, key as sub, sum(count)::int as count
+          from (${rangeRows(cell, s, sql`dim, key, count`, sql`true`)}) x group by dim, key
+        union all
+        select 'lga', lga, '', sum(count)::int
+          from (${rangeRows({ ...cell, lga: across.lga }, s, sql`lga, count`, sql`dim = 'total'`)}) x group by lga
+        union all
+        select 'channel', channel, '', sum(count)::int
+          from (${rangeRows({ ...cell, channel: across.channel }, s, sql`channel, count`, sql`dim = 'total'`)}) x group by channel
+        union all
+        select 'status', status, '', sum(count)::int
+          from (${rangeRows({ ...cell, status: across.status }, s, sql`status, count`, sql`dim = 'total'`)}) x group by status
+        union all
+        select 'time', (${bucket})::text, '', sum(count)::int from (${timeRows}) x group by 2`),
     );
   }
+}
+
+export interface Across {
+  lga: readonly string[];
+  channel: readonly string[];
+  status: readonly string[];
+}
+
+/** The rollup rows of some cells over a slice's periods: whole months at month grain, edge days at day grain. */
+function rangeRows(
+  cells: { lga: readonly string[]; channel: readonly string[]; status: readonly string[] },
+  s: Slice,
+  columns: SQL,
+  extra: SQL,
+) {
+  const eq = (column: string, values: readonly string[]) =>
+    values.length === 1
+      ? sql`${sql.identifier(column)} = ${values[0]}`
+      : sql`${sql.identifier(column)} = any(${textArray(values)})`;
+  const where = sql`${eq('lga', cells.lga)} and ${eq('channel', cells.channel)} and ${eq('status', cells.status)} and ${extra}`;
+  return sql`
+    select ${columns} from report_rollups where ${where} and grain = 'm' and period >= ${s.monthFrom}::date and period < ${s.monthEnd}::date
+    union all
+    select ${columns} from report_rollups where ${where} and grain = 'd' and period >= ${s.from}::date and period < ${s.monthFrom}::date
+    union all
+    select ${columns} from report_rollups where ${where} and grain = 'd' and period >= ${s.monthEnd}::date and period <= ${s.to}::date`;
 }

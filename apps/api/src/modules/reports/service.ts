@@ -158,14 +158,27 @@ export class ReportService {
     const spanDays = (Date.parse(s.to) - Date.parse(s.from)) / DAY_MS + 1;
     const interval = spanDays <= 366 ? ('day' as const) : ('month' as const);
 
-    const [dims, byLga, byChannel, byStatus, overTime] = await Promise.all([
-      repo.byDimension(this.db, s),
-      repo.totalsAcross(this.db, s, 'lga', lga ? [lga] : [...LGA_CODES, 'unknown']),
-      repo.totalsAcross(this.db, s, 'channel', filter.channel ? [filter.channel] : CHANNELS),
-      repo.totalsAcross(this.db, s, 'status', filter.status ? [filter.status] : RESPONDENT_STATUSES),
-      repo.overTime(this.db, s, interval),
-    ]);
-    const dim = (name: string) => dims.filter((r) => r.dim === name);
+    const rows = await repo.summary(
+      this.db,
+      s,
+      {
+        lga: lga ? [lga] : [...LGA_CODES, 'unknown'],
+        channel: filter.channel ? [filter.channel] : CHANNELS,
+        status: filter.status ? [filter.status] : RESPONDENT_STATUSES,
+      },
+      interval,
+    );
+    const part = (name: string) => rows.filter((r) => r.part === name);
+    const dim = (name: string) =>
+      part('dim')
+        .filter((r) => r.key === name)
+        .map((r) => ({ key: r.sub, count: r.count }));
+    const overTime = part('time')
+      .map((r) => ({ date: r.key, count: r.count }))
+      .sort((a, b) => (a.date < b.date ? -1 : 1));
+    const byLga = part('lga');
+    const byChannel = part('channel');
+    const byStatus = part('status');
     const labelled = (labels: Record<string, string>) => (k: string) => labels[k] ?? k;
     return {
       filters: { from: filter.from ?? null, to, lga, channel: filter.channel ?? null, status: filter.status ?? null },
