@@ -6,9 +6,11 @@
  * shows each round, and the spread of p95 between rounds is printed per scenario.
  *
  *   npm run bench:reports     (RESPONDENTS=100000 SUBMISSIONS=1000000 CONCURRENCY=8 DURATION_MS=5000 ROUNDS=2)
+ *   KEEP_DATABASE=1 npm run bench:reports, then REUSE_DATABASE_URL=<printed url> npm run bench:reports
+ *   (a second run on the same data without seeding again; drop the database afterwards)
  */
 import { measure, printTable, type LatencyReport } from './latency.js';
-import { prepareDatabase, startBenchServer } from './server.js';
+import { prepareDatabase, root, startBenchServer } from './server.js';
 import { seedScale } from './seed-scale.js';
 
 const respondents = Number(process.env.RESPONDENTS ?? 100_000);
@@ -17,11 +19,33 @@ const concurrency = Number(process.env.CONCURRENCY ?? 8);
 const durationMs = Number(process.env.DURATION_MS ?? 5000);
 const rounds = Number(process.env.ROUNDS ?? 2);
 
-const prepared = await prepareDatabase();
-const seeded = await seedScale(prepared.target.url, { respondents, submissions, log: () => {} });
-console.log(
-  `seeded ${seeded.respondents.toLocaleString('en')} respondents / ${seeded.submissions.toLocaleString('en')} submissions in ${seeded.seconds.toFixed(0)} s (rollups rebuilt)`,
-);
+// REUSE_DATABASE_URL: a database an earlier run kept (KEEP_DATABASE=1), already seeded: skip the seeding.
+const reuse = process.env.REUSE_DATABASE_URL;
+const keep = !!process.env.KEEP_DATABASE || !!reuse;
+let prepared: Awaited<ReturnType<typeof prepareDatabase>>;
+if (reuse) {
+  const { spawnSync } = await import('node:child_process');
+  spawnSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: root, stdio: 'inherit' });
+  const { createPostgres } = await import('../../apps/api/src/infra/db.js');
+  prepared = {
+    target: { url: reuse, ownerUrl: reuse, appUrl: reuse, drop: async () => {} },
+    database: createPostgres(reuse, 2),
+  };
+  console.log(`reusing ${new URL(reuse).pathname.slice(1)} (seeded by an earlier run)`);
+} else {
+  prepared = await prepareDatabase();
+  const seeded = await seedScale(prepared.target.url, { respondents, submissions, log: () => {} });
+  console.log(
+    `seeded ${seeded.respondents.toLocaleString('en')} respondents / ${seeded.submissions.toLocaleString('en')} submissions in ${seeded.seconds.toFixed(0)} s (rollups rebuilt)`,
+  );
+  if (keep) {
+    const drop = prepared.target.drop;
+    prepared.target.drop = async () => {};
+    console.log(
+      `keeping the database: REUSE_DATABASE_URL=${prepared.target.url} (drop it later: ${drop.name || 'drop database'})`,
+    );
+  }
+}
 
 const day = (daysAgo: number) => new Date(Date.now() + 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
 const SCENARIOS: [string, string][] = [

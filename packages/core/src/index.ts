@@ -15,3 +15,4 @@ export * from './errors.js';
 export * from './reports/taxonomy.js';
 export * from './reports/dimensions.js';
 export * from './dto/reports.js';
+export * from './reports/suppression.js';

@@ -70,3 +70,28 @@ export const reportSummarySchema = z.object({
   byStatus: z.array(reportCountSchema),
 });
 export type ReportSummary = z.infer<typeof reportSummarySchema>;
+
+/** A published cell: `count` is null and `display` "fewer than 10" when suppressed. */
+export const publishedCellSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  count: z.number().int().nullable(),
+  suppressed: z.boolean(),
+  display: z.string(),
+});
+
+/**
+ * Public insights (no sign-in): registrations statewide, with small-cell and complementary
+ * suppression (reports/suppression.ts). Rejected registrations are not counted.
+ */
+export const insightsSchema = z.object({
+  generatedAt: z.string(),
+  total: publishedCellSchema,
+  byLga: z.array(publishedCellSchema),
+  bySector: z.array(publishedCellSchema),
+  byGender: z.array(publishedCellSchema),
+  byAgeBand: z.array(publishedCellSchema),
+  /** Registrations per month (`key` = YYYY-MM). */
+  overTime: z.array(publishedCellSchema),
+});
+export type Insights = z.infer<typeof insightsSchema>;

@@ -64,14 +64,18 @@ export class ReportRepository {
    * over time. Every branch reads one index range (equality on lga, channel, status, grain; a range
    * on period), so the work grows with the months and edge days asked for, not with the table.
    */
-  async summary(executor: Executor, s: Slice, across: Across, interval: 'day' | 'month') {
-    const cell = { lga: [s.lga], channel: [s.channel], status: [s.status] };
+  async summary(
+    executor: Executor,
+    s: Slice,
+    across: Across,
+    interval: 'day' | 'month',
+    cell: Across = { lga: [s.lga], channel: [s.channel], status: [s.status] },
+  ) {
     const bucket = interval === 'day' ? sql`period` : sql`date_trunc('month', period)::date`;
     const timeRows =
       interval === 'day'
         ? sql`select period, count from report_rollups
-               where lga = ${s.lga} and channel = ${s.channel} and status = ${s.status}
-                 and grain = 'd' and period >= ${s.from}::date and period <= ${s.to}::date and dim = 'total'`
+               where ${cellWhere(cell)} and grain = 'd' and period >= ${s.from}::date and period <= ${s.to}::date and dim = 'total'`
         : rangeRows(cell, s, sql`period, count`, sql`dim = 'total'`);
     return rowsOf<{ part: string; key: string; sub: string; count: number }>(
       await executor.execute(sql`
@@ -98,18 +102,17 @@ export interface Across {
   status: readonly string[];
 }
 
-/** The rollup rows of some cells over a slice's periods: whole months at month grain, edge days at day grain. */
-function rangeRows(
-  cells: { lga: readonly string[]; channel: readonly string[]; status: readonly string[] },
-  s: Slice,
-  columns: SQL,
-  extra: SQL,
-) {
+function cellWhere(cells: Across) {
   const eq = (column: string, values: readonly string[]) =>
     values.length === 1
       ? sql`${sql.identifier(column)} = ${values[0]}`
       : sql`${sql.identifier(column)} = any(${textArray(values)})`;
-  const where = sql`${eq('lga', cells.lga)} and ${eq('channel', cells.channel)} and ${eq('status', cells.status)} and ${extra}`;
+  return sql`${eq('lga', cells.lga)} and ${eq('channel', cells.channel)} and ${eq('status', cells.status)}`;
+}
+
+/** The rollup rows of some cells over a slice's periods: whole months at month grain, edge days at day grain. */
+function rangeRows(cells: Across, s: Slice, columns: SQL, extra: SQL) {
+  const where = sql`${cellWhere(cells)} and ${extra}`;
   return sql`
     select ${columns} from report_rollups where ${where} and grain = 'm' and period >= ${s.monthFrom}::date and period < ${s.monthEnd}::date
     union all

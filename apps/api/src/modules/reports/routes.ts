@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { reportFilterSchema, reportSummarySchema } from '@oslrs/core';
+import { z } from 'zod';
+import { insightsSchema, reportFilterSchema, reportSummarySchema } from '@oslrs/core';
 import { actorOf } from '../../access/index.js';
-import type { ReportService } from './service.js';
+import { INSIGHTS_TTL_MS, type ReportService } from './service.js';
 
 /** Statewide readers, and supervisors (narrowed to their LGA by the access helper). */
 const READERS = ['super_admin', 'verification_assessor', 'government_official', 'supervisor'] as const;
@@ -20,5 +21,27 @@ export const reportRoutes: FastifyPluginAsyncZod<{ reports: ReportService }> = a
       },
     },
     async (request) => reports.summary(actorOf(request), request.query),
+  );
+
+  app.get(
+    '/insights',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['reports'],
+        summary:
+          'Public registration statistics (by LGA, sector, gender, age band, month) with small cells suppressed ("fewer than 10")',
+        response: { 200: insightsSchema, 304: z.null().describe('Not modified (If-None-Match)') },
+      },
+    },
+    async (request, reply) => {
+      const { body, etag } = await reports.insights();
+      void reply.header('cache-control', `public, max-age=${INSIGHTS_TTL_MS / 1000}`).header('etag', etag);
+      const match = request.headers['if-none-match'];
+      if (match && match.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) {
+        return reply.code(304).send(null);
+      }
+      return body;
+    },
   );
 };

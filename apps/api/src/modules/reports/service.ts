@@ -1,4 +1,5 @@
 import {
+  AGE_BANDS,
   AGE_BAND_LABELS,
   CHANNELS,
   CHANNEL_LABELS,
@@ -10,14 +11,18 @@ import {
   STATUS_LABELS,
   lagosDay,
   lgaName,
+  publishCount,
+  publishTable,
   sectorName,
   skillLabel,
   subjectKeys,
+  type Insights,
   type ReportCount,
   type ReportFilter,
   type ReportSubject,
   type ReportSummary,
 } from '@oslrs/core';
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { requireAccess, scopeOf, type Actor } from '../../access/index.js';
 import type { Db, Executor } from '../../infra/db.js';
@@ -136,8 +141,82 @@ const counts = (
   return top ? list.slice(0, top) : list;
 };
 
+/** Statuses counted in public insights: every registration except rejected ones. */
+const PUBLISHED_STATUSES = RESPONDENT_STATUSES.filter((st) => st !== 'rejected');
+/** Public insights are recomputed at most this often (per process). */
+export const INSIGHTS_TTL_MS = 5 * 60_000;
+
 export class ReportService {
-  constructor(private readonly db: Db) {}
+  private insightsCache: { at: number; body: Insights; etag: string } | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Public insights from the rollups (statewide, all time, rejected registrations left out), with
+   * small-cell and complementary suppression; cached for INSIGHTS_TTL_MS with a strong ETag.
+   */
+  async insights(): Promise<{ body: Insights; etag: string }> {
+    const cached = this.insightsCache;
+    if (cached && this.now() - cached.at < INSIGHTS_TTL_MS) return cached;
+    const to = lagosDay(new Date(this.now()));
+    const firsts = await Promise.all(PUBLISHED_STATUSES.map((st) => repo.firstMonth(this.db, ANY, ANY, st)));
+    const from = firsts.filter((f): f is string => !!f).sort()[0] ?? to;
+    const s = sliceOf(ANY, ANY, ANY, from, to > from ? to : from);
+    const cell = { lga: [ANY], channel: [ANY], status: PUBLISHED_STATUSES };
+    const rows = await repo.summary(this.db, s, { ...cell, lga: [...LGA_CODES, 'unknown'] }, 'month', cell);
+    const part = (name: string) => rows.filter((r) => r.part === name);
+    const dim = (name: string) => part('dim').filter((r) => r.key === name && r.count > 0);
+    const total = dim('total')[0]?.count ?? 0;
+    const labelled = (list: { key: string; count: number }[], label: (k: string) => string) =>
+      list.map((r) => ({ key: r.key, label: label(r.key), count: r.count }));
+    const body: Insights = {
+      generatedAt: new Date(this.now()).toISOString(),
+      total: publishCount('total', 'Registrations', total),
+      // Every LGA is listed (a zero is "fewer than 10" like any small cell), in the state's order.
+      byLga: publishTable(
+        [...LGA_CODES, 'unknown']
+          .map((code) => ({ key: code, count: part('lga').find((r) => r.key === code)?.count ?? 0 }))
+          .filter((c) => c.key !== 'unknown' || c.count > 0)
+          .map((c) => ({ ...c, label: lgaName(c.key) ?? 'LGA not recorded' })),
+      ),
+      bySector: publishTable(
+        labelled(
+          dim('sector').map((r) => ({ key: r.sub, count: r.count })),
+          (k) => sectorName(k) ?? k,
+        ).sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1)),
+      ),
+      byGender: publishTable(
+        labelled(
+          dim('gender').map((r) => ({ key: r.sub, count: r.count })),
+          (k) => GENDER_LABELS[k] ?? k,
+        ).sort((a, b) => (a.key < b.key ? -1 : 1)),
+      ),
+      byAgeBand: publishTable(
+        [...AGE_BANDS.map((b) => b.key), 'unknown']
+          .map((key) => ({
+            key,
+            label: AGE_BAND_LABELS[key] ?? key,
+            count: dim('age_band').find((r) => r.sub === key)?.count ?? 0,
+          }))
+          .filter((c) => c.key !== 'unknown' || c.count > 0),
+      ),
+      overTime: publishTable(
+        part('time')
+          .filter((r) => r.count > 0)
+          .sort((a, b) => (a.key < b.key ? -1 : 1))
+          .map((r) => ({ key: r.key.slice(0, 7), label: r.key.slice(0, 7), count: r.count })),
+      ),
+    };
+    const etag = `"${createHash('sha256')
+      .update(JSON.stringify({ ...body, generatedAt: '' }))
+      .digest('base64url')
+      .slice(0, 27)}"`;
+    this.insightsCache = { at: this.now(), body, etag };
+    return this.insightsCache;
+  }
 
   async summary(actor: Actor, filter: ReportFilter): Promise<ReportSummary> {
     // Supervisors: their own LGA only; another LGA answers like a record out of scope (404).
