@@ -33,13 +33,15 @@ describe('NIN and phone sealing over time', () => {
     const pii = app.t.runtime.pii;
     // As a database from before migration 0014 held them: plaintext columns and answers.
     const respondentId = uuidv7();
-    await owner.db.insert(respondents).values({
-      id: respondentId,
-      legacyNin: '31415926535',
-      legacyPhone: '+2348030000001',
-      status: 'active',
-      source: 'clerk',
-    });
+    await owner.db
+      .insert(respondents)
+      .values({
+        id: respondentId,
+        legacyNin: '31415926535',
+        legacyPhone: '+2348030000001',
+        status: 'active',
+        source: 'clerk',
+      });
     const staff = await createUser(app.t, 'supervisor');
     await owner.db
       .update(users)
