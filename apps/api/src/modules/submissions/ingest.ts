@@ -103,7 +103,15 @@ export class Ingestion {
           { firstRegisteredAt: holder.firstRegisteredAt, source: holder.source },
         );
       }
-      // Report rollups, in this transaction (the one hook; see reports/service.ts recordRespondent).
+      await this.repo.settle(tx, sub.id, {
+        status: 'ingested',
+        respondentId: outcome.id,
+        ingestedAt: new Date(),
+        error: null,
+        ...scored,
+      });
+      // Report rollups, in this transaction and last in it: the shared `*` rows stay locked only until
+      // the commit (the one hook; see reports/service.ts recordRespondent).
       await recordRespondent(tx, null, {
         createdAt: outcome.createdAt,
         lgaCode: fields.lgaCode,
@@ -113,13 +121,6 @@ export class Ingestion {
         dob: fields.dob,
         employmentType: fields.employmentType,
         skills: fields.skills,
-      });
-      await this.repo.settle(tx, sub.id, {
-        status: 'ingested',
-        respondentId: outcome.id,
-        ingestedAt: new Date(),
-        error: null,
-        ...scored,
       });
       return { status: 'ingested' as const };
     });
