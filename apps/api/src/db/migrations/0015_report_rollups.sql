@@ -10,3 +10,5 @@ CREATE TABLE "report_rollups" (
 	CONSTRAINT "report_rollups_pk" PRIMARY KEY("lga","channel","status","grain","period","dim","key"),
 	CONSTRAINT "report_rollups_grain_ck" CHECK ("report_rollups"."grain" in ('d', 'm'))
 );
+--> statement-breakpoint
+CREATE INDEX "report_rollups_total_idx" ON "report_rollups" USING btree ("lga","channel","status","grain","period") WHERE "report_rollups"."dim" = 'total';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { check, date, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 
 /**
  * Report rollups (reports module), maintained by ingestion in the transaction that creates or
@@ -28,5 +28,9 @@ export const reportRollups = pgTable(
   (t) => [
     primaryKey({ name: 'report_rollups_pk', columns: [t.lga, t.channel, t.status, t.grain, t.period, t.dim, t.key] }),
     check('report_rollups_grain_ck', sql`${t.grain} in ('d', 'm')`),
+    // Totals across one filter column (by LGA, channel, status) and over time read only `total` rows.
+    index('report_rollups_total_idx')
+      .on(t.lga, t.channel, t.status, t.grain, t.period)
+      .where(sql`${t.dim} = 'total'`),
   ],
 );

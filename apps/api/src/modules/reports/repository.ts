@@ -48,6 +48,14 @@ export class ReportRepository {
     await tx.execute(sql`delete from report_rollups`);
   }
 
+  /**
+   * Summary reads are many small index ranges: parallel workers cost more to start (~5 ms) than the
+   * reads take, so the summary's transaction runs without them.
+   */
+  async serialReads(tx: Executor): Promise<void> {
+    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+  }
+
   /** The first month with any registration in this slice (for open-ended ranges). */
   async firstMonth(executor: Executor, lga: string, channel: string, status: string): Promise<string | null> {
     const [row] = rowsOf<{ first: string | null }>(

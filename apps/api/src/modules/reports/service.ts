@@ -162,11 +162,15 @@ export class ReportService {
     const cached = this.insightsCache;
     if (cached && this.now() - cached.at < INSIGHTS_TTL_MS) return cached;
     const to = lagosDay(new Date(this.now()));
-    const firsts = await Promise.all(PUBLISHED_STATUSES.map((st) => repo.firstMonth(this.db, ANY, ANY, st)));
-    const from = firsts.filter((f): f is string => !!f).sort()[0] ?? to;
-    const s = sliceOf(ANY, ANY, ANY, from, to > from ? to : from);
-    const cell = { lga: [ANY], channel: [ANY], status: PUBLISHED_STATUSES };
-    const rows = await repo.summary(this.db, s, { ...cell, lga: [...LGA_CODES, 'unknown'] }, 'month', cell);
+    const rows = await this.db.transaction(async (tx) => {
+      await repo.serialReads(tx);
+      const firsts = [];
+      for (const st of PUBLISHED_STATUSES) firsts.push(await repo.firstMonth(tx, ANY, ANY, st));
+      const from = firsts.filter((f): f is string => !!f).sort()[0] ?? to;
+      const s = sliceOf(ANY, ANY, ANY, from, to > from ? to : from);
+      const cell = { lga: [ANY], channel: [ANY], status: PUBLISHED_STATUSES };
+      return repo.summary(tx, s, { ...cell, lga: [...LGA_CODES, 'unknown'] }, 'month', cell);
+    });
     const part = (name: string) => rows.filter((r) => r.part === name);
     const dim = (name: string) => part('dim').filter((r) => r.key === name && r.count > 0);
     const total = dim('total')[0]?.count ?? 0;
@@ -232,21 +236,19 @@ export class ReportService {
         issues: [{ path: ['from'], message: 'The date range is longer than ten years' }],
       });
     const cell = { lga: lga ?? ANY, channel: filter.channel ?? ANY, status: filter.status ?? ANY };
-    const from = filter.from ?? (await repo.firstMonth(this.db, cell.lga, cell.channel, cell.status)) ?? to;
-    const s = sliceOf(cell.lga, cell.channel, cell.status, from, to > from ? to : from);
-    const spanDays = (Date.parse(s.to) - Date.parse(s.from)) / DAY_MS + 1;
-    const interval = spanDays <= 366 ? ('day' as const) : ('month' as const);
-
-    const rows = await repo.summary(
-      this.db,
-      s,
-      {
+    const { rows, interval } = await this.db.transaction(async (tx) => {
+      await repo.serialReads(tx);
+      const from = filter.from ?? (await repo.firstMonth(tx, cell.lga, cell.channel, cell.status)) ?? to;
+      const s = sliceOf(cell.lga, cell.channel, cell.status, from, to > from ? to : from);
+      const spanDays = (Date.parse(s.to) - Date.parse(s.from)) / DAY_MS + 1;
+      const interval = spanDays <= 366 ? ('day' as const) : ('month' as const);
+      const across = {
         lga: lga ? [lga] : [...LGA_CODES, 'unknown'],
         channel: filter.channel ? [filter.channel] : CHANNELS,
         status: filter.status ? [filter.status] : RESPONDENT_STATUSES,
-      },
-      interval,
-    );
+      };
+      return { rows: await repo.summary(tx, s, across, interval), interval };
+    });
     const part = (name: string) => rows.filter((r) => r.part === name);
     const dim = (name: string) =>
       part('dim')
