@@ -1,2 +1,2 @@
-export { ReportService, recordRespondent, rebuildRollups } from './service.js';
+export { ReportService, ensureRollups, recordRespondent, rebuildRollups } from './service.js';
 export { reportRoutes } from './routes.js';

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { eq, sql } from 'drizzle-orm';
 import { mailOutbox } from '../../db/schema/index.js';
-import { CHANNELS, RESPONDENT_STATUSES, SKILLS, lagosDay, type Answers } from '@oslrs/core';
+import { CHANNELS, RESPONDENT_STATUSES, SKILLS, lagosDay, type Answers, type ReportSubject } from '@oslrs/core';
 import { rowsOf } from '../../infra/db.js';
 import { useTestApp } from '../../../test/use-test-app.js';
 import {
@@ -15,7 +15,7 @@ import {
 } from '../../../test/testkit.js';
 import type { Session } from '../../../test/harness.js';
 import { RespondentRepository } from '../respondents/index.js';
-import { rebuildRollups, recordRespondent } from './index.js';
+import { ensureRollups, rebuildRollups, recordRespondent } from './index.js';
 
 /**
  * Issue 11: the report summary is computed from rollups that ingestion maintains. Property-style:
@@ -202,6 +202,20 @@ describe('report summary from the rollups ingestion maintains', () => {
     expect(incremental.length).toBeGreaterThan(100);
     await rebuild();
     expect(await rollupSnapshot()).toEqual(incremental);
+  });
+
+  it('at start, a registry without rollups (just migrated) gets them built once from its respondents', async () => {
+    const before = await rollupSnapshot();
+    const repo = new RespondentRepository();
+    const subjects = (
+      executor: Parameters<typeof repo.forEachReportSubject>[0],
+      onPage: (p: ReportSubject[]) => void,
+    ) => repo.forEachReportSubject(executor, onPage);
+    expect(await ensureRollups(app.t.database.db, subjects)).toBeNull(); // not empty: left alone
+    await app.t.database.db.execute(sql`delete from report_rollups`);
+    const built = await ensureRollups(app.t.database.db, subjects);
+    expect(built!.respondents).toBeGreaterThan(30);
+    expect(await rollupSnapshot()).toEqual(before);
   });
 
   it('completing a deferred NIN (pending_nin_capture → active) moves the count at once, as a rebuild would', async () => {

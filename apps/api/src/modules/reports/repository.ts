@@ -44,6 +44,10 @@ export class ReportRepository {
       on conflict on constraint report_rollups_pk do update set count = report_rollups.count + excluded.count`);
   }
 
+  async isEmpty(executor: Executor): Promise<boolean> {
+    return rowsOf(await executor.execute(sql`select 1 from report_rollups limit 1`)).length === 0;
+  }
+
   async clear(tx: Executor): Promise<void> {
     await tx.execute(sql`delete from report_rollups`);
   }

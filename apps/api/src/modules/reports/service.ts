@@ -111,6 +111,15 @@ export async function rebuildRollups(
 /** The rebuild blocks concurrent rollup writers (ingestion waits) so no change is lost between read and write. */
 const sqlLockRollups = sql`lock table report_rollups in exclusive mode`;
 
+/**
+ * At start (under the migration lock): a registry with no rollups yet — just migrated to them, or
+ * restored from a dump without them — gets them built once from its respondents.
+ */
+export async function ensureRollups(db: Db, subjects: Parameters<typeof rebuildRollups>[1]) {
+  if (!(await repo.isEmpty(db))) return null;
+  return rebuildRollups(db, subjects);
+}
+
 const DAY_MS = 86_400_000;
 const addDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
