@@ -39,11 +39,9 @@ if (reuse) {
     `seeded ${seeded.respondents.toLocaleString('en')} respondents / ${seeded.submissions.toLocaleString('en')} submissions in ${seeded.seconds.toFixed(0)} s (rollups rebuilt)`,
   );
   if (keep) {
-    const drop = prepared.target.drop;
     prepared.target.drop = async () => {};
-    console.log(
-      `keeping the database: REUSE_DATABASE_URL=${prepared.target.url} (drop it later: ${drop.name || 'drop database'})`,
-    );
+    const name = new URL(prepared.target.url).pathname.slice(1);
+    console.log(`keeping the database: REUSE_DATABASE_URL=${prepared.target.url} (afterwards: drop database ${name})`);
   }
 }
 
