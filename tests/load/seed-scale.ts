@@ -10,7 +10,8 @@
  * already holds respondents unless --force. Every seeded staff account signs in with LOAD_PASSWORD
  * (see accounts.ts). The volume is for realistic query plans, indexes and cache pressure: a
  * respondent's later submissions are follow-up visits that carry the same NIN. Dates are uniform over
- * the 90 days (about 11,000 submissions a day), like respondents' registration dates.
+ * the 90 days (about 11,000 submissions a day), like respondents' registration dates. The report
+ * rollups are rebuilt from the seeded respondents at the end (the SQL inserts bypass ingestion).
  */
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -26,6 +27,8 @@ import { TEST_PII_ENV } from '../../apps/api/test/harness.js';
 import { users } from '../../apps/api/src/db/schema/index.js';
 import { hashPassword } from '../../apps/api/src/modules/auth/passwords.js';
 import { QuestionnaireService } from '../../apps/api/src/modules/questionnaires/service.js';
+import { RespondentRepository } from '../../apps/api/src/modules/respondents/index.js';
+import { rebuildRollups } from '../../apps/api/src/modules/reports/index.js';
 import { LOAD_PASSWORD, STAFF_PLAN, loadEmail } from './accounts.js';
 
 export interface SeedOptions {
@@ -313,6 +316,12 @@ export async function seedScale(url: string, options: SeedOptions = {}): Promise
     );
     const sealed = await sealLegacyPii(database.db, pii);
     log(`[${secs()} s] sealed NINs and phones: ${JSON.stringify(sealed)}`);
+    // Respondents went in by SQL, past ingestion: recompute the report rollups from them.
+    const respondentRepo = new RespondentRepository();
+    const rollups = await rebuildRollups(database.db, (executor, onPage) =>
+      respondentRepo.forEachReportSubject(executor, onPage),
+    );
+    log(`[${secs()} s] report rollups rebuilt: ${rollups.rows.toLocaleString('en')} rows`);
     await client.query('analyze');
     const seconds = (performance.now() - t0) / 1000;
     log(`[${secs()} s] analyze done`);

@@ -38,6 +38,7 @@ import {
 import { AuditViewer, auditRoutes } from './modules/audit/index.js';
 import { FraudService, fraudRoutes } from './modules/fraud/index.js';
 import { healthRoutes } from './modules/health/index.js';
+import { ReportService, reportRoutes } from './modules/reports/index.js';
 import { OpsService, instrumentRoutes, metricsRoutes, opsRoutes } from './modules/metrics/index.js';
 import { failoverRateLimitStore } from './infra/rate-limit-store.js';
 import { RedisStore } from './infra/kv.js';
@@ -56,6 +57,7 @@ export interface Services {
   fraud: FraudService;
   ops: OpsService;
   supervision: SupervisionService;
+  reports: ReportService;
 }
 
 /**
@@ -138,6 +140,7 @@ export function createServices(runtime: Runtime): Services {
   // Links in mail bodies are secrets: once expired, sent or not, the outbox forgets them.
   jobs.addTicker(runtime.config.relayIntervalMs, () => eraseExpiredMail(db));
   const ops = new OpsService(runtime.metrics, runtime.queue, staff);
+  const reports = new ReportService(db);
   const supervision = new SupervisionService(
     db,
     new SupervisionRepository(),
@@ -161,6 +164,7 @@ export function createServices(runtime: Runtime): Services {
     fraud,
     ops,
     supervision,
+    reports,
   };
 }
 
@@ -290,6 +294,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       await api.register(respondentRoutes, { respondents: services.respondents, registry: services.registry });
       await api.register(auditRoutes, { audit: services.audit });
       await api.register(fraudRoutes, { fraud: services.fraud });
+      await api.register(reportRoutes, { reports: services.reports });
       await api.register(opsRoutes, { ops: services.ops });
       await api.register(supervisionRoutes, { supervision: services.supervision });
     },

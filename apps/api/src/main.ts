@@ -4,6 +4,8 @@ import { createRuntime } from './runtime.js';
 import { buildApp, createServices } from './app.js';
 import { bootstrap, sealLegacyPii } from './modules/setup/index.js';
 import { startProcessMetrics } from './modules/metrics/http.js';
+import { ensureRollups } from './modules/reports/index.js';
+import { RespondentRepository } from './modules/respondents/index.js';
 
 async function main() {
   const started = performance.now();
@@ -17,6 +19,12 @@ async function main() {
     const sealed = await sealLegacyPii(db, runtime.pii);
     if (sealed.respondents + sealed.users + sealed.submissions > 0)
       runtime.log.info(sealed, 'sealed NINs and phones stored before encryption');
+    // Report rollups built once from the respondents when there are none yet (after migration 0015).
+    const respondentRepo = new RespondentRepository();
+    const rollups = await ensureRollups(db, (executor, onPage) =>
+      respondentRepo.forEachReportSubject(executor, onPage),
+    );
+    if (rollups?.respondents) runtime.log.info(rollups, 'report rollups built from respondents');
   });
   const services = createServices(runtime);
   const app = await buildApp(runtime, services);

@@ -16,3 +16,7 @@ export * from './dto/supervision.js';
 export * from './errors.js';
 export * from './review.js';
 export * from './dto/review.js';
+export * from './reports/taxonomy.js';
+export * from './reports/dimensions.js';
+export * from './dto/reports.js';
+export * from './reports/suppression.js';

@@ -137,6 +137,13 @@ const RULES = {
       : 'forbidden',
   /** Marking a message read: its recipient only. */
   'message.read': (a, r) => (own(a, r) ? 'allow' : 'hidden'),
+  /** Report figures (counts, never records): statewide readers; a supervisor for their own LGA only. */
+  'report.read': (a, r) =>
+    is(a, ...STATEWIDE_READERS) || (is(a, 'supervisor') && inLga(a, r))
+      ? 'allow'
+      : is(a, 'supervisor')
+        ? 'hidden'
+        : 'forbidden',
   /** A background job's progress and report: the person who started it, and super admins. */
   'job.read': (a, r) => (own(a, r) || is(a, 'super_admin') ? 'allow' : 'hidden'),
 } satisfies Record<string, Rule>;
@@ -164,7 +171,10 @@ export function requireAccess(actor: Actor, action: Action, record: ScopedRecord
 export type Scope =
   { kind: 'all' } | { kind: 'lga'; lgaCode: string } | { kind: 'own'; userId: string } | { kind: 'none' };
 
-export function scopeOf(actor: Actor, action: 'submission.read' | 'submission.oversee' | 'respondent.read'): Scope {
+export function scopeOf(
+  actor: Actor,
+  action: 'submission.read' | 'submission.oversee' | 'respondent.read' | 'report.read',
+): Scope {
   if (actor.kind === 'system') return { kind: 'all' };
   if (
     action === 'submission.read' ? is(actor, 'super_admin', 'verification_assessor') : is(actor, ...STATEWIDE_READERS)

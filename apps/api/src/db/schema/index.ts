@@ -10,3 +10,4 @@ export * from './submissions.js';
 export * from './fraud.js';
 export * from './auth.js';
 export * from './supervision.js';
+export * from './reports.js';

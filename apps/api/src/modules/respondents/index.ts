@@ -2,6 +2,7 @@ export {
   RespondentService,
   respondentFields,
   scanDuplicates,
+  reportSubject,
   type CreateOutcome,
   type NinHolder,
   type NinRegistry,

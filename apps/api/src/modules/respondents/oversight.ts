@@ -22,7 +22,8 @@ import { auditTrail, recordAudit } from '../audit/index.js';
 import type { SubmissionService } from '../submissions/index.js';
 import { FRAUD_BAND_RANK } from '../../db/schema/respondents.js';
 import type { Keyed, RespondentRepository, RespondentRow } from './repository.js';
-import { shownNin, toRespondentDetail, verificationOf, type RespondentView } from './service.js';
+import { reportSubject, shownNin, toRespondentDetail, verificationOf, type RespondentView } from './service.js';
+import { recordRespondent } from '../reports/index.js';
 import type { PiiCipher } from '../../infra/pii.js';
 
 const BANDS = ['clean', 'low', 'medium', 'high', 'critical'] as const;
@@ -219,6 +220,8 @@ export class RegistryService {
         verificationReason: body.reason || null,
         status,
       });
+      // The figures follow the status (reports count by status).
+      if (status !== r.status) await recordRespondent(tx, reportSubject(r), reportSubject(updated));
       await recordAudit(tx, actor, {
         action: body.decision === 'verified' ? 'respondent.verified' : 'respondent.rejected',
         targetType: 'respondent',
@@ -313,7 +316,8 @@ export class RegistryService {
       // The NIN stays with the record that holds it (one respondent per NIN; the other side has none).
       if (other.ninHash && !keep.ninHash) throw Unprocessable('MERGE_KEEP_NIN');
       const moved = await this.submissions.reassignRespondent(tx, other.id, keep.id);
-      await this.repo.update(tx, other.id, { status: 'merged', mergedInto: keep.id });
+      const merged = await this.repo.update(tx, other.id, { status: 'merged', mergedInto: keep.id });
+      await recordRespondent(tx, reportSubject(other), reportSubject(merged));
       await this.repo.raiseFlagRank(tx, keep.id, other.flagRank);
       await this.repo.resolveDuplicate(tx, pairId, { status: 'merged', keptId: keep.id, resolvedBy: actor.id });
       await recordAudit(tx, actor, [

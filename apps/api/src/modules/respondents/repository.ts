@@ -1,5 +1,6 @@
 /** Every query on `respondents`: the respondents module owns the table. */
 import { and, asc, eq, getTableColumns, gt, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { ReportSubject } from '@oslrs/core';
 import type { Scope } from '../../access/index.js';
 import { respondentDuplicates, respondents } from '../../db/schema/respondents.js';
 import type { Executor } from '../../infra/db.js';
@@ -60,6 +61,35 @@ export class RespondentRepository {
       .onConflictDoNothing({ target: respondents.ninHash, where: sql`nin_hash is not null` })
       .returning({ id: respondents.id, createdAt: respondents.createdAt });
     return row;
+  }
+
+  /**
+   * Every respondent as reports count them (never NIN or phone), in pages by id: the reports
+   * rebuild (`npm run reports:rebuild`).
+   */
+  async forEachReportSubject(executor: Executor, onPage: (page: ReportSubject[]) => void, pageSize = 10_000) {
+    let after: string | null = null;
+    for (;;) {
+      const page: (ReportSubject & { id: string })[] = await executor
+        .select({
+          id: respondents.id,
+          createdAt: respondents.createdAt,
+          lgaCode: respondents.lgaCode,
+          source: respondents.source,
+          status: respondents.status,
+          gender: respondents.gender,
+          dob: respondents.dob,
+          employmentType: respondents.employmentType,
+          skills: respondents.skills,
+        })
+        .from(respondents)
+        .where(after ? gt(respondents.id, after) : undefined)
+        .orderBy(asc(respondents.id))
+        .limit(pageSize);
+      if (!page.length) return;
+      onPage(page);
+      after = page[page.length - 1]!.id;
+    }
   }
 
   async lockByCaptureToken(tx: Executor, tokenHash: string): Promise<RespondentRow | undefined> {

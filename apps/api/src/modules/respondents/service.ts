@@ -8,6 +8,7 @@ import {
   type Channel,
   type FormSchema,
   type RespondentDetail,
+  type ReportSubject,
 } from '@oslrs/core';
 import { can, requireAccess, type Actor } from '../../access/index.js';
 import type { Db, Executor } from '../../infra/db.js';
@@ -15,6 +16,7 @@ import type { KeyValueStore } from '../../infra/kv.js';
 import type { Mailer } from '../../infra/mail.js';
 import { Conflict, Gone, Invalid, TooManyRequests, Unprocessable, isUniqueViolation } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
+import { recordRespondent } from '../reports/index.js';
 import { hashToken, newToken, type UserRepository } from '../auth/index.js';
 import { respondentFieldName } from '../questionnaires/index.js';
 import type { PiiCipher } from '../../infra/pii.js';
@@ -63,8 +65,29 @@ export function respondentFields(form: FormSchema, values: Answers) {
 }
 export type RespondentFields = ReturnType<typeof respondentFields>;
 
+/** What a change did to the figures reports count (the caller records it last in its transaction). */
+export interface ReportChange {
+  before: ReportSubject | null;
+  after: ReportSubject;
+}
+
 export type CreateOutcome =
-  { created: true; id: string; status: 'active' | 'pending_nin_capture' } | { created: false; holder: NinHolder };
+  | { created: true; id: string; status: 'active' | 'pending_nin_capture'; createdAt: Date; report: ReportChange }
+  | { created: false; holder: NinHolder };
+
+/** What reports count of a respondent (never its NIN or phone). */
+export function reportSubject(r: RespondentRow): ReportSubject {
+  return {
+    createdAt: r.createdAt,
+    lgaCode: r.lgaCode,
+    source: r.source,
+    status: r.status,
+    gender: r.gender,
+    dob: r.dob,
+    employmentType: r.employmentType,
+    skills: r.skills,
+  };
+}
 
 /** A NIN shown to staff: in full to super admins and assessors, else only its last three digits. */
 export function shownNin(actor: Actor, nin: string | null): string | null {
@@ -216,7 +239,25 @@ export class RespondentService implements NinRegistry {
         tx,
       );
     }
-    return { created: true, id: created.id, status };
+    return {
+      created: true,
+      id: created.id,
+      status,
+      createdAt: created.createdAt,
+      report: {
+        before: null,
+        after: {
+          createdAt: created.createdAt,
+          lgaCode: fields.lgaCode,
+          source: sub.channel,
+          status,
+          gender: fields.gender,
+          dob: fields.dob,
+          employmentType: fields.employmentType,
+          skills: fields.skills,
+        },
+      },
+    };
   }
 
   /** A submission of this respondent was scored: the assessor queue reads the highest band. */
@@ -246,7 +287,9 @@ export class RespondentService implements NinRegistry {
     sub: { id: string; replaces: string | null },
     nin: string | null,
     fields: RespondentFields,
-  ): Promise<{ updated: true; id: string; status: string } | { updated: false; holder: NinHolder }> {
+  ): Promise<
+    { updated: true; id: string; status: string; report: ReportChange } | { updated: false; holder: NinHolder }
+  > {
     const r = await this.repo.lockById(tx, respondentId);
     if (!r) throw new Error(`respondent ${respondentId} of a returned submission is missing`);
     let newNin: string | null = null;
@@ -274,7 +317,13 @@ export class RespondentService implements NinRegistry {
       before: { status: r.status, submissionId: sub.replaces },
       after: { status: updated!.status, submissionId: sub.id, ninChanged: newNin !== null },
     });
-    return { updated: true, id: r.id, status: updated!.status };
+    const { phone: _phone, ...counted } = fields;
+    return {
+      updated: true,
+      id: r.id,
+      status: updated!.status,
+      report: { before: reportSubject(r), after: reportSubject({ ...r, ...counted, status: updated!.status }) },
+    };
   }
 
   /** The deferred-NIN path: the emailed one-time link adds the NIN, through the same uniqueness rules. */
@@ -296,6 +345,7 @@ export class RespondentService implements NinRegistry {
           ninHash: this.pii.blindIndex(nin, 'nin'),
           ninSealed: this.pii.seal(nin, 'nin'),
         });
+        if (updated) await recordRespondent(tx, reportSubject(r), reportSubject({ ...r, status: updated.status }));
         await recordAudit(tx, actor, {
           action: 'respondent.nin_completed',
           targetType: 'respondent',

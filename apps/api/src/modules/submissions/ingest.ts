@@ -12,6 +12,7 @@ import { recordAudit } from '../audit/index.js';
 import type { FraudService } from '../fraud/index.js';
 import { defineJob, type JobsService } from '../jobs/index.js';
 import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
+import { recordRespondent } from '../reports/index.js';
 import { respondentFields, type RespondentService } from '../respondents/index.js';
 import type { SubmissionOutcome, SubmissionRepository } from './repository.js';
 
@@ -139,6 +140,9 @@ export class Ingestion {
         error: null,
         ...scored,
       });
+      // Report rollups, in this transaction and last in it: the shared `*` rows stay locked only until
+      // the commit (the one hook; see reports/service.ts recordRespondent).
+      await recordRespondent(tx, outcome.report.before, outcome.report.after);
       return { status: 'ingested' as const };
     });
   }

@@ -1,0 +1,47 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { insightsSchema, reportFilterSchema, reportSummarySchema } from '@oslrs/core';
+import { actorOf } from '../../access/index.js';
+import { INSIGHTS_TTL_MS, type ReportService } from './service.js';
+
+/** Statewide readers, and supervisors (narrowed to their LGA by the access helper). */
+const READERS = ['super_admin', 'verification_assessor', 'government_official', 'supervisor'] as const;
+
+export const reportRoutes: FastifyPluginAsyncZod<{ reports: ReportService }> = async (app, { reports }) => {
+  app.get(
+    '/reports/summary',
+    {
+      config: { access: READERS },
+      schema: {
+        tags: ['reports'],
+        summary:
+          'Registrations by time, LGA, sector, skill, employment type, gender, age band, channel and status, from the rollups',
+        querystring: reportFilterSchema,
+        response: { 200: reportSummarySchema },
+      },
+    },
+    async (request) => reports.summary(actorOf(request), request.query),
+  );
+
+  app.get(
+    '/insights',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['reports'],
+        summary:
+          'Public registration statistics (by LGA, sector, gender, age band, month) with small cells suppressed ("fewer than 10")',
+        response: { 200: insightsSchema, 304: z.null().describe('Not modified (If-None-Match)') },
+      },
+    },
+    async (request, reply) => {
+      const { body, etag } = await reports.insights();
+      void reply.header('cache-control', `public, max-age=${INSIGHTS_TTL_MS / 1000}`).header('etag', etag);
+      const match = request.headers['if-none-match'];
+      if (match && match.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) {
+        return reply.code(304).send(null);
+      }
+      return body;
+    },
+  );
+};
