@@ -209,3 +209,21 @@ export async function createPglite(dataDir: string | null): Promise<Database> {
 export function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
+
+/**
+ * Walks a table in id order, a batch at a time (`read` returns the rows after an id, at most its
+ * batch size), handing each batch to `handle`; returns the sum of what `handle` returns.
+ */
+export async function inIdBatches<R extends { id: string }>(
+  read: (afterId: string) => Promise<R[]>,
+  handle: (rows: R[]) => Promise<number>,
+): Promise<number> {
+  let after = '00000000-0000-0000-0000-000000000000';
+  let total = 0;
+  for (;;) {
+    const rows = await read(after);
+    if (!rows.length) return total;
+    after = rows[rows.length - 1]!.id;
+    total += await handle(rows);
+  }
+}

@@ -105,6 +105,11 @@ export class PiiCipher {
     return sealed.startsWith(`${VERSION}.${this.currentId}.`);
   }
 
+  /** Whether any of these sealed values (nulls aside) is under an older key. */
+  anyStale(sealed: (string | null)[]): boolean {
+    return sealed.some((v) => v !== null && !this.isCurrent(v));
+  }
+
   /** The blind index: equal values give equal indexes; without the key, an index says nothing. */
   blindIndex(value: string, purpose: IndexPurpose): string {
     return createHmac('sha256', this.keys.index)

@@ -1,16 +1,17 @@
 /**
  * Accounts' NIN and phone at rest: sealing what was stored in clear before encryption (migration
- * 0014), and re-sealing under a new key (npm run pii:rotate). Batches, one UPDATE each.
+ * 0014), and re-sealing under a new key (npm run pii:rotate). Batches in id order, one UPDATE each.
  */
 import { sql } from 'drizzle-orm';
-import { rowsOf, type Executor } from '../../infra/db.js';
+import { inIdBatches, rowsOf, type Executor } from '../../infra/db.js';
 import type { PiiCipher } from '../../infra/pii.js';
 
 const BATCH = 2000;
 
 type Sealed = { id: string; nin_hash: string | null; nin_sealed: string | null; phone_sealed: string | null };
 
-async function write(executor: Executor, values: Sealed[], hashes: boolean) {
+async function write(executor: Executor, values: Sealed[], hashes: boolean): Promise<number> {
+  if (!values.length) return 0;
   await executor.execute(sql`
     update users u
        set nin_sealed = v.nin_sealed, phone_sealed = v.phone_sealed, nin = null, phone = null,
@@ -18,6 +19,7 @@ async function write(executor: Executor, values: Sealed[], hashes: boolean) {
       from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
            as v(id uuid, nin_hash text, nin_sealed text, phone_sealed text)
      where u.id = v.id`);
+  return values.length;
 }
 
 const sealed = (pii: PiiCipher, id: string, nin: string | null, phone: string | null): Sealed => ({
@@ -27,45 +29,39 @@ const sealed = (pii: PiiCipher, id: string, nin: string | null, phone: string | 
   phone_sealed: pii.sealOrNull(phone, 'phone'),
 });
 
-export async function sealLegacyUsers(executor: Executor, pii: PiiCipher): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const rows = rowsOf<{ id: string; nin: string | null; phone: string | null }>(
-      await executor.execute(
-        sql`select id, nin, phone from users where nin is not null or phone is not null limit ${BATCH}`,
+export function sealLegacyUsers(executor: Executor, pii: PiiCipher): Promise<number> {
+  return inIdBatches(
+    async (after) =>
+      rowsOf<{ id: string; nin: string | null; phone: string | null }>(
+        await executor.execute(sql`
+          select id, nin, phone from users
+           where id > ${after}::uuid and (nin is not null or phone is not null) order by id limit ${BATCH}`),
       ),
-    );
-    if (!rows.length) return total;
-    await write(
-      executor,
-      rows.map((r) => sealed(pii, r.id, r.nin, r.phone)),
-      true,
-    );
-    total += rows.length;
-  }
+    (rows) =>
+      write(
+        executor,
+        rows.map((r) => sealed(pii, r.id, r.nin, r.phone)),
+        true,
+      ),
+  );
 }
 
-export async function rotateUsers(executor: Executor, pii: PiiCipher, reindex: boolean): Promise<number> {
-  let after = '00000000-0000-0000-0000-000000000000';
-  let total = 0;
-  for (;;) {
-    const rows = rowsOf<{ id: string; nin_sealed: string | null; phone_sealed: string | null }>(
-      await executor.execute(sql`
-        select id, nin_sealed, phone_sealed from users
-         where id > ${after}::uuid and (nin_sealed is not null or phone_sealed is not null)
-         order by id limit ${BATCH}`),
-    );
-    if (!rows.length) return total;
-    after = rows[rows.length - 1]!.id;
-    const stale = rows.filter(
-      (r) => reindex || [r.nin_sealed, r.phone_sealed].some((v) => v !== null && !pii.isCurrent(v)),
-    );
-    if (!stale.length) continue;
-    await write(
-      executor,
-      stale.map((r) => sealed(pii, r.id, pii.openOrNull(r.nin_sealed, 'nin'), pii.openOrNull(r.phone_sealed, 'phone'))),
-      reindex,
-    );
-    total += stale.length;
-  }
+export function rotateUsers(executor: Executor, pii: PiiCipher, reindex: boolean): Promise<number> {
+  return inIdBatches(
+    async (after) =>
+      rowsOf<{ id: string; nin_sealed: string | null; phone_sealed: string | null }>(
+        await executor.execute(sql`
+          select id, nin_sealed, phone_sealed from users
+           where id > ${after}::uuid and (nin_sealed is not null or phone_sealed is not null)
+           order by id limit ${BATCH}`),
+      ),
+    (rows) =>
+      write(
+        executor,
+        rows
+          .filter((r) => reindex || pii.anyStale([r.nin_sealed, r.phone_sealed]))
+          .map((r) => sealed(pii, r.id, pii.openOrNull(r.nin_sealed, 'nin'), pii.openOrNull(r.phone_sealed, 'phone'))),
+        reindex,
+      ),
+  );
 }

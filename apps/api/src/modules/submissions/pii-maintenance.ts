@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Answers } from '@oslrs/core';
-import { rowsOf, type Executor } from '../../infra/db.js';
+import { inIdBatches, rowsOf, type Executor } from '../../infra/db.js';
 import type { PiiCipher } from '../../infra/pii.js';
 import type { SubmissionRepository } from './repository.js';
 
@@ -14,49 +14,51 @@ const BATCH = 1000;
 /** The answer names that hold personal identifiers in a version (its NIN and phone questions). */
 export type PiiFieldsOf = (versionId: string) => Promise<string[]>;
 
-export async function sealLegacySubmissions(
+export function sealLegacySubmissions(
   executor: Executor,
   repo: SubmissionRepository,
   fieldsOf: PiiFieldsOf,
 ): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const rows = rowsOf<{ id: string; version: string; answers: Answers }>(
+  return inIdBatches(
+    async (after) =>
+      rowsOf<{ id: string; version: string; answers: Answers }>(
+        await executor.execute(sql`
+          select id, questionnaire_version_id as version, answers from submissions
+           where id > ${after}::uuid and pii_legacy order by id limit ${BATCH}`),
+      ),
+    async (rows) => {
+      const values = [];
+      for (const r of rows) {
+        const sealed = repo.sealAnswers(r.answers, await fieldsOf(r.version));
+        values.push({ id: r.id, answers: sealed.answers, pii_sealed: sealed.piiSealed });
+      }
       await executor.execute(sql`
-        select id, questionnaire_version_id as version, answers from submissions where pii_legacy limit ${BATCH}`),
-    );
-    if (!rows.length) return total;
-    const values = [];
-    for (const r of rows) {
-      const sealed = repo.sealAnswers(r.answers, await fieldsOf(r.version));
-      values.push({ id: r.id, answers: sealed.answers, pii_sealed: sealed.piiSealed });
-    }
-    await executor.execute(sql`
-      update submissions s set answers = v.answers, pii_sealed = v.pii_sealed, pii_legacy = false
-        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, answers jsonb, pii_sealed text)
-       where s.id = v.id`);
-    total += rows.length;
-  }
+        update submissions s set answers = v.answers, pii_sealed = v.pii_sealed, pii_legacy = false
+          from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, answers jsonb, pii_sealed text)
+         where s.id = v.id`);
+      return rows.length;
+    },
+  );
 }
 
-export async function rotateSubmissions(executor: Executor, pii: PiiCipher): Promise<number> {
-  let after = '00000000-0000-0000-0000-000000000000';
-  let total = 0;
-  for (;;) {
-    const rows = rowsOf<{ id: string; pii_sealed: string }>(
+export function rotateSubmissions(executor: Executor, pii: PiiCipher): Promise<number> {
+  return inIdBatches(
+    async (after) =>
+      rowsOf<{ id: string; pii_sealed: string }>(
+        await executor.execute(sql`
+          select id, pii_sealed from submissions where id > ${after}::uuid and pii_sealed is not null
+           order by id limit ${BATCH}`),
+      ),
+    async (rows) => {
+      const values = rows
+        .filter((r) => pii.anyStale([r.pii_sealed]))
+        .map((r) => ({ id: r.id, pii_sealed: pii.seal(pii.open(r.pii_sealed, 'answers'), 'answers') }));
+      if (!values.length) return 0;
       await executor.execute(sql`
-        select id, pii_sealed from submissions where id > ${after}::uuid and pii_sealed is not null
-         order by id limit ${BATCH}`),
-    );
-    if (!rows.length) return total;
-    after = rows[rows.length - 1]!.id;
-    const stale = rows.filter((r) => !pii.isCurrent(r.pii_sealed));
-    if (!stale.length) continue;
-    const values = stale.map((r) => ({ id: r.id, pii_sealed: pii.seal(pii.open(r.pii_sealed, 'answers'), 'answers') }));
-    await executor.execute(sql`
-      update submissions s set pii_sealed = v.pii_sealed
-        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, pii_sealed text)
-       where s.id = v.id`);
-    total += stale.length;
-  }
+        update submissions s set pii_sealed = v.pii_sealed
+          from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, pii_sealed text)
+         where s.id = v.id`);
+      return values.length;
+    },
+  );
 }

@@ -1,3 +1,4 @@
+import { ListStates } from '../../components/ListStates';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -63,19 +64,12 @@ function DuplicateQueue() {
           </Alert>
         </div>
       )}
-      {query.isError && (
-        <div className="mt-4">
-          <Alert title="Could not load the queue">
-            <p>{errorMessage(query.error)}</p>
-          </Alert>
-        </div>
-      )}
-      {!data && !query.isError && <p className="mt-6">Loading…</p>}
-      {data && data.items.length === 0 && (
-        <p className="mt-6 rounded-lg border border-dashed border-stone-400 bg-white p-6 text-center">
-          No likely duplicates waiting.
-        </p>
-      )}
+      <ListStates
+        query={query}
+        items={data?.items}
+        errorTitle="Could not load the queue"
+        empty="No likely duplicates waiting."
+      />
       <ul className="mt-6 space-y-6" aria-label="Pairs">
         {data?.items.map((pair) => (
           <li key={pair.id} className="card">

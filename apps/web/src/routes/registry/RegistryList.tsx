@@ -1,11 +1,10 @@
+import { ListStates } from '../../components/ListStates';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { isLgaCode, lgaName, LGAS, RESPONDENT_STATUSES, type RespondentStatus } from '@oslrs/core';
 import { useAuth } from '../../auth/AuthContext';
-import { errorMessage } from '../../api/client';
 import { queryKeys, registry } from '../../api/endpoints';
-import { Alert } from '../../components/Alert';
 import { SelectField, TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
 import { formatDate } from '../../lib/format';
@@ -140,19 +139,12 @@ function Registry() {
         )}
       </form>
 
-      {query.isError && !data && (
-        <div className="mt-4">
-          <Alert title="Could not load the registry">
-            <p>{errorMessage(query.error)}</p>
-          </Alert>
-        </div>
-      )}
-      {!data && !query.isError && <p className="mt-6">Loading…</p>}
-      {data && data.items.length === 0 && (
-        <p className="mt-6 rounded-lg border border-dashed border-stone-400 bg-white p-6 text-center">
-          No respondents match.
-        </p>
-      )}
+      <ListStates
+        query={query}
+        items={data?.items}
+        errorTitle="Could not load the registry"
+        empty="No respondents match."
+      />
       {data && data.items.length > 0 && (
         <ul
           className="mt-6 divide-y divide-stone-200 rounded-lg border border-stone-300 bg-white"

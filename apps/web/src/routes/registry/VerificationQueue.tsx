@@ -1,9 +1,8 @@
+import { ListStates } from '../../components/ListStates';
 import { Link } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { lgaName } from '@oslrs/core';
-import { errorMessage } from '../../api/client';
 import { queryKeys, registry } from '../../api/endpoints';
-import { Alert } from '../../components/Alert';
 import { PageHeading } from '../../components/Page';
 import { formatDate } from '../../lib/format';
 import { ASSESSORS, BandBadge, Pager, RoleGate, personName, useCursorPages } from './shared';
@@ -37,19 +36,12 @@ function Queue() {
           Likely duplicates
         </Link>
       </p>
-      {query.isError && (
-        <div className="mt-4">
-          <Alert title="Could not load the queue">
-            <p>{errorMessage(query.error)}</p>
-          </Alert>
-        </div>
-      )}
-      {!data && !query.isError && <p className="mt-6">Loading…</p>}
-      {data && data.items.length === 0 && (
-        <p className="mt-6 rounded-lg border border-dashed border-stone-400 bg-white p-6 text-center">
-          Nothing waiting. Well done.
-        </p>
-      )}
+      <ListStates
+        query={query}
+        items={data?.items}
+        errorTitle="Could not load the queue"
+        empty="Nothing waiting. Well done."
+      />
       {data && data.items.length > 0 && (
         <ul
           className="mt-6 divide-y divide-stone-200 rounded-lg border border-stone-300 bg-white"

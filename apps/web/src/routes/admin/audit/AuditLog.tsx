@@ -1,9 +1,8 @@
+import { ListStates } from '../../../components/ListStates';
 import { useState, type FormEvent } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { AuditQuery } from '@oslrs/core';
-import { errorMessage } from '../../../api/client';
 import { auditLog, queryKeys } from '../../../api/endpoints';
-import { Alert } from '../../../components/Alert';
 import { TextField } from '../../../components/Field';
 import { PageHeading } from '../../../components/Page';
 import { formatDateTime } from '../../../lib/format';
@@ -82,19 +81,12 @@ export default function AuditLog() {
           </button>
         </div>
       </form>
-      {query.isError && (
-        <div className="mt-4">
-          <Alert title="Could not load the audit log">
-            <p>{errorMessage(query.error)}</p>
-          </Alert>
-        </div>
-      )}
-      {!data && !query.isError && <p className="mt-6">Loading…</p>}
-      {data && data.items.length === 0 && (
-        <p className="mt-6 rounded-lg border border-dashed border-stone-400 bg-white p-6 text-center">
-          No entries match.
-        </p>
-      )}
+      <ListStates
+        query={query}
+        items={data?.items}
+        errorTitle="Could not load the audit log"
+        empty="No entries match."
+      />
       {data && data.items.length > 0 && (
         <ol className="mt-6 divide-y divide-stone-200 rounded-lg border border-stone-300 bg-white" aria-label="Entries">
           {data.items.map((e) => (
