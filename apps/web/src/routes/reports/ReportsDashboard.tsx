@@ -2,11 +2,9 @@ import { useSearchParams } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
   CHANNEL_LABELS,
-  CHANNELS,
   isLgaCode,
   lgaName,
   LGAS,
-  RESPONDENT_STATUSES,
   STATUS_LABELS,
   type Role,
   type ReportCount,
@@ -28,12 +26,17 @@ const READERS: readonly Role[] = ['super_admin', 'verification_assessor', 'gover
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ALL = { value: '', label: 'All' };
 const LGA_OPTIONS = [ALL, ...LGAS.map((l) => ({ value: l.code, label: l.name }))];
-const CHANNEL_OPTIONS = [ALL, ...CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] ?? c }))];
-const STATUS_OPTIONS = [ALL, ...RESPONDENT_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] ?? s }))];
+// The channels and statuses come from the report labels (same keys as the DTO enums), which keeps the
+// DTO modules — and the validation library they build schemas with — out of this page's bundle.
+const CHANNEL_OPTIONS = [ALL, ...Object.entries(CHANNEL_LABELS).map(([value, label]) => ({ value, label }))];
+const STATUS_OPTIONS = [ALL, ...Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label }))];
 const FILTER_KEYS = ['from', 'to', 'lga', 'channel', 'status'] as const;
 
-/** The filters in the URL (so a dashboard can be shared and the back button works); junk is ignored. */
-function filterFrom(params: URLSearchParams): ReportFilter {
+/**
+ * The filters in the URL (so a dashboard can be shared and the back button works); junk is ignored,
+ * and so is an LGA for a supervisor (the API answers with their own LGA; another would be a 404).
+ */
+function filterFrom(params: URLSearchParams, statewide: boolean): ReportFilter {
   const filter: ReportFilter = {};
   const from = params.get('from');
   const to = params.get('to');
@@ -42,10 +45,9 @@ function filterFrom(params: URLSearchParams): ReportFilter {
   const status = params.get('status');
   if (from && DATE.test(from)) filter.from = from;
   if (to && DATE.test(to)) filter.to = to;
-  if (lga && isLgaCode(lga)) filter.lga = lga;
-  if (channel && (CHANNELS as readonly string[]).includes(channel)) filter.channel = channel as ReportFilter['channel'];
-  if (status && (RESPONDENT_STATUSES as readonly string[]).includes(status))
-    filter.status = status as ReportFilter['status'];
+  if (statewide && lga && isLgaCode(lga)) filter.lga = lga;
+  if (channel && Object.hasOwn(CHANNEL_LABELS, channel)) filter.channel = channel as ReportFilter['channel'];
+  if (status && Object.hasOwn(STATUS_LABELS, status)) filter.status = status as ReportFilter['status'];
   return filter;
 }
 
@@ -73,8 +75,8 @@ export default function ReportsDashboard() {
 function Dashboard() {
   const { user } = useAuth();
   const [params, setParams] = useSearchParams();
-  const filter = filterFrom(params);
   const statewide = user?.role !== 'supervisor';
+  const filter = filterFrom(params, statewide);
   const query = useQuery({
     queryKey: reportKeys.summary(filter),
     queryFn: ({ signal }) => reportsApi.summary(filter, signal),
