@@ -2,7 +2,8 @@
  * Issue 11, the dashboard and the public insights: an enumerator's surveys (11 in Ibadan North, 3 in
  * Atiba) reach the rollups; a government official signs in on a phone, lands on the dashboard, sees
  * the total, filters by Ibadan North through the form (the URL carries the filter, the numbers become
- * Ibadan North's, a reload keeps it, Back undoes it), and nothing scrolls sideways at 375 px. Anyone,
+ * Ibadan North's, a reload keeps it, Back undoes it), and nothing scrolls sideways at 375 px. A
+ * supervisor of Ibadan North sees only its numbers, even from a link filtered to Atiba. Anyone,
  * signed out, follows the home page's link to the insights, where Atiba's 3 read "fewer than 10".
  */
 import { randomUUID } from 'node:crypto';
@@ -38,6 +39,7 @@ afterAll(async () => {
 
 const PHONE = { width: 375, height: 812 };
 const OFFICIAL = { email: 'official.reports@e2e.oslrs', password: 'planning with numbers 2025' };
+const SUPERVISOR = { email: 'supervisor.reports@e2e.oslrs', password: 'supervising field work 2025' };
 
 async function http(session: HttpSession | null, method: string, path: string, body?: unknown) {
   const res = await fetch(`${registry.url}/api/v1${path}`, {
@@ -52,16 +54,15 @@ async function http(session: HttpSession | null, method: string, path: string, b
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
-async function createOfficial(admin: HttpSession) {
-  const invited = await http(admin, 'POST', '/staff', {
-    fullName: 'Olu Official',
-    email: OFFICIAL.email,
-    phone: '08037778888',
-    role: 'government_official',
-  });
+async function createStaff(
+  admin: HttpSession,
+  who: { email: string; password: string },
+  details: { fullName: string; phone: string; role: string; lga?: string },
+) {
+  const invited = await http(admin, 'POST', '/staff', { ...details, email: who.email });
   expect(invited.status, JSON.stringify(invited.json)).toBe(201);
   const token = new URL(invited.json.activationUrl).searchParams.get('token');
-  const activated = await http(null, 'POST', '/auth/activate', { token, password: OFFICIAL.password });
+  const activated = await http(null, 'POST', '/auth/activate', { token, password: who.password });
   expect(activated.status, JSON.stringify(activated.json)).toBe(200);
 }
 
@@ -85,7 +86,13 @@ it('an official filters the dashboard by LGA through the URL; the public insight
   const admin = await signInOverHttp(registry.url, ADMIN_EMAIL, ADMIN_PASSWORD);
   const { questionnaireId } = await assignPublicCoreForm(registry.url, admin);
   const enumerator = await createEnumerator(registry.url, admin, 'field.reports@e2e.oslrs');
-  await createOfficial(admin);
+  await createStaff(admin, OFFICIAL, { fullName: 'Olu Official', phone: '08037778888', role: 'government_official' });
+  await createStaff(admin, SUPERVISOR, {
+    fullName: 'Bola Supervisor',
+    phone: '08035556666',
+    role: 'supervisor',
+    lga: 'ibadan_north',
+  });
 
   // The enumerator's outbox syncs 14 surveys: 11 respondents in Ibadan North, 3 in Atiba.
   const field = await signInOverHttp(registry.url, enumerator.email, enumerator.password);
@@ -148,6 +155,23 @@ it('an official filters the dashboard by LGA through the URL; the public insight
   await expect.poll(() => total(page)).toBe('14');
   expect(problems).toEqual([]);
   await context.close();
+
+  // --- a supervisor (Ibadan North) sees only their LGA, even from a link made for another ---
+  const supContext = await browser.newContext({ viewport: PHONE });
+  const sup = await supContext.newPage();
+  const supProblems = watchProblems(sup);
+  await sup.goto(`${registry.url}/login?next=${encodeURIComponent('/reports?lga=atiba')}`);
+  await sup.getByLabel('Email').fill(SUPERVISOR.email);
+  await sup.getByLabel('Password').fill(SUPERVISOR.password);
+  await sup.getByRole('button', { name: 'Sign in' }).click();
+  await sup.waitForURL(/\/reports\?lga=atiba$/);
+  await sup.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  await expect.poll(() => total(sup)).toBe('11');
+  expect(await sup.getByLabel('LGA', { exact: true }).count()).toBe(0);
+  expect(await sup.locator('[data-chart="By LGA"] tr', { hasText: 'Atiba' }).count()).toBe(0);
+  await noSidewaysScroll(sup, 'supervisor dashboard');
+  expect(supProblems).toEqual([]);
+  await supContext.close();
 
   // --- anyone, signed out: the home page links to the public insights ---
   const publicContext = await browser.newContext({ viewport: PHONE });

@@ -245,6 +245,7 @@ it('on a phone the admin navigation shows every entry, and the overview is the l
   const names = await links.allInnerTexts();
   expect(names).toEqual([
     'Overview',
+    'Dashboard',
     'Staff',
     'Invite staff',
     'Import staff',
