@@ -118,7 +118,10 @@ export function BarList({ rows }: { rows: readonly ChartRow[] }) {
 /** Counts over time as columns; the axis labels are HTML so they stay legible when the SVG stretches. */
 export function TimeColumns({ rows }: { rows: readonly ChartRow[] }) {
   const max = Math.max(1, ...rows.map((r) => r.count ?? 0));
-  const n = Math.max(1, rows.length);
+  // A single bucket (one day of registrations) is drawn as a column, not a wall: a seventh of the width, centred.
+  const single = rows.length === 1;
+  const n = single ? 7 : Math.max(1, rows.length);
+  const at = (i: number) => (single ? 3 : i);
   const gap = n > 60 ? 0 : 0.15;
   return (
     <div>
@@ -134,11 +137,11 @@ export function TimeColumns({ rows }: { rows: readonly ChartRow[] }) {
         >
           {rows.map((row, i) =>
             row.count === null ? (
-              <rect key={row.key} x={i + gap / 2} y={92} width={1 - gap} height={8} className="fill-stone-300" />
+              <rect key={row.key} x={at(i) + gap / 2} y={92} width={1 - gap} height={8} className="fill-stone-300" />
             ) : (
               <rect
                 key={row.key}
-                x={i + gap / 2}
+                x={at(i) + gap / 2}
                 y={100 - (row.count / max) * 100}
                 width={1 - gap}
                 height={(row.count / max) * 100}
@@ -148,7 +151,7 @@ export function TimeColumns({ rows }: { rows: readonly ChartRow[] }) {
           )}
         </svg>
       </div>
-      <div className="mt-1 flex justify-between gap-2 pl-8 text-xs text-stone-700">
+      <div className={`mt-1 flex gap-2 pl-8 text-xs text-stone-700 ${single ? 'justify-center' : 'justify-between'}`}>
         <span>{rows[0]?.label}</span>
         {rows.length > 1 ? <span>{rows[rows.length - 1]?.label}</span> : null}
       </div>
