@@ -205,7 +205,7 @@ it('every role lands where its work is, and a page a role may not open says so',
     ['enumerator', emails.enumerator!, /\/collect$/],
     ['data_entry_clerk', emails.data_entry_clerk!, /\/clerk$/],
     ['verification_assessor', emails.verification_assessor!, /\/verification$/],
-    ['government_official', emails.government_official!, /\/registry$/],
+    ['government_official', emails.government_official!, /\/reports$/],
   ];
   for (const [role, email, home] of landing) {
     const ctx = await browser.newContext({ viewport: PHONE });
@@ -245,6 +245,7 @@ it('on a phone the admin navigation shows every entry, and the overview is the l
   const names = await links.allInnerTexts();
   expect(names).toEqual([
     'Overview',
+    'Dashboard',
     'Staff',
     'Invite staff',
     'Import staff',

@@ -40,6 +40,8 @@ const TeamPage = lazy(() => import('./routes/supervision/TeamPage'));
 const MessagesPage = lazy(() => import('./routes/supervision/MessagesPage'));
 const ReviewList = lazy(() => import('./routes/review/ReviewList'));
 const ReviewDetail = lazy(() => import('./routes/review/ReviewDetail'));
+const ReportsDashboard = lazy(() => import('./routes/reports/ReportsDashboard'));
+const Insights = lazy(() => import('./routes/public/Insights'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -72,6 +74,14 @@ export const router = createBrowserRouter([
         element: (
           <Lazy>
             <CompleteNin />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'insights',
+        element: (
+          <Lazy>
+            <Insights />
           </Lazy>
         ),
       },
@@ -178,6 +188,14 @@ export const router = createBrowserRouter([
         ),
       },
       // Oversight: each page says so when the role may not open it.
+      {
+        path: 'reports',
+        element: (
+          <Lazy>
+            <ReportsDashboard />
+          </Lazy>
+        ),
+      },
       {
         path: 'registry',
         element: (

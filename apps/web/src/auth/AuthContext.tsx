@@ -125,7 +125,7 @@ export const HOME_BY_ROLE: Record<Role, string> = {
   enumerator: '/collect',
   data_entry_clerk: '/clerk',
   verification_assessor: '/verification',
-  government_official: '/registry',
+  government_official: '/reports',
   public_user: '/app',
   searcher: '/app',
 };

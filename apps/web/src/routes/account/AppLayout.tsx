@@ -17,6 +17,7 @@ const ACCOUNT: NavItem = { to: '/app', label: 'Account' };
 export const NAV_BY_ROLE: Partial<Record<Role, NavItem[]>> = {
   super_admin: [
     { to: '/admin', label: 'Admin' },
+    { to: '/reports', label: 'Dashboard' },
     { to: '/team', label: 'Teams' },
     { to: '/review', label: 'Review' },
     { to: '/registry', label: 'Registry' },
@@ -29,6 +30,7 @@ export const NAV_BY_ROLE: Partial<Record<Role, NavItem[]>> = {
     { to: '/review', label: 'Review' },
     { to: '/registry', label: 'Registry' },
     { to: '/messages', label: 'Messages' },
+    { to: '/reports', label: 'Dashboard' },
     ACCOUNT,
   ],
   data_entry_clerk: [{ to: '/clerk', label: 'Paper forms' }, ACCOUNT],
@@ -37,9 +39,15 @@ export const NAV_BY_ROLE: Partial<Record<Role, NavItem[]>> = {
     { to: '/registry/duplicates', label: 'Duplicates' },
     { to: '/review', label: 'Review' },
     { to: '/registry', label: 'Registry' },
+    { to: '/reports', label: 'Dashboard' },
     ACCOUNT,
   ],
-  government_official: [{ to: '/registry', label: 'Registry' }, { to: '/review', label: 'Submissions' }, ACCOUNT],
+  government_official: [
+    { to: '/reports', label: 'Dashboard' },
+    { to: '/registry', label: 'Registry' },
+    { to: '/review', label: 'Submissions' },
+    ACCOUNT,
+  ],
   enumerator: [{ to: '/collect', label: 'Surveys' }, ACCOUNT],
 };
 

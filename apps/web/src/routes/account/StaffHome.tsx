@@ -9,7 +9,7 @@ const START_LABEL: Partial<Record<Role, string>> = {
   enumerator: 'Collect surveys',
   data_entry_clerk: 'Enter paper forms',
   verification_assessor: 'Go to the verification queue',
-  government_official: 'Go to the registry',
+  government_official: 'Go to the dashboard',
 };
 
 export default function StaffHome() {

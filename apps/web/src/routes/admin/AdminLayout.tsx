@@ -11,6 +11,7 @@ import { OpsAlerts } from './ops/OpsAlerts';
 /** Every entry stays visible on a phone: the bar wraps instead of scrolling sideways. */
 const NAV = [
   { to: '/admin', label: 'Overview' },
+  { to: '/reports', label: 'Dashboard' },
   { to: '/admin/staff', label: 'Staff' },
   { to: '/admin/staff/new', label: 'Invite staff' },
   { to: '/admin/staff/import', label: 'Import staff' },

@@ -81,6 +81,20 @@ export default function Home() {
             Each person is recorded once, keyed to their National Identity Number (NIN), whichever way they registered.
           </p>
         </section>
+
+        <section className="mt-10" aria-labelledby="numbers">
+          <h2 id="numbers" className="text-2xl font-bold">
+            The registry in numbers
+          </h2>
+          <p className="mt-2 text-stone-800">
+            See how many people have registered, by Local Government Area, sector, gender, age and month.
+          </p>
+          <p className="mt-3">
+            <Link to="/insights" className="link font-semibold">
+              Registry insights
+            </Link>
+          </p>
+        </section>
       </div>
     </>
   );
