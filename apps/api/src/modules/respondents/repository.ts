@@ -34,6 +34,45 @@ function nameMatches(words: string[]): SQL {
   )!;
 }
 
+/** An export's selection: registration time bounds (timestamptz text), LGA, channel and status. */
+export interface RespondentExportFilter {
+  fromAt: string | null;
+  beforeAt: string | null;
+  lga: string | null;
+  channel: string | null;
+  status: string | null;
+}
+
+export interface RespondentExportRow {
+  id: string;
+  surname: string | null;
+  firstname: string | null;
+  gender: string | null;
+  dob: string | null;
+  lgaCode: string | null;
+  mainOccupation: string | null;
+  employmentType: string | null;
+  skills: string[] | null;
+  status: string;
+  source: string;
+  createdAt: Date;
+  createdAtKey: string;
+  /** Sealed NIN, or '' when one is on file but not requested opened, or null. */
+  ninSealed: string | null;
+  phoneSealed: string | null;
+}
+
+function exportWhere(f: RespondentExportFilter): (SQL | undefined)[] {
+  return [
+    ne(respondents.status, 'merged'),
+    f.fromAt ? sql`${respondents.createdAt} >= ${f.fromAt}::timestamptz` : undefined,
+    f.beforeAt ? sql`${respondents.createdAt} < ${f.beforeAt}::timestamptz` : undefined,
+    f.lga ? eq(respondents.lgaCode, f.lga) : undefined,
+    f.channel ? eq(respondents.source, f.channel) : undefined,
+    f.status ? eq(respondents.status, f.status) : undefined,
+  ];
+}
+
 export class RespondentRepository {
   /** By the NIN's blind index (never the NIN itself: it is stored only sealed). */
   async findByNinHash(executor: Executor, ninHash: string) {
@@ -90,6 +129,59 @@ export class RespondentRepository {
       onPage(page);
       after = page[page.length - 1]!.id;
     }
+  }
+
+  /**
+   * One keyset page of respondents for an export (oldest first, after `after`), never merged records
+   * (a merged record is the same person, counted once — as the reports count them). NIN and phone
+   * come back sealed only when `identifiers` is `sealed`; otherwise only whether one is on file.
+   */
+  async exportPage(
+    executor: Executor,
+    filter: RespondentExportFilter,
+    identifiers: 'sealed' | 'presence',
+    limit: number,
+    after?: { at: string; id: string },
+  ): Promise<RespondentExportRow[]> {
+    const where = exportWhere(filter);
+    if (after)
+      where.push(sql`(${respondents.createdAt}, ${respondents.id}) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+    const sealed = identifiers === 'sealed';
+    return executor
+      .select({
+        id: respondents.id,
+        surname: respondents.surname,
+        firstname: respondents.firstname,
+        gender: respondents.gender,
+        dob: respondents.dob,
+        lgaCode: respondents.lgaCode,
+        mainOccupation: respondents.mainOccupation,
+        employmentType: respondents.employmentType,
+        skills: respondents.skills,
+        status: respondents.status,
+        source: respondents.source,
+        createdAt: respondents.createdAt,
+        createdAtKey,
+        ninSealed: sealed
+          ? respondents.ninSealed
+          : sql<string | null>`case when ${respondents.ninHash} is not null then '' end`,
+        phoneSealed: sealed
+          ? respondents.phoneSealed
+          : sql<string | null>`case when ${respondents.phoneHash} is not null then '' end`,
+      })
+      .from(respondents)
+      .where(and(...where))
+      .orderBy(asc(respondents.createdAt), asc(respondents.id))
+      .limit(limit);
+  }
+
+  /** How many respondents an export with this filter holds (its job's `total`). */
+  async exportCount(executor: Executor, filter: RespondentExportFilter): Promise<number> {
+    const [row] = await executor
+      .select({ n: sql<number>`count(*)::int` })
+      .from(respondents)
+      .where(and(...exportWhere(filter)));
+    return row?.n ?? 0;
   }
 
   async lockByCaptureToken(tx: Executor, tokenHash: string): Promise<RespondentRow | undefined> {
