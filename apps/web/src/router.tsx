@@ -40,6 +40,7 @@ const TeamPage = lazy(() => import('./routes/supervision/TeamPage'));
 const MessagesPage = lazy(() => import('./routes/supervision/MessagesPage'));
 const ReviewList = lazy(() => import('./routes/review/ReviewList'));
 const ReviewDetail = lazy(() => import('./routes/review/ReviewDetail'));
+const ExportPage = lazy(() => import('./routes/reports/ExportPage'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -138,6 +139,17 @@ export const router = createBrowserRouter([
     ),
     errorElement: <RouteError />,
     children: [{ path: 'team', element: <TeamPage /> }],
+  },
+  {
+    element: (
+      <RequireAuth role={['government_official', 'verification_assessor', 'super_admin', 'supervisor']}>
+        <Lazy>
+          <AppLayout wide />
+        </Lazy>
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [{ path: 'reports/export', element: <ExportPage /> }],
   },
   {
     element: (

@@ -87,7 +87,7 @@ export class ExportService {
     private readonly onError: (err: unknown, msg: string) => void,
     private readonly now: () => number = Date.now,
   ) {
-    this.pageSize = config.pageSize ?? 5_000;
+    this.pageSize = config.pageSize ?? 2_000;
   }
 
   registerJobs(jobs: JobsService, sweepEveryMs: number) {
@@ -211,8 +211,8 @@ export class ExportService {
 
   /**
    * The job: one REPEATABLE READ transaction (a consistent snapshot, and the export row locked so a
-   * second delivery skips it) that reads respondents in keyset pages and writes each page to the
-   * file before reading the next. A killed worker leaves the export queued; the relay runs it again.
+   * second delivery skips it) that reads respondents from a server-side cursor, page by page, and
+   * writes each page to the file before fetching the next. A killed worker leaves the export queued; the relay runs it again.
    */
   async build(jobId: string): Promise<void> {
     const found = await this.repo.findByJob(this.db, jobId);
@@ -237,17 +237,11 @@ export class ExportService {
           sink = row.format === 'xlsx' ? xlsxSink(part) : csvSink(part);
           await sink.rows([[...EXPORT_COLUMNS]]);
           const identifiers = row.unmasked ? 'sealed' : 'presence';
-          let after: { at: string; id: string } | undefined;
           let written = 0;
-          for (;;) {
-            const page = await this.respondents.exportPage(tx, filter, identifiers, this.pageSize, after);
-            if (!page.length) break;
+          for await (const page of this.respondents.exportPages(tx, filter, identifiers, this.pageSize)) {
             await sink.rows(page.map((r) => this.cells(r, row.unmasked)));
             written += page.length;
-            const last = page[page.length - 1]!;
-            after = { at: last.createdAtKey, id: last.id };
             await this.jobs.progress(jobId, { processed: written, total: Math.max(total, written) });
-            if (page.length < this.pageSize) break;
           }
           const bytes = await sink.close();
           sink = undefined;
@@ -300,10 +294,10 @@ export class ExportService {
       r.lgaCode ? (lgaName(r.lgaCode) ?? '') : '',
       r.mainOccupation ?? '',
       r.employmentType ?? '',
-      (r.skills ?? []).map((s) => skillLabel(s)).join('; '),
+      r.skills ? r.skills.split('\u001f').map(skillLabel).join('; ') : '',
       r.status,
       r.source,
-      r.createdAt.toISOString(),
+      r.createdAt,
       identifier(r.ninSealed, 'nin'),
       identifier(r.phoneSealed, 'phone'),
     ];

@@ -3,7 +3,7 @@ import { and, asc, eq, getTableColumns, gt, inArray, ne, or, sql, type SQL } fro
 import type { ReportSubject } from '@oslrs/core';
 import type { Scope } from '../../access/index.js';
 import { respondentDuplicates, respondents } from '../../db/schema/respondents.js';
-import type { Executor } from '../../infra/db.js';
+import { rowsOf, type Executor } from '../../infra/db.js';
 
 export type RespondentRow = typeof respondents.$inferSelect;
 export type NewRespondent = typeof respondents.$inferInsert;
@@ -52,11 +52,12 @@ export interface RespondentExportRow {
   lgaCode: string | null;
   mainOccupation: string | null;
   employmentType: string | null;
-  skills: string[] | null;
+  /** The skills' slugs joined by U+001F, or null. */
+  skills: string | null;
   status: string;
   source: string;
-  createdAt: Date;
-  createdAtKey: string;
+  /** ISO 8601, UTC, milliseconds. */
+  createdAt: string;
   /** Sealed NIN, or '' when one is on file but not requested opened, or null. */
   ninSealed: string | null;
   phoneSealed: string | null;
@@ -132,47 +133,42 @@ export class RespondentRepository {
   }
 
   /**
-   * One keyset page of respondents for an export (oldest first, after `after`), never merged records
-   * (a merged record is the same person, counted once — as the reports count them). NIN and phone
-   * come back sealed only when `identifiers` is `sealed`; otherwise only whether one is on file.
+   * Respondents for an export, in pages from one server-side cursor (call inside a transaction; the
+   * caller's snapshot is the export's): oldest first, never merged records (a merged record is the
+   * same person, counted once — as the reports count them). Every column comes back as text (no Date
+   * parsing per row). NIN and phone come back sealed only when `identifiers` is `sealed`; otherwise
+   * only whether one is on file ('').
    */
-  async exportPage(
-    executor: Executor,
+  async *exportPages(
+    tx: Executor,
     filter: RespondentExportFilter,
     identifiers: 'sealed' | 'presence',
-    limit: number,
-    after?: { at: string; id: string },
-  ): Promise<RespondentExportRow[]> {
-    const where = exportWhere(filter);
-    if (after)
-      where.push(sql`(${respondents.createdAt}, ${respondents.id}) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+    pageSize: number,
+  ): AsyncGenerator<RespondentExportRow[]> {
     const sealed = identifiers === 'sealed';
-    return executor
-      .select({
-        id: respondents.id,
-        surname: respondents.surname,
-        firstname: respondents.firstname,
-        gender: respondents.gender,
-        dob: respondents.dob,
-        lgaCode: respondents.lgaCode,
-        mainOccupation: respondents.mainOccupation,
-        employmentType: respondents.employmentType,
-        skills: respondents.skills,
-        status: respondents.status,
-        source: respondents.source,
-        createdAt: respondents.createdAt,
-        createdAtKey,
-        ninSealed: sealed
-          ? respondents.ninSealed
-          : sql<string | null>`case when ${respondents.ninHash} is not null then '' end`,
-        phoneSealed: sealed
-          ? respondents.phoneSealed
-          : sql<string | null>`case when ${respondents.phoneHash} is not null then '' end`,
-      })
-      .from(respondents)
-      .where(and(...where))
-      .orderBy(asc(respondents.createdAt), asc(respondents.id))
-      .limit(limit);
+    const r = respondents;
+    const nin = sealed ? sql`${r.ninSealed}` : sql`case when ${r.ninHash} is not null then '' end`;
+    const phone = sealed ? sql`${r.phoneSealed}` : sql`case when ${r.phoneHash} is not null then '' end`;
+    await tx.execute(sql`declare respondent_export no scroll cursor for
+      select ${r.id}::text as id, ${r.surname} as surname, ${r.firstname} as firstname, ${r.gender} as gender,
+        ${r.dob}::text as dob, ${r.lgaCode} as "lgaCode", ${r.mainOccupation} as "mainOccupation",
+        ${r.employmentType} as "employmentType", array_to_string(${r.skills}, chr(31)) as skills,
+        ${r.status} as status, ${r.source} as source,
+        to_char(${r.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "createdAt",
+        ${nin} as "ninSealed", ${phone} as "phoneSealed"
+      from ${r} where ${and(...exportWhere(filter))} order by ${r.createdAt}, ${r.id}`);
+    try {
+      for (;;) {
+        const page = rowsOf<RespondentExportRow>(
+          await tx.execute(sql.raw(`fetch forward ${Math.max(1, Math.floor(pageSize))} from respondent_export`)),
+        );
+        if (!page.length) return;
+        yield page;
+        if (page.length < pageSize) return;
+      }
+    } finally {
+      await tx.execute(sql`close respondent_export`).catch(() => undefined);
+    }
   }
 
   /** How many respondents an export with this filter holds (its job's `total`). */
