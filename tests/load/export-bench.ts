@@ -9,7 +9,8 @@
  *
  *   npm run bench:export                      (ROWS=1000000; XLSX=0 skips the XLSX scenario)
  *   ROWS=100000 npm run bench:export          (a quicker run)
- *   KEEP_DATABASE=1 … keeps the seeded database (prints its name and how to drop it)
+ *   KEEP_DATABASE=1 … keeps the seeded database; REUSE_DATABASE_URL=<printed url> … runs on it again
+ *   PAGE_SIZE=500 (rows per cursor fetch, the service's default), WORKER_NODE_ARGS='--max-semi-space-size=…' (worker flags)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,10 +29,16 @@ const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const withXlsx = process.env.XLSX !== '0';
 const MB = 1024 * 1024;
 
-const target = await createTestDatabase({ empty: true });
-const database = createPostgres(target.url, 2);
-await database.migrate((db) => bootstrap(db, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).then(() => {}));
-await database.close();
+// REUSE_DATABASE_URL: a database an earlier run kept (KEEP_DATABASE=1), already seeded.
+const reuse = process.env.REUSE_DATABASE_URL;
+const target = reuse ? { url: reuse, drop: async () => {} } : await createTestDatabase({ empty: true });
+if (!reuse) {
+  const database = createPostgres(target.url, 2);
+  await database.migrate((db) => bootstrap(db, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).then(() => {}));
+  await database.close();
+}
+const pageSize = process.env.PAGE_SIZE ?? '500';
+const nodeArgs = (process.env.WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const exportDir = mkdtempSync(join(tmpdir(), 'oslrs-export-bench-'));
 const client = new pg.Client({ connectionString: target.url });
 await client.connect();
@@ -47,7 +54,7 @@ try {
   const phones = Array.from({ length: 1000 }, (_, i) => pii.seal(`+23480${String(i).padStart(8, '0')}`, 'phone'));
   const seedStart = performance.now();
   const CHUNK = 250_000;
-  for (let lo = 1; lo <= ROWS; lo += CHUNK) {
+  for (let lo = 1; lo <= (reuse ? 0 : ROWS); lo += CHUNK) {
     const hi = Math.min(ROWS, lo + CHUNK - 1);
     await client.query(
       `insert into respondents (id, nin_hash, nin_sealed, status, surname, firstname, gender, dob, phone_hash,
@@ -65,17 +72,25 @@ try {
     process.stdout.write(`\rseeded ${hi.toLocaleString('en')} / ${ROWS.toLocaleString('en')}`);
   }
   await client.query('analyze respondents');
-  console.log(
-    `\nseeded ${ROWS.toLocaleString('en')} respondents in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`,
-  );
+  if (!reuse)
+    console.log(
+      `\nseeded ${ROWS.toLocaleString('en')} respondents in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`,
+    );
 
   const [{ id: adminId }] = (await client.query(`select id from users limit 1`)).rows as { id: string }[];
 
   /** Runs the worker process; samples its VmRSS from /proc every 25 ms. */
   async function runWorker(env: Record<string, string>) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/load/export-worker.ts'], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'tests/load/export-worker.ts'], {
       cwd: root,
-      env: { ...process.env, ...TEST_PII_ENV, DATABASE_URL: target.url, EXPORT_DIR: exportDir, ...env },
+      env: {
+        ...process.env,
+        ...TEST_PII_ENV,
+        DATABASE_URL: target.url,
+        EXPORT_DIR: exportDir,
+        PAGE_SIZE: pageSize,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let procPeak = 0;

@@ -24,6 +24,7 @@ const pii = new PiiCipher({
   index: parseKey(env('NIN_INDEX_KEY'), 'NIN_INDEX_KEY'),
 });
 const repo = new RespondentRepository();
+const pageSize = Number(process.env.PAGE_SIZE ?? 500);
 // Only the job row's progress is used here; nothing is enqueued.
 const jobs = new JobsService(database.db, {} as JobQueue, (err) => console.error(err));
 
@@ -36,7 +37,7 @@ let bytes = 0;
 if (process.env.MODE === 'scan') {
   const filter = respondentFilter({ from: null, to: '2100-01-01', lga: null, channel: null, status: null });
   await database.db.transaction(async (tx) => {
-    for await (const page of repo.exportPages(tx, filter, 'presence', 2000)) rows += page.length;
+    for await (const page of repo.exportPages(tx, filter, 'presence', pageSize)) rows += page.length;
   });
 } else {
   const service = new ExportService(
@@ -44,7 +45,7 @@ if (process.env.MODE === 'scan') {
     repo,
     jobs,
     pii,
-    { dir: env('EXPORT_DIR'), retentionMs: 3600_000 },
+    { dir: env('EXPORT_DIR'), retentionMs: 3600_000, pageSize },
     (err, msg) => console.error(msg, err),
   );
   await service.build(env('JOB_ID'));

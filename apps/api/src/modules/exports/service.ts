@@ -22,7 +22,7 @@ import { recordAudit } from '../audit/index.js';
 import { defineJob, type JobsService } from '../jobs/index.js';
 import type { RespondentExportFilter, RespondentExportRow, RespondentRepository } from '../respondents/index.js';
 import { ExportRepository, type ExportRow } from './repository.js';
-import { csvSink, xlsxSink, type ExportSink } from './writer.js';
+import { ExportTooLarge, XLSX_MAX_ROWS, csvSink, xlsxSink, type ExportSink } from './writer.js';
 
 export const EXPORT_JOB = defineJob('exports.build');
 
@@ -87,7 +87,7 @@ export class ExportService {
     private readonly onError: (err: unknown, msg: string) => void,
     private readonly now: () => number = Date.now,
   ) {
-    this.pageSize = config.pageSize ?? 2_000;
+    this.pageSize = config.pageSize ?? 500;
   }
 
   registerJobs(jobs: JobsService, sweepEveryMs: number) {
@@ -233,6 +233,10 @@ export class ExportService {
           if (!row) return;
           const filter = respondentFilter(row.filters);
           const total = await this.respondents.exportCount(tx, filter);
+          if (row.format === 'xlsx' && total + 1 > XLSX_MAX_ROWS)
+            throw new ExportTooLarge(
+              `${total.toLocaleString('en')} rows do not fit one XLSX sheet (at most ${(XLSX_MAX_ROWS - 1).toLocaleString('en')}); export them as CSV`,
+            );
           await this.jobs.progress(jobId, { processed: 0, total });
           sink = row.format === 'xlsx' ? xlsxSink(part) : csvSink(part);
           await sink.rows([[...EXPORT_COLUMNS]]);
@@ -272,8 +276,9 @@ export class ExportService {
       await sink?.abort();
       await unlink(part).catch(() => undefined);
       this.onError(err, 'export failed');
-      await this.repo.update(this.db, found.id, { status: 'failed', error: 'The export could not be written' });
-      await this.jobs.fail(this.db, jobId, 'The export could not be written; request it again');
+      const message = err instanceof ExportTooLarge ? err.message : 'The export could not be written; request it again';
+      await this.repo.update(this.db, found.id, { status: 'failed', error: message });
+      await this.jobs.fail(this.db, jobId, message);
       return;
     }
     // The job row is updated by progress outside the snapshot: it is finished after the commit.
