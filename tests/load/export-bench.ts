@@ -141,7 +141,7 @@ try {
   }
 
   const scenarios: [string, () => ReturnType<typeof runWorker>][] = [
-    ['baseline: keyset scan only', () => runWorker({ MODE: 'scan' })],
+    ['baseline: cursor scan only', () => runWorker({ MODE: 'scan' })],
     ['CSV, NIN/phone masked (official)', () => exportScenario('csv', false)],
     ['CSV, NIN/phone opened (super admin)', () => exportScenario('csv', true)],
   ];

@@ -290,6 +290,8 @@ describe('who may export and download', () => {
     const [row] = await db.select().from(exportsTable).where(eq(exportsTable.id, exportId));
     const file = join(EXPORT_DIR, row!.fileName!);
     expect(existsSync(file)).toBe(true);
+    // Readable by the service account only: it may hold NINs and phone numbers in full.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
     await db
       .update(exportsTable)
       .set({ expiresAt: new Date(Date.now() - 1000) })

@@ -222,7 +222,7 @@ export class ExportService {
       return this.jobs.finish(this.db, jobId, { processed: found.rowCount ?? 0, total: found.rowCount ?? 0 });
     if (found.status !== 'queued' && found.status !== 'running') return;
     let done: number | undefined;
-    mkdirSync(this.config.dir, { recursive: true });
+    mkdirSync(this.config.dir, { recursive: true, mode: 0o700 });
     const part = join(this.config.dir, `${found.id}.${found.format}.part`);
     const fileName = `${found.id}.${found.format}`;
     let sink: ExportSink | undefined;

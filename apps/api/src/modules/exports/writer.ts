@@ -33,7 +33,7 @@ function writeChunk(ws: WriteStream, chunk: string): Promise<void> {
 
 /** CSV (RFC 4180, CRLF, UTF-8 with a byte-order mark so spreadsheet programs read the names right). */
 export function csvSink(path: string): ExportSink {
-  const ws = createWriteStream(path, { flags: 'w', highWaterMark: 1 << 20 });
+  const ws = createWriteStream(path, { flags: 'w', mode: 0o600, highWaterMark: 1 << 20 });
   let started = false;
   const failed = new Promise<never>((_, reject) => ws.once('error', reject));
   failed.catch(() => undefined);
@@ -98,7 +98,7 @@ const columnName = (i: number): string =>
  * stream: its RSS grew with the rows in the benchmark.)
  */
 export function xlsxSink(path: string): ExportSink {
-  const ws = createWriteStream(path, { flags: 'w', highWaterMark: 1 << 20 });
+  const ws = createWriteStream(path, { flags: 'w', mode: 0o600, highWaterMark: 1 << 20 });
   const failed = new Promise<never>((_, reject) => ws.once('error', reject));
   failed.catch(() => undefined);
   let zipError: Error | undefined;
