@@ -242,10 +242,15 @@ export class ExportService {
           await sink.rows([[...EXPORT_COLUMNS]]);
           const identifiers = row.unmasked ? 'sealed' : 'presence';
           let written = 0;
+          let reported = Date.now();
           for await (const page of this.respondents.exportPages(tx, filter, identifiers, this.pageSize)) {
             await sink.rows(page.map((r) => this.cells(r, row.unmasked)));
             written += page.length;
-            await this.jobs.progress(jobId, { processed: written, total: Math.max(total, written) });
+            // Progress at most every 250 ms: the bar moves, the jobs row is not rewritten per page.
+            if (Date.now() - reported >= 250) {
+              reported = Date.now();
+              await this.jobs.progress(jobId, { processed: written, total: Math.max(total, written) });
+            }
           }
           const bytes = await sink.close();
           sink = undefined;
