@@ -10,7 +10,8 @@
  *   npm run bench:export                      (ROWS=1000000; XLSX=0 skips the XLSX scenario)
  *   ROWS=100000 npm run bench:export          (a quicker run)
  *   KEEP_DATABASE=1 … keeps the seeded database; REUSE_DATABASE_URL=<printed url> … runs on it again
- *   PAGE_SIZE=500 (rows per cursor fetch, the service's default), WORKER_NODE_ARGS='--max-semi-space-size=…' (worker flags)
+ *   PAGE_SIZE=500 (rows per cursor fetch, the service's default), WORKER_NODE_ARGS (worker flags; default
+ *   '--max-old-space-size=320' as in deploy/pm2/ecosystem.config.cjs)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,7 +39,8 @@ if (!reuse) {
   await database.close();
 }
 const pageSize = process.env.PAGE_SIZE ?? '500';
-const nodeArgs = (process.env.WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+// The worker's flags as PM2 runs it (deploy/pm2/ecosystem.config.cjs), unless given.
+const nodeArgs = (process.env.WORKER_NODE_ARGS ?? '--max-old-space-size=320').split(' ').filter(Boolean);
 const exportDir = mkdtempSync(join(tmpdir(), 'oslrs-export-bench-'));
 const client = new pg.Client({ connectionString: target.url });
 await client.connect();
