@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
@@ -19,6 +19,7 @@ import { csvSink } from './writer.js';
 /** Issue 11 item 4: streamed exports of respondent data. */
 const EXPORT_DIR = mkdtempSync(join(tmpdir(), 'oslrs-exports-'));
 const app = useTestApp({ env: { EXPORT_DIR } });
+afterAll(() => rmSync(EXPORT_DIR, { recursive: true, force: true }));
 
 let seq = Date.now() % 1_000_000;
 const nin = () => `7${String(++seq).padStart(10, '0')}`;
