@@ -11,6 +11,7 @@ import globals from 'globals';
 const TABLES_BY_MODULE = {
   audit: ['audit'],
   auth: ['users', 'sessions', 'auth'],
+  exports: ['exports'],
   fraud: ['fraud'],
   jobs: ['jobs'],
   lgas: ['lgas'],
@@ -24,6 +25,7 @@ const MODULES = [
   'audit',
   'auth',
   'backup',
+  'exports',
   'fraud',
   'health',
   'jobs',
@@ -39,6 +41,7 @@ const MODULES = [
 ];
 const SCHEMA_FILES = [
   'audit',
+  'exports',
   'fraud',
   'jobs',
   'lgas',

@@ -7,9 +7,11 @@
  * signed out, follows the home page's link to the insights, where Atiba's 3 read "fewer than 10".
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { parse } from 'csv-parse/sync';
 import {
   assignPublicCoreForm,
   createEnumerator,
@@ -116,7 +118,7 @@ it('an official filters the dashboard by LGA through the URL; the public insight
     .toBe(14);
 
   // --- the official, on a phone ---
-  const context = await browser.newContext({ viewport: PHONE });
+  const context = await browser.newContext({ viewport: PHONE, acceptDownloads: true });
   const page = await context.newPage();
   const problems = watchProblems(page);
   await page.goto(`${registry.url}/login`);
@@ -148,6 +150,21 @@ it('an official filters the dashboard by LGA through the URL; the public insight
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
   await expect.poll(() => total(page)).toBe('11');
   expect(await page.getByLabel('LGA', { exact: true }).inputValue()).toBe('ibadan_north');
+
+  // The filtered view exports as a CSV whose rows are the dashboard's total.
+  await page.getByRole('link', { name: 'Export these respondents (CSV or Excel)' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Export respondents' }).waitFor();
+  expect(await page.getByLabel('LGA').inputValue()).toBe('ibadan_north');
+  await page.getByRole('button', { name: 'Export' }).click();
+  const download = page.getByRole('link', { name: 'Download the file' });
+  await download.waitFor({ timeout: 30_000 });
+  const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
+  const rows = parse(readFileSync((await file.path())!, 'utf8'), { bom: true }) as string[][];
+  expect(rows[0]![0]).toBe('respondent_id');
+  expect(rows.length - 1).toBe(11);
+  await page.goBack();
+  await page.waitForURL(/\/reports\?.*lga=ibadan_north/);
+  await expect.poll(() => total(page)).toBe('11');
 
   // Back undoes the filter.
   await page.goBack();

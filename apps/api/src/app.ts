@@ -39,6 +39,7 @@ import { AuditViewer, auditRoutes } from './modules/audit/index.js';
 import { FraudService, fraudRoutes } from './modules/fraud/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { ReportService, reportRoutes } from './modules/reports/index.js';
+import { ExportService, exportRoutes } from './modules/exports/index.js';
 import { OpsService, instrumentRoutes, metricsRoutes, opsRoutes } from './modules/metrics/index.js';
 import { failoverRateLimitStore } from './infra/rate-limit-store.js';
 import { RedisStore } from './infra/kv.js';
@@ -58,6 +59,7 @@ export interface Services {
   ops: OpsService;
   supervision: SupervisionService;
   reports: ReportService;
+  exports: ExportService;
 }
 
 /**
@@ -141,6 +143,10 @@ export function createServices(runtime: Runtime): Services {
   jobs.addTicker(runtime.config.relayIntervalMs, () => eraseExpiredMail(db));
   const ops = new OpsService(runtime.metrics, runtime.queue, staff);
   const reports = new ReportService(db);
+  const exports = new ExportService(db, respondentRepo, jobs, runtime.pii, runtime.config.exports, (err, msg) =>
+    runtime.log.error({ err }, msg),
+  );
+  exports.registerJobs(jobs, runtime.config.relayIntervalMs);
   const supervision = new SupervisionService(
     db,
     new SupervisionRepository(),
@@ -165,6 +171,7 @@ export function createServices(runtime: Runtime): Services {
     ops,
     supervision,
     reports,
+    exports,
   };
 }
 
@@ -295,6 +302,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       await api.register(auditRoutes, { audit: services.audit });
       await api.register(fraudRoutes, { fraud: services.fraud });
       await api.register(reportRoutes, { reports: services.reports });
+      await api.register(exportRoutes, { exports: services.exports });
       await api.register(opsRoutes, { ops: services.ops });
       await api.register(supervisionRoutes, { supervision: services.supervision });
     },

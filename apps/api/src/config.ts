@@ -57,6 +57,14 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How often the relay re-enqueues jobs and outbox rows that stopped moving, and after how long. */
   RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Where finished exports are written (default DATA_DIR/exports). */
+  EXPORT_DIR: z.string().optional(),
+  /** How long a finished export can be downloaded before it is deleted. */
+  EXPORT_RETENTION_HOURS: z.coerce
+    .number()
+    .min(0.001)
+    .max(24 * 30)
+    .default(24),
   OUTBOX_STALE_MS: z.coerce.number().int().min(0).default(30_000),
   /** smtp://user:pass@host:587 — without it, mail stays in the mail_outbox table (until its link expires). */
   SMTP_URL: z.string().optional(),
@@ -145,6 +153,8 @@ export interface Config {
   runWorker: boolean;
   workerConcurrency: number;
   relayIntervalMs: number;
+  /** Streamed exports: their directory and how long a file is kept. */
+  exports: { dir: string; retentionMs: number };
   mail: { smtpUrl: string | undefined; from: string; intervalMs: number };
   outboxStaleMs: number;
   rateLimit: { anonPerMinute: number; userPerMinute: number };
@@ -227,6 +237,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runWorker: e.RUN_WORKER,
     workerConcurrency: e.WORKER_CONCURRENCY,
     relayIntervalMs: e.RELAY_INTERVAL_MS,
+    exports: {
+      dir: resolve(e.EXPORT_DIR ?? `${e.DATA_DIR}/exports`),
+      retentionMs: Math.round(e.EXPORT_RETENTION_HOURS * 3600_000),
+    },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, intervalMs: e.MAIL_INTERVAL_MS },
     outboxStaleMs: e.OUTBOX_STALE_MS,
     rateLimit: { anonPerMinute: e.RATE_LIMIT_ANON_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },

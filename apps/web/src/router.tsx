@@ -42,6 +42,7 @@ const ReviewList = lazy(() => import('./routes/review/ReviewList'));
 const ReviewDetail = lazy(() => import('./routes/review/ReviewDetail'));
 const ReportsDashboard = lazy(() => import('./routes/reports/ReportsDashboard'));
 const Insights = lazy(() => import('./routes/public/Insights'));
+const ExportPage = lazy(() => import('./routes/reports/ExportPage'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -148,6 +149,17 @@ export const router = createBrowserRouter([
     ),
     errorElement: <RouteError />,
     children: [{ path: 'team', element: <TeamPage /> }],
+  },
+  {
+    element: (
+      <RequireAuth role={['government_official', 'verification_assessor', 'super_admin', 'supervisor']}>
+        <Lazy>
+          <AppLayout wide />
+        </Lazy>
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [{ path: 'reports/export', element: <ExportPage /> }],
   },
   {
     element: (

@@ -32,6 +32,7 @@ export const ERRORS = {
   // 404 — not there, or not yours to see (out-of-scope records answer exactly like missing ones)
   NOT_FOUND: { status: 404, message: 'Not found' },
   // 409 — conflicts with the current state
+  EXPORT_NOT_READY: { status: 409, message: 'This export is not finished yet' },
   ALREADY_ACTIVATED: { status: 409, message: 'This account is already active' },
   EMAIL_EXISTS: { status: 409, message: 'An account with this email already exists' },
   FORM_ID_TAKEN: { status: 409, message: 'Another questionnaire already uses this form_id' },
@@ -55,6 +56,7 @@ export const ERRORS = {
   REPLACES_NOT_RETURNED: { status: 409, message: 'Only a submission returned for correction can be replaced' },
   REPLACEMENT_EXISTS: { status: 409, message: 'A correction of this submission was already received' },
   // 410 — it was there once
+  EXPORT_EXPIRED: { status: 410, message: 'This export has expired; request it again' },
   TOKEN_EXPIRED: { status: 410, message: 'This link has expired' },
   // 413, 415
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },

@@ -19,4 +19,5 @@ export * from './dto/review.js';
 export * from './reports/taxonomy.js';
 export * from './reports/dimensions.js';
 export * from './dto/reports.js';
+export * from './dto/exports.js';
 export * from './reports/suppression.js';

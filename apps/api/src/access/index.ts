@@ -144,6 +144,17 @@ const RULES = {
       : is(a, 'supervisor')
         ? 'hidden'
         : 'forbidden',
+  /** A respondent export (records, not counts): statewide readers; a supervisor for their own LGA only. */
+  'export.create': (a, r) =>
+    is(a, ...STATEWIDE_READERS) || (is(a, 'supervisor') && inLga(a, r))
+      ? 'allow'
+      : is(a, 'supervisor')
+        ? 'hidden'
+        : 'forbidden',
+  /** An export's file: only the person who asked for it (it holds personal data chosen for them). */
+  'export.download': (a, r) => (own(a, r) ? 'allow' : 'forbidden'),
+  /** NIN and phone in full in an export: super admins and assessors; everyone else gets them masked. */
+  'export.identifiers': (a) => (is(a, 'super_admin', 'verification_assessor') ? 'allow' : 'forbidden'),
   /** A background job's progress and report: the person who started it, and super admins. */
   'job.read': (a, r) => (own(a, r) || is(a, 'super_admin') ? 'allow' : 'hidden'),
 } satisfies Record<string, Rule>;
@@ -173,7 +184,7 @@ export type Scope =
 
 export function scopeOf(
   actor: Actor,
-  action: 'submission.read' | 'submission.oversee' | 'respondent.read' | 'report.read',
+  action: 'submission.read' | 'submission.oversee' | 'respondent.read' | 'report.read' | 'export.create',
 ): Scope {
   if (actor.kind === 'system') return { kind: 'all' };
   if (

@@ -11,3 +11,4 @@ export * from './fraud.js';
 export * from './auth.js';
 export * from './supervision.js';
 export * from './reports.js';
+export * from './exports.js';

@@ -69,11 +69,14 @@ export class JobsService {
   }
 
   /** Insert inside the caller's transaction; call `enqueue` after it commits. */
-  async create(tx: Executor, values: { type: JobType; input: unknown; total: number; createdBy: string | null }) {
+  async create(
+    tx: Executor,
+    values: { type: JobType; input: unknown; total: number; createdBy: string | null; id?: string },
+  ) {
     const [row] = await tx
       .insert(jobs)
       .values({
-        id: uuidv7(),
+        id: values.id ?? uuidv7(),
         type: values.type.name,
         input: values.input,
         total: values.total,
@@ -163,6 +166,37 @@ export class JobsService {
         updatedAt: new Date(),
         finishedAt: p.finished ? new Date() : null,
       })
+      .where(eq(jobs.id, id));
+  }
+
+  /** A long single-step job's progress (its own short transaction), e.g. rows written so far. */
+  async progress(id: string, p: { processed: number; total: number }) {
+    await this.db
+      .update(jobs)
+      .set({ state: 'running', processed: p.processed, total: p.total, updatedAt: new Date() })
+      .where(and(eq(jobs.id, id), inArray(jobs.state, ['queued', 'running'])));
+  }
+
+  /** Finish a job whose work lives in its module's own row (an export), in the caller's transaction. */
+  async finish(tx: Executor, id: string, p: { processed: number; total: number }) {
+    await tx
+      .update(jobs)
+      .set({
+        state: 'completed',
+        processed: p.processed,
+        total: p.total,
+        succeeded: p.processed,
+        finishedAt: new Date(),
+        updatedAt: new Date(),
+      })
+      .where(eq(jobs.id, id));
+  }
+
+  /** A job that cannot finish: `failed`, with a message for the person who started it. */
+  async fail(executor: Executor, id: string, message: string) {
+    await executor
+      .update(jobs)
+      .set({ state: 'failed', error: message, finishedAt: new Date(), updatedAt: new Date() })
       .where(eq(jobs.id, id));
   }
 

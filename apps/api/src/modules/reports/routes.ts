@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { insightsSchema, reportFilterSchema, reportSummarySchema } from '@oslrs/core';
 import { actorOf } from '../../access/index.js';
 import { INSIGHTS_TTL_MS, type ReportService } from './service.js';
+import { summaryPdf } from './pdf.js';
 
 /** Statewide readers, and supervisors (narrowed to their LGA by the access helper). */
 const READERS = ['super_admin', 'verification_assessor', 'government_official', 'supervisor'] as const;
@@ -21,6 +22,28 @@ export const reportRoutes: FastifyPluginAsyncZod<{ reports: ReportService }> = a
       },
     },
     async (request) => reports.summary(actorOf(request), request.query),
+  );
+
+  app.get(
+    '/reports/summary.pdf',
+    {
+      config: { access: READERS },
+      schema: {
+        tags: ['reports'],
+        summary: 'The report summary as a printable PDF (headline numbers, charts, the filters and when it was made)',
+        querystring: reportFilterSchema,
+      },
+    },
+    async (request, reply) => {
+      const summary = await reports.summary(actorOf(request), request.query);
+      const pdf = summaryPdf(summary, new Date());
+      const name = `oslrs-summary-${summary.filters.to.replaceAll('-', '')}.pdf`;
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `inline; filename="${name}"`)
+        .header('cache-control', 'private, no-store')
+        .send(pdf);
+    },
   );
 
   app.get(

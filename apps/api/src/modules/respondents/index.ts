@@ -8,7 +8,12 @@ export {
   type NinRegistry,
   type RespondentFields,
 } from './service.js';
-export { RespondentRepository, type RespondentRow } from './repository.js';
+export {
+  RespondentRepository,
+  type RespondentRow,
+  type RespondentExportFilter,
+  type RespondentExportRow,
+} from './repository.js';
 export { respondentRoutes } from './routes.js';
 export { rotateRespondents, sealLegacyRespondents } from './pii-maintenance.js';
 export { RegistryService, type OversightConfig, type SubmissionsPort } from './oversight.js';

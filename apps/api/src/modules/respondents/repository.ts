@@ -3,7 +3,7 @@ import { and, asc, eq, getTableColumns, gt, inArray, ne, or, sql, type SQL } fro
 import type { ReportSubject } from '@oslrs/core';
 import type { Scope } from '../../access/index.js';
 import { respondentDuplicates, respondents } from '../../db/schema/respondents.js';
-import type { Executor } from '../../infra/db.js';
+import { rowsOf, type Executor } from '../../infra/db.js';
 
 export type RespondentRow = typeof respondents.$inferSelect;
 export type NewRespondent = typeof respondents.$inferInsert;
@@ -32,6 +32,46 @@ function nameMatches(words: string[]): SQL {
   return and(
     ...words.map((w) => sql`${name} like ${'%' + w.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`),
   )!;
+}
+
+/** An export's selection: registration time bounds (timestamptz text), LGA, channel and status. */
+export interface RespondentExportFilter {
+  fromAt: string | null;
+  beforeAt: string | null;
+  lga: string | null;
+  channel: string | null;
+  status: string | null;
+}
+
+export interface RespondentExportRow {
+  id: string;
+  surname: string | null;
+  firstname: string | null;
+  gender: string | null;
+  dob: string | null;
+  lgaCode: string | null;
+  mainOccupation: string | null;
+  employmentType: string | null;
+  /** The skills' slugs joined by U+001F, or null. */
+  skills: string | null;
+  status: string;
+  source: string;
+  /** ISO 8601, UTC, milliseconds. */
+  createdAt: string;
+  /** Sealed NIN, or '' when one is on file but not requested opened, or null. */
+  ninSealed: string | null;
+  phoneSealed: string | null;
+}
+
+function exportWhere(f: RespondentExportFilter): (SQL | undefined)[] {
+  return [
+    ne(respondents.status, 'merged'),
+    f.fromAt ? sql`${respondents.createdAt} >= ${f.fromAt}::timestamptz` : undefined,
+    f.beforeAt ? sql`${respondents.createdAt} < ${f.beforeAt}::timestamptz` : undefined,
+    f.lga ? eq(respondents.lgaCode, f.lga) : undefined,
+    f.channel ? eq(respondents.source, f.channel) : undefined,
+    f.status ? eq(respondents.status, f.status) : undefined,
+  ];
 }
 
 export class RespondentRepository {
@@ -90,6 +130,54 @@ export class RespondentRepository {
       onPage(page);
       after = page[page.length - 1]!.id;
     }
+  }
+
+  /**
+   * Respondents for an export, in pages from one server-side cursor (call inside a transaction; the
+   * caller's snapshot is the export's): oldest first, never merged records (a merged record is the
+   * same person, counted once — as the reports count them). Every column comes back as text (no Date
+   * parsing per row). NIN and phone come back sealed only when `identifiers` is `sealed`; otherwise
+   * only whether one is on file ('').
+   */
+  async *exportPages(
+    tx: Executor,
+    filter: RespondentExportFilter,
+    identifiers: 'sealed' | 'presence',
+    pageSize: number,
+  ): AsyncGenerator<RespondentExportRow[]> {
+    const sealed = identifiers === 'sealed';
+    const r = respondents;
+    const nin = sealed ? sql`${r.ninSealed}` : sql`case when ${r.ninHash} is not null then '' end`;
+    const phone = sealed ? sql`${r.phoneSealed}` : sql`case when ${r.phoneHash} is not null then '' end`;
+    await tx.execute(sql`declare respondent_export no scroll cursor for
+      select ${r.id}::text as id, ${r.surname} as surname, ${r.firstname} as firstname, ${r.gender} as gender,
+        ${r.dob}::text as dob, ${r.lgaCode} as "lgaCode", ${r.mainOccupation} as "mainOccupation",
+        ${r.employmentType} as "employmentType", array_to_string(${r.skills}, chr(31)) as skills,
+        ${r.status} as status, ${r.source} as source,
+        to_char(${r.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "createdAt",
+        ${nin} as "ninSealed", ${phone} as "phoneSealed"
+      from ${r} where ${and(...exportWhere(filter))} order by ${r.createdAt}, ${r.id}`);
+    try {
+      for (;;) {
+        const page = rowsOf<RespondentExportRow>(
+          await tx.execute(sql.raw(`fetch forward ${Math.max(1, Math.floor(pageSize))} from respondent_export`)),
+        );
+        if (!page.length) return;
+        yield page;
+        if (page.length < pageSize) return;
+      }
+    } finally {
+      await tx.execute(sql`close respondent_export`).catch(() => undefined);
+    }
+  }
+
+  /** How many respondents an export with this filter holds (its job's `total`). */
+  async exportCount(executor: Executor, filter: RespondentExportFilter): Promise<number> {
+    const [row] = await executor
+      .select({ n: sql<number>`count(*)::int` })
+      .from(respondents)
+      .where(and(...exportWhere(filter)));
+    return row?.n ?? 0;
   }
 
   async lockByCaptureToken(tx: Executor, tokenHash: string): Promise<RespondentRow | undefined> {

@@ -1,4 +1,4 @@
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
   CHANNEL_LABELS,
@@ -160,6 +160,12 @@ function Dashboard() {
           </div>
         )}
       </form>
+      <p className="mt-4">
+        {/* The export takes the dashboard's filters: its row count is this view's total. */}
+        <Link to={`/reports/export${params.size ? `?${params.toString()}` : ''}`} className="link font-semibold">
+          Export these respondents (CSV or Excel)
+        </Link>
+      </p>
 
       {query.isError && (
         <div className="mt-4">
