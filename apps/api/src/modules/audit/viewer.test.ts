@@ -48,7 +48,7 @@ beforeAll(async () => {
       targetId: i % 4 === 0 ? target : randomUUID(),
     })),
   );
-  await new Promise((r) => setTimeout(r, 10));
+  // Later statements have a later (or, at equal microseconds, a larger uuidv7 id): newest first either way.
   for (let i = 0; i < 3; i++)
     await recordAudit(app.t.database.db, actorA, { action: 'test.later', targetType: 'test_thing', targetId: target });
 });
