@@ -287,6 +287,7 @@ export class RespondentService implements NinRegistry {
     sub: { id: string; replaces: string | null },
     nin: string | null,
     fields: RespondentFields,
+    fraudBand: string | null = null,
   ): Promise<
     { updated: true; id: string; status: string; report: ReportChange } | { updated: false; holder: NinHolder }
   > {
@@ -317,6 +318,9 @@ export class RespondentService implements NinRegistry {
       before: { status: r.status, submissionId: sub.replaces },
       after: { status: updated!.status, submissionId: sub.id, ninChanged: newNin !== null },
     });
+    // Scored and checked for likely duplicates like a new record.
+    await this.noteFraudBand(tx, r.id, fraudBand);
+    await this.detectDuplicates(tx, r.id);
     const { phone: _phone, ...counted } = fields;
     return {
       updated: true,

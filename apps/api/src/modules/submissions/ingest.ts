@@ -104,15 +104,9 @@ export class Ingestion {
           );
       }
       const band = fraud?.band ?? null;
-      let outcome;
-      if (original?.respondentId) {
-        outcome = await this.respondents.updateFromCorrection(tx, actor, original.respondentId, sub, nin, fields);
-        if (!('holder' in outcome)) {
-          // The corrected record is scored and checked for likely duplicates like a new one.
-          await this.respondents.noteFraudBand(tx, outcome.id, band);
-          await this.respondents.detectDuplicates(tx, outcome.id);
-        }
-      } else outcome = await this.respondents.createFromSubmission(tx, actor, sub, nin, fields, band);
+      const outcome = original?.respondentId
+        ? await this.respondents.updateFromCorrection(tx, actor, original.respondentId, sub, nin, fields, band)
+        : await this.respondents.createFromSubmission(tx, actor, sub, nin, fields, band);
       if ('holder' in outcome) {
         const { holder } = outcome;
         if (holder.kind === 'staff')

@@ -1,4 +1,5 @@
 import { ListStates } from '../../components/ListStates';
+import { useSetParam } from '../../lib/useSetParam';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -14,7 +15,7 @@ import {
   Pager,
   RespondentStatus as StatusBadge,
   RoleGate,
-  personName,
+  RespondentItem,
   useCursorPages,
 } from './shared';
 
@@ -36,7 +37,8 @@ export default function RegistryList() {
 
 function Registry() {
   const { user } = useAuth();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const setParam = useSetParam();
   const status = params.get('status');
   const lga = params.get('lga');
   const q = params.get('q')?.trim() ?? '';
@@ -54,27 +56,14 @@ function Registry() {
     if (wanted === q) return;
     const timer = setTimeout(() => {
       reset();
-      setParams(
-        (prev) => {
-          const next = new URLSearchParams(prev);
-          if (wanted) next.set('q', wanted);
-          else next.delete('q');
-          return next;
-        },
-        { replace: true },
-      );
+      setParam('q', wanted, { replace: true });
     }, SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [draft, q, setParams, reset]);
+  }, [draft, q, setParam, reset]);
 
   const update = (key: string, value: string) => {
     pages.reset();
-    setParams((prev) => {
-      const next = new URLSearchParams(prev);
-      if (value) next.set(key, value);
-      else next.delete(key);
-      return next;
-    });
+    setParam(key, value);
   };
 
   const params_ = { ...filters, cursor: pages.cursor, limit: 25 };
@@ -151,18 +140,17 @@ function Registry() {
           aria-label="Respondents"
         >
           {data.items.map((r) => (
-            <li key={r.id} className="flex flex-wrap items-center justify-between gap-2 p-4">
-              <div className="min-w-0">
-                <Link to={`/registry/${r.id}`} className="link font-semibold break-words">
-                  {personName(r)}
-                </Link>
-                <p className="text-sm break-words text-stone-700">
+            <RespondentItem
+              key={r.id}
+              person={r}
+              facts={
+                <>
                   {r.lga ? (lgaName(r.lga) ?? r.lga) : 'No LGA'} · {r.source} · registered {formatDate(r.createdAt)}
                   {r.nin ? ` · NIN ${r.nin}` : ' · no NIN yet'}
-                </p>
-              </div>
-              <StatusBadge status={r.status} />
-            </li>
+                </>
+              }
+              badge={<StatusBadge status={r.status} />}
+            />
           ))}
         </ul>
       )}

@@ -5,7 +5,7 @@ import { lgaName } from '@oslrs/core';
 import { queryKeys, registry } from '../../api/endpoints';
 import { PageHeading } from '../../components/Page';
 import { formatDate } from '../../lib/format';
-import { ASSESSORS, BandBadge, Pager, RoleGate, personName, useCursorPages } from './shared';
+import { ASSESSORS, BandBadge, Pager, RespondentItem, RoleGate, useCursorPages } from './shared';
 
 /** The assessor's queue: flagged records (medium band or above) first, then a random sample of clean ones. */
 export default function VerificationQueue() {
@@ -48,18 +48,17 @@ function Queue() {
           aria-label="Waiting records"
         >
           {data.items.map((r) => (
-            <li key={r.id} className="flex flex-wrap items-center justify-between gap-2 p-4">
-              <div className="min-w-0">
-                <Link to={`/registry/${r.id}`} className="link font-semibold break-words">
-                  {personName(r)}
-                </Link>
-                <p className="text-sm break-words text-stone-700">
+            <RespondentItem
+              key={r.id}
+              person={r}
+              facts={
+                <>
                   {r.lga ? (lgaName(r.lga) ?? r.lga) : 'No LGA'} · registered {formatDate(r.createdAt)} ·{' '}
                   {r.reason === 'flagged' ? 'flagged' : 'random sample'}
-                </p>
-              </div>
-              <BandBadge band={r.band} />
-            </li>
+                </>
+              }
+              badge={<BandBadge band={r.band} />}
+            />
           ))}
         </ul>
       )}

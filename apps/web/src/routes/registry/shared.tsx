@@ -127,3 +127,26 @@ export function BandBadge({ band, score }: { band: string; score?: number }) {
 export function personName(r: { surname: string | null; firstname: string | null }): string {
   return [r.firstname, r.surname].filter(Boolean).join(' ') || 'No name given';
 }
+
+/** One respondent in a list: the name (a link to the record), a line of facts, and a badge. */
+export function RespondentItem({
+  person,
+  facts,
+  badge,
+}: {
+  person: { id: string; surname: string | null; firstname: string | null };
+  facts: ReactNode;
+  badge: ReactNode;
+}) {
+  return (
+    <li className="flex flex-wrap items-center justify-between gap-2 p-4">
+      <div className="min-w-0">
+        <Link to={`/registry/${person.id}`} className="link font-semibold break-words">
+          {personName(person)}
+        </Link>
+        <p className="text-sm break-words text-stone-700">{facts}</p>
+      </div>
+      {badge}
+    </li>
+  );
+}

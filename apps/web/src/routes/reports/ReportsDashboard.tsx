@@ -12,6 +12,7 @@ import {
   type ReportSummary,
 } from '@oslrs/core';
 import { useAuth } from '../../auth/AuthContext';
+import { useSetParam } from '../../lib/useSetParam';
 import { errorMessage } from '../../api/client';
 import { reportKeys, reportsApi } from '../../api/reports';
 import { Alert } from '../../components/Alert';
@@ -75,6 +76,7 @@ export default function ReportsDashboard() {
 function Dashboard() {
   const { user } = useAuth();
   const [params, setParams] = useSearchParams();
+  const setParam = useSetParam();
   const statewide = user?.role !== 'supervisor';
   const filter = filterFrom(params, statewide);
   const query = useQuery({
@@ -85,13 +87,7 @@ function Dashboard() {
   const data = query.data;
 
   // Each change is a history entry: the back button undoes a filter.
-  const update = (key: (typeof FILTER_KEYS)[number], value: string) =>
-    setParams((prev) => {
-      const next = new URLSearchParams(prev);
-      if (value) next.set(key, value);
-      else next.delete(key);
-      return next;
-    });
+  const update = (key: (typeof FILTER_KEYS)[number], value: string) => setParam(key, value);
   const filtered = FILTER_KEYS.some((k) => params.has(k));
 
   const place = filter.lga
