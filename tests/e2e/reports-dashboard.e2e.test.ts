@@ -170,6 +170,11 @@ it('an official filters the dashboard by LGA through the URL; the public insight
   await page.goBack();
   await expect.poll(() => new URL(page.url()).search).toBe('');
   await expect.poll(() => total(page)).toBe('14');
+
+  // A start after the end is said in words, not sent.
+  await page.getByLabel('From', { exact: true }).fill('2026-12-31');
+  await page.getByLabel('To', { exact: true }).fill('2026-01-01');
+  await page.getByText('The start date is after the end date').waitFor();
   expect(problems).toEqual([]);
   await context.close();
 

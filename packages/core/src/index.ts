@@ -18,6 +18,7 @@ export * from './review.js';
 export * from './dto/review.js';
 export * from './reports/taxonomy.js';
 export * from './reports/dimensions.js';
+export { dateRangeProblem } from './reports/range.js';
 export * from './dto/reports.js';
 export * from './dto/exports.js';
 export * from './reports/suppression.js';

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { isLgaCode } from '../lgas.js';
 import { CHANNELS } from './submissions.js';
 import { RESPONDENT_STATUSES } from './respondents.js';
+import { dateRangeProblem } from '../reports/range.js';
 
-/** The longest date range a report accepts (inclusive days ≈ 10 years). */
-export const REPORT_MAX_RANGE_DAYS = 3653;
+export { REPORT_MAX_RANGE_DAYS } from '../reports/range.js';
 
 const isoDate = z
   .string()
@@ -15,8 +15,6 @@ const isoDate = z
       message: 'Not a calendar date',
     },
   );
-
-const dayNumber = (s: string) => Date.parse(`${s}T00:00:00Z`) / 86_400_000;
 
 /**
  * The report filters (querystring). Unknown parameters and unknown values are refused (400), as are
@@ -34,10 +32,8 @@ export const reportFilterSchema = z
     status: z.enum(RESPONDENT_STATUSES).optional(),
   })
   .superRefine((q, ctx) => {
-    if (q.from && q.to && q.from > q.to)
-      ctx.addIssue({ code: 'custom', path: ['from'], message: '`from` is after `to`' });
-    else if (q.from && q.to && dayNumber(q.to) - dayNumber(q.from) + 1 > REPORT_MAX_RANGE_DAYS)
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'The date range is longer than ten years' });
+    const problem = dateRangeProblem(q.from, q.to);
+    if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
   });
 export type ReportFilter = z.infer<typeof reportFilterSchema>;
 

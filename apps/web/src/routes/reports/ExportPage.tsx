@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import {
+  dateRangeProblem,
   CHANNELS,
   CHANNEL_LABELS,
   LGAS,
@@ -46,6 +47,7 @@ export default function ExportPage() {
   const { user } = useAuth();
   const [params, setParams] = useSearchParams();
   const filters = filtersOf(params);
+  const rangeProblem = dateRangeProblem(filters.from, filters.to);
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [started, setStarted] = useState<ExportCreated | null>(null);
   const supervisor = user?.role === 'supervisor';
@@ -155,13 +157,23 @@ export default function ExportPage() {
           </div>
         </fieldset>
 
+        {rangeProblem && (
+          <Alert title={rangeProblem.message}>
+            <p>Choose a start date on or before the end date, within ten years of it.</p>
+          </Alert>
+        )}
         {create.isError && (
           <Alert title="The export could not start">
             <p>{errorMessage(create.error)}</p>
           </Alert>
         )}
 
-        <button type="button" className="btn-primary" disabled={create.isPending} onClick={() => create.mutate()}>
+        <button
+          type="button"
+          className="btn-primary"
+          disabled={create.isPending || !!rangeProblem}
+          onClick={() => create.mutate()}
+        >
           {create.isPending ? 'Starting…' : 'Export'}
         </button>
 

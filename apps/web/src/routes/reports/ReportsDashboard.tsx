@@ -2,6 +2,7 @@ import { Link, useSearchParams } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
   CHANNEL_LABELS,
+  dateRangeProblem,
   isLgaCode,
   lgaName,
   LGAS,
@@ -79,10 +80,13 @@ function Dashboard() {
   const setParam = useSetParam();
   const statewide = user?.role !== 'supervisor';
   const filter = filterFrom(params, statewide);
+  // A range the API would refuse is said here, in words, instead of asking for it.
+  const rangeProblem = dateRangeProblem(filter.from, filter.to);
   const query = useQuery({
     queryKey: reportKeys.summary(filter),
     queryFn: ({ signal }) => reportsApi.summary(filter, signal),
     placeholderData: keepPreviousData,
+    enabled: !rangeProblem,
   });
   const data = query.data;
 
@@ -163,6 +167,13 @@ function Dashboard() {
         </Link>
       </p>
 
+      {rangeProblem && (
+        <div className="mt-4">
+          <Alert title={rangeProblem.message}>
+            <p>Choose a start date on or before the end date, within ten years of it.</p>
+          </Alert>
+        </div>
+      )}
       {query.isError && (
         <div className="mt-4">
           <Alert title="Could not load the dashboard">
@@ -170,7 +181,7 @@ function Dashboard() {
           </Alert>
         </div>
       )}
-      {!data && !query.isError && <p className="mt-6">Loading…</p>}
+      {!data && !query.isError && !rangeProblem && <p className="mt-6">Loading…</p>}
       {data && <Charts summary={data} stale={query.isPlaceholderData || query.isError} />}
     </>
   );
