@@ -333,12 +333,23 @@ export class SubmissionRepository implements SubmissionHistory {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * One more delivery attempt on each still-pending row. Rows an ingestion holds right now are
+   * skipped, never waited for: the relay's one statement over thousands of rows, waiting on them
+   * while those ingestions wait on each other's rollup rows, was a deadlock the relay lost every round.
+   */
   async countAttempt(executor: Executor, ids: string[]): Promise<void> {
     if (!ids.length) return;
+    const free = executor
+      .select({ id: submissionOutbox.submissionId })
+      .from(submissionOutbox)
+      .where(and(inArray(submissionOutbox.submissionId, ids), sql`${submissionOutbox.doneAt} is null`))
+      .orderBy(submissionOutbox.submissionId)
+      .for('update', { skipLocked: true });
     await executor
       .update(submissionOutbox)
       .set({ attempts: sql`${submissionOutbox.attempts} + 1` })
-      .where(inArray(submissionOutbox.submissionId, ids));
+      .where(inArray(submissionOutbox.submissionId, free));
   }
 
   // --- the fraud signals' view of history -------------------------------------------------------
