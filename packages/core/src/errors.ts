@@ -28,12 +28,22 @@ export const ERRORS = {
   ACCOUNT_DEACTIVATED: { status: 403, message: 'This account is deactivated' },
   PUBLIC_FORM_ONLY: { status: 403, message: 'Residents register through the public questionnaire only' },
   SELF_STATUS_CHANGE: { status: 403, message: 'You cannot change your own status' },
+  /** A reveal of a worker who did not agree to show their contact (the second consent). */
+  CONTACT_NOT_SHARED: { status: 403, message: 'This worker has not agreed to share their contact details' },
+  SEARCHER_NOT_VERIFIED: { status: 403, message: 'Confirm your email address before revealing contacts' },
+  SEARCHER_BLOCKED: { status: 403, message: 'This account may no longer reveal contacts. Contact the registry.' },
+  ACCESS_BLOCKED: { status: 403, message: 'Automated access from this address has been blocked' },
   NOT_YOUR_TEAM: { status: 403, message: 'You can only write to your own team' },
   // 404 — not there, or not yours to see (out-of-scope records answer exactly like missing ones)
   NOT_FOUND: { status: 404, message: 'Not found' },
+  /** A profile that is not (or no longer) listed: consent withdrawn, record rejected, or never there. */
+  PROFILE_NOT_FOUND: { status: 404, message: 'This profile is not (or no longer) listed' },
   // 409 — conflicts with the current state
   EXPORT_NOT_READY: { status: 409, message: 'This export is not finished yet' },
   ALREADY_ACTIVATED: { status: 409, message: 'This account is already active' },
+  EMAIL_IN_USE: { status: 409, message: 'This email cannot be used for a searcher account' },
+  NOT_REGISTERED: { status: 409, message: 'You have not registered yet' },
+  CORRECTION_PENDING: { status: 409, message: 'A correction you sent is still waiting for review' },
   EMAIL_EXISTS: { status: 409, message: 'An account with this email already exists' },
   FORM_ID_TAKEN: { status: 409, message: 'Another questionnaire already uses this form_id' },
   LAST_SUPER_ADMIN: { status: 409, message: 'The registry must keep at least one active super admin' },
@@ -94,6 +104,7 @@ export const ERRORS = {
   MERGE_KEEP_NIN: { status: 422, message: 'Keep the record that holds the NIN' },
   // 429
   RATE_LIMITED: { status: 429, message: 'Too many requests, slow down' },
+  REVEAL_LIMIT: { status: 429, message: 'You have revealed the most contacts allowed today. Try again tomorrow.' },
   ACCOUNT_LOCKED: { status: 429, message: 'Too many failed sign-in attempts. Try again later.' },
   // 500 — ours, never the caller's
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },

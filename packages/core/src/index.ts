@@ -22,3 +22,4 @@ export { dateRangeProblem } from './reports/range.js';
 export * from './dto/reports.js';
 export * from './dto/exports.js';
 export * from './reports/suppression.js';
+export * from './dto/marketplace.js';

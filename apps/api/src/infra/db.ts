@@ -153,6 +153,8 @@ export async function grantAppRole(owner: pg.Client, appRole: string): Promise<v
       `grant usage, select, update on all sequences in schema public to ${role}`,
       `revoke all on table audit_log from ${role}`,
       `grant select, insert on table audit_log to ${role}`,
+      `revoke all on table contact_reveals from ${role}`,
+      `grant select, insert on table contact_reveals to ${role}`,
       `alter default privileges in schema public grant select, insert, update, delete on tables to ${role}`,
       `alter default privileges in schema public grant usage, select, update on sequences to ${role}`,
     ]) {

@@ -12,3 +12,4 @@ export * from './auth.js';
 export * from './supervision.js';
 export * from './reports.js';
 export * from './exports.js';
+export * from './marketplace.js';

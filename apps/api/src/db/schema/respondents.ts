@@ -56,6 +56,8 @@ export const respondents = pgTable(
     skills: text('skills').array(),
     consentMarketplace: boolean('consent_marketplace').notNull().default(false),
     consentEnriched: boolean('consent_enriched').notNull().default(false),
+    /** The resident's own short line for their marketplace profile (self-service), shown only while listed. */
+    marketplaceBio: text('marketplace_bio'),
     source: text('source').notNull(),
     firstSubmissionId: uuid('first_submission_id'),
     createdBy: uuid('created_by'),
@@ -91,6 +93,10 @@ export const respondents = pgTable(
     index('respondents_status_idx').on(t.status, t.createdAt.desc(), t.id.desc()),
     // Exact phone search and the likely-duplicates check, by the phone's blind index.
     index('respondents_phone_hash_idx').on(t.phoneHash),
+    // A resident's own record (self-service): the account that registered it.
+    index('respondents_created_by_idx')
+      .on(t.createdBy)
+      .where(sql`${t.source} = 'public'`),
     index('respondents_legacy_pii_idx')
       .on(t.id)
       .where(sql`${t.legacyNin} is not null or ${t.legacyPhone} is not null`),
