@@ -43,6 +43,12 @@ const ReviewDetail = lazy(() => import('./routes/review/ReviewDetail'));
 const ReportsDashboard = lazy(() => import('./routes/reports/ReportsDashboard'));
 const Insights = lazy(() => import('./routes/public/Insights'));
 const ExportPage = lazy(() => import('./routes/reports/ExportPage'));
+const Marketplace = lazy(() => import('./routes/marketplace/Marketplace'));
+const ProfilePage = lazy(() => import('./routes/marketplace/ProfilePage'));
+const SearcherRegister = lazy(() => import('./routes/marketplace/SearcherRegister'));
+const SearcherVerify = lazy(() => import('./routes/marketplace/SearcherVerify'));
+const CorrectionPage = lazy(() => import('./routes/account/CorrectionPage'));
+const RevealLog = lazy(() => import('./routes/admin/reveals/RevealLog'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -86,6 +92,38 @@ export const router = createBrowserRouter([
           </Lazy>
         ),
       },
+      {
+        path: 'marketplace',
+        element: (
+          <Lazy>
+            <Marketplace />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'marketplace/profiles/:id',
+        element: (
+          <Lazy>
+            <ProfilePage />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'marketplace/register',
+        element: (
+          <Lazy>
+            <SearcherRegister />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'marketplace/verify',
+        element: (
+          <Lazy>
+            <SearcherVerify />
+          </Lazy>
+        ),
+      },
       { path: 'login', element: <Login /> },
       {
         path: 'activate',
@@ -126,6 +164,26 @@ export const router = createBrowserRouter([
     children: [
       { path: 'app', element: <StaffHome /> },
       { path: 'account/password', element: <ChangePassword /> },
+    ],
+  },
+  {
+    element: (
+      <RequireAuth role="public_user">
+        <Lazy>
+          <AppLayout />
+        </Lazy>
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [
+      {
+        path: 'app/correction',
+        element: (
+          <Lazy>
+            <CorrectionPage />
+          </Lazy>
+        ),
+      },
     ],
   },
   {
@@ -263,6 +321,14 @@ export const router = createBrowserRouter([
       { path: 'questionnaires/:id/preview', element: <QuestionnairePreview /> },
       { path: 'fraud', element: <FraudSettings /> },
       { path: 'audit', element: <AuditLog /> },
+      {
+        path: 'reveals',
+        element: (
+          <Lazy>
+            <RevealLog />
+          </Lazy>
+        ),
+      },
       { path: '*', element: <NotFound home="/admin" /> },
     ],
   },

@@ -127,7 +127,7 @@ export const HOME_BY_ROLE: Record<Role, string> = {
   verification_assessor: '/verification',
   government_official: '/reports',
   public_user: '/app',
-  searcher: '/app',
+  searcher: '/marketplace',
 };
 
 export function homeFor(user: Pick<SessionUser, 'role'>): string {

@@ -49,6 +49,8 @@ export const NAV_BY_ROLE: Partial<Record<Role, NavItem[]>> = {
     ACCOUNT,
   ],
   enumerator: [{ to: '/collect', label: 'Surveys' }, ACCOUNT],
+  public_user: [{ to: '/app', label: 'My registration' }],
+  searcher: [{ to: '/marketplace', label: 'Find workers' }, ACCOUNT],
 };
 
 /** The frame for signed-in staff outside the admin and collect areas (/app, /account/*, /team, /messages, …). */

@@ -2,6 +2,8 @@ import { Link } from 'react-router';
 import { lgaName, ROLE_LABELS, type Role } from '@oslrs/core';
 import { homeFor, useAuth } from '../../auth/AuthContext';
 import { PageHeading } from '../../components/Page';
+import { MyRegistration } from './MyRegistration';
+import { SearcherAccount } from './SearcherAccount';
 
 const START_LABEL: Partial<Record<Role, string>> = {
   super_admin: 'Go to the admin overview',
@@ -30,8 +32,12 @@ export default function StaffHome() {
           <dd className="break-all">{user.email}</dd>
           <dt className="font-semibold text-stone-700">Role</dt>
           <dd>{ROLE_LABELS[user.role]}</dd>
-          <dt className="font-semibold text-stone-700">LGA</dt>
-          <dd>{lga ?? 'Not assigned to an LGA'}</dd>
+          {user.role !== 'public_user' && user.role !== 'searcher' && (
+            <>
+              <dt className="font-semibold text-stone-700">LGA</dt>
+              <dd>{lga ?? 'Not assigned to an LGA'}</dd>
+            </>
+          )}
         </dl>
         <p className="mt-6">
           <Link to="/account/password" className="link">
@@ -39,7 +45,11 @@ export default function StaffHome() {
           </Link>
         </p>
       </section>
-      {homeFor(user) !== '/app' ? (
+      {user.role === 'public_user' ? (
+        <MyRegistration />
+      ) : user.role === 'searcher' ? (
+        <SearcherAccount />
+      ) : homeFor(user) !== '/app' ? (
         <p className="mt-6">
           <Link to={homeFor(user)} className="btn-primary">
             {START_LABEL[user.role] ?? 'Go to your work'}

@@ -21,6 +21,7 @@ const NAV = [
   { to: '/review', label: 'Review' },
   { to: '/registry', label: 'Registry' },
   { to: '/admin/audit', label: 'Audit log' },
+  { to: '/admin/reveals', label: 'Contact reveals' },
 ] as const;
 
 export default function AdminLayout() {

@@ -23,6 +23,12 @@ export default function Home() {
             >
               Register yourself
             </Link>
+            <Link
+              to="/marketplace"
+              className="btn border border-white/80 bg-transparent px-6 py-3 text-lg text-white hover:bg-green-800"
+            >
+              Find skilled workers
+            </Link>
             <p className="text-green-50">About 10 minutes online. Have your NIN ready if you can.</p>
           </div>
         </div>
@@ -46,6 +52,11 @@ export default function Home() {
             <p className="mt-2 text-stone-800">
               Search for skilled workers by trade, Local Government Area and years of experience, and contact those who
               have agreed to be contacted.
+            </p>
+            <p className="mt-3">
+              <Link to="/marketplace" className="link font-semibold">
+                Search the skills marketplace
+              </Link>
             </p>
           </section>
           <section className="card" aria-labelledby="consent">

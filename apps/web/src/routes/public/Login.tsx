@@ -110,6 +110,13 @@ export default function Login() {
       <p className="mt-6 text-stone-800">
         New staff member? Open the activation link from your invitation to set your password first.
       </p>
+      <p className="mt-4 text-stone-800">
+        Looking for skilled workers? Employers and searchers sign in here too, or{' '}
+        <Link to="/marketplace/register" className="link">
+          register as a searcher
+        </Link>
+        .
+      </p>
       <p className="mt-4">
         <Link to="/" className="link">
           Back to the home page

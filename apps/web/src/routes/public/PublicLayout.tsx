@@ -1,10 +1,44 @@
-import { Link, Outlet } from 'react-router';
+import { Link, Outlet, useLocation } from 'react-router';
 import { homeFor, useAuth } from '../../auth/AuthContext';
 import { Brand } from '../../components/Brand';
 import { SkipLink } from '../../components/Page';
+import { SignOutButton } from '../../components/SignOutButton';
+
+const HEADER_LINK = 'rounded-sm font-semibold text-white underline underline-offset-4';
+
+/** Who is signed in, in the public header: searchers (whose home is the marketplace) get their account and sign-out here. */
+function AccountNav() {
+  const { user } = useAuth();
+  const { pathname, search } = useLocation();
+  const marketplace = pathname === '/marketplace' || pathname.startsWith('/marketplace/');
+  if (!user) {
+    return marketplace ? (
+      <Link to={`/login?next=${encodeURIComponent(pathname + search)}`} className={HEADER_LINK}>
+        Sign in
+      </Link>
+    ) : (
+      <Link to="/login" className={HEADER_LINK}>
+        Staff sign in
+      </Link>
+    );
+  }
+  const searcher = user.role === 'searcher';
+  return (
+    <div className="flex flex-wrap items-center justify-end gap-x-4 gap-y-1">
+      <span className="hidden max-w-[12rem] truncate text-green-50 sm:inline" data-testid="signed-in-as">
+        {user.fullName}
+      </span>
+      <Link to={searcher ? '/app' : homeFor(user)} className={HEADER_LINK}>
+        {searcher ? 'Your account' : 'Your workspace'}
+      </Link>
+      {(marketplace || searcher) && (
+        <SignOutButton className="btn min-h-10 border border-white/70 bg-transparent px-3 py-1.5 text-white hover:bg-green-800" />
+      )}
+    </div>
+  );
+}
 
 export function PublicLayout() {
-  const { user } = useAuth();
   return (
     <div className="flex min-h-dvh flex-col">
       <SkipLink />
@@ -12,15 +46,7 @@ export function PublicLayout() {
         <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
           <Brand />
           <nav aria-label="Account">
-            {user ? (
-              <Link to={homeFor(user)} className="rounded-sm font-semibold text-white underline underline-offset-4">
-                Your workspace
-              </Link>
-            ) : (
-              <Link to="/login" className="rounded-sm font-semibold text-white underline underline-offset-4">
-                Staff sign in
-              </Link>
-            )}
+            <AccountNav />
           </nav>
         </div>
       </header>
