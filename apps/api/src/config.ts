@@ -73,6 +73,10 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
+  /** Public marketplace searches per IP per minute (SPEC limits: 30); benchmarks lift it. */
+  MARKETPLACE_SEARCHES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** How long an address that followed the marketplace's bot trap stays blocked. */
+  MARKETPLACE_TRAP_BLOCK_HOURS: z.coerce.number().min(0.001).max(24 * 30).default(24),
   /** Run background jobs in this process (the default for `npm start`); PM2's API workers turn it off. */
   RUN_WORKER: bool.default(true),
   /** The OpenAPI document and its UI at /api/docs (default: on, except in production). */
@@ -158,6 +162,7 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string; intervalMs: number };
   outboxStaleMs: number;
   rateLimit: { anonPerMinute: number; userPerMinute: number };
+  marketplace: { searchesPerMinute: number; trapBlockMs: number };
   /** Request size limits shared by every route: JSON bodies, a syncing outbox batch, file uploads. */
   limits: { bodyBytes: number; batchBodyBytes: number; uploadBytes: number };
   timeouts: { requestMs: number; keepAliveMs: number };
@@ -244,6 +249,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, intervalMs: e.MAIL_INTERVAL_MS },
     outboxStaleMs: e.OUTBOX_STALE_MS,
     rateLimit: { anonPerMinute: e.RATE_LIMIT_ANON_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
+    marketplace: {
+      searchesPerMinute: e.MARKETPLACE_SEARCHES_PER_MINUTE,
+      trapBlockMs: Math.round(e.MARKETPLACE_TRAP_BLOCK_HOURS * 3600_000),
+    },
     limits: { bodyBytes: 1024 * 1024, batchBodyBytes: 5 * 1024 * 1024, uploadBytes: 10 * 1024 * 1024 },
     timeouts: { requestMs: e.REQUEST_TIMEOUT_MS, keepAliveMs: e.KEEP_ALIVE_TIMEOUT_MS },
     apiDocs: e.API_DOCS ?? e.NODE_ENV !== 'production',

@@ -155,6 +155,12 @@ const RULES = {
   'export.download': (a, r) => (own(a, r) ? 'allow' : 'forbidden'),
   /** NIN and phone in full in an export: super admins and assessors; everyone else gets them masked. */
   'export.identifiers': (a) => (is(a, 'super_admin', 'verification_assessor') ? 'allow' : 'forbidden'),
+  /** A worker's contact in the marketplace: registered searchers only (consent and caps are the service's). */
+  'marketplace.reveal': (a) => (is(a, 'searcher') ? 'allow' : 'forbidden'),
+  /** The log of every contact reveal: super admins only. */
+  'marketplace.reveals': (a) => (is(a, 'super_admin') ? 'allow' : 'forbidden'),
+  /** A resident's own registration, consent and reveals: the resident who registered it. */
+  'registration.own': (a, r) => (is(a, 'public_user') && own(a, r) ? 'allow' : is(a, 'public_user') ? 'hidden' : 'forbidden'),
   /** A background job's progress and report: the person who started it, and super admins. */
   'job.read': (a, r) => (own(a, r) || is(a, 'super_admin') ? 'allow' : 'hidden'),
 } satisfies Record<string, Rule>;

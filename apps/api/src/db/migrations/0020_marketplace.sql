@@ -45,8 +45,8 @@ CREATE INDEX "contact_reveals_searcher_idx" ON "contact_reveals" USING btree ("s
 CREATE INDEX "contact_reveals_respondent_idx" ON "contact_reveals" USING btree ("respondent_id","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "contact_reveals_created_idx" ON "contact_reveals" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE UNIQUE INDEX "marketplace_profiles_respondent_uq" ON "marketplace_profiles" USING btree ("respondent_id");--> statement-breakpoint
-CREATE INDEX "marketplace_profiles_order_idx" ON "marketplace_profiles" USING btree ("verified" DESC NULLS LAST,"id");--> statement-breakpoint
-CREATE INDEX "marketplace_profiles_lga_idx" ON "marketplace_profiles" USING btree ("lga_code","verified" DESC NULLS LAST,"id");--> statement-breakpoint
+CREATE INDEX "marketplace_profiles_order_idx" ON "marketplace_profiles" USING btree ((not "verified"),"id");--> statement-breakpoint
+CREATE INDEX "marketplace_profiles_lga_idx" ON "marketplace_profiles" USING btree ("lga_code",(not "verified"),"id");--> statement-breakpoint
 CREATE INDEX "marketplace_profiles_skills_idx" ON "marketplace_profiles" USING gin ("skills");--> statement-breakpoint
 CREATE INDEX "marketplace_profiles_sectors_idx" ON "marketplace_profiles" USING gin ("sectors");--> statement-breakpoint
 CREATE INDEX "marketplace_profiles_tsv_idx" ON "marketplace_profiles" USING gin (to_tsvector('english', "search_text"));--> statement-breakpoint

@@ -35,8 +35,8 @@ export const marketplaceProfiles = pgTable(
   (t) => [
     uniqueIndex('marketplace_profiles_respondent_uq').on(t.respondentId),
     // Browse and filters: the result order is (tier, verified, id); with no text the tier is 0.
-    index('marketplace_profiles_order_idx').on(t.verified.desc(), t.id),
-    index('marketplace_profiles_lga_idx').on(t.lgaCode, t.verified.desc(), t.id),
+    index('marketplace_profiles_order_idx').on(sql`(not ${t.verified})`, t.id),
+    index('marketplace_profiles_lga_idx').on(t.lgaCode, sql`(not ${t.verified})`, t.id),
     index('marketplace_profiles_skills_idx').using('gin', t.skills),
     index('marketplace_profiles_sectors_idx').using('gin', t.sectors),
     index('marketplace_profiles_tsv_idx').using('gin', sql`to_tsvector('english', ${t.searchText})`),

@@ -1,0 +1,13 @@
+export {
+  MarketplaceService,
+  syncProfile,
+  profileValues,
+  profileSearchText,
+  publicProfile,
+  lagosDayStart,
+  type ContactPort,
+  type MarketplaceConfig,
+  type MarketplaceSubject,
+  type ReadPort,
+} from './service.js';
+export { marketplaceRoutes } from './routes.js';
