@@ -49,8 +49,6 @@ export default function Marketplace() {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     staleTime: 60_000,
-    // A refused search (429, a bad filter) is not asked again by itself: each try counts against the limit.
-    retry: false,
   });
 
   const search = (e: FormEvent) => {

@@ -19,7 +19,6 @@ export default function ProfilePage() {
   const query = useQuery({
     queryKey: marketplaceKeys.profile(id),
     queryFn: ({ signal }) => marketplaceApi.profile(id, signal),
-    retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
   });
   const profile = query.data?.profile;
   const notFound = query.error instanceof ApiError && query.error.code === 'PROFILE_NOT_FOUND';

@@ -3,6 +3,9 @@ import { ApiError, errorMessage, validationIssues, waitPhrase } from '../../api/
 /** A failed search in plain words (the per-IP limit above all). */
 export function searchErrorText(error: unknown): string {
   if (error instanceof ApiError) {
+    if (error.code === 'ACCESS_BLOCKED') {
+      return 'The marketplace is not available from your network for a while, because of automated requests from it. Try again later.';
+    }
     if (error.status === 429) {
       return `You have searched many times in a short while. Please wait and search again ${waitPhrase(error.retryAfter)}.`;
     }
