@@ -132,7 +132,7 @@ export function createServices(runtime: Runtime): Services {
     runtime.pii,
   );
   const audit = new AuditViewer(db);
-  const review = new ReviewService(db, submissionRepo, users, versions);
+  const review = new ReviewService(db, submissionRepo, users, versions, (ids) => submissions.enqueueIngestion(ids));
 
   // Each module registers the jobs it runs (and the relay for its own outbox).
   auth.registerJobs(jobs);
