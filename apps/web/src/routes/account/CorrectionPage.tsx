@@ -48,6 +48,9 @@ function correctionErrorText(error: unknown): string {
   if (error instanceof ApiError && error.code === 'CORRECTION_PENDING') {
     return 'A correction you sent is still waiting for review. You can send another once the registry has looked at it.';
   }
+  if (error instanceof ApiError && error.code === 'NOT_REGISTERED') {
+    return 'Your registration is still being processed. Try again in a few minutes.';
+  }
   return submitErrorText(error);
 }
 
@@ -60,9 +63,25 @@ export default function CorrectionPage() {
   const settings = useFormSettings();
   const questionnaireId = settings.data?.settings.publicQuestionnaireId ?? null;
   const schema = usePublishedForm(questionnaireId);
+  // Kept here: once sent, the refetched registration has a pending correction, which must not hide the news.
+  const [sent, setSent] = useState(false);
 
   let body;
-  if (registration.isError) {
+  if (sent) {
+    body = (
+      <Success title="Your correction was sent">
+        <p data-testid="correction-sent">
+          Registry staff will check it. Your record changes once they accept it; its state is shown on your registration
+          page.
+        </p>
+        <p>
+          <Link to="/app" className="link">
+            Back to my registration
+          </Link>
+        </p>
+      </Success>
+    );
+  } else if (registration.isError) {
     body = (
       <Alert title="Your registration could not be loaded">
         <p>{submitErrorText(registration.error)}</p>
@@ -99,6 +118,7 @@ export default function CorrectionPage() {
         form={schema.data.form}
         versionId={schema.data.versionId}
         registration={registration.data.registration}
+        onSent={() => setSent(true)}
       />
     );
   }
@@ -126,10 +146,12 @@ function CorrectionForm({
   form,
   versionId,
   registration,
+  onSent,
 }: {
   form: FormSchema;
   versionId: string;
   registration: MyRegistration;
+  onSent: () => void;
 }) {
   const queryClient = useQueryClient();
   const [answers, setAnswers] = useState<Answers>(() => prefill(form, registration));
@@ -151,24 +173,12 @@ function CorrectionForm({
       };
       return selfServiceApi.correction(body);
     },
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: marketplaceKeys.myRegistration }),
+    onSuccess: () => {
+      onSent();
+      window.scrollTo({ top: 0 });
+      void queryClient.invalidateQueries({ queryKey: marketplaceKeys.myRegistration });
+    },
   });
-
-  if (send.isSuccess) {
-    return (
-      <Success title="Your correction was sent">
-        <p data-testid="correction-sent">
-          Registry staff will check it. Your record changes once they accept it; its state is shown on your registration
-          page.
-        </p>
-        <p>
-          <Link to="/app" className="link">
-            Back to my registration
-          </Link>
-        </p>
-      </Success>
-    );
-  }
 
   const problems = answerErrors(send.error);
   return (

@@ -28,7 +28,11 @@ const STATUS_WORDS: Record<string, string> = {
   merged: 'Merged into another registration',
 };
 
-const words = (s: string) => s.replace(/_/g, ' ');
+/** A stored code as words: "self_employed" → "Self employed". */
+const words = (s: string) => {
+  const text = s.replace(/_/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+};
 
 /** A resident's own registration: their record, their consents, their profile and who saw their contact. */
 export function MyRegistration() {
@@ -211,15 +215,22 @@ type Pending = { next: Consent; question: string; detail: string } | null;
 function ConsentPanel({ registration: r }: { registration: Registration }) {
   const queryClient = useQueryClient();
   const [pending, setPending] = useState<Pending>(null);
+  // The change being saved, in the boxes at once (set in the click itself); a failure puts them back.
+  const [saving, setSaving] = useState<Consent | null>(null);
   const save = useMutation({
     mutationFn: (next: Consent) => selfServiceApi.consent(next),
-    onSuccess: () => {
+    onSettled: () => setSaving(null),
+    onSuccess: ({ consent }) => {
       setPending(null);
+      // The boxes show the saved consent at once; the profile and its note follow with the refetch.
+      queryClient.setQueryData<{ registration: Registration | null }>(marketplaceKeys.myRegistration, (old) =>
+        old?.registration ? { registration: { ...old.registration, consent } } : old,
+      );
       void queryClient.invalidateQueries({ queryKey: marketplaceKeys.myRegistration });
       void queryClient.invalidateQueries({ queryKey: ['marketplace'] });
     },
   });
-  const { marketplace, enriched } = r.consent;
+  const { marketplace, enriched } = saving ?? r.consent;
 
   const change = (next: Consent) => {
     save.reset();
@@ -239,6 +250,7 @@ function ConsentPanel({ registration: r }: { registration: Registration }) {
       });
     } else {
       setPending(null);
+      setSaving(next);
       save.mutate(next);
     }
   };
@@ -246,7 +258,7 @@ function ConsentPanel({ registration: r }: { registration: Registration }) {
   return (
     <Section id="my-consent" title="Your consent">
       <p className="mt-2 text-stone-800">You can change these at any time.</p>
-      <fieldset className="mt-4 space-y-4" disabled={save.isPending}>
+      <fieldset className="mt-4 space-y-4" disabled={saving !== null}>
         <legend className="sr-only">Consents</legend>
         <label className="flex cursor-pointer items-start gap-3">
           <input
@@ -300,7 +312,10 @@ function ConsentPanel({ registration: r }: { registration: Registration }) {
               type="button"
               className="btn-danger"
               aria-busy={save.isPending || undefined}
-              onClick={() => save.mutate(pending.next)}
+              onClick={() => {
+                setSaving(pending.next);
+                save.mutate(pending.next);
+              }}
               autoFocus
             >
               Yes, withdraw

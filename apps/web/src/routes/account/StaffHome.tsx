@@ -21,9 +21,11 @@ export default function StaffHome() {
   return (
     <>
       <PageHeading title="Your account">Welcome, {user.fullName}</PageHeading>
+      {/* A resident comes for their registration: it leads, their sign-in details follow. */}
+      {user.role === 'public_user' && <MyRegistration />}
       <section className="card mt-6">
         <h2 id="you" className="text-xl font-bold">
-          Your details
+          {user.role === 'public_user' ? 'Your account' : 'Your details'}
         </h2>
         <dl className="mt-4 grid gap-x-6 gap-y-3 sm:grid-cols-[max-content_1fr]">
           <dt className="font-semibold text-stone-700">Name</dt>
@@ -45,9 +47,7 @@ export default function StaffHome() {
           </Link>
         </p>
       </section>
-      {user.role === 'public_user' ? (
-        <MyRegistration />
-      ) : user.role === 'searcher' ? (
+      {user.role === 'public_user' ? null : user.role === 'searcher' ? (
         <SearcherAccount />
       ) : homeFor(user) !== '/app' ? (
         <p className="mt-6">

@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, errorMessage } from '../../api/client';
-import { searcherApi } from '../../api/marketplace';
+import { marketplaceKeys, searcherApi } from '../../api/marketplace';
 import { useAuth } from '../../auth/AuthContext';
 import { Alert, Success } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
@@ -23,7 +23,11 @@ export default function SearcherVerify() {
   const { user } = useAuth();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
-  const verify = useMutation({ mutationFn: () => searcherApi.verify(token) });
+  const queryClient = useQueryClient();
+  const verify = useMutation({
+    mutationFn: () => searcherApi.verify(token),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: marketplaceKeys.searcher }),
+  });
   const sent = useRef(false);
   const { mutate } = verify;
   useEffect(() => {
@@ -66,9 +70,15 @@ export default function SearcherVerify() {
               Try again
             </button>
           )}
-          <Link to="/marketplace/register" className="btn-secondary">
-            Register again
-          </Link>
+          {user ? (
+            <Link to="/marketplace" className="btn-secondary">
+              Go to the search
+            </Link>
+          ) : (
+            <Link to="/marketplace/register" className="btn-secondary">
+              Register again
+            </Link>
+          )}
         </div>
       </Alert>
     );
