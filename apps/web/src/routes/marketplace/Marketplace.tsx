@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { isLgaCode, LGAS } from '@oslrs/core';
+import { ApiError } from '../../api/client';
 import { marketplaceApi, marketplaceKeys, type MarketplaceFilters } from '../../api/marketplace';
 import { useAuth } from '../../auth/AuthContext';
 import { Alert } from '../../components/Alert';
@@ -36,7 +37,6 @@ export default function Marketplace() {
   const [params, setParams] = useSearchParams();
   const setParam = useSetParam();
   const filters = filtersFrom(params);
-  const [draft, setDraft] = useState(filters.q ?? '');
 
   const options = useQuery({
     queryKey: marketplaceKeys.options,
@@ -51,14 +51,7 @@ export default function Marketplace() {
     staleTime: 60_000,
   });
 
-  const search = (e: FormEvent) => {
-    e.preventDefault();
-    setParam('q', draft.trim());
-  };
-  const clear = () => {
-    setDraft('');
-    setParams(new URLSearchParams());
-  };
+  const clear = () => setParams(new URLSearchParams());
 
   const opts = options.data;
   const skills = (opts?.skills ?? []).filter((s) => !filters.sector || s.sector === filters.sector);
@@ -84,22 +77,8 @@ export default function Marketplace() {
         )}
       </p>
 
-      <form role="search" aria-label="Search workers" onSubmit={search} className="mt-6 flex flex-wrap items-end gap-3">
-        <TextField
-          className="min-w-0 flex-1 basis-56"
-          label="Trade, skill or words"
-          name="q"
-          type="search"
-          inputMode="search"
-          maxLength={QUERY_MAX}
-          placeholder="e.g. tailor, welding"
-          value={draft}
-          onChange={(e) => setDraft(e.target.value)}
-        />
-        <button type="submit" className="btn-primary">
-          Search
-        </button>
-      </form>
+      {/* Keyed by the URL's words: back, forward and "Clear" put them in the box. */}
+      <SearchBox key={filters.q ?? ''} initial={filters.q ?? ''} onSearch={(q) => setParam('q', q)} />
 
       <details className="mt-4 rounded-lg border border-stone-300 bg-white p-4" open={filtered || undefined}>
         <summary className="cursor-pointer font-semibold">Filters</summary>
@@ -178,7 +157,13 @@ export default function Marketplace() {
           Results
         </h2>
         {results.isError && !items && (
-          <Alert title="The search did not work">
+          <Alert
+            title={
+              results.error instanceof ApiError && results.error.status === 429
+                ? 'Too many searches'
+                : 'The search did not work'
+            }
+          >
             <p data-testid="search-error">{searchErrorText(results.error)}</p>
           </Alert>
         )}
@@ -225,5 +210,31 @@ export default function Marketplace() {
         </a>
       )}
     </div>
+  );
+}
+
+function SearchBox({ initial, onSearch }: { initial: string; onSearch: (q: string) => void }) {
+  const [draft, setDraft] = useState(initial);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onSearch(draft.trim());
+  };
+  return (
+    <form role="search" aria-label="Search workers" onSubmit={submit} className="mt-6 flex flex-wrap items-end gap-3">
+      <TextField
+        className="min-w-0 flex-1 basis-56"
+        label="Trade, skill or words"
+        name="q"
+        type="search"
+        inputMode="search"
+        maxLength={QUERY_MAX}
+        placeholder="e.g. tailor, welding"
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+      />
+      <button type="submit" className="btn-primary">
+        Search
+      </button>
+    </form>
   );
 }

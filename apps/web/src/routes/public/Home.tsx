@@ -23,13 +23,13 @@ export default function Home() {
             >
               Register yourself
             </Link>
+            <p className="text-green-50">About 10 minutes online. Have your NIN ready if you can.</p>
             <Link
               to="/marketplace"
               className="btn border border-white/80 bg-transparent px-6 py-3 text-lg text-white hover:bg-green-800"
             >
               Find skilled workers
             </Link>
-            <p className="text-green-50">About 10 minutes online. Have your NIN ready if you can.</p>
           </div>
         </div>
       </section>

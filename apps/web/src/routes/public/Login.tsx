@@ -59,8 +59,19 @@ export default function Login() {
 
   return (
     <div className="mx-auto max-w-md px-4 py-8 sm:py-12">
-      <PageHeading>Staff sign in</PageHeading>
-      <p className="mt-2 text-stone-800">For registry staff. Residents do not need an account to read this site.</p>
+      {params.get('next')?.startsWith('/marketplace') ? (
+        <>
+          <PageHeading>Sign in</PageHeading>
+          <p className="mt-2 text-stone-800">
+            Sign in with your searcher account to see the contact details of workers who agreed to share them.
+          </p>
+        </>
+      ) : (
+        <>
+          <PageHeading>Staff sign in</PageHeading>
+          <p className="mt-2 text-stone-800">For registry staff. Residents do not need an account to read this site.</p>
+        </>
+      )}
 
       <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5">
         {login.isError && (
