@@ -133,8 +133,8 @@ export default function ReviewDetail() {
                 </Link>
                 {s.correctionOf && (
                   <span className="block text-sm text-stone-700" data-correction-request>
-                    The resident asked for this correction. Approving it updates their record; rejecting it
-                    leaves the record as it is (say why: they read your comment).
+                    The resident asked for this correction. Approving it updates their record; rejecting it leaves the
+                    record as it is (say why: they read your comment).
                   </span>
                 )}
               </dd>
