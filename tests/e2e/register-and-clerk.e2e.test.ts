@@ -7,20 +7,12 @@
  * (c) a clerk types two paper forms with the keyboard only; the second repeats the first resident's
  *     NIN and is rejected as NIN_DUPLICATE with the date of the first registration.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  artifacts,
-  launchBrowser,
-  root,
-  startRegistry,
-  type RunningRegistry,
-} from './server.js';
+import { artifacts, launchBrowser, startRegistry, type RunningRegistry } from './server.js';
+import { adminClient, answerQuestionnaire, createAccount, giveConsent, publishPublicCore } from './resident-flows.js';
 
 let registry: RunningRegistry;
 let browser: Browser;
@@ -41,43 +33,9 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-/** A signed-in super admin over HTTP: cookie and CSRF token carried by hand. */
-async function adminClient(base: string) {
-  const login = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
-  });
-  expect(login.status).toBe(200);
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  return async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { cookie, 'x-csrf-token': csrfToken };
-    let payload: BodyInit | undefined;
-    if (body instanceof FormData) payload = body;
-    else if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(body);
-    }
-    const res = await fetch(`${base}/api/v1${path}`, { method, headers, body: payload });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
-}
-
 async function setUp(base: string) {
   const call = await adminClient(base);
-  const file = readFileSync(join(root, 'apps/api/test/fixtures/xlsform/oslsr-public-core-v1.xlsx'));
-  const upload = new FormData();
-  upload.append('file', new Blob([file]), 'oslsr-public-core-v1.xlsx');
-  const imported = await call<{ questionnaire: { id: string } }>('POST', '/questionnaires/import', upload);
-  const id = imported.questionnaire.id;
-  await call('POST', `/questionnaires/${id}/publish`);
-  await call('PUT', '/settings/questionnaires', { staffQuestionnaireId: id, publicQuestionnaireId: id });
+  await publishPublicCore(call);
 
   const invited = await call<{ activationUrl: string }>('POST', '/staff', {
     fullName: 'Clara Clerk',
@@ -108,94 +66,11 @@ async function newPage(): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
-/** The newest link to `path` in the emails to `to` (read from mail_outbox, as a person reads their inbox). */
-async function emailedToken(to: string, path: string): Promise<string> {
-  const db = new pg.Client({ connectionString: registry.databaseUrl });
-  await db.connect();
-  let link: string | undefined;
-  try {
-    await expect
-      .poll(async () => {
-        const { rows } = await db.query<{ body: string }>(
-          'select body from mail_outbox where "to" = $1 order by created_at desc',
-          [to],
-        );
-        link = rows.map((r) => new RegExp(`https?://\\S*${path}\\?token=\\S+`).exec(r.body)?.[0]).find(Boolean);
-        return link;
-      })
-      .toBeTruthy();
-  } finally {
-    await db.end();
-  }
-  return new URL(link!).searchParams.get('token')!;
-}
-
-async function createAccount(page: Page, who: { name: string; email: string; phone: string }) {
-  await page.goto(`${registry.url}/register`);
-  await expect.poll(() => page.locator('[aria-current="step"]').innerText()).toMatch(/Account/);
-  await page.getByLabel('Full name').fill(who.name);
-  await page.getByLabel('Email', { exact: true }).fill(who.email);
-  await page.getByLabel('Phone number').fill(who.phone);
-  await page.getByRole('button', { name: 'Create account', exact: true }).click();
-  await page.getByText('Check your email').waitFor();
-  // The emailed link, opened in the same tab: the email is confirmed and the password chosen there.
-  const token = await emailedToken(who.email, '/register/confirm');
-  await page.goto(`${registry.url}/register/confirm?token=${encodeURIComponent(token)}`);
-  await page.getByLabel('Password', { exact: true }).fill('a long enough password');
-  await page.getByLabel('Confirm password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Create account and continue' }).click();
-  await page.getByRole('heading', { name: /Consent/ }).waitFor();
-  expect(await page.locator('[aria-current="step"]').innerText()).toMatch(/Consent/);
-}
-
-async function giveConsent(page: Page, marketplace: 'Yes' | 'No', enriched?: 'Yes' | 'No') {
-  await page.getByLabel('I agree to the registry keeping and using my information as described').check();
-  await page
-    .getByRole('group', { name: /Be listed in the anonymous skills marketplace/ })
-    .getByLabel(marketplace, { exact: true })
-    .check();
-  await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  if (marketplace === 'Yes') {
-    const second = page.getByRole('group', { name: /Also show my name and phone number to registered employers/ });
-    await second.waitFor();
-    await second.getByLabel(enriched ?? 'No', { exact: true }).check();
-    await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  }
-  await page.getByRole('heading', { name: /Questionnaire/ }).waitFor();
-}
-
-/** Everything but the NIN, with the mouse: the public wizard is a normal web form. */
-async function answerQuestionnaire(page: Page, who: { surname: string; firstname: string }) {
-  // The consent questions were answered on the consent step and are not asked again.
-  expect(await page.getByRole('group', { name: /consent to participate/ }).count()).toBe(0);
-  expect(await page.getByRole('group', { name: /Anonymous Skills Marketplace/ }).count()).toBe(0);
-  await page.getByLabel('Surname').fill(who.surname);
-  await page.getByLabel('First Name').fill(who.firstname);
-  await page
-    .getByRole('group', { name: /Gender/ })
-    .getByLabel('Female', { exact: true })
-    .check();
-  await page.getByLabel('Date of Birth').fill('1991-04-12');
-  await page.getByLabel('Local Government Area (LGA)').selectOption('iseyin');
-  await page.getByLabel(/^Main Occupation/).fill('Tailor');
-  await page
-    .getByRole('group', { name: /Type of Employment/ })
-    .getByLabel('Self-Employed (Artisan/Trader/Business Owner)')
-    .check();
-  await page
-    .getByRole('group', { name: /Years of experience/ })
-    .getByLabel('4-6 years')
-    .check();
-  const skills = page.getByRole('group', { name: /Primary Skills/ });
-  await skills.getByLabel(/^Filter choices/).fill('Tailor');
-  await skills.getByLabel('Tailoring/Sewing').check();
-}
-
 it('registers a resident through the wizard, defers a NIN and completes it by the emailed link, and takes two paper forms by keyboard', async () => {
   // ---------- (a) a resident registers ----------
   {
     const { page, problems } = await newPage();
-    await createAccount(page, { name: 'Funke Adebayo', email: 'funke@e2e.oslrs', phone: '0803 123 0001' });
+    await createAccount(registry, page, { name: 'Funke Adebayo', email: 'funke@e2e.oslrs', phone: '0803 123 0001' });
     await page.screenshot({ path: join(artifacts, 'register-consent.png'), fullPage: true });
     await giveConsent(page, 'Yes', 'Yes');
     // The account's email and phone are filled in already.
@@ -250,7 +125,7 @@ it('registers a resident through the wizard, defers a NIN and completes it by th
   // ---------- (b) a resident without their NIN at hand ----------
   {
     const { page, problems } = await newPage();
-    await createAccount(page, { name: 'Tunde Okafor', email: 'tunde@e2e.oslrs', phone: '08031230002' });
+    await createAccount(registry, page, { name: 'Tunde Okafor', email: 'tunde@e2e.oslrs', phone: '08031230002' });
     await giveConsent(page, 'No');
     await answerQuestionnaire(page, { surname: 'Okafor', firstname: 'Tunde' });
     await page.getByLabel(/have my NIN with me/).check();
