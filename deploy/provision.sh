@@ -207,7 +207,9 @@ PUBLIC_URL=$PUBLIC_URL
 # The app connects as oslrs_app; migrations, bootstrap, backups and restores as the owner oslrs.
 DATABASE_URL=postgres://oslrs_app:$APP_DB_PASSWORD@127.0.0.1:5432/oslrs
 DATABASE_OWNER_URL=postgres://oslrs:$DB_PASSWORD@127.0.0.1:5432/oslrs
-# DATABASE_REPLICA_URL=postgres://oslrs_ro:...@replica:5432/oslrs   (marketplace reads, later)
+# A streaming replica for marketplace reads (the primary's roles are replicated: oslrs_app works there):
+# DATABASE_REPLICA_URL=postgres://oslrs_app:...@replica:5432/oslrs
+# REPLICA_MAX_LAG_MS=5000
 DB_POOL_MAX=10
 REDIS_URL=redis://:$REDIS_PASSWORD@127.0.0.1:6379
 REDIS_PREFIX=oslrs:

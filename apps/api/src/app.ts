@@ -33,6 +33,7 @@ import {
   RegistryService,
   RespondentRepository,
   RespondentService,
+  SelfService,
   respondentRoutes,
 } from './modules/respondents/index.js';
 import { AuditViewer, auditRoutes } from './modules/audit/index.js';
@@ -40,6 +41,7 @@ import { FraudService, fraudRoutes } from './modules/fraud/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { ReportService, reportRoutes } from './modules/reports/index.js';
 import { ExportService, exportRoutes } from './modules/exports/index.js';
+import { MarketplaceService, marketplaceRoutes } from './modules/marketplace/index.js';
 import { OpsService, instrumentRoutes, metricsRoutes, opsRoutes } from './modules/metrics/index.js';
 import { failoverRateLimitStore } from './infra/rate-limit-store.js';
 import { RedisStore } from './infra/kv.js';
@@ -60,6 +62,8 @@ export interface Services {
   supervision: SupervisionService;
   reports: ReportService;
   exports: ExportService;
+  marketplace: MarketplaceService;
+  self: SelfService;
 }
 
 /**
@@ -128,7 +132,7 @@ export function createServices(runtime: Runtime): Services {
     runtime.pii,
   );
   const audit = new AuditViewer(db);
-  const review = new ReviewService(db, submissionRepo, users, versions);
+  const review = new ReviewService(db, submissionRepo, users, versions, (ids) => submissions.enqueueIngestion(ids));
 
   // Each module registers the jobs it runs (and the relay for its own outbox).
   auth.registerJobs(jobs);
@@ -156,7 +160,32 @@ export function createServices(runtime: Runtime): Services {
     ops,
     runtime.config.mapTileUrl ?? null,
   );
+  const marketplace = new MarketplaceService(
+    db,
+    { read: (fn) => fn(db) },
+    runtime.kv,
+    runtime.mailer,
+    respondents,
+    {
+      publicUrl,
+      trapSecret: runtime.pii.blindIndex('oslrs marketplace trap', 'body'),
+      searcherVerifyTtlMs: 48 * 3600_000,
+      trapBlockMs: runtime.config.marketplace.trapBlockMs,
+    },
+    () => runtime.log.warn('marketplace bot trap followed: address blocked'),
+  );
+  const self = new SelfService(db, respondentRepo, runtime.pii, marketplace, {
+    latestAnswers: async (executor, respondentId) => {
+      const latest = (await submissionRepo.forRespondent(executor, respondentId, 20)).find(
+        (s) => s.status === 'ingested',
+      );
+      return latest ? { versionId: latest.questionnaireVersionId, answers: latest.answers } : null;
+    },
+    correctionsOf: async () => [],
+  });
   return {
+    marketplace,
+    self,
     auth,
     staff,
     jobs,
@@ -298,7 +327,15 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
         review: services.review,
         batchLimit: runtime.config.limits.batchBodyBytes,
       });
-      await api.register(respondentRoutes, { respondents: services.respondents, registry: services.registry });
+      await api.register(respondentRoutes, {
+        respondents: services.respondents,
+        registry: services.registry,
+        self: services.self,
+      });
+      await api.register(marketplaceRoutes, {
+        marketplace: services.marketplace,
+        searchesPerMinute: runtime.config.marketplace.searchesPerMinute,
+      });
       await api.register(auditRoutes, { audit: services.audit });
       await api.register(fraudRoutes, { fraud: services.fraud });
       await api.register(reportRoutes, { reports: services.reports });

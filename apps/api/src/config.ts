@@ -18,7 +18,10 @@ const envSchema = z.object({
    * Without it, DATABASE_URL's role does both (one role, as in development).
    */
   DATABASE_OWNER_URL: z.string().optional(),
+  /** A streaming replica (hot standby) of DATABASE_URL: marketplace reads go there while it keeps up. */
   DATABASE_REPLICA_URL: z.string().optional(),
+  /** Reads leave the replica for the primary while its replay lag is above this. */
+  REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.string().optional(),
   REDIS_PREFIX: z.string().default('oslrs:'),
@@ -142,6 +145,9 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Migrations, bootstrap, backup and restore only; the app's pool uses databaseUrl. */
   databaseOwnerUrl: string | undefined;
+  /** Read-only replica for reads that may be a little behind (infra/replica.ts); its pool is dbPoolMax too. */
+  databaseReplicaUrl: string | undefined;
+  replicaMaxLagMs: number;
   dbPoolMax: number;
   redisUrl: string | undefined;
   redisPrefix: string;
@@ -209,6 +215,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) {
     throw new ConfigError('DATABASE_OWNER_URL is set but DATABASE_URL (the app role) is not.');
   }
+  if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) {
+    throw new ConfigError('DATABASE_REPLICA_URL is set but DATABASE_URL is not: the embedded database has no replica.');
+  }
   if (e.NODE_ENV === 'production' && (!e.NIN_ENCRYPTION_KEY || !e.NIN_INDEX_KEY)) {
     throw new ConfigError(
       'Production needs NIN_ENCRYPTION_KEY and NIN_INDEX_KEY (npm run pii:keygen prints both; keep them with the backups).',
@@ -223,6 +232,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     databaseOwnerUrl: e.DATABASE_OWNER_URL,
+    databaseReplicaUrl: e.DATABASE_REPLICA_URL,
+    replicaMaxLagMs: e.REPLICA_MAX_LAG_MS,
     dbPoolMax: e.DB_POOL_MAX,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import { createPglite, createPostgres, type Database } from './infra/db.js';
+import { ReadRouter } from './infra/replica.js';
 import { MemoryStore, RedisStore, type KeyValueStore } from './infra/kv.js';
 import { BullJobQueue, InProcessJobQueue, type JobQueue } from './infra/queue.js';
 import { OutboxMailer, type Mailer } from './infra/mail.js';
@@ -16,6 +17,8 @@ export interface Runtime {
   config: Config;
   log: FastifyBaseLogger;
   database: Database;
+  /** Reads that may be a little behind (marketplace search): the replica when it keeps up, else the primary. */
+  reads: ReadRouter;
   redis: Redis | undefined;
   /** Fails Redis calls fast while Redis is away or hung (undefined without Redis). */
   redisCircuit: RedisCircuit | undefined;
@@ -93,11 +96,26 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   }
   const metrics = createMetrics({ database, queue });
   queue = instrumentQueue(queue, metrics);
+  const reads = new ReadRouter({
+    primary: database,
+    replicaUrl: config.databaseReplicaUrl,
+    maxLagMs: config.replicaMaxLagMs,
+    poolMax: config.dbPoolMax,
+    registry: metrics.registry,
+    onChange: (state, { lagSeconds, error }) =>
+      state === 'ok'
+        ? log.info({ lagSeconds }, 'read replica in use')
+        : log.warn(
+            { state, lagSeconds, err: error ? { message: error } : undefined },
+            'read replica not used: reads go to the primary',
+          ),
+  });
 
   return {
     config,
     log,
     database,
+    reads,
     redis,
     redisCircuit,
     kv,
@@ -107,6 +125,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     pii,
     async close() {
       await queue.close();
+      await reads.close();
       if (kv instanceof MemoryStore) kv.close();
       redis?.disconnect();
       queueConnection?.disconnect();

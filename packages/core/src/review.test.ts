@@ -38,9 +38,17 @@ describe('review state machine', () => {
       expect(reviewStep(from, 'replace'), from).toEqual({ kind: 'conflict', current: from });
   });
 
+  it("a resident's approved correction supersedes their registration, whatever its review said, but never twice", () => {
+    for (const from of ['pending', 'approved', 'rejected'] as const)
+      expect(reviewStep(from, 'amend'), from).toEqual({ kind: 'change', to: 'superseded' });
+    // A returned survey is a collector's (residents' registrations are never returned); superseded is final.
+    for (const from of ['returned', 'superseded'] as const)
+      expect(reviewStep(from, 'amend'), from).toEqual({ kind: 'conflict', current: from });
+  });
+
   it('no move leads back to pending', () => {
     for (const from of REVIEW_STATUSES)
-      for (const move of [...REVIEW_DECISIONS, 'replace' as const]) {
+      for (const move of [...REVIEW_DECISIONS, 'replace' as const, 'amend' as const]) {
         const step = reviewStep(from, move);
         if (step.kind === 'change') expect(step.to).not.toBe('pending');
       }

@@ -1,8 +1,9 @@
 /**
  * The review state machine of a submission: the one place that says which review decisions may
  * follow which. A submission starts `pending`; an overseer approves, rejects or returns it for
- * correction; a returned one becomes `superseded` when its corrected version is ingested.
- * Decisions are final: the same decision again is a harmless repeat, another one is a conflict.
+ * correction; a returned one becomes `superseded` when its corrected version is ingested. A resident's
+ * live registration (pending or decided) becomes `superseded` when a correction request they sent is
+ * approved and ingested (`amend`). Decisions are final: the same decision again is a harmless repeat, another one is a conflict.
  */
 export const REVIEW_STATUSES = ['pending', 'approved', 'rejected', 'returned', 'superseded'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -24,11 +25,18 @@ export const RETURNABLE_CHANNELS: readonly string[] = ['enumerator', 'clerk'];
 /** The longest review comment accepted (characters). */
 export const MAX_REVIEW_COMMENT = 2000;
 
-/** Every allowed move, and who makes it: `review` is an overseer's decision, `replace` the ingestion of a correction. */
-export const REVIEW_TRANSITIONS: Record<ReviewStatus, Partial<Record<ReviewDecision | 'replace', ReviewStatus>>> = {
-  pending: { approve: 'approved', reject: 'rejected', return: 'returned' },
-  approved: {},
-  rejected: {},
+/**
+ * The moves that are not an overseer's decision: `replace` is the ingestion of a collector's correction
+ * of a returned survey; `amend` the ingestion of a resident's correction request that a reviewer
+ * approved (their registration needs no return: they asked for the change themselves).
+ */
+export type ReviewMove = ReviewDecision | 'replace' | 'amend';
+
+/** Every allowed move, and who makes it: a decision is an overseer's, `replace` and `amend` an ingestion's. */
+export const REVIEW_TRANSITIONS: Record<ReviewStatus, Partial<Record<ReviewMove, ReviewStatus>>> = {
+  pending: { approve: 'approved', reject: 'rejected', return: 'returned', amend: 'superseded' },
+  approved: { amend: 'superseded' },
+  rejected: { amend: 'superseded' },
   returned: { replace: 'superseded' },
   superseded: {},
 };
@@ -41,10 +49,10 @@ export type ReviewStep =
   | { kind: 'conflict'; current: ReviewStatus };
 
 /** The one decision function: what `move` does to a submission whose review status is `from`. */
-export function reviewStep(from: ReviewStatus, move: ReviewDecision | 'replace'): ReviewStep {
+export function reviewStep(from: ReviewStatus, move: ReviewMove): ReviewStep {
   const to = REVIEW_TRANSITIONS[from][move];
   if (to) return { kind: 'change', to };
-  if (move !== 'replace' && DECISION_STATUS[move] === from) return { kind: 'repeat' };
+  if (move !== 'replace' && move !== 'amend' && DECISION_STATUS[move] === from) return { kind: 'repeat' };
   return { kind: 'conflict', current: from };
 }
 

@@ -49,6 +49,11 @@ export const reviewItemSchema = z.object({
   ingestedAt: z.string().nullable(),
   respondentId: z.uuid().nullable(),
   replaces: z.uuid().nullable(),
+  /**
+   * Set on a resident's correction request only: the registration it would replace. It waits
+   * (status `received`, not ingested) until a reviewer approves it; it cannot be returned.
+   */
+  correctionOf: z.uuid().optional(),
   review: reviewStateSchema,
 });
 export type ReviewItem = z.infer<typeof reviewItemSchema>;
@@ -97,3 +102,16 @@ export const correctionSchema = z.object({
 export type Correction = z.infer<typeof correctionSchema>;
 export const correctionsResponseSchema = z.object({ items: z.array(correctionSchema) });
 export type CorrectionsResponse = z.infer<typeof correctionsResponseSchema>;
+
+/** A resident's correction requests (POST/GET /me/registration/corrections), newest first. */
+export const RESIDENT_CORRECTION_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export const residentCorrectionSchema = z.object({
+  id: z.uuid(),
+  submittedAt: z.string(),
+  /** pending: waiting for a reviewer (or, approved, for ingestion); approved: the record now says it; rejected: it does not. */
+  status: z.enum(RESIDENT_CORRECTION_STATUSES),
+  /** The reviewer's comment, or why the registry refused the approved correction. */
+  comment: z.string().nullable(),
+});
+export type ResidentCorrection = z.infer<typeof residentCorrectionSchema>;
+export const residentCorrectionsResponseSchema = z.object({ items: z.array(residentCorrectionSchema) });

@@ -87,6 +87,8 @@ export const RESPONDENT_FIELDS = [
   'skills_possessed',
   'consent_marketplace',
   'consent_enriched',
+  /** The worker's own short line for their marketplace profile (the master questionnaire's `bio_short`). */
+  'bio_short',
 ] as const;
 export type RespondentField = (typeof RESPONDENT_FIELDS)[number];
 

@@ -97,11 +97,19 @@ export const submissions = pgTable(
     index('submissions_pending_idx')
       .on(t.receivedAt)
       .where(sql`${t.status} = 'received'`),
-    // A resident registers one person: one live (received or ingested) public submission per account.
+    // A resident registers one person: one live (received or ingested, not superseded by their own
+    // approved correction) public submission per account. A correction request waits `held`, outside it.
     uniqueIndex('submissions_public_one_person_uq')
       .on(t.submittedBy)
-      .where(sql`${t.channel} = 'public' and ${t.status} in ('received', 'ingested')`),
-    check('submissions_status_ck', sql`${t.status} in ('received', 'ingested', 'rejected')`),
+      .where(
+        sql`${t.channel} = 'public' and ${t.status} in ('received', 'ingested') and ${t.reviewStatus} <> 'superseded'`,
+      ),
+    // One correction request waiting per resident, race-proof.
+    uniqueIndex('submissions_public_held_uq')
+      .on(t.submittedBy)
+      .where(sql`${t.channel} = 'public' and ${t.status} = 'held'`),
+    // `held`: a resident's correction request, stored but not ingested until a reviewer approves it.
+    check('submissions_status_ck', sql`${t.status} in ('received', 'held', 'ingested', 'rejected')`),
     check(
       'submissions_review_status_ck',
       sql`${t.reviewStatus} in ('pending', 'approved', 'rejected', 'returned', 'superseded')`,

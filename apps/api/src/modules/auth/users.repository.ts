@@ -193,4 +193,14 @@ export class UserRepository {
       .where(inArray(users.id, [...new Set(ids)]));
     return new Map(rows.map((r) => [r.id, r.fullName]));
   }
+
+  /** Names and emails for ids (the marketplace's reveal log). */
+  async peopleOf(executor: Executor, ids: string[]): Promise<Map<string, { fullName: string; email: string }>> {
+    if (!ids.length) return new Map();
+    const rows = await executor
+      .select({ id: users.id, fullName: users.fullName, email: users.email })
+      .from(users)
+      .where(inArray(users.id, [...new Set(ids)]));
+    return new Map(rows.map((r) => [r.id, { fullName: r.fullName, email: r.email }]));
+  }
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import type { Executor } from '../../infra/db.js';
 import { rowsOf } from '../../infra/db.js';
-import { contactReveals, marketplaceProfiles, searchers, users } from '../../db/schema/index.js';
+import { contactReveals, marketplaceProfiles, searchers } from '../../db/schema/marketplace.js';
 
 export type ProfileRow = typeof marketplaceProfiles.$inferSelect;
 export type NewProfile = Omit<typeof marketplaceProfiles.$inferInsert, 'id' | 'updatedAt'>;
@@ -105,7 +105,9 @@ export class MarketplaceRepository {
           limit ${limit}`),
       );
     }
-    const keyset = after ? [sql`(-t.tier, not p.verified, p.id) > (${-after[0]}, ${after[1] === 1}, ${after[2]}::uuid)`] : [];
+    const keyset = after
+      ? [sql`(-t.tier, not p.verified, p.id) > (${-after[0]}, ${after[1] === 1}, ${after[2]}::uuid)`]
+      : [];
     return rowsOf<PageRow>(
       await executor.execute(sql`
         with q as (select websearch_to_tsquery('english', ${f.text}) as tsq, lower(${f.text}) as lq)
@@ -157,7 +159,11 @@ export class MarketplaceRepository {
   }
 
   /** Distinct profiles this searcher revealed since `since` (a repeat reveal does not use the day's allowance). */
-  async revealsSince(executor: Executor, searcherId: string, since: Date): Promise<{ count: number; profiles: string[] }> {
+  async revealsSince(
+    executor: Executor,
+    searcherId: string,
+    since: Date,
+  ): Promise<{ count: number; profiles: string[] }> {
     const rows = await executor
       .selectDistinct({ profileId: contactReveals.profileId })
       .from(contactReveals)
@@ -165,17 +171,16 @@ export class MarketplaceRepository {
     return { count: rows.length, profiles: rows.map((r) => r.profileId) };
   }
 
-  /** Who revealed this respondent's contact, newest first (their own page). */
+  /** Who revealed this respondent's contact, newest first (their own page); names come from auth. */
   async revealsOf(executor: Executor, respondentId: string, limit = 100) {
     return executor
       .select({
         at: contactReveals.createdAt,
         purpose: contactReveals.purpose,
-        searcherName: users.fullName,
+        searcherId: contactReveals.searcherId,
         organisation: searchers.organisation,
       })
       .from(contactReveals)
-      .innerJoin(users, eq(users.id, contactReveals.searcherId))
       .leftJoin(searchers, eq(searchers.userId, contactReveals.searcherId))
       .where(eq(contactReveals.respondentId, respondentId))
       .orderBy(desc(contactReveals.createdAt))
@@ -189,8 +194,6 @@ export class MarketplaceRepository {
       at: string;
       at_key: string;
       searcher_id: string;
-      name: string;
-      email: string;
       organisation: string | null;
       profile_id: string;
       respondent_id: string;
@@ -198,10 +201,9 @@ export class MarketplaceRepository {
       ip: string | null;
     }>(
       await executor.execute(sql`
-        select r.id, r.created_at as at, r.created_at::text as at_key, r.searcher_id, u.full_name as name,
-               u.email, s.organisation, r.profile_id, r.respondent_id, r.purpose, r.ip
+        select r.id, r.created_at as at, r.created_at::text as at_key, r.searcher_id, s.organisation,
+               r.profile_id, r.respondent_id, r.purpose, r.ip
         from contact_reveals r
-        join users u on u.id = r.searcher_id
         left join searchers s on s.user_id = r.searcher_id
         ${after ? sql`where (r.created_at, r.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql``}
         order by r.created_at desc, r.id desc

@@ -25,7 +25,13 @@ import { Conflict, Forbidden, Gone, Invalid, TooManyRequests, fail, isUniqueViol
 import { checkCursorParts, decodeCursor, encodeCursor } from '../../cursor.js';
 import { recordAudit } from '../audit/index.js';
 import { UserRepository, hashPassword, hashToken, newToken } from '../auth/index.js';
-import { MarketplaceRepository, type PageRow, type ProfileFilter, type ProfileKey, type ProfileRow } from './repository.js';
+import {
+  MarketplaceRepository,
+  type PageRow,
+  type ProfileFilter,
+  type ProfileKey,
+  type ProfileRow,
+} from './repository.js';
 
 const repo = new MarketplaceRepository();
 
@@ -99,7 +105,9 @@ export async function syncProfile(tx: Executor, subject: MarketplaceSubject): Pr
 }
 
 /** A profile as the public sees it. */
-export function publicProfile(row: Pick<ProfileRow, 'id' | 'profession' | 'skills' | 'lgaCode' | 'experience' | 'verified' | 'bio'>): MarketplaceProfile {
+export function publicProfile(
+  row: Pick<ProfileRow, 'id' | 'profession' | 'skills' | 'lgaCode' | 'experience' | 'verified' | 'bio'>,
+): MarketplaceProfile {
   const band = experienceBand(row.experience);
   return {
     id: row.id,
@@ -139,7 +147,10 @@ export interface ContactPort {
    * Lock the respondent (shared) and return their contact if they still allow it: `null` when the
    * record is gone or no longer listable; `shared: false` when only the first consent stands.
    */
-  lockContact(tx: Executor, respondentId: string): Promise<{ shared: boolean; name: string; phone: string | null; email: string | null } | null>;
+  lockContact(
+    tx: Executor,
+    respondentId: string,
+  ): Promise<{ shared: boolean; name: string; phone: string | null; email: string | null } | null>;
 }
 
 /** Where marketplace reads go: the replica when configured and fresh, else the primary. */
@@ -193,7 +204,16 @@ export class MarketplaceService {
 
   async search(
     actor: Actor,
-    q: { q?: string; skill?: string; sector?: string; lga?: string; minYears?: number; verified?: 'true' | 'false'; cursor?: string; limit: number },
+    q: {
+      q?: string;
+      skill?: string;
+      sector?: string;
+      lga?: string;
+      minYears?: number;
+      verified?: 'true' | 'false';
+      cursor?: string;
+      limit: number;
+    },
   ) {
     await this.refuseTrapped(actor);
     const filter: ProfileFilter = {
@@ -217,7 +237,8 @@ export class MarketplaceService {
     const last = page.at(-1);
     return {
       items: page.map(fromPage),
-      nextCursor: rows.length > q.limit && last ? encodeCursor([Number(last.tier), last.verified ? 0 : 1, last.id]) : null,
+      nextCursor:
+        rows.length > q.limit && last ? encodeCursor([Number(last.tier), last.verified ? 0 : 1, last.id]) : null,
     };
   }
 
@@ -296,12 +317,16 @@ export class MarketplaceService {
           },
           tx,
         );
-        await recordAudit(tx, { ...actor, id: user.id, role: 'searcher' }, {
-          action: 'searcher.registered',
-          targetType: 'user',
-          targetId: user.id,
-          after: { termsVersion: SEARCHER_TERMS_VERSION, organisation: body.organisation?.trim() || null },
-        });
+        await recordAudit(
+          tx,
+          { ...actor, id: user.id, role: 'searcher' },
+          {
+            action: 'searcher.registered',
+            targetType: 'user',
+            targetId: user.id,
+            after: { termsVersion: SEARCHER_TERMS_VERSION, organisation: body.organisation?.trim() || null },
+          },
+        );
       });
     } catch (err) {
       // Two registrations of one email at once: the unique index decides, the loser gets the same answer.
@@ -315,12 +340,20 @@ export class MarketplaceService {
       const s = await repo.lockSearcherByToken(tx, hashToken(token));
       if (!s) throw Invalid('TOKEN_INVALID');
       if (!s.verifyExpiresAt || s.verifyExpiresAt.getTime() < Date.now()) throw Gone('TOKEN_EXPIRED');
-      await repo.updateSearcher(tx, s.userId, { emailVerifiedAt: new Date(), verifyTokenHash: null, verifyExpiresAt: null });
-      await recordAudit(tx, { ...actor, id: s.userId, role: 'searcher' }, {
-        action: 'searcher.verified',
-        targetType: 'user',
-        targetId: s.userId,
+      await repo.updateSearcher(tx, s.userId, {
+        emailVerifiedAt: new Date(),
+        verifyTokenHash: null,
+        verifyExpiresAt: null,
       });
+      await recordAudit(
+        tx,
+        { ...actor, id: s.userId, role: 'searcher' },
+        {
+          action: 'searcher.verified',
+          targetType: 'user',
+          targetId: s.userId,
+        },
+      );
     });
   }
 
@@ -366,7 +399,11 @@ export class MarketplaceService {
       const repeat = today.profiles.includes(profileId);
       if (!repeat && today.count >= REVEALS_PER_DAY) {
         const retryAfter = Math.max(1, Math.ceil((dayStart.getTime() + 86_400_000 - Date.now()) / 1000));
-        throw TooManyRequests('REVEAL_LIMIT', `You may reveal ${REVEALS_PER_DAY} contacts a day. Try again tomorrow.`, retryAfter);
+        throw TooManyRequests(
+          'REVEAL_LIMIT',
+          `You may reveal ${REVEALS_PER_DAY} contacts a day. Try again tomorrow.`,
+          retryAfter,
+        );
       }
       await repo.insertReveal(tx, {
         id: uuidv7(),
@@ -403,11 +440,20 @@ export class MarketplaceService {
     const rows = await repo.revealLog(this.db, after, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
+    const people = await this.users.peopleOf(
+      this.db,
+      page.map((r) => r.searcher_id),
+    );
     return {
       items: page.map((r) => ({
         id: r.id,
         at: new Date(r.at).toISOString(),
-        searcher: { id: r.searcher_id, name: r.name, email: r.email, organisation: r.organisation },
+        searcher: {
+          id: r.searcher_id,
+          name: people.get(r.searcher_id)?.fullName ?? '(deleted account)',
+          email: people.get(r.searcher_id)?.email ?? '',
+          organisation: r.organisation,
+        },
         profileId: r.profile_id,
         respondentId: r.respondent_id,
         purpose: r.purpose,
@@ -423,11 +469,15 @@ export class MarketplaceService {
   async ownListing(executor: Executor, respondentId: string) {
     const row = await repo.profileOf(executor, respondentId);
     const reveals = await repo.revealsOf(executor, respondentId);
+    const people = await this.users.namesOf(
+      executor,
+      reveals.map((r) => r.searcherId),
+    );
     return {
       profile: row ? publicProfile(row) : null,
       reveals: reveals.map((r) => ({
         at: r.at.toISOString(),
-        searcherName: r.searcherName,
+        searcherName: people.get(r.searcherId) ?? 'A registered searcher',
         organisation: r.organisation,
         purpose: r.purpose,
       })),

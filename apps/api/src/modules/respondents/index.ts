@@ -3,6 +3,8 @@ export {
   respondentFields,
   scanDuplicates,
   reportSubject,
+  marketplaceSubject,
+  syncMarketplace,
   type CreateOutcome,
   type NinHolder,
   type NinRegistry,
@@ -17,3 +19,4 @@ export {
 export { respondentRoutes } from './routes.js';
 export { rotateRespondents, sealLegacyRespondents } from './pii-maintenance.js';
 export { RegistryService, type OversightConfig, type SubmissionsPort } from './oversight.js';
+export { SelfService, type OwnSubmissionsPort } from './self-service.js';

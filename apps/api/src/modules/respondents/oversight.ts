@@ -22,8 +22,16 @@ import { auditTrail, recordAudit } from '../audit/index.js';
 import type { SubmissionService } from '../submissions/index.js';
 import { FRAUD_BAND_RANK } from '../../db/schema/respondents.js';
 import type { Keyed, RespondentRepository, RespondentRow } from './repository.js';
-import { reportSubject, shownNin, toRespondentDetail, verificationOf, type RespondentView } from './service.js';
+import {
+  marketplaceSubject,
+  reportSubject,
+  shownNin,
+  toRespondentDetail,
+  verificationOf,
+  type RespondentView,
+} from './service.js';
 import { recordRespondent } from '../reports/index.js';
+import { syncProfile } from '../marketplace/index.js';
 import type { PiiCipher } from '../../infra/pii.js';
 
 const BANDS = ['clean', 'low', 'medium', 'high', 'critical'] as const;
@@ -222,6 +230,8 @@ export class RegistryService {
       });
       // The figures follow the status (reports count by status).
       if (status !== r.status) await recordRespondent(tx, reportSubject(r), reportSubject(updated));
+      // The badge, or (rejected) the profile's removal.
+      await syncProfile(tx, marketplaceSubject(updated));
       await recordAudit(tx, actor, {
         action: body.decision === 'verified' ? 'respondent.verified' : 'respondent.rejected',
         targetType: 'respondent',
@@ -318,6 +328,9 @@ export class RegistryService {
       const moved = await this.submissions.reassignRespondent(tx, other.id, keep.id);
       const merged = await this.repo.update(tx, other.id, { status: 'merged', mergedInto: keep.id });
       await recordRespondent(tx, reportSubject(other), reportSubject(merged));
+      // A merged record is listed nowhere; the kept one is listed as it stands.
+      await syncProfile(tx, marketplaceSubject(merged));
+      await syncProfile(tx, marketplaceSubject(keep));
       await this.repo.raiseFlagRank(tx, keep.id, other.flagRank);
       await this.repo.resolveDuplicate(tx, pairId, { status: 'merged', keptId: keep.id, resolvedBy: actor.id });
       await recordAudit(tx, actor, [

@@ -1,5 +1,5 @@
 /** Every query on `respondents`: the respondents module owns the table. */
-import { and, asc, eq, getTableColumns, gt, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { ReportSubject } from '@oslrs/core';
 import type { Scope } from '../../access/index.js';
 import { respondentDuplicates, respondents } from '../../db/schema/respondents.js';
@@ -261,6 +261,23 @@ export class RespondentRepository {
 
   async lockById(tx: Executor, id: string): Promise<RespondentRow | undefined> {
     const [row] = await tx.select().from(respondents).where(eq(respondents.id, id)).for('update');
+    return row;
+  }
+
+  /** A resident's own record: the one their account registered (never a merged one). */
+  async ownedBy(executor: Executor, userId: string, lock = false): Promise<RespondentRow | undefined> {
+    const q = executor
+      .select()
+      .from(respondents)
+      .where(and(eq(respondents.createdBy, userId), eq(respondents.source, 'public'), ne(respondents.status, 'merged')))
+      .orderBy(desc(respondents.createdAt))
+      .limit(1);
+    const [row] = lock ? await q.for('update') : await q;
+    return row;
+  }
+
+  async lockForShare(tx: Executor, id: string): Promise<RespondentRow | undefined> {
+    const [row] = await tx.select().from(respondents).where(eq(respondents.id, id)).for('share');
     return row;
   }
 

@@ -1,5 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import {
+  bioBodySchema,
+  consentBodySchema,
+  consentResponseSchema,
+  myRegistrationResponseSchema,
   checkNinBodySchema,
   checkNinResponseSchema,
   completeNinBodySchema,
@@ -20,6 +25,7 @@ import {
 import { actorOf } from '../../access/index.js';
 import type { RegistryService } from './oversight.js';
 import type { RespondentService } from './service.js';
+import type { SelfService } from './self-service.js';
 
 /** Roles that may open a respondent's record; the access helper narrows supervisors to their LGA. */
 const OVERSEERS = ['super_admin', 'supervisor', 'verification_assessor', 'government_official'] as const;
@@ -29,7 +35,57 @@ const ASSESSORS = ['super_admin', 'verification_assessor'] as const;
 export const respondentRoutes: FastifyPluginAsyncZod<{
   respondents: RespondentService;
   registry: RegistryService;
-}> = async (app, { respondents, registry }) => {
+  self: SelfService;
+}> = async (app, { respondents, registry, self }) => {
+  app.get(
+    '/me/registration',
+    {
+      config: { access: ['public_user'] },
+      schema: {
+        tags: ['self-service'],
+        summary:
+          'What the registry holds about the signed-in resident: record, answers, status, reference, consents, profile, who revealed their contact',
+        response: { 200: myRegistrationResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      void reply.header('cache-control', 'no-store');
+      return { registration: await self.registration(actorOf(request)) };
+    },
+  );
+
+  app.put(
+    '/me/consent',
+    {
+      config: { access: ['public_user'], rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['self-service'],
+        summary:
+          'Set both marketplace consents; withdrawing the first withdraws both and removes the profile in the same transaction',
+        body: consentBodySchema,
+        response: { 200: consentResponseSchema },
+      },
+    },
+    async (request) => self.setConsent(actorOf(request), request.body),
+  );
+
+  app.put(
+    '/me/bio',
+    {
+      config: { access: ['public_user'], rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['self-service'],
+        summary: "The short line shown on the resident's marketplace profile (null clears it)",
+        body: bioBodySchema,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await self.setBio(actorOf(request), request.body.bio);
+      return reply.status(204).send(null);
+    },
+  );
+
   app.get(
     '/respondents',
     {

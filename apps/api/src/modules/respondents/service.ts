@@ -17,6 +17,7 @@ import type { Mailer } from '../../infra/mail.js';
 import { Conflict, Gone, Invalid, TooManyRequests, Unprocessable, isUniqueViolation } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
 import { recordRespondent } from '../reports/index.js';
+import { syncProfile, type MarketplaceSubject } from '../marketplace/index.js';
 import { hashToken, newToken, type UserRepository } from '../auth/index.js';
 import { respondentFieldName } from '../questionnaires/index.js';
 import type { PiiCipher } from '../../infra/pii.js';
@@ -61,6 +62,7 @@ export function respondentFields(form: FormSchema, values: Answers) {
     skills: Array.isArray(skills) ? skills : typeof skills === 'string' && skills ? skills.split(/\s+/) : null,
     consentMarketplace: yes(get('consent_marketplace')),
     consentEnriched: yes(get('consent_enriched')),
+    marketplaceBio: text(get('bio_short'))?.slice(0, 280) ?? null,
   };
 }
 export type RespondentFields = ReturnType<typeof respondentFields>;
@@ -87,6 +89,31 @@ export function reportSubject(r: RespondentRow): ReportSubject {
     employmentType: r.employmentType,
     skills: r.skills,
   };
+}
+
+/** What the marketplace reads of a respondent to list, change or unlist their profile. */
+export function marketplaceSubject(r: RespondentRow): MarketplaceSubject {
+  return {
+    respondentId: r.id,
+    status: r.status,
+    ninOnFile: !!r.ninHash,
+    consentMarketplace: r.consentMarketplace,
+    mainOccupation: r.mainOccupation,
+    skills: r.skills,
+    lgaCode: r.lgaCode,
+    yearsExperience: r.yearsExperience,
+    verified: r.verification === 'verified',
+    bio: r.marketplaceBio,
+  };
+}
+
+/**
+ * Keep the respondent's marketplace profile true after a change, in the change's transaction (the one
+ * hook beside reports' recordRespondent; every path that changes a respondent calls both).
+ */
+export async function syncMarketplace(tx: Executor, repo: RespondentRepository, id: string): Promise<boolean> {
+  const row = await repo.findById(tx, id);
+  return row ? syncProfile(tx, marketplaceSubject(row)) : false;
 }
 
 /** A NIN shown to staff: in full to super admins and assessors, else only its last three digits. */
@@ -260,6 +287,26 @@ export class RespondentService implements NinRegistry {
     };
   }
 
+  /** After ingestion changed a respondent: their marketplace profile follows (same transaction). */
+  syncMarketplace(tx: Executor, respondentId: string): Promise<boolean> {
+    return syncMarketplace(tx, this.repo, respondentId);
+  }
+
+  /**
+   * A listed worker's contact for a reveal (the marketplace's ContactPort): the record locked (shared)
+   * so a consent change waits for the reveal or the reveal sees it; null when no longer listable.
+   */
+  async lockContact(tx: Executor, respondentId: string) {
+    const r = await this.repo.lockForShare(tx, respondentId);
+    if (!r || !r.consentMarketplace || !r.ninHash || !(r.status === 'active' || r.status === 'verified')) return null;
+    return {
+      shared: r.consentEnriched,
+      name: [r.firstname, r.surname].filter(Boolean).join(' ') || 'Registered worker',
+      phone: this.pii.openOrNull(r.phoneSealed, 'phone'),
+      email: r.email,
+    };
+  }
+
   /** A submission of this respondent was scored: the assessor queue reads the highest band. */
   async noteFraudBand(tx: Executor, respondentId: string, band: string | null): Promise<void> {
     const rank = band ? (FRAUD_BAND_RANK[band] ?? 0) : 0;
@@ -350,6 +397,7 @@ export class RespondentService implements NinRegistry {
           ninSealed: this.pii.seal(nin, 'nin'),
         });
         if (updated) await recordRespondent(tx, reportSubject(r), reportSubject({ ...r, status: updated.status }));
+        if (updated) await syncMarketplace(tx, this.repo, r.id);
         await recordAudit(tx, actor, {
           action: 'respondent.nin_completed',
           targetType: 'respondent',

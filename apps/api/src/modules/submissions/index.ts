@@ -10,3 +10,4 @@ export { SubmissionStats, reviewOutcomeSql, type CollectorDay, type GpsFix } fro
 export { submissionRoutes } from './routes.js';
 export { rotateSubmissions, sealLegacySubmissions } from './pii-maintenance.js';
 export { ReviewService } from './review.js';
+export { type LiveRegistration } from './resident-corrections.js';

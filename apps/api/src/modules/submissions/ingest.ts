@@ -15,6 +15,7 @@ import { respondentFieldName, type VersionCache } from '../questionnaires/index.
 import { recordRespondent } from '../reports/index.js';
 import { respondentFields, type RespondentService } from '../respondents/index.js';
 import type { SubmissionOutcome, SubmissionRepository } from './repository.js';
+import { awaitsIngestion, correctionMove } from './resident-corrections.js';
 
 export const INGEST_JOB = defineJob('submission.ingest');
 
@@ -49,7 +50,8 @@ export class Ingestion {
     return this.db.transaction(async (tx) => {
       const sub = await this.repo.lockForIngest(tx, submissionId);
       if (!sub) return { status: 'skipped' as const };
-      if (sub.status !== 'received') {
+      // (A resident's correction request is `held` until approved: resident-corrections.ts.)
+      if (!awaitsIngestion(sub)) {
         await this.repo.markDone(tx, sub.id);
         return { status: 'skipped' as const };
       }
@@ -97,7 +99,7 @@ export class Ingestion {
       let original: Awaited<ReturnType<SubmissionRepository['lockForIngest']>>;
       if (sub.replaces) {
         original = await this.repo.lockForIngest(tx, sub.replaces);
-        if (!original || reviewStep(original.reviewStatus as ReviewStatus, 'replace').kind !== 'change')
+        if (!original || reviewStep(original.reviewStatus as ReviewStatus, correctionMove(sub)).kind !== 'change')
           return reject(
             'REPLACES_NOT_RETURNED',
             'The submission this one corrects is no longer returned for correction',
@@ -137,6 +139,8 @@ export class Ingestion {
       // Report rollups, in this transaction and last in it: the shared `*` rows stay locked only until
       // the commit (the one hook; see reports/service.ts recordRespondent).
       await recordRespondent(tx, outcome.report.before, outcome.report.after);
+      // The marketplace profile follows the record (listed, changed or unlisted) in this transaction.
+      await this.respondents.syncMarketplace(tx, outcome.id);
       return { status: 'ingested' as const };
     });
   }

@@ -119,7 +119,7 @@ export class SubmissionRepository implements SubmissionHistory {
     return row && this.open(row);
   }
 
-  /** Whether this resident already has a live (received or ingested) registration. */
+  /** Whether this resident already has a live registration (the predicate of submissions_public_one_person_uq). */
   async hasLivePublicSubmission(executor: Executor, userId: string): Promise<boolean> {
     const [row] = await executor
       .select({ id: submissions.id })
@@ -129,10 +129,72 @@ export class SubmissionRepository implements SubmissionHistory {
           eq(submissions.submittedBy, userId),
           eq(submissions.channel, 'public'),
           inArray(submissions.status, ['received', 'ingested']),
+          ne(submissions.reviewStatus, 'superseded'),
         ),
       )
       .limit(1);
     return !!row;
+  }
+
+  // --- residents' correction requests (status `held` until a reviewer approves) -----------------
+
+  /** The resident's current registration: their one ingested public submission not superseded. */
+  async liveRegistration(executor: Executor, userId: string): Promise<SubmissionRow | undefined> {
+    const [row] = await executor
+      .select()
+      .from(submissions)
+      .where(
+        and(
+          eq(submissions.submittedBy, userId),
+          eq(submissions.channel, 'public'),
+          eq(submissions.status, 'ingested'),
+          ne(submissions.reviewStatus, 'superseded'),
+        ),
+      )
+      .orderBy(desc(submissions.ingestedAt))
+      .limit(1);
+    return row && this.open(row);
+  }
+
+  /** A correction request, stored without an outbox row: nothing ingests it before its approval. */
+  async insertHeld(tx: Executor, values: NewSubmission): Promise<SubmissionRow | undefined> {
+    const [row] = await tx
+      .insert(submissions)
+      .values({ ...values, status: 'held' })
+      .onConflictDoNothing({ target: submissions.id })
+      .returning();
+    return row;
+  }
+
+  /** An approved request goes to ingestion: its outbox row, in the decision's transaction (the relay's safety net). */
+  async releaseHeld(tx: Executor, id: string): Promise<void> {
+    await tx.insert(submissionOutbox).values({ submissionId: id }).onConflictDoNothing();
+  }
+
+  /** A turned-down request leaves `held` (freeing the resident's one waiting slot) for good. */
+  async dropHeld(tx: Executor, id: string): Promise<SubmissionRow> {
+    const [row] = await tx
+      .update(submissions)
+      .set({ status: 'rejected' })
+      .where(and(eq(submissions.id, id), eq(submissions.status, 'held')))
+      .returning();
+    return row!;
+  }
+
+  /** A resident's correction requests, newest first (their answers are not needed: not opened). */
+  async correctionRequests(executor: Executor, userId: string, limit = 50): Promise<SubmissionRow[]> {
+    return executor
+      .select()
+      .from(submissions)
+      .where(
+        and(
+          eq(submissions.submittedBy, userId),
+          eq(submissions.channel, 'public'),
+          sql`${submissions.replaces} is not null`,
+        ),
+      )
+      .orderBy(desc(submissions.receivedAt), desc(submissions.id))
+      .limit(limit);
   }
 
   /** Raw submissions and their outbox rows, in the caller's transaction; ids already present are skipped. */

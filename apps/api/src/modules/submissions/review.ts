@@ -24,6 +24,7 @@ import { recordAudit } from '../audit/index.js';
 import type { UserRepository } from '../auth/index.js';
 import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
 import type { ReviewKey, ReviewListRow, SubmissionRepository, SubmissionRow } from './repository.js';
+import { isCorrectionRequest, shownStatus } from './resident-corrections.js';
 
 /** A timestamptz as PostgreSQL writes it (`2026-12-05 10:00:00.123456+00`). */
 const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2}){0,2})?$/;
@@ -76,7 +77,7 @@ export function collectorReviewOf(row: SubmissionRow): NonNullable<SubmissionSta
 function toItem(row: ReviewListRow, names: Map<string, string>): ReviewItem {
   return {
     id: row.id,
-    status: row.status as ReviewItem['status'],
+    status: shownStatus(row.status),
     channel: row.channel as Channel,
     lga: row.lgaCode,
     enumerator: row.submittedBy ? { id: row.submittedBy, name: names.get(row.submittedBy) ?? null } : null,
@@ -90,6 +91,7 @@ function toItem(row: ReviewListRow, names: Map<string, string>): ReviewItem {
     ingestedAt: row.ingestedAt?.toISOString() ?? null,
     respondentId: row.respondentId,
     replaces: row.replaces,
+    ...(isCorrectionRequest(row) ? { correctionOf: row.replaces! } : {}),
     review: reviewStateOf(row),
   };
 }
@@ -102,6 +104,8 @@ export class ReviewService {
     private readonly repo: SubmissionRepository,
     private readonly users: Pick<UserRepository, 'namesOf'>,
     private readonly versions: VersionCache,
+    /** Wakes the ingest job for an approved correction request (its outbox row is already committed). */
+    private readonly wake: (ids: string[]) => Promise<void> = async () => {},
   ) {}
 
   /** The answers as this overseer may see them: the NIN masked but for its last three digits, except in full to super admins and assessors. */
@@ -167,7 +171,7 @@ export class ReviewService {
    * row commit together. The same decision again changes nothing; another one is a 409 with the state.
    */
   async decide(actor: Actor, id: string, body: ReviewBody): Promise<{ submission: ReviewItem; changed: boolean }> {
-    return this.db.transaction(async (tx) => {
+    const decided = await this.db.transaction(async (tx) => {
       const row = await this.repo.lockForReview(tx, id);
       requireAccess(actor, 'submission.review', row && { lgaCode: row.lgaCode });
       const current = row!.reviewStatus as ReviewStatus;
@@ -183,12 +187,18 @@ export class ReviewService {
       if (body.decision === 'return' && !RETURNABLE_CHANNELS.includes(row!.channel))
         throw Unprocessable('NOT_RETURNABLE', `A ${row!.channel} submission has no collector to return it to`);
       if (step.kind === 'repeat') return { submission: toItem(row!, await this.names([row!])), changed: false };
-      const updated = await this.repo.setReview(tx, id, {
+      let updated = await this.repo.setReview(tx, id, {
         reviewStatus: step.to,
         reviewedBy: actor.id,
         reviewedAt: new Date(),
         reviewComment: body.comment ?? null,
       });
+      // A resident's correction request waits `held`: approval sends it to ingestion, rejection ends it.
+      let release = false;
+      if (row!.status === 'held' && step.to === 'approved') {
+        await this.repo.releaseHeld(tx, id);
+        release = true;
+      } else if (row!.status === 'held' && step.to === 'rejected') updated = await this.repo.dropHeld(tx, id);
       await recordAudit(tx, actor, {
         action: AUDIT_ACTION[body.decision],
         targetType: 'submission',
@@ -196,8 +206,10 @@ export class ReviewService {
         before: { reviewStatus: current },
         after: { reviewStatus: step.to, ...(body.comment ? { comment: body.comment } : {}) },
       });
-      return { submission: toItem(updated, await this.names([updated])), changed: true };
+      return { submission: toItem(updated, await this.names([updated])), changed: true, release };
     });
+    if (decided.release) await this.wake([id]);
+    return { submission: decided.submission, changed: decided.changed };
   }
 
   /** The caller's own surveys returned for correction, with the answers to start the correction from. */

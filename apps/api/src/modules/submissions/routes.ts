@@ -10,6 +10,7 @@ import {
   reviewResponseSchema,
   mySubmissionsQuerySchema,
   mySubmissionsResponseSchema,
+  residentCorrectionsResponseSchema,
   submissionBodySchema,
   submissionStatusSchema,
   uuidParamSchema,
@@ -141,6 +142,41 @@ export const submissionRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request) => review.decide(actorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/me/registration/corrections',
+    {
+      config: { access: ['public_user'] },
+      schema: {
+        tags: ['self-service'],
+        summary:
+          "Ask for a correction of your registration: the public form's answers again (a fresh id), held for a reviewer; the record changes only once it is approved. One request waits at a time (409 CORRECTION_PENDING); the same id again returns the first result",
+        body: submissionBodySchema,
+        response: { 200: submissionStatusSchema, 202: submissionStatusSchema },
+      },
+    },
+    async (request, reply) => {
+      const { view, replay } = await submissions.requestCorrection(actorOf(request), request.body);
+      return reply.status(replay ? 200 : 202).send(view);
+    },
+  );
+
+  app.get(
+    '/me/registration/corrections',
+    {
+      config: { access: ['public_user'] },
+      schema: {
+        tags: ['self-service'],
+        summary: "Your correction requests, newest first: pending, approved or rejected with the reviewer's comment",
+        response: { 200: residentCorrectionsResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      // A resident's own data: not kept by a shared cache.
+      void reply.header('cache-control', 'no-store');
+      return { items: await submissions.myCorrections(actorOf(request)) };
+    },
   );
 
   app.get(

@@ -8,6 +8,7 @@ import {
   submissionBodySchema,
   type ReviewStatus,
   type Channel,
+  type ResidentCorrection,
   type Role,
   type SubmissionBody,
   type SubmissionStatusView,
@@ -27,9 +28,16 @@ import type { KeyValueStore } from '../../infra/kv.js';
 import type { PiiCipher } from '../../infra/pii.js';
 import { respondentFieldName, type QuestionnaireService, type VersionCache } from '../questionnaires/index.js';
 import type { JobsService } from '../jobs/index.js';
+import { recordAudit } from '../audit/index.js';
 import { INGEST_JOB } from './ingest.js';
 import { collectorReviewOf } from './review.js';
 import type { NewSubmission, SubmissionRepository, SubmissionRow } from './repository.js';
+import {
+  liveRegistrationView,
+  residentCorrectionOf,
+  shownStatus,
+  type LiveRegistration,
+} from './resident-corrections.js';
 
 /** The channel comes from who is calling, never from the body. */
 export const CHANNEL_BY_ROLE: Partial<Record<Role, Channel>> = {
@@ -64,7 +72,7 @@ const NIN_TAKEN_CODES = new Set(['NIN_DUPLICATE', 'NIN_DUPLICATE_STAFF']);
 export function toStatusView(row: SubmissionRow, viewer?: Actor): SubmissionStatusView {
   const view: SubmissionStatusView = {
     id: row.id,
-    status: row.status as SubmissionStatusView['status'],
+    status: shownStatus(row.status),
     receivedAt: row.receivedAt.toISOString(),
   };
   const error = row.error as SubmissionStatusView['error'] | null;
@@ -326,6 +334,102 @@ export class SubmissionService {
       throw Conflict('SUBMISSION_CONFLICT', 'A different submission was already received with this id', { id: row.id });
     }
     return toStatusView(row, actor);
+  }
+
+  // --- residents' correction requests (resident-corrections.ts) -----------------------------------
+
+  /**
+   * A resident asks for a correction of their registration: the public form's body, checked as the
+   * public form is, stored `held` (not ingested) with `replaces` = their live registration, until a
+   * reviewer decides. One waiting request per resident (the partial unique index decides races);
+   * the same id again answers as the first time.
+   */
+  async requestCorrection(
+    actor: Actor,
+    body: SubmissionBody,
+  ): Promise<{ view: SubmissionStatusView; replay: boolean }> {
+    if (actor.role !== 'public_user' || !actor.id)
+      throw Forbidden('FORBIDDEN', 'Only residents ask for a correction of their own registration');
+    const bodyHash = `h1:${this.pii.blindIndex(canonical(body), 'body')}`;
+    const prior = await this.repo.findById(this.db, body.id);
+    if (prior) return { view: this.replay(prior, actor, bodyHash, body), replay: true };
+
+    const version = await this.versions.load(this.db, body.questionnaireVersionId, { checkArchived: true });
+    if (!version) throw Unprocessable('VERSION_UNKNOWN', 'No published questionnaire version has this id');
+    await this.checkResidentForm(actor, [version]);
+    if (version.archived)
+      throw Unprocessable('VERSION_ARCHIVED', 'This questionnaire has been archived; download the current one');
+    const live = await this.repo.liveRegistration(this.db, actor.id);
+    if (!live)
+      throw Conflict('NOT_REGISTERED', 'You have no registration to correct yet (or it is still being processed)');
+    if (body.replaces && body.replaces !== live.id)
+      throw Unprocessable('REPLACES_UNKNOWN', 'A correction request replaces your current registration only');
+    this.checkAnswers(version, body);
+
+    const lga = body.answers[respondentFieldName(version.form, 'lga_id')];
+    const values: NewSubmission = {
+      id: body.id,
+      questionnaireVersionId: version.id,
+      channel: 'public',
+      submittedBy: actor.id,
+      ...this.repo.sealAnswers(body.answers, [
+        respondentFieldName(version.form, 'nin'),
+        respondentFieldName(version.form, 'phone_number'),
+      ]),
+      ninDeferred: body.ninDeferred ?? false,
+      startedAt: new Date(body.startedAt),
+      completedAt: new Date(body.completedAt),
+      gpsLat: body.gps?.lat ?? null,
+      gpsLng: body.gps?.lng ?? null,
+      gpsAccuracy: body.gps?.accuracy ?? null,
+      deviceId: body.deviceId ?? null,
+      replaces: live.id,
+      lgaCode: typeof lga === 'string' && isLgaCode(lga) ? lga : live.lgaCode,
+      bodyHash,
+    };
+    const row = await this.db
+      .transaction(async (tx) => {
+        const inserted = await this.repo.insertHeld(tx, values);
+        if (inserted)
+          await recordAudit(tx, actor, {
+            action: 'submission.correction_requested',
+            targetType: 'submission',
+            targetId: inserted.id,
+            after: { replaces: live.id },
+          });
+        return inserted;
+      })
+      .catch((err: unknown) => {
+        // Another request of this resident is waiting (or raced this one in): the indexes keep one.
+        if (isUniqueViolation(err, 'submissions_public_held_uq') || isUniqueViolation(err, 'submissions_replaces_uq'))
+          throw Conflict('CORRECTION_PENDING');
+        throw err;
+      });
+    if (row) return { view: toStatusView(row, actor), replay: false };
+    // Lost a race with a concurrent request carrying the same id: answer as a replay.
+    const raced = await this.repo.findById(this.db, body.id);
+    return { view: this.replay(raced!, actor, bodyHash, body), replay: true };
+  }
+
+  /** A resident's correction requests, newest first, as they see them (for their self-service page). */
+  async correctionsOf(executor: Executor, userId: string): Promise<ResidentCorrection[]> {
+    return (await this.repo.correctionRequests(executor, userId)).map(residentCorrectionOf);
+  }
+
+  /** The caller's own correction requests (GET /me/registration/corrections). */
+  async myCorrections(actor: Actor): Promise<ResidentCorrection[]> {
+    return actor.id ? this.correctionsOf(this.db, actor.id) : [];
+  }
+
+  /** A resident's current registration (their live ingested public submission), answers whole; null if none. */
+  async liveRegistrationOf(executor: Executor, userId: string): Promise<LiveRegistration | null> {
+    const row = await this.repo.liveRegistration(executor, userId);
+    return row ? liveRegistrationView(row) : null;
+  }
+
+  /** Wake the ingest job for submissions whose outbox rows are committed (an approved correction request). */
+  enqueueIngestion(ids: string[]): Promise<void> {
+    return this.enqueue(ids);
   }
 
   /** Enqueue without ever blocking the reply on Redis: the relay covers what this misses. */
