@@ -100,7 +100,10 @@ function params() {
   };
 }
 
-export async function seedMarketplace(url: string, options: MarketplaceSeedOptions = {}): Promise<MarketplaceSeedResult> {
+export async function seedMarketplace(
+  url: string,
+  options: MarketplaceSeedOptions = {},
+): Promise<MarketplaceSeedResult> {
   const n = options.profiles ?? 1_000_000;
   const chunk = options.chunk ?? 100_000;
   const log = options.log ?? ((line: string) => console.log(line));
