@@ -162,7 +162,7 @@ export function createServices(runtime: Runtime): Services {
   );
   const marketplace = new MarketplaceService(
     db,
-    { read: (fn) => fn(db) },
+    { read: (fn) => runtime.reads.withReader((replicaOrPrimary) => fn(replicaOrPrimary)) },
     runtime.kv,
     runtime.mailer,
     respondents,
@@ -174,15 +174,7 @@ export function createServices(runtime: Runtime): Services {
     },
     () => runtime.log.warn('marketplace bot trap followed: address blocked'),
   );
-  const self = new SelfService(db, respondentRepo, runtime.pii, marketplace, {
-    latestAnswers: async (executor, respondentId) => {
-      const latest = (await submissionRepo.forRespondent(executor, respondentId, 20)).find(
-        (s) => s.status === 'ingested',
-      );
-      return latest ? { versionId: latest.questionnaireVersionId, answers: latest.answers } : null;
-    },
-    correctionsOf: async () => [],
-  });
+  const self = new SelfService(db, respondentRepo, runtime.pii, marketplace, submissions);
   return {
     marketplace,
     self,

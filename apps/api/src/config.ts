@@ -79,7 +79,11 @@ const envSchema = z.object({
   /** Public marketplace searches per IP per minute (SPEC limits: 30); benchmarks lift it. */
   MARKETPLACE_SEARCHES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** How long an address that followed the marketplace's bot trap stays blocked. */
-  MARKETPLACE_TRAP_BLOCK_HOURS: z.coerce.number().min(0.001).max(24 * 30).default(24),
+  MARKETPLACE_TRAP_BLOCK_HOURS: z.coerce
+    .number()
+    .min(0.001)
+    .max(24 * 30)
+    .default(24),
   /** Run background jobs in this process (the default for `npm start`); PM2's API workers turn it off. */
   RUN_WORKER: bool.default(true),
   /** The OpenAPI document and its UI at /api/docs (default: on, except in production). */

@@ -5,7 +5,8 @@ import { buildApp, createServices } from './app.js';
 import { bootstrap, sealLegacyPii } from './modules/setup/index.js';
 import { startProcessMetrics } from './modules/metrics/http.js';
 import { ensureRollups } from './modules/reports/index.js';
-import { RespondentRepository } from './modules/respondents/index.js';
+import { RespondentRepository, marketplaceSubject } from './modules/respondents/index.js';
+import { ensureProfiles } from './modules/marketplace/index.js';
 
 async function main() {
   const started = performance.now();
@@ -25,6 +26,11 @@ async function main() {
       respondentRepo.forEachReportSubject(executor, onPage),
     );
     if (rollups?.respondents) runtime.log.info(rollups, 'report rollups built from respondents');
+    // Marketplace profiles listed once for consenting respondents when there are none yet (migration 0020).
+    const listed = await ensureProfiles(db, (executor, onPage) =>
+      respondentRepo.forEachListable(executor, (page) => onPage(page.map(marketplaceSubject))),
+    );
+    if (listed) runtime.log.info({ listed }, 'marketplace profiles listed from consenting respondents');
   });
   const services = createServices(runtime);
   const app = await buildApp(runtime, services);

@@ -160,7 +160,8 @@ const RULES = {
   /** The log of every contact reveal: super admins only. */
   'marketplace.reveals': (a) => (is(a, 'super_admin') ? 'allow' : 'forbidden'),
   /** A resident's own registration, consent and reveals: the resident who registered it. */
-  'registration.own': (a, r) => (is(a, 'public_user') && own(a, r) ? 'allow' : is(a, 'public_user') ? 'hidden' : 'forbidden'),
+  'registration.own': (a, r) =>
+    is(a, 'public_user') && own(a, r) ? 'allow' : is(a, 'public_user') ? 'hidden' : 'forbidden',
   /** A background job's progress and report: the person who started it, and super admins. */
   'job.read': (a, r) => (own(a, r) || is(a, 'super_admin') ? 'allow' : 'hidden'),
 } satisfies Record<string, Rule>;

@@ -1,6 +1,7 @@
 export {
   MarketplaceService,
   syncProfile,
+  ensureProfiles,
   profileValues,
   profileSearchText,
   publicProfile,

@@ -7,7 +7,8 @@ import { masterAnswers, publishForm, settled, submissionBody, submit, type Publi
 import { linkToken, nthMail } from '../../../test/residents.js';
 import type { Session } from '../../../test/harness.js';
 import { contactReveals, marketplaceProfiles, respondents, searchers } from '../../db/schema/index.js';
-import { syncProfile, type MarketplaceSubject } from './index.js';
+import { ensureProfiles, syncProfile, type MarketplaceSubject } from './index.js';
+import { RespondentRepository, marketplaceSubject } from '../respondents/index.js';
 
 /**
  * The skills marketplace (issue 12): profiles kept by ingestion and every later change, the public
@@ -527,5 +528,24 @@ describe("residents' consent", () => {
     });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe('NOT_REGISTERED');
+  });
+});
+
+describe('listing at start', () => {
+  it('a registry with no profiles yet lists its consenting respondents once (and only them)', async () => {
+    const listable = await registered();
+    const declined = await registered({ consent_marketplace: 'no', consent_enriched: 'no' });
+    const { db } = app.t.database;
+    await db.delete(marketplaceProfiles);
+    const pager = (
+      executor: Parameters<Parameters<typeof ensureProfiles>[1]>[0],
+      onPage: (p: MarketplaceSubject[]) => Promise<void>,
+    ) => new RespondentRepository().forEachListable(executor, (page) => onPage(page.map(marketplaceSubject)), 3);
+    const listed = await ensureProfiles(db, pager);
+    expect(listed).toBeGreaterThan(0);
+    expect(await profileOf(listable)).toBeDefined();
+    expect(await profileOf(declined)).toBeUndefined();
+    // Not again once there are profiles.
+    expect(await ensureProfiles(db, pager)).toBeNull();
   });
 });

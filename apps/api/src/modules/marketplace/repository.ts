@@ -76,6 +76,14 @@ export class MarketplaceRepository {
       });
   }
 
+  /** Up to `max` profiles counted (a cheap "is there any"). */
+  async count(executor: Executor, max: number): Promise<number> {
+    const rows = rowsOf<{ n: number }>(
+      await executor.execute(sql`select count(*)::int as n from (select 1 from marketplace_profiles limit ${max}) x`),
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async deleteProfile(tx: Executor, respondentId: string): Promise<boolean> {
     const rows = await tx.delete(P).where(eq(P.respondentId, respondentId)).returning({ id: P.id });
     return rows.length > 0;

@@ -104,6 +104,24 @@ export async function syncProfile(tx: Executor, subject: MarketplaceSubject): Pr
   return true;
 }
 
+/**
+ * At start (under the migration lock): a registry with no profiles yet — just migrated to the
+ * marketplace, or restored from a dump without them — lists its consenting respondents once.
+ */
+export async function ensureProfiles(
+  db: Db,
+  subjects: (executor: Executor, onPage: (page: MarketplaceSubject[]) => Promise<void>) => Promise<void>,
+): Promise<number | null> {
+  if ((await repo.count(db, 1)) > 0) return null;
+  return db.transaction(async (tx) => {
+    let listed = 0;
+    await subjects(tx, async (page) => {
+      for (const s of page) if (await syncProfile(tx, s)) listed++;
+    });
+    return listed;
+  });
+}
+
 /** A profile as the public sees it. */
 export function publicProfile(
   row: Pick<ProfileRow, 'id' | 'profession' | 'skills' | 'lgaCode' | 'experience' | 'verified' | 'bio'>,

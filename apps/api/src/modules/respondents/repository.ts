@@ -132,6 +132,29 @@ export class RespondentRepository {
     }
   }
 
+  /** Respondents who may be listed in the marketplace (consent, NIN, listable status), in id pages. */
+  async forEachListable(executor: Executor, onPage: (page: RespondentRow[]) => Promise<void>, pageSize = 5_000) {
+    let after: string | null = null;
+    for (;;) {
+      const page: RespondentRow[] = await executor
+        .select()
+        .from(respondents)
+        .where(
+          and(
+            eq(respondents.consentMarketplace, true),
+            sql`${respondents.ninHash} is not null`,
+            inArray(respondents.status, ['active', 'verified']),
+            after ? gt(respondents.id, after) : undefined,
+          ),
+        )
+        .orderBy(asc(respondents.id))
+        .limit(pageSize);
+      if (!page.length) return;
+      await onPage(page);
+      after = page[page.length - 1]!.id;
+    }
+  }
+
   /**
    * Respondents for an export, in pages from one server-side cursor (call inside a transaction; the
    * caller's snapshot is the export's): oldest first, never merged records (a merged record is the

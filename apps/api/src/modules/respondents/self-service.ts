@@ -10,11 +10,11 @@ import { syncMarketplace } from './service.js';
 
 /** What self-service reads of the resident's submissions (the submissions module's). */
 export interface OwnSubmissionsPort {
-  /** The answers of the respondent's latest ingested submission, and its questionnaire version. */
-  latestAnswers(
+  /** The resident's live registration: its answers (opened) and questionnaire version. */
+  liveRegistrationOf(
     executor: Executor,
-    respondentId: string,
-  ): Promise<{ versionId: string; answers: Record<string, unknown> } | null>;
+    userId: string,
+  ): Promise<{ questionnaireVersionId: string; answers: Record<string, unknown> } | null>;
   /** The resident's correction requests, newest first. */
   correctionsOf(
     executor: Executor,
@@ -50,7 +50,7 @@ export class SelfService {
     const r = await this.own(this.db, actor, false);
     if (!r) return null;
     const nin = this.pii.openOrNull(r.ninSealed, 'nin');
-    const latest = await this.submissions.latestAnswers(this.db, r.id);
+    const latest = actor.id ? await this.submissions.liveRegistrationOf(this.db, actor.id) : null;
     const answers = Object.fromEntries(
       Object.entries(latest?.answers ?? {}).map(([k, v]) => [k, nin && v === nin ? masked(nin) : v]),
     );
@@ -77,7 +77,7 @@ export class SelfService {
         skills: (r.skills ?? []).map((slug) => ({ slug, label: skillLabel(slug) })),
       },
       answers,
-      questionnaireVersionId: latest?.versionId ?? null,
+      questionnaireVersionId: latest?.questionnaireVersionId ?? null,
       consent: { marketplace: r.consentMarketplace, enriched: r.consentEnriched },
       bio: r.marketplaceBio,
       profile: listing.profile,

@@ -202,29 +202,15 @@ export class SubmissionService {
           corrected.add(body.replaces);
         }
         seen.set(body.id, index);
-        const lga = body.answers[respondentFieldName(version.form, 'lga_id')];
         fresh.push({
           index,
-          values: {
-            id: body.id,
-            questionnaireVersionId: version.id,
+          values: this.rowValues(version, body, {
             channel,
             submittedBy: actor.id,
-            ...this.repo.sealAnswers(body.answers, [
-              respondentFieldName(version.form, 'nin'),
-              respondentFieldName(version.form, 'phone_number'),
-            ]),
-            ninDeferred: body.ninDeferred ?? false,
-            startedAt: new Date(body.startedAt),
-            completedAt: new Date(body.completedAt),
-            gpsLat: body.gps?.lat ?? null,
-            gpsLng: body.gps?.lng ?? null,
-            gpsAccuracy: body.gps?.accuracy ?? null,
-            deviceId: body.deviceId ?? null,
             replaces: body.replaces ?? null,
-            lgaCode: typeof lga === 'string' && isLgaCode(lga) ? lga : actor.lgaCode,
+            fallbackLga: actor.lgaCode,
             bodyHash: hashes[index]!,
-          },
+          }),
         });
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
@@ -282,6 +268,41 @@ export class SubmissionService {
           });
     }
     return out;
+  }
+
+  /** The stored row of a received survey: NIN and phone answers sealed, its LGA from the answers. */
+  private rowValues(
+    version: NonNullable<Awaited<ReturnType<VersionCache['load']>>>,
+    body: SubmissionBody,
+    o: {
+      channel: string;
+      submittedBy: string | null;
+      replaces: string | null;
+      fallbackLga: string | null;
+      bodyHash: string;
+    },
+  ): NewSubmission {
+    const lga = body.answers[respondentFieldName(version.form, 'lga_id')];
+    return {
+      id: body.id,
+      questionnaireVersionId: version.id,
+      channel: o.channel,
+      submittedBy: o.submittedBy,
+      ...this.repo.sealAnswers(body.answers, [
+        respondentFieldName(version.form, 'nin'),
+        respondentFieldName(version.form, 'phone_number'),
+      ]),
+      ninDeferred: body.ninDeferred ?? false,
+      startedAt: new Date(body.startedAt),
+      completedAt: new Date(body.completedAt),
+      gpsLat: body.gps?.lat ?? null,
+      gpsLng: body.gps?.lng ?? null,
+      gpsAccuracy: body.gps?.accuracy ?? null,
+      deviceId: body.deviceId ?? null,
+      replaces: o.replaces,
+      lgaCode: typeof lga === 'string' && isLgaCode(lga) ? lga : o.fallbackLga,
+      bodyHash: o.bodyHash,
+    };
   }
 
   private checkAnswers(version: NonNullable<Awaited<ReturnType<VersionCache['load']>>>, body: SubmissionBody) {
@@ -366,27 +387,13 @@ export class SubmissionService {
       throw Unprocessable('REPLACES_UNKNOWN', 'A correction request replaces your current registration only');
     this.checkAnswers(version, body);
 
-    const lga = body.answers[respondentFieldName(version.form, 'lga_id')];
-    const values: NewSubmission = {
-      id: body.id,
-      questionnaireVersionId: version.id,
+    const values = this.rowValues(version, body, {
       channel: 'public',
       submittedBy: actor.id,
-      ...this.repo.sealAnswers(body.answers, [
-        respondentFieldName(version.form, 'nin'),
-        respondentFieldName(version.form, 'phone_number'),
-      ]),
-      ninDeferred: body.ninDeferred ?? false,
-      startedAt: new Date(body.startedAt),
-      completedAt: new Date(body.completedAt),
-      gpsLat: body.gps?.lat ?? null,
-      gpsLng: body.gps?.lng ?? null,
-      gpsAccuracy: body.gps?.accuracy ?? null,
-      deviceId: body.deviceId ?? null,
       replaces: live.id,
-      lgaCode: typeof lga === 'string' && isLgaCode(lga) ? lga : live.lgaCode,
+      fallbackLga: live.lgaCode,
       bodyHash,
-    };
+    });
     const row = await this.db
       .transaction(async (tx) => {
         const inserted = await this.repo.insertHeld(tx, values);

@@ -129,8 +129,14 @@ export default function ReviewDetail() {
               <dt className="font-semibold text-stone-700">Corrects</dt>
               <dd>
                 <Link to={`/review/${s.replaces}`} className="link">
-                  the returned submission
+                  {s.correctionOf ? 'their registration' : 'the returned submission'}
                 </Link>
+                {s.correctionOf && (
+                  <span className="block text-sm text-stone-700" data-correction-request>
+                    The resident asked for this correction. Approving it updates their record; rejecting it
+                    leaves the record as it is (say why: they read your comment).
+                  </span>
+                )}
               </dd>
             </>
           )}

@@ -170,7 +170,7 @@ function ReviewRow({ item }: { item: ReviewItem }) {
       <p className="text-sm text-stone-700">
         {CHANNEL_LABEL[item.channel] ?? item.channel} · {item.lga ? (lgaName(item.lga) ?? item.lga) : 'No LGA'} ·
         completed {formatDateTime(item.completedAt)}
-        {item.replaces ? ' · a correction' : ''}
+        {item.correctionOf ? " · the resident's correction request" : item.replaces ? ' · a correction' : ''}
       </p>
       {item.fraud ? (
         <div className="mt-2">
