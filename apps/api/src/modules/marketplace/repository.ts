@@ -32,6 +32,8 @@ export interface SearchTuning {
   matchCap: number;
 }
 const TUNING: SearchTuning = { scanBudget: 2_000, matchCap: 4_000 };
+/** Matches within one budget that make reading on in page order cheaper than looking them up. */
+const SPARSE_HITS = 3;
 
 /** The columns a page needs (never respondent_id: it does not leave this module). */
 const PAGE_COLUMNS = sql`p.id, p.profession, p.skills, p.lga_code, p.experience, p.years_min, p.verified, p.bio`;
@@ -167,11 +169,11 @@ export class MarketplaceRepository {
    * whatever the statistics say, and cheap whether a seventh of the table matches or a handful:
    * 1. the next `scanBudget` entries in page order of a covering index, filtered inside the index (an
    *    index-only scan): of one profession's or one LGA's range when `range` names one, else of all
-   *    profiles. Enough when at least ~1 in 100 rows of the range match;
-   * 2. else the matches are few: collect up to `matchCap` of them through the condition's own indexes
-   *    (GIN, btree) and sort them;
-   * 3. else (more than `matchCap` matches, yet fewer than 1 in 100 near this position) the index in
-   *    page order without a budget.
+   *    profiles. Enough when at least ~1 in 100 rows of the range match, or the range ends sooner;
+   * 2. else, with a few matches in that budget (SPARSE_HITS), the same without a budget: the page is
+   *    a few budgets further on;
+   * 3. else the matches are rare: collect up to `matchCap` of them through the condition's own indexes
+   *    (GIN, btree) and sort them; more than that (rare here, common further on) is step 2 again.
    */
   private async tierPage(
     executor: Executor,
@@ -201,6 +203,16 @@ export class MarketplaceRepository {
     const { scanBudget, matchCap } = this.tuning;
     const first = await inPageOrder(scanBudget);
     if (first.length === limit) return first;
+    // Too few: was the range shorter than the budget (then `first` is all there is), or are matches sparse?
+    const [{ entries }] = rowsOf<{ entries: number }>(
+      await executor.execute(sql`
+        select count(*)::int as entries from (
+          select 1 from marketplace_profiles p where ${range ?? sql`true`} and ${keyset}
+          order by not p.verified, p.id limit ${scanBudget}) p`),
+    ) as [{ entries: number }];
+    if (entries < scanBudget) return first;
+    // A few per budget: the page is a few budgets further on in page order.
+    if (first.length >= SPARSE_HITS) return inPageOrder(1_000_000_000);
     const few = rowsOf<PageRow & { matched: number }>(
       await executor.execute(sql`
         with m as materialized (
