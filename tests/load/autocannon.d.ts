@@ -1,4 +1,4 @@
-// autocannon ships no types; the part the health comparison uses.
+// autocannon ships no types; the parts the benchmarks use.
 declare module 'autocannon' {
   interface Histogram {
     average: number;
@@ -13,11 +13,20 @@ declare module 'autocannon' {
     timeouts: number;
     non2xx: number;
   }
-  function autocannon(options: {
+  interface Options {
     url: string;
     connections?: number;
     duration?: number;
     pipelining?: number;
-  }): Promise<Result>;
+  }
+  interface Instance {
+    /** Every response: its status, body size and latency in ms (marketplace-bench keeps them for exact percentiles). */
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+    ): Instance;
+  }
+  function autocannon(options: Options): Promise<Result>;
+  function autocannon(options: Options, done: (err: Error | null, result: Result) => void): Instance;
   export default autocannon;
 }

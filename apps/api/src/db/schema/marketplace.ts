@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  customType,
+  index,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { lgas } from './lgas.js';
 import { users } from './users.js';
 
@@ -10,6 +21,8 @@ import { users } from './users.js';
  * rejected or merged. It holds nothing that names or reaches the person: the id is random (never the
  * respondent's), and contact details are only ever read from the respondent at a reveal.
  */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
 export const marketplaceProfiles = pgTable(
   'marketplace_profiles',
   {
@@ -30,17 +43,35 @@ export const marketplaceProfiles = pgTable(
     bio: text('bio'),
     /** What free text searches: profession, skill labels and sector names. */
     searchText: text('search_text').notNull(),
+    /** search_text as the search matches it, stored: a page is found without parsing text per row. */
+    searchTsv: tsvector('search_tsv')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english', search_text)`),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('marketplace_profiles_respondent_uq').on(t.respondentId),
-    // Browse and filters: the result order is (tier, verified, id); with no text the tier is 0.
-    index('marketplace_profiles_order_idx').on(sql`(not ${t.verified})`, t.id),
-    index('marketplace_profiles_lga_idx').on(t.lgaCode, sql`(not ${t.verified})`, t.id),
+    // The result order is (tier, verified, id); with no text the tier is 0. Pages are read in that
+    // order from three covering indexes — all profiles, one LGA, one profession — that carry every
+    // filtered column (INCLUDE, so hand-written in migration 0022: drizzle cannot declare them).
     index('marketplace_profiles_skills_idx').using('gin', t.skills),
     index('marketplace_profiles_sectors_idx').using('gin', t.sectors),
-    index('marketplace_profiles_tsv_idx').using('gin', sql`to_tsvector('english', ${t.searchText})`),
-    index('marketplace_profiles_profession_trgm_idx').using('gin', sql`lower(${t.profession}) gin_trgm_ops`),
+    index('marketplace_profiles_tsv_idx').using('gin', t.searchTsv),
+  ],
+);
+
+/**
+ * Every profession a profile has (had): free text is matched against these few distinct values, not
+ * against each profile (which profession a query names, which it nearly spells). Filled by a trigger
+ * on marketplace_profiles (migration 0022), never emptied: a profession no profile has any more only
+ * costs a lookup that finds nothing.
+ */
+export const marketplaceProfessions = pgTable(
+  'marketplace_professions',
+  { profession: text('profession').primaryKey() },
+  (t) => [
+    index('marketplace_professions_tsv_idx').using('gin', sql`to_tsvector('english', ${t.profession})`),
+    index('marketplace_professions_trgm_idx').using('gin', sql`lower(${t.profession}) gin_trgm_ops`),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../infra/db.js';
 import { rowsOf } from '../../infra/db.js';
 import { contactReveals, marketplaceProfiles, searchers } from '../../db/schema/marketplace.js';
@@ -21,6 +21,20 @@ export type ProfileKey = [number, number, string];
 
 const P = marketplaceProfiles;
 
+/** A text[] literal as one parameter (drizzle would spread a JS array into a list). */
+const arr = (values: readonly string[]) =>
+  sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
+
+export interface SearchTuning {
+  /** Index entries a tier reads in page order before it looks the matches up instead (see tierPage). */
+  scanBudget: number;
+  /** Matches a tier sorts itself, when they are too rare to meet in page order. */
+  matchCap: number;
+}
+const TUNING: SearchTuning = { scanBudget: 2_000, matchCap: 4_000 };
+/** Matches within one budget that make reading on in page order cheaper than looking them up. */
+const SPARSE_HITS = 3;
+
 /** The columns a page needs (never respondent_id: it does not leave this module). */
 const PAGE_COLUMNS = sql`p.id, p.profession, p.skills, p.lga_code, p.experience, p.years_min, p.verified, p.bio`;
 export interface PageRow {
@@ -36,6 +50,9 @@ export interface PageRow {
 }
 
 export class MarketplaceRepository {
+  /** `tuning` only for tests, which make every path of tierPage run on a small table. */
+  constructor(private readonly tuning: SearchTuning = TUNING) {}
+
   /**
    * Insert or refresh a respondent's profile. The id is drawn once (random) and kept across updates, so
    * a link to a profile stays valid while the worker stays listed.
@@ -87,10 +104,15 @@ export class MarketplaceRepository {
   /**
    * One page of the public search, ordered by (tier desc, verified first, id): with free text the tier
    * ranks a match in the profession (3) above one in the skills or sectors (2) above a near spelling
-   * of the profession (1, trigram); without text every row is tier 0 and the order is an index's.
-   * Every filter is an indexed column; the keyset cursor makes page 1,000 cost what page 1 costs.
+   * of the profession (1, trigram); without text every row is tier 0.
+   *
+   * At 1,000,000 profiles a query can match a seventh of them ("tailor"), so a page is never found by
+   * ranking every match. The text is first resolved against the distinct professions (a small table the
+   * database keeps, migration 0022): which professions the query matches (tier 3) and which are near
+   * spellings (tier 1). Each tier is then a plain condition, read in the page's order from an index
+   * that carries every filtered column, tier 3 first, stopping once the page is full. See `tierPage`.
    */
-  async search(executor: Executor, f: ProfileFilter, after: ProfileKey | undefined, limit: number) {
+  async search(executor: Executor, f: ProfileFilter, after: ProfileKey | undefined, limit: number): Promise<PageRow[]> {
     const filters = [
       f.skill ? sql`p.skills @> array[${f.skill}]::text[]` : undefined,
       f.sector ? sql`p.sectors @> array[${f.sector}]::text[]` : undefined,
@@ -98,40 +120,111 @@ export class MarketplaceRepository {
       f.minYears !== undefined && f.minYears > 0 ? sql`p.years_min >= ${f.minYears}` : undefined,
       f.verified !== undefined ? sql`p.verified = ${f.verified}` : undefined,
     ].filter((x) => x !== undefined);
-    const where = (extra: ReturnType<typeof sql>[]) => {
-      const all = [...filters, ...extra];
-      return all.length ? sql`where ${sql.join(all, sql` and `)}` : sql``;
-    };
-    if (!f.text) {
-      const keyset = after ? [sql`(not p.verified, p.id) > (${after[1] === 1}, ${after[2]}::uuid)`] : [];
-      return rowsOf<PageRow>(
-        await executor.execute(sql`
-          select ${PAGE_COLUMNS}, 0 as tier
-          from marketplace_profiles p
-          ${where(keyset)}
-          order by not p.verified, p.id
-          limit ${limit}`),
+    const keyOf = (tier: number) => (after && after[0] === tier ? after : undefined);
+    // A range of one of the covering indexes to read in page order: a single profession, else the LGA.
+    const lgaRange = f.lga ? sql`p.lga_code = ${f.lga}` : undefined;
+    if (!f.text) return this.tierPage(executor, 0, sql`true`, filters, lgaRange, keyOf(0), limit);
+
+    // Immutable, so the planner sees the query's lexemes (and their statistics), not a parameter.
+    const tsq = sql`websearch_to_tsquery('english', ${f.text})`;
+    const [terms] = rowsOf<{ t3: string[]; near: string[] }>(
+      await executor.execute(sql`
+        select coalesce((select array_agg(m.profession) from marketplace_professions m
+                          where to_tsvector('english', m.profession) @@ ${tsq}), '{}') as t3,
+               coalesce((select array_agg(m.profession) from marketplace_professions m
+                          where lower(m.profession) % lower(${f.text})), '{}') as near`),
+    );
+    const { t3, near } = terms!;
+    const near1 = near.filter((x) => !t3.includes(x));
+    const oneOf = (xs: string[]) => (xs.length === 1 ? sql`p.profession = ${xs[0]}` : undefined);
+    const tiers: [number, SQL | undefined, SQL | undefined][] = [
+      // to_tsvector(profession) matches, and the row matches at all (search text, or a near profession)
+      [
+        3,
+        t3.length
+          ? sql`p.profession = any(${arr(t3)}) and (p.search_tsv @@ ${tsq} or p.profession = any(${arr(near)}))`
+          : undefined,
+        oneOf(t3),
+      ],
+      [2, sql`p.search_tsv @@ ${tsq} and p.profession <> all(${arr(t3)})`, undefined],
+      // lower(profession) % lower(text), and neither tier above
+      [
+        1,
+        near1.length ? sql`p.profession = any(${arr(near1)}) and not p.search_tsv @@ ${tsq}` : undefined,
+        oneOf(near1),
+      ],
+    ];
+    const page: PageRow[] = [];
+    for (const [tier, cond, range] of tiers) {
+      if (!cond || page.length >= limit || (after && tier > after[0])) continue;
+      page.push(
+        ...(await this.tierPage(executor, tier, cond, filters, range ?? lgaRange, keyOf(tier), limit - page.length)),
       );
     }
-    const keyset = after
-      ? [sql`(-t.tier, not p.verified, p.id) > (${-after[0]}, ${after[1] === 1}, ${after[2]}::uuid)`]
-      : [];
-    return rowsOf<PageRow>(
+    return page;
+  }
+
+  /**
+   * Up to `limit` rows of one tier in page order (unverified last, then id), after `after`. Exact
+   * whatever the statistics say, and cheap whether a seventh of the table matches or a handful:
+   * 1. the next `scanBudget` entries in page order of a covering index, filtered inside the index (an
+   *    index-only scan): of one profession's or one LGA's range when `range` names one, else of all
+   *    profiles. Enough when at least ~1 in 100 rows of the range match, or the range ends sooner;
+   * 2. else, with a few matches in that budget (SPARSE_HITS), the same without a budget: the page is
+   *    a few budgets further on;
+   * 3. else the matches are rare: collect up to `matchCap` of them through the condition's own indexes
+   *    (GIN, btree) and sort them; more than that (rare here, common further on) is step 2 again.
+   */
+  private async tierPage(
+    executor: Executor,
+    tier: number,
+    cond: SQL,
+    filters: SQL[],
+    range: SQL | undefined,
+    after: ProfileKey | undefined,
+    limit: number,
+  ): Promise<PageRow[]> {
+    const keyset = after ? sql`(not p.verified, p.id) > (${after[1] === 1}, ${after[2]}::uuid)` : sql`true`;
+    const where = sql.join([cond, ...filters], sql` and `);
+    const inPageOrder = async (budget: number) =>
+      rowsOf<PageRow>(
+        await executor.execute(sql`
+          select ${PAGE_COLUMNS}, ${tier}::int as tier from (
+            select p.id, p.unverified from (
+              select not p.verified as unverified, p.id, p.verified, p.profession, p.search_tsv, p.skills,
+                     p.sectors, p.lga_code, p.years_min
+              from marketplace_profiles p where ${range ?? sql`true`} and ${keyset}
+              order by not p.verified, p.id limit ${budget}) p
+            where ${where}
+            order by p.unverified, p.id limit ${limit}) s
+          join marketplace_profiles p on p.id = s.id
+          order by s.unverified, s.id`),
+      );
+    const { scanBudget, matchCap } = this.tuning;
+    const first = await inPageOrder(scanBudget);
+    if (first.length === limit) return first;
+    // Too few: was the range shorter than the budget (then `first` is all there is), or are matches sparse?
+    const [{ entries }] = rowsOf<{ entries: number }>(
       await executor.execute(sql`
-        with q as (select websearch_to_tsquery('english', ${f.text}) as tsq, lower(${f.text}) as lq)
-        select ${PAGE_COLUMNS}, t.tier
-        from q, marketplace_profiles p
-        cross join lateral (
-          select case
-            when to_tsvector('english', p.profession) @@ q.tsq then 3
-            when to_tsvector('english', p.search_text) @@ q.tsq then 2
-            else 1
-          end as tier
-        ) t
-        ${where([sql`(to_tsvector('english', p.search_text) @@ q.tsq or lower(p.profession) % q.lq)`, ...keyset])}
-        order by t.tier desc, not p.verified, p.id
-        limit ${limit}`),
+        select count(*)::int as entries from (
+          select 1 from marketplace_profiles p where ${range ?? sql`true`} and ${keyset}
+          order by not p.verified, p.id limit ${scanBudget}) p`),
+    ) as [{ entries: number }];
+    if (entries < scanBudget) return first;
+    // A few per budget: the page is a few budgets further on in page order.
+    if (first.length >= SPARSE_HITS) return inPageOrder(1_000_000_000);
+    const few = rowsOf<PageRow & { matched: number }>(
+      await executor.execute(sql`
+        with m as materialized (
+          select p.id, not p.verified as unverified from marketplace_profiles p
+          where ${where} and ${keyset} limit ${matchCap + 1})
+        select ${PAGE_COLUMNS}, ${tier}::int as tier, (select count(*) from m)::int as matched
+        from (select * from m order by unverified, id limit ${limit}) s
+        join marketplace_profiles p on p.id = s.id
+        order by s.unverified, s.id`),
     );
+    if (!few.length || few[0]!.matched <= matchCap) return few.map(({ matched: _, ...row }) => row);
+    return inPageOrder(1_000_000_000);
   }
 
   // --- searchers --------------------------------------------------------------------------------
