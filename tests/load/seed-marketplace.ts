@@ -154,11 +154,12 @@ export async function seedMarketplace(
                 ($10::text[])[band], coalesce(($11::int[])[band], 0),
                 r_ver < 0.2,
                 case when r_bio < 0.3 then ($12::text[])[1 + floor(r_bio2 * cardinality($12::text[]))::int] end,
-                -- profileSearchText: profession, the skills' labels, the sectors' names, joined by ' · '.
-                concat_ws(' · ', ($2::text[])[k1],
+                -- profileSearchText: profession, the skills' labels, the sectors' names, joined by ' · ',
+                -- slashes made spaces.
+                translate(concat_ws(' · ', ($2::text[])[k1],
                   (select string_agg(($2::text[])[k], ' · ' order by o) from unnest(ks) with ordinality u(k, o)),
                   (select string_agg(($14::text[])[array_position($13::text[], s)], ' · ' order by o)
-                     from unnest(secs) with ordinality u(s, o))),
+                     from unnest(secs) with ordinality u(s, o))), '/', ' '),
                 now() - r_upd * interval '180 days'
            from (select s.*,
                         array(select sec from (select ($3::text[])[k] as sec, min(o) as o

@@ -48,7 +48,7 @@ export async function referenceSearch(
   const { rows } = await client.query<{ id: string; tier: number }>(
     `with q as (select websearch_to_tsquery('english', ${t}) as tsq, lower(${t}) as lq)
      select p.id, t.tier from q, marketplace_profiles p
-     cross join lateral (select case when to_tsvector('english', p.profession) @@ q.tsq then 3
+     cross join lateral (select case when to_tsvector('english', translate(p.profession, '/', ' ')) @@ q.tsq then 3
                                      when to_tsvector('english', p.search_text) @@ q.tsq then 2 else 1 end as tier) t
      where ${where.join(' and ')}
      order by t.tier desc, not p.verified, p.id limit ${limit}`,

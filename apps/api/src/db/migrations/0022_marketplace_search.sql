@@ -7,7 +7,7 @@ DROP INDEX "marketplace_profiles_lga_idx";--> statement-breakpoint
 DROP INDEX "marketplace_profiles_profession_trgm_idx";--> statement-breakpoint
 DROP INDEX "marketplace_profiles_tsv_idx";--> statement-breakpoint
 ALTER TABLE "marketplace_profiles" ADD COLUMN "search_tsv" "tsvector" GENERATED ALWAYS AS (to_tsvector('english', search_text)) STORED NOT NULL;--> statement-breakpoint
-CREATE INDEX "marketplace_professions_tsv_idx" ON "marketplace_professions" USING gin (to_tsvector('english', "profession"));--> statement-breakpoint
+CREATE INDEX "marketplace_professions_tsv_idx" ON "marketplace_professions" USING gin (to_tsvector('english', translate("profession", '/', ' ')));--> statement-breakpoint
 CREATE INDEX "marketplace_professions_trgm_idx" ON "marketplace_professions" USING gin (lower("profession") gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "marketplace_profiles_tsv_idx" ON "marketplace_profiles" USING gin ("search_tsv");--> statement-breakpoint
 -- hand-written: pages are read in their own order (unverified last, then id) from indexes that carry

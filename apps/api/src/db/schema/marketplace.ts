@@ -70,7 +70,11 @@ export const marketplaceProfessions = pgTable(
   'marketplace_professions',
   { profession: text('profession').primaryKey() },
   (t) => [
-    index('marketplace_professions_tsv_idx').using('gin', sql`to_tsvector('english', ${t.profession})`),
+    // A slash separates words ("Tailoring/Sewing"): PostgreSQL's parser would read a file path.
+    index('marketplace_professions_tsv_idx').using(
+      'gin',
+      sql`to_tsvector('english', translate(${t.profession}, '/', ' '))`,
+    ),
     index('marketplace_professions_trgm_idx').using('gin', sql`lower(${t.profession}) gin_trgm_ops`),
   ],
 );

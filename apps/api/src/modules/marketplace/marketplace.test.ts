@@ -199,6 +199,19 @@ describe('search', () => {
     expect(typo.map((i) => i.profession)).toContain('Vulcanizer');
   });
 
+  it('finds each word of a slashed skill label ("Tailoring/Sewing"), as the profession', async () => {
+    await app.t.database.db.transaction((tx) =>
+      syncProfile(tx, subject(102, { mainOccupation: null, skills: ['tailoring'], lgaCode: 'ogo_oluwa' })),
+    );
+    for (const q of ['sewing', 'tailor', 'tailoring']) {
+      const items = (await search(`q=${q}&lga=ogo_oluwa`)).json().items as MarketplaceProfile[];
+      expect(
+        items.map((i) => i.profession),
+        q,
+      ).toEqual(['Tailoring/Sewing']);
+    }
+  });
+
   it('filters on skill + LGA, sector and experience', async () => {
     const both = (await search(`skill=welding&lga=${lga}&limit=50`)).json().items as MarketplaceProfile[];
     expect(both).toHaveLength(45);

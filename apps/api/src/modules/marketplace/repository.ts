@@ -130,7 +130,7 @@ export class MarketplaceRepository {
     const [terms] = rowsOf<{ t3: string[]; near: string[] }>(
       await executor.execute(sql`
         select coalesce((select array_agg(m.profession) from marketplace_professions m
-                          where to_tsvector('english', m.profession) @@ ${tsq}), '{}') as t3,
+                          where to_tsvector('english', translate(m.profession, '/', ' ')) @@ ${tsq}), '{}') as t3,
                coalesce((select array_agg(m.profession) from marketplace_professions m
                           where lower(m.profession) % lower(${f.text})), '{}') as near`),
     );

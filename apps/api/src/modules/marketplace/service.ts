@@ -64,7 +64,8 @@ function professionOf(s: MarketplaceSubject): string | null {
 /** The text free-text search matches: profession, skill labels and sector names (no personal data). */
 export function profileSearchText(profession: string, skills: readonly string[]): string {
   const sectors = [...new Set(skills.map(sectorOf))].map((c) => sectorName(c) ?? c);
-  return [profession, ...skills.map(skillLabel), ...sectors].join(' \u00b7 ');
+  // A slash separates words ("Tailoring/Sewing"): PostgreSQL's parser would read it as a file path.
+  return [profession, ...skills.map(skillLabel), ...sectors].join(' \u00b7 ').replace(/\//g, ' ');
 }
 
 /** The profile a subject should have, or null when it must not be listed. */
