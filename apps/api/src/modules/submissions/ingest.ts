@@ -136,11 +136,11 @@ export class Ingestion {
         error: null,
         ...scored,
       });
+      // The marketplace profile follows the record (listed, changed or unlisted) in this transaction.
+      await this.respondents.syncMarketplace(tx, outcome.id);
       // Report rollups, in this transaction and last in it: the shared `*` rows stay locked only until
       // the commit (the one hook; see reports/service.ts recordRespondent).
       await recordRespondent(tx, outcome.report.before, outcome.report.after);
-      // The marketplace profile follows the record (listed, changed or unlisted) in this transaction.
-      await this.respondents.syncMarketplace(tx, outcome.id);
       return { status: 'ingested' as const };
     });
   }
