@@ -255,6 +255,7 @@ it('on a phone the admin navigation shows every entry, and the overview is the l
     'Review',
     'Registry',
     'Audit log',
+    'Contact reveals',
   ]);
   for (let i = 0; i < names.length; i++) {
     const box = await links.nth(i).boundingBox();
