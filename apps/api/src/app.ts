@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -196,6 +196,22 @@ export function createServices(runtime: Runtime): Services {
   };
 }
 
+/**
+ * The headers helmet sets for these options, read once: its middleware run against a response that
+ * only records them (none of our directives depend on the request: no nonces).
+ */
+export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader: (name: string, value: string | number) => (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
+  };
+  helmet(options)({} as never, res as never, (err?: unknown) => {
+    if (err) throw err;
+  });
+  return headers;
+}
+
 /** The origin of a tile URL template (`https://tile.example.org/{z}/{x}/{y}.png` → `https://tile.example.org`). */
 function tileOrigin(template: string): string {
   return new URL(template.replace(/\{[a-z]\}/g, '0')).origin;
@@ -245,7 +261,10 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
 
   registerErrorHandling(app);
   await app.register(cookie);
-  await app.register(helmet, {
+  // Security headers, computed once at start-up by helmet itself and set with one call per request
+  // (@fastify/helmet rebuilt its middleware, re-serialising the CSP, on every request). Routes that
+  // need another CSP (the API docs) set theirs later in the request, which wins as before.
+  const securityHeaders = helmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -266,6 +285,10 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     },
     crossOriginEmbedderPolicy: false,
     frameguard: { action: 'deny' },
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    void reply.headers(securityHeaders);
+    done();
   });
   await app.register(multipart, {
     limits: { fileSize: runtime.config.limits.uploadBytes, files: 1, fields: 5, parts: 6 },
