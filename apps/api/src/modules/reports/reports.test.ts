@@ -294,6 +294,26 @@ describe('report summary from the rollups ingestion maintains', () => {
     expect((await summary(app.admin, {})).json().total).toBe(before.total);
   });
 
+  it('a `to` before the first registration of the filtered cell counts nothing (not that first month)', async () => {
+    const subject = {
+      // On the first of its month: the old range fell back to [first month, first month], this very day.
+      createdAt: new Date('2026-03-01T10:00:00Z'),
+      lgaCode: 'saki_east',
+      source: 'import',
+      status: 'imported_unverified',
+      gender: 'male',
+      dob: '1985-01-01',
+      employmentType: null,
+      skills: ['welding'],
+    };
+    await app.t.database.db.transaction((tx) => recordRespondent(tx, null, subject));
+    const cell = { lga: 'saki_east', channel: 'import' };
+    expect((await summary(app.admin, { ...cell, to: '2026-02-28' })).json().total).toBe(0);
+    expect((await summary(app.admin, { ...cell, to: '2026-01-15' })).json().total).toBe(0);
+    expect((await summary(app.admin, { ...cell, to: '2026-03-01' })).json().total).toBe(1);
+    await rebuild(); // back to what respondents say (the subject was never a respondent)
+  });
+
   it('agrees across years: registrations spread over 500 days, rebuilt, random date ranges (months + edge days)', async () => {
     await app.t.database.db.execute(
       sql`update respondents set created_at = now() - (abs(hashtext(id::text)) % 500) * interval '1 day' - (abs(hashtext(id::text || 'h')) % 24) * interval '1 hour'`,

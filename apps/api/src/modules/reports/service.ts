@@ -250,8 +250,11 @@ export class ReportService {
     const cell = { lga: lga ?? ANY, channel: filter.channel ?? ANY, status: filter.status ?? ANY };
     const { rows, interval } = await this.db.transaction(async (tx) => {
       await repo.serialReads(tx);
-      const from = filter.from ?? (await repo.firstMonth(tx, cell.lga, cell.channel, cell.status)) ?? to;
-      const s = sliceOf(cell.lga, cell.channel, cell.status, from, to > from ? to : from);
+      // Without a `from`, from the cell's first month; a `to` before it is an empty range ending at `to`
+      // (never the first month's days: that counted registrations after `to`).
+      const first = filter.from ?? (await repo.firstMonth(tx, cell.lga, cell.channel, cell.status)) ?? to;
+      const from = first > to ? to : first;
+      const s = sliceOf(cell.lga, cell.channel, cell.status, from, to);
       const spanDays = (Date.parse(s.to) - Date.parse(s.from)) / DAY_MS + 1;
       const interval = spanDays <= 366 ? ('day' as const) : ('month' as const);
       const across = {
