@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { EXPERIENCE_BANDS, LGA_CODES, SECTORS, SKILLS } from '@oslrs/core';
 import { createPostgres } from '../../apps/api/src/infra/db.js';
-import { bootstrap } from '../../apps/api/src/modules/setup/index.js';
+import { migrateForSeeding } from './seed-scale.js';
 import { profileSearchText } from '../../apps/api/src/modules/marketplace/service.js';
 
 export interface MarketplaceSeedOptions {
@@ -114,14 +114,7 @@ export async function seedMarketplace(
   const client = new pg.Client({ connectionString: url, application_name: 'oslrs-seed-marketplace' });
   await client.connect();
   try {
-    await database.migrate(async (db) => {
-      const result = await bootstrap(db, {
-        email: process.env.OSLRS_ADMIN_EMAIL,
-        password: process.env.OSLRS_ADMIN_PASSWORD,
-      });
-      if (result.generatedPassword)
-        log(`first super admin ${result.adminEmail} created with password ${result.generatedPassword} (shown once)`);
-    });
+    await migrateForSeeding(database, log);
     const existing = Number((await client.query('select count(*) as n from marketplace_profiles')).rows[0].n);
     if (existing > 0 && !options.force)
       throw new Error(`this database already holds ${existing} marketplace profiles; pass --force to add more`);

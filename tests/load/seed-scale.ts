@@ -16,10 +16,11 @@
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
-import { LGA_CODES, type StaffRole } from '@oslrs/core';
+import { LGA_CODES, type SessionUser, type StaffRole } from '@oslrs/core';
+import { actorFromUser } from '../../apps/api/src/access/index.js';
 import { MASTER_FORM } from '../../packages/core/src/forms/fixtures/master.js';
 import { masterAnswerSets } from '../../packages/core/src/forms/fixtures/master-answers.js';
-import { createPostgres } from '../../apps/api/src/infra/db.js';
+import { createPostgres, type Database } from '../../apps/api/src/infra/db.js';
 import { MemoryStore } from '../../apps/api/src/infra/kv.js';
 import { bootstrap, sealLegacyPii } from '../../apps/api/src/modules/setup/index.js';
 import { PiiCipher, loadPiiKeys } from '../../apps/api/src/infra/pii.js';
@@ -72,6 +73,18 @@ function weightedLgas(): string[] {
   return LGA_CODES.flatMap((c) => (c.startsWith('ibadan') || c.startsWith('ogbomosho') ? [c, c, c] : [c]));
 }
 
+/** Migrate and bootstrap a (possibly fresh) database before seeding it; the first admin's password is logged once. */
+export async function migrateForSeeding(database: Database, log: (line: string) => void): Promise<void> {
+  await database.migrate(async (db) => {
+    const result = await bootstrap(db, {
+      email: process.env.OSLRS_ADMIN_EMAIL,
+      password: process.env.OSLRS_ADMIN_PASSWORD,
+    });
+    if (result.generatedPassword)
+      log(`first super admin ${result.adminEmail} created with password ${result.generatedPassword} (shown once)`);
+  });
+}
+
 export async function seedScale(url: string, options: SeedOptions = {}): Promise<SeedResult> {
   const nRespondents = options.respondents ?? 100_000;
   const nSubmissions = Math.max(options.submissions ?? 1_000_000, nRespondents);
@@ -84,14 +97,7 @@ export async function seedScale(url: string, options: SeedOptions = {}): Promise
   const client = new pg.Client({ connectionString: url, application_name: 'oslrs-seed-scale' });
   await client.connect();
   try {
-    await database.migrate(async (db) => {
-      const result = await bootstrap(db, {
-        email: process.env.OSLRS_ADMIN_EMAIL,
-        password: process.env.OSLRS_ADMIN_PASSWORD,
-      });
-      if (result.generatedPassword)
-        log(`first super admin ${result.adminEmail} created with password ${result.generatedPassword} (shown once)`);
-    });
+    await migrateForSeeding(database, log);
     const existing = Number((await client.query('select count(*) as n from respondents')).rows[0].n);
     if (existing > 0 && !options.force) {
       throw new Error(`this database already holds ${existing} respondents; pass --force to add more`);
@@ -134,7 +140,7 @@ export async function seedScale(url: string, options: SeedOptions = {}): Promise
     // The master questionnaire, published, and used by staff and public channels.
     const kv = new MemoryStore();
     const questionnaires = new QuestionnaireService(database.db, kv);
-    const ctx = { actorId: admin.id, actorRole: 'super_admin' as const, ip: null, requestId: null };
+    const ctx = actorFromUser({ id: admin.id, role: 'super_admin', lga: null } as SessionUser, null, 'seed-scale');
     let found = (
       await client.query(
         `select q.id, v.id as version_id from questionnaires q

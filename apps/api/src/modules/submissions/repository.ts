@@ -68,6 +68,9 @@ export type ReviewChange = Pick<NewSubmission, 'reviewStatus' | 'reviewedBy' | '
  * questions): those go sealed, together, into `pii_sealed`. Rows read through this repository have
  * their answers whole again.
  */
+/** A resident's own submissions (the public channel, by the account that sent them). */
+const residentsOwn = (userId: string) => and(eq(submissions.submittedBy, userId), eq(submissions.channel, 'public'));
+
 export class SubmissionRepository implements SubmissionHistory {
   /**
    * Opened identifier answers by submission id (least recently used out first): every ingestion
@@ -126,8 +129,7 @@ export class SubmissionRepository implements SubmissionHistory {
       .from(submissions)
       .where(
         and(
-          eq(submissions.submittedBy, userId),
-          eq(submissions.channel, 'public'),
+          residentsOwn(userId),
           inArray(submissions.status, ['received', 'ingested']),
           ne(submissions.reviewStatus, 'superseded'),
         ),
@@ -143,14 +145,7 @@ export class SubmissionRepository implements SubmissionHistory {
     const [row] = await executor
       .select()
       .from(submissions)
-      .where(
-        and(
-          eq(submissions.submittedBy, userId),
-          eq(submissions.channel, 'public'),
-          eq(submissions.status, 'ingested'),
-          ne(submissions.reviewStatus, 'superseded'),
-        ),
-      )
+      .where(and(residentsOwn(userId), eq(submissions.status, 'ingested'), ne(submissions.reviewStatus, 'superseded')))
       .orderBy(desc(submissions.ingestedAt))
       .limit(1);
     return row && this.open(row);
@@ -186,13 +181,7 @@ export class SubmissionRepository implements SubmissionHistory {
     return executor
       .select()
       .from(submissions)
-      .where(
-        and(
-          eq(submissions.submittedBy, userId),
-          eq(submissions.channel, 'public'),
-          sql`${submissions.replaces} is not null`,
-        ),
-      )
+      .where(and(residentsOwn(userId), sql`${submissions.replaces} is not null`))
       .orderBy(desc(submissions.receivedAt), desc(submissions.id))
       .limit(limit);
   }
