@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { and, count, eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { AnswerValue } from '@oslrs/core';
 import { auditLog, respondentDuplicates, respondents, submissions } from '../../db/schema/index.js';
 import { useTestApp } from '../../../test/use-test-app.js';
@@ -453,6 +453,48 @@ describe('likely duplicates among people without a NIN', () => {
     expect(item).toMatchObject({ reasons: ['phone'] });
     // The phone only as its last digits.
     expect(item!.a.phone).toMatch(/^•+\d{4}$/);
+  });
+
+  it('two matching records ingested at the same moment, in two transactions, are still paired', async () => {
+    const db = app.t.database.db;
+    const a = await register(northEnum, { phone_number: freshPhone() }, { deferred: true });
+    const b = await register(northEnum, { phone_number: freshPhone() }, { deferred: true });
+    expect(await pairOf(a.respondentId, b.respondentId)).toBeUndefined();
+    // Both change to the same phone, each in its own open transaction: the first looks and stays open.
+    const shared = `race-${randomUUID()}`;
+    const detect = app.t.services.respondents;
+    let looked!: () => void;
+    const firstLooked = new Promise<void>((r) => (looked = r));
+    let commitFirst!: () => void;
+    const gate = new Promise<void>((r) => (commitFirst = r));
+    const first = db.transaction(async (tx) => {
+      await tx.update(respondents).set({ phoneHash: shared }).where(eq(respondents.id, a.respondentId));
+      const n = await detect.detectDuplicates(tx, a.respondentId);
+      looked();
+      await gate;
+      return n;
+    });
+    await firstLooked;
+    const second = db.transaction(async (tx) => {
+      await tx.update(respondents).set({ phoneHash: shared }).where(eq(respondents.id, b.respondentId));
+      return detect.detectDuplicates(tx, b.respondentId);
+    });
+    // The second waits for the first (a lock on the shared key) rather than looking past it.
+    const waiting = async () => {
+      for (;;) {
+        const r = await db.execute(
+          sql`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`,
+        );
+        if ((r as unknown as { rows: { n: number }[] }).rows[0]!.n > 0) return 'waiting' as const;
+        await new Promise((res) => setImmediate(res));
+      }
+    };
+    const outcome = await Promise.race([second.then(() => 'finished' as const), waiting()]);
+    commitFirst();
+    expect(await first).toBe(0);
+    expect(await second).toBe(1);
+    expect(outcome).toBe('waiting');
+    expect((await pairOf(a.respondentId, b.respondentId))?.reasons).toEqual(['phone']);
   });
 
   it('"distinct" removes the pair for good; resolving it again is 409', async () => {

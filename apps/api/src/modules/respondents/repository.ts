@@ -354,6 +354,24 @@ export class RespondentRepository {
     return (result as unknown as { rows: { id: string; reasons: string[] }[] }).rows;
   }
 
+  /**
+   * Serialise duplicate detection on the record's keys (its phone's blind index; its name + date of
+   * birth + LGA) until the transaction ends. Two records that match, ingested at the same moment in
+   * two transactions, would otherwise each look before the other committed and neither would see the
+   * pair; with the lock the second to look waits for the first to commit, and sees it. Keys are taken
+   * in one sorted order, so two transactions never wait on each other crosswise.
+   */
+  async lockDuplicateKeys(tx: Executor, id: string): Promise<void> {
+    await tx.execute(sql`
+      select pg_advisory_xact_lock(k) from (
+        select distinct hashtextextended(x, 4242) as k
+          from ${respondents} n,
+               unnest(array['phone:' || n.phone_hash,
+                             'name:' || lower(n.surname) || '|' || lower(n.firstname) || '|' || n.dob || '|' || n.lga_code]) as x
+         where n.id = ${id} and x is not null
+      ) keys order by k`);
+  }
+
   /** Ids of records without a NIN (merged ones aside), by id: the duplicates scan's batches. */
   async idsWithoutNin(executor: Executor, limit: number, afterId?: string): Promise<string[]> {
     const rows = await executor

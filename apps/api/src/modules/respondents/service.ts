@@ -124,6 +124,7 @@ export function shownNin(actor: Actor, nin: string | null): string | null {
 
 /** Record the likely duplicates of one respondent (pairs already known, distinct or not, are kept as they are). */
 async function detectDuplicates(tx: Executor, repo: RespondentRepository, respondentId: string): Promise<number> {
+  await repo.lockDuplicateKeys(tx, respondentId);
   const candidates = await repo.duplicateCandidates(tx, respondentId);
   await repo.insertDuplicates(
     tx,
