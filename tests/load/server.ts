@@ -1,6 +1,8 @@
 /** Benchmarks run the built server as its own process on a fresh database (real PostgreSQL + Redis). */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createPostgres, type Database } from '../../apps/api/src/infra/db.js';
 import { bootstrap } from '../../apps/api/src/modules/setup/index.js';
 import {
@@ -54,15 +56,28 @@ export async function startBenchServer(
     LOG_LEVEL: 'warn',
     RATE_LIMIT_USER_PER_MINUTE: '100000000',
     RATE_LIMIT_ANON_PER_MINUTE: '100000000',
+    MARKETPLACE_SEARCHES_PER_MINUTE: '100000000',
     RUN_WORKER: options.separateWorker ? 'false' : 'true',
     ...TEST_PII_ENV,
     ...options.env,
   };
-  const server: ChildProcess = spawn(process.execPath, ['apps/api/dist/main.js'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env,
-  });
+  // The log goes to a file, as under PM2 (a pipe read by this process would cost this process CPU
+  // and hold the server's writes back whenever this process is busy measuring).
+  const logPath = join(tmpdir(), `oslrs-bench-${port}.log`);
+  const logFd = openSync(logPath, 'w');
+  const server: ChildProcess = spawn(
+    process.execPath,
+    [
+      ...(process.env.PROFILE_SERVER ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_SERVER}`] : []),
+      'apps/api/dist/main.js',
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', logFd, 'inherit'],
+      env,
+    },
+  );
+  closeSync(logFd);
   // Production shape: the job worker as its own process (PM2 app), the API serving only requests.
   const worker: ChildProcess | undefined = options.separateWorker
     ? spawn(
@@ -75,12 +90,17 @@ export async function startBenchServer(
       )
     : undefined;
   await new Promise<void>((ok, fail) => {
-    let out = '';
-    server.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('ready at')) ok();
+    const poll = setInterval(() => {
+      if (readFileSync(logPath, 'utf8').includes('ready at')) {
+        clearInterval(poll);
+        server.removeAllListeners('exit');
+        ok();
+      }
+    }, 100);
+    server.once('exit', (code) => {
+      clearInterval(poll);
+      fail(new Error(`server exited ${code}: ${readFileSync(logPath, 'utf8').slice(-4000)}`));
     });
-    server.once('exit', (code) => fail(new Error(`server exited ${code}: ${out}`)));
   });
   const url = `http://127.0.0.1:${port}`;
   const login = await fetch(`${url}/api/v1/auth/login`, {
@@ -104,6 +124,7 @@ export async function startBenchServer(
       await new Promise((r) => setTimeout(r, 300));
       await database.close();
       await target.drop();
+      rmSync(logPath, { force: true });
     },
   };
 }

@@ -10,12 +10,12 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { uuidv7 } from 'uuidv7';
+import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime.js';
 import { SmtpRelay, eraseExpiredMail } from './infra/mail.js';
 import { frameworkErrors, registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
-import { AuthService, UserRepository, authRoutes } from './modules/auth/index.js';
+import { AuthService, LocalSessionCache, UserRepository, authRoutes } from './modules/auth/index.js';
 import { StaffService, staffRoutes } from './modules/staff/index.js';
 import { JobsService, jobRoutes } from './modules/jobs/index.js';
 import { lgaRoutes } from './modules/lgas/index.js';
@@ -87,6 +87,7 @@ export function createServices(runtime: Runtime): Services {
     runtime.mailer,
     jobs,
     runtime.pii,
+    new LocalSessionCache(runtime.broadcast, runtime.config.sessionLocalCacheMs),
   );
   const respondentRepo = new RespondentRepository();
   const respondents = new RespondentService(
@@ -212,6 +213,14 @@ export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, 
   return headers;
 }
 
+const REQUEST_ID = /^[\w-]{8,64}$/;
+const REQUEST_ID_PREFIX = randomBytes(6).toString('base64url');
+let requestCounter = 0;
+/** A request id unique across processes (a random prefix per process) that costs a counter step. */
+function nextRequestId(): string {
+  return `${REQUEST_ID_PREFIX}-${(++requestCounter).toString(36)}`;
+}
+
 /** The origin of a tile URL template (`https://tile.example.org/{z}/{x}/{y}.png` → `https://tile.example.org`). */
 function tileOrigin(template: string): string {
   return new URL(template.replace(/\{[a-z]\}/g, '0')).origin;
@@ -231,11 +240,13 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     loggerInstance: runtime.log,
     bodyLimit: runtime.config.limits.bodyBytes,
     trustProxy: runtime.config.trustProxy,
-    // Reuse a well-formed id from the proxy (NGINX $request_id), else make one.
+    // Reuse a well-formed id from the proxy (NGINX $request_id), else this process's next one.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : uuidv7();
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
     },
+    // One access line per request, written when it is answered (onResponse below), not two.
+    disableRequestLogging: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors,
     // During `pm2 reload` the old worker finishes requests already on its keep-alive connections
@@ -255,8 +266,12 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   instrumentRoutes(app, runtime.metrics.http);
-  app.addHook('onSend', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+      'request',
+    );
+    done();
   });
 
   registerErrorHandling(app);
@@ -286,8 +301,8 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     crossOriginEmbedderPolicy: false,
     frameguard: { action: 'deny' },
   });
-  app.addHook('onRequest', (_request, reply, done) => {
-    void reply.headers(securityHeaders);
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(securityHeaders).header('x-request-id', request.id);
     done();
   });
   await app.register(multipart, {

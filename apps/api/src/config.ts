@@ -32,6 +32,12 @@ const envSchema = z.object({
   REDIS_RETRY_AFTER_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   OSLRS_ADMIN_EMAIL: z.email().optional(),
   OSLRS_ADMIN_PASSWORD: z.string().min(10).max(256).optional(),
+  /**
+   * How long a process answers a signed-in request from its own copy of the session (0 = never). A
+   * sign-out or suspension reaches every process at once over Redis pub/sub; this bounds only the
+   * case where Redis freezes at the very moment of a revocation.
+   */
+  SESSION_LOCAL_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .min(1)
@@ -158,6 +164,7 @@ export interface Config {
   redisTimeouts: { commandTimeoutMs: number; connectTimeoutMs: number; retryAfterMs: number };
   admin: { email: string | undefined; password: string | undefined };
   sessionTtlMs: number;
+  sessionLocalCacheMs: number;
   activationTtlMs: number;
   registrationTtlMs: number;
   passwordResetTtlMs: number;
@@ -248,6 +255,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     admin: { email: e.OSLRS_ADMIN_EMAIL?.toLowerCase(), password: e.OSLRS_ADMIN_PASSWORD },
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    sessionLocalCacheMs: e.SESSION_LOCAL_CACHE_MS,
     activationTtlMs: e.ACTIVATION_TTL_HOURS * 3600_000,
     registrationTtlMs: e.REGISTRATION_TTL_HOURS * 3600_000,
     passwordResetTtlMs: e.PASSWORD_RESET_TTL_MINUTES * 60_000,

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { createPglite, createPostgres, type Database } from './infra/db.js';
 import { ReadRouter } from './infra/replica.js';
 import { MemoryStore, RedisStore, type KeyValueStore } from './infra/kv.js';
+import { LocalBroadcast, RedisBroadcast, type Broadcast } from './infra/broadcast.js';
 import { BullJobQueue, InProcessJobQueue, type JobQueue } from './infra/queue.js';
 import { OutboxMailer, type Mailer } from './infra/mail.js';
 import { createRedis, firstConnection, requestPathOptions, RedisCircuit } from './infra/redis.js';
@@ -23,6 +24,8 @@ export interface Runtime {
   /** Fails Redis calls fast while Redis is away or hung (undefined without Redis). */
   redisCircuit: RedisCircuit | undefined;
   kv: KeyValueStore;
+  /** Messages to every API process (in-process caches that must forget at once). */
+  broadcast: Broadcast;
   queue: JobQueue;
   mailer: Mailer;
   metrics: Metrics;
@@ -40,7 +43,11 @@ export interface RuntimeOptions {
 }
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
-  const log = pino(loggerOptions(config.logLevel), options.logStream ?? process.stdout) as FastifyBaseLogger;
+  // Asynchronous writes (a busy process hands the kernel many lines at once; pino flushes them at exit).
+  const log = pino(
+    loggerOptions(config.logLevel),
+    options.logStream ?? pino.destination({ dest: 1, sync: false }),
+  ) as FastifyBaseLogger;
   const pii =
     options.pii ??
     new PiiCipher(
@@ -61,6 +68,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   let redisCircuit: RedisCircuit | undefined;
   let queueConnection: Redis | undefined;
   let kv: KeyValueStore;
+  let broadcast: Broadcast;
   let queue: JobQueue;
   const onRedisError = (err: Error) => log.warn({ err: { message: err.message } }, 'redis error');
   if (config.redisUrl) {
@@ -89,9 +97,17 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     );
     await Promise.all([firstConnection(redis), firstConnection(queueConnection)]);
     kv = new RedisStore(redis, config.redisPrefix, redisCircuit);
+    // Its own connection: a subscribed connection can issue nothing else (see RedisBroadcast).
+    broadcast = new RedisBroadcast(
+      createRedis(config.redisUrl, { autoResubscribe: false, maxRetriesPerRequest: null }, onRedisError),
+      redis,
+      config.redisPrefix,
+      redisCircuit,
+    );
     queue = new BullJobQueue(queueConnection, `${config.redisPrefix}bull`, onRedisError, config.workerConcurrency);
   } else {
     kv = new MemoryStore();
+    broadcast = new LocalBroadcast();
     queue = new InProcessJobQueue((err) => log.error({ err }, 'job failed'));
   }
   const metrics = createMetrics({ database, queue });
@@ -119,6 +135,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     redis,
     redisCircuit,
     kv,
+    broadcast,
     queue,
     mailer: new OutboxMailer(),
     metrics,
@@ -127,6 +144,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await queue.close();
       await reads.close();
       if (kv instanceof MemoryStore) kv.close();
+      broadcast.close();
       redis?.disconnect();
       queueConnection?.disconnect();
       if (!options.database) await database.close();

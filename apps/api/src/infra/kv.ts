@@ -10,8 +10,8 @@ export interface KeyValueStore {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   del(keys: string[]): Promise<void>;
-  /** Add one to a counter; the window starts with the first increment. */
-  incr(key: string, windowMs: number): Promise<{ count: number; ttlMs: number }>;
+  /** Add `by` (one by default) to a counter; the window starts with the first increment. */
+  incr(key: string, windowMs: number, by?: number): Promise<{ count: number; ttlMs: number }>;
   ttl(key: string): Promise<number>;
   ping(): Promise<void>;
 }
@@ -38,10 +38,10 @@ export class RedisStore implements KeyValueStore {
   async del(keys: string[]) {
     if (keys.length) await this.run(() => this.redis.del(...keys.map((k) => this.prefix + k)));
   }
-  async incr(key: string, windowMs: number) {
+  async incr(key: string, windowMs: number, by = 1) {
     const k = this.prefix + key;
     const [[, count], [, ttl]] = (await this.run(() =>
-      this.redis.multi().incr(k).pexpire(k, windowMs, 'NX').pttl(k).exec(),
+      this.redis.multi().incrby(k, by).pexpire(k, windowMs, 'NX').pttl(k).exec(),
     )) as [[null, number], [null, number], [null, number]];
     return { count, ttlMs: ttl > 0 ? ttl : windowMs };
   }
@@ -83,13 +83,13 @@ export class MemoryStore implements KeyValueStore {
   async del(keys: string[]) {
     for (const k of keys) this.map.delete(k);
   }
-  async incr(key: string, windowMs: number) {
+  async incr(key: string, windowMs: number, by = 1) {
     const entry = this.live(key);
     if (!entry) {
-      this.map.set(key, { value: '1', expiresAt: Date.now() + windowMs });
-      return { count: 1, ttlMs: windowMs };
+      this.map.set(key, { value: String(by), expiresAt: Date.now() + windowMs });
+      return { count: by, ttlMs: windowMs };
     }
-    entry.value = String(Number(entry.value) + 1);
+    entry.value = String(Number(entry.value) + by);
     return { count: Number(entry.value), ttlMs: entry.expiresAt - Date.now() };
   }
   async ttl(key: string) {

@@ -1,4 +1,5 @@
 export { AuthService } from './service.js';
+export { LocalSessionCache } from './session-cache.js';
 export { authRoutes } from './routes.js';
 export { UserRepository, type NewUser, type UserRow, type StaffFilter, type TeamPerson } from './users.repository.js';
 export { hashPassword, verifyPassword } from './passwords.js';

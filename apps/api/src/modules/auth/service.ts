@@ -5,6 +5,7 @@ import { passwordResetTokens } from '../../db/schema/auth.js';
 import { sessions } from '../../db/schema/sessions.js';
 import { users } from '../../db/schema/users.js';
 import type { Db, Executor } from '../../infra/db.js';
+import type { LocalSessionCache } from './session-cache.js';
 import type { KeyValueStore } from '../../infra/kv.js';
 import type { Mailer } from '../../infra/mail.js';
 import { DomainError, Forbidden, Gone, Invalid, TooManyRequests, Unauthorized } from '../../errors.js';
@@ -83,6 +84,7 @@ export class AuthService {
     private readonly mailer: Mailer,
     private readonly jobs: JobsService,
     private readonly pii: PiiCipher,
+    private readonly local: LocalSessionCache,
   ) {
     this.throttle = new LoginThrottle(db);
   }
@@ -473,15 +475,24 @@ export class AuthService {
     await this.forgetSessions(dropped);
   }
 
-  /** The hot path of every signed-in request: cache first, then one indexed join. */
+  /**
+   * The hot path of every signed-in request: this process's copy first (no round trip; see
+   * LocalSessionCache), then the shared Redis cache, then one indexed join.
+   */
   async resolveSession(token: string): Promise<SessionUser | null> {
     if (token.length > 100) return null;
     const hash = hashToken(token);
+    const mine = this.local.get(hash);
+    if (mine) return mine;
+    const generation = this.local.generation;
     const cacheKey = `sess:${hash}`;
     const cached = await this.kv.get(cacheKey).catch(() => null);
     if (cached) {
       const entry = JSON.parse(cached) as CachedSession;
-      if (entry.expiresAt > Date.now()) return entry.user;
+      if (entry.expiresAt > Date.now()) {
+        this.local.set(hash, entry.user, entry.expiresAt, generation);
+        return entry.user;
+      }
     }
     const [row] = await this.db
       .select({ user: users, expiresAt: sessions.expiresAt })
@@ -492,6 +503,7 @@ export class AuthService {
     if (!row || row.user.status !== 'active') return null;
     const user = toSessionUser(row.user);
     const expiresAt = row.expiresAt.getTime();
+    this.local.set(hash, user, expiresAt, generation);
     await this.kv
       .set(
         cacheKey,
@@ -508,7 +520,7 @@ export class AuthService {
       await tx.delete(sessions).where(eq(sessions.tokenHash, hash));
       await recordAudit(tx, ctx, { action: 'auth.logout', targetType: 'user', targetId: ctx.id });
     });
-    await this.kv.del([`sess:${hash}`]).catch(() => {});
+    await this.forgetSessions([`sess:${hash}`]);
   }
 
   /**
@@ -531,8 +543,11 @@ export class AuthService {
   }
 
   async forgetSessions(cacheKeys: string[]) {
-    // The cache entries expire within a minute anyway; a Redis outage must not fail the change itself.
+    // The shared cache first, then every process's own copy: a process that hears the message finds
+    // nothing in Redis to copy back. The shared entries expire within a minute anyway, the local ones
+    // within seconds; a Redis outage must not fail the change itself.
     await this.kv.del(cacheKeys).catch(() => {});
+    await this.local.forget(cacheKeys.map((k) => k.slice('sess:'.length))).catch(() => {});
   }
 
   async activate(token: string, password: string, ctx: Actor): Promise<SessionUser> {
