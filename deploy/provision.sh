@@ -13,6 +13,8 @@
 #   OSLRS_DIR            where the app lives (default /opt/oslrs)
 #   OSLRS_FIREWALL=1     enable ufw with SSH + HTTP(S) only (off by default: check your SSH port first)
 #   OSLRS_SKIP_SWAP=1    do not create the 2 GB swap file
+#   OSLRS_API_NODES=...  this NGINX balances across several API nodes, "10.0.0.2:3000,10.0.0.3:3000"
+#                        (RUNBOOK.md, "When to add a node, and how"); default: the local PM2 cluster
 # See deploy/RUNBOOK.md for what each step is for and how to operate the result.
 set -euo pipefail
 
@@ -270,7 +272,7 @@ STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
 render() {
   node "$SRC_DIR/deploy/render.mjs" --out "$STAGE" WEB_ROOT="$APP_DIR/apps/web/dist" \
-    SERVER_NAME="${DOMAIN:-_}" ACME_ROOT="$ACME_ROOT" >/dev/null
+    SERVER_NAME="${DOMAIN:-_}" ACME_ROOT="$ACME_ROOT" API_NODES="${OSLRS_API_NODES:-}" >/dev/null
 }
 render
 nginx_changed=0

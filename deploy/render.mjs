@@ -18,6 +18,15 @@ export const TEMPLATE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'nginx
 export const DEFAULTS = {
   API_HOST: '127.0.0.1',
   API_PORT: '3000',
+  /**
+   * More than one node: the API servers NGINX balances across, comma-separated `host:port` entries,
+   * each optionally followed by NGINX server flags (`10.0.0.2:3000,10.0.0.3:3000,10.0.0.4:3000 down`).
+   * Empty: the one local PM2 cluster at API_HOST:API_PORT. RUNBOOK.md, "When to add a node, and how".
+   */
+  API_NODES: '',
+  /** Per server: failures within FAIL_TIMEOUT that take it out of rotation for FAIL_TIMEOUT (one server: ignored). */
+  API_MAX_FAILS: '3',
+  API_FAIL_TIMEOUT: '10s',
   LISTEN_PORT: '80',
   TLS_PORT: '443',
   /** Also listen on IPv6 ([::]); the stack test turns it off. */
@@ -50,6 +59,17 @@ function derived(values) {
   if (!v.TLS_CERT) v.TLS_CERT = `${live}/fullchain.pem`;
   if (!v.TLS_KEY) v.TLS_KEY = `${live}/privkey.pem`;
   // Placeholders that expand to whole directives.
+  const nodes = (v.API_NODES || `${v.API_HOST}:${v.API_PORT}`)
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  v.API_SERVERS = nodes
+    .map((n) => {
+      const [addr, ...flags] = n.split(/\s+/);
+      if (!/^[\w.[\]:-]+:\d+$/.test(addr)) throw new Error(`API_NODES: "${n}" is not host:port [flags]`);
+      return `server ${[addr, ...flags, `max_fails=${v.API_MAX_FAILS}`, `fail_timeout=${v.API_FAIL_TIMEOUT}`].join(' ')};`;
+    })
+    .join('\n    ');
   v.USER_DIRECTIVE = v.USER ? `user ${v.USER};` : '# (no `user`: the master is not root)';
   v.SITE_INCLUDE_DIRECTIVES = v.SITE_INCLUDES.split(/\s+/)
     .filter(Boolean)

@@ -9,6 +9,8 @@
 // `--update-env` picks up edits. Keys the ecosystem itself understands:
 //   OSLRS_API_INSTANCES  API workers (default 'max' = one per vCPU)
 //   OSLRS_LOG_DIR        where PM2 writes the processes' logs (default: PM2's own, ~/.pm2/logs)
+//   OSLRS_JOB_WORKER     'false': no job worker on this node (several nodes: it runs on one or more of
+//                        them - RUNBOOK.md, "When to add a node, and how"); default 'true'
 'use strict';
 
 const fs = require('node:fs');
@@ -42,6 +44,7 @@ const setting = (key, fallback) => process.env[key] || fileEnv[key] || fallback;
 const instancesSetting = setting('OSLRS_API_INSTANCES', 'max');
 const instances = /^-?\d+$/.test(instancesSetting) ? Number(instancesSetting) : instancesSetting;
 const logDir = setting('OSLRS_LOG_DIR', '');
+const jobWorker = setting('OSLRS_JOB_WORKER', 'true') !== 'false';
 
 /** Log files for an app: one merged file per app and stream when OSLRS_LOG_DIR is set. */
 function logs(name) {
@@ -87,7 +90,7 @@ module.exports = {
         RUN_WORKER: 'false',
       },
     },
-    {
+    jobWorker && {
       name: 'oslrs-worker',
       cwd: ROOT,
       script: 'apps/api/dist/worker.js',
@@ -116,5 +119,5 @@ module.exports = {
     //   ...logs('oslrs-backup'),
     //   env: { ...baseEnv },
     // },
-  ],
+  ].filter(Boolean),
 };

@@ -81,6 +81,8 @@ export interface HttpOptions {
   localAddress?: string;
   timeoutMs?: number;
   tls?: boolean;
+  /** The server's address (default 127.0.0.1): the two-node test also talks to each node directly. */
+  host?: string;
 }
 
 /** One request; the body is returned as sent (no decompression), so Content-Encoding can be checked. */
@@ -92,7 +94,7 @@ export function httpRequest(port: number, path: string, opts: HttpOptions = {}):
     const mod = opts.tls ? https : http;
     const req = mod.request(
       {
-        host: '127.0.0.1',
+        host: opts.host ?? '127.0.0.1',
         port,
         path,
         method: opts.method ?? 'GET',
@@ -118,7 +120,8 @@ export function httpRequest(port: number, path: string, opts: HttpOptions = {}):
     req.setTimeout(opts.timeoutMs ?? 15_000, () =>
       req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })),
     );
-    req.on('error', fail);
+    // Whether the request went out on a kept-alive connection (a reset there may be the server closing it).
+    req.on('error', (err) => fail(Object.assign(err, { reusedSocket: req.reusedSocket })));
     req.end(body);
   });
 }
@@ -168,6 +171,8 @@ export interface LoadSample {
   status: number;
   error?: string;
   requestId?: string;
+  /** Sent a second time on a new connection after its kept-alive one was reset (`retryReusedReset`). */
+  retried?: boolean;
 }
 
 export interface LoadSummary {
@@ -181,6 +186,8 @@ export interface LoadSummary {
   p99: number;
   max: number;
   samples: LoadSample[];
+  /** Requests the client sent again after a reset on a reused connection (`retryReusedReset`). */
+  clientRetries: number;
 }
 
 /** Steady closed-loop load: `clients` keep-alive clients, each sending its next request as soon as the last ends. */
@@ -191,6 +198,12 @@ export function startLoad(opts: {
   localAddress?: string;
   /** The client's patience per request: beyond it the request counts as an error. */
   timeoutMs?: number;
+  /**
+   * Behave as browsers do when a kept-alive connection is reset before any answer (the server closed
+   * it as the request went out, e.g. an NGINX worker retiring on `nginx -s reload`): send the request
+   * once more on a new connection. Only for such resets, never after a timeout or an answer.
+   */
+  retryReusedReset?: boolean;
 }): { stop(): Promise<LoadSummary> } {
   let stopped = false;
   const started = Date.now();
@@ -202,13 +215,21 @@ export function startLoad(opts: {
         const { path, headers } = opts.next(client, n);
         const t0 = performance.now();
         try {
-          const res = await httpRequest(opts.port, path, { agent, headers, timeoutMs: opts.timeoutMs ?? 10_000 });
+          const send = () => httpRequest(opts.port, path, { agent, headers, timeoutMs: opts.timeoutMs ?? 10_000 });
+          let retried = false;
+          const res = await send().catch((err: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
+            const reset = err.code === 'ECONNRESET' || err.code === 'EPIPE';
+            if (!opts.retryReusedReset || !reset || !err.reusedSocket) throw err;
+            retried = true;
+            return send();
+          });
           const rid = res.headers['x-request-id'];
           samples.push({
             at: Date.now(),
             ms: performance.now() - t0,
             status: res.status,
             requestId: typeof rid === 'string' ? rid : undefined,
+            ...(retried ? { retried } : {}),
           });
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
@@ -244,6 +265,7 @@ export function startLoad(opts: {
         p99: pct(0.99),
         max: Math.round(lat[lat.length - 1] ?? 0),
         samples,
+        clientRetries: samples.filter((s) => s.retried).length,
       };
     },
   };
@@ -273,6 +295,8 @@ export interface RenderOptions {
   tlsPort?: number;
   tlsCert?: string;
   tlsKey?: string;
+  /** Several API nodes (render.mjs API_NODES): `host:port [flags]`, comma-separated. */
+  apiNodes?: string;
 }
 
 /** The shipped templates rendered for a loopback test: free ports, every path inside `dir`. */
@@ -282,6 +306,7 @@ export function renderForTest(dir: string, o: RenderOptions): RenderedNginx {
   const site = o.site ?? 'oslrs.conf';
   const files = renderNginx(confDir, {
     API_PORT: String(o.apiPort),
+    API_NODES: o.apiNodes ?? '',
     LISTEN_PORT: String(o.listenPort),
     TLS_PORT: String(o.tlsPort ?? 443),
     LISTEN_IPV6: 'false',
@@ -372,18 +397,25 @@ export interface Pm2Process {
   };
 }
 
-/** The PM2 CLI from node_modules, against a private PM2_HOME (never the user's ~/.pm2 daemon). */
+/**
+ * The PM2 CLI from node_modules, against a private PM2_HOME (never the user's ~/.pm2 daemon); with
+ * `netns`, run inside that network namespace (the daemon it starts, and so the apps, live there too).
+ */
 export class Pm2 {
   constructor(
     readonly home: string,
     readonly env: Record<string, string>,
+    readonly netns?: string,
   ) {}
 
   run(args: string[], timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
+    const [cmd, cmdArgs] = this.netns
+      ? ['ip', ['netns', 'exec', this.netns, process.execPath, PM2_BIN, ...args]]
+      : [process.execPath, [PM2_BIN, ...args]];
     return new Promise((ok) => {
       execFile(
-        process.execPath,
-        [PM2_BIN, ...args],
+        cmd,
+        cmdArgs,
         {
           cwd: root,
           timeout: timeoutMs,

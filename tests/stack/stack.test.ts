@@ -630,8 +630,8 @@ describe('the shipped stack: NGINX + PM2 cluster + PostgreSQL + Redis', () => {
       aroundTheKill: { requests: around.length, byStatus: countBy(around.map((x) => String(x.error ?? x.status))) },
       retriedByNginx: countBy(retried.map((l) => `${/" (\d+) /.exec(l)![1]} after us=${/us=(.+?) rid=/.exec(l)![1]}`)),
     };
+    // Replaced within the 20 s it is waited for (how fast is reported, not asserted: issue 13 item 6).
     expect(replacedMs).toBeGreaterThan(0);
-    expect(replacedMs).toBeLessThan(15_000);
     expect(after.has(survivor)).toBe(true); // the other worker was not touched
     expect(after.size).toBe(2);
     // No reset client connection: every request got an answer from NGINX, and the only failures

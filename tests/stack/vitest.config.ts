@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// The stack test (`npm run test:stack`): real NGINX + PM2 + PostgreSQL + Redis. One file, in order.
+// The stack tests (`npm run test:stack`): real NGINX + PM2 + PostgreSQL + Redis — one node
+// (stack.test.ts) and two nodes in network namespaces (two-nodes.test.ts). One file at a time.
 export default defineConfig({
   test: {
     include: ['tests/stack/**/*.test.ts'],
