@@ -6,6 +6,7 @@ import { sessions } from '../../db/schema/sessions.js';
 import { users } from '../../db/schema/users.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { KeyValueStore } from '../../infra/kv.js';
+import type { ListCounts } from '../../infra/list-count.js';
 import type { Mailer } from '../../infra/mail.js';
 import { DomainError, Forbidden, Gone, Invalid, TooManyRequests, Unauthorized } from '../../errors.js';
 import { systemActor, type Actor } from '../../access/index.js';
@@ -14,6 +15,7 @@ import { defineJob, type JobType, type JobsService } from '../jobs/index.js';
 import { LoginThrottle, type LockScope } from './lockout.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { assertStrongPassword } from './strength.js';
+import { STAFF_LIST } from './users.repository.js';
 import { csrfTokenFor, hashToken, newToken } from './tokens.js';
 import type { PiiCipher } from '../../infra/pii.js';
 
@@ -83,6 +85,8 @@ export class AuthService {
     private readonly mailer: Mailer,
     private readonly jobs: JobsService,
     private readonly pii: PiiCipher,
+    /** The staff list's cached totals: an activation moves someone from invited to active. */
+    private readonly listCounts?: ListCounts,
   ) {
     this.throttle = new LoginThrottle(db);
   }
@@ -574,6 +578,7 @@ export class AuthService {
       );
       return row;
     });
+    await this.listCounts?.invalidate(STAFF_LIST);
     return toSessionUser(updated);
   }
 
