@@ -178,6 +178,37 @@ describe('staff list totals', () => {
   });
 });
 
+describe('staff list totals after an activation', () => {
+  it('retires the cached totals when an invited person activates (invited → active)', async () => {
+    const res = await app.call(app.admin, {
+      method: 'POST',
+      url: '/api/v1/staff',
+      payload: {
+        fullName: 'Lola Activate',
+        email: `lola.${Date.now()}@count.test`,
+        phone: '08031234567',
+        role: 'data_entry_clerk',
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    const token = new URL(res.json().activationUrl as string).searchParams.get('token')!;
+    const active = { status: 'active' };
+    const before = await actual(active);
+    expect(await list({ ...active, count: 'exact' })).toMatchObject({ total: before, totalExact: true });
+
+    const ok = await app.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/activate',
+      payload: { token, password: 'a brand new password' },
+    });
+    expect(ok.statusCode).toBe(200);
+    const after = await list(active);
+    // Estimated again or counted afresh — never the cached figure from before the activation.
+    expect(after.totalExact && after.total === before).toBe(false);
+    expect(await list({ ...active, count: 'exact' })).toMatchObject({ total: before + 1, totalExact: true });
+  });
+});
+
 describe('ListCounts (the shared cache)', () => {
   it('never serves a total counted from a snapshot taken before an invalidation', async () => {
     const counts = new ListCounts(app.t.runtime.kv, { exactUpTo: 0, ttlMs: 60_000 });
@@ -185,17 +216,20 @@ describe('ListCounts (the shared cache)', () => {
     let value = 100;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const counting = new Promise<void>((r) => (started = r));
     const slow = {
       // The count reads its snapshot (value 100), then a write commits and invalidates before it is stored.
       exact: async () => {
         const seen = value;
+        started();
         await gate;
         return seen;
       },
       estimate: async () => 0,
     };
     const pending = counts.total(list, { a: 1 }, 'exact', slow);
-    await new Promise((r) => setTimeout(r, 20));
+    await counting;
     value = 101;
     await counts.invalidate(list);
     release();
