@@ -90,6 +90,18 @@ describe('staff list totals', () => {
     expect(await list({ page: '2' })).toMatchObject({ total: n, totalExact: true });
   });
 
+  it('estimates (or counts) a large search through EXPLAIN with the search text bound as a parameter', async () => {
+    const searched = await list({ q: 'direct 1' });
+    expect(searched.total).toBeGreaterThan(EXACT_UP_TO);
+    const [row] = (
+      (await app.t.database.db.execute(
+        sql`select count(*)::int as n from users where lower(full_name) like '%direct 1%'`,
+      )) as unknown as { rows: { n: number }[] }
+    ).rows;
+    if (searched.totalExact) expect(searched.total).toBe(row!.n);
+    expect(await list({ q: 'direct 1', count: 'exact' })).toMatchObject({ total: row!.n, totalExact: true });
+  });
+
   it('refuses an unknown count mode with 400', async () => {
     const res = await app.call(app.admin, { method: 'GET', url: '/api/v1/staff?count=approximately' });
     expect(res.statusCode).toBe(400);
