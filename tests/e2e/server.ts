@@ -34,10 +34,12 @@ export interface RunningRegistry {
   url: string;
   /** The app role's connection (what the registry's pool uses). */
   databaseUrl: string;
+  /** The schema owner's connection (ANALYZE, fixtures the app role may not write). */
+  ownerUrl: string;
   stop(): Promise<void>;
 }
 
-export async function startRegistry(): Promise<RunningRegistry> {
+export async function startRegistry(options: { env?: Record<string, string> } = {}): Promise<RunningRegistry> {
   const db = await createTestDatabase();
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['apps/api/dist/main.js'], {
@@ -58,6 +60,7 @@ export async function startRegistry(): Promise<RunningRegistry> {
       OSLRS_ADMIN_PASSWORD: ADMIN_PASSWORD,
       LOG_LEVEL: 'warn',
       ...TEST_PII_ENV,
+      ...options.env,
     },
   });
   let out = '';
@@ -80,6 +83,7 @@ export async function startRegistry(): Promise<RunningRegistry> {
   return {
     url: `http://127.0.0.1:${port}`,
     databaseUrl: db.appUrl,
+    ownerUrl: db.ownerUrl,
     async stop() {
       await new Promise<void>((r) => {
         child.removeAllListeners('exit');

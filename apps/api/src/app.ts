@@ -45,6 +45,7 @@ import { MarketplaceService, marketplaceRoutes } from './modules/marketplace/ind
 import { OpsService, instrumentRoutes, metricsRoutes, opsRoutes } from './modules/metrics/index.js';
 import { failoverRateLimitStore } from './infra/rate-limit-store.js';
 import { RedisStore } from './infra/kv.js';
+import { ListCounts } from './infra/list-count.js';
 
 export interface Services {
   auth: AuthService;
@@ -75,6 +76,9 @@ export function createServices(runtime: Runtime): Services {
   const publicUrl = runtime.config.publicUrl ?? `http://localhost:${runtime.config.port}`;
   const users = new UserRepository();
   const jobs = new JobsService(db, runtime.queue, (err, msg) => runtime.log.error({ err }, msg));
+  const listCounts = new ListCounts(runtime.kv, runtime.config.listCounts, (err) =>
+    runtime.log.debug({ err }, 'list totals: cache unavailable, counted without it'),
+  );
   const auth = new AuthService(
     db,
     runtime.kv,
@@ -88,6 +92,7 @@ export function createServices(runtime: Runtime): Services {
     jobs,
     runtime.pii,
     new LocalSessionCache(runtime.broadcast, runtime.config.sessionLocalCacheMs),
+    listCounts,
   );
   const respondentRepo = new RespondentRepository();
   const respondents = new RespondentService(
@@ -109,6 +114,7 @@ export function createServices(runtime: Runtime): Services {
     publicUrl,
     runtime.config.activationTtlMs,
     runtime.pii,
+    listCounts,
   );
   const questionnaires = new QuestionnaireService(db, runtime.kv);
   const versions = new VersionCache();

@@ -23,6 +23,10 @@ const envSchema = z.object({
   /** Reads leave the replica for the primary while its replay lag is above this. */
   REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Paged lists count sets up to this size exactly on every page; larger ones are estimated (infra/list-count.ts). */
+  LIST_EXACT_COUNT_UP_TO: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
+  /** How long a large set's total (estimated, or exact on demand) is reused; writes retire it at once. */
+  LIST_COUNT_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   REDIS_URL: z.string().optional(),
   REDIS_PREFIX: z.string().default('oslrs:'),
   /** The longest a request waits for one Redis reply (a hung Redis keeps its connection open). */
@@ -159,6 +163,7 @@ export interface Config {
   databaseReplicaUrl: string | undefined;
   replicaMaxLagMs: number;
   dbPoolMax: number;
+  listCounts: { exactUpTo: number; ttlMs: number };
   redisUrl: string | undefined;
   redisPrefix: string;
   redisTimeouts: { commandTimeoutMs: number; connectTimeoutMs: number; retryAfterMs: number };
@@ -246,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseReplicaUrl: e.DATABASE_REPLICA_URL,
     replicaMaxLagMs: e.REPLICA_MAX_LAG_MS,
     dbPoolMax: e.DB_POOL_MAX,
+    listCounts: { exactUpTo: e.LIST_EXACT_COUNT_UP_TO, ttlMs: e.LIST_COUNT_TTL_MS },
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     redisTimeouts: {

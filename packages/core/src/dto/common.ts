@@ -69,12 +69,21 @@ export const pageQuerySchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
 });
 
+/**
+ * How a paged list counts its total: `auto` (the default) counts a small set exactly and estimates a
+ * large one; `exact` always counts (slower on a large set: ask for it when someone wants the number).
+ */
+export const countModeSchema = z.enum(['auto', 'exact']).default('auto');
+
 export function pagedSchema<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),
     page: z.number().int(),
     pageSize: z.number().int(),
+    /** The number of matches: exact, or PostgreSQL's estimate when `totalExact` is false. */
     total: z.number().int(),
+    /** False when `total` is an estimate (a large set); `?count=exact` gives the exact number. */
+    totalExact: z.boolean(),
   });
 }
 

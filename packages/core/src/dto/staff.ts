@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STAFF_ROLES, STAFF_STATUSES } from '../roles.js';
 import { emailSchema } from './auth.js';
-import { pagedSchema, pageQuerySchema, text } from './common.js';
+import { countModeSchema, pagedSchema, pageQuerySchema, text } from './common.js';
 
 export const STAFF_CSV_COLUMNS = ['full_name', 'email', 'phone', 'role', 'lga'] as const;
 /** Rows accepted in one staff CSV import (the whole field force is ~200 people). */
@@ -60,6 +60,7 @@ export const listStaffQuerySchema = pageQuerySchema.extend({
   role: z.enum(STAFF_ROLES).optional(),
   lga: text().trim().min(1).max(64).optional(),
   q: text().trim().max(100).optional(),
+  count: countModeSchema,
 });
 export type ListStaffQuery = z.infer<typeof listStaffQuerySchema>;
 

@@ -7,6 +7,7 @@ import { users } from '../../db/schema/users.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { LocalSessionCache } from './session-cache.js';
 import type { KeyValueStore } from '../../infra/kv.js';
+import type { ListCounts } from '../../infra/list-count.js';
 import type { Mailer } from '../../infra/mail.js';
 import { DomainError, Forbidden, Gone, Invalid, TooManyRequests, Unauthorized } from '../../errors.js';
 import { systemActor, type Actor } from '../../access/index.js';
@@ -15,6 +16,7 @@ import { defineJob, type JobType, type JobsService } from '../jobs/index.js';
 import { LoginThrottle, type LockScope } from './lockout.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { assertStrongPassword } from './strength.js';
+import { STAFF_LIST } from './users.repository.js';
 import { csrfTokenFor, hashToken, newToken } from './tokens.js';
 import type { PiiCipher } from '../../infra/pii.js';
 
@@ -85,6 +87,8 @@ export class AuthService {
     private readonly jobs: JobsService,
     private readonly pii: PiiCipher,
     private readonly local: LocalSessionCache,
+    /** The staff list's cached totals: an activation moves someone from invited to active. */
+    private readonly listCounts?: ListCounts,
   ) {
     this.throttle = new LoginThrottle(db);
   }
@@ -589,6 +593,7 @@ export class AuthService {
       );
       return row;
     });
+    await this.listCounts?.invalidate(STAFF_LIST);
     return toSessionUser(updated);
   }
 

@@ -4,7 +4,7 @@
  */
 import { and, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { STAFF_PREDICATE, STAFF_SEARCH_TEXT, users } from '../../db/schema/users.js';
-import type { Executor } from '../../infra/db.js';
+import { rowsOf, type Executor } from '../../infra/db.js';
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -17,6 +17,9 @@ export interface TeamPerson {
   lgaCode: string | null;
   status: string;
 }
+
+/** The staff list's name for its cached totals (infra/list-count.ts): every write to staff retires them. */
+export const STAFF_LIST = 'staff';
 
 export interface StaffFilter {
   status?: string;
@@ -77,9 +80,27 @@ export class UserRepository {
       .offset(page.offset);
   }
 
-  async countStaff(executor: Executor, f: StaffFilter): Promise<number> {
-    const [row] = await executor.select({ n: count() }).from(users).where(staffWhere(f));
+  /** How many staff match; with `cap`, reads at most `cap` rows (so answers at most `cap`). */
+  async countStaff(executor: Executor, f: StaffFilter, cap?: number): Promise<number> {
+    if (cap === undefined) {
+      const [row] = await executor.select({ n: count() }).from(users).where(staffWhere(f));
+      return row?.n ?? 0;
+    }
+    const capped = executor
+      .select({ one: sql`1` })
+      .from(users)
+      .where(staffWhere(f))
+      .limit(cap)
+      .as('capped');
+    const [row] = await executor.select({ n: count() }).from(capped);
     return row?.n ?? 0;
+  }
+
+  /** The planner's estimate of how many staff match (EXPLAIN: no rows read). */
+  async estimateStaff(executor: Executor, f: StaffFilter): Promise<number> {
+    const result = await executor.execute(sql`explain (format json) select 1 from ${users} where ${staffWhere(f)}`);
+    const [row] = rowsOf<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(result);
+    return row?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0;
   }
 
   async staffCountsByRoleAndStatus(executor: Executor) {

@@ -28,6 +28,7 @@ import {
   hashToken,
   newToken,
   type AuthService,
+  STAFF_LIST,
   type NewUser,
   type UserRepository,
   type UserRow,
@@ -35,6 +36,7 @@ import {
 import { defineJob, type JobsService } from '../jobs/index.js';
 import type { NinRegistry } from '../respondents/index.js';
 import type { PiiCipher } from '../../infra/pii.js';
+import type { ListCounts } from '../../infra/list-count.js';
 import { parseStaffCsv, type StaffCsvRow } from './csv.js';
 import { checkLga, checkPhone, mayGrant, resolveRole, type RuleError } from './rules.js';
 
@@ -89,6 +91,7 @@ export class StaffService {
     private readonly publicUrl: string,
     private readonly activationTtlMs: number,
     private readonly pii: PiiCipher,
+    private readonly listCounts: ListCounts,
   ) {}
 
   /** The staff module's background job: the CSV import. */
@@ -170,6 +173,7 @@ export class StaffService {
         await this.sendInvitation(tx, created!, token);
         return created!;
       });
+      await this.listCounts.invalidate(STAFF_LIST);
       return { staff: toStaff(row, this.pii), activationUrl: this.activationUrl(token) };
     } catch (err) {
       if (isUniqueViolation(err, 'users_email_lower_uq')) {
@@ -186,9 +190,18 @@ export class StaffService {
     const filter = { status: query.status, role: query.role, lga: query.lga, q: query.q };
     const [rows, total] = await Promise.all([
       this.users.listStaff(this.db, filter, { limit: query.pageSize, offset: (query.page - 1) * query.pageSize }),
-      this.users.countStaff(this.db, filter),
+      this.listCounts.total(STAFF_LIST, filter, query.count, {
+        exact: (cap) => this.users.countStaff(this.db, filter, cap),
+        estimate: () => this.users.estimateStaff(this.db, filter),
+      }),
     ]);
-    return { items: rows.map((r) => toStaff(r, this.pii)), page: query.page, pageSize: query.pageSize, total };
+    return {
+      items: rows.map((r) => toStaff(r, this.pii)),
+      page: query.page,
+      pageSize: query.pageSize,
+      total: total.value,
+      totalExact: total.exact,
+    };
   }
 
   async summary(): Promise<StaffSummary> {
@@ -222,6 +235,7 @@ export class StaffService {
 
   async update(actor: Actor, id: string, body: UpdateStaffBody): Promise<Staff> {
     let dropped: string[] = [];
+    let unchanged: UserRow | undefined;
     const updated = await this.db.transaction(async (tx) => {
       if (body.role !== undefined || body.status !== undefined) {
         await tx.execute(sql`select pg_advisory_xact_lock(${ROLE_STATUS_LOCK})`);
@@ -258,7 +272,7 @@ export class StaffService {
       const nin = await this.checkStaffNin(tx, body.nin, target.id);
       const ninHash = nin === undefined ? undefined : this.pii.blindIndexOrNull(nin, 'nin');
       const ninChanged = ninHash !== undefined && ninHash !== target.ninHash;
-      if (!roleChanged && !statusChanged && !ninChanged && lga.lga === target.lgaCode) return target;
+      if (!roleChanged && !statusChanged && !ninChanged && lga.lga === target.lgaCode) return (unchanged = target);
 
       const row = await this.users.update(tx, id, {
         role,
@@ -285,6 +299,7 @@ export class StaffService {
       return row!;
     });
     await this.auth.forgetSessions(dropped);
+    if (updated !== unchanged) await this.listCounts.invalidate(STAFF_LIST);
     return toStaff(updated, this.pii);
   }
 
@@ -420,6 +435,8 @@ export class StaffService {
         }
         return finished;
       });
+      // Each committed chunk may have added staff.
+      await this.listCounts.invalidate(STAFF_LIST);
       if (done) return;
     }
   }

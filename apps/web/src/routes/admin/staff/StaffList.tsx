@@ -8,7 +8,7 @@ import { Alert } from '../../../components/Alert';
 import { SelectField, TextField } from '../../../components/Field';
 import { PageHeading } from '../../../components/Page';
 import { DataTable, TableHead } from '../../../components/Table';
-import { formatDate } from '../../../lib/format';
+import { formatDate, formatTotal } from '../../../lib/format';
 import { useMediaQuery } from '../../../lib/useMediaQuery';
 import { LGA_OPTIONS, ROLE_OPTIONS, roleLabel, STATUS_OPTIONS } from './staffOptions';
 import { StatusBadge } from './StatusBadge';
@@ -33,6 +33,8 @@ function readParams(params: URLSearchParams): StaffListParams {
     role: oneOf(params.get('role'), STAFF_ROLES),
     lga: lga && isLgaCode(lga) ? lga : undefined,
     q: q ? q : undefined,
+    // "Count exactly" asks the server for the exact total of a large set (otherwise estimated).
+    count: params.get('count') === 'exact' ? 'exact' : undefined,
   };
 }
 
@@ -51,6 +53,8 @@ export default function StaffList() {
           else next.delete(key);
         }
         if (!('page' in changes)) next.delete('page');
+        // An exact count is asked for once: the server then reuses it for the next pages (until a write).
+        if (!('count' in changes)) next.delete('count');
         return next;
       },
       { replace: options.replace ?? false },
@@ -75,6 +79,7 @@ export default function StaffList() {
           if (wanted) next.set('q', wanted);
           else next.delete('q');
           next.delete('page');
+          next.delete('count');
           return next;
         },
         { replace: true },
@@ -95,6 +100,9 @@ export default function StaffList() {
   });
   const data = query.data;
   const totalPages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
+  // An estimated total (a large set) may be off either way: a full page means there may be a next one.
+  const estimated = data ? !data.totalExact : false;
+  const lastPage = data ? (estimated ? data.items.length < data.pageSize : list.page >= totalPages) : true;
   const filtered = Boolean(list.status || list.role || list.lga || list.q);
   const wide = useMediaQuery('(min-width: 48rem)');
 
@@ -159,9 +167,21 @@ export default function StaffList() {
       </form>
 
       <div className="mt-6 flex flex-wrap items-center justify-between gap-3">
-        <p role="status" className="text-lg font-semibold">
-          {data ? `${data.total} staff` : query.isError ? '' : 'Loading staff…'}
-        </p>
+        <div className="flex flex-wrap items-center gap-3">
+          <p role="status" className="text-lg font-semibold">
+            {data ? `${formatTotal(data.total, data.totalExact)} staff` : query.isError ? '' : 'Loading staff…'}
+          </p>
+          {estimated && (
+            <button
+              type="button"
+              className="link"
+              disabled={list.count === 'exact' && query.isFetching}
+              onClick={() => update({ count: 'exact', page: list.page > 1 ? String(list.page) : undefined })}
+            >
+              Count exactly
+            </button>
+          )}
+        </div>
         {filtered && (
           <button
             type="button"
@@ -229,9 +249,9 @@ export default function StaffList() {
             Previous
           </PageButton>
           <p className="text-stone-800">
-            Page {list.page} of {totalPages}
+            Page {list.page} of {estimated ? formatTotal(totalPages, false) : totalPages}
           </p>
-          <PageButton disabled={list.page >= totalPages} onClick={() => update({ page: String(list.page + 1) })}>
+          <PageButton disabled={lastPage} onClick={() => update({ page: String(list.page + 1) })}>
             Next
           </PageButton>
         </nav>
