@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { DrizzleQueryError } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { errorForLog, loggerOptions, maskPath, queryKeysOf } from './logging.js';
+import { batchedStdout, errorForLog, loggerOptions, maskPath, queryKeysOf } from './logging.js';
 
 const NIN = '91357924680';
 const PHONE = '+2348039991234';
@@ -87,5 +87,20 @@ describe('request lines', () => {
 
   it('name only real query parameters', () => {
     expect(queryKeysOf(`08039991234&q=${NIN}&page=2`)).toEqual(['[other]', 'q', 'page']);
+  });
+});
+
+describe('batched standard output', () => {
+  it('writes the lines of one turn of the event loop in one write, in order, and nothing is lost', async () => {
+    const writes: string[] = [];
+    const out = batchedStdout({ write: (chunk: string) => writes.push(chunk) > 0 });
+    for (let i = 0; i < 100; i++) out.write(`line ${i}\n`);
+    expect(writes).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.split('\n').slice(0, -1)).toEqual(Array.from({ length: 100 }, (_, i) => `line ${i}`));
+    // A burst past 64 KB is written at once, without waiting for the turn to end.
+    out.write(`${'x'.repeat(70_000)}\n`);
+    expect(writes).toHaveLength(2);
   });
 });

@@ -1,4 +1,4 @@
-import type { LoggerOptions } from 'pino';
+import type { DestinationStream, LoggerOptions } from 'pino';
 import type { FastifyRequest } from 'fastify';
 import { findPgError } from './errors.js';
 
@@ -111,6 +111,38 @@ export function loggerOptions(level: string): LoggerOptions {
           remoteAddress: req.ip,
         };
       },
+    },
+  };
+}
+
+/**
+ * Where log lines go: standard output, written once per turn of the event loop (or every 64 KB)
+ * rather than once per line. Through `process.stdout` itself, not its file descriptor: PM2's cluster
+ * mode takes a worker's output from `process.stdout.write`, and a line written to fd 1 directly never
+ * reaches its log file. What is still buffered is written when the process exits.
+ */
+export function batchedStdout(out: Pick<NodeJS.WritableStream, 'write'> = process.stdout): DestinationStream {
+  let lines: string[] = [];
+  let size = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (!lines.length) return;
+    const chunk = lines.join('');
+    lines = [];
+    size = 0;
+    out.write(chunk);
+  };
+  process.on('exit', flush);
+  return {
+    write(line: string) {
+      lines.push(line);
+      size += line.length;
+      if (size >= 65_536) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
     },
   };
 }

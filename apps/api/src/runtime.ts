@@ -10,7 +10,7 @@ import { BullJobQueue, InProcessJobQueue, type JobQueue } from './infra/queue.js
 import { OutboxMailer, type Mailer } from './infra/mail.js';
 import { createRedis, firstConnection, requestPathOptions, RedisCircuit } from './infra/redis.js';
 import { createMetrics, instrumentQueue, type Metrics } from './infra/metrics.js';
-import { loggerOptions } from './logging.js';
+import { batchedStdout, loggerOptions } from './logging.js';
 import { PiiCipher, loadPiiKeys } from './infra/pii.js';
 
 /** Everything a process holds on to: the adapters, chosen once from the configuration. */
@@ -43,11 +43,8 @@ export interface RuntimeOptions {
 }
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
-  // Asynchronous writes (a busy process hands the kernel many lines at once; pino flushes them at exit).
-  const log = pino(
-    loggerOptions(config.logLevel),
-    options.logStream ?? pino.destination({ dest: 1, sync: false }),
-  ) as FastifyBaseLogger;
+  // Lines are written in batches, one write per turn of the event loop (see batchedStdout).
+  const log = pino(loggerOptions(config.logLevel), options.logStream ?? batchedStdout()) as FastifyBaseLogger;
   const pii =
     options.pii ??
     new PiiCipher(
