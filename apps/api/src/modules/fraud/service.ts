@@ -86,7 +86,24 @@ export class FraudService {
     });
   }
 
-  async score(tx: Executor, sub: SubmissionRow, form: FormSchema): Promise<FraudResult> {
+  private assignedLga(tx: Executor, userId: string, memo?: Map<string, Promise<string | null>>) {
+    if (!memo) return this.collectorLga(tx, userId);
+    let lga = memo.get(userId);
+    if (!lga) {
+      lga = this.collectorLga(tx, userId);
+      memo.set(userId, lga);
+      lga.catch(() => memo.delete(userId));
+    }
+    return lga;
+  }
+
+  /** `collectorLgas`: where collectors are assigned, remembered across one ingestion batch (one look-up each). */
+  async score(
+    tx: Executor,
+    sub: SubmissionRow,
+    form: FormSchema,
+    collectorLgas?: Map<string, Promise<string | null>>,
+  ): Promise<FraudResult> {
     const { version, thresholds: t } = await this.currentSettings(tx);
     const reasons: string[] = [];
     let score = 0;
@@ -179,7 +196,7 @@ export class FraudService {
 
     // An enumerator works their own LGA: a respondent elsewhere is flagged (never refused).
     if (sub.channel === 'enumerator' && sub.submittedBy && sub.lgaCode) {
-      const assigned = await this.collectorLga(tx, sub.submittedBy);
+      const assigned = await this.assignedLga(tx, sub.submittedBy, collectorLgas);
       if (assigned && assigned !== sub.lgaCode) {
         score += t.outOfArea.points;
         reasons.push(`out-of-area: respondent in ${sub.lgaCode}, enumerator assigned to ${assigned}`);

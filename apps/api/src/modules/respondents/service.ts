@@ -315,6 +315,23 @@ export class RespondentService implements NinRegistry {
   }
 
   /**
+   * Take, up front and in one sorted order, the duplicate-detection keys of the records an ingestion
+   * batch is about to create or change (detection later re-takes its own keys, already held).
+   */
+  lockDuplicateKeysFor(tx: Executor, records: RespondentFields[]): Promise<void> {
+    return this.repo.lockDuplicateKeysOf(
+      tx,
+      records.map((f) => ({
+        phoneHash: this.pii.blindIndexOrNull(f.phone, 'phone'),
+        surname: f.surname,
+        firstname: f.firstname,
+        dob: f.dob,
+        lgaCode: f.lgaCode,
+      })),
+    );
+  }
+
+  /**
    * Likely duplicates of a new (or changed) record, found in the ingestion's transaction: two index
    * look-ups per record, so it costs the same at 100 or 1,000,000 respondents. A pair once marked
    * distinct keeps its row (the unique pair index), so it never reappears.

@@ -3,7 +3,21 @@
  * Other modules reach them through the submissions service or this repository's exported reads
  * (the fraud signals' history).
  */
-import { and, between, desc, eq, getTableColumns, gte, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  between,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  inArray,
+  lt,
+  ne,
+  notInArray,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type { Scope } from '../../access/index.js';
 import { submissionOutbox, submissions } from '../../db/schema/submissions.js';
 import type { Executor } from '../../infra/db.js';
@@ -201,6 +215,28 @@ export class SubmissionRepository implements SubmissionHistory {
   async lockForIngest(tx: Executor, id: string): Promise<SubmissionRow | undefined> {
     const [row] = await tx.select().from(submissions).where(eq(submissions.id, id)).for('update');
     return row && this.open(row);
+  }
+
+  /**
+   * Up to `limit` submissions waiting for ingestion (outbox row not done), oldest first, their outbox
+   * rows and their own rows locked until the caller's transaction ends. Rows another transaction holds
+   * are skipped, so concurrent claimers take disjoint batches without waiting on each other.
+   */
+  async claimPending(tx: Executor, limit: number, except: readonly string[] = []): Promise<SubmissionRow[]> {
+    const rows = await tx
+      .select(getTableColumns(submissions))
+      .from(submissionOutbox)
+      .innerJoin(submissions, eq(submissions.id, submissionOutbox.submissionId))
+      .where(
+        and(
+          sql`${submissionOutbox.doneAt} is null`,
+          except.length ? notInArray(submissionOutbox.submissionId, [...except]) : undefined,
+        ),
+      )
+      .orderBy(submissionOutbox.createdAt)
+      .limit(limit)
+      .for('update', { of: [submissionOutbox, submissions], skipLocked: true });
+    return rows.map((r) => this.open(r));
   }
 
   /** The outcome and the outbox receipt in one round trip. */
