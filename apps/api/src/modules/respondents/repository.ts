@@ -99,7 +99,7 @@ export class RespondentRepository {
       .insert(respondents)
       .values(values)
       .onConflictDoNothing({ target: respondents.ninHash, where: sql`nin_hash is not null` })
-      .returning({ id: respondents.id, createdAt: respondents.createdAt });
+      .returning();
     return row;
   }
 

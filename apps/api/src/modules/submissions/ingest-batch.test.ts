@@ -150,7 +150,7 @@ describe('ingestion in batches', () => {
     const dup = freshNin();
     const answers: Record<string, unknown>[] = [];
     for (let i = 0; i < 60; i++) {
-      const base = { ...sets[i % sets.length]!, nin: freshNin(), firstname: `Person${i}` };
+      const base: Record<string, unknown> = { ...sets[i % sets.length]!, nin: freshNin(), firstname: `Person${i}` };
       if (i % 7 === 0) base.lga_id = ['oyo_east', 'iseyin', 'ibadan_north'][i % 3]!;
       if (i % 11 === 0) base.nin = dup;
       answers.push(base);

@@ -128,9 +128,22 @@ export class Ingestion {
   private async process(tx: Executor, subs: SubmissionRow[], isolate: boolean): Promise<BatchOutcome[]> {
     const prepared: Prepared[] = [];
     for (const sub of subs) prepared.push(await this.prepare(tx, sub));
-    // Duplicate detection's keys for every record this batch may write, in one sorted order, first.
-    const writes = prepared.flatMap((p) => (p.kind === 'go' ? [p.fields] : []));
-    if (subs.length > 1 && writes.length) await this.respondents.lockDuplicateKeysFor(tx, writes);
+    // A batch does once, up front, what each submission would otherwise ask on its own: which NINs
+    // staff hold; duplicate detection's keys for every record it may write, locked in one sorted order;
+    // the professions it will list under. (Taken in this order by every batch: none waits crosswise.)
+    let batch: { staffNinHashes: ReadonlySet<string> } | undefined;
+    if (isolate) {
+      const goes = prepared.flatMap((p) => (p.kind === 'go' ? [p] : []));
+      const nins = goes.flatMap((p) => (p.nin ? [p.nin] : []));
+      batch = { staffNinHashes: await this.respondents.staffNinsOf(tx, nins) };
+      if (goes.length) {
+        await this.respondents.lockDuplicateKeysFor(
+          tx,
+          goes.map((p) => p.fields),
+        );
+        await this.respondents.noteListings(tx, goes);
+      }
+    }
     const reports: ReportChanges = [];
     const memo = new Map<string, Promise<string | null>>();
     const outcomes: BatchOutcome[] = [];
@@ -138,12 +151,12 @@ export class Ingestion {
       const sub = subs[i]!;
       const prep = prepared[i]!;
       if (!isolate) {
-        outcomes.push(await this.one(tx, sub, prep, reports, memo));
+        outcomes.push(await this.one(tx, sub, prep, reports, memo, batch));
         continue;
       }
       const mine: ReportChanges = [];
       try {
-        outcomes.push(await tx.transaction((sp) => this.one(sp, sub, prep, mine, memo)));
+        outcomes.push(await tx.transaction((sp) => this.one(sp, sub, prep, mine, memo, batch)));
         reports.push(...mine);
       } catch (error) {
         const code = findPgError(error)?.code;
@@ -193,6 +206,7 @@ export class Ingestion {
     prep: Prepared,
     reports: ReportChanges,
     collectorLgas: Map<string, Promise<string | null>>,
+    batch: { staffNinHashes: ReadonlySet<string> } | undefined,
   ): Promise<IngestOutcome> {
     if (prep.kind === 'skip') {
       await this.repo.markDone(tx, sub.id);
@@ -235,7 +249,7 @@ export class Ingestion {
     const band = fraud?.band ?? null;
     const outcome = original?.respondentId
       ? await this.respondents.updateFromCorrection(tx, actor, original.respondentId, sub, nin, fields, band)
-      : await this.respondents.createFromSubmission(tx, actor, sub, nin, fields, band);
+      : await this.respondents.createFromSubmission(tx, actor, sub, nin, fields, band, batch);
     if ('holder' in outcome) {
       const { holder } = outcome;
       if (holder.kind === 'staff') return reject('NIN_DUPLICATE_STAFF', 'This NIN belongs to a registry staff member');
@@ -263,7 +277,8 @@ export class Ingestion {
       ...scored,
     });
     // The marketplace profile follows the record (listed, changed or unlisted) in this transaction.
-    await this.respondents.syncMarketplace(tx, outcome.id);
+    if (batch && 'listing' in outcome) await this.respondents.listCreated(tx, outcome.listing);
+    else await this.respondents.syncMarketplace(tx, outcome.id);
     // Report rollups: recorded by the caller, once for the batch, last in the transaction.
     reports.push(outcome.report);
     return { status: 'ingested' };
