@@ -211,7 +211,9 @@ async function run(batch: number): Promise<Result> {
   }
 }
 
-console.log(`${TOTAL} submissions, ${SENDERS} senders × 50 per request, worker concurrency ${process.env.WORKER_CONCURRENCY ?? 8}`);
+console.log(
+  `${TOTAL} submissions, ${SENDERS} senders × 50 per request, worker concurrency ${process.env.WORKER_CONCURRENCY ?? 8}`,
+);
 const results: Result[] = [];
 for (const batch of BATCHES) results.push(await run(batch));
 const base = results[0]!;

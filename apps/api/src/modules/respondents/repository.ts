@@ -379,7 +379,13 @@ export class RespondentRepository {
    */
   async lockDuplicateKeysOf(
     tx: Executor,
-    records: { phoneHash: string | null; surname: string | null; firstname: string | null; dob: string | null; lgaCode: string | null }[],
+    records: {
+      phoneHash: string | null;
+      surname: string | null;
+      firstname: string | null;
+      dob: string | null;
+      lgaCode: string | null;
+    }[],
   ): Promise<void> {
     if (!records.length) return;
     await tx.execute(sql`

@@ -234,10 +234,7 @@ export class RespondentService implements NinRegistry {
     batch?: { staffNinHashes: ReadonlySet<string> },
   ): Promise<CreateOutcome> {
     const ninHash = this.pii.blindIndexOrNull(nin, 'nin');
-    if (
-      ninHash &&
-      (batch ? batch.staffNinHashes.has(ninHash) : await this.users.staffIdByNinHash(tx, ninHash))
-    )
+    if (ninHash && (batch ? batch.staffNinHashes.has(ninHash) : await this.users.staffIdByNinHash(tx, ninHash)))
       return { created: false, holder: { kind: 'staff' } };
     const captureToken = nin ? null : newToken();
     const status = nin ? ('active' as const) : ('pending_nin_capture' as const);

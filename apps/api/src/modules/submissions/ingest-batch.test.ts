@@ -36,7 +36,9 @@ beforeAll(async () => {
 
 /** Submit these answers in one request (202 each), then return their ids in order. */
 async function receive(answers: Record<string, unknown>[]): Promise<string[]> {
-  const bodies = answers.map((a) => submissionBody(master.versionId, { answers: a as ReturnType<typeof masterAnswers> }));
+  const bodies = answers.map((a) =>
+    submissionBody(master.versionId, { answers: a as ReturnType<typeof masterAnswers> }),
+  );
   const res = await submitBatch(app.t, enumerator, bodies);
   expect(res.statusCode, res.body).toBe(200);
   const refused = (res.json() as { results: { status: string }[] }).results.filter((r) => r.status === 'error');

@@ -15,6 +15,7 @@ import {
   isWellFormedNin,
   normalizeNin,
   reviewStep,
+  type FormSchema,
   type ReportSubject,
   type ReviewStatus,
   type Role,
@@ -22,7 +23,7 @@ import {
 import { systemActor } from '../../access/index.js';
 import type { Db, Executor } from '../../infra/db.js';
 import { recordAudit } from '../audit/index.js';
-import type { FraudService } from '../fraud/index.js';
+import type { FraudResult, FraudService } from '../fraud/index.js';
 import { defineJob, type JobsService } from '../jobs/index.js';
 import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
 import { recordRespondents } from '../reports/index.js';
@@ -55,6 +56,12 @@ type Prepared =
   | { kind: 'skip' }
   | { kind: 'reject'; code: string; message: string; details?: unknown }
   | { kind: 'go'; nin: string | null; fields: RespondentFields };
+
+/** What a batch read once for all its submissions. */
+interface Batch {
+  staffNinHashes: ReadonlySet<string>;
+  fraud: Map<string, FraudResult>;
+}
 
 type ReportChanges = { before: ReportSubject | null; after: ReportSubject | null }[];
 type BatchOutcome = IngestOutcome | { status: 'deferred'; error: unknown } | { status: 'failed'; error: unknown };
@@ -117,7 +124,10 @@ export class Ingestion {
       });
     }
     if (failed.size)
-      throw new AggregateError([...failed.values()], `${failed.size} submission(s) could not be ingested; left pending`);
+      throw new AggregateError(
+        [...failed.values()],
+        `${failed.size} submission(s) could not be ingested; left pending`,
+      );
     return totals;
   }
 
@@ -128,35 +138,19 @@ export class Ingestion {
   private async process(tx: Executor, subs: SubmissionRow[], isolate: boolean): Promise<BatchOutcome[]> {
     const prepared: Prepared[] = [];
     for (const sub of subs) prepared.push(await this.prepare(tx, sub));
-    // A batch does once, up front, what each submission would otherwise ask on its own: which NINs
-    // staff hold; duplicate detection's keys for every record it may write, locked in one sorted order;
-    // the professions it will list under. (Taken in this order by every batch: none waits crosswise.)
-    let batch: { staffNinHashes: ReadonlySet<string> } | undefined;
-    if (isolate) {
-      const goes = prepared.flatMap((p) => (p.kind === 'go' ? [p] : []));
-      const nins = goes.flatMap((p) => (p.nin ? [p.nin] : []));
-      batch = { staffNinHashes: await this.respondents.staffNinsOf(tx, nins) };
-      if (goes.length) {
-        await this.respondents.lockDuplicateKeysFor(
-          tx,
-          goes.map((p) => p.fields),
-        );
-        await this.respondents.noteListings(tx, goes);
-      }
-    }
+    const batch = await this.readAhead(tx, subs, prepared);
     const reports: ReportChanges = [];
-    const memo = new Map<string, Promise<string | null>>();
     const outcomes: BatchOutcome[] = [];
     for (let i = 0; i < subs.length; i++) {
       const sub = subs[i]!;
       const prep = prepared[i]!;
       if (!isolate) {
-        outcomes.push(await this.one(tx, sub, prep, reports, memo, batch));
+        outcomes.push(await this.one(tx, sub, prep, reports, batch));
         continue;
       }
       const mine: ReportChanges = [];
       try {
-        outcomes.push(await tx.transaction((sp) => this.one(sp, sub, prep, mine, memo, batch)));
+        outcomes.push(await tx.transaction((sp) => this.one(sp, sub, prep, mine, batch)));
         reports.push(...mine);
       } catch (error) {
         const code = findPgError(error)?.code;
@@ -169,12 +163,41 @@ export class Ingestion {
     return outcomes;
   }
 
+  /**
+   * A batch does once, up front, what each submission would otherwise ask on its own: fraud signals'
+   * reads; which NINs staff hold; duplicate detection's keys for every record it may write, locked in
+   * one sorted order; the professions it will list under. Every transaction, a one-submission one
+   * too (a redelivery racing a batch), takes these locks first and in this order: none waits crosswise.
+   */
+  private async readAhead(tx: Executor, subs: SubmissionRow[], prepared: Prepared[]): Promise<Batch> {
+    const scored: { sub: SubmissionRow; form: FormSchema }[] = [];
+    for (let i = 0; i < subs.length; i++) {
+      if (prepared[i]!.kind === 'skip') continue;
+      const version = await this.versions.load(tx, subs[i]!.questionnaireVersionId);
+      if (version) scored.push({ sub: subs[i]!, form: version.form });
+    }
+    const results = await this.fraud.scoreMany(tx, scored);
+    const fraud = new Map(scored.map(({ sub }, i) => [sub.id, results[i]!]));
+    const goes = prepared.flatMap((p) => (p.kind === 'go' ? [p] : []));
+    const nins = goes.flatMap((p) => (p.nin ? [p.nin] : []));
+    const staffNinHashes = await this.respondents.staffNinsOf(tx, nins);
+    if (goes.length) {
+      await this.respondents.lockDuplicateKeysFor(
+        tx,
+        goes.map((p) => p.fields),
+      );
+      await this.respondents.noteListings(tx, goes);
+    }
+    return { staffNinHashes, fraud };
+  }
+
   /** Everything decided from the answers alone: validity, NIN, respondent fields. */
   private async prepare(tx: Executor, sub: SubmissionRow): Promise<Prepared> {
     // (A resident's correction request is `held` until approved: resident-corrections.ts.)
     if (!awaitsIngestion(sub)) return { kind: 'skip' };
     const version = await this.versions.load(tx, sub.questionnaireVersionId);
-    if (!version) return { kind: 'reject', code: 'VERSION_UNKNOWN', message: 'The questionnaire version no longer exists' };
+    if (!version)
+      return { kind: 'reject', code: 'VERSION_UNKNOWN', message: 'The questionnaire version no longer exists' };
     const check = version.compiled.validate(sub.answers);
     const ninField = respondentFieldName(version.form, 'nin');
     const errors = check.errors.filter((e) => !(sub.ninDeferred && e.field === ninField && e.code === 'REQUIRED'));
@@ -205,8 +228,7 @@ export class Ingestion {
     sub: SubmissionRow,
     prep: Prepared,
     reports: ReportChanges,
-    collectorLgas: Map<string, Promise<string | null>>,
-    batch: { staffNinHashes: ReadonlySet<string> } | undefined,
+    batch: Batch,
   ): Promise<IngestOutcome> {
     if (prep.kind === 'skip') {
       await this.repo.markDone(tx, sub.id);
@@ -214,7 +236,7 @@ export class Ingestion {
     }
     const version = await this.versions.load(tx, sub.questionnaireVersionId);
     // Flags never reject: every channel is scored, whatever happens to the record.
-    const fraud = version ? await this.fraud.score(tx, sub, version.form, collectorLgas) : null;
+    const fraud = version ? (batch.fraud.get(sub.id) ?? null) : null;
     const scored: SubmissionOutcome = fraud
       ? {
           fraudScore: fraud.score,
@@ -277,7 +299,7 @@ export class Ingestion {
       ...scored,
     });
     // The marketplace profile follows the record (listed, changed or unlisted) in this transaction.
-    if (batch && 'listing' in outcome) await this.respondents.listCreated(tx, outcome.listing);
+    if ('listing' in outcome) await this.respondents.listCreated(tx, outcome.listing);
     else await this.respondents.syncMarketplace(tx, outcome.id);
     // Report rollups: recorded by the caller, once for the batch, last in the transaction.
     reports.push(outcome.report);

@@ -20,7 +20,7 @@ import {
 } from 'drizzle-orm';
 import type { Scope } from '../../access/index.js';
 import { submissionOutbox, submissions } from '../../db/schema/submissions.js';
-import type { Executor } from '../../infra/db.js';
+import { rowsOf, type Executor } from '../../infra/db.js';
 import type { PiiCipher } from '../../infra/pii.js';
 
 export type SubmissionRow = typeof submissions.$inferSelect;
@@ -54,7 +54,40 @@ export interface SubmissionHistory {
     lat: { min: number; max: number },
   ): Promise<{ lat: number | null; lng: number | null }[]>;
   durationStats(tx: Executor, versionId: string): Promise<{ n: number; median: number | null }>;
+  /** `collectorHistory` for many submissions in two round trips (an ingestion batch): by submission id. */
+  collectorHistories(tx: Executor, requests: HistoryRequest[]): Promise<Map<string, HistoryRow[]>>;
+  /** `fixesByOthers` for many submissions in one round trip: by submission id. */
+  fixesByOthersMany(
+    tx: Executor,
+    requests: FixesRequest[],
+  ): Promise<Map<string, { lat: number | null; lng: number | null }[]>>;
 }
+export interface HistoryRow {
+  lat: number | null;
+  lng: number | null;
+  at: Date;
+  versionId: string;
+  answers: SubmissionRow['answers'];
+}
+export interface HistoryRequest {
+  id: string;
+  submittedBy: string;
+  replaces?: string | null;
+  from: Date;
+  to: Date;
+}
+export interface FixesRequest {
+  id: string;
+  submittedBy: string;
+  day: { from: Date; to: Date };
+  lat: { min: number; max: number };
+}
+
+const uuidArray = (values: readonly (string | null | undefined)[]) =>
+  sql`${`{${values.map((v) => (v ? v : 'NULL')).join(',')}}`}::uuid[]`;
+const timeArray = (values: readonly Date[]) =>
+  sql`${`{${values.map((v) => `"${v.toISOString()}"`).join(',')}}`}::timestamptz[]`;
+const numberArray = (values: readonly number[]) => sql`${`{${values.join(',')}}`}::float8[]`;
 
 /** The review list's filters, on indexed columns; `scope` comes from the access helper. */
 export interface ReviewFilter {
@@ -236,7 +269,13 @@ export class SubmissionRepository implements SubmissionHistory {
       .orderBy(submissionOutbox.createdAt)
       .limit(limit)
       .for('update', { of: [submissionOutbox, submissions], skipLocked: true });
-    return rows.map((r) => this.open(r));
+    return rows.map((r) => {
+      const row = this.open(r);
+      // The batch's own surveys are each other's history (collectorHistories): already read.
+      const { gpsLat: lat, gpsLng: lng, completedAt: at, questionnaireVersionId: versionId, answers } = row;
+      this.rememberHistory(row.id, { lat, lng, at, versionId, answers });
+      return row;
+    });
   }
 
   /** The outcome and the outbox receipt in one round trip. */
@@ -473,6 +512,88 @@ export class SubmissionRepository implements SubmissionHistory {
     return rows.map(({ id, piiSealed, ...r }) =>
       piiSealed ? { ...r, answers: { ...r.answers, ...this.openPii(id, piiSealed) } } : r,
     );
+  }
+
+  /**
+   * A collector's recent surveys never change (raw content is immutable), so a worker keeps the ones it
+   * has read (least recently used out first): a batch's history is then mostly a list of ids.
+   */
+  private readonly historyRows = new Map<string, HistoryRow>();
+  private static readonly HISTORY_MAX = 10_000;
+
+  private rememberHistory(id: string, row: HistoryRow) {
+    this.historyRows.delete(id);
+    this.historyRows.set(id, row);
+    if (this.historyRows.size > SubmissionRepository.HISTORY_MAX)
+      this.historyRows.delete(this.historyRows.keys().next().value!);
+  }
+
+  /** Same rows, same order and limit as `collectorHistory`, for each request (one lateral query). */
+  async collectorHistories(tx: Executor, requests: HistoryRequest[]): Promise<Map<string, HistoryRow[]>> {
+    const out = new Map<string, HistoryRow[]>();
+    if (!requests.length) return out;
+    const pairs = rowsOf<{ sid: string; hid: string }>(
+      await tx.execute(sql`
+        select b.sid::text as sid, h.id::text as hid
+          from unnest(${uuidArray(requests.map((r) => r.id))}, ${uuidArray(requests.map((r) => r.submittedBy))},
+                      ${uuidArray(requests.map((r) => r.replaces))}, ${timeArray(requests.map((r) => r.from))},
+                      ${timeArray(requests.map((r) => r.to))}) as b(sid, by, rep, f, t)
+          cross join lateral (
+            select s.id from ${submissions} s
+             where s.submitted_by = b.by and s.id <> b.sid and (b.rep is null or s.id <> b.rep)
+               and s.completed_at between b.f and b.t
+             order by s.completed_at desc
+             limit 50) h`),
+    );
+    const missing = [...new Set(pairs.map((p) => p.hid).filter((id) => !this.historyRows.has(id)))];
+    if (missing.length) {
+      const rows = await tx
+        .select({
+          id: submissions.id,
+          lat: submissions.gpsLat,
+          lng: submissions.gpsLng,
+          at: submissions.completedAt,
+          versionId: submissions.questionnaireVersionId,
+          answers: submissions.answers,
+          piiSealed: submissions.piiSealed,
+        })
+        .from(submissions)
+        .where(inArray(submissions.id, missing));
+      for (const { id, piiSealed, ...r } of rows)
+        this.rememberHistory(id, piiSealed ? { ...r, answers: { ...r.answers, ...this.openPii(id, piiSealed) } } : r);
+    }
+    for (const r of requests) out.set(r.id, []);
+    for (const p of pairs) {
+      const row = this.historyRows.get(p.hid);
+      if (row) out.get(p.sid)!.push(row);
+    }
+    for (const list of out.values()) list.sort((a, b) => b.at.getTime() - a.at.getTime());
+    return out;
+  }
+
+  /** Same rows and limit as `fixesByOthers`, for each request (one lateral query). */
+  async fixesByOthersMany(
+    tx: Executor,
+    requests: FixesRequest[],
+  ): Promise<Map<string, { lat: number | null; lng: number | null }[]>> {
+    const out = new Map<string, { lat: number | null; lng: number | null }[]>();
+    if (!requests.length) return out;
+    const rows = rowsOf<{ sid: string; lat: number | null; lng: number | null }>(
+      await tx.execute(sql`
+        select b.sid::text as sid, o.gps_lat as lat, o.gps_lng as lng
+          from unnest(${uuidArray(requests.map((r) => r.id))}, ${uuidArray(requests.map((r) => r.submittedBy))},
+                      ${timeArray(requests.map((r) => r.day.from))}, ${timeArray(requests.map((r) => r.day.to))},
+                      ${numberArray(requests.map((r) => r.lat.min))}, ${numberArray(requests.map((r) => r.lat.max))})
+               as b(sid, by, f, t, lo, hi)
+          cross join lateral (
+            select s.gps_lat, s.gps_lng from ${submissions} s
+             where s.submitted_by <> b.by and s.completed_at >= b.f and s.completed_at < b.t
+               and s.gps_lat between b.lo and b.hi
+             limit 50) o`),
+    );
+    for (const r of requests) out.set(r.id, []);
+    for (const r of rows) out.get(r.sid)!.push({ lat: r.lat, lng: r.lng });
+    return out;
   }
 
   async fixesByOthers(
