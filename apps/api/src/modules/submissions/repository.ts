@@ -87,7 +87,6 @@ const uuidArray = (values: readonly (string | null | undefined)[]) =>
   sql`${`{${values.map((v) => (v ? v : 'NULL')).join(',')}}`}::uuid[]`;
 const timeArray = (values: readonly Date[]) =>
   sql`${`{${values.map((v) => `"${v.toISOString()}"`).join(',')}}`}::timestamptz[]`;
-const numberArray = (values: readonly number[]) => sql`${`{${values.join(',')}}`}::float8[]`;
 
 /** The review list's filters, on indexed columns; `scope` comes from the access helper. */
 export interface ReviewFilter {
@@ -571,28 +570,44 @@ export class SubmissionRepository implements SubmissionHistory {
     return out;
   }
 
-  /** Same rows and limit as `fixesByOthers`, for each request (one lateral query). */
+  /**
+   * Rows `fixesByOthers` would find, for each request, in one query: the union of the requests' few
+   * metres of latitude (a BitmapOr on submissions_gps_lat_idx, planned with the actual bounds), split
+   * back per request here (another collector, the same day, at most 50 each, like `fixesByOthers`).
+   */
   async fixesByOthersMany(
     tx: Executor,
     requests: FixesRequest[],
   ): Promise<Map<string, { lat: number | null; lng: number | null }[]>> {
     const out = new Map<string, { lat: number | null; lng: number | null }[]>();
     if (!requests.length) return out;
-    const rows = rowsOf<{ sid: string; lat: number | null; lng: number | null }>(
-      await tx.execute(sql`
-        select b.sid::text as sid, o.gps_lat as lat, o.gps_lng as lng
-          from unnest(${uuidArray(requests.map((r) => r.id))}, ${uuidArray(requests.map((r) => r.submittedBy))},
-                      ${timeArray(requests.map((r) => r.day.from))}, ${timeArray(requests.map((r) => r.day.to))},
-                      ${numberArray(requests.map((r) => r.lat.min))}, ${numberArray(requests.map((r) => r.lat.max))})
-               as b(sid, by, f, t, lo, hi)
-          cross join lateral (
-            select s.gps_lat, s.gps_lng from ${submissions} s
-             where s.submitted_by <> b.by and s.completed_at >= b.f and s.completed_at < b.t
-               and s.gps_lat between b.lo and b.hi
-             limit 50) o`),
-    );
-    for (const r of requests) out.set(r.id, []);
-    for (const r of rows) out.get(r.sid)!.push({ lat: r.lat, lng: r.lng });
+    const from = new Date(Math.min(...requests.map((r) => r.day.from.getTime())));
+    const to = new Date(Math.max(...requests.map((r) => r.day.to.getTime())));
+    const rows = await tx
+      .select({
+        by: submissions.submittedBy,
+        at: submissions.completedAt,
+        lat: submissions.gpsLat,
+        lng: submissions.gpsLng,
+      })
+      .from(submissions)
+      .where(
+        and(
+          gte(submissions.completedAt, from),
+          lt(submissions.completedAt, to),
+          or(...requests.map((r) => between(submissions.gpsLat, r.lat.min, r.lat.max))),
+        ),
+      );
+    for (const r of requests) {
+      const found: { lat: number | null; lng: number | null }[] = [];
+      for (const row of rows) {
+        if (found.length >= 50) break;
+        if (row.by === null || row.by === r.submittedBy || row.lat === null) continue;
+        if (row.at < r.day.from || row.at >= r.day.to || row.lat < r.lat.min || row.lat > r.lat.max) continue;
+        found.push({ lat: row.lat, lng: row.lng });
+      }
+      out.set(r.id, found);
+    }
     return out;
   }
 
