@@ -2,7 +2,7 @@
  * Ingestion throughput end to end on real PostgreSQL + Redis: SUBMISSIONS submissions of the master
  * questionnaire sent through POST /api/v1/submissions/batch by 20 enumerators, the API and the job
  * worker as separate processes (the production shape), fraud scoring on. For each ingest batch size
- * in BATCHES (1 = the one-submission-per-job, one-transaction-each path, the baseline) it starts a
+ * in BATCHES (1 = one submission per queue job and per transaction, the baseline) it starts a
  * fresh database, API and worker and reports, in the same run:
  *   - intake/s (all accepted) and ingested/s (received → settled, end to end from the first request),
  *   - CPU per submission of the worker, the API and the database's PostgreSQL backends (/proc/<pid>/stat).
