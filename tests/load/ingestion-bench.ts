@@ -1,12 +1,17 @@
 /**
- * Ingestion throughput end to end on real PostgreSQL + Redis: 10,000 submissions of the master
+ * Ingestion throughput end to end on real PostgreSQL + Redis: SUBMISSIONS submissions of the master
  * questionnaire sent through POST /api/v1/submissions/batch by 20 enumerators, the API and the job
- * worker as separate processes (the production shape). Reports the intake rate and the time until
- * every submission is ingested (received → ingested), in submissions per second.
+ * worker as separate processes (the production shape), fraud scoring on. For each ingest batch size
+ * in BATCHES (1 = one submission per queue job and per transaction, the baseline) it starts a
+ * fresh database, API and worker and reports, in the same run:
+ *   - intake/s (all accepted) and ingested/s (received → settled, end to end from the first request),
+ *   - CPU per submission of the worker, the API and the database's PostgreSQL backends (/proc/<pid>/stat).
+ * Each submission is a different person (own NIN, phone and name), as in the field.
  *
- *   npm run bench:ingest           (SUBMISSIONS=10000 SENDERS=8 WORKER_CONCURRENCY=8 to change)
+ *   npm run bench:ingest      (SUBMISSIONS=10000 SENDERS=8 WORKER_CONCURRENCY=8 BATCHES=1,50 to change)
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { MASTER_FORM } from '../../packages/core/src/forms/fixtures/master.js';
@@ -17,121 +22,205 @@ import { prepareDatabase, startBenchServer } from './server.js';
 
 const TOTAL = Number(process.env.SUBMISSIONS ?? 10_000);
 const SENDERS = Number(process.env.SENDERS ?? 8);
+const BATCHES = (process.env.BATCHES ?? '1,50').split(',').map(Number);
 const ENUMERATORS = 20;
+const TICK_MS = 10; // USER_HZ: /proc times are in 1/100 s
 
-const prepared = await prepareDatabase();
-const password = 'bench-password-123';
-const hash = await hashPassword(password);
-const enumerators = Array.from({ length: ENUMERATORS }, (_, i) => ({ id: uuidv7(), email: `enum${i}@bench.oslrs` }));
-await prepared.database.db.insert(users).values(
-  enumerators.map((e, i) => ({
-    ...e,
-    fullName: `Enumerator ${i}`,
-    role: 'enumerator',
-    status: 'active',
-    lgaCode: 'iseyin',
-    passwordHash: hash,
-  })),
-);
-const server = await startBenchServer(prepared, {
-  separateWorker: true,
-  env: { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '8', DB_POOL_MAX: '10' },
-});
-try {
-  const { url, admin } = server;
-  const adminHeaders = { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': 'application/json' };
-  const created = await fetch(`${url}/api/v1/questionnaires`, {
-    method: 'POST',
-    headers: adminHeaders,
-    body: JSON.stringify({ form: MASTER_FORM }),
-  });
-  const { questionnaire } = (await created.json()) as { questionnaire: { id: string } };
-  await fetch(`${url}/api/v1/questionnaires/${questionnaire.id}/publish`, {
-    method: 'POST',
-    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken },
-  });
-  const { versionId } = (await (await fetch(`${url}/api/v1/forms/${questionnaire.id}/schema`)).json()) as {
-    versionId: string;
-  };
-
-  const sessions = await Promise.all(
-    enumerators.map(async (e, i) => {
-      // Each enumerator signs in from their own phone (address), as in the field.
-      const headers = { 'content-type': 'application/json', 'x-forwarded-for': `10.0.${i}.7` };
-      const res = await fetch(`${url}/api/v1/auth/login`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ email: e.email, password }),
-      });
-      const { csrfToken } = (await res.json()) as { csrfToken: string };
-      return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrfToken };
-    }),
-  );
-
-  const templates = masterAnswerSets();
-  const day = Date.now() - 3 * 24 * 3600_000;
-  const make = (n: number) => {
-    const answers = { ...templates[n % templates.length]!, nin: String(20_000_000_000 + n * 7919).padStart(11, '1') };
-    const started = new Date(day + n * 1000);
-    return {
-      id: randomUUID(),
-      questionnaireVersionId: versionId,
-      answers,
-      startedAt: started.toISOString(),
-      completedAt: new Date(started.getTime() + 9 * 60_000).toISOString(),
-      gps: { lat: 7.3 + (n % 1000) * 0.001, lng: 3.9 + (n % 997) * 0.001, accuracy: 10 },
-      deviceId: `bench-${n % ENUMERATORS}`,
-    };
-  };
-  const batches: { index: number; items: ReturnType<typeof make>[] }[] = [];
-  for (let i = 0; i < TOTAL; i += 50)
-    batches.push({
-      index: batches.length,
-      items: Array.from({ length: Math.min(50, TOTAL - i) }, (_, k) => make(i + k)),
-    });
-
-  const t0 = performance.now();
-  let next = 0;
-  let refused = 0;
-  await Promise.all(
-    Array.from({ length: SENDERS }, async () => {
-      while (next < batches.length) {
-        const batch = batches[next++]!;
-        const s = sessions[batch.index % sessions.length]!;
-        const res = await fetch(`${url}/api/v1/submissions/batch`, {
-          method: 'POST',
-          headers: { cookie: s.cookie, 'x-csrf-token': s.csrfToken, 'content-type': 'application/json' },
-          body: JSON.stringify({ submissions: batch.items }),
-        });
-        const body = (await res.json()) as { results: { status: string }[] };
-        refused += body.results.filter((r) => r.status === 'error').length;
-      }
-    }),
-  );
-  const intakeSeconds = (performance.now() - t0) / 1000;
-  console.log(
-    `intake: ${TOTAL} submissions in ${intakeSeconds.toFixed(1)} s = ${(TOTAL / intakeSeconds).toFixed(0)} submissions/s (${refused} refused)`,
-  );
-
-  const count = async () =>
-    (
-      await prepared.database.db.execute(
-        sql`select count(*) filter (where status <> 'received')::int as done, count(*) filter (where status = 'ingested')::int as ingested from submissions`,
-      )
-    ).rows[0] as { done: number; ingested: number };
-  let state = await count();
-  while (state.done < TOTAL - refused) {
-    await new Promise((r) => setTimeout(r, 200));
-    state = await count();
+/** CPU milliseconds (user + system) a process has used so far; 0 once it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
   }
-  const total = (performance.now() - t0) / 1000;
-  console.log(
-    `end to end: ${TOTAL} received → ${state.ingested} ingested (${state.done - state.ingested} rejected) in ${total.toFixed(1)} s = ${(TOTAL / total).toFixed(0)} submissions/s`,
-  );
-  const [respondents] = (await prepared.database.db.execute(sql`select count(*)::int as n from respondents`)).rows as [
-    { n: number },
-  ];
-  console.log(`respondents: ${respondents.n}`);
-} finally {
-  await server.stop();
 }
+
+const letters = (n: number) => {
+  let s = '';
+  do {
+    s += String.fromCharCode(97 + (n % 26));
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return s;
+};
+
+interface Result {
+  batch: number;
+  intake: number;
+  ingested: number;
+  workerUs: number;
+  apiUs: number;
+  pgUs: number;
+  outcome: string;
+}
+
+async function run(batch: number): Promise<Result> {
+  const prepared = await prepareDatabase();
+  const password = 'bench-password-123';
+  const hash = await hashPassword(password);
+  const enumerators = Array.from({ length: ENUMERATORS }, (_, i) => ({ id: uuidv7(), email: `enum${i}@bench.oslrs` }));
+  await prepared.database.db.insert(users).values(
+    enumerators.map((e, i) => ({
+      ...e,
+      fullName: `Enumerator ${i}`,
+      role: 'enumerator',
+      status: 'active',
+      lgaCode: 'iseyin',
+      passwordHash: hash,
+    })),
+  );
+  const server = await startBenchServer(prepared, {
+    separateWorker: true,
+    env: {
+      WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '8',
+      DB_POOL_MAX: '10',
+      INGEST_BATCH: String(batch),
+    },
+  });
+  try {
+    const { url, admin } = server;
+    const adminHeaders = { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': 'application/json' };
+    const created = await fetch(`${url}/api/v1/questionnaires`, {
+      method: 'POST',
+      headers: adminHeaders,
+      body: JSON.stringify({ form: MASTER_FORM }),
+    });
+    const { questionnaire } = (await created.json()) as { questionnaire: { id: string } };
+    await fetch(`${url}/api/v1/questionnaires/${questionnaire.id}/publish`, {
+      method: 'POST',
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken },
+    });
+    const { versionId } = (await (await fetch(`${url}/api/v1/forms/${questionnaire.id}/schema`)).json()) as {
+      versionId: string;
+    };
+
+    const sessions = await Promise.all(
+      enumerators.map(async (e, i) => {
+        // Each enumerator signs in from their own phone (address), as in the field.
+        const headers = { 'content-type': 'application/json', 'x-forwarded-for': `10.0.${i}.7` };
+        const res = await fetch(`${url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ email: e.email, password }),
+        });
+        const { csrfToken } = (await res.json()) as { csrfToken: string };
+        return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrfToken };
+      }),
+    );
+
+    const templates = masterAnswerSets();
+    const day = Date.now() - 3 * 24 * 3600_000;
+    const make = (n: number) => {
+      const template = templates[n % templates.length]!;
+      const answers = {
+        ...template,
+        nin: String(20_000_000_000 + n * 7919).padStart(11, '1'),
+        // A different person each time: their own phone and name (duplicate detection's keys).
+        phone_number: `080${String(10_000_000 + n).padStart(8, '0')}`,
+        firstname: `${String(template.firstname)}${letters(n)}`,
+      };
+      const started = new Date(day + n * 1000);
+      return {
+        id: randomUUID(),
+        questionnaireVersionId: versionId,
+        answers,
+        startedAt: started.toISOString(),
+        completedAt: new Date(started.getTime() + 9 * 60_000).toISOString(),
+        gps: { lat: 7.3 + (n % 1000) * 0.001, lng: 3.9 + (n % 997) * 0.001, accuracy: 10 },
+        deviceId: `bench-${n % ENUMERATORS}`,
+      };
+    };
+    const batches: { index: number; items: ReturnType<typeof make>[] }[] = [];
+    for (let i = 0; i < TOTAL; i += 50)
+      batches.push({
+        index: batches.length,
+        items: Array.from({ length: Math.min(50, TOTAL - i) }, (_, k) => make(i + k)),
+      });
+
+    // PostgreSQL backends serving this database (the API's and the worker's pools; they persist).
+    const backends = async () =>
+      (
+        (
+          await prepared.database.db.execute(
+            sql`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+          )
+        ).rows as { pid: number }[]
+      ).map((r) => r.pid);
+    const pgCpu = (pids: number[]) => pids.reduce((s, p) => s + cpuMs(p), 0);
+    const cpu0 = { worker: cpuMs(server.pids.worker!), api: cpuMs(server.pids.server) };
+    const pg0 = new Map((await backends()).map((p) => [p, cpuMs(p)]));
+
+    const t0 = performance.now();
+    let next = 0;
+    let refused = 0;
+    await Promise.all(
+      Array.from({ length: SENDERS }, async () => {
+        while (next < batches.length) {
+          const batch = batches[next++]!;
+          const s = sessions[batch.index % sessions.length]!;
+          const res = await fetch(`${url}/api/v1/submissions/batch`, {
+            method: 'POST',
+            headers: { cookie: s.cookie, 'x-csrf-token': s.csrfToken, 'content-type': 'application/json' },
+            body: JSON.stringify({ submissions: batch.items }),
+          });
+          const body = (await res.json()) as { results: { status: string }[] };
+          refused += body.results.filter((r) => r.status === 'error').length;
+        }
+      }),
+    );
+    const intakeSeconds = (performance.now() - t0) / 1000;
+
+    const count = async () =>
+      (
+        await prepared.database.db.execute(
+          sql`select count(*) filter (where status <> 'received')::int as done, count(*) filter (where status = 'ingested')::int as ingested from submissions`,
+        )
+      ).rows[0] as { done: number; ingested: number };
+    let state = await count();
+    while (state.done < TOTAL - refused) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = await count();
+    }
+    const total = (performance.now() - t0) / 1000;
+    const cpu1 = { worker: cpuMs(server.pids.worker!), api: cpuMs(server.pids.server) };
+    const pids = await backends();
+    // A backend opened during the run counts from 0.
+    const pgMs = pgCpu(pids) - pids.reduce((s, p) => s + (pg0.get(p) ?? 0), 0);
+    const [respondents] = (await prepared.database.db.execute(sql`select count(*)::int as n from respondents`))
+      .rows as [{ n: number }];
+    const perSub = (ms: number) => (ms * 1000) / TOTAL;
+    const result: Result = {
+      batch,
+      intake: TOTAL / intakeSeconds,
+      ingested: TOTAL / total,
+      workerUs: perSub(cpu1.worker - cpu0.worker),
+      apiUs: perSub(cpu1.api - cpu0.api),
+      pgUs: perSub(pgMs),
+      outcome: `${state.ingested} ingested, ${state.done - state.ingested} rejected, ${refused} refused, ${respondents.n} respondents`,
+    };
+    console.log(
+      `batch ${String(batch).padStart(3)}: intake ${result.intake.toFixed(0)}/s, ingested ${result.ingested.toFixed(0)}/s end to end ` +
+        `(${total.toFixed(1)} s); CPU per submission: worker ${result.workerUs.toFixed(0)} µs, API ${result.apiUs.toFixed(0)} µs, ` +
+        `PostgreSQL ${result.pgUs.toFixed(0)} µs — ${result.outcome}`,
+    );
+    return result;
+  } finally {
+    await server.stop();
+  }
+}
+
+console.log(
+  `${TOTAL} submissions, ${SENDERS} senders × 50 per request, worker concurrency ${process.env.WORKER_CONCURRENCY ?? 8}`,
+);
+const results: Result[] = [];
+for (const batch of BATCHES) results.push(await run(batch));
+const base = results[0]!;
+if (results.length > 1)
+  for (const r of results.slice(1))
+    console.log(
+      `batch ${r.batch} vs batch ${base.batch} (same run): ingested/s ×${(r.ingested / base.ingested).toFixed(2)}, ` +
+        `worker CPU per submission ×${(r.workerUs / base.workerUs).toFixed(2)}, PostgreSQL CPU per submission ×${(r.pgUs / base.pgUs).toFixed(2)}`,
+    );
+process.exit(0);

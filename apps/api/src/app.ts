@@ -129,8 +129,9 @@ export function createServices(runtime: Runtime): Services {
     runtime.kv,
     (err, msg) => runtime.log.warn({ err }, msg),
     runtime.pii,
+    runtime.config.ingestBatch,
   );
-  const ingestion = new Ingestion(db, submissionRepo, versions, fraud, respondents);
+  const ingestion = new Ingestion(db, submissionRepo, versions, fraud, respondents, runtime.config.ingestBatch);
   const registry = new RegistryService(
     db,
     respondentRepo,

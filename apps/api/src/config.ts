@@ -84,6 +84,8 @@ const envSchema = z.object({
   MAIL_FROM: z.string().default('OSLRS <no-reply@oslrs.local>'),
   MAIL_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Submissions the ingest job claims per transaction (1: one job and one transaction per submission). */
+  INGEST_BATCH: z.coerce.number().int().min(1).max(500).default(50),
   RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
   /** Public marketplace searches per IP per minute (SPEC limits: 30); benchmarks lift it. */
@@ -178,6 +180,7 @@ export interface Config {
   logLevel: string;
   runWorker: boolean;
   workerConcurrency: number;
+  ingestBatch: number;
   relayIntervalMs: number;
   /** Streamed exports: their directory and how long a file is kept. */
   exports: { dir: string; retentionMs: number };
@@ -270,6 +273,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     runWorker: e.RUN_WORKER,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    ingestBatch: e.INGEST_BATCH,
     relayIntervalMs: e.RELAY_INTERVAL_MS,
     exports: {
       dir: resolve(e.EXPORT_DIR ?? `${e.DATA_DIR}/exports`),

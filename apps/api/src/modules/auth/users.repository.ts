@@ -163,6 +163,13 @@ export class UserRepository {
     return row?.id;
   }
 
+  /** Which of these NIN blind indexes staff hold (an ingestion batch's check, one query for all). */
+  async staffNinHashes(executor: Executor, ninHashes: string[]): Promise<Set<string>> {
+    if (!ninHashes.length) return new Set();
+    const rows = await executor.select({ ninHash: users.ninHash }).from(users).where(inArray(users.ninHash, ninHashes));
+    return new Set(rows.map((r) => r.ninHash!));
+  }
+
   // --- field teams (supervision) ----------------------------------------------------------------
 
   /**

@@ -4,7 +4,7 @@ import { fraudSettings } from '../../db/schema/fraud.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { Actor } from '../../access/index.js';
 import { recordAudit } from '../audit/index.js';
-import type { SubmissionHistory, SubmissionRow } from '../submissions/index.js';
+import type { HistoryRow, SubmissionHistory, SubmissionRow } from '../submissions/index.js';
 import { band, haversineMetres, isOffHours, similarity, straightLined } from './signals.js';
 
 export interface FraudResult {
@@ -22,6 +22,23 @@ export async function ensureDefaultFraudSettings(executor: Executor) {
     .insert(fraudSettings)
     .values({ version: 1, thresholds: DEFAULT_FRAUD_THRESHOLDS })
     .onConflictDoNothing();
+}
+
+/** The span of a collector's work one survey is compared with (GPS cluster and near-duplicate windows). */
+function historyWindow(sub: SubmissionRow, t: FraudThresholds) {
+  const windowMs = Math.max(t.gps.clusterWindowHours * HOUR, t.nearDuplicate.windowDays * 24 * HOUR);
+  return { from: new Date(sub.completedAt.getTime() - windowMs), to: sub.completedAt };
+}
+
+/** Where another collector's fix would count: the survey's (WAT) day, a few metres of latitude around it. */
+function othersArea(sub: SubmissionRow, lat: number, t: FraudThresholds) {
+  const at = sub.completedAt;
+  const dayStart = new Date(Math.floor((at.getTime() + HOUR) / (24 * HOUR)) * 24 * HOUR - HOUR);
+  const dLat = t.gps.otherCollectorRadiusM / 111_000 + 1e-7;
+  return {
+    day: { from: dayStart, to: new Date(dayStart.getTime() + 24 * HOUR) },
+    lat: { min: lat - dLat, max: lat + dLat },
+  };
 }
 
 /** Signals computed at ingestion for every channel; they flag, they never reject. */
@@ -86,20 +103,76 @@ export class FraudService {
     });
   }
 
-  async score(tx: Executor, sub: SubmissionRow, form: FormSchema): Promise<FraudResult> {
+  private assignedLga(tx: Executor, userId: string, memo?: Map<string, Promise<string | null>>) {
+    if (!memo) return this.collectorLga(tx, userId);
+    let lga = memo.get(userId);
+    if (!lga) {
+      lga = this.collectorLga(tx, userId);
+      memo.set(userId, lga);
+      lga.catch(() => memo.delete(userId));
+    }
+    return lga;
+  }
+
+  /**
+   * Many submissions (an ingestion batch): the collectors' histories and other collectors' fixes read
+   * for all of them in one round trip each, then each scored exactly as `score` would.
+   */
+  async scoreMany(tx: Executor, items: { sub: SubmissionRow; form: FormSchema }[]): Promise<FraudResult[]> {
+    if (!items.length) return [];
+    const { thresholds: t } = await this.currentSettings(tx);
+    const collected = items.flatMap(({ sub }) => (sub.submittedBy ? [{ sub, by: sub.submittedBy }] : []));
+    const [histories, fixes] = await Promise.all([
+      this.history.collectorHistories(
+        tx,
+        collected.map(({ sub, by }) => ({
+          id: sub.id,
+          submittedBy: by,
+          replaces: sub.replaces,
+          ...historyWindow(sub, t),
+        })),
+      ),
+      this.history.fixesByOthersMany(
+        tx,
+        collected.flatMap(({ sub, by }) =>
+          sub.gpsLat !== null && sub.gpsLng !== null
+            ? [{ id: sub.id, submittedBy: by, ...othersArea(sub, sub.gpsLat, t) }]
+            : [],
+        ),
+      ),
+    ]);
+    const lgas = new Map<string, Promise<string | null>>();
+    const out: FraudResult[] = [];
+    for (const { sub, form } of items)
+      out.push(await this.score(tx, sub, form, lgas, { history: histories.get(sub.id), others: fixes.get(sub.id) }));
+    return out;
+  }
+
+  /**
+   * `collectorLgas`: where collectors are assigned, remembered across one ingestion batch (one look-up
+   * each); `read`: the history and other collectors' fixes `scoreMany` read for the whole batch.
+   */
+  async score(
+    tx: Executor,
+    sub: SubmissionRow,
+    form: FormSchema,
+    collectorLgas?: Map<string, Promise<string | null>>,
+    read?: { history?: HistoryRow[]; others?: { lat: number | null; lng: number | null }[] },
+  ): Promise<FraudResult> {
     const { version, thresholds: t } = await this.currentSettings(tx);
     const reasons: string[] = [];
     let score = 0;
     const at = sub.completedAt;
     // One look at the collector's recent work serves the GPS and near-duplicate signals.
-    const windowMs = Math.max(t.gps.clusterWindowHours * HOUR, t.nearDuplicate.windowDays * 24 * HOUR);
+    const window = historyWindow(sub, t);
     const history = sub.submittedBy
-      ? await this.history.collectorHistory(
+      ? (read?.history ??
+        (await this.history.collectorHistory(
           tx,
           { id: sub.id, submittedBy: sub.submittedBy, replaces: sub.replaces },
-          new Date(at.getTime() - windowMs),
-          at,
-        )
+          window.from,
+          window.to,
+        )))
       : [];
 
     // GPS: only when the device sent a fix.
@@ -123,14 +196,8 @@ export class FraudService {
           if (kmh > t.gps.maxSpeedKmh) gps.push(`moved at ${Math.round(kmh)} km/h since the previous survey`);
         }
         // Another collector's survey within a few metres the same (WAT) day.
-        const dayStart = new Date(Math.floor((at.getTime() + HOUR) / (24 * HOUR)) * 24 * HOUR - HOUR);
-        const dLat = t.gps.otherCollectorRadiusM / 111_000 + 1e-7;
-        const others = await this.history.fixesByOthers(
-          tx,
-          sub.submittedBy,
-          { from: dayStart, to: new Date(dayStart.getTime() + 24 * HOUR) },
-          { min: here.lat - dLat, max: here.lat + dLat },
-        );
+        const area = othersArea(sub, here.lat, t);
+        const others = read?.others ?? (await this.history.fixesByOthers(tx, sub.submittedBy, area.day, area.lat));
         if (
           others.some(
             (o) => o.lng !== null && haversineMetres(here, { lat: o.lat!, lng: o.lng }) <= t.gps.otherCollectorRadiusM,
@@ -179,7 +246,7 @@ export class FraudService {
 
     // An enumerator works their own LGA: a respondent elsewhere is flagged (never refused).
     if (sub.channel === 'enumerator' && sub.submittedBy && sub.lgaCode) {
-      const assigned = await this.collectorLga(tx, sub.submittedBy);
+      const assigned = await this.assignedLga(tx, sub.submittedBy, collectorLgas);
       if (assigned && assigned !== sub.lgaCode) {
         score += t.outOfArea.points;
         reasons.push(`out-of-area: respondent in ${sub.lgaCode}, enumerator assigned to ${assigned}`);

@@ -1,6 +1,7 @@
 export {
   MarketplaceService,
   syncProfile,
+  noteProfessions,
   ensureProfiles,
   profileValues,
   profileSearchText,

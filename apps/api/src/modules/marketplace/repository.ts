@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../infra/db.js';
 import { rowsOf } from '../../infra/db.js';
-import { contactReveals, marketplaceProfiles, searchers } from '../../db/schema/marketplace.js';
+import { contactReveals, marketplaceProfessions, marketplaceProfiles, searchers } from '../../db/schema/marketplace.js';
 
 export type ProfileRow = typeof marketplaceProfiles.$inferSelect;
 export type NewProfile = Omit<typeof marketplaceProfiles.$inferInsert, 'id' | 'updatedAt'>;
@@ -57,6 +57,14 @@ export class MarketplaceRepository {
    * Insert or refresh a respondent's profile. The id is drawn once (random) and kept across updates, so
    * a link to a profile stays valid while the worker stays listed.
    */
+  /** Professions (sorted by the caller) added unless known: the trigger's insert, done ahead. */
+  async noteProfessions(tx: Executor, professions: string[]): Promise<void> {
+    await tx
+      .insert(marketplaceProfessions)
+      .values(professions.map((profession) => ({ profession })))
+      .onConflictDoNothing();
+  }
+
   async upsertProfile(tx: Executor, id: string, values: NewProfile): Promise<void> {
     await tx
       .insert(P)

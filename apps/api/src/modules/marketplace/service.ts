@@ -106,6 +106,20 @@ export async function syncProfile(tx: Executor, subject: MarketplaceSubject): Pr
 }
 
 /**
+ * The professions an ingestion batch is about to list, recorded up front in one sorted statement:
+ * otherwise each profile's insert adds its profession (the trigger on marketplace_profiles) and two
+ * batches adding two new professions in opposite orders wait on each other until a deadlock is found.
+ */
+export async function noteProfessions(tx: Executor, subjects: MarketplaceSubject[]): Promise<void> {
+  const professions = new Set<string>();
+  for (const s of subjects) {
+    const v = profileValues(s);
+    if (v) professions.add(v.profession);
+  }
+  if (professions.size) await repo.noteProfessions(tx, [...professions].sort());
+}
+
+/**
  * At start (under the migration lock): a registry with no profiles yet — just migrated to the
  * marketplace, or restored from a dump without them — lists its consenting respondents once.
  */

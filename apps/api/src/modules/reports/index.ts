@@ -1,2 +1,2 @@
-export { ReportService, ensureRollups, recordRespondent, rebuildRollups } from './service.js';
+export { ReportService, ensureRollups, recordRespondent, recordRespondents, rebuildRollups } from './service.js';
 export { reportRoutes } from './routes.js';

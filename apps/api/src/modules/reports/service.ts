@@ -89,6 +89,23 @@ export async function recordRespondent(
 }
 
 /**
+ * Many changes at once (an ingestion batch): their deltas summed into one write, so the shared `*`
+ * rows are updated once per batch, not once per respondent (the same counts as one call per change).
+ */
+export async function recordRespondents(
+  tx: Executor,
+  changes: readonly { before: ReportSubject | null; after: ReportSubject | null }[],
+): Promise<void> {
+  if (!changes.length) return;
+  const deltas = new Map<string, RollupDelta>();
+  for (const { before, after } of changes) {
+    if (before) addDeltas(deltas, before, -1);
+    if (after) addDeltas(deltas, after, +1);
+  }
+  await repo.apply(tx, sorted(deltas));
+}
+
+/**
  * Recompute every rollup from the respondents, in one transaction (readers see the old numbers until
  * it commits). `subjects` pages through the respondents (the respondents module owns them).
  */

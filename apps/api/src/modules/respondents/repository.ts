@@ -99,7 +99,7 @@ export class RespondentRepository {
       .insert(respondents)
       .values(values)
       .onConflictDoNothing({ target: respondents.ninHash, where: sql`nin_hash is not null` })
-      .returning({ id: respondents.id, createdAt: respondents.createdAt });
+      .returning();
     return row;
   }
 
@@ -369,6 +369,41 @@ export class RespondentRepository {
                unnest(array['phone:' || n.phone_hash,
                              'name:' || lower(n.surname) || '|' || lower(n.firstname) || '|' || n.dob || '|' || n.lga_code]) as x
          where n.id = ${id} and x is not null
+      ) keys order by k`);
+  }
+
+  /**
+   * The same keys as `lockDuplicateKeys`, for many records about to be written (an ingestion batch),
+   * taken in one statement and one sorted order before any of them is: concurrent batches that share
+   * keys then queue behind each other instead of deadlocking crosswise.
+   */
+  async lockDuplicateKeysOf(
+    tx: Executor,
+    records: {
+      phoneHash: string | null;
+      surname: string | null;
+      firstname: string | null;
+      dob: string | null;
+      lgaCode: string | null;
+    }[],
+  ): Promise<void> {
+    if (!records.length) return;
+    await tx.execute(sql`
+      select pg_advisory_xact_lock(k) from (
+        select distinct hashtextextended(x, 4242) as k
+          from jsonb_to_recordset(${JSON.stringify(
+            records.map((r) => ({
+              phone_hash: r.phoneHash,
+              surname: r.surname,
+              firstname: r.firstname,
+              dob: r.dob,
+              lga_code: r.lgaCode,
+            })),
+          )}::jsonb)
+                 as n(phone_hash text, surname text, firstname text, dob date, lga_code text),
+               unnest(array['phone:' || n.phone_hash,
+                             'name:' || lower(n.surname) || '|' || lower(n.firstname) || '|' || n.dob || '|' || n.lga_code]) as x
+         where x is not null
       ) keys order by k`);
   }
 

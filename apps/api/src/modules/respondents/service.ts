@@ -17,7 +17,7 @@ import type { Mailer } from '../../infra/mail.js';
 import { Conflict, Gone, Invalid, TooManyRequests, Unprocessable, isUniqueViolation } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
 import { recordRespondent } from '../reports/index.js';
-import { syncProfile, type MarketplaceSubject } from '../marketplace/index.js';
+import { noteProfessions, profileValues, syncProfile, type MarketplaceSubject } from '../marketplace/index.js';
 import { hashToken, newToken, type UserRepository } from '../auth/index.js';
 import { respondentFieldName } from '../questionnaires/index.js';
 import type { PiiCipher } from '../../infra/pii.js';
@@ -74,7 +74,15 @@ export interface ReportChange {
 }
 
 export type CreateOutcome =
-  | { created: true; id: string; status: 'active' | 'pending_nin_capture'; createdAt: Date; report: ReportChange }
+  | {
+      created: true;
+      id: string;
+      status: 'active' | 'pending_nin_capture';
+      createdAt: Date;
+      report: ReportChange;
+      /** What the marketplace reads of the new record (as inserted). */
+      listing: MarketplaceSubject;
+    }
   | { created: false; holder: NinHolder };
 
 /** What reports count of a respondent (never its NIN or phone). */
@@ -219,9 +227,14 @@ export class RespondentService implements NinRegistry {
     nin: string | null,
     fields: RespondentFields,
     fraudBand: string | null = null,
+    /**
+     * An ingestion batch's work done once for all its records: the NINs staff hold (`staffNinsOf`),
+     * and the duplicate keys already locked (`lockDuplicateKeysFor`).
+     */
+    batch?: { staffNinHashes: ReadonlySet<string> },
   ): Promise<CreateOutcome> {
     const ninHash = this.pii.blindIndexOrNull(nin, 'nin');
-    if (ninHash && (await this.users.staffIdByNinHash(tx, ninHash)))
+    if (ninHash && (batch ? batch.staffNinHashes.has(ninHash) : await this.users.staffIdByNinHash(tx, ninHash)))
       return { created: false, holder: { kind: 'staff' } };
     const captureToken = nin ? null : newToken();
     const status = nin ? ('active' as const) : ('pending_nin_capture' as const);
@@ -252,7 +265,8 @@ export class RespondentService implements NinRegistry {
       after: { source: sub.channel, status, submissionId: sub.id },
     });
     await this.noteFraudBand(tx, created.id, fraudBand);
-    await this.detectDuplicates(tx, created.id);
+    if (batch) await this.recordDuplicates(tx, created.id);
+    else await this.detectDuplicates(tx, created.id);
     if (captureToken && fields.email) {
       await this.mailer.send(
         {
@@ -272,6 +286,7 @@ export class RespondentService implements NinRegistry {
       id: created.id,
       status,
       createdAt: created.createdAt,
+      listing: marketplaceSubject(created),
       report: {
         before: null,
         after: {
@@ -286,6 +301,42 @@ export class RespondentService implements NinRegistry {
         },
       },
     };
+  }
+
+  /** The NIN blind indexes among these NINs that staff hold: one query for an ingestion batch. */
+  staffNinsOf(tx: Executor, nins: string[]): Promise<Set<string>> {
+    return this.users.staffNinHashes(
+      tx,
+      nins.map((n) => this.pii.blindIndex(n, 'nin')),
+    );
+  }
+
+  /**
+   * A just-created record's marketplace profile, from the record as inserted (no re-read): listed if it
+   * qualifies; a record that never had a profile has none to remove. The professions are noted first
+   * (`noteListings`), once for the batch.
+   */
+  async listCreated(tx: Executor, listing: MarketplaceSubject): Promise<void> {
+    if (profileValues(listing)) await syncProfile(tx, listing);
+  }
+
+  /** The professions a batch's new records will list under, noted up front in one sorted statement. */
+  noteListings(tx: Executor, records: { nin: string | null; fields: RespondentFields }[]): Promise<void> {
+    return noteProfessions(
+      tx,
+      records.map(({ nin, fields: f }) => ({
+        respondentId: '',
+        status: nin ? 'active' : 'pending_nin_capture',
+        ninOnFile: !!nin,
+        consentMarketplace: f.consentMarketplace,
+        mainOccupation: f.mainOccupation,
+        skills: f.skills,
+        lgaCode: f.lgaCode,
+        yearsExperience: f.yearsExperience,
+        verified: false,
+        bio: f.marketplaceBio,
+      })),
+    );
   }
 
   /** After ingestion changed a respondent: their marketplace profile follows (same transaction). */
@@ -315,12 +366,41 @@ export class RespondentService implements NinRegistry {
   }
 
   /**
+   * Take, up front and in one sorted order, the duplicate-detection keys of the records an ingestion
+   * batch is about to create or change (detection later re-takes its own keys, already held).
+   */
+  lockDuplicateKeysFor(tx: Executor, records: RespondentFields[]): Promise<void> {
+    return this.repo.lockDuplicateKeysOf(
+      tx,
+      records.map((f) => ({
+        phoneHash: this.pii.blindIndexOrNull(f.phone, 'phone'),
+        surname: f.surname,
+        firstname: f.firstname,
+        dob: f.dob,
+        lgaCode: f.lgaCode,
+      })),
+    );
+  }
+
+  /**
    * Likely duplicates of a new (or changed) record, found in the ingestion's transaction: two index
    * look-ups per record, so it costs the same at 100 or 1,000,000 respondents. A pair once marked
    * distinct keeps its row (the unique pair index), so it never reappears.
    */
   detectDuplicates(tx: Executor, respondentId: string): Promise<number> {
     return detectDuplicates(tx, this.repo, respondentId);
+  }
+
+  /** Detection whose keys the caller already holds (an ingestion batch took them all up front). */
+  private async recordDuplicates(tx: Executor, respondentId: string): Promise<void> {
+    const candidates = await this.repo.duplicateCandidates(tx, respondentId);
+    await this.repo.insertDuplicates(
+      tx,
+      candidates.map((c) => {
+        const [a, b] = [c.id, respondentId].sort();
+        return { id: uuidv7(), a: a!, b: b!, reasons: c.reasons };
+      }),
+    );
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 export { SubmissionService, CHANNEL_BY_ROLE, toStatusView } from './service.js';
 export { Ingestion, INGEST_JOB, type IngestOutcome } from './ingest.js';
-export { SubmissionRepository, type SubmissionHistory, type SubmissionRow } from './repository.js';
+export { SubmissionRepository, type HistoryRow, type SubmissionHistory, type SubmissionRow } from './repository.js';
 export { SubmissionStats, reviewOutcomeSql, type CollectorDay, type GpsFix } from './stats.js';
 export { submissionRoutes } from './routes.js';
 export { rotateSubmissions, sealLegacySubmissions } from './pii-maintenance.js';

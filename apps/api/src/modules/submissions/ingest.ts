@@ -1,20 +1,35 @@
 /**
  * The life of a submission, after intake (service.ts) has committed it with its outbox row:
  * the ingest job re-validates it against its exact version, checks the NIN, creates the respondent
- * (respondents module), scores fraud (fraud module) and settles the outcome — in one transaction,
- * idempotently (the row is locked and only a `received` one is processed, so a redelivery from the
- * at-least-once queue or the outbox relay changes nothing).
+ * (respondents module), scores fraud (fraud module) and settles the outcome — idempotently (the row
+ * is locked and only a `received` one is processed, so a redelivery from the at-least-once queue or
+ * the outbox relay changes nothing).
+ *
+ * The job works in batches: one transaction claims up to `batchSize` pending submissions (SKIP
+ * LOCKED: concurrent jobs take disjoint batches), each is processed under its own savepoint (one that
+ * fails is rolled back alone, never its neighbours), and the report rollups of the whole batch are
+ * written once, last, before the commit. The job repeats until nothing is left to claim.
  */
-import { isLgaCode, isWellFormedNin, normalizeNin, reviewStep, type ReviewStatus, type Role } from '@oslrs/core';
+import {
+  isLgaCode,
+  isWellFormedNin,
+  normalizeNin,
+  reviewStep,
+  type FormSchema,
+  type ReportSubject,
+  type ReviewStatus,
+  type Role,
+} from '@oslrs/core';
 import { systemActor } from '../../access/index.js';
-import type { Db } from '../../infra/db.js';
+import type { Db, Executor } from '../../infra/db.js';
 import { recordAudit } from '../audit/index.js';
-import type { FraudService } from '../fraud/index.js';
+import type { FraudResult, FraudService } from '../fraud/index.js';
 import { defineJob, type JobsService } from '../jobs/index.js';
 import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
-import { recordRespondent } from '../reports/index.js';
-import { respondentFields, type RespondentService } from '../respondents/index.js';
-import type { SubmissionOutcome, SubmissionRepository } from './repository.js';
+import { recordRespondents } from '../reports/index.js';
+import { findPgError } from '../../errors.js';
+import { respondentFields, type RespondentFields, type RespondentService } from '../respondents/index.js';
+import type { SubmissionOutcome, SubmissionRepository, SubmissionRow } from './repository.js';
 import { awaitsIngestion, correctionMove } from './resident-corrections.js';
 
 export const INGEST_JOB = defineJob('submission.ingest');
@@ -31,6 +46,29 @@ export interface IngestOutcome {
   code?: string;
 }
 
+/** Job ids for a list of submissions: one job per `batchSize` of them (each job drains, whatever its id). */
+export function ingestJobIds(ids: readonly string[], batchSize: number): string[] {
+  return batchSize <= 1 ? [...ids] : ids.filter((_, i) => i % batchSize === 0);
+}
+
+/** What a submission's answers say, worked out before anything is written (no database work). */
+type Prepared =
+  | { kind: 'skip' }
+  | { kind: 'reject'; code: string; message: string; details?: unknown }
+  | { kind: 'go'; nin: string | null; fields: RespondentFields };
+
+/** What a batch read once for all its submissions. */
+interface Batch {
+  staffNinHashes: ReadonlySet<string>;
+  fraud: Map<string, FraudResult>;
+}
+
+type ReportChanges = { before: ReportSubject | null; after: ReportSubject | null }[];
+type BatchOutcome = IngestOutcome | { status: 'deferred'; error: unknown } | { status: 'failed'; error: unknown };
+
+/** Errors that say "try again" (another transaction was in the way), not "this submission is bad". */
+const TRANSIENT = new Set(['40P01', '40001', '55P03']);
+
 export class Ingestion {
   constructor(
     private readonly db: Db,
@@ -38,110 +76,233 @@ export class Ingestion {
     private readonly versions: VersionCache,
     private readonly fraud: FraudService,
     private readonly respondents: RespondentService,
+    /** Submissions per transaction for the job; 1 runs the one-per-job path (each job its own id). */
+    private readonly batchSize = 1,
   ) {}
 
   registerJobs(jobs: JobsService) {
     jobs.register(INGEST_JOB, async (id) => {
-      await this.ingest(id);
+      if (this.batchSize <= 1) await this.ingest(id);
+      else await this.drain();
     });
   }
 
+  /** One submission, in its own transaction (waits for its row if another holds it): a redelivery of one id. */
   async ingest(submissionId: string): Promise<IngestOutcome> {
     return this.db.transaction(async (tx) => {
       const sub = await this.repo.lockForIngest(tx, submissionId);
       if (!sub) return { status: 'skipped' as const };
-      // (A resident's correction request is `held` until approved: resident-corrections.ts.)
-      if (!awaitsIngestion(sub)) {
-        await this.repo.markDone(tx, sub.id);
-        return { status: 'skipped' as const };
-      }
-      const version = await this.versions.load(tx, sub.questionnaireVersionId);
-      // Flags never reject: every channel is scored, whatever happens to the record.
-      const fraud = version ? await this.fraud.score(tx, sub, version.form) : null;
-      const scored: SubmissionOutcome = fraud
-        ? {
-            fraudScore: fraud.score,
-            fraudBand: fraud.band,
-            fraudReasons: fraud.reasons,
-            fraudSettingsVersion: fraud.settingsVersion,
-          }
-        : {};
-      const reject = async (code: string, message: string, details?: unknown) => {
-        await this.repo.settle(tx, sub.id, {
-          status: 'rejected',
-          error: { code, message, ...(details ? { details } : {}) },
-          ingestedAt: new Date(),
-          ...scored,
-        });
-        return { status: 'rejected' as const, code };
-      };
-      if (!version) return reject('VERSION_UNKNOWN', 'The questionnaire version no longer exists');
+      const [outcome] = await this.process(tx, [sub], false);
+      return outcome as IngestOutcome;
+    });
+  }
 
-      const check = version.compiled.validate(sub.answers);
-      const ninField = respondentFieldName(version.form, 'nin');
-      const errors = check.errors.filter((e) => !(sub.ninDeferred && e.field === ninField && e.code === 'REQUIRED'));
-      if (errors.length) return reject('ANSWERS_INVALID', 'The answers do not satisfy their questionnaire', { errors });
-      const values = check.values;
-
-      const rawNin = values[ninField];
-      const ninText = typeof rawNin === 'number' ? String(rawNin) : typeof rawNin === 'string' ? rawNin.trim() : '';
-      const nin = ninText ? normalizeNin(ninText) : null;
-      if (nin && !isWellFormedNin(nin)) return reject('NIN_INVALID', 'A NIN is 11 digits (not one digit repeated)');
-      if (!nin && !sub.ninDeferred) return reject('NIN_REQUIRED', 'No NIN was given and it was not marked as deferred');
-      const fields = respondentFields(version.form, values);
-      if (fields.lgaCode && !isLgaCode(fields.lgaCode)) return reject('LGA_UNKNOWN', `Unknown LGA "${fields.lgaCode}"`);
-
-      const actor = systemActor(`submission:${sub.id}`, {
-        id: sub.submittedBy,
-        role: ROLE_BY_CHANNEL[sub.channel] ?? null,
+  /**
+   * The ingest job: batches of pending submissions, one transaction each, until none is left to claim.
+   * A submission that throws is rolled back alone (its savepoint) and left pending; the job throws at
+   * the end so the queue retries it (and the relay after that), as a one-submission job would.
+   */
+  async drain(): Promise<{ ingested: number; rejected: number; skipped: number }> {
+    const totals = { ingested: 0, rejected: 0, skipped: 0 };
+    const failed = new Map<string, unknown>();
+    const deferrals = new Map<string, number>();
+    for (;;) {
+      const round = await this.db.transaction(async (tx) => {
+        const subs = await this.repo.claimPending(tx, this.batchSize, [...failed.keys()]);
+        return subs.length ? { subs, outcomes: await this.process(tx, subs, true) } : null;
       });
-      // A correction: the returned original becomes superseded, its respondent is updated (not duplicated).
-      let original: Awaited<ReturnType<SubmissionRepository['lockForIngest']>>;
-      if (sub.replaces) {
-        original = await this.repo.lockForIngest(tx, sub.replaces);
-        if (!original || reviewStep(original.reviewStatus as ReviewStatus, correctionMove(sub)).kind !== 'change')
-          return reject(
-            'REPLACES_NOT_RETURNED',
-            'The submission this one corrects is no longer returned for correction',
-          );
+      if (!round) break;
+      round.outcomes.forEach((o, i) => {
+        const id = round.subs[i]!.id;
+        if (o.status === 'failed') failed.set(id, o.error);
+        else if (o.status === 'deferred') {
+          // Lost a lock race (a deadlock with another batch): claimed again next round, a few times.
+          const n = (deferrals.get(id) ?? 0) + 1;
+          deferrals.set(id, n);
+          if (n >= 5) failed.set(id, o.error);
+        } else totals[o.status]++;
+      });
+    }
+    if (failed.size)
+      throw new AggregateError(
+        [...failed.values()],
+        `${failed.size} submission(s) could not be ingested; left pending`,
+      );
+    return totals;
+  }
+
+  /**
+   * Locked submissions, in one transaction. `isolate`: each under its own savepoint, so a failure rolls
+   * back that submission alone (a one-submission transaction needs none: it fails whole).
+   */
+  private async process(tx: Executor, subs: SubmissionRow[], isolate: boolean): Promise<BatchOutcome[]> {
+    const prepared: Prepared[] = [];
+    for (const sub of subs) prepared.push(await this.prepare(tx, sub));
+    const batch = await this.readAhead(tx, subs, prepared);
+    const reports: ReportChanges = [];
+    const outcomes: BatchOutcome[] = [];
+    for (let i = 0; i < subs.length; i++) {
+      const sub = subs[i]!;
+      const prep = prepared[i]!;
+      if (!isolate) {
+        outcomes.push(await this.one(tx, sub, prep, reports, batch));
+        continue;
       }
-      const band = fraud?.band ?? null;
-      const outcome = original?.respondentId
-        ? await this.respondents.updateFromCorrection(tx, actor, original.respondentId, sub, nin, fields, band)
-        : await this.respondents.createFromSubmission(tx, actor, sub, nin, fields, band);
-      if ('holder' in outcome) {
-        const { holder } = outcome;
-        if (holder.kind === 'staff')
-          return reject('NIN_DUPLICATE_STAFF', 'This NIN belongs to a registry staff member');
-        return reject(
-          'NIN_DUPLICATE',
-          `Already registered on ${holder.firstRegisteredAt.slice(0, 10)} through the ${holder.source} channel`,
-          { firstRegisteredAt: holder.firstRegisteredAt, source: holder.source },
-        );
+      const mine: ReportChanges = [];
+      try {
+        outcomes.push(await tx.transaction((sp) => this.one(sp, sub, prep, mine, batch)));
+        reports.push(...mine);
+      } catch (error) {
+        const code = findPgError(error)?.code;
+        outcomes.push({ status: code && TRANSIENT.has(code) ? 'deferred' : 'failed', error });
       }
-      if (original) {
-        await this.repo.setReview(tx, original.id, { reviewStatus: 'superseded' });
-        await recordAudit(tx, actor, {
-          action: 'submission.superseded',
-          targetType: 'submission',
-          targetId: original.id,
-          before: { reviewStatus: original.reviewStatus },
-          after: { reviewStatus: 'superseded', by: sub.id },
-        });
-      }
+    }
+    // Report rollups, last in the transaction: the shared `*` rows stay locked only until the commit,
+    // and are written once for the whole batch (see reports/service.ts recordRespondents).
+    await recordRespondents(tx, reports);
+    return outcomes;
+  }
+
+  /**
+   * A batch does once, up front, what each submission would otherwise ask on its own: fraud signals'
+   * reads; which NINs staff hold; duplicate detection's keys for every record it may write, locked in
+   * one sorted order; the professions it will list under. Every transaction, a one-submission one
+   * too (a redelivery racing a batch), takes these locks first and in this order: none waits crosswise.
+   */
+  private async readAhead(tx: Executor, subs: SubmissionRow[], prepared: Prepared[]): Promise<Batch> {
+    const scored: { sub: SubmissionRow; form: FormSchema }[] = [];
+    for (let i = 0; i < subs.length; i++) {
+      if (prepared[i]!.kind === 'skip') continue;
+      const version = await this.versions.load(tx, subs[i]!.questionnaireVersionId);
+      if (version) scored.push({ sub: subs[i]!, form: version.form });
+    }
+    const results = await this.fraud.scoreMany(tx, scored);
+    const fraud = new Map(scored.map(({ sub }, i) => [sub.id, results[i]!]));
+    const goes = prepared.flatMap((p) => (p.kind === 'go' ? [p] : []));
+    const nins = goes.flatMap((p) => (p.nin ? [p.nin] : []));
+    const staffNinHashes = await this.respondents.staffNinsOf(tx, nins);
+    if (goes.length) {
+      await this.respondents.lockDuplicateKeysFor(
+        tx,
+        goes.map((p) => p.fields),
+      );
+      await this.respondents.noteListings(tx, goes);
+    }
+    return { staffNinHashes, fraud };
+  }
+
+  /** Everything decided from the answers alone: validity, NIN, respondent fields. */
+  private async prepare(tx: Executor, sub: SubmissionRow): Promise<Prepared> {
+    // (A resident's correction request is `held` until approved: resident-corrections.ts.)
+    if (!awaitsIngestion(sub)) return { kind: 'skip' };
+    const version = await this.versions.load(tx, sub.questionnaireVersionId);
+    if (!version)
+      return { kind: 'reject', code: 'VERSION_UNKNOWN', message: 'The questionnaire version no longer exists' };
+    const check = version.compiled.validate(sub.answers);
+    const ninField = respondentFieldName(version.form, 'nin');
+    const errors = check.errors.filter((e) => !(sub.ninDeferred && e.field === ninField && e.code === 'REQUIRED'));
+    if (errors.length)
+      return {
+        kind: 'reject',
+        code: 'ANSWERS_INVALID',
+        message: 'The answers do not satisfy their questionnaire',
+        details: { errors },
+      };
+    const values = check.values;
+    const rawNin = values[ninField];
+    const ninText = typeof rawNin === 'number' ? String(rawNin) : typeof rawNin === 'string' ? rawNin.trim() : '';
+    const nin = ninText ? normalizeNin(ninText) : null;
+    if (nin && !isWellFormedNin(nin))
+      return { kind: 'reject', code: 'NIN_INVALID', message: 'A NIN is 11 digits (not one digit repeated)' };
+    if (!nin && !sub.ninDeferred)
+      return { kind: 'reject', code: 'NIN_REQUIRED', message: 'No NIN was given and it was not marked as deferred' };
+    const fields = respondentFields(version.form, values);
+    if (fields.lgaCode && !isLgaCode(fields.lgaCode))
+      return { kind: 'reject', code: 'LGA_UNKNOWN', message: `Unknown LGA "${fields.lgaCode}"` };
+    return { kind: 'go', nin, fields };
+  }
+
+  /** One prepared submission: scored, then rejected or made a respondent, and settled. */
+  private async one(
+    tx: Executor,
+    sub: SubmissionRow,
+    prep: Prepared,
+    reports: ReportChanges,
+    batch: Batch,
+  ): Promise<IngestOutcome> {
+    if (prep.kind === 'skip') {
+      await this.repo.markDone(tx, sub.id);
+      return { status: 'skipped' };
+    }
+    const version = await this.versions.load(tx, sub.questionnaireVersionId);
+    // Flags never reject: every channel is scored, whatever happens to the record.
+    const fraud = version ? (batch.fraud.get(sub.id) ?? null) : null;
+    const scored: SubmissionOutcome = fraud
+      ? {
+          fraudScore: fraud.score,
+          fraudBand: fraud.band,
+          fraudReasons: fraud.reasons,
+          fraudSettingsVersion: fraud.settingsVersion,
+        }
+      : {};
+    const reject = async (code: string, message: string, details?: unknown) => {
       await this.repo.settle(tx, sub.id, {
-        status: 'ingested',
-        respondentId: outcome.id,
+        status: 'rejected',
+        error: { code, message, ...(details ? { details } : {}) },
         ingestedAt: new Date(),
-        error: null,
         ...scored,
       });
-      // The marketplace profile follows the record (listed, changed or unlisted) in this transaction.
-      await this.respondents.syncMarketplace(tx, outcome.id);
-      // Report rollups, in this transaction and last in it: the shared `*` rows stay locked only until
-      // the commit (the one hook; see reports/service.ts recordRespondent).
-      await recordRespondent(tx, outcome.report.before, outcome.report.after);
-      return { status: 'ingested' as const };
+      return { status: 'rejected' as const, code };
+    };
+    if (prep.kind === 'reject') return reject(prep.code, prep.message, prep.details);
+    const { nin, fields } = prep;
+
+    const actor = systemActor(`submission:${sub.id}`, {
+      id: sub.submittedBy,
+      role: ROLE_BY_CHANNEL[sub.channel] ?? null,
     });
+    // A correction: the returned original becomes superseded, its respondent is updated (not duplicated).
+    let original: Awaited<ReturnType<SubmissionRepository['lockForIngest']>>;
+    if (sub.replaces) {
+      original = await this.repo.lockForIngest(tx, sub.replaces);
+      if (!original || reviewStep(original.reviewStatus as ReviewStatus, correctionMove(sub)).kind !== 'change')
+        return reject('REPLACES_NOT_RETURNED', 'The submission this one corrects is no longer returned for correction');
+    }
+    const band = fraud?.band ?? null;
+    const outcome = original?.respondentId
+      ? await this.respondents.updateFromCorrection(tx, actor, original.respondentId, sub, nin, fields, band)
+      : await this.respondents.createFromSubmission(tx, actor, sub, nin, fields, band, batch);
+    if ('holder' in outcome) {
+      const { holder } = outcome;
+      if (holder.kind === 'staff') return reject('NIN_DUPLICATE_STAFF', 'This NIN belongs to a registry staff member');
+      return reject(
+        'NIN_DUPLICATE',
+        `Already registered on ${holder.firstRegisteredAt.slice(0, 10)} through the ${holder.source} channel`,
+        { firstRegisteredAt: holder.firstRegisteredAt, source: holder.source },
+      );
+    }
+    if (original) {
+      await this.repo.setReview(tx, original.id, { reviewStatus: 'superseded' });
+      await recordAudit(tx, actor, {
+        action: 'submission.superseded',
+        targetType: 'submission',
+        targetId: original.id,
+        before: { reviewStatus: original.reviewStatus },
+        after: { reviewStatus: 'superseded', by: sub.id },
+      });
+    }
+    await this.repo.settle(tx, sub.id, {
+      status: 'ingested',
+      respondentId: outcome.id,
+      ingestedAt: new Date(),
+      error: null,
+      ...scored,
+    });
+    // The marketplace profile follows the record (listed, changed or unlisted) in this transaction.
+    if ('listing' in outcome) await this.respondents.listCreated(tx, outcome.listing);
+    else await this.respondents.syncMarketplace(tx, outcome.id);
+    // Report rollups: recorded by the caller, once for the batch, last in the transaction.
+    reports.push(outcome.report);
+    return { status: 'ingested' };
   }
 }

@@ -3,10 +3,24 @@
  * Other modules reach them through the submissions service or this repository's exported reads
  * (the fraud signals' history).
  */
-import { and, between, desc, eq, getTableColumns, gte, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  between,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  inArray,
+  lt,
+  ne,
+  notInArray,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type { Scope } from '../../access/index.js';
 import { submissionOutbox, submissions } from '../../db/schema/submissions.js';
-import type { Executor } from '../../infra/db.js';
+import { rowsOf, type Executor } from '../../infra/db.js';
 import type { PiiCipher } from '../../infra/pii.js';
 
 export type SubmissionRow = typeof submissions.$inferSelect;
@@ -40,7 +54,39 @@ export interface SubmissionHistory {
     lat: { min: number; max: number },
   ): Promise<{ lat: number | null; lng: number | null }[]>;
   durationStats(tx: Executor, versionId: string): Promise<{ n: number; median: number | null }>;
+  /** `collectorHistory` for many submissions in two round trips (an ingestion batch): by submission id. */
+  collectorHistories(tx: Executor, requests: HistoryRequest[]): Promise<Map<string, HistoryRow[]>>;
+  /** `fixesByOthers` for many submissions in one round trip: by submission id. */
+  fixesByOthersMany(
+    tx: Executor,
+    requests: FixesRequest[],
+  ): Promise<Map<string, { lat: number | null; lng: number | null }[]>>;
 }
+export interface HistoryRow {
+  lat: number | null;
+  lng: number | null;
+  at: Date;
+  versionId: string;
+  answers: SubmissionRow['answers'];
+}
+export interface HistoryRequest {
+  id: string;
+  submittedBy: string;
+  replaces?: string | null;
+  from: Date;
+  to: Date;
+}
+export interface FixesRequest {
+  id: string;
+  submittedBy: string;
+  day: { from: Date; to: Date };
+  lat: { min: number; max: number };
+}
+
+const uuidArray = (values: readonly (string | null | undefined)[]) =>
+  sql`${`{${values.map((v) => (v ? v : 'NULL')).join(',')}}`}::uuid[]`;
+const timeArray = (values: readonly Date[]) =>
+  sql`${`{${values.map((v) => `"${v.toISOString()}"`).join(',')}}`}::timestamptz[]`;
 
 /** The review list's filters, on indexed columns; `scope` comes from the access helper. */
 export interface ReviewFilter {
@@ -201,6 +247,34 @@ export class SubmissionRepository implements SubmissionHistory {
   async lockForIngest(tx: Executor, id: string): Promise<SubmissionRow | undefined> {
     const [row] = await tx.select().from(submissions).where(eq(submissions.id, id)).for('update');
     return row && this.open(row);
+  }
+
+  /**
+   * Up to `limit` submissions waiting for ingestion (outbox row not done), oldest first, their outbox
+   * rows and their own rows locked until the caller's transaction ends. Rows another transaction holds
+   * are skipped, so concurrent claimers take disjoint batches without waiting on each other.
+   */
+  async claimPending(tx: Executor, limit: number, except: readonly string[] = []): Promise<SubmissionRow[]> {
+    const rows = await tx
+      .select(getTableColumns(submissions))
+      .from(submissionOutbox)
+      .innerJoin(submissions, eq(submissions.id, submissionOutbox.submissionId))
+      .where(
+        and(
+          sql`${submissionOutbox.doneAt} is null`,
+          except.length ? notInArray(submissionOutbox.submissionId, [...except]) : undefined,
+        ),
+      )
+      .orderBy(submissionOutbox.createdAt)
+      .limit(limit)
+      .for('update', { of: [submissionOutbox, submissions], skipLocked: true });
+    return rows.map((r) => {
+      const row = this.open(r);
+      // The batch's own surveys are each other's history (collectorHistories): already read.
+      const { gpsLat: lat, gpsLng: lng, completedAt: at, questionnaireVersionId: versionId, answers } = row;
+      this.rememberHistory(row.id, { lat, lng, at, versionId, answers });
+      return row;
+    });
   }
 
   /** The outcome and the outbox receipt in one round trip. */
@@ -437,6 +511,104 @@ export class SubmissionRepository implements SubmissionHistory {
     return rows.map(({ id, piiSealed, ...r }) =>
       piiSealed ? { ...r, answers: { ...r.answers, ...this.openPii(id, piiSealed) } } : r,
     );
+  }
+
+  /**
+   * A collector's recent surveys never change (raw content is immutable), so a worker keeps the ones it
+   * has read (least recently used out first): a batch's history is then mostly a list of ids.
+   */
+  private readonly historyRows = new Map<string, HistoryRow>();
+  private static readonly HISTORY_MAX = 10_000;
+
+  private rememberHistory(id: string, row: HistoryRow) {
+    this.historyRows.delete(id);
+    this.historyRows.set(id, row);
+    if (this.historyRows.size > SubmissionRepository.HISTORY_MAX)
+      this.historyRows.delete(this.historyRows.keys().next().value!);
+  }
+
+  /** Same rows, same order and limit as `collectorHistory`, for each request (one lateral query). */
+  async collectorHistories(tx: Executor, requests: HistoryRequest[]): Promise<Map<string, HistoryRow[]>> {
+    const out = new Map<string, HistoryRow[]>();
+    if (!requests.length) return out;
+    const pairs = rowsOf<{ sid: string; hid: string }>(
+      await tx.execute(sql`
+        select b.sid::text as sid, h.id::text as hid
+          from unnest(${uuidArray(requests.map((r) => r.id))}, ${uuidArray(requests.map((r) => r.submittedBy))},
+                      ${uuidArray(requests.map((r) => r.replaces))}, ${timeArray(requests.map((r) => r.from))},
+                      ${timeArray(requests.map((r) => r.to))}) as b(sid, by, rep, f, t)
+          cross join lateral (
+            select s.id from ${submissions} s
+             where s.submitted_by = b.by and s.id <> b.sid and (b.rep is null or s.id <> b.rep)
+               and s.completed_at between b.f and b.t
+             order by s.completed_at desc
+             limit 50) h`),
+    );
+    const missing = [...new Set(pairs.map((p) => p.hid).filter((id) => !this.historyRows.has(id)))];
+    if (missing.length) {
+      const rows = await tx
+        .select({
+          id: submissions.id,
+          lat: submissions.gpsLat,
+          lng: submissions.gpsLng,
+          at: submissions.completedAt,
+          versionId: submissions.questionnaireVersionId,
+          answers: submissions.answers,
+          piiSealed: submissions.piiSealed,
+        })
+        .from(submissions)
+        .where(inArray(submissions.id, missing));
+      for (const { id, piiSealed, ...r } of rows)
+        this.rememberHistory(id, piiSealed ? { ...r, answers: { ...r.answers, ...this.openPii(id, piiSealed) } } : r);
+    }
+    for (const r of requests) out.set(r.id, []);
+    for (const p of pairs) {
+      const row = this.historyRows.get(p.hid);
+      if (row) out.get(p.sid)!.push(row);
+    }
+    for (const list of out.values()) list.sort((a, b) => b.at.getTime() - a.at.getTime());
+    return out;
+  }
+
+  /**
+   * Rows `fixesByOthers` would find, for each request, in one query: the union of the requests' few
+   * metres of latitude (a BitmapOr on submissions_gps_lat_idx, planned with the actual bounds), split
+   * back per request here (another collector, the same day, at most 50 each, like `fixesByOthers`).
+   */
+  async fixesByOthersMany(
+    tx: Executor,
+    requests: FixesRequest[],
+  ): Promise<Map<string, { lat: number | null; lng: number | null }[]>> {
+    const out = new Map<string, { lat: number | null; lng: number | null }[]>();
+    if (!requests.length) return out;
+    const from = new Date(Math.min(...requests.map((r) => r.day.from.getTime())));
+    const to = new Date(Math.max(...requests.map((r) => r.day.to.getTime())));
+    const rows = await tx
+      .select({
+        by: submissions.submittedBy,
+        at: submissions.completedAt,
+        lat: submissions.gpsLat,
+        lng: submissions.gpsLng,
+      })
+      .from(submissions)
+      .where(
+        and(
+          gte(submissions.completedAt, from),
+          lt(submissions.completedAt, to),
+          or(...requests.map((r) => between(submissions.gpsLat, r.lat.min, r.lat.max))),
+        ),
+      );
+    for (const r of requests) {
+      const found: { lat: number | null; lng: number | null }[] = [];
+      for (const row of rows) {
+        if (found.length >= 50) break;
+        if (row.by === null || row.by === r.submittedBy || row.lat === null) continue;
+        if (row.at < r.day.from || row.at >= r.day.to || row.lat < r.lat.min || row.lat > r.lat.max) continue;
+        found.push({ lat: row.lat, lng: row.lng });
+      }
+      out.set(r.id, found);
+    }
+    return out;
   }
 
   async fixesByOthers(

@@ -29,7 +29,7 @@ import type { PiiCipher } from '../../infra/pii.js';
 import { respondentFieldName, type QuestionnaireService, type VersionCache } from '../questionnaires/index.js';
 import type { JobsService } from '../jobs/index.js';
 import { recordAudit } from '../audit/index.js';
-import { INGEST_JOB } from './ingest.js';
+import { INGEST_JOB, ingestJobIds } from './ingest.js';
 import { collectorReviewOf } from './review.js';
 import type { NewSubmission, SubmissionRepository, SubmissionRow } from './repository.js';
 import {
@@ -107,6 +107,8 @@ export class SubmissionService {
     private readonly kv: KeyValueStore,
     private readonly onError: (err: unknown, msg: string) => void,
     private readonly pii: PiiCipher,
+    /** The ingest job's batch size: one job is enqueued per this many submissions (ingest.ts). */
+    private readonly ingestBatch = 1,
   ) {}
 
   /**
@@ -444,7 +446,7 @@ export class SubmissionService {
     if (!ids.length) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      this.jobs.enqueueMany(INGEST_JOB, ids),
+      this.jobs.enqueueMany(INGEST_JOB, ingestJobIds(ids, this.ingestBatch)),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error('enqueue timed out')), 1000);
       }),
