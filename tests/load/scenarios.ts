@@ -119,11 +119,21 @@ export function sourceAddress(i: number): string {
   return `127.${20 + Math.floor(i / 62_500)}.${(Math.floor(i / 250) % 250) + 1}.${(i % 250) + 1}`;
 }
 
-/** Submission ids other users created, so supervisors and assessors can read their status. */
+/**
+ * Submission ids other users created (in this generator thread), so supervisors and assessors can
+ * read their status; per LGA too, because a supervisor may read only their own LGA's submissions.
+ */
 const recentIds: string[] = [];
-function rememberId(id: string) {
-  if (recentIds.length < 5000) recentIds.push(id);
-  else recentIds[Math.floor(Math.random() * recentIds.length)] = id;
+const recentByLga = new Map<string, string[]>();
+function remember(list: string[], id: string, cap: number) {
+  if (list.length < cap) list.push(id);
+  else list[Math.floor(Math.random() * list.length)] = id;
+}
+function rememberId(id: string, lga: string) {
+  remember(recentIds, id, 5000);
+  let inLga = recentByLga.get(lga);
+  if (!inLga) recentByLga.set(lga, (inLga = []));
+  remember(inLga, id, 500);
 }
 
 let runSalt = Math.floor(Math.random() * 9_000) + 500;
@@ -306,6 +316,11 @@ export class VirtualUser {
     if (cookie) this.plainHeaders.cookie = cookie;
   }
 
+  /** The LGA of this user's submissions (the survey's lga_id, which the server files them under). */
+  private get lga(): string {
+    return this.user?.lga ?? 'ibadan_north';
+  }
+
   get signedIn() {
     return Boolean(this.cookie);
   }
@@ -326,7 +341,7 @@ export class VirtualUser {
       surname: pick(surnames),
       firstname: pick(firstNames),
       phone_number: `080${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
-      lga_id: this.user?.lga ?? 'ibadan_north',
+      lga_id: this.lga,
       start_time: new Date(started).toISOString(),
       end_time: new Date(completed).toISOString(),
     };
@@ -352,7 +367,7 @@ export class VirtualUser {
         const bad = results.filter((r) => r.status === 'error');
         if (results.length !== n) return `batch answered ${results.length} of ${n}`;
         if (bad.length) return `batch item error ${bad[0]!.error?.code}`;
-        for (const item of items) rememberId(item.id);
+        for (const item of items) rememberId(item.id, this.lga);
         return undefined;
       },
     });
@@ -412,15 +427,16 @@ export class VirtualUser {
       case 'submit': {
         const item = this.submission('clerk');
         await this.call('POST /submissions', 'POST', '/api/v1/submissions', { body: item, expect: ACCEPTED });
-        rememberId(item.id);
+        rememberId(item.id, this.lga);
         return;
       }
       case 'mySubmissions':
         await this.call('GET /submissions (own)', 'GET', '/api/v1/submissions?limit=20');
         return;
       case 'submissionStatus': {
-        if (!recentIds.length) return this.run('me');
-        await this.call('GET /submissions/:id', 'GET', `/api/v1/submissions/${pick(recentIds)}`);
+        const ids = this.role === 'supervisor' ? recentByLga.get(this.lga) : recentIds;
+        if (!ids?.length) return this.run('me');
+        await this.call('GET /submissions/:id', 'GET', `/api/v1/submissions/${pick(ids)}`);
         return;
       }
       case 'staffList': {
