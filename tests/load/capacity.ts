@@ -11,6 +11,9 @@
  *                                    unset: a fresh database is created, seeded at scale and dropped
  *     STEPS=500,1000,2000,3000,4000,6000,8000,10000,12000   HOLD_S=60   RAMP_RATE=50 (users/s)
  *     P95_LIMIT_MS=250   REPORT=/tmp/capacity.json   SKIP_HEALTH=1   ROLE_MIX=…
+ *     GENERATORS=2   worker threads running the virtual users (vu.ts); this thread only orchestrates.
+ *                    "load generator" CPU is the whole process (every thread), its event-loop delay
+ *                    p99/max the largest over the threads.
  */
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';

@@ -119,15 +119,29 @@ export function sourceAddress(i: number): string {
   return `127.${20 + Math.floor(i / 62_500)}.${(Math.floor(i / 250) % 250) + 1}.${(i % 250) + 1}`;
 }
 
-/** Submission ids other users created, so supervisors and assessors can read their status. */
+/**
+ * Submission ids other users created (in this generator thread), so supervisors and assessors can
+ * read their status; per LGA too, because a supervisor may read only their own LGA's submissions.
+ */
 const recentIds: string[] = [];
-function rememberId(id: string) {
-  if (recentIds.length < 5000) recentIds.push(id);
-  else recentIds[Math.floor(Math.random() * recentIds.length)] = id;
+const recentByLga = new Map<string, string[]>();
+function remember(list: string[], id: string, cap: number) {
+  if (list.length < cap) list.push(id);
+  else list[Math.floor(Math.random() * list.length)] = id;
+}
+function rememberId(id: string, lga: string) {
+  remember(recentIds, id, 5000);
+  let inLga = recentByLga.get(lga);
+  if (!inLga) recentByLga.set(lga, (inLga = []));
+  remember(inLga, id, 500);
 }
 
-const runSalt = Math.floor(Math.random() * 9_000) + 500;
+let runSalt = Math.floor(Math.random() * 9_000) + 500;
 let ninCounter = 0;
+/** Each generator thread of a run uses its own salt (500–9499), so their fresh NINs never collide. */
+export function useNinSalt(salt: number) {
+  runSalt = salt;
+}
 /** A fresh, well-formed NIN, unique within this run (3xxxxxxxxxx; the seed's NINs start with 2). */
 function freshNin(): string {
   return String(30_000_000_000 + runSalt * 1_000_000 + (ninCounter++ % 1_000_000));
@@ -161,6 +175,26 @@ function ninCheckAllowed(email: string, now: number): boolean {
   return true;
 }
 
+/** Per role: the mix as parallel arrays with cumulative weights (no allocation per pick). */
+const CUMULATIVE = Object.fromEntries(
+  Object.entries(MIX).map(([role, weights]) => {
+    const actions = Object.keys(weights) as Action[];
+    let total = 0;
+    const upTo = actions.map((a) => (total += weights[a]!));
+    return [role, { actions, upTo, total }];
+  }),
+) as Record<VuRole, { actions: Action[]; upTo: number[]; total: number }>;
+
+const PAGES = ['/', '/login', '/register', '/marketplace'];
+const HTML = { accept: 'text/html' };
+const OK = [200];
+const OK_OR_304 = [200, 304];
+const ACCEPTED = [202];
+const NO_CONTENT = [204];
+const LGAS = ['ibadan_north', 'ogbomosho_south', 'iseyin', 'oyo_east', 'saki_west'];
+const LIST_ROLES = ['enumerator', 'supervisor'];
+const QUERIES = ['ade', 'folake', 'okafor', 'load-enum'];
+
 export class VirtualUser {
   readonly client: Client;
   private cookie?: string;
@@ -169,6 +203,8 @@ export class VirtualUser {
   private user?: { id: string; lga: string | null };
   readonly address: string;
   private readonly deviceId = `vu-${randomUUID().slice(0, 8)}`;
+  /** Headers of a request without extra headers or a body, rebuilt only when the cookie changes. */
+  private plainHeaders: Record<string, string> = { 'accept-encoding': 'gzip', 'user-agent': 'oslrs-load/1' };
 
   constructor(
     readonly index: number,
@@ -205,12 +241,12 @@ export class VirtualUser {
       check?: (status: number, body: unknown) => string | undefined;
     } = {},
   ): Promise<{ status: number; body: unknown; headers: Record<string, string | string[] | undefined> }> {
-    const headers: Record<string, string> = {
-      'accept-encoding': 'gzip',
-      'user-agent': 'oslrs-load/1',
-      ...opts.headers,
-    };
-    if (this.cookie) headers.cookie = this.cookie;
+    let headers = this.plainHeaders;
+    if (opts.headers || opts.body !== undefined) {
+      headers = { 'accept-encoding': 'gzip', 'user-agent': 'oslrs-load/1' };
+      if (opts.headers) Object.assign(headers, opts.headers);
+      if (this.cookie) headers.cookie = this.cookie;
+    }
     let payload: string | undefined;
     if (opts.body !== undefined) {
       payload = JSON.stringify(opts.body);
@@ -239,7 +275,7 @@ export class VirtualUser {
       } else {
         await res.body.dump({ limit: Infinity });
       }
-      const expected = opts.expect ?? [200];
+      const expected = opts.expect ?? OK;
       if (!expected.includes(status)) {
         const code = (body as { error?: { code?: string } } | undefined)?.error?.code;
         reason = `HTTP ${status}${code ? ` ${code}` : ''}`;
@@ -256,8 +292,8 @@ export class VirtualUser {
   async login(): Promise<boolean> {
     if (!this.account) return false;
     if (this.cookie) {
-      await this.call('POST /auth/logout', 'POST', '/api/v1/auth/logout', { body: {}, expect: [204] });
-      this.cookie = undefined;
+      await this.call('POST /auth/logout', 'POST', '/api/v1/auth/logout', { body: {}, expect: NO_CONTENT });
+      this.setCookie(undefined);
       this.csrf = undefined;
     }
     const res = await this.call('POST /auth/login', 'POST', '/api/v1/auth/login', {
@@ -267,11 +303,22 @@ export class VirtualUser {
     const setCookie = res.headers['set-cookie'];
     const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
     if (res.status !== 200 || !first) return false;
-    this.cookie = first.split(';')[0];
+    this.setCookie(first.split(';')[0]);
     const body = res.body as { csrfToken: string; user: { id: string; lga: string | null } };
     this.csrf = body.csrfToken;
     this.user = body.user;
     return true;
+  }
+
+  private setCookie(cookie: string | undefined) {
+    this.cookie = cookie;
+    this.plainHeaders = { 'accept-encoding': 'gzip', 'user-agent': 'oslrs-load/1' };
+    if (cookie) this.plainHeaders.cookie = cookie;
+  }
+
+  /** The LGA of this user's submissions (the survey's lga_id, which the server files them under). */
+  private get lga(): string {
+    return this.user?.lga ?? 'ibadan_north';
   }
 
   get signedIn() {
@@ -279,14 +326,9 @@ export class VirtualUser {
   }
 
   pickAction(): Action {
-    const weights = MIX[this.role];
-    let total = 0;
-    for (const w of Object.values(weights)) total += w!;
-    let x = Math.random() * total;
-    for (const [action, w] of Object.entries(weights) as [Action, number][]) {
-      x -= w;
-      if (x < 0) return action;
-    }
+    const { actions, upTo, total } = CUMULATIVE[this.role];
+    const x = Math.random() * total;
+    for (let i = 0; i < actions.length; i++) if (x < upTo[i]!) return actions[i]!;
     return 'health';
   }
 
@@ -299,7 +341,7 @@ export class VirtualUser {
       surname: pick(surnames),
       firstname: pick(firstNames),
       phone_number: `080${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
-      lga_id: this.user?.lga ?? 'ibadan_north',
+      lga_id: this.lga,
       start_time: new Date(started).toISOString(),
       end_time: new Date(completed).toISOString(),
     };
@@ -325,7 +367,7 @@ export class VirtualUser {
         const bad = results.filter((r) => r.status === 'error');
         if (results.length !== n) return `batch answered ${results.length} of ${n}`;
         if (bad.length) return `batch item error ${bad[0]!.error?.code}`;
-        for (const item of items) rememberId(item.id);
+        for (const item of items) rememberId(item.id, this.lga);
         return undefined;
       },
     });
@@ -341,8 +383,8 @@ export class VirtualUser {
     const t = this.target;
     switch (action) {
       case 'page':
-        await this.call('GET / (page)', 'GET', pick(['/', '/login', '/register', '/marketplace']), {
-          headers: { accept: 'text/html' },
+        await this.call('GET / (page)', 'GET', pick(PAGES), {
+          headers: HTML,
         });
         return;
       case 'asset':
@@ -354,8 +396,8 @@ export class VirtualUser {
         return;
       case 'schema': {
         const res = await this.call('GET /forms/:id/schema', 'GET', `/api/v1/forms/${t.questionnaireId}/schema`, {
-          headers: this.etag ? { 'if-none-match': this.etag } : {},
-          expect: [200, 304],
+          headers: this.etag ? { 'if-none-match': this.etag } : undefined,
+          expect: OK_OR_304,
         });
         const etag = res.headers.etag;
         if (typeof etag === 'string') this.etag = etag;
@@ -384,25 +426,26 @@ export class VirtualUser {
         return;
       case 'submit': {
         const item = this.submission('clerk');
-        await this.call('POST /submissions', 'POST', '/api/v1/submissions', { body: item, expect: [202] });
-        rememberId(item.id);
+        await this.call('POST /submissions', 'POST', '/api/v1/submissions', { body: item, expect: ACCEPTED });
+        rememberId(item.id, this.lga);
         return;
       }
       case 'mySubmissions':
         await this.call('GET /submissions (own)', 'GET', '/api/v1/submissions?limit=20');
         return;
       case 'submissionStatus': {
-        if (!recentIds.length) return this.run('me');
-        await this.call('GET /submissions/:id', 'GET', `/api/v1/submissions/${pick(recentIds)}`);
+        const ids = this.role === 'supervisor' ? recentByLga.get(this.lga) : recentIds;
+        if (!ids?.length) return this.run('me');
+        await this.call('GET /submissions/:id', 'GET', `/api/v1/submissions/${pick(ids)}`);
         return;
       }
       case 'staffList': {
         const query = new URLSearchParams({ page: String(1 + Math.floor(Math.random() * 3)), pageSize: '25' });
         const f = Math.random();
-        if (f < 0.3) query.set('lga', pick(['ibadan_north', 'ogbomosho_south', 'iseyin', 'oyo_east', 'saki_west']));
-        else if (f < 0.5) query.set('role', pick(['enumerator', 'supervisor']));
+        if (f < 0.3) query.set('lga', pick(LGAS));
+        else if (f < 0.5) query.set('role', pick(LIST_ROLES));
         else if (f < 0.65) query.set('status', 'active');
-        else if (f < 0.8) query.set('q', pick(['ade', 'folake', 'okafor', 'load-enum']));
+        else if (f < 0.8) query.set('q', pick(QUERIES));
         await this.call('GET /staff (filters)', 'GET', `/api/v1/staff?${query}`);
         return;
       }

@@ -5,20 +5,22 @@
  * figures (req/s, p50/p95/p99, errors per endpoint and overall) come from its hold window only;
  * errors in its ramp are counted too. The load generator's own CPU and event-loop delay are measured
  * in the same windows, because it shares the machine with the server.
+ *
+ * The users run in GENERATORS worker threads (env, default 2; vu-worker.ts); this thread only
+ * orchestrates (ramp, hold windows, monitor, reports) and receives compact samples from them every
+ * 250 ms. Public users are dealt round robin; all users of one seeded staff account go to the same
+ * thread (thread = account number % GENERATORS), so the per-account NIN pre-check budget holds.
+ * The load generator's CPU is the whole process (all threads); its event-loop delay p99/max is the
+ * largest over the threads (this one included).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import type { StaffRole } from '@oslrs/core';
+import { STAFF_PLAN } from './accounts.js';
 import { ProcessMonitor, type GroupStats } from './monitor.js';
-import {
-  VirtualUser,
-  accountFor,
-  roleFor,
-  type Recorder,
-  type Sample,
-  type TargetInfo,
-  type VuRole,
-} from './scenarios.js';
+import { roleFor, type TargetInfo, type VuRole } from './scenarios.js';
+import type { FromGenerator, GeneratorData, SampleBatch, ToGenerator } from './vu-worker.js';
 
 export interface StepSpec {
   vus: number;
@@ -70,22 +72,27 @@ export interface RunOptions {
   acceptHold?: (report: StepReport) => boolean;
   /** Print a live line every this many seconds (0: never). */
   liveEveryS?: number;
+  /** Generator threads running the users (default: GENERATORS, else 2). */
+  generators?: number;
 }
 
 class Window {
   readonly byEndpoint = new Map<string, { lat: number[]; errors: number }>();
   readonly reasons = new Map<string, number>();
   errors = 0;
-  add(s: Sample) {
-    let e = this.byEndpoint.get(s.endpoint);
-    if (!e) this.byEndpoint.set(s.endpoint, (e = { lat: [], errors: 0 }));
-    e.lat.push(s.ms);
-    if (!s.ok) {
+  requests = 0;
+  add(endpoint: string, ms: number, ok: boolean) {
+    let e = this.byEndpoint.get(endpoint);
+    if (!e) this.byEndpoint.set(endpoint, (e = { lat: [], errors: 0 }));
+    e.lat.push(ms);
+    this.requests++;
+    if (!ok) {
       e.errors++;
       this.errors++;
-      const key = `${s.endpoint}: ${s.reason}`;
-      this.reasons.set(key, (this.reasons.get(key) ?? 0) + 1);
     }
+  }
+  addReason(key: string, n: number) {
+    this.reasons.set(key, (this.reasons.get(key) ?? 0) + n);
   }
 }
 
@@ -105,62 +112,127 @@ function summarize(endpoint: string, lat: number[], errors: number, seconds: num
   };
 }
 
-const sleep = (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }).catch(() => {});
+const sleep = (ms: number) => delay(ms);
+
+/**
+ * A worker thread does not inherit `--import tsx`: it registers tsx itself, then loads the generator
+ * (TypeScript) module.
+ */
+const WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+  .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./vu-worker.ts', import.meta.url).href)}); })
+  .catch((err) => { console.error(err); process.exit(1); });`;
+
+/** A generator thread as seen from here. */
+class Generator {
+  readonly worker: Worker;
+  /** This thread's endpoint names, by the index its samples carry. */
+  readonly names: string[] = [];
+  readonly ready: Promise<void>;
+  readonly closed: Promise<void>;
+  private readonly flushes = new Map<number, (r: { loopP99Ms: number; loopMaxMs: number }) => void>();
+  private nextId = 0;
+  failure?: Error;
+
+  constructor(data: GeneratorData, onSamples: (g: Generator, b: SampleBatch) => void) {
+    this.worker = new Worker(WORKER_BOOT, { eval: true, workerData: data });
+    let ready!: () => void;
+    let closed!: () => void;
+    this.ready = new Promise<void>((resolve) => (ready = resolve));
+    this.closed = new Promise<void>((resolve) => (closed = resolve));
+    this.worker.on('message', (m: FromGenerator) => {
+      if (m.t === 'samples') onSamples(this, m);
+      else if (m.t === 'flushed') {
+        this.flushes.get(m.id)?.(m);
+        this.flushes.delete(m.id);
+      } else if (m.t === 'ready') ready();
+      else if (m.t === 'closed') closed();
+    });
+    const fail = (err: Error) => {
+      this.failure ??= err;
+      ready();
+      closed();
+      for (const resolve of this.flushes.values()) resolve({ loopP99Ms: NaN, loopMaxMs: NaN });
+      this.flushes.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`generator thread exited (${code})`)));
+  }
+
+  post(m: ToGenerator) {
+    if (!this.failure) this.worker.postMessage(m);
+  }
+
+  /** Every sample this thread recorded so far has arrived here when this resolves. */
+  flush(): Promise<{ loopP99Ms: number; loopMaxMs: number }> {
+    if (this.failure) return Promise.resolve({ loopP99Ms: NaN, loopMaxMs: NaN });
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.flushes.set(id, resolve);
+      this.worker.postMessage({ t: 'flush', id } satisfies ToGenerator);
+    });
+  }
+}
 
 export async function runSteps(options: RunOptions): Promise<StepReport[]> {
   const thinkMin = options.thinkMinMs ?? 5000;
   const thinkMax = options.thinkMaxMs ?? 10_000;
   const log = options.log ?? ((l: string) => console.log(l));
-  const users: VirtualUser[] = [];
+  const count = Math.max(1, Math.floor(options.generators ?? Number(process.env.GENERATORS ?? 2)) || 1);
+  let users = 0;
   const ordinals = new Map<VuRole, number>();
+  let publicUsers = 0;
   let window = new Window();
   let latencySum = 0;
   let latencyN = 0;
-  const record: Recorder = (s) => {
-    window.add(s);
-    latencySum += s.ms;
-    latencyN++;
-  };
-  let stopped = false;
-  const stop = new AbortController();
-  setMaxListeners(0, stop.signal); // every sleeping user listens to it
-  const loops: Promise<void>[] = [];
-
-  const live = async (vu: VirtualUser) => {
-    if (vu.account) await vu.login();
-    else await vu.run('page');
-    while (!stopped) {
-      await sleep(thinkMin + Math.random() * (thinkMax - thinkMin), stop.signal);
-      if (stopped) break;
-      if (vu.account && !vu.signedIn) await vu.login();
-      else await vu.run(vu.pickAction());
+  const onSamples = (g: Generator, b: SampleBatch) => {
+    for (const name of b.names) g.names.push(name);
+    const w = window;
+    for (let i = 0; i < b.ms.length; i++) {
+      const ms = b.ms[i]!;
+      w.add(g.names[b.endpoint[i]!]!, ms, b.ok[i] === 1);
+      latencySum += ms;
+      latencyN++;
     }
+    for (const [key, n] of b.reasons) w.addReason(key, n);
+  };
+  // Distinct NIN salts per thread (fresh NINs are salt × 10⁶ + a counter, see scenarios.ts).
+  const saltBase = 500 + Math.floor(Math.random() * (9000 - count));
+  const generators = Array.from(
+    { length: count },
+    (_, k) =>
+      new Generator(
+        { target: options.target, thinkMinMs: thinkMin, thinkMaxMs: thinkMax, ninSalt: saltBase + k },
+        onSamples,
+      ),
+  );
+  const failed = () => generators.find((g) => g.failure)?.failure;
+  /** All samples recorded so far are in; the threads' event-loop delay since the previous flush. */
+  const flushAll = async () => {
+    const loops = await Promise.all(generators.map((g) => g.flush()));
+    const err = failed();
+    if (err) throw err;
+    return loops;
   };
 
   const addUser = () => {
-    const i = users.length;
+    const i = users++;
     const role = roleFor(i, options.roleMix);
     const ordinal = ordinals.get(role) ?? 0;
     ordinals.set(role, ordinal + 1);
-    const vu = new VirtualUser(
-      i,
-      role,
-      role === 'public' ? undefined : accountFor(role, ordinal),
-      options.target,
-      (s) => record(s),
-    );
-    users.push(vu);
-    loops.push(live(vu));
+    const thread = role === 'public' ? publicUsers++ % count : (ordinal % STAFF_PLAN[role as StaffRole]) % count;
+    generators[thread]!.post({ t: 'add', users: [[i, role, ordinal]] });
   };
 
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const reports: StepReport[] = [];
   try {
+    await Promise.all(generators.map((g) => g.ready));
+    if (failed()) throw failed();
     for (const step of options.steps) {
       // Ramp: add the new users evenly over rampS.
       window = new Window();
-      const toAdd = Math.max(0, step.vus - users.length);
+      const toAdd = Math.max(0, step.vus - users);
       const rampStart = performance.now();
       for (let k = 0; k < toAdd; k++) {
         const due = rampStart + ((k + 1) / toAdd) * step.rampS * 1000;
@@ -179,6 +251,7 @@ export async function runSteps(options: RunOptions): Promise<StepReport[]> {
       let report: StepReport | undefined;
       for (let attempt = 0; attempt < 3; attempt++) {
         await options.beforeHold?.();
+        await flushAll(); // what happened before the hold lands outside it; resets the threads' loop delay
         takeOutside();
         // Hold: measure.
         window = new Window();
@@ -197,18 +270,21 @@ export async function runSteps(options: RunOptions): Promise<StepReport[]> {
           peakRss = Math.max(peakRss, process.memoryUsage().rss);
           if (live && performance.now() >= nextLive) {
             nextLive += live * 1000;
-            const n = [...window.byEndpoint.values()].reduce((s, e) => s + e.lat.length, 0);
             const procs = options.monitor
               ? [...options.monitor.current].map(([k, v]) => `${k} ${v.cpu.toFixed(0)}%`).join(', ')
               : '';
             log(
-              `  … ${users.length} users, ${(n / ((performance.now() - t0) / 1000)).toFixed(0)} req/s, ${window.errors} errors; ${procs}`,
+              `  … ${users} users, ${(window.requests / ((performance.now() - t0) / 1000)).toFixed(0)} req/s, ${window.errors} errors; ${procs}`,
             );
           }
         }
         const seconds = (performance.now() - t0) / 1000;
+        // process.cpuUsage covers every thread of the process: this one and the generators.
         const cpu = process.cpuUsage(cpu0);
         const m1 = ProcessMonitor.machineCpu();
+        const threadLoops = await flushAll();
+        const loopP99 = Math.max(loop.percentile(99) / 1e6, ...threadLoops.map((l) => l.loopP99Ms));
+        const loopMax = Math.max(loop.max / 1e6, ...threadLoops.map((l) => l.loopMaxMs));
         const all: number[] = [];
         const endpoints: EndpointStats[] = [];
         for (const [name, e] of [...window.byEndpoint].sort(([a], [b]) => a.localeCompare(b))) {
@@ -217,9 +293,9 @@ export async function runSteps(options: RunOptions): Promise<StepReport[]> {
         }
         const meanLatency = latencyN ? latencySum / latencyN : 0;
         report = {
-          vus: users.length,
+          vus: users,
           holdS: seconds,
-          expectedRps: users.length / ((thinkMin + thinkMax) / 2000 + meanLatency / 1000),
+          expectedRps: users / ((thinkMin + thinkMax) / 2000 + meanLatency / 1000),
           overall: summarize('overall', all, window.errors, seconds),
           endpoints,
           rampErrors,
@@ -228,14 +304,16 @@ export async function runSteps(options: RunOptions): Promise<StepReport[]> {
           machineCpu: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 200,
           loadgen: {
             cpu: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
-            eventLoopP99Ms: loop.percentile(99) / 1e6,
-            eventLoopMaxMs: loop.max / 1e6,
+            eventLoopP99Ms: loopP99,
+            eventLoopMaxMs: loopMax,
             rssMb: peakRss / 1024 / 1024,
           },
-          openUsers: users.length,
+          openUsers: users,
         };
+        // Samples completed after the hold (while flushing) go to the next window, outside any hold.
+        window = new Window();
         if (!options.acceptHold || options.acceptHold(report) || attempt === 2) break;
-        log(`  (measuring ${users.length} users again)`);
+        log(`  (measuring ${users} users again)`);
         outside = window; // errors while waiting for the next attempt land here too
       }
       report!.rampErrors = rampErrors;
@@ -245,14 +323,11 @@ export async function runSteps(options: RunOptions): Promise<StepReport[]> {
       if (options.stopWhen?.(report!)) break;
     }
   } finally {
-    stopped = true;
-    stop.abort();
     loop.disable();
-    // Users mid-think wake up and end; a request in flight gets a few seconds to finish.
-    const grace = new AbortController();
-    await Promise.race([Promise.allSettled(loops), sleep(5000, grace.signal)]);
-    grace.abort();
-    await Promise.all(users.map((u) => u.close()));
+    // Users mid-think end; a request in flight gets a few seconds to finish (in each thread).
+    for (const g of generators) g.post({ t: 'stop' });
+    await Promise.race([Promise.all(generators.map((g) => g.closed)), sleep(10_000)]);
+    await Promise.all(generators.map((g) => g.worker.terminate()));
   }
   return reports;
 }
