@@ -92,7 +92,10 @@ await prepared.database.db.execute(sql`
     from generate_series(1, ${STAFF}) g`);
 await prepared.database.db.execute(sql`analyze users`);
 
-const server = await startBenchServer(prepared, { separateWorker: true, env: { LOG_LEVEL: 'info' } });
+const server = await startBenchServer(prepared, {
+  separateWorker: true,
+  env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
+});
 const bare = await startBare(3990 + Math.floor(Math.random() * 9), 1);
 try {
   const { url, admin } = server;

@@ -12,6 +12,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime.js';
+import { accessLine } from './logging.js';
 import { SmtpRelay, eraseExpiredMail } from './infra/mail.js';
 import { frameworkErrors, registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
@@ -273,11 +274,10 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   instrumentRoutes(app, runtime.metrics.http);
+  // The access line, written straight to the log's destination (see accessLine), when info is on.
+  const logAccess = ['trace', 'debug', 'info'].includes(runtime.log.level);
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
-      'request',
-    );
+    if (logAccess) runtime.logSink.write(accessLine(request, reply.statusCode, reply.elapsedTime));
     done();
   });
 

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { DrizzleQueryError } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { batchedStdout, errorForLog, loggerOptions, maskPath, queryKeysOf } from './logging.js';
+import { accessLine, batchedStdout, errorForLog, loggerOptions, maskPath, queryKeysOf } from './logging.js';
 
 const NIN = '91357924680';
 const PHONE = '+2348039991234';
@@ -102,5 +102,30 @@ describe('batched standard output', () => {
     // A burst past 64 KB is written at once, without waiting for the turn to end.
     out.write(`${'x'.repeat(70_000)}\n`);
     expect(writes).toHaveLength(2);
+  });
+});
+
+describe('the access line', () => {
+  it("is one line of pino's JSON: id, pid, method, masked path, parameter names only, status, time", () => {
+    const line = accessLine(
+      { id: 'req-1', method: 'GET', url: `/api/v1/respondents/${NIN}?q=${PHONE}&lga=x`, ip: '10.0.0.9' },
+      404,
+      1.23456,
+    );
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1)).not.toContain('\n');
+    const rec = JSON.parse(line) as Record<string, unknown>;
+    expect(rec).toMatchObject({
+      level: 30,
+      pid: process.pid,
+      reqId: 'req-1',
+      req: { method: 'GET', url: '/api/v1/respondents/[masked]', queryKeys: ['q', 'lga'], remoteAddress: '10.0.0.9' },
+      res: { statusCode: 404 },
+      responseTime: 1.23,
+      msg: 'request',
+    });
+    expect(typeof rec.time).toBe('number');
+    expect(line).not.toContain(NIN);
+    expect(line).not.toContain(PHONE.slice(4));
   });
 });

@@ -1,5 +1,6 @@
 import type { DestinationStream, LoggerOptions } from 'pino';
 import type { FastifyRequest } from 'fastify';
+import { hostname } from 'node:os';
 import { findPgError } from './errors.js';
 
 /** Only the call sites of a stack: its first line repeats the message, which may hold values. */
@@ -75,6 +76,39 @@ export function queryKeysOf(query: string): string[] {
   return [...keys];
 }
 
+/** A request as logged: method, the path masked, only the names of its query parameters, the address. */
+export function requestForLog(req: Pick<FastifyRequest, 'url' | 'method' | 'ip'>) {
+  const q = req.url.indexOf('?');
+  const path = q < 0 ? req.url : req.url.slice(0, q);
+  return {
+    method: req.method,
+    url: maskPath(path),
+    // Only which parameters were sent, never their values.
+    queryKeys: q < 0 ? undefined : queryKeysOf(req.url.slice(q + 1)),
+    remoteAddress: req.ip,
+  };
+}
+
+const PROCESS_FIELDS = `"pid":${process.pid},"hostname":${JSON.stringify(hostname())}`;
+
+/**
+ * The one access line of a request, in pino's format (level 30, time, pid, hostname, reqId), built
+ * directly: every field is made here from the request (requestForLog) and the status, so nothing can
+ * carry a body, header or query value, and it skips the logger's generic path (a child logger's
+ * bindings, redaction, serializers) that cost several times more per request.
+ */
+export function accessLine(
+  req: Pick<FastifyRequest, 'url' | 'method' | 'ip' | 'id'>,
+  statusCode: number,
+  responseTimeMs: number,
+): string {
+  return (
+    `{"level":30,"time":${Date.now()},${PROCESS_FIELDS},"reqId":${JSON.stringify(req.id)},` +
+    `"req":${JSON.stringify(requestForLog(req))},"res":{"statusCode":${statusCode}},` +
+    `"responseTime":${Math.round(responseTimeMs * 100) / 100},"msg":"request"}\n`
+  );
+}
+
 /**
  * Logs carry a request id and never personal data: no bodies, no query values (a search box can
  * hold a phone number or NIN), no cookies, tokens or CSRF headers.
@@ -101,16 +135,7 @@ export function loggerOptions(level: string): LoggerOptions {
     },
     serializers: {
       err: (err: unknown) => errorForLog(err),
-      req(req: FastifyRequest) {
-        const [path, query] = req.url.split('?', 2);
-        return {
-          method: req.method,
-          url: path === undefined ? path : maskPath(path),
-          // Only which parameters were sent, never their values.
-          queryKeys: query ? queryKeysOf(query) : undefined,
-          remoteAddress: req.ip,
-        };
-      },
+      req: requestForLog,
     },
   };
 }

@@ -17,6 +17,8 @@ import { PiiCipher, loadPiiKeys } from './infra/pii.js';
 export interface Runtime {
   config: Config;
   log: FastifyBaseLogger;
+  /** Where `log` writes: the access line (one per request) is written here directly (see accessLine). */
+  logSink: DestinationStream;
   database: Database;
   /** Reads that may be a little behind (marketplace search): the replica when it keeps up, else the primary. */
   reads: ReadRouter;
@@ -44,7 +46,8 @@ export interface RuntimeOptions {
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   // Lines are written in batches, one write per turn of the event loop (see batchedStdout).
-  const log = pino(loggerOptions(config.logLevel), options.logStream ?? batchedStdout()) as FastifyBaseLogger;
+  const logSink = options.logStream ?? batchedStdout();
+  const log = pino(loggerOptions(config.logLevel), logSink) as FastifyBaseLogger;
   const pii =
     options.pii ??
     new PiiCipher(
@@ -127,6 +130,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   return {
     config,
     log,
+    logSink,
     database,
     reads,
     redis,
