@@ -6,10 +6,11 @@
  * Every query is bounded by an indexed range: the collector index (submitted_by, completed_at) for
  * team and personal numbers, the completed_at index for the registry-wide counts.
  */
-import { and, desc, gte, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, gte, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { FLAGGED_BANDS, SUPERVISION_TIME_ZONE } from '@oslrs/core';
 import { submissions } from '../../db/schema/submissions.js';
 import type { Executor } from '../../infra/db.js';
+import { newestFirst } from './repository.js';
 
 /**
  * The ONE place that knows how review outcomes are stored: the ingestion's refusal (status) and the
@@ -121,7 +122,7 @@ export class SubmissionStats {
           isNotNull(submissions.gpsLng),
         ),
       )
-      .orderBy(desc(submissions.completedAt))
+      .orderBy(newestFirst(submissions.completedAt))
       .limit(limit);
     return rows;
   }
