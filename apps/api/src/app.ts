@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet, { type HelmetOptions } from 'helmet';
 import multipart from '@fastify/multipart';
@@ -254,7 +254,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
     },
     // One access line per request, written when it is answered (onResponse below), not two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors,
     // During `pm2 reload` the old worker finishes requests already on its keep-alive connections
