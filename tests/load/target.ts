@@ -3,8 +3,7 @@
  * `npm run seed:scale`), or — TARGET unset — the built server started here as one process on a
  * fresh database (real PostgreSQL + Redis), seeded small (or at scale with SEED=scale), dropped after.
  */
-import { Redis } from 'ioredis';
-import { TEST_REDIS_URL } from '../../apps/api/test/harness.js';
+import { clearRedisPrefix } from '../../apps/api/test/harness.js';
 import { groups, type ProcessGroup } from './monitor.js';
 import { discover, type TargetInfo } from './scenarios.js';
 import { seedScale } from './seed-scale.js';
@@ -20,21 +19,7 @@ export interface RunningTarget {
 
 const self = groups.pids('load generator (this process)', () => [process.pid]);
 
-/** Remove every Redis key under a prefix (a bench server's sessions, rate limits, queues). */
-export async function clearRedisPrefix(prefix: string, url = TEST_REDIS_URL) {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+export { clearRedisPrefix };
 
 export async function selfStarted(
   options: { scale?: boolean; separateWorker?: boolean; log?: (l: string) => void } = {},

@@ -21,6 +21,7 @@ import {
   TEST_PII_ENV,
   TEST_REDIS_URL,
   createTestDatabase,
+  clearRedisPrefix,
 } from '../../apps/api/test/harness.js';
 import {
   InstanceFinder,
@@ -221,18 +222,7 @@ afterAll(async () => {
   }
   await step('drop database', () => db?.drop());
   await step('redis keys', async () => {
-    if (!redisPrefix) return;
-    const redis = new Redis(TEST_REDIS_URL);
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
+    if (redisPrefix) await clearRedisPrefix(redisPrefix);
   });
   if (tmp) {
     writeFileSync(join(tmp, 'done'), ''); // tells the reaper all is clean

@@ -25,6 +25,7 @@ import {
   TEST_PII_ENV,
   TEST_REDIS_URL,
   createTestDatabase,
+  clearRedisPrefix,
 } from '../../apps/api/test/harness.js';
 import { MASTER_FORM, submissionBody } from '../../apps/api/test/testkit.js';
 import {
@@ -291,18 +292,7 @@ describe.skipIf(unavailable)('two API nodes (network namespaces) behind one NGIN
     await step('forwarder', () => forwarder?.kill('SIGKILL'));
     await step('drop database', () => db?.drop());
     await step('redis keys', async () => {
-      if (!redisPrefix) return;
-      const redis = new Redis(TEST_REDIS_URL);
-      try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-          cursor = next;
-          if (keys.length) await redis.del(...keys);
-        } while (cursor !== '0');
-      } finally {
-        redis.disconnect();
-      }
+      if (redisPrefix) await clearRedisPrefix(redisPrefix);
     });
     if (tmp) {
       writeFileSync(join(tmp, 'done'), '');

@@ -199,8 +199,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
-async function clearRedisPrefix(prefix: string) {
-  const redis = new Redis(TEST_REDIS_URL);
+/** Remove every Redis key under a prefix (a test app's, a bench server's or a stack's own keys). */
+export async function clearRedisPrefix(prefix: string, url = TEST_REDIS_URL) {
+  const redis = new Redis(url);
   try {
     let cursor = '0';
     do {
