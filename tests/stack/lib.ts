@@ -540,3 +540,26 @@ export function peerPorts(port: number): Set<number> {
   }
   return out;
 }
+
+/**
+ * A cleanup that runs every step whatever fails before it, then reports all failures at once:
+ * `step(name, fn)` runs one, `fail(message)` records one found by hand, `done()` throws if any.
+ */
+export function cleanup() {
+  const failures: string[] = [];
+  return {
+    async step(name: string, fn: () => Promise<unknown> | unknown) {
+      try {
+        await fn();
+      } catch (err) {
+        failures.push(`${name}: ${(err as Error).message}`);
+      }
+    },
+    fail(message: string) {
+      failures.push(message);
+    },
+    done() {
+      if (failures.length) throw new Error(`cleanup: ${failures.join('; ')}`);
+    },
+  };
+}

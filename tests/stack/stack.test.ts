@@ -47,6 +47,7 @@ import {
   type LoadSummary,
   type NginxProcess,
   type RenderedNginx,
+  cleanup,
 } from './lib.js';
 
 const IP = {
@@ -192,14 +193,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  const failures: string[] = [];
-  const step = async (name: string, fn: () => Promise<unknown> | unknown) => {
-    try {
-      await fn();
-    } catch (err) {
-      failures.push(`${name}: ${(err as Error).message}`);
-    }
-  };
+  const { step, fail, done } = cleanup();
   for (const v of variants) await step('variant nginx', () => v.stop());
   await step('nginx', () => nginx?.stop());
   if (pm2) {
@@ -213,7 +207,7 @@ afterAll(async () => {
       for (const pid of seenPids) {
         try {
           process.kill(pid, 'SIGKILL');
-          failures.push(`pid ${pid} outlived pm2 kill`);
+          fail(`pid ${pid} outlived pm2 kill`);
         } catch {
           // already gone, as it should be
         }
@@ -230,7 +224,7 @@ afterAll(async () => {
     else rmSync(tmp, { recursive: true, force: true });
   }
   console.log(`stack test report: ${JSON.stringify({ timings, ...report }, null, 2)}`);
-  if (failures.length) throw new Error(`cleanup: ${failures.join('; ')}`);
+  done();
 }, 60_000);
 
 describe('the shipped stack: NGINX + PM2 cluster + PostgreSQL + Redis', () => {

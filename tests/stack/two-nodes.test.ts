@@ -44,6 +44,7 @@ import {
   type HttpResult,
   type LoadSummary,
   type NginxProcess,
+  cleanup,
 } from './lib.js';
 import {
   createNodeNet,
@@ -270,14 +271,7 @@ describe.skipIf(unavailable)('two API nodes (network namespaces) behind one NGIN
   }, 180_000);
 
   afterAll(async () => {
-    const failures: string[] = [];
-    const step = async (name: string, fn: () => Promise<unknown> | unknown) => {
-      try {
-        await fn();
-      } catch (err) {
-        failures.push(`${name}: ${(err as Error).message}`);
-      }
-    };
+    const { step, fail, done } = cleanup();
     await step('nginx', () => nginx?.stop());
     for (const node of Object.values(nodes)) {
       // `pm2 kill` on a home whose daemon is gone would start a new one: only while it runs.
@@ -285,7 +279,7 @@ describe.skipIf(unavailable)('two API nodes (network namespaces) behind one NGIN
       await step(`namespace ${node.tag}`, async () => {
         await sleep(200);
         const left = nsPids(node.net.ns);
-        if (left.length) failures.push(`node ${node.tag}: pids ${left.join(',')} outlived pm2 kill`);
+        if (left.length) fail(`node ${node.tag}: pids ${left.join(',')} outlived pm2 kill`);
         removeNamespace(node.net.ns);
       });
     }
@@ -300,7 +294,7 @@ describe.skipIf(unavailable)('two API nodes (network namespaces) behind one NGIN
       else rmSync(tmp, { recursive: true, force: true });
     }
     console.log(`two-node stack test report: ${JSON.stringify(report, null, 2)}`);
-    if (failures.length) throw new Error(`cleanup: ${failures.join('; ')}`);
+    done();
   }, 90_000);
 
   it('(1) each node is its own PM2 cluster; the job worker runs on node B only; NGINX spreads requests over both', async () => {
