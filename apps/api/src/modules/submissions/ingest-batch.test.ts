@@ -147,6 +147,40 @@ describe('ingestion in batches', () => {
     expect(await pending()).toBe(0);
   });
 
+  it('a claim skips a submission another ingestion holds without keeping a lock on its outbox row (the deadlock CI found)', async () => {
+    // A redelivery of one id (`ingest`) holds its submission row; a batch claimed at that moment must
+    // skip it whole. Locking the outbox row first and skipping at the submission row kept the outbox row
+    // locked to the batch: the redelivery, settling it, then waited on the batch while the batch waited
+    // on the redelivery's duplicate-key lock.
+    const [held] = await receive([masterAnswers()]);
+    const repo = new SubmissionRepository(app.t.runtime.pii);
+    const holder = new pg.Client({ connectionString: app.t.databaseUrl });
+    const probe = new pg.Client({ connectionString: app.t.databaseUrl });
+    await holder.connect();
+    await probe.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select id from submissions where id = $1 for update', [held]);
+      await app.t.database.db.transaction(async (tx) => {
+        const claimed = await repo.claimPending(tx, 50);
+        expect(claimed.map((s) => s.id)).not.toContain(held);
+        // While the batch is still open, the outbox row is free for the one that holds the submission.
+        await probe.query("set lock_timeout = '2s'");
+        const r = await probe.query(
+          'select submission_id from submission_outbox where submission_id = $1 for update nowait',
+          [held],
+        );
+        expect(r.rowCount).toBe(1);
+      });
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+      await probe.end();
+    }
+    await app.t.services.ingestion.drain();
+    expect(await pending()).toBe(0);
+  });
+
   it('a batch of every kind keeps the rollups what a recount from respondents gives; a second drain changes nothing', async () => {
     const sets = masterAnswerSets();
     const dup = freshNin();

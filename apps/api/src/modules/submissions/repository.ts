@@ -251,9 +251,14 @@ export class SubmissionRepository implements SubmissionHistory {
   }
 
   /**
-   * Up to `limit` submissions waiting for ingestion (outbox row not done), oldest first, their outbox
-   * rows and their own rows locked until the caller's transaction ends. Rows another transaction holds
-   * are skipped, so concurrent claimers take disjoint batches without waiting on each other.
+   * Up to `limit` submissions waiting for ingestion (outbox row not done), oldest first, their rows
+   * locked until the caller's transaction ends. Rows another transaction holds are skipped, so
+   * concurrent claimers take disjoint batches without waiting on each other.
+   *
+   * Only the submission row is locked (the one lock every ingestion takes, `lockForIngest` too): with
+   * the outbox row locked as well, a row skipped at its submission kept its outbox row locked to this
+   * batch, and the redelivery holding that submission waited on the batch when it settled, while the
+   * batch waited on the redelivery's duplicate-key lock (a deadlock; ingest-batch.test.ts).
    */
   async claimPending(tx: Executor, limit: number, except: readonly string[] = []): Promise<SubmissionRow[]> {
     const rows = await tx
@@ -268,7 +273,7 @@ export class SubmissionRepository implements SubmissionHistory {
       )
       .orderBy(submissionOutbox.createdAt)
       .limit(limit)
-      .for('update', { of: [submissionOutbox, submissions], skipLocked: true });
+      .for('update', { of: submissions, skipLocked: true });
     return rows.map((r) => {
       const row = this.open(r);
       // The batch's own surveys are each other's history (collectorHistories): already read.
@@ -460,7 +465,7 @@ export class SubmissionRepository implements SubmissionHistory {
   }
 
   /**
-   * One more delivery attempt on each still-pending row. Rows an ingestion holds right now are
+   * One more delivery attempt on each still-pending row. Rows an ingestion has settled but not committed are
    * skipped, never waited for: the relay's one statement over thousands of rows, waiting on them
    * while those ingestions wait on each other's rollup rows, was a deadlock the relay lost every round.
    */
