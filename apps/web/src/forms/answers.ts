@@ -25,7 +25,7 @@ export function isDisplayed(question: Question): boolean {
 }
 
 export function asChoiceNames(value: AnswerValue | undefined): string[] {
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) return value.filter((x): x is string => typeof x === 'string');
   if (typeof value === 'string') return value.split(' ').filter(Boolean);
   return [];
 }

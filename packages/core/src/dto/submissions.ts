@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { text } from './common.js';
 import { REVIEW_STATUSES } from '../review.js';
+import { MAX_REPEAT_INSTANCES } from '../forms/schema.js';
 
 export const MAX_ANSWERS = 1000;
 export const MAX_BATCH = 50;
@@ -16,7 +17,7 @@ export const geoPointSchema = z.object({
 });
 
 /** A string answer may be several lines (an address, a description); a choice of a multi-select is one. */
-export const answerValueSchema = z.union([
+const scalarAnswerSchema = z.union([
   text({ multiline: true }).max(10_000),
   z.number().refine(Number.isFinite, 'Not a finite number'),
   z.boolean(),
@@ -24,6 +25,11 @@ export const answerValueSchema = z.union([
   geoPointSchema,
   z.null(),
 ]);
+/** A repeat's answer: one object per instance, keyed by its questions' names (a repeat inside holds its own). */
+export type AnswerValueInput = z.infer<typeof scalarAnswerSchema> | { [name: string]: AnswerValueInput }[];
+export const answerValueSchema: z.ZodType<AnswerValueInput> = z.lazy(() =>
+  z.union([scalarAnswerSchema, z.array(z.record(text().min(1).max(64), answerValueSchema)).max(MAX_REPEAT_INSTANCES)]),
+);
 
 const isoDateTime = z.iso.datetime({ offset: true });
 

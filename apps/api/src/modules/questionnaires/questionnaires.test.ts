@@ -155,7 +155,7 @@ describe('drafts and versions', () => {
     });
     expect(bad.statusCode).toBe(400);
     const badType = tradeForm();
-    (badType.sections[0]!.questions[0] as { type: string }).type = 'image';
+    (badType.sections[0]!.questions[0] as { type: string }).type = 'hologram';
     expect(
       (await app.call(app.admin, { method: 'POST', url: '/api/v1/questionnaires', payload: { form: badType } }))
         .statusCode,

@@ -59,7 +59,11 @@ export function respondentFields(form: FormSchema, values: Answers) {
     mainOccupation: text(get('main_occupation')),
     employmentType: text(get('employment_type')),
     yearsExperience: text(get('years_experience')),
-    skills: Array.isArray(skills) ? skills : typeof skills === 'string' && skills ? skills.split(/\s+/) : null,
+    skills: Array.isArray(skills)
+      ? skills.filter((x): x is string => typeof x === 'string')
+      : typeof skills === 'string' && skills
+        ? skills.split(/\s+/)
+        : null,
     consentMarketplace: yes(get('consent_marketplace')),
     consentEnriched: yes(get('consent_enriched')),
     marketplaceBio: text(get('bio_short'))?.slice(0, 280) ?? null,
