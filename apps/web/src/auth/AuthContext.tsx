@@ -133,3 +133,8 @@ export const HOME_BY_ROLE: Record<Role, string> = {
 export function homeFor(user: Pick<SessionUser, 'role'>): string {
   return HOME_BY_ROLE[user.role] ?? '/app';
 }
+
+/** The signed-in person where there is a session around (undefined outside <AuthProvider> or while checking). */
+export function useOptionalUser(): SessionUser | null | undefined {
+  return useContext(AuthContext)?.user;
+}

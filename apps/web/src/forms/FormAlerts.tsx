@@ -1,7 +1,6 @@
 import type { Ref } from 'react';
 import { Alert } from '../components/Alert';
-import { FormInvalidError, type Question } from './engine';
-import { labelText } from './QuestionField';
+import { FormInvalidError } from './engine';
 
 /** A questionnaire the engine refuses to compile: what is wrong with it, for whoever can fix it. */
 export function FormCannotShow({ error }: { error: unknown }) {
@@ -30,7 +29,7 @@ export function AnswerSummary({
   onPick,
 }: {
   ref: Ref<HTMLDivElement>;
-  items: { name: string; question: Question | undefined; error: string | undefined }[];
+  items: { name: string; label: string | undefined; error: string | undefined }[];
   href: (name: string) => string;
   onPick: (name: string) => void;
 }) {
@@ -38,9 +37,9 @@ export function AnswerSummary({
     <div ref={ref} tabIndex={-1}>
       <Alert title="Some answers need attention">
         <ul className="list-disc pl-6">
-          {items.map(({ name, question, error }) => (
+          {items.map(({ name, label, error }) => (
             <li key={name}>
-              {question ? (
+              {label ? (
                 <a
                   href={href(name)}
                   className="link"
@@ -49,7 +48,7 @@ export function AnswerSummary({
                     onPick(name);
                   }}
                 >
-                  {labelText(question)}: {error}
+                  {label}: {error}
                 </a>
               ) : (
                 <>

@@ -9,8 +9,10 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from 'react';
+import { useOptionalUser } from '../auth/AuthContext';
 import { useMediaQuery } from '../lib/useMediaQuery';
 import { deviceId, isEmptyAnswer, withAnswer } from './answers';
+import { GroupBox, RepeatBox } from './Containers';
 import { AnswerSummary, FormCannotShow } from './FormAlerts';
 import {
   compileForm,
@@ -20,8 +22,10 @@ import {
   type FormSchema,
   type Question,
 } from './engine';
-import { QuestionField } from './QuestionField';
-import { visibleScreens, type Screen } from './screens';
+import { allQuestions, formQuestions, instancesOf, levelQuestions, reconcile, type Level } from './level';
+import { labelText, QuestionField } from './QuestionField';
+import { errorLeaf, errorRoot, isShown, visibleItems, visibleScreens } from './screens';
+import { formLanguages, initialLanguage, savedLanguage, saveLanguage, translator } from './translate';
 
 /**
  * 'paged': one question per screen with Back/Next (phones); 'full': every visible question on one
@@ -84,6 +88,23 @@ export function FormRenderer(props: FormRendererProps) {
   return <CompiledRenderer {...props} compiled={compiled.form} />;
 }
 
+/** One level of answers being shown: the whole form, or one instance of a repeat. */
+interface Scope {
+  level: Level;
+  answers: Answers;
+  /** Prefix of the names of its questions' errors: '' at the top, `household[2].` in an instance. */
+  path: string;
+  update: (change: (answers: Answers) => Answers) => void;
+}
+
+const NO_LEVEL: Level = { values: {}, visibleQuestions: new Set(), required: new Set() };
+
+/** A local date as the `today` metadata and `today()` give it. */
+function localDate(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
 function CompiledRenderer({
   form,
   compiled,
@@ -101,16 +122,24 @@ function CompiledRenderer({
   const prefix = useId();
   const wide = useMediaQuery('(min-width: 48rem)');
   const paged = mode === 'paged' || (mode === 'auto' && !wide);
+  const user = useOptionalUser();
+
+  const languages = formLanguages(form);
+  const [language, setLanguage] = useState(() => initialLanguage(form, savedLanguage()));
+  const t = useMemo(() => translator(form, language), [form, language]);
+  const questionByName = useMemo(() => new Map(formQuestions(form).map((q) => [q.name, q])), [form]);
+  const topQuestions = useMemo(() => form.sections.flatMap((s) => s.questions), [form]);
 
   const evaluation = useMemo(() => compiled.evaluate(answers), [compiled, answers]);
   const validation = useMemo(() => compiled.validate(answers), [compiled, answers]);
-  /** The first error per question name. */
+  /** The first error per answer (`name`, or `repeat[n].name` inside a repeat), in the form's language. */
   const errors = useMemo(() => {
     const map = new Map<string, string>();
     for (const error of validation.errors)
-      if (!map.has(error.field) && !hiddenQuestions?.has(error.field)) map.set(error.field, error.message);
+      if (!map.has(error.field) && !hiddenQuestions?.has(errorRoot(error.field)))
+        map.set(error.field, t.message(questionByName.get(errorLeaf(error.field)), error));
     return map;
-  }, [validation, hiddenQuestions]);
+  }, [validation, hiddenQuestions, t, questionByName]);
 
   const screens = useMemo(
     () => visibleScreens(form, evaluation, hiddenQuestions, renderExtra),
@@ -128,14 +157,15 @@ function CompiledRenderer({
   function show(...names: string[]) {
     setShown((prev) => (names.every((n) => prev.has(n)) ? prev : new Set([...prev, ...names])));
   }
-  function errorFor(name: string): string | undefined {
-    return showAll || shown.has(name) ? errors.get(name) : undefined;
+  function errorFor(key: string): string | undefined {
+    return showAll || shown.has(key) ? errors.get(key) : undefined;
   }
 
-  const questionId = (name: string) => `${prefix}q-${name}`;
-  function focusQuestion(name: string) {
+  const questionId = (key: string) => `${prefix}q-${key.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+  /** Focus a question's control (by answer key), or else the first control of the screen. */
+  function focusQuestion(key: string) {
     requestAnimationFrame(() => {
-      const wrap = document.getElementById(`${questionId(name)}-wrap`);
+      const wrap = document.getElementById(`${questionId(key)}-wrap`) ?? document.getElementById(`${prefix}screen`);
       const target =
         wrap?.querySelector<HTMLElement>('input:checked') ??
         wrap?.querySelector<HTMLElement>('input, select, textarea, button');
@@ -143,36 +173,57 @@ function CompiledRenderer({
     });
   }
 
-  // Device metadata: `start` when the form is first shown, the device id from this browser.
+  // Device metadata when the form is first shown: `start`, `today`, the device id from this browser,
+  // the signed-in person as `username`. (`phonenumber`: a browser cannot know it, left empty.)
   const fillMetadata = useEffectEvent(() => {
     let next = answers;
-    for (const section of form.sections) {
-      for (const q of section.questions) {
-        if (!isEmptyAnswer(next[q.name])) continue;
-        if (q.type === 'start') next = withAnswer(next, q.name, new Date().toISOString());
-        if (q.type === 'deviceid') next = withAnswer(next, q.name, deviceId());
-      }
+    const now = new Date();
+    const username = user ? user.fullName || user.email : undefined;
+    for (const q of levelQuestions(topQuestions)) {
+      if (!isEmptyAnswer(next[q.name])) continue;
+      if (q.type === 'start') next = withAnswer(next, q.name, now.toISOString());
+      if (q.type === 'today') next = withAnswer(next, q.name, localDate(now));
+      if (q.type === 'deviceid') next = withAnswer(next, q.name, deviceId());
+      if (q.type === 'username' && username) next = withAnswer(next, q.name, username);
     }
     if (next !== answers) onChange(next);
   });
   useEffect(() => fillMetadata(), [form]);
 
-  function setValue(name: string, value: AnswerValue | undefined, settled: boolean) {
-    changed.current.add(name);
-    if (settled) show(name);
-    onChange(withAnswer(answers, name, value));
+  // Repeats with a fixed count get that many instances; a filtered select loses a choice no longer offered.
+  const reconcileAnswers = useEffectEvent(() => {
+    const next = reconcile(topQuestions, answers, evaluation);
+    if (next !== answers) onChange(next);
+  });
+  useEffect(() => reconcileAnswers(), [evaluation]);
+
+  function chooseLanguage(next: string) {
+    setLanguage(next);
+    saveLanguage(next);
+  }
+
+  const top: Scope = { level: evaluation, answers, path: '', update: (change) => onChange(change(answers)) };
+
+  function setValue(scope: Scope, name: string, value: AnswerValue | undefined, settled: boolean) {
+    const key = scope.path + name;
+    changed.current.add(key);
+    if (settled) show(key);
+    scope.update((a) => withAnswer(a, name, value));
   }
 
   function complete() {
     const result = compiled.validate(answers);
-    const blocking = result.errors.filter((e) => !hiddenQuestions?.has(e.field));
+    const blocking = result.errors.filter((e) => !hiddenQuestions?.has(errorRoot(e.field)));
     if (blocking.length > 0) {
       setShowAll(true);
       const names = blocking.map((e) => e.field);
       show(...names);
-      const first = screens.find((s) => names.includes(s.question.name));
+      const first = screens.find((s) => names.some((n) => s.names.has(errorRoot(n))));
       if (paged && first) {
-        goTo(first.question.name);
+        goTo(
+          first.key,
+          names.find((n) => first.names.has(errorRoot(n))),
+        );
       } else {
         setSummary(names);
         requestAnimationFrame(() => summaryRef.current?.focus());
@@ -181,30 +232,30 @@ function CompiledRenderer({
     }
     setSummary(null);
     let final = answers;
-    for (const section of form.sections) {
-      for (const q of section.questions)
-        if (q.type === 'end') final = withAnswer(final, q.name, new Date().toISOString());
-    }
+    for (const q of levelQuestions(topQuestions))
+      if (q.type === 'end') final = withAnswer(final, q.name, new Date().toISOString());
     if (final !== answers) onChange(final);
     onComplete?.(final, compiled.validate(final).values);
   }
 
-  // ---- one question per screen ----
+  // ---- one screen at a time ----
   const [ownPosition, setOwnPosition] = useState<RendererPosition>({ name: initialQuestion, index: 0 });
   const position = controlledPosition ?? ownPosition;
   function setPosition(next: RendererPosition) {
     if (controlledPosition === undefined) setOwnPosition(next);
     onPositionChange?.(next);
   }
-  const found = screens.findIndex((s) => s.question.name === position.name);
+  const found = position.name === undefined ? -1 : screens.findIndex((s) => s.names.has(position.name!));
   // A question hidden by a changed answer: stay at the same place in the list.
   const index = found >= 0 ? found : Math.max(0, Math.min(position.index, screens.length - 1));
   const screen = screens[index];
 
-  function goTo(name: string) {
-    const i = screens.findIndex((s) => s.question.name === name);
-    setPosition({ name, index: Math.max(0, i) });
-    focusQuestion(name);
+  /** Go to the screen holding question `name`, focusing `focus` (an answer key) or the screen's first control. */
+  function goTo(name: string, focus?: string) {
+    const i = screens.findIndex((s) => s.names.has(name));
+    const key = screens[i]?.key ?? name;
+    setPosition({ name: key, index: Math.max(0, i) });
+    focusQuestion(focus ?? (screens[i]?.items.length === 1 ? screens[i]!.items[0]!.name : key));
   }
 
   function next() {
@@ -212,20 +263,20 @@ function CompiledRenderer({
       if (onComplete) complete();
       return;
     }
-    const name = screen.question.name;
-    if (errors.has(name)) {
-      show(name);
-      focusQuestion(name);
+    const wrong = [...errors.keys()].filter((field) => screen.names.has(errorRoot(field)));
+    if (wrong.length > 0) {
+      show(...wrong);
+      focusQuestion(wrong[0]!);
       return;
     }
     const following = screens[index + 1];
-    if (following) goTo(following.question.name);
+    if (following) goTo(following.key);
     else if (onComplete) complete();
   }
 
   function back() {
     const previous = screens[index - 1];
-    if (previous) goTo(previous.question.name);
+    if (previous) goTo(previous.key);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLFormElement>) {
@@ -238,30 +289,95 @@ function CompiledRenderer({
     }
   }
 
-  function field(s: Screen, large: boolean): ReactNode {
-    const q = s.question;
-    const extra = renderExtra?.(q);
-    if (hiddenQuestions?.has(q.name)) {
+  /** The choices a select offers at this level: its list, less what its choice filter leaves out. */
+  function choicesFor(q: Question, level: Level) {
+    const list = t.choices(q.choiceList ? (form.choiceLists[q.choiceList] ?? []) : []);
+    const offered = level.choices?.[q.name];
+    if (!offered) return list;
+    const keep = new Set(offered);
+    return list.filter((c) => keep.has(c.name));
+  }
+
+  function repeat(q: Question, scope: Scope): ReactNode {
+    const state = scope.level.repeats?.[q.name];
+    const fixed = state ? state.count : null;
+    const stored = instancesOf(scope.answers[q.name]);
+    const id = questionId(scope.path + q.name);
+    const change = (fn: (instances: Answers[]) => Answers[]) =>
+      scope.update((a) => withAnswer(a, q.name, fn(instancesOf(a[q.name]))));
+    const bodies = Array.from({ length: fixed ?? stored.length }, (_, i) => {
+      const inner: Scope = {
+        level: state?.instances[i] ?? NO_LEVEL,
+        answers: stored[i] ?? {},
+        path: `${scope.path}${q.name}[${i + 1}].`,
+        update: (fn) =>
+          change((list) =>
+            Array.from({ length: Math.max(list.length, i + 1) }, (_, j) =>
+              j === i ? fn(list[j] ?? {}) : (list[j] ?? {}),
+            ),
+          ),
+      };
+      return (q.questions ?? []).filter((c) => isShown(c, inner.level)).map((c) => item(c, inner, false));
+    });
+    return (
+      <RepeatBox
+        key={q.name}
+        question={t.question(q)}
+        id={id}
+        instances={bodies}
+        fixed={fixed !== null}
+        onAdd={() => {
+          change((list) => [...list, {}]);
+          requestAnimationFrame(() =>
+            document
+              .getElementById(`${id}-${stored.length + 1}`)
+              ?.querySelector<HTMLElement>('input, select, textarea')
+              ?.focus(),
+          );
+        }}
+        onRemove={(i) => {
+          change((list) => list.filter((_, j) => j !== i));
+          requestAnimationFrame(() => document.getElementById(`${id}-add`)?.focus());
+        }}
+      />
+    );
+  }
+
+  /** One question, group or repeat at a level of the form, with what is inside it. */
+  function item(q: Question, scope: Scope, large: boolean): ReactNode {
+    const key = scope.path + q.name;
+    const extra = scope.path === '' ? renderExtra?.(q) : undefined;
+    if (scope.path === '' && hiddenQuestions?.has(q.name)) {
       return (
         <div key={q.name} id={`${questionId(q.name)}-wrap`} data-question={q.name}>
           {extra}
         </div>
       );
     }
+    if (q.type === 'repeat') return repeat(q, scope);
+    if (q.type === 'group') {
+      return (
+        <GroupBox key={q.name} question={t.question(q)} id={questionId(key)}>
+          {(q.questions ?? [])
+            .filter((c) => isShown(c, scope.level, hiddenQuestions, renderExtra))
+            .map((c) => item(c, scope, false))}
+        </GroupBox>
+      );
+    }
     const control = (
       <QuestionField
         key={q.name}
-        question={q}
-        choices={q.choiceList ? (form.choiceLists[q.choiceList] ?? []) : []}
-        id={questionId(q.name)}
-        value={answers[q.name]}
-        computed={evaluation.values[q.name]}
-        required={evaluation.required.has(q.name)}
-        error={errorFor(q.name)}
+        question={t.question(q)}
+        choices={choicesFor(q, scope.level)}
+        id={questionId(key)}
+        value={scope.answers[q.name]}
+        computed={scope.level.values[q.name]}
+        required={scope.level.required.has(q.name)}
+        error={errorFor(key)}
         large={large}
-        onValue={(value, settled) => setValue(q.name, value, settled)}
+        onValue={(value, settled) => setValue(scope, q.name, value, settled)}
         onLeave={() => {
-          if (changed.current.has(q.name)) show(q.name);
+          if (changed.current.has(key)) show(key);
         }}
       />
     );
@@ -274,8 +390,31 @@ function CompiledRenderer({
     );
   }
 
+  const languageSwitch = languages.length > 0 && (
+    <div className="flex flex-wrap items-center gap-2">
+      <label htmlFor={`${prefix}language`} className="text-sm font-semibold text-stone-800">
+        Language
+      </label>
+      <select
+        id={`${prefix}language`}
+        className="input w-auto"
+        value={language}
+        onChange={(e) => chooseLanguage(e.target.value)}
+      >
+        {languages.map((l) => (
+          <option key={l} value={l}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+
   if (paged) {
     const isLast = index >= screens.length - 1;
+    const context = screen
+      ? [t.section(screen.section).label, ...screen.groups.map((g) => t.question(g).label)].filter(Boolean)
+      : [];
     return (
       <form
         noValidate
@@ -286,6 +425,7 @@ function CompiledRenderer({
         }}
         className="space-y-6"
       >
+        {languageSwitch}
         {screen ? (
           <>
             <div>
@@ -294,8 +434,10 @@ function CompiledRenderer({
               </p>
               <progress aria-labelledby={`${prefix}progress`} className="mt-1" max={screens.length} value={index + 1} />
             </div>
-            {screen.section.label && <p className="text-sm text-stone-700">{screen.section.label}</p>}
-            {field(screen, true)}
+            {context.length > 0 && <p className="text-sm text-stone-700">{context.join(' › ')}</p>}
+            <div id={`${prefix}screen`} className="space-y-6">
+              {screen.items.map((q) => item(q, top, screen.items.length === 1))}
+            </div>
           </>
         ) : (
           <p className="text-stone-800">There are no questions to answer.</p>
@@ -319,8 +461,21 @@ function CompiledRenderer({
   }
 
   // ---- the whole form on one page ----
-  const anyRequired = screens.some((s) => evaluation.required.has(s.question.name));
+  const sections = visibleItems(form, evaluation, hiddenQuestions, renderExtra);
+  const anyRequired = sections.some((s) =>
+    [...allQuestions(s.items)].some((q) => evaluation.required.has(q.name) && !hiddenQuestions?.has(q.name)),
+  );
   const summaryItems = (summary ?? []).filter((name) => errors.has(name));
+  /** How an error's question is named in the summary: `Household member 2: Age` inside a repeat. */
+  function errorLabel(field: string): string | undefined {
+    const leaf = questionByName.get(errorLeaf(field));
+    if (!leaf) return undefined;
+    const parts = [...field.matchAll(/([^.[\]]+)\[(\d+)\]\./g)].map(([, name, n]) => {
+      const q = questionByName.get(name!);
+      return `${q ? labelText(t.question(q)) : name} ${n}`;
+    });
+    return [...parts, labelText(t.question(leaf))].join(': ');
+  }
   return (
     <form
       noValidate
@@ -330,14 +485,11 @@ function CompiledRenderer({
       }}
       className="space-y-6"
     >
+      {languageSwitch}
       {summaryItems.length > 0 && (
         <AnswerSummary
           ref={summaryRef}
-          items={summaryItems.map((name) => ({
-            name,
-            question: screens.find((s) => s.question.name === name)?.question,
-            error: errors.get(name),
-          }))}
+          items={summaryItems.map((name) => ({ name, label: errorLabel(name), error: errors.get(name) }))}
           href={(name) => `#${questionId(name)}`}
           onPick={focusQuestion}
         />
@@ -347,10 +499,9 @@ function CompiledRenderer({
           Questions marked <span className="font-semibold text-red-700">*</span> must be answered.
         </p>
       )}
-      {form.sections.map((section) => {
-        const inSection = screens.filter((s) => s.section === section);
-        if (inSection.length === 0) return null;
-        const body = <div className="clear-left space-y-6">{inSection.map((s) => field(s, false))}</div>;
+      {sections.map(({ section: original, items }) => {
+        const section = t.section(original);
+        const body = <div className="clear-left space-y-6">{items.map((q) => item(q, top, false))}</div>;
         return section.label ? (
           <fieldset key={section.name} className="card">
             <legend className="float-left mb-4 w-full text-xl font-bold text-stone-900">{section.label}</legend>
@@ -362,7 +513,7 @@ function CompiledRenderer({
           </div>
         );
       })}
-      {screens.length === 0 && <p className="text-stone-800">There are no questions to answer.</p>}
+      {sections.length === 0 && <p className="text-stone-800">There are no questions to answer.</p>}
       {onComplete && (
         <button type="submit" className="btn-primary">
           {completeLabel}

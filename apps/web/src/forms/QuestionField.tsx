@@ -4,6 +4,7 @@ import { displayValue } from './answers';
 import { Checkboxes, Dropdown, RADIO_MAX, RadioGroup } from './ChoiceControls';
 import { DECIMAL, describedIds, labelText, QuestionLabel, type QuestionFieldProps } from './fieldParts';
 import { GeoPointInput } from './GeoPointInput';
+import { BarcodeInput } from './BarcodeInput';
 
 export { labelText };
 
@@ -40,6 +41,14 @@ function Control(props: QuestionFieldProps) {
     case 'geopoint':
       if (question.readOnly) return <ReadOnly {...props} />;
       return <GeoPointInput {...props} />;
+    case 'barcode':
+      if (question.readOnly) return <ReadOnly {...props} />;
+      return <BarcodeInput {...props} />;
+    case 'image':
+    case 'audio':
+    case 'video':
+    case 'file':
+      return <MediaPlaceholder {...props} />;
     default:
       if (question.readOnly) return <ReadOnly {...props} />;
       return <TextInput {...props} />;
@@ -52,6 +61,19 @@ function Note({ question, large }: QuestionFieldProps) {
       {question.label && <p className={large ? 'text-xl font-semibold' : 'font-semibold'}>{question.label}</p>}
       {question.hint && <p className="mt-1 text-stone-800">{question.hint}</p>}
     </div>
+  );
+}
+
+/** A photo, recording or file: captured in the app's field collection (wired in when media capture lands). */
+function MediaPlaceholder({ question, id, value, large }: QuestionFieldProps) {
+  return (
+    <>
+      <QuestionLabel question={question} id={id} required={false} error={undefined} large={large} />
+      <p id={id} className="rounded-md border border-dashed border-stone-400 p-3 text-stone-800">
+        This question type ({question.type}) is captured in the app.
+        {typeof value === 'string' && value ? ` Attached: ${value}.` : ''}
+      </p>
+    </>
   );
 }
 
@@ -79,12 +101,15 @@ const TEXT_TYPES: Record<string, { type: string; inputMode?: 'numeric' | 'tel' |
   email: { type: 'email', inputMode: 'email', autoComplete: 'email' },
   nin: { type: 'text', inputMode: 'numeric', autoComplete: 'off' },
   date: { type: 'date' },
+  time: { type: 'time' },
+  datetime: { type: 'datetime-local' },
 };
+/** Types whose native picker gives a finished answer at each change. */
+const PICKED = new Set(['date', 'time', 'datetime']);
 
 function TextInput({ question, id, value, required, error, large, onValue }: QuestionFieldProps) {
   const { describedBy } = describedIds(id, question, error);
   const kind = TEXT_TYPES[question.type] ?? { type: 'text' };
-  const isDate = question.type === 'date';
   return (
     <>
       <QuestionLabel question={question} id={id} required={required} error={error} large={large} />
@@ -101,7 +126,7 @@ function TextInput({ question, id, value, required, error, large, onValue }: Que
         aria-required={required || undefined}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
-        onChange={(e) => onValue(e.target.value, isDate)}
+        onChange={(e) => onValue(e.target.value, PICKED.has(question.type))}
       />
     </>
   );

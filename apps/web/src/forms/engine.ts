@@ -4,6 +4,8 @@ export {
   compileForm,
   ExpressionError,
   FormInvalidError,
+  MAX_REPEAT_INSTANCES,
+  MEDIA_TYPES,
   METADATA_TYPES,
   NAME_PATTERN,
   parseExpression,

@@ -1,36 +1,95 @@
 import type { ReactNode } from 'react';
 import { isDisplayed } from './answers';
-import type { CompiledForm, FormSchema, Question, Section } from './engine';
+import type { FormSchema, Question, Section } from './engine';
+import { allQuestions, type Level } from './level';
 
-/** One question in the order a person meets it, with the section it belongs to. */
+/**
+ * One screen of a paged form: a question, a whole group or repeat, or every question of a
+ * `field-list` section. `items` are shown in full (a group's or repeat's children with it).
+ */
 export interface Screen {
+  /** The name the screen is known by (its first item's, or the field-list section's). */
+  key: string;
   section: Section;
-  question: Question;
+  items: Question[];
+  /** Groups around the items, outermost first, when a group is paged question by question. */
+  groups: Question[];
+  /** Every question name on the screen, children included (to find a question, or its errors). */
+  names: ReadonlySet<string>;
+}
+
+export const isFieldList = (x: { appearance?: string }): boolean =>
+  (x.appearance ?? '').split(/\s+/).includes('field-list');
+
+/** Whether a question is shown at this level (a group or repeat only when something in it is). */
+export function isShown(
+  q: Question,
+  level: Pick<Level, 'values' | 'visibleQuestions'>,
+  hiddenQuestions?: ReadonlySet<string>,
+  renderExtra?: (question: Question) => ReactNode,
+): boolean {
+  if (!isDisplayed(q)) return false;
+  // The engine never lists calculations as visible; a relevant one has a value.
+  if (q.type === 'calculate' ? !Object.hasOwn(level.values, q.name) : !level.visibleQuestions.has(q.name)) return false;
+  if (hiddenQuestions?.has(q.name) && renderExtra?.(q) == null) return false;
+  if (q.type === 'group') return (q.questions ?? []).some((c) => isShown(c, level, hiddenQuestions, renderExtra));
+  return true;
+}
+
+function screenOf(key: string, section: Section, items: Question[], groups: Question[]): Screen {
+  const names = new Set([key]);
+  for (const q of allQuestions(items)) names.add(q.name);
+  return { key, section, items, groups, names };
+}
+
+/** The visible questions of each visible section, at the top level (groups and repeats whole). */
+export function visibleItems(
+  form: FormSchema,
+  level: Level & { visibleSections: ReadonlySet<string> },
+  hiddenQuestions?: ReadonlySet<string>,
+  renderExtra?: (question: Question) => ReactNode,
+): { section: Section; items: Question[] }[] {
+  return form.sections
+    .filter((section) => level.visibleSections.has(section.name))
+    .map((section) => ({
+      section,
+      items: section.questions.filter((q) => isShown(q, level, hiddenQuestions, renderExtra)),
+    }))
+    .filter((s) => s.items.length > 0);
 }
 
 /**
- * The questions to show now, in order: those in visible sections that the engine shows (a
- * calculation once it has a value), less the ones answered elsewhere unless they bring extra controls.
+ * The screens to page through now, in order: one per visible question; a `field-list` section or
+ * group, and a repeat with all its instances, as one screen; a plain group's questions one by one.
  */
 export function visibleScreens(
   form: FormSchema,
-  evaluation: ReturnType<CompiledForm['evaluate']>,
-  hiddenQuestions: ReadonlySet<string> | undefined,
-  renderExtra: ((question: Question) => ReactNode) | undefined,
+  level: Level & { visibleSections: ReadonlySet<string> },
+  hiddenQuestions?: ReadonlySet<string>,
+  renderExtra?: (question: Question) => ReactNode,
 ): Screen[] {
-  return form.sections.flatMap((section) =>
-    evaluation.visibleSections.has(section.name)
-      ? section.questions
-          .filter(
-            (q) =>
-              isDisplayed(q) &&
-              // The engine never lists calculations as visible; a relevant one has a value.
-              (q.type === 'calculate'
-                ? Object.hasOwn(evaluation.values, q.name)
-                : evaluation.visibleQuestions.has(q.name)) &&
-              (!hiddenQuestions?.has(q.name) || renderExtra?.(q) != null),
-          )
-          .map((question) => ({ section, question }))
-      : [],
-  );
+  const screens: Screen[] = [];
+  function page(section: Section, q: Question, groups: Question[]) {
+    if (q.type === 'group' && !isFieldList(q)) {
+      for (const child of q.questions ?? [])
+        if (isShown(child, level, hiddenQuestions, renderExtra)) page(section, child, [...groups, q]);
+    } else screens.push(screenOf(q.name, section, [q], groups));
+  }
+  for (const { section, items } of visibleItems(form, level, hiddenQuestions, renderExtra)) {
+    if (isFieldList(section)) screens.push(screenOf(section.name, section, items, []));
+    else for (const q of items) page(section, q, []);
+  }
+  return screens;
+}
+
+/** The question name an error is about, at the top level: `household[2].age` → `household`. */
+export function errorRoot(field: string): string {
+  const bracket = field.indexOf('[');
+  return bracket < 0 ? field : field.slice(0, bracket);
+}
+
+/** The question an error names, inside repeats too: `household[2].age` → `age`. */
+export function errorLeaf(field: string): string {
+  const match = /\]\.([^[\]]+)$/.exec(field);
+  return match ? match[1]! : field;
 }

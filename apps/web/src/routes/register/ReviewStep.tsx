@@ -1,28 +1,11 @@
 import { useMemo } from 'react';
-import { asChoiceNames, asGeoPoint, displayValue, isDisplayed, isEmptyAnswer } from '../../forms/answers';
-import { compileForm, type AnswerValue, type FormSchema, type Question } from '../../forms/engine';
+import { AnswerTree, answerEntries, answerText } from '../../forms/AnswerTree';
+import { compileForm, type Answers, type AnswerValue, type FormSchema, type Question } from '../../forms/engine';
 import { labelText } from '../../forms/QuestionField';
-import { formatDate } from '../../lib/format';
+import { initialLanguage, savedLanguage, translator } from '../../forms/translate';
 import { ninQuestionName } from './collection';
 import { consentQuestions } from './formRules';
 import type { WizardState } from './wizardState';
-
-/** An answer as the person would say it: choice labels rather than codes, dates in words. */
-function answerText(form: FormSchema, q: Question, value: AnswerValue | undefined): string {
-  if (isEmptyAnswer(value)) return 'Not answered';
-  const choices = q.choiceList ? (form.choiceLists[q.choiceList] ?? []) : [];
-  const label = (name: string) => choices.find((c) => c.name === name)?.label || name;
-  if (q.type === 'select_one') return label(String(value));
-  if (q.type === 'select_multiple') return asChoiceNames(value).map(label).join(', ');
-  if (q.type === 'date' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    return formatDate(`${value}T12:00:00Z`);
-  }
-  if (q.type === 'geopoint') {
-    const p = asGeoPoint(value);
-    return p ? `${p.lat}, ${p.lng}` : displayValue(value);
-  }
-  return displayValue(value);
-}
 
 function ChangeButton({ label, onClick }: { label: string; onClick: () => void }) {
   return (
@@ -60,22 +43,39 @@ export function ReviewStep({
   const ninName = useMemo(() => ninQuestionName(form), [form]);
   const evaluation = useMemo(() => compileForm(form).evaluate(answers), [form, answers]);
 
+  const t = useMemo(() => translator(form, initialLanguage(form, savedLanguage())), [form]);
+
   const skip = new Set([consentNames.basic, consentNames.marketplace, consentNames.enriched]);
+  // The engine's values (hidden answers left out, calculations filled in); a visible question left
+  // unanswered is listed as such, and the deferred NIN as deferred.
+  const values: Answers = {
+    ...Object.fromEntries([...evaluation.visibleQuestions].map((name) => [name, null])),
+    ...evaluation.values,
+    ...(ninName && ninDeferred ? { [ninName]: '' } : {}),
+  };
   const sections = form.sections
     .filter((s) => evaluation.visibleSections.has(s.name))
     .map((section) => ({
-      section,
-      questions: section.questions.filter(
-        (q) =>
-          isDisplayed(q) &&
-          q.type !== 'note' &&
-          !skip.has(q.name) &&
-          (q.type === 'calculate'
-            ? Object.hasOwn(evaluation.values, q.name)
-            : evaluation.visibleQuestions.has(q.name) || (q.name === ninName && ninDeferred)),
-      ),
+      section: t.section(section),
+      entries: answerEntries(section.questions, values, (q) => !skip.has(q.name)),
     }))
-    .filter((s) => s.questions.length > 0);
+    .filter((s) => s.entries.length > 0);
+
+  function row(q: Question, value: AnswerValue | undefined, nested: boolean) {
+    const text =
+      q.name === ninName && ninDeferred
+        ? 'To be added later — we will email you a link'
+        : answerText(form, q, value, t);
+    const line = (
+      <Row
+        key={q.name}
+        label={labelText(t.question(q))}
+        value={text}
+        onChange={q.type === 'calculate' || nested ? undefined : () => onChangeQuestion(q.name)}
+      />
+    );
+    return nested ? <dl key={q.name}>{line}</dl> : line;
+  }
 
   return (
     <>
@@ -108,7 +108,7 @@ export function ReviewStep({
         </dl>
       </section>
 
-      {sections.map(({ section, questions }, i) => {
+      {sections.map(({ section, entries }, i) => {
         const headingId = `review-section-${i}`;
         return (
           <section key={section.name} className="card mt-6" aria-labelledby={headingId}>
@@ -116,21 +116,7 @@ export function ReviewStep({
               {section.label || 'Your answers'}
             </h3>
             <dl className="mt-2">
-              {questions.map((q) => {
-                const value = q.type === 'calculate' ? evaluation.values[q.name] : answers[q.name];
-                const text =
-                  q.name === ninName && ninDeferred
-                    ? 'To be added later — we will email you a link'
-                    : answerText(form, q, value);
-                return (
-                  <Row
-                    key={q.name}
-                    label={labelText(q)}
-                    value={text}
-                    onChange={q.type === 'calculate' ? undefined : () => onChangeQuestion(q.name)}
-                  />
-                );
-              })}
+              <AnswerTree entries={entries} t={t} row={row} />
             </dl>
           </section>
         );
