@@ -43,14 +43,43 @@ export const MAX_TEXT_LENGTH = 10_000;
  */
 export const MAX_FORM_EVALUATION_WORK = 10 * MAX_EVALUATION_WORK;
 
+/** One instance of a repeat: its own answers, visibility, requiredness, filtered choices and nested repeats. */
+export interface InstanceState {
+  /** The instance's answers (keyed by the repeat's children's names), calculations filled in. */
+  values: Answers;
+  visibleQuestions: Set<string>;
+  required: Set<string>;
+  /** For each visible select with a `choiceFilter`: the names of the choices offered, in list order. */
+  choices: Record<string, string[]>;
+  /** Relevant repeats nested in this instance. */
+  repeats: Record<string, RepeatState>;
+}
+
+/** A relevant repeat: how many instances (fixed by `repeatCount`, else null) and each instance's state. */
+export interface RepeatState {
+  /** Fixed by `repeatCount` (capped at MAX_REPEAT_INSTANCES); null: the person adds and removes instances. */
+  count: number | null;
+  instances: InstanceState[];
+}
+
 export interface FormState {
   /** Answers with every `calculate` filled in (in dependency order); answers of hidden questions removed. */
   values: Answers;
-  /** Relevant questions inside relevant sections; notes included; calculate/metadata are never visible. */
+  /**
+   * Relevant questions inside relevant sections (outside repeats); notes, groups and repeats included;
+   * calculate/metadata are never visible.
+   */
   visibleQuestions: Set<string>;
   visibleSections: Set<string>;
   /** Visible questions whose `required` holds. */
   required: Set<string>;
+  /** Every relevant repeat outside any repeat (nested ones are in their instances). */
+  repeats: Record<string, RepeatState>;
+  /**
+   * For every visible select with a `choiceFilter` (outside repeats): the names of the choices offered,
+   * in list order. Questions without a filter are absent (they offer their whole list).
+   */
+  choices: Record<string, string[]>;
 }
 
 export interface ValidationResult {
@@ -69,6 +98,10 @@ export interface CompiledForm {
   order: string[];
   /** For each question name, the name of its section. */
   sectionOf: ReadonlyMap<string, string>;
+  /** Every question by name (children of groups and repeats included). */
+  questionByName: ReadonlyMap<string, Question>;
+  /** For each question inside a repeat: the name of its innermost repeat. */
+  parentRepeat: ReadonlyMap<string, string>;
   evaluate(answers: Answers, ctx?: EvalContext): FormState;
   validate(answers: Answers, ctx?: EvalContext): ValidationResult;
 }
@@ -738,15 +771,28 @@ export function compileForm(form: FormSchema): CompiledForm {
         visibleQuestions.add(q.name);
         if (required[i]) requiredSet.add(q.name);
       }
-      state = { values, visibleQuestions, visibleSections, required: requiredSet };
+      state = { values, visibleQuestions, visibleSections, required: requiredSet, repeats: {}, choices: {} };
     }
     return { state, values, raws, relevant, required, scope, work };
   }
+
+  const questionByName = new Map<string, Question>();
+  const parentRepeat = new Map<string, string>();
+  const walk = (qs: readonly Question[], repeat: string | undefined) => {
+    for (const q of qs) {
+      questionByName.set(q.name, q);
+      if (repeat !== undefined) parentRepeat.set(q.name, repeat);
+      if (q.questions) walk(q.questions, q.type === 'repeat' ? q.name : repeat);
+    }
+  };
+  for (const section of form.sections) walk(section.questions, undefined);
 
   return {
     form,
     order: questions.map((q) => q.name),
     sectionOf,
+    questionByName,
+    parentRepeat,
     evaluate(answers, ctx) {
       return run(answers, ctx, true).state!;
     },
