@@ -22,7 +22,7 @@ import {
   type FormSchema,
   type Question,
 } from './engine';
-import { allQuestions, formQuestions, instancesOf, levelQuestions, reconcile, type Level } from './level';
+import { allQuestions, instancesOf, levelQuestions, reconcile, type Level } from './level';
 import { labelText, QuestionField } from './QuestionField';
 import { errorLeaf, errorRoot, isShown, visibleItems, visibleScreens } from './screens';
 import { formLanguages, initialLanguage, savedLanguage, saveLanguage, translator } from './translate';
@@ -127,7 +127,7 @@ function CompiledRenderer({
   const languages = formLanguages(form);
   const [language, setLanguage] = useState(() => initialLanguage(form, savedLanguage()));
   const t = useMemo(() => translator(form, language), [form, language]);
-  const questionByName = useMemo(() => new Map(formQuestions(form).map((q) => [q.name, q])), [form]);
+  const questionByName = compiled.questionByName;
   const topQuestions = useMemo(() => form.sections.flatMap((s) => s.questions), [form]);
 
   const evaluation = useMemo(() => compiled.evaluate(answers), [compiled, answers]);

@@ -39,6 +39,11 @@ export function formQuestions(form: FormSchema): Question[] {
   return form.sections.flatMap((s) => [...allQuestions(s.questions)]);
 }
 
+/** The questions whose answers sit at the top of the answers object (groups' children; repeats whole). */
+export function answerQuestions(form: FormSchema): Question[] {
+  return form.sections.flatMap((s) => [...levelQuestions(s.questions)]);
+}
+
 /** The questions answered at one level: through groups, not into repeats (a repeat is one answer). */
 export function* levelQuestions(questions: readonly Question[]): Generator<Question> {
   for (const q of questions) {

@@ -11,6 +11,7 @@ import { deviceId } from '../../forms/answers';
 import { FormRenderer } from '../../forms/FormRenderer';
 import { labelText } from '../../forms/QuestionField';
 import type { Answers, FormSchema } from '../../forms/engine';
+import { answerQuestions } from '../../forms/level';
 import {
   answerErrors,
   findQuestion,
@@ -27,7 +28,7 @@ import { FormLoadProblem, useFormSettings, usePublishedForm } from '../register/
  * they stand now (changed on the account page, not here), and never the NIN (the registry shows it masked).
  */
 function prefill(form: FormSchema, registration: MyRegistration): Answers {
-  const names = new Set(form.sections.flatMap((s) => s.questions.map((q) => q.name)));
+  const names = new Set(answerQuestions(form).map((q) => q.name));
   const nin = ninQuestionName(form);
   const answers: Answers = {};
   for (const [name, value] of Object.entries(registration.answers)) {

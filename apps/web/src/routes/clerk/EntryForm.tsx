@@ -3,6 +3,7 @@ import { maskTail, normalizeNin, type SessionUser } from '@oslrs/core';
 import { deviceId, isMetadata } from '../../forms/answers';
 import { FormRenderer } from '../../forms/FormRenderer';
 import type { Answers, FormSchema, Question } from '../../forms/engine';
+import { answerQuestions } from '../../forms/level';
 import { fieldQuestion, ninProblem, ninQuestionName, type SubmissionBody } from '../register/collection';
 import { focusQuestionField } from '../register/focus';
 import { NinCheck } from '../register/NinCheck';
@@ -27,7 +28,12 @@ export function EntryForm({ user, form, versionId }: { user: SessionUser; form: 
   const [announcement, setAnnouncement] = useState('');
   const ninName = useMemo(() => ninQuestionName(form), [form]);
   const metadataNames = useMemo(
-    () => new Set(form.sections.flatMap((s) => s.questions.filter(isMetadata).map((q) => q.name))),
+    () =>
+      new Set(
+        answerQuestions(form)
+          .filter(isMetadata)
+          .map((q) => q.name),
+      ),
     [form],
   );
   const names = useMemo(

@@ -8,6 +8,7 @@ import { PageHeading } from '../../components/Page';
 import { FormRenderer, type RendererPosition } from '../../forms/FormRenderer';
 import { labelText } from '../../forms/QuestionField';
 import type { Answers } from '../../forms/engine';
+import { formQuestions } from '../../forms/level';
 import { fieldKeys } from '../../offline/hooks';
 import { getDraft, getForm, patchDraft, queueDraft, respondentSummary, saveDraft } from '../../offline/store';
 import { syncNow } from '../../offline/sync';
@@ -93,7 +94,11 @@ function SurveyEditor({ initial, stored }: { initial: Draft; stored: StoredForm 
   const [submitError, setSubmitError] = useState<string | null>(null);
 
   const labels = useMemo(
-    () => new Map(form.sections.flatMap((s) => s.questions.map((q) => [q.name, labelText(q)] as const))),
+    () =>
+      new Map([
+        ...form.sections.map((s) => [s.name, s.label ?? ''] as const),
+        ...formQuestions(form).map((q) => [q.name, labelText(q)] as const),
+      ]),
     [form],
   );
 

@@ -12,6 +12,7 @@ import {
 import { api, ApiError, errorMessage } from '../../api/client';
 import type { QuestionnaireSettings } from '../../api/endpoints';
 import type { Answers, FormSchema, Question } from '../../forms/engine';
+import { answerQuestions } from '../../forms/level';
 import { formatDate } from '../../lib/format';
 
 export interface SubmissionBody {
@@ -64,7 +65,7 @@ export function newUuid(): string {
 
 /** The question that holds the NIN: the form's own mapping, the standard name, or the first NIN-type question. */
 export function ninQuestionName(form: FormSchema): string | null {
-  const all = form.sections.flatMap((s) => s.questions);
+  const all = answerQuestions(form);
   const mapped = form.fieldMap?.nin ?? 'nin';
   if (all.some((q) => q.name === mapped)) return mapped;
   return all.find((q) => q.type === 'nin')?.name ?? null;
@@ -76,12 +77,11 @@ export function fieldQuestion(
   field: 'email' | 'phone_number' | 'surname' | 'firstname',
 ): string | null {
   const name = form.fieldMap?.[field] ?? field;
-  return form.sections.some((s) => s.questions.some((q) => q.name === name)) ? name : null;
+  return answerQuestions(form).some((q) => q.name === name) ? name : null;
 }
 
 export function findQuestion(form: FormSchema, name: string): Question | undefined {
-  for (const s of form.sections) for (const q of s.questions) if (q.name === name) return q;
-  return undefined;
+  return answerQuestions(form).find((q) => q.name === name);
 }
 
 /** Why a NIN typed in cannot be sent, or null when its shape is right. */

@@ -44,6 +44,42 @@ function answerText(value: unknown): string {
   return String(value);
 }
 
+/** A repeat's answer: one object of answers per instance. */
+function isInstances(value: unknown): value is Record<string, unknown>[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))
+  );
+}
+
+/** Answers by question name; a repeat as its numbered instances, each with its own answers. */
+function AnswerList({ answers }: { answers: Record<string, unknown> }) {
+  return (
+    <dl className="mt-2 grid gap-x-6 gap-y-1 sm:grid-cols-[minmax(8rem,max-content)_1fr]">
+      {Object.entries(answers).map(([name, value]) => (
+        <div key={name} className="contents">
+          <dt className="font-semibold break-all text-stone-700">{name.replace(/_/g, ' ')}</dt>
+          <dd className="break-words">
+            {isInstances(value) ? (
+              <ol className="space-y-2" aria-label={name.replace(/_/g, ' ')}>
+                {value.map((instance, i) => (
+                  <li key={i} className="rounded-md border border-stone-300 px-3 py-1" data-instance={i + 1}>
+                    <span className="text-sm font-semibold text-stone-700">{i + 1}.</span>
+                    <AnswerList answers={instance} />
+                  </li>
+                ))}
+              </ol>
+            ) : (
+              answerText(value)
+            )}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 export default function ReviewDetail() {
   const { id = '' } = useParams();
   const { user } = useAuth();
@@ -173,14 +209,7 @@ export default function ReviewDetail() {
         <h2 id="answers-heading" className="text-lg font-bold">
           Answers
         </h2>
-        <dl className="mt-2 grid gap-x-6 gap-y-1 sm:grid-cols-[minmax(8rem,max-content)_1fr]">
-          {Object.entries(s.answers).map(([name, value]) => (
-            <div key={name} className="contents">
-              <dt className="font-semibold break-all text-stone-700">{name.replace(/_/g, ' ')}</dt>
-              <dd className="break-words">{answerText(value)}</dd>
-            </div>
-          ))}
-        </dl>
+        <AnswerList answers={s.answers} />
       </section>
     </>
   );
