@@ -50,6 +50,32 @@ export async function assignPublicCoreForm(url: string, admin: HttpSession): Pro
     'import',
   )) as { questionnaire: { id: string } };
   const questionnaireId = imported.questionnaire.id;
+  await publishForStaff(url, admin, questionnaireId);
+  return { questionnaireId };
+}
+
+/** Creates a questionnaire from its JSON form (POST /questionnaires), publishes it and makes it the staff questionnaire. */
+export async function assignStaffForm(
+  url: string,
+  admin: HttpSession,
+  form: unknown,
+): Promise<{ questionnaireId: string }> {
+  const created = (await expectStatus(
+    await fetch(`${url}/api/v1/questionnaires`, {
+      method: 'POST',
+      headers: headers(admin),
+      body: JSON.stringify({ form }),
+    }),
+    201,
+    'create',
+  )) as { questionnaire: { id: string } };
+  const questionnaireId = created.questionnaire.id;
+  await publishForStaff(url, admin, questionnaireId);
+  return { questionnaireId };
+}
+
+/** Publishes a questionnaire's draft and makes it the one field staff collect with. */
+async function publishForStaff(url: string, admin: HttpSession, questionnaireId: string): Promise<void> {
   await expectStatus(
     await fetch(`${url}/api/v1/questionnaires/${questionnaireId}/publish`, {
       method: 'POST',
@@ -72,7 +98,6 @@ export async function assignPublicCoreForm(url: string, admin: HttpSession): Pro
     200,
     'assign',
   );
-  return { questionnaireId };
 }
 
 /** Invites an enumerator and activates the account with the link's token. */
@@ -189,4 +214,9 @@ export async function completeSurvey(page: Page, answers: Record<string, string 
   await page.getByRole('heading', { name: 'Check the answers' }).waitFor();
   await page.getByRole('button', { name: 'Submit', exact: true }).click();
   await page.waitForURL(/\/collect$/);
+}
+
+/** GET an API path as a signed-in session, expecting 200. */
+export async function getJson(url: string, session: HttpSession, path: string): Promise<unknown> {
+  return expectStatus(await fetch(`${url}/api/v1${path}`, { headers: headers(session) }), 200, `GET ${path}`);
 }

@@ -1,0 +1,290 @@
+/**
+ * Issue 14, the renderer: a questionnaire with a nested group, a field-list section, a cascading
+ * select (choice filter over choice columns), an `or_other` select, a repeat and a Yoruba
+ * translation, filled in the enumerator's PWA on a 375 px phone — two household members kept of
+ * three added, the cascade narrowing, the language switched — then submitted; the API holds the
+ * repeat as an array of objects.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { assignStaffForm, createEnumerator, getJson, next, ninFor, signInOverHttp } from './collect-setup.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  artifacts,
+  launchBrowser,
+  startRegistry,
+  type RunningRegistry,
+} from './server.js';
+
+let registry: RunningRegistry;
+let browser: Browser;
+
+beforeAll(async () => {
+  [registry, browser] = await Promise.all([startRegistry(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await registry?.stop();
+});
+
+const YO = 'Yoruba (yo)';
+
+const form = {
+  formId: 'household_e2e',
+  title: 'Household survey',
+  defaultLanguage: 'English (en)',
+  languages: ['English (en)', YO],
+  sections: [
+    {
+      name: 'who',
+      questions: [
+        { name: 'start', type: 'start' },
+        { name: 'today', type: 'today' },
+        { name: 'collector', type: 'username' },
+        {
+          name: 'surname',
+          type: 'text',
+          label: 'Surname of the respondent',
+          required: true,
+          translations: { [YO]: { label: 'Orúkọ ìdílé olùdáhùn' } },
+        },
+        { name: 'nin', type: 'nin', label: 'NIN', required: true },
+        { name: 'state', type: 'select_one', label: 'State', choiceList: 'states', required: true },
+        {
+          name: 'town',
+          type: 'select_one',
+          label: 'Town',
+          choiceList: 'towns',
+          choiceFilter: 'state=${state}',
+          required: true,
+        },
+      ],
+    },
+    {
+      name: 'work',
+      label: 'Work',
+      appearance: 'field-list',
+      questions: [
+        { name: 'trade', type: 'select_one', label: 'Main trade', choiceList: 'trades', orOther: true },
+        {
+          name: 'trade_other',
+          type: 'text',
+          label: 'Specify other.',
+          relevant: "selected(${trade}, 'other')",
+          required: true,
+        },
+        { name: 'visit_time', type: 'time', label: 'Time of the visit' },
+      ],
+    },
+    {
+      name: 'household_section',
+      questions: [
+        {
+          name: 'home',
+          type: 'group',
+          label: 'Home',
+          questions: [
+            { name: 'address', type: 'text', label: 'Street address' },
+            {
+              name: 'contact',
+              type: 'group',
+              label: 'Contact',
+              questions: [{ name: 'alt_phone', type: 'text', label: 'Another phone number' }],
+            },
+          ],
+        },
+        {
+          name: 'member',
+          type: 'repeat',
+          label: 'Household member',
+          questions: [
+            { name: 'member_name', type: 'text', label: 'Name', required: true },
+            { name: 'member_age', type: 'integer', label: 'Age', constraint: '. >= 0 and . < 130' },
+          ],
+        },
+      ],
+    },
+  ],
+  choiceLists: {
+    states: [
+      { name: 'oyo', label: 'Oyo' },
+      { name: 'lagos', label: 'Lagos' },
+    ],
+    towns: [
+      { name: 'ibadan', label: 'Ibadan', columns: { state: 'oyo' } },
+      { name: 'ogbomoso', label: 'Ogbomoso', columns: { state: 'oyo' } },
+      { name: 'ikeja', label: 'Ikeja', columns: { state: 'lagos' } },
+      { name: 'epe', label: 'Epe', columns: { state: 'lagos' } },
+      { name: 'badagry', label: 'Badagry', columns: { state: 'lagos' } },
+    ],
+    trades: [
+      { name: 'tailor', label: 'Tailor', translations: { [YO]: 'Télọ̀' } },
+      { name: 'farmer', label: 'Farmer', translations: { [YO]: 'Àgbẹ̀' } },
+      { name: 'other', label: 'Other' },
+    ],
+  },
+};
+
+/** The page's own handle on the field store (apps/web/src/offline/tools.ts). */
+interface FieldWindow {
+  oslrsField: { drafts(): Promise<{ answers: Record<string, unknown> }[]> };
+}
+
+/** The answers of the newest submission, as the API stored them (null before one arrives). */
+async function latestAnswers(
+  admin: Awaited<ReturnType<typeof signInOverHttp>>,
+): Promise<Record<string, unknown> | null> {
+  const list = (await getJson(registry.url, admin, '/submissions/review?limit=10')) as { items: { id: string }[] };
+  if (list.items.length === 0) return null;
+  const detail = (await getJson(registry.url, admin, `/submissions/${list.items[0]!.id}/review`)) as {
+    submission: { answers: Record<string, unknown> };
+  };
+  return detail.submission.answers;
+}
+
+/** The labels of the choices on screen for a question. */
+async function choiceLabels(page: Page, name: string): Promise<string[]> {
+  return page.locator(`[data-question="${name}"] label`).allInnerTexts();
+}
+
+it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a translation at 375 px', async () => {
+  const admin = await signInOverHttp(registry.url, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await assignStaffForm(registry.url, admin, form);
+  const enumerator = await createEnumerator(registry.url, admin, 'field.structures@e2e.oslrs');
+
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 401/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+
+  await page.goto(`${registry.url}/collect`);
+  await page.waitForURL(/\/login\?next=/);
+  await page.getByLabel('Email').fill(enumerator.email);
+  await page.getByLabel('Password').fill(enumerator.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/collect$/);
+  await page.getByText('kept on this device for offline use').waitFor();
+  await page.getByRole('button', { name: 'Start new survey' }).click();
+  await page.waitForURL(/\/collect\/survey\//);
+
+  // The language switch: the label follows it, and the choice is remembered on the device.
+  const surname = page.locator('[data-question="surname"] label').first();
+  await expect.poll(() => surname.innerText()).toContain('Surname of the respondent');
+  await page.getByLabel('Language').selectOption(YO);
+  await expect.poll(() => surname.innerText()).toContain('Orúkọ ìdílé olùdáhùn');
+  expect(await page.evaluate(() => localStorage.getItem('oslrs.formLanguage'))).toBe(YO);
+  await page.getByLabel('Language').selectOption('English (en)');
+  await expect.poll(() => surname.innerText()).toContain('Surname of the respondent');
+
+  await page.locator('[data-question="surname"] input').fill('Adeyemi');
+  await next(page);
+  await page.locator('[data-question="nin"] input').fill(ninFor(1));
+  await next(page);
+  await page.locator('[data-question="state"] input[value="oyo"]').check();
+  await next(page);
+
+  // The cascade: only Oyo's towns, then only Lagos's once the state changes (the old answer cleared).
+  expect(await choiceLabels(page, 'town')).toEqual(['Ibadan', 'Ogbomoso']);
+  await page.locator('[data-question="town"] input[value="ibadan"]').check();
+  await page.getByRole('button', { name: 'Back' }).click();
+  await page.locator('[data-question="state"] input[value="lagos"]').check();
+  await next(page);
+  expect(await choiceLabels(page, 'town')).toEqual(['Ikeja', 'Epe', 'Badagry']);
+  expect(await page.locator('[data-question="town"] input:checked').count()).toBe(0);
+  await page.locator('[data-question="town"] input[value="epe"]').check();
+  await next(page);
+
+  // The field-list section: its questions on one screen; "Other" brings its text box onto the same screen.
+  await page.locator('[data-question="trade"]').waitFor();
+  expect(await page.locator('[data-question="visit_time"] input[type=time]').count()).toBe(1);
+  expect(await page.locator('[data-question="trade_other"]').count()).toBe(0);
+  await page.locator('[data-question="trade"] input[value="other"]').check();
+  await page.locator('[data-question="trade_other"] input').fill('Blacksmith');
+  await page.locator('[data-question="visit_time"] input').fill('09:30');
+  await next(page);
+
+  // The nested group, paged question by question under its labels.
+  await page.locator('[data-question="address"] input').fill('12 Ring Road');
+  await next(page);
+  await page.getByText('Home › Contact').waitFor();
+  await page.locator('[data-question="alt_phone"] input').fill('08030000000');
+  await next(page);
+
+  // The repeat: three members added, the second removed; the two left are kept through a reload.
+  const members = page.locator('[data-question="member"] fieldset[data-instance]');
+  await page.getByRole('button', { name: 'Add Household member' }).click();
+  const fillMember = async (n: number, name: string, age: string) => {
+    const instance = members.nth(n - 1);
+    await instance.getByLabel('Name').fill(name);
+    await instance.getByLabel('Age').fill(age);
+  };
+  await fillMember(1, 'Ade', '40');
+  await page.getByRole('button', { name: 'Add another Household member' }).click();
+  await fillMember(2, 'Bola', '12');
+  await page.getByRole('button', { name: 'Add another Household member' }).click();
+  await fillMember(3, 'Chidi', '7');
+  expect(await members.count()).toBe(3);
+  await page.getByRole('button', { name: 'Remove Household member 2' }).click();
+  expect(await members.count()).toBe(2);
+  await page.screenshot({ path: join(artifacts, 'form-structures-repeat.png'), fullPage: true });
+  // The draft on the device (IndexedDB) holds the two instances before the reload.
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        const drafts = await (window as unknown as FieldWindow).oslrsField.drafts();
+        return drafts[0]?.answers.member;
+      }),
+    )
+    .toEqual([
+      { member_name: 'Ade', member_age: 40 },
+      { member_name: 'Chidi', member_age: 7 },
+    ]);
+  await page.reload();
+  await members.first().waitFor();
+  expect(await members.count()).toBe(2);
+  expect(await members.nth(1).getByLabel('Name').inputValue()).toBe('Chidi');
+
+  // A member without a name holds the form back, with the error at that instance.
+  await page.getByRole('button', { name: 'Add another Household member' }).click();
+  await page.getByRole('button', { name: /^(Next|Review answers)$/ }).click();
+  await members.nth(2).getByText('An answer is required').waitFor();
+  await page.getByRole('button', { name: 'Remove Household member 3' }).click();
+  await next(page);
+
+  // The review lists the members as instances; submit.
+  await page.getByRole('heading', { name: 'Check the answers' }).waitFor();
+  const listed = page.getByRole('list', { name: 'Household member' });
+  expect(await listed.locator(':scope > li').count()).toBe(2);
+  expect(await page.getByText('Blacksmith').count()).toBe(1);
+  await page.screenshot({ path: join(artifacts, 'form-structures-review.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Submit', exact: true }).click();
+  await page.waitForURL(/\/collect$/);
+
+  // Stored as sent: the repeat an array of objects, the group children flat beside the others.
+  let stored: Record<string, unknown> | null = null;
+  await expect
+    .poll(async () => (stored = await latestAnswers(admin)), {
+      timeout: 30_000,
+      message: 'the submission reached the API',
+    })
+    .not.toBeNull();
+  expect(stored).toMatchObject({
+    surname: 'Adeyemi',
+    state: 'lagos',
+    town: 'epe',
+    trade: 'other',
+    trade_other: 'Blacksmith',
+    address: '12 Ring Road',
+    alt_phone: '08030000000',
+    member: [
+      { member_name: 'Ade', member_age: 40 },
+      { member_name: 'Chidi', member_age: 7 },
+    ],
+  });
+  expect(problems).toEqual([]);
+});
