@@ -63,6 +63,12 @@ function show(e: Expr): string {
       return `(${show(e.left)} ${e.op} ${show(e.right)})`;
     case 'call':
       return `${e.name}(${e.args.map(show).join(', ')})`;
+    case 'parent':
+      return '..';
+    case 'column':
+      return `@${e.name}`;
+    case 'lookup':
+      return `instance('${e.list}')[${e.predicate ? show(e.predicate) : ''}]/${e.column}`;
   }
 }
 
@@ -205,7 +211,7 @@ describe('parser', () => {
       ['age > 1', 0, /Unsupported name 'age'.*\$\{age\}/],
       ['today', 5, /Expected '\(' after function 'today'/],
       ['/data/age', 0, /Paths/],
-      ['..', 0, /parent/],
+      ['../', 3, /Expected '\.\.' or a question name/],
       ['1 ! 2', 2, /Unexpected character/],
       ['1 & 2', 2, /Unexpected character/],
       ['and 1', 0, /operator 'and'/],
