@@ -64,11 +64,14 @@ export function AnswerTree({
   entries,
   t,
   row,
+  onChange,
   nested = false,
 }: {
   entries: AnswerEntry[];
   t: Translator;
   row: (question: Question, value: AnswerValue | undefined, nested: boolean) => ReactNode;
+  /** A "Change" link by a repeat's heading (at the top level), to go back to its instances. */
+  onChange?: (question: Question) => void;
   nested?: boolean;
 }) {
   return entries.map((entry) => {
@@ -85,13 +88,20 @@ export function AnswerTree({
           data-group={q.name}
         >
           <p className="font-bold text-stone-900">{label}</p>
-          <AnswerTree entries={entry.entries} t={t} row={row} nested={nested} />
+          <AnswerTree entries={entry.entries} t={t} row={row} onChange={onChange} nested={nested} />
         </div>
       );
     }
     return (
       <div key={q.name} className="py-2" data-repeat={q.name}>
-        <p className="font-bold text-stone-900">{label}</p>
+        <div className="flex flex-wrap items-start justify-between gap-x-4">
+          <p className="font-bold text-stone-900">{label}</p>
+          {onChange && !nested && (
+            <button type="button" className="link text-left" onClick={() => onChange(q)}>
+              Change<span className="sr-only"> {label}</span>
+            </button>
+          )}
+        </div>
         <ol className="mt-1 space-y-2" aria-label={label}>
           {entry.instances.map((instance, i) => (
             <li key={i} className="rounded-md border border-stone-300 px-3 py-1" data-instance={i + 1}>

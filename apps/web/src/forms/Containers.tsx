@@ -56,8 +56,12 @@ export function RepeatBox({
           </legend>
           {body}
           {!fixed && (
-            <button type="button" className="btn-secondary" onClick={() => onRemove(i)}>
-              Remove {label} {i + 1}
+            <button type="button" className="btn-secondary text-sm" onClick={() => onRemove(i)}>
+              Remove
+              <span className="sr-only">
+                {' '}
+                {label} {i + 1}
+              </span>
             </button>
           )}
         </fieldset>

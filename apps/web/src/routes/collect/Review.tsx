@@ -53,7 +53,7 @@ export function Review({
       </h2>
       <p className="mt-1 text-stone-800">Read them back to the respondent, then submit.</p>
       <div className="mt-4 divide-y divide-stone-200" role="region" aria-label="Answers">
-        <AnswerTree entries={entries} t={t} row={row} />
+        <AnswerTree entries={entries} t={t} row={row} onChange={(q) => onEdit(q.name)} />
       </div>
       {error && (
         <div className="mt-4">

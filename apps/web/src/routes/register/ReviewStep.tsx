@@ -116,7 +116,7 @@ export function ReviewStep({
               {section.label || 'Your answers'}
             </h3>
             <dl className="mt-2">
-              <AnswerTree entries={entries} t={t} row={row} />
+              <AnswerTree entries={entries} t={t} row={row} onChange={(q) => onChangeQuestion(q.name)} />
             </dl>
           </section>
         );

@@ -49,7 +49,8 @@ export const QuestionRow = memo(function QuestionRow(
           </span>
           <span className="block text-sm text-stone-700">
             <span className="font-mono">{question.name}</span> · {TYPE_LABELS[question.type] ?? question.type}
-            {question.questions && ` · ${plural(question.questions.length, 'question', 'questions')} inside (kept as imported)`}
+            {question.questions &&
+              ` · ${plural(question.questions.length, 'question', 'questions')} inside (kept as imported)`}
             {question.relevant && ' · conditional'}
             {problemCount > 0 && (
               <span className="font-semibold text-red-700"> · {plural(problemCount, 'problem', 'problems')}</span>
