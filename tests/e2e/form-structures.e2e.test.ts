@@ -151,7 +151,7 @@ async function choiceLabels(page: Page, name: string): Promise<string[]> {
 
 it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a translation at 375 px', async () => {
   const admin = await signInOverHttp(registry.url, ADMIN_EMAIL, ADMIN_PASSWORD);
-  await assignStaffForm(registry.url, admin, form);
+  const { questionnaireId } = await assignStaffForm(registry.url, admin, form);
   const enumerator = await createEnumerator(registry.url, admin, 'field.structures@e2e.oslrs');
 
   const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
@@ -206,6 +206,7 @@ it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a 
   await page.locator('[data-question="trade"] input[value="other"]').check();
   await page.locator('[data-question="trade_other"] input').fill('Blacksmith');
   await page.locator('[data-question="visit_time"] input').fill('09:30');
+  await page.screenshot({ path: join(artifacts, 'form-structures-field-list.png'), fullPage: true });
   await next(page);
 
   // The nested group, paged question by question under its labels.
@@ -286,5 +287,29 @@ it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a 
       { member_name: 'Chidi', member_age: 7 },
     ],
   });
+  expect(problems).toEqual([]);
+  await context.close();
+
+  // The builder and its whole-form preview (as the clerk page shows forms) take the new types too.
+  const staff = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const adminPage = await staff.newPage();
+  adminPage.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await adminPage.goto(`${registry.url}/login`);
+  await adminPage.getByLabel('Email').fill(ADMIN_EMAIL);
+  await adminPage.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await adminPage.getByRole('button', { name: 'Sign in' }).click();
+  await adminPage.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await adminPage.goto(`${registry.url}/admin/questionnaires/${questionnaireId}`);
+  await adminPage.getByText('2 questions inside (kept as imported)').first().waitFor();
+  await adminPage.goto(`${registry.url}/admin/questionnaires/${questionnaireId}/preview`);
+  await adminPage.getByLabel('Show').selectOption('full');
+  await adminPage.getByRole('button', { name: 'Add Household member' }).click();
+  await adminPage.getByRole('button', { name: 'Add another Household member' }).click();
+  expect(await adminPage.locator('[data-question="member"] fieldset[data-instance]').count()).toBe(2);
+  await adminPage.getByRole('group', { name: 'Contact' }).waitFor();
+  await adminPage.getByLabel('Language').selectOption(YO);
+  await adminPage.getByText('Orúkọ ìdílé olùdáhùn').waitFor();
+  await adminPage.screenshot({ path: join(artifacts, 'form-structures-preview.png'), fullPage: true });
+  await staff.close();
   expect(problems).toEqual([]);
 });

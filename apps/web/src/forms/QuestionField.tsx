@@ -30,9 +30,11 @@ function Control(props: QuestionFieldProps) {
       return <ReadOnly {...props} />;
     case 'select_one':
       if (question.readOnly) return <ReadOnly {...props} />;
+      if (props.choices.length === 0 && question.choiceFilter) return <NothingOffered {...props} />;
       return props.choices.length <= RADIO_MAX ? <RadioGroup {...props} /> : <Dropdown {...props} />;
     case 'select_multiple':
       if (question.readOnly) return <ReadOnly {...props} />;
+      if (props.choices.length === 0 && question.choiceFilter) return <NothingOffered {...props} />;
       return <Checkboxes {...props} />;
     case 'integer':
     case 'decimal':
@@ -61,6 +63,18 @@ function Note({ question, large }: QuestionFieldProps) {
       {question.label && <p className={large ? 'text-xl font-semibold' : 'font-semibold'}>{question.label}</p>}
       {question.hint && <p className="mt-1 text-stone-800">{question.hint}</p>}
     </div>
+  );
+}
+
+/** A cascading select whose filter leaves no choice (the question it depends on is not answered yet). */
+function NothingOffered({ question, id, required, error, large }: QuestionFieldProps) {
+  return (
+    <>
+      <QuestionLabel question={question} id={id} required={required} error={error} large={large} />
+      <p id={id} tabIndex={-1} className="text-stone-800">
+        Nothing to choose from yet: answer the questions before this one first.
+      </p>
+    </>
   );
 }
 
