@@ -132,16 +132,17 @@ interface FieldWindow {
   oslrsField: { drafts(): Promise<{ answers: Record<string, unknown> }[]> };
 }
 
-/** The answers of the newest submission, as the API stored them (null before one arrives). */
-async function latestAnswers(
+/** The newest submission and its answers, as the API stored them (null before one arrives). */
+async function latestSubmission(
   admin: Awaited<ReturnType<typeof signInOverHttp>>,
-): Promise<Record<string, unknown> | null> {
+): Promise<{ id: string; answers: Record<string, unknown> } | null> {
   const list = (await getJson(registry.url, admin, '/submissions/review?limit=10')) as { items: { id: string }[] };
   if (list.items.length === 0) return null;
-  const detail = (await getJson(registry.url, admin, `/submissions/${list.items[0]!.id}/review`)) as {
+  const id = list.items[0]!.id;
+  const detail = (await getJson(registry.url, admin, `/submissions/${id}/review`)) as {
     submission: { answers: Record<string, unknown> };
   };
-  return detail.submission.answers;
+  return { id, answers: detail.submission.answers };
 }
 
 /** The labels of the choices on screen for a question. */
@@ -267,14 +268,15 @@ it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a 
   await page.waitForURL(/\/collect$/);
 
   // Stored as sent: the repeat an array of objects, the group children flat beside the others.
-  let stored: Record<string, unknown> | null = null;
+  let stored: { id: string; answers: Record<string, unknown> } | null = null;
   await expect
-    .poll(async () => (stored = await latestAnswers(admin)), {
+    .poll(async () => (stored = await latestSubmission(admin)), {
       timeout: 30_000,
       message: 'the submission reached the API',
     })
     .not.toBeNull();
-  expect(stored).toMatchObject({
+  const submission = stored as unknown as { id: string; answers: Record<string, unknown> };
+  expect(submission.answers).toMatchObject({
     surname: 'Adeyemi',
     state: 'lagos',
     town: 'epe',
@@ -310,6 +312,13 @@ it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a 
   await adminPage.getByLabel('Language').selectOption(YO);
   await adminPage.getByText('Orúkọ ìdílé olùdáhùn').waitFor();
   await adminPage.screenshot({ path: join(artifacts, 'form-structures-preview.png'), fullPage: true });
+
+  // The staff review page lists the repeat as its instances.
+  await adminPage.goto(`${registry.url}/review/${submission.id}`);
+  const reviewed = adminPage.getByRole('list', { name: 'member' });
+  await reviewed.waitFor();
+  expect(await reviewed.locator(':scope > li').count()).toBe(2);
+  await adminPage.screenshot({ path: join(artifacts, 'form-structures-staff-review.png'), fullPage: true });
   await staff.close();
   expect(problems).toEqual([]);
 });
