@@ -481,7 +481,13 @@ function analyze(form: FormSchema): Analysis {
   }
   for (const scc of cycles(deps)) {
     if (scc.some((i) => inCalcCycle.has(i))) continue;
-    const { path, field } = cyclePath(scc, deps);
+    const { path, field: first } = cyclePath(scc, deps);
+    // A cycle through a repeat count is named by it (the count is what cannot be worked out).
+    const viaCount = path
+      .slice(1)
+      .map((to, k) => deps[path[k]!]!.find((e) => e.to === to && e.path.endsWith('.repeatCount')))
+      .find((e) => e !== undefined);
+    const field = viaCount?.path ?? first;
     const through = field.endsWith('.repeatCount')
       ? 'A repeat count, relevance and calculations'
       : 'Relevance and calculations';

@@ -1406,6 +1406,7 @@ export function evaluateExpression(
     current: answerToValue(options.current),
     todayDays: clock.todayDays,
     nowDays: clock.nowDays,
+    offsetDays: clock.offsetDays,
   };
   return evaluateWithScope(expr, scope);
 }

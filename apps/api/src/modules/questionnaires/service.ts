@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import {
-  analyzeForm,
   type FieldError,
   type FormSchema,
   type Questionnaire,
@@ -15,6 +14,7 @@ import type { KeyValueStore } from '../../infra/kv.js';
 import { Conflict, NotFound, Unprocessable } from '../../errors.js';
 import type { Actor } from '../../access/index.js';
 import { recordAudit } from '../audit/index.js';
+import { formIssues } from './mapping.js';
 import { exportXlsForm, importXlsForm, XlsFormError, type SourceMap, type XlsFormIssue } from './xlsform.js';
 
 type QuestionnaireRow = typeof questionnaires.$inferSelect;
@@ -100,7 +100,7 @@ export class QuestionnaireService {
       });
       return this.get(id, tx);
     });
-    return { questionnaire, issues: analyzeForm(form) };
+    return { questionnaire, issues: formIssues(form) };
   }
 
   /** Drafts are saved while still imperfect (work in progress); their problems come back alongside. */
@@ -124,7 +124,7 @@ export class QuestionnaireService {
       });
       return this.get(id, tx);
     });
-    return { questionnaire, issues: analyzeForm(form) };
+    return { questionnaire, issues: formIssues(form) };
   }
 
   private async lock(tx: Executor, id: string): Promise<QuestionnaireRow> {
@@ -137,7 +137,7 @@ export class QuestionnaireService {
   async publish(ctx: Actor, id: string): Promise<{ version: number; publishedAt: string }> {
     const published = await this.db.transaction(async (tx) => {
       const row = await this.lock(tx, id);
-      const issues = analyzeForm(row.draft);
+      const issues = formIssues(row.draft);
       if (issues.length) {
         throw Unprocessable('FORM_INVALID', 'Fix the problems in the draft before publishing', { issues });
       }
@@ -220,7 +220,7 @@ export class QuestionnaireService {
       throw err;
     }
     const { form, sourceMap, warnings } = imported;
-    const issues = analyzeForm(form);
+    const issues = formIssues(form);
     if (issues.length) {
       throw Unprocessable('XLSFORM_INVALID', 'The XLSForm has problems; nothing was saved', {
         issues: issues.map((i) => locate(i, sourceMap)),
