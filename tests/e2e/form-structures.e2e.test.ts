@@ -1,6 +1,7 @@
 /**
  * Issue 14, the renderer: a questionnaire with a nested group, a field-list section, a cascading
- * select (choice filter over choice columns), an `or_other` select, a repeat and a Yoruba
+ * select (choice filter over choice columns), an `or_other` select, a repeat whose count an answer
+ * fixes, a repeat the person adds to, and a Yoruba
  * translation, filled in the enumerator's PWA on a 375 px phone — two household members kept of
  * three added, the cascade narrowing, the language switched — then submitted; the API holds the
  * repeat as an array of objects.
@@ -94,6 +95,14 @@ const form = {
               questions: [{ name: 'alt_phone', type: 'text', label: 'Another phone number' }],
             },
           ],
+        },
+        { name: 'rooms', type: 'integer', label: 'Number of rooms', required: true },
+        {
+          name: 'room',
+          type: 'repeat',
+          label: 'Room',
+          repeatCount: '${rooms}',
+          questions: [{ name: 'room_use', type: 'text', label: 'What the room is used for' }],
         },
         {
           name: 'member',
@@ -217,6 +226,16 @@ it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a 
   await page.locator('[data-question="alt_phone"] input').fill('08030000000');
   await next(page);
 
+  // A repeat whose count an answer fixes: that many instances, none added or removed by hand.
+  await page.locator('[data-question="rooms"] input').fill('2');
+  await next(page);
+  const rooms = page.locator('[data-question="room"] fieldset[data-instance]');
+  expect(await rooms.count()).toBe(2);
+  expect(await page.getByRole('button', { name: /Add|Remove/ }).count()).toBe(0);
+  await rooms.nth(0).getByLabel('What the room is used for').fill('Sleeping');
+  await rooms.nth(1).getByLabel('What the room is used for').fill('Shop');
+  await next(page);
+
   // The repeat: three members added, the second removed; the two left are kept through a reload.
   const members = page.locator('[data-question="member"] fieldset[data-instance]');
   await page.getByRole('button', { name: 'Add Household member' }).click();
@@ -284,6 +303,8 @@ it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a 
     trade_other: 'Blacksmith',
     address: '12 Ring Road',
     alt_phone: '08030000000',
+    rooms: 2,
+    room: [{ room_use: 'Sleeping' }, { room_use: 'Shop' }],
     member: [
       { member_name: 'Ade', member_age: 40 },
       { member_name: 'Chidi', member_age: 7 },

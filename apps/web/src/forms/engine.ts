@@ -21,6 +21,7 @@ export type {
   FormSchema,
   FormState,
   GeoPoint,
+  InstanceState,
   Question,
   QuestionType,
   Section,

@@ -1,23 +1,12 @@
-import type { Answers, FormSchema, Question } from './engine';
+import type { Answers, FormSchema, InstanceState, Question } from './engine';
 import { isEmptyAnswer, withAnswer } from './answers';
 
 /**
  * What the renderer reads from the engine for one level of the form: the whole form (FormState) or
- * one instance of a repeat (InstanceState). Both have this shape (forms contract, issue 14).
+ * one instance of a repeat (InstanceState). Filters and repeats may be absent (none at that level).
  */
-export interface Level {
-  values: Answers;
-  visibleQuestions: ReadonlySet<string>;
-  required: ReadonlySet<string>;
-  /** Offered choices (names, list order) of the visible selects that have a choice filter. */
-  choices?: Readonly<Record<string, readonly string[]>>;
-  repeats?: Readonly<Record<string, RepeatLevel>>;
-}
-export interface RepeatLevel {
-  /** Fixed by `repeat_count`; null when the person adds and removes instances. */
-  count: number | null;
-  instances: readonly Level[];
-}
+export type Level = Pick<InstanceState, 'values' | 'visibleQuestions' | 'required'> &
+  Partial<Pick<InstanceState, 'choices' | 'repeats'>>;
 
 export const isContainer = (q: Question): boolean => q.type === 'group' || q.type === 'repeat';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Answers, FormSchema, Question } from './engine';
+import type { Answers, FormSchema, InstanceState, Question } from './engine';
 import { answerEntries } from './AnswerTree';
 import { answerQuestions, instancesOf, reconcile, type Level } from './level';
 import { errorLeaf, errorRoot, visibleScreens } from './screens';
@@ -81,7 +81,7 @@ describe('error names', () => {
 
 describe('reconcile', () => {
   const repeatForm = [q('n', 'integer'), q('hh', 'repeat', { questions: [q('lga', 'select_one')] })];
-  const instance = (choices: Record<string, string[]> = {}): Level => ({
+  const instance = (choices: Record<string, string[]> = {}): InstanceState => ({
     values: {},
     visibleQuestions: new Set(['lga']),
     required: new Set(),
