@@ -77,6 +77,9 @@ const form = {
           required: true,
         },
         { name: 'visit_time', type: 'time', label: 'Time of the visit' },
+        { name: 'next_visit', type: 'datetime', label: 'Next visit' },
+        { name: 'meter', type: 'barcode', label: 'Meter number' },
+        { name: 'shop_photo', type: 'image', label: 'Photo of the shop' },
       ],
     },
     {
@@ -216,6 +219,12 @@ it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a 
   await page.locator('[data-question="trade"] input[value="other"]').check();
   await page.locator('[data-question="trade_other"] input').fill('Blacksmith');
   await page.locator('[data-question="visit_time"] input').fill('09:30');
+  await page.locator('[data-question="next_visit"] input[type="datetime-local"]').fill('2026-12-10T10:00');
+  await page.locator('[data-question="meter"] input').fill('4006381333931');
+  // "Scan" only where the browser reads barcodes (not headless Chromium on Linux).
+  const detector = await page.evaluate(() => 'BarcodeDetector' in window);
+  expect(await page.getByRole('button', { name: 'Scan' }).count()).toBe(detector ? 1 : 0);
+  await page.getByText('This question type (image) is captured in the app.').waitFor();
   await page.screenshot({ path: join(artifacts, 'form-structures-field-list.png'), fullPage: true });
   await next(page);
 
@@ -303,6 +312,9 @@ it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a 
     trade_other: 'Blacksmith',
     address: '12 Ring Road',
     alt_phone: '08030000000',
+    visit_time: '09:30',
+    next_visit: '2026-12-10T10:00',
+    meter: '4006381333931',
     rooms: 2,
     room: [{ room_use: 'Sleeping' }, { room_use: 'Shop' }],
     member: [
