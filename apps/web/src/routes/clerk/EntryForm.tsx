@@ -121,7 +121,9 @@ export function EntryForm({ user, form, versionId }: { user: SessionUser; form: 
     const after = wraps.filter(
       (w) => !from.contains(w) && from.compareDocumentPosition(w) & Node.DOCUMENT_POSITION_FOLLOWING,
     );
-    for (const wrap of after) if (focusQuestionField(wrap.dataset.question!, container.current)) return;
+    // Looked up from the wrap's parent: a repeat's instances each hold a question of the same name.
+    for (const wrap of after)
+      if (focusQuestionField(wrap.dataset.question!, wrap.parentElement ?? container.current)) return;
     container.current.querySelector<HTMLButtonElement>('form button[type="submit"]')?.focus();
   }
 
