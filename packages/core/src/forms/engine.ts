@@ -826,13 +826,23 @@ interface Work {
 }
 
 /**
- * Run `fn` (evaluations) within both budgets: MAX_EVALUATION_WORK for this expression, and what is left
- * of the run's. Out of work: record an EVALUATION_LIMIT error for `field` and answer `fallback`.
+ * Evaluate `e` (or filter `list` by it) within both budgets: MAX_EVALUATION_WORK for this expression, and
+ * what is left of the run's. Out of work: record an EVALUATION_LIMIT error for the field `prefix + name`
+ * and answer `fallback`.
  */
-function bounded(work: Work, field: string, slot: Slot, fallback: ExprValue, e: Expr, scope: Scope): ExprValue;
 function bounded(
   work: Work,
-  field: string,
+  prefix: string,
+  name: string,
+  slot: Slot,
+  fallback: ExprValue,
+  e: Expr,
+  scope: Scope,
+): ExprValue;
+function bounded(
+  work: Work,
+  prefix: string,
+  name: string,
   slot: Slot,
   fallback: readonly Choice[],
   e: Expr,
@@ -841,7 +851,8 @@ function bounded(
 ): readonly Choice[];
 function bounded(
   work: Work,
-  field: string,
+  prefix: string,
+  name: string,
   slot: Slot,
   fallback: ExprValue | readonly Choice[],
   e: Expr,
@@ -855,6 +866,7 @@ function bounded(
   } catch (err) {
     if (!(err instanceof EvaluationLimitError)) throw err;
     work.failures++;
+    const field = prefix + name;
     if (!work.errors.some((x) => x.field === field))
       work.errors.push({
         field,
@@ -885,6 +897,8 @@ interface Names {
  */
 class LevelScope implements Scope {
   current: ExprValue = '';
+  private readonly byName: ReadonlyMap<string, CQuestion>;
+  private readonly levelId: number;
   /** Instances of this level's repeats so far, by local index (indexed-repeat reads earlier ones). */
   readonly instances: (LevelRun[] | undefined)[] = [];
   constructor(
@@ -896,14 +910,17 @@ class LevelScope implements Scope {
     readonly todayDays: number,
     readonly nowDays: number,
     readonly offsetDays: number,
-  ) {}
+  ) {
+    this.byName = names.byName;
+    this.levelId = level.id;
+  }
   get lists(): ChoiceSource {
     return this.names.lists;
   }
   get(name: string): ExprValue {
-    const q = this.names.byName.get(name);
+    const q = this.byName.get(name);
     if (q === undefined) return '';
-    return q.level === this.level.id ? this.vals[q.li]! : this.resolve(q);
+    return q.level === this.levelId ? this.vals[q.li]! : this.resolve(q);
   }
   /** The run of the enclosing level `depth` repeats deep (this one or a parent). */
   private up(depth: number): LevelScope {
@@ -1049,7 +1066,7 @@ export function compileForm(form: FormSchema): CompiledForm {
       const section = sections[s]!;
       const e = section.relevant;
       scope.current = '';
-      state[s] = !e || toBoolean(bounded(work, section.name, 'relevant', true, e, scope)) ? 1 : -1;
+      state[s] = !e || toBoolean(bounded(work, '', section.name, 'relevant', true, e, scope)) ? 1 : -1;
     }
     return state[s] === 1;
   }
@@ -1096,7 +1113,7 @@ export function compileForm(form: FormSchema): CompiledForm {
       const raw = raws[li];
       if (q.relevant) {
         scope.current = answerToValue(raw, q.multi);
-        if (!toBoolean(bounded(work, prefix + q.name, 'relevant', true, q.relevant, scope))) {
+        if (!toBoolean(bounded(work, prefix, q.name, 'relevant', true, q.relevant, scope))) {
           vals[li] = q.multi ? EMPTY_LIST : q.type === 'repeat' ? EMPTY_SET : '';
           continue;
         }
@@ -1107,7 +1124,7 @@ export function compileForm(form: FormSchema): CompiledForm {
         let requested = 0;
         if (q.repeatCount) {
           scope.current = '';
-          const c = toNumber(bounded(work, prefix + q.name, 'repeat count', 0, q.repeatCount, scope));
+          const c = toNumber(bounded(work, prefix, q.name, 'repeat count', 0, q.repeatCount, scope));
           requested = Number.isFinite(c) && c > 0 ? Math.trunc(c) : 0;
           count = Math.min(requested, MAX_REPEAT_INSTANCES);
         }
@@ -1136,7 +1153,7 @@ export function compileForm(form: FormSchema): CompiledForm {
         vals[li] = new NodeSet(instances.map(() => ''));
       } else if (q.calculation) {
         scope.current = answerToValue(raw);
-        vals[li] = bounded(work, prefix + q.name, 'calculation', '', q.calculation, scope);
+        vals[li] = bounded(work, prefix, q.name, 'calculation', '', q.calculation, scope);
       } else if (q.type !== 'note' && q.type !== 'group') vals[li] = answerToValue(raw, q.multi);
     }
 
@@ -1162,12 +1179,12 @@ export function compileForm(form: FormSchema): CompiledForm {
       if (q.hidden) continue;
       if (typeof q.required === 'object') {
         scope.current = vals[li]!;
-        if (toBoolean(bounded(work, prefix + q.name, 'required', false, q.required, scope))) required[li] = 1;
+        if (toBoolean(bounded(work, prefix, q.name, 'required', false, q.required, scope))) required[li] = 1;
       } else if (q.required) required[li] = 1;
       if (q.choiceFilter) {
         const filter = q.choiceFilter;
         scope.current = '';
-        filtered[li] = bounded(work, prefix + q.name, 'choice filter', q.choiceItems!, filter, scope, q.choiceItems!);
+        filtered[li] = bounded(work, prefix, q.name, 'choice filter', q.choiceItems!, filter, scope, q.choiceItems!);
       }
     }
     return { level, scope, prefix, raws, answers, relevant, required, values, filtered, repeats };
@@ -1193,14 +1210,14 @@ export function compileForm(form: FormSchema): CompiledForm {
       if (q.hidden) continue;
       visibleQuestions.add(q.name);
       if (r.required[li]) required.add(q.name);
-      const f = r.filtered[li];
+      const f = q.choiceFilter && r.filtered[li];
       if (f)
         put(
           choices,
           q.name,
           f.map((c) => c.name),
         );
-      const rep = r.repeats[li];
+      const rep = q.type === 'repeat' && r.repeats[li];
       if (rep) put(repeats, q.name, { count: rep.count, instances: rep.instances.map(stateOf) });
     }
     return { values: r.values, visibleQuestions, required, choices, repeats };
@@ -1223,7 +1240,7 @@ export function compileForm(form: FormSchema): CompiledForm {
     if (isBlank(raw)) return r.required[li] ? ['REQUIRED', 'An answer is required'] : undefined;
     const problem = typeError(q, raw!);
     if (problem) return problem;
-    const offered = r.filtered[li];
+    const offered = q.choiceFilter && r.filtered[li];
     if (offered) {
       const allowed = new Set(offered.map((c) => c.name));
       const picked = q.multi ? listOf(raw!)! : [String(raw).trim()];
@@ -1238,7 +1255,7 @@ export function compileForm(form: FormSchema): CompiledForm {
       const { scope } = r;
       scope.current = scope.vals[li]!;
       const failures = work.failures;
-      const holds = toBoolean(bounded(work, r.prefix + q.name, 'constraint', false, q.constraint, scope));
+      const holds = toBoolean(bounded(work, r.prefix, q.name, 'constraint', false, q.constraint, scope));
       if (!holds && work.failures === failures) return ['CONSTRAINT', q.constraintMessage];
     }
     return undefined;
