@@ -52,6 +52,12 @@ export const MAX_TEXT_LENGTH = 10_000;
  * expressions cannot add up to a long stall either.
  */
 export const MAX_FORM_EVALUATION_WORK = 10 * MAX_EVALUATION_WORK;
+/**
+ * Instances all the repeats of one `evaluate` or `validate` may have together: nested repeats multiply
+ * (500 plots × 500 crops), so the whole form is capped too. Beyond it no instance is made, and
+ * validation refuses the answers (REPEAT_TOO_MANY).
+ */
+export const MAX_FORM_REPEAT_INSTANCES = 10 * MAX_REPEAT_INSTANCES;
 
 /** One instance of a repeat: its own answers, visibility, requiredness, filtered choices and nested repeats. */
 export interface InstanceState {
@@ -660,6 +666,8 @@ interface RepeatRun {
   count: number | null;
   /** What repeat_count asked for (may be above MAX_REPEAT_INSTANCES). */
   requested: number;
+  /** Instances left out because the form's repeats together reached MAX_FORM_REPEAT_INSTANCES. */
+  truncated: boolean;
   instances: LevelRun[];
 }
 
@@ -823,6 +831,8 @@ interface Work {
   errors: FieldError[];
   /** How many evaluations ran out of work (one field may have several). */
   failures: number;
+  /** Repeat instances made so far (at most MAX_FORM_REPEAT_INSTANCES). */
+  instances: number;
 }
 
 /**
@@ -1129,7 +1139,9 @@ export function compileForm(form: FormSchema): CompiledForm {
           count = Math.min(requested, MAX_REPEAT_INSTANCES);
         }
         const given = Array.isArray(raw) ? raw : [];
-        const k = count ?? Math.min(given.length, MAX_REPEAT_INSTANCES);
+        const wanted = count ?? Math.min(given.length, MAX_REPEAT_INSTANCES);
+        const k = Math.min(wanted, MAX_FORM_REPEAT_INSTANCES - work.instances);
+        work.instances += k;
         const instances: LevelRun[] = [];
         scope.instances[li] = instances;
         const child = levels[q.childLevel]!;
@@ -1149,7 +1161,7 @@ export function compileForm(form: FormSchema): CompiledForm {
             ),
           );
         }
-        repeats[li] = { count, requested, instances };
+        repeats[li] = { count, requested, instances, truncated: k < wanted };
         vals[li] = new NodeSet(instances.map(() => ''));
       } else if (q.calculation) {
         scope.current = answerToValue(raw);
@@ -1191,7 +1203,7 @@ export function compileForm(form: FormSchema): CompiledForm {
   }
 
   function run(answers: Answers, ctx: EvalContext | undefined): { top: LevelRun; work: Work; sectionState: Int8Array } {
-    const work: Work = { left: MAX_FORM_EVALUATION_WORK, errors: [], failures: 0 };
+    const work: Work = { left: MAX_FORM_EVALUATION_WORK, errors: [], failures: 0, instances: 0 };
     const sectionState = new Int8Array(sections.length); // 0 unknown, 1 shown, -1 hidden
     const top = runLevel(levels[0]!, answers, null, 1, '', clockFor(ctx), work, sectionState);
     return { top, work, sectionState };
@@ -1308,6 +1320,11 @@ export function compileForm(form: FormSchema): CompiledForm {
       return;
     }
     const given = raw ?? [];
+    if (rep.truncated)
+      return error(
+        'REPEAT_TOO_MANY',
+        `The form's repeats together have more than ${MAX_FORM_REPEAT_INSTANCES.toLocaleString('en')} instances`,
+      );
     if (rep.requested > MAX_REPEAT_INSTANCES)
       return error(
         'REPEAT_TOO_MANY',
