@@ -848,48 +848,46 @@ function bounded(
   fallback: ExprValue,
   e: Expr,
   scope: Scope,
-): ExprValue;
-function bounded(
-  work: Work,
-  prefix: string,
-  name: string,
-  slot: Slot,
-  fallback: readonly Choice[],
-  e: Expr,
-  scope: Scope,
-  list: readonly Choice[],
-): readonly Choice[];
-function bounded(
-  work: Work,
-  prefix: string,
-  name: string,
-  slot: Slot,
-  fallback: ExprValue | readonly Choice[],
-  e: Expr,
-  scope: Scope,
-  list?: readonly Choice[],
-): ExprValue | readonly Choice[] {
+): ExprValue {
   const limit = Math.max(0, Math.min(MAX_EVALUATION_WORK, work.left));
   const budget = { left: limit };
   try {
-    return list ? filterChoices(list, e, scope, budget) : evaluateWithScope(e, scope, budget);
+    return evaluateWithScope(e, scope, budget);
   } catch (err) {
-    if (!(err instanceof EvaluationLimitError)) throw err;
-    work.failures++;
-    const field = prefix + name;
-    if (!work.errors.some((x) => x.field === field))
-      work.errors.push({
-        field,
-        code: 'EVALUATION_LIMIT',
-        message:
-          limit < MAX_EVALUATION_WORK
-            ? `The questionnaire's expressions together need more work than one check may do (at its ${slot} expression)`
-            : `The ${slot} expression needs more work than one evaluation may do: the answers or text it works on are too long`,
-      });
+    outOfWork(err, work, prefix + name, slot, limit);
     return fallback;
   } finally {
     work.left -= limit - Math.max(0, budget.left);
   }
+}
+
+/** `filterChoices` within the budgets, as `bounded`; out of work, the whole list. */
+function boundedFilter(work: Work, prefix: string, name: string, list: readonly Choice[], e: Expr, scope: Scope) {
+  const limit = Math.max(0, Math.min(MAX_EVALUATION_WORK, work.left));
+  const budget = { left: limit };
+  try {
+    return filterChoices(list, e, scope, budget);
+  } catch (err) {
+    outOfWork(err, work, prefix + name, 'choice filter', limit);
+    return list;
+  } finally {
+    work.left -= limit - Math.max(0, budget.left);
+  }
+}
+
+/** Record an EVALUATION_LIMIT error for `field` (once); rethrow anything else. */
+function outOfWork(err: unknown, work: Work, field: string, slot: Slot, limit: number): void {
+  if (!(err instanceof EvaluationLimitError)) throw err;
+  work.failures++;
+  if (!work.errors.some((x) => x.field === field))
+    work.errors.push({
+      field,
+      code: 'EVALUATION_LIMIT',
+      message:
+        limit < MAX_EVALUATION_WORK
+          ? `The questionnaire's expressions together need more work than one check may do (at its ${slot} expression)`
+          : `The ${slot} expression needs more work than one evaluation may do: the answers or text it works on are too long`,
+    });
 }
 
 /** Where the compiled form's scopes look names up. */
@@ -1196,7 +1194,7 @@ export function compileForm(form: FormSchema): CompiledForm {
       if (q.choiceFilter) {
         const filter = q.choiceFilter;
         scope.current = '';
-        filtered[li] = bounded(work, prefix, q.name, 'choice filter', q.choiceItems!, filter, scope, q.choiceItems!);
+        filtered[li] = boundedFilter(work, prefix, q.name, q.choiceItems!, filter, scope);
       }
     }
     return { level, scope, prefix, raws, answers, relevant, required, values, filtered, repeats };
