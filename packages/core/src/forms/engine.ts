@@ -101,8 +101,13 @@ export interface FormState {
 export interface ValidationResult {
   valid: boolean;
   /**
-   * Problems with the answers, by question name. `EVALUATION_LIMIT`: one of the question's
-   * expressions (or its section's relevance, named by the section) needed more work than allowed.
+   * Problems with the answers, by question name (inside a repeat `<repeat>[<n>].<name>`, n from 1):
+   * REQUIRED, TYPE, TOO_LONG, CHOICE_INVALID, CHOICE_FILTERED (not offered by the choice filter),
+   * PHONE_INVALID, EMAIL_INVALID, NIN_INVALID, GEOPOINT_INVALID, FILE_NAME_INVALID (media), CONSTRAINT,
+   * NOT_ANSWERABLE (a note or group), UNKNOWN_FIELD, REPEAT_COUNT (not the repeat count's number of
+   * instances), REPEAT_TOO_MANY (above MAX_REPEAT_INSTANCES, or the form's MAX_FORM_REPEAT_INSTANCES).
+   * `EVALUATION_LIMIT`: one of the question's expressions (or its section's relevance, named by the
+   * section) needed more work than allowed.
    */
   errors: FieldError[];
   values: Answers;
