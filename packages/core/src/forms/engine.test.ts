@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LGA_CODES } from '../lgas.js';
-import { FormInvalidError, compileForm, type CompiledForm } from './engine.js';
+import { FormInvalidError, MAX_FORM_REPEAT_INSTANCES, compileForm, type CompiledForm } from './engine.js';
 import type { EvalContext } from './expression.js';
 import { MASTER_FORM } from './fixtures/master.js';
 import { MAX_REPEAT_INSTANCES, type Answers, type FormSchema, type Question } from './schema.js';
@@ -573,6 +573,33 @@ describe('XLSForm structure: groups, repeats, choice filters, look-ups (issue 14
       expect.objectContaining({ count: null, instances: expect.any(Array) }),
     );
     expect(free.evaluate({ r: [{ x: 'a' }, { x: 'b' }] }, ctx).repeats.r!.instances).toHaveLength(2);
+  });
+
+  it('nested repeats multiply, so the whole form is capped too: 500 × 500 instances stop at the form’s limit', () => {
+    const f = compileForm(
+      make([
+        q('n', { type: 'integer' }),
+        q('outer', {
+          type: 'repeat',
+          repeatCount: '${n}',
+          questions: [q('inner', { type: 'repeat', repeatCount: '${n}', questions: [q('x', { type: 'integer' })] })],
+        }),
+        q('total', { type: 'calculate', calculation: 'count(${inner})' }),
+      ]),
+    );
+    const s = f.evaluate({ n: 500 }, ctx);
+    expect(s.values.total).toBe(MAX_FORM_REPEAT_INSTANCES - 500);
+    const made = s.repeats.outer!.instances.reduce((k, i) => k + i.repeats.inner!.instances.length, 0);
+    expect(made + 500).toBe(MAX_FORM_REPEAT_INSTANCES);
+    const codes = f.validate({ n: 500 }, ctx).errors.map((e) => [e.field, e.code]);
+    expect(codes).toContainEqual(['outer', 'REPEAT_COUNT']);
+    expect(f.evaluate({ n: 3 }, ctx).values.total).toBe(9);
+    // each instance short of its count is named; past the form's limit the repeats say so
+    const full = Array.from({ length: 500 }, () => ({ inner: Array.from({ length: 500 }, () => ({})) }));
+    const errors = f.validate({ n: 500, outer: full }, ctx).errors;
+    expect(errors.some((e) => e.code === 'REPEAT_TOO_MANY' && /together have more than 5,000/.test(e.message))).toBe(
+      true,
+    );
   });
 
   it('a repeat draws on the form’s work budget: heavy expressions in 500 instances stop, never hang', () => {

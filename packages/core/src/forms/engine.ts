@@ -52,6 +52,12 @@ export const MAX_TEXT_LENGTH = 10_000;
  * expressions cannot add up to a long stall either.
  */
 export const MAX_FORM_EVALUATION_WORK = 10 * MAX_EVALUATION_WORK;
+/**
+ * Instances all the repeats of one `evaluate` or `validate` may have together: nested repeats multiply
+ * (500 plots × 500 crops), so the whole form is capped too. Beyond it no instance is made, and
+ * validation refuses the answers (REPEAT_TOO_MANY).
+ */
+export const MAX_FORM_REPEAT_INSTANCES = 10 * MAX_REPEAT_INSTANCES;
 
 /** One instance of a repeat: its own answers, visibility, requiredness, filtered choices and nested repeats. */
 export interface InstanceState {
@@ -95,8 +101,13 @@ export interface FormState {
 export interface ValidationResult {
   valid: boolean;
   /**
-   * Problems with the answers, by question name. `EVALUATION_LIMIT`: one of the question's
-   * expressions (or its section's relevance, named by the section) needed more work than allowed.
+   * Problems with the answers, by question name (inside a repeat `<repeat>[<n>].<name>`, n from 1):
+   * REQUIRED, TYPE, TOO_LONG, CHOICE_INVALID, CHOICE_FILTERED (not offered by the choice filter),
+   * PHONE_INVALID, EMAIL_INVALID, NIN_INVALID, GEOPOINT_INVALID, FILE_NAME_INVALID (media), CONSTRAINT,
+   * NOT_ANSWERABLE (a note or group), UNKNOWN_FIELD, REPEAT_COUNT (not the repeat count's number of
+   * instances), REPEAT_TOO_MANY (above MAX_REPEAT_INSTANCES, or the form's MAX_FORM_REPEAT_INSTANCES).
+   * `EVALUATION_LIMIT`: one of the question's expressions (or its section's relevance, named by the
+   * section) needed more work than allowed.
    */
   errors: FieldError[];
   values: Answers;
@@ -660,6 +671,8 @@ interface RepeatRun {
   count: number | null;
   /** What repeat_count asked for (may be above MAX_REPEAT_INSTANCES). */
   requested: number;
+  /** Instances left out because the form's repeats together reached MAX_FORM_REPEAT_INSTANCES. */
+  truncated: boolean;
   instances: LevelRun[];
 }
 
@@ -823,51 +836,63 @@ interface Work {
   errors: FieldError[];
   /** How many evaluations ran out of work (one field may have several). */
   failures: number;
+  /** Repeat instances made so far (at most MAX_FORM_REPEAT_INSTANCES). */
+  instances: number;
 }
 
 /**
- * Run `fn` (evaluations) within both budgets: MAX_EVALUATION_WORK for this expression, and what is left
- * of the run's. Out of work: record an EVALUATION_LIMIT error for `field` and answer `fallback`.
+ * Evaluate `e` (or filter `list` by it) within both budgets: MAX_EVALUATION_WORK for this expression, and
+ * what is left of the run's. Out of work: record an EVALUATION_LIMIT error for the field `prefix + name`
+ * and answer `fallback`.
  */
-function bounded(work: Work, field: string, slot: Slot, fallback: ExprValue, e: Expr, scope: Scope): ExprValue;
 function bounded(
   work: Work,
-  field: string,
+  prefix: string,
+  name: string,
   slot: Slot,
-  fallback: readonly Choice[],
+  fallback: ExprValue,
   e: Expr,
   scope: Scope,
-  list: readonly Choice[],
-): readonly Choice[];
-function bounded(
-  work: Work,
-  field: string,
-  slot: Slot,
-  fallback: ExprValue | readonly Choice[],
-  e: Expr,
-  scope: Scope,
-  list?: readonly Choice[],
-): ExprValue | readonly Choice[] {
+): ExprValue {
   const limit = Math.max(0, Math.min(MAX_EVALUATION_WORK, work.left));
   const budget = { left: limit };
   try {
-    return list ? filterChoices(list, e, scope, budget) : evaluateWithScope(e, scope, budget);
+    return evaluateWithScope(e, scope, budget);
   } catch (err) {
-    if (!(err instanceof EvaluationLimitError)) throw err;
-    work.failures++;
-    if (!work.errors.some((x) => x.field === field))
-      work.errors.push({
-        field,
-        code: 'EVALUATION_LIMIT',
-        message:
-          limit < MAX_EVALUATION_WORK
-            ? `The questionnaire's expressions together need more work than one check may do (at its ${slot} expression)`
-            : `The ${slot} expression needs more work than one evaluation may do: the answers or text it works on are too long`,
-      });
+    outOfWork(err, work, prefix + name, slot, limit);
     return fallback;
   } finally {
     work.left -= limit - Math.max(0, budget.left);
   }
+}
+
+/** `filterChoices` within the budgets, as `bounded`; out of work, the whole list. */
+function boundedFilter(work: Work, prefix: string, name: string, list: readonly Choice[], e: Expr, scope: Scope) {
+  const limit = Math.max(0, Math.min(MAX_EVALUATION_WORK, work.left));
+  const budget = { left: limit };
+  try {
+    return filterChoices(list, e, scope, budget);
+  } catch (err) {
+    outOfWork(err, work, prefix + name, 'choice filter', limit);
+    return list;
+  } finally {
+    work.left -= limit - Math.max(0, budget.left);
+  }
+}
+
+/** Record an EVALUATION_LIMIT error for `field` (once); rethrow anything else. */
+function outOfWork(err: unknown, work: Work, field: string, slot: Slot, limit: number): void {
+  if (!(err instanceof EvaluationLimitError)) throw err;
+  work.failures++;
+  if (!work.errors.some((x) => x.field === field))
+    work.errors.push({
+      field,
+      code: 'EVALUATION_LIMIT',
+      message:
+        limit < MAX_EVALUATION_WORK
+          ? `The questionnaire's expressions together need more work than one check may do (at its ${slot} expression)`
+          : `The ${slot} expression needs more work than one evaluation may do: the answers or text it works on are too long`,
+    });
 }
 
 /** Where the compiled form's scopes look names up. */
@@ -885,6 +910,8 @@ interface Names {
  */
 class LevelScope implements Scope {
   current: ExprValue = '';
+  private readonly byName: ReadonlyMap<string, CQuestion>;
+  private readonly levelId: number;
   /** Instances of this level's repeats so far, by local index (indexed-repeat reads earlier ones). */
   readonly instances: (LevelRun[] | undefined)[] = [];
   constructor(
@@ -896,14 +923,17 @@ class LevelScope implements Scope {
     readonly todayDays: number,
     readonly nowDays: number,
     readonly offsetDays: number,
-  ) {}
+  ) {
+    this.byName = names.byName;
+    this.levelId = level.id;
+  }
   get lists(): ChoiceSource {
     return this.names.lists;
   }
   get(name: string): ExprValue {
-    const q = this.names.byName.get(name);
+    const q = this.byName.get(name);
     if (q === undefined) return '';
-    return q.level === this.level.id ? this.vals[q.li]! : this.resolve(q);
+    return q.level === this.levelId ? this.vals[q.li]! : this.resolve(q);
   }
   /** The run of the enclosing level `depth` repeats deep (this one or a parent). */
   private up(depth: number): LevelScope {
@@ -1049,7 +1079,7 @@ export function compileForm(form: FormSchema): CompiledForm {
       const section = sections[s]!;
       const e = section.relevant;
       scope.current = '';
-      state[s] = !e || toBoolean(bounded(work, section.name, 'relevant', true, e, scope)) ? 1 : -1;
+      state[s] = !e || toBoolean(bounded(work, '', section.name, 'relevant', true, e, scope)) ? 1 : -1;
     }
     return state[s] === 1;
   }
@@ -1096,7 +1126,7 @@ export function compileForm(form: FormSchema): CompiledForm {
       const raw = raws[li];
       if (q.relevant) {
         scope.current = answerToValue(raw, q.multi);
-        if (!toBoolean(bounded(work, prefix + q.name, 'relevant', true, q.relevant, scope))) {
+        if (!toBoolean(bounded(work, prefix, q.name, 'relevant', true, q.relevant, scope))) {
           vals[li] = q.multi ? EMPTY_LIST : q.type === 'repeat' ? EMPTY_SET : '';
           continue;
         }
@@ -1107,12 +1137,14 @@ export function compileForm(form: FormSchema): CompiledForm {
         let requested = 0;
         if (q.repeatCount) {
           scope.current = '';
-          const c = toNumber(bounded(work, prefix + q.name, 'repeat count', 0, q.repeatCount, scope));
+          const c = toNumber(bounded(work, prefix, q.name, 'repeat count', 0, q.repeatCount, scope));
           requested = Number.isFinite(c) && c > 0 ? Math.trunc(c) : 0;
           count = Math.min(requested, MAX_REPEAT_INSTANCES);
         }
         const given = Array.isArray(raw) ? raw : [];
-        const k = count ?? Math.min(given.length, MAX_REPEAT_INSTANCES);
+        const wanted = count ?? Math.min(given.length, MAX_REPEAT_INSTANCES);
+        const k = Math.min(wanted, MAX_FORM_REPEAT_INSTANCES - work.instances);
+        work.instances += k;
         const instances: LevelRun[] = [];
         scope.instances[li] = instances;
         const child = levels[q.childLevel]!;
@@ -1132,11 +1164,11 @@ export function compileForm(form: FormSchema): CompiledForm {
             ),
           );
         }
-        repeats[li] = { count, requested, instances };
+        repeats[li] = { count, requested, instances, truncated: k < wanted };
         vals[li] = new NodeSet(instances.map(() => ''));
       } else if (q.calculation) {
         scope.current = answerToValue(raw);
-        vals[li] = bounded(work, prefix + q.name, 'calculation', '', q.calculation, scope);
+        vals[li] = bounded(work, prefix, q.name, 'calculation', '', q.calculation, scope);
       } else if (q.type !== 'note' && q.type !== 'group') vals[li] = answerToValue(raw, q.multi);
     }
 
@@ -1162,19 +1194,19 @@ export function compileForm(form: FormSchema): CompiledForm {
       if (q.hidden) continue;
       if (typeof q.required === 'object') {
         scope.current = vals[li]!;
-        if (toBoolean(bounded(work, prefix + q.name, 'required', false, q.required, scope))) required[li] = 1;
+        if (toBoolean(bounded(work, prefix, q.name, 'required', false, q.required, scope))) required[li] = 1;
       } else if (q.required) required[li] = 1;
       if (q.choiceFilter) {
         const filter = q.choiceFilter;
         scope.current = '';
-        filtered[li] = bounded(work, prefix + q.name, 'choice filter', q.choiceItems!, filter, scope, q.choiceItems!);
+        filtered[li] = boundedFilter(work, prefix, q.name, q.choiceItems!, filter, scope);
       }
     }
     return { level, scope, prefix, raws, answers, relevant, required, values, filtered, repeats };
   }
 
   function run(answers: Answers, ctx: EvalContext | undefined): { top: LevelRun; work: Work; sectionState: Int8Array } {
-    const work: Work = { left: MAX_FORM_EVALUATION_WORK, errors: [], failures: 0 };
+    const work: Work = { left: MAX_FORM_EVALUATION_WORK, errors: [], failures: 0, instances: 0 };
     const sectionState = new Int8Array(sections.length); // 0 unknown, 1 shown, -1 hidden
     const top = runLevel(levels[0]!, answers, null, 1, '', clockFor(ctx), work, sectionState);
     return { top, work, sectionState };
@@ -1193,14 +1225,14 @@ export function compileForm(form: FormSchema): CompiledForm {
       if (q.hidden) continue;
       visibleQuestions.add(q.name);
       if (r.required[li]) required.add(q.name);
-      const f = r.filtered[li];
+      const f = q.choiceFilter && r.filtered[li];
       if (f)
         put(
           choices,
           q.name,
           f.map((c) => c.name),
         );
-      const rep = r.repeats[li];
+      const rep = q.type === 'repeat' && r.repeats[li];
       if (rep) put(repeats, q.name, { count: rep.count, instances: rep.instances.map(stateOf) });
     }
     return { values: r.values, visibleQuestions, required, choices, repeats };
@@ -1223,7 +1255,7 @@ export function compileForm(form: FormSchema): CompiledForm {
     if (isBlank(raw)) return r.required[li] ? ['REQUIRED', 'An answer is required'] : undefined;
     const problem = typeError(q, raw!);
     if (problem) return problem;
-    const offered = r.filtered[li];
+    const offered = q.choiceFilter && r.filtered[li];
     if (offered) {
       const allowed = new Set(offered.map((c) => c.name));
       const picked = q.multi ? listOf(raw!)! : [String(raw).trim()];
@@ -1238,7 +1270,7 @@ export function compileForm(form: FormSchema): CompiledForm {
       const { scope } = r;
       scope.current = scope.vals[li]!;
       const failures = work.failures;
-      const holds = toBoolean(bounded(work, r.prefix + q.name, 'constraint', false, q.constraint, scope));
+      const holds = toBoolean(bounded(work, r.prefix, q.name, 'constraint', false, q.constraint, scope));
       if (!holds && work.failures === failures) return ['CONSTRAINT', q.constraintMessage];
     }
     return undefined;
@@ -1291,6 +1323,11 @@ export function compileForm(form: FormSchema): CompiledForm {
       return;
     }
     const given = raw ?? [];
+    if (rep.truncated)
+      return error(
+        'REPEAT_TOO_MANY',
+        `The form's repeats together have more than ${MAX_FORM_REPEAT_INSTANCES.toLocaleString('en')} instances`,
+      );
     if (rep.requested > MAX_REPEAT_INSTANCES)
       return error(
         'REPEAT_TOO_MANY',

@@ -671,6 +671,7 @@ function spend(units: number, e: Expr): void {
 /** Characters of text (or items and characters of a list) an answer brings into an evaluation. */
 function sizeOf(v: ExprValue): number {
   if (typeof v === 'string') return v.length;
+  if (typeof v !== 'object') return 1;
   if (v instanceof NodeSet) {
     let n = v.items.length;
     for (const x of v.items) n += sizeOf(x);
@@ -831,10 +832,13 @@ export function valueToAnswer(v: ExprValue): AnswerValue {
 }
 
 function equals(a: ExprValue, b: ExprValue): boolean {
-  if (a instanceof NodeSet) return a.items.some((x) => equals(x, b));
-  if (b instanceof NodeSet) return b.items.some((x) => equals(a, x));
-  if (isList(a)) return a.some((x) => equals(x, b));
-  if (isList(b)) return b.some((x) => equals(a, x));
+  // lists, node-sets and dates are objects: the everyday string/number comparison skips these tests
+  if (typeof a === 'object' || typeof b === 'object') {
+    if (a instanceof NodeSet) return a.items.some((x) => equals(x, b));
+    if (b instanceof NodeSet) return b.items.some((x) => equals(a, x));
+    if (isList(a)) return a.some((x) => equals(x, b));
+    if (isList(b)) return b.some((x) => equals(a, x));
+  }
   if (typeof a === 'boolean' || typeof b === 'boolean') return toBoolean(a) === toBoolean(b);
   if (typeof a === 'number' || typeof b === 'number' || a instanceof XDate || b instanceof XDate)
     return toNumber(a) === toNumber(b);
@@ -848,10 +852,12 @@ function equals(a: ExprValue, b: ExprValue): boolean {
   return x === y && (NUMERIC.test(a) ? NUMERIC.test(b) : isDateLike(b));
 }
 function compare(op: '<' | '<=' | '>' | '>=', a: ExprValue, b: ExprValue): boolean {
-  if (a instanceof NodeSet) return a.items.some((x) => compare(op, x, b));
-  if (b instanceof NodeSet) return b.items.some((x) => compare(op, a, x));
-  if (isList(a)) return a.some((x) => compare(op, x, b));
-  if (isList(b)) return b.some((x) => compare(op, a, x));
+  if (typeof a === 'object' || typeof b === 'object') {
+    if (a instanceof NodeSet) return a.items.some((x) => compare(op, x, b));
+    if (b instanceof NodeSet) return b.items.some((x) => compare(op, a, x));
+    if (isList(a)) return a.some((x) => compare(op, x, b));
+    if (isList(b)) return b.some((x) => compare(op, a, x));
+  }
   const x = toNumber(a);
   const y = toNumber(b);
   switch (op) {
@@ -1077,6 +1083,7 @@ function pairs(a: ExprValue, b: ExprValue): number {
   return itemCount(a) * itemCount(b);
 }
 function itemCount(v: ExprValue): number {
+  if (typeof v !== 'object') return 1;
   return isList(v) ? v.length : v instanceof NodeSet ? v.items.length : 1;
 }
 
