@@ -1,13 +1,7 @@
 import ExcelJS from 'exceljs';
 import * as SheetJS from '@e965/xlsx';
 import { parse as parseCsv } from 'csv-parse/sync';
-import {
-  checkDeclaredSizes,
-  inflateEntry,
-  readCentralDirectory,
-  XLSX_LIMITS,
-  PackageProblem,
-} from './xlsform-zip.js';
+import { checkDeclaredSizes, inflateEntry, readCentralDirectory, XLSX_LIMITS, PackageProblem } from './xlsform-zip.js';
 
 /**
  * Spreadsheets as plain grids of cell values, whatever they came in: an .xlsx (read by exceljs after
@@ -19,9 +13,7 @@ import {
 
 /** A cell as read: its text, or a formula (with the value the spreadsheet cached for it), or an error. */
 export type CellRead =
-  | { kind: 'text'; text: string }
-  | { kind: 'formula'; cached: string }
-  | { kind: 'error'; error: string };
+  { kind: 'text'; text: string } | { kind: 'formula'; cached: string } | { kind: 'error'; error: string };
 
 export interface Grid {
   name: string;
@@ -127,7 +119,7 @@ export function readXls(file: Buffer): Workbook {
     const msg = e instanceof Error ? e.message : '';
     throw new PackageProblem(
       'NOT_XLSX',
-      /password|encrypt/i.test(msg)
+      /password-protected|EncryptionInfo/i.test(msg)
         ? 'The workbook is password-protected. Save it without a password.'
         : 'The file could not be read as an Excel workbook (.xls or .xlsx).',
     );

@@ -169,15 +169,7 @@ spell('integer', 'integer', 'int', 'add integer prompt', 'q int');
 spell('decimal', 'decimal', 'add decimal prompt', 'q decimal');
 spell('date', 'date', 'add date prompt', 'q date');
 spell('time', 'time', 'add time prompt');
-spell(
-  'datetime',
-  'datetime',
-  'date time',
-  'add datetime prompt',
-  'add date time prompt',
-  'q datetime',
-  'q date time',
-);
+spell('datetime', 'datetime', 'date time', 'add datetime prompt', 'add date time prompt', 'q datetime', 'q date time');
 spell('geopoint', 'geopoint', 'gps', 'location', 'add location prompt', 'q location', 'q geopoint');
 spell('barcode', 'barcode', 'add barcode prompt', 'q barcode');
 spell('note', 'note', 'add note prompt', 'q note');
@@ -813,7 +805,8 @@ function otherLanguagesOf(sections: Section[], lists: Record<string, Choice[]>):
     Object.keys(s.translations ?? {}).forEach((l) => seen.add(l));
     walk(s.questions);
   }
-  for (const cs of Object.values(lists)) for (const c of cs) Object.keys(c.translations ?? {}).forEach((l) => seen.add(l));
+  for (const cs of Object.values(lists))
+    for (const c of cs) Object.keys(c.translations ?? {}).forEach((l) => seen.add(l));
   return [...seen];
 }
 
@@ -884,7 +877,7 @@ function attachedList(
     }
     const columns: Record<string, string> = {};
     header.forEach((h, i) => {
-      if (!h || ((i === nameCol && !nameIsColumn) || i === labelCol) || r[i] === undefined || r[i] === '') return;
+      if (!h || (i === nameCol && !nameIsColumn) || i === labelCol || r[i] === undefined || r[i] === '') return;
       columns[h] = r[i]!;
     });
     choices.push({
@@ -1108,7 +1101,12 @@ function readChoices(run: ImportRun, table: Table, defaultLanguage: string | und
       });
   // Any other column (not media) is kept on each choice, for choice_filter and pulldata().
   const extra = table.headers.filter(
-    (h) => !used.has(h.col) && h.base !== 'list_name' && h.base !== 'name' && h.base !== 'label' && !MEDIA_COLUMNS.has(h.base),
+    (h) =>
+      !used.has(h.col) &&
+      h.base !== 'list_name' &&
+      h.base !== 'name' &&
+      h.base !== 'label' &&
+      !MEDIA_COLUMNS.has(h.base),
   );
   for (const h of extra) used.add(h.col);
   const seen = new Map<string, Map<string, number>>();
@@ -1900,8 +1898,7 @@ function readSurvey(
 
 /** A repeat_count that reads one of the repeat's own questions can never be known: an error at its cell. */
 function checkRepeatCounts(run: ImportRun, sections: Section[]) {
-  const descendants = (q: Question): string[] =>
-    (q.questions ?? []).flatMap((c) => [c.name, ...descendants(c)]);
+  const descendants = (q: Question): string[] => (q.questions ?? []).flatMap((c) => [c.name, ...descendants(c)]);
   const walk = (qs: Question[], path: string) =>
     qs.forEach((q, i) => {
       const p = `${path}.${i}`;
@@ -1962,7 +1959,12 @@ function xlsformType(q: Question, orOther: boolean): { type: string; oslrsType?:
 /** Is `next` the text question that `or_other` on `q` generates (so writing `or_other` recreates it)? */
 function isGeneratedOther(q: Question, next: Question | undefined): boolean {
   if (!q.orOther || !next) return false;
-  const expected: Question = { name: `${q.name}_other`, type: 'text', label: OTHER_LABEL, relevant: otherRelevant(q.name) };
+  const expected: Question = {
+    name: `${q.name}_other`,
+    type: 'text',
+    label: OTHER_LABEL,
+    relevant: otherRelevant(q.name),
+  };
   return JSON.stringify(next) === JSON.stringify(expected);
 }
 
@@ -2116,7 +2118,9 @@ export async function exportXlsForm(form: FormSchema): Promise<Buffer> {
   }
 
   const lists = Object.entries(form.choiceLists).filter(([name]) => !isFileList(name));
-  const choiceLangs = otherLanguages.filter((l) => lists.some(([, cs]) => cs.some((c) => c.translations?.[l] !== undefined)));
+  const choiceLangs = otherLanguages.filter((l) =>
+    lists.some(([, cs]) => cs.some((c) => c.translations?.[l] !== undefined)),
+  );
   const choiceExtra = [...new Set(lists.flatMap(([, cs]) => cs.flatMap((c) => Object.keys(c.columns ?? {}))))];
   const choices = wb.addWorksheet('choices', { views: [{ state: 'frozen', ySplit: 1 }] });
   choices.columns = [
