@@ -572,7 +572,7 @@ function unbundle(file: Buffer, options: XlsFormImportOptions): { file: Buffer; 
 
 export async function importXlsForm(input: Buffer, opts: XlsFormImportOptions = {}): Promise<XlsFormImport> {
   let wb: Workbook;
-  let options = opts;
+  let options: XlsFormImportOptions;
   try {
     const un = unbundle(input, opts);
     options = un.options;
