@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LGA_CODES } from '../lgas.js';
-import { compileForm, type CompiledForm } from './engine.js';
+import { FormInvalidError, compileForm, type CompiledForm } from './engine.js';
 import type { EvalContext } from './expression.js';
 import { MASTER_FORM } from './fixtures/master.js';
-import type { Answers, FormSchema, Question } from './schema.js';
+import { MAX_REPEAT_INSTANCES, type Answers, type FormSchema, type Question } from './schema.js';
 
 const ctx: EvalContext = { today: new Date('2026-05-01T10:00:00Z') };
 const master: CompiledForm = compileForm(MASTER_FORM);
@@ -439,5 +439,391 @@ describe('the engine on small forms', () => {
     expect(shown.visibleSections).toEqual(new Set(['a', 'b', 'c']));
     expect(shown.visibleQuestions).toEqual(new Set(['go', 'x', 'n']));
     expect(errorsOf({ go: 'yes' }, f)).toEqual([['x', 'REQUIRED']]);
+  });
+});
+
+describe('XLSForm structure: groups, repeats, choice filters, look-ups (issue 14)', () => {
+  const q = (name: string, extra: Partial<Question> = {}): Question => ({ name, type: 'text', ...extra });
+  const make = (questions: Question[], choiceLists: FormSchema['choiceLists'] = {}): FormSchema => ({
+    formId: 'xls',
+    title: 'XLSForm',
+    sections: [{ name: 'main', questions }],
+    choiceLists: {
+      yes_no: [
+        { name: 'yes', label: 'Yes' },
+        { name: 'no', label: 'No' },
+      ],
+      ...choiceLists,
+    },
+  });
+  const issuesOf = (form: FormSchema) => {
+    try {
+      compileForm(form);
+    } catch (e) {
+      return (e as FormInvalidError).issues.map((i) => [i.field, i.code, i.message]);
+    }
+    return [];
+  };
+  const household = () =>
+    compileForm(
+      make([
+        q('hh_size', { type: 'integer' }),
+        q('members', {
+          type: 'repeat',
+          repeatCount: '${hh_size}',
+          questions: [
+            q('m_name', { required: true }),
+            q('m_age', { type: 'integer' }),
+            q('pos', { type: 'calculate', calculation: 'position(..)' }),
+            q('older', { type: 'calculate', calculation: '../m_age > 17' }),
+            q('prev_name', {
+              type: 'calculate',
+              calculation: 'indexed-repeat(${m_name}, ${members}, position(..) - 1)',
+            }),
+            q('school', { type: 'select_one', choiceList: 'yes_no', relevant: '${m_age} < 18 and ${hh_size} > 1' }),
+          ],
+        }),
+        q('total_age', { type: 'calculate', calculation: 'sum(${m_age})' }),
+        q('n_members', { type: 'calculate', calculation: 'count(${members})' }),
+        q('oldest', { type: 'calculate', calculation: 'max(${m_age})' }),
+        q('youngest', { type: 'calculate', calculation: 'min(${m_age})' }),
+        q('names', { type: 'calculate', calculation: "join(', ', ${m_name})" }),
+        q('second', { type: 'calculate', calculation: 'indexed-repeat(${m_name}, ${members}, 2)' }),
+        q('big', { relevant: '${total_age} > 100' }),
+      ]),
+    );
+
+  it('evaluates a repeat per instance: count, position, siblings, outer questions, aggregates, indexed-repeat', () => {
+    const f = household();
+    const answers: Answers = {
+      hh_size: 3,
+      members: [
+        { m_name: 'Ade', m_age: 40 },
+        { m_name: 'Bisi', m_age: 12, school: 'yes' },
+        { m_name: 'Tola', m_age: 70 },
+      ],
+    };
+    const s = f.evaluate(answers, ctx);
+    expect(s.repeats.members!.count).toBe(3);
+    const inst = s.repeats.members!.instances;
+    expect(inst.map((i) => i.values.pos)).toEqual([1, 2, 3]);
+    expect(inst.map((i) => i.values.older)).toEqual([true, false, true]);
+    expect(inst.map((i) => i.values.prev_name)).toEqual(['', 'Ade', 'Bisi']);
+    expect(inst.map((i) => i.visibleQuestions.has('school'))).toEqual([false, true, false]);
+    expect(inst[0]!.required).toEqual(new Set(['m_name']));
+    expect(s.values).toMatchObject({ total_age: 122, n_members: 3, oldest: 70, youngest: 12, second: 'Bisi' });
+    expect(s.values.names).toBe('Ade, Bisi, Tola');
+    expect(s.visibleQuestions.has('members')).toBe(true);
+    expect(s.visibleQuestions.has('big')).toBe(true);
+    expect(s.visibleQuestions.has('m_name')).toBe(false); // inside the repeat: in the instances' sets
+    expect((s.values.members as Answers[])[1]).toEqual({
+      m_name: 'Bisi',
+      m_age: 12,
+      pos: 2,
+      older: false,
+      prev_name: 'Ade',
+      school: 'yes',
+    });
+    expect(f.validate(answers, ctx).errors).toEqual([]);
+    expect(f.parentRepeat.get('m_age')).toBe('members');
+    expect(f.parentRepeat.has('hh_size')).toBe(false);
+    expect(f.questionByName.get('members')!.type).toBe('repeat');
+  });
+
+  it('refuses a wrong instance count, unknown keys in an instance, and names errors by instance', () => {
+    const f = household();
+    const two = { hh_size: 3, members: [{ m_name: 'Ade' }, { m_name: 'Bisi' }] };
+    expect(errorsOf(two, f)).toEqual([['members', 'REPEAT_COUNT']]);
+    const bad: Answers = {
+      hh_size: 2,
+      members: [
+        { m_name: 'Ade', m_age: 'old', hh_size: 4 },
+        { m_age: 3, colour: 'red', school: 'maybe' },
+      ],
+    };
+    expect(errorsOf(bad, f)).toEqual([
+      ['members[1].m_age', 'TYPE'],
+      ['members[1].hh_size', 'UNKNOWN_FIELD'],
+      ['members[2].m_name', 'REQUIRED'],
+      ['members[2].school', 'CHOICE_INVALID'],
+      ['members[2].colour', 'UNKNOWN_FIELD'],
+    ]);
+    expect(errorsOf({ hh_size: 1, members: 'Ade' as never }, f)).toEqual([['members', 'TYPE']]);
+    expect(errorsOf({ hh_size: 1, members: ['Ade' as never] }, f)).toEqual([
+      ['members[1]', 'TYPE'],
+      ['members[1].m_name', 'REQUIRED'],
+    ]);
+    // a child's answer outside its repeat is not a question of the top level
+    expect(errorsOf({ hh_size: 0, m_name: 'Ade' }, f)).toEqual([['m_name', 'UNKNOWN_FIELD']]);
+  });
+
+  it('a repeat count of 10,000 is a validation error, not a hang or 10,000 instances', () => {
+    const f = household();
+    const s = f.evaluate({ hh_size: 10_000 }, ctx);
+    expect(s.repeats.members!.count).toBe(MAX_REPEAT_INSTANCES);
+    expect(s.repeats.members!.instances).toHaveLength(MAX_REPEAT_INSTANCES);
+    const v = f.validate({ hh_size: 10_000, members: [] }, ctx);
+    expect(v.errors).toEqual([expect.objectContaining({ field: 'members', code: 'REPEAT_TOO_MANY' })]);
+    expect(v.errors[0]!.message).toMatch(/10,000 instances; at most 500/);
+    // without a count: more than the most instances
+    const free = compileForm(make([q('r', { type: 'repeat', questions: [q('x')] })]));
+    const many = Array.from({ length: MAX_REPEAT_INSTANCES + 1 }, () => ({ x: 'a' }));
+    expect(errorsOf({ r: many }, free)).toEqual([['r', 'REPEAT_TOO_MANY']]);
+    expect(free.evaluate({ r: many }, ctx).repeats.r).toEqual(
+      expect.objectContaining({ count: null, instances: expect.any(Array) }),
+    );
+    expect(free.evaluate({ r: [{ x: 'a' }, { x: 'b' }] }, ctx).repeats.r!.instances).toHaveLength(2);
+  });
+
+  it('a repeat draws on the form’s work budget: heavy expressions in 500 instances stop, never hang', () => {
+    const f = compileForm(
+      make([
+        q('n', { type: 'integer' }),
+        q('r', {
+          type: 'repeat',
+          repeatCount: '${n}',
+          questions: [q('t', { constraint: "regex(., '^.{0,500}$')" })],
+        }),
+      ]),
+    );
+    const instances = Array.from({ length: 500 }, () => ({ t: 'z'.repeat(1000) }));
+    const { errors } = f.validate({ n: 500, r: instances }, ctx);
+    expect(errors.some((e) => e.code === 'EVALUATION_LIMIT' && /^r\[\d+\]\.t$/.test(e.field))).toBe(true);
+  });
+
+  it('groups: relevance hides every child (nested), children answer flat, group names are visible', () => {
+    const f = compileForm(
+      make([
+        q('go', { type: 'select_one', choiceList: 'yes_no' }),
+        q('g', {
+          type: 'group',
+          relevant: "${go} = 'yes'",
+          questions: [
+            q('a', { required: true }),
+            q('inner', { type: 'group', questions: [q('b', { required: true }), q('c', { relevant: "${a} = 'x'" })] }),
+          ],
+        }),
+      ]),
+    );
+    expect(f.evaluate({ go: 'no', a: 'x', b: 'y' }, ctx).visibleQuestions).toEqual(new Set(['go']));
+    expect(f.evaluate({ go: 'no', a: 'x', b: 'y' }, ctx).values).toEqual({ go: 'no' });
+    const shown = f.evaluate({ go: 'yes', a: 'x' }, ctx);
+    expect(shown.visibleQuestions).toEqual(new Set(['go', 'g', 'a', 'inner', 'b', 'c']));
+    expect(errorsOf({ go: 'yes', a: 'x' }, f)).toEqual([['b', 'REQUIRED']]);
+    expect(errorsOf({ go: 'no' }, f)).toEqual([]);
+    expect(errorsOf({ go: 'yes', a: 'x', b: 'y', g: 'z' }, f)).toEqual([['g', 'NOT_ANSWERABLE']]);
+  });
+
+  it('nested repeats: each level has its own instances; outer aggregates see every inner value', () => {
+    const f = compileForm(
+      make([
+        q('plots', {
+          type: 'repeat',
+          questions: [
+            q('plot', { required: true }),
+            q('crops', {
+              type: 'repeat',
+              questions: [q('kg', { type: 'decimal' }), q('where', { type: 'calculate', calculation: '${plot}' })],
+            }),
+            q('plot_kg', { type: 'calculate', calculation: 'sum(${kg})' }),
+          ],
+        }),
+        q('all_kg', { type: 'calculate', calculation: 'sum(${kg})' }),
+        q('n_crops', { type: 'calculate', calculation: 'count(${crops})' }),
+        q('second_crop', { type: 'calculate', calculation: 'indexed-repeat(${kg}, ${plots}, 2, ${crops}, 1)' }),
+      ]),
+    );
+    const answers: Answers = {
+      plots: [
+        { plot: 'north', crops: [{ kg: 10 }, { kg: 5 }] },
+        { plot: 'south', crops: [{ kg: 2.5 }] },
+      ],
+    };
+    const s = f.evaluate(answers, ctx);
+    const plots = s.repeats.plots!.instances;
+    expect(plots.map((p) => p.values.plot_kg)).toEqual([15, 2.5]);
+    expect(plots[0]!.repeats.crops!.instances.map((c) => c.values.where)).toEqual(['north', 'north']);
+    expect(s.values).toMatchObject({ all_kg: 17.5, n_crops: 3, second_crop: 2.5 });
+    expect(errorsOf({ plots: [{ plot: 'x', crops: [{ kg: 'lots' }] }] }, f)).toEqual([
+      ['plots[1].crops[1].kg', 'TYPE'],
+    ]);
+    expect(f.parentRepeat.get('kg')).toBe('crops');
+    expect(f.parentRepeat.get('crops')).toBe('plots');
+  });
+
+  it('cascading selects: choice filters per choice, CHOICE_FILTERED, inside repeats too', () => {
+    const places = {
+      states: [
+        { name: 'oyo', label: 'Oyo' },
+        { name: 'lagos', label: 'Lagos' },
+      ],
+      lgas: [
+        { name: 'ibadan_n', label: 'Ibadan North', columns: { state: 'oyo' } },
+        { name: 'ogbomoso', label: 'Ogbomoso', columns: { state: 'oyo' } },
+        { name: 'ikeja', label: 'Ikeja', columns: { state: 'lagos' } },
+      ],
+    };
+    const f = compileForm(
+      make(
+        [
+          q('state', { type: 'select_one', choiceList: 'states' }),
+          q('lga', { type: 'select_one', choiceList: 'lgas', choiceFilter: 'state=${state}' }),
+          q('not_n', {
+            type: 'select_multiple',
+            choiceList: 'lgas',
+            choiceFilter: "not(starts-with(label, 'Ibadan'))",
+          }),
+          q('r', {
+            type: 'repeat',
+            questions: [
+              q('r_state', { type: 'select_one', choiceList: 'states' }),
+              q('r_lga', { type: 'select_one', choiceList: 'lgas', choiceFilter: 'state = ${r_state}' }),
+            ],
+          }),
+        ],
+        places,
+      ),
+    );
+    const s = f.evaluate({ state: 'oyo', r: [{ r_state: 'lagos' }, { r_state: 'oyo' }] }, ctx);
+    expect(s.choices).toEqual({ lga: ['ibadan_n', 'ogbomoso'], not_n: ['ogbomoso', 'ikeja'] });
+    expect(s.repeats.r!.instances.map((i) => i.choices.r_lga)).toEqual([['ikeja'], ['ibadan_n', 'ogbomoso']]);
+    expect(f.evaluate({}, ctx).choices.lga).toEqual([]);
+    expect(errorsOf({ state: 'oyo', lga: 'ogbomoso' }, f)).toEqual([]);
+    expect(errorsOf({ state: 'oyo', lga: 'ikeja', not_n: ['ikeja', 'ibadan_n'] }, f)).toEqual([
+      ['lga', 'CHOICE_FILTERED'],
+      ['not_n', 'CHOICE_FILTERED'],
+    ]);
+    expect(errorsOf({ r: [{ r_state: 'oyo', r_lga: 'ikeja' }] }, f)).toEqual([['r[1].r_lga', 'CHOICE_FILTERED']]);
+  });
+
+  it('label look-ups: jr:choice-name, instance() with a predicate, pulldata() over an attached CSV', () => {
+    const f = compileForm(
+      make(
+        [
+          q('crop', { type: 'select_one', choiceList: 'crops' }),
+          q('crop_label', { type: 'calculate', calculation: "jr:choice-name(${crop}, '${crop}')" }),
+          q('price', { type: 'calculate', calculation: "instance('crops')/root/item[name = ${crop}]/price" }),
+          q('cheap', { type: 'calculate', calculation: "count(instance('crops')/root/item[price < 100])" }),
+          q('code', { type: 'text' }),
+          q('village', { type: 'calculate', calculation: "pulldata('villages', 'village', 'code', ${code})" }),
+          q('lga_of', { type: 'calculate', calculation: "pulldata('villages', 'lga', 'code', ${code})" }),
+        ],
+        {
+          crops: [
+            { name: 'maize', label: 'Maize', columns: { price: '80' } },
+            { name: 'yam', label: 'Yam', columns: { price: '250' } },
+            { name: 'rice', label: 'Rice', columns: { price: '95' } },
+          ],
+          'villages.csv': [
+            { name: 'v1', label: 'Idi-Ose', columns: { code: 'A17', village: 'Idi-Ose', lga: 'Akinyele' } },
+            { name: 'v2', label: 'Moniya', columns: { code: 'A18', village: 'Moniya', lga: 'Akinyele' } },
+          ],
+        },
+      ),
+    );
+    const s = f.evaluate({ crop: 'yam', code: 'A18' }, ctx);
+    expect(s.values).toMatchObject({
+      crop_label: 'Yam',
+      price: '250',
+      cheap: 2,
+      village: 'Moniya',
+      lga_of: 'Akinyele',
+    });
+    expect(f.evaluate({ crop: 'nope', code: 'Z' }, ctx).values).toMatchObject({
+      crop_label: '',
+      price: '',
+      village: '',
+    });
+  });
+
+  it('type-checks time, datetime, barcode, media; hides today/username/phonenumber', () => {
+    const f = compileForm(
+      make([
+        q('t', { type: 'time' }),
+        q('dt', { type: 'datetime' }),
+        q('bc', { type: 'barcode' }),
+        q('photo', { type: 'image' }),
+        q('clip', { type: 'audio' }),
+        q('day', { type: 'today' }),
+        q('user', { type: 'username' }),
+        q('tel', { type: 'phonenumber' }),
+      ]),
+    );
+    const good = {
+      t: '14:05',
+      dt: '2026-05-01T14:05:00+01:00',
+      bc: '5901234123457',
+      photo: 'IMG_0001.jpg',
+      clip: 'a-1.m4a',
+      day: '2026-05-01',
+      user: 'enum1',
+      tel: '08031234567',
+    };
+    expect(errorsOf(good, f)).toEqual([]);
+    expect(f.evaluate(good, ctx).visibleQuestions).toEqual(new Set(['t', 'dt', 'bc', 'photo', 'clip']));
+    expect(
+      errorsOf(
+        { t: '25:00', dt: '2026-02-30T10:00', bc: {} as never, photo: '../etc/passwd', clip: '.hidden', day: 'today' },
+        f,
+      ),
+    ).toEqual([
+      ['t', 'TYPE'],
+      ['dt', 'TYPE'],
+      ['bc', 'TYPE'],
+      ['photo', 'FILE_NAME_INVALID'],
+      ['clip', 'FILE_NAME_INVALID'],
+      ['day', 'TYPE'],
+    ]);
+  });
+
+  it('analysis: cyclic repeat_count, a filter on a later question, unknown look-ups — each named', () => {
+    const direct = issuesOf(
+      make([q('r', { type: 'repeat', repeatCount: '${x} + 1', questions: [q('x', { type: 'integer' })] })]),
+    );
+    expect(direct).toEqual([
+      ['sections.0.questions.0.repeatCount', 'SELF_REFERENCE', expect.stringMatching(/inside repeat 'r'/)],
+    ]);
+    const viaCalc = issuesOf(
+      make([
+        q('n', { type: 'calculate', calculation: 'count(${x}) + 1' }),
+        q('r', { type: 'repeat', repeatCount: '${n}', questions: [q('x')] }),
+      ]),
+    );
+    expect(viaCalc).toEqual([
+      [
+        'sections.0.questions.1.repeatCount',
+        'CIRCULAR_DEPENDENCY',
+        expect.stringMatching(/repeat count.*n → r → n|r → n → r/),
+      ],
+    ]);
+    const later = issuesOf(
+      make(
+        [
+          q('lga', { type: 'select_one', choiceList: 'lgas', choiceFilter: 'state=${state}' }),
+          q('state', { type: 'select_one', choiceList: 'yes_no' }),
+        ],
+        { lgas: [{ name: 'a', label: 'A', columns: { state: 'yes' } }] },
+      ),
+    );
+    expect(later).toEqual([
+      ['sections.0.questions.0.choiceFilter', 'CHOICE_FILTER_LATER', expect.stringMatching(/\$\{state\}.*later/)],
+    ]);
+    const lookups = issuesOf(
+      make([
+        q('a', { type: 'calculate', calculation: "instance('nope')/root/item[name = 'x']/label" }),
+        q('b', { type: 'calculate', calculation: "pulldata('missing', 'c', 'k', 'v')" }),
+        q('c', { type: 'calculate', calculation: "jr:choice-name('x', '${a}')" }),
+        q('g', { type: 'group', questions: [q('in')] }),
+        q('d', { relevant: "${g} = 'x'" }),
+        q('e', { type: 'integer', questions: [q('f')] }),
+      ]),
+    );
+    expect(lookups.map(([field, code]) => [field, code])).toEqual([
+      ['sections.0.questions.0.calculation', 'CHOICE_LIST_MISSING'],
+      ['sections.0.questions.1.calculation', 'CHOICE_LIST_MISSING'],
+      ['sections.0.questions.2.calculation', 'UNKNOWN_FIELD'],
+      ['sections.0.questions.4.relevant', 'UNKNOWN_FIELD'],
+      ['sections.0.questions.5.questions', 'NOT_A_CONTAINER'],
+    ]);
   });
 });

@@ -63,6 +63,12 @@ function show(e: Expr): string {
       return `(${show(e.left)} ${e.op} ${show(e.right)})`;
     case 'call':
       return `${e.name}(${e.args.map(show).join(', ')})`;
+    case 'parent':
+      return '..';
+    case 'column':
+      return `@${e.name}`;
+    case 'lookup':
+      return `instance('${e.list}')[${e.predicate ? show(e.predicate) : ''}]/${e.column}`;
   }
 }
 
@@ -205,7 +211,7 @@ describe('parser', () => {
       ['age > 1', 0, /Unsupported name 'age'.*\$\{age\}/],
       ['today', 5, /Expected '\(' after function 'today'/],
       ['/data/age', 0, /Paths/],
-      ['..', 0, /parent/],
+      ['../', 3, /Expected '\.\.' or a question name/],
       ['1 ! 2', 2, /Unexpected character/],
       ['1 & 2', 2, /Unexpected character/],
       ['and 1', 0, /operator 'and'/],
@@ -342,5 +348,77 @@ describe('evaluation semantics', () => {
   it('does not read inherited properties as answers', () => {
     expect(run('${constructor} = ""', {})).toBe(true);
     expect(run('${toString}', {})).toBe('');
+  });
+});
+
+describe('XLSForm functions and paths (issue 14)', () => {
+  it('parses ../ paths, position(..), jr:choice-name, instance() look-ups and choice-filter columns', () => {
+    expect(show(parseExpression('../age + ../../x'))).toBe('(${age} + ${x})');
+    expect(referencedFields(parseExpression('../age > ${min}'))).toEqual(['age', 'min']);
+    expect(show(parseExpression('position(..) - 1'))).toBe('(position(..) - 1)');
+    expect(show(parseExpression("jr:choice-name(${c}, '${c}')"))).toBe("jr:choice-name(${c}, '${c}')");
+    expect(show(parseExpression("instance('lgas')/root/item[state = ${s} and name != 'x']/label"))).toBe(
+      "instance('lgas')[((@state = ${s}) and (@name != 'x'))]/label",
+    );
+    expect(show(parseExpression("instance('lgas')/root/item"))).toBe("instance('lgas')[]/name");
+    expect(referencedFields(parseExpression("instance('l')/root/item[a = ${s}]/b"))).toEqual(['s']);
+    expect(show(parseExpression('state=${state}', { columns: true }))).toBe('(@state = ${state})');
+    // bare names stay refused outside filters and predicates
+    expect(parseError('state = 1').message).toMatch(/Unsupported name 'state'/);
+    expect(parseError('1 / 2').message).toMatch(/Paths \('\/'\) are not supported/);
+    expect(parseError("instance('x')/root/other").message).toMatch(/Expected \/root\/item/);
+    expect(parseError("indexed-repeat('a', ${r}, 1)").message).toMatch(/indexed-repeat\(\) takes/);
+    expect(parseError('count(1, 2)').message).toMatch(/'count' takes 1 argument/);
+  });
+
+  it('format-date with ODK codes; date, decimal-date-time, today, now', () => {
+    const d = "date('2026-03-07')";
+    expect(run(`format-date(${d}, '%Y-%m-%d %y %n %e %b %a')`)).toBe('2026-03-07 26 3 7 Mar Sat');
+    expect(run("format-date('2026-12-25', '%d/%m/%Y')")).toBe('25/12/2026');
+    // a date-time shows in the registry's time zone (West Africa Time, UTC+1)
+    expect(run("format-date-time('2026-05-01T10:04:09.250Z', '%H:%M:%S.%3 %h')")).toBe('11:04:09.250 11');
+    expect(run("format-date(now(), '%Y-%m-%d %H:%M')")).toBe('2026-05-01 13:00');
+    expect(run("format-date('not a date', '%Y')")).toBe('');
+    expect(run("format-date(${d}, '100%% %Q')", { d: '2026-01-02' })).toBe('100% %Q');
+    expect(run("decimal-date-time('1970-01-02')")).toBe(1);
+    expect(toText(run('today()'))).toBe('2026-05-01');
+    expect(toText(run('date(today() + 1)'))).toBe('2026-05-02');
+  });
+
+  it('numbers and text: pow, round, int, number, abs, floor, ceiling, substr, string-length, concat, coalesce', () => {
+    expect(run('pow(2, 10)')).toBe(1024);
+    expect(run('pow(${x}, 0.5)', { x: 9 })).toBe(3);
+    expect(run('round(2.345, 2)')).toBe(2.35);
+    expect(run('int(-3.7)')).toBe(-3);
+    expect(run("number('4.5') + 1")).toBe(5.5);
+    expect(run('abs(-2) + floor(1.9) + ceiling(1.1)')).toBe(5);
+    expect(run("substr('abcdef', 1, 3)")).toBe('bc');
+    expect(run("string-length('héllo')")).toBe(5);
+    expect(run("concat('a', 1, ${x})", { x: 'z' })).toBe('a1z');
+    expect(run("coalesce(${a}, 'none')", {})).toBe('none');
+    expect(run("coalesce(${a}, 'none')", { a: 'x' })).toBe('x');
+    const r = run('random()') as number;
+    expect(r >= 0 && r < 1).toBe(true);
+    expect(run('once(random())', {}, 0.5)).toBe(0.5);
+    expect(run('string-length(uuid())')).toBe(36);
+  });
+
+  it('selects: count-selected, selected-at, join over a list', () => {
+    const multi = ['m'];
+    expect(run('count-selected(${m})', { m: ['a', 'b', 'c'] }, undefined, multi)).toBe(3);
+    expect(run('selected-at(${m}, 1)', { m: 'a b c' }, undefined, multi)).toBe('b');
+    expect(run('selected-at(${m}, 5)', { m: 'a b c' }, undefined, multi)).toBe('');
+    expect(run("join('-', ${m})", { m: ['a', 'b'] }, undefined, multi)).toBe('a-b');
+  });
+
+  it('outside a form (no repeats, no lists) look-ups and aggregates fall back to empty', () => {
+    expect(toText(run("instance('x')/root/item[name = 'a']/label"))).toBe('');
+    expect(run("count(instance('x')/root/item)")).toBe(0);
+    expect(run("pulldata('f', 'c', 'k', 'v')")).toBe('');
+    expect(run('position(..)')).toBe(1);
+    expect(run('sum(${a})', { a: 4 })).toBe(4);
+    expect(run('max(3, ${a}, 7)', { a: 9 })).toBe(9);
+    expect(run('min(3, ${a}, 7)', { a: '' })).toBe(3);
+    expect(Number.isNaN(run("max(1, 'x')"))).toBe(true);
   });
 });

@@ -17,7 +17,7 @@
  * text built and regex matching draw on; running out throws EvaluationLimitError instead of running on.
  */
 import { RE2JS } from 're2js';
-import type { AnswerValue, Answers, GeoPoint } from './schema.js';
+import type { AnswerValue, Answers, Choice, GeoPoint } from './schema.js';
 
 export const MAX_EXPRESSION_LENGTH = 2000;
 export const MAX_EXPRESSION_DEPTH = 64;
@@ -68,6 +68,12 @@ export type Expr =
   | { kind: 'field'; name: string; offset: number }
   /** `.`: the current question's value. */
   | { kind: 'current'; offset: number }
+  /** `..`: the parent node; only meaningful as `position(..)`. */
+  | { kind: 'parent'; offset: number }
+  /** A bare name in a choice filter or an `instance()` predicate: the choice's column (`name`, `label`, …). */
+  | { kind: 'column'; name: string; offset: number }
+  /** `instance('list')/root/item[predicate]/column`: the column of the list's choices the predicate holds for. */
+  | { kind: 'lookup'; list: string; predicate?: Expr; column: string; offset: number }
   | { kind: 'negate'; operand: Expr; offset: number }
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; offset: number }
   /** `regex` carries its pattern compiled at parse time when the pattern is a literal. */
@@ -98,6 +104,25 @@ const FUNCTIONS = {
   boolean: [1, 1],
   true: [0, 0],
   false: [0, 0],
+  // issue 14: XLSForm / ODK functions
+  'format-date': [2, 2],
+  'format-date-time': [2, 2],
+  pow: [2, 2],
+  abs: [1, 1],
+  floor: [1, 1],
+  ceiling: [1, 1],
+  random: [0, 0],
+  uuid: [0, 0],
+  position: [0, 1],
+  'indexed-repeat': [3, 7],
+  sum: [1, 1],
+  count: [1, 1],
+  max: [1, Infinity],
+  min: [1, Infinity],
+  join: [2, Infinity],
+  'selected-at': [2, 2],
+  'jr:choice-name': [2, 2],
+  pulldata: [4, 4],
 } as const satisfies Record<string, readonly [number, number]>;
 export type FunctionName = keyof typeof FUNCTIONS;
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
@@ -109,7 +134,7 @@ function isFunctionName(name: string): name is FunctionName {
 // ---------------------------------------------------------------------------------------------
 // Tokenizer
 
-type TokenType = 'number' | 'string' | 'field' | 'dot' | 'name' | 'punct' | 'eof';
+type TokenType = 'number' | 'string' | 'field' | 'dot' | 'dotdot' | 'name' | 'punct' | 'eof';
 interface Token {
   type: TokenType;
   /** number literal's value, string literal's content, field name, name, or punctuation. */
@@ -134,6 +159,8 @@ function describe(t: Token): string {
       return `\${${t.text}}`;
     case 'dot':
       return "'.'";
+    case 'dotdot':
+      return "'..'";
     default:
       return `'${t.text}'`;
   }
@@ -160,9 +187,9 @@ function tokenize(src: string): Token[] {
       continue;
     }
     if (c === 46) {
-      if (src.charCodeAt(i + 1) === 46) throw new ExpressionError(`'..' (parent) is not supported at offset ${i}`, i);
-      tokens.push({ type: 'dot', text: '.', offset: i });
-      i++;
+      const two = src.charCodeAt(i + 1) === 46;
+      tokens.push(two ? { type: 'dotdot', text: '..', offset: i } : { type: 'dot', text: '.', offset: i });
+      i += two ? 2 : 1;
       continue;
     }
     if (c === 39 || c === 34) {
@@ -187,6 +214,11 @@ function tokenize(src: string): Token[] {
     }
     if (isNameStart(c)) {
       while (i < n && isNameChar(src.charCodeAt(i))) i++;
+      // a namespace prefix: jr:choice-name
+      if (src.charCodeAt(i) === 58 && i + 1 < n && isNameStart(src.charCodeAt(i + 1))) {
+        i++;
+        while (i < n && isNameChar(src.charCodeAt(i))) i++;
+      }
       tokens.push({ type: 'name', text: src.slice(start, i), offset: start });
       continue;
     }
@@ -197,13 +229,11 @@ function tokenize(src: string): Token[] {
       continue;
     }
     const ch = src[i]!;
-    if ('()=<>+-*,'.includes(ch)) {
+    if ('()=<>+-*,/[]'.includes(ch)) {
       tokens.push({ type: 'punct', text: ch, offset: i });
       i++;
       continue;
     }
-    if (ch === '/')
-      throw new ExpressionError(`Paths ('/') are not supported at offset ${i}; refer to questions as \${name}`, i);
     throw new ExpressionError(`Unexpected character ${JSON.stringify(ch)} at offset ${i}`, i);
   }
   tokens.push({ type: 'eof', text: '', offset: n });
@@ -231,9 +261,26 @@ const BINARY_POWER: Record<BinaryOp, number> = {
 };
 const WORD_OPERATORS = new Set(['or', 'and', 'div', 'mod']);
 
+const pathError = (offset: number) =>
+  new ExpressionError(
+    `Paths ('/') are not supported at offset ${offset}; refer to questions as \${name} (inside a repeat ../name also works)`,
+    offset,
+  );
+
 class Parser {
   private pos = 0;
-  constructor(private readonly tokens: Token[]) {}
+  /** Bare names are choice columns (a choice filter, an `instance()` predicate). */
+  private columns: boolean;
+  constructor(
+    private readonly tokens: Token[],
+    columns: boolean,
+  ) {
+    this.columns = columns;
+  }
+  private isPunct(text: string): boolean {
+    const t = this.peek();
+    return t.type === 'punct' && t.text === text;
+  }
 
   private peek(): Token {
     return this.tokens[this.pos]!;
@@ -262,7 +309,10 @@ class Parser {
     for (;;) {
       const t = this.peek();
       const op = this.binaryOp(t);
-      if (!op) return left;
+      if (!op) {
+        if (t.type === 'punct' && t.text === '/') throw pathError(t.offset);
+        return left;
+      }
       const power = BINARY_POWER[op];
       if (power <= minPower) return left;
       this.next();
@@ -287,6 +337,8 @@ class Parser {
         return { kind: 'field', name: t.text, offset: t.offset };
       case 'dot':
         return { kind: 'current', offset: t.offset };
+      case 'dotdot':
+        return this.relativePath(t);
       case 'name':
         return this.name(t, depth);
       case 'punct':
@@ -296,11 +348,59 @@ class Parser {
           return inner;
         }
         if (t.text === '-') return { kind: 'negate', operand: this.prefix(depth + 1), offset: t.offset };
+        if (t.text === '/') throw pathError(t.offset);
         break;
     }
     const prev = this.tokens[this.pos - 2];
     const after = prev && this.binaryOp(prev) ? ` after '${prev.text}'` : '';
     throw new ExpressionError(`Expected an expression${after} at offset ${t.offset}, found ${describe(t)}`, t.offset);
+  }
+
+  /** `..`, `../name`, `../../name`: inside a repeat, `name` is the same instance's answer (as pyxform writes). */
+  private relativePath(t: Token): Expr {
+    while (this.isPunct('/')) {
+      this.next();
+      const step = this.next();
+      if (step.type === 'dotdot') continue;
+      if (step.type === 'name' && !this.isPunct('/') && !this.isPunct('('))
+        return { kind: 'field', name: step.text, offset: t.offset };
+      throw new ExpressionError(
+        `Expected '..' or a question name in the path at offset ${step.offset}, found ${describe(step)}`,
+        step.offset,
+      );
+    }
+    return { kind: 'parent', offset: t.offset };
+  }
+
+  /** After `instance('list')`: `/root/item`, an optional `[predicate]`, an optional `/column` (default `name`). */
+  private lookup(list: string, offset: number, depth: number): Expr {
+    for (const step of ['root', 'item']) {
+      const slash = this.next();
+      const t = this.next();
+      if (!(slash.type === 'punct' && slash.text === '/' && t.type === 'name' && t.text === step))
+        throw new ExpressionError(
+          `Expected /root/item[…]/column after instance('${list}') at offset ${slash.offset}`,
+          slash.offset,
+        );
+    }
+    let predicate: Expr | undefined;
+    if (this.isPunct('[')) {
+      const open = this.next();
+      const outer = this.columns;
+      this.columns = true;
+      predicate = this.parse(0, depth + 1);
+      this.columns = outer;
+      this.expect(']', `to close '[' opened at offset ${open.offset}`);
+    }
+    let column = 'name';
+    if (this.isPunct('/')) {
+      this.next();
+      const t = this.next();
+      if (t.type !== 'name')
+        throw new ExpressionError(`Expected a column name at offset ${t.offset}, found ${describe(t)}`, t.offset);
+      column = t.text;
+    }
+    return { kind: 'lookup', list, predicate, column, offset };
   }
 
   private name(t: Token, depth: number): Expr {
@@ -309,12 +409,24 @@ class Parser {
       if (t.text === 'null') return { kind: 'empty', offset: t.offset };
       if (WORD_OPERATORS.has(t.text))
         throw new ExpressionError(`Expected an expression at offset ${t.offset}, found operator '${t.text}'`, t.offset);
+      if (this.columns) return { kind: 'column', name: t.text, offset: t.offset };
       if (isFunctionName(t.text))
         throw new ExpressionError(`Expected '(' after function '${t.text}' at offset ${open.offset}`, open.offset);
       throw new ExpressionError(
         `Unsupported name '${t.text}' at offset ${t.offset}: refer to questions as \${${t.text}}`,
         t.offset,
       );
+    }
+    if (t.text === 'instance') {
+      this.next(); // (
+      const arg = this.next();
+      if (arg.type !== 'string')
+        throw new ExpressionError(
+          `instance() takes the name of a choice list in quotes (at offset ${arg.offset})`,
+          arg.offset,
+        );
+      this.expect(')', `to close instance( opened at offset ${open.offset}`);
+      return this.lookup(arg.text, t.offset, depth);
     }
     if (!isFunctionName(t.text))
       throw new ExpressionError(`Unknown function '${t.text}' at offset ${t.offset}`, t.offset);
@@ -342,6 +454,13 @@ class Parser {
       );
     }
     const call: Extract<Expr, { kind: 'call' }> = { kind: 'call', name, args, offset: t.offset };
+    if (name === 'indexed-repeat') {
+      if (args.length % 2 === 0 || [0, 1, 3, 5].some((k) => k < args.length && args[k]!.kind !== 'field'))
+        throw new ExpressionError(
+          `indexed-repeat() takes \${question}, \${repeat}, index (then optionally \${inner repeat}, index) at offset ${t.offset}`,
+          t.offset,
+        );
+    }
     if (name === 'regex') {
       const pattern = args[1]!;
       if (pattern.kind === 'string') {
@@ -367,8 +486,11 @@ class Parser {
   }
 }
 
-/** Parse an expression; throws ExpressionError (and nothing else) with the offset of the problem. */
-export function parseExpression(source: string): Expr {
+/**
+ * Parse an expression; throws ExpressionError (and nothing else) with the offset of the problem.
+ * `columns`: bare names are a choice's columns (a `choiceFilter`: `state = \${state}`).
+ */
+export function parseExpression(source: string, options: { columns?: boolean } = {}): Expr {
   if (typeof source !== 'string') throw new ExpressionError('Expression must be a string', 0);
   if (source.length > MAX_EXPRESSION_LENGTH)
     throw new ExpressionError(
@@ -379,7 +501,7 @@ export function parseExpression(source: string): Expr {
   if (tokens.length === 1)
     throw new ExpressionError(`Expected an expression at offset ${source.length}, found end of input`, source.length);
   try {
-    return new Parser(tokens).parseAll();
+    return new Parser(tokens, options.columns ?? false).parseAll();
   } catch (e) {
     if (e instanceof ExpressionError) throw e;
     // The depth and length caps keep the recursion shallow; this is only a last line of defence.
@@ -406,10 +528,33 @@ export function referencedFields(expr: Expr): string[] {
       case 'call':
         for (const a of e.args) walk(a);
         break;
+      case 'lookup':
+        if (e.predicate) walk(e.predicate);
+        break;
     }
   };
   walk(expr);
   return [...seen];
+}
+
+/** Every node of an expression, depth first (predicates of look-ups included). */
+export function walkExpr(expr: Expr, visit: (e: Expr) => void): void {
+  visit(expr);
+  switch (expr.kind) {
+    case 'negate':
+      walkExpr(expr.operand, visit);
+      break;
+    case 'binary':
+      walkExpr(expr.left, visit);
+      walkExpr(expr.right, visit);
+      break;
+    case 'call':
+      for (const a of expr.args) walkExpr(a, visit);
+      break;
+    case 'lookup':
+      if (expr.predicate) walkExpr(expr.predicate, visit);
+      break;
+  }
 }
 
 /** Whether an expression uses `.` (the current question's value). */
@@ -423,6 +568,8 @@ export function usesCurrent(expr: Expr): boolean {
       return usesCurrent(expr.left) || usesCurrent(expr.right);
     case 'call':
       return expr.args.some(usesCurrent);
+    case 'lookup':
+      return expr.predicate ? usesCurrent(expr.predicate) : false;
     default:
       return false;
   }
@@ -524,6 +671,11 @@ function spend(units: number, e: Expr): void {
 /** Characters of text (or items and characters of a list) an answer brings into an evaluation. */
 function sizeOf(v: ExprValue): number {
   if (typeof v === 'string') return v.length;
+  if (v instanceof NodeSet) {
+    let n = v.items.length;
+    for (const x of v.items) n += sizeOf(x);
+    return n;
+  }
   if (!isList(v)) return 1;
   let n = v.length;
   for (const x of v) n += x.length;
@@ -545,8 +697,19 @@ export class XDate {
     return this.hasTime ? d.toISOString() : d.toISOString().slice(0, 10);
   }
 }
+/**
+ * The values of one question across a repeat's instances (`\${child}` outside its repeat), or of the
+ * choices an `instance()` look-up found. Aggregates (sum, count, max, min, join) take every item; elsewhere
+ * it counts as its first item, and `=` holds when it holds for any item (XPath).
+ */
+export class NodeSet {
+  constructor(readonly items: readonly ExprValue[]) {}
+  first(): ExprValue {
+    return this.items.length ? this.items[0]! : '';
+  }
+}
 /** What an expression evaluates to. Lists are select_multiple values. */
-export type ExprValue = string | number | boolean | readonly string[] | XDate;
+export type ExprValue = string | number | boolean | readonly string[] | XDate | NodeSet;
 
 const MS_PER_DAY = 86_400_000;
 const NUMERIC = /^\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
@@ -595,6 +758,7 @@ function stringToNumber(s: string): number {
 }
 function isDateLike(v: ExprValue): boolean {
   if (v instanceof XDate) return true;
+  if (v instanceof NodeSet) return isDateLike(v.first());
   return typeof v === 'string' && v.length >= 10 && v.charCodeAt(4) === 45 && !Number.isNaN(stringToNumber(v));
 }
 
@@ -603,6 +767,7 @@ export function toNumber(v: ExprValue): number {
   if (typeof v === 'string') return stringToNumber(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof XDate) return v.days;
+  if (v instanceof NodeSet) return toNumber(v.first());
   return v.length === 0 ? NaN : stringToNumber(v.join(' '));
 }
 export function toText(v: ExprValue): string {
@@ -610,6 +775,7 @@ export function toText(v: ExprValue): string {
   if (typeof v === 'number') return numberToText(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (v instanceof XDate) return v.toString();
+  if (v instanceof NodeSet) return toText(v.first());
   return v.join(' ');
 }
 function numberToText(n: number): string {
@@ -622,6 +788,7 @@ export function toBoolean(v: ExprValue): boolean {
   if (typeof v === 'string') return v !== '';
   if (typeof v === 'number') return v !== 0 && !Number.isNaN(v);
   if (v instanceof XDate) return Number.isFinite(v.days);
+  if (v instanceof NodeSet) return v.items.length > 0;
   return v.length > 0;
 }
 function isEmpty(v: ExprValue): boolean {
@@ -629,6 +796,7 @@ function isEmpty(v: ExprValue): boolean {
   if (typeof v === 'number') return Number.isNaN(v);
   if (typeof v === 'boolean') return false;
   if (v instanceof XDate) return !Number.isFinite(v.days);
+  if (v instanceof NodeSet) return isEmpty(v.first());
   return v.length === 0;
 }
 function isList(v: ExprValue): v is readonly string[] {
@@ -636,6 +804,7 @@ function isList(v: ExprValue): v is readonly string[] {
 }
 function listItems(v: ExprValue): readonly string[] {
   if (isList(v)) return v;
+  if (v instanceof NodeSet) return listItems(v.first());
   const s = toText(v).trim();
   return s === '' ? [] : s.split(/\s+/);
 }
@@ -657,10 +826,13 @@ export function valueToAnswer(v: ExprValue): AnswerValue {
   if (typeof v === 'number') return Number.isFinite(v) ? v + 0 : ''; // + 0 turns -0 into 0
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (v instanceof XDate) return v.toString();
+  if (v instanceof NodeSet) return valueToAnswer(v.first());
   return [...v];
 }
 
 function equals(a: ExprValue, b: ExprValue): boolean {
+  if (a instanceof NodeSet) return a.items.some((x) => equals(x, b));
+  if (b instanceof NodeSet) return b.items.some((x) => equals(a, x));
   if (isList(a)) return a.some((x) => equals(x, b));
   if (isList(b)) return b.some((x) => equals(a, x));
   if (typeof a === 'boolean' || typeof b === 'boolean') return toBoolean(a) === toBoolean(b);
@@ -676,6 +848,8 @@ function equals(a: ExprValue, b: ExprValue): boolean {
   return x === y && (NUMERIC.test(a) ? NUMERIC.test(b) : isDateLike(b));
 }
 function compare(op: '<' | '<=' | '>' | '>=', a: ExprValue, b: ExprValue): boolean {
+  if (a instanceof NodeSet) return a.items.some((x) => compare(op, x, b));
+  if (b instanceof NodeSet) return b.items.some((x) => compare(op, a, x));
   if (isList(a)) return a.some((x) => compare(op, x, b));
   if (isList(b)) return b.some((x) => compare(op, a, x));
   const x = toNumber(a);
@@ -728,13 +902,149 @@ export interface Scope {
   /** Days since 1970-01-01 for `today()` (integer) and `now()` (fractional). */
   todayDays: number;
   nowDays: number;
+  /** The registry's time zone in days east of UTC (format-date shows date-times there). Default 0. */
+  offsetDays?: number;
+  /** 1-based index of the repeat instance under evaluation (`position(..)`); 1 outside repeats. */
+  position?: number;
+  /** A column of the choice under test (a choice filter, an `instance()` predicate); '' elsewhere. */
+  column?(name: string): ExprValue;
+  /** `indexed-repeat(\${child}, \${repeat}, n, \${inner repeat}, m…)`: the child's value in that instance (outermost first). */
+  indexed?(child: string, path: readonly { repeat: string; n: number }[]): ExprValue;
+  /** The form's choice lists, for `instance()`, `jr:choice-name()`, `pulldata()`. */
+  lists?: ChoiceSource;
 }
 
-export function clockFor(ctx: EvalContext | undefined): { todayDays: number; nowDays: number } {
+/** What look-ups read: the form's choice lists, and which list a select question uses. */
+export interface ChoiceSource {
+  list(name: string): readonly Choice[] | undefined;
+  /** The choice list of a select question. */
+  listOf(question: string): string | undefined;
+}
+
+export function clockFor(ctx: EvalContext | undefined): { todayDays: number; nowDays: number; offsetDays: number } {
   const nowMs = (ctx?.now ?? ctx?.today ?? new Date()).getTime();
   const todayMs = ctx?.today ? ctx.today.getTime() : nowMs;
   const offset = (ctx?.utcOffsetMinutes ?? 60) * 60_000;
-  return { todayDays: Math.floor((todayMs + offset) / MS_PER_DAY), nowDays: nowMs / MS_PER_DAY };
+  return {
+    todayDays: Math.floor((todayMs + offset) / MS_PER_DAY),
+    nowDays: nowMs / MS_PER_DAY,
+    offsetDays: offset / MS_PER_DAY,
+  };
+}
+
+/** A choice's column by name: `name`, `label`, or one of its `columns`; '' when it has none. */
+export function choiceColumn(choice: Choice, column: string): string {
+  if (column === 'name') return choice.name;
+  if (column === 'label') return choice.label;
+  const cols = choice.columns;
+  return cols && Object.hasOwn(cols, column) ? cols[column]! : '';
+}
+
+/**
+ * A scope for one choice at a time: `\${…}`, `.` and the rest read from `outer`, bare names from the
+ * choice's columns. Reused across the choices of a list (set `choice` before each evaluation).
+ */
+export class ChoiceScope implements Scope {
+  choice: Choice = { name: '', label: '' };
+  constructor(readonly outer: Scope) {}
+  get(name: string): ExprValue {
+    return this.outer.get(name);
+  }
+  get current(): ExprValue {
+    return this.outer.current;
+  }
+  get todayDays(): number {
+    return this.outer.todayDays;
+  }
+  get nowDays(): number {
+    return this.outer.nowDays;
+  }
+  get offsetDays(): number | undefined {
+    return this.outer.offsetDays;
+  }
+  get position(): number | undefined {
+    return this.outer.position;
+  }
+  get lists(): ChoiceSource | undefined {
+    return this.outer.lists;
+  }
+  indexed(child: string, path: readonly { repeat: string; n: number }[]): ExprValue {
+    return this.outer.indexed?.(child, path) ?? '';
+  }
+  column(name: string): ExprValue {
+    return choiceColumn(this.choice, name);
+  }
+}
+
+/** Choices of a list by the value of one column (built once per list and column, kept while the list lives). */
+const columnIndexes = new WeakMap<readonly Choice[], Map<string, Map<string, Choice[]>>>();
+function byColumn(list: readonly Choice[], column: string): Map<string, Choice[]> {
+  let perList = columnIndexes.get(list);
+  if (!perList) columnIndexes.set(list, (perList = new Map()));
+  let index = perList.get(column);
+  if (!index) {
+    index = new Map();
+    for (const c of list) {
+      const key = choiceColumn(c, column);
+      const hit = index.get(key);
+      if (hit) hit.push(c);
+      else index.set(key, [c]);
+    }
+    perList.set(column, index);
+  }
+  return index;
+}
+
+/**
+ * The choices of `list` for which `predicate` (bare names = the choice's columns) holds, in list order.
+ * `column = value` (value not reading columns) is answered from an index; anything else tests every
+ * choice, each test paid from the work budget (`budget`, else the evaluation's under way).
+ */
+export function filterChoices(
+  list: readonly Choice[],
+  predicate: Expr,
+  scope: Scope,
+  budget?: WorkBudget,
+): readonly Choice[] {
+  if (!budget) return filtered(list, predicate, scope);
+  const outer = active;
+  active = budget;
+  try {
+    return filtered(list, predicate, scope);
+  } finally {
+    active = outer;
+  }
+}
+function filtered(list: readonly Choice[], predicate: Expr, scope: Scope): readonly Choice[] {
+  if (predicate.kind === 'binary' && predicate.op === '=') {
+    const { left, right } = predicate;
+    const [col, other] = left.kind === 'column' ? [left, right] : right.kind === 'column' ? [right, left] : [];
+    if (col && other && !readsColumns(other)) {
+      const value = ev(other, scope);
+      // Text equal as text only (not numbers, '1' = '1.0'; not dates): the index by the column's text answers.
+      if (typeof value === 'string' && !NUMERIC.test(value) && !isDateLike(value)) {
+        const hits = byColumn(list, col.name).get(value) ?? [];
+        spend(1 + hits.length, predicate);
+        return hits;
+      }
+      spend(list.length * pairs(value, ''), predicate);
+      return list.filter((c) => equals(choiceColumn(c, col.name), value));
+    }
+  }
+  const choiceScope = new ChoiceScope(scope);
+  const out: Choice[] = [];
+  for (const c of list) {
+    choiceScope.choice = c;
+    if (toBoolean(ev(predicate, choiceScope))) out.push(c);
+  }
+  return out;
+}
+function readsColumns(e: Expr): boolean {
+  let found = false;
+  walkExpr(e, (x) => {
+    if (x.kind === 'column' || x.kind === 'lookup') found = true;
+  });
+  return found;
 }
 
 /**
@@ -764,7 +1074,10 @@ function read(v: ExprValue, e: Expr): ExprValue {
 
 /** Comparisons a `=` or `<` does: one, or one per pair of items when a side is a list. */
 function pairs(a: ExprValue, b: ExprValue): number {
-  return (isList(a) ? a.length : 1) * (isList(b) ? b.length : 1);
+  return itemCount(a) * itemCount(b);
+}
+function itemCount(v: ExprValue): number {
+  return isList(v) ? v.length : v instanceof NodeSet ? v.items.length : 1;
 }
 
 function ev(e: Expr, scope: Scope): ExprValue {
@@ -785,6 +1098,12 @@ function ev(e: Expr, scope: Scope): ExprValue {
       return binary(e, scope);
     case 'call':
       return call(e, scope);
+    case 'parent':
+      return '';
+    case 'column':
+      return read(scope.column?.(e.name) ?? '', e);
+    case 'lookup':
+      return lookup(e, scope);
   }
 }
 
@@ -910,7 +1229,160 @@ function call(e: Extract<Expr, { kind: 'call' }>, scope: Scope): ExprValue {
     }
     case 'decimal-date-time':
       return toNumber(ev(a[0]!, scope));
+    case 'format-date':
+    case 'format-date-time':
+      return formatDate(ev(a[0]!, scope), toText(ev(a[1]!, scope)), scope.offsetDays ?? 0, e);
+    case 'pow':
+      return toNumber(ev(a[0]!, scope)) ** toNumber(ev(a[1]!, scope));
+    case 'abs':
+      return Math.abs(toNumber(ev(a[0]!, scope)));
+    case 'floor':
+      return Math.floor(toNumber(ev(a[0]!, scope)));
+    case 'ceiling':
+      return Math.ceil(toNumber(ev(a[0]!, scope)));
+    case 'random':
+      return Math.random();
+    case 'uuid':
+      return globalThis.crypto.randomUUID();
+    case 'position':
+      return scope.position ?? 1;
+    case 'indexed-repeat': {
+      const path: { repeat: string; n: number }[] = [];
+      for (let k = 1; k + 1 < a.length; k += 2)
+        path.push({ repeat: (a[k] as { name: string }).name, n: toNumber(ev(a[k + 1]!, scope)) });
+      return read(scope.indexed?.((a[0] as { name: string }).name, path) ?? '', e);
+    }
+    case 'sum': {
+      let total = 0;
+      for (const x of items(ev(a[0]!, scope))) if (!isEmpty(x)) total += toNumber(x);
+      return total;
+    }
+    case 'count': {
+      const v = ev(a[0]!, scope);
+      return v instanceof NodeSet ? v.items.length : 1;
+    }
+    case 'max':
+    case 'min': {
+      let best = NaN;
+      for (const arg of a)
+        for (const x of items(ev(arg, scope))) {
+          if (isEmpty(x)) continue;
+          const y = toNumber(x);
+          if (Number.isNaN(y)) return NaN;
+          if (Number.isNaN(best) || (e.name === 'max' ? y > best : y < best)) best = y;
+        }
+      return best;
+    }
+    case 'join': {
+      const sep = toText(ev(a[0]!, scope));
+      const parts: string[] = [];
+      for (const arg of a.slice(1)) {
+        const v = ev(arg, scope);
+        for (const x of v instanceof NodeSet ? v.items : isList(v) ? v : [v]) parts.push(toText(x));
+      }
+      const s = parts.join(sep);
+      spend(s.length, e);
+      return s;
+    }
+    case 'selected-at': {
+      const list = listItems(ev(a[0]!, scope));
+      const k = Math.trunc(toNumber(ev(a[1]!, scope)));
+      return k >= 0 && k < list.length ? list[k]! : '';
+    }
+    case 'jr:choice-name': {
+      const value = toText(ev(a[0]!, scope)).trim();
+      const ref = toText(ev(a[1]!, scope)).trim();
+      const question = /^\$\{(.+)\}$/.exec(ref)?.[1] ?? ref;
+      const listName = scope.lists?.listOf(question);
+      const list = listName === undefined ? undefined : scope.lists!.list(listName);
+      if (!list) return '';
+      spend(1, e);
+      return byColumn(list, 'name').get(value)?.[0]?.label ?? '';
+    }
+    case 'pulldata': {
+      const file = toText(ev(a[0]!, scope));
+      const column = toText(ev(a[1]!, scope));
+      const keyColumn = toText(ev(a[2]!, scope));
+      const key = toText(ev(a[3]!, scope));
+      const list = scope.lists?.list(`${file}.csv`) ?? scope.lists?.list(file);
+      if (!list) return '';
+      spend(1, e);
+      const hit = byColumn(list, keyColumn).get(key)?.[0];
+      return hit ? read(choiceColumn(hit, column), e) : '';
+    }
   }
+}
+
+/** The items an aggregate works over: a node-set's, a list's (select_multiple), or the value alone. */
+function items(v: ExprValue): readonly ExprValue[] {
+  if (v instanceof NodeSet) return v.items;
+  return [v];
+}
+
+function lookup(e: Extract<Expr, { kind: 'lookup' }>, scope: Scope): ExprValue {
+  const list = scope.lists?.list(e.list);
+  if (!list) return new NodeSet([]);
+  if (!e.predicate) spend(list.length, e);
+  const found = e.predicate ? filtered(list, e.predicate, scope) : list;
+  const values = found.map((c) => choiceColumn(c, e.column));
+  return read(new NodeSet(values), e);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+/**
+ * ODK's format-date: %Y year, %y two-digit year, %m month 01-12, %n month 1-12, %b month name (Jan),
+ * %d day 01-31, %e day 1-31, %H hour 00-23, %h hour 0-23, %M minute, %S second, %3 milliseconds,
+ * %a weekday (Mon). A date-time shows in the registry's time zone; a plain date at midnight.
+ */
+function formatDate(v: ExprValue, format: string, offsetDays: number, e: Expr): string {
+  let days: number;
+  let hasTime: boolean;
+  if (v instanceof XDate) ({ days, hasTime } = v);
+  else {
+    const text = toText(v);
+    days = toNumber(v);
+    hasTime = typeof v === 'number' ? !Number.isInteger(v) : text.length > 10;
+  }
+  if (!Number.isFinite(days)) return '';
+  const d = new Date((days + (hasTime ? offsetDays : 0)) * MS_PER_DAY);
+  if (Number.isNaN(d.getTime())) return '';
+  spend(format.length, e);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return format.replace(/%(.)/g, (whole, code: string) => {
+    switch (code) {
+      case 'Y':
+        return String(d.getUTCFullYear());
+      case 'y':
+        return pad(d.getUTCFullYear() % 100);
+      case 'm':
+        return pad(d.getUTCMonth() + 1);
+      case 'n':
+        return String(d.getUTCMonth() + 1);
+      case 'b':
+        return MONTHS[d.getUTCMonth()]!;
+      case 'd':
+        return pad(d.getUTCDate());
+      case 'e':
+        return String(d.getUTCDate());
+      case 'H':
+        return pad(d.getUTCHours());
+      case 'h':
+        return String(d.getUTCHours());
+      case 'M':
+        return pad(d.getUTCMinutes());
+      case 'S':
+        return pad(d.getUTCSeconds());
+      case '3':
+        return pad(d.getUTCMilliseconds(), 3);
+      case 'a':
+        return WEEKDAYS[d.getUTCDay()]!;
+      case '%':
+        return '%';
+      default:
+        return whole;
+    }
+  });
 }
 function clampIndex(x: number, len: number, fallback: number): number {
   if (Number.isNaN(x)) return fallback;
@@ -934,6 +1406,7 @@ export function evaluateExpression(
     current: answerToValue(options.current),
     todayDays: clock.todayDays,
     nowDays: clock.nowDays,
+    offsetDays: clock.offsetDays,
   };
   return evaluateWithScope(expr, scope);
 }
