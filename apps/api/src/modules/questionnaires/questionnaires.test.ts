@@ -414,6 +414,34 @@ describe('XLSForm interoperability over HTTP (issue 14)', () => {
     }
   });
 
+  it('a repeat_count that depends on its own repeat through a calculation is a 422 naming the cell', async () => {
+    const res = await app.call(app.admin, {
+      method: 'POST',
+      url: '/api/v1/questionnaires/import',
+      ...multipart(
+        'file',
+        await workbook({
+          survey: [
+            ['type', 'name', 'label', 'repeat_count', 'calculation'],
+            ['calculate', 'n', null, null, 'count(${x}) + 1'],
+            ['begin repeat', 'r', 'R', '${n}'],
+            ['integer', 'x', 'X'],
+            ['end repeat'],
+          ],
+          settings: [
+            ['form_title', 'form_id'],
+            ['Cycle', 'cycle'],
+          ],
+        }),
+      ),
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    const issues = res.json().error.details.issues as { sheet: string; row?: number; column?: string }[];
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues.every((i) => i.sheet === 'survey' && i.row !== undefined)).toBe(true);
+    expect(issues.some((i) => i.row === 3 && i.column === 'repeat_count')).toBe(true);
+  });
+
   it('unexpected fields and nameless attachments are refused', async () => {
     const c = INTEROP.aliases!;
     const stray = await app.call(app.admin, {
