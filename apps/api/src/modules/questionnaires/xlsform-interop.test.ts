@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_REPEAT_INSTANCES, formSchema, type FormSchema, type Question } from '@oslrs/core';
 import { CORPUS, workbook, type Book } from '../../../test/fixtures/xlsform/interop-corpus.js';
 import {
+  allQuestions,
   exportXlsForm,
   exportXlsFormPackage,
   importXlsForm,
@@ -15,16 +16,7 @@ import {
 
 const FIXTURES = new URL('../../../test/fixtures/xlsform/', import.meta.url);
 
-function all(form: FormSchema): Question[] {
-  const out: Question[] = [];
-  const walk = (qs: Question[]) =>
-    qs.forEach((q) => {
-      out.push(q);
-      if (q.questions) walk(q.questions);
-    });
-  form.sections.forEach((s) => walk(s.questions));
-  return out;
-}
+const all = (form: FormSchema): Question[] => form.sections.flatMap((s) => allQuestions(s.questions));
 const question = (form: FormSchema, name: string): Question => {
   const q = all(form).find((x) => x.name === name);
   if (!q) throw new Error(`no question ${name}`);

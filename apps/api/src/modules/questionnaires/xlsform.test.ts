@@ -4,7 +4,7 @@ import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { LGA_CODES, QUESTION_TYPES, formSchema, type FormSchema, type Question } from '@oslrs/core';
 import { CORPUS as INTEROP, workbook } from '../../../test/fixtures/xlsform/interop-corpus.js';
-import { exportXlsForm, importXlsForm, XlsFormError, type XlsFormIssue } from './xlsform.js';
+import { allQuestions, exportXlsForm, importXlsForm, XlsFormError, type XlsFormIssue } from './xlsform.js';
 
 const FIXTURES = new URL('../../../test/fixtures/xlsform/', import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES));
@@ -204,8 +204,7 @@ describe('the generated corpus', () => {
         return (await importXlsForm(await workbook(c.book), { fileName: c.fileName, attachments: files })).form;
       }),
     ]);
-    const nested = (qs: Question[]): Question[] => qs.flatMap((q) => [q, ...nested(q.questions ?? [])]);
-    const all = forms.flatMap((f) => nested(questions(f)));
+    const all = forms.flatMap((f) => allQuestions(questions(f)));
     expect(new Set(all.map((q) => q.type))).toEqual(new Set(QUESTION_TYPES));
     expect(all.some((q) => typeof q.required === 'string')).toBe(true);
     expect(all.some((q) => q.required === true)).toBe(true);

@@ -466,6 +466,11 @@ export function slugName(raw: string): string {
   return s.slice(0, 64);
 }
 
+/** These questions and every one inside them (groups, repeats), in form order. */
+export function allQuestions(qs: readonly Question[]): Question[] {
+  return qs.flatMap((q) => [q, ...allQuestions(q.questions ?? [])]);
+}
+
 /** `${name}` references in an expression. */
 function references(expr: string): string[] {
   return [...expr.matchAll(/\$\{\s*([^}\s]+)\s*\}/g)].map((m) => m[1]!);
@@ -796,14 +801,9 @@ function resolveDefaultLanguage(setting: string | undefined, survey: Table, choi
 /** Every language with text in the form besides the default, in the order first met. */
 function otherLanguagesOf(sections: Section[], lists: Record<string, Choice[]>): string[] {
   const seen = new Set<string>();
-  const walk = (qs: Question[]) =>
-    qs.forEach((q) => {
-      Object.keys(q.translations ?? {}).forEach((l) => seen.add(l));
-      if (q.questions) walk(q.questions);
-    });
   for (const s of sections) {
     Object.keys(s.translations ?? {}).forEach((l) => seen.add(l));
-    walk(s.questions);
+    for (const q of allQuestions(s.questions)) Object.keys(q.translations ?? {}).forEach((l) => seen.add(l));
   }
   for (const cs of Object.values(lists))
     for (const c of cs) Object.keys(c.translations ?? {}).forEach((l) => seen.add(l));
@@ -1898,12 +1898,11 @@ function readSurvey(
 
 /** A repeat_count that reads one of the repeat's own questions can never be known: an error at its cell. */
 function checkRepeatCounts(run: ImportRun, sections: Section[]) {
-  const descendants = (q: Question): string[] => (q.questions ?? []).flatMap((c) => [c.name, ...descendants(c)]);
   const walk = (qs: Question[], path: string) =>
     qs.forEach((q, i) => {
       const p = `${path}.${i}`;
       if (q.type === 'repeat' && q.repeatCount) {
-        const inside = new Set([q.name, ...descendants(q)]);
+        const inside = new Set([q.name, ...allQuestions(q.questions ?? []).map((c) => c.name)]);
         const own = references(q.repeatCount).filter((n) => inside.has(n));
         if (own.length) {
           const at = run.sourceMap[`${p}.repeatCount`];
@@ -2003,13 +2002,7 @@ export async function exportXlsFormPackage(form: FormSchema): Promise<XlsFormExp
 export async function exportXlsForm(form: FormSchema): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'OSLRS';
-  const all: Question[] = [];
-  const collect = (qs: Question[]) =>
-    qs.forEach((q) => {
-      all.push(q);
-      if (q.questions) collect(q.questions);
-    });
-  form.sections.forEach((s) => collect(s.questions));
+  const all = form.sections.flatMap((s) => allQuestions(s.questions));
   const defaultLanguage = form.defaultLanguage;
   const otherLanguages = (form.languages ?? []).filter((l) => l !== (defaultLanguage ?? DEFAULT_LANG_KEY));
   // With other languages, the default language's column is named for it (so default_language finds it).
