@@ -218,7 +218,8 @@ describe('types and aliases as pyxform reads them', () => {
 
 describe('structure', () => {
   it('nested groups, repeats with repeat_count, nested repeats, field-list, cascading selects, a loop', async () => {
-    const { form, sourceMap } = await importCorpus('structure');
+    const { form, sourceMap, warnings } = await importCorpus('structure');
+    expect(warnings.map((w) => [w.row, w.code])).toEqual([[21, 'LOOP_EXPANDED']]);
     const household = form.sections.find((s) => s.name === 'household')!;
     expect(household.appearance).toBe('field-list');
     expect(household.questions.map((q) => [q.name, q.type])).toEqual([
@@ -331,7 +332,10 @@ describe('lists and pulldata() from attached CSV files', () => {
       { name: 'akinyele', label: 'Akinyele', columns: { lga: 'ibadan' } },
       { name: 'isale, oyo', label: 'Isale Oyo', columns: { lga: 'oyo' } },
     ]);
-    expect(form.choiceLists['crops.csv']!.map((c) => c.name)).toEqual(['cassava', 'maize']); // BOM stripped
+    expect(form.choiceLists['crops.csv']).toEqual([
+      { name: 'cassava', label: 'Cassava', translations: { 'Yoruba (yo)': 'Ẹ̀gẹ́' } }, // BOM stripped
+      { name: 'maize', label: 'Maize', translations: { 'Yoruba (yo)': 'Àgbàdo' } },
+    ]);
     // pulldata's file has no name column: the first column names the rows, every column is kept.
     expect(form.choiceLists['prices.csv']).toEqual([
       { name: 'rice', label: 'rice', columns: { item: 'rice', price: '1200' } },

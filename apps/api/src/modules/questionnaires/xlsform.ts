@@ -876,13 +876,17 @@ function attachedList(
       continue;
     }
     const columns: Record<string, string> = {};
+    const translations: Record<string, string> = {};
     header.forEach((h, i) => {
       if (!h || (i === nameCol && !nameIsColumn) || i === labelCol || r[i] === undefined || r[i] === '') return;
-      columns[h] = r[i]!;
+      const lang = /^label\s*::\s*(.+)$/i.exec(h)?.[1];
+      if (lang && select) translations[lang] = r[i]!;
+      else columns[h] = r[i]!;
     });
     choices.push({
       name,
       label: labelCol >= 0 && r[labelCol] ? r[labelCol]! : name,
+      ...(Object.keys(translations).length ? { translations } : {}),
       ...(Object.keys(columns).length ? { columns } : {}),
     });
   }
@@ -1588,6 +1592,13 @@ function readSurvey(
           i = end;
           continue;
         }
+        run.warn({
+          sheet: 'survey',
+          row: r.row,
+          column: colName('type'),
+          code: 'LOOP_EXPANDED',
+          message: `The loop over "${parsed.list}" was expanded as pyxform does: a group per choice, each question named <name>_<choice>; the export writes these groups, not "begin loop".`,
+        });
         const bodyNames = new Set<string>();
         for (let j = i + 1; j < end; j++) {
           const n = cell(table.rows[j]!, 'name');
@@ -1989,10 +2000,16 @@ export async function exportXlsFormPackage(form: FormSchema): Promise<XlsFormExp
   if (files.length === 0) return { file: workbook, kind: 'xlsx', attachments: [] };
   const entries: Record<string, Uint8Array> = { [`${form.formId}.xlsx`]: workbook };
   for (const [name, choices] of files) {
+    const langs = [...new Set(choices.flatMap((c) => Object.keys(c.translations ?? {})))];
     const extra = [...new Set(choices.flatMap((c) => Object.keys(c.columns ?? {})))];
     entries[name] = writeCsv(
-      ['name', 'label', ...extra],
-      choices.map((c) => [c.name, c.label, ...extra.map((k) => c.columns?.[k] ?? '')]),
+      ['name', 'label', ...langs.map((l) => `label::${l}`), ...extra],
+      choices.map((c) => [
+        c.name,
+        c.label,
+        ...langs.map((l) => c.translations?.[l] ?? ''),
+        ...extra.map((k) => c.columns?.[k] ?? ''),
+      ]),
     );
   }
   return { file: Buffer.from(zipSync(entries, { level: 6 })), kind: 'zip', attachments: files.map(([n]) => n) };
