@@ -414,6 +414,39 @@ describe('lists and pulldata() from attached CSV files', () => {
   });
 });
 
+describe('guards on the new inputs', () => {
+  it('an .xls over the upload limit, an unreadable .xls, a zip bomb among the CSVs of a bundle', async () => {
+    const refusal = async (buf: Buffer) => {
+      try {
+        await importXlsForm(buf);
+      } catch (e) {
+        return (e as XlsFormError).issues;
+      }
+      throw new Error('expected a refusal');
+    };
+    const cfb = Buffer.from('d0cf11e0a1b11ae1', 'hex');
+    expect(await refusal(Buffer.concat([cfb, Buffer.alloc(11 * 1024 * 1024)]))).toEqual([
+      expect.objectContaining({ code: 'FILE_TOO_LARGE' }),
+    ]);
+    expect(await refusal(Buffer.concat([cfb, Buffer.alloc(4096, 7)]))).toEqual([
+      expect.objectContaining({ code: 'NOT_XLSX' }),
+    ]);
+    const bomb = Buffer.from(
+      zipSync({
+        'f.xlsx': await workbook({
+          survey: [
+            ['type', 'name', 'label'],
+            ['text', 'a', 'A'],
+          ],
+          settings: SETTINGS,
+        }),
+        'big.csv': new Uint8Array(8 * 1024 * 1024),
+      }),
+    );
+    expect(await refusal(bomb)).toEqual([expect.objectContaining({ code: 'ZIP_BOMB' })]);
+  });
+});
+
 describe('translations', () => {
   it('label, hint, constraint and required messages, group labels and choices, in every language', async () => {
     const { form } = await importCorpus('translations');
