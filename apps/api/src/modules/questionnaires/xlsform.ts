@@ -1,5 +1,3 @@
-import ExcelJS from 'exceljs';
-import { zipSync } from 'fflate';
 import {
   formSchema,
   MAX_REPEAT_INSTANCES,
@@ -13,6 +11,26 @@ import {
   type Section,
   type Translation,
 } from '@oslrs/core';
+import {
+  COLUMN_ALIASES,
+  DEFAULT_LANG_KEY,
+  EXPRESSION_FIELDS,
+  MEDIA_COLUMNS,
+  OSLRS_TEXT_TYPES,
+  OTHER_CHOICE,
+  OTHER_LABEL,
+  REFUSED_TYPES,
+  SELECT_SPELLINGS,
+  SETTINGS_ALIASES,
+  SIMPLE_TYPES,
+  SURVEY_FIELDS,
+  TRANSLATABLE,
+  VISIBLE_WITHOUT_LABEL,
+  allQuestions,
+  otherRelevant,
+  type SettingsField,
+  type SurveyField,
+} from './xlsform-vocab.js';
 import { countValueRows, inspectXlsxPackage, PackageProblem, worksheetParts, XLSX_LIMITS } from './xlsform-zip.js';
 import {
   ATTACHMENT_LIMITS,
@@ -21,7 +39,6 @@ import {
   readCsv,
   readXls,
   readXlsx,
-  writeCsv,
   type CellRead,
   type Grid,
   type Workbook,
@@ -35,6 +52,8 @@ import {
  * downgrade (a formula read by its cached value, an ignored column, a slugged id) as a warning by
  * cell; expressions are kept as strings and checked later by the expression engine, which uses the
  * returned source map to point its own errors at the right cell. Nothing in a workbook is evaluated.
+ * Reading files: ./xlsform-read (and ./xlsform-zip); the vocabulary: ./xlsform-vocab; export:
+ * ./xlsform-export (re-exported here).
  */
 
 export interface XlsFormIssue {
@@ -85,169 +104,6 @@ function summarize(issues: XlsFormIssue[]): string {
   const more = issues.length > 5 ? ` … and ${issues.length - 5} more` : '';
   return `The XLSForm has ${issues.length} problem${issues.length === 1 ? '' : 's'}: ${shown.join('; ')}${more}`;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Column vocabulary (pyxform's aliases.py survey_header / list_header / settings_header)
-// ---------------------------------------------------------------------------------------------
-
-const SURVEY_FIELDS = [
-  'type',
-  'name',
-  'label',
-  'hint',
-  'required',
-  'required_message',
-  'relevant',
-  'constraint',
-  'constraint_message',
-  'calculation',
-  'choice_filter',
-  'repeat_count',
-  'appearance',
-  'parameters',
-  'read_only',
-  'default',
-  'oslrs_type',
-] as const;
-type SurveyField = (typeof SURVEY_FIELDS)[number];
-/** Columns that carry a language suffix (`label::English (en)`), and where the text goes. */
-const TRANSLATABLE: Record<string, keyof Translation> = {
-  label: 'label',
-  hint: 'hint',
-  constraint_message: 'constraintMessage',
-  required_message: 'requiredMessage',
-};
-/** Columns whose text is an expression: curly quotes in them are straightened. */
-const EXPRESSION_FIELDS = new Set<SurveyField>([
-  'required',
-  'relevant',
-  'constraint',
-  'calculation',
-  'choice_filter',
-  'repeat_count',
-]);
-/** Media columns (`image`, `audio::fr`, …): translatable in pyxform, not supported here (warned). */
-const MEDIA_COLUMNS = new Set(['image', 'big-image', 'audio', 'video', 'guidance_hint']);
-const COLUMN_ALIASES: Record<string, string> = {
-  caption: 'label',
-  relevance: 'relevant',
-  'jr:constraintmsg': 'constraint_message',
-  'bind::jr:constraintmsg': 'constraint_message',
-  constraining_message: 'constraint_message',
-  'jr:requiredmsg': 'required_message',
-  requiredmsg: 'required_message',
-  'bind::jr:requiredmsg': 'required_message',
-  readonly: 'read_only',
-  'bind::readonly': 'read_only',
-  'bind::required': 'required',
-  'bind::relevant': 'relevant',
-  'bind::constraint': 'constraint',
-  'bind::calculate': 'calculation',
-  calculate: 'calculation',
-  'jr:choice-filter': 'choice_filter',
-  'jr:count': 'repeat_count',
-  'control::jr:count': 'repeat_count',
-  count: 'repeat_count',
-  'control::appearance': 'appearance',
-  command: 'type',
-};
-const SETTINGS_ALIASES: Record<string, string> = {
-  form_title: 'form_title',
-  title: 'form_title',
-  set_form_title: 'form_title',
-  form_id: 'form_id',
-  id_string: 'form_id',
-  set_form_id: 'form_id',
-};
-type SettingsField = 'form_title' | 'form_id' | 'version' | 'default_language' | 'oslrs_field_map';
-
-/** Every spelling pyxform reads (question_type_dictionary.py, aliases.py) → native type. */
-const SIMPLE_TYPES: Record<string, QuestionType> = {};
-const spell = (type: QuestionType, ...names: string[]) => names.forEach((n) => (SIMPLE_TYPES[n] = type));
-spell('text', 'text', 'string', 'add text prompt', 'q string');
-spell('integer', 'integer', 'int', 'add integer prompt', 'q int');
-spell('decimal', 'decimal', 'add decimal prompt', 'q decimal');
-spell('date', 'date', 'add date prompt', 'q date');
-spell('time', 'time', 'add time prompt');
-spell('datetime', 'datetime', 'date time', 'add datetime prompt', 'add date time prompt', 'q datetime', 'q date time');
-spell('geopoint', 'geopoint', 'gps', 'location', 'add location prompt', 'q location', 'q geopoint');
-spell('barcode', 'barcode', 'add barcode prompt', 'q barcode');
-spell('note', 'note', 'add note prompt', 'q note');
-spell('calculate', 'calculate', 'add calculate prompt', 'q calculate');
-spell('image', 'image', 'photo', 'add image prompt', 'add photo prompt', 'q image', 'q picture');
-spell('audio', 'audio', 'add audio prompt', 'q audio');
-spell('video', 'video', 'add video prompt', 'q video');
-spell('file', 'file', 'add file prompt');
-spell('start', 'start', 'start time', 'get start time');
-spell('end', 'end', 'end time', 'get end time');
-spell('today', 'today', 'get today');
-spell('deviceid', 'deviceid', 'imei', 'device id', 'get device id');
-spell('username', 'username');
-spell('phonenumber', 'phonenumber', 'get phone number');
-/** Known XLSForm types the registry cannot take, with why. */
-const REFUSED_TYPES: Record<string, string> = {
-  audit: 'audit logs (the "audit" type) are not supported by the registry',
-  'background-audio': 'background audio recording is not supported',
-  'start-geopoint': 'start-geopoint is not supported; use a geopoint question',
-  simserial: 'the SIM serial is not readable from a browser',
-  subscriberid: 'the subscriber id is not readable from a browser',
-  'subscriber id': 'the subscriber id is not readable from a browser',
-  'sim id': 'the SIM serial is not readable from a browser',
-  geotrace: 'geotrace is not supported; use geopoint',
-  geoshape: 'geoshape is not supported; use geopoint',
-  range: 'range is not supported; use integer or decimal with a constraint',
-  rank: 'rank is not supported; use select_multiple',
-  acknowledge: 'acknowledge is not supported; use select_one with a single choice',
-  trigger: 'trigger is not supported; use select_one with a single choice',
-  hidden: 'hidden is not supported; use calculate',
-  'xml-external': 'external XML instances are not supported',
-  'csv-external': 'external CSV instances are not supported; use pulldata() with an attached CSV',
-  select_one_external: 'select_one_external is not supported; use select_one with choice_filter',
-};
-/** Select spellings → native type (the list name follows). Longest first when matching. */
-const SELECT_SPELLINGS: [string, 'select_one' | 'select_multiple', boolean][] = (
-  [
-    ['select_one_from_file', 'select_one', true],
-    ['select one from file', 'select_one', true],
-    ['select_multiple_from_file', 'select_multiple', true],
-    ['select multiple from file', 'select_multiple', true],
-    ['add select one prompt using', 'select_one', false],
-    ['add select multiple prompt using', 'select_multiple', false],
-    ['select all that apply from', 'select_multiple', false],
-    ['select all that apply', 'select_multiple', false],
-    ['select multiple from', 'select_multiple', false],
-    ['select multiple using', 'select_multiple', false],
-    ['select_multiple', 'select_multiple', false],
-    ['select multiple', 'select_multiple', false],
-    ['select one from', 'select_one', false],
-    ['select one using', 'select_one', false],
-    ['select_one', 'select_one', false],
-    ['select one', 'select_one', false],
-    ['q select1', 'select_one', false],
-    ['select1', 'select_one', false],
-    ['q select', 'select_multiple', false],
-  ] as [string, 'select_one' | 'select_multiple', boolean][]
-).sort((a, b) => b[0].length - a[0].length);
-
-/** Native types written as `text` plus `oslrs_type` (ODK ignores the extra column). */
-const OSLRS_TEXT_TYPES = ['phone', 'email', 'nin'] as const;
-const VISIBLE_WITHOUT_LABEL = new Set<QuestionType>([
-  'calculate',
-  'start',
-  'end',
-  'today',
-  'deviceid',
-  'username',
-  'phonenumber',
-  'group',
-  'repeat',
-]);
-/** Implicit sections holding questions outside any group. */
-const IMPLICIT_SECTION = /^_top_\d+$/;
-/** What `or_other` adds (pyxform's wording). */
-const OTHER_CHOICE: Choice = { name: 'other', label: 'Other' };
-const OTHER_LABEL = 'Specify other.';
-const otherRelevant = (name: string) => `selected(\${${name}}, 'other')`;
 
 // ---------------------------------------------------------------------------------------------
 // Reading grids into plain tables
@@ -373,9 +229,6 @@ function languageMatches(lang: string, wanted: string): boolean {
   return lName === wName || (!!lCode && (lCode === w || lCode === wCode)) || (!!wCode && wCode === l);
 }
 
-/** The language key a column's text is filed under when it is not the default: its suffix, or `default`. */
-const DEFAULT_LANG_KEY = 'default';
-
 /**
  * The columns of a translatable field: the one holding the default language (the column named for
  * `default_language`, else the plain one, else the first) and the others by language.
@@ -464,11 +317,6 @@ export function slugName(raw: string): string {
     .replace(/[^A-Za-z0-9_.-]/g, '_');
   if (!/^[A-Za-z_]/.test(s)) s = `_${s}`;
   return s.slice(0, 64);
-}
-
-/** These questions and every one inside them (groups, repeats), in form order. */
-export function allQuestions(qs: readonly Question[]): Question[] {
-  return qs.flatMap((q) => [q, ...allQuestions(q.questions ?? [])]);
 }
 
 /** `${name}` references in an expression. */
@@ -1933,247 +1781,6 @@ function checkRepeatCounts(run: ImportRun, sections: Section[]) {
   sections.forEach((s, i) => walk(s.questions, `sections.${i}.questions`));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Export
-// ---------------------------------------------------------------------------------------------
-
-const EXPORT_SURVEY_COLUMNS: { key: SurveyField; width: number; always?: boolean }[] = [
-  { key: 'type', width: 28, always: true },
-  { key: 'name', width: 24, always: true },
-  { key: 'label', width: 48, always: true },
-  { key: 'hint', width: 32, always: true },
-  { key: 'required', width: 10, always: true },
-  { key: 'required_message', width: 32 },
-  { key: 'relevant', width: 32, always: true },
-  { key: 'constraint', width: 32, always: true },
-  { key: 'constraint_message', width: 32, always: true },
-  { key: 'calculation', width: 32, always: true },
-  { key: 'choice_filter', width: 28 },
-  { key: 'repeat_count', width: 14 },
-  { key: 'appearance', width: 14, always: true },
-  { key: 'parameters', width: 20 },
-  { key: 'read_only', width: 10, always: true },
-  { key: 'default', width: 14, always: true },
-  { key: 'oslrs_type', width: 12, always: true },
-];
-
-function xlsformType(q: Question, orOther: boolean): { type: string; oslrsType?: string } {
-  if (q.type === 'select_one' || q.type === 'select_multiple')
-    return {
-      type: `${q.type}${q.fromFile ? '_from_file' : ''} ${q.choiceList ?? ''}${orOther ? ' or_other' : ''}`.trim(),
-    };
-  if ((OSLRS_TEXT_TYPES as readonly string[]).includes(q.type)) return { type: 'text', oslrsType: q.type };
-  return { type: q.type };
-}
-
-/** Is `next` the text question that `or_other` on `q` generates (so writing `or_other` recreates it)? */
-function isGeneratedOther(q: Question, next: Question | undefined): boolean {
-  if (!q.orOther || !next) return false;
-  const expected: Question = {
-    name: `${q.name}_other`,
-    type: 'text',
-    label: OTHER_LABEL,
-    relevant: otherRelevant(q.name),
-  };
-  return JSON.stringify(next) === JSON.stringify(expected);
-}
-
-/** A list is written from an attached file when its name is a file's (`villages.csv`). */
-const isFileList = (name: string) => /\.csv$/i.test(name);
-
-export interface XlsFormExport {
-  /** The workbook alone, or (when the form has lists from files) a .zip of it and its CSVs. */
-  file: Buffer;
-  kind: 'xlsx' | 'zip';
-  /** File names of the CSVs in the zip. */
-  attachments: string[];
-}
-
-/**
- * The native form as an XLSForm: the workbook when it needs nothing else, else a .zip with the
- * workbook and a CSV per list read from a file (`select_one_from_file`, `pulldata()`), which
- * `importXlsForm` reads back as it is.
- */
-export async function exportXlsFormPackage(form: FormSchema): Promise<XlsFormExport> {
-  const workbook = await exportXlsForm(form);
-  const files = Object.entries(form.choiceLists).filter(([name]) => isFileList(name));
-  if (files.length === 0) return { file: workbook, kind: 'xlsx', attachments: [] };
-  const entries: Record<string, Uint8Array> = { [`${form.formId}.xlsx`]: workbook };
-  for (const [name, choices] of files) {
-    const langs = [...new Set(choices.flatMap((c) => Object.keys(c.translations ?? {})))];
-    const extra = [...new Set(choices.flatMap((c) => Object.keys(c.columns ?? {})))];
-    entries[name] = writeCsv(
-      ['name', 'label', ...langs.map((l) => `label::${l}`), ...extra],
-      choices.map((c) => [
-        c.name,
-        c.label,
-        ...langs.map((l) => c.translations?.[l] ?? ''),
-        ...extra.map((k) => c.columns?.[k] ?? ''),
-      ]),
-    );
-  }
-  return { file: Buffer.from(zipSync(entries, { level: 6 })), kind: 'zip', attachments: files.map(([n]) => n) };
-}
-
-/** The native form as an XLSForm workbook (survey, choices, settings); every cell a plain value. */
-export async function exportXlsForm(form: FormSchema): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'OSLRS';
-  const all = form.sections.flatMap((s) => allQuestions(s.questions));
-  const defaultLanguage = form.defaultLanguage;
-  const otherLanguages = (form.languages ?? []).filter((l) => l !== (defaultLanguage ?? DEFAULT_LANG_KEY));
-  // With other languages, the default language's column is named for it (so default_language finds it).
-  const mainHeader = (f: string) =>
-    otherLanguages.length && defaultLanguage !== undefined ? `${f}::${defaultLanguage}` : f;
-  const langHeader = (f: string, lang: string) => (lang === DEFAULT_LANG_KEY ? f : `${f}::${lang}`);
-
-  const fieldKey: Partial<Record<SurveyField, keyof Question>> = {
-    required_message: 'requiredMessage',
-    choice_filter: 'choiceFilter',
-    repeat_count: 'repeatCount',
-    parameters: 'parameters',
-  };
-  const translatedUsed = (key: keyof Translation, lang: string) =>
-    all.some((q) => q.translations?.[lang]?.[key] !== undefined) ||
-    (key === 'label' && form.sections.some((s) => s.translations?.[lang]?.label !== undefined));
-  const columns: { header: string; key: string; width: number }[] = [];
-  for (const c of EXPORT_SURVEY_COLUMNS) {
-    const key = fieldKey[c.key];
-    if (!c.always && !(key && all.some((q) => q[key] !== undefined))) continue;
-    const translatable = TRANSLATABLE[c.key];
-    columns.push({ header: translatable ? mainHeader(c.key) : c.key, key: c.key, width: c.width });
-    if (translatable)
-      for (const lang of otherLanguages)
-        if (translatedUsed(translatable, lang))
-          columns.push({ header: langHeader(c.key, lang), key: `${c.key}::${lang}`, width: c.width });
-  }
-  const survey = wb.addWorksheet('survey', { views: [{ state: 'frozen', ySplit: 1 }] });
-  survey.columns = columns;
-
-  const translated = (t: Question['translations']) => {
-    const out: Record<string, string | undefined> = {};
-    for (const [lang, v] of Object.entries(t ?? {}))
-      for (const [f, key] of Object.entries(TRANSLATABLE)) out[`${f}::${lang}`] = v[key];
-    return out;
-  };
-  /** or_other lists whose generated `other` choice the importer adds back. */
-  const orOtherLists = new Set<string>();
-  const writeQuestions = (qs: Question[]) => {
-    for (let i = 0; i < qs.length; i++) {
-      const q = qs[i]!;
-      const orOther = isGeneratedOther(q, qs[i + 1]);
-      if (orOther) orOtherLists.add(q.choiceList ?? '');
-      if (q.type === 'group' || q.type === 'repeat') {
-        survey.addRow({
-          type: `begin_${q.type}`,
-          name: q.name,
-          label: q.label,
-          relevant: q.relevant,
-          appearance: q.appearance,
-          repeat_count: q.repeatCount,
-          ...translated(q.translations),
-        });
-        writeQuestions(q.questions ?? []);
-        survey.addRow({ type: `end_${q.type}` });
-        continue;
-      }
-      const t = xlsformType(q, orOther);
-      survey.addRow({
-        type: t.type,
-        name: q.name,
-        label: q.label,
-        hint: q.hint,
-        required: q.required === true ? 'yes' : q.required === false ? undefined : q.required,
-        required_message: q.requiredMessage,
-        relevant: q.relevant,
-        constraint: q.constraint,
-        constraint_message: q.constraintMessage,
-        calculation: q.calculation,
-        choice_filter: q.choiceFilter,
-        appearance: q.appearance,
-        parameters: q.parameters,
-        read_only: q.readOnly ? 'yes' : undefined,
-        default: q.default,
-        oslrs_type: t.oslrsType,
-        ...translated(q.translations),
-      });
-      if (orOther) i++; // the generated text question: `or_other` brings it back
-    }
-  };
-  let previousBare = false;
-  for (const s of form.sections) {
-    // Questions outside any group: written without begin/end_group. Anything a bare run of rows cannot
-    // carry (a label, a condition, no questions, or following another bare run, which would merge
-    // with it) is written as a group of that name instead, so the structure survives a round trip.
-    const bare: boolean =
-      IMPLICIT_SECTION.test(s.name) &&
-      s.label === undefined &&
-      s.relevant === undefined &&
-      s.appearance === undefined &&
-      s.translations === undefined &&
-      s.questions.length > 0 &&
-      !previousBare;
-    previousBare = bare;
-    if (!bare)
-      survey.addRow({
-        type: 'begin_group',
-        name: s.name,
-        label: s.label,
-        relevant: s.relevant,
-        appearance: s.appearance,
-        ...translated(s.translations),
-      });
-    writeQuestions(s.questions);
-    if (!bare) survey.addRow({ type: 'end_group' });
-  }
-
-  const lists = Object.entries(form.choiceLists).filter(([name]) => !isFileList(name));
-  const choiceLangs = otherLanguages.filter((l) =>
-    lists.some(([, cs]) => cs.some((c) => c.translations?.[l] !== undefined)),
-  );
-  const choiceExtra = [...new Set(lists.flatMap(([, cs]) => cs.flatMap((c) => Object.keys(c.columns ?? {}))))];
-  const choices = wb.addWorksheet('choices', { views: [{ state: 'frozen', ySplit: 1 }] });
-  choices.columns = [
-    { header: 'list_name', key: 'list_name', width: 22 },
-    { header: 'name', key: 'name', width: 26 },
-    { header: mainHeader('label'), key: 'label', width: 48 },
-    ...choiceLangs.map((l) => ({ header: langHeader('label', l), key: `label::${l}`, width: 40 })),
-    ...choiceExtra.map((k) => ({ header: k, key: `col:${k}`, width: 16 })),
-  ];
-  for (const [list, items] of lists)
-    items.forEach((c, i) => {
-      const generated =
-        orOtherLists.has(list) && i === items.length - 1 && JSON.stringify(c) === JSON.stringify(OTHER_CHOICE);
-      if (generated) return;
-      choices.addRow({
-        list_name: list,
-        name: c.name,
-        label: c.label,
-        ...Object.fromEntries(Object.entries(c.translations ?? {}).map(([l, v]) => [`label::${l}`, v])),
-        ...Object.fromEntries(Object.entries(c.columns ?? {}).map(([k, v]) => [`col:${k}`, v])),
-      });
-    });
-
-  const settings = wb.addWorksheet('settings');
-  const fieldMap = Object.entries(form.fieldMap ?? {}).filter(([, v]) => v);
-  settings.columns = [
-    { header: 'form_title', key: 'form_title', width: 40 },
-    { header: 'form_id', key: 'form_id', width: 24 },
-    { header: 'version', key: 'version', width: 16 },
-    { header: 'default_language', key: 'default_language', width: 18 },
-    ...(fieldMap.length ? [{ header: 'oslrs_field_map', key: 'oslrs_field_map', width: 40 }] : []),
-  ];
-  settings.addRow({
-    form_title: form.title,
-    form_id: form.formId,
-    version: form.version,
-    default_language: defaultLanguage,
-    oslrs_field_map: fieldMap.length ? fieldMap.map(([k, v]) => `${k}=${v}`).join(', ') : undefined,
-  });
-  for (const ws of [survey, choices, settings]) ws.getRow(1).font = { bold: true };
-
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-/** Limits on what may be attached beside a form (for the route's multipart reading). */
 export { ATTACHMENT_LIMITS };
+export { allQuestions } from './xlsform-vocab.js';
+export { exportXlsForm, exportXlsFormPackage, type XlsFormExport } from './xlsform-export.js';
