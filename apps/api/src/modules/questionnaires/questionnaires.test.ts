@@ -411,6 +411,15 @@ describe('XLSForm interoperability over HTTP (issue 14)', () => {
       const id = res.json().questionnaire.id;
       const published = await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${id}/publish` });
       expect(published.statusCode, `${key}: ${published.body}`).toBe(201);
+      // and back out of the database (jsonb reorders keys): the export still writes or_other etc.
+      const exported = await app.call(app.admin, { method: 'GET', url: `/api/v1/questionnaires/${id}/export` });
+      const back = await app.call(app.admin, {
+        method: 'POST',
+        url: '/api/v1/questionnaires/import',
+        ...multipart('file', exported.rawPayload, c.fileName),
+      });
+      expect(back.statusCode, `${key}: ${back.body}`).toBe(200);
+      expect(back.json().questionnaire.draft, key).toEqual(res.json().questionnaire.draft);
     }
   });
 

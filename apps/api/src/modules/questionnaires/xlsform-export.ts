@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import ExcelJS from 'exceljs';
 import { zipSync } from 'fflate';
 import type { FormSchema, Question, Translation } from '@oslrs/core';
@@ -7,9 +8,8 @@ import {
   DEFAULT_LANG_KEY,
   IMPLICIT_SECTION,
   OSLRS_TEXT_TYPES,
-  OTHER_CHOICE,
-  OTHER_LABEL,
-  otherRelevant,
+  otherChoice,
+  otherQuestion,
   TRANSLATABLE,
   type SurveyField,
 } from './xlsform-vocab.js';
@@ -50,13 +50,8 @@ function xlsformType(q: Question, orOther: boolean): { type: string; oslrsType?:
 /** Is `next` the text question that `or_other` on `q` generates (so writing `or_other` recreates it)? */
 function isGeneratedOther(q: Question, next: Question | undefined): boolean {
   if (!q.orOther || !next) return false;
-  const expected: Question = {
-    name: `${q.name}_other`,
-    type: 'text',
-    label: OTHER_LABEL,
-    relevant: otherRelevant(q.name),
-  };
-  return JSON.stringify(next) === JSON.stringify(expected);
+  // Compared by value, not key order (a form read back from jsonb has its keys in another order).
+  return isDeepStrictEqual(next, otherQuestion(q));
 }
 
 /** A list is written from an attached file when its name is a file's (`villages.csv`). */
@@ -224,7 +219,7 @@ export async function exportXlsForm(form: FormSchema): Promise<Buffer> {
   for (const [list, items] of lists)
     items.forEach((c, i) => {
       const generated =
-        orOtherLists.has(list) && i === items.length - 1 && JSON.stringify(c) === JSON.stringify(OTHER_CHOICE);
+        orOtherLists.has(list) && i === items.length - 1 && isDeepStrictEqual(c, otherChoice(items.slice(0, -1)));
       if (generated) return;
       choices.addRow({
         list_name: list,

@@ -471,6 +471,14 @@ describe('translations', () => {
     expect(form.choiceLists.yn).toEqual([
       { name: 'yes', label: 'Yes', translations: { 'Yoruba (yo)': 'Bẹ́ẹ̀ni' } },
       { name: 'no', label: 'No', translations: { 'Yoruba (yo)': 'Bẹ́ẹ̀kọ́' } },
+      { name: 'other', label: 'Other', translations: { 'Yoruba (yo)': 'Other' } }, // or_other, as pyxform
     ]);
+    expect(question(form, 'why_other')).toEqual({
+      name: 'why_other',
+      type: 'text',
+      label: 'Specify other.',
+      translations: { 'Yoruba (yo)': { label: 'Specify other.' } },
+      relevant: "selected(${why}, 'other')",
+    });
   });
 });

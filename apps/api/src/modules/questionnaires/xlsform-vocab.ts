@@ -160,9 +160,30 @@ export const VISIBLE_WITHOUT_LABEL = new Set<QuestionType>([
 /** Implicit sections holding questions outside any group. */
 export const IMPLICIT_SECTION = /^_top_\d+$/;
 /** What `or_other` adds (pyxform's wording). */
-export const OTHER_CHOICE: Choice = { name: 'other', label: 'Other' };
 export const OTHER_LABEL = 'Specify other.';
 export const otherRelevant = (name: string) => `selected(\${${name}}, 'other')`;
+
+/** The text question `or_other` on `select` adds after it: "Specify other." in every language of the select. */
+export function otherQuestion(select: Question): Question {
+  const langs = Object.entries(select.translations ?? {}).filter(([, t]) => t.label !== undefined);
+  return {
+    name: `${select.name}_other`,
+    type: 'text',
+    label: OTHER_LABEL,
+    ...(langs.length ? { translations: Object.fromEntries(langs.map(([l]) => [l, { label: OTHER_LABEL }])) } : {}),
+    relevant: otherRelevant(select.name),
+  };
+}
+
+/** The choice `or_other` adds to a list: "Other", in every language the list's choices have. */
+export function otherChoice(list: readonly Choice[]): Choice {
+  const langs = [...new Set(list.flatMap((c) => Object.keys(c.translations ?? {})))];
+  return {
+    name: 'other',
+    label: 'Other',
+    ...(langs.length ? { translations: Object.fromEntries(langs.map((l) => [l, 'Other'])) } : {}),
+  };
+}
 
 /** The language key a column's text is filed under when it is not the default: its suffix, or `default`. */
 export const DEFAULT_LANG_KEY = 'default';

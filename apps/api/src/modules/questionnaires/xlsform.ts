@@ -17,8 +17,8 @@ import {
   EXPRESSION_FIELDS,
   MEDIA_COLUMNS,
   OSLRS_TEXT_TYPES,
-  OTHER_CHOICE,
-  OTHER_LABEL,
+  otherChoice,
+  otherQuestion,
   REFUSED_TYPES,
   SELECT_SPELLINGS,
   SETTINGS_ALIASES,
@@ -27,7 +27,6 @@ import {
   TRANSLATABLE,
   VISIBLE_WITHOUT_LABEL,
   allQuestions,
-  otherRelevant,
   type SettingsField,
   type SurveyField,
 } from './xlsform-vocab.js';
@@ -465,8 +464,8 @@ export async function importXlsForm(input: Buffer, opts: XlsFormImportOptions = 
   for (const s of selects)
     if (s.orOther && !s.fromFile) {
       const list = lists?.get(s.list);
-      if (list && list.choices.length > 0 && !list.choices.some((c) => c.name === OTHER_CHOICE.name))
-        list.choices.push({ ...OTHER_CHOICE });
+      if (list && list.choices.length > 0 && !list.choices.some((c) => c.name === 'other'))
+        list.choices.push(otherChoice(list.choices));
     }
 
   // Selects against choice lists (lists from files come from the attachments).
@@ -1643,7 +1642,7 @@ function readSurvey(
           questionNames.add(otherName);
           seenNames.add(otherName);
         }
-        f.questions.push({ name: otherName, type: 'text', label: OTHER_LABEL, relevant: otherRelevant(name) });
+        f.questions.push(otherQuestion(q));
       }
     }
   };
