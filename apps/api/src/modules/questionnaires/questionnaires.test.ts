@@ -5,6 +5,7 @@ import pg from 'pg';
 import ExcelJS from 'exceljs';
 import type { FormSchema } from '@oslrs/core';
 import { useTestApp } from '../../../test/use-test-app.js';
+import { CORPUS as INTEROP, workbook } from '../../../test/fixtures/xlsform/interop-corpus.js';
 
 const fixtures = join(import.meta.dirname, '../../../test/fixtures/xlsform');
 
@@ -54,6 +55,22 @@ function multipart(name: string, content: Buffer, fileName = 'form.xlsx') {
     ),
     content,
     Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** Several file parts in one multipart body: [field, file name, content]. */
+function multipartFiles(parts: [string, string, Buffer][]) {
+  const boundary = '----oslrsboundary' + Math.random().toString(16).slice(2);
+  const payload = Buffer.concat([
+    ...parts.flatMap(([name, fileName, content]) => [
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      content,
+      Buffer.from('\r\n'),
+    ]),
+    Buffer.from(`--${boundary}--\r\n`),
   ]);
   return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
@@ -324,6 +341,128 @@ describe('XLSForm import and export over HTTP', () => {
     expect(noFile.statusCode).toBe(400);
     const after = (await app.call(app.admin, { method: 'GET', url: '/api/v1/questionnaires' })).json().items.length;
     expect(after).toBe(before);
+  });
+});
+
+describe('XLSForm interoperability over HTTP (issue 14)', () => {
+  it('the workbook with its CSVs in one request, published; the export is a zip that imports back', async () => {
+    const c = INTEROP.from_file!;
+    const res = await app.call(app.admin, {
+      method: 'POST',
+      url: '/api/v1/questionnaires/import',
+      ...multipartFiles([
+        ['file', c.fileName, await workbook(c.book)],
+        ...Object.entries(c.attachments!).map(([k, v]): [string, string, Buffer] => ['attachments', k, Buffer.from(v)]),
+      ]),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const q = res.json().questionnaire;
+    expect(q.draft.choiceLists['villages.csv']).toHaveLength(3);
+    const published = await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${q.id}/publish` });
+    expect(published.statusCode, published.body).toBe(201);
+    const exported = await app.call(app.admin, {
+      method: 'GET',
+      url: `/api/v1/questionnaires/${q.id}/export?version=1`,
+    });
+    expect(exported.headers['content-type']).toBe('application/zip');
+    expect(exported.headers['content-disposition']).toContain('from_file-v1.zip');
+    const back = await app.call(app.admin, {
+      method: 'POST',
+      url: '/api/v1/questionnaires/import',
+      ...multipart('file', exported.rawPayload, 'from_file-v1.zip'),
+    });
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json().questionnaire.draft).toEqual(q.draft);
+  });
+
+  it('the file name is the id when the settings give none; a missing attachment is a 422 naming the cell', async () => {
+    const c = INTEROP.aliases!;
+    const res = await app.call(app.admin, {
+      method: 'POST',
+      url: '/api/v1/questionnaires/import',
+      ...multipart('file', await workbook(c.book), c.fileName),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().questionnaire.formId).toBe('Household_Survey_2026');
+    expect(res.json().warnings[0]).toMatchObject({ sheet: 'settings', code: 'FORM_ID_FROM_FILE_NAME' });
+    const missing = await app.call(app.admin, {
+      method: 'POST',
+      url: '/api/v1/questionnaires/import',
+      ...multipart('file', await workbook(INTEROP.from_file!.book), 'from_file.xlsx'),
+    });
+    expect(missing.statusCode).toBe(422);
+    expect(missing.json().error.details.issues[0]).toMatchObject({
+      sheet: 'survey',
+      row: 3,
+      column: 'type',
+      code: 'ATTACHMENT_MISSING',
+    });
+  });
+
+  it('the corpus forms with repeats, groups, loops, or_other and translations import and publish', async () => {
+    for (const key of ['structure', 'or_other', 'translations', 'types'] as const) {
+      const c = INTEROP[key]!;
+      const res = await app.call(app.admin, {
+        method: 'POST',
+        url: '/api/v1/questionnaires/import',
+        ...multipart('file', await workbook(c.book), c.fileName),
+      });
+      expect(res.statusCode, `${key}: ${res.body}`).toBe(201);
+      const id = res.json().questionnaire.id;
+      const published = await app.call(app.admin, { method: 'POST', url: `/api/v1/questionnaires/${id}/publish` });
+      expect(published.statusCode, `${key}: ${published.body}`).toBe(201);
+      // and back out of the database (jsonb reorders keys): the export still writes or_other etc.
+      const exported = await app.call(app.admin, { method: 'GET', url: `/api/v1/questionnaires/${id}/export` });
+      const back = await app.call(app.admin, {
+        method: 'POST',
+        url: '/api/v1/questionnaires/import',
+        ...multipart('file', exported.rawPayload, c.fileName),
+      });
+      expect(back.statusCode, `${key}: ${back.body}`).toBe(200);
+      expect(back.json().questionnaire.draft, key).toEqual(res.json().questionnaire.draft);
+    }
+  });
+
+  it('a repeat_count that depends on its own repeat through a calculation is a 422 naming the cell', async () => {
+    const res = await app.call(app.admin, {
+      method: 'POST',
+      url: '/api/v1/questionnaires/import',
+      ...multipart(
+        'file',
+        await workbook({
+          survey: [
+            ['type', 'name', 'label', 'repeat_count', 'calculation'],
+            ['calculate', 'n', null, null, 'count(${x}) + 1'],
+            ['begin repeat', 'r', 'R', '${n}'],
+            ['integer', 'x', 'X'],
+            ['end repeat'],
+          ],
+          settings: [
+            ['form_title', 'form_id'],
+            ['Cycle', 'cycle'],
+          ],
+        }),
+      ),
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    const issues = res.json().error.details.issues as { sheet: string; row?: number; column?: string }[];
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues.every((i) => i.sheet === 'survey' && i.row !== undefined)).toBe(true);
+    expect(issues.some((i) => i.row === 3 && i.column === 'repeat_count')).toBe(true);
+  });
+
+  it('unexpected fields and nameless attachments are refused', async () => {
+    const c = INTEROP.aliases!;
+    const stray = await app.call(app.admin, {
+      method: 'POST',
+      url: '/api/v1/questionnaires/import',
+      ...multipartFiles([
+        ['file', c.fileName, await workbook(c.book)],
+        ['other', 'x.csv', Buffer.from('a')],
+      ]),
+    });
+    expect(stray.statusCode).toBe(400);
+    expect(stray.json().error.code).toBe('FILE_REQUIRED');
   });
 });
 

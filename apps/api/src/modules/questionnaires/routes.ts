@@ -11,10 +11,41 @@ import {
   versionQuerySchema,
   xlsFormImportResponseSchema,
 } from '@oslrs/core';
-import { Conflict, Invalid, isUniqueViolation } from '../../errors.js';
+import type { FastifyRequest } from 'fastify';
+import { Conflict, Invalid, isUniqueViolation, PayloadTooLarge } from '../../errors.js';
 import { actorOf } from '../../access/index.js';
 import { readingUpload } from '../../plugins/errors.js';
 import type { QuestionnaireService } from './service.js';
+import { ATTACHMENT_LIMITS } from './xlsform.js';
+
+/** The workbook (`file`) and the CSVs beside it (`attachments`), all parts together within the upload limit. */
+async function readImportParts(request: FastifyRequest, uploadLimit: number) {
+  let file: Buffer | undefined;
+  let fileName: string | undefined;
+  const attachments = new Map<string, Buffer>();
+  let total = 0;
+  for await (const part of request.parts({
+    limits: { files: 1 + ATTACHMENT_LIMITS.maxFiles, parts: 2 + ATTACHMENT_LIMITS.maxFiles, fileSize: uploadLimit },
+  })) {
+    if (part.type !== 'file') continue;
+    const content = await part.toBuffer();
+    total += content.length;
+    if (total > uploadLimit)
+      throw PayloadTooLarge(`The files together are more than ${Math.round(uploadLimit / 1024 / 1024)} MB`);
+    if (part.fieldname === 'file' && !file) {
+      file = content;
+      fileName = part.filename || undefined;
+    } else if (part.fieldname === 'attachments' || part.fieldname === 'attachment') {
+      const name = (part.filename || '').replace(/^.*[\\/]/, '');
+      if (!name) throw Invalid('FILE_REQUIRED', 'Every attachment needs a file name (the one the form refers to)');
+      attachments.set(name, content);
+    } else {
+      throw Invalid('FILE_REQUIRED', `Unexpected field "${part.fieldname}": send "file" once and "attachments"`);
+    }
+  }
+  if (!file) throw Invalid('FILE_REQUIRED', 'Attach the workbook in a form field named "file"');
+  return { file, fileName, attachments };
+}
 
 /** A second live questionnaire with the same form_id would make imports ambiguous. */
 async function formIdGuard<T>(work: () => Promise<T>): Promise<T> {
@@ -64,8 +95,17 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{
       bodyLimit: uploadLimit,
       schema: {
         tags: ['questionnaires'],
-        summary:
-          'Import an XLSForm (.xlsx, multipart field "file"): a new questionnaire, or the new draft of the one with its form_id',
+        summary: 'Import an XLSForm: a new questionnaire, or the new draft of the one with its form_id',
+        description:
+          'multipart/form-data. Field `file`: the workbook (.xlsx, or an old .xls), or a .zip holding one ' +
+          'workbook and its CSV files (what the export gives for a form with attached lists). Fields ' +
+          '`attachments` (repeatable, up to ' +
+          `${ATTACHMENT_LIMITS.maxFiles}, each a .csv of at most ${ATTACHMENT_LIMITS.maxCsvBytes / 1024 / 1024} MB, ` +
+          'all parts together within the upload limit): the CSVs that `select_one_from_file x.csv`, ' +
+          "`select_multiple_from_file x.csv` and `pulldata('x', …)` read, named by their file name. The " +
+          "workbook's file name is the form id when its settings give none (as pyxform does). Every " +
+          'downgrade comes back in `warnings` by sheet/row/column; a refusal is a 422 XLSFORM_INVALID whose ' +
+          '`details.issues` name the sheet, row and column.',
         consumes: ['multipart/form-data'],
         response: {
           200: xlsFormImportResponseSchema,
@@ -75,12 +115,14 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       if (!request.isMultipart())
-        throw Invalid('FILE_REQUIRED', 'Send the .xlsx as multipart/form-data in a field named "file"');
-      const file = await readingUpload(() => request.file());
-      if (!file || file.fieldname !== 'file')
-        throw Invalid('FILE_REQUIRED', 'Attach the .xlsx in a form field named "file"');
-      const buffer = await readingUpload(() => file.toBuffer());
-      const result = await formIdGuard(() => questionnaires.importXlsx(actorOf(request), buffer));
+        throw Invalid('FILE_REQUIRED', 'Send the workbook as multipart/form-data in a field named "file"');
+      const upload = await readingUpload(() => readImportParts(request, uploadLimit));
+      const result = await formIdGuard(() =>
+        questionnaires.importXlsx(actorOf(request), upload.file, {
+          fileName: upload.fileName,
+          attachments: upload.attachments,
+        }),
+      );
       return reply.status(result.created ? 201 : 200).send(result);
     },
   );
@@ -148,15 +190,20 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{
       config: { access: admin },
       schema: {
         tags: ['questionnaires'],
-        summary: 'The draft, or ?version=N, as an XLSForm',
+        summary:
+          'The draft, or ?version=N, as an XLSForm (.xlsx); a .zip of the workbook and its CSV files when ' +
+          'the form has lists from files (select_one_from_file, pulldata), which the import takes back as it is',
         params: uuidParamSchema,
         querystring: versionQuerySchema,
       },
     },
     async (request, reply) => {
-      const { file, fileName } = await questionnaires.exportXlsx(request.params.id, request.query.version);
+      const { file, fileName, kind } = await questionnaires.exportXlsx(request.params.id, request.query.version);
       return reply
-        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header(
+          'content-type',
+          kind === 'zip' ? 'application/zip' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        )
         .header('content-disposition', `attachment; filename="${fileName.replace(/[^\w.-]/g, '_')}"`)
         .send(file);
     },

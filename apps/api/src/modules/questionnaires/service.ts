@@ -15,7 +15,14 @@ import { Conflict, NotFound, Unprocessable } from '../../errors.js';
 import type { Actor } from '../../access/index.js';
 import { recordAudit } from '../audit/index.js';
 import { formIssues } from './mapping.js';
-import { exportXlsForm, importXlsForm, XlsFormError, type SourceMap, type XlsFormIssue } from './xlsform.js';
+import {
+  exportXlsFormPackage,
+  importXlsForm,
+  XlsFormError,
+  type SourceMap,
+  type XlsFormImportOptions,
+  type XlsFormIssue,
+} from './xlsform.js';
 
 type QuestionnaireRow = typeof questionnaires.$inferSelect;
 type VersionRow = typeof questionnaireVersions.$inferSelect;
@@ -209,10 +216,11 @@ export class QuestionnaireService {
   async importXlsx(
     ctx: Actor,
     file: Buffer,
+    options: XlsFormImportOptions = {},
   ): Promise<{ questionnaire: Questionnaire; created: boolean; warnings: XlsFormIssue[] }> {
     let imported: Awaited<ReturnType<typeof importXlsForm>>;
     try {
-      imported = await importXlsForm(file);
+      imported = await importXlsForm(file, options);
     } catch (err) {
       if (err instanceof XlsFormError) {
         throw Unprocessable('XLSFORM_INVALID', 'The XLSForm has problems; nothing was saved', { issues: err.issues });
@@ -239,9 +247,11 @@ export class QuestionnaireService {
     return { questionnaire, created: true, warnings };
   }
 
-  async exportXlsx(id: string, version?: number): Promise<{ file: Buffer; fileName: string }> {
+  /** The XLSForm: a workbook, or a .zip of it and its CSV files when the form has lists from files. */
+  async exportXlsx(id: string, version?: number): Promise<{ file: Buffer; fileName: string; kind: 'xlsx' | 'zip' }> {
     const form = version ? (await this.version(id, version)).form : (await this.get(id)).draft;
-    return { file: await exportXlsForm(form), fileName: `${form.formId}${version ? `-v${version}` : '-draft'}.xlsx` };
+    const { file, kind } = await exportXlsFormPackage(form);
+    return { file, kind, fileName: `${form.formId}${version ? `-v${version}` : '-draft'}.${kind}` };
   }
 
   private async version(id: string, version: number): Promise<VersionRow> {

@@ -192,7 +192,7 @@ export function checkDeclaredSizes(entries: ZipEntry[]): void {
 const INFLATE_STEP = 4096; // at most ~4 MB of output per step, whatever the data claims
 
 /** Inflates one entry; throws as soon as the output exceeds what the directory declared. */
-function inflateEntry(buf: Buffer, e: ZipEntry): Buffer {
+export function inflateEntry(buf: Buffer, e: ZipEntry): Buffer {
   const damaged = () => new PackageProblem('NOT_XLSX', `The workbook part "${e.name}" is damaged.`);
   const lh = e.localOffset;
   if (lh + 30 > buf.length || buf.readUInt32LE(lh) !== 0x04034b50) throw damaged();

@@ -3,7 +3,8 @@ import ExcelJS from 'exceljs';
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { LGA_CODES, QUESTION_TYPES, formSchema, type FormSchema, type Question } from '@oslrs/core';
-import { exportXlsForm, importXlsForm, XlsFormError, type XlsFormIssue } from './xlsform.js';
+import { CORPUS as INTEROP, workbook } from '../../../test/fixtures/xlsform/interop-corpus.js';
+import { allQuestions, exportXlsForm, importXlsForm, XlsFormError, type XlsFormIssue } from './xlsform.js';
 
 const FIXTURES = new URL('../../../test/fixtures/xlsform/', import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES));
@@ -195,10 +196,15 @@ describe('the real questionnaires', () => {
 
 describe('the generated corpus', () => {
   it('together uses every question type, and required expressions, hints, appearance, read_only, default', async () => {
-    const forms = await Promise.all(
-      ['all-types.xlsx', 'expressions.xlsx', 'messy.xlsx'].map(async (f) => (await importXlsForm(fixture(f))).form),
-    );
-    const all = forms.flatMap(questions);
+    const forms = await Promise.all([
+      ...['all-types.xlsx', 'expressions.xlsx', 'messy.xlsx'].map(async (f) => (await importXlsForm(fixture(f))).form),
+      // the interoperability corpus (issue 14) brings the types the schema gained
+      ...Object.values(INTEROP).map(async (c) => {
+        const files = new Map(Object.entries(c.attachments ?? {}).map(([k, v]) => [k, Buffer.from(v)]));
+        return (await importXlsForm(await workbook(c.book), { fileName: c.fileName, attachments: files })).form;
+      }),
+    ]);
+    const all = forms.flatMap((f) => allQuestions(questions(f)));
     expect(new Set(all.map((q) => q.type))).toEqual(new Set(QUESTION_TYPES));
     expect(all.some((q) => typeof q.required === 'string')).toBe(true);
     expect(all.some((q) => q.required === true)).toBe(true);
@@ -285,15 +291,15 @@ describe('the generated corpus', () => {
   it('messy: tolerated with warnings, normalised on the way in', async () => {
     const { form, warnings } = await importXlsForm(fixture('messy.xlsx'));
     expect(warnings.map((w) => [w.sheet, w.code, w.column])).toEqual([
-      ['settings', 'COLUMN_IGNORED', 'instance_name'],
-      ['survey', 'TRANSLATIONS_IGNORED', 'Label::English (en)'],
+      ['settings', 'SETTING_IGNORED', 'instance_name'],
       ['survey', 'COLUMN_IGNORED', 'Notes'],
       ['survey', 'COLUMN_IGNORED', 'media::image'],
-      ['choices', 'TRANSLATIONS_IGNORED', 'Label::English (en)'],
-      ['choices', 'COLUMN_IGNORED', 'filter'],
     ]);
     expect(form.version).toBe('2026011501');
     expect(form.defaultLanguage).toBe('English (en)');
+    // The other language is kept, not dropped; the choices' extra column too.
+    expect(form.languages).toEqual(['English (en)', 'Yoruba (yo)']);
+    expect(form.sections[1]!.translations).toEqual({ 'Yoruba (yo)': { label: 'Apá àkọ́kọ́' } });
     expect(form.sections.map((s) => [s.name, s.label])).toEqual([
       ['_top_1', undefined],
       ['grp_main', 'Main section'],
@@ -304,6 +310,7 @@ describe('the generated corpus', () => {
       type: 'text',
       label: 'Your full name', // rich text, flattened
       hint: 'Surname first',
+      translations: { 'Yoruba (yo)': { label: 'Orúkọ rẹ' } },
       required: true, // a TRUE boolean cell
     });
     expect(question(form, 'gender')).toMatchObject({ type: 'select_one', choiceList: 'gender', required: true });
@@ -314,9 +321,10 @@ describe('the generated corpus', () => {
     expect(question(form, 'years')).toMatchObject({ required: true, constraintMessage: 'Between 0 and 80' });
     expect(form.choiceLists.skills!.map((c) => c.name)).toEqual(['tailoring', 'welding', '1']);
     expect(form.choiceLists.gender).toEqual([
-      { name: 'male', label: 'Male' },
-      { name: 'female', label: 'Female' },
+      { name: 'male', label: 'Male', translations: { 'Yoruba (yo)': 'Akọ' } },
+      { name: 'female', label: 'Female', translations: { 'Yoruba (yo)': 'Abo' } },
     ]);
+    expect(form.choiceLists.skills!.some((c) => c.columns?.filter !== undefined)).toBe(true);
   });
 });
 
@@ -446,7 +454,7 @@ describe('bad files', () => {
       [Buffer.from([0x00, 0x01, 0x02, 0x03, 0xfe, 0xff, 0x10, 0x80, 0x00, 0x9c]), /not an Excel workbook/],
       [Buffer.from('type,name,label\ntext,surname,Surname\ninteger,age,Age\n'), /text file \(for example a CSV\)/],
       [Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64)]), /PNG image/],
-      [Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504)]), /old-style \.xls/],
+      [Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504)]), /could not be read/],
       [Buffer.alloc(0), /empty/],
     ];
     for (const [buf, message] of cases) {
@@ -526,9 +534,9 @@ describe('bad files', () => {
 });
 
 describe('bad forms: every problem, with sheet, row and column', () => {
-  it('a formula in a cell is never evaluated', async () => {
-    const issues = await issuesOf(
-      xlsx({
+  it('a formula in a cell is never evaluated: its saved value is used, with a warning by cell', async () => {
+    const { form, warnings } = await importXlsForm(
+      await xlsx({
         survey: [
           SURVEY_HEADER,
           ['text', 'a', { formula: 'CONCATENATE("A","B")', result: 'AB' }],
@@ -541,13 +549,17 @@ describe('bad forms: every problem, with sheet, row and column', () => {
         ],
       }),
     );
-    expect(issues.map((i) => [i.sheet, i.row, i.column, i.code])).toEqual([
-      ['settings', 2, 'form_id', 'FORMULA_NOT_ALLOWED'],
-      ['settings', 2, 'form_id', 'MISSING_FORM_ID'],
-      ['survey', 2, 'label', 'FORMULA_NOT_ALLOWED'],
-      ['survey', 3, 'required', 'FORMULA_NOT_ALLOWED'],
-      ['survey', 4, 'label', 'FORMULA_NOT_ALLOWED'],
+    expect(warnings.map((i) => [i.sheet, i.row, i.column, i.code])).toEqual([
+      ['settings', 2, 'form_id', 'FORMULA_CACHED_VALUE'],
+      ['survey', 2, 'label', 'FORMULA_CACHED_VALUE'],
+      ['survey', 3, 'required', 'FORMULA_CACHED_VALUE'],
+      ['survey', 4, 'label', 'FORMULA_CACHED_VALUE'],
     ]);
+    expect(warnings[1]!.message).toContain('"AB"');
+    expect(form.formId).toBe('id');
+    expect(question(form, 'a').label).toBe('AB');
+    expect(question(form, 'b').required).toBe('2'); // the cached 2, read as an expression, never 1+1 run
+    expect(question(form, 'c').label).toBe('AB');
   });
 
   it('an empty survey', async () => {
@@ -610,16 +622,16 @@ describe('bad forms: every problem, with sheet, row and column', () => {
       xlsx({
         survey: [
           [...SURVEY_HEADER, 'choice_filter', 'read_only', 'oslrs_type'],
-          ['image', 'photo', 'Photo'],
+          ['audit', 'audit'],
           ['text', 'ok', 'OK'],
-          ['begin_repeat', 'members', 'Members'],
+          ['geotrace', 'path', 'Path'],
           ['text', 'member_name', 'Name'],
-          ['end_repeat'],
+          ['select_one yes_no extra words', 'sel', 'S'],
           ['range', 'r', 'R'],
           ['select_one_from_file lgas.csv', 'lga', 'LGA'],
           ['phone', 'tel', 'Phone'],
-          ['select_one yes_no or_other', 'yn', 'Y/N'],
-          ['today', 'today'],
+          ['select_one_from_file lgas.csv or_other', 'yn', 'Y/N'],
+          ['simserial', 'sim'],
           ['select_one yes_no', 'filtered', 'F', null, null, null, null, "name = 'yes'"],
           ['text', 'ro', 'RO', null, null, null, null, null, '${ok} = 1'],
           ['integer', 'n', 'N', null, null, null, null, null, null, 'phone'],
@@ -631,21 +643,23 @@ describe('bad forms: every problem, with sheet, row and column', () => {
     expect(issues.map((i) => [i.row, i.column, i.code])).toEqual([
       [2, 'type', 'UNSUPPORTED_TYPE'],
       [4, 'type', 'UNSUPPORTED_TYPE'],
+      [6, 'type', 'UNSUPPORTED_TYPE'],
       [7, 'type', 'UNSUPPORTED_TYPE'],
-      [8, 'type', 'UNSUPPORTED_TYPE'],
+      [8, 'type', 'ATTACHMENT_MISSING'],
       [9, 'type', 'UNSUPPORTED_TYPE'],
       [10, 'type', 'UNSUPPORTED_TYPE'],
       [11, 'type', 'UNSUPPORTED_TYPE'],
-      [12, 'choice_filter', 'UNSUPPORTED_COLUMN'],
       [13, 'read_only', 'UNSUPPORTED_VALUE'],
       [14, 'oslrs_type', 'INVALID_OSLRS_TYPE'],
       [15, 'oslrs_type', 'INVALID_OSLRS_TYPE'],
     ]);
     expect(issues.every((i) => i.sheet === 'survey')).toBe(true);
-    expect(issues[4]!.message).toMatch(/oslrs_type/); // type "phone": says how to write it
+    expect(issues[0]!.message).toMatch(/audit logs .* not supported/);
+    expect(issues[4]!.message).toMatch(/needs the file "lgas\.csv": upload it beside the form/);
+    expect(issues[5]!.message).toMatch(/oslrs_type/); // type "phone": says how to write it
   });
 
-  it('nested group, unmatched end_group, unclosed begin_group', async () => {
+  it('unmatched end_group, end_repeat closing a group, unclosed begin_group (nested groups are fine)', async () => {
     const issues = await issuesOf(
       xlsx({
         survey: [
@@ -655,7 +669,7 @@ describe('bad forms: every problem, with sheet, row and column', () => {
           ['begin_group', 'inner', 'Inner'],
           ['text', 'a', 'A'],
           ['end_group'],
-          ['end_group'],
+          ['end_repeat'],
           ['begin_group', 'open', 'Never closed'],
           ['text', 'b', 'B'],
         ],
@@ -663,7 +677,7 @@ describe('bad forms: every problem, with sheet, row and column', () => {
     );
     expect(issues.map((i) => [i.row, i.column, i.code])).toEqual([
       [2, 'type', 'UNMATCHED_END_GROUP'],
-      [4, 'type', 'NESTED_GROUP'],
+      [7, 'type', 'UNMATCHED_END_REPEAT'],
       [8, 'type', 'UNCLOSED_GROUP'],
     ]);
     expect(issues[1]!.message).toContain('row 3');
@@ -676,7 +690,7 @@ describe('bad forms: every problem, with sheet, row and column', () => {
     ]);
   });
 
-  it('bad names, missing names, missing calculation, missing form_id', async () => {
+  it('bad names, missing names, missing calculation (a missing form_id is only a warning)', async () => {
     const issues = await issuesOf(
       xlsx({
         survey: [
@@ -693,7 +707,6 @@ describe('bad forms: every problem, with sheet, row and column', () => {
       }),
     );
     expect(issues.map((i) => [i.sheet, i.row, i.column, i.code])).toEqual([
-      ['settings', 2, 'form_id', 'MISSING_FORM_ID'],
       ['survey', 2, 'name', 'BAD_NAME'],
       ['survey', 3, 'name', 'BAD_NAME'],
       ['survey', 4, 'name', 'MISSING_NAME'],

@@ -1,6 +1,6 @@
-import ExcelJS from 'exceljs';
 import {
   formSchema,
+  MAX_REPEAT_INSTANCES,
   NAME_PATTERN,
   RESPONDENT_FIELDS,
   type Choice,
@@ -9,26 +9,54 @@ import {
   type QuestionType,
   type RespondentField,
   type Section,
+  type Translation,
 } from '@oslrs/core';
 import {
-  countValueRows,
-  inspectXlsxPackage,
-  PackageProblem,
-  worksheetParts,
-  XLSX_LIMITS,
-  type XlsxPackage,
-} from './xlsform-zip.js';
+  COLUMN_ALIASES,
+  DEFAULT_LANG_KEY,
+  EXPRESSION_FIELDS,
+  MEDIA_COLUMNS,
+  OSLRS_TEXT_TYPES,
+  otherChoice,
+  otherQuestion,
+  REFUSED_TYPES,
+  SELECT_SPELLINGS,
+  SETTINGS_ALIASES,
+  SIMPLE_TYPES,
+  SURVEY_FIELDS,
+  TRANSLATABLE,
+  VISIBLE_WITHOUT_LABEL,
+  allQuestions,
+  type SettingsField,
+  type SurveyField,
+} from './xlsform-vocab.js';
+import { countValueRows, inspectXlsxPackage, PackageProblem, worksheetParts, XLSX_LIMITS } from './xlsform-zip.js';
+import {
+  ATTACHMENT_LIMITS,
+  isCompoundFile,
+  readBundle,
+  readCsv,
+  readXls,
+  readXlsx,
+  type CellRead,
+  type Grid,
+  type Workbook,
+} from './xlsform-read.js';
 
 /**
- * XLSForm (the ODK/KoboToolbox spreadsheet standard) ⇄ the registry's native FormSchema.
+ * XLSForm (the ODK/KoboToolbox spreadsheet standard, as pyxform reads it) ⇄ the registry's native
+ * FormSchema.
  *
- * Import reports every problem it finds (sheet, row, column) instead of guessing; expressions are
- * kept as strings and checked later by the expression engine, which uses the returned source map to
- * point its own errors at the right cell. Nothing in a workbook is ever evaluated.
+ * Import reports every problem it finds (sheet, row, column) instead of guessing, and every
+ * downgrade (a formula read by its cached value, an ignored column, a slugged id) as a warning by
+ * cell; expressions are kept as strings and checked later by the expression engine, which uses the
+ * returned source map to point its own errors at the right cell. Nothing in a workbook is evaluated.
+ * Reading files: ./xlsform-read (and ./xlsform-zip); the vocabulary: ./xlsform-vocab; export:
+ * ./xlsform-export (re-exported here).
  */
 
 export interface XlsFormIssue {
-  /** `survey`, `choices`, `settings`, or '' for a problem with the file as a whole. */
+  /** `survey`, `choices`, `settings`, an attachment's file name, or '' for the file as a whole. */
   sheet: string;
   /** Spreadsheet row number (1 = header row). */
   row?: number;
@@ -57,6 +85,13 @@ export interface XlsFormImport {
   warnings: XlsFormIssue[];
 }
 
+export interface XlsFormImportOptions {
+  /** The uploaded file's name: the form id when the settings give none (as pyxform does). */
+  fileName?: string;
+  /** Files sent beside the workbook, by file name: the CSVs of `select_one_from_file` and `pulldata()`. */
+  attachments?: ReadonlyMap<string, Buffer>;
+}
+
 function where(i: XlsFormIssue): string {
   if (!i.sheet) return '';
   return `${i.sheet}${i.row ? ` row ${i.row}` : ''}${i.column ? ` (${i.column})` : ''}: `;
@@ -70,65 +105,7 @@ function summarize(issues: XlsFormIssue[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Column vocabulary
-// ---------------------------------------------------------------------------------------------
-
-const SURVEY_FIELDS = [
-  'type',
-  'name',
-  'label',
-  'hint',
-  'required',
-  'relevant',
-  'constraint',
-  'constraint_message',
-  'calculation',
-  'appearance',
-  'read_only',
-  'default',
-  'oslrs_type',
-] as const;
-type SurveyField = (typeof SURVEY_FIELDS)[number];
-/** Columns that may carry a language suffix (`label::English (en)`). */
-const TRANSLATABLE = new Set(['label', 'hint', 'constraint_message', 'required_message', 'image', 'audio', 'video']);
-/** Known XLSForm columns we cannot represent: an issue when used, not a silent loss. */
-const UNSUPPORTED_SURVEY_COLUMNS = new Set(['choice_filter', 'repeat_count']);
-const COLUMN_ALIASES: Record<string, string> = {
-  'jr:constraintmsg': 'constraint_message',
-  'jr:requiredmsg': 'required_message',
-  readonly: 'read_only',
-  'bind::readonly': 'read_only',
-  'bind::required': 'required',
-  'bind::relevant': 'relevant',
-  'bind::constraint': 'constraint',
-  'bind::calculate': 'calculation',
-  'jr:choice-filter': 'choice_filter',
-  'jr:count': 'repeat_count',
-  'control::appearance': 'appearance',
-};
-type SettingsField = 'form_title' | 'form_id' | 'version' | 'default_language' | 'oslrs_field_map';
-
-/** XLSForm type (lower case) → native type, for the types without a choice list. */
-const SIMPLE_TYPES: Record<string, QuestionType> = {
-  text: 'text',
-  integer: 'integer',
-  decimal: 'decimal',
-  date: 'date',
-  geopoint: 'geopoint',
-  note: 'note',
-  calculate: 'calculate',
-  start: 'start',
-  end: 'end',
-  deviceid: 'deviceid',
-};
-/** Native types written as `text` plus `oslrs_type` (ODK ignores the extra column). */
-const OSLRS_TEXT_TYPES = ['phone', 'email', 'nin'] as const;
-const VISIBLE_WITHOUT_LABEL = new Set<QuestionType>(['calculate', 'start', 'end', 'deviceid']);
-/** Implicit sections holding questions outside any group. */
-const IMPLICIT_SECTION = /^_top_\d+$/;
-
-// ---------------------------------------------------------------------------------------------
-// Reading sheets into plain tables
+// Reading grids into plain tables
 // ---------------------------------------------------------------------------------------------
 
 interface Header {
@@ -154,59 +131,14 @@ interface Table {
   byCol: Map<number, Header>;
 }
 
-type CellRead = { kind: 'text'; text: string } | { kind: 'formula' } | { kind: 'error'; error: string };
-
-function pad(n: number, w = 2): string {
-  return String(n).padStart(w, '0');
-}
-
-function dateText(d: Date): string {
-  if (Number.isNaN(d.getTime())) return '';
-  const day = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-  const h = d.getUTCHours();
-  const m = d.getUTCMinutes();
-  const s = d.getUTCSeconds();
-  return h || m || s ? `${day}T${pad(h)}:${pad(m)}:${pad(s)}` : day;
-}
-
-function valueText(v: unknown): CellRead {
-  if (v === null || v === undefined) return { kind: 'text', text: '' };
-  if (typeof v === 'string') return { kind: 'text', text: v };
-  if (typeof v === 'number') return { kind: 'text', text: Number.isFinite(v) ? String(v) : '' };
-  if (typeof v === 'boolean') return { kind: 'text', text: v ? 'true' : 'false' };
-  if (v instanceof Date) return { kind: 'text', text: dateText(v) };
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if ('formula' in o || 'sharedFormula' in o) return { kind: 'formula' };
-    if ('error' in o) return { kind: 'error', error: String(o.error) };
-    if (Array.isArray(o.richText))
-      return {
-        kind: 'text',
-        text: (o.richText as { text?: unknown }[]).map((r) => (typeof r.text === 'string' ? r.text : '')).join(''),
-      };
-    if ('hyperlink' in o) {
-      const t = valueText(o.text);
-      return t.kind === 'text' && t.text === '' ? { kind: 'text', text: String(o.hyperlink ?? '') } : t;
-    }
-    if ('text' in o) return valueText(o.text);
-  }
-  return { kind: 'text', text: '' };
-}
-
-function readCell(cell: ExcelJS.Cell): CellRead {
-  // A merged range repeats its first cell's value in every cell; only the first counts.
-  if (cell.type === ExcelJS.ValueType.Merge) return { kind: 'text', text: '' };
-  if (cell.type === ExcelJS.ValueType.Formula) return { kind: 'formula' };
-  return valueText(cell.value);
-}
-
 function normalizeHeader(raw: string, aliases: Record<string, string>): { base: string; lang?: string } {
   const lower = raw.trim().toLowerCase();
   if (aliases[lower]) return { base: aliases[lower] };
   const sep = lower.indexOf('::');
   if (sep > 0) {
-    const base = lower.slice(0, sep).trim().replace(/\s+/g, '_');
-    if (TRANSLATABLE.has(base))
+    const head = lower.slice(0, sep).trim().replace(/\s+/g, '_');
+    const base = aliases[head] ?? head;
+    if (base in TRANSLATABLE || MEDIA_COLUMNS.has(base))
       return {
         base,
         lang: raw
@@ -220,67 +152,66 @@ function normalizeHeader(raw: string, aliases: Record<string, string>): { base: 
   return { base: aliases[base] ?? base };
 }
 
-function readTable(
-  ws: ExcelJS.Worksheet,
-  sheet: string,
-  issues: XlsFormIssue[],
-  aliases: Record<string, string> = COLUMN_ALIASES,
-): Table {
+const MAX_CELL_WARNINGS = 20;
+
+function readTable(grid: Grid, sheet: string, run: ImportRun, aliases: Record<string, string> = COLUMN_ALIASES): Table {
   const headers: Header[] = [];
   const byCol = new Map<number, Header>();
-  const colName = (col: number) => byCol.get(col)?.raw ?? ws.getColumn(col).letter;
-  ws.getRow(1).eachCell({ includeEmpty: false }, (cell, col) => {
-    const r = readCell(cell);
-    if (r.kind === 'formula') {
-      issues.push({
+  const colName = (col: number) => byCol.get(col)?.raw ?? columnLetter(col);
+  let formulas = 0;
+  const text = (r: CellRead, row: number, col: number): string => {
+    if (r.kind === 'text') return r.text.trim();
+    if (r.kind === 'error') {
+      run.issue({
         sheet,
-        row: 1,
-        column: ws.getColumn(col).letter,
-        code: 'FORMULA_NOT_ALLOWED',
-        message: 'Cells must hold plain values, not formulas; this header is a formula.',
+        row,
+        column: colName(col),
+        code: 'CELL_ERROR',
+        message: `The cell holds the spreadsheet error ${r.error}.`,
       });
-      return;
+      return '';
     }
-    const raw = r.kind === 'text' ? r.text.trim() : '';
-    if (!raw) return;
+    if (++formulas <= MAX_CELL_WARNINGS)
+      run.warn({
+        sheet,
+        row,
+        column: colName(col),
+        code: 'FORMULA_CACHED_VALUE',
+        message: r.cached
+          ? `The cell is a formula; its saved value "${r.cached.trim()}" was used (formulas are never run).`
+          : 'The cell is a formula with no saved value; it was read as empty (formulas are never run).',
+      });
+    return r.cached.trim();
+  };
+  const rowNumbers = [...grid.rows.keys()].sort((a, b) => a - b);
+  for (const [col, cell] of [...(grid.rows.get(1) ?? new Map<number, CellRead>())].sort((a, b) => a[0] - b[0])) {
+    const raw = text(cell, 1, col);
+    if (!raw) continue;
     const h: Header = { col, raw, ...normalizeHeader(raw, aliases) };
     headers.push(h);
     byCol.set(col, h);
-  });
+  }
   const rows: TableRow[] = [];
-  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    if (rowNumber === 1) return;
+  for (const rowNumber of rowNumbers) {
+    if (rowNumber === 1) continue;
     const cells = new Map<number, string>();
-    row.eachCell({ includeEmpty: false }, (cell, col) => {
-      const r = readCell(cell);
-      if (r.kind === 'formula') {
-        issues.push({
-          sheet,
-          row: rowNumber,
-          column: colName(col),
-          code: 'FORMULA_NOT_ALLOWED',
-          message: 'Cells must hold plain values, not formulas. Replace the formula with its value.',
-        });
-      } else if (r.kind === 'error') {
-        issues.push({
-          sheet,
-          row: rowNumber,
-          column: colName(col),
-          code: 'CELL_ERROR',
-          message: `The cell holds the spreadsheet error ${r.error}.`,
-        });
-      } else {
-        const text = r.text.trim();
-        if (text) cells.set(col, text);
-      }
-    });
+    for (const [col, cell] of [...grid.rows.get(rowNumber)!].sort((a, b) => a[0] - b[0])) {
+      const t = text(cell, rowNumber, col);
+      if (t) cells.set(col, t);
+    }
     if (cells.size > 0) rows.push({ row: rowNumber, cells });
-  });
+  }
+  if (formulas > MAX_CELL_WARNINGS)
+    run.warn({
+      sheet,
+      code: 'FORMULA_CACHED_VALUE',
+      message: `${formulas - MAX_CELL_WARNINGS} more formula cells were read by their saved value.`,
+    });
   return { sheet, headers, rows, byCol };
 }
 
-function findSheet(wb: ExcelJS.Workbook, name: string): ExcelJS.Worksheet | undefined {
-  return wb.worksheets.find((w) => w.name === name) ?? wb.worksheets.find((w) => w.name.trim().toLowerCase() === name);
+function findSheet(wb: Workbook, name: string): Grid | undefined {
+  return wb.sheets.find((w) => w.name === name) ?? wb.sheets.find((w) => w.name.trim().toLowerCase() === name);
 }
 
 function languageMatches(lang: string, wanted: string): boolean {
@@ -298,49 +229,43 @@ function languageMatches(lang: string, wanted: string): boolean {
 }
 
 /**
- * Picks the column for a field: the default language's, else the plain one, else the first; warns
- * when other language columns holding values are left out.
+ * The columns of a translatable field: the one holding the default language (the column named for
+ * `default_language`, else the plain one, else the first) and the others by language.
  */
-function pickColumn(
+function languageColumns(
   table: Table,
   base: string,
   defaultLanguage: string | undefined,
-  warnings: XlsFormIssue[],
-): Header | undefined {
+): { main?: Header; others: [string, Header][] } {
   const candidates = table.headers.filter((h) => h.base === base);
-  if (candidates.length <= 1) return candidates[0];
-  const chosen =
+  if (candidates.length === 0) return { others: [] };
+  const main =
     (defaultLanguage
       ? candidates.find((h) => h.lang !== undefined && languageMatches(h.lang, defaultLanguage))
       : undefined) ??
     candidates.find((h) => h.lang === undefined) ??
     candidates[0]!;
-  const ignored = candidates.filter((h) => h !== chosen && table.rows.some((r) => r.cells.has(h.col)));
-  if (ignored.length > 0)
-    warnings.push({
-      sheet: table.sheet,
-      row: 1,
-      column: chosen.raw,
-      code: 'TRANSLATIONS_IGNORED',
-      message:
-        `Only one language is imported: "${chosen.raw}" was used` +
-        (defaultLanguage ? ` (default_language is "${defaultLanguage}")` : '') +
-        `; ${ignored.map((h) => `"${h.raw}"`).join(', ')} ${ignored.length === 1 ? 'was' : 'were'} ignored.`,
-    });
-  return chosen;
+  const others: [string, Header][] = [];
+  const seen = new Set<string>();
+  for (const h of candidates) {
+    if (h === main) continue;
+    const key = h.lang ?? DEFAULT_LANG_KEY;
+    if (seen.has(key)) continue; // a duplicate column: reported by the caller
+    seen.add(key);
+    others.push([key, h]);
+  }
+  return { main, others };
 }
 
-const MAX_COLUMN_WARNINGS = 20;
-
-/** Warns once per column that holds values we do not use (at most MAX_COLUMN_WARNINGS warnings). */
+/** Warns once per column that holds values we do not use (at most MAX_CELL_WARNINGS warnings). */
 function warnUnusedColumns(table: Table, used: Set<number>, warnings: XlsFormIssue[], what = 'column') {
   const maxHeaderCol = new Set(table.byCol.keys());
   const seen = new Map<number, number>();
   for (const r of table.rows)
     for (const col of r.cells.keys()) if (!used.has(col) && !seen.has(col)) seen.set(col, r.row);
   const all = [...seen].sort((a, b) => a[0] - b[0]);
-  if (all.length > MAX_COLUMN_WARNINGS) {
-    const rest = all.splice(MAX_COLUMN_WARNINGS - 1);
+  if (all.length > MAX_CELL_WARNINGS) {
+    const rest = all.splice(MAX_CELL_WARNINGS - 1);
     warnings.push({
       sheet: table.sheet,
       row: 1,
@@ -373,9 +298,29 @@ function columnLetter(col: number): string {
 
 function bool(value: string): boolean | undefined {
   const l = value.trim().toLowerCase();
-  if (l === 'yes' || l === 'true' || l === '1') return true;
-  if (l === 'no' || l === 'false' || l === '0' || l === '') return false;
+  if (l === 'yes' || l === 'true' || l === '1' || l === 'true()') return true;
+  if (l === 'no' || l === 'false' || l === '0' || l === '' || l === 'false()') return false;
   return undefined;
+}
+
+/** ‘ ’ “ ” (what word processors put in expressions) → ' and ". */
+function straightQuotes(s: string): string {
+  return s.replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"');
+}
+
+/** A name made of anything: invalid characters become `_` (pyxform's file-name default, made valid). */
+export function slugName(raw: string): string {
+  let s = raw
+    .trim()
+    .replace(/\s+/g, '_')
+    .replace(/[^A-Za-z0-9_.-]/g, '_');
+  if (!/^[A-Za-z_]/.test(s)) s = `_${s}`;
+  return s.slice(0, 64);
+}
+
+/** `${name}` references in an expression. */
+function references(expr: string): string[] {
+  return [...expr.matchAll(/\$\{\s*([^}\s]+)\s*\}/g)].map((m) => m[1]!);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -416,6 +361,9 @@ interface SelectUse {
   row: number;
   column: string;
   multiple: boolean;
+  fromFile: boolean;
+  orOther: boolean;
+  parameters?: string;
 }
 
 function refuse(code: string, message: string, sheet = ''): never {
@@ -423,46 +371,67 @@ function refuse(code: string, message: string, sheet = ''): never {
 }
 
 /** Refuses oversize sheets from the raw XML, before the workbook is parsed at all. */
-function precheckSheetSizes(pkg: XlsxPackage) {
+function precheckSheetSizes(pkg: ReturnType<typeof inspectXlsxPackage>) {
   let parts: Map<string, string>;
   try {
     parts = worksheetParts(pkg);
   } catch {
     return; // unusual structure: the checks after parsing still apply
   }
-  const limits: Record<string, number> = { survey: XLSX_LIMITS.maxSurveyRows, choices: XLSX_LIMITS.maxChoicesRows };
   const issues: XlsFormIssue[] = [];
   for (const [name, part] of parts) {
     const key = name.trim().toLowerCase();
-    const limit = limits[key];
+    const limit = SHEET_LIMITS[key];
     const xml = limit !== undefined ? pkg.xml.get(part) : undefined;
     if (limit === undefined || !xml) continue;
     const rows = countValueRows(xml.toString('utf8'), limit + 1) - 1; // minus the header row
-    if (rows > limit)
-      issues.push({
-        sheet: key,
-        code: 'SHEET_TOO_LARGE',
-        message: `The ${key} sheet has more than ${limit.toLocaleString('en')} rows; at most ${limit.toLocaleString('en')} are accepted.`,
-      });
+    if (rows > limit) issues.push(tooLarge(key, limit));
   }
   if (issues.length) throw new XlsFormError(issues);
 }
 
-export async function importXlsForm(file: Buffer): Promise<XlsFormImport> {
-  let pkg: XlsxPackage;
+const SHEET_LIMITS: Record<string, number> = {
+  survey: XLSX_LIMITS.maxSurveyRows,
+  choices: XLSX_LIMITS.maxChoicesRows,
+};
+const tooLarge = (sheet: string, limit: number): XlsFormIssue => ({
+  sheet,
+  code: 'SHEET_TOO_LARGE',
+  message: `The ${sheet} sheet has more than ${limit.toLocaleString('en')} rows; at most ${limit.toLocaleString('en')} are accepted.`,
+});
+
+async function readWorkbook(file: Buffer): Promise<Workbook> {
+  if (isCompoundFile(file)) return readXls(file);
+  const pkg = inspectXlsxPackage(file);
+  precheckSheetSizes(pkg);
   try {
-    pkg = inspectXlsxPackage(file);
+    return await readXlsx(file);
+  } catch {
+    throw new PackageProblem('NOT_XLSX', 'The file could not be read as an Excel workbook (.xlsx).');
+  }
+}
+
+/** A .zip bundle (workbook + CSVs) unpacked; anything else passed through. */
+function unbundle(file: Buffer, options: XlsFormImportOptions): { file: Buffer; options: XlsFormImportOptions } {
+  if (file.length < 4 || file.readUInt32LE(0) !== 0x04034b50) return { file, options };
+  if (file.length > XLSX_LIMITS.maxFileBytes) return { file, options }; // refused by the package checks
+  const bundle = readBundle(file);
+  if (!bundle) return { file, options };
+  const attachments = new Map(bundle.attachments);
+  for (const [k, v] of options.attachments ?? []) attachments.set(k, v);
+  return { file: bundle.workbook.content, options: { fileName: bundle.workbook.name, attachments } };
+}
+
+export async function importXlsForm(input: Buffer, opts: XlsFormImportOptions = {}): Promise<XlsFormImport> {
+  let wb: Workbook;
+  let options: XlsFormImportOptions;
+  try {
+    const un = unbundle(input, opts);
+    options = un.options;
+    wb = await readWorkbook(un.file);
   } catch (e) {
     if (e instanceof PackageProblem) refuse(e.code, e.message);
     throw e;
-  }
-  precheckSheetSizes(pkg);
-
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(file as unknown as ExcelJS.Buffer);
-  } catch {
-    refuse('NOT_XLSX', 'The file could not be read as an Excel workbook (.xlsx).');
   }
 
   const run = new ImportRun();
@@ -472,35 +441,46 @@ export async function importXlsForm(file: Buffer): Promise<XlsFormImport> {
   if (!surveyWs)
     refuse(
       'MISSING_SHEET',
-      `The workbook has no "survey" sheet (it has: ${wb.worksheets.map((w) => `"${w.name}"`).join(', ') || 'none'}).`,
+      `The workbook has no "survey" sheet (it has: ${wb.sheets.map((w) => `"${w.name}"`).join(', ') || 'none'}).`,
       'survey',
     );
-  for (const [ws, limit] of [
-    [surveyWs, XLSX_LIMITS.maxSurveyRows],
-    [choicesWs, XLSX_LIMITS.maxChoicesRows],
+  for (const [ws, key] of [
+    [surveyWs, 'survey'],
+    [choicesWs, 'choices'],
   ] as const) {
-    if (ws && ws.actualRowCount - 1 > limit)
-      refuse(
-        'SHEET_TOO_LARGE',
-        `The ${ws.name} sheet has more than ${limit.toLocaleString('en')} rows; at most ${limit.toLocaleString('en')} are accepted.`,
-        ws.name.trim().toLowerCase(),
-      );
+    const limit = SHEET_LIMITS[key]!;
+    if (ws && ws.rows.size - (ws.rows.has(1) ? 1 : 0) > limit) throw new XlsFormError([tooLarge(key, limit)]);
   }
 
-  const settings = readSettings(run, settingsWs);
-  const lists = choicesWs ? readChoices(run, choicesWs, settings.defaultLanguage) : undefined;
-  const { sections, selects, questionNames } = readSurvey(run, surveyWs, settings.defaultLanguage);
+  const settings = readSettings(run, settingsWs, options.fileName);
+  const surveyTable = readTable(surveyWs, 'survey', run);
+  const choicesTable = choicesWs ? readTable(choicesWs, 'choices', run, CHOICE_ALIASES) : undefined;
+  const defaultLanguage = resolveDefaultLanguage(settings.defaultLanguage, surveyTable, choicesTable);
+  const lists = choicesTable ? readChoices(run, choicesTable, defaultLanguage) : undefined;
+  const survey = readSurvey(run, surveyTable, defaultLanguage, lists);
+  const { sections, selects, questionNames } = survey;
 
-  // Selects against choice lists.
-  const usedLists = new Set(selects.map((s) => s.list));
-  if (selects.length > 0 && !lists) {
+  // or_other: the list gains an `other` choice (unless it has one).
+  for (const s of selects)
+    if (s.orOther && !s.fromFile) {
+      const list = lists?.get(s.list);
+      if (list && list.choices.length > 0 && !list.choices.some((c) => c.name === 'other'))
+        list.choices.push(otherChoice(list.choices));
+    }
+
+  // Selects against choice lists (lists from files come from the attachments).
+  const fileLists = new Map<string, Choice[]>();
+  const fileSelects = selects.filter((s) => s.fromFile);
+  const sheetSelects = selects.filter((s) => !s.fromFile);
+  const usedLists = new Set(sheetSelects.map((s) => s.list));
+  if (sheetSelects.length > 0 && !lists) {
     run.issue({
       sheet: 'choices',
       code: 'MISSING_SHEET',
       message: `The workbook has no "choices" sheet, but select questions use the list${usedLists.size === 1 ? '' : 's'} ${[...usedLists].map((l) => `"${l}"`).join(', ')}.`,
     });
   } else if (lists) {
-    for (const s of selects) {
+    for (const s of sheetSelects) {
       const list = lists.get(s.list);
       if (!list)
         run.issue({
@@ -538,7 +518,7 @@ export async function importXlsForm(file: Buffer): Promise<XlsFormImport> {
             message: `This choice of the list "${name}" has no name.`,
           });
       }
-      if (selects.some((s) => s.multiple && s.list === name)) {
+      if (sheetSelects.some((s) => s.multiple && s.list === name)) {
         const spaced = list.choices.map((c, i) => [c, list.rows[i]!] as const).filter(([c]) => /\s/.test(c.name));
         if (spaced.length > 0)
           run.warn({
@@ -551,6 +531,23 @@ export async function importXlsForm(file: Buffer): Promise<XlsFormImport> {
       }
     }
   }
+  for (const s of fileSelects) {
+    if (fileLists.has(s.list)) continue;
+    const list = attachedList(run, options.attachments, s.list, { sheet: 'survey', row: s.row, column: s.column }, s);
+    if (list) fileLists.set(s.list, list);
+  }
+  for (const p of survey.pulldata) {
+    if (fileLists.has(p.file)) continue;
+    const list = attachedList(run, options.attachments, p.file, p.at, undefined);
+    if (list) fileLists.set(p.file, list);
+  }
+  for (const [name] of options.attachments ?? [])
+    if (!fileLists.has(name) && ![...fileLists.keys()].some((k) => k.toLowerCase() === name.toLowerCase()))
+      run.warn({
+        sheet: name,
+        code: 'ATTACHMENT_UNUSED',
+        message: `The attached file "${name}" is not used by any select_one_from_file or pulldata(); it was ignored.`,
+      });
 
   // fieldMap targets must be questions of this form.
   if (settings.fieldMap && settings.fieldMapRow) {
@@ -575,13 +572,19 @@ export async function importXlsForm(file: Buffer): Promise<XlsFormImport> {
       run.issue({ sheet: 'survey', code: 'EMPTY_SURVEY', message: 'The survey sheet has no questions.' }, 'sections');
   }
 
+  const choiceLists: Record<string, Choice[]> = Object.fromEntries(
+    [...(lists ?? new Map<string, ChoiceListBuild>())].map(([k, v]) => [k, v.choices]),
+  );
+  for (const [k, v] of fileLists) choiceLists[k] = v;
+  const otherLanguages = otherLanguagesOf(sections, choiceLists);
   const form: FormSchema = {
     formId: settings.formId ?? '',
     title: settings.title ?? '',
     ...(settings.version !== undefined ? { version: settings.version } : {}),
-    ...(settings.defaultLanguage !== undefined ? { defaultLanguage: settings.defaultLanguage } : {}),
+    ...(defaultLanguage !== undefined ? { defaultLanguage } : {}),
+    ...(otherLanguages.length ? { languages: [defaultLanguage ?? DEFAULT_LANG_KEY, ...otherLanguages] } : {}),
     sections,
-    choiceLists: Object.fromEntries([...(lists ?? new Map<string, ChoiceListBuild>())].map(([k, v]) => [k, v.choices])),
+    choiceLists,
     ...(settings.fieldMap ? { fieldMap: settings.fieldMap } : {}),
   };
 
@@ -628,6 +631,124 @@ function locate(sourceMap: SourceMap, path: string[]): { sheet: string; row?: nu
   return { sheet: 'survey' };
 }
 
+// ---- languages ----
+
+/**
+ * The default language: settings `default_language`; else, when every translatable column names a
+ * language (`label::English (en)`, no plain `label`), the first one named.
+ */
+function resolveDefaultLanguage(setting: string | undefined, survey: Table, choices: Table | undefined) {
+  if (setting !== undefined) return setting;
+  const columns = [survey, ...(choices ? [choices] : [])].flatMap((t) =>
+    t.headers.filter((h) => h.base in TRANSLATABLE && t.rows.some((r) => r.cells.has(h.col))),
+  );
+  return columns.some((h) => h.lang === undefined) ? undefined : columns.find((h) => h.lang !== undefined)?.lang;
+}
+
+/** Every language with text in the form besides the default, in the order first met. */
+function otherLanguagesOf(sections: Section[], lists: Record<string, Choice[]>): string[] {
+  const seen = new Set<string>();
+  for (const s of sections) {
+    Object.keys(s.translations ?? {}).forEach((l) => seen.add(l));
+    for (const q of allQuestions(s.questions)) Object.keys(q.translations ?? {}).forEach((l) => seen.add(l));
+  }
+  for (const cs of Object.values(lists))
+    for (const c of cs) Object.keys(c.translations ?? {}).forEach((l) => seen.add(l));
+  return [...seen];
+}
+
+// ---- attachments ----
+
+/** A CSV attached beside the form as a choice list (`name`/`label` columns, the rest in `columns`). */
+function attachedList(
+  run: ImportRun,
+  attachments: ReadonlyMap<string, Buffer> | undefined,
+  file: string,
+  at: { sheet: string; row: number; column: string },
+  select: SelectUse | undefined,
+): Choice[] | undefined {
+  const content =
+    attachments?.get(file) ??
+    [...(attachments ?? [])].find(([k]) => k.toLowerCase() === file.toLowerCase())?.[1] ??
+    undefined;
+  const use = select ? `"${select.multiple ? 'select_multiple' : 'select_one'}_from_file ${file}"` : 'pulldata()';
+  if (!/\.csv$/i.test(file)) {
+    run.issue({
+      ...at,
+      code: 'UNSUPPORTED_ATTACHMENT',
+      message: `${use} names "${file}"; only .csv files are supported (not .xml or .geojson).`,
+    });
+    return undefined;
+  }
+  if (!content) {
+    run.issue({
+      ...at,
+      code: 'ATTACHMENT_MISSING',
+      message: `${use} needs the file "${file}": upload it beside the form (or in a .zip with the workbook).`,
+    });
+    return undefined;
+  }
+  let table: ReturnType<typeof readCsv>;
+  try {
+    table = readCsv(file, content);
+  } catch (e) {
+    run.issue({ sheet: file, code: 'ATTACHMENT_INVALID', message: e instanceof Error ? e.message : String(e) });
+    return undefined;
+  }
+  const params = new Map(
+    [...(select?.parameters ?? '').matchAll(/([\w-]+)\s*=\s*(\S+)/g)].map((m) => [m[1]!.toLowerCase(), m[2]!]),
+  );
+  const header = table.header.map((h) => h.trim());
+  const valueName = params.get('value') ?? 'name';
+  const labelName = params.get('label') ?? 'label';
+  let nameCol = header.indexOf(valueName);
+  const labelCol = header.indexOf(labelName);
+  if (nameCol < 0 && select) {
+    run.issue({
+      ...at,
+      code: 'ATTACHMENT_INVALID',
+      message: `The file "${file}" has no "${valueName}" column (its columns: ${header.join(', ') || 'none'}).`,
+    });
+    return undefined;
+  }
+  // pulldata() reads any column by name: without a `name` column, the first names the rows.
+  const nameIsColumn = nameCol < 0;
+  if (nameCol < 0) nameCol = 0;
+  const choices: Choice[] = [];
+  let nameless = 0;
+  for (const r of table.rows) {
+    const name = r[nameCol] ?? '';
+    if (!name) {
+      nameless++;
+      continue;
+    }
+    const columns: Record<string, string> = {};
+    const translations: Record<string, string> = {};
+    header.forEach((h, i) => {
+      if (!h || (i === nameCol && !nameIsColumn) || i === labelCol || r[i] === undefined || r[i] === '') return;
+      const lang = /^label\s*::\s*(.+)$/i.exec(h)?.[1];
+      if (lang && select) translations[lang] = r[i]!;
+      else columns[h] = r[i]!;
+    });
+    choices.push({
+      name,
+      label: labelCol >= 0 && r[labelCol] ? r[labelCol]! : name,
+      ...(Object.keys(translations).length ? { translations } : {}),
+      ...(Object.keys(columns).length ? { columns } : {}),
+    });
+  }
+  if (nameless)
+    run.warn({
+      sheet: file,
+      code: 'MISSING_NAME',
+      message: `${nameless} row${nameless === 1 ? '' : 's'} of "${file}" had no ${header[nameCol] ?? 'name'} and ${nameless === 1 ? 'was' : 'were'} skipped.`,
+    });
+  if (select && choices.length === 0)
+    run.issue({ ...at, code: 'CHOICE_LIST_EMPTY', message: `The file "${file}" has no rows with a name.` });
+  run.map(`choiceLists.${file}`, at.sheet, at.row, at.column);
+  return choices;
+}
+
 // ---- settings ----
 
 interface Settings {
@@ -640,70 +761,88 @@ interface Settings {
   fieldMapColumn?: string;
 }
 
-function readSettings(run: ImportRun, ws: ExcelJS.Worksheet | undefined): Settings {
+/** The form id pyxform would take from the file name, made a valid name. */
+function idFromFileName(run: ImportRun, fileName: string | undefined, why: string): string {
+  const base = (fileName ?? '').replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+  const id = slugName(base || 'form');
+  run.warn({
+    sheet: 'settings',
+    column: 'form_id',
+    code: 'FORM_ID_FROM_FILE_NAME',
+    message: `${why}; the form id "${id}" was taken from ${fileName ? `the file name "${fileName}"` : 'a default (no file name was given)'}.`,
+  });
+  return id;
+}
+
+function readSettings(run: ImportRun, ws: Grid | undefined, fileName: string | undefined): Settings {
   const out: Settings = {};
   if (!ws) {
-    run.issue(
-      {
-        sheet: 'settings',
-        code: 'MISSING_FORM_ID',
-        message: 'The workbook has no "settings" sheet; it needs one with a form_id.',
-      },
-      'formId',
-    );
+    out.formId = idFromFileName(run, fileName, 'The workbook has no "settings" sheet');
+    out.title = out.formId;
     return out;
   }
-  const table = readTable(ws, 'settings', run.issues);
+  const table = readTable(ws, 'settings', run, SETTINGS_ALIASES);
   const data = table.rows[0];
   const used = new Set<number>();
-  const get = (field: SettingsField) => {
+  const get = (field: SettingsField | 'public_key' | 'instance_name') => {
     const h = table.headers.find((x) => x.base === field && x.lang === undefined);
     if (!h || !data) return undefined;
     used.add(h.col);
     const v = data.cells.get(h.col);
     return v === undefined ? undefined : { value: v, row: data.row, column: h.raw };
   };
+  const key = get('public_key');
+  if (key)
+    run.issue({
+      sheet: 'settings',
+      row: key.row,
+      column: key.column,
+      code: 'ENCRYPTED_FORM_UNSUPPORTED',
+      message:
+        'Encrypted forms (public_key) are not supported: the registry must read submissions to file them. Remove public_key.',
+    });
+  const instanceName = get('instance_name');
+  if (instanceName)
+    run.warn({
+      sheet: 'settings',
+      row: instanceName.row,
+      column: instanceName.column,
+      code: 'SETTING_IGNORED',
+      message: 'instance_name is not used: the registry names each submission by its respondent and id.',
+    });
   const formId = get('form_id');
   if (formId) {
-    out.formId = formId.value;
     run.map('formId', 'settings', formId.row, formId.column);
-    if (!NAME_PATTERN.test(formId.value))
-      run.issue(
-        {
-          sheet: 'settings',
-          row: formId.row,
-          column: formId.column,
-          code: 'BAD_NAME',
-          message: `form_id "${formId.value}" is not a valid name: use letters, digits, _ - . (start with a letter or _), at most 64.`,
-        },
-        'formId',
-      );
-  } else {
-    run.issue(
-      {
+    out.formId = formId.value;
+    if (!NAME_PATTERN.test(formId.value)) {
+      out.formId = slugName(formId.value);
+      run.warn({
         sheet: 'settings',
-        row: data ? data.row : 2,
-        column: 'form_id',
-        code: 'MISSING_FORM_ID',
-        message: 'The settings sheet has no form_id; every form needs one.',
-      },
-      'formId',
-    );
+        row: formId.row,
+        column: formId.column,
+        code: 'FORM_ID_SLUGGED',
+        message: `form_id "${formId.value}" is not a valid name (letters, digits, _ - ., no spaces); "${out.formId}" was used.`,
+      });
+    }
+  } else {
+    out.formId = idFromFileName(run, fileName, 'The settings sheet has no form_id');
   }
   const title = get('form_title');
   if (title) {
     out.title = title.value;
     run.map('title', 'settings', title.row, title.column);
-  } else if (out.formId) {
+  } else {
     out.title = out.formId;
-    run.map('title', 'settings', formId!.row, formId!.column);
-    run.warn({
-      sheet: 'settings',
-      row: formId!.row,
-      column: 'form_title',
-      code: 'MISSING_TITLE',
-      message: `The settings sheet has no form_title; the form_id "${out.formId}" is used as the title.`,
-    });
+    if (formId) {
+      run.map('title', 'settings', formId.row, formId.column);
+      run.warn({
+        sheet: 'settings',
+        row: formId.row,
+        column: 'form_title',
+        code: 'MISSING_TITLE',
+        message: `The settings sheet has no form_title; the form_id "${out.formId}" is used as the title.`,
+      });
+    }
   }
   const version = get('version');
   if (version) {
@@ -737,8 +876,8 @@ function readSettings(run: ImportRun, ws: ExcelJS.Worksheet | undefined): Settin
         );
         continue;
       }
-      const key = m[1]!.toLowerCase();
-      if (!(RESPONDENT_FIELDS as readonly string[]).includes(key))
+      const k = m[1]!.toLowerCase();
+      if (!(RESPONDENT_FIELDS as readonly string[]).includes(k))
         run.issue(
           {
             sheet: 'settings',
@@ -749,7 +888,7 @@ function readSettings(run: ImportRun, ws: ExcelJS.Worksheet | undefined): Settin
           },
           'fieldMap',
         );
-      map[key] = m[2]!;
+      map[k] = m[2]!;
     }
     out.fieldMap = map as Partial<Record<RespondentField, string>>;
   }
@@ -761,7 +900,7 @@ function readSettings(run: ImportRun, ws: ExcelJS.Worksheet | undefined): Settin
       message: 'Only the first row under the settings header is read; later rows were ignored.',
     });
   if (data) {
-    // Standard ODK settings we do not use (instance_name, style, submission_url, …).
+    // Standard ODK settings we do not use (style, submission_url, …).
     const unused = { ...table, rows: [data] };
     warnUnusedColumns(unused, used, run.warnings, 'setting');
   }
@@ -770,18 +909,18 @@ function readSettings(run: ImportRun, ws: ExcelJS.Worksheet | undefined): Settin
 
 // ---- choices ----
 
-const CHOICE_ALIASES: Record<string, string> = { ...COLUMN_ALIASES, value: 'name', list: 'list_name' };
+const CHOICE_ALIASES: Record<string, string> = {
+  caption: 'label',
+  value: 'name',
+  list: 'list_name',
+};
 
-function readChoices(
-  run: ImportRun,
-  ws: ExcelJS.Worksheet,
-  defaultLanguage: string | undefined,
-): Map<string, ChoiceListBuild> {
-  const table = readTable(ws, 'choices', run.issues, CHOICE_ALIASES);
+function readChoices(run: ImportRun, table: Table, defaultLanguage: string | undefined): Map<string, ChoiceListBuild> {
   const lists = new Map<string, ChoiceListBuild>();
   const listCol = table.headers.find((h) => h.base === 'list_name');
   const nameCol = table.headers.find((h) => h.base === 'name');
-  const labelCol = pickColumn(table, 'label', defaultLanguage, run.warnings);
+  const labels = languageColumns(table, 'label', defaultLanguage);
+  const labelCol = labels.main;
   for (const [col, field] of [
     [listCol, 'list_name'],
     [nameCol, 'name'],
@@ -797,20 +936,30 @@ function readChoices(
   }
   if (!listCol || !nameCol) return lists;
   const used = new Set([listCol.col, nameCol.col, ...(labelCol ? [labelCol.col] : [])]);
-  for (const h of table.headers) {
-    if (h.base === 'label') used.add(h.col); // other languages: already warned about
-    if (h.base === 'list_name' && h !== listCol) used.add(h.col);
-    if (h.base === 'name' && h !== nameCol) used.add(h.col);
-  }
+  for (const [, h] of labels.others) used.add(h.col);
   for (const h of table.headers)
-    if ((h.base === 'list_name' && h !== listCol) || (h.base === 'name' && h !== nameCol))
+    if (
+      (h.base === 'list_name' && h !== listCol) ||
+      (h.base === 'name' && h !== nameCol) ||
+      (h.base === 'label' && h !== labelCol && !labels.others.some(([, o]) => o === h))
+    )
       run.issue({
         sheet: 'choices',
         row: 1,
         column: h.raw,
         code: 'DUPLICATE_COLUMN',
-        message: `The choices sheet has more than one "${h.base}" column.`,
+        message: `The choices sheet has more than one "${h.raw}" column.`,
       });
+  // Any other column (not media) is kept on each choice, for choice_filter and pulldata().
+  const extra = table.headers.filter(
+    (h) =>
+      !used.has(h.col) &&
+      h.base !== 'list_name' &&
+      h.base !== 'name' &&
+      h.base !== 'label' &&
+      !MEDIA_COLUMNS.has(h.base),
+  );
+  for (const h of extra) used.add(h.col);
   const seen = new Map<string, Map<string, number>>();
   const unlabeled = new Map<string, number>();
   for (const r of table.rows) {
@@ -864,7 +1013,20 @@ function readChoices(
     }
     names.set(name, r.row);
     const i = list.choices.length;
-    list.choices.push({ name, label: label ?? '' });
+    const choice: Choice = { name, label: label ?? '' };
+    const translations: Record<string, string> = {};
+    for (const [lang, h] of labels.others) {
+      const v = r.cells.get(h.col);
+      if (v !== undefined) translations[lang] = v;
+    }
+    if (Object.keys(translations).length) choice.translations = translations;
+    const columns: Record<string, string> = {};
+    for (const h of extra) {
+      const v = r.cells.get(h.col);
+      if (v !== undefined) columns[h.raw] = v;
+    }
+    if (Object.keys(columns).length) choice.columns = columns;
+    list.choices.push(choice);
     list.rows.push(r.row);
     if (label === undefined && !unlabeled.has(listName)) unlabeled.set(listName, r.row);
     run.map(`choiceLists.${listName}.${i}`, 'choices', r.row);
@@ -885,57 +1047,66 @@ function readChoices(
 
 // ---- survey ----
 
-interface SectionBuild {
-  section: Section;
-  index: number;
-}
-
-type Block =
-  | { kind: 'group'; row: number; build: SectionBuild }
-  | { kind: 'nested'; row: number }
-  | { kind: 'repeat'; row: number };
-
 type ParsedType =
-  | { kind: 'begin_group' }
-  | { kind: 'end_group' }
-  | { kind: 'begin_repeat' }
-  | { kind: 'end_repeat' }
-  | { kind: 'question'; type: QuestionType; list?: string }
+  | { kind: 'begin'; container: 'group' | 'repeat' | 'loop'; list?: string }
+  | { kind: 'end'; container: 'group' | 'repeat' | 'loop' }
+  | {
+      kind: 'question';
+      type: QuestionType;
+      list?: string;
+      fromFile?: boolean;
+      orOther?: boolean;
+    }
   | { kind: 'bad'; code: string; message: string };
 
 function parseType(raw: string): ParsedType {
   const t = raw.replace(/\s+/g, ' ').trim();
   const lower = t.toLowerCase();
-  if (lower === 'begin_group' || lower === 'begin group') return { kind: 'begin_group' };
-  if (lower === 'end_group' || lower === 'end group') return { kind: 'end_group' };
-  if (lower === 'begin_repeat' || lower === 'begin repeat') return { kind: 'begin_repeat' };
-  if (lower === 'end_repeat' || lower === 'end repeat') return { kind: 'end_repeat' };
-  const sel = /^(select_one|select one|select_multiple|select multiple|select all that apply)(?: (.*))?$/i.exec(t);
-  if (sel) {
-    const type: QuestionType =
-      sel[1]!.toLowerCase() === 'select_one' || sel[1]!.toLowerCase() === 'select one'
-        ? 'select_one'
-        : 'select_multiple';
-    const rest = (sel[2] ?? '').split(' ').filter(Boolean);
+  const block = /^(begin|end)[ _](group|lgroup|repeat|looped group|loop)(?: over (\S+))?$/.exec(lower);
+  if (block) {
+    const container = block[2] === 'group' ? 'group' : block[2] === 'loop' ? 'loop' : 'repeat';
+    if (block[1] === 'end') return { kind: 'end', container };
+    if (container === 'loop') {
+      const list = /over (\S+)$/.exec(t)?.[1];
+      if (!list)
+        return { kind: 'bad', code: 'MISSING_CHOICE_LIST', message: `"${t}" needs a list: "begin loop over <list>".` };
+      return { kind: 'begin', container, list };
+    }
+    return { kind: 'begin', container };
+  }
+  for (const [spelling, type, fromFile] of SELECT_SPELLINGS) {
+    if (lower !== spelling && !lower.startsWith(`${spelling} `)) continue;
+    const rest = t.slice(spelling.length).split(' ').filter(Boolean);
+    const orOther = rest.length === 2 && rest[1]!.toLowerCase() === 'or_other';
+    const native = fromFile ? `${type}_from_file` : type;
     if (rest.length === 0)
       return {
         kind: 'bad',
         code: 'MISSING_CHOICE_LIST',
-        message: `"${t}" needs the name of a choice list, e.g. "${type} yes_no".`,
+        message: `"${t}" needs the name of a ${fromFile ? 'file' : 'choice list'}, e.g. "${native} ${fromFile ? 'villages.csv' : 'yes_no'}".`,
       };
-    if (rest.length > 1)
+    if (rest.length > 2 || (rest.length === 2 && !orOther))
       return {
         kind: 'bad',
         code: 'UNSUPPORTED_TYPE',
-        message: `"${t}": "${rest.slice(1).join(' ')}" (such as or_other) is not supported; use "${type} ${rest[0]}" and an explicit "other" choice.`,
+        message: `"${t}": the type takes one list name${fromFile ? '' : ' and optionally or_other'}, e.g. "${native} ${rest[0]}".`,
       };
-    return { kind: 'question', type, list: rest[0]! };
+    if (orOther && fromFile)
+      return {
+        kind: 'bad',
+        code: 'UNSUPPORTED_TYPE',
+        message: `"${t}": or_other is not supported with a list from a file (as in pyxform); add an "other" row to the file.`,
+      };
+    return { kind: 'question', type, list: rest[0]!, fromFile, orOther };
   }
   const simple = SIMPLE_TYPES[lower];
   if (simple) return { kind: 'question', type: simple };
+  const refused = REFUSED_TYPES[lower];
+  if (refused)
+    return { kind: 'bad', code: 'UNSUPPORTED_TYPE', message: `The type "${t}" is not supported: ${refused}.` };
   const hint = (OSLRS_TEXT_TYPES as readonly string[]).includes(lower)
     ? ` Write "text" in type and "${lower}" in the oslrs_type column.`
-    : ` Supported: text, integer, decimal, date, select_one <list>, select_multiple <list>, geopoint, note, calculate, start, end, deviceid.`;
+    : ` Supported: text, integer, decimal, date, time, datetime, select_one <list>, select_multiple <list> (with or_other), select_one_from_file <file.csv>, geopoint, barcode, image, audio, video, file, note, calculate, begin/end group, begin/end repeat, begin loop over <list>, and the metadata start, end, today, deviceid, username, phonenumber.`;
   return {
     kind: 'bad',
     code: 'UNSUPPORTED_TYPE',
@@ -943,31 +1114,70 @@ function parseType(raw: string): ParsedType {
   };
 }
 
-const SECTION_IGNORED_FIELDS: SurveyField[] = [
+/** Columns a group or repeat does not take (warned when filled). */
+const CONTAINER_IGNORED_FIELDS: SurveyField[] = [
   'hint',
   'required',
+  'required_message',
   'constraint',
   'constraint_message',
   'calculation',
-  'appearance',
+  'choice_filter',
+  'parameters',
   'read_only',
   'default',
   'oslrs_type',
 ];
 
-function readSurvey(run: ImportRun, ws: ExcelJS.Worksheet, defaultLanguage: string | undefined) {
-  const table = readTable(ws, 'survey', run.issues);
+/** Where children go: a top-level section, or a group/repeat question. */
+interface Frame {
+  kind: 'section' | 'group' | 'repeat' | 'loop' | 'bad';
+  row: number;
+  /** The children list and its schema path (`sections.2.questions`, `….questions.4.questions`). */
+  questions: Question[];
+  path: string;
+  /** Names inside a repeat (for the repeat_count check). */
+  name?: string;
+}
+
+/** Inside `begin loop over L`, one iteration: names and references get the choice's suffix. */
+interface LoopContext {
+  suffix: string;
+  names: Set<string>;
+  choice: Choice;
+}
+
+interface SurveyRead {
+  sections: Section[];
+  selects: SelectUse[];
+  questionNames: Set<string>;
+  pulldata: { file: string; at: { sheet: string; row: number; column: string } }[];
+}
+
+function readSurvey(
+  run: ImportRun,
+  table: Table,
+  defaultLanguage: string | undefined,
+  lists: Map<string, ChoiceListBuild> | undefined,
+): SurveyRead {
   const sections: Section[] = [];
   const selects: SelectUse[] = [];
   const questionNames = new Set<string>();
+  const pulldata: SurveyRead['pulldata'] = [];
+  const out: SurveyRead = { sections, selects, questionNames, pulldata };
 
   const cols = new Map<SurveyField, Header>();
+  const translationCols = new Map<SurveyField, [string, Header][]>();
   for (const f of SURVEY_FIELDS) {
-    const h = TRANSLATABLE.has(f)
-      ? pickColumn(table, f, defaultLanguage, run.warnings)
-      : table.headers.find((x) => x.base === f);
+    let h: Header | undefined;
+    if (f in TRANSLATABLE) {
+      const lc = languageColumns(table, f, defaultLanguage);
+      h = lc.main;
+      translationCols.set(f, lc.others);
+    } else h = table.headers.find((x) => x.base === f);
     if (h) cols.set(f, h);
-    const dups = table.headers.filter((x) => x.base === f && x !== h && (!TRANSLATABLE.has(f) || x.lang === h?.lang));
+    const others = translationCols.get(f) ?? [];
+    const dups = table.headers.filter((x) => x.base === f && x !== h && !others.some(([, o]) => o === x));
     for (const d of dups)
       run.issue({
         sheet: 'survey',
@@ -986,26 +1196,10 @@ function readSurvey(run: ImportRun, ws: ExcelJS.Worksheet, defaultLanguage: stri
         code: 'MISSING_COLUMN',
         message: `The survey sheet has no "${f}" column.`,
       });
-  if (!cols.has('type') || !cols.has('name')) return { sections, selects, questionNames };
+  if (!cols.has('type') || !cols.has('name')) return out;
 
   const used = new Set<number>();
   for (const h of table.headers) if ((SURVEY_FIELDS as readonly string[]).includes(h.base)) used.add(h.col);
-  for (const h of table.headers) {
-    if (TRANSLATABLE.has(h.base) && h.base !== 'required_message' && !['image', 'audio', 'video'].includes(h.base))
-      used.add(h.col);
-    if (UNSUPPORTED_SURVEY_COLUMNS.has(h.base)) {
-      used.add(h.col);
-      const first = table.rows.find((r) => r.cells.has(h.col));
-      if (first)
-        run.issue({
-          sheet: 'survey',
-          row: first.row,
-          column: h.raw,
-          code: 'UNSUPPORTED_COLUMN',
-          message: `The column "${h.raw}" is not supported by the registry (${h.base === 'choice_filter' ? 'cascading selects' : 'repeats'}); remove it or leave it empty.`,
-        });
-    }
-  }
   warnUnusedColumns(table, used, run.warnings);
 
   const cell = (r: TableRow, f: SurveyField) => {
@@ -1014,7 +1208,6 @@ function readSurvey(run: ImportRun, ws: ExcelJS.Worksheet, defaultLanguage: stri
   };
   const colName = (f: SurveyField) => cols.get(f)?.raw ?? f;
 
-  // Names of explicit groups decide nothing about implicit ones, but `_top_N` is reserved for them.
   const names = new Map<string, number>();
   const claim = (name: string, row: number, path: string | undefined): boolean => {
     const prev = names.get(name);
@@ -1058,354 +1251,535 @@ function readSurvey(run: ImportRun, ws: ExcelJS.Worksheet, defaultLanguage: stri
     return true;
   };
 
-  const stack: Block[] = [];
-  let implicit: SectionBuild | null = null;
-  let implicitCount = 0;
-  // Implicit sections are named _top_1, _top_2, … in order, skipping names that groups already use.
-  const groupNames = new Set<string>();
+  // Every name on the sheet (a later reference from a choice_filter is an error, an unknown one the engine's).
+  const allNames = new Set<string>();
   for (const r of table.rows) {
-    const t = cell(r, 'type');
     const n = cell(r, 'name');
-    if (t && n && parseType(t).kind === 'begin_group') groupNames.add(n);
+    if (n) allNames.add(n);
   }
-  const newSection = (section: Section, row: number): SectionBuild => {
-    const build = { section, index: sections.length };
+  const seenNames = new Set<string>();
+
+  const stack: Frame[] = [];
+  let implicit: Frame | null = null;
+  let implicitCount = 0;
+  const newSection = (section: Section, row: number): Frame => {
+    const index = sections.length;
     sections.push(section);
-    run.map(`sections.${build.index}`, 'survey', row);
-    return build;
+    run.map(`sections.${index}`, 'survey', row);
+    return { kind: 'section', row, questions: section.questions, path: `sections.${index}` };
+  };
+  const container = (row: number): Frame => {
+    const top = stack[stack.length - 1];
+    if (top) return top;
+    if (!implicit) {
+      do implicitCount++;
+      while (allNames.has(`_top_${implicitCount}`));
+      implicit = newSection({ name: `_top_${implicitCount}`, questions: [] }, row);
+    }
+    return implicit;
   };
 
-  for (const r of table.rows) {
-    const typeRaw = cell(r, 'type');
-    if (!typeRaw) {
-      const anything = SURVEY_FIELDS.some((f) => f !== 'type' && cell(r, f) !== undefined);
-      if (anything)
-        run.issue({
-          sheet: 'survey',
-          row: r.row,
-          column: colName('type'),
-          code: 'MISSING_TYPE',
-          message: `This row${cell(r, 'name') ? ` ("${cell(r, 'name')}")` : ''} has no type.`,
-        });
-      continue;
+  /** A cell's value in this loop iteration: names and `${refs}` suffixed, `%(label)s` filled. */
+  const inLoop = (v: string | undefined, loop: LoopContext[], kind: 'name' | 'expr' | 'text') => {
+    if (v === undefined || loop.length === 0) return v;
+    let out = v;
+    for (const l of loop) {
+      if (kind === 'name') {
+        if (l.names.has(out)) out = `${out}${l.suffix}`;
+      } else if (kind === 'expr') {
+        out = out.replace(/\$\{\s*([^}\s]+)\s*\}/g, (m, n: string) => (l.names.has(n) ? `\${${n}${l.suffix}}` : m));
+      } else {
+        out = out.replace(/%\(([\w-]+)\)s/g, (m, k: string) =>
+          k === 'label' ? l.choice.label : k === 'name' ? l.choice.name : (l.choice.columns?.[k] ?? m),
+        );
+      }
     }
-    const parsed = parseType(typeRaw);
-    const name = cell(r, 'name');
+    return out;
+  };
 
-    if (parsed.kind === 'begin_group') {
-      if (stack.length > 0) {
-        run.issue({
+  const field = (r: TableRow, f: SurveyField, loop: LoopContext[]): string | undefined => {
+    let v = cell(r, f);
+    if (v === undefined) return undefined;
+    if (EXPRESSION_FIELDS.has(f)) {
+      const straight = straightQuotes(v);
+      if (straight !== v) {
+        run.warn({
           sheet: 'survey',
           row: r.row,
-          column: colName('type'),
-          code: 'NESTED_GROUP',
-          message: `Groups inside groups are not supported: this group${name ? ` "${name}"` : ''} is inside the group that begins at row ${stack[stack.length - 1]!.row}.`,
+          column: colName(f),
+          code: 'CURLY_QUOTES',
+          message: 'Curly quotes (‘ ’ “ ”) in the expression were replaced by straight quotes.',
         });
-        stack.push({ kind: 'nested', row: r.row });
-        continue;
+        v = straight;
       }
-      implicit = null;
-      const section: Section = { name: name ?? '', questions: [] };
-      const label = cell(r, 'label');
-      const relevant = cell(r, 'relevant');
-      if (label !== undefined) section.label = label;
-      if (relevant !== undefined) section.relevant = relevant;
-      const build = newSection(section, r.row);
-      const p = `sections.${build.index}`;
-      run.map(`${p}.name`, 'survey', r.row, colName('name'));
-      if (label !== undefined) run.map(`${p}.label`, 'survey', r.row, colName('label'));
-      if (relevant !== undefined) run.map(`${p}.relevant`, 'survey', r.row, colName('relevant'));
-      if (checkName(name, r.row, `${p}.name`, 'group')) claim(name!, r.row, `${p}.name`);
-      for (const f of SECTION_IGNORED_FIELDS)
-        if (cell(r, f) !== undefined)
-          run.warn({
-            sheet: 'survey',
-            row: r.row,
-            column: colName(f),
-            code: 'GROUP_COLUMN_IGNORED',
-            message: `"${colName(f)}" on a group is not supported by the registry and was ignored.`,
-          });
-      stack.push({ kind: 'group', row: r.row, build });
-      continue;
+      for (const m of v.matchAll(/pulldata\s*\(\s*(['"])([^'"]+)\1/g))
+        pulldata.push({ file: `${m[2]}.csv`, at: { sheet: 'survey', row: r.row, column: colName(f) } });
+      return inLoop(v, loop, 'expr');
     }
-    if (parsed.kind === 'end_group' || parsed.kind === 'end_repeat') {
-      const top = stack[stack.length - 1];
-      const opener = parsed.kind === 'end_group' ? 'begin_group' : 'begin_repeat';
-      if (!top) {
-        run.issue({
-          sheet: 'survey',
-          row: r.row,
-          column: colName('type'),
-          code: parsed.kind === 'end_group' ? 'UNMATCHED_END_GROUP' : 'UNMATCHED_END_REPEAT',
-          message: `This ${parsed.kind} has no matching ${opener} above it.`,
-        });
-        continue;
-      }
-      if ((top.kind === 'repeat') !== (parsed.kind === 'end_repeat'))
-        run.issue({
-          sheet: 'survey',
-          row: r.row,
-          column: colName('type'),
-          code: parsed.kind === 'end_group' ? 'UNMATCHED_END_GROUP' : 'UNMATCHED_END_REPEAT',
-          message: `This ${parsed.kind} closes the ${top.kind === 'repeat' ? 'repeat' : 'group'} that begins at row ${top.row}.`,
-        });
-      stack.pop();
-      continue;
-    }
-    if (parsed.kind === 'begin_repeat') {
-      run.issue({
-        sheet: 'survey',
-        row: r.row,
-        column: colName('type'),
-        code: 'UNSUPPORTED_TYPE',
-        message: `Repeats are not supported by the registry${name ? ` ("${name}")` : ''}.`,
-      });
-      if (name && NAME_PATTERN.test(name)) claim(name, r.row, undefined);
-      stack.push({ kind: 'repeat', row: r.row });
-      continue;
-    }
-    if (parsed.kind === 'bad') {
-      run.issue({ sheet: 'survey', row: r.row, column: colName('type'), code: parsed.code, message: parsed.message });
-      if (name && NAME_PATTERN.test(name)) claim(name, r.row, undefined);
-      continue;
-    }
+    return f in TRANSLATABLE ? inLoop(v, loop, 'text') : v;
+  };
 
-    // A question.
-    let build: SectionBuild;
-    const top = stack.find((b): b is Extract<Block, { kind: 'group' }> => b.kind === 'group');
-    if (top) build = top.build;
-    else if (stack.length > 0)
-      continue; // inside a repeat outside any group: already reported
-    else {
-      if (!implicit) {
-        do implicitCount++;
-        while (groupNames.has(`_top_${implicitCount}`));
-        implicit = newSection({ name: `_top_${implicitCount}`, questions: [] }, r.row);
+  /** The label etc. in other languages. */
+  const translationsOf = (r: TableRow, loop: LoopContext[], only?: (keyof Translation)[]) => {
+    const t: Record<string, Translation> = {};
+    for (const [f, columns] of translationCols) {
+      const key = TRANSLATABLE[f]!;
+      if (only && !only.includes(key)) continue;
+      for (const [lang, h] of columns) {
+        const v = r.cells.get(h.col);
+        if (v === undefined) continue;
+        (t[lang] ??= {})[key] = inLoop(v, loop, 'text');
       }
-      build = implicit;
     }
-    const q: Question = { name: name ?? '', type: parsed.type };
-    const p = `sections.${build.index}.questions.${build.section.questions.length}`;
-    run.map(p, 'survey', r.row);
-    run.map(`${p}.name`, 'survey', r.row, colName('name'));
-    run.map(`${p}.type`, 'survey', r.row, colName('type'));
-    if (checkName(name, r.row, `${p}.name`, 'question')) {
-      claim(name!, r.row, `${p}.name`);
-      questionNames.add(name!);
-    }
-    if (parsed.list !== undefined) {
-      q.choiceList = parsed.list;
-      run.map(`${p}.choiceList`, 'survey', r.row, colName('type'));
-      selects.push({
-        list: parsed.list,
-        row: r.row,
-        column: colName('type'),
-        multiple: parsed.type === 'select_multiple',
-      });
-      if (!NAME_PATTERN.test(parsed.list))
-        run.issue(
-          {
+    return Object.keys(t).length ? t : undefined;
+  };
+
+  const warnIgnored = (r: TableRow, fields: SurveyField[], what: string) => {
+    for (const f of fields)
+      if (cell(r, f) !== undefined)
+        run.warn({
+          sheet: 'survey',
+          row: r.row,
+          column: colName(f),
+          code: 'GROUP_COLUMN_IGNORED',
+          message: `"${colName(f)}" on a ${what} is not supported by the registry and was ignored.`,
+        });
+  };
+
+  const process = (from: number, to: number, loop: LoopContext[]) => {
+    for (let i = from; i < to; i++) {
+      const r = table.rows[i]!;
+      const typeRaw = cell(r, 'type');
+      if (!typeRaw) {
+        const anything = SURVEY_FIELDS.some((f) => f !== 'type' && cell(r, f) !== undefined);
+        if (anything)
+          run.issue({
             sheet: 'survey',
             row: r.row,
             column: colName('type'),
-            code: 'BAD_NAME',
-            message: `The list name "${parsed.list}" is not valid.`,
-          },
-          `${p}.choiceList`,
-        );
-    }
-    const text = (f: SurveyField, key: keyof Question) => {
-      const v = cell(r, f);
-      if (v === undefined) return undefined;
-      run.map(`${p}.${key}`, 'survey', r.row, colName(f));
-      return v;
-    };
-    const label = text('label', 'label');
-    if (label !== undefined) q.label = label;
-    const hint = text('hint', 'hint');
-    if (hint !== undefined) q.hint = hint;
-    const required = cell(r, 'required');
-    if (required !== undefined) {
-      const b = bool(required);
-      if (b === true) q.required = true;
-      else if (b === undefined) q.required = required;
-      if (b !== false) run.map(`${p}.required`, 'survey', r.row, colName('required'));
-    }
-    const relevant = text('relevant', 'relevant');
-    if (relevant !== undefined) q.relevant = relevant;
-    const constraint = text('constraint', 'constraint');
-    if (constraint !== undefined) q.constraint = constraint;
-    const constraintMessage = text('constraint_message', 'constraintMessage');
-    if (constraintMessage !== undefined) q.constraintMessage = constraintMessage;
-    const calculation = text('calculation', 'calculation');
-    if (calculation !== undefined) q.calculation = calculation;
-    const appearance = text('appearance', 'appearance');
-    if (appearance !== undefined) q.appearance = appearance;
-    const readOnly = cell(r, 'read_only');
-    if (readOnly !== undefined) {
-      const b = bool(readOnly);
-      if (b === undefined)
-        run.issue({
+            code: 'MISSING_TYPE',
+            message: `This row${cell(r, 'name') ? ` ("${cell(r, 'name')}")` : ''} has no type.`,
+          });
+        continue;
+      }
+      const parsed = parseType(typeRaw);
+      const name = inLoop(cell(r, 'name'), loop, 'name');
+
+      if (parsed.kind === 'end') {
+        const top = stack[stack.length - 1];
+        const what = `end ${parsed.container}`;
+        const code = parsed.container === 'group' ? 'UNMATCHED_END_GROUP' : 'UNMATCHED_END_REPEAT';
+        if (!top) {
+          run.issue({
+            sheet: 'survey',
+            row: r.row,
+            column: colName('type'),
+            code,
+            message: `This ${what} has no matching begin ${parsed.container} above it.`,
+          });
+          continue;
+        }
+        const opened = top.kind === 'section' ? 'group' : top.kind;
+        if (opened !== 'bad' && opened !== parsed.container)
+          run.issue({
+            sheet: 'survey',
+            row: r.row,
+            column: colName('type'),
+            code,
+            message: `This ${what} closes the ${opened} that begins at row ${top.row}.`,
+          });
+        stack.pop();
+        continue;
+      }
+
+      if (parsed.kind === 'bad') {
+        run.issue({ sheet: 'survey', row: r.row, column: colName('type'), code: parsed.code, message: parsed.message });
+        if (name && NAME_PATTERN.test(name)) claim(name, r.row, undefined);
+        continue;
+      }
+
+      if (parsed.kind === 'begin' && parsed.container === 'loop') {
+        // Find the matching end loop, then expand the body once per choice (as pyxform does):
+        // a group per choice, `<name>_<choice>` for every name inside, `%(label)s` filled in.
+        let depth = 0;
+        let end = -1;
+        for (let j = i + 1; j < to; j++) {
+          const pt = cell(table.rows[j]!, 'type');
+          const p = pt ? parseType(pt) : undefined;
+          if (p?.kind === 'begin' && p.container === 'loop') depth++;
+          if (p?.kind === 'end' && p.container === 'loop' && depth-- === 0) {
+            end = j;
+            break;
+          }
+        }
+        if (end < 0) {
+          run.issue({
+            sheet: 'survey',
+            row: r.row,
+            column: colName('type'),
+            code: 'UNCLOSED_GROUP',
+            message: 'This begin loop has no matching end loop.',
+          });
+          return;
+        }
+        const list = lists?.get(parsed.list!);
+        if (!list || list.choices.length === 0) {
+          run.issue({
+            sheet: 'survey',
+            row: r.row,
+            column: colName('type'),
+            code: 'CHOICE_LIST_MISSING',
+            message: `The loop's choice list "${parsed.list}" is not on the choices sheet (or has no choices).`,
+          });
+          i = end;
+          continue;
+        }
+        const outer = openContainer(r, 'group', name, loop);
+        if (!outer) {
+          i = end;
+          continue;
+        }
+        run.warn({
           sheet: 'survey',
           row: r.row,
-          column: colName('read_only'),
-          code: 'UNSUPPORTED_VALUE',
-          message: `read_only must be yes or no; "${readOnly}" (an expression?) is not supported.`,
+          column: colName('type'),
+          code: 'LOOP_EXPANDED',
+          message: `The loop over "${parsed.list}" was expanded as pyxform does: a group per choice, each question named <name>_<choice>; the export writes these groups, not "begin loop".`,
         });
-      else if (b) {
-        q.readOnly = true;
-        run.map(`${p}.readOnly`, 'survey', r.row, colName('read_only'));
+        const bodyNames = new Set<string>();
+        for (let j = i + 1; j < end; j++) {
+          const n = cell(table.rows[j]!, 'name');
+          if (n) bodyNames.add(n);
+        }
+        for (const choice of list.choices) {
+          const iteration: LoopContext = { suffix: `_${choice.name}`, names: bodyNames, choice };
+          const groupName = `${name}_${choice.name}`;
+          const f = container(r.row);
+          const q: Question = { name: groupName, type: 'group', label: choice.label, questions: [] };
+          const p = `${f.path}.questions.${f.questions.length}`;
+          mapQuestion(p, r.row);
+          if (checkName(groupName, r.row, `${p}.name`, 'loop iteration') && claim(groupName, r.row, `${p}.name`))
+            seenNames.add(groupName);
+          f.questions.push(q);
+          stack.push({ kind: 'loop', row: r.row, questions: q.questions!, path: p });
+          process(i + 1, end, [...loop, iteration]);
+          while (stack.length && stack[stack.length - 1]!.path !== p) stack.pop(); // unbalanced body: reported
+          stack.pop();
+        }
+        stack.pop(); // the outer group
+        i = end;
+        continue;
       }
-    }
-    const dflt = text('default', 'default');
-    if (dflt !== undefined) q.default = dflt;
-    const oslrsType = cell(r, 'oslrs_type');
-    if (oslrsType !== undefined) {
-      const o = oslrsType.toLowerCase();
-      if ((OSLRS_TEXT_TYPES as readonly string[]).includes(o) && q.type === 'text') {
-        q.type = o as QuestionType;
-        run.map(`${p}.type`, 'survey', r.row, colName('oslrs_type'));
-      } else if (o !== q.type) {
+
+      if (parsed.kind === 'begin') {
+        openContainer(r, parsed.container, name, loop);
+        continue;
+      }
+
+      // A question.
+      const f = container(r.row);
+      const q: Question = { name: name ?? '', type: parsed.type };
+      const p = `${f.path}.questions.${f.questions.length}`;
+      mapQuestion(p, r.row);
+      if (checkName(name, r.row, `${p}.name`, 'question')) {
+        claim(name!, r.row, `${p}.name`);
+        questionNames.add(name!);
+        seenNames.add(name!);
+      }
+      if (parsed.list !== undefined) {
+        q.choiceList = parsed.list;
+        if (parsed.fromFile) q.fromFile = true;
+        if (parsed.orOther) q.orOther = true;
+        run.map(`${p}.choiceList`, 'survey', r.row, colName('type'));
+        const parameters = cell(r, 'parameters');
+        selects.push({
+          list: parsed.list,
+          row: r.row,
+          column: colName('type'),
+          multiple: parsed.type === 'select_multiple',
+          fromFile: !!parsed.fromFile,
+          orOther: !!parsed.orOther,
+          ...(parameters !== undefined ? { parameters } : {}),
+        });
+        if (!NAME_PATTERN.test(parsed.list))
+          run.issue(
+            {
+              sheet: 'survey',
+              row: r.row,
+              column: colName('type'),
+              code: 'BAD_NAME',
+              message: `The ${parsed.fromFile ? 'file' : 'list'} name "${parsed.list}" is not valid.`,
+            },
+            `${p}.choiceList`,
+          );
+      }
+      const text = (fld: SurveyField, key: keyof Question) => {
+        const v = field(r, fld, loop);
+        if (v === undefined) return undefined;
+        run.map(`${p}.${key}`, 'survey', r.row, colName(fld));
+        return v;
+      };
+      const set = <K extends keyof Question>(key: K, v: Question[K] | undefined) => {
+        if (v !== undefined) q[key] = v;
+      };
+      set('label', text('label', 'label'));
+      set('hint', text('hint', 'hint'));
+      const translations = translationsOf(r, loop);
+      if (translations) q.translations = translations;
+      const required = field(r, 'required', loop);
+      if (required !== undefined) {
+        const b = bool(required);
+        if (b === true) q.required = true;
+        else if (b === undefined) q.required = required;
+        if (b !== false) run.map(`${p}.required`, 'survey', r.row, colName('required'));
+      }
+      set('requiredMessage', text('required_message', 'requiredMessage'));
+      set('relevant', text('relevant', 'relevant'));
+      set('constraint', text('constraint', 'constraint'));
+      set('constraintMessage', text('constraint_message', 'constraintMessage'));
+      set('calculation', text('calculation', 'calculation'));
+      const filter = text('choice_filter', 'choiceFilter');
+      if (filter !== undefined) {
+        if (parsed.list === undefined)
+          run.warn({
+            sheet: 'survey',
+            row: r.row,
+            column: colName('choice_filter'),
+            code: 'COLUMN_IGNORED',
+            message: 'choice_filter only applies to select questions; it was ignored here.',
+          });
+        else {
+          q.choiceFilter = filter;
+          const later = references(filter).filter((n) => !seenNames.has(n) && (allNames.has(n) || n === name));
+          if (later.length)
+            run.issue(
+              {
+                sheet: 'survey',
+                row: r.row,
+                column: colName('choice_filter'),
+                code: 'FILTER_REFERENCES_LATER',
+                message: `The choice_filter refers to ${later.map((n) => `\${${n}}`).join(', ')}, which ${later.length === 1 ? 'is' : 'are'} not answered before this question; a cascading select can only depend on earlier questions.`,
+              },
+              `${p}.choiceFilter`,
+            );
+        }
+      }
+      set('appearance', text('appearance', 'appearance'));
+      set('parameters', text('parameters', 'parameters'));
+      const readOnly = cell(r, 'read_only');
+      if (readOnly !== undefined) {
+        const b = bool(readOnly);
+        if (b === undefined)
+          run.issue({
+            sheet: 'survey',
+            row: r.row,
+            column: colName('read_only'),
+            code: 'UNSUPPORTED_VALUE',
+            message: `read_only must be yes or no; "${readOnly}" (an expression?) is not supported.`,
+          });
+        else if (b) {
+          q.readOnly = true;
+          run.map(`${p}.readOnly`, 'survey', r.row, colName('read_only'));
+        }
+      }
+      set('default', text('default', 'default'));
+      if (cell(r, 'repeat_count') !== undefined)
+        run.warn({
+          sheet: 'survey',
+          row: r.row,
+          column: colName('repeat_count'),
+          code: 'COLUMN_IGNORED',
+          message: 'repeat_count only applies to begin repeat; it was ignored here.',
+        });
+      const oslrsType = cell(r, 'oslrs_type');
+      if (oslrsType !== undefined) {
+        const o = oslrsType.toLowerCase();
+        if ((OSLRS_TEXT_TYPES as readonly string[]).includes(o) && q.type === 'text') {
+          q.type = o as QuestionType;
+          run.map(`${p}.type`, 'survey', r.row, colName('oslrs_type'));
+        } else if (o !== q.type) {
+          run.issue(
+            {
+              sheet: 'survey',
+              row: r.row,
+              column: colName('oslrs_type'),
+              code: 'INVALID_OSLRS_TYPE',
+              message: (OSLRS_TEXT_TYPES as readonly string[]).includes(o)
+                ? `oslrs_type "${oslrsType}" needs type "text" (this row has "${typeRaw}").`
+                : `oslrs_type must be one of ${OSLRS_TEXT_TYPES.join(', ')}; "${oslrsType}" is not.`,
+            },
+            `${p}.type`,
+          );
+        }
+      }
+      if (q.type === 'calculate' && q.calculation === undefined)
         run.issue(
           {
             sheet: 'survey',
             row: r.row,
-            column: colName('oslrs_type'),
-            code: 'INVALID_OSLRS_TYPE',
-            message: (OSLRS_TEXT_TYPES as readonly string[]).includes(o)
-              ? `oslrs_type "${oslrsType}" needs type "text" (this row has "${typeRaw}").`
-              : `oslrs_type must be one of ${OSLRS_TEXT_TYPES.join(', ')}; "${oslrsType}" is not.`,
+            column: colName('calculation'),
+            code: 'MISSING_CALCULATION',
+            message: `The calculate question "${q.name}" has no calculation.`,
           },
-          `${p}.type`,
+          `${p}.calculation`,
         );
-      }
-    }
-    if (q.type === 'calculate' && q.calculation === undefined)
-      run.issue(
-        {
+      if (!VISIBLE_WITHOUT_LABEL.has(q.type) && q.label === undefined && q.hint === undefined)
+        run.warn({
           sheet: 'survey',
           row: r.row,
-          column: colName('calculation'),
-          code: 'MISSING_CALCULATION',
-          message: `The calculate question "${q.name}" has no calculation.`,
-        },
-        `${p}.calculation`,
-      );
-    if (!VISIBLE_WITHOUT_LABEL.has(q.type) && q.label === undefined && q.hint === undefined)
-      run.warn({
-        sheet: 'survey',
-        row: r.row,
-        column: colName('label'),
-        code: 'MISSING_LABEL',
-        message: `The question "${q.name}" has no label; ODK refuses questions without a label or hint.`,
-      });
-    build.section.questions.push(q);
+          column: colName('label'),
+          code: 'MISSING_LABEL',
+          message: `The question "${q.name}" has no label; ODK refuses questions without a label or hint.`,
+        });
+      f.questions.push(q);
+      if (q.orOther && name) {
+        // pyxform's or_other: the text question for "other", right after the select.
+        const otherName = `${name}_other`;
+        const op = `${f.path}.questions.${f.questions.length}`;
+        mapQuestion(op, r.row);
+        if (checkName(otherName, r.row, `${op}.name`, 'or_other text question')) {
+          claim(otherName, r.row, `${op}.name`);
+          questionNames.add(otherName);
+          seenNames.add(otherName);
+        }
+        f.questions.push(otherQuestion(q));
+      }
+    }
+  };
+
+  function mapQuestion(p: string, row: number) {
+    run.map(p, 'survey', row);
+    run.map(`${p}.name`, 'survey', row, colName('name'));
+    run.map(`${p}.type`, 'survey', row, colName('type'));
   }
+
+  /** `begin group`/`begin repeat`: a section at the top level, else a group/repeat question. */
+  function openContainer(
+    r: TableRow,
+    kind: 'group' | 'repeat' | 'loop',
+    name: string | undefined,
+    loop: LoopContext[],
+  ): Frame | undefined {
+    const label = field(r, 'label', loop);
+    const relevant = field(r, 'relevant', loop);
+    const appearance = field(r, 'appearance', loop);
+    const translations = translationsOf(r, loop, ['label']);
+    const what = kind === 'loop' ? 'loop' : kind;
+    warnIgnored(r, CONTAINER_IGNORED_FIELDS, what);
+    for (const f of ['hint', 'constraint_message', 'required_message'] as const)
+      for (const [, h] of translationCols.get(f) ?? [])
+        if (r.cells.has(h.col))
+          run.warn({
+            sheet: 'survey',
+            row: r.row,
+            column: h.raw,
+            code: 'GROUP_COLUMN_IGNORED',
+            message: `"${h.raw}" on a ${what} is not supported by the registry and was ignored.`,
+          });
+    if (stack.length === 0 && kind === 'group') {
+      implicit = null;
+      const section: Section = { name: name ?? '', questions: [] };
+      if (label !== undefined) section.label = label;
+      if (translations) section.translations = translations as Section['translations'];
+      if (relevant !== undefined) section.relevant = relevant;
+      if (appearance !== undefined) section.appearance = appearance;
+      const frame = newSection(section, r.row);
+      const p = frame.path;
+      run.map(`${p}.name`, 'survey', r.row, colName('name'));
+      if (label !== undefined) run.map(`${p}.label`, 'survey', r.row, colName('label'));
+      if (relevant !== undefined) run.map(`${p}.relevant`, 'survey', r.row, colName('relevant'));
+      if (appearance !== undefined) run.map(`${p}.appearance`, 'survey', r.row, colName('appearance'));
+      if (checkName(name, r.row, `${p}.name`, 'group') && claim(name!, r.row, `${p}.name`)) seenNames.add(name!);
+      if (cell(r, 'repeat_count') !== undefined) warnIgnored(r, ['repeat_count'], 'group');
+      stack.push(frame);
+      return frame;
+    }
+    const f = container(r.row);
+    const q: Question = { name: name ?? '', type: kind === 'repeat' ? 'repeat' : 'group', questions: [] };
+    const p = `${f.path}.questions.${f.questions.length}`;
+    mapQuestion(p, r.row);
+    if (label !== undefined) {
+      q.label = label;
+      run.map(`${p}.label`, 'survey', r.row, colName('label'));
+    }
+    if (translations) q.translations = translations;
+    if (relevant !== undefined) {
+      q.relevant = relevant;
+      run.map(`${p}.relevant`, 'survey', r.row, colName('relevant'));
+    }
+    if (appearance !== undefined) {
+      q.appearance = appearance;
+      run.map(`${p}.appearance`, 'survey', r.row, colName('appearance'));
+    }
+    const count = field(r, 'repeat_count', loop);
+    if (count !== undefined && kind !== 'repeat') warnIgnored(r, ['repeat_count'], what);
+    if (count !== undefined && kind === 'repeat') {
+      q.repeatCount = count;
+      run.map(`${p}.repeatCount`, 'survey', r.row, colName('repeat_count'));
+      const n = Number(count);
+      if (/^\s*\d+(\.\d+)?\s*$/.test(count) && n > MAX_REPEAT_INSTANCES)
+        run.issue(
+          {
+            sheet: 'survey',
+            row: r.row,
+            column: colName('repeat_count'),
+            code: 'REPEAT_COUNT_TOO_LARGE',
+            message: `repeat_count is ${count}; a repeat may have at most ${MAX_REPEAT_INSTANCES} instances.`,
+          },
+          `${p}.repeatCount`,
+        );
+    }
+    if (checkName(name, r.row, `${p}.name`, what)) {
+      claim(name!, r.row, `${p}.name`);
+      seenNames.add(name!);
+    }
+    f.questions.push(q);
+    const frame: Frame = { kind: kind === 'repeat' ? 'repeat' : 'group', row: r.row, questions: q.questions!, path: p };
+    if (name) frame.name = name;
+    stack.push(frame);
+    return frame;
+  }
+
+  process(0, table.rows.length, []);
   for (const b of stack)
-    if (b.kind !== 'repeat')
+    if (b.kind !== 'bad')
       run.issue({
         sheet: 'survey',
         row: b.row,
         column: colName('type'),
         code: 'UNCLOSED_GROUP',
-        message: 'This begin_group has no matching end_group.',
+        message: `This begin ${b.kind === 'section' ? 'group' : b.kind} has no matching end ${b.kind === 'section' ? 'group' : b.kind}.`,
       });
-  return { sections, selects, questionNames };
+  checkRepeatCounts(run, sections);
+  return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Export
-// ---------------------------------------------------------------------------------------------
-
-const EXPORT_SURVEY_COLUMNS: { key: SurveyField; width: number }[] = [
-  { key: 'type', width: 28 },
-  { key: 'name', width: 24 },
-  { key: 'label', width: 48 },
-  { key: 'hint', width: 32 },
-  { key: 'required', width: 10 },
-  { key: 'relevant', width: 32 },
-  { key: 'constraint', width: 32 },
-  { key: 'constraint_message', width: 32 },
-  { key: 'calculation', width: 32 },
-  { key: 'appearance', width: 14 },
-  { key: 'read_only', width: 10 },
-  { key: 'default', width: 14 },
-  { key: 'oslrs_type', width: 12 },
-];
-
-function xlsformType(q: Question): { type: string; oslrsType?: string } {
-  if (q.type === 'select_one' || q.type === 'select_multiple')
-    return { type: `${q.type} ${q.choiceList ?? ''}`.trim() };
-  if ((OSLRS_TEXT_TYPES as readonly string[]).includes(q.type)) return { type: 'text', oslrsType: q.type };
-  return { type: q.type };
+/** A repeat_count that reads one of the repeat's own questions can never be known: an error at its cell. */
+function checkRepeatCounts(run: ImportRun, sections: Section[]) {
+  const walk = (qs: Question[], path: string) =>
+    qs.forEach((q, i) => {
+      const p = `${path}.${i}`;
+      if (q.type === 'repeat' && q.repeatCount) {
+        const inside = new Set([q.name, ...allQuestions(q.questions ?? []).map((c) => c.name)]);
+        const own = references(q.repeatCount).filter((n) => inside.has(n));
+        if (own.length) {
+          const at = run.sourceMap[`${p}.repeatCount`];
+          run.issue(
+            {
+              sheet: 'survey',
+              ...(at ? { row: at.row, column: at.column } : {}),
+              code: 'REPEAT_COUNT_CYCLE',
+              message: `repeat_count of "${q.name}" reads ${own.map((n) => `\${${n}}`).join(', ')}, answered inside the repeat itself: the count can never be known.`,
+            },
+            `${p}.repeatCount`,
+          );
+        }
+      }
+      if (q.questions) walk(q.questions, `${p}.questions`);
+    });
+  sections.forEach((s, i) => walk(s.questions, `sections.${i}.questions`));
 }
 
-/** The native form as an XLSForm workbook (survey, choices, settings); every cell a plain value. */
-export async function exportXlsForm(form: FormSchema): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'OSLRS';
-  const survey = wb.addWorksheet('survey', { views: [{ state: 'frozen', ySplit: 1 }] });
-  survey.columns = EXPORT_SURVEY_COLUMNS.map((c) => ({ header: c.key, key: c.key, width: c.width }));
-  let previousBare = false;
-  for (const s of form.sections) {
-    // Questions outside any group: written without begin/end_group. Anything a bare run of rows cannot
-    // carry (a label, a condition, no questions, or following another bare run, which would merge
-    // with it) is written as a group of that name instead, so the structure survives a round trip.
-    const bare: boolean =
-      IMPLICIT_SECTION.test(s.name) &&
-      s.label === undefined &&
-      s.relevant === undefined &&
-      s.questions.length > 0 &&
-      !previousBare;
-    previousBare = bare;
-    if (!bare) survey.addRow({ type: 'begin_group', name: s.name, label: s.label, relevant: s.relevant });
-    for (const q of s.questions) {
-      const t = xlsformType(q);
-      survey.addRow({
-        type: t.type,
-        name: q.name,
-        label: q.label,
-        hint: q.hint,
-        required: q.required === true ? 'yes' : q.required === false ? undefined : q.required,
-        relevant: q.relevant,
-        constraint: q.constraint,
-        constraint_message: q.constraintMessage,
-        calculation: q.calculation,
-        appearance: q.appearance,
-        read_only: q.readOnly ? 'yes' : undefined,
-        default: q.default,
-        oslrs_type: t.oslrsType,
-      });
-    }
-    if (!bare) survey.addRow({ type: 'end_group' });
-  }
-
-  const choices = wb.addWorksheet('choices', { views: [{ state: 'frozen', ySplit: 1 }] });
-  choices.columns = [
-    { header: 'list_name', key: 'list_name', width: 22 },
-    { header: 'name', key: 'name', width: 26 },
-    { header: 'label', key: 'label', width: 48 },
-  ];
-  for (const [list, items] of Object.entries(form.choiceLists))
-    for (const c of items) choices.addRow({ list_name: list, name: c.name, label: c.label });
-
-  const settings = wb.addWorksheet('settings');
-  const fieldMap = Object.entries(form.fieldMap ?? {}).filter(([, v]) => v);
-  settings.columns = [
-    { header: 'form_title', key: 'form_title', width: 40 },
-    { header: 'form_id', key: 'form_id', width: 24 },
-    { header: 'version', key: 'version', width: 16 },
-    { header: 'default_language', key: 'default_language', width: 18 },
-    ...(fieldMap.length ? [{ header: 'oslrs_field_map', key: 'oslrs_field_map', width: 40 }] : []),
-  ];
-  settings.addRow({
-    form_title: form.title,
-    form_id: form.formId,
-    version: form.version,
-    default_language: form.defaultLanguage,
-    oslrs_field_map: fieldMap.length ? fieldMap.map(([k, v]) => `${k}=${v}`).join(', ') : undefined,
-  });
-  for (const ws of [survey, choices, settings]) ws.getRow(1).font = { bold: true };
-
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
+export { ATTACHMENT_LIMITS };
+export { allQuestions } from './xlsform-vocab.js';
+export { exportXlsForm, exportXlsFormPackage, type XlsFormExport } from './xlsform-export.js';
