@@ -22,6 +22,8 @@ import { JobsService, jobRoutes } from './modules/jobs/index.js';
 import { lgaRoutes } from './modules/lgas/index.js';
 import { QuestionnaireService, VersionCache, questionnaireRoutes } from './modules/questionnaires/index.js';
 import {
+  AttachmentService,
+  attachmentRoutes,
   Ingestion,
   ReviewService,
   SubmissionRepository,
@@ -47,6 +49,7 @@ import { OpsService, instrumentRoutes, metricsRoutes, opsRoutes } from './module
 import { failoverRateLimitStore } from './infra/rate-limit-store.js';
 import { RedisStore } from './infra/kv.js';
 import { ListCounts } from './infra/list-count.js';
+import { createAttachmentStore } from './infra/attachments.js';
 
 export interface Services {
   auth: AuthService;
@@ -54,6 +57,7 @@ export interface Services {
   jobs: JobsService;
   questionnaires: QuestionnaireService;
   submissions: SubmissionService;
+  attachments: AttachmentService;
   review: ReviewService;
   ingestion: Ingestion;
   respondents: RespondentService;
@@ -132,6 +136,13 @@ export function createServices(runtime: Runtime): Services {
     runtime.pii,
     runtime.config.ingestBatch,
   );
+  const attachments = new AttachmentService(
+    db,
+    submissionRepo,
+    createAttachmentStore(runtime.config.attachments),
+    runtime.config.attachments.dir,
+    (ids) => submissions.enqueueIngestion(ids),
+  );
   const ingestion = new Ingestion(db, submissionRepo, versions, fraud, respondents, runtime.config.ingestBatch);
   const registry = new RegistryService(
     db,
@@ -192,6 +203,7 @@ export function createServices(runtime: Runtime): Services {
     jobs,
     questionnaires,
     submissions,
+    attachments,
     review,
     ingestion,
     respondents,
@@ -364,6 +376,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
         review: services.review,
         batchLimit: runtime.config.limits.batchBodyBytes,
       });
+      await api.register(attachmentRoutes, { attachments: services.attachments });
       await api.register(respondentRoutes, {
         respondents: services.respondents,
         registry: services.registry,

@@ -4,6 +4,7 @@
  * and the API's ingestion; everything that can be is worked out once in `compileForm`.
  */
 import { isWellFormedNin, normalizePhone } from '../identity.js';
+import { SAFE_FILE_NAME } from './media.js';
 import {
   EvaluationLimitError,
   ExpressionError,
@@ -532,6 +533,14 @@ function typeError(q: CQuestion, v: AnswerValue): FieldError | undefined {
         : fieldError(q, 'TYPE', 'Expected a date-time');
     case 'deviceid':
       return typeof v === 'string' || typeof v === 'number' ? undefined : fieldError(q, 'TYPE', 'Expected text');
+    case 'image':
+    case 'audio':
+    case 'video':
+    case 'file':
+      // The attachment's file name (sent beside the answers): no path, nothing a filesystem or URL reads twice.
+      return typeof v === 'string' && SAFE_FILE_NAME.test(v)
+        ? undefined
+        : fieldError(q, 'FILE_NAME_INVALID', 'Expected a file name: letters, digits, ".", "_" or "-"');
     default:
       return undefined;
   }
