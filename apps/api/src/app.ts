@@ -305,8 +305,14 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        // Map tiles (the supervisor's map) come from their configured origin, when one is set.
-        imgSrc: ["'self'", 'data:', ...(runtime.config.mapTileUrl ? [tileOrigin(runtime.config.mapTileUrl)] : [])],
+        // Map tiles (the supervisor's map) come from their configured origin, when one is set; blob: for
+        // the preview of a photo just taken (kept on the device).
+        imgSrc: [
+          "'self'",
+          'data:',
+          'blob:',
+          ...(runtime.config.mapTileUrl ? [tileOrigin(runtime.config.mapTileUrl)] : []),
+        ],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         manifestSrc: ["'self'"],

@@ -4,6 +4,7 @@ import { displayValue } from './answers';
 import { Checkboxes, Dropdown, RADIO_MAX, RadioGroup } from './ChoiceControls';
 import { DECIMAL, describedIds, labelText, QuestionLabel, type QuestionFieldProps } from './fieldParts';
 import { GeoPointInput } from './GeoPointInput';
+import { MediaInput } from './MediaInput';
 
 export { labelText };
 
@@ -40,6 +41,11 @@ function Control(props: QuestionFieldProps) {
     case 'geopoint':
       if (question.readOnly) return <ReadOnly {...props} />;
       return <GeoPointInput {...props} />;
+    case 'image':
+    case 'audio':
+    case 'video':
+    case 'file':
+      return <MediaInput {...props} />;
     default:
       if (question.readOnly) return <ReadOnly {...props} />;
       return <TextInput {...props} />;

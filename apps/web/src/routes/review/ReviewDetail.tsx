@@ -10,7 +10,7 @@ import {
   type ReviewDecision,
   type ReviewDetail as Detail,
 } from '@oslrs/core';
-import { ApiError, errorMessage } from '../../api/client';
+import { ApiError, apiUrl, errorMessage } from '../../api/client';
 import { queryKeys, review } from '../../api/endpoints';
 import { useAuth } from '../../auth/AuthContext';
 import { Alert, Success } from '../../components/Alert';
@@ -42,6 +42,41 @@ function answerText(value: unknown): string {
     return JSON.stringify(value);
   }
   return String(value);
+}
+
+/**
+ * An answer; a media answer (the name of one of the submission's files) as a thumbnail of the photo
+ * or a download link, both through the authorised endpoint (never a public URL).
+ */
+function AnswerValue({
+  submissionId,
+  value,
+  files,
+}: {
+  submissionId: string;
+  value: unknown;
+  files: Detail['attachments'];
+}) {
+  const file = typeof value === 'string' ? files?.find((f) => f.name === value) : undefined;
+  if (!file) return <>{answerText(value)}</>;
+  if (!file.complete) return <>{file.name} (the file has not arrived yet)</>;
+  const url = apiUrl(`/submissions/${submissionId}/attachments/${encodeURIComponent(file.name)}`);
+  if (file.contentType?.startsWith('image/'))
+    return (
+      <a href={url} target="_blank" rel="noreferrer" className="inline-block">
+        <img
+          src={url}
+          alt={`Photo ${file.name}`}
+          loading="lazy"
+          className="max-h-40 max-w-full rounded-md border border-stone-300"
+        />
+      </a>
+    );
+  return (
+    <a href={url} download={file.name} className="link">
+      Download {file.name}
+    </a>
+  );
 }
 
 export default function ReviewDetail() {
@@ -177,7 +212,9 @@ export default function ReviewDetail() {
           {Object.entries(s.answers).map(([name, value]) => (
             <div key={name} className="contents">
               <dt className="font-semibold break-all text-stone-700">{name.replace(/_/g, ' ')}</dt>
-              <dd className="break-words">{answerText(value)}</dd>
+              <dd className="break-words">
+                <AnswerValue submissionId={s.id} value={value} files={s.attachments} />
+              </dd>
             </div>
           ))}
         </dl>
