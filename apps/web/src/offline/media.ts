@@ -206,3 +206,33 @@ export async function uploadFile(submissionId: string, record: MediaRecord): Pro
 export function dropMedia(media: IDBObjectStore, names: string[]): Promise<unknown> {
   return Promise.all(names.map((n) => done(media.delete(n))));
 }
+
+/** Every string in the answers (file names among them), inside repeat instances too. */
+function strings(value: unknown, out: Set<string>): Set<string> {
+  if (typeof value === 'string') out.add(value);
+  else if (Array.isArray(value)) for (const v of value) strings(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) strings(v, out);
+  return out;
+}
+
+/**
+ * Files no draft and no waiting survey names any more (a photo taken again, a draft deleted), kept a
+ * day in case a draft is still being saved, then let go.
+ */
+export async function pruneMedia(now = Date.now()): Promise<void> {
+  await transact(['media', 'drafts', 'outbox'], 'readwrite', async (s) => {
+    const [media, drafts, outbox] = await Promise.all([
+      done(s.media.getAll() as IDBRequest<MediaRecord[]>),
+      done(s.drafts.getAll() as IDBRequest<{ answers: unknown; final?: { values: unknown } }[]>),
+      done(s.outbox.getAll() as IDBRequest<{ body: { attachments?: { name: string }[] } }[]>),
+    ]);
+    const named = new Set<string>();
+    for (const d of drafts) strings([d.answers, d.final?.values], named);
+    for (const o of outbox) for (const a of o.body.attachments ?? []) named.add(a.name);
+    const stale = media.filter((m) => !named.has(m.name) && now - Date.parse(m.createdAt) > 86_400_000);
+    await dropMedia(
+      s.media,
+      stale.map((m) => m.name),
+    );
+  });
+}

@@ -8,7 +8,7 @@
 import { ApiError, errorMessage } from '../api/client';
 import { fieldApi } from './api';
 import { applyBatchResults, fileRefused, finishUpload, listOutbox, pruneReceipts } from './store';
-import { getMedia, uploadFile } from './media';
+import { getMedia, pruneMedia, uploadFile } from './media';
 import type { OutboxItem } from './types';
 
 /** MAX_BATCH in @oslrs/core (not imported: that module brings zod with it). */
@@ -211,6 +211,7 @@ async function sendAll(current: SyncSession): Promise<void> {
   if (!(await sendFiles(current))) return;
   update({ sending: false, online: true });
   void pruneReceipts(current.userId).catch(() => {});
+  void pruneMedia().catch(() => {});
 }
 
 /** Refusals that another try would only repeat: the survey waits for the enumerator. */

@@ -6,7 +6,7 @@
  * (S3 itself is outside the machine).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -150,6 +150,8 @@ describe('a submission with files counts as received only when all its files are
     const resent = await put(app.t, enumerator, body.id, body.names.doc!, doc);
     expect(resent.json()).toMatchObject({ attachment: { complete: true }, submission: { status: 'ingested' } });
     expect(readFileSync(join(dir, body.id, body.names.photo!)).equals(photo)).toBe(true);
+    // Nothing left half-assembled.
+    expect(existsSync(join(dir, '.uploads', body.id))).toBe(false);
   });
 
   it('a file that arrives damaged (another SHA-256) starts again from zero', async () => {

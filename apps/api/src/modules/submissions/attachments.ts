@@ -31,7 +31,7 @@ import {
 import { requireAccess, type Actor } from '../../access/index.js';
 import type { AttachmentStore } from '../../infra/attachments.js';
 import type { Db } from '../../infra/db.js';
-import { Invalid, NotFound, Unprocessable, fail } from '../../errors.js';
+import { Conflict, Invalid, NotFound, Unprocessable, fail, isUniqueViolation } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { AttachmentRow, NewAttachment, SubmissionRepository, SubmissionRow } from './repository.js';
 import { SNIFF_BYTES, contentTypeFor } from './sniff.js';
@@ -302,35 +302,41 @@ export class AttachmentService {
       });
       if (got !== range.length)
         throw Invalid('BAD_REQUEST', `Content-Range announced ${range.length} bytes; ${got} arrived`);
-      const outcome = await this.db.transaction(async (tx) => {
-        const cur = (await this.repo.lockAttachment(tx, id, name))!;
-        if (cur.completedAt) return { att: cur, released: undefined, damaged: false };
-        if (range.start > cur.received)
-          throw fail('UPLOAD_OFFSET_MISMATCH', `${cur.received} bytes of ${name} are held; send from there`, {
-            received: cur.received,
+      const outcome = await this.db
+        .transaction(async (tx) => {
+          const cur = (await this.repo.lockAttachment(tx, id, name))!;
+          if (cur.completedAt) return { att: cur, released: undefined, damaged: false };
+          if (range.start > cur.received)
+            throw fail('UPLOAD_OFFSET_MISMATCH', `${cur.received} bytes of ${name} are held; send from there`, {
+              received: cur.received,
+            });
+          const skip = cur.received - range.start;
+          if (skip >= got) return { att: cur, released: undefined, damaged: false };
+          await appendChunk(assembled, cur.received, chunk, skip);
+          const received = range.start + got;
+          const contentType = cur.contentType ?? sniffed ?? null;
+          if (received < cur.size) {
+            const next = await this.repo.setAttachmentProgress(tx, id, name, { received, contentType });
+            return { att: next, released: undefined, damaged: false };
+          }
+          if ((await sha256Of(assembled)) !== cur.sha256) {
+            // Damaged on the way: start this file again.
+            const next = await this.repo.setAttachmentProgress(tx, id, name, { received: 0, contentType: null });
+            return { att: next, released: undefined, damaged: true };
+          }
+          await this.store.put(`${id}/${name}`, assembled, contentType ?? 'application/octet-stream');
+          const done = await this.repo.setAttachmentProgress(tx, id, name, {
+            received,
+            contentType,
+            completedAt: new Date(),
           });
-        const skip = cur.received - range.start;
-        if (skip >= got) return { att: cur, released: undefined, damaged: false };
-        await appendChunk(assembled, cur.received, chunk, skip);
-        const received = range.start + got;
-        const contentType = cur.contentType ?? sniffed ?? null;
-        if (received < cur.size) {
-          const next = await this.repo.setAttachmentProgress(tx, id, name, { received, contentType });
-          return { att: next, released: undefined, damaged: false };
-        }
-        if ((await sha256Of(assembled)) !== cur.sha256) {
-          // Damaged on the way: start this file again.
-          const next = await this.repo.setAttachmentProgress(tx, id, name, { received: 0, contentType: null });
-          return { att: next, released: undefined, damaged: true };
-        }
-        await this.store.put(`${id}/${name}`, assembled, contentType ?? 'application/octet-stream');
-        const done = await this.repo.setAttachmentProgress(tx, id, name, {
-          received,
-          contentType,
-          completedAt: new Date(),
+          return { att: done, released: await this.repo.releaseAwaiting(tx, id), damaged: false };
+        })
+        .catch((err: unknown) => {
+          // A resident's second registration became live meanwhile (the partial unique index decides).
+          if (isUniqueViolation(err, 'submissions_public_one_person_uq')) throw Conflict('ALREADY_REGISTERED');
+          throw err;
         });
-        return { att: done, released: await this.repo.releaseAwaiting(tx, id), damaged: false };
-      });
       if (outcome.damaged)
         throw fail(
           'ATTACHMENT_CHECKSUM_MISMATCH',
@@ -341,7 +347,11 @@ export class AttachmentService {
           },
         );
       if (outcome.att.completedAt) await rm(assembled, { force: true });
-      if (outcome.released) await this.wake([id]);
+      if (outcome.released) {
+        // Every file is in the store: nothing of this submission is left to assemble.
+        await rm(join(this.uploads, id), { recursive: true, force: true });
+        await this.wake([id]);
+      }
       return { progress: progressOf(outcome.att), submission: outcome.released ?? row };
     } finally {
       // A sender that broke off: nothing of this chunk counts (the next request resumes where the row says).
