@@ -237,9 +237,11 @@ export async function openCollect(
     context,
     page,
     problems,
+    /** Errors count as offline ones from just before the network goes until just after it is back. */
     async setOffline(value: boolean) {
-      offline = value;
+      if (value) offline = true;
       await context.setOffline(value);
+      if (!value) offline = false;
     },
   };
 }
