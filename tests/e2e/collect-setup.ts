@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -219,4 +219,59 @@ export async function completeSurvey(page: Page, answers: Record<string, string 
 /** GET an API path as a signed-in session, expecting 200. */
 export async function getJson(url: string, session: HttpSession, path: string): Promise<unknown> {
   return expectStatus(await fetch(`${url}/api/v1${path}`, { headers: headers(session) }), 200, `GET ${path}`);
+}
+
+/**
+ * Signs in on the PWA through /collect (the guard sends it to the sign-in page and back) and waits
+ * until the app is kept for offline use: the questionnaire stored, the service worker in control.
+ */
+export async function signInToCollect(page: Page, url: string, who: { email: string; password: string }) {
+  await page.goto(`${url}/collect`);
+  await page.waitForURL(/\/login\?next=/);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/collect$/);
+  await page.getByText('kept on this device for offline use').waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+}
+
+/**
+ * An enumerator's phone: a small screen with a GPS fix, signed in on /collect. `problems` collects
+ * the page's errors, except those that being offline (or signed out) causes by design.
+ */
+export async function openCollect(
+  browser: Browser,
+  url: string,
+  who: { email: string; password: string },
+  viewport = { width: 390, height: 844 },
+) {
+  const context = await browser.newContext({
+    viewport,
+    geolocation: { latitude: 7.3775, longitude: 3.947, accuracy: 12 },
+    permissions: ['geolocation'],
+  });
+  const page = await context.newPage();
+  let offline = false;
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // Signed-out checks are 401s by design; while offline, requests fail by design.
+    if (/status of 401/.test(m.text())) return;
+    if (offline && /ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(m.text())) return;
+    problems.push(`console: ${m.text()} at ${m.location().url}`);
+  });
+  await signInToCollect(page, url, who);
+  return {
+    context,
+    page,
+    problems,
+    /** Errors count as offline ones from just before the network goes until just after it is back. */
+    async setOffline(value: boolean) {
+      if (value) offline = true;
+      await context.setOffline(value);
+      if (!value) offline = false;
+    },
+  };
 }

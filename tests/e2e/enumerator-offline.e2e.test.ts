@@ -14,6 +14,7 @@ import {
   createEnumerator,
   currentQuestion,
   next,
+  openCollect,
   respondentAnswers,
   signInOverHttp,
 } from './collect-setup.js';
@@ -53,38 +54,13 @@ it('collects offline, resumes a draft after an offline reload, and syncs when ba
   await assignPublicCoreForm(registry.url, admin);
   const enumerator = await createEnumerator(registry.url, admin, 'field.offline@e2e.oslrs');
 
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    geolocation: { latitude: 7.3775, longitude: 3.947, accuracy: 12 },
-    permissions: ['geolocation'],
-  });
-  const page = await context.newPage();
-  let offline = false;
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    // Signed-out checks are 401s by design; while offline, requests fail by design.
-    if (/status of 401/.test(m.text())) return;
-    if (offline && /ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(m.text())) return;
-    problems.push(`console: ${m.text()}`);
-  });
-
-  // Online: sign in (the guard sends /collect to the sign-in page and back).
-  await page.goto(`${registry.url}/collect`);
-  await page.waitForURL(/\/login\?next=/);
-  await page.getByLabel('Email').fill(enumerator.email);
-  await page.getByLabel('Password').fill(enumerator.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/collect$/);
-  await page.getByText('kept on this device for offline use').waitFor();
-  // The service worker has precached the app and controls the page.
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+  // Online: sign in (the guard sends /collect to the sign-in page and back); the service worker has
+  // precached the app and controls the page.
+  const { context, page, problems, setOffline } = await openCollect(browser, registry.url, enumerator);
   await page.screenshot({ path: join(artifacts, 'collect-online.png'), fullPage: true });
 
   // Offline from here.
-  await context.setOffline(true);
-  offline = true;
+  await setOffline(true);
   await expect.poll(() => banner(page).innerText()).toBe('You are offline — 0 surveys waiting to send');
 
   const salt = Date.now() % 100_000;
@@ -147,8 +123,7 @@ it('collects offline, resumes a draft after an offline reload, and syncs when ba
   await page.screenshot({ path: join(artifacts, 'collect-offline-3-waiting.png'), fullPage: true });
 
   // Back online: the outbox is sent and the registry ingests the three.
-  await context.setOffline(false);
-  offline = false;
+  await setOffline(false);
   await expect.poll(() => page.locator('[data-outbox]').count(), { timeout: 20_000 }).toBe(0);
   const recent = page.getByRole('list', { name: 'Recent submissions' });
   await expect

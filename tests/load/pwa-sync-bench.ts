@@ -17,6 +17,7 @@ import {
   createEnumerator,
   respondentAnswers,
   signInOverHttp,
+  signInToCollect,
 } from '../e2e/collect-setup.js';
 import { launchBrowser } from '../e2e/server.js';
 import { prepareDatabase, startBenchServer } from './server.js';
@@ -60,13 +61,7 @@ try {
     batches.push({ items, ms: Math.round(t.responseEnd - t.requestStart) });
   });
 
-  await page.goto(`${url}/login?next=/collect`);
-  await page.getByLabel('Email').fill(enumerator.email);
-  await page.getByLabel('Password').fill(enumerator.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/collect$/);
-  await page.getByText('kept on this device for offline use').waitFor();
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+  await signInToCollect(page, url, enumerator);
 
   const results: { empty: number; ingested: number }[] = [];
   for (let run = 1; run <= runs; run++) {

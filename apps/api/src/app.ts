@@ -22,6 +22,8 @@ import { JobsService, jobRoutes } from './modules/jobs/index.js';
 import { lgaRoutes } from './modules/lgas/index.js';
 import { QuestionnaireService, VersionCache, questionnaireRoutes } from './modules/questionnaires/index.js';
 import {
+  AttachmentService,
+  attachmentRoutes,
   Ingestion,
   ReviewService,
   SubmissionRepository,
@@ -47,6 +49,7 @@ import { OpsService, instrumentRoutes, metricsRoutes, opsRoutes } from './module
 import { failoverRateLimitStore } from './infra/rate-limit-store.js';
 import { RedisStore } from './infra/kv.js';
 import { ListCounts } from './infra/list-count.js';
+import { createAttachmentStore } from './infra/attachments.js';
 
 export interface Services {
   auth: AuthService;
@@ -54,6 +57,7 @@ export interface Services {
   jobs: JobsService;
   questionnaires: QuestionnaireService;
   submissions: SubmissionService;
+  attachments: AttachmentService;
   review: ReviewService;
   ingestion: Ingestion;
   respondents: RespondentService;
@@ -132,6 +136,13 @@ export function createServices(runtime: Runtime): Services {
     runtime.pii,
     runtime.config.ingestBatch,
   );
+  const attachments = new AttachmentService(
+    db,
+    submissionRepo,
+    createAttachmentStore(runtime.config.attachments),
+    runtime.config.attachments.dir,
+    (ids) => submissions.enqueueIngestion(ids),
+  );
   const ingestion = new Ingestion(db, submissionRepo, versions, fraud, respondents, runtime.config.ingestBatch);
   const registry = new RegistryService(
     db,
@@ -192,6 +203,7 @@ export function createServices(runtime: Runtime): Services {
     jobs,
     questionnaires,
     submissions,
+    attachments,
     review,
     ingestion,
     respondents,
@@ -293,8 +305,14 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        // Map tiles (the supervisor's map) come from their configured origin, when one is set.
-        imgSrc: ["'self'", 'data:', ...(runtime.config.mapTileUrl ? [tileOrigin(runtime.config.mapTileUrl)] : [])],
+        // Map tiles (the supervisor's map) come from their configured origin, when one is set; blob: for
+        // the preview of a photo just taken (kept on the device).
+        imgSrc: [
+          "'self'",
+          'data:',
+          'blob:',
+          ...(runtime.config.mapTileUrl ? [tileOrigin(runtime.config.mapTileUrl)] : []),
+        ],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         manifestSrc: ["'self'"],
@@ -364,6 +382,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
         review: services.review,
         batchLimit: runtime.config.limits.batchBodyBytes,
       });
+      await api.register(attachmentRoutes, { attachments: services.attachments });
       await api.register(respondentRoutes, {
         respondents: services.respondents,
         registry: services.registry,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { S3Target } from './infra/s3.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -128,6 +129,14 @@ const envSchema = z.object({
   /** The job worker's own /metrics port; PM2 API instance N also serves one on METRICS_PORT + 1 + N. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Files of media answers (the embedded default; default DATA_DIR/attachments), and uploads in progress. */
+  ATTACHMENTS_DIR: z.string().optional(),
+  /** Production: keep media files in this S3-compatible bucket instead (credentials: the AWS SDK's chain). */
+  ATTACHMENTS_S3_BUCKET: z.string().optional(),
+  ATTACHMENTS_S3_ENDPOINT: z.url().optional(),
+  ATTACHMENTS_S3_REGION: z.string().default('us-east-1'),
+  ATTACHMENTS_S3_PREFIX: z.string().default('attachments/'),
+  ATTACHMENTS_S3_FORCE_PATH_STYLE: bool.default(false),
   BACKUP_DIR: z.string().default('./backups'),
   BACKUP_KEEP: z.coerce.number().int().min(1).default(14),
   BACKUP_S3_BUCKET: z.string().optional(),
@@ -203,13 +212,16 @@ export interface Config {
   metrics: { token: string | undefined; port: number; host: string };
   /** Where the PII keys come from (infra/pii.ts loads them). */
   pii: { encryptionKey: string | undefined; oldKeys: string[]; indexKey: string | undefined; keyFile: string };
+  /** Media answers' files: the directory (uploads in progress always assemble there) or a bucket. */
+  attachments: {
+    dir: string;
+    s3: S3Target | undefined;
+  };
   backup: {
     dir: string;
     keep: number;
     metricsFile: string | undefined;
-    s3:
-      | { bucket: string; endpoint: string | undefined; region: string; prefix: string; forcePathStyle: boolean }
-      | undefined;
+    s3: S3Target | undefined;
   };
 }
 
@@ -304,6 +316,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .filter(Boolean),
       indexKey: e.NIN_INDEX_KEY,
       keyFile: resolve(e.PII_KEY_FILE ?? `${e.DATA_DIR}/pii-keys.json`),
+    },
+    attachments: {
+      dir: resolve(e.ATTACHMENTS_DIR ?? `${e.DATA_DIR}/attachments`),
+      s3: e.ATTACHMENTS_S3_BUCKET
+        ? {
+            bucket: e.ATTACHMENTS_S3_BUCKET,
+            endpoint: e.ATTACHMENTS_S3_ENDPOINT,
+            region: e.ATTACHMENTS_S3_REGION,
+            prefix: e.ATTACHMENTS_S3_PREFIX,
+            forcePathStyle: e.ATTACHMENTS_S3_FORCE_PATH_STYLE,
+          }
+        : undefined,
     },
     backup: {
       dir: resolve(e.BACKUP_DIR),

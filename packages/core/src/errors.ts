@@ -65,14 +65,28 @@ export const ERRORS = {
   REVIEW_CONFLICT: { status: 409, message: 'This submission has already been decided otherwise' },
   REPLACES_NOT_RETURNED: { status: 409, message: 'Only a submission returned for correction can be replaced' },
   REPLACEMENT_EXISTS: { status: 409, message: 'A correction of this submission was already received' },
+  /** A chunk that starts past what the registry holds: resume from `details.received`. */
+  UPLOAD_OFFSET_MISMATCH: { status: 409, message: 'This chunk does not start where the upload stands' },
+  NOT_AWAITING_FILES: { status: 409, message: 'This submission is not waiting for this file' },
   // 410 — it was there once
   EXPORT_EXPIRED: { status: 410, message: 'This export has expired; request it again' },
   TOKEN_EXPIRED: { status: 410, message: 'This link has expired' },
   // 413, 415
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted here' },
+  ATTACHMENT_TOO_LARGE: { status: 413, message: 'This file is larger than allowed for its question' },
+  /** The bytes are not what the question takes (a "photo" that is not an image): sniffed, not trusted. */
+  ATTACHMENT_TYPE_MISMATCH: { status: 415, message: 'This file is not of the kind its question takes' },
   // 422 — well-formed, but breaks a registry rule
   ANSWERS_INVALID: { status: 422, message: 'Some answers are not valid' },
+  /** The attachments listed do not match the media answers (a file named twice, missing, or not an answer). */
+  ATTACHMENTS_INVALID: { status: 422, message: 'The attachments do not match the media answers' },
+  ATTACHMENT_NOT_DECLARED: { status: 422, message: 'This submission does not name this file' },
+  ATTACHMENT_SIZE_MISMATCH: { status: 422, message: 'The file is not the size the submission declared' },
+  ATTACHMENT_CHECKSUM_MISMATCH: {
+    status: 422,
+    message: 'The file arrived damaged (its SHA-256 differs); send it again',
+  },
   CSV_EMPTY: { status: 422, message: 'The file has no rows' },
   CSV_MALFORMED: { status: 422, message: 'The file is not a valid CSV' },
   CSV_NOT_TEXT: { status: 422, message: 'The file is not UTF-8 text' },

@@ -9,6 +9,8 @@ export * from './dto/questionnaires.js';
 export * from './forms/schema.js';
 export * from './forms/index.js';
 export * from './dto/submissions.js';
+export * from './dto/attachments.js';
+export * from './forms/media.js';
 export * from './dto/ops.js';
 export * from './dto/respondents.js';
 export * from './dto/audit.js';

@@ -82,6 +82,8 @@ const RULES = {
     own(a, r) || is(a, 'super_admin', 'verification_assessor') || (is(a, 'supervisor') && inLga(a, r))
       ? 'allow'
       : 'hidden',
+  /** Sending the files of a submission's media answers: its submitter only (anyone else: as if missing). */
+  'submission.upload': (a, r) => (own(a, r) ? 'allow' : 'hidden'),
   /** The review list and a submission's answers for review: statewide readers; a supervisor in their LGA. */
   'submission.oversee': (a, r) =>
     is(a, ...STATEWIDE_READERS) || (is(a, 'supervisor') && inLga(a, r))

@@ -40,8 +40,10 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RequestOptions {
   method?: Method;
-  /** A plain object is sent as JSON; FormData is sent as multipart (the browser sets the boundary). */
+  /** A plain object is sent as JSON; FormData is sent as multipart (the browser sets the boundary); a Blob as raw bytes. */
   body?: unknown;
+  /** Extra request headers (Content-Range for a chunked upload). */
+  headers?: Record<string, string>;
   query?: Record<string, string | number | undefined | null>;
   signal?: AbortSignal;
 }
@@ -96,9 +98,12 @@ async function toApiError(res: Response): Promise<ApiError> {
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   let body: BodyInit | undefined;
   if (options.body instanceof FormData) {
+    body = options.body;
+  } else if (options.body instanceof Blob) {
+    headers['Content-Type'] = 'application/octet-stream';
     body = options.body;
   } else if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';

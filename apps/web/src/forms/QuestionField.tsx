@@ -5,6 +5,7 @@ import { Checkboxes, Dropdown, RADIO_MAX, RadioGroup } from './ChoiceControls';
 import { DECIMAL, describedIds, labelText, QuestionLabel, type QuestionFieldProps } from './fieldParts';
 import { GeoPointInput } from './GeoPointInput';
 import { BarcodeInput } from './BarcodeInput';
+import { MediaInput } from './MediaInput';
 
 export { labelText };
 
@@ -50,7 +51,7 @@ function Control(props: QuestionFieldProps) {
     case 'audio':
     case 'video':
     case 'file':
-      return <MediaPlaceholder {...props} />;
+      return <MediaInput {...props} />;
     default:
       if (question.readOnly) return <ReadOnly {...props} />;
       return <TextInput {...props} />;
@@ -73,19 +74,6 @@ function NothingOffered({ question, id, required, error, large }: QuestionFieldP
       <QuestionLabel question={question} id={id} required={required} error={error} large={large} />
       <p id={id} tabIndex={-1} className="text-stone-800">
         Nothing to choose from yet: answer the questions before this one first.
-      </p>
-    </>
-  );
-}
-
-/** A photo, recording or file: captured in the app's field collection (wired in when media capture lands). */
-function MediaPlaceholder({ question, id, value, large }: QuestionFieldProps) {
-  return (
-    <>
-      <QuestionLabel question={question} id={id} required={false} error={undefined} large={large} />
-      <p id={id} className="rounded-md border border-dashed border-stone-400 p-3 text-stone-800">
-        This question type ({question.type}) is captured in the app.
-        {typeof value === 'string' && value ? ` Attached: ${value}.` : ''}
       </p>
     </>
   );

@@ -6,9 +6,9 @@
  */
 
 const DB_NAME = 'oslrs-field';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
-export type StoreName = 'forms' | 'drafts' | 'outbox' | 'receipts' | 'meta';
+export type StoreName = 'forms' | 'drafts' | 'outbox' | 'receipts' | 'meta' | 'media';
 
 let opening: Promise<IDBDatabase> | null = null;
 
@@ -23,6 +23,8 @@ function openDatabase(): Promise<IDBDatabase> {
       if (!db.objectStoreNames.contains('outbox')) db.createObjectStore('outbox', { keyPath: 'id' });
       if (!db.objectStoreNames.contains('receipts')) db.createObjectStore('receipts', { keyPath: 'id' });
       if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
+      // Photos and files of media answers, by file name, until the registry has them (offline/media.ts).
+      if (!db.objectStoreNames.contains('media')) db.createObjectStore('media', { keyPath: 'name' });
     };
     request.onsuccess = () => {
       const db = request.result;

@@ -3,11 +3,12 @@
  * that matters (a survey moving to the outbox, a result from the registry) is one transaction, so
  * a crash or a closed tab never leaves a survey in two places or in none.
  */
-import type { SubmissionBody } from '@oslrs/core';
+import type { SubmissionBody, SubmissionStatusView } from '@oslrs/core';
 import type { Answers, FormSchema } from '../forms/engine';
 import { deviceId } from '../forms/answers';
 import { done, get, getAll, getMeta, put, remove, setMeta, transact } from './db';
 import { fieldDataChanged } from './events';
+import { declarations, dropMedia, mediaNames } from './media';
 import type {
   Assignment,
   BatchResult,
@@ -18,6 +19,7 @@ import type {
   RecentList,
   ReturnedSurvey,
   StoredForm,
+  SubmissionError,
 } from './types';
 
 /** A refused survey is tried this many times before it waits for the enumerator. */
@@ -206,9 +208,13 @@ export async function queueDraft(draft: Draft, summary: string): Promise<OutboxI
     attempts: 0,
   };
   await transact(
-    ['drafts', 'outbox'],
+    ['drafts', 'outbox', 'forms', 'media'],
     'readwrite',
     async (s) => {
+      // Its photos and files: listed in the body, so the registry waits for them.
+      const stored = await done(s.forms.get(draft.questionnaireVersionId) as IDBRequest<StoredForm | undefined>);
+      const names = stored ? mediaNames(stored.form, body.answers as Answers) : [];
+      if (names.length) body.attachments = await declarations(s.media, names);
       await done(s.outbox.put(item));
       await done(s.drafts.delete(draft.id));
     },
@@ -257,6 +263,11 @@ export async function applyBatchResults(sent: OutboxItem[], results: BatchResult
       for (const result of results) {
         const item = sent[result.index];
         if (!item) continue;
+        if (result.status === 'awaiting_files') {
+          // The answers are in; the files go next (sendFiles). It stays here until they have.
+          await done(s.outbox.put({ ...item, awaitingFiles: true, lastTriedAt: now, error: undefined }));
+          continue;
+        }
         if (result.status === 'error') {
           const attempts = item.attempts + 1;
           const next: OutboxItem = {
@@ -287,6 +298,44 @@ export async function applyBatchResults(sent: OutboxItem[], results: BatchResult
   );
   fieldDataChanged();
   return { sent: accepted };
+}
+
+/** Every file of a survey has reached the registry: it becomes a receipt, its files leave the device. */
+export async function finishUpload(item: OutboxItem, status: SubmissionStatusView): Promise<void> {
+  await transact(
+    ['outbox', 'receipts', 'media'],
+    'readwrite',
+    async (s) => {
+      const receipt: Receipt = {
+        id: item.id,
+        userId: item.userId,
+        status: status.status,
+        ...(status.error ? { error: status.error } : {}),
+        summary: item.summary,
+        completedAt: item.body.completedAt,
+        sentAt: new Date().toISOString(),
+      };
+      await done(s.receipts.put(receipt));
+      await done(s.outbox.delete(item.id));
+      await dropMedia(
+        s.media,
+        (item.body.attachments ?? []).map((a) => a.name),
+      );
+    },
+    'strict',
+  );
+  fieldDataChanged();
+}
+
+/** A file the registry refused for good (its kind, its size): the survey waits for the enumerator. */
+export async function fileRefused(item: OutboxItem, error: SubmissionError): Promise<void> {
+  await put('outbox', {
+    ...item,
+    state: 'attention',
+    error,
+    lastTriedAt: new Date().toISOString(),
+  } satisfies OutboxItem);
+  fieldDataChanged();
 }
 
 /** "Try again" on a survey that needs attention. */

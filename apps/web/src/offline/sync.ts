@@ -7,7 +7,8 @@
  */
 import { ApiError, errorMessage } from '../api/client';
 import { fieldApi } from './api';
-import { applyBatchResults, listOutbox, pruneReceipts } from './store';
+import { applyBatchResults, fileRefused, finishUpload, listOutbox, pruneReceipts } from './store';
+import { getMedia, pruneMedia, uploadFile } from './media';
 import type { OutboxItem } from './types';
 
 /** MAX_BATCH in @oslrs/core (not imported: that module brings zod with it). */
@@ -178,7 +179,9 @@ async function sendAll(current: SyncSession): Promise<void> {
   let limit = BATCH_SIZE;
   for (;;) {
     if (session !== current) return; // signed out or another person signed in meanwhile
-    const waiting = (await listOutbox(current.userId)).filter((i) => i.state === 'pending' && !attempted.has(i.id));
+    const waiting = (await listOutbox(current.userId)).filter(
+      (i) => i.state === 'pending' && !i.awaitingFiles && !attempted.has(i.id),
+    );
     if (waiting.length === 0) break;
     const batch = takeBatch(waiting, limit);
     for (const item of batch) attempted.add(item.id);
@@ -205,8 +208,58 @@ async function sendAll(current: SyncSession): Promise<void> {
     update({ failures: 0, nextAttemptAt: null, lastError: null, lastSentAt: new Date().toISOString() });
     current.onSent();
   }
+  if (!(await sendFiles(current))) return;
   update({ sending: false, online: true });
   void pruneReceipts(current.userId).catch(() => {});
+  void pruneMedia().catch(() => {});
+}
+
+/** Refusals that another try would only repeat: the survey waits for the enumerator. */
+const FINAL_FILE_ERRORS = new Set([
+  'ATTACHMENT_TOO_LARGE',
+  'ATTACHMENT_TYPE_MISMATCH',
+  'ATTACHMENT_NOT_DECLARED',
+  'ATTACHMENT_SIZE_MISMATCH',
+]);
+
+/**
+ * The files of surveys whose answers the registry holds, one survey at a time; each leaves the
+ * outbox when its last file is in. False when this round stopped (signed out, backing off).
+ */
+async function sendFiles(current: SyncSession): Promise<boolean> {
+  const waiting = (await listOutbox(current.userId)).filter((i) => i.state === 'pending' && i.awaitingFiles);
+  for (const item of waiting) {
+    if (session !== current) return false;
+    update({ sending: true });
+    try {
+      let status: Awaited<ReturnType<typeof uploadFile>> | undefined;
+      for (const a of item.body.attachments ?? []) {
+        const record = await getMedia(a.name);
+        if (!record) throw new Error(`The file ${a.name} is no longer on this device; take it again`);
+        status = await uploadFile(item.id, record);
+      }
+      if (status && status.status !== 'awaiting_files') await finishUpload(item, status);
+      current.onSent();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        update({ sending: false, signedOut: true, lastError: 'Your session has ended. Sign in again to send.' });
+        current.onSignedOut();
+        return false;
+      }
+      if (error instanceof ApiError && FINAL_FILE_ERRORS.has(error.code)) {
+        await fileRefused(item, { code: error.code, message: error.message, details: error.details });
+        continue;
+      }
+      if (!(error instanceof ApiError)) {
+        // A file gone from the device (storage cleared): only the enumerator can mend it.
+        await fileRefused(item, { code: 'FILE_MISSING', message: (error as Error).message });
+        continue;
+      }
+      backOff(error);
+      return false;
+    }
+  }
+  return true;
 }
 
 function backOff(error: unknown) {

@@ -77,6 +77,8 @@ export interface OutboxItem {
   attempts: number;
   error?: SubmissionError;
   lastTriedAt?: string;
+  /** The registry holds the answers and waits for the files (`body.attachments`): they are sent next. */
+  awaitingFiles?: boolean;
 }
 
 /** What the registry said about a survey sent from this device. */

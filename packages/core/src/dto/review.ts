@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { text } from './common.js';
 import { CHANNELS, SUBMISSION_STATUSES, answerValueSchema } from './submissions.js';
+import { attachmentProgressSchema } from './attachments.js';
 import { COMMENT_REQUIRED, MAX_REVIEW_COMMENT, REVIEW_DECISIONS, REVIEW_STATUSES } from '../review.js';
 import { isLgaCode } from '../lgas.js';
 
@@ -69,6 +70,8 @@ export const reviewDetailSchema = reviewItemSchema.extend({
   answers: z.record(z.string(), answerValueSchema),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   replacedBy: z.uuid().nullable(),
+  /** The files its media answers name (GET /submissions/:id/attachments/:name once complete). */
+  attachments: z.array(attachmentProgressSchema.extend({ contentType: z.string().nullable() })).optional(),
 });
 export type ReviewDetail = z.infer<typeof reviewDetailSchema>;
 export const reviewDetailResponseSchema = z.object({ submission: reviewDetailSchema });

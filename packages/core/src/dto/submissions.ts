@@ -2,12 +2,15 @@ import { z } from 'zod';
 import { text } from './common.js';
 import { REVIEW_STATUSES } from '../review.js';
 import { MAX_REPEAT_INSTANCES } from '../forms/schema.js';
+import { MAX_ATTACHMENTS } from '../forms/media.js';
+import { attachmentDeclarationSchema, attachmentProgressSchema } from './attachments.js';
 
 export const MAX_ANSWERS = 1000;
 export const MAX_BATCH = 50;
 export const CHANNELS = ['enumerator', 'public', 'clerk', 'import'] as const;
 export type Channel = (typeof CHANNELS)[number];
-export const SUBMISSION_STATUSES = ['received', 'ingested', 'rejected'] as const;
+/** `awaiting_files`: the answers are kept, but not every attachment has arrived yet (not received until then). */
+export const SUBMISSION_STATUSES = ['awaiting_files', 'received', 'ingested', 'rejected'] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 
 export const geoPointSchema = z.object({
@@ -59,6 +62,12 @@ export const submissionBodySchema = z
     ninDeferred: z.boolean().optional(),
     /** A correction: the id of the caller's own submission that a supervisor returned, which this one replaces. */
     replaces: z.uuid().optional(),
+    /** The files of its media answers (each answer names one); it counts as received once all have arrived. */
+    attachments: z.array(attachmentDeclarationSchema).max(MAX_ATTACHMENTS).optional(),
+  })
+  .refine((s) => new Set(s.attachments?.map((a) => a.name)).size === (s.attachments?.length ?? 0), {
+    message: 'Each attachment is listed once',
+    path: ['attachments'],
   })
   .refine((s) => s.replaces !== s.id, { message: 'A submission cannot replace itself', path: ['replaces'] })
   .refine((s) => Date.parse(s.startedAt) <= Date.parse(s.completedAt), {
@@ -96,8 +105,16 @@ export const submissionStatusSchema = z.object({
     .optional(),
   /** The returned submission this one corrects. */
   replaces: z.uuid().optional(),
+  /** While `awaiting_files`: how far each attachment's upload has come. */
+  attachments: z.array(attachmentProgressSchema).optional(),
 });
 export type SubmissionStatusView = z.infer<typeof submissionStatusSchema>;
+
+/** After each chunk of an attachment: where it stands, and the submission's status (received once all files are). */
+export const attachmentUploadResponseSchema = z.object({
+  attachment: attachmentProgressSchema,
+  submission: submissionStatusSchema,
+});
 
 export const batchBodySchema = z.object({ submissions: z.array(z.unknown()).min(1) });
 export const batchItemResultSchema = z.object({

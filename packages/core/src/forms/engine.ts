@@ -4,6 +4,7 @@
  * and the API's ingestion; everything that can be is worked out once in `compileForm`.
  */
 import { isWellFormedNin, normalizePhone } from '../identity.js';
+import { SAFE_FILE_NAME } from './media.js';
 import {
   EvaluationLimitError,
   ExpressionError,
@@ -683,8 +684,6 @@ const DECIMAL = /^\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
 const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
-/** A media answer: the attachment's file name, safe on every file system and in a URL. */
-export const SAFE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 function read(answers: Answers, q: CQuestion): AnswerValue | undefined {
   return q.inherited && !Object.hasOwn(answers, q.name) ? undefined : answers[q.name];

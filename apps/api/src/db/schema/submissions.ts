@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -109,7 +110,8 @@ export const submissions = pgTable(
       .on(t.submittedBy)
       .where(sql`${t.channel} = 'public' and ${t.status} = 'held'`),
     // `held`: a resident's correction request, stored but not ingested until a reviewer approves it.
-    check('submissions_status_ck', sql`${t.status} in ('received', 'held', 'ingested', 'rejected')`),
+    // `awaiting_files`: its answers are kept, its attachments still arriving (no outbox row until they have).
+    check('submissions_status_ck', sql`${t.status} in ('awaiting_files', 'received', 'held', 'ingested', 'rejected')`),
     check(
       'submissions_review_status_ck',
       sql`${t.reviewStatus} in ('pending', 'approved', 'rejected', 'returned', 'superseded')`,
@@ -132,5 +134,33 @@ export const submissionOutbox = pgTable(
     index('submission_outbox_pending_idx')
       .on(t.createdAt)
       .where(sql`${t.doneAt} is null`),
+  ],
+);
+
+/**
+ * The files of a submission's media answers, declared in its body: `received` bytes so far (chunks
+ * are appended in order), then `completedAt` once the whole file, checked against its SHA-256, is in
+ * the attachment store (infra/attachments.ts). The submission is received when the last one is.
+ */
+export const submissionAttachments = pgTable(
+  'submission_attachments',
+  {
+    submissionId: uuid('submission_id')
+      .notNull()
+      .references(() => submissions.id),
+    name: text('name').notNull(),
+    /** The media question's type (image, audio, video, file): its size cap and the bytes it takes. */
+    mediaType: text('media_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    received: integer('received').notNull().default(0),
+    /** Sniffed from the file's first bytes, never taken from the sender. */
+    contentType: text('content_type'),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ name: 'submission_attachments_pk', columns: [t.submissionId, t.name] }),
+    check('submission_attachments_type_ck', sql`${t.mediaType} in ('image', 'audio', 'video', 'file')`),
+    check('submission_attachments_received_ck', sql`${t.received} >= 0 and ${t.received} <= ${t.size}`),
   ],
 );

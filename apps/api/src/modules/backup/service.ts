@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { s3Client, type S3Target } from '../../infra/s3.js';
 
 /**
  * Backups of the PostgreSQL database: `pg_dump -Fc` (compressed) into a temporary file beside the
@@ -16,13 +17,7 @@ const STALE_PARTIAL_MS = 6 * 3600_000;
 
 export class BackupError extends Error {}
 
-export interface S3Target {
-  bucket: string;
-  endpoint: string | undefined;
-  region: string;
-  prefix: string;
-  forcePathStyle: boolean;
-}
+export type { S3Target };
 
 export interface BackupOptions {
   databaseUrl: string;
@@ -256,14 +251,8 @@ export async function prune(dir: string, keep: number): Promise<string[]> {
 
 /** Stream the file to S3-compatible storage (AWS, DigitalOcean Spaces, MinIO) in parts. */
 async function upload(file: string, name: string, target: S3Target): Promise<string> {
-  const { S3Client } = await import('@aws-sdk/client-s3');
   const { Upload } = await import('@aws-sdk/lib-storage');
-  // Credentials: the SDK's standard chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, …).
-  const client = new S3Client({
-    region: target.region,
-    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-    forcePathStyle: target.forcePathStyle,
-  });
+  const client = await s3Client(target);
   const key = `${target.prefix}${name}`;
   try {
     await new Upload({

@@ -20,12 +20,14 @@ import {
   type SQL,
 } from 'drizzle-orm';
 import type { Scope } from '../../access/index.js';
-import { submissionOutbox, submissions } from '../../db/schema/submissions.js';
+import { submissionAttachments, submissionOutbox, submissions } from '../../db/schema/submissions.js';
 import { rowsOf, type Executor } from '../../infra/db.js';
 import type { PiiCipher } from '../../infra/pii.js';
 
 export type SubmissionRow = typeof submissions.$inferSelect;
 export type NewSubmission = typeof submissions.$inferInsert;
+export type AttachmentRow = typeof submissionAttachments.$inferSelect;
+export type NewAttachment = typeof submissionAttachments.$inferInsert;
 export type SubmissionOutcome = Pick<
   Partial<NewSubmission>,
   | 'status'
@@ -234,14 +236,86 @@ export class SubmissionRepository implements SubmissionHistory {
   }
 
   /** Raw submissions and their outbox rows, in the caller's transaction; ids already present are skipped. */
-  async insertWithOutbox(tx: Executor, values: NewSubmission[]): Promise<SubmissionRow[]> {
+  async insertWithOutbox(
+    tx: Executor,
+    values: NewSubmission[],
+    attachments: NewAttachment[] = [],
+  ): Promise<SubmissionRow[]> {
     const rows = await tx
       .insert(submissions)
       .values(values)
       .onConflictDoNothing({ target: submissions.id })
       .returning();
-    if (rows.length) await tx.insert(submissionOutbox).values(rows.map((r) => ({ submissionId: r.id })));
+    // One still waiting for its files gets its outbox row when the last one arrives (releaseAwaiting).
+    const ready = rows.filter((r) => r.status !== 'awaiting_files');
+    if (ready.length) await tx.insert(submissionOutbox).values(ready.map((r) => ({ submissionId: r.id })));
+    const inserted = new Set(rows.map((r) => r.id));
+    const mine = attachments.filter((a) => inserted.has(a.submissionId));
+    if (mine.length) await tx.insert(submissionAttachments).values(mine);
     return rows;
+  }
+
+  // --- attachments (the files of media answers) --------------------------------------------------
+
+  async attachment(executor: Executor, submissionId: string, name: string): Promise<AttachmentRow | undefined> {
+    const [row] = await executor
+      .select()
+      .from(submissionAttachments)
+      .where(and(eq(submissionAttachments.submissionId, submissionId), eq(submissionAttachments.name, name)));
+    return row;
+  }
+
+  /** The row an upload appends to, locked until its transaction ends (concurrent chunks take turns). */
+  async lockAttachment(tx: Executor, submissionId: string, name: string): Promise<AttachmentRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(submissionAttachments)
+      .where(and(eq(submissionAttachments.submissionId, submissionId), eq(submissionAttachments.name, name)))
+      .for('update');
+    return row;
+  }
+
+  async attachmentsOf(executor: Executor, submissionId: string): Promise<AttachmentRow[]> {
+    return executor
+      .select()
+      .from(submissionAttachments)
+      .where(eq(submissionAttachments.submissionId, submissionId))
+      .orderBy(submissionAttachments.name);
+  }
+
+  async setAttachmentProgress(
+    tx: Executor,
+    submissionId: string,
+    name: string,
+    change: Pick<NewAttachment, 'received' | 'contentType' | 'completedAt'>,
+  ): Promise<AttachmentRow> {
+    const [row] = await tx
+      .update(submissionAttachments)
+      .set(change)
+      .where(and(eq(submissionAttachments.submissionId, submissionId), eq(submissionAttachments.name, name)))
+      .returning();
+    return row!;
+  }
+
+  /**
+   * The last file has arrived: `awaiting_files` becomes `received` and the outbox row is written, in
+   * the caller's transaction. Returns the row when it changed (once, however many uploads race).
+   */
+  async releaseAwaiting(tx: Executor, submissionId: string): Promise<SubmissionRow | undefined> {
+    const [left] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(submissionAttachments)
+      .where(
+        and(eq(submissionAttachments.submissionId, submissionId), sql`${submissionAttachments.completedAt} is null`),
+      );
+    if (left!.n > 0) return undefined;
+    const [row] = await tx
+      .update(submissions)
+      .set({ status: 'received' })
+      .where(and(eq(submissions.id, submissionId), eq(submissions.status, 'awaiting_files')))
+      .returning();
+    if (row) await tx.insert(submissionOutbox).values({ submissionId }).onConflictDoNothing();
+    return row && this.open(row);
   }
 
   /** The row an ingestion works on, locked until its transaction ends (redeliveries wait, then skip). */

@@ -25,6 +25,7 @@ import type { UserRepository } from '../auth/index.js';
 import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
 import type { ReviewKey, ReviewListRow, SubmissionRepository, SubmissionRow } from './repository.js';
 import { isCorrectionRequest, shownStatus } from './resident-corrections.js';
+import { progressOf } from './attachments.js';
 
 /** A timestamptz as PostgreSQL writes it (`2026-12-05 10:00:00.123456+00`). */
 const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2}){0,2})?$/;
@@ -154,7 +155,11 @@ export class ReviewService {
   async detail(actor: Actor, id: string): Promise<ReviewDetail> {
     const row = await this.repo.findById(this.db, id);
     requireAccess(actor, 'submission.oversee', row && { lgaCode: row.lgaCode });
-    const [names, replacedBy] = await Promise.all([this.names([row!]), this.repo.replacementOf(this.db, id)]);
+    const [names, replacedBy, files] = await Promise.all([
+      this.names([row!]),
+      this.repo.replacementOf(this.db, id),
+      this.repo.attachmentsOf(this.db, id),
+    ]);
     await recordAudit(this.db, actor, { action: 'submission.viewed', targetType: 'submission', targetId: id });
     const error = row!.error as { code: string; message: string } | null;
     return {
@@ -163,6 +168,7 @@ export class ReviewService {
       answers: await this.shownAnswers(actor, row!),
       error: error ? { code: error.code, message: error.message } : null,
       replacedBy,
+      ...(files.length ? { attachments: files.map((f) => ({ ...progressOf(f), contentType: f.contentType })) } : {}),
     };
   }
 

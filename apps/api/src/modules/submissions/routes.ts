@@ -1,5 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Readable } from 'node:stream';
 import {
+  attachmentParamsSchema,
+  attachmentUploadResponseSchema,
   batchBodySchema,
   batchResponseSchema,
   correctionsResponseSchema,
@@ -16,7 +19,9 @@ import {
   uuidParamSchema,
 } from '@oslrs/core';
 import { actorOf } from '../../access/index.js';
-import type { SubmissionService } from './service.js';
+import { toStatusView, type SubmissionService } from './service.js';
+import type { AttachmentService } from './attachments.js';
+import { isInlineImage } from './sniff.js';
 import type { ReviewService } from './review.js';
 
 const SUBMITTERS = ['enumerator', 'data_entry_clerk', 'public_user'] as const;
@@ -186,5 +191,73 @@ export const submissionRoutes: FastifyPluginAsyncZod<{
       schema: { tags: ['submissions'], params: uuidParamSchema, response: { 200: submissionStatusSchema } },
     },
     async (request) => submissions.status(actorOf(request), request.params.id),
+  );
+};
+
+/**
+ * The files of media answers: uploaded by the submitter (raw bytes, any Content-Type: the bytes are
+ * sniffed), served to those who may read the submission's answers. Its own plugin: the raw-body
+ * parser stays here.
+ */
+export const attachmentRoutes: FastifyPluginAsyncZod<{ attachments: AttachmentService }> = async (
+  app,
+  { attachments },
+) => {
+  // The body stays a stream: chunks go to disk as they arrive, never whole into memory.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  app.put(
+    '/submissions/:id/attachments/:name',
+    {
+      config: { access: SUBMITTERS },
+      schema: {
+        tags: ['submissions'],
+        summary:
+          'Upload one file of your submission (the whole file, or Content-Range "bytes a-b/size" chunks in order; "bytes */size" with no body asks where it stands). Idempotent: bytes already held are skipped, a chunk past them is a 409 with `received`. The submission counts as received once every file has arrived',
+        consumes: ['application/octet-stream'],
+        params: attachmentParamsSchema,
+        response: { 200: attachmentUploadResponseSchema },
+      },
+    },
+    async (request) => {
+      const length = request.headers['content-length'];
+      const { progress, submission } = await attachments.upload(
+        actorOf(request),
+        request.params.id,
+        request.params.name,
+        {
+          contentRange: request.headers['content-range'],
+          contentLength: length === undefined ? undefined : Number(length),
+          body: request.body as Readable,
+        },
+      );
+      return { attachment: progress, submission: toStatusView(submission!, actorOf(request)) };
+    },
+  );
+
+  app.get(
+    '/submissions/:id/attachments/:name',
+    {
+      config: { access: OVERSEERS },
+      schema: {
+        tags: ['review'],
+        summary:
+          'One file of a submission, to those who may read its answers (a supervisor: their LGA); images shown in place, anything else downloaded (audited)',
+        params: attachmentParamsSchema,
+      },
+    },
+    async (request, reply) => {
+      const file = await attachments.open(actorOf(request), request.params.id, request.params.name);
+      const inline = isInlineImage(file.contentType);
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-length', file.size)
+        .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${file.name}"`)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cache-control', 'private, no-store')
+        .send(file.body);
+    },
   );
 };

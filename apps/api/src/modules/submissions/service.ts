@@ -31,7 +31,8 @@ import type { JobsService } from '../jobs/index.js';
 import { recordAudit } from '../audit/index.js';
 import { INGEST_JOB, ingestJobIds } from './ingest.js';
 import { collectorReviewOf } from './review.js';
-import type { NewSubmission, SubmissionRepository, SubmissionRow } from './repository.js';
+import type { NewAttachment, NewSubmission, SubmissionRepository, SubmissionRow } from './repository.js';
+import { attachmentsFor, progressOf } from './attachments.js';
 import {
   liveRegistrationView,
   residentCorrectionOf,
@@ -175,7 +176,7 @@ export class SubmissionService {
     const originals = new Map((await this.repo.findByIds(this.db, replacing)).map((r) => [r.id, r]));
     const corrected = await this.repo.replaced(this.db, replacing);
 
-    const fresh: { index: number; values: NewSubmission }[] = [];
+    const fresh: { index: number; values: NewSubmission; attachments: NewAttachment[] }[] = [];
     const seen = new Map<string, number>();
     for (const [index, body] of bodies.entries()) {
       try {
@@ -199,6 +200,7 @@ export class SubmissionService {
         if (version.archived)
           throw Unprocessable('VERSION_ARCHIVED', 'This questionnaire has been archived; download the current one');
         this.checkAnswers(version, body);
+        const attachments = attachmentsFor(version.form, body.id, body.answers, body.attachments);
         if (body.replaces) {
           this.checkReplaces(actor, originals.get(body.replaces), corrected.has(body.replaces));
           corrected.add(body.replaces);
@@ -206,7 +208,9 @@ export class SubmissionService {
         seen.set(body.id, index);
         fresh.push({
           index,
+          attachments,
           values: this.rowValues(version, body, {
+            status: attachments.length ? 'awaiting_files' : 'received',
             channel,
             submittedBy: actor.id,
             replaces: body.replaces ?? null,
@@ -227,6 +231,7 @@ export class SubmissionService {
           const rows = await this.repo.insertWithOutbox(
             tx,
             fresh.map((f) => f.values),
+            fresh.flatMap((f) => f.attachments),
           );
           return new Map(rows.map((r) => [r.id, r]));
         })
@@ -255,7 +260,7 @@ export class SubmissionService {
           }
         }
       }
-      await this.enqueue([...inserted.keys()]);
+      await this.enqueue([...inserted.values()].filter((r) => r.status === 'received').map((r) => r.id));
     }
     for (const [index, o] of out.entries()) {
       if (o.view || o.error) continue;
@@ -277,6 +282,7 @@ export class SubmissionService {
     version: NonNullable<Awaited<ReturnType<VersionCache['load']>>>,
     body: SubmissionBody,
     o: {
+      status?: 'received' | 'awaiting_files';
       channel: string;
       submittedBy: string | null;
       replaces: string | null;
@@ -288,6 +294,7 @@ export class SubmissionService {
     return {
       id: body.id,
       questionnaireVersionId: version.id,
+      ...(o.status ? { status: o.status } : {}),
       channel: o.channel,
       submittedBy: o.submittedBy,
       ...this.repo.sealAnswers(body.answers, [
@@ -388,6 +395,8 @@ export class SubmissionService {
     if (body.replaces && body.replaces !== live.id)
       throw Unprocessable('REPLACES_UNKNOWN', 'A correction request replaces your current registration only');
     this.checkAnswers(version, body);
+    if (attachmentsFor(version.form, body.id, body.answers, body.attachments).length)
+      throw Unprocessable('ATTACHMENTS_INVALID', 'A correction request cannot carry files yet');
 
     const values = this.rowValues(version, body, {
       channel: 'public',
@@ -521,7 +530,10 @@ export class SubmissionService {
   async status(actor: Actor, id: string): Promise<SubmissionStatusView> {
     const row = await this.repo.findById(this.db, id);
     requireAccess(actor, 'submission.read', row && { ownerId: row.submittedBy, lgaCode: row.lgaCode });
-    return toStatusView(row!, actor);
+    const view = toStatusView(row!, actor);
+    if (row!.status === 'awaiting_files')
+      view.attachments = (await this.repo.attachmentsOf(this.db, id)).map(progressOf);
+    return view;
   }
 
   /**

@@ -12,7 +12,7 @@ describe('MAP_TILE_URL', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().tileUrl).toBe('https://tiles.example.org/osm/{z}/{x}/{y}.png');
     const csp = String(res.headers['content-security-policy']);
-    expect(csp).toContain("img-src 'self' data: https://tiles.example.org;");
+    expect(csp).toContain("img-src 'self' data: blob: https://tiles.example.org;");
     expect(csp).toContain("connect-src 'self';");
   });
 

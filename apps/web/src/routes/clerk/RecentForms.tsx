@@ -7,6 +7,8 @@ function statusText(r: RecentForm): string {
   switch (r.state) {
     case 'sending':
       return 'Sending…';
+    case 'awaiting_files':
+      return 'Saved, waiting for its files…';
     case 'received':
       return 'Received, being processed…';
     case 'ingested':

@@ -8,7 +8,7 @@ import { newUuid, type SubmissionBody, type SubmissionErrorView } from '../regis
 
 export const RECENT_MAX = 10;
 
-export type RecentState = 'sending' | 'received' | 'ingested' | 'rejected' | 'failed';
+export type RecentState = 'sending' | 'awaiting_files' | 'received' | 'ingested' | 'rejected' | 'failed';
 
 export interface RecentForm {
   id: string;

@@ -333,16 +333,19 @@ function OutboxRow({ item, onRetry, onEdit }: { item: OutboxItem; onRetry: () =>
 }
 
 const STATUS_LABEL: Record<RecentSubmission['status'], string> = {
+  awaiting_files: 'Sending files',
   received: 'Received',
   ingested: 'Ingested',
   rejected: 'Rejected',
 };
 const STATUS_HINT: Record<RecentSubmission['status'], string> = {
+  awaiting_files: 'its photos or files are still on the way',
   received: 'the registry is checking it',
   ingested: 'in the registry',
   rejected: 'not added to the registry',
 };
 const STATUS_TONE: Record<RecentSubmission['status'], string> = {
+  awaiting_files: 'bg-amber-100 text-amber-950',
   received: 'bg-sky-100 text-sky-950',
   ingested: 'bg-green-100 text-green-950',
   rejected: 'bg-red-100 text-red-950',

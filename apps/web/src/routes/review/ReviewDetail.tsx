@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
@@ -10,7 +10,7 @@ import {
   type ReviewDecision,
   type ReviewDetail as Detail,
 } from '@oslrs/core';
-import { ApiError, errorMessage } from '../../api/client';
+import { ApiError, apiUrl, errorMessage } from '../../api/client';
 import { queryKeys, review } from '../../api/endpoints';
 import { useAuth } from '../../auth/AuthContext';
 import { Alert, Success } from '../../components/Alert';
@@ -54,7 +54,7 @@ function isInstances(value: unknown): value is Record<string, unknown>[] {
 }
 
 /** Answers by question name; a repeat as its numbered instances, each with its own answers. */
-function AnswerList({ answers }: { answers: Record<string, unknown> }) {
+function AnswerList({ answers, leaf }: { answers: Record<string, unknown>; leaf: (value: unknown) => ReactNode }) {
   return (
     <dl className="mt-2 grid gap-x-6 gap-y-1 sm:grid-cols-[minmax(8rem,max-content)_1fr]">
       {Object.entries(answers).map(([name, value]) => (
@@ -66,17 +66,52 @@ function AnswerList({ answers }: { answers: Record<string, unknown> }) {
                 {value.map((instance, i) => (
                   <li key={i} className="rounded-md border border-stone-300 px-3 py-1" data-instance={i + 1}>
                     <span className="text-sm font-semibold text-stone-700">{i + 1}.</span>
-                    <AnswerList answers={instance} />
+                    <AnswerList answers={instance} leaf={leaf} />
                   </li>
                 ))}
               </ol>
             ) : (
-              answerText(value)
+              leaf(value)
             )}
           </dd>
         </div>
       ))}
     </dl>
+  );
+}
+
+/**
+ * An answer; a media answer (the name of one of the submission's files) as a thumbnail of the photo
+ * or a download link, both through the authorised endpoint (never a public URL).
+ */
+function AnswerValue({
+  submissionId,
+  value,
+  files,
+}: {
+  submissionId: string;
+  value: unknown;
+  files: Detail['attachments'];
+}) {
+  const file = typeof value === 'string' ? files?.find((f) => f.name === value) : undefined;
+  if (!file) return <>{answerText(value)}</>;
+  if (!file.complete) return <>{file.name} (the file has not arrived yet)</>;
+  const url = apiUrl(`/submissions/${submissionId}/attachments/${encodeURIComponent(file.name)}`);
+  if (file.contentType?.startsWith('image/'))
+    return (
+      <a href={url} target="_blank" rel="noreferrer" className="inline-block">
+        <img
+          src={url}
+          alt={`Photo ${file.name}`}
+          loading="lazy"
+          className="max-h-40 max-w-full rounded-md border border-stone-300"
+        />
+      </a>
+    );
+  return (
+    <a href={url} download={file.name} className="link">
+      Download {file.name}
+    </a>
   );
 }
 
@@ -209,7 +244,10 @@ export default function ReviewDetail() {
         <h2 id="answers-heading" className="text-lg font-bold">
           Answers
         </h2>
-        <AnswerList answers={s.answers} />
+        <AnswerList
+          answers={s.answers}
+          leaf={(value) => <AnswerValue submissionId={s.id} value={value} files={s.attachments} />}
+        />
       </section>
     </>
   );
