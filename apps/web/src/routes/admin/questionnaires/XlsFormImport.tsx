@@ -42,17 +42,22 @@ export function XlsFormImport() {
       title="Import an XLSForm"
       intro={
         <p className="text-stone-800">
-          An .xlsx file in the XLSForm standard (ODK, KoboToolbox): sheets <span className="font-mono">survey</span>,{' '}
-          <span className="font-mono">choices</span> and <span className="font-mono">settings</span>. It becomes a new
-          draft questionnaire.
+          A workbook in the XLSForm standard (ODK, KoboToolbox): sheets <span className="font-mono">survey</span>,{' '}
+          <span className="font-mono">choices</span> and <span className="font-mono">settings</span>, as .xlsx or an older
+          .xls. A form whose lists come from CSV files (<span className="font-mono">select_one_from_file</span>,{' '}
+          <span className="font-mono">pulldata</span>) is imported as one .zip holding the workbook and its CSV files.
+          It becomes a new draft questionnaire.
         </p>
       }
       label="XLSForm file"
-      hint="An .xlsx file, up to 10 MB."
-      accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+      hint="An .xlsx, .xls or .zip file, up to 10 MB."
+      accept=".xlsx,.xls,.zip,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,application/zip"
       rules={{
-        missing: 'Choose an XLSForm file (.xlsx) to import',
-        extension: { pattern: /\.xlsx$/i, message: 'Choose an .xlsx file (Excel workbook)' },
+        missing: 'Choose an XLSForm file (.xlsx, .xls or .zip) to import',
+        extension: {
+          pattern: /\.(xlsx|xls|zip)$/i,
+          message: 'Choose an Excel workbook (.xlsx or .xls), or a .zip of the workbook and its CSV files',
+        },
         tooLarge: 'This file is larger than 10 MB',
       }}
       upload={upload}
