@@ -256,6 +256,29 @@ export class RespondentRepository {
   }
 
   /**
+   * Records changed since an instant, oldest change first, keyset on (updated_at, id): a partner's
+   * incremental pull (respondents_updated_idx, respondents_lga_updated_idx). Merged-away records are left out.
+   */
+  async changedSince(
+    executor: Executor,
+    opts: { lgas: readonly string[] | null; since?: string },
+    limit: number,
+    after?: { at: string; id: string },
+  ): Promise<(RespondentRow & { updatedAtKey: string })[]> {
+    const where: (SQL | undefined)[] = [ne(respondents.status, 'merged')];
+    if (opts.lgas) where.push(opts.lgas.length ? inArray(respondents.lgaCode, [...opts.lgas]) : sql`false`);
+    if (opts.since) where.push(sql`${respondents.updatedAt} >= ${opts.since}::timestamptz`);
+    if (after)
+      where.push(sql`(${respondents.updatedAt}, ${respondents.id}) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+    return executor
+      .select({ ...getColumns(), updatedAtKey: sql<string>`${respondents.updatedAt}::text` })
+      .from(respondents)
+      .where(and(...where))
+      .orderBy(asc(respondents.updatedAt), asc(respondents.id))
+      .limit(limit);
+  }
+
+  /**
    * The assessor's queue: undecided records with a submission flagged at `minRank` or above, plus the
    * clean records whose stable bucket falls in the sample; flagged (highest band) first, then oldest.
    */

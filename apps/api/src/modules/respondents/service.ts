@@ -1,5 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import {
+  type PartnerRespondent,
+  type PartnerRespondentsQuery,
   isWellFormedNin,
   normalizeNin,
   normalizePhone,
@@ -10,7 +12,8 @@ import {
   type RespondentDetail,
   type ReportSubject,
 } from '@oslrs/core';
-import { can, requireAccess, type Actor } from '../../access/index.js';
+import { can, partnerLgas, partnerMay, requireAccess, requirePartner, type Actor } from '../../access/index.js';
+import { checkCursorParts, decodeCursor, encodeCursor } from '../../cursor.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { KeyValueStore } from '../../infra/kv.js';
 import type { Mailer } from '../../infra/mail.js';
@@ -540,6 +543,54 @@ export class RespondentService implements NinRegistry {
       ...row,
       ninShown: shownNin(actor, this.pii.openOrNull(row.ninSealed, 'nin')),
       phone: this.pii.openOrNull(row.phoneSealed, 'phone'),
+    };
+  }
+  /**
+   * A partner's pull of records (issue 15): only the key's LGAs (or the one it names, if covered),
+   * only the fields its scopes allow — the NIN with `respondents:nin`, the phone with `respondents:phone`.
+   */
+  async forPartner(
+    actor: Actor,
+    query: PartnerRespondentsQuery,
+  ): Promise<{ items: PartnerRespondent[]; nextCursor: string | null }> {
+    requirePartner(actor, 'respondents:read', query.lga ?? null);
+    let after: { at: string; id: string } | undefined;
+    if (query.cursor) {
+      const [at, id] = decodeCursor(query.cursor, ['s', 's']) as [string, string];
+      checkCursorParts(at, id);
+      after = { at, id };
+    }
+    const rows = await this.repo.changedSince(
+      this.db,
+      { lgas: partnerLgas(actor, query.lga), since: query.updatedSince },
+      query.limit + 1,
+      after,
+    );
+    const page = rows.slice(0, query.limit);
+    const withNin = partnerMay(actor, 'respondents:nin');
+    const withPhone = partnerMay(actor, 'respondents:phone');
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => ({
+        id: r.id,
+        status: r.status,
+        surname: r.surname,
+        firstname: r.firstname,
+        gender: r.gender,
+        dob: r.dob,
+        lga: r.lgaCode,
+        mainOccupation: r.mainOccupation,
+        employmentType: r.employmentType,
+        yearsExperience: r.yearsExperience,
+        skills: r.skills ?? [],
+        verified: r.verification === 'verified',
+        source: r.source,
+        createdAt: r.createdAt.toISOString(),
+        updatedAt: r.updatedAt.toISOString(),
+        ...(withNin ? { nin: this.pii.openOrNull(r.ninSealed, 'nin') } : {}),
+        ...(withPhone ? { phone: this.pii.openOrNull(r.phoneSealed, 'phone') } : {}),
+      })),
+      nextCursor: rows.length > query.limit && last ? encodeCursor([last.updatedAtKey, last.id]) : null,
     };
   }
 }
