@@ -48,6 +48,7 @@ import { failoverRateLimitStore } from './infra/rate-limit-store.js';
 import { RedisStore } from './infra/kv.js';
 import { ListCounts } from './infra/list-count.js';
 import { BroadcastCache } from './infra/broadcast-cache.js';
+import { ImportService, importRoutes } from './modules/imports/index.js';
 import { PartnerService, partnerKeyRoutes, partnerRoutes, type CachedKey } from './modules/partners/index.js';
 
 export interface Services {
@@ -69,6 +70,7 @@ export interface Services {
   marketplace: MarketplaceService;
   self: SelfService;
   partners: PartnerService;
+  imports: ImportService;
 }
 
 /**
@@ -196,8 +198,11 @@ export function createServices(runtime: Runtime): Services {
     reports,
     (err, msg) => runtime.log.error({ err }, msg),
   );
+  const imports = new ImportService(db, respondents, jobs, runtime.pii);
+  imports.registerJobs(jobs);
   return {
     partners,
+    imports,
     marketplace,
     self,
     auth,
@@ -417,6 +422,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       await api.register(opsRoutes, { ops: services.ops });
       await api.register(supervisionRoutes, { supervision: services.supervision });
       await api.register(partnerKeyRoutes, { partners: services.partners });
+      await api.register(importRoutes, { imports: services.imports, uploadLimit: runtime.config.limits.uploadBytes });
       await api.register(partnerRoutes, { partners: services.partners, respondents: services.respondents });
     },
     { prefix: '/api/v1' },
