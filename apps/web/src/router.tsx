@@ -31,6 +31,8 @@ const QuestionnaireBuilder = lazy(() => import('./routes/admin/questionnaires/Qu
 const QuestionnairePreview = lazy(() => import('./routes/admin/questionnaires/QuestionnairePreview'));
 const FraudSettings = lazy(() => import('./routes/admin/fraud/FraudSettings'));
 const AuditLog = lazy(() => import('./routes/admin/audit/AuditLog'));
+const PartnerKeys = lazy(() => import('./routes/admin/partners/PartnerKeys'));
+const Imports = lazy(() => import('./routes/admin/imports/Imports'));
 const RegistryList = lazy(() => import('./routes/registry/RegistryList'));
 const RespondentView = lazy(() => import('./routes/registry/RespondentView'));
 const VerificationQueue = lazy(() => import('./routes/registry/VerificationQueue'));
@@ -321,6 +323,8 @@ export const router = createBrowserRouter([
       { path: 'questionnaires/:id/preview', element: <QuestionnairePreview /> },
       { path: 'fraud', element: <FraudSettings /> },
       { path: 'audit', element: <AuditLog /> },
+      { path: 'partners', element: <PartnerKeys /> },
+      { path: 'imports', element: <Imports /> },
       {
         path: 'reveals',
         element: (
