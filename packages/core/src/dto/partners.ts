@@ -40,7 +40,7 @@ export const createPartnerKeyBodySchema = z.object({
     .max(PARTNER_SCOPES.length)
     .refine((s) => new Set(s).size === s.length, 'A scope is listed twice'),
   lgas: z.union([z.literal('all'), lgaList]),
-  rateLimitPerMinute: z.number().int().min(1).max(6000).default(60),
+  rateLimitPerMinute: z.number().int().min(1).max(100_000).default(60),
 });
 export type CreatePartnerKeyBody = z.infer<typeof createPartnerKeyBodySchema>;
 

@@ -121,7 +121,7 @@ function CreateForm({ onCreated }: { onCreated: (name: string, key: string) => v
         label="Calls per minute"
         type="number"
         min={1}
-        max={6000}
+        max={100000}
         value={rate}
         onChange={(e) => setRate(e.target.value)}
         hint="Beyond this the key is answered 429 with Retry-After."
