@@ -163,6 +163,12 @@ it('creates a partner key shown once, rotates it and revokes it', async () => {
     .toBe(401);
   await expect.poll(() => page.getByTestId('key-state').filter({ hasText: 'revoked' }).count()).toBe(1);
   await page.screenshot({ path: join(artifacts, 'partner-keys-375.png'), fullPage: true });
+
+  // The guide to send to agencies, linked from the page, fits a phone too.
+  await page.getByRole('link', { name: 'Partner API guide' }).click();
+  await page.getByRole('heading', { name: 'Partner API', level: 1 }).waitFor();
+  expect(await page.getByText('Authorization: Bearer oslrs_pk_').count()).toBeGreaterThan(0);
+  expect(await fitsWidth(page)).toBe(true);
   expect(problems).toEqual([]);
   await ctx.close();
 });

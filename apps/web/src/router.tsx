@@ -44,6 +44,7 @@ const ReviewList = lazy(() => import('./routes/review/ReviewList'));
 const ReviewDetail = lazy(() => import('./routes/review/ReviewDetail'));
 const ReportsDashboard = lazy(() => import('./routes/reports/ReportsDashboard'));
 const Insights = lazy(() => import('./routes/public/Insights'));
+const PartnerApiDocs = lazy(() => import('./routes/public/PartnerApiDocs'));
 const ExportPage = lazy(() => import('./routes/reports/ExportPage'));
 const Marketplace = lazy(() => import('./routes/marketplace/Marketplace'));
 const ProfilePage = lazy(() => import('./routes/marketplace/ProfilePage'));
@@ -83,6 +84,14 @@ export const router = createBrowserRouter([
         element: (
           <Lazy>
             <CompleteNin />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'partner-api',
+        element: (
+          <Lazy>
+            <PartnerApiDocs />
           </Lazy>
         ),
       },

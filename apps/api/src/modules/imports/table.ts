@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
-import { parse } from 'csv-parse/sync';
 import { IMPORT_MAX_ROWS } from '@oslrs/core';
 import { Unprocessable } from '../../errors.js';
+import { readCsvRecords } from '../../infra/csv-records.js';
 import { PackageProblem, countValueRows, inspectXlsxPackage, worksheetParts } from '../questionnaires/xlsform-zip.js';
 
 /** A secondary list as read: its header (as written) and its rows with their line numbers. */
@@ -33,29 +33,7 @@ function table(records: { cells: string[]; line: number }[]): Table {
 
 /** A CSV in UTF-8 (a byte-order mark allowed); anything else is refused whole, before any row is judged. */
 export function readCsv(buffer: Buffer): Table {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
-  } catch {
-    throw Unprocessable('CSV_NOT_UTF8', 'The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.');
-  }
-  if (text.includes('\u0000')) throw Unprocessable('CSV_NOT_TEXT', 'The file is not a CSV text file');
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      info: true,
-      max_record_size: 64 * 1024,
-      to: IMPORT_MAX_ROWS + 2,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (err) {
-    const line = (err as { lines?: number }).lines;
-    throw Unprocessable('CSV_MALFORMED', `The file is not valid CSV${line ? ` (near line ${line})` : ''}`, { line });
-  }
-  return table(records.map((r) => ({ cells: r.record, line: r.info.lines })));
+  return table(readCsvRecords(buffer, IMPORT_MAX_ROWS + 2));
 }
 
 /**

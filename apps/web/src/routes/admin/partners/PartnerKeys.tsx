@@ -216,9 +216,10 @@ export default function PartnerKeys() {
       <p className="mt-2 text-stone-800">
         Other agencies read the registry through the partner API with a key. Each key reads only what its scopes and
         LGAs allow, and every call it makes is written to the audit log.{' '}
-        <a className="underline" href="/api/docs">
-          API reference
-        </a>
+        <a className="underline" href="/partner-api">
+          Partner API guide
+        </a>{' '}
+        (the page to send to agencies).
       </p>
       {shown && (
         <div className="mt-6">
