@@ -256,6 +256,8 @@ it('on a phone the admin navigation shows every entry, and the overview is the l
     'Registry',
     'Audit log',
     'Contact reveals',
+    'Import lists',
+    'Partner keys',
   ]);
   for (let i = 0; i < names.length; i++) {
     const box = await links.nth(i).boundingBox();

@@ -50,6 +50,9 @@ import { failoverRateLimitStore } from './infra/rate-limit-store.js';
 import { RedisStore } from './infra/kv.js';
 import { ListCounts } from './infra/list-count.js';
 import { createAttachmentStore } from './infra/attachments.js';
+import { BroadcastCache } from './infra/broadcast-cache.js';
+import { ImportService, importRoutes } from './modules/imports/index.js';
+import { PartnerService, partnerKeyRoutes, partnerRoutes, type CachedKey } from './modules/partners/index.js';
 
 export interface Services {
   auth: AuthService;
@@ -70,6 +73,8 @@ export interface Services {
   exports: ExportService;
   marketplace: MarketplaceService;
   self: SelfService;
+  partners: PartnerService;
+  imports: ImportService;
 }
 
 /**
@@ -195,7 +200,20 @@ export function createServices(runtime: Runtime): Services {
     () => runtime.log.warn('marketplace bot trap followed: address blocked'),
   );
   const self = new SelfService(db, respondentRepo, runtime.pii, marketplace, submissions);
+  // Partner keys are kept in each process like sessions, and forgotten everywhere at once on revocation.
+  const partners = new PartnerService(
+    db,
+    runtime.pii,
+    new BroadcastCache<CachedKey>(runtime.broadcast, 'partner-keys:forget', runtime.config.sessionLocalCacheMs),
+    runtime.kv,
+    reports,
+    (err, msg) => runtime.log.error({ err }, msg),
+  );
+  const imports = new ImportService(db, respondents, jobs, runtime.pii);
+  imports.registerJobs(jobs);
   return {
+    partners,
+    imports,
     marketplace,
     self,
     auth,
@@ -334,7 +352,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     limits: { fileSize: runtime.config.limits.uploadBytes, files: 1, fields: 5, parts: 6 },
     throwFileSizeLimit: true,
   });
-  registerAccessControl(app, services.auth);
+  registerAccessControl(app, services.auth, services.partners);
   // Counted in Redis, shared by every process; while Redis is away or hung, in this process instead
   // (limits stay on, per process, rather than switching off). Without Redis: in this process.
   const sharedLimits = runtime.redis
@@ -343,9 +361,16 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
   await app.register(rateLimit, {
     global: true,
     ...(sharedLimits ? { store: sharedLimits } : {}),
-    // Staff and signed-in users get a generous allowance keyed on their account; anonymous callers 100/min per IP.
-    keyGenerator: (request) => (request.user ? `u:${request.user.id}` : `ip:${request.ip}`),
-    max: (request) => (request.user ? runtime.config.rateLimit.userPerMinute : runtime.config.rateLimit.anonPerMinute),
+    // Staff and signed-in users get a generous allowance keyed on their account; a partner key its own
+    // limit; anonymous callers 100/min per IP.
+    keyGenerator: (request) =>
+      request.partner ? `pk:${request.partner.keyId}` : request.user ? `u:${request.user.id}` : `ip:${request.ip}`,
+    max: (request) =>
+      request.partner
+        ? request.partner.rateLimitPerMinute
+        : request.user
+          ? runtime.config.rateLimit.userPerMinute
+          : runtime.config.rateLimit.anonPerMinute,
     timeWindow: '1 minute',
     skipOnError: false,
     // The limits guard the API; the web app's own files (served by NGINX in production) are not counted.
@@ -359,7 +384,24 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
   await app.register(swagger, {
     openapi: {
       info: { title: 'OSLRS API', version: '1.0.0', description: 'Oyo State Labour & Skills Registry' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'oslrs_session' } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'oslrs_session' },
+          partnerKey: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'oslrs_pk_…',
+            description: 'A partner key issued by the registry (Authorization: Bearer oslrs_pk_…); never in the URL',
+          },
+        },
+      },
+      tags: [
+        {
+          name: 'partner',
+          description:
+            'For partner agencies: read with a scoped API key. Every call is audited. Over the key’s limit: 429 with Retry-After. A rotated key answers with Deprecation and Sunset headers until it stops working.',
+        },
+      ],
     },
     transform: jsonSchemaTransform,
   });
@@ -398,6 +440,9 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       await api.register(exportRoutes, { exports: services.exports });
       await api.register(opsRoutes, { ops: services.ops });
       await api.register(supervisionRoutes, { supervision: services.supervision });
+      await api.register(partnerKeyRoutes, { partners: services.partners });
+      await api.register(importRoutes, { imports: services.imports, uploadLimit: runtime.config.limits.uploadBytes });
+      await api.register(partnerRoutes, { partners: services.partners, respondents: services.respondents });
     },
     { prefix: '/api/v1' },
   );

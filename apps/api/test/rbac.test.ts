@@ -1,6 +1,7 @@
 /**
  * Walks every /api/v1 route × every role: anonymous callers get 401 on protected routes, roles a
- * route does not allow get 403, allowed roles get through (never 401/403, never a 500).
+ * route does not allow get 403, allowed roles get through (never 401/403, never a 500). Partner routes
+ * refuse every session alike (401): they take a partner key, never a cookie.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '@oslrs/core';
@@ -67,6 +68,16 @@ describe('RBAC over every route', () => {
     let checked = 0;
     for (const rule of app.t.app.accessRules) {
       const req = requestFor(rule);
+      if (rule.access === 'partner') {
+        // Partner routes take a partner key only: no session of any role gets in, nor does an anonymous call.
+        for (const session of [null, ...ROLES.map((r) => sessions.get(r)!)]) {
+          const res = session ? await app.call(session, req as never) : await app.t.app.inject(req as never);
+          if (res.statusCode !== 401 || codeOf(res) !== 'PARTNER_KEY_INVALID')
+            failures.push(`${session ? 'session' : 'anon'} ${rule.method} ${rule.url} → ${res.statusCode}, want 401`);
+        }
+        checked += ROLES.length;
+        continue;
+      }
       // Anonymous
       const anon = await app.t.app.inject(req as never);
       if (rule.access === 'public') {

@@ -31,6 +31,8 @@ const QuestionnaireBuilder = lazy(() => import('./routes/admin/questionnaires/Qu
 const QuestionnairePreview = lazy(() => import('./routes/admin/questionnaires/QuestionnairePreview'));
 const FraudSettings = lazy(() => import('./routes/admin/fraud/FraudSettings'));
 const AuditLog = lazy(() => import('./routes/admin/audit/AuditLog'));
+const PartnerKeys = lazy(() => import('./routes/admin/partners/PartnerKeys'));
+const Imports = lazy(() => import('./routes/admin/imports/Imports'));
 const RegistryList = lazy(() => import('./routes/registry/RegistryList'));
 const RespondentView = lazy(() => import('./routes/registry/RespondentView'));
 const VerificationQueue = lazy(() => import('./routes/registry/VerificationQueue'));
@@ -42,6 +44,7 @@ const ReviewList = lazy(() => import('./routes/review/ReviewList'));
 const ReviewDetail = lazy(() => import('./routes/review/ReviewDetail'));
 const ReportsDashboard = lazy(() => import('./routes/reports/ReportsDashboard'));
 const Insights = lazy(() => import('./routes/public/Insights'));
+const PartnerApiDocs = lazy(() => import('./routes/public/PartnerApiDocs'));
 const ExportPage = lazy(() => import('./routes/reports/ExportPage'));
 const Marketplace = lazy(() => import('./routes/marketplace/Marketplace'));
 const ProfilePage = lazy(() => import('./routes/marketplace/ProfilePage'));
@@ -81,6 +84,14 @@ export const router = createBrowserRouter([
         element: (
           <Lazy>
             <CompleteNin />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'partner-api',
+        element: (
+          <Lazy>
+            <PartnerApiDocs />
           </Lazy>
         ),
       },
@@ -321,6 +332,8 @@ export const router = createBrowserRouter([
       { path: 'questionnaires/:id/preview', element: <QuestionnairePreview /> },
       { path: 'fraud', element: <FraudSettings /> },
       { path: 'audit', element: <AuditLog /> },
+      { path: 'partners', element: <PartnerKeys /> },
+      { path: 'imports', element: <Imports /> },
       {
         path: 'reveals',
         element: (

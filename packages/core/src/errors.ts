@@ -16,9 +16,14 @@ export const ERRORS = {
   PASSWORD_INCORRECT: { status: 400, message: 'The current password is not correct' },
   PASSWORD_TOO_WEAK: { status: 400, message: 'This password is too easy to guess' },
   TOKEN_INVALID: { status: 400, message: 'This link is not valid or was already used' },
+  PARTNER_KEY_IN_QUERY: { status: 400, message: 'Send the key in the Authorization header only, never in the URL' },
   // 401 — who are you?
   UNAUTHENTICATED: { status: 401, message: 'Sign in to continue' },
   INVALID_CREDENTIALS: { status: 401, message: 'Email or password is not correct' },
+  /** No key, a malformed one, or one the registry does not know (all answer alike). */
+  PARTNER_KEY_INVALID: { status: 401, message: 'Send a valid partner key: Authorization: Bearer oslrs_pk_…' },
+  PARTNER_KEY_REVOKED: { status: 401, message: 'This partner key was revoked' },
+  PARTNER_KEY_EXPIRED: { status: 401, message: 'This partner key has expired; use the key that replaced it' },
   // 403 — not allowed
   FORBIDDEN: { status: 403, message: 'Your role does not allow this' },
   CSRF_TOKEN_INVALID: { status: 403, message: 'Missing or wrong X-CSRF-Token header' },
@@ -34,6 +39,8 @@ export const ERRORS = {
   SEARCHER_BLOCKED: { status: 403, message: 'This account may no longer reveal contacts. Contact the registry.' },
   ACCESS_BLOCKED: { status: 403, message: 'Automated access from this address has been blocked' },
   NOT_YOUR_TEAM: { status: 403, message: 'You can only write to your own team' },
+  PARTNER_SCOPE_MISSING: { status: 403, message: 'This key does not have the scope this endpoint needs' },
+  PARTNER_LGA_OUT_OF_SCOPE: { status: 403, message: 'This key may not read this Local Government Area' },
   // 404 — not there, or not yours to see (out-of-scope records answer exactly like missing ones)
   NOT_FOUND: { status: 404, message: 'Not found' },
   /** A profile that is not (or no longer) listed: consent withdrawn, record rejected, or never there. */
@@ -68,6 +75,8 @@ export const ERRORS = {
   /** A chunk that starts past what the registry holds: resume from `details.received`. */
   UPLOAD_OFFSET_MISMATCH: { status: 409, message: 'This chunk does not start where the upload stands' },
   NOT_AWAITING_FILES: { status: 409, message: 'This submission is not waiting for this file' },
+  PARTNER_KEY_STATE: { status: 409, message: 'This key was already rotated or revoked' },
+  IMPORT_STATE: { status: 409, message: 'This import batch is not in a state that allows this' },
   // 410 — it was there once
   EXPORT_EXPIRED: { status: 410, message: 'This export has expired; request it again' },
   TOKEN_EXPIRED: { status: 410, message: 'This link has expired' },
@@ -92,6 +101,9 @@ export const ERRORS = {
   CSV_NOT_TEXT: { status: 422, message: 'The file is not UTF-8 text' },
   CSV_MISSING_HEADER: { status: 422, message: 'A required column is missing' },
   CSV_TOO_MANY_ROWS: { status: 422, message: 'The file has too many rows' },
+  IMPORT_MAPPING_INVALID: { status: 422, message: 'The column mapping is not valid' },
+  IMPORT_FILE_INVALID: { status: 422, message: 'The file could not be read as a CSV or an Excel workbook (.xlsx)' },
+  XLSX_FORMULAS: { status: 422, message: 'The workbook contains formulas; paste the values only and try again' },
   FORM_INVALID: { status: 422, message: 'The questionnaire is not valid' },
   XLSFORM_INVALID: { status: 422, message: 'The XLSForm is not valid' },
   NIN_INVALID: { status: 422, message: 'A NIN is 11 digits (not one digit repeated)' },

@@ -25,3 +25,5 @@ export * from './dto/reports.js';
 export * from './dto/exports.js';
 export * from './reports/suppression.js';
 export * from './dto/marketplace.js';
+export * from './dto/partners.js';
+export * from './dto/imports.js';

@@ -1,27 +1,31 @@
 /**
  * Who is acting, and what they may touch. Every service method that reads or changes a record
  * starts with `requireAccess(actor, action, record)`; list queries take their scope from
- * `scopeOf(actor, action)`. Role, LGA scope and (later) partner-key scopes are decided here and
- * nowhere else.
+ * `scopeOf(actor, action)`. Role, LGA scope and partner-key scopes are decided here and nowhere else.
  *
  * The one rule for records out of scope: they answer exactly like records that do not exist
  * (404 NOT_FOUND), so a caller learns nothing about what lies outside their scope. Actions a role
  * may never take answer 403 FORBIDDEN.
  */
 import type { FastifyRequest } from 'fastify';
-import type { Role, SessionUser } from '@oslrs/core';
+import type { PartnerScope, Role, SessionUser } from '@oslrs/core';
 import { Forbidden, NotFound } from '../errors.js';
 
 export interface Actor {
-  /** `user`: a signed-in person; `system`: a background job acting for the person who caused it. */
-  kind: 'user' | 'system';
-  /** The user's id (for `system`, the person on whose behalf the job runs, if any). */
+  /**
+   * `user`: a signed-in person; `system`: a background job acting for the person who caused it;
+   * `partner`: another agency's API key (its id is the key's id; it has no role, only `partner`).
+   */
+  kind: 'user' | 'system' | 'partner';
+  /** The user's id (for `system`, the person on whose behalf the job runs, if any; for `partner`, the key's). */
   id: string | null;
   role: Role | null;
   /** The LGA a field role is bound to (supervisor, enumerator); null for statewide roles. */
   lgaCode: string | null;
   ip: string | null;
   requestId: string | null;
+  /** A partner key's grant: what it may read, and where (null = every LGA). */
+  partner?: { scopes: readonly PartnerScope[]; lgas: readonly string[] | null };
 }
 
 export function actorFromUser(user: SessionUser, ip: string | null = null, requestId: string | null = null): Actor {
@@ -164,6 +168,9 @@ const RULES = {
   /** A resident's own registration, consent and reveals: the resident who registered it. */
   'registration.own': (a, r) =>
     is(a, 'public_user') && own(a, r) ? 'allow' : is(a, 'public_user') ? 'hidden' : 'forbidden',
+  /** Partner keys (create, rotate, revoke, usage) and secondary-data imports: super admins only. */
+  'partner.manage': (a) => (is(a, 'super_admin') ? 'allow' : 'forbidden'),
+  'import.manage': (a) => (is(a, 'super_admin') ? 'allow' : 'forbidden'),
   /** A background job's progress and report: the person who started it, and super admins. */
   'job.read': (a, r) => (own(a, r) || is(a, 'super_admin') ? 'allow' : 'hidden'),
 } satisfies Record<string, Rule>;
@@ -204,4 +211,40 @@ export function scopeOf(
   if (action === 'submission.read' && actor.id) return { kind: 'own', userId: actor.id };
   // Overseeing is never "your own": collectors do not review their own work.
   return { kind: 'none' };
+}
+
+// --- partner keys --------------------------------------------------------------------------------
+
+/** A partner key acting: what it may read and where. Only `requirePartner` and `partnerLgas` read it. */
+export function partnerActor(
+  keyId: string,
+  grant: { scopes: readonly PartnerScope[]; lgas: readonly string[] | null },
+  ip: string | null,
+  requestId: string | null,
+): Actor {
+  return { kind: 'partner', id: keyId, role: null, lgaCode: null, ip, requestId, partner: grant };
+}
+
+/**
+ * The first line of every partner read: the key holds `scope` (403 PARTNER_SCOPE_MISSING) and, when
+ * the caller names an LGA, the key covers it (403 PARTNER_LGA_OUT_OF_SCOPE). Anyone but a partner
+ * key is refused: partner endpoints are not a side door for staff either.
+ */
+export function requirePartner(actor: Actor, scope: PartnerScope, lgaCode?: string | null): void {
+  const grant = actor.kind === 'partner' ? actor.partner : undefined;
+  if (!grant) throw Forbidden('FORBIDDEN', 'Partner endpoints take a partner key');
+  if (!grant.scopes.includes(scope)) throw Forbidden('PARTNER_SCOPE_MISSING', `This key lacks the ${scope} scope`);
+  if (lgaCode && grant.lgas && !grant.lgas.includes(lgaCode))
+    throw Forbidden('PARTNER_LGA_OUT_OF_SCOPE', `This key may not read the LGA ${lgaCode}`);
+}
+
+/** May this partner key see this extra field (`respondents:nin`, `respondents:phone`)? */
+export function partnerMay(actor: Actor, scope: PartnerScope): boolean {
+  return actor.kind === 'partner' && !!actor.partner?.scopes.includes(scope);
+}
+
+/** The LGAs a partner list must filter to: the one asked for (already checked), else the key's; null = all. */
+export function partnerLgas(actor: Actor, asked?: string | null): readonly string[] | null {
+  if (asked) return [asked];
+  return actor.partner?.lgas ?? null;
 }

@@ -17,7 +17,7 @@ import { dirname } from 'node:path';
 /** What a sealed value is for: bound into the ciphertext, so a NIN cannot be moved into a phone column. */
 export type PiiPurpose = 'nin' | 'phone' | 'answers';
 /** What a blind index is over (values of different purposes never collide). */
-export type IndexPurpose = 'nin' | 'phone' | 'body';
+export type IndexPurpose = 'nin' | 'phone' | 'body' | 'partner_key';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;

@@ -1,8 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Role, SessionUser } from '@oslrs/core';
-import { Forbidden, Unauthorized } from '../errors.js';
+import { Forbidden, Invalid, Unauthorized } from '../errors.js';
 import type { AuthService } from '../modules/auth/service.js';
+import type { PartnerCaller, PartnerService } from '../modules/partners/service.js';
+import { keyInQuery } from '../modules/partners/keys.js';
 import { SESSION_COOKIE, csrfTokenFor } from '../modules/auth/tokens.js';
 
 /**
@@ -10,8 +12,10 @@ import { SESSION_COOKIE, csrfTokenFor } from '../modules/auth/tokens.js';
  *  - 'public'        anyone
  *  - 'authenticated' any signed-in person
  *  - Role[]          only these roles
+ *  - 'partner'       a partner agency's key in `Authorization: Bearer` (never a cookie, so no CSRF);
+ *                    what the key may read is checked by the service (`requirePartner`)
  */
-export type Access = 'public' | 'authenticated' | readonly Role[];
+export type Access = 'public' | 'authenticated' | 'partner' | readonly Role[];
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -24,6 +28,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     user: SessionUser | null;
     sessionToken: string | null;
+    /** The partner key behind a partner route's call. */
+    partner: PartnerCaller | null;
   }
 }
 
@@ -35,9 +41,10 @@ export interface AccessRule {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export function registerAccessControl(app: FastifyInstance, auth: AuthService) {
+export function registerAccessControl(app: FastifyInstance, auth: AuthService, partners: PartnerService) {
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
+  app.decorateRequest('partner', null);
 
   const rules: AccessRule[] = [];
   app.decorate('accessRules', rules);
@@ -53,6 +60,12 @@ export function registerAccessControl(app: FastifyInstance, auth: AuthService) {
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const access = request.routeOptions.config?.access;
     if (access === undefined) return; // static files, docs, 404s
+    if (access === 'partner') {
+      // A key in a URL ends up in proxy logs, browser history and Referer headers: refused outright.
+      if (keyInQuery(request.url)) throw Invalid('PARTNER_KEY_IN_QUERY');
+      request.partner = await partners.authenticate(request.headers.authorization, request.ip ?? null, request.id);
+      return;
+    }
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
       const user = await auth.resolveSession(token);

@@ -13,3 +13,4 @@ export * from './supervision.js';
 export * from './reports.js';
 export * from './exports.js';
 export * from './marketplace.js';
+export * from './partners.js';

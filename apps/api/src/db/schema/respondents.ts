@@ -91,6 +91,9 @@ export const respondents = pgTable(
     index('respondents_lga_idx').on(t.lgaCode, t.createdAt.desc(), t.id.desc()),
     index('respondents_created_idx').on(t.createdAt.desc(), t.id.desc()),
     index('respondents_status_idx').on(t.status, t.createdAt.desc(), t.id.desc()),
+    // Partner reads: records changed since an instant, keyset on (updated_at, id), statewide or by LGA.
+    index('respondents_updated_idx').on(t.updatedAt, t.id),
+    index('respondents_lga_updated_idx').on(t.lgaCode, t.updatedAt, t.id),
     // Exact phone search and the likely-duplicates check, by the phone's blind index.
     index('respondents_phone_hash_idx').on(t.phoneHash),
     // A resident's own record (self-service): the account that registered it.

@@ -20,7 +20,7 @@ export async function recordAudit(executor: Executor, actor: Actor, entries: Aud
     list.map((e) => ({
       id: uuidv7(),
       actorId: actor.id,
-      actorRole: actor.role,
+      actorRole: actor.role ?? (actor.kind === 'partner' ? 'partner' : null),
       action: e.action,
       targetType: e.targetType ?? null,
       targetId: e.targetId ?? null,
@@ -71,4 +71,18 @@ export async function countRecentAudits(
       ),
     );
   return row!.n;
+}
+
+/** Per target of a type: how many times an action was recorded, and when last (e.g. a partner key's calls). */
+export async function auditActivity(
+  executor: Executor,
+  targetType: string,
+  action: string,
+): Promise<Map<string, { count: number; last: Date | null }>> {
+  const rows = await executor
+    .select({ id: auditLog.targetId, n: count(), last: sql<string | null>`max(${auditLog.at})::text` })
+    .from(auditLog)
+    .where(and(eq(auditLog.targetType, targetType), eq(auditLog.action, action)))
+    .groupBy(auditLog.targetId);
+  return new Map(rows.map((r) => [r.id ?? '', { count: r.n, last: r.last ? new Date(r.last) : null }]));
 }

@@ -9,6 +9,8 @@ export {
   type NinHolder,
   type NinRegistry,
   type RespondentFields,
+  type ImportedPerson,
+  nameKeyOf,
 } from './service.js';
 export {
   RespondentRepository,

@@ -256,6 +256,29 @@ export class RespondentRepository {
   }
 
   /**
+   * Records changed since an instant, oldest change first, keyset on (updated_at, id): a partner's
+   * incremental pull (respondents_updated_idx, respondents_lga_updated_idx). Merged-away records are left out.
+   */
+  async changedSince(
+    executor: Executor,
+    opts: { lgas: readonly string[] | null; since?: string },
+    limit: number,
+    after?: { at: string; id: string },
+  ): Promise<(RespondentRow & { updatedAtKey: string })[]> {
+    const where: (SQL | undefined)[] = [ne(respondents.status, 'merged')];
+    if (opts.lgas) where.push(opts.lgas.length ? inArray(respondents.lgaCode, [...opts.lgas]) : sql`false`);
+    if (opts.since) where.push(sql`${respondents.updatedAt} >= ${opts.since}::timestamptz`);
+    if (after)
+      where.push(sql`(${respondents.updatedAt}, ${respondents.id}) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+    return executor
+      .select({ ...getColumns(), updatedAtKey: sql<string>`${respondents.updatedAt}::text` })
+      .from(respondents)
+      .where(and(...where))
+      .orderBy(asc(respondents.updatedAt), asc(respondents.id))
+      .limit(limit);
+  }
+
+  /**
    * The assessor's queue: undecided records with a submission flagged at `minRank` or above, plus the
    * clean records whose stable bucket falls in the sample; flagged (highest band) first, then oldest.
    */
@@ -405,6 +428,92 @@ export class RespondentRepository {
                              'name:' || lower(n.surname) || '|' || lower(n.firstname) || '|' || n.dob || '|' || n.lga_code]) as x
          where x is not null
       ) keys order by k`);
+  }
+
+  // --- secondary-data imports ------------------------------------------------------------------
+
+  /**
+   * Which of these keys the registry already holds (merged-away records aside): NIN blind indexes;
+   * phone blind indexes and name keys (`surname|firstname|dob|lga`, lower-cased) each with whether a
+   * holder lacks a NIN (a likely duplicate needs one of the pair without). Three index look-ups.
+   */
+  async matchKeys(
+    executor: Executor,
+    keys: {
+      ninHashes: string[];
+      phoneHashes: string[];
+      names: { surname: string; firstname: string; dob: string; lgaCode: string }[];
+    },
+  ): Promise<{ nins: Set<string>; phones: Map<string, boolean>; names: Map<string, boolean> }> {
+    const nins = new Set<string>();
+    const phones = new Map<string, boolean>();
+    const names = new Map<string, boolean>();
+    if (keys.ninHashes.length) {
+      const rows = await executor
+        .select({ h: respondents.ninHash })
+        .from(respondents)
+        .where(inArray(respondents.ninHash, keys.ninHashes));
+      for (const r of rows) if (r.h) nins.add(r.h);
+    }
+    if (keys.phoneHashes.length) {
+      const rows = await executor
+        .select({ h: respondents.phoneHash, noNin: sql<boolean>`bool_or(${respondents.ninHash} is null)` })
+        .from(respondents)
+        .where(and(inArray(respondents.phoneHash, keys.phoneHashes), ne(respondents.status, 'merged')))
+        .groupBy(respondents.phoneHash);
+      for (const r of rows) if (r.h) phones.set(r.h, r.noNin);
+    }
+    if (keys.names.length) {
+      const result = await executor.execute(sql`
+        select lower(r.surname) || '|' || lower(r.firstname) || '|' || r.dob || '|' || r.lga_code as k,
+               bool_or(r.nin_hash is null) as "noNin"
+          from jsonb_to_recordset(${JSON.stringify(keys.names)}::jsonb)
+                 as n(surname text, firstname text, dob date, "lgaCode" text)
+          join ${respondents} r
+            on lower(r.surname) = lower(n.surname) and lower(r.firstname) = lower(n.firstname)
+           and r.dob = n.dob and r.lga_code = n."lgaCode" and r.status <> 'merged'
+         group by 1`);
+      for (const r of rowsOf<{ k: string; noNin: boolean }>(result)) names.set(r.k, r.noNin);
+    }
+    return { nins, phones, names };
+  }
+
+  /** Many new records at once; a NIN taken meanwhile skips its row (the ids that went in are returned). */
+  async insertMany(tx: Executor, values: NewRespondent[]): Promise<RespondentRow[]> {
+    if (!values.length) return [];
+    return tx.insert(respondents).values(values).onConflictDoNothing().returning();
+  }
+
+  /**
+   * Records an import created, locked, each with why it must be kept if it changed since: edited,
+   * decided by an assessor, merged or merged into, or linked to a submission.
+   */
+  async lockWithTouches(tx: Executor, ids: string[]): Promise<(RespondentRow & { touched: string | null })[]> {
+    if (!ids.length) return [];
+    const result = await tx.execute(sql`
+      select r.id,
+             case when r.status not in ('active', 'imported_unverified') then 'status changed to ' || r.status
+                  when r.verification is not null then 'decided by an assessor (' || r.verification || ')'
+                  when r.updated_at > r.created_at then 'edited since the import'
+                  when exists (select 1 from ${respondents} o where o.merged_into = r.id) then 'another record was merged into it'
+                  when exists (select 1 from submissions s where s.respondent_id = r.id) then 'a submission is linked to it'
+             end as touched
+        from ${respondents} r
+       where r.id in (select unnest(${`{${ids.join(',')}}`}::uuid[]))
+       order by r.id
+         for update of r`);
+    const touched = new Map(rowsOf<{ id: string; touched: string | null }>(result).map((r) => [r.id, r.touched]));
+    const rows = await this.findByIds(tx, ids);
+    return rows.map((r) => ({ ...r, touched: touched.get(r.id) ?? null }));
+  }
+
+  /** Remove records (an import rolled back), with their open likely-duplicate pairs. */
+  async deleteMany(tx: Executor, ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await tx
+      .delete(respondentDuplicates)
+      .where(or(inArray(respondentDuplicates.respondentA, ids), inArray(respondentDuplicates.respondentB, ids)));
+    await tx.delete(respondents).where(inArray(respondents.id, ids));
   }
 
   /** Ids of records without a NIN (merged ones aside), by id: the duplicates scan's batches. */

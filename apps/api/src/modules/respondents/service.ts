@@ -1,5 +1,8 @@
 import { uuidv7 } from 'uuidv7';
 import {
+  type PartnerRespondent,
+  type PartnerRespondentsQuery,
+  type ImportSkipReason,
   isWellFormedNin,
   normalizeNin,
   normalizePhone,
@@ -10,13 +13,14 @@ import {
   type RespondentDetail,
   type ReportSubject,
 } from '@oslrs/core';
-import { can, requireAccess, type Actor } from '../../access/index.js';
+import { can, partnerLgas, partnerMay, requireAccess, requirePartner, type Actor } from '../../access/index.js';
+import { checkCursorParts, decodeCursor, encodeCursor } from '../../cursor.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { KeyValueStore } from '../../infra/kv.js';
 import type { Mailer } from '../../infra/mail.js';
 import { Conflict, Gone, Invalid, TooManyRequests, Unprocessable, isUniqueViolation } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
-import { recordRespondent } from '../reports/index.js';
+import { recordRespondent, recordRespondents } from '../reports/index.js';
 import { noteProfessions, profileValues, syncProfile, type MarketplaceSubject } from '../marketplace/index.js';
 import { hashToken, newToken, type UserRepository } from '../auth/index.js';
 import { respondentFieldName } from '../questionnaires/index.js';
@@ -542,6 +546,185 @@ export class RespondentService implements NinRegistry {
       phone: this.pii.openOrNull(row.phoneSealed, 'phone'),
     };
   }
+  /**
+   * A partner's pull of records (issue 15): only the key's LGAs (or the one it names, if covered),
+   * only the fields its scopes allow — the NIN with `respondents:nin`, the phone with `respondents:phone`.
+   */
+  async forPartner(
+    actor: Actor,
+    query: PartnerRespondentsQuery,
+  ): Promise<{ items: PartnerRespondent[]; nextCursor: string | null }> {
+    requirePartner(actor, 'respondents:read', query.lga ?? null);
+    let after: { at: string; id: string } | undefined;
+    if (query.cursor) {
+      const [at, id] = decodeCursor(query.cursor, ['s', 's']) as [string, string];
+      checkCursorParts(at, id);
+      after = { at, id };
+    }
+    const rows = await this.repo.changedSince(
+      this.db,
+      { lgas: partnerLgas(actor, query.lga), since: query.updatedSince },
+      query.limit + 1,
+      after,
+    );
+    const page = rows.slice(0, query.limit);
+    const withNin = partnerMay(actor, 'respondents:nin');
+    const withPhone = partnerMay(actor, 'respondents:phone');
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => ({
+        id: r.id,
+        status: r.status,
+        surname: r.surname,
+        firstname: r.firstname,
+        gender: r.gender,
+        dob: r.dob,
+        lga: r.lgaCode,
+        mainOccupation: r.mainOccupation,
+        employmentType: r.employmentType,
+        yearsExperience: r.yearsExperience,
+        skills: r.skills ?? [],
+        verified: r.verification === 'verified',
+        source: r.source,
+        createdAt: r.createdAt.toISOString(),
+        updatedAt: r.updatedAt.toISOString(),
+        ...(withNin ? { nin: this.pii.openOrNull(r.ninSealed, 'nin') } : {}),
+        ...(withPhone ? { phone: this.pii.openOrNull(r.phoneSealed, 'phone') } : {}),
+      })),
+      nextCursor: rows.length > query.limit && last ? encodeCursor([last.updatedAtKey, last.id]) : null,
+    };
+  }
+  // --- secondary-data imports (issue 15) ----------------------------------------------------------
+
+  /**
+   * Why each person of an import could not be created against the registry as it stands: the NIN
+   * already registered or held by staff; likely the same person as a record (phone, or name + date of
+   * birth + LGA, when one of the two has no NIN). One entry per person, empty when it may be created.
+   */
+  async importConflicts(executor: Executor, people: ImportedPerson[]): Promise<ImportSkipReason[][]> {
+    const ninHash = (p: ImportedPerson) => this.pii.blindIndexOrNull(p.nin, 'nin');
+    const phoneHash = (p: ImportedPerson) => this.pii.blindIndexOrNull(p.fields.phone, 'phone');
+    const hashes = people.map((p) => ({ nin: ninHash(p), phone: phoneHash(p), name: nameKeyOf(p.fields) }));
+    const ninHashes = hashes.flatMap((h) => (h.nin ? [h.nin] : []));
+    const [found, staff] = await Promise.all([
+      this.repo.matchKeys(executor, {
+        ninHashes,
+        phoneHashes: hashes.flatMap((h) => (h.phone ? [h.phone] : [])),
+        names: people.flatMap((p) =>
+          nameKeyOf(p.fields)
+            ? [
+                {
+                  surname: p.fields.surname!,
+                  firstname: p.fields.firstname!,
+                  dob: p.fields.dob!,
+                  lgaCode: p.fields.lgaCode!,
+                },
+              ]
+            : [],
+        ),
+      }),
+      ninHashes.length ? this.users.staffNinHashes(executor, ninHashes) : Promise.resolve(new Set<string>()),
+    ]);
+    return hashes.map((h) => {
+      const reasons: ImportSkipReason[] = [];
+      if (h.nin && found.nins.has(h.nin)) reasons.push('nin_duplicate_registry');
+      if (h.nin && staff.has(h.nin)) reasons.push('nin_staff');
+      // A likely duplicate needs one of the pair without a NIN: this row, or a holder of the key.
+      const phoneHolder = h.phone ? found.phones.get(h.phone) : undefined;
+      if (phoneHolder !== undefined && (!h.nin || phoneHolder)) reasons.push('likely_duplicate_phone');
+      const nameHolder = h.name ? found.names.get(h.name) : undefined;
+      if (nameHolder !== undefined && (!h.nin || nameHolder)) reasons.push('likely_duplicate_name');
+      return reasons;
+    });
+  }
+
+  /**
+   * Create an import's people in the caller's transaction: checked again against the registry as it
+   * is now (it may have changed since the dry run), with the duplicate keys locked as ingestion does.
+   * A person with a NIN is `active`; without one, `imported_unverified` (outside NIN checks and the
+   * marketplace until verified). Returns, per person, the new id or why it was skipped.
+   */
+  async createImported(
+    tx: Executor,
+    actor: Actor,
+    people: ImportedPerson[],
+  ): Promise<({ id: string } | { skipped: ImportSkipReason[] })[]> {
+    await this.lockDuplicateKeysFor(
+      tx,
+      people.map((p) => p.fields),
+    );
+    const conflicts = await this.importConflicts(tx, people);
+    const values = people.flatMap((p, i) => {
+      if (conflicts[i]!.length) return [];
+      const { phone, ...rest } = p.fields;
+      return [
+        {
+          id: uuidv7(),
+          ninHash: this.pii.blindIndexOrNull(p.nin, 'nin'),
+          ninSealed: this.pii.sealOrNull(p.nin, 'nin'),
+          phoneHash: this.pii.blindIndexOrNull(phone, 'phone'),
+          phoneSealed: this.pii.sealOrNull(phone, 'phone'),
+          status: p.nin ? 'active' : 'imported_unverified',
+          ...rest,
+          consentMarketplace: false,
+          consentEnriched: false,
+          source: 'import',
+          createdBy: actor.id,
+          ninCaptureTokenHash: null,
+        },
+      ];
+    });
+    const inserted = await this.repo.insertMany(tx, values);
+    const ids = new Set(inserted.map((r) => r.id));
+    await recordRespondents(
+      tx,
+      inserted.map((r) => ({ before: null, after: reportSubject(r) })),
+    );
+    let v = 0;
+    return people.map((_, i) => {
+      if (conflicts[i]!.length) return { skipped: conflicts[i]! };
+      const id = values[v++]!.id;
+      // Not inserted: its NIN was registered in the meantime.
+      return ids.has(id) ? { id } : { skipped: ['nin_duplicate_registry' as const] };
+    });
+  }
+
+  /**
+   * Undo an import's records in the caller's transaction: those untouched since are removed (and
+   * leave the report rollups); those changed since are kept and reported with the reason.
+   */
+  async removeImported(
+    tx: Executor,
+    ids: string[],
+  ): Promise<{ removed: number; kept: { respondentId: string; reason: string }[] }> {
+    const rows = await this.repo.lockWithTouches(tx, ids);
+    const removable = rows.filter((r) => !r.touched);
+    await recordRespondents(
+      tx,
+      removable.map((r) => ({ before: reportSubject(r), after: null })),
+    );
+    await this.repo.deleteMany(
+      tx,
+      removable.map((r) => r.id),
+    );
+    return {
+      removed: removable.length,
+      kept: rows.filter((r) => r.touched).map((r) => ({ respondentId: r.id, reason: r.touched! })),
+    };
+  }
+}
+
+/** One person of a secondary list, normalised: the NIN apart, the rest as a submission would fill it. */
+export interface ImportedPerson {
+  nin: string | null;
+  fields: RespondentFields;
+}
+
+/** The likely-duplicate name key (as the name index reads it), or null when a part is missing. */
+export function nameKeyOf(f: Pick<RespondentFields, 'surname' | 'firstname' | 'dob' | 'lgaCode'>): string | null {
+  return f.surname && f.firstname && f.dob && f.lgaCode
+    ? `${f.surname.toLowerCase()}|${f.firstname.toLowerCase()}|${f.dob}|${f.lgaCode}`
+    : null;
 }
 
 export type RespondentView = RespondentRow & { ninShown: string | null; phone: string | null };

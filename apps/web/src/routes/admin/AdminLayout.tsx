@@ -22,6 +22,8 @@ const NAV = [
   { to: '/registry', label: 'Registry' },
   { to: '/admin/audit', label: 'Audit log' },
   { to: '/admin/reveals', label: 'Contact reveals' },
+  { to: '/admin/imports', label: 'Import lists' },
+  { to: '/admin/partners', label: 'Partner keys' },
 ] as const;
 
 export default function AdminLayout() {

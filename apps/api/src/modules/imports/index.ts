@@ -1,0 +1,2 @@
+export { ImportService, IMPORT_APPLY_JOB } from './service.js';
+export { importRoutes } from './routes.js';

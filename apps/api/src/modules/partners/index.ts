@@ -1,0 +1,2 @@
+export { PartnerService, type CachedKey, type PartnerCaller } from './service.js';
+export { partnerKeyRoutes, partnerRoutes } from './routes.js';
