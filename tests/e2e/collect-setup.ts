@@ -75,7 +75,7 @@ export async function assignStaffForm(
 }
 
 /** Publishes a questionnaire's draft and makes it the one field staff collect with. */
-async function publishForStaff(url: string, admin: HttpSession, questionnaireId: string): Promise<void> {
+export async function publishForStaff(url: string, admin: HttpSession, questionnaireId: string): Promise<void> {
   await expectStatus(
     await fetch(`${url}/api/v1/questionnaires/${questionnaireId}/publish`, {
       method: 'POST',
