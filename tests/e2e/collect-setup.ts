@@ -105,6 +105,7 @@ export async function createEnumerator(
   url: string,
   admin: HttpSession,
   email: string,
+  role: 'enumerator' | 'data_entry_clerk' = 'enumerator',
 ): Promise<{ email: string; password: string }> {
   const password = 'field work offline 2025';
   const invited = (await expectStatus(
@@ -115,7 +116,7 @@ export async function createEnumerator(
         fullName: 'Adebayo Field',
         email,
         phone: '08031112222',
-        role: 'enumerator',
+        role,
         lga: 'ibadan_north',
       }),
     }),
@@ -254,12 +255,19 @@ export async function openCollect(
   const page = await context.newPage();
   let offline = false;
   const problems: string[] = [];
+  // Requests made while the network is (going) away fail by design, even when the failure is told
+  // after it is back (the app's own retry when the `online` event fires races the network's return).
+  const startedOffline = new Set<string>();
+  page.on('request', (r) => {
+    if (offline) startedOffline.add(r.url());
+  });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     // Signed-out checks are 401s by design; while offline, requests fail by design.
     if (/status of 401/.test(m.text())) return;
-    if (offline && /ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(m.text())) return;
+    const network = /ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(m.text());
+    if (network && (offline || startedOffline.has(m.location().url))) return;
     problems.push(`console: ${m.text()} at ${m.location().url}`);
   });
   await signInToCollect(page, url, who);

@@ -121,8 +121,10 @@ async function importOverHttp(admin: HttpSession, file: Buffer, name: string): P
   });
 }
 
+let admin: HttpSession;
+
 it('an ODK/Kobo XLSForm imports on the page, is filled offline with a repeat, a cascade, or_other and a photo, syncs, and round-trips', async () => {
-  const admin = await signInOverHttp(registry.url, ADMIN_EMAIL, ADMIN_PASSWORD);
+  admin = await signInOverHttp(registry.url, ADMIN_EMAIL, ADMIN_PASSWORD);
   const file = await workbook();
 
   // The administrator imports the workbook on the questionnaires page.
@@ -168,6 +170,7 @@ it('an ODK/Kobo XLSForm imports on the page, is filled offline with a repeat, a 
   await setOffline(true);
   await page.getByRole('button', { name: 'Start new survey' }).click();
   await page.waitForURL(/\/collect\/survey\/[0-9a-f-]{36}$/);
+  await page.locator('[data-question]').first().waitFor();
   const nin = ninFor(7);
   const seen: string[] = [];
   for (let step = 0; step < 40; step++) {
@@ -279,4 +282,48 @@ it('an ODK/Kobo XLSForm imports on the page, is filled offline with a repeat, a 
   const reimported = (await again.json()) as QuestionnaireBody;
   expect(reimported.questionnaire.id).toBe(questionnaireId);
   expect(reimported.questionnaire.draft).toEqual(imported.questionnaire.draft);
+});
+
+it('a clerk types the same paper form with its scanned photo and a repeat: saved with the file, and registered', async () => {
+  const clerk = await createEnumerator(registry.url, admin, 'clerk.kobo@e2e.oslrs', 'data_entry_clerk');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(`${registry.url}/login?next=/clerk`);
+  await page.getByLabel('Email').fill(clerk.email);
+  await page.getByLabel('Password').fill(clerk.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/clerk');
+  const q = (name: string) => page.locator(`[data-question="${name}"]`);
+  await q('surname').locator('input').fill('Adewale');
+  await q('nin').locator('input').fill(ninFor(8));
+  await q('state').locator('input[value="oyo"]').check();
+  expect(await q('town').locator('label').allInnerTexts()).toEqual(['Ibadan', 'Ogbomoso']);
+  await q('town').locator('input[value="ogbomoso"]').check();
+  await q('trade').locator('input[value="tailor"]').check();
+  await q('shop_photo')
+    .locator('input[type=file]')
+    .setInputFiles({ name: 'scan-0007.jpg', mimeType: 'image/jpeg', buffer: await cameraPhoto(page) });
+  await q('shop_photo').locator('figcaption').waitFor();
+  await page.getByRole('button', { name: 'Add Household member' }).click();
+  const member = q('member').locator('fieldset[data-instance]').first();
+  await member.getByLabel('Name').fill('Kemi');
+  await member.getByLabel('Age').fill('51');
+  await page.getByRole('button', { name: /^Save and next/ }).click();
+  const recent = page.getByRole('table', { name: /Last 10 saved forms/ });
+  await expect
+    .poll(() => recent.locator('tbody tr').first().innerText(), { timeout: 30_000 })
+    .toMatch(/Adewale[\s\S]*Registered/);
+  expect(problems).toEqual([]);
+  await context.close();
+
+  const list = (await getJson(registry.url, admin, '/submissions/review?limit=5')) as { items: { id: string }[] };
+  const detail = (await getJson(registry.url, admin, `/submissions/${list.items[0]!.id}/review`)) as {
+    submission: { answers: Record<string, unknown>; attachments?: { name: string; complete: boolean }[] };
+  };
+  expect(detail.submission.answers).toMatchObject({ surname: 'Adewale', member: [{ member_name: 'Kemi' }] });
+  expect(detail.submission.attachments).toEqual([
+    expect.objectContaining({ name: detail.submission.answers.shop_photo, complete: true }),
+  ]);
 });

@@ -56,7 +56,7 @@ export function EntryForm({ user, form, versionId }: { user: SessionUser; form: 
     return () => cancelAnimationFrame(frame);
   }, [current.id, focusFirstField]);
 
-  const send = useClerkSubmissions(state, update, ninName);
+  const send = useClerkSubmissions(state, update, ninName, form);
 
   function onComplete(final: Answers) {
     completed.current = true;

@@ -1,6 +1,7 @@
 import { useEffect, useEffectEvent } from 'react';
 import { useMutation, useQueries } from '@tanstack/react-query';
 import { ApiError } from '../../api/client';
+import type { FormSchema } from '../../forms/engine';
 import { collection, submitErrorText, type SubmissionBody } from '../register/collection';
 import { isSettled, submissionStatusQuery } from '../register/queries';
 import { patchRecent, type ClerkState } from './clerkState';
@@ -17,9 +18,11 @@ export function useClerkSubmissions(
   state: ClerkState,
   update: (change: (s: ClerkState) => ClerkState) => void,
   ninName: string | null,
+  /** The questionnaire the forms answer: its photos and files go with them. */
+  form: FormSchema,
 ): (body: SubmissionBody) => void {
   const submit = useMutation({
-    mutationFn: (body: SubmissionBody) => collection.submit(body),
+    mutationFn: (body: SubmissionBody) => collection.submit(body, form),
     onMutate: (body) => update((s) => patchRecent(s, body.id, (r) => ({ ...r, state: 'sending', failure: undefined }))),
     onSuccess: (view, body) =>
       update((s) => {

@@ -50,7 +50,7 @@ export function DoneStep({
     [update],
   );
 
-  const send = useMutation({ mutationFn: (body: SubmissionBody) => collection.submit(body), onSuccess: keep });
+  const send = useMutation({ mutationFn: (body: SubmissionBody) => collection.submit(body, form), onSuccess: keep });
   // Sent once on arrival (and after a reload) until the registry has it; after a failure, "Try again" sends it.
   const sentId = useRef<string | null>(null);
   const { mutate } = send;

@@ -13,6 +13,7 @@ import { api, ApiError, errorMessage } from '../../api/client';
 import type { QuestionnaireSettings } from '../../api/endpoints';
 import type { Answers, FormSchema, Question } from '../../forms/engine';
 import { answerQuestions } from '../../forms/level';
+import { getMedia, mediaNames, uploadFile } from '../../offline/media';
 import { formatDate } from '../../lib/format';
 
 export interface SubmissionBody {
@@ -43,7 +44,26 @@ export const collection = {
   /** Always 202 with the same message (a taken email is told by email, not here). */
   register: (input: RegisterInput) => api<AcceptedResponse>('/auth/register', { method: 'POST', body: input }),
   formSettings: (signal?: AbortSignal) => api<{ settings: QuestionnaireSettings }>('/forms', { signal }),
-  submit: (body: SubmissionBody) => api<SubmissionStatusView>('/submissions', { method: 'POST', body }),
+  /**
+   * Sends a registration; with the form, its photos and files too (kept on the device by MediaInput):
+   * listed in the body, then uploaded, and the registry counts it received once it has every one.
+   * Sending again (Retry) is harmless: the same id, and each file resumes where the registry stands.
+   */
+  submit: async (body: SubmissionBody, form?: FormSchema): Promise<SubmissionStatusView> => {
+    const names = form ? mediaNames(form, body.answers) : [];
+    if (!names.length) return api<SubmissionStatusView>('/submissions', { method: 'POST', body });
+    const files = await Promise.all(
+      names.map(async (name) => {
+        const file = await getMedia(name);
+        if (!file) throw new Error(`The file ${name} is no longer on this device: take or choose it again`);
+        return file;
+      }),
+    );
+    const attachments = files.map((f) => ({ name: f.name, size: f.size, sha256: f.sha256 }));
+    let status = await api<SubmissionStatusView>('/submissions', { method: 'POST', body: { ...body, attachments } });
+    for (const file of files) status = await uploadFile(body.id, file);
+    return status;
+  },
   status: (id: string, signal?: AbortSignal) =>
     api<SubmissionStatusView>(`/submissions/${encodeURIComponent(id)}`, { signal }),
   checkNin: (nin: string) => api<NinCheckResult>('/forms/check-nin', { method: 'POST', body: { nin } }),
