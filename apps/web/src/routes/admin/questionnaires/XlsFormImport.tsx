@@ -43,8 +43,8 @@ export function XlsFormImport() {
       intro={
         <p className="text-stone-800">
           A workbook in the XLSForm standard (ODK, KoboToolbox): sheets <span className="font-mono">survey</span>,{' '}
-          <span className="font-mono">choices</span> and <span className="font-mono">settings</span>, as .xlsx or an older
-          .xls. A form whose lists come from CSV files (<span className="font-mono">select_one_from_file</span>,{' '}
+          <span className="font-mono">choices</span> and <span className="font-mono">settings</span>, as .xlsx or an
+          older .xls. A form whose lists come from CSV files (<span className="font-mono">select_one_from_file</span>,{' '}
           <span className="font-mono">pulldata</span>) is imported as one .zip holding the workbook and its CSV files.
           It becomes a new draft questionnaire.
         </p>
