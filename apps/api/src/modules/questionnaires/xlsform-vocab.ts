@@ -1,4 +1,11 @@
-import type { Choice, Question, QuestionType, Translation } from '@oslrs/core';
+import {
+  CONTAINER_TYPES,
+  METADATA_TYPES,
+  type Choice,
+  type Question,
+  type QuestionType,
+  type Translation,
+} from '@oslrs/core';
 
 /** The XLSForm vocabulary the importer reads and the exporter writes (pyxform's aliases and types). */
 // ---------------------------------------------------------------------------------------------
@@ -146,17 +153,7 @@ export const SELECT_SPELLINGS: [string, 'select_one' | 'select_multiple', boolea
 
 /** Native types written as `text` plus `oslrs_type` (ODK ignores the extra column). */
 export const OSLRS_TEXT_TYPES = ['phone', 'email', 'nin'] as const;
-export const VISIBLE_WITHOUT_LABEL = new Set<QuestionType>([
-  'calculate',
-  'start',
-  'end',
-  'today',
-  'deviceid',
-  'username',
-  'phonenumber',
-  'group',
-  'repeat',
-]);
+export const VISIBLE_WITHOUT_LABEL = new Set<QuestionType>(['calculate', ...METADATA_TYPES, ...CONTAINER_TYPES]);
 /** Implicit sections holding questions outside any group. */
 export const IMPLICIT_SECTION = /^_top_\d+$/;
 /** What `or_other` adds (pyxform's wording). */
