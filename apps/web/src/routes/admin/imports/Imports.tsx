@@ -33,6 +33,7 @@ function UploadStep({ onDryRun }: { onDryRun: (batch: ImportBatch) => void }) {
   const [source, setSource] = useState('');
   const [mapping, setMapping] = useState<Record<string, ImportField | ''>>({});
   const [fileProblem, setFileProblem] = useState<string | undefined>();
+  const [sourceProblem, setSourceProblem] = useState<string>();
   const upload = useMutation({
     mutationFn: (withMapping: boolean) => {
       const chosen = Object.fromEntries(Object.entries(mapping).filter(([, f]) => f)) as ImportMapping;
@@ -43,14 +44,18 @@ function UploadStep({ onDryRun }: { onDryRun: (batch: ImportBatch) => void }) {
   const header = headerOf(upload.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    const trimmed = source.trim();
+    const sourceWrong = trimmed.length < 2 || trimmed.length > 120;
+    setSourceProblem(sourceWrong ? 'Name the agency the list comes from (2 to 120 characters)' : undefined);
     if (!file) return setFileProblem('Choose a CSV or XLSX file');
     if (file.size > UPLOAD_MAX_BYTES)
       return setFileProblem('This file is larger than 10 MB. Split it into smaller files.');
     setFileProblem(undefined);
+    if (sourceWrong) return;
     upload.mutate(header !== null);
   };
   return (
-    <form className="card mt-6 space-y-4" onSubmit={submit} aria-labelledby="upload-heading">
+    <form className="card mt-6 space-y-4" onSubmit={submit} noValidate aria-labelledby="upload-heading">
       <h2 id="upload-heading" className="text-xl font-bold">
         {header ? '2. Map the columns' : '1. Upload a list'}
       </h2>
@@ -61,7 +66,8 @@ function UploadStep({ onDryRun }: { onDryRun: (batch: ImportBatch) => void }) {
             value={source}
             onChange={(e) => setSource(e.target.value)}
             required
-            minLength={2}
+            maxLength={120}
+            error={sourceProblem}
             hint="The mapping you choose is remembered for this source."
           />
           <div>

@@ -67,19 +67,45 @@ function CreateForm({ onCreated }: { onCreated: (name: string, key: string) => v
       setName('');
     },
   });
+  const [problems, setProblems] = useState<{ name?: string; scopes?: string; lgas?: string; rate?: string }>({});
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    const trimmed = name.trim();
+    const perMinute = Number(rate);
+    const found = {
+      name: trimmed.length < 2 || trimmed.length > 120 ? "Give the agency's name (2 to 120 characters)" : undefined,
+      scopes: scopes.length === 0 ? 'Choose at least one thing the key may read' : undefined,
+      lgas: !allLgas && lgas.length === 0 ? 'Choose at least one LGA, or every LGA' : undefined,
+      rate:
+        !Number.isInteger(perMinute) || perMinute < 1 || perMinute > 100_000
+          ? 'A whole number of calls per minute, from 1 to 100,000'
+          : undefined,
+    };
+    setProblems(found);
+    if (Object.values(found).some(Boolean)) return;
     create.mutate();
   };
   const toggle = <T,>(list: T[], item: T) => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
   return (
-    <form className="card mt-6 space-y-4" onSubmit={submit} aria-labelledby="create-key-heading">
+    <form className="card mt-6 space-y-4" onSubmit={submit} noValidate aria-labelledby="create-key-heading">
       <h2 id="create-key-heading" className="text-xl font-bold">
         New partner key
       </h2>
-      <TextField label="Agency" value={name} onChange={(e) => setName(e.target.value)} required minLength={2} />
-      <fieldset>
+      <TextField
+        label="Agency"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        required
+        maxLength={120}
+        error={problems.name}
+      />
+      <fieldset aria-describedby={problems.scopes ? 'key-scopes-error' : undefined}>
         <legend className="label">What it may read</legend>
+        {problems.scopes && (
+          <span id="key-scopes-error" role="alert" className="field-error">
+            {problems.scopes}
+          </span>
+        )}
         {PARTNER_SCOPES.map((s) => (
           <label key={s} className="flex items-start gap-2 py-1">
             <input
@@ -96,6 +122,11 @@ function CreateForm({ onCreated }: { onCreated: (name: string, key: string) => v
       </fieldset>
       <fieldset>
         <legend className="label">Where</legend>
+        {problems.lgas && (
+          <span role="alert" className="field-error">
+            {problems.lgas}
+          </span>
+        )}
         <label className="flex items-center gap-2 py-1">
           <input type="radio" checked={allLgas} onChange={() => setAllLgas(true)} /> Every LGA
         </label>
@@ -125,6 +156,7 @@ function CreateForm({ onCreated }: { onCreated: (name: string, key: string) => v
         value={rate}
         onChange={(e) => setRate(e.target.value)}
         hint="Beyond this the key is answered 429 with Retry-After."
+        error={problems.rate}
       />
       {create.isError && <Alert title="The key was not created">{errorMessage(create.error)}</Alert>}
       <button type="submit" className="btn-primary" disabled={create.isPending}>
