@@ -40,7 +40,8 @@ export class RedisStore implements KeyValueStore {
   }
   async incr(key: string, windowMs: number, by = 1) {
     const k = this.prefix + key;
-    const [[, count], [, ttl]] = (await this.run(() =>
+    // The replies of INCRBY, PEXPIRE (1 when it set the expiry: skipped) and PTTL, in that order.
+    const [[, count], , [, ttl]] = (await this.run(() =>
       this.redis.multi().incrby(k, by).pexpire(k, windowMs, 'NX').pttl(k).exec(),
     )) as [[null, number], [null, number], [null, number]];
     return { count, ttlMs: ttl > 0 ? ttl : windowMs };
