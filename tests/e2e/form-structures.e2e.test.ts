@@ -7,28 +7,13 @@
  * repeat as an array of objects.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { assignStaffForm, createEnumerator, getJson, next, ninFor, signInOverHttp } from './collect-setup.js';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  artifacts,
-  launchBrowser,
-  startRegistry,
-  type RunningRegistry,
-} from './server.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, artifacts } from './server.js';
+import { useRegistry } from './use-registry.js';
 
-let registry: RunningRegistry;
-let browser: Browser;
-
-beforeAll(async () => {
-  [registry, browser] = await Promise.all([startRegistry(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await registry?.stop();
-});
+const fx = useRegistry();
 
 const YO = 'Yoruba (yo)';
 
@@ -148,10 +133,10 @@ interface FieldWindow {
 async function latestSubmission(
   admin: Awaited<ReturnType<typeof signInOverHttp>>,
 ): Promise<{ id: string; answers: Record<string, unknown> } | null> {
-  const list = (await getJson(registry.url, admin, '/submissions/review?limit=10')) as { items: { id: string }[] };
+  const list = (await getJson(fx.registry.url, admin, '/submissions/review?limit=10')) as { items: { id: string }[] };
   if (list.items.length === 0) return null;
   const id = list.items[0]!.id;
-  const detail = (await getJson(registry.url, admin, `/submissions/${id}/review`)) as {
+  const detail = (await getJson(fx.registry.url, admin, `/submissions/${id}/review`)) as {
     submission: { answers: Record<string, unknown> };
   };
   return { id, answers: detail.submission.answers };
@@ -163,11 +148,11 @@ async function choiceLabels(page: Page, name: string): Promise<string[]> {
 }
 
 it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a translation at 375 px', async () => {
-  const admin = await signInOverHttp(registry.url, ADMIN_EMAIL, ADMIN_PASSWORD);
-  const { questionnaireId } = await assignStaffForm(registry.url, admin, form);
-  const enumerator = await createEnumerator(registry.url, admin, 'field.structures@e2e.oslrs');
+  const admin = await signInOverHttp(fx.registry.url, ADMIN_EMAIL, ADMIN_PASSWORD);
+  const { questionnaireId } = await assignStaffForm(fx.registry.url, admin, form);
+  const enumerator = await createEnumerator(fx.registry.url, admin, 'field.structures@e2e.oslrs');
 
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const context = await fx.browser.newContext({ viewport: { width: 375, height: 812 } });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -175,7 +160,7 @@ it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a 
     if (m.type() === 'error' && !/status of 401/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
 
-  await page.goto(`${registry.url}/collect`);
+  await page.goto(`${fx.registry.url}/collect`);
   await page.waitForURL(/\/login\?next=/);
   await page.getByLabel('Email').fill(enumerator.email);
   await page.getByLabel('Password').fill(enumerator.password);
@@ -327,17 +312,17 @@ it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a 
   await context.close();
 
   // The builder and its whole-form preview (as the clerk page shows forms) take the new types too.
-  const staff = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const staff = await fx.browser.newContext({ viewport: { width: 375, height: 812 } });
   const adminPage = await staff.newPage();
   adminPage.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await adminPage.goto(`${registry.url}/login`);
+  await adminPage.goto(`${fx.registry.url}/login`);
   await adminPage.getByLabel('Email').fill(ADMIN_EMAIL);
   await adminPage.getByLabel('Password').fill(ADMIN_PASSWORD);
   await adminPage.getByRole('button', { name: 'Sign in' }).click();
   await adminPage.waitForURL((u) => !u.pathname.startsWith('/login'));
-  await adminPage.goto(`${registry.url}/admin/questionnaires/${questionnaireId}`);
+  await adminPage.goto(`${fx.registry.url}/admin/questionnaires/${questionnaireId}`);
   await adminPage.getByText('2 questions inside (kept as imported)').first().waitFor();
-  await adminPage.goto(`${registry.url}/admin/questionnaires/${questionnaireId}/preview`);
+  await adminPage.goto(`${fx.registry.url}/admin/questionnaires/${questionnaireId}/preview`);
   await adminPage.getByLabel('Show').selectOption('full');
   await adminPage.getByRole('button', { name: 'Add Household member' }).click();
   await adminPage.getByRole('button', { name: 'Add another Household member' }).click();
@@ -348,7 +333,7 @@ it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a 
   await adminPage.screenshot({ path: join(artifacts, 'form-structures-preview.png'), fullPage: true });
 
   // The staff review page lists the repeat as its instances.
-  await adminPage.goto(`${registry.url}/review/${submission.id}`);
+  await adminPage.goto(`${fx.registry.url}/review/${submission.id}`);
   const reviewed = adminPage.getByRole('list', { name: 'member' });
   await reviewed.waitFor();
   expect(await reviewed.locator(':scope > li').count()).toBe(2);

@@ -6,27 +6,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  artifacts,
-  launchBrowser,
-  startRegistry,
-  type RunningRegistry,
-} from './server.js';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, artifacts } from './server.js';
+import { useRegistry } from './use-registry.js';
 
-let registry: RunningRegistry;
-let browser: Browser;
-
-beforeAll(async () => {
-  [registry, browser] = await Promise.all([startRegistry(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await registry?.stop();
-});
+const fx = useRegistry();
 
 /** 1,000 rows: every 25th is bad (10 bad NINs, 10 unknown LGAs, 10 impossible dates, 10 repeated NINs). */
 function listWith40BadRows(): string {
@@ -55,7 +40,7 @@ function listWith40BadRows(): string {
 }
 
 async function signIn(page: Page) {
-  await page.goto(`${registry.url}/login`);
+  await page.goto(`${fx.registry.url}/login`);
   await page.getByLabel('Email').fill(ADMIN_EMAIL);
   await page.getByLabel('Password').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -77,7 +62,7 @@ function watch(page: Page) {
 it('imports 1,000 rows with 40 bad: dry run 960 / 40 with reasons, confirm, roll back', async () => {
   const csvPath = join(artifacts, 'import-1000.csv');
   writeFileSync(csvPath, listWith40BadRows());
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await fx.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems = watch(page);
   await signIn(page);
 
@@ -113,18 +98,18 @@ it('imports 1,000 rows with 40 bad: dry run 960 / 40 with reasons, confirm, roll
 
   // The wizard fits a phone.
   await page.setViewportSize({ width: 375, height: 800 });
-  await page.goto(`${registry.url}/admin/imports`);
+  await page.goto(`${fx.registry.url}/admin/imports`);
   await page.getByLabel('Source agency').waitFor();
   expect(await fitsWidth(page)).toBe(true);
   expect(problems).toEqual([]);
 });
 
 it('creates a partner key shown once, rotates it and revokes it', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 375, height: 800 } });
+  const ctx = await fx.browser.newContext({ viewport: { width: 375, height: 800 } });
   const page = await ctx.newPage();
   const problems = watch(page);
   await signIn(page);
-  await page.goto(`${registry.url}/admin/partners`);
+  await page.goto(`${fx.registry.url}/admin/partners`);
   await page.getByLabel('Agency').fill('Bureau of Statistics');
   await page.getByLabel(/Read aggregate insights/).check();
   await page.getByRole('button', { name: 'Create key' }).click();
@@ -135,7 +120,9 @@ it('creates a partner key shown once, rotates it and revokes it', async () => {
   expect(await fitsWidth(page)).toBe(true);
 
   // The key works, from the header.
-  const res = await fetch(`${registry.url}/api/v1/partner/insights`, { headers: { authorization: `Bearer ${key}` } });
+  const res = await fetch(`${fx.registry.url}/api/v1/partner/insights`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
   expect(res.status).toBe(200);
 
   await page.getByRole('button', { name: 'I have stored it' }).click();
@@ -148,7 +135,9 @@ it('creates a partner key shown once, rotates it and revokes it', async () => {
   const fresh = await page.getByTestId('new-key').innerText();
   expect(fresh).not.toBe(key);
   await page.getByRole('button', { name: 'I have stored it' }).click();
-  const old = await fetch(`${registry.url}/api/v1/partner/insights`, { headers: { authorization: `Bearer ${key}` } });
+  const old = await fetch(`${fx.registry.url}/api/v1/partner/insights`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
   expect(old.status).toBe(200);
   expect(old.headers.get('sunset')).not.toBeNull();
 
@@ -157,7 +146,7 @@ it('creates a partner key shown once, rotates it and revokes it', async () => {
   await expect
     .poll(
       async () =>
-        (await fetch(`${registry.url}/api/v1/partner/insights`, { headers: { authorization: `Bearer ${key}` } }))
+        (await fetch(`${fx.registry.url}/api/v1/partner/insights`, { headers: { authorization: `Bearer ${key}` } }))
           .status,
     )
     .toBe(401);

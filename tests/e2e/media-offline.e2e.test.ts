@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   answerCurrent,
   assignPublicCoreForm,
@@ -21,28 +21,13 @@ import {
   signInOverHttp,
   type HttpSession,
 } from './collect-setup.js';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  artifacts,
-  launchBrowser,
-  startRegistry,
-  type RunningRegistry,
-} from './server.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, artifacts } from './server.js';
+import { useRegistry } from './use-registry.js';
 
-let registry: RunningRegistry;
-let browser: Browser;
 const attachmentsDir = mkdtempSync(join(tmpdir(), 'oslrs-e2e-media-'));
 
-beforeAll(async () => {
-  [registry, browser] = await Promise.all([
-    startRegistry({ env: { ATTACHMENTS_DIR: attachmentsDir } }),
-    launchBrowser(),
-  ]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await registry?.stop();
+const fx = useRegistry({ env: { ATTACHMENTS_DIR: attachmentsDir } });
+afterAll(() => {
   rmSync(attachmentsDir, { recursive: true, force: true });
 });
 
@@ -125,11 +110,11 @@ function banner(page: Page) {
 }
 
 it('a photo taken offline waits in the outbox with its survey, syncs when back online, and an admin sees it', async () => {
-  const admin = await signInOverHttp(registry.url, ADMIN_EMAIL, ADMIN_PASSWORD);
-  await assignFormWithPhoto(registry.url, admin);
-  const enumerator = await createEnumerator(registry.url, admin, 'field.media@e2e.oslrs');
+  const admin = await signInOverHttp(fx.registry.url, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await assignFormWithPhoto(fx.registry.url, admin);
+  const enumerator = await createEnumerator(fx.registry.url, admin, 'field.media@e2e.oslrs');
 
-  const { context, page, problems, setOffline } = await openCollect(browser, registry.url, enumerator, {
+  const { context, page, problems, setOffline } = await openCollect(fx.browser, fx.registry.url, enumerator, {
     width: 375,
     height: 812,
   });
@@ -233,7 +218,7 @@ it('a photo taken offline waits in the outbox with its survey, syncs when back o
   await context.close();
 
   // The registry's copy: the downscaled JPEG, through the authorised endpoint only.
-  const url = `${registry.url}/api/v1/submissions/${surveyId}/attachments/${photoName}`;
+  const url = `${fx.registry.url}/api/v1/submissions/${surveyId}/attachments/${photoName}`;
   expect((await fetch(url)).status).toBe(401);
   const served = await fetch(url, { headers: { cookie: admin.cookie } });
   expect(served.status).toBe(200);
@@ -242,9 +227,9 @@ it('a photo taken offline waits in the outbox with its survey, syncs when back o
   expect(jpegSize(Buffer.from(await served.arrayBuffer()))).toEqual({ width: 1600, height: 1200 });
 
   // A super admin sees it on the review page.
-  const staff = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const staff = await fx.browser.newContext({ viewport: { width: 375, height: 812 } });
   const review = await staff.newPage();
-  await review.goto(`${registry.url}/login?next=/review/${surveyId}`);
+  await review.goto(`${fx.registry.url}/login?next=/review/${surveyId}`);
   await review.getByLabel('Email').fill(ADMIN_EMAIL);
   await review.getByLabel('Password').fill(ADMIN_PASSWORD);
   await review.getByRole('button', { name: 'Sign in' }).click();

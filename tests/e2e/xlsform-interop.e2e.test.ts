@@ -8,8 +8,8 @@
  */
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   currentQuestion,
   getJson,
@@ -21,25 +21,10 @@ import {
   createEnumerator,
   type HttpSession,
 } from './collect-setup.js';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  artifacts,
-  launchBrowser,
-  startRegistry,
-  type RunningRegistry,
-} from './server.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, artifacts } from './server.js';
+import { useRegistry } from './use-registry.js';
 
-let registry: RunningRegistry;
-let browser: Browser;
-
-beforeAll(async () => {
-  [registry, browser] = await Promise.all([startRegistry(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await registry?.stop();
-});
+const fx = useRegistry();
 
 const YO = 'Yoruba (yo)';
 
@@ -114,7 +99,7 @@ async function cameraPhoto(page: Page): Promise<Buffer> {
 async function importOverHttp(admin: HttpSession, file: Buffer, name: string): Promise<Response> {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(file)]), name);
-  return fetch(`${registry.url}/api/v1/questionnaires/import`, {
+  return fetch(`${fx.registry.url}/api/v1/questionnaires/import`, {
     method: 'POST',
     headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken },
     body: form,
@@ -124,18 +109,18 @@ async function importOverHttp(admin: HttpSession, file: Buffer, name: string): P
 let admin: HttpSession;
 
 it('an ODK/Kobo XLSForm imports on the page, is filled offline with a repeat, a cascade, or_other and a photo, syncs, and round-trips', async () => {
-  admin = await signInOverHttp(registry.url, ADMIN_EMAIL, ADMIN_PASSWORD);
+  admin = await signInOverHttp(fx.registry.url, ADMIN_EMAIL, ADMIN_PASSWORD);
   const file = await workbook();
 
   // The administrator imports the workbook on the questionnaires page.
-  const staff = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const staff = await fx.browser.newContext({ viewport: { width: 375, height: 812 } });
   const adminPage = await staff.newPage();
-  await adminPage.goto(`${registry.url}/login`);
+  await adminPage.goto(`${fx.registry.url}/login`);
   await adminPage.getByLabel('Email').fill(ADMIN_EMAIL);
   await adminPage.getByLabel('Password').fill(ADMIN_PASSWORD);
   await adminPage.getByRole('button', { name: 'Sign in' }).click();
   await adminPage.waitForURL((u) => !u.pathname.startsWith('/login'));
-  await adminPage.goto(`${registry.url}/admin/questionnaires`);
+  await adminPage.goto(`${fx.registry.url}/admin/questionnaires`);
   await adminPage.getByLabel('XLSForm file').setInputFiles({
     name: 'household_kobo.xlsx',
     mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -148,7 +133,7 @@ it('an ODK/Kobo XLSForm imports on the page, is filled offline with a repeat, a 
   const questionnaireId = (await opened.getAttribute('href'))!.split('/').pop()!;
   await staff.close();
 
-  const imported = (await getJson(registry.url, admin, `/questionnaires/${questionnaireId}`)) as QuestionnaireBody;
+  const imported = (await getJson(fx.registry.url, admin, `/questionnaires/${questionnaireId}`)) as QuestionnaireBody;
   const draft = imported.questionnaire.draft as {
     languages?: string[];
     sections: { questions: { name: string; type: string; orOther?: boolean; choiceFilter?: string }[] }[];
@@ -158,11 +143,11 @@ it('an ODK/Kobo XLSForm imports on the page, is filled offline with a repeat, a 
   expect(questions.find((q) => q.name === 'member')?.type).toBe('repeat');
   expect(questions.find((q) => q.name === 'trade')).toMatchObject({ type: 'select_one', orOther: true });
   expect(questions.find((q) => q.name === 'town')?.choiceFilter).toBe('state=${state}');
-  await publishForStaff(registry.url, admin, questionnaireId);
-  const enumerator = await createEnumerator(registry.url, admin, 'field.kobo@e2e.oslrs');
+  await publishForStaff(fx.registry.url, admin, questionnaireId);
+  const enumerator = await createEnumerator(fx.registry.url, admin, 'field.kobo@e2e.oslrs');
 
   // The enumerator's phone, offline from the first question on.
-  const { context, page, problems, setOffline } = await openCollect(browser, registry.url, enumerator, {
+  const { context, page, problems, setOffline } = await openCollect(fx.browser, fx.registry.url, enumerator, {
     width: 375,
     height: 812,
   });
@@ -246,8 +231,8 @@ it('an ODK/Kobo XLSForm imports on the page, is filled offline with a repeat, a 
   expect(problems).toEqual([]);
   await context.close();
 
-  const list = (await getJson(registry.url, admin, '/submissions/review?limit=5')) as { items: { id: string }[] };
-  const detail = (await getJson(registry.url, admin, `/submissions/${list.items[0]!.id}/review`)) as {
+  const list = (await getJson(fx.registry.url, admin, '/submissions/review?limit=5')) as { items: { id: string }[] };
+  const detail = (await getJson(fx.registry.url, admin, `/submissions/${list.items[0]!.id}/review`)) as {
     submission: { answers: Record<string, unknown>; attachments?: { name: string; complete: boolean }[] };
   };
   const answers = detail.submission.answers;
@@ -266,14 +251,14 @@ it('an ODK/Kobo XLSForm imports on the page, is filled offline with a repeat, a 
     expect.objectContaining({ name: answers.shop_photo, complete: true }),
   ]);
   const image = await fetch(
-    `${registry.url}/api/v1/submissions/${list.items[0]!.id}/attachments/${answers.shop_photo as string}`,
+    `${fx.registry.url}/api/v1/submissions/${list.items[0]!.id}/attachments/${answers.shop_photo as string}`,
     { headers: { cookie: admin.cookie } },
   );
   expect(image.status).toBe(200);
   expect(image.headers.get('content-type')).toBe('image/jpeg');
 
   // Export, and the export imported again: the same questionnaire, the same form.
-  const exported = await fetch(`${registry.url}/api/v1/questionnaires/${questionnaireId}/export`, {
+  const exported = await fetch(`${fx.registry.url}/api/v1/questionnaires/${questionnaireId}/export`, {
     headers: { cookie: admin.cookie },
   });
   expect(exported.status).toBe(200);
@@ -285,12 +270,12 @@ it('an ODK/Kobo XLSForm imports on the page, is filled offline with a repeat, a 
 });
 
 it('a clerk types the same paper form with its scanned photo and a repeat: saved with the file, and registered', async () => {
-  const clerk = await createEnumerator(registry.url, admin, 'clerk.kobo@e2e.oslrs', 'data_entry_clerk');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const clerk = await createEnumerator(fx.registry.url, admin, 'clerk.kobo@e2e.oslrs', 'data_entry_clerk');
+  const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(`${registry.url}/login?next=/clerk`);
+  await page.goto(`${fx.registry.url}/login?next=/clerk`);
   await page.getByLabel('Email').fill(clerk.email);
   await page.getByLabel('Password').fill(clerk.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -318,8 +303,8 @@ it('a clerk types the same paper form with its scanned photo and a repeat: saved
   expect(problems).toEqual([]);
   await context.close();
 
-  const list = (await getJson(registry.url, admin, '/submissions/review?limit=5')) as { items: { id: string }[] };
-  const detail = (await getJson(registry.url, admin, `/submissions/${list.items[0]!.id}/review`)) as {
+  const list = (await getJson(fx.registry.url, admin, '/submissions/review?limit=5')) as { items: { id: string }[] };
+  const detail = (await getJson(fx.registry.url, admin, `/submissions/${list.items[0]!.id}/review`)) as {
     submission: { answers: Record<string, unknown>; attachments?: { name: string; complete: boolean }[] };
   };
   expect(detail.submission.answers).toMatchObject({ surname: 'Adewale', member: [{ member_name: 'Kemi' }] });
