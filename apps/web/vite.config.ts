@@ -5,9 +5,30 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, transformWithOxc, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
+import { compileCatalog, parseCatalog } from '../../packages/core/src/i18n/catalog';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const api = { '/api': { target: 'http://localhost:3000', changeOrigin: false } };
+
+/**
+ * `import('…/locales/yo.po')` becomes a module of messages precompiled for @lingui/core (English filling
+ * any gap), so no PO or ICU parser ships to the browser and each language is its own lazy chunk.
+ */
+function poCatalogs(): Plugin {
+  return {
+    name: 'oslrs-po-catalogs',
+    load(id) {
+      if (!id.endsWith('.po')) return null;
+      const english = join(id, '..', 'en.po');
+      this.addWatchFile(english);
+      const compiled = compileCatalog(
+        parseCatalog(readFileSync(id, 'utf8')),
+        parseCatalog(readFileSync(english, 'utf8')),
+      );
+      return { code: `export default JSON.parse(${JSON.stringify(JSON.stringify(compiled))});`, map: null };
+    },
+  };
+}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -58,7 +79,7 @@ function serviceWorker(): Plugin {
 
 export default defineConfig({
   root,
-  plugins: [react(), tailwindcss(), serviceWorker()],
+  plugins: [poCatalogs(), react(), tailwindcss(), serviceWorker()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,5 +1,6 @@
 export * from './roles.js';
 export * from './lgas.js';
+export * from './i18n/locales.js';
 export * from './identity.js';
 export * from './dto/common.js';
 export * from './dto/auth.js';

@@ -3,6 +3,7 @@ import { homeFor, useAuth } from '../../auth/AuthContext';
 import { Brand } from '../../components/Brand';
 import { SkipLink } from '../../components/Page';
 import { SignOutButton } from '../../components/SignOutButton';
+import { LanguageSwitch, useT } from '../../i18n';
 
 const HEADER_LINK = 'rounded-sm font-semibold text-white underline underline-offset-4';
 
@@ -45,9 +46,12 @@ export function PublicLayout() {
       <header className="bg-green-900 text-white">
         <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
           <Brand />
-          <nav aria-label="Account">
-            <AccountNav />
-          </nav>
+          <div className="flex items-center gap-3">
+            <LanguageSwitch />
+            <nav aria-label="Account">
+              <AccountNav />
+            </nav>
+          </div>
         </div>
       </header>
       <main id="main" tabIndex={-1} className="w-full flex-1">
@@ -59,11 +63,12 @@ export function PublicLayout() {
 }
 
 export function Footer() {
+  const { t } = useT();
   return (
     <footer className="border-t border-stone-300 bg-white">
       <div className="mx-auto max-w-5xl px-4 py-6 text-sm text-stone-700">
-        <p>Oyo State Labour &amp; Skills Registry — a service of the Oyo State Government.</p>
-        <p className="mt-1">We never ask for your BVN, and your contact details are shared only with your consent.</p>
+        <p>{t('public.footer.service')}</p>
+        <p className="mt-1">{t('public.footer.privacy')}</p>
       </div>
     </footer>
   );

@@ -1,0 +1,150 @@
+/**
+ * The web app's UI language. Text lives in packages/core/src/i18n/locales/<locale>.po (one file per
+ * language, English the source); each language is a lazy chunk of precompiled messages formatted by
+ * @lingui/core. Components read text with `const { t } = useT(); t('public.footer.service')` (values as a second argument);
+ * the choice is remembered on the device (localStorage) and set on <html lang>.
+ */
+import { setupI18n, type Messages } from '@lingui/core';
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { DEFAULT_LOCALE, isLocale, LOCALE_NAMES, LOCALE_TAGS, LOCALES, type Locale } from '@oslrs/core';
+
+export { LOCALES, LOCALE_NAMES, type Locale } from '@oslrs/core';
+
+const STORAGE_KEY = 'oslrs.lang';
+
+const catalogs: Record<Locale, () => Promise<{ default: Record<string, unknown> }>> = {
+  en: () => import('../../../../packages/core/src/i18n/locales/en.po'),
+  yo: () => import('../../../../packages/core/src/i18n/locales/yo.po'),
+};
+
+export const i18n = setupI18n();
+const loaded = new Set<Locale>();
+
+async function load(locale: Locale): Promise<void> {
+  if (loaded.has(locale)) return;
+  const { default: messages } = await catalogs[locale]();
+  i18n.load(locale, messages as Messages);
+  loaded.add(locale);
+}
+
+function storedLocale(): Locale | undefined {
+  try {
+    const value = localStorage.getItem(STORAGE_KEY);
+    return isLocale(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The device's remembered choice, else the browser's preference when it is one of ours, else English. */
+export function initialLocale(): Locale {
+  const stored = storedLocale();
+  if (stored) return stored;
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (isLocale(base)) return base;
+  }
+  return DEFAULT_LOCALE;
+}
+
+function apply(locale: Locale): void {
+  i18n.activate(locale);
+  document.documentElement.lang = locale;
+}
+
+/** Loads and activates the first language; call (and await) before the first render. */
+export async function startI18n(locale: Locale = initialLocale()): Promise<void> {
+  await load(locale);
+  apply(locale);
+}
+
+/** Text outside React (error messages built in plain functions); components use `useT()`. */
+export function t(id: string, values?: Record<string, unknown>): string {
+  return i18n._(id, values);
+}
+
+interface LocaleState {
+  locale: Locale;
+  setLocale(locale: Locale): Promise<void>;
+}
+
+const LocaleContext = createContext<LocaleState | null>(null);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [locale, setState] = useState<Locale>(() => (isLocale(i18n.locale) ? i18n.locale : DEFAULT_LOCALE));
+  const setLocale = useCallback(async (next: Locale) => {
+    await load(next);
+    apply(next);
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // Private mode without storage: the choice lasts for this page.
+    }
+    setState(next);
+  }, []);
+  const value = useMemo(() => ({ locale, setLocale }), [locale, setLocale]);
+  return <LocaleContext.Provider value={value}>{children}</LocaleContext.Provider>;
+}
+
+export function useLocale(): LocaleState {
+  const state = useContext(LocaleContext);
+  if (!state) throw new Error('useLocale outside <I18nProvider>');
+  return state;
+}
+
+export interface Translate {
+  locale: Locale;
+  /** The message `id` in the active language, with ICU `values` ({name}, plurals). */
+  t(id: string, values?: Record<string, unknown>): string;
+  /** A date (ISO string or Date) in West Africa Time, in the active language; '—' when empty or invalid. */
+  date(value: string | Date | null | undefined, options?: Intl.DateTimeFormatOptions): string;
+  number(value: number, options?: Intl.NumberFormatOptions): string;
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Re-renders its component when the language changes. */
+export function useT(): Translate {
+  const { locale } = useLocale();
+  return useMemo<Translate>(() => {
+    const tag = LOCALE_TAGS[locale];
+    return {
+      locale,
+      t: (id, values) => i18n._(id, values),
+      date(value, options = { dateStyle: 'medium' }) {
+        if (!value) return '—';
+        const when = typeof value === 'string' ? new Date(value) : value;
+        if (Number.isNaN(when.getTime())) return '—';
+        const key = `${tag}|${JSON.stringify(options)}`;
+        let format = dateFormats.get(key);
+        if (!format)
+          dateFormats.set(key, (format = new Intl.DateTimeFormat(tag, { timeZone: 'Africa/Lagos', ...options })));
+        return format.format(when);
+      },
+      number: (value, options) => new Intl.NumberFormat(tag, options).format(value),
+    };
+  }, [locale]);
+}
+
+/** The language switch: a native <select> (works at 375 px, with a keyboard and a screen reader). */
+export function LanguageSwitch({ className }: { className?: string }) {
+  const { locale, setLocale } = useLocale();
+  const { t } = useT();
+  return (
+    <label className={className}>
+      <span className="sr-only">{t('common.language')}</span>
+      <select
+        value={locale}
+        onChange={(event) => void setLocale(event.target.value as Locale)}
+        className="rounded border border-stone-300 bg-white px-2 py-1 text-sm text-stone-900"
+        aria-label={t('common.language')}
+      >
+        {LOCALES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {LOCALE_NAMES[l]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * The registry's UI text: one PO catalogue per language (`locales/en.po`, `locales/yo.po`), shared by
+ * the web app (compiled at build time by the Vite plugin) and the API (the USSD menus, emails, SMS;
+ * compiled once at start). PO because it is what translators and their tools read: each entry has an
+ * explicit id (`msgid`), its text (`msgstr`, ICU MessageFormat: `{name}`, `{count, plural, …}`) and a
+ * context comment (`#.`) saying where it appears and what the placeholders hold.
+ *
+ * Runtime: @lingui/core (≈3 KB gzipped) formats precompiled messages; no parser ships to the browser.
+ */
+import { compileMessageOrThrow, type CompiledMessage } from '@lingui/message-utils/compileMessage';
+import PO from 'pofile';
+
+export { LOCALES, DEFAULT_LOCALE, LOCALE_NAMES, LOCALE_TAGS, isLocale, type Locale } from './locales.js';
+
+export interface CatalogEntry {
+  id: string;
+  message: string;
+  /** The translator's context (`#.` lines), joined by newlines. */
+  comment: string;
+}
+
+/** The entries of one PO file, in file order. An empty `msgstr` is kept as '' (missing). */
+export function parseCatalog(poText: string): CatalogEntry[] {
+  const po = PO.parse(poText);
+  return po.items.map((item) => ({
+    id: item.msgid,
+    message: item.msgstr.join(''),
+    comment: item.extractedComments.join('\n'),
+  }));
+}
+
+export type CompiledCatalog = Record<string, CompiledMessage>;
+
+/**
+ * Compiles a catalogue for @lingui/core. `fallback` (the English entries) fills any id this language
+ * lacks, so a missing translation shows English, never an id. Throws on an ICU syntax error, naming
+ * the id.
+ */
+export function compileCatalog(entries: CatalogEntry[], fallback: CatalogEntry[] = []): CompiledCatalog {
+  const out: CompiledCatalog = {};
+  for (const list of [fallback, entries]) {
+    for (const { id, message } of list) {
+      if (!message) continue;
+      try {
+        out[id] = compileMessageOrThrow(message);
+      } catch (error) {
+        throw new Error(`message ${id}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+  return out;
+}
