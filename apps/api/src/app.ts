@@ -125,6 +125,7 @@ export function createServices(runtime: Runtime): Services {
     runtime.config.activationTtlMs,
     runtime.pii,
     listCounts,
+    runtime.config.mail.smtpUrl ? 'smtp' : 'none',
   );
   const questionnaires = new QuestionnaireService(db, runtime.kv);
   const versions = new VersionCache();

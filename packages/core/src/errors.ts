@@ -47,6 +47,7 @@ export const ERRORS = {
   PROFILE_NOT_FOUND: { status: 404, message: 'This profile is not (or no longer) listed' },
   // 409 — conflicts with the current state
   EXPORT_NOT_READY: { status: 409, message: 'This export is not finished yet' },
+  IMPORT_NOT_FINISHED: { status: 409, message: 'This import has not finished yet' },
   ALREADY_ACTIVATED: { status: 409, message: 'This account is already active' },
   EMAIL_IN_USE: { status: 409, message: 'This email cannot be used for a searcher account' },
   NOT_REGISTERED: { status: 409, message: 'You have not registered yet' },

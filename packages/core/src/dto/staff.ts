@@ -38,9 +38,20 @@ export const inviteStaffBodySchema = z.object({
 });
 export type InviteStaffBody = z.infer<typeof inviteStaffBodySchema>;
 
+/**
+ * How invitation mail leaves the registry. `smtp`: a mail server is configured (SMTP_URL) and the
+ * relay sends the outbox. `none`: no mail server — the message stays, unsent, in the API's mail
+ * outbox (the `mail_outbox` table) until its link expires, so the link must be handed over by hand.
+ */
+export const MAIL_TRANSPORTS = ['smtp', 'none'] as const;
+export type MailTransport = (typeof MAIL_TRANSPORTS)[number];
+export const mailDeliverySchema = z.object({ transport: z.enum(MAIL_TRANSPORTS) });
+export type MailDelivery = z.infer<typeof mailDeliverySchema>;
+
 export const inviteStaffResponseSchema = z.object({
   staff: staffSchema,
   activationUrl: z.string(),
+  mail: mailDeliverySchema,
 });
 
 export const updateStaffBodySchema = z
@@ -81,7 +92,17 @@ export const staffSummarySchema = z.object({
 export type StaffSummary = z.infer<typeof staffSummarySchema>;
 
 export const staffResponseSchema = z.object({ staff: staffSchema });
-export const activationUrlResponseSchema = z.object({ activationUrl: z.string() });
+export const activationUrlResponseSchema = z.object({ activationUrl: z.string(), mail: mailDeliverySchema });
+
+/** `POST /staff/import/:id/invitations`: new links mailed to everyone of that import still not activated. */
+export const resendInvitationsResponseSchema = z.object({
+  resent: z.number().int(),
+  mail: mailDeliverySchema,
+});
+export type ResendInvitationsResponse = z.infer<typeof resendInvitationsResponseSchema>;
+
+/** The columns of the activation-links CSV of one staff import (`POST /staff/import/:id/activation-links`). */
+export const ACTIVATION_LINKS_CSV_COLUMNS = ['full_name', 'email', 'role', 'lga', 'activation_url', 'expires_at'] as const;
 
 /** What a client sends (before defaults and trimming): the web's form inputs. */
 export type ListStaffParams = z.input<typeof listStaffQuerySchema>;

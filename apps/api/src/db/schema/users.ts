@@ -37,6 +37,8 @@ export const users = pgTable(
     activationTokenHash: text('activation_token_hash'),
     activationExpiresAt: timestamp('activation_expires_at', { withTimezone: true }),
     createdBy: uuid('created_by'),
+    /** The staff CSV import (a job) that created this account, if any: its links and invitations are re-issued together. */
+    importJobId: uuid('import_job_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     activatedAt: timestamp('activated_at', { withTimezone: true }),
@@ -51,6 +53,9 @@ export const users = pgTable(
       .on(t.activationTokenHash)
       .where(sql`${t.activationTokenHash} is not null`),
     index('users_status_idx').on(t.status),
+    index('users_import_job_idx')
+      .on(t.importJobId)
+      .where(sql`${t.importJobId} is not null`),
     index('users_role_idx').on(t.role),
     index('users_lga_idx').on(t.lgaCode),
     index('users_created_at_idx').on(t.createdAt.desc(), t.id.desc()),

@@ -59,6 +59,28 @@ export class UserRepository {
     return row;
   }
 
+  /** The accounts a staff CSV import created that are still not activated, locked for the caller's transaction. */
+  async importedInvitees(tx: Executor, importJobId: string): Promise<UserRow[]> {
+    return tx
+      .select()
+      .from(users)
+      .where(and(eq(users.importJobId, importJobId), eq(users.status, 'invited'), STAFF_PREDICATE))
+      .orderBy(users.createdAt, users.id)
+      .for('update');
+  }
+
+  /** New activation tokens (hashed) for many accounts at once; the old links stop working. */
+  async setActivationTokens(tx: Executor, tokens: { id: string; hash: string }[], expiresAt: Date): Promise<void> {
+    if (!tokens.length) return;
+    // Array literals (uuids and hex hashes need no quoting): drizzle would spread a JS array into a list.
+    const ids = `{${tokens.map((t) => t.id).join(',')}}`;
+    const hashes = `{${tokens.map((t) => t.hash).join(',')}}`;
+    await tx.execute(sql`
+      update ${users} set activation_token_hash = v.hash, activation_expires_at = ${expiresAt}, updated_at = now()
+      from unnest(${ids}::uuid[], ${hashes}::text[]) as v(id, hash)
+      where ${users.id} = v.id`);
+  }
+
   /** A staff account (never a resident or searcher), optionally locked for the caller's transaction. */
   async findStaff(executor: Executor, id: string, lock = false): Promise<UserRow | undefined> {
     const q = executor

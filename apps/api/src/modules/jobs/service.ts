@@ -153,7 +153,8 @@ export class JobsService {
   async recordProgress(
     tx: Executor,
     id: string,
-    p: { processed: number; succeeded: number; errors: JobRowError[]; finished: boolean },
+    /** `failed` counts rows that failed (a row may have several errors); errors.length when not given. */
+    p: { processed: number; succeeded: number; failed?: number; errors: JobRowError[]; finished: boolean },
   ) {
     await tx
       .update(jobs)
@@ -161,7 +162,7 @@ export class JobsService {
         state: p.finished ? 'completed' : 'running',
         processed: p.processed,
         succeeded: sql`${jobs.succeeded} + ${p.succeeded}`,
-        failed: sql`${jobs.failed} + ${p.errors.length}`,
+        failed: sql`${jobs.failed} + ${p.failed ?? p.errors.length}`,
         errors: sql`${jobs.errors} || ${JSON.stringify(p.errors)}::jsonb`,
         updatedAt: new Date(),
         finishedAt: p.finished ? new Date() : null,

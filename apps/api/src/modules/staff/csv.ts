@@ -44,3 +44,10 @@ export function parseStaffCsv(buffer: Buffer): StaffCsvRow[] {
     return row;
   });
 }
+
+/** One CSV cell: quoted, and a spreadsheet formula in a value that came from a file defused. */
+export function csvCell(value: string | number | null | undefined): string {
+  const s = String(value ?? '');
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return `"${safe.replaceAll('"', '""')}"`;
+}

@@ -5,6 +5,7 @@ import {
   inviteStaffResponseSchema,
   isLgaCode,
   jobResponseSchema,
+  resendInvitationsResponseSchema,
   listStaffQuerySchema,
   staffPageSchema,
   staffResponseSchema,
@@ -155,6 +156,44 @@ export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService; uploadLim
       }
       const job = await staff.startImport(actorOf(request), buffer, fileName);
       return reply.status(202).send({ job: toJob(job) });
+    },
+  );
+
+  app.post(
+    '/staff/import/:id/invitations',
+    {
+      config: { access: admin },
+      schema: {
+        tags: ['staff'],
+        summary:
+          'Resend the invitation to everyone a finished import created who has not activated yet (new links; old ones stop working)',
+        params: uuidParamSchema,
+        response: { 200: resendInvitationsResponseSchema },
+      },
+    },
+    async (request) => staff.resendImportInvitations(actorOf(request), request.params.id),
+  );
+
+  app.post(
+    '/staff/import/:id/activation-links',
+    {
+      config: { access: admin },
+      schema: {
+        tags: ['staff'],
+        summary:
+          'A CSV of new activation links for everyone a finished import created who has not activated yet, to hand over in person (old links stop working; no mail is sent)',
+        params: uuidParamSchema,
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const { csv, count } = await staff.importActivationLinksCsv(actorOf(request), request.params.id);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="activation-links-${request.params.id}.csv"`)
+        .header('cache-control', 'no-store')
+        .header('x-activation-links', String(count))
+        .send(csv);
     },
   );
 };

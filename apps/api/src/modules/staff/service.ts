@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import {
+  ACTIVATION_LINKS_CSV_COLUMNS,
   FIELD_STAFF_THRESHOLDS,
   isWellFormedNin,
   normalizeNin,
@@ -12,6 +13,8 @@ import {
   lgaName,
   type InviteStaffBody,
   type JobRowError,
+  type MailDelivery,
+  type MailTransport,
   type ListStaffQuery,
   type Role,
   type Staff,
@@ -37,8 +40,8 @@ import { defineJob, type JobsService } from '../jobs/index.js';
 import type { NinRegistry } from '../respondents/index.js';
 import type { PiiCipher } from '../../infra/pii.js';
 import type { ListCounts } from '../../infra/list-count.js';
-import { parseStaffCsv, type StaffCsvRow } from './csv.js';
-import { checkLga, checkPhone, mayGrant, resolveRole, type RuleError } from './rules.js';
+import { csvCell, parseStaffCsv, type StaffCsvRow } from './csv.js';
+import { checkLga, checkPhone, mayGrant, resolveLga, resolveRole, type RuleError } from './rules.js';
 
 export const STAFF_IMPORT_JOB = defineJob('staff.import');
 const IMPORT_CHUNK = 250;
@@ -92,7 +95,13 @@ export class StaffService {
     private readonly activationTtlMs: number,
     private readonly pii: PiiCipher,
     private readonly listCounts: ListCounts,
+    /** `smtp` when a mail server sends the outbox (SMTP_URL); `none` when mail stays in the outbox unsent. */
+    private readonly mailTransport: MailTransport = 'none',
   ) {}
+
+  private get mail(): MailDelivery {
+    return { transport: this.mailTransport };
+  }
 
   /** The staff module's background job: the CSV import. */
   registerJobs(jobs: JobsService) {
@@ -137,7 +146,10 @@ export class StaffService {
     return nin;
   }
 
-  async invite(actor: Actor, body: InviteStaffBody): Promise<{ staff: Staff; activationUrl: string }> {
+  async invite(
+    actor: Actor,
+    body: InviteStaffBody,
+  ): Promise<{ staff: Staff; activationUrl: string; mail: MailDelivery }> {
     if (!mayGrant(actor.role, body.role)) {
       throw Forbidden('ROLE_NOT_ALLOWED', 'You cannot grant a role above your own');
     }
@@ -174,7 +186,7 @@ export class StaffService {
         return created!;
       });
       await this.listCounts.invalidate(STAFF_LIST);
-      return { staff: toStaff(row, this.pii), activationUrl: this.activationUrl(token) };
+      return { staff: toStaff(row, this.pii), activationUrl: this.activationUrl(token), mail: this.mail };
     } catch (err) {
       if (isUniqueViolation(err, 'users_email_lower_uq')) {
         throw Conflict('EMAIL_EXISTS', 'An account with this email already exists', { field: 'email' });
@@ -303,7 +315,7 @@ export class StaffService {
     return toStaff(updated, this.pii);
   }
 
-  async reissueInvitation(actor: Actor, id: string): Promise<{ activationUrl: string }> {
+  async reissueInvitation(actor: Actor, id: string): Promise<{ activationUrl: string; mail: MailDelivery }> {
     const token = newToken();
     await this.db.transaction(async (tx) => {
       const target = await this.load(tx, id, true);
@@ -318,7 +330,80 @@ export class StaffService {
       await recordAudit(tx, actor, { action: 'staff.invitation_reissued', targetType: 'user', targetId: id });
       await this.sendInvitation(tx, target, token);
     });
-    return { activationUrl: this.activationUrl(token) };
+    return { activationUrl: this.activationUrl(token), mail: this.mail };
+  }
+
+  /** A finished staff import of this registry, or the reason it cannot be used yet. */
+  private async finishedImport(jobId: string) {
+    const job = await this.jobs.load(jobId);
+    if (!job || job.type !== STAFF_IMPORT_JOB.name) throw NotFound('No such staff import');
+    if (job.state === 'queued' || job.state === 'running')
+      throw Conflict('IMPORT_NOT_FINISHED', 'This import has not finished yet; try again when it has');
+    return job;
+  }
+
+  /**
+   * New activation links for everyone a staff import created who has not activated yet: each person's
+   * old link stops working. `email` mails each new link (resend invitations); `csv` returns them as a
+   * CSV to hand over (no mail). One audit row per person and one for the whole action.
+   */
+  private async reissueForImport(actor: Actor, jobId: string, channel: 'email' | 'csv') {
+    await this.finishedImport(jobId);
+    const expiresAt = new Date(Date.now() + this.activationTtlMs);
+    return this.db.transaction(async (tx) => {
+      const people = await this.users.importedInvitees(tx, jobId);
+      const issued = people.map((person) => ({ person, token: newToken() }));
+      await this.users.setActivationTokens(
+        tx,
+        issued.map(({ person, token }) => ({ id: person.id, hash: hashToken(token) })),
+        expiresAt,
+      );
+      await recordAudit(tx, actor, [
+        ...issued.map(
+          ({ person }): AuditEntry => ({
+            action: 'staff.invitation_reissued',
+            targetType: 'user',
+            targetId: person.id,
+            after: { importJob: jobId, channel },
+          }),
+        ),
+        {
+          action: channel === 'email' ? 'staff.import_invitations_resent' : 'staff.import_activation_links_exported',
+          targetType: 'job',
+          targetId: jobId,
+          after: { people: issued.length },
+        },
+      ]);
+      if (channel === 'email') for (const { person, token } of issued) await this.sendInvitation(tx, person, token);
+      return { issued, expiresAt };
+    });
+  }
+
+  /** Resend the invitation (a new link) to everyone of an import still not activated. */
+  async resendImportInvitations(actor: Actor, jobId: string): Promise<{ resent: number; mail: MailDelivery }> {
+    const { issued } = await this.reissueForImport(actor, jobId, 'email');
+    return { resent: issued.length, mail: this.mail };
+  }
+
+  /** A CSV of new activation links for everyone of an import still not activated (their old links stop working). */
+  async importActivationLinksCsv(actor: Actor, jobId: string): Promise<{ csv: string; count: number }> {
+    const { issued, expiresAt } = await this.reissueForImport(actor, jobId, 'csv');
+    const lines = [
+      ACTIVATION_LINKS_CSV_COLUMNS.join(','),
+      ...issued.map(({ person, token }) =>
+        [
+          person.fullName,
+          person.email,
+          ROLE_LABELS[person.role as Role] ?? person.role,
+          person.lgaCode ? (lgaName(person.lgaCode) ?? person.lgaCode) : '',
+          this.activationUrl(token),
+          expiresAt.toISOString(),
+        ]
+          .map(csvCell)
+          .join(','),
+      ),
+    ];
+    return { csv: lines.join('\r\n') + '\r\n', count: issued.length };
   }
 
   /** Whole-file checks now; rows are created by a background job that reports per-row errors. */
@@ -373,9 +458,9 @@ export class StaffService {
         const valid: { row: StaffCsvRow; values: NewUser; token: string }[] = [];
 
         for (const row of chunk) {
-          const problem = this.checkRow(row, input.actor.role, input.actor.id, firstLine);
-          if ('error' in problem) errors.push({ row: row.line, ...problem.error });
-          else valid.push({ row, values: problem.values, token: newToken() });
+          const checked = this.checkRow(row, input.actor.role, input.actor.id, firstLine);
+          if ('errors' in checked) errors.push(...checked.errors.map((e) => ({ row: row.line, ...e })));
+          else valid.push({ row, values: { ...checked.values, importJobId: jobId }, token: newToken() });
         }
         if (valid.length) {
           const emails = valid.map((v) => v.values.email.toLowerCase());
@@ -416,12 +501,15 @@ export class StaffService {
           const tokenById = new Map(fresh.map((v) => [v.values.id!, v.token]));
           for (const u of inserted) await this.sendInvitation(tx, u, tokenById.get(u.id)!);
         }
+        // Stable: a row's problems stay in column order.
         errors.sort((a, b) => a.row - b.row);
         const processed = locked.processed + chunk.length;
         const finished = processed >= rows.length;
+        const failedRows = new Set(errors.map((e) => e.row)).size;
         await this.jobs.recordProgress(tx, jobId, {
           processed,
-          succeeded: chunk.length - errors.length,
+          succeeded: chunk.length - failedRows,
+          failed: failedRows,
           errors,
           finished,
         });
@@ -441,37 +529,47 @@ export class StaffService {
     }
   }
 
+  /** Every problem of one row (a row is imported only when it has none), in column order. */
   private checkRow(
     row: StaffCsvRow,
     actorRole: Role,
     actorId: string,
     firstLine: Map<string, number>,
-  ): { error: RuleError } | { values: NewUser } {
+  ): { errors: RuleError[] } | { values: NewUser } {
+    const errors: RuleError[] = [];
     const name = fullNameSchema.safeParse(row.full_name);
     if (!name.success)
-      return { error: { field: 'full_name', code: 'NAME_INVALID', message: 'Give the full name (2–120 characters)' } };
+      errors.push({ field: 'full_name', code: 'NAME_INVALID', message: 'Give the full name (2–120 characters)' });
     const email = emailSchema.safeParse(row.email);
-    if (!email.success)
-      return { error: { field: 'email', code: 'EMAIL_INVALID', message: 'Not a valid email address' } };
-    const first = firstLine.get(email.data);
-    if (first !== undefined && first !== row.line) {
-      return {
-        error: {
+    if (!email.success) errors.push({ field: 'email', code: 'EMAIL_INVALID', message: 'Not a valid email address' });
+    else {
+      const first = firstLine.get(email.data);
+      if (first !== undefined && first !== row.line) {
+        errors.push({
           field: 'email',
           code: 'EMAIL_DUPLICATE_IN_FILE',
           message: `This email is already on line ${first} of the file`,
-        },
-      };
+        });
+      }
     }
-    const role = resolveRole(row.role);
-    if ('error' in role) return role;
-    if (!mayGrant(actorRole, role.role)) {
-      return { error: { field: 'role', code: 'ROLE_NOT_ALLOWED', message: 'You cannot grant a role above your own' } };
-    }
-    const lga = checkLga(role.role, row.lga);
-    if ('error' in lga) return lga;
     const phone = checkPhone(row.phone);
-    if ('error' in phone) return phone;
+    if ('error' in phone) errors.push(phone.error);
+    const role = resolveRole(row.role);
+    let lga: ReturnType<typeof checkLga> | undefined;
+    if ('error' in role) {
+      errors.push(role.error);
+      // Without a role, the LGA can still be checked for existence (whether it is required depends on the role).
+      const raw = row.lga.trim();
+      if (raw && !resolveLga(raw))
+        errors.push({ field: 'lga', code: 'LGA_UNKNOWN', message: `Unknown LGA "${raw.slice(0, 40)}"` });
+    } else {
+      if (!mayGrant(actorRole, role.role))
+        errors.push({ field: 'role', code: 'ROLE_NOT_ALLOWED', message: 'You cannot grant a role above your own' });
+      lga = checkLga(role.role, row.lga);
+      if ('error' in lga) errors.push(lga.error);
+    }
+    if (!name.success || !email.success || 'error' in phone || 'error' in role || !lga || 'error' in lga || errors.length)
+      return { errors };
     return {
       values: {
         id: uuidv7(),
