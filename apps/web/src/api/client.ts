@@ -159,6 +159,22 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** Call the API for a file (a CSV): resolves with its bytes and the server's file name, rejects with ApiError. */
+export async function apiFile(path: string, options: RequestOptions = {}): Promise<{ blob: Blob; fileName: string }> {
+  let res = await send(path, options);
+  if (!res.ok) {
+    let error = await toApiError(res);
+    if (looksLikeCsrfFailure(error) && MUTATING.has(options.method ?? 'GET') && (await refreshCsrfToken())) {
+      res = await send(path, options);
+      if (!res.ok) error = await toApiError(res);
+    }
+    if (!res.ok) throw error;
+  }
+  const disposition = res.headers.get('Content-Disposition') ?? '';
+  const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download';
+  return { blob: await res.blob(), fileName };
+}
+
 export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }

@@ -19,6 +19,8 @@ import type {
   FraudThresholds,
   InviteStaffInput,
   Job,
+  MailDelivery,
+  ResendInvitationsResponse,
   ListStaffParams,
   PublishedForm,
   Questionnaire,
@@ -34,7 +36,7 @@ import type {
   XlsFormIssue,
 } from '@oslrs/core';
 import type { FieldError, FormSchema } from '../forms/engine';
-import { api, apiUrl } from './client';
+import { api, apiFile, apiUrl } from './client';
 
 // Typed wrappers for the endpoints the web app calls. Shapes come from @oslrs/core's DTOs.
 
@@ -66,11 +68,19 @@ export const staff = {
   summary: (signal?: AbortSignal) => api<StaffSummary>('/staff/summary', { signal }),
   get: (id: string, signal?: AbortSignal) => api<{ staff: Staff }>(`/staff/${encodeURIComponent(id)}`, { signal }),
   invite: (input: InviteStaffInput) =>
-    api<{ staff: Staff; activationUrl: string }>('/staff', { method: 'POST', body: input }),
+    api<{ staff: Staff; activationUrl: string; mail: MailDelivery }>('/staff', { method: 'POST', body: input }),
   update: (id: string, input: UpdateStaffInput) =>
     api<{ staff: Staff }>(`/staff/${encodeURIComponent(id)}`, { method: 'PATCH', body: input }),
   newInvitation: (id: string) =>
-    api<{ activationUrl: string }>(`/staff/${encodeURIComponent(id)}/invitation`, { method: 'POST' }),
+    api<{ activationUrl: string; mail: MailDelivery }>(`/staff/${encodeURIComponent(id)}/invitation`, {
+      method: 'POST',
+    }),
+  /** New links mailed to everyone of a finished import not yet activated (their old links stop working). */
+  resendImportInvitations: (jobId: string) =>
+    api<ResendInvitationsResponse>(`/staff/import/${encodeURIComponent(jobId)}/invitations`, { method: 'POST' }),
+  /** A CSV of new activation links for everyone of a finished import not yet activated (no mail is sent). */
+  importActivationLinks: (jobId: string) =>
+    apiFile(`/staff/import/${encodeURIComponent(jobId)}/activation-links`, { method: 'POST' }),
   import: (file: File) => {
     const form = new FormData();
     form.append('file', file);

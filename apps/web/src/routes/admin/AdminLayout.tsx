@@ -6,41 +6,45 @@ import { Loading } from '../../components/Loading';
 import { NavBar } from '../../components/NavBar';
 import { SkipLink } from '../../components/Page';
 import { SignOutButton } from '../../components/SignOutButton';
+import { LanguageSwitch, useT } from '../../i18n';
 import { OpsAlerts } from './ops/OpsAlerts';
 
 /** Every entry stays visible on a phone: the bar wraps instead of scrolling sideways. */
 const NAV = [
-  { to: '/admin', label: 'Overview' },
-  { to: '/reports', label: 'Dashboard' },
-  { to: '/admin/staff', label: 'Staff' },
-  { to: '/admin/staff/new', label: 'Invite staff' },
-  { to: '/admin/staff/import', label: 'Import staff' },
-  { to: '/admin/questionnaires', label: 'Questionnaires' },
-  { to: '/admin/fraud', label: 'Fraud signals' },
-  { to: '/team', label: 'Teams' },
-  { to: '/review', label: 'Review' },
-  { to: '/registry', label: 'Registry' },
-  { to: '/admin/audit', label: 'Audit log' },
-  { to: '/admin/reveals', label: 'Contact reveals' },
-  { to: '/admin/imports', label: 'Import lists' },
-  { to: '/admin/partners', label: 'Partner keys' },
+  { to: '/admin', id: 'overview' },
+  { to: '/reports', id: 'dashboard' },
+  { to: '/admin/staff', id: 'staff' },
+  { to: '/admin/staff/new', id: 'invite' },
+  { to: '/admin/staff/import', id: 'import' },
+  { to: '/admin/questionnaires', id: 'questionnaires' },
+  { to: '/admin/fraud', id: 'fraud' },
+  { to: '/team', id: 'teams' },
+  { to: '/review', id: 'review' },
+  { to: '/registry', id: 'registry' },
+  { to: '/admin/audit', id: 'audit' },
+  { to: '/admin/reveals', id: 'reveals' },
+  { to: '/admin/imports', id: 'imports' },
+  { to: '/admin/partners', id: 'partners' },
 ] as const;
 
 export default function AdminLayout() {
   const { user } = useAuth();
+  const { t } = useT();
+  const items = NAV.map(({ to, id }) => ({ to, label: t(`staff.admin.nav.${id}`) }));
   return (
     <div className="flex min-h-dvh flex-col">
       <SkipLink />
       <header className="bg-green-900 text-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 pt-3 md:pb-3">
-          <Brand to="/admin" suffix="Admin" />
-          <NavBar label="Admin" items={NAV} />
-          <div className="ml-auto flex items-center gap-3">
+          <Brand to="/admin" suffix={t('staff.admin.nav.brand')} />
+          <NavBar label={t('staff.admin.nav.label')} items={items} />
+          <div className="ml-auto flex flex-wrap items-center gap-3">
+            <LanguageSwitch />
             {/* The name leads to the account page (details, change password). */}
             <Link
               to="/app"
               className="max-w-[12rem] truncate rounded-sm text-green-50 underline-offset-4 hover:underline"
-              title="Your account"
+              title={t('staff.admin.nav.account')}
             >
               {user?.fullName}
             </Link>

@@ -1,5 +1,5 @@
 import { memo, useContext } from 'react';
-import { plural } from '../../../lib/format';
+import { useT } from '../../../i18n';
 import { ProblemsContext, SmallButton } from './BuilderFields';
 import { fieldId, moveQuestion, questionPath, removeQuestion, sectionPath, TYPE_LABELS } from './draft';
 import { QuestionEditor, type QuestionEditorProps } from './QuestionEditor';
@@ -20,6 +20,7 @@ export const QuestionRow = memo(function QuestionRow(
   const path = questionPath(si, qi);
   const id = fieldId(path);
   const problemCount = useProblemCount(path);
+  const { t } = useT();
 
   function move(delta: -1 | 1) {
     let moved: { si: number; qi: number } | null = null;
@@ -49,19 +50,23 @@ export const QuestionRow = memo(function QuestionRow(
           </span>
           <span className="block text-sm text-stone-700">
             <span className="font-mono">{question.name}</span> · {TYPE_LABELS[question.type] ?? question.type}
-            {question.questions &&
-              ` · ${plural(question.questions.length, 'question', 'questions')} inside (kept as imported)`}
-            {question.relevant && ' · conditional'}
+            {question.questions && ` · ${t('staff.admin.builder.inside', { count: question.questions.length })}`}
+            {question.relevant && ` · ${t('staff.admin.builder.conditional')}`}
             {problemCount > 0 && (
-              <span className="font-semibold text-red-700"> · {plural(problemCount, 'problem', 'problems')}</span>
+              <span className="font-semibold text-red-700">
+                {' '}
+                · {t('staff.admin.builder.problemCount', { count: problemCount })}
+              </span>
             )}
           </span>
         </button>
         <SmallButton id={`${id}-up`} disabled={isFirst} onClick={() => move(-1)}>
-          Move up<span className="sr-only"> question {question.name}</span>
+          {t('staff.admin.builder.up')}
+          <span className="sr-only"> {t('staff.admin.builder.questionName', { name: question.name })}</span>
         </SmallButton>
         <SmallButton id={`${id}-down`} disabled={isLast} onClick={() => move(1)}>
-          Move down<span className="sr-only"> question {question.name}</span>
+          {t('staff.admin.builder.down')}
+          <span className="sr-only"> {t('staff.admin.builder.questionName', { name: question.name })}</span>
         </SmallButton>
         <SmallButton
           danger
@@ -75,7 +80,8 @@ export const QuestionRow = memo(function QuestionRow(
             );
           }}
         >
-          Remove<span className="sr-only"> question {question.name}</span>
+          {t('staff.admin.builder.remove')}
+          <span className="sr-only"> {t('staff.admin.builder.questionName', { name: question.name })}</span>
         </SmallButton>
       </div>
       {isOpen && <QuestionEditor {...props} />}

@@ -7,12 +7,13 @@ import { Alert } from '../../../components/Alert';
 import { Loading } from '../../../components/Loading';
 import { PageHeading } from '../../../components/Page';
 import type { FormSchema, Question } from '../../../forms/engine';
-import { plural } from '../../../lib/format';
+import { useT } from '../../../i18n';
 import { useDebounced } from '../../../lib/useDebounced';
 import { BuilderTextField, ConfirmDialog, ProblemsContext } from './BuilderFields';
+import { BuilderOutline } from './BuilderOutline';
 import { BuilderPreview } from './BuilderPreview';
 import { ChoiceListsEditor } from './ChoiceListsEditor';
-import { fieldId, setForm } from './draft';
+import { fieldId, questionPath, sectionPath, setForm } from './draft';
 import { IssueLinks } from './IssueLinks';
 import { LeaveGuard } from './LeaveGuard';
 import { analyse } from './problems';
@@ -24,9 +25,17 @@ import { VersionsTable } from './VersionsTable';
 
 /** The pause after typing before expressions are checked and the preview redrawn. */
 const CHECK_DELAY_MS = 200;
+/** A form with more questions than this opens with only its first section unfolded. */
+const LARGE_FORM = 30;
+
+function initiallyCollapsed(form: FormSchema): ReadonlySet<number> {
+  const questions = form.sections.reduce((n, s) => n + s.questions.length, 0);
+  return new Set(questions > LARGE_FORM ? form.sections.map((_, si) => si).slice(1) : []);
+}
 
 export default function QuestionnaireBuilder() {
   const { id = '' } = useParams();
+  const { t } = useT();
   const query = useQuery({
     queryKey: queryKeys.questionnaire(id),
     queryFn: ({ signal }) => questionnaires.get(id, signal),
@@ -37,7 +46,7 @@ export default function QuestionnaireBuilder() {
   if (query.isPending) {
     return (
       <>
-        <PageHeading>Questionnaire</PageHeading>
+        <PageHeading>{t('staff.admin.builder.questionnaire')}</PageHeading>
         <Loading />
       </>
     );
@@ -46,18 +55,20 @@ export default function QuestionnaireBuilder() {
     const notFound = query.error instanceof ApiError && (query.error.status === 404 || query.error.status === 400);
     return (
       <>
-        <PageHeading>{notFound ? 'Questionnaire not found' : 'Questionnaire'}</PageHeading>
+        <PageHeading>
+          {notFound ? t('staff.admin.builder.notFound') : t('staff.admin.builder.questionnaire')}
+        </PageHeading>
         <div className="mt-6 max-w-2xl">
           {notFound ? (
-            <p className="text-stone-800">There is no questionnaire at this address.</p>
+            <p className="text-stone-800">{t('staff.admin.builder.notFoundBody')}</p>
           ) : (
-            <Alert title="Could not load this questionnaire">
+            <Alert title={t('staff.admin.builder.loadFailed')}>
               <p>{errorMessage(query.error)}</p>
             </Alert>
           )}
           <p className="mt-4">
             <Link to="/admin/questionnaires" className="link">
-              Back to the questionnaires
+              {t('staff.admin.builder.back')}
             </Link>
           </p>
         </div>
@@ -69,6 +80,7 @@ export default function QuestionnaireBuilder() {
 
 function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
   const id = questionnaire.id;
+  const { t } = useT();
   const [draft, setDraft] = useState<FormSchema>(questionnaire.draft);
   // Every edit makes a new object, so "changed since saved" is a comparison of identity.
   const [saved, setSaved] = useState<FormSchema>(questionnaire.draft);
@@ -85,6 +97,26 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
   const [open, setOpen] = useState<Question | null>(questionnaire.draft.sections[0]?.questions[0] ?? null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [confirm, setConfirm] = useState<'publish' | 'archive' | null>(null);
+  // Folded sections (by index) show only their heading: 150 questions do not fit one page.
+  const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(() => initiallyCollapsed(questionnaire.draft));
+  const setFolded = useCallback((si: number, fold: boolean) => {
+    setCollapsed((prev) => {
+      if (prev.has(si) === fold) return prev;
+      const next = new Set(prev);
+      if (fold) next.add(si);
+      else next.delete(si);
+      return next;
+    });
+  }, []);
+  const toggleSection = useCallback(
+    (si: number) =>
+      setCollapsed((prev) => {
+        const next = new Set(prev);
+        if (!next.delete(si)) next.add(si);
+        return next;
+      }),
+    [],
+  );
 
   // What the checks and the preview see: the draft as it was a moment ago, not every keystroke.
   const checked = useDebounced(draft, CHECK_DELAY_MS);
@@ -95,6 +127,8 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
 
   /** Open the question a path is in, then focus the field (or the nearest thing that exists). */
   function focusPath(path: string) {
+    const inSection = /^sections\.(\d+)/.exec(path);
+    if (inSection) setFolded(Number(inSection[1]), false);
     const match = /^sections\.(\d+)\.questions\.(\d+)/.exec(path);
     if (match) {
       const question = draft.sections[Number(match[1])]?.questions[Number(match[2])];
@@ -105,6 +139,18 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
     for (let n = parts.length; n > 0; n--) candidates.push(fieldId(parts.slice(0, n).join('.')));
     candidates.push('form-settings');
     focusLater(...candidates);
+  }
+
+  function jumpToSection(si: number) {
+    setFolded(si, false);
+    focusLater(fieldId(sectionPath(si)));
+  }
+  function jumpToQuestion(si: number, qi: number) {
+    const question = draft.sections[si]?.questions[qi];
+    if (!question) return;
+    setFolded(si, false);
+    setOpen(question);
+    focusLater(`${fieldId(questionPath(si, qi))}-toggle`);
   }
 
   const { save, publish, archive, busy } = useBuilderActions({
@@ -124,8 +170,8 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
     if (analysis.problems.length > 0) {
       setNotice({
         kind: 'error',
-        title: 'Not published',
-        text: `Fix the ${plural(analysis.problems.length, 'problem', 'problems')} listed under “Problems” first.`,
+        title: t('staff.admin.builder.notPublished'),
+        text: t('staff.admin.builder.fixFirst', { count: analysis.problems.length }),
       });
       summaryRef.current?.focus();
       return;
@@ -137,18 +183,20 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
     <ProblemsContext value={analysis.byPath}>
       <p className="mb-2">
         <Link to="/admin/questionnaires" className="link">
-          Back to the questionnaires
+          {t('staff.admin.builder.back')}
         </Link>
       </p>
       <div className="flex flex-wrap items-center gap-3">
-        <PageHeading title={`Edit ${draft.title || questionnaire.title}`}>
+        <PageHeading title={t('staff.admin.builder.editTitle', { title: draft.title || questionnaire.title })}>
           {draft.title || questionnaire.title}
         </PageHeading>
         <QuestionnaireStatusBadge status={questionnaire.status} />
       </div>
       <p className="mt-1 text-stone-700">
-        Form ID <span className="font-mono">{questionnaire.formId}</span>
-        {questionnaire.latestVersion !== null && <> · latest version {questionnaire.latestVersion}</>}
+        {t('staff.admin.builder.formId')} <span className="font-mono">{questionnaire.formId}</span>
+        {questionnaire.latestVersion !== null && (
+          <> · {t('staff.admin.builder.latestVersion', { version: questionnaire.latestVersion })}</>
+        )}
       </p>
 
       <div className="sticky top-0 z-10 -mx-4 mt-4 border-b border-stone-300 bg-stone-50/95 px-4 py-3">
@@ -163,24 +211,29 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
                   if (!busy) save.mutate(draft);
                 }}
               >
-                Save draft
+                {t('staff.admin.builder.saveDraft')}
               </button>
               <button type="button" className="btn-secondary" onClick={onPublishClick}>
-                Publish
+                {t('staff.admin.builder.publish')}
               </button>
             </>
           )}
           <a href={questionnaires.exportUrl(id)} className="btn-secondary" download>
-            Export XLSForm<span className="sr-only"> (the saved draft)</span>
+            {t('staff.admin.builder.export')}
+            <span className="sr-only"> {t('staff.admin.builder.exportSr')}</span>
           </a>
           {!archived && (
             <button type="button" className="btn-secondary" onClick={() => setConfirm('archive')}>
-              Archive
+              {t('staff.admin.builder.archive')}
             </button>
           )}
           {!archived && (
             <p className="text-sm text-stone-800" aria-live="polite">
-              {save.isPending ? 'Saving…' : dirty ? 'Unsaved changes' : 'All changes saved'}
+              {save.isPending
+                ? t('staff.admin.builder.saving')
+                : dirty
+                  ? t('staff.admin.builder.unsaved')
+                  : t('staff.admin.builder.allSaved')}
             </p>
           )}
         </div>
@@ -205,8 +258,7 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
         )}
         {archived && (
           <p className="rounded-md border-l-4 border-stone-500 bg-stone-100 p-3">
-            This questionnaire is archived and can no longer be changed: staff and the public no longer receive it. Its
-            versions and their submissions are kept, and you can still preview and export them.
+            {t('staff.admin.builder.archivedNote')}
           </p>
         )}
 
@@ -217,10 +269,13 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
           className={`rounded-lg border p-4 ${analysis.problems.length ? 'border-red-300 bg-red-50' : 'border-stone-300 bg-white'}`}
         >
           <h2 id="problems-heading" className="text-lg font-bold">
-            Problems{analysis.problems.length > 0 && ` (${analysis.problems.length})`}
+            {t('staff.admin.builder.problems')}
+            {analysis.problems.length > 0 && ` (${analysis.problems.length})`}
           </h2>
           {analysis.problems.length === 0 ? (
-            <p className="mt-1 text-stone-800">No problems found{checking ? ' (checking…)' : ''}.</p>
+            <p className="mt-1 text-stone-800">
+              {checking ? t('staff.admin.builder.noProblemsChecking') : t('staff.admin.builder.noProblems')}
+            </p>
           ) : (
             <IssueLinks form={checked} issues={analysis.problems} onFocus={focusPath} />
           )}
@@ -231,36 +286,44 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
         <div className="min-w-0 space-y-6" inert={archived}>
           <section id="form-settings" tabIndex={-1} className="card space-y-4" aria-labelledby="settings-heading">
             <h2 id="settings-heading" className="text-xl font-bold">
-              Questionnaire
+              {t('staff.admin.builder.questionnaire')}
             </h2>
             <BuilderTextField
               path="title"
-              label="Title"
+              label={t('staff.admin.builder.titleField')}
               value={draft.title}
               onChange={(title) => edit((form) => setForm(form, { title }))}
             />
             <div className="grid gap-4 sm:grid-cols-2">
               <BuilderTextField
                 path="formId"
-                label="Form ID"
-                hint="XLSForm form_id: letters, digits and _."
+                label={t('staff.admin.builder.formId')}
+                hint={t('staff.admin.builder.formIdHint')}
                 mono
                 value={draft.formId}
                 onChange={(formId) => edit((form) => setForm(form, { formId }))}
               />
               <BuilderTextField
                 path="version"
-                label="Version label"
-                hint="Optional free text (XLSForm version)."
+                label={t('staff.admin.builder.versionLabel')}
+                hint={t('staff.admin.builder.versionHint')}
                 value={draft.version ?? ''}
                 onChange={(version) => edit((form) => setForm(form, { version: version || undefined }))}
               />
             </div>
           </section>
 
+          <BuilderOutline
+            form={draft}
+            collapsed={collapsed}
+            onSection={jumpToSection}
+            onQuestion={jumpToQuestion}
+            onAll={(fold) => setCollapsed(new Set(fold ? draft.sections.map((_, si) => si) : []))}
+          />
+
           <section aria-labelledby="sections-heading" className="space-y-4">
             <h2 id="sections-heading" className="text-xl font-bold">
-              Sections and questions
+              {t('staff.admin.builder.sectionsHeading')}
             </h2>
             <SectionsEditor
               form={draft}
@@ -269,6 +332,8 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
               open={open}
               onOpen={setOpen}
               listNames={listNames}
+              collapsed={collapsed}
+              onToggle={toggleSection}
             />
           </section>
 
@@ -284,31 +349,25 @@ function Builder({ questionnaire }: { questionnaire: Questionnaire }) {
 
       <ConfirmDialog
         open={confirm === 'publish'}
-        title={`Publish version ${nextVersion}?`}
-        confirmLabel={`Publish version ${nextVersion}`}
+        title={t('staff.admin.builder.publishTitle', { version: nextVersion })}
+        confirmLabel={t('staff.admin.builder.publishConfirm', { version: nextVersion })}
         busy={publish.isPending}
         onCancel={() => setConfirm(null)}
         onConfirm={() => publish.mutate(draft)}
       >
-        <p>
-          The draft becomes version {nextVersion}. A published version never changes: devices download it, and every
-          submission names the version it answered.
-        </p>
-        {dirty && <p>Your unsaved changes are saved first.</p>}
+        <p>{t('staff.admin.builder.publishBody', { version: nextVersion })}</p>
+        {dirty && <p>{t('staff.admin.builder.publishSavesFirst')}</p>}
       </ConfirmDialog>
       <ConfirmDialog
         open={confirm === 'archive'}
-        title="Archive this questionnaire?"
-        confirmLabel="Archive questionnaire"
+        title={t('staff.admin.builder.archiveTitle')}
+        confirmLabel={t('staff.admin.builder.archiveConfirm')}
         danger
         busy={archive.isPending}
         onCancel={() => setConfirm(null)}
         onConfirm={() => archive.mutate()}
       >
-        <p>
-          Staff and the public stop receiving it. Its published versions and their submissions are kept, and you can
-          still export them.
-        </p>
+        <p>{t('staff.admin.builder.archiveBody')}</p>
       </ConfirmDialog>
       <LeaveGuard dirty={dirty} />
     </ProblemsContext>

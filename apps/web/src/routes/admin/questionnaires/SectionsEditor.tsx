@@ -1,6 +1,6 @@
 import { memo, useState } from 'react';
 import type { FormSchema, Question, Section } from '../../../forms/engine';
-import { plural } from '../../../lib/format';
+import { useT } from '../../../i18n';
 import { BuilderTextField, ConfirmDialog, ExpressionField, PathProblems, SmallButton } from './BuilderFields';
 import {
   addQuestion,
@@ -22,9 +22,22 @@ interface SectionsEditorProps extends EditorProps {
   onOpen: (question: Question | null) => void;
   /** The names of the choice lists, for the "Choice list" drop-down. */
   listNames: readonly string[];
+  /** Folded sections (by index): only their heading shows. */
+  collapsed: ReadonlySet<number>;
+  onToggle: (si: number) => void;
 }
 
-export function SectionsEditor({ form, edit, focusLater, open, onOpen, listNames }: SectionsEditorProps) {
+export function SectionsEditor({
+  form,
+  edit,
+  focusLater,
+  open,
+  onOpen,
+  listNames,
+  collapsed,
+  onToggle,
+}: SectionsEditorProps) {
+  const { t } = useT();
   const [confirmRemove, setConfirmRemove] = useState<number | null>(null);
   const sectionToRemove = confirmRemove === null ? undefined : form.sections[confirmRemove];
   // Question numbers run on across sections: "question 7" is the seventh in the whole form.
@@ -47,6 +60,8 @@ export function SectionsEditor({ form, edit, focusLater, open, onOpen, listNames
             focusLater={focusLater}
             onOpen={onOpen}
             onRemove={setConfirmRemove}
+            isCollapsed={collapsed.has(si)}
+            onToggle={onToggle}
           />
         );
       })}
@@ -59,12 +74,12 @@ export function SectionsEditor({ form, edit, focusLater, open, onOpen, listNames
           focusLater(fieldId(sectionPath(next.sections.length - 1, 'name')));
         }}
       >
-        Add section
+        {t('staff.admin.builder.addSection')}
       </button>
       <ConfirmDialog
         open={sectionToRemove !== undefined}
-        title="Remove this section?"
-        confirmLabel="Remove section"
+        title={t('staff.admin.builder.removeSectionTitle')}
+        confirmLabel={t('staff.admin.builder.removeSection')}
         danger
         onCancel={() => setConfirmRemove(null)}
         onConfirm={() => {
@@ -73,9 +88,10 @@ export function SectionsEditor({ form, edit, focusLater, open, onOpen, listNames
         }}
       >
         <p>
-          Section “{sectionToRemove?.label || sectionToRemove?.name}” and its{' '}
-          {plural(sectionToRemove?.questions.length ?? 0, 'question', 'questions')} will be removed from the draft.
-          Nothing is lost until you save the draft.
+          {t('staff.admin.builder.removeSectionBody', {
+            name: sectionToRemove?.label || sectionToRemove?.name || '',
+            count: sectionToRemove?.questions.length ?? 0,
+          })}
         </p>
       </ConfirmDialog>
     </div>
@@ -98,6 +114,8 @@ const SectionCard = memo(function SectionCard({
   focusLater,
   onOpen,
   onRemove,
+  isCollapsed,
+  onToggle,
 }: EditorProps & {
   section: Section;
   si: number;
@@ -109,15 +127,47 @@ const SectionCard = memo(function SectionCard({
   onOpen: (question: Question | null) => void;
   /** Ask before removing a section that has questions. */
   onRemove: (si: number) => void;
+  isCollapsed: boolean;
+  onToggle: (si: number) => void;
 }) {
+  const { t } = useT();
   const id = fieldId(sectionPath(si));
   const headingId = `${id}-heading`;
+  const bodyId = `${id}-body`;
   const update = (patch: Partial<Omit<Section, 'questions'>>) => edit((form) => updateSection(form, si, patch));
+  const count = section.questions.length;
   return (
-    <section id={id} tabIndex={-1} aria-labelledby={headingId} className="card space-y-4">
+    <section
+      id={id}
+      tabIndex={-1}
+      aria-labelledby={headingId}
+      data-collapsed={isCollapsed || undefined}
+      className="card space-y-4"
+    >
       <div className="flex flex-wrap items-center gap-2">
-        <h3 id={headingId} className="mr-auto text-lg font-bold">
-          Section {si + 1}: {section.label || section.name}
+        <h3 id={headingId} className="mr-auto min-w-0 text-lg font-bold">
+          <button
+            type="button"
+            id={`${id}-fold`}
+            aria-expanded={!isCollapsed}
+            aria-controls={isCollapsed ? undefined : bodyId}
+            className="flex min-h-11 items-start gap-2 rounded-md text-left hover:bg-stone-100"
+            onClick={() => onToggle(si)}
+          >
+            <span aria-hidden="true" className="mt-0.5 inline-block w-4 shrink-0 text-stone-700">
+              {isCollapsed ? '▸' : '▾'}
+            </span>
+            <span className="min-w-0 break-words">
+              {t('staff.admin.builder.sectionHeading', { n: si + 1, name: section.label || section.name })}
+              <span className="block text-sm font-normal text-stone-700">
+                {t('staff.admin.builder.sectionCount', {
+                  count,
+                  first: firstNumber,
+                  last: firstNumber + count - 1,
+                })}
+              </span>
+            </span>
+          </button>
         </h3>
         <SmallButton
           id={`${id}-up`}
@@ -127,7 +177,8 @@ const SectionCard = memo(function SectionCard({
             focusLater(`${fieldId(sectionPath(si - 1))}-up`);
           }}
         >
-          Move section up<span className="sr-only"> {section.name}</span>
+          {t('staff.admin.builder.sectionUp')}
+          <span className="sr-only"> {section.name}</span>
         </SmallButton>
         <SmallButton
           id={`${id}-down`}
@@ -137,82 +188,91 @@ const SectionCard = memo(function SectionCard({
             focusLater(`${fieldId(sectionPath(si + 1))}-down`);
           }}
         >
-          Move section down<span className="sr-only"> {section.name}</span>
+          {t('staff.admin.builder.sectionDown')}
+          <span className="sr-only"> {section.name}</span>
         </SmallButton>
         <SmallButton
           danger
           disabled={sectionCount === 1}
           onClick={() => (section.questions.length > 0 ? onRemove(si) : removeSectionAt(edit, focusLater, si))}
         >
-          Remove section<span className="sr-only"> {section.name}</span>
+          {t('staff.admin.builder.removeSection')}
+          <span className="sr-only"> {section.name}</span>
         </SmallButton>
       </div>
-      <div className="grid gap-4 sm:grid-cols-2">
-        <BuilderTextField
-          path={sectionPath(si, 'name')}
-          label="Section name"
-          mono
-          value={section.name}
-          onChange={(name) => update({ name })}
-        />
-        <BuilderTextField
-          path={sectionPath(si, 'label')}
-          label="Section label"
-          value={section.label ?? ''}
-          onChange={(label) => update({ label: label || undefined })}
-        />
-        <ExpressionField
-          className="sm:col-span-2"
-          path={sectionPath(si, 'relevant')}
-          label="Show section when"
-          hint="Leave empty to always show this section."
-          value={section.relevant ?? ''}
-          onChange={(relevant) => update({ relevant: relevant.trim() ? relevant : undefined })}
-        />
-      </div>
-      <PathProblems path={sectionPath(si)} />
-      <PathProblems path={sectionPath(si, 'questions')} />
-
-      {section.questions.length === 0 ? (
-        <p className="text-stone-700">This section has no questions yet.</p>
-      ) : (
-        <ol className="space-y-2" aria-label={`Questions in section ${si + 1}`}>
-          {section.questions.map((question, qi) => (
-            <QuestionRow
-              key={qi}
-              edit={edit}
-              focusLater={focusLater}
-              si={si}
-              qi={qi}
-              number={firstNumber + qi}
-              question={question}
-              isOpen={openIndex === qi}
-              isFirst={si === 0 && qi === 0}
-              isLast={si === sectionCount - 1 && qi === section.questions.length - 1}
-              sectionSize={section.questions.length}
-              listNames={listNames}
-              onOpen={onOpen}
+      {isCollapsed ? null : (
+        <div id={bodyId} className="space-y-4">
+          <div className="grid gap-4 sm:grid-cols-2">
+            <BuilderTextField
+              path={sectionPath(si, 'name')}
+              label={t('staff.admin.builder.sectionName')}
+              mono
+              value={section.name}
+              onChange={(name) => update({ name })}
             />
-          ))}
-        </ol>
+            <BuilderTextField
+              path={sectionPath(si, 'label')}
+              label={t('staff.admin.builder.sectionLabel')}
+              value={section.label ?? ''}
+              onChange={(label) => update({ label: label || undefined })}
+            />
+            <ExpressionField
+              className="sm:col-span-2"
+              path={sectionPath(si, 'relevant')}
+              label={t('staff.admin.builder.sectionRelevant')}
+              hint={t('staff.admin.builder.sectionRelevantHint')}
+              value={section.relevant ?? ''}
+              onChange={(relevant) => update({ relevant: relevant.trim() ? relevant : undefined })}
+            />
+          </div>
+          <PathProblems path={sectionPath(si)} />
+          <PathProblems path={sectionPath(si, 'questions')} />
+
+          {section.questions.length === 0 ? (
+            <p className="text-stone-700">{t('staff.admin.builder.noQuestions')}</p>
+          ) : (
+            <ol className="space-y-2" aria-label={t('staff.admin.builder.questionsIn', { n: si + 1 })}>
+              {section.questions.map((question, qi) => (
+                <QuestionRow
+                  key={qi}
+                  edit={edit}
+                  focusLater={focusLater}
+                  si={si}
+                  qi={qi}
+                  number={firstNumber + qi}
+                  question={question}
+                  isOpen={openIndex === qi}
+                  isFirst={si === 0 && qi === 0}
+                  isLast={si === sectionCount - 1 && qi === section.questions.length - 1}
+                  sectionSize={section.questions.length}
+                  listNames={listNames}
+                  onOpen={onOpen}
+                />
+              ))}
+            </ol>
+          )}
+          <button
+            type="button"
+            id={`${id}-add`}
+            className="btn-secondary"
+            onClick={() => {
+              let added: Question | undefined;
+              edit((form) => {
+                const result = addQuestion(form, si);
+                added = result.question;
+                return result.form;
+              });
+              if (added) onOpen(added);
+              focusLater(fieldId(questionPath(si, section.questions.length, 'name')));
+            }}
+          >
+            {t('staff.admin.builder.addQuestion')}
+            <span className="sr-only"> {t('staff.admin.builder.toSection', { n: si + 1 })}</span>
+          </button>
+        </div>
       )}
-      <button
-        type="button"
-        id={`${id}-add`}
-        className="btn-secondary"
-        onClick={() => {
-          let added: Question | undefined;
-          edit((form) => {
-            const result = addQuestion(form, si);
-            added = result.question;
-            return result.form;
-          });
-          if (added) onOpen(added);
-          focusLater(fieldId(questionPath(si, section.questions.length, 'name')));
-        }}
-      >
-        Add question<span className="sr-only"> to section {si + 1}</span>
-      </button>
+      {/* Problems stay in sight when the section is folded. */}
+      {isCollapsed && <PathProblems path={sectionPath(si)} />}
     </section>
   );
 });

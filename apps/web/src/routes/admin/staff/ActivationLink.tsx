@@ -1,33 +1,48 @@
 import { useRef, useState } from 'react';
+import type { MailDelivery } from '@oslrs/core';
+import { useT } from '../../../i18n';
+import { MailNote } from './ImportJob';
 
 /**
- * An activation link the super admin can copy. The invitation email may not arrive (or may not be
- * configured yet), so the link is shown here to be handed over in person.
+ * An activation link the super admin can copy. The invitation email may not arrive (or no mail server
+ * may be set up: `mail.transport` says which), so the link is shown here to be handed over in person.
  */
-export function ActivationLink({ url, name, email }: { url: string; name: string; email?: string }) {
+export function ActivationLink({
+  url,
+  name,
+  email,
+  mail,
+}: {
+  url: string;
+  name: string;
+  email?: string;
+  mail?: MailDelivery;
+}) {
+  const { t } = useT();
   const inputRef = useRef<HTMLInputElement>(null);
   const [message, setMessage] = useState('');
 
   async function copy() {
     try {
       await navigator.clipboard.writeText(url);
-      setMessage('Link copied.');
+      setMessage(t('staff.admin.link.copied'));
     } catch {
       // No clipboard API (plain http on a LAN address) or permission refused: select it for Ctrl+C.
       inputRef.current?.focus();
       inputRef.current?.select();
-      setMessage('Could not copy automatically. The link is selected: press Ctrl+C (or ⌘+C) to copy it.');
+      setMessage(t('staff.admin.link.copyFailed'));
     }
   }
 
   return (
     <div className="space-y-3">
+      {mail && <MailNote mail={mail} email={email} />}
       <div>
         <label htmlFor="activation-link" className="label">
-          Activation link
+          {t('staff.admin.link.label')}
         </label>
         <span id="activation-link-hint" className="hint">
-          {name} opens this link to set a password and activate the account.
+          {t('staff.admin.link.hint', { name })}
         </span>
         <div className="mt-1 flex flex-col gap-2 sm:flex-row">
           <input
@@ -41,7 +56,7 @@ export function ActivationLink({ url, name, email }: { url: string; name: string
             onFocus={(e) => e.currentTarget.select()}
           />
           <button type="button" className="btn-secondary shrink-0" onClick={() => void copy()}>
-            Copy link
+            {t('staff.admin.link.copy')}
           </button>
         </div>
         <p aria-live="polite" className="mt-1 min-h-5 text-sm text-stone-800">
@@ -49,9 +64,7 @@ export function ActivationLink({ url, name, email }: { url: string; name: string
         </p>
       </div>
       <p className="text-stone-800">
-        {email ? <>An invitation email with this link is sent to {email}. </> : null}
-        If the email does not arrive, you can hand the link over to {name} in person. Anyone who has the link can set
-        the password for this account, so give it only to {name}.
+        {mail?.transport === 'none' ? t('staff.admin.link.handOverOnly', { name }) : t('staff.admin.link.handOver', { name })}
       </p>
     </div>
   );

@@ -1,5 +1,7 @@
-import { LGAS, ROLE_LABELS, STAFF_CSV_COLUMNS, STAFF_CSV_MAX_ROWS, STAFF_ROLES } from '@oslrs/core';
+import { LGAS, STAFF_CSV_COLUMNS, STAFF_CSV_MAX_ROWS, STAFF_ROLES } from '@oslrs/core';
 import { TableHead } from '../../../components/Table';
+import { useT } from '../../../i18n';
+import { roleLabel } from './staffOptions';
 
 /** The header line a staff CSV must start with. */
 export const HEADER = STAFF_CSV_COLUMNS.join(',');
@@ -14,48 +16,49 @@ function templateHref(): string {
   return templateUrl;
 }
 
+const code = (text: string) => <code className="font-mono text-sm">{text}</code>;
+
 /** How to write the file: columns, codes, limits, and a template to start from. */
 export function StaffCsvFormat() {
+  const { t, number } = useT();
   return (
     <section className="card mt-6">
       <h2 id="format-heading" className="text-xl font-bold">
-        File format
+        {t('staff.admin.csv.title')}
       </h2>
       <ul className="mt-3 list-disc space-y-2 pl-6 text-stone-800">
+        <li>{t('staff.admin.csv.utf8')}</li>
         <li>
-          A CSV file in UTF-8 (in Excel: <span className="italic">File › Save As › CSV UTF-8</span>).
-        </li>
-        <li>
-          The first line is the header, exactly:{' '}
+          {t('staff.admin.csv.header')}{' '}
           <code className="rounded bg-stone-100 px-1.5 py-0.5 font-mono text-sm break-all">{HEADER}</code>
         </li>
         <li>
-          <code className="font-mono text-sm">role</code> is one of the role codes below.
+          {code('role')} — {t('staff.admin.csv.role')}
         </li>
         <li>
-          <code className="font-mono text-sm">lga</code> is the LGA code, for example{' '}
-          <code className="font-mono text-sm">ibadan_north</code>. It is required for supervisors and enumerators and
-          may be left empty for other roles.
+          {code('lga')} — {t('staff.admin.csv.lga', { example: 'ibadan_north' })}
         </li>
-        <li>At most {STAFF_CSV_MAX_ROWS.toLocaleString('en-GB')} rows and 10 MB per file.</li>
+        <li>{t('staff.admin.csv.limits', { rows: number(STAFF_CSV_MAX_ROWS) })}</li>
       </ul>
       <p className="mt-4">
         <a href={templateHref()} download="oslrs-staff-template.csv" className="link">
-          Download template
+          {t('staff.admin.csv.template')}
         </a>{' '}
-        <span className="text-stone-700">(the header and one example row)</span>
+        <span className="text-stone-700">{t('staff.admin.csv.templateHint')}</span>
       </p>
 
       <CodeList
         className="mt-4"
-        title="Role codes"
-        what="Role"
-        codes={STAFF_ROLES.map((role) => [role, ROLE_LABELS[role]] as const)}
+        title={t('staff.admin.csv.roleCodes')}
+        what={t('staff.admin.csv.roleColumn')}
+        codeColumn={t('staff.admin.csv.codeColumn')}
+        codes={STAFF_ROLES.map((role) => [role, roleLabel(role)] as const)}
       />
       <CodeList
         className="mt-3"
-        title={`LGA codes (all ${LGAS.length})`}
+        title={t('staff.admin.csv.lgaCodes', { count: LGAS.length })}
         what="LGA"
+        codeColumn={t('staff.admin.csv.codeColumn')}
         codes={LGAS.map((lga) => [lga.code, lga.name] as const)}
       />
     </section>
@@ -66,11 +69,13 @@ export function StaffCsvFormat() {
 function CodeList({
   title,
   what,
+  codeColumn,
   codes,
   className,
 }: {
   title: string;
   what: string;
+  codeColumn: string;
   codes: readonly (readonly [string, string])[];
   className: string;
 }) {
@@ -78,7 +83,7 @@ function CodeList({
     <details className={`rounded-md border border-stone-300 p-3 ${className}`}>
       <summary className="cursor-pointer font-semibold">{title}</summary>
       <table className="mt-3 text-left text-sm">
-        <TableHead columns={['Code', what]} cellClassName="pr-6 pb-1" />
+        <TableHead columns={[codeColumn, what]} cellClassName="pr-6 pb-1" />
         <tbody>
           {codes.map(([code, meaning]) => (
             <tr key={code}>

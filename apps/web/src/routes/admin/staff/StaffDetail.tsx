@@ -12,7 +12,7 @@ import { PageHeading } from '../../../components/Page';
 import { formatDateTime } from '../../../lib/format';
 import { ActivationLink } from './ActivationLink';
 import { splitApiError } from './formErrors';
-import { LGA_OPTIONS, needsLga, ROLE_OPTIONS, roleLabel, STATUS_LABELS } from './staffOptions';
+import { LGA_OPTIONS, needsLga, roleLabel, roleOptions, statusLabel } from './staffOptions';
 import { StatusBadge } from './StatusBadge';
 
 export default function StaffDetail() {
@@ -119,7 +119,12 @@ function NewInvitation({ member }: { member: Staff }) {
         )}
         {invitation.isSuccess ? (
           <Success title={`New activation link for ${member.fullName}`}>
-            <ActivationLink url={invitation.data.activationUrl} name={member.fullName} />
+            <ActivationLink
+              url={invitation.data.activationUrl}
+              name={member.fullName}
+              email={member.email}
+              mail={invitation.data.mail}
+            />
           </Success>
         ) : (
           <button
@@ -197,8 +202,8 @@ function EditStaff({ member }: { member: Staff }) {
   }
 
   const statusOptions = [
-    ...(member.status === 'invited' ? [{ value: 'invited', label: STATUS_LABELS.invited, disabled: true }] : []),
-    ...EDITABLE_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
+    ...(member.status === 'invited' ? [{ value: 'invited', label: statusLabel('invited'), disabled: true }] : []),
+    ...EDITABLE_STATUSES.map((s) => ({ value: s, label: statusLabel(s) })),
   ];
 
   return (
@@ -237,7 +242,7 @@ function EditStaff({ member }: { member: Staff }) {
               setSaved(false);
             }}
             error={errors.role}
-            options={ROLE_OPTIONS}
+            options={roleOptions()}
           />
           <SelectField
             label="LGA"

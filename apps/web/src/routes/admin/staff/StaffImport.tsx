@@ -5,6 +5,7 @@ import { ApiError, errorMessage } from '../../../api/client';
 import { queryKeys, staff as staffApi } from '../../../api/endpoints';
 import { FileUploadPanel } from '../../../components/FileUploadPanel';
 import { PageHeading } from '../../../components/Page';
+import { t, useT } from '../../../i18n';
 import { ImportJob } from './ImportJob';
 import { HEADER, StaffCsvFormat } from './StaffCsvFormat';
 
@@ -19,19 +20,19 @@ function uploadErrorMessages(error: unknown): string[] {
       const named = list.length === 0 || list.every((column) => error.message.includes(column));
       return [
         error.message,
-        named ? '' : `Missing columns: ${list.join(', ')}.`,
-        `The first line must be exactly: ${HEADER}`,
+        named ? '' : t('staff.admin.import.missingColumns', { columns: list.join(', ') }),
+        t('staff.admin.import.firstLine', { header: HEADER }),
       ].filter(Boolean);
     }
     case 'CSV_NOT_UTF8':
-      return [error.message, 'Save the file as “CSV UTF-8” (in Excel: File › Save As › CSV UTF-8) and try again.'];
+      return [error.message, t('staff.admin.import.notUtf8')];
     case 'PAYLOAD_TOO_LARGE':
-      return [error.message, 'Files can be at most 10 MB. Split the list into smaller files.'];
+      return [error.message, t('staff.admin.import.tooLargeSplit')];
     case 'CSV_TOO_MANY_ROWS':
-      return [error.message, `A file can hold at most ${STAFF_CSV_MAX_ROWS.toLocaleString('en-GB')} rows.`];
+      return [error.message, t('staff.admin.import.maxRows', { max: STAFF_CSV_MAX_ROWS })];
     default:
-      if (error.status === 413) return ['The file is too large. Files can be at most 10 MB.'];
-      if (error.status === 415) return [error.message, 'Upload a .csv file.'];
+      if (error.status === 413) return [t('staff.admin.import.tooLarge')];
+      if (error.status === 415) return [error.message, t('staff.admin.import.uploadCsv')];
       return [error.message];
   }
 }
@@ -39,10 +40,11 @@ function uploadErrorMessages(error: unknown): string[] {
 export default function StaffImport() {
   const [params, setParams] = useSearchParams();
   const jobId = params.get('job');
+  const { t } = useT();
 
   return (
     <div className="max-w-4xl">
-      <PageHeading>Import staff</PageHeading>
+      <PageHeading>{t('staff.admin.import.title')}</PageHeading>
       {jobId ? (
         <ImportJob
           id={jobId}
@@ -56,11 +58,7 @@ export default function StaffImport() {
         />
       ) : (
         <>
-          <p className="mt-2 text-stone-800">
-            Add many staff at once from a CSV file. Each valid row creates a staff member, as if you had invited them
-            one by one; rows with problems are skipped and listed afterwards, so you can correct them and import those
-            rows again.
-          </p>
+          <p className="mt-2 text-stone-800">{t('staff.admin.import.intro')}</p>
           <StaffCsvFormat />
           <UploadForm onStarted={(job) => setParams({ job: job.id })} />
         </>
@@ -71,6 +69,7 @@ export default function StaffImport() {
 
 function UploadForm({ onStarted }: { onStarted: (job: Job) => void }) {
   const queryClient = useQueryClient();
+  const { t } = useT();
   const upload = useMutation({
     mutationFn: (file: File) => staffApi.import(file),
     onSuccess: ({ job }) => {
@@ -83,18 +82,18 @@ function UploadForm({ onStarted }: { onStarted: (job: Job) => void }) {
     <FileUploadPanel
       className="mt-6"
       id="csv-file"
-      title="Upload"
-      label="CSV file"
-      hint="UTF-8 CSV with the header above, up to 10 MB."
+      title={t('staff.admin.import.upload')}
+      label={t('staff.admin.import.fileLabel')}
+      hint={t('staff.admin.import.fileHint')}
       accept=".csv,text/csv"
       required
       rules={{
-        missing: 'Choose a CSV file to import',
-        tooLarge: 'This file is larger than 10 MB. Split it into smaller files.',
+        missing: t('staff.admin.import.fileMissing'),
+        tooLarge: t('staff.admin.import.fileTooLarge'),
       }}
       upload={upload}
       errorMessages={uploadErrorMessages}
-      pendingLabel="Uploading…"
+      pendingLabel={t('staff.admin.import.uploading')}
     />
   );
 }

@@ -6,9 +6,10 @@ import { queryKeys, staff as staffApi } from '../../../api/endpoints';
 import { Alert, Success } from '../../../components/Alert';
 import { SelectField, TextField } from '../../../components/Field';
 import { PageHeading } from '../../../components/Page';
+import { useT } from '../../../i18n';
 import { ActivationLink } from './ActivationLink';
 import { splitApiError } from './formErrors';
-import { LGA_OPTIONS, needsLga, ROLE_OPTIONS } from './staffOptions';
+import { LGA_OPTIONS, needsLga, roleOptions } from './staffOptions';
 
 const FIELDS = ['fullName', 'email', 'phone', 'nin', 'role', 'lga'] as const;
 type FieldName = (typeof FIELDS)[number];
@@ -18,6 +19,7 @@ const EMPTY = { fullName: '', email: '', phone: '', nin: '', role: '', lga: '' }
 
 export default function StaffInvite() {
   const queryClient = useQueryClient();
+  const { t } = useT();
   const [values, setValues] = useState(EMPTY);
   const [errors, setErrors] = useState<Errors>({});
   const [topErrors, setTopErrors] = useState<string[]>([]);
@@ -64,14 +66,14 @@ export default function StaffInvite() {
     event.preventDefault();
     if (invite.isPending) return;
     const found: Errors = {};
-    if (values.fullName.trim().length < 2) found.fullName = 'Enter the full name';
+    if (values.fullName.trim().length < 2) found.fullName = t('staff.admin.invite.errName');
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim()))
-      found.email = 'Enter a valid email address, like name@example.com';
-    if (!values.phone.trim()) found.phone = 'Enter a phone number';
-    else if (!normalizePhone(values.phone)) found.phone = 'Enter a Nigerian phone number, like 0803 123 4567';
-    if (values.nin.trim() && !isWellFormedNin(values.nin)) found.nin = 'A NIN is 11 digits';
-    if (!values.role) found.role = 'Choose a role';
-    if (lgaRequired && !values.lga) found.lga = 'Choose the LGA this supervisor or enumerator works in';
+      found.email = t('staff.admin.invite.errEmail');
+    if (!values.phone.trim()) found.phone = t('staff.admin.invite.errPhoneMissing');
+    else if (!normalizePhone(values.phone)) found.phone = t('staff.admin.invite.errPhone');
+    if (values.nin.trim() && !isWellFormedNin(values.nin)) found.nin = t('staff.admin.invite.errNin');
+    if (!values.role) found.role = t('staff.admin.invite.errRole');
+    if (lgaRequired && !values.lga) found.lga = t('staff.admin.invite.errLga');
     setErrors(found);
     setTopErrors([]);
     if (Object.keys(found).length > 0) return focusFirst(found);
@@ -79,13 +81,13 @@ export default function StaffInvite() {
   }
 
   if (invite.isSuccess) {
-    const { staff, activationUrl } = invite.data;
+    const { staff, activationUrl, mail } = invite.data;
     return (
       <div className="max-w-2xl">
-        <PageHeading>Invite staff</PageHeading>
+        <PageHeading>{t('staff.admin.invite.title')}</PageHeading>
         <div className="mt-6">
-          <Success title={`Invitation created for ${staff.fullName}`}>
-            <ActivationLink url={activationUrl} name={staff.fullName} email={staff.email} />
+          <Success title={t('staff.admin.invite.created', { name: staff.fullName })}>
+            <ActivationLink url={activationUrl} name={staff.fullName} email={staff.email} mail={mail} />
           </Success>
         </div>
         <div className="mt-6 flex flex-wrap gap-3">
@@ -98,10 +100,10 @@ export default function StaffInvite() {
               setErrors({});
             }}
           >
-            Invite someone else
+            {t('staff.admin.invite.another')}
           </button>
           <Link to={`/admin/staff/${staff.id}`} className="btn-secondary">
-            Open {staff.fullName}&rsquo;s record
+            {t('staff.admin.invite.openRecord', { name: staff.fullName })}
           </Link>
         </div>
       </div>
@@ -110,21 +112,18 @@ export default function StaffInvite() {
 
   return (
     <div className="max-w-2xl">
-      <PageHeading>Invite staff</PageHeading>
-      <p className="mt-2 text-stone-800">
-        The new staff member receives an activation link to set their password. You will also see the link here, so you
-        can hand it over in person.
-      </p>
+      <PageHeading>{t('staff.admin.invite.title')}</PageHeading>
+      <p className="mt-2 text-stone-800">{t('staff.admin.invite.intro')}</p>
       <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5">
         {topErrors.length > 0 && (
-          <Alert title="The invitation was not created">
+          <Alert title={t('staff.admin.invite.notCreated')}>
             {topErrors.map((message) => (
               <p key={message}>{message}</p>
             ))}
           </Alert>
         )}
         <TextField
-          label="Full name"
+          label={t('staff.admin.field.fullName')}
           name="fullName"
           autoComplete="off"
           required
@@ -134,7 +133,7 @@ export default function StaffInvite() {
           inputRef={fullNameRef}
         />
         <TextField
-          label="Email"
+          label={t('staff.admin.field.email')}
           name="email"
           type="email"
           inputMode="email"
@@ -147,38 +146,38 @@ export default function StaffInvite() {
           inputRef={emailRef}
         />
         <TextField
-          label="Phone"
+          label={t('staff.admin.field.phone')}
           name="phone"
           type="tel"
           inputMode="tel"
           autoComplete="off"
           required
-          hint="A Nigerian number, e.g. 0803 123 4567 or +234 803 123 4567."
+          hint={t('staff.admin.invite.phoneHint')}
           value={values.phone}
           onChange={(e) => set('phone', e.target.value)}
           error={errors.phone}
           inputRef={phoneRef}
         />
         <TextField
-          label="NIN (optional)"
+          label={t('staff.admin.invite.ninLabel')}
           name="nin"
           inputMode="numeric"
           autoComplete="off"
-          hint="The staff member's own NIN, so it can never be registered as a respondent."
+          hint={t('staff.admin.invite.ninHint')}
           value={values.nin}
           onChange={(e) => set('nin', e.target.value)}
           error={errors.nin}
           inputRef={ninRef}
         />
         <SelectField
-          label="Role"
+          label={t('staff.admin.field.role')}
           name="role"
           required
           value={values.role}
           onChange={(e) => set('role', e.target.value)}
           error={errors.role}
           selectRef={roleRef}
-          options={[{ value: '', label: 'Choose a role' }, ...ROLE_OPTIONS]}
+          options={[{ value: '', label: t('staff.admin.invite.chooseRole') }, ...roleOptions()]}
         />
         <SelectField
           label="LGA"
@@ -186,17 +185,20 @@ export default function StaffInvite() {
           required={lgaRequired}
           hint={
             lgaRequired
-              ? 'Required: supervisors and enumerators work in one LGA.'
-              : 'Required for supervisors and enumerators; optional for other roles.'
+              ? t('staff.admin.invite.lgaRequired')
+              : t('staff.admin.invite.lgaOptional')
           }
           value={values.lga}
           onChange={(e) => set('lga', e.target.value)}
           error={errors.lga}
           selectRef={lgaRef}
-          options={[{ value: '', label: lgaRequired ? 'Choose an LGA' : 'No LGA' }, ...LGA_OPTIONS]}
+          options={[
+            { value: '', label: lgaRequired ? t('staff.admin.invite.chooseLga') : t('staff.admin.invite.noLga') },
+            ...LGA_OPTIONS,
+          ]}
         />
         <button type="submit" className="btn-primary w-full sm:w-auto" aria-busy={invite.isPending || undefined}>
-          Send invitation
+          {t('staff.admin.invite.send')}
         </button>
       </form>
     </div>

@@ -10,7 +10,7 @@ import { PageHeading } from '../../../components/Page';
 import { DataTable, TableHead } from '../../../components/Table';
 import { formatDate, formatTotal } from '../../../lib/format';
 import { useMediaQuery } from '../../../lib/useMediaQuery';
-import { LGA_OPTIONS, ROLE_OPTIONS, roleLabel, STATUS_OPTIONS } from './staffOptions';
+import { LGA_OPTIONS, roleLabel, roleOptions, statusOptions } from './staffOptions';
 import { StatusBadge } from './StatusBadge';
 
 const PAGE_SIZES = [25, 50, 100] as const;
@@ -141,14 +141,14 @@ export default function StaffList() {
           name="status"
           value={list.status ?? ''}
           onChange={(e) => update({ status: e.target.value })}
-          options={[{ value: '', label: 'All' }, ...STATUS_OPTIONS]}
+          options={[{ value: '', label: 'All' }, ...statusOptions()]}
         />
         <SelectField
           label="Role"
           name="role"
           value={list.role ?? ''}
           onChange={(e) => update({ role: e.target.value })}
-          options={[{ value: '', label: 'All' }, ...ROLE_OPTIONS]}
+          options={[{ value: '', label: 'All' }, ...roleOptions()]}
         />
         <SelectField
           label="LGA"

@@ -1,4 +1,5 @@
 import type { StaffStatus } from '@oslrs/core';
+import { useT } from '../../../i18n';
 import { statusLabel } from './staffOptions';
 
 const STYLES: Record<StaffStatus, string> = {
@@ -9,6 +10,7 @@ const STYLES: Record<StaffStatus, string> = {
 };
 
 export function StatusBadge({ status }: { status: StaffStatus }) {
+  useT(); // re-render on a language change
   return (
     <span className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-medium ring-1 ring-inset ${STYLES[status]}`}>
       {statusLabel(status)}

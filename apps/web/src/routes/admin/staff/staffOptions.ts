@@ -1,15 +1,10 @@
-import { LGAS, ROLE_LABELS, STAFF_ROLES, STAFF_STATUSES, type StaffRole, type StaffStatus } from '@oslrs/core';
+import { LGAS, STAFF_ROLES, STAFF_STATUSES, type StaffRole } from '@oslrs/core';
 import type { Option } from '../../../components/Field';
+import { t } from '../../../i18n';
 
-export const STATUS_LABELS: Record<StaffStatus, string> = {
-  invited: 'Invited',
-  active: 'Active',
-  suspended: 'Suspended',
-  deactivated: 'Deactivated',
-};
-
-export const ROLE_OPTIONS: readonly Option[] = STAFF_ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
-export const STATUS_OPTIONS: readonly Option[] = STAFF_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }));
+/** Labels are read at render time (components re-render on a language change through useT()). */
+export const roleOptions = (): readonly Option[] => STAFF_ROLES.map((role) => ({ value: role, label: roleLabel(role) }));
+export const statusOptions = (): readonly Option[] => STAFF_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }));
 export const LGA_OPTIONS: readonly Option[] = LGAS.map((lga) => ({ value: lga.code, label: lga.name }));
 
 /** Supervisors and enumerators work in one LGA, so they need one. */
@@ -18,9 +13,9 @@ export function needsLga(role: string): boolean {
 }
 
 export function roleLabel(role: string): string {
-  return ROLE_LABELS[role as StaffRole] ?? role;
+  return (STAFF_ROLES as readonly string[]).includes(role) ? t(`staff.admin.role.${role as StaffRole}`) : role;
 }
 
 export function statusLabel(status: string): string {
-  return STATUS_LABELS[status as StaffStatus] ?? status;
+  return (STAFF_STATUSES as readonly string[]).includes(status) ? t(`staff.admin.status.${status}`) : status;
 }
