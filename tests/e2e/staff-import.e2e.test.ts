@@ -73,7 +73,7 @@ it('imports 50 staff with 2 bad rows and lists the 48 by LGA', async () => {
   await progress.waitFor();
   await expect.poll(async () => progress.getAttribute('value'), { timeout: 30_000 }).toBe('50');
 
-  const table = page.getByRole('table', { name: 'Rows with errors' });
+  const table = page.getByRole('table', { name: 'Rows with problems' });
   await table.waitFor();
   const rows = table.locator('tbody tr');
   await expect.poll(() => rows.count()).toBe(2);

@@ -102,7 +102,14 @@ export const resendInvitationsResponseSchema = z.object({
 export type ResendInvitationsResponse = z.infer<typeof resendInvitationsResponseSchema>;
 
 /** The columns of the activation-links CSV of one staff import (`POST /staff/import/:id/activation-links`). */
-export const ACTIVATION_LINKS_CSV_COLUMNS = ['full_name', 'email', 'role', 'lga', 'activation_url', 'expires_at'] as const;
+export const ACTIVATION_LINKS_CSV_COLUMNS = [
+  'full_name',
+  'email',
+  'role',
+  'lga',
+  'activation_url',
+  'expires_at',
+] as const;
 
 /** What a client sends (before defaults and trimming): the web's form inputs. */
 export type ListStaffParams = z.input<typeof listStaffQuerySchema>;

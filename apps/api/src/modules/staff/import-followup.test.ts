@@ -29,14 +29,19 @@ async function importCsv(lines: string[]) {
   return (await app.call(app.admin, { method: 'GET', url: `/api/v1/jobs/${id}` })).json().job;
 }
 
-const tokenIn = (text: string) => new URL(text.match(/http:\/\/registry\.test\/activate\?token=\S+/)![0]).searchParams.get('token')!;
+const tokenIn = (text: string) =>
+  new URL(text.match(/http:\/\/registry\.test\/activate\?token=\S+/)![0]).searchParams.get('token')!;
 
 async function mailsTo(email: string) {
   return app.t.database.db.select().from(mailOutbox).where(eq(mailOutbox.to, email)).orderBy(mailOutbox.createdAt);
 }
 
 const activate = (token: string) =>
-  app.t.app.inject({ method: 'POST', url: '/api/v1/auth/activate', payload: { token, password: 'a long enough password' } });
+  app.t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/activate',
+    payload: { token, password: 'a long enough password' },
+  });
 
 /** Three people imported; the first then activates with the emailed link. */
 async function importThree(domain: string) {
@@ -72,7 +77,10 @@ describe('staff import: every problem of a row', () => {
     ]);
     const report = await app.call(app.admin, { method: 'GET', url: `/api/v1/jobs/${job.id}/errors.csv` });
     expect(report.body.trimEnd().split('\r\n')).toHaveLength(1 + 7);
-    const made = await app.t.database.db.select().from(users).where(like(users.email, `%@${domain}`));
+    const made = await app.t.database.db
+      .select()
+      .from(users)
+      .where(like(users.email, `%@${domain}`));
     expect(made.map((u) => u.email).sort()).toEqual([`good@${domain}`, `kemi@${domain}`]);
     expect(made.every((u) => u.importJobId === job.id)).toBe(true);
   });
@@ -83,7 +91,12 @@ describe('activation links CSV of an import', () => {
     const domain = 'links.followup.test';
     const jobId = await importThree(domain);
     const [oldBola] = await mailsTo(`bola@${domain}`);
-    const mailCount = (await app.t.database.db.select().from(mailOutbox).where(like(mailOutbox.to, `%@${domain}`))).length;
+    const mailCount = (
+      await app.t.database.db
+        .select()
+        .from(mailOutbox)
+        .where(like(mailOutbox.to, `%@${domain}`))
+    ).length;
 
     const res = await app.call(app.admin, { method: 'POST', url: `/api/v1/staff/import/${jobId}/activation-links` });
     expect(res.statusCode).toBe(200);
@@ -93,7 +106,9 @@ describe('activation links CSV of an import', () => {
     const lines = res.body.trimEnd().split('\r\n');
     expect(lines[0]).toBe('full_name,email,role,lga,activation_url,expires_at');
     expect(lines).toHaveLength(3); // Ada activated: only Bola and Chidi
-    expect(lines[1]).toMatch(new RegExp(`^"Bola Waiting","bola@${domain}","Data entry clerk","","http://registry\\.test/activate\\?token=`));
+    expect(lines[1]).toMatch(
+      new RegExp(`^"Bola Waiting","bola@${domain}","Data entry clerk","","http://registry\\.test/activate\\?token=`),
+    );
     expect(lines[2]).toMatch(/^"Chidi Waiting","chidi@[^"]+","Supervisor","Oyo East","http:/);
     const cells = (line: string) => line.slice(1, -1).split('","');
     expect(Number.isNaN(Date.parse(cells(lines[1]!)[5]!))).toBe(false);
@@ -102,9 +117,14 @@ describe('activation links CSV of an import', () => {
     expect((await activate(tokenIn(oldBola!.body!))).json().error.code).toBe('TOKEN_INVALID');
     expect((await activate(new URL(cells(lines[1]!)[4]!).searchParams.get('token')!)).statusCode).toBe(200);
     // No mail was sent for the CSV.
-    expect((await app.t.database.db.select().from(mailOutbox).where(like(mailOutbox.to, `%@${domain}`))).length).toBe(
-      mailCount,
-    );
+    expect(
+      (
+        await app.t.database.db
+          .select()
+          .from(mailOutbox)
+          .where(like(mailOutbox.to, `%@${domain}`))
+      ).length,
+    ).toBe(mailCount);
     const audits = await app.t.database.db
       .select()
       .from(auditLog)
@@ -156,7 +176,12 @@ describe('resend invitations of an import', () => {
     const invited = await app.call(app.admin, {
       method: 'POST',
       url: '/api/v1/staff',
-      payload: { fullName: 'Mail Less', email: 'mail.less@followup.test', phone: '08031239999', role: 'data_entry_clerk' },
+      payload: {
+        fullName: 'Mail Less',
+        email: 'mail.less@followup.test',
+        phone: '08031239999',
+        role: 'data_entry_clerk',
+      },
     });
     expect(invited.statusCode).toBe(201);
     expect(invited.json().mail).toEqual({ transport: 'none' });
@@ -164,7 +189,10 @@ describe('resend invitations of an import', () => {
       method: 'POST',
       url: `/api/v1/staff/${invited.json().staff.id}/invitation`,
     });
-    expect(again.json()).toMatchObject({ mail: { transport: 'none' }, activationUrl: expect.stringContaining('token=') });
+    expect(again.json()).toMatchObject({
+      mail: { transport: 'none' },
+      activationUrl: expect.stringContaining('token='),
+    });
   });
 });
 
@@ -172,7 +200,10 @@ describe('the follow-ups refuse what they cannot do', () => {
   it('answers 401, 403, 400, 404 and 409 in JSON, and changes nothing', async () => {
     const domain = 'refuse.followup.test';
     const jobId = await importThree(domain);
-    const before = await app.t.database.db.select().from(users).where(like(users.email, `%@${domain}`));
+    const before = await app.t.database.db
+      .select()
+      .from(users)
+      .where(like(users.email, `%@${domain}`));
     for (const path of ['invitations', 'activation-links']) {
       const url = `/api/v1/staff/import/${jobId}/${path}`;
       const anon = await app.call(null, { method: 'POST', url });
@@ -212,7 +243,10 @@ describe('the follow-ups refuse what they cannot do', () => {
       const busy = await app.call(app.admin, { method: 'POST', url: `/api/v1/staff/import/${running}/${path}` });
       expect([busy.statusCode, busy.json().error.code]).toEqual([409, 'IMPORT_NOT_FINISHED']);
     }
-    const after = await app.t.database.db.select().from(users).where(like(users.email, `%@${domain}`));
+    const after = await app.t.database.db
+      .select()
+      .from(users)
+      .where(like(users.email, `%@${domain}`));
     expect(after.map((u) => u.activationTokenHash)).toEqual(before.map((u) => u.activationTokenHash));
   });
 });

@@ -359,14 +359,12 @@ export class StaffService {
         expiresAt,
       );
       await recordAudit(tx, actor, [
-        ...issued.map(
-          ({ person }): AuditEntry => ({
-            action: 'staff.invitation_reissued',
-            targetType: 'user',
-            targetId: person.id,
-            after: { importJob: jobId, channel },
-          }),
-        ),
+        ...issued.map(({ person }): AuditEntry => ({
+          action: 'staff.invitation_reissued',
+          targetType: 'user',
+          targetId: person.id,
+          after: { importJob: jobId, channel },
+        })),
         {
           action: channel === 'email' ? 'staff.import_invitations_resent' : 'staff.import_activation_links_exported',
           targetType: 'job',
@@ -568,7 +566,15 @@ export class StaffService {
       lga = checkLga(role.role, row.lga);
       if ('error' in lga) errors.push(lga.error);
     }
-    if (!name.success || !email.success || 'error' in phone || 'error' in role || !lga || 'error' in lga || errors.length)
+    if (
+      !name.success ||
+      !email.success ||
+      'error' in phone ||
+      'error' in role ||
+      !lga ||
+      'error' in lga ||
+      errors.length
+    )
       return { errors };
     return {
       values: {

@@ -120,8 +120,9 @@ const ChoiceListEditor = memo(function ChoiceListEditor({
   const byPath = useContext(ProblemsContext);
   const listPath = choiceListPath(name);
   const hasProblems = [...byPath.keys()].some((key) => key === listPath || key.startsWith(`${listPath}.`));
-  // Uncontrolled after the first render: the person opens and folds it as they like.
-  const [open] = useState(initiallyOpen || hasProblems);
+  // Open when it has problems at first; then the person opens and folds it as they like. A folded
+  // list's choices are not drawn at all (the master questionnaire has lists of hundreds of choices).
+  const [open, setOpen] = useState(initiallyOpen || hasProblems);
   const [rename, setRename] = useState(name);
   const [renameError, setRenameError] = useState<string>();
   const id = fieldId(listPath);
@@ -139,154 +140,161 @@ const ChoiceListEditor = memo(function ChoiceListEditor({
   }
 
   return (
-    <details open={open} className="rounded-md border border-stone-300 bg-white">
-      <summary className="cursor-pointer px-3 py-2 font-semibold">
+    <details
+      open={open}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+      className="rounded-md border border-stone-300 bg-white"
+    >
+      {/* Folded, the summary stands in for the list: focusing a problem in it opens the list (useFocusLater). */}
+      <summary id={open ? undefined : id} className="cursor-pointer px-3 py-2 font-semibold">
         <span className="font-mono">{name}</span>{' '}
         <span className="font-normal text-stone-700">
           ({plural(choices.length, 'choice', 'choices')}
           {hasProblems && <span className="font-semibold text-red-700">, has problems</span>})
         </span>
       </summary>
-      <fieldset id={id} tabIndex={-1} className="space-y-4 border-t border-stone-200 p-3">
-        <legend className="sr-only">Choice list {name}</legend>
-        <p className="text-sm text-stone-700">
-          {usedBy ? (
-            <>
-              Used by <span className="font-mono">{usedBy}</span>
-            </>
-          ) : (
-            'Not used by any question yet.'
+      {open && (
+        <fieldset id={id} tabIndex={-1} className="space-y-4 border-t border-stone-200 p-3">
+          <legend className="sr-only">Choice list {name}</legend>
+          <p className="text-sm text-stone-700">
+            {usedBy ? (
+              <>
+                Used by <span className="font-mono">{usedBy}</span>
+              </>
+            ) : (
+              'Not used by any question yet.'
+            )}
+          </p>
+          <div>
+            <label htmlFor={`${id}-rename`} className="label">
+              List name
+            </label>
+            {renameError && (
+              <span id={`${id}-rename-error`} role="alert" className="field-error">
+                {renameError}
+              </span>
+            )}
+            <div className="mt-1 flex flex-col gap-2 sm:flex-row">
+              <input
+                id={`${id}-rename`}
+                type="text"
+                autoComplete="off"
+                spellCheck={false}
+                className="input mt-0 font-mono sm:max-w-xs"
+                value={rename}
+                aria-invalid={renameError ? true : undefined}
+                aria-describedby={renameError ? `${id}-rename-error` : undefined}
+                onChange={(e) => {
+                  setRename(e.target.value);
+                  setRenameError(undefined);
+                }}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') {
+                    e.preventDefault();
+                    doRename();
+                  }
+                }}
+              />
+              <button
+                type="button"
+                className="btn-secondary"
+                aria-disabled={rename.trim() === name || undefined}
+                onClick={doRename}
+              >
+                Rename list<span className="sr-only"> {name}</span>
+              </button>
+            </div>
+          </div>
+          <PathProblems path={listPath} />
+          {choices.length > 0 && (
+            <DataTable caption={`Choices in ${name}`}>
+              <TableHead
+                columns={['#', 'Value', 'Label', <span className="sr-only">Actions</span>]}
+                cellClassName="pr-2 pb-1 font-semibold first:w-10"
+              />
+              <tbody>
+                {choices.map((choice, ci) => (
+                  <tr key={ci} className="align-top">
+                    <td className="pt-3 pr-2 text-stone-700 tabular-nums">{ci + 1}</td>
+                    <td className="py-1 pr-2">
+                      <BuilderTextField
+                        path={choiceListPath(name, ci, 'name')}
+                        label={`Choice ${ci + 1} value`}
+                        hideLabel
+                        mono
+                        value={choice.name}
+                        onChange={(value) => edit((form) => updateChoice(form, name, ci, { ...choice, name: value }))}
+                      />
+                    </td>
+                    <td className="py-1 pr-2">
+                      <BuilderTextField
+                        path={choiceListPath(name, ci, 'label')}
+                        label={`Choice ${ci + 1} label`}
+                        hideLabel
+                        value={choice.label}
+                        onChange={(value) => edit((form) => updateChoice(form, name, ci, { ...choice, label: value }))}
+                      />
+                    </td>
+                    <td className="py-1">
+                      <div className="flex gap-1">
+                        <button
+                          type="button"
+                          className="min-h-11 rounded-md border border-stone-400 px-2 hover:bg-stone-100 aria-disabled:opacity-50"
+                          aria-disabled={ci === 0 || undefined}
+                          onClick={() => ci > 0 && edit((form) => moveChoice(form, name, ci, -1))}
+                        >
+                          Up<span className="sr-only"> choice {ci + 1}</span>
+                        </button>
+                        <button
+                          type="button"
+                          className="min-h-11 rounded-md border border-stone-400 px-2 hover:bg-stone-100 aria-disabled:opacity-50"
+                          aria-disabled={ci === choices.length - 1 || undefined}
+                          onClick={() => ci < choices.length - 1 && edit((form) => moveChoice(form, name, ci, 1))}
+                        >
+                          Down<span className="sr-only"> choice {ci + 1}</span>
+                        </button>
+                        <button
+                          type="button"
+                          className="min-h-11 rounded-md border border-red-300 px-2 text-red-800 hover:bg-red-50"
+                          onClick={() => {
+                            edit((form) => removeChoice(form, name, ci));
+                            focusLater(`${id}-add`);
+                          }}
+                        >
+                          Remove<span className="sr-only"> choice {ci + 1}</span>
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </DataTable>
           )}
-        </p>
-        <div>
-          <label htmlFor={`${id}-rename`} className="label">
-            List name
-          </label>
-          {renameError && (
-            <span id={`${id}-rename-error`} role="alert" className="field-error">
-              {renameError}
-            </span>
-          )}
-          <div className="mt-1 flex flex-col gap-2 sm:flex-row">
-            <input
-              id={`${id}-rename`}
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              className="input mt-0 font-mono sm:max-w-xs"
-              value={rename}
-              aria-invalid={renameError ? true : undefined}
-              aria-describedby={renameError ? `${id}-rename-error` : undefined}
-              onChange={(e) => {
-                setRename(e.target.value);
-                setRenameError(undefined);
-              }}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter') {
-                  e.preventDefault();
-                  doRename();
-                }
-              }}
-            />
+          <div className="flex flex-wrap gap-3">
             <button
               type="button"
+              id={`${id}-add`}
               className="btn-secondary"
-              aria-disabled={rename.trim() === name || undefined}
-              onClick={doRename}
+              onClick={() => {
+                edit((form) => addChoice(form, name));
+                focusLater(fieldId(choiceListPath(name, choices.length, 'name')));
+              }}
             >
-              Rename list<span className="sr-only"> {name}</span>
+              Add choice<span className="sr-only"> to {name}</span>
+            </button>
+            <button
+              type="button"
+              className="btn-secondary text-red-800"
+              onClick={() => {
+                edit((form) => removeChoiceList(form, name));
+                focusLater('new-list-name');
+              }}
+            >
+              Remove list<span className="sr-only"> {name}</span>
             </button>
           </div>
-        </div>
-        <PathProblems path={listPath} />
-        {choices.length > 0 && (
-          <DataTable caption={`Choices in ${name}`}>
-            <TableHead
-              columns={['#', 'Value', 'Label', <span className="sr-only">Actions</span>]}
-              cellClassName="pr-2 pb-1 font-semibold first:w-10"
-            />
-            <tbody>
-              {choices.map((choice, ci) => (
-                <tr key={ci} className="align-top">
-                  <td className="pt-3 pr-2 text-stone-700 tabular-nums">{ci + 1}</td>
-                  <td className="py-1 pr-2">
-                    <BuilderTextField
-                      path={choiceListPath(name, ci, 'name')}
-                      label={`Choice ${ci + 1} value`}
-                      hideLabel
-                      mono
-                      value={choice.name}
-                      onChange={(value) => edit((form) => updateChoice(form, name, ci, { ...choice, name: value }))}
-                    />
-                  </td>
-                  <td className="py-1 pr-2">
-                    <BuilderTextField
-                      path={choiceListPath(name, ci, 'label')}
-                      label={`Choice ${ci + 1} label`}
-                      hideLabel
-                      value={choice.label}
-                      onChange={(value) => edit((form) => updateChoice(form, name, ci, { ...choice, label: value }))}
-                    />
-                  </td>
-                  <td className="py-1">
-                    <div className="flex gap-1">
-                      <button
-                        type="button"
-                        className="min-h-11 rounded-md border border-stone-400 px-2 hover:bg-stone-100 aria-disabled:opacity-50"
-                        aria-disabled={ci === 0 || undefined}
-                        onClick={() => ci > 0 && edit((form) => moveChoice(form, name, ci, -1))}
-                      >
-                        Up<span className="sr-only"> choice {ci + 1}</span>
-                      </button>
-                      <button
-                        type="button"
-                        className="min-h-11 rounded-md border border-stone-400 px-2 hover:bg-stone-100 aria-disabled:opacity-50"
-                        aria-disabled={ci === choices.length - 1 || undefined}
-                        onClick={() => ci < choices.length - 1 && edit((form) => moveChoice(form, name, ci, 1))}
-                      >
-                        Down<span className="sr-only"> choice {ci + 1}</span>
-                      </button>
-                      <button
-                        type="button"
-                        className="min-h-11 rounded-md border border-red-300 px-2 text-red-800 hover:bg-red-50"
-                        onClick={() => {
-                          edit((form) => removeChoice(form, name, ci));
-                          focusLater(`${id}-add`);
-                        }}
-                      >
-                        Remove<span className="sr-only"> choice {ci + 1}</span>
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </DataTable>
-        )}
-        <div className="flex flex-wrap gap-3">
-          <button
-            type="button"
-            id={`${id}-add`}
-            className="btn-secondary"
-            onClick={() => {
-              edit((form) => addChoice(form, name));
-              focusLater(fieldId(choiceListPath(name, choices.length, 'name')));
-            }}
-          >
-            Add choice<span className="sr-only"> to {name}</span>
-          </button>
-          <button
-            type="button"
-            className="btn-secondary text-red-800"
-            onClick={() => {
-              edit((form) => removeChoiceList(form, name));
-              focusLater('new-list-name');
-            }}
-          >
-            Remove list<span className="sr-only"> {name}</span>
-          </button>
-        </div>
-      </fieldset>
+        </fieldset>
+      )}
     </details>
   );
 });

@@ -64,7 +64,9 @@ export function ActivationLink({
         </p>
       </div>
       <p className="text-stone-800">
-        {mail?.transport === 'none' ? t('staff.admin.link.handOverOnly', { name }) : t('staff.admin.link.handOver', { name })}
+        {mail?.transport === 'none'
+          ? t('staff.admin.link.handOverOnly', { name })
+          : t('staff.admin.link.handOver', { name })}
       </p>
     </div>
   );

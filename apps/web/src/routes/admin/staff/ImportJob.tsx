@@ -108,11 +108,7 @@ function ImportSummary({ job }: { job: Job }) {
   const counts = { imported: job.succeeded, failed: job.failed, total: job.total };
   return (
     <div className="space-y-4">
-      <div
-        role="status"
-        data-outcome={outcome}
-        className={`rounded-md border-l-4 p-3 ${OUTCOME_STYLE[outcome]}`}
-      >
+      <div role="status" data-outcome={outcome} className={`rounded-md border-l-4 p-3 ${OUTCOME_STYLE[outcome]}`}>
         <p className="text-lg font-semibold">
           {outcome === 'complete'
             ? t('staff.admin.import.outcomeComplete', counts)

@@ -67,8 +67,7 @@ export default function StaffInvite() {
     if (invite.isPending) return;
     const found: Errors = {};
     if (values.fullName.trim().length < 2) found.fullName = t('staff.admin.invite.errName');
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim()))
-      found.email = t('staff.admin.invite.errEmail');
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim())) found.email = t('staff.admin.invite.errEmail');
     if (!values.phone.trim()) found.phone = t('staff.admin.invite.errPhoneMissing');
     else if (!normalizePhone(values.phone)) found.phone = t('staff.admin.invite.errPhone');
     if (values.nin.trim() && !isWellFormedNin(values.nin)) found.nin = t('staff.admin.invite.errNin');
@@ -183,11 +182,7 @@ export default function StaffInvite() {
           label="LGA"
           name="lga"
           required={lgaRequired}
-          hint={
-            lgaRequired
-              ? t('staff.admin.invite.lgaRequired')
-              : t('staff.admin.invite.lgaOptional')
-          }
+          hint={lgaRequired ? t('staff.admin.invite.lgaRequired') : t('staff.admin.invite.lgaOptional')}
           value={values.lga}
           onChange={(e) => set('lga', e.target.value)}
           error={errors.lga}

@@ -3,7 +3,8 @@ import type { Option } from '../../../components/Field';
 import { t } from '../../../i18n';
 
 /** Labels are read at render time (components re-render on a language change through useT()). */
-export const roleOptions = (): readonly Option[] => STAFF_ROLES.map((role) => ({ value: role, label: roleLabel(role) }));
+export const roleOptions = (): readonly Option[] =>
+  STAFF_ROLES.map((role) => ({ value: role, label: roleLabel(role) }));
 export const statusOptions = (): readonly Option[] => STAFF_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }));
 export const LGA_OPTIONS: readonly Option[] = LGAS.map((lga) => ({ value: lga.code, label: lga.name }));
 
