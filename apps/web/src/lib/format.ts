@@ -1,5 +1,5 @@
 import { DEFAULT_LOCALE, isLocale, LOCALE_TAGS, type Locale } from '@oslrs/core';
-import { i18n, t } from '../i18n';
+import { formatDateIn, i18n, t } from '../i18n';
 
 /**
  * Dates and numbers in the active UI language (West Africa Time). Plain functions, so any code can
@@ -9,24 +9,16 @@ import { i18n, t } from '../i18n';
 const DATE: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric' };
 const DATE_TIME: Intl.DateTimeFormatOptions = { ...DATE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
 
-const formats = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+const formats = new Map<string, Intl.NumberFormat>();
 
 function activeLocale(): Locale {
   return isLocale(i18n.locale) ? i18n.locale : DEFAULT_LOCALE;
 }
 
-function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const tag = LOCALE_TAGS[activeLocale()];
-  const key = `d|${tag}|${JSON.stringify(options)}`;
-  let format = formats.get(key) as Intl.DateTimeFormat | undefined;
-  if (!format) formats.set(key, (format = new Intl.DateTimeFormat(tag, { timeZone: 'Africa/Lagos', ...options })));
-  return format;
-}
-
 function numberFormat(): Intl.NumberFormat {
   const tag = LOCALE_TAGS[activeLocale()];
   const key = `n|${tag}`;
-  let format = formats.get(key) as Intl.NumberFormat | undefined;
+  let format = formats.get(key);
   if (!format) formats.set(key, (format = new Intl.NumberFormat(tag)));
   return format;
 }
@@ -34,7 +26,7 @@ function numberFormat(): Intl.NumberFormat {
 function formatWith(iso: string | null | undefined, options: Intl.DateTimeFormatOptions): string {
   if (!iso) return '—';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '—' : dateFormat(options).format(date);
+  return Number.isNaN(date.getTime()) ? '—' : formatDateIn(activeLocale(), date, options);
 }
 
 /** "27 Nov 2025" (Yorùbá: "27 Oṣù Bélú 2025") in West Africa Time; '—' when empty or invalid. */
@@ -45,6 +37,11 @@ export function formatDate(iso: string | null | undefined): string {
 /** "27 Nov 2025, 11:05" in West Africa Time. */
 export function formatDateTime(iso: string | null | undefined): string {
   return formatWith(iso, DATE_TIME);
+}
+
+/** The short weekday of a calendar day "2025-11-24": "Mon" (Yorùbá "Ajé"). */
+export function formatWeekday(day: string): string {
+  return formatDateIn(activeLocale(), new Date(`${day}T12:00:00Z`), { weekday: 'short', timeZone: 'UTC' });
 }
 
 /** A number with the active language's separators. */
@@ -67,6 +64,9 @@ export function plural(count: number, one: string, many?: string): string {
  */
 export function formatTotal(total: number, exact: boolean): string {
   if (exact) return formatNumber(total);
-  const rounded = total < 100 ? total : Math.round(total / 10 ** (Math.floor(Math.log10(total)) - 1)) * 10 ** (Math.floor(Math.log10(total)) - 1);
+  const rounded =
+    total < 100
+      ? total
+      : Math.round(total / 10 ** (Math.floor(Math.log10(total)) - 1)) * 10 ** (Math.floor(Math.log10(total)) - 1);
   return t('common.about', { count: formatNumber(rounded) });
 }

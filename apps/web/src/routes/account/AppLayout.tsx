@@ -72,8 +72,7 @@ export default function AppLayout({ wide = false }: { wide?: boolean }) {
   const unread = useUnreadCount(user?.role === 'supervisor');
   const items = ((user && NAV_BY_ROLE[user.role]) ?? [ACCOUNT]).map((item) => ({
     ...item,
-    label:
-      item.to === '/messages' && unread > 0 ? t('staff.nav.messagesUnread', { count: unread }) : t(item.label),
+    label: item.to === '/messages' && unread > 0 ? t('staff.nav.messagesUnread', { count: unread }) : t(item.label),
   }));
   return (
     <div className="flex min-h-dvh flex-col">

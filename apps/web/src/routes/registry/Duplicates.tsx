@@ -12,7 +12,6 @@ import { useT } from '../../i18n';
 import { labelOf } from '../../lib/labels';
 import { ASSESSORS, Pager, RespondentStatus, RoleGate, personName, useCursorPages } from './shared';
 
-
 /** Likely duplicates among people without a NIN: side by side; mark them distinct or merge. Nothing merges by itself. */
 export default function Duplicates() {
   const { t } = useT();
@@ -48,9 +47,7 @@ function DuplicateQueue() {
   return (
     <>
       <PageHeading>{t('staff.duplicates.title')}</PageHeading>
-      <p className="mt-2 text-stone-800">
-        {t('staff.duplicates.intro')}
-      </p>
+      <p className="mt-2 text-stone-800">{t('staff.duplicates.intro')}</p>
       {done && (
         <div className="mt-4">
           <Success title={done} />
@@ -72,9 +69,11 @@ function DuplicateQueue() {
       <ul className="mt-6 space-y-6" aria-label={t('staff.duplicates.pairs')}>
         {data?.items.map((pair) => (
           <li key={pair.id} className="card">
-            <h2 className="text-lg font-bold">{t('staff.duplicates.looksAlike', {
+            <h2 className="text-lg font-bold">
+              {t('staff.duplicates.looksAlike', {
                 reasons: pair.reasons.map((r) => labelOf(t, 'staff.duplicates.reason', r)).join('; '),
-              })}</h2>
+              })}
+            </h2>
             <div className="mt-4 grid grid-cols-1 gap-4 sm:grid-cols-2">
               {(['a', 'b'] as const).map((k) => (
                 <Side

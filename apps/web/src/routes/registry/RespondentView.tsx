@@ -153,7 +153,9 @@ function Respondent() {
             <li key={i} className="break-words">
               <span className="font-semibold">{labelOf(t, 'staff.respondent.action', h.action)}</span> ·{' '}
               {formatDateTime(h.at)}
-              {h.actorRole ? ` · ${t('staff.respondent.byRole', { role: labelOf(t, 'common.role', h.actorRole) })}` : ''}
+              {h.actorRole
+                ? ` · ${t('staff.respondent.byRole', { role: labelOf(t, 'common.role', h.actorRole) })}`
+                : ''}
             </li>
           ))}
         </ol>

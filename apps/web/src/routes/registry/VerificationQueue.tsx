@@ -31,9 +31,7 @@ function Queue() {
     <>
       <PageHeading>{t('staff.verification.title')}</PageHeading>
       <p className="mt-2 text-stone-800">
-        {data
-          ? t('staff.verification.intro', { percent: data.samplePercent })
-          : t('staff.verification.introLoading')}
+        {data ? t('staff.verification.intro', { percent: data.samplePercent }) : t('staff.verification.introLoading')}
       </p>
       <p className="mt-2">
         <Link to="/registry/duplicates" className="link">

@@ -292,7 +292,9 @@ function DecisionForm({ submission }: { submission: Detail }) {
   if (open.length === 0) {
     return decide.isSuccess ? (
       <section className="card mt-4" aria-label={t('staff.decision.title')}>
-        <Success title={t('staff.review.saved', { status: t(REVIEW_STATUS_LABEL[decide.data.submission.review.status]) })} />
+        <Success
+          title={t('staff.review.saved', { status: t(REVIEW_STATUS_LABEL[decide.data.submission.review.status]) })}
+        />
       </section>
     ) : null;
   }
@@ -320,8 +322,7 @@ function DecisionForm({ submission }: { submission: Detail }) {
         onSubmit={(e) => {
           e.preventDefault();
           if (!decision) return setProblem(t('staff.review.chooseDecision'));
-          if (COMMENT_REQUIRED[decision] && !comment.trim())
-            return setProblem(t('staff.review.sayWhy'));
+          if (COMMENT_REQUIRED[decision] && !comment.trim()) return setProblem(t('staff.review.sayWhy'));
           setProblem(null);
           decide.mutate(decision);
         }}
@@ -345,7 +346,9 @@ function DecisionForm({ submission }: { submission: Detail }) {
         </fieldset>
         <div>
           <label htmlFor="review-comment" className="font-semibold">
-            {decision && COMMENT_REQUIRED[decision] ? t('staff.review.commentRequired') : t('staff.review.commentOptional')}
+            {decision && COMMENT_REQUIRED[decision]
+              ? t('staff.review.commentRequired')
+              : t('staff.review.commentOptional')}
           </label>
           <textarea
             id="review-comment"
