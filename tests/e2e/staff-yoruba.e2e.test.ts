@@ -167,6 +167,16 @@ it('an official switches the staff pages to Yorùbá and reads them, dates and r
   await noSidewaysScroll(page, 'review list at 375 px in Yorùbá');
   await page.screenshot({ path: join(artifacts, 'staff-yoruba-review.png'), fullPage: true });
 
+  // The dashboard: headings, the period counted (Yorùbá dates), the charts' table buttons.
+  await page.getByRole('navigation', { name: 'Àtòjọ pàtàkì' }).getByRole('link', { name: 'Àkópọ̀' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Àkópọ̀' }).waitFor();
+  await page.getByText('Ìforúkọsílẹ̀ ní Ìpínlẹ̀ Ọ̀yọ́').waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Ní Ìjọba Ìbílẹ̀ kọ̀ọ̀kan' }).waitFor();
+  const total = page.locator('#total-heading + p + p');
+  await expect.poll(() => total.innerText()).toMatch(new RegExp(`títí dé ${yorubaDate(new Date())}`));
+  expect(await page.getByRole('button', { name: 'Fi hàn bí tábìlì' }).count()).toBeGreaterThan(3);
+  await noSidewaysScroll(page, 'dashboard at 375 px in Yorùbá');
+
   // The account page: greeting, details, the role's name.
   await page.getByRole('navigation', { name: 'Àtòjọ pàtàkì' }).getByRole('link', { name: 'Àkáǹtì' }).click();
   await page.getByRole('heading', { level: 1, name: 'Ẹ káàbọ̀, Olu Official' }).waitFor();

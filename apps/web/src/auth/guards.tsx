@@ -8,7 +8,7 @@ import { SignOutButton } from '../components/SignOutButton';
 import { Alert } from '../components/Alert';
 import { Loading } from '../components/Loading';
 import { errorMessage } from '../api/client';
-import { useT } from '../i18n';
+import { LanguageSwitch, useT } from '../i18n';
 
 /** Shown while the session is checked, or when the check failed for a reason other than "signed out". */
 export function SessionGate({ children }: { children: ReactNode }) {
@@ -63,7 +63,10 @@ export function NoAccess() {
       <header className="bg-green-900 text-white">
         <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
           <Brand to={user ? homeFor(user) : '/'} />
-          <SignOutButton className="btn border border-white/70 bg-transparent text-white hover:bg-green-800" />
+          <div className="flex items-center gap-2">
+            <LanguageSwitch className="shrink-0" />
+            <SignOutButton className="btn border border-white/70 bg-transparent text-white hover:bg-green-800" />
+          </div>
         </div>
       </header>
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-lg px-4 py-10" data-no-access="">
