@@ -278,7 +278,7 @@ it('a super admin merges a likely duplicate and finds the merge in the audit log
   await noSidewaysScroll(page, 'duplicates at 375 px');
   await page.screenshot({ path: join(artifacts, 'duplicates-pair.png'), fullPage: true });
   await pair.getByRole('button', { name: 'Merge, keep this one' }).first().click();
-  await page.getByText('Merged: 1 submission(s) moved to the kept record.').waitFor();
+  await page.getByText('Merged: 1 submission moved to the kept record.').waitFor();
   await page.getByText('No likely duplicates waiting.').waitFor();
 
   await page.goto(`${url}/admin/audit`);

@@ -131,7 +131,7 @@ it('supervisor → team page, target and team message → the enumerator sees bo
   await card.waitFor();
   // The survey sent today is counted (the ingest job may still be running: the count is of what arrived).
   await expect.poll(async () => (await card.innerText()).match(/Today\s*\n?\s*(\d+)/)?.[1]).toBe('1');
-  await sup.getByRole('img', { name: /Map of 1 GPS points received today/ }).waitFor();
+  await sup.getByRole('img', { name: /Map of 1 GPS point received today/ }).waitFor();
 
   await card.getByRole('button', { name: 'Set target for Adebayo Field' }).click();
   await card.getByLabel('Per day').fill('5');

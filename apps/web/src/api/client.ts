@@ -4,11 +4,24 @@
  */
 
 import { isErrorCode, type ErrorCode } from '@oslrs/core';
+import { i18n, t } from '../i18n';
 
 export const API_BASE = '/api/v1';
 
 /** The API's catalogued codes, plus the three the client itself names when no API answer arrived. */
 export type ApiErrorCode = ErrorCode | 'NETWORK_ERROR' | 'SERVER_ERROR' | 'HTTP_ERROR';
+
+/**
+ * The words for an error code in the active language: `common.error.<CODE>` from the catalogue. In
+ * English the registry's own sentence is kept (it may be more precise than the code's default);
+ * in any other language the catalogue's, else the registry's English when the code has no entry.
+ */
+export function apiErrorText(code: ApiErrorCode, fallback: string, values?: Record<string, unknown>): string {
+  if (!i18n.locale || i18n.locale === 'en') return fallback;
+  const id = `common.error.${code}`;
+  const text = t(id, values);
+  return text && text !== id ? text : fallback;
+}
 
 export class ApiError extends Error {
   readonly status: number;
@@ -16,10 +29,20 @@ export class ApiError extends Error {
   readonly details: unknown;
   /** Seconds to wait, from Retry-After (sent with 429). */
   readonly retryAfter: number | undefined;
+  /** The message as built (the registry's words, or the client's), before translation. */
+  readonly original: string;
 
-  constructor(init: { status: number; code: ApiErrorCode; message: string; details?: unknown; retryAfter?: number }) {
-    super(init.message);
+  constructor(init: {
+    status: number;
+    code: ApiErrorCode;
+    /** The registry's (or the client's) English sentence; `message` is it in the active language. */
+    message: string;
+    details?: unknown;
+    retryAfter?: number;
+  }) {
+    super(apiErrorText(init.code, init.message, { status: init.status }));
     this.name = 'ApiError';
+    this.original = init.message;
     this.status = init.status;
     this.code = init.code;
     this.details = init.details;
@@ -179,10 +202,13 @@ export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }
 
-/** A sentence for the user from anything thrown. */
+/** A sentence for the user from anything thrown, in the active language (read again at each render). */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  return 'Something went wrong. Please try again.';
+  if (error instanceof ApiError) {
+    // Built in one language and shown after a switch: translate the code again.
+    return apiErrorText(error.code, error.original, { status: error.status });
+  }
+  return t('common.error.generic');
 }
 
 /** Validation issues from a 400 VALIDATION_FAILED: `details.issues` = [{ path, message }]. */
@@ -198,7 +224,7 @@ export function validationIssues(error: unknown): FieldIssue[] {
   return issues.flatMap((issue): FieldIssue[] => {
     if (!issue || typeof issue !== 'object') return [];
     const { path, message } = issue as { path?: unknown; message?: unknown };
-    const text = typeof message === 'string' ? message : 'Invalid value';
+    const text = typeof message === 'string' ? message : t('common.error.invalidValue');
     if (typeof path === 'string') return [{ path, message: text }];
     if (Array.isArray(path)) return [{ path: path.map(String).join('.'), message: text }];
     return [{ path: '', message: text }];
@@ -207,7 +233,6 @@ export function validationIssues(error: unknown): FieldIssue[] {
 
 /** "in 15 minutes" from a Retry-After in seconds (rounded up, at least one minute). */
 export function waitPhrase(retryAfter: number | undefined): string {
-  if (retryAfter === undefined) return 'in a few minutes';
-  const minutes = Math.max(1, Math.ceil(retryAfter / 60));
-  return `in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+  if (retryAfter === undefined) return t('common.wait.few');
+  return t('common.wait.minutes', { minutes: Math.max(1, Math.ceil(retryAfter / 60)) });
 }

@@ -8,24 +8,26 @@ import { SignOutButton } from '../components/SignOutButton';
 import { Alert } from '../components/Alert';
 import { Loading } from '../components/Loading';
 import { errorMessage } from '../api/client';
+import { LanguageSwitch, useT } from '../i18n';
 
 /** Shown while the session is checked, or when the check failed for a reason other than "signed out". */
 export function SessionGate({ children }: { children: ReactNode }) {
+  const { t } = useT();
   const { user, error, retry } = useAuth();
   if (user !== undefined) return children;
   if (error) {
     return (
       <div className="mx-auto max-w-lg p-6">
-        <Alert title="Could not check your sign-in">
+        <Alert title={t('common.session.checkFailed')}>
           <p>{errorMessage(error)}</p>
           <button type="button" className="btn-secondary mt-3" onClick={retry}>
-            Try again
+            {t('common.retry')}
           </button>
         </Alert>
       </div>
     );
   }
-  return <Loading label="Checking your sign-in…" />;
+  return <Loading label={t('common.session.checking')} />;
 }
 
 /**
@@ -54,25 +56,26 @@ export function RequireAuth({ role, children }: { role?: Role | readonly Role[];
 
 /** A page the signed-in person's role may not open. */
 export function NoAccess() {
+  const { t } = useT();
   const { user } = useAuth();
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="bg-green-900 text-white">
         <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
           <Brand to={user ? homeFor(user) : '/'} />
-          <SignOutButton className="btn border border-white/70 bg-transparent text-white hover:bg-green-800" />
+          <div className="flex items-center gap-2">
+            <LanguageSwitch className="shrink-0" />
+            <SignOutButton className="btn border border-white/70 bg-transparent text-white hover:bg-green-800" />
+          </div>
         </div>
       </header>
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-lg px-4 py-10" data-no-access="">
-        <PageHeading title="No access">You don&rsquo;t have access to this page</PageHeading>
-        <p className="mt-4 text-stone-800">
-          This page is for another role. If you think you should be able to open it, ask the registry&rsquo;s super
-          admin.
-        </p>
+        <PageHeading title={t('common.noAccess.title')}>{t('common.noAccess.heading')}</PageHeading>
+        <p className="mt-4 text-stone-800">{t('common.noAccess.body')}</p>
         {user && (
           <p className="mt-6">
             <Link to={homeFor(user)} className="btn-primary">
-              Go to your start page
+              {t('common.noAccess.home')}
             </Link>
           </p>
         )}

@@ -1,7 +1,9 @@
 import { Link } from 'react-router';
+import { useT } from '../i18n';
 
 /** The registry's mark: three bands, green–white–green, and the short name. */
 export function Brand({ to = '/', suffix }: { to?: string; suffix?: string }) {
+  const { t } = useT();
   return (
     <Link to={to} className="flex items-center gap-2 rounded-sm text-white no-underline">
       <svg aria-hidden="true" viewBox="0 0 32 32" className="size-8 shrink-0">
@@ -13,7 +15,7 @@ export function Brand({ to = '/', suffix }: { to?: string; suffix?: string }) {
         <span className="block text-lg font-bold tracking-wide">
           OSLRS{suffix && <span className="font-semibold"> {suffix}</span>}
         </span>
-        <span className="hidden text-xs text-green-50 sm:block">Oyo State Labour &amp; Skills Registry</span>
+        <span className="hidden text-xs text-green-50 sm:block">{t('common.siteName')}</span>
       </span>
     </Link>
   );

@@ -1,5 +1,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { DataTable, TableHead } from './Table';
+import { useT } from '../i18n';
+import { formatNumber } from '../lib/format';
 
 /**
  * Charts for the dashboard and the public insights, hand-written (HTML bars and one SVG) instead of a
@@ -19,8 +21,8 @@ export interface ChartRow {
   display?: string;
 }
 
-const NUMBER = new Intl.NumberFormat('en-NG');
-export const formatCount = (n: number) => NUMBER.format(n);
+/** A count with the active language's separators. */
+export const formatCount = (n: number) => formatNumber(n);
 const shown = (row: ChartRow) => row.display ?? (row.count === null ? '—' : formatCount(row.count));
 
 /** A titled chart with its numbers as a table (hidden but read by screen readers, or shown on demand). */
@@ -40,6 +42,7 @@ export function ChartCard({
   children: ReactNode;
   className?: string;
 }) {
+  const { t } = useT();
   const [tableShown, setTableShown] = useState(false);
   const headingId = useId();
   const tableId = useId();
@@ -56,12 +59,12 @@ export function ChartCard({
           aria-controls={tableId}
           onClick={() => setTableShown((v) => !v)}
         >
-          {tableShown ? 'Hide table' : 'Show as table'}
+          {tableShown ? t('common.chart.hideTable') : t('common.chart.showTable')}
         </button>
       </div>
       {note ? <p className="mt-1 text-sm text-stone-700">{note}</p> : null}
       {rows.length === 0 ? (
-        <p className="mt-3 text-stone-700">No registrations.</p>
+        <p className="mt-3 text-stone-700">{t('common.chart.noRegistrations')}</p>
       ) : (
         <>
           <div aria-hidden="true" className={tableShown ? 'hidden' : 'mt-3'}>

@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { UseMutationResult } from '@tanstack/react-query';
 import { Alert } from './Alert';
+import { t as translate, useT } from '../i18n';
 
 /** The largest file any upload accepts (the API's multipart limit). */
 export const UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
@@ -18,7 +19,7 @@ export interface FileRules {
 export function fileProblem(file: File | undefined, rules: FileRules): string | undefined {
   if (!file) return rules.missing;
   if (rules.extension && !rules.extension.pattern.test(file.name)) return rules.extension.message;
-  if (file.size === 0) return 'This file is empty';
+  if (file.size === 0) return translate('common.upload.empty');
   if (file.size > UPLOAD_MAX_BYTES) return rules.tooLarge;
   return undefined;
 }
@@ -60,6 +61,7 @@ export function FileUploadPanel<TData, TContext>({
   /** Shown under the refusal: what the last upload found (problems by row, the result). */
   children?: ReactNode;
 }) {
+  const { t } = useT();
   const fileRef = useRef<HTMLInputElement>(null);
   const [fileError, setFileError] = useState<string>();
   const headingId = `${id}-heading`;
@@ -85,7 +87,7 @@ export function FileUploadPanel<TData, TContext>({
       </h2>
       {intro}
       {upload.isError && (
-        <Alert title="The file was not imported">
+        <Alert title={t('common.upload.failed')}>
           {errorMessages(upload.error).map((message) => (
             <p key={message}>{message}</p>
           ))}
@@ -118,7 +120,7 @@ export function FileUploadPanel<TData, TContext>({
         />
       </div>
       <button type="submit" className="btn-primary" aria-busy={upload.isPending || undefined}>
-        Import
+        {t('common.upload.submit')}
       </button>
       {upload.isPending && (
         <p className="text-stone-800" aria-live="polite">

@@ -1,5 +1,6 @@
 import { Alert } from './Alert';
 import { errorMessage } from '../api/client';
+import { useT } from '../i18n';
 
 /**
  * The three states a paged list shows before (or instead of) its rows: the load failed, it is
@@ -16,6 +17,7 @@ export function ListStates({
   errorTitle: string;
   empty: string;
 }) {
+  const { t } = useT();
   return (
     <>
       {query.isError && (
@@ -25,7 +27,7 @@ export function ListStates({
           </Alert>
         </div>
       )}
-      {!items && !query.isError && <p className="mt-6">Loading…</p>}
+      {!items && !query.isError && <p className="mt-6">{t('common.loading')}</p>}
       {items && items.length === 0 && (
         <p className="mt-6 rounded-lg border border-dashed border-stone-400 bg-white p-6 text-center">{empty}</p>
       )}

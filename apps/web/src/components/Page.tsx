@@ -1,13 +1,13 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useLocation } from 'react-router';
-
-const SITE = 'OSLRS — Oyo State Labour & Skills Registry';
+import { useT } from '../i18n';
 
 /** Sets the tab title: "<page> — OSLRS", or the full site name when no page title is given. */
 export function useDocumentTitle(title?: string) {
+  const { t } = useT();
   useEffect(() => {
-    document.title = title ? `${title} — OSLRS` : SITE;
-  }, [title]);
+    document.title = title ? t('common.tabTitle', { page: title }) : `OSLRS — ${t('common.siteName')}`;
+  }, [title, t]);
 }
 
 // The page the app was opened on: its heading must not grab focus on a fresh load.
@@ -45,12 +45,13 @@ export function PageHeading({
 }
 
 export function SkipLink() {
+  const { t } = useT();
   return (
     <a
       href="#main"
       className="sr-only rounded-md bg-white px-4 py-2 font-semibold text-green-900 focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50"
     >
-      Skip to main content
+      {t('common.skipToMain')}
     </a>
   );
 }

@@ -1,15 +1,16 @@
 import { useRef, useState, type ReactNode, type RefObject } from 'react';
 import { PASSWORD_MIN } from '@oslrs/core';
 import { TextField } from './Field';
+import { t, useT } from '../i18n';
 
 export type PasswordErrors = { password?: string; confirm?: string };
 
 /** The browser's checks of a new password; the server checks again. */
 export function checkNewPassword(password: string, confirm: string): PasswordErrors {
   const errors: PasswordErrors = {};
-  if (password.length < PASSWORD_MIN) errors.password = `Use at least ${PASSWORD_MIN} characters`;
-  if (!confirm) errors.confirm = 'Type the new password again';
-  else if (confirm !== password) errors.confirm = 'The passwords do not match';
+  if (password.length < PASSWORD_MIN) errors.password = t('common.password.tooShort', { min: PASSWORD_MIN });
+  if (!confirm) errors.confirm = t('common.password.confirmMissing');
+  else if (confirm !== password) errors.confirm = t('common.password.mismatch');
   return errors;
 }
 
@@ -60,9 +61,9 @@ export function useNewPassword(): NewPassword {
 export function PasswordFields({
   fields,
   errors,
-  label = 'New password',
+  label,
   name = 'password',
-  hint = `At least ${PASSWORD_MIN} characters.`,
+  hint,
 }: {
   fields: NewPassword;
   errors: PasswordErrors;
@@ -71,23 +72,24 @@ export function PasswordFields({
   name?: string;
   hint?: ReactNode;
 }) {
+  const { t: tr } = useT();
   return (
     <>
       <TextField
-        label={label}
+        label={label ?? tr('common.password.new')}
         name={name}
         type="password"
         autoComplete="new-password"
         required
         minLength={PASSWORD_MIN}
-        hint={hint}
+        hint={hint ?? tr('common.password.hint', { min: PASSWORD_MIN })}
         value={fields.password}
         onChange={(e) => fields.setPassword(e.target.value)}
         error={errors.password}
         inputRef={fields.passwordRef}
       />
       <TextField
-        label="Confirm password"
+        label={tr('common.password.confirm')}
         name="confirm"
         type="password"
         autoComplete="new-password"

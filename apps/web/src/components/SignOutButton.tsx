@@ -1,8 +1,10 @@
 import { useNavigate } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
 import { useAuth } from '../auth/AuthContext';
+import { useT } from '../i18n';
 
 export function SignOutButton({ className = 'btn-secondary' }: { className?: string }) {
+  const { t } = useT();
   const { signOut } = useAuth();
   const navigate = useNavigate();
   // signOut never fails: offline or already signed out, the session is forgotten here all the same.
@@ -16,7 +18,7 @@ export function SignOutButton({ className = 'btn-secondary' }: { className?: str
         if (!signingOut.isPending) signingOut.mutate();
       }}
     >
-      Sign out
+      {t('common.signOut')}
     </button>
   );
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useT } from '../i18n';
 
 /** A table that scrolls sideways on a narrow screen. The caption is for screen readers unless styled to show. */
 export function DataTable({
@@ -59,10 +60,11 @@ export function IssueTable({
   columns: readonly string[];
   issues: readonly { key: string; cells: readonly ReactNode[]; message: string; code: string }[];
 }) {
+  const { t } = useT();
   return (
     <DataTable caption={caption} captionClassName={SHOWN_CAPTION} className="rounded-lg border border-stone-300">
       <TableHead
-        columns={[...columns, 'Problem']}
+        columns={[...columns, t('common.table.problem')]}
         className="border-b border-stone-300"
         cellClassName="px-3 py-2 font-semibold"
       />

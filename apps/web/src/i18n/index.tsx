@@ -103,6 +103,51 @@ export interface Translate {
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
+function cachedFormat(tag: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${tag}|${JSON.stringify(options)}`;
+  let format = dateFormats.get(key);
+  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(tag, { timeZone: 'Africa/Lagos', ...options })));
+  return format;
+}
+
+/**
+ * A date in `locale`, West Africa Time unless `options.timeZone` says otherwise. English uses the
+ * browser's Intl; other languages are put together from the catalogue's month and weekday names
+ * (`common.month.1`…, `common.weekday.0`…) and `common.date.*` patterns, because browsers' locale
+ * data for Yorùbá is missing (Chromium falls back to "Dec 6, 2026") or differs between browsers.
+ */
+export function formatDateIn(locale: Locale, when: Date, options: Intl.DateTimeFormatOptions): string {
+  // en-GB's patterns are Nigeria's ("27 Nov 2025, 11:05"), and every browser ships them; en-NG not always.
+  if (locale === 'en') return cachedFormat('en-GB', options).format(when);
+  const style = options.dateStyle !== undefined || options.timeStyle !== undefined;
+  const wantDay = style ? options.dateStyle !== undefined : options.day !== undefined;
+  const wantMonth = style ? options.dateStyle !== undefined : options.month !== undefined;
+  const wantYear = style ? options.dateStyle !== undefined : options.year !== undefined;
+  const wantTime = style ? options.timeStyle !== undefined : options.hour !== undefined;
+  const wantWeekday = !style && options.weekday !== undefined;
+  const parts = cachedFormat('en-GB', {
+    timeZone: options.timeZone ?? 'Africa/Lagos',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    weekday: 'short',
+  }).formatToParts(when);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const words: string[] = [];
+  if (wantWeekday) words.push(i18n._(`common.weekday.${weekdays.indexOf(part('weekday'))}`));
+  if (wantDay) words.push(String(Number(part('day'))));
+  if (wantMonth) words.push(i18n._(`common.month.${Number(part('month'))}`));
+  if (wantYear) words.push(part('year'));
+  const day = words.join(' ');
+  if (!wantTime) return day;
+  const time = `${part('hour')}:${part('minute')}`;
+  return day ? i18n._('common.date.dateTime', { date: day, time }) : time;
+}
+
 /** Re-renders its component when the language changes. */
 export function useT(): Translate {
   const { locale } = useLocale();
@@ -111,15 +156,11 @@ export function useT(): Translate {
     return {
       locale,
       t: (id, values) => i18n._(id, values),
-      date(value, options = { dateStyle: 'medium' }) {
+      date(value, options = { day: 'numeric', month: 'short', year: 'numeric' }) {
         if (!value) return '—';
         const when = typeof value === 'string' ? new Date(value) : value;
         if (Number.isNaN(when.getTime())) return '—';
-        const key = `${tag}|${JSON.stringify(options)}`;
-        let format = dateFormats.get(key);
-        if (!format)
-          dateFormats.set(key, (format = new Intl.DateTimeFormat(tag, { timeZone: 'Africa/Lagos', ...options })));
-        return format.format(when);
+        return formatDateIn(locale, when, options);
       },
       number: (value, options) => new Intl.NumberFormat(tag, options).format(value),
     };

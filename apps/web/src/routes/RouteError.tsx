@@ -1,5 +1,6 @@
 import { isRouteErrorResponse, Link, useRouteError } from 'react-router';
 import { SkipLink, useDocumentTitle } from '../components/Page';
+import { useT } from '../i18n';
 
 /** A page's code could not be fetched: usually a release replaced the files this tab was using. */
 function isChunkLoadError(error: unknown): boolean {
@@ -13,10 +14,15 @@ function isChunkLoadError(error: unknown): boolean {
 
 /** Shown instead of a blank screen when a page fails to load or render. */
 export default function RouteError() {
+  const { t } = useT();
   const error = useRouteError();
   const chunk = isChunkLoadError(error);
   const notFound = isRouteErrorResponse(error) && error.status === 404;
-  const title = notFound ? 'Page not found' : chunk ? 'This page could not be loaded' : 'Something went wrong';
+  const title = notFound
+    ? t('common.routeError.notFound')
+    : chunk
+      ? t('common.routeError.chunk')
+      : t('common.routeError.crash');
   useDocumentTitle(title);
   return (
     <div className="min-h-dvh">
@@ -26,17 +32,17 @@ export default function RouteError() {
         <h1 className="text-2xl font-bold text-stone-900 sm:text-3xl">{title}</h1>
         <p className="mt-4 text-stone-800">
           {chunk
-            ? 'The connection dropped, or OSLRS has just been updated. Reloading the page usually fixes this.'
+            ? t('common.routeError.chunkBody')
             : notFound
-              ? 'There is no page at this address.'
-              : 'An unexpected error stopped this page. Reload to try again; if it keeps happening, tell the registry team what you were doing.'}
+              ? t('common.routeError.notFoundBody')
+              : t('common.routeError.crashBody')}
         </p>
         <div className="mt-6 flex flex-wrap gap-3">
           <button type="button" className="btn-primary" onClick={() => window.location.reload()}>
-            Reload the page
+            {t('common.routeError.reload')}
           </button>
           <Link to="/" className="btn-secondary" reloadDocument>
-            Go to the home page
+            {t('common.routeError.home')}
           </Link>
         </div>
       </main>

@@ -11,10 +11,10 @@ import { PageHeading } from '../../components/Page';
 import { useSetParam } from '../../lib/useSetParam';
 import { ProfileCard } from './ProfileCard';
 import { searchErrorText } from './words';
+import { useT } from '../../i18n';
 
 /** core's MARKETPLACE_QUERY_MAX, repeated: importing it would pull the zod DTOs into this page. */
 const QUERY_MAX = 100;
-const LGA_OPTIONS = [{ value: '', label: 'Any LGA' }, ...LGAS.map((l) => ({ value: l.code, label: l.name }))];
 
 /** The filters as the URL holds them; anything malformed is left out rather than refused. */
 function filtersFrom(params: URLSearchParams): MarketplaceFilters {
@@ -33,6 +33,11 @@ function filtersFrom(params: URLSearchParams): MarketplaceFilters {
 
 /** The public skills search: no sign-in, never a contact detail; filters live in the URL. */
 export default function Marketplace() {
+  const { t } = useT();
+  const lgaOptions = [
+    { value: '', label: t('marketplace.anyLga') },
+    ...LGAS.map((l) => ({ value: l.code, label: l.name })),
+  ];
   const { user } = useAuth();
   const [params, setParams] = useSearchParams();
   const setParam = useSetParam();
@@ -60,19 +65,17 @@ export default function Marketplace() {
 
   return (
     <div className="mx-auto max-w-5xl px-4 py-8">
-      <PageHeading>Find skilled workers</PageHeading>
+      <PageHeading>{t('marketplace.title')}</PageHeading>
       <p className="mt-2 max-w-3xl text-stone-800">
-        Search the people registered in Oyo State by trade, skill, Local Government Area and experience. Profiles are
-        anonymous: only workers who agreed are listed, and{' '}
+        {t('marketplace.intro')}{' '}
         {user?.role === 'searcher' ? (
-          'you can see the contact details of those who agreed to share them.'
+          t('marketplace.introSearcher')
         ) : (
           <>
-            registered employers can see the contact details of those who agreed to share them.{' '}
+            {t('marketplace.introOthers')}{' '}
             <Link to="/marketplace/register" className="link">
-              Register as an employer or searcher
+              {t('marketplace.registerLink')}
             </Link>
-            .
           </>
         )}
       </p>
@@ -81,51 +84,51 @@ export default function Marketplace() {
       <SearchBox key={filters.q ?? ''} initial={filters.q ?? ''} onSearch={(q) => setParam('q', q)} />
 
       <details className="mt-4 rounded-lg border border-stone-300 bg-white p-4" open={filtered || undefined}>
-        <summary className="cursor-pointer font-semibold">Filters</summary>
+        <summary className="cursor-pointer font-semibold">{t('marketplace.filters')}</summary>
         <div className="mt-4 grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
           <SelectField
-            label="Sector"
+            label={t('marketplace.sector')}
             name="sector"
             value={filters.sector ?? ''}
             onChange={(e) => setParam('sector', e.target.value)}
             options={[
-              { value: '', label: 'Any sector' },
+              { value: '', label: t('marketplace.anySector') },
               ...(opts?.sectors ?? []).map((s) => ({ value: s.code, label: s.name })),
             ]}
           />
           <SelectField
-            label="Skill"
+            label={t('marketplace.skill')}
             name="skill"
             value={filters.skill ?? ''}
             onChange={(e) => setParam('skill', e.target.value)}
             options={[
-              { value: '', label: 'Any skill' },
+              { value: '', label: t('marketplace.anySkill') },
               // A skill from the URL stays choosable while the list loads.
               ...(filters.skill && !skills.some((s) => s.slug === filters.skill)
-                ? [{ value: filters.skill, label: opts ? filters.skill : 'Loading…' }]
+                ? [{ value: filters.skill, label: opts ? filters.skill : t('common.loading') }]
                 : []),
               ...skills.map((s) => ({ value: s.slug, label: s.label })),
             ]}
           />
           <SelectField
-            label="Local Government Area"
+            label={t('marketplace.lga')}
             name="lga"
             value={filters.lga ?? ''}
             onChange={(e) => setParam('lga', e.target.value)}
-            options={LGA_OPTIONS}
+            options={lgaOptions}
           />
           <SelectField
-            label="Experience"
+            label={t('marketplace.experience')}
             name="minYears"
             value={filters.minYears ? String(filters.minYears) : ''}
             onChange={(e) => setParam('minYears', e.target.value)}
             options={[
-              { value: '', label: 'Any experience' },
+              { value: '', label: t('marketplace.anyExperience') },
               ...(opts?.experience ?? [])
                 .filter((b) => b.minYears > 0)
                 .map((b) => ({
                   value: String(b.minYears),
-                  label: `At least ${b.minYears} ${b.minYears === 1 ? 'year' : 'years'}`,
+                  label: t('marketplace.atLeastYears', { count: b.minYears }),
                 })),
             ]}
           />
@@ -138,39 +141,35 @@ export default function Marketplace() {
             checked={filters.verified === 'true'}
             onChange={(e) => setParam('verified', e.target.checked ? 'true' : '')}
           />
-          <span>Verified workers only</span>
+          <span>{t('marketplace.verifiedOnly')}</span>
         </label>
         {filtered && (
           <button type="button" className="btn-secondary mt-4" onClick={clear}>
-            Clear search and filters
+            {t('marketplace.clear')}
           </button>
         )}
       </details>
-      {options.isError && (
-        <p className="mt-2 text-sm text-stone-700">
-          The skill and sector lists could not be loaded; search still works.
-        </p>
-      )}
+      {options.isError && <p className="mt-2 text-sm text-stone-700">{t('marketplace.optionsFailed')}</p>}
 
       <section aria-labelledby="results-heading" className="mt-8" aria-busy={results.isFetching || undefined}>
         <h2 id="results-heading" className="sr-only">
-          Results
+          {t('marketplace.results')}
         </h2>
         {results.isError && !items && (
           <Alert
             title={
               results.error instanceof ApiError && results.error.status === 429
-                ? 'Too many searches'
-                : 'The search did not work'
+                ? t('marketplace.tooMany')
+                : t('marketplace.searchFailed')
             }
           >
             <p data-testid="search-error">{searchErrorText(results.error)}</p>
           </Alert>
         )}
-        {results.isPending && <p role="status">Searching…</p>}
+        {results.isPending && <p role="status">{t('marketplace.searching')}</p>}
         {items && items.length === 0 && (
           <p className="rounded-lg border border-dashed border-stone-400 bg-white p-6 text-center" role="status">
-            No workers match{filtered ? ' this search. Try fewer filters or other words.' : ' yet.'}
+            {filtered ? t('marketplace.noMatch') : t('marketplace.noneYet')}
           </p>
         )}
         {items && items.length > 0 && (
@@ -184,7 +183,7 @@ export default function Marketplace() {
         )}
         {results.isFetchNextPageError && (
           <div className="mt-4">
-            <Alert title="More results could not be loaded">
+            <Alert title={t('marketplace.moreFailed')}>
               <p>{searchErrorText(results.error)}</p>
             </Alert>
           </div>
@@ -197,7 +196,7 @@ export default function Marketplace() {
               disabled={results.isFetchingNextPage}
               onClick={() => void results.fetchNextPage()}
             >
-              {results.isFetchingNextPage ? 'Loading…' : 'Load more'}
+              {results.isFetchingNextPage ? t('common.loading') : t('marketplace.loadMore')}
             </button>
           </p>
         )}
@@ -214,26 +213,32 @@ export default function Marketplace() {
 }
 
 function SearchBox({ initial, onSearch }: { initial: string; onSearch: (q: string) => void }) {
+  const { t } = useT();
   const [draft, setDraft] = useState(initial);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     onSearch(draft.trim());
   };
   return (
-    <form role="search" aria-label="Search workers" onSubmit={submit} className="mt-6 flex flex-wrap items-end gap-3">
+    <form
+      role="search"
+      aria-label={t('marketplace.searchLabel')}
+      onSubmit={submit}
+      className="mt-6 flex flex-wrap items-end gap-3"
+    >
       <TextField
         className="min-w-0 flex-1 basis-56"
-        label="Trade, skill or words"
+        label={t('marketplace.query')}
         name="q"
         type="search"
         inputMode="search"
         maxLength={QUERY_MAX}
-        placeholder="e.g. tailor, welding"
+        placeholder={t('marketplace.queryPlaceholder')}
         value={draft}
         onChange={(e) => setDraft(e.target.value)}
       />
       <button type="submit" className="btn-primary">
-        Search
+        {t('marketplace.search')}
       </button>
     </form>
   );

@@ -1,30 +1,33 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { MarketplaceProfile } from '@oslrs/core';
+import { useT } from '../../i18n';
 
 export function VerifiedBadge() {
+  const { t } = useT();
   return (
     <span
       className="inline-flex items-center gap-1 rounded-full bg-green-100 px-2.5 py-0.5 text-sm font-semibold text-green-900"
       data-testid="verified-badge"
     >
-      <span aria-hidden="true">✓</span> Verified
+      <span aria-hidden="true">✓</span> {t('marketplace.verified')}
     </span>
   );
 }
 
 /** What the public sees of a worker: never a name or a contact. */
 export function ProfileFacts({ profile }: { profile: MarketplaceProfile }) {
+  const { t } = useT();
   return (
     <>
       <dl className="mt-2 grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 text-stone-800">
-        <dt className="font-semibold">Area</dt>
+        <dt className="font-semibold">{t('marketplace.area')}</dt>
         <dd>{profile.lga.name}</dd>
-        <dt className="font-semibold">Experience</dt>
-        <dd>{profile.experience?.label ?? 'Not given'}</dd>
+        <dt className="font-semibold">{t('marketplace.experience')}</dt>
+        <dd>{profile.experience?.label ?? t('marketplace.notGiven')}</dd>
       </dl>
       {profile.skills.length > 0 && (
-        <ul className="mt-3 flex flex-wrap gap-2" aria-label="Skills">
+        <ul className="mt-3 flex flex-wrap gap-2" aria-label={t('marketplace.skills')}>
           {profile.skills.map((s) => (
             <li key={s.slug} className="rounded-full border border-stone-300 bg-stone-50 px-2.5 py-0.5 text-sm">
               {s.label}

@@ -9,12 +9,14 @@ import { Alert, Success } from '../../components/Alert';
 import { PageHeading } from '../../components/Page';
 import { ProfileFacts, VerifiedBadge } from './ProfileCard';
 import { revealErrorText, searchErrorText } from './words';
+import { useT } from '../../i18n';
 
 const PURPOSE_MIN = 10;
 const PURPOSE_MAX = 300;
 
 /** One anonymous profile, and (for a verified searcher) the way to its contact details. */
 export default function ProfilePage() {
+  const { t } = useT();
   const { id = '' } = useParams();
   const query = useQuery({
     queryKey: marketplaceKeys.profile(id),
@@ -27,7 +29,7 @@ export default function ProfilePage() {
     <div className="mx-auto max-w-3xl px-4 py-8">
       <p>
         <Link to="/marketplace" className="link">
-          Back to the search
+          {t('marketplace.back')}
         </Link>
       </p>
       {profile ? (
@@ -36,11 +38,13 @@ export default function ProfilePage() {
             <PageHeading>{profile.profession}</PageHeading>
             {profile.verified && <VerifiedBadge />}
           </div>
-          <section className="card mt-6" aria-label="Profile">
+          <section className="card mt-6" aria-label={t('marketplace.profile')}>
             <ProfileFacts profile={profile} />
             {profile.skills.length > 0 && (
               <p className="mt-3 text-sm text-stone-700">
-                Sectors: {[...new Set(profile.skills.map((s) => s.sectorName))].join(', ')}
+                {t('marketplace.sectors', {
+                  sectors: [...new Set(profile.skills.map((s) => s.sectorName))].join(', '),
+                })}
               </p>
             )}
           </section>
@@ -49,17 +53,13 @@ export default function ProfilePage() {
       ) : (
         <>
           <div className="mt-4">
-            <PageHeading>{notFound ? 'Profile not found' : 'Worker profile'}</PageHeading>
+            <PageHeading>{notFound ? t('marketplace.profileNotFound') : t('marketplace.workerProfile')}</PageHeading>
           </div>
-          {query.isPending && <p className="mt-6">Loading…</p>}
+          {query.isPending && <p className="mt-6">{t('common.loading')}</p>}
           {query.isError && (
             <div className="mt-6">
-              <Alert title={notFound ? 'This profile is not listed' : 'The profile could not be loaded'}>
-                <p>
-                  {notFound
-                    ? 'This worker is not (or no longer) listed in the marketplace. They may have withdrawn their consent.'
-                    : searchErrorText(query.error)}
-                </p>
+              <Alert title={notFound ? t('marketplace.notListed') : t('marketplace.profileFailed')}>
+                <p>{notFound ? t('marketplace.notListedBody') : searchErrorText(query.error)}</p>
               </Alert>
             </div>
           )}
@@ -70,6 +70,7 @@ export default function ProfilePage() {
 }
 
 function ContactPanel({ profileId }: { profileId: string }) {
+  const { t } = useT();
   const { user } = useAuth();
   const location = useLocation();
   const here = encodeURIComponent(location.pathname);
@@ -81,48 +82,38 @@ function ContactPanel({ profileId }: { profileId: string }) {
   });
 
   let body;
-  if (user === undefined) body = <p>Checking your sign-in…</p>;
+  if (user === undefined) body = <p>{t('common.session.checking')}</p>;
   else if (!user) {
     body = (
       <>
-        <p>Registered employers and searchers can see the name and phone number of workers who agreed to share them.</p>
+        <p>{t('marketplace.contact.anonymous')}</p>
         <div className="mt-4 flex flex-wrap gap-3">
           <Link to={`/login?next=${here}`} className="btn-primary" data-testid="reveal-sign-in">
-            Sign in to see contact details
+            {t('marketplace.contact.signIn')}
           </Link>
           <Link to="/marketplace/register" className="btn-secondary" data-testid="reveal-register">
-            Register as a searcher
+            {t('marketplace.contact.register')}
           </Link>
         </div>
       </>
     );
   } else if (!searcher) {
-    body = (
-      <p>
-        Contact details are shown only to searcher accounts. You are signed in with another kind of account; residents
-        and registry staff cannot reveal contacts here.
-      </p>
-    );
-  } else if (status.isPending) body = <p>Loading your account…</p>;
+    body = <p>{t('marketplace.contact.notSearcher')}</p>;
+  } else if (status.isPending) body = <p>{t('marketplace.contact.loadingAccount')}</p>;
   else if (status.isError) {
     body = (
-      <Alert title="Your account could not be checked">
+      <Alert title={t('marketplace.contact.checkFailed')}>
         <p>{revealErrorText(status.error)}</p>
       </Alert>
     );
   } else if (status.data.searcher.blocked) {
     body = (
-      <Alert title="Contact details are not available">
+      <Alert title={t('marketplace.contact.unavailable')}>
         <p>{revealErrorText(new ApiError({ status: 403, code: 'SEARCHER_BLOCKED', message: '' }))}</p>
       </Alert>
     );
   } else if (!status.data.searcher.emailVerified) {
-    body = (
-      <p data-testid="reveal-unverified">
-        Confirm your email address before you can see contact details: open the link we emailed to {user.email} when you
-        registered, then come back to this page.
-      </p>
-    );
+    body = <p data-testid="reveal-unverified">{t('marketplace.contact.confirmEmail', { email: user.email })}</p>;
   } else {
     body = (
       <RevealForm profileId={profileId} left={status.data.searcher.revealsPerDay - status.data.searcher.revealsToday} />
@@ -132,7 +123,7 @@ function ContactPanel({ profileId }: { profileId: string }) {
   return (
     <section className="card mt-6" aria-labelledby="contact-heading">
       <h2 id="contact-heading" className="text-xl font-bold">
-        Show contact details
+        {t('marketplace.contact.heading')}
       </h2>
       <div className="mt-3 space-y-3">{body}</div>
     </section>
@@ -140,6 +131,7 @@ function ContactPanel({ profileId }: { profileId: string }) {
 }
 
 function RevealForm({ profileId, left }: { profileId: string; left: number }) {
+  const { t } = useT();
   const [purpose, setPurpose] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const queryClient = useQueryClient();
@@ -155,7 +147,7 @@ function RevealForm({ profileId, left }: { profileId: string; left: number }) {
     e.preventDefault();
     const text = purpose.trim();
     if (text.length < PURPOSE_MIN) {
-      setProblem(`Say in a few words why you need this contact (at least ${PURPOSE_MIN} characters).`);
+      setProblem(t('marketplace.reveal.purposeShort', { min: PURPOSE_MIN }));
       return;
     }
     setProblem(null);
@@ -164,16 +156,13 @@ function RevealForm({ profileId, left }: { profileId: string; left: number }) {
 
   return (
     <form noValidate onSubmit={submit} className="space-y-4">
-      <p>
-        The worker is told who saw their contact details, and when. Every request is recorded. You can see {left} more
-        today.
-      </p>
+      <p>{t('marketplace.reveal.intro', { left })}</p>
       <div>
         <label htmlFor="reveal-purpose" className="label">
-          Why do you want to contact this worker?
+          {t('marketplace.reveal.purpose')}
         </label>
         <span id="reveal-purpose-hint" className="hint">
-          For example: &ldquo;Quote for tiling a three-bedroom flat in Ibadan&rdquo;.
+          {t('marketplace.reveal.purposeHint')}
         </span>
         {problem && (
           <span id="reveal-purpose-error" role="alert" className="field-error">
@@ -192,7 +181,7 @@ function RevealForm({ profileId, left }: { profileId: string; left: number }) {
         />
       </div>
       {reveal.isError && (
-        <Alert title="Contact details not shown">
+        <Alert title={t('marketplace.reveal.failed')}>
           <p data-testid="reveal-error">{revealErrorText(reveal.error)}</p>
         </Alert>
       )}
@@ -202,43 +191,41 @@ function RevealForm({ profileId, left }: { profileId: string; left: number }) {
         aria-busy={reveal.isPending || undefined}
         data-testid="reveal-submit"
       >
-        {reveal.isPending ? 'Getting contact details…' : 'Show contact details'}
+        {reveal.isPending ? t('marketplace.reveal.pending') : t('marketplace.contact.heading')}
       </button>
     </form>
   );
 }
 
 function Revealed({ contact }: { contact: RevealResponse }) {
+  const { t } = useT();
   return (
-    <Success title="Contact details">
+    <Success title={t('marketplace.reveal.title')}>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1" data-testid="revealed-contact">
-        <dt className="font-semibold">Name</dt>
+        <dt className="font-semibold">{t('staff.home.name')}</dt>
         <dd data-testid="revealed-name">{contact.name}</dd>
-        <dt className="font-semibold">Phone</dt>
+        <dt className="font-semibold">{t('staff.respondent.phone')}</dt>
         <dd data-testid="revealed-phone">
           {contact.phone ? (
             <a className="link" href={`tel:${contact.phone}`}>
               {contact.phone}
             </a>
           ) : (
-            'Not given'
+            t('marketplace.notGiven')
           )}
         </dd>
-        <dt className="font-semibold">Email</dt>
+        <dt className="font-semibold">{t('staff.respondent.email')}</dt>
         <dd className="break-all" data-testid="revealed-email">
           {contact.email ? (
             <a className="link" href={`mailto:${contact.email}`}>
               {contact.email}
             </a>
           ) : (
-            'Not given'
+            t('marketplace.notGiven')
           )}
         </dd>
       </dl>
-      <p data-testid="reveals-remaining">
-        You can see {contact.remainingToday} more {contact.remainingToday === 1 ? 'contact' : 'contacts'} today. Use
-        these details only for the purpose you gave.
-      </p>
+      <p data-testid="reveals-remaining">{t('marketplace.reveal.remaining', { count: contact.remainingToday })}</p>
     </Success>
   );
 }

@@ -9,15 +9,16 @@ import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
 import { PasswordFields, useNewPassword, type PasswordErrors } from '../../components/PasswordFields';
 import { PASSWORD_ADVICE, serverPasswordProblem } from '../../lib/password';
+import { t as translate, useT } from '../../i18n';
 
 type Errors = PasswordErrors & { fullName?: string; email?: string; terms?: string };
 
 function registerErrorText(error: unknown): string {
   if (!(error instanceof ApiError)) return errorMessage(error);
   if (error.code === 'EMAIL_IN_USE') {
-    return 'This email address cannot be used for a searcher account (it may already have an account on the registry). Sign in, or use another address.';
+    return translate('marketplace.register.emailInUse');
   }
-  if (error.status === 429) return `Too many attempts. Please try again ${waitPhrase(error.retryAfter)}.`;
+  if (error.status === 429) return translate('marketplace.register.tooMany', { when: waitPhrase(error.retryAfter) });
   const issues = validationIssues(error);
   if (issues.length > 0) return issues.map((i) => i.message).join(' ');
   return error.message;
@@ -25,23 +26,22 @@ function registerErrorText(error: unknown): string {
 
 /** Terms every searcher accepts (SEARCHER_TERMS_VERSION in core). */
 function Terms() {
+  const { t } = useT();
   return (
     <div id="searcher-terms" className="rounded-md border border-stone-300 bg-stone-50 p-4 text-sm text-stone-800">
-      <p className="font-semibold">Terms of use for searchers</p>
+      <p className="font-semibold">{t('marketplace.terms.title')}</p>
       <ul className="mt-2 list-disc space-y-1 pl-5">
-        <li>You use workers&rsquo; contact details only to offer work, training or services they would expect.</li>
-        <li>
-          You give a true reason each time you ask for a contact. Every request is recorded, and the worker sees who
-          asked.
-        </li>
-        <li>You do not copy, sell or share the details, and you do not collect the marketplace in bulk.</li>
-        <li>You may see at most 50 contacts a day. The registry may close an account that breaks these terms.</li>
+        <li>{t('marketplace.terms.use')}</li>
+        <li>{t('marketplace.terms.reason')}</li>
+        <li>{t('marketplace.terms.share')}</li>
+        <li>{t('marketplace.terms.limit')}</li>
       </ul>
     </div>
   );
 }
 
 export default function SearcherRegister() {
+  const { t } = useT();
   const { user } = useAuth();
   const [fullName, setFullName] = useState('');
   const [email, setEmail] = useState('');
@@ -68,9 +68,9 @@ export default function SearcherRegister() {
     e.preventDefault();
     if (register.isPending) return;
     const found: Errors = { ...password.check() };
-    if (fullName.trim().length < 2) found.fullName = 'Enter your full name';
-    if (!/^\S+@\S+\.\S+$/.test(email.trim())) found.email = 'Enter a valid email address';
-    if (!terms) found.terms = 'Accept the terms of use to register';
+    if (fullName.trim().length < 2) found.fullName = t('marketplace.register.nameMissing');
+    if (!/^\S+@\S+\.\S+$/.test(email.trim())) found.email = t('marketplace.register.emailInvalid');
+    if (!terms) found.terms = t('marketplace.register.termsMissing');
     setErrors(found);
     if (found.fullName) return nameRef.current?.focus();
     if (found.email) return emailRef.current?.focus();
@@ -90,16 +90,13 @@ export default function SearcherRegister() {
   if (register.isSuccess) {
     return (
       <div className="mx-auto max-w-md px-4 py-8 sm:py-12">
-        <PageHeading>Register as a searcher</PageHeading>
+        <PageHeading>{t('marketplace.register.title')}</PageHeading>
         <div className="mt-6">
-          <Success title="Check your email">
-            <p data-testid="searcher-registered">
-              We have sent a link to {email.trim()}. Open it to confirm your address; then sign in to see workers&rsquo;
-              contact details.
-            </p>
+          <Success title={t('marketplace.register.checkEmail')}>
+            <p data-testid="searcher-registered">{t('marketplace.register.sent', { email: email.trim() })}</p>
             <p>
               <Link to="/marketplace" className="link">
-                Back to the search
+                {t('marketplace.back')}
               </Link>
             </p>
           </Success>
@@ -110,26 +107,23 @@ export default function SearcherRegister() {
 
   return (
     <div className="mx-auto max-w-md px-4 py-8 sm:py-12">
-      <PageHeading>Register as a searcher</PageHeading>
-      <p className="mt-2 text-stone-800">
-        For employers, agencies and anyone looking for skilled workers. Searching is free and open to all; an account
-        lets you see the contact details of workers who agreed to share them.
-      </p>
+      <PageHeading>{t('marketplace.register.title')}</PageHeading>
+      <p className="mt-2 text-stone-800">{t('marketplace.register.intro')}</p>
       {user && (
         <div className="mt-4">
-          <Alert title="You are already signed in">
-            <p>You are signed in as {user.email}. Sign out first to register a searcher account.</p>
+          <Alert title={t('marketplace.register.signedIn')}>
+            <p>{t('marketplace.register.signedInBody', { email: user.email })}</p>
           </Alert>
         </div>
       )}
-      <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5" aria-label="Searcher registration">
+      <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5" aria-label={t('marketplace.register.form')}>
         {register.isError && !errors.password && (
           <Alert>
             <p data-testid="searcher-register-error">{registerErrorText(register.error)}</p>
           </Alert>
         )}
         <TextField
-          label="Full name"
+          label={t('marketplace.register.fullName')}
           name="fullName"
           autoComplete="name"
           required
@@ -139,7 +133,7 @@ export default function SearcherRegister() {
           inputRef={nameRef}
         />
         <TextField
-          label="Email"
+          label={t('staff.respondent.email')}
           name="email"
           type="email"
           inputMode="email"
@@ -152,15 +146,20 @@ export default function SearcherRegister() {
           inputRef={emailRef}
         />
         <TextField
-          label="Organisation (optional)"
+          label={t('marketplace.register.organisation')}
           name="organisation"
           autoComplete="organization"
-          hint="The business or agency you search for. Workers see it when you ask for their contact."
+          hint={t('marketplace.register.organisationHint')}
           maxLength={160}
           value={organisation}
           onChange={(e) => setOrganisation(e.target.value)}
         />
-        <PasswordFields fields={password} errors={errors} label="Password" hint={PASSWORD_ADVICE} />
+        <PasswordFields
+          fields={password}
+          errors={errors}
+          label={t('marketplace.register.password')}
+          hint={PASSWORD_ADVICE}
+        />
         <Terms />
         <div>
           {errors.terms && (
@@ -179,17 +178,17 @@ export default function SearcherRegister() {
               aria-describedby={errors.terms ? 'searcher-terms searcher-terms-error' : 'searcher-terms'}
               onChange={(e) => setTerms(e.target.checked)}
             />
-            <span>I accept the terms of use for searchers</span>
+            <span>{t('marketplace.register.accept')}</span>
           </label>
         </div>
         <button type="submit" className="btn-primary w-full" aria-busy={register.isPending || undefined}>
-          {register.isPending ? 'Registering…' : 'Register'}
+          {register.isPending ? t('marketplace.register.pending') : t('marketplace.register.submit')}
         </button>
       </form>
       <p className="mt-6">
-        Already registered?{' '}
+        {t('marketplace.register.already')}{' '}
         <Link to="/login?next=/marketplace" className="link">
-          Sign in
+          {t('marketplace.verify.signIn')}
         </Link>
       </p>
     </div>

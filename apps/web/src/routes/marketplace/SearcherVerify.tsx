@@ -7,12 +7,13 @@ import { useAuth } from '../../auth/AuthContext';
 import { Alert, Success } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/Page';
+import { t as translate, useT } from '../../i18n';
 
 function verifyErrorText(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.code === 'TOKEN_EXPIRED') return 'This link has expired. Register again to get a new one.';
+    if (error.code === 'TOKEN_EXPIRED') return translate('marketplace.verify.expired');
     if (error.code === 'TOKEN_INVALID' || error.code === 'VALIDATION_FAILED') {
-      return 'This link is not valid or was already used. If you already confirmed your email, just sign in.';
+      return translate('marketplace.verify.invalid');
     }
   }
   return errorMessage(error);
@@ -20,6 +21,7 @@ function verifyErrorText(error: unknown): string {
 
 /** The emailed link: confirms the searcher's address once, on arrival. */
 export default function SearcherVerify() {
+  const { t } = useT();
   const { user } = useAuth();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
@@ -39,22 +41,22 @@ export default function SearcherVerify() {
   let body;
   if (!token) {
     body = (
-      <Alert title="This link is incomplete">
-        <p>Open the full link from the email we sent you.</p>
+      <Alert title={t('marketplace.verify.incomplete')}>
+        <p>{t('marketplace.verify.incompleteBody')}</p>
       </Alert>
     );
   } else if (verify.isSuccess) {
     body = (
-      <Success title="Your email address is confirmed">
-        <p data-testid="searcher-verified">You can now see the contact details of workers who agreed to share them.</p>
+      <Success title={t('marketplace.verify.done')}>
+        <p data-testid="searcher-verified">{t('marketplace.verify.doneBody')}</p>
         <p>
           {user ? (
             <Link to="/marketplace" className="link">
-              Go to the search
+              {t('marketplace.verify.toSearch')}
             </Link>
           ) : (
             <Link to="/login?next=/marketplace" className="link">
-              Sign in
+              {t('marketplace.verify.signIn')}
             </Link>
           )}
         </p>
@@ -62,33 +64,33 @@ export default function SearcherVerify() {
     );
   } else if (verify.isError) {
     body = (
-      <Alert title="Your email address was not confirmed">
+      <Alert title={t('marketplace.verify.failed')}>
         <p data-testid="searcher-verify-error">{verifyErrorText(verify.error)}</p>
         <div className="mt-3 flex flex-wrap gap-3">
           {!(verify.error instanceof ApiError && verify.error.status < 500) && (
             <button type="button" className="btn-secondary" onClick={() => verify.mutate()}>
-              Try again
+              {t('common.retry')}
             </button>
           )}
           {user ? (
             <Link to="/marketplace" className="btn-secondary">
-              Go to the search
+              {t('marketplace.verify.toSearch')}
             </Link>
           ) : (
             <Link to="/marketplace/register" className="btn-secondary">
-              Register again
+              {t('marketplace.verify.registerAgain')}
             </Link>
           )}
         </div>
       </Alert>
     );
   } else {
-    body = <Loading label="Confirming your email address…" />;
+    body = <Loading label={t('marketplace.verify.pending')} />;
   }
 
   return (
     <div className="mx-auto max-w-md px-4 py-8 sm:py-12">
-      <PageHeading>Confirm your email</PageHeading>
+      <PageHeading>{t('marketplace.verify.title')}</PageHeading>
       <div className="mt-6">{body}</div>
     </div>
   );

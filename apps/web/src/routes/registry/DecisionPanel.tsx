@@ -4,9 +4,12 @@ import { VERIFICATION_REASON_MAX, type VerificationResponse } from '@oslrs/core'
 import { errorMessage } from '../../api/client';
 import { queryKeys, registry } from '../../api/endpoints';
 import { Alert } from '../../components/Alert';
+import { useT } from '../../i18n';
+import { formatNumber } from '../../lib/format';
 
 /** The assessor's decision on one record: verify, or reject with a reason (required, at most 1,000 characters). */
 export function DecisionPanel({ id, onDecided }: { id: string; onDecided?: (r: VerificationResponse) => void }) {
+  const { t } = useT();
   const queryClient = useQueryClient();
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string>();
@@ -22,7 +25,7 @@ export function DecisionPanel({ id, onDecided }: { id: string; onDecided?: (r: V
   const submit = (decision: 'verified' | 'rejected') => {
     const trimmed = reason.trim();
     if (decision === 'rejected' && !trimmed) {
-      setReasonError('Give a reason to reject this record');
+      setReasonError(t('staff.decision.reasonRequired'));
       return;
     }
     setReasonError(undefined);
@@ -31,14 +34,14 @@ export function DecisionPanel({ id, onDecided }: { id: string; onDecided?: (r: V
   return (
     <section aria-labelledby="decide-heading" className="card mt-6">
       <h2 id="decide-heading" className="text-xl font-bold">
-        Your decision
+        {t('staff.decision.title')}
       </h2>
       <div className="mt-4">
         <label htmlFor="decision-reason" className="label">
-          Reason (required to reject)
+          {t('staff.decision.reason')}
         </label>
         <span id="decision-reason-hint" className="hint">
-          At most {VERIFICATION_REASON_MAX.toLocaleString('en-GB')} characters.
+          {t('staff.decision.reasonHint', { max: formatNumber(VERIFICATION_REASON_MAX) })}
         </span>
         {reasonError && (
           <span id="decision-reason-error" role="alert" className="field-error">
@@ -57,17 +60,17 @@ export function DecisionPanel({ id, onDecided }: { id: string; onDecided?: (r: V
       </div>
       {decide.isError && (
         <div className="mt-4">
-          <Alert title="The decision was not saved">
+          <Alert title={t('staff.decision.failed')}>
             <p>{errorMessage(decide.error)}</p>
           </Alert>
         </div>
       )}
       <div className="mt-4 flex flex-wrap gap-3">
         <button type="button" className="btn-primary" disabled={decide.isPending} onClick={() => submit('verified')}>
-          Verify
+          {t('staff.decision.verify')}
         </button>
         <button type="button" className="btn-secondary" disabled={decide.isPending} onClick={() => submit('rejected')}>
-          Reject
+          {t('staff.decision.reject')}
         </button>
       </div>
     </section>

@@ -8,23 +8,22 @@ import { queryKeys, registry } from '../../api/endpoints';
 import { Alert, Success } from '../../components/Alert';
 import { PageHeading } from '../../components/Page';
 import { formatDate } from '../../lib/format';
+import { useT } from '../../i18n';
+import { labelOf } from '../../lib/labels';
 import { ASSESSORS, Pager, RespondentStatus, RoleGate, personName, useCursorPages } from './shared';
-
-const REASONS: Record<string, string> = {
-  phone: 'same phone number',
-  name_dob_lga: 'same name, date of birth and LGA',
-};
 
 /** Likely duplicates among people without a NIN: side by side; mark them distinct or merge. Nothing merges by itself. */
 export default function Duplicates() {
+  const { t } = useT();
   return (
-    <RoleGate roles={ASSESSORS} title="Likely duplicates">
+    <RoleGate roles={ASSESSORS} title={t('staff.duplicates.title')}>
       <DuplicateQueue />
     </RoleGate>
   );
 }
 
 function DuplicateQueue() {
+  const { t } = useT();
   const pages = useCursorPages();
   const queryClient = useQueryClient();
   const [done, setDone] = useState<string>();
@@ -38,8 +37,8 @@ function DuplicateQueue() {
     onSuccess: (r) => {
       setDone(
         r.status === 'distinct'
-          ? 'Marked as two different people.'
-          : `Merged: ${r.movedSubmissions} submission(s) moved to the kept record.`,
+          ? t('staff.duplicates.markedDistinct')
+          : t('staff.duplicates.merged', { count: r.movedSubmissions }),
       );
       void queryClient.invalidateQueries({ queryKey: queryKeys.registryAll });
     },
@@ -47,11 +46,8 @@ function DuplicateQueue() {
   const data = query.data;
   return (
     <>
-      <PageHeading>Likely duplicates</PageHeading>
-      <p className="mt-2 text-stone-800">
-        People without a NIN who may have been registered twice. Compare the two records; merging keeps every submission
-        on the record you keep and marks the other as merged.
-      </p>
+      <PageHeading>{t('staff.duplicates.title')}</PageHeading>
+      <p className="mt-2 text-stone-800">{t('staff.duplicates.intro')}</p>
       {done && (
         <div className="mt-4">
           <Success title={done} />
@@ -59,7 +55,7 @@ function DuplicateQueue() {
       )}
       {resolve.isError && (
         <div className="mt-4">
-          <Alert title="Not saved">
+          <Alert title={t('staff.duplicates.notSaved')}>
             <p>{errorMessage(resolve.error)}</p>
           </Alert>
         </div>
@@ -67,13 +63,17 @@ function DuplicateQueue() {
       <ListStates
         query={query}
         items={data?.items}
-        errorTitle="Could not load the queue"
-        empty="No likely duplicates waiting."
+        errorTitle={t('staff.queue.loadFailed')}
+        empty={t('staff.duplicates.empty')}
       />
-      <ul className="mt-6 space-y-6" aria-label="Pairs">
+      <ul className="mt-6 space-y-6" aria-label={t('staff.duplicates.pairs')}>
         {data?.items.map((pair) => (
           <li key={pair.id} className="card">
-            <h2 className="text-lg font-bold">Looks alike: {pair.reasons.map((r) => REASONS[r] ?? r).join('; ')}</h2>
+            <h2 className="text-lg font-bold">
+              {t('staff.duplicates.looksAlike', {
+                reasons: pair.reasons.map((r) => labelOf(t, 'staff.duplicates.reason', r)).join('; '),
+              })}
+            </h2>
             <div className="mt-4 grid grid-cols-1 gap-4 sm:grid-cols-2">
               {(['a', 'b'] as const).map((k) => (
                 <Side
@@ -90,7 +90,7 @@ function DuplicateQueue() {
               disabled={resolve.isPending}
               onClick={() => resolve.mutate({ id: pair.id, body: { action: 'distinct' } })}
             >
-              Different people
+              {t('staff.duplicates.distinct')}
             </button>
           </li>
         ))}
@@ -101,6 +101,7 @@ function DuplicateQueue() {
 }
 
 function Side({ side, onKeep, disabled }: { side: DuplicatePair['a']; onKeep: () => void; disabled: boolean }) {
+  const { t } = useT();
   return (
     <div className="rounded-md border border-stone-300 p-3">
       <p className="font-semibold break-words">
@@ -109,27 +110,27 @@ function Side({ side, onKeep, disabled }: { side: DuplicatePair['a']; onKeep: ()
         </Link>
       </p>
       <dl className="mt-2 grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 text-sm break-words">
-        <dt>Status</dt>
+        <dt>{t('staff.registry.statusLabel')}</dt>
         <dd>
           <RespondentStatus status={side.status} />
         </dd>
         <dt>NIN</dt>
-        <dd>{side.nin ?? 'none'}</dd>
-        <dt>Phone</dt>
+        <dd>{side.nin ?? t('staff.duplicates.noNin')}</dd>
+        <dt>{t('staff.respondent.phone')}</dt>
         <dd>{side.phone ?? '—'}</dd>
-        <dt>Born</dt>
+        <dt>{t('staff.duplicates.born')}</dt>
         <dd>{side.dob ?? '—'}</dd>
-        <dt>LGA</dt>
+        <dt>{t('staff.registry.lga')}</dt>
         <dd>{side.lga ? (lgaName(side.lga) ?? side.lga) : '—'}</dd>
-        <dt>Registered</dt>
+        <dt>{t('staff.respondent.registered')}</dt>
         <dd>
-          {formatDate(side.createdAt)} ({side.source})
+          {formatDate(side.createdAt)} ({labelOf(t, 'staff.registry.channel', side.source)})
         </dd>
-        <dt>Surveys</dt>
+        <dt>{t('staff.duplicates.surveys')}</dt>
         <dd>{side.submissionCount}</dd>
       </dl>
       <button type="button" className="btn-primary mt-3" disabled={disabled} onClick={onKeep}>
-        Merge, keep this one
+        {t('staff.duplicates.keep')}
       </button>
     </div>
   );

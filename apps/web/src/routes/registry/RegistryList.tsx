@@ -9,6 +9,8 @@ import { queryKeys, registry } from '../../api/endpoints';
 import { SelectField, TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
 import { formatDate } from '../../lib/format';
+import { useT } from '../../i18n';
+import { labelOf } from '../../lib/labels';
 import {
   ASSESSORS,
   OVERSEERS,
@@ -20,22 +22,24 @@ import {
 } from './shared';
 
 const SEARCH_DELAY_MS = 300;
-const STATUS_OPTIONS = [
-  { value: '', label: 'All' },
-  ...RESPONDENT_STATUSES.map((s) => ({ value: s, label: s.replace(/_/g, ' ') })),
-];
-const LGA_OPTIONS = [{ value: '', label: 'All' }, ...LGAS.map((l) => ({ value: l.code, label: l.name }))];
 
 /** Browse and search the registry (supervisors: their LGA). Every page shown is audited by the API. */
 export default function RegistryList() {
+  const { t } = useT();
   return (
-    <RoleGate roles={OVERSEERS} title="Registry">
+    <RoleGate roles={OVERSEERS} title={t('staff.registry.title')}>
       <Registry />
     </RoleGate>
   );
 }
 
 function Registry() {
+  const { t } = useT();
+  const statusOptions = [
+    { value: '', label: t('common.all') },
+    ...RESPONDENT_STATUSES.map((s) => ({ value: s, label: labelOf(t, 'staff.registry.status', s) })),
+  ];
+  const lgaOptions = [{ value: '', label: t('common.all') }, ...LGAS.map((l) => ({ value: l.code, label: l.name }))];
   const { user } = useAuth();
   const [params] = useSearchParams();
   const setParam = useSetParam();
@@ -77,32 +81,32 @@ function Registry() {
 
   return (
     <>
-      <PageHeading>Registry</PageHeading>
+      <PageHeading>{t('staff.registry.title')}</PageHeading>
       <p className="mt-2 text-stone-800">
         {statewide
-          ? 'Every respondent in the state, newest first.'
-          : `Respondents in ${lgaName(user?.lga ?? '') ?? 'your LGA'}, newest first.`}{' '}
-        Each page you open is recorded in the audit log.
+          ? t('staff.registry.introState')
+          : t('staff.registry.introLga', { lga: lgaName(user?.lga ?? '') ?? t('staff.registry.yourLga') })}{' '}
+        {t('staff.registry.audited')}
       </p>
       {user && ASSESSORS.includes(user.role) && (
         <p className="mt-2 flex flex-wrap gap-x-4">
           <Link to="/verification" className="link">
-            Verification queue
+            {t('staff.verification.title')}
           </Link>
           <Link to="/registry/duplicates" className="link">
-            Likely duplicates
+            {t('staff.duplicates.title')}
           </Link>
         </p>
       )}
       <form
         role="search"
-        aria-label="Search the registry"
+        aria-label={t('staff.registry.searchLabel')}
         className="mt-6 grid grid-cols-1 gap-4 rounded-lg border border-stone-300 bg-white p-4 sm:grid-cols-3"
         onSubmit={(e) => e.preventDefault()}
       >
         <TextField
           className="sm:col-span-3"
-          label="Search: a name, or an exact NIN or phone number"
+          label={t('staff.registry.search')}
           name="q"
           type="search"
           autoComplete="off"
@@ -111,19 +115,19 @@ function Registry() {
           onChange={(e) => setDraft(e.target.value)}
         />
         <SelectField
-          label="Status"
+          label={t('staff.registry.statusLabel')}
           name="status"
           value={filters.status ?? ''}
           onChange={(e) => update('status', e.target.value)}
-          options={STATUS_OPTIONS}
+          options={statusOptions}
         />
         {statewide && (
           <SelectField
-            label="LGA"
+            label={t('staff.registry.lga')}
             name="lga"
             value={filters.lga ?? ''}
             onChange={(e) => update('lga', e.target.value)}
-            options={LGA_OPTIONS}
+            options={lgaOptions}
           />
         )}
       </form>
@@ -131,13 +135,13 @@ function Registry() {
       <ListStates
         query={query}
         items={data?.items}
-        errorTitle="Could not load the registry"
-        empty="No respondents match."
+        errorTitle={t('staff.registry.loadFailed')}
+        empty={t('staff.registry.empty')}
       />
       {data && data.items.length > 0 && (
         <ul
           className="mt-6 divide-y divide-stone-200 rounded-lg border border-stone-300 bg-white"
-          aria-label="Respondents"
+          aria-label={t('staff.registry.listLabel')}
         >
           {data.items.map((r) => (
             <RespondentItem
@@ -145,8 +149,10 @@ function Registry() {
               person={r}
               facts={
                 <>
-                  {r.lga ? (lgaName(r.lga) ?? r.lga) : 'No LGA'} · {r.source} · registered {formatDate(r.createdAt)}
-                  {r.nin ? ` · NIN ${r.nin}` : ' · no NIN yet'}
+                  {r.lga ? (lgaName(r.lga) ?? r.lga) : t('staff.registry.noLga')} ·{' '}
+                  {labelOf(t, 'staff.registry.channel', r.source)} ·{' '}
+                  {t('staff.registry.registeredOn', { date: formatDate(r.createdAt) })} ·{' '}
+                  {r.nin ? t('staff.registry.ninValue', { nin: r.nin }) : t('staff.registry.noNinYet')}
                 </>
               }
               badge={<StatusBadge status={r.status} />}

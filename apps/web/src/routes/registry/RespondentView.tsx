@@ -8,19 +8,23 @@ import { Alert } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/Page';
 import { formatDate, formatDateTime } from '../../lib/format';
+import { useT } from '../../i18n';
+import { labelOf } from '../../lib/labels';
 import { DecisionPanel } from './DecisionPanel';
 import { ASSESSORS, BandBadge, OVERSEERS, RespondentStatus, RoleGate, personName } from './shared';
 
 /** One respondent: the record, its submissions with fraud scores, its history; the assessor's decision. */
 export default function RespondentView() {
+  const { t } = useT();
   return (
-    <RoleGate roles={OVERSEERS} title="Respondent">
+    <RoleGate roles={OVERSEERS} title={t('staff.respondent.title')}>
       <Respondent />
     </RoleGate>
   );
 }
 
 function Respondent() {
+  const { t } = useT();
   const { id = '' } = useParams();
   const { user } = useAuth();
   const query = useQuery({ queryKey: queryKeys.respondent(id), queryFn: ({ signal }) => registry.get(id, signal) });
@@ -28,9 +32,9 @@ function Respondent() {
   if (query.isError)
     return (
       <>
-        <PageHeading>Respondent</PageHeading>
+        <PageHeading>{t('staff.respondent.title')}</PageHeading>
         <div className="mt-6">
-          <Alert title="Could not open this record">
+          <Alert title={t('staff.respondent.loadFailed')}>
             <p>{errorMessage(query.error)}</p>
           </Alert>
         </div>
@@ -42,13 +46,13 @@ function Respondent() {
     <>
       <p>
         <Link to="/registry" className="link">
-          Registry
+          {t('staff.registry.title')}
         </Link>
         {user && ASSESSORS.includes(user.role) && (
           <>
             {' · '}
             <Link to="/verification" className="link">
-              Verification queue
+              {t('staff.verification.title')}
             </Link>
           </>
         )}
@@ -58,48 +62,52 @@ function Respondent() {
       </PageHeading>
       <p className="mt-3 flex flex-wrap items-center gap-2">
         <RespondentStatus status={r.status} />
-        {r.verified && <span className="font-semibold text-green-900">Verified badge</span>}
+        {r.verified && <span className="font-semibold text-green-900">{t('staff.respondent.verifiedBadge')}</span>}
       </p>
       {r.mergedInto && (
         <p className="mt-3">
-          Merged into{' '}
+          {t('staff.respondent.mergedInto')}{' '}
           <Link to={`/registry/${r.mergedInto}`} className="link">
-            another record
+            {t('staff.respondent.anotherRecord')}
           </Link>
-          .
         </p>
       )}
       {r.verification.decision && (
         <p className="mt-3 break-words" data-testid="verification-summary">
-          {r.verification.decision === 'verified' ? 'Verified' : 'Rejected'} on {formatDateTime(r.verification.at)}
+          {t(r.verification.decision === 'verified' ? 'staff.respondent.verifiedOn' : 'staff.respondent.rejectedOn', {
+            date: formatDateTime(r.verification.at),
+          })}
           {r.verification.reason ? `: ${r.verification.reason}` : ''}
         </p>
       )}
 
       <section className="card mt-6" aria-labelledby="details-heading">
         <h2 id="details-heading" className="text-xl font-bold">
-          Details
+          {t('staff.respondent.details')}
         </h2>
         <dl className="mt-4 grid gap-x-6 gap-y-2 break-words sm:grid-cols-[max-content_1fr]">
           <dt className="font-semibold">NIN</dt>
-          <dd>{r.nin ?? 'Not on file yet'}</dd>
-          <dt className="font-semibold">Phone</dt>
+          <dd>{r.nin ?? t('staff.respondent.ninMissing')}</dd>
+          <dt className="font-semibold">{t('staff.respondent.phone')}</dt>
           <dd>{r.phone ?? '—'}</dd>
-          <dt className="font-semibold">Email</dt>
+          <dt className="font-semibold">{t('staff.respondent.email')}</dt>
           <dd className="break-all">{r.email ?? '—'}</dd>
-          <dt className="font-semibold">Gender</dt>
-          <dd>{r.gender ?? '—'}</dd>
-          <dt className="font-semibold">Date of birth</dt>
+          <dt className="font-semibold">{t('staff.respondent.gender')}</dt>
+          <dd>{r.gender ? labelOf(t, 'staff.respondent.genderValue', r.gender) : '—'}</dd>
+          <dt className="font-semibold">{t('staff.respondent.dob')}</dt>
           <dd>{r.dob ?? '—'}</dd>
-          <dt className="font-semibold">LGA</dt>
+          <dt className="font-semibold">{t('staff.registry.lga')}</dt>
           <dd>{r.lga ? (lgaName(r.lga) ?? r.lga) : '—'}</dd>
-          <dt className="font-semibold">Occupation</dt>
+          <dt className="font-semibold">{t('staff.respondent.occupation')}</dt>
           <dd>{r.mainOccupation ?? '—'}</dd>
-          <dt className="font-semibold">Skills</dt>
+          <dt className="font-semibold">{t('staff.respondent.skills')}</dt>
           <dd>{r.skills.length ? r.skills.join(', ') : '—'}</dd>
-          <dt className="font-semibold">Registered</dt>
+          <dt className="font-semibold">{t('staff.respondent.registered')}</dt>
           <dd>
-            {formatDate(r.createdAt)} through the {r.source} channel
+            {t('staff.respondent.registeredThrough', {
+              date: formatDate(r.createdAt),
+              channel: labelOf(t, 'staff.registry.channel', r.source),
+            })}
           </dd>
         </dl>
       </section>
@@ -108,17 +116,18 @@ function Respondent() {
 
       <section className="card mt-6" aria-labelledby="subs-heading">
         <h2 id="subs-heading" className="text-xl font-bold">
-          Submissions
+          {t('staff.respondent.submissions')}
         </h2>
         {r.submissions.length === 0 ? (
-          <p className="mt-3">None.</p>
+          <p className="mt-3">{t('common.none')}</p>
         ) : (
           <ul className="mt-3 divide-y divide-stone-200">
             {r.submissions.map((s) => (
               <li key={s.id} className="py-3">
                 <p className="flex flex-wrap items-center gap-2">
                   <span>
-                    {formatDateTime(s.completedAt)} · {s.channel} · {s.status}
+                    {formatDateTime(s.completedAt)} · {labelOf(t, 'staff.registry.channel', s.channel)} ·{' '}
+                    {labelOf(t, 'staff.respondent.submissionStatus', s.status)}
                   </span>
                   {s.fraud && <BandBadge band={s.fraud.band} score={s.fraud.score} />}
                 </p>
@@ -137,13 +146,16 @@ function Respondent() {
 
       <section className="card mt-6" aria-labelledby="history-heading">
         <h2 id="history-heading" className="text-xl font-bold">
-          History
+          {t('staff.respondent.history')}
         </h2>
         <ol className="mt-3 space-y-2">
           {r.history.map((h, i) => (
             <li key={i} className="break-words">
-              <span className="font-semibold">{h.action}</span> · {formatDateTime(h.at)}
-              {h.actorRole ? ` · by ${h.actorRole.replace(/_/g, ' ')}` : ''}
+              <span className="font-semibold">{labelOf(t, 'staff.respondent.action', h.action)}</span> ·{' '}
+              {formatDateTime(h.at)}
+              {h.actorRole
+                ? ` · ${t('staff.respondent.byRole', { role: labelOf(t, 'common.role', h.actorRole) })}`
+                : ''}
             </li>
           ))}
         </ol>

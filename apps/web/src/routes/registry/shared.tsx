@@ -1,8 +1,10 @@
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { ROLE_LABELS, type Role } from '@oslrs/core';
+import type { Role } from '@oslrs/core';
 import { useAuth } from '../../auth/AuthContext';
 import { PageHeading } from '../../components/Page';
+import { t as translate, useT } from '../../i18n';
+import { labelOf } from '../../lib/labels';
 
 /** Who opens the registry (supervisors: their LGA only) and who works the assessor queues. */
 export const OVERSEERS: readonly Role[] = ['super_admin', 'supervisor', 'verification_assessor', 'government_official'];
@@ -10,6 +12,7 @@ export const ASSESSORS: readonly Role[] = ['super_admin', 'verification_assessor
 
 /** A page this role may not open says so, instead of silently sending the person elsewhere. */
 export function RoleGate({ roles, title, children }: { roles: readonly Role[]; title: string; children: ReactNode }) {
+  const { t } = useT();
   const { user } = useAuth();
   if (!user) return null;
   if (roles.includes(user.role)) return children;
@@ -18,12 +21,14 @@ export function RoleGate({ roles, title, children }: { roles: readonly Role[]; t
       <PageHeading>{title}</PageHeading>
       <div className="card mt-6" role="status">
         <p>
-          This page is for {roles.map((r) => ROLE_LABELS[r]).join(', ')}. Your role ({ROLE_LABELS[user.role]}) cannot
-          open it.
+          {t('staff.gate.body', {
+            roles: roles.map((r) => t(`common.role.${r}`)).join(', '),
+            role: t(`common.role.${user.role}`),
+          })}
         </p>
         <p className="mt-4">
           <Link to="/app" className="link">
-            Back to your account
+            {t('staff.gate.back')}
           </Link>
         </p>
       </div>
@@ -50,41 +55,34 @@ export function useCursorPages() {
 export function Pager({
   pages,
   nextCursor,
-  olderLabel = 'Next page',
-  newerLabel = 'Previous page',
+  olderLabel,
+  newerLabel,
 }: {
   pages: ReturnType<typeof useCursorPages>;
   nextCursor: string | null | undefined;
   olderLabel?: string;
   newerLabel?: string;
 }) {
+  const { t } = useT();
   if (pages.page === 1 && !nextCursor) return null;
   return (
-    <nav aria-label="Pages" className="mt-6 flex flex-wrap items-center gap-3">
+    <nav aria-label={t('common.pages')} className="mt-6 flex flex-wrap items-center gap-3">
       <button type="button" className="btn-secondary" disabled={pages.page === 1} onClick={pages.previous}>
-        {newerLabel}
+        {newerLabel ?? t('common.previousPage')}
       </button>
-      <span className="text-stone-700">Page {pages.page}</span>
+      <span className="text-stone-700">{t('common.page', { page: pages.page })}</span>
       <button
         type="button"
         className="btn-secondary"
         disabled={!nextCursor}
         onClick={() => nextCursor && pages.next(nextCursor)}
       >
-        {olderLabel}
+        {olderLabel ?? t('common.nextPage')}
       </button>
     </nav>
   );
 }
 
-const STATUS_LABELS: Record<string, string> = {
-  active: 'Active',
-  pending_nin_capture: 'Waiting for NIN',
-  imported_unverified: 'Imported, unverified',
-  verified: 'Verified',
-  rejected: 'Rejected',
-  merged: 'Merged',
-};
 const STATUS_STYLES: Record<string, string> = {
   active: 'bg-stone-100 text-stone-900 ring-stone-300',
   pending_nin_capture: 'bg-amber-100 text-amber-950 ring-amber-300',
@@ -95,12 +93,13 @@ const STATUS_STYLES: Record<string, string> = {
 };
 
 export function RespondentStatus({ status }: { status: string }) {
+  const { t } = useT();
   return (
     <span
       data-testid="respondent-status"
       className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-medium ring-1 ring-inset ${STATUS_STYLES[status] ?? STATUS_STYLES.active}`}
     >
-      {STATUS_LABELS[status] ?? status}
+      {labelOf(t, 'staff.registry.status', status)}
     </span>
   );
 }
@@ -114,18 +113,20 @@ const BAND_STYLES: Record<string, string> = {
 };
 
 export function BandBadge({ band, score }: { band: string; score?: number }) {
+  const { t } = useT();
   return (
     <span
       className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-medium ring-1 ring-inset ${BAND_STYLES[band] ?? BAND_STYLES.clean}`}
     >
-      Fraud: {band}
-      {score !== undefined ? ` (${score})` : ''}
+      {score !== undefined
+        ? t('staff.registry.fraudScore', { band: labelOf(t, 'staff.registry.band', band), score })
+        : t('staff.registry.fraud', { band: labelOf(t, 'staff.registry.band', band) })}
     </span>
   );
 }
 
 export function personName(r: { surname: string | null; firstname: string | null }): string {
-  return [r.firstname, r.surname].filter(Boolean).join(' ') || 'No name given';
+  return [r.firstname, r.surname].filter(Boolean).join(' ') || translate('staff.registry.noName');
 }
 
 /** One respondent in a list: the name (a link to the record), a line of facts, and a badge. */

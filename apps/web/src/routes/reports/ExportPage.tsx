@@ -4,10 +4,8 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import {
   dateRangeProblem,
   CHANNELS,
-  CHANNEL_LABELS,
   LGAS,
   RESPONDENT_STATUSES,
-  STATUS_LABELS,
   isLgaCode,
   lgaName,
   type ExportCreated,
@@ -21,6 +19,9 @@ import { exportsApi } from '../../api/exports';
 import { Alert } from '../../components/Alert';
 import { SelectField, TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
+import { useT } from '../../i18n';
+import { labelOf } from '../../lib/labels';
+import { formatNumber } from '../../lib/format';
 
 const POLL_MS = 500;
 const FILTER_KEYS = ['from', 'to', 'lga', 'channel', 'status'] as const;
@@ -44,6 +45,7 @@ function filtersOf(params: URLSearchParams): ReportFilter {
  * background; a progress bar follows the job, then a download link (kept for 24 hours).
  */
 export default function ExportPage() {
+  const { t } = useT();
   const { user } = useAuth();
   const [params, setParams] = useSearchParams();
   const filters = filtersOf(params);
@@ -61,8 +63,8 @@ export default function ExportPage() {
   if (user && !EXPORTERS.includes(user.role)) {
     return (
       <div className="max-w-3xl">
-        <PageHeading>Export respondents</PageHeading>
-        <p className="mt-4 text-stone-800">Your role does not export respondent data.</p>
+        <PageHeading>{t('staff.export.title')}</PageHeading>
+        <p className="mt-4 text-stone-800">{t('staff.export.notAllowed')}</p>
       </div>
     );
   }
@@ -79,65 +81,67 @@ export default function ExportPage() {
 
   return (
     <div className="max-w-3xl">
-      <PageHeading>Export respondents</PageHeading>
+      <PageHeading>{t('staff.export.title')}</PageHeading>
       <p className="mt-2 text-stone-800">
         {supervisor
-          ? `Respondents of ${lgaName(user?.lga ?? '') ?? 'your LGA'} with the filters below.`
-          : 'Respondents with the filters below, as the dashboard counts them (merged records are left out).'}{' '}
-        {masked ? 'NIN and phone numbers are masked.' : 'NIN and phone numbers are included in full.'} Every export is
-        recorded in the audit log.
+          ? t('staff.export.introLga', { lga: lgaName(user?.lga ?? '') ?? t('staff.registry.yourLga') })
+          : t('staff.export.introState')}{' '}
+        {masked ? t('staff.export.masked') : t('staff.export.full')} {t('staff.export.audited')}
       </p>
 
       <section className="card mt-6 space-y-4" aria-labelledby="export-heading">
         <h2 id="export-heading" className="text-xl font-bold">
-          Export
+          {t('staff.export.heading')}
         </h2>
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField
-            label="Registered from"
+            label={t('staff.export.from')}
             type="date"
             value={filters.from ?? ''}
             onChange={(e) => setFilter('from', e.target.value)}
           />
           <TextField
-            label="Registered to"
+            label={t('staff.export.to')}
             type="date"
             value={filters.to ?? ''}
             onChange={(e) => setFilter('to', e.target.value)}
           />
           {!supervisor && (
             <SelectField
-              label="LGA"
+              label={t('staff.registry.lga')}
               value={filters.lga ?? ''}
               onChange={(e) => setFilter('lga', e.target.value)}
-              options={[{ value: '', label: 'All LGAs' }, ...LGAS.map((l) => ({ value: l.code, label: l.name }))]}
+              options={[
+                { value: '', label: t('staff.review.allLgas') },
+                ...LGAS.map((l) => ({ value: l.code, label: l.name })),
+              ]}
             />
           )}
           <SelectField
-            label="Channel"
+            label={t('staff.review.channel')}
             value={filters.channel ?? ''}
             onChange={(e) => setFilter('channel', e.target.value)}
             options={[
-              { value: '', label: 'All channels' },
-              ...CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] ?? c })),
+              { value: '', label: t('staff.export.allChannels') },
+              ...CHANNELS.map((c) => ({ value: c, label: labelOf(t, 'staff.reports.channel', c) })),
             ]}
           />
           <SelectField
-            label="Status"
+            label={t('staff.registry.statusLabel')}
             value={filters.status ?? ''}
             onChange={(e) => setFilter('status', e.target.value)}
             options={[
-              { value: '', label: 'All statuses' },
+              { value: '', label: t('staff.export.allStatuses') },
               ...RESPONDENT_STATUSES.filter((s) => s !== 'merged').map((s) => ({
                 value: s,
-                label: STATUS_LABELS[s] ?? s,
+                label: labelOf(t, 'staff.reports.status', s),
               })),
             ]}
           />
         </div>
 
         <fieldset>
-          <legend className="label">Format</legend>
+          <legend className="label">{t('staff.export.format')}</legend>
           <div className="mt-1 flex flex-wrap gap-4">
             {(['csv', 'xlsx'] as const).map((f) => (
               <label key={f} className="flex items-center gap-2">
@@ -151,19 +155,21 @@ export default function ExportPage() {
                     setStarted(null);
                   }}
                 />
-                {f === 'csv' ? 'CSV (any spreadsheet or statistics tool)' : 'Excel workbook (.xlsx)'}
+                {f === 'csv' ? t('staff.export.csv') : t('staff.export.xlsx')}
               </label>
             ))}
           </div>
         </fieldset>
 
         {rangeProblem && (
-          <Alert title={rangeProblem.message}>
-            <p>Choose a start date on or before the end date, within ten years of it.</p>
+          <Alert
+            title={rangeProblem.field === 'from' ? t('staff.reports.rangeReversed') : t('staff.reports.rangeTooLong')}
+          >
+            <p>{t('staff.reports.rangeHelp')}</p>
           </Alert>
         )}
         {create.isError && (
-          <Alert title="The export could not start">
+          <Alert title={t('staff.export.startFailed')}>
             <p>{errorMessage(create.error)}</p>
           </Alert>
         )}
@@ -174,7 +180,7 @@ export default function ExportPage() {
           disabled={create.isPending || !!rangeProblem}
           onClick={() => create.mutate()}
         >
-          {create.isPending ? 'Starting…' : 'Export'}
+          {create.isPending ? t('staff.export.starting') : t('staff.export.heading')}
         </button>
 
         {started && <ExportProgress started={started} />}
@@ -185,6 +191,7 @@ export default function ExportPage() {
 
 /** The job's progress bar, then the download link. */
 function ExportProgress({ started }: { started: ExportCreated }) {
+  const { t } = useT();
   const query = useQuery({
     queryKey: queryKeys.job(started.jobId),
     queryFn: ({ signal }) => jobs.get(started.jobId, signal),
@@ -194,10 +201,10 @@ function ExportProgress({ started }: { started: ExportCreated }) {
     },
     refetchIntervalInBackground: true,
   });
-  if (query.isPending) return <p className="text-stone-800">Starting the export…</p>;
+  if (query.isPending) return <p className="text-stone-800">{t('staff.export.startingExport')}</p>;
   if (query.isError)
     return (
-      <Alert title="Could not follow the export">
+      <Alert title={t('staff.export.followFailed')}>
         <p>{errorMessage(query.error)}</p>
       </Alert>
     );
@@ -207,33 +214,32 @@ function ExportProgress({ started }: { started: ExportCreated }) {
       {job.state === 'completed' ? (
         <>
           <p className="text-stone-800">
-            Ready: {job.processed.toLocaleString('en-GB')} {job.processed === 1 ? 'respondent' : 'respondents'}. The
-            file can be downloaded for 24 hours.
+            {t('staff.export.ready', { count: job.processed, n: formatNumber(job.processed) })}
           </p>
           <a className="btn-primary inline-block" href={exportsApi.downloadUrl(started.exportId)} download>
-            Download the file
+            {t('staff.export.download')}
           </a>
         </>
       ) : job.state === 'failed' ? (
-        <Alert title="The export failed">
-          <p>{job.error ?? 'The export stopped before it finished. Try again.'}</p>
+        <Alert title={t('staff.export.failed')}>
+          <p>{job.error ?? t('staff.export.stopped')}</p>
         </Alert>
       ) : (
         <>
           {job.total > 0 ? (
             <progress
               className="w-full"
-              aria-label="Export progress"
+              aria-label={t('staff.export.progress')}
               max={job.total}
               value={Math.min(job.processed, job.total)}
             />
           ) : (
-            <progress className="w-full" aria-label="Export progress" />
+            <progress className="w-full" aria-label={t('staff.export.progress')} />
           )}
           <p className="text-stone-800">
             {job.state === 'queued'
-              ? 'Waiting to start…'
-              : `${job.processed.toLocaleString('en-GB')} of ${job.total.toLocaleString('en-GB')} rows written`}
+              ? t('staff.export.waiting')
+              : t('staff.export.rows', { processed: formatNumber(job.processed), total: formatNumber(job.total) })}
           </p>
         </>
       )}

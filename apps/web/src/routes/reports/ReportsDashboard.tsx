@@ -21,17 +21,18 @@ import { BarList, ChartCard, formatCount, TimeColumns, type ChartRow } from '../
 import { SelectField, TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
 import { RoleGate } from '../registry/shared';
+import { useT } from '../../i18n';
+import { labelOf } from '../../lib/labels';
+import { formatDate } from '../../lib/format';
 
 /** Who may read reports (the API narrows supervisors to their LGA). */
 const READERS: readonly Role[] = ['super_admin', 'verification_assessor', 'government_official', 'supervisor'];
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ALL = { value: '', label: 'All' };
-const LGA_OPTIONS = [ALL, ...LGAS.map((l) => ({ value: l.code, label: l.name }))];
 // The channels and statuses come from the report labels (same keys as the DTO enums), which keeps the
 // DTO modules — and the validation library they build schemas with — out of this page's bundle.
-const CHANNEL_OPTIONS = [ALL, ...Object.entries(CHANNEL_LABELS).map(([value, label]) => ({ value, label }))];
-const STATUS_OPTIONS = [ALL, ...Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label }))];
+const channelText = (t: (id: string) => string, c: string) => labelOf(t, 'staff.reports.channel', c);
+const statusText = (t: (id: string) => string, s: string) => labelOf(t, 'staff.reports.status', s);
 const FILTER_KEYS = ['from', 'to', 'lga', 'channel', 'status'] as const;
 
 /**
@@ -55,26 +56,34 @@ function filterFrom(params: URLSearchParams, statewide: boolean): ReportFilter {
 
 const rows = (list: readonly ReportCount[]): ChartRow[] => list.map((c) => ({ ...c }));
 
-const DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const MONTH = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
-function overTimeRows(summary: ReportSummary): ChartRow[] {
-  const format = summary.interval === 'day' ? DAY : MONTH;
+/** A calendar day "2025-11-27" in the active language (noon in Lagos, so the day never shifts). */
+const day = (date: string) => formatDate(`${date}T12:00:00+01:00`);
+function overTimeRows(summary: ReportSummary, month: (date: string) => string): ChartRow[] {
   return summary.overTime.map((p) => ({
     key: p.date,
-    label: format.format(new Date(`${p.date}T12:00:00Z`)),
+    label: summary.interval === 'day' ? day(p.date) : month(p.date),
     count: p.count,
   }));
 }
 
 export default function ReportsDashboard() {
+  const { t } = useT();
   return (
-    <RoleGate roles={READERS} title="Dashboard">
+    <RoleGate roles={READERS} title={t('staff.reports.title')}>
       <Dashboard />
     </RoleGate>
   );
 }
 
 function Dashboard() {
+  const { t } = useT();
+  const all = { value: '', label: t('common.all') };
+  const lgaOptions = [all, ...LGAS.map((l) => ({ value: l.code, label: l.name }))];
+  const channelOptions = [
+    all,
+    ...Object.keys(CHANNEL_LABELS).map((value) => ({ value, label: channelText(t, value) })),
+  ];
+  const statusOptions = [all, ...Object.keys(STATUS_LABELS).map((value) => ({ value, label: statusText(t, value) }))];
   const { user } = useAuth();
   const [params, setParams] = useSearchParams();
   const setParam = useSetParam();
@@ -97,24 +106,21 @@ function Dashboard() {
   const place = filter.lga
     ? (lgaName(filter.lga) ?? filter.lga)
     : statewide
-      ? 'Oyo State'
-      : (lgaName(user?.lga ?? '') ?? 'your LGA');
+      ? t('staff.reports.oyoState')
+      : (lgaName(user?.lga ?? '') ?? t('staff.registry.yourLga'));
 
   return (
     <>
-      <PageHeading>Dashboard</PageHeading>
-      <p className="mt-2 text-stone-800">
-        Registrations in {place}, from the registry&rsquo;s running counts. Filters are kept in the address, so you can
-        share this view.
-      </p>
+      <PageHeading>{t('staff.reports.title')}</PageHeading>
+      <p className="mt-2 text-stone-800">{t('staff.reports.intro', { place })}</p>
 
       <form
-        aria-label="Filter the dashboard"
+        aria-label={t('staff.reports.filters')}
         className="mt-6 grid grid-cols-1 gap-4 rounded-lg border border-stone-300 bg-white p-4 sm:grid-cols-2 lg:grid-cols-5"
         onSubmit={(e) => e.preventDefault()}
       >
         <TextField
-          label="From"
+          label={t('staff.reports.from')}
           name="from"
           type="date"
           value={filter.from ?? ''}
@@ -122,7 +128,7 @@ function Dashboard() {
           onChange={(e) => update('from', e.target.value)}
         />
         <TextField
-          label="To"
+          label={t('staff.reports.to')}
           name="to"
           type="date"
           value={filter.to ?? ''}
@@ -131,31 +137,31 @@ function Dashboard() {
         />
         {statewide && (
           <SelectField
-            label="LGA"
+            label={t('staff.registry.lga')}
             name="lga"
             value={filter.lga ?? ''}
             onChange={(e) => update('lga', e.target.value)}
-            options={LGA_OPTIONS}
+            options={lgaOptions}
           />
         )}
         <SelectField
-          label="Channel"
+          label={t('staff.review.channel')}
           name="channel"
           value={filter.channel ?? ''}
           onChange={(e) => update('channel', e.target.value)}
-          options={CHANNEL_OPTIONS}
+          options={channelOptions}
         />
         <SelectField
-          label="Status"
+          label={t('staff.registry.statusLabel')}
           name="status"
           value={filter.status ?? ''}
           onChange={(e) => update('status', e.target.value)}
-          options={STATUS_OPTIONS}
+          options={statusOptions}
         />
         {filtered && (
           <div className="sm:col-span-2 lg:col-span-5">
             <button type="button" className="btn btn-secondary" onClick={() => setParams(new URLSearchParams())}>
-              Clear filters
+              {t('staff.reports.clear')}
             </button>
           </div>
         )}
@@ -163,89 +169,117 @@ function Dashboard() {
       <p className="mt-4">
         {/* The export takes the dashboard's filters: its row count is this view's total. */}
         <Link to={`/reports/export${params.size ? `?${params.toString()}` : ''}`} className="link font-semibold">
-          Export these respondents (CSV or Excel)
+          {t('staff.reports.exportLink')}
         </Link>
       </p>
 
       {rangeProblem && (
         <div className="mt-4">
-          <Alert title={rangeProblem.message}>
-            <p>Choose a start date on or before the end date, within ten years of it.</p>
+          <Alert
+            title={rangeProblem.field === 'from' ? t('staff.reports.rangeReversed') : t('staff.reports.rangeTooLong')}
+          >
+            <p>{t('staff.reports.rangeHelp')}</p>
           </Alert>
         </div>
       )}
       {query.isError && (
         <div className="mt-4">
-          <Alert title="Could not load the dashboard">
+          <Alert title={t('staff.reports.loadFailed')}>
             <p>{errorMessage(query.error)}</p>
           </Alert>
         </div>
       )}
-      {!data && !query.isError && !rangeProblem && <p className="mt-6">Loading…</p>}
+      {!data && !query.isError && !rangeProblem && <p className="mt-6">{t('common.loading')}</p>}
       {data && <Charts summary={data} stale={query.isPlaceholderData || query.isError} />}
     </>
   );
 }
 
 function Charts({ summary, stale }: { summary: ReportSummary; stale: boolean }) {
+  const { t, date } = useT();
   const f = summary.filters;
-  const period = `${f.from ? DAY.format(new Date(`${f.from}T12:00:00Z`)) : 'the start'} to ${DAY.format(
-    new Date(`${f.to}T12:00:00Z`),
-  )}`;
-  const col = (what: string): readonly [string, string] => [what, 'Registrations'];
+  const month = (d: string) => date(`${d}T12:00:00+01:00`, { month: 'short', year: 'numeric' });
+  const period = f.from
+    ? t('staff.reports.period', { from: day(f.from), to: day(f.to) })
+    : t('staff.reports.periodFromStart', { to: day(f.to) });
+  const col = (what: string): readonly [string, string] => [what, t('staff.reports.registrations')];
   return (
     <div className={stale ? 'opacity-60' : ''} aria-busy={stale}>
       <section className="card mt-6" aria-labelledby="total-heading">
         <h2 id="total-heading" className="text-lg font-bold">
-          Registrations
+          {t('staff.reports.registrations')}
         </h2>
         <p className="mt-1 text-4xl font-bold tabular-nums" data-report-total={summary.total} aria-live="polite">
           {formatCount(summary.total)}
         </p>
         <p className="mt-1 text-sm text-stone-700">
-          From {period}
+          {period}
           {f.lga ? ` · ${lgaName(f.lga) ?? f.lga}` : ''}
-          {f.channel ? ` · ${CHANNEL_LABELS[f.channel] ?? f.channel}` : ''}
-          {f.status ? ` · ${STATUS_LABELS[f.status] ?? f.status}` : ''}
+          {f.channel ? ` · ${channelText(t, f.channel)}` : ''}
+          {f.status ? ` · ${statusText(t, f.status)}` : ''}
         </p>
       </section>
 
       <div className="mt-6 grid grid-cols-1 gap-6 md:grid-cols-2">
         <ChartCard
           className="md:col-span-2"
-          title={`Registrations per ${summary.interval}`}
-          columns={col(summary.interval === 'day' ? 'Day' : 'Month')}
-          rows={overTimeRows(summary)}
+          title={summary.interval === 'day' ? t('staff.reports.perDay') : t('staff.reports.perMonth')}
+          columns={col(summary.interval === 'day' ? t('staff.reports.day') : t('staff.reports.month'))}
+          rows={overTimeRows(summary, month)}
         >
-          <TimeColumns rows={overTimeRows(summary)} />
+          <TimeColumns rows={overTimeRows(summary, month)} />
         </ChartCard>
-        <ChartCard title="By LGA" columns={col('LGA')} rows={rows(summary.byLga)}>
+        <ChartCard title={t('staff.reports.byLga')} columns={col(t('staff.registry.lga'))} rows={rows(summary.byLga)}>
           <BarList rows={rows(summary.byLga)} />
         </ChartCard>
         <ChartCard
-          title="By sector"
-          note="A person counts once in each sector their skills fall in."
-          columns={col('Sector')}
+          title={t('staff.reports.bySector')}
+          note={t('staff.reports.sectorNote')}
+          columns={col(t('staff.reports.sector'))}
           rows={rows(summary.bySector)}
         >
           <BarList rows={rows(summary.bySector)} />
         </ChartCard>
-        <ChartCard title="Top skills" columns={col('Skill')} rows={rows(summary.bySkill)}>
+        <ChartCard
+          title={t('staff.reports.topSkills')}
+          columns={col(t('staff.reports.skill'))}
+          rows={rows(summary.bySkill)}
+        >
           <BarList rows={rows(summary.bySkill)} />
         </ChartCard>
-        <ChartCard title="By employment type" columns={col('Employment type')} rows={rows(summary.byEmploymentType)}>
+        <ChartCard
+          title={t('staff.reports.byEmployment')}
+          columns={col(t('staff.reports.employment'))}
+          rows={rows(summary.byEmploymentType)}
+        >
           <BarList rows={rows(summary.byEmploymentType)} />
         </ChartCard>
-        <ChartCard title="By gender" columns={col('Gender')} rows={rows(summary.byGender)}>
+        <ChartCard
+          title={t('staff.reports.byGender')}
+          columns={col(t('staff.respondent.gender'))}
+          rows={rows(summary.byGender)}
+        >
           <BarList rows={rows(summary.byGender)} />
         </ChartCard>
-        <ChartCard title="By age band" columns={col('Age band')} rows={rows(summary.byAgeBand)}>
+        <ChartCard
+          title={t('staff.reports.byAge')}
+          columns={col(t('staff.reports.ageBand'))}
+          rows={rows(summary.byAgeBand)}
+        >
           <BarList rows={rows(summary.byAgeBand)} />
         </ChartCard>
-        <ChartCard title="By channel" columns={col('Channel')} rows={rows(summary.byChannel)}>
+        <ChartCard
+          title={t('staff.reports.byChannel')}
+          columns={col(t('staff.review.channel'))}
+          rows={rows(summary.byChannel)}
+        >
           <BarList rows={rows(summary.byChannel)} />
         </ChartCard>
-        <ChartCard title="By status" columns={col('Status')} rows={rows(summary.byStatus)}>
+        <ChartCard
+          title={t('staff.reports.byStatus')}
+          columns={col(t('staff.registry.statusLabel'))}
+          rows={rows(summary.byStatus)}
+        >
           <BarList rows={rows(summary.byStatus)} />
         </ChartCard>
       </div>

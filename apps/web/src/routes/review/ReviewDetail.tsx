@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   COMMENT_REQUIRED,
+  isErrorCode,
   lgaName,
   MAX_REVIEW_COMMENT,
   RETURNABLE_CHANNELS,
@@ -10,7 +11,7 @@ import {
   type ReviewDecision,
   type ReviewDetail as Detail,
 } from '@oslrs/core';
-import { ApiError, apiUrl, errorMessage } from '../../api/client';
+import { ApiError, apiErrorText, apiUrl, errorMessage } from '../../api/client';
 import { queryKeys, review } from '../../api/endpoints';
 import { useAuth } from '../../auth/AuthContext';
 import { Alert, Success } from '../../components/Alert';
@@ -19,17 +20,19 @@ import { PageHeading } from '../../components/Page';
 import { formatDateTime } from '../../lib/format';
 import {
   BAND_TONE,
-  CHANNEL_LABEL,
+  channelLabel,
   OVERSEER_ROLES,
   REVIEWER_ROLES,
   REVIEW_STATUS_LABEL,
   REVIEW_STATUS_TONE,
 } from './reviewLabels';
+import { useT } from '../../i18n';
+import { labelOf } from '../../lib/labels';
 
 const DECISION_LABEL: Record<ReviewDecision, string> = {
-  approve: 'Approve',
-  reject: 'Reject',
-  return: 'Return for correction',
+  approve: 'staff.review.decision.approve',
+  reject: 'staff.review.decision.reject',
+  return: 'staff.review.decision.return',
 };
 
 function answerText(value: unknown): string {
@@ -93,16 +96,17 @@ function AnswerValue({
   value: unknown;
   files: Detail['attachments'];
 }) {
+  const { t } = useT();
   const file = typeof value === 'string' ? files?.find((f) => f.name === value) : undefined;
   if (!file) return <>{answerText(value)}</>;
-  if (!file.complete) return <>{file.name} (the file has not arrived yet)</>;
+  if (!file.complete) return <>{t('staff.review.fileMissing', { name: file.name })}</>;
   const url = apiUrl(`/submissions/${submissionId}/attachments/${encodeURIComponent(file.name)}`);
   if (file.contentType?.startsWith('image/'))
     return (
       <a href={url} target="_blank" rel="noreferrer" className="inline-block">
         <img
           src={url}
-          alt={`Photo ${file.name}`}
+          alt={t('staff.review.photo', { name: file.name })}
           loading="lazy"
           className="max-h-40 max-w-full rounded-md border border-stone-300"
         />
@@ -110,12 +114,13 @@ function AnswerValue({
     );
   return (
     <a href={url} download={file.name} className="link">
-      Download {file.name}
+      {t('staff.review.download', { name: file.name })}
     </a>
   );
 }
 
 export default function ReviewDetail() {
+  const { t } = useT();
   const { id = '' } = useParams();
   const { user } = useAuth();
   const allowed = !!user && OVERSEER_ROLES.includes(user.role);
@@ -128,7 +133,7 @@ export default function ReviewDetail() {
   const back = (
     <p className="mb-2">
       <Link to="/review" className="link">
-        Back to the review list
+        {t('staff.review.back')}
       </Link>
     </p>
   );
@@ -136,19 +141,23 @@ export default function ReviewDetail() {
   if (!allowed)
     return (
       <>
-        <PageHeading>Submission</PageHeading>
-        <p className="mt-4 text-stone-800">Your role cannot open submissions for review.</p>
+        <PageHeading>{t('staff.review.submission')}</PageHeading>
+        <p className="mt-4 text-stone-800">{t('staff.review.detailNotAllowed')}</p>
       </>
     );
-  if (detail.isPending) return <Loading label="Opening the submission…" />;
+  if (detail.isPending) return <Loading label={t('staff.review.opening')} />;
   if (detail.isError)
     return (
       <>
         {back}
-        <PageHeading>Submission</PageHeading>
+        <PageHeading>{t('staff.review.submission')}</PageHeading>
         <div className="mt-4">
           <Alert
-            title={detail.error instanceof ApiError && detail.error.status === 404 ? 'Not found' : 'Could not load'}
+            title={
+              detail.error instanceof ApiError && detail.error.status === 404
+                ? t('staff.review.notFound')
+                : t('staff.review.detailLoadFailed')
+            }
           >
             <p>{errorMessage(detail.error)}</p>
           </Alert>
@@ -156,56 +165,64 @@ export default function ReviewDetail() {
       </>
     );
   const s = detail.data.submission;
-  const who = s.enumerator?.name ?? CHANNEL_LABEL[s.channel] ?? s.channel;
+  const who = s.enumerator?.name ?? channelLabel(t, s.channel);
   return (
     <>
       {back}
-      <PageHeading title="Submission for review">Submission by {who}</PageHeading>
+      <PageHeading title={t('staff.review.detailTitle')}>{t('staff.review.submissionBy', { who })}</PageHeading>
       <div className="mt-2 flex flex-wrap items-center gap-2">
         <span
           className={`rounded-full px-3 py-0.5 text-sm font-semibold ${REVIEW_STATUS_TONE[s.review.status]}`}
           data-review-status={s.review.status}
         >
-          {REVIEW_STATUS_LABEL[s.review.status]}
+          {t(REVIEW_STATUS_LABEL[s.review.status])}
         </span>
         {s.fraud && (
           <span className={`rounded-full px-3 py-0.5 text-sm font-semibold ${BAND_TONE[s.fraud.band] ?? ''}`}>
-            Fraud score {s.fraud.score} · {s.fraud.band}
+            {t('staff.review.fraudScore', {
+              score: s.fraud.score,
+              band: labelOf(t, 'staff.registry.band', s.fraud.band),
+            })}
           </span>
         )}
       </div>
       <section className="card mt-4" aria-labelledby="facts-heading">
         <h2 id="facts-heading" className="text-lg font-bold">
-          About this submission
+          {t('staff.review.about')}
         </h2>
         <dl className="mt-2 grid gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]">
-          <dt className="font-semibold text-stone-700">Channel</dt>
-          <dd>{CHANNEL_LABEL[s.channel] ?? s.channel}</dd>
-          <dt className="font-semibold text-stone-700">LGA</dt>
+          <dt className="font-semibold text-stone-700">{t('staff.review.channel')}</dt>
+          <dd>{channelLabel(t, s.channel)}</dd>
+          <dt className="font-semibold text-stone-700">{t('staff.registry.lga')}</dt>
           <dd>{s.lga ? (lgaName(s.lga) ?? s.lga) : '—'}</dd>
-          <dt className="font-semibold text-stone-700">Started</dt>
+          <dt className="font-semibold text-stone-700">{t('staff.review.started')}</dt>
           <dd>{formatDateTime(s.startedAt)}</dd>
-          <dt className="font-semibold text-stone-700">Completed</dt>
+          <dt className="font-semibold text-stone-700">{t('staff.review.completed')}</dt>
           <dd>{formatDateTime(s.completedAt)}</dd>
-          <dt className="font-semibold text-stone-700">Registry check</dt>
+          <dt className="font-semibold text-stone-700">{t('staff.review.check')}</dt>
           <dd className="break-words">
             {s.status === 'rejected'
-              ? `Refused: ${s.error?.message ?? ''}`
+              ? t('staff.review.refused', {
+                  reason: s.error
+                    ? isErrorCode(s.error.code)
+                      ? apiErrorText(s.error.code, s.error.message)
+                      : s.error.message
+                    : '',
+                })
               : s.status === 'ingested'
-                ? 'Accepted'
-                : 'Being checked'}
+                ? t('staff.review.accepted')
+                : t('staff.review.beingChecked')}
           </dd>
           {s.replaces && (
             <>
-              <dt className="font-semibold text-stone-700">Corrects</dt>
+              <dt className="font-semibold text-stone-700">{t('staff.review.corrects')}</dt>
               <dd>
                 <Link to={`/review/${s.replaces}`} className="link">
-                  {s.correctionOf ? 'their registration' : 'the returned submission'}
+                  {s.correctionOf ? t('staff.review.theirRegistration') : t('staff.review.theReturned')}
                 </Link>
                 {s.correctionOf && (
                   <span className="block text-sm text-stone-700" data-correction-request>
-                    The resident asked for this correction. Approving it updates their record; rejecting it leaves the
-                    record as it is (say why: they read your comment).
+                    {t('staff.review.residentAsked')}
                   </span>
                 )}
               </dd>
@@ -213,25 +230,25 @@ export default function ReviewDetail() {
           )}
           {s.replacedBy && (
             <>
-              <dt className="font-semibold text-stone-700">Corrected by</dt>
+              <dt className="font-semibold text-stone-700">{t('staff.review.correctedBy')}</dt>
               <dd>
                 <Link to={`/review/${s.replacedBy}`} className="link" data-replaced-by={s.replacedBy}>
-                  the correction
+                  {t('staff.review.theCorrection')}
                 </Link>
               </dd>
             </>
           )}
           {s.review.comment && (
             <>
-              <dt className="font-semibold text-stone-700">Review comment</dt>
+              <dt className="font-semibold text-stone-700">{t('staff.review.comment')}</dt>
               <dd className="break-words whitespace-pre-wrap">{s.review.comment}</dd>
             </>
           )}
         </dl>
         {s.fraud && s.fraud.reasons.length > 0 && (
           <>
-            <h3 className="mt-4 font-bold">Why it was flagged</h3>
-            <ul className="mt-1 list-disc pl-5 break-words" aria-label="Fraud reasons">
+            <h3 className="mt-4 font-bold">{t('staff.review.whyFlagged')}</h3>
+            <ul className="mt-1 list-disc pl-5 break-words" aria-label={t('staff.review.fraudReasons')}>
               {s.fraud.reasons.map((r) => (
                 <li key={r}>{r}</li>
               ))}
@@ -242,7 +259,7 @@ export default function ReviewDetail() {
       {REVIEWER_ROLES.includes(user.role) && <DecisionForm submission={s} />}
       <section className="card mt-4" aria-labelledby="answers-heading">
         <h2 id="answers-heading" className="text-lg font-bold">
-          Answers
+          {t('staff.review.answers')}
         </h2>
         <AnswerList
           answers={s.answers}
@@ -254,6 +271,7 @@ export default function ReviewDetail() {
 }
 
 function DecisionForm({ submission }: { submission: Detail }) {
+  const { t } = useT();
   const queryClient = useQueryClient();
   const [decision, setDecision] = useState<ReviewDecision | ''>('');
   const [comment, setComment] = useState('');
@@ -273,19 +291,23 @@ function DecisionForm({ submission }: { submission: Detail }) {
   // A final decision leaves nothing to choose: the confirmation stays (the refetched status ends the form).
   if (open.length === 0) {
     return decide.isSuccess ? (
-      <section className="card mt-4" aria-label="Your decision">
-        <Success title={`Saved: ${REVIEW_STATUS_LABEL[decide.data.submission.review.status]}`} />
+      <section className="card mt-4" aria-label={t('staff.decision.title')}>
+        <Success
+          title={t('staff.review.saved', { status: t(REVIEW_STATUS_LABEL[decide.data.submission.review.status]) })}
+        />
       </section>
     ) : null;
   }
   return (
     <section className="card mt-4" aria-labelledby="decision-heading">
       <h2 id="decision-heading" className="text-lg font-bold">
-        Your decision
+        {t('staff.decision.title')}
       </h2>
       {decide.isSuccess && (
         <div className="mt-2">
-          <Success title={`Saved: ${REVIEW_STATUS_LABEL[decide.data.submission.review.status]}`} />
+          <Success
+            title={t('staff.review.saved', { status: t(REVIEW_STATUS_LABEL[decide.data.submission.review.status]) })}
+          />
         </div>
       )}
       {(problem || decide.isError) && (
@@ -299,15 +321,14 @@ function DecisionForm({ submission }: { submission: Detail }) {
         className="mt-2 space-y-3"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!decision) return setProblem('Choose a decision.');
-          if (COMMENT_REQUIRED[decision] && !comment.trim())
-            return setProblem('Say why: the enumerator reads this comment on their phone.');
+          if (!decision) return setProblem(t('staff.review.chooseDecision'));
+          if (COMMENT_REQUIRED[decision] && !comment.trim()) return setProblem(t('staff.review.sayWhy'));
           setProblem(null);
           decide.mutate(decision);
         }}
       >
         <fieldset>
-          <legend className="font-semibold">Decision</legend>
+          <legend className="font-semibold">{t('staff.review.decision')}</legend>
           <div className="mt-1 flex flex-wrap gap-x-6 gap-y-2">
             {open.map((d) => (
               <label key={d} className="flex items-center gap-2">
@@ -318,14 +339,16 @@ function DecisionForm({ submission }: { submission: Detail }) {
                   checked={decision === d}
                   onChange={() => setDecision(d)}
                 />
-                {DECISION_LABEL[d]}
+                {t(DECISION_LABEL[d])}
               </label>
             ))}
           </div>
         </fieldset>
         <div>
           <label htmlFor="review-comment" className="font-semibold">
-            Comment {decision && COMMENT_REQUIRED[decision] ? '(required)' : '(optional)'}
+            {decision && COMMENT_REQUIRED[decision]
+              ? t('staff.review.commentRequired')
+              : t('staff.review.commentOptional')}
           </label>
           <textarea
             id="review-comment"
@@ -336,11 +359,11 @@ function DecisionForm({ submission }: { submission: Detail }) {
             aria-describedby="review-comment-hint"
           />
           <p id="review-comment-hint" className="text-sm text-stone-700">
-            {comment.length} / {MAX_REVIEW_COMMENT} characters. A returned survey shows this comment to the enumerator.
+            {t('staff.review.commentHint', { length: comment.length, max: MAX_REVIEW_COMMENT })}
           </p>
         </div>
         <button type="submit" className="btn-primary w-full sm:w-auto" disabled={decide.isPending}>
-          {decide.isPending ? 'Saving…' : 'Save decision'}
+          {decide.isPending ? t('staff.review.saving') : t('staff.review.save')}
         </button>
       </form>
     </section>

@@ -17,7 +17,9 @@ import { SelectField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
 import { formatDateTime } from '../../lib/format';
 import { LGA_OPTIONS } from '../admin/staff/staffOptions';
-import { BAND_TONE, CHANNEL_LABEL, OVERSEER_ROLES, REVIEW_STATUS_LABEL, REVIEW_STATUS_TONE } from './reviewLabels';
+import { BAND_TONE, channelLabel, OVERSEER_ROLES, REVIEW_STATUS_LABEL, REVIEW_STATUS_TONE } from './reviewLabels';
+import { useT } from '../../i18n';
+import { labelOf } from '../../lib/labels';
 
 const PAGE = 25;
 
@@ -37,6 +39,7 @@ function readParams(params: URLSearchParams, allLgas: boolean): ReviewListParams
 }
 
 export default function ReviewList() {
+  const { t } = useT();
   const { user } = useAuth();
   const [params, setParams] = useSearchParams();
   const allLgas = user?.role !== 'supervisor';
@@ -53,11 +56,8 @@ export default function ReviewList() {
   if (!OVERSEER_ROLES.includes(user.role)) {
     return (
       <>
-        <PageHeading>Review submissions</PageHeading>
-        <p className="mt-4 text-stone-800">
-          Reviewing collected submissions is for supervisors, verification assessors, officials and super admins. Your
-          role cannot open this page.
-        </p>
+        <PageHeading>{t('staff.review.title')}</PageHeading>
+        <p className="mt-4 text-stone-800">{t('staff.review.notAllowed')}</p>
       </>
     );
   }
@@ -72,69 +72,67 @@ export default function ReviewList() {
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>
-      <PageHeading>Review submissions</PageHeading>
+      <PageHeading>{t('staff.review.title')}</PageHeading>
       <p className="mt-2 text-stone-800">
         {user.role === 'supervisor' && user.lga
-          ? `Submissions collected in ${lgaName(user.lga) ?? user.lga}.`
-          : 'Submissions from every LGA.'}{' '}
-        {user.role === 'government_official'
-          ? 'You can read them; decisions are made by supervisors and assessors.'
-          : ''}
+          ? t('staff.review.introLga', { lga: lgaName(user.lga) ?? user.lga })
+          : t('staff.review.introState')}{' '}
+        {user.role === 'government_official' ? t('staff.review.readOnly') : ''}
       </p>
       <form
         className="card mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4"
-        aria-label="Filter submissions"
+        aria-label={t('staff.review.filters')}
         onSubmit={(e) => e.preventDefault()}
       >
         <SelectField
-          label="Order"
+          label={t('staff.review.order')}
           value={filters.sort}
           onChange={(e) => set('sort', e.target.value === 'score' ? '' : e.target.value)}
           options={[
-            { value: 'score', label: 'Most suspicious first' },
-            { value: 'recent', label: 'Newest first' },
+            { value: 'score', label: t('staff.review.orderScore') },
+            { value: 'recent', label: t('staff.review.orderRecent') },
           ]}
         />
         <SelectField
-          label="Review status"
+          label={t('staff.review.statusLabel')}
           value={filters.status ?? ''}
           onChange={(e) => set('status', e.target.value)}
           options={[
-            { value: '', label: 'Any' },
-            ...REVIEW_STATUSES.map((s) => ({ value: s, label: REVIEW_STATUS_LABEL[s] })),
+            { value: '', label: t('staff.review.any') },
+            ...REVIEW_STATUSES.map((s) => ({ value: s, label: t(REVIEW_STATUS_LABEL[s]) })),
           ]}
         />
         <SelectField
-          label="Fraud band"
+          label={t('staff.review.band')}
           value={filters.band ?? ''}
           onChange={(e) => set('band', e.target.value)}
           options={[
-            { value: '', label: 'Any' },
-            ...FRAUD_BANDS.map((b) => ({ value: b, label: b[0]!.toUpperCase() + b.slice(1) })),
+            { value: '', label: t('staff.review.any') },
+            ...FRAUD_BANDS.map((b) => ({ value: b, label: t(`staff.review.bandOption.${b}`) })),
           ]}
         />
         {allLgas && (
           <SelectField
-            label="LGA"
+            label={t('staff.registry.lga')}
             value={filters.lga ?? ''}
             onChange={(e) => set('lga', e.target.value)}
-            options={[{ value: '', label: 'All LGAs' }, ...LGA_OPTIONS]}
+            options={[{ value: '', label: t('staff.review.allLgas') }, ...LGA_OPTIONS]}
           />
         )}
       </form>
       {list.isError && (
         <div className="mt-4">
-          <Alert title="Could not load submissions">
+          <Alert title={t('staff.review.loadFailed')}>
             <p>{errorMessage(list.error)}</p>
           </Alert>
         </div>
       )}
       {list.isPending ? (
-        <p className="mt-6 text-stone-800">Loading…</p>
+        <p className="mt-6 text-stone-800">{t('common.loading')}</p>
       ) : items.length === 0 ? (
-        <p className="mt-6 text-stone-800">No submissions match these filters.</p>
+        <p className="mt-6 text-stone-800">{t('staff.review.empty')}</p>
       ) : (
-        <ul className="mt-6 space-y-3" aria-label="Submissions">
+        <ul className="mt-6 space-y-3" aria-label={t('staff.review.listLabel')}>
           {items.map((item) => (
             <ReviewRow key={item.id} item={item} />
           ))}
@@ -147,7 +145,7 @@ export default function ReviewList() {
           disabled={list.isFetchingNextPage}
           onClick={() => void list.fetchNextPage()}
         >
-          {list.isFetchingNextPage ? 'Loading…' : 'Show more'}
+          {list.isFetchingNextPage ? t('common.loading') : t('staff.review.more')}
         </button>
       )}
     </>
@@ -155,22 +153,30 @@ export default function ReviewList() {
 }
 
 function ReviewRow({ item }: { item: ReviewItem }) {
-  const who = item.enumerator?.name ?? CHANNEL_LABEL[item.channel] ?? item.channel;
+  const { t } = useT();
+  const who = item.enumerator?.name ?? channelLabel(t, item.channel);
   return (
     <li className="card" data-review-item={item.id} data-review-status={item.review.status}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <Link to={`/review/${item.id}`} className="link font-semibold break-words">
           {who}
-          <span className="sr-only"> — submission completed {formatDateTime(item.completedAt)}</span>
+          <span className="sr-only">
+            {' — '}
+            {t('staff.review.completedSr', { date: formatDateTime(item.completedAt) })}
+          </span>
         </Link>
         <span className={`rounded-full px-3 py-0.5 text-sm font-semibold ${REVIEW_STATUS_TONE[item.review.status]}`}>
-          {REVIEW_STATUS_LABEL[item.review.status]}
+          {t(REVIEW_STATUS_LABEL[item.review.status])}
         </span>
       </div>
       <p className="text-sm text-stone-700">
-        {CHANNEL_LABEL[item.channel] ?? item.channel} · {item.lga ? (lgaName(item.lga) ?? item.lga) : 'No LGA'} ·
-        completed {formatDateTime(item.completedAt)}
-        {item.correctionOf ? " · the resident's correction request" : item.replaces ? ' · a correction' : ''}
+        {channelLabel(t, item.channel)} · {item.lga ? (lgaName(item.lga) ?? item.lga) : t('staff.registry.noLga')} ·{' '}
+        {t('staff.review.completedOn', { date: formatDateTime(item.completedAt) })}
+        {item.correctionOf
+          ? ` · ${t('staff.review.residentCorrection')}`
+          : item.replaces
+            ? ` · ${t('staff.review.aCorrection')}`
+            : ''}
       </p>
       {item.fraud ? (
         <div className="mt-2">
@@ -178,7 +184,10 @@ function ReviewRow({ item }: { item: ReviewItem }) {
             className={`rounded-full px-3 py-0.5 text-sm font-semibold ${BAND_TONE[item.fraud.band] ?? ''}`}
             data-band={item.fraud.band}
           >
-            Fraud score {item.fraud.score} · {item.fraud.band}
+            {t('staff.review.fraudScore', {
+              score: item.fraud.score,
+              band: labelOf(t, 'staff.registry.band', item.fraud.band),
+            })}
           </span>
           {item.fraud.reasons.length > 0 && (
             <ul className="mt-1 list-disc pl-5 text-sm break-words text-stone-800">
@@ -189,7 +198,7 @@ function ReviewRow({ item }: { item: ReviewItem }) {
           )}
         </div>
       ) : (
-        <p className="mt-2 text-sm text-stone-700">Not scored yet.</p>
+        <p className="mt-2 text-sm text-stone-700">{t('staff.review.notScored')}</p>
       )}
     </li>
   );

@@ -1,11 +1,13 @@
 import type { ReviewStatus, Role } from '@oslrs/core';
+import { labelOf } from '../../lib/labels';
 
+/** The words for a review status (message ids `staff.review.status.<status>`). */
 export const REVIEW_STATUS_LABEL: Record<ReviewStatus, string> = {
-  pending: 'Waiting for review',
-  approved: 'Approved',
-  rejected: 'Rejected',
-  returned: 'Returned for correction',
-  superseded: 'Superseded by a correction',
+  pending: 'staff.review.status.pending',
+  approved: 'staff.review.status.approved',
+  rejected: 'staff.review.status.rejected',
+  returned: 'staff.review.status.returned',
+  superseded: 'staff.review.status.superseded',
 };
 
 export const REVIEW_STATUS_TONE: Record<ReviewStatus, string> = {
@@ -33,9 +35,7 @@ export const OVERSEER_ROLES: readonly Role[] = [
 ];
 export const REVIEWER_ROLES: readonly Role[] = ['super_admin', 'supervisor', 'verification_assessor'];
 
-export const CHANNEL_LABEL: Record<string, string> = {
-  enumerator: 'Enumerator',
-  public: 'Self-registration',
-  clerk: 'Paper form (clerk)',
-  import: 'Import',
-};
+/** How a submission came in, in words (message ids `staff.review.channel.<channel>`; unknown ones as they are). */
+export function channelLabel(t: (id: string) => string, channel: string): string {
+  return labelOf(t, 'staff.review.channel', channel);
+}

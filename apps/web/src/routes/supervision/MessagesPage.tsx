@@ -4,11 +4,12 @@ import { messagesApi, supervisionKeys } from '../../api/supervision';
 import { Alert, Success } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/Page';
-import { plural } from '../../lib/format';
+import { useT } from '../../i18n';
 import { ComposeForm, MessageItem } from './messageParts';
 
 /** A supervisor's messages: write to one enumerator or the whole team; read their replies. */
 export default function MessagesPage() {
+  const { t } = useT();
   const queryClient = useQueryClient();
   const contacts = useQuery({
     queryKey: supervisionKeys.contacts,
@@ -31,17 +32,17 @@ export default function MessagesPage() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: supervisionKeys.messages }),
   });
   const recipients = [
-    { value: 'team', label: 'The whole team' },
+    { value: 'team', label: t('staff.messages.wholeTeam') },
     ...(contacts.data?.items ?? []).map((c) => ({ value: c.id, label: c.fullName })),
   ];
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const unread = list.data?.pages[0]?.unread ?? 0;
   return (
     <>
-      <PageHeading title="Messages">Messages</PageHeading>
+      <PageHeading>{t('staff.messages.title')}</PageHeading>
       <section aria-labelledby="compose-heading" className="card mt-6">
         <h2 id="compose-heading" className="text-xl font-bold">
-          Write to your team
+          {t('staff.messages.compose')}
         </h2>
         <div className="mt-3">
           <ComposeForm
@@ -56,8 +57,8 @@ export default function MessagesPage() {
             <Success
               title={
                 send.data.message.to.kind === 'team'
-                  ? `Sent to ${plural(send.data.message.to.recipients, 'enumerator', 'enumerators')}.`
-                  : `Sent to ${send.data.message.to.fullName}.`
+                  ? t('staff.messages.sentTeam', { count: send.data.message.to.recipients })
+                  : t('staff.messages.sentOne', { name: send.data.message.to.fullName })
               }
             />
           </div>
@@ -65,7 +66,7 @@ export default function MessagesPage() {
       </section>
       <section aria-labelledby="inbox-heading" className="mt-8">
         <h2 id="inbox-heading" className="text-xl font-bold">
-          Messages {unread > 0 ? `(${unread} unread)` : ''}
+          {unread > 0 ? t('staff.messages.inboxUnread', { count: unread }) : t('staff.messages.title')}
         </h2>
         {list.isPending ? (
           <Loading />
@@ -74,11 +75,11 @@ export default function MessagesPage() {
             <p>{errorMessage(list.error)}</p>
           </Alert>
         ) : items.length === 0 ? (
-          <p className="mt-3 text-stone-800">No messages yet.</p>
+          <p className="mt-3 text-stone-800">{t('staff.messages.empty')}</p>
         ) : (
           <ul
             className="mt-3 divide-y divide-stone-200 rounded-lg border border-stone-300 bg-white"
-            aria-label="Messages"
+            aria-label={t('staff.messages.title')}
           >
             {items.map((m) => (
               <MessageItem key={m.id} message={m} onRead={(id) => read.mutate(id)} reading={read.isPending} />
@@ -92,7 +93,7 @@ export default function MessagesPage() {
             disabled={list.isFetchingNextPage}
             onClick={() => void list.fetchNextPage()}
           >
-            Older messages
+            {t('staff.messages.older')}
           </button>
         )}
       </section>

@@ -1,5 +1,7 @@
 import type { GpsPoint } from '@oslrs/core';
 import { formatDateTime } from '../../lib/format';
+import { useT } from '../../i18n';
+import { labelOf } from '../../lib/labels';
 
 /**
  * Today's GPS points, plotted in Web Mercator on plain SVG. With a tile URL (MAP_TILE_URL on the
@@ -45,8 +47,9 @@ export function PointsMap({
   tileUrl: string | null;
   nameOf: (enumeratorId: string) => string;
 }) {
+  const { t } = useT();
   if (points.length === 0) {
-    return <p className="mt-3 text-stone-800">No survey with a GPS fix has been received today.</p>;
+    return <p className="mt-3 text-stone-800">{t('staff.team.noPoints')}</p>;
   }
   const zoom = fitZoom(points);
   const xy = points.map((p) => project(p.lat, p.lng, zoom));
@@ -75,7 +78,7 @@ export function PointsMap({
         viewBox={`0 0 ${W} ${H}`}
         className="mt-3 h-auto w-full max-w-lg rounded-md border border-stone-300 bg-stone-50"
         role="img"
-        aria-label={`Map of ${points.length} GPS points received today`}
+        aria-label={t('staff.team.mapLabel', { count: points.length })}
         data-tiles={tiles.length}
       >
         {/* Without tiles: a light grid, so distances still read. */}
@@ -103,7 +106,9 @@ export function PointsMap({
         ))}
       </svg>
       <details className="mt-3">
-        <summary className="cursor-pointer font-semibold">List of today&rsquo;s points ({points.length})</summary>
+        <summary className="cursor-pointer font-semibold">
+          {t('staff.team.pointsList', { count: points.length })}
+        </summary>
         <ul className="mt-2 divide-y divide-stone-200 rounded-md border border-stone-300 bg-white text-sm">
           {points.map((p) => (
             <li
@@ -118,7 +123,7 @@ export function PointsMap({
               </span>
               <span className="text-stone-700">
                 {formatDateTime(p.completedAt)}
-                {p.band && p.band !== 'clean' ? ` · ${p.band}` : ''}
+                {p.band && p.band !== 'clean' ? ` · ${labelOf(t, 'staff.registry.band', p.band)}` : ''}
               </span>
             </li>
           ))}

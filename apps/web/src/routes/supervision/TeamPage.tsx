@@ -11,11 +11,14 @@ import { Loading } from '../../components/Loading';
 import { DataTable, TableHead } from '../../components/Table';
 import { PageHeading } from '../../components/Page';
 import { formatDateTime } from '../../lib/format';
+import { useT } from '../../i18n';
+import { labelOf } from '../../lib/labels';
 import { PointsMap } from './PointsMap';
 import { WeekChart } from './WeekChart';
 
 /** The supervisor's team, live: progress against targets, last sync, flags; the week; today's map. */
 export default function TeamPage() {
+  const { t } = useT();
   const { user } = useAuth();
   const isAdmin = user?.role === 'super_admin';
   const [lga, setLga] = useState<string | null>(null);
@@ -25,24 +28,27 @@ export default function TeamPage() {
     queryFn: ({ signal }) => supervisionApi.team(isAdmin ? chosen : null, signal),
     refetchInterval: 60_000,
   });
-  const where = chosen ? (lgaName(chosen) ?? chosen) : 'all LGAs';
+  const where = chosen ? (lgaName(chosen) ?? chosen) : t('staff.team.allLgas');
   return (
     <>
-      <PageHeading title="Team">Team — {where}</PageHeading>
+      <PageHeading title={t('staff.team.title')}>{t('staff.team.heading', { where })}</PageHeading>
       {isAdmin && (
         <SelectField
-          label="LGA"
+          label={t('staff.registry.lga')}
           className="mt-4 max-w-xs"
           value={lga ?? ''}
           onChange={(e) => setLga(e.target.value || null)}
-          options={[{ value: '', label: 'All LGAs' }, ...LGAS.map((l) => ({ value: l.code, label: l.name }))]}
+          options={[
+            { value: '', label: t('staff.review.allLgas') },
+            ...LGAS.map((l) => ({ value: l.code, label: l.name })),
+          ]}
         />
       )}
       {team.isPending ? (
-        <Loading label="Loading the team…" />
+        <Loading label={t('staff.team.loading')} />
       ) : team.isError ? (
         <div className="mt-4">
-          <Alert title="Could not load the team">
+          <Alert title={t('staff.team.loadFailed')}>
             <p>{errorMessage(team.error)}</p>
           </Alert>
         </div>
@@ -54,27 +60,28 @@ export default function TeamPage() {
 }
 
 function TeamBody({ data }: { data: TeamResponse }) {
+  const { t } = useT();
   const names = new Map(data.members.map((m) => [m.id, m.fullName]));
   const dailyTargets = data.members.reduce((s, m) => s + (m.target?.daily ?? 0), 0);
   return (
     <>
-      <dl className="mt-6 grid grid-cols-3 gap-3" aria-label="Team totals">
-        <Total label="Today" value={data.totals.today} />
-        <Total label="This week" value={data.totals.week} />
-        <Total label="Flagged this week" value={data.totals.flagged} warn={data.totals.flagged > 0} />
+      <dl className="mt-6 grid grid-cols-3 gap-3" aria-label={t('staff.team.totals')}>
+        <Total label={t('staff.team.today')} value={data.totals.today} />
+        <Total label={t('staff.team.week')} value={data.totals.week} />
+        <Total label={t('staff.team.flaggedWeek')} value={data.totals.flagged} warn={data.totals.flagged > 0} />
       </dl>
       <p className="mt-3">
         <Link to="/messages" className="link">
-          Message the team
+          {t('staff.team.message')}
         </Link>
       </p>
 
       <section aria-labelledby="members-heading" className="mt-8">
         <h2 id="members-heading" className="text-xl font-bold">
-          Enumerators ({data.members.length})
+          {t('staff.team.enumerators', { count: data.members.length })}
         </h2>
         {data.members.length === 0 ? (
-          <p className="mt-3 text-stone-800">No enumerators are assigned to this LGA yet.</p>
+          <p className="mt-3 text-stone-800">{t('staff.team.noMembers')}</p>
         ) : (
           <>
             {/* Wide screens: one table to compare the team at a glance. */}
@@ -91,38 +98,49 @@ function TeamBody({ data }: { data: TeamResponse }) {
 
       <section aria-labelledby="week-heading" className="mt-8">
         <h2 id="week-heading" className="text-xl font-bold">
-          The team&rsquo;s week
+          {t('staff.team.weekHeading')}
         </h2>
         <WeekChart
           days={data.days}
           values={data.totals.series}
           target={dailyTargets || null}
-          label="Submissions per day, last seven days"
+          label={t('staff.team.perDay')}
         />
       </section>
 
       <section aria-labelledby="map-heading" className="mt-8">
         <h2 id="map-heading" className="text-xl font-bold">
-          Today&rsquo;s GPS points
+          {t('staff.team.points')}
         </h2>
-        <PointsMap points={data.points} tileUrl={data.tileUrl} nameOf={(id) => names.get(id) ?? 'Enumerator'} />
+        <PointsMap
+          points={data.points}
+          tileUrl={data.tileUrl}
+          nameOf={(id) => names.get(id) ?? t('common.role.enumerator')}
+        />
       </section>
     </>
   );
 }
 
 function TeamTable({ members }: { members: TeamMember[] }) {
+  const { t } = useT();
   const [editing, setEditing] = useState<string | null>(null);
   const member = members.find((m) => m.id === editing);
   const cell = 'px-3 py-2';
   return (
     <div className="mt-3 hidden md:block">
-      <DataTable
-        caption="Enumerators: progress against target, last sync, flags"
-        className="rounded-lg border border-stone-300 bg-white"
-      >
+      <DataTable caption={t('staff.team.tableCaption')} className="rounded-lg border border-stone-300 bg-white">
         <TableHead
-          columns={['Enumerator', 'Today', 'This week', 'Last sync', 'Flagged', 'Rejected / returned', 'Target', '']}
+          columns={[
+            t('common.role.enumerator'),
+            t('staff.team.today'),
+            t('staff.team.week'),
+            t('staff.team.lastSync'),
+            t('staff.team.flagged'),
+            t('staff.team.rejectedReturned'),
+            t('staff.team.target'),
+            '',
+          ]}
           className="border-b border-stone-300 bg-stone-100"
           cellClassName={`${cell} font-semibold`}
         />
@@ -131,7 +149,9 @@ function TeamTable({ members }: { members: TeamMember[] }) {
             <tr key={m.id} data-row={m.id}>
               <th scope="row" className={`${cell} font-semibold`}>
                 {m.fullName}
-                {m.status !== 'active' && <span className="font-normal text-stone-700"> ({m.status})</span>}
+                {m.status !== 'active' && (
+                  <span className="font-normal text-stone-700"> ({labelOf(t, 'staff.team.status', m.status)})</span>
+                )}
               </th>
               <td className={`${cell} tabular-nums`}>{m.target ? `${m.today} / ${m.target.daily}` : m.today}</td>
               <td className={`${cell} tabular-nums`}>{m.target ? `${m.week} / ${m.target.weekly}` : m.week}</td>
@@ -142,11 +162,15 @@ function TeamTable({ members }: { members: TeamMember[] }) {
               <td className={`${cell} tabular-nums`}>
                 {m.rejected} / {m.returned}
               </td>
-              <td className={cell}>{m.target ? `${m.target.daily} a day, ${m.target.weekly} a week` : 'Not set'}</td>
+              <td className={cell}>
+                {m.target
+                  ? t('staff.team.targetValue', { daily: m.target.daily, weekly: m.target.weekly })
+                  : t('staff.team.notSet')}
+              </td>
               <td className={cell}>
                 <button type="button" className="btn-secondary whitespace-nowrap" onClick={() => setEditing(m.id)}>
-                  {m.target ? 'Change' : 'Set'}
-                  <span className="sr-only"> the target for {m.fullName}</span>
+                  {m.target ? t('staff.team.change') : t('staff.team.set')}
+                  <span className="sr-only"> {t('staff.team.theTargetFor', { name: m.fullName })}</span>
                 </button>
               </td>
             </tr>
@@ -155,7 +179,7 @@ function TeamTable({ members }: { members: TeamMember[] }) {
       </DataTable>
       {member && (
         <div className="card mt-3 max-w-md">
-          <h3 className="font-semibold">Target for {member.fullName}</h3>
+          <h3 className="font-semibold">{t('staff.team.targetFor', { name: member.fullName })}</h3>
           <div className="mt-2">
             <TargetForm key={member.id} member={member} onDone={() => setEditing(null)} />
           </div>
@@ -175,21 +199,21 @@ function Total({ label, value, warn }: { label: string; value: number; warn?: bo
 }
 
 function Progress({ label, value, target }: { label: string; value: number; target: number | undefined }) {
+  const { t } = useT();
   const share = target ? Math.min(100, Math.round((value / target) * 100)) : 0;
   return (
     <div>
       <div className="flex justify-between text-sm">
         <span className="font-semibold">{label}</span>
         <span className="tabular-nums">
-          {value}
-          {target !== undefined ? ` of ${target}` : ''}
+          {target !== undefined ? t('staff.team.ofTarget', { value, target }) : value}
         </span>
       </div>
       {target !== undefined && (
         <div
           className="mt-1 h-2 rounded-full bg-stone-200"
           role="progressbar"
-          aria-label={`${label} against target`}
+          aria-label={t('staff.team.againstTarget', { label })}
           aria-valuenow={value}
           aria-valuemin={0}
           aria-valuemax={target}
@@ -205,33 +229,40 @@ function Progress({ label, value, target }: { label: string; value: number; targ
 }
 
 function MemberCard({ member: m }: { member: TeamMember }) {
+  const { t } = useT();
   const [editing, setEditing] = useState(false);
   return (
     <li className="card space-y-3" data-member={m.id}>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <p className="text-lg font-semibold">{m.fullName}</p>
-        {m.status !== 'active' && <span className="text-sm text-stone-700">({m.status})</span>}
+        {m.status !== 'active' && (
+          <span className="text-sm text-stone-700">({labelOf(t, 'staff.team.status', m.status)})</span>
+        )}
       </div>
-      <Progress label="Today" value={m.today} target={m.target?.daily} />
-      <Progress label="This week" value={m.week} target={m.target?.weekly} />
+      <Progress label={t('staff.team.today')} value={m.today} target={m.target?.daily} />
+      <Progress label={t('staff.team.week')} value={m.week} target={m.target?.weekly} />
       <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
-        <dt className="text-stone-700">Last sync</dt>
-        <dd>{m.lastSyncAt ? formatDateTime(m.lastSyncAt) : 'Nothing received yet'}</dd>
-        <dt className="text-stone-700">Flagged this week</dt>
+        <dt className="text-stone-700">{t('staff.team.lastSync')}</dt>
+        <dd>{m.lastSyncAt ? formatDateTime(m.lastSyncAt) : t('staff.team.nothingYet')}</dd>
+        <dt className="text-stone-700">{t('staff.team.flaggedWeek')}</dt>
         <dd className={m.flagged > 0 ? 'font-semibold text-amber-800' : ''}>{m.flagged}</dd>
-        <dt className="text-stone-700">Rejected / returned</dt>
+        <dt className="text-stone-700">{t('staff.team.rejectedReturned')}</dt>
         <dd>
           {m.rejected} / {m.returned}
         </dd>
-        <dt className="text-stone-700">Target</dt>
-        <dd data-target="">{m.target ? `${m.target.daily} a day, ${m.target.weekly} a week` : 'Not set'}</dd>
+        <dt className="text-stone-700">{t('staff.team.target')}</dt>
+        <dd data-target="">
+          {m.target
+            ? t('staff.team.targetValue', { daily: m.target.daily, weekly: m.target.weekly })
+            : t('staff.team.notSet')}
+        </dd>
       </dl>
       {editing ? (
         <TargetForm member={m} onDone={() => setEditing(false)} />
       ) : (
         <button type="button" className="btn-secondary" onClick={() => setEditing(true)}>
-          {m.target ? 'Change target' : 'Set target'}
-          <span className="sr-only"> for {m.fullName}</span>
+          {m.target ? t('staff.team.changeTarget') : t('staff.team.setTarget')}
+          <span className="sr-only"> {t('staff.team.forName', { name: m.fullName })}</span>
         </button>
       )}
     </li>
@@ -239,6 +270,7 @@ function MemberCard({ member: m }: { member: TeamMember }) {
 }
 
 function TargetForm({ member, onDone }: { member: TeamMember; onDone: () => void }) {
+  const { t } = useT();
   const queryClient = useQueryClient();
   const [daily, setDaily] = useState(String(member.target?.daily ?? 10));
   const [weekly, setWeekly] = useState(String(member.target?.weekly ?? 50));
@@ -256,10 +288,10 @@ function TargetForm({ member, onDone }: { member: TeamMember; onDone: () => void
     save.mutate();
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-3" aria-label={`Target for ${member.fullName}`}>
+    <form onSubmit={onSubmit} className="space-y-3" aria-label={t('staff.team.targetFor', { name: member.fullName })}>
       <div className="grid grid-cols-2 gap-3">
         <TextField
-          label="Per day"
+          label={t('staff.team.perDayField')}
           type="number"
           inputMode="numeric"
           min={0}
@@ -270,7 +302,7 @@ function TargetForm({ member, onDone }: { member: TeamMember; onDone: () => void
           error={issueFor('daily')}
         />
         <TextField
-          label="Per week"
+          label={t('staff.team.perWeekField')}
           type="number"
           inputMode="numeric"
           min={0}
@@ -288,10 +320,10 @@ function TargetForm({ member, onDone }: { member: TeamMember; onDone: () => void
       )}
       <div className="flex flex-wrap gap-2">
         <button type="submit" className="btn-primary" disabled={save.isPending}>
-          Save target
+          {t('staff.team.saveTarget')}
         </button>
         <button type="button" className="btn-secondary" onClick={onDone}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

@@ -1,8 +1,11 @@
-/** A week of daily counts as plain SVG bars (no chart library), with the numbers also in text. */
-const WEEKDAY = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' });
+import { useT } from '../../i18n';
+import { formatWeekday } from '../../lib/format';
 
+/** A week of daily counts as plain SVG bars (no chart library), with the numbers also in text. */
+
+/** "Mon" for "2025-11-24" (Yorùbá "Ajé"), in the active language. */
 export function dayLabel(day: string): string {
-  return WEEKDAY.format(new Date(`${day}T12:00:00Z`));
+  return formatWeekday(day);
 }
 
 export function WeekChart({
@@ -17,6 +20,7 @@ export function WeekChart({
   target?: number | null;
   label: string;
 }) {
+  const { t } = useT();
   const max = Math.max(1, ...values, target ?? 0);
   const W = 280;
   const H = 120;
@@ -59,7 +63,7 @@ export function WeekChart({
       </svg>
       <figcaption className="text-sm text-stone-700">
         {label}
-        {target ? ` · dashed line: the daily target (${target})` : ''}
+        {target ? ` · ${t('staff.team.targetLine', { target })}` : ''}
       </figcaption>
     </figure>
   );

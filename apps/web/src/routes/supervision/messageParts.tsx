@@ -3,6 +3,7 @@ import { MESSAGE_MAX_LENGTH, type Message } from '@oslrs/core';
 import { errorMessage, validationIssues } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { formatDateTime } from '../../lib/format';
+import { useT } from '../../i18n';
 
 /** One message in a list: who wrote to whom, when, read or not (and a "Mark as read" for unread ones). */
 export function MessageItem({
@@ -14,8 +15,9 @@ export function MessageItem({
   onRead?: (id: string) => void;
   reading?: boolean;
 }) {
+  const { t } = useT();
   const unread = m.direction === 'in' && !m.readAt;
-  const to = m.to.kind === 'team' ? `the team (${m.to.recipients})` : m.to.fullName;
+  const to = m.to.kind === 'team' ? t('staff.messages.theTeam', { count: m.to.recipients }) : m.to.fullName;
   return (
     <li
       className={`px-4 py-3 ${unread ? 'border-l-4 border-amber-500 bg-amber-50' : ''}`}
@@ -25,21 +27,21 @@ export function MessageItem({
       <p className="text-sm text-stone-700">
         {m.direction === 'in' ? (
           <>
-            From <span className="font-semibold text-stone-900">{m.from.fullName}</span>
-            {m.to.kind === 'team' ? ' to the team' : ''}
+            {t('staff.messages.from')} <span className="font-semibold text-stone-900">{m.from.fullName}</span>
+            {m.to.kind === 'team' ? ` ${t('staff.messages.toTeam')}` : ''}
           </>
         ) : (
           <>
-            You to <span className="font-semibold text-stone-900">{to}</span>
+            {t('staff.messages.youTo')} <span className="font-semibold text-stone-900">{to}</span>
           </>
         )}{' '}
         · {formatDateTime(m.createdAt)}
-        {unread && <span className="ml-2 font-semibold text-amber-900">New</span>}
+        {unread && <span className="ml-2 font-semibold text-amber-900">{t('staff.messages.new')}</span>}
       </p>
       <p className="mt-1 break-words whitespace-pre-line text-stone-900">{m.body}</p>
       {unread && onRead && (
         <button type="button" className="btn-secondary mt-2" disabled={reading} onClick={() => onRead(m.id)}>
-          Mark as read
+          {t('staff.messages.markRead')}
         </button>
       )}
     </li>
@@ -52,7 +54,7 @@ export function ComposeForm({
   onSend,
   sending,
   error,
-  label = 'Message',
+  label,
 }: {
   /** Choices for "To" (omit for a fixed recipient). */
   recipients?: { value: string; label: string }[];
@@ -61,6 +63,7 @@ export function ComposeForm({
   error: unknown;
   label?: string;
 }) {
+  const { t } = useT();
   const id = useId();
   const [to, setTo] = useState(recipients?.[0]?.value ?? 'team');
   const [body, setBody] = useState('');
@@ -75,11 +78,11 @@ export function ComposeForm({
     }
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-3" aria-label="Write a message">
+    <form onSubmit={onSubmit} className="space-y-3" aria-label={t('staff.messages.write')}>
       {recipients && (
         <div>
           <label htmlFor={`${id}-to`} className="label">
-            To
+            {t('staff.messages.to')}
           </label>
           <select id={`${id}-to`} className="input" value={to} onChange={(e) => setTo(e.target.value)}>
             {recipients.map((r) => (
@@ -92,10 +95,10 @@ export function ComposeForm({
       )}
       <div>
         <label htmlFor={`${id}-body`} className="label">
-          {label}
+          {label ?? t('staff.messages.message')}
         </label>
         <span id={`${id}-hint`} className="hint">
-          {body.length} of {MESSAGE_MAX_LENGTH} characters
+          {t('staff.messages.count', { length: body.length, max: MESSAGE_MAX_LENGTH })}
         </span>
         <textarea
           id={`${id}-body`}
@@ -113,7 +116,7 @@ export function ComposeForm({
         </Alert>
       ) : null}
       <button type="submit" className="btn-primary" disabled={sending || !body.trim()}>
-        Send
+        {t('staff.messages.send')}
       </button>
     </form>
   );
