@@ -260,6 +260,16 @@ export class FraudService {
       );
     }
 
+    // Many registrations giving one phone number (any channel; USSD's comes from the network itself).
+    if (sub.phoneHash) {
+      const from = new Date(at.getTime() - t.samePhone.windowDays * 24 * HOUR);
+      const n = (await this.history.countByPhone(tx, sub.phoneHash, sub.id, from, at)) + 1;
+      if (n >= t.samePhone.count) {
+        score += t.samePhone.points;
+        reasons.push(`same phone: ${n} registrations gave this phone number within ${t.samePhone.windowDays} days`);
+      }
+    }
+
     score = Math.min(100, score);
     return { score, band: band(score, t.bands), reasons, settingsVersion: version };
   }
