@@ -296,6 +296,12 @@ export class SubmissionService {
     return outcome!.view!;
   }
 
+  /** A gateway channel's own submission, by its id (the channel made the id; no account owns it). */
+  async statusOfGateway(id: string): Promise<SubmissionStatusView | null> {
+    const row = await this.repo.findById(this.db, id);
+    return row && row.submittedBy === null ? toStatusView(row, systemActor('gateway:ussd')) : null;
+  }
+
   /** The newest registration that gave this phone number (any channel), as its owner may see it. */
   async registrationByPhone(phone: string): Promise<(SubmissionStatusView & { ninDeferred: boolean }) | null> {
     const normalized = normalizePhone(phone) ?? phone;
