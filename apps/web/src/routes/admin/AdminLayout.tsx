@@ -7,6 +7,7 @@ import { NavBar } from '../../components/NavBar';
 import { SkipLink } from '../../components/Page';
 import { SignOutButton } from '../../components/SignOutButton';
 import { OpsAlerts } from './ops/OpsAlerts';
+import { useT } from '../../i18n';
 
 /** Every entry stays visible on a phone: the bar wraps instead of scrolling sideways. */
 const NAV = [
@@ -28,13 +29,15 @@ const NAV = [
 
 export default function AdminLayout() {
   const { user } = useAuth();
+  const { t } = useT();
+  const items = [...NAV, { to: '/admin/ussd', label: t('ussd.sim.nav') }];
   return (
     <div className="flex min-h-dvh flex-col">
       <SkipLink />
       <header className="bg-green-900 text-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 pt-3 md:pb-3">
           <Brand to="/admin" suffix="Admin" />
-          <NavBar label="Admin" items={NAV} />
+          <NavBar label="Admin" items={items} />
           <div className="ml-auto flex items-center gap-3">
             {/* The name leads to the account page (details, change password). */}
             <Link
