@@ -214,7 +214,10 @@ export class ChannelService {
       questionnaireVersionId: versionId,
       answers,
       startedAt: session.startedAt,
-      completedAt: (completedAt < new Date(session.startedAt) ? new Date(session.startedAt) : completedAt).toISOString(),
+      completedAt: (completedAt < new Date(session.startedAt)
+        ? new Date(session.startedAt)
+        : completedAt
+      ).toISOString(),
       ...(d.nin ? {} : { ninDeferred: true }),
     } as SubmissionBody;
     // The SMS that follows ingestion speaks the session's language.
@@ -251,7 +254,10 @@ export class ChannelService {
     const lang = ((await this.kv.get(`ussd:lang:${event.submission.id}`).catch(() => null)) ?? 'en') as Lang;
     const t = texts(lang === 'yo' ? 'yo' : 'en');
     if (event.status === 'ingested') {
-      await this.sms.send({ to: event.phone, text: t('sms.registered', { ref: registrationReference(event.submission.id) }) }, tx);
+      await this.sms.send(
+        { to: event.phone, text: t('sms.registered', { ref: registrationReference(event.submission.id) }) },
+        tx,
+      );
       if (event.ninCaptureToken) {
         const link = `${this.o.publicUrl}/register/complete-nin?token=${encodeURIComponent(event.ninCaptureToken)}`;
         await this.sms.send(

@@ -333,7 +333,9 @@ export class Ingestion {
         status: 'ingested',
         respondentId: outcome.id,
         phone,
-        ...('ninCaptureToken' in outcome && outcome.ninCaptureToken ? { ninCaptureToken: outcome.ninCaptureToken } : {}),
+        ...('ninCaptureToken' in outcome && outcome.ninCaptureToken
+          ? { ninCaptureToken: outcome.ninCaptureToken }
+          : {}),
       });
     // Report rollups: recorded by the caller, once for the batch, last in the transaction.
     reports.push(outcome.report);

@@ -28,8 +28,7 @@ export default function UssdSimulator() {
 
   const outbox = useQuery({
     queryKey: ['sms-outbox', phone],
-    queryFn: ({ signal }) =>
-      api<SmsOutboxResponse>('/channels/sms/outbox', { query: { phone }, signal }),
+    queryFn: ({ signal }) => api<SmsOutboxResponse>('/channels/sms/outbox', { query: { phone }, signal }),
     enabled: /^\+?\d{8,15}$/.test(phone),
     refetchInterval: 3000,
   });
@@ -154,12 +153,18 @@ export default function UssdSimulator() {
             <h2 id="sms-outbox-heading" className="text-lg font-semibold">
               {t('ussd.sim.outbox')}
             </h2>
-            <button type="button" className="btn min-h-10 border border-stone-400" onClick={() => void outbox.refetch()}>
+            <button
+              type="button"
+              className="btn min-h-10 border border-stone-400"
+              onClick={() => void outbox.refetch()}
+            >
               {t('ussd.sim.refresh')}
             </button>
           </div>
           {outbox.data && (
-            <p className="mt-1 text-sm text-stone-700">{t('ussd.sim.transport', { transport: outbox.data.transport })}</p>
+            <p className="mt-1 text-sm text-stone-700">
+              {t('ussd.sim.transport', { transport: outbox.data.transport })}
+            </p>
           )}
           {messages.length === 0 ? (
             <p className="mt-3 text-stone-700">{t('ussd.sim.outboxNone')}</p>
