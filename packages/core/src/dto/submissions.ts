@@ -169,8 +169,8 @@ export const fraudThresholdsSchema = z.object({
   /** An enumerator's survey of a respondent outside the enumerator's own LGA (older settings lack it). */
   outOfArea: z.object({ points: z.number().int().min(0).default(15) }).default({ points: 15 }),
   /**
-   * Many registrations giving one phone number (any channel; the USSD channel's number comes from the
-   * network): this one is at least the `count`th within `windowDays` (older settings lack it).
+   * Many registrations from one phone: a USSD registration (its number comes from the network) that is
+   * at least the `count`th, through any channel, giving that number within `windowDays` (older settings lack it).
    */
   samePhone: z
     .object({

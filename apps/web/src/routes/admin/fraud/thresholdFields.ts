@@ -187,8 +187,9 @@ export const SIGNALS: SectionDef[] = [
     group: 'samePhone',
     legend: 'Many registrations from one phone',
     explanation:
-      `Counts the registrations, through any channel, that gave the same phone number (the USSD channel's number ` +
-      `comes from the mobile network itself). Families share phones, so this flags, never refuses. Starting values: ` +
+      `Scores feature-phone (USSD) registrations, whose number comes from the mobile network itself: it counts the ` +
+      `registrations, through any channel, that gave the same number. Families share phones, so this flags, never ` +
+      `refuses. Starting values: ` +
       `${D.samePhone.points} points when a registration is at least the ${D.samePhone.count}th from one phone ` +
       `within ${D.samePhone.windowDays} days.`,
     fields: [
