@@ -53,6 +53,8 @@ import { createAttachmentStore } from './infra/attachments.js';
 import { BroadcastCache } from './infra/broadcast-cache.js';
 import { ImportService, importRoutes } from './modules/imports/index.js';
 import { PartnerService, partnerKeyRoutes, partnerRoutes, type CachedKey } from './modules/partners/index.js';
+import { ChannelService, channelRoutes } from './modules/channels/index.js';
+import { AggregatorSmsTransport, DevSmsTransport, OutboxSms, SmsRelay, eraseExpiredSms } from './infra/sms.js';
 
 export interface Services {
   auth: AuthService;
@@ -75,6 +77,7 @@ export interface Services {
   self: SelfService;
   partners: PartnerService;
   imports: ImportService;
+  channels: ChannelService;
 }
 
 /**
@@ -212,7 +215,33 @@ export function createServices(runtime: Runtime): Services {
   );
   const imports = new ImportService(db, respondents, jobs, runtime.pii);
   imports.registerJobs(jobs);
+  // SMS: written to the outbox in the transaction that earns it; the relay sends it within the daily ceiling.
+  const smsTransport = runtime.config.sms.aggregator
+    ? new AggregatorSmsTransport(runtime.config.sms.aggregator)
+    : new DevSmsTransport();
+  const smsRelay = new SmsRelay(db, smsTransport, runtime.config.sms.dailyLimit, (sent) =>
+    runtime.log.warn({ sent }, 'SMS daily ceiling reached: the rest wait for tomorrow (SMS_DAILY_LIMIT)'),
+  );
+  jobs.addTicker(runtime.config.sms.intervalMs, () => smsRelay.drain());
+  jobs.addTicker(runtime.config.relayIntervalMs, () => eraseExpiredSms(db));
+  const channels = new ChannelService(
+    db,
+    runtime.kv,
+    runtime.pii,
+    submissions,
+    questionnaires,
+    new OutboxSms(),
+    smsTransport,
+    {
+      secret: runtime.config.ussd.secret,
+      allowedIps: runtime.config.ussd.allowedIps,
+      phonePerMinute: runtime.config.ussd.phonePerMinute,
+      publicUrl,
+    },
+  );
+  ingestion.onSettled('ussd', (tx, event) => channels.settled(tx, event));
   return {
+    channels,
     partners,
     imports,
     marketplace,
@@ -444,6 +473,11 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       await api.register(partnerKeyRoutes, { partners: services.partners });
       await api.register(importRoutes, { imports: services.imports, uploadLimit: runtime.config.limits.uploadBytes });
       await api.register(partnerRoutes, { partners: services.partners, respondents: services.respondents });
+      await api.register(channelRoutes, {
+        channels: services.channels,
+        gatewayPerMinute: runtime.config.ussd.gatewayPerMinute,
+        secret: runtime.config.ussd.secret,
+      });
     },
     { prefix: '/api/v1' },
   );

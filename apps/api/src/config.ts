@@ -84,6 +84,25 @@ const envSchema = z.object({
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('OSLRS <no-reply@oslrs.local>'),
   MAIL_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  /**
+   * The USSD gateway's callback secret (`POST /api/v1/channels/ussd?secret=…`, compared in constant
+   * time). Unset: the feature-phone channel is off (the callback answers 404 CHANNEL_OFF).
+   */
+  USSD_CALLBACK_SECRET: z.string().min(16, 'Use at least 16 characters').optional(),
+  /** Comma-separated gateway addresses the callback accepts (after TRUST_PROXY); unset: any address with the secret. */
+  USSD_ALLOWED_IPS: z.string().optional(),
+  /** Callback requests per phone number per minute (a whole session is about 15). */
+  USSD_PHONE_PER_MINUTE: z.coerce.number().int().min(1).default(40),
+  /** Callback requests per gateway address per minute (every caller of a short code comes through it). */
+  USSD_GATEWAY_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /** An aggregator's bulk-SMS endpoint (Africa's Talking style); unset: the development transport only records. */
+  SMS_API_URL: z.url().optional(),
+  SMS_API_KEY: z.string().optional(),
+  SMS_USERNAME: z.string().optional(),
+  SMS_SENDER_ID: z.string().max(11).optional(),
+  /** The daily cost ceiling: at most this many SMS a day (UTC); the rest wait for the next day. */
+  SMS_DAILY_LIMIT: z.coerce.number().int().min(0).default(2000),
+  SMS_INTERVAL_MS: z.coerce.number().int().min(50).default(5_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Submissions the ingest job claims per transaction (1: one job and one transaction per submission). */
   INGEST_BATCH: z.coerce.number().int().min(1).max(500).default(50),
@@ -195,6 +214,14 @@ export interface Config {
   exports: { dir: string; retentionMs: number };
   mail: { smtpUrl: string | undefined; from: string; intervalMs: number };
   outboxStaleMs: number;
+  /** The feature-phone channel: the gateway callback's secret (undefined: off), allowed addresses, limits. */
+  ussd: { secret: string | undefined; allowedIps: string[]; phonePerMinute: number; gatewayPerMinute: number };
+  /** SMS: the aggregator (undefined: the development transport), the daily ceiling, the relay's interval. */
+  sms: {
+    aggregator: { url: string; apiKey: string; username: string; senderId: string | undefined } | undefined;
+    dailyLimit: number;
+    intervalMs: number;
+  };
   rateLimit: { anonPerMinute: number; userPerMinute: number };
   marketplace: { searchesPerMinute: number; trapBlockMs: number };
   /** Request size limits shared by every route: JSON bodies, a syncing outbox batch, file uploads. */
@@ -254,6 +281,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Production needs NIN_ENCRYPTION_KEY and NIN_INDEX_KEY (npm run pii:keygen prints both; keep them with the backups).',
     );
   }
+  if (e.SMS_API_URL && (!e.SMS_API_KEY || !e.SMS_USERNAME)) {
+    throw new ConfigError('SMS_API_URL is set: set SMS_API_KEY and SMS_USERNAME too (the aggregator account).');
+  }
   const trust = e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY;
   return {
     env: e.NODE_ENV,
@@ -293,6 +323,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, intervalMs: e.MAIL_INTERVAL_MS },
     outboxStaleMs: e.OUTBOX_STALE_MS,
+    ussd: {
+      secret: e.USSD_CALLBACK_SECRET,
+      allowedIps: (e.USSD_ALLOWED_IPS ?? '')
+        .split(',')
+        .map((ip) => ip.trim())
+        .filter(Boolean),
+      phonePerMinute: e.USSD_PHONE_PER_MINUTE,
+      gatewayPerMinute: e.USSD_GATEWAY_PER_MINUTE,
+    },
+    sms: {
+      aggregator: e.SMS_API_URL
+        ? { url: e.SMS_API_URL, apiKey: e.SMS_API_KEY!, username: e.SMS_USERNAME!, senderId: e.SMS_SENDER_ID }
+        : undefined,
+      dailyLimit: e.SMS_DAILY_LIMIT,
+      intervalMs: e.SMS_INTERVAL_MS,
+    },
     rateLimit: { anonPerMinute: e.RATE_LIMIT_ANON_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
     marketplace: {
       searchesPerMinute: e.MARKETPLACE_SEARCHES_PER_MINUTE,

@@ -52,6 +52,7 @@ const SearcherRegister = lazy(() => import('./routes/marketplace/SearcherRegiste
 const SearcherVerify = lazy(() => import('./routes/marketplace/SearcherVerify'));
 const CorrectionPage = lazy(() => import('./routes/account/CorrectionPage'));
 const RevealLog = lazy(() => import('./routes/admin/reveals/RevealLog'));
+const UssdSimulator = lazy(() => import('./routes/admin/ussd/UssdSimulator'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -339,6 +340,14 @@ export const router = createBrowserRouter([
         element: (
           <Lazy>
             <RevealLog />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'ussd',
+        element: (
+          <Lazy>
+            <UssdSimulator />
           </Lazy>
         ),
       },

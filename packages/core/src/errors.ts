@@ -23,6 +23,8 @@ export const ERRORS = {
   /** No key, a malformed one, or one the registry does not know (all answer alike). */
   PARTNER_KEY_INVALID: { status: 401, message: 'Send a valid partner key: Authorization: Bearer oslrs_pk_…' },
   PARTNER_KEY_REVOKED: { status: 401, message: 'This partner key was revoked' },
+  /** The USSD callback without the gateway's secret (or with a wrong one), or from an address not allowed. */
+  GATEWAY_SECRET_INVALID: { status: 401, message: 'This callback needs the gateway secret' },
   PARTNER_KEY_EXPIRED: { status: 401, message: 'This partner key has expired; use the key that replaced it' },
   // 403 — not allowed
   FORBIDDEN: { status: 403, message: 'Your role does not allow this' },
@@ -44,6 +46,8 @@ export const ERRORS = {
   // 404 — not there, or not yours to see (out-of-scope records answer exactly like missing ones)
   NOT_FOUND: { status: 404, message: 'Not found' },
   /** A profile that is not (or no longer) listed: consent withdrawn, record rejected, or never there. */
+  /** USSD_CALLBACK_SECRET is not configured: the feature-phone channel is off. */
+  CHANNEL_OFF: { status: 404, message: 'The USSD channel is off: USSD_CALLBACK_SECRET is not configured' },
   PROFILE_NOT_FOUND: { status: 404, message: 'This profile is not (or no longer) listed' },
   // 409 — conflicts with the current state
   EXPORT_NOT_READY: { status: 409, message: 'This export is not finished yet' },

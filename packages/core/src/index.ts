@@ -28,3 +28,4 @@ export * from './reports/suppression.js';
 export * from './dto/marketplace.js';
 export * from './dto/partners.js';
 export * from './dto/imports.js';
+export * from './dto/channels.js';

@@ -7,7 +7,8 @@ import { attachmentDeclarationSchema, attachmentProgressSchema } from './attachm
 
 export const MAX_ANSWERS = 1000;
 export const MAX_BATCH = 50;
-export const CHANNELS = ['enumerator', 'public', 'clerk', 'import'] as const;
+/** `ussd`: a resident on a feature phone, through the gateway callback (modules/channels). */
+export const CHANNELS = ['enumerator', 'public', 'clerk', 'import', 'ussd'] as const;
 export type Channel = (typeof CHANNELS)[number];
 /** `awaiting_files`: the answers are kept, but not every attachment has arrived yet (not received until then). */
 export const SUBMISSION_STATUSES = ['awaiting_files', 'received', 'ingested', 'rejected'] as const;
@@ -167,6 +168,17 @@ export const fraudThresholdsSchema = z.object({
   }),
   /** An enumerator's survey of a respondent outside the enumerator's own LGA (older settings lack it). */
   outOfArea: z.object({ points: z.number().int().min(0).default(15) }).default({ points: 15 }),
+  /**
+   * Many registrations from one phone: a USSD registration (its number comes from the network) that is
+   * at least the `count`th, through any channel, giving that number within `windowDays` (older settings lack it).
+   */
+  samePhone: z
+    .object({
+      points: z.number().int().min(0).default(20),
+      count: z.number().int().min(2).default(3),
+      windowDays: z.number().min(0.1).default(30),
+    })
+    .default({ points: 20, count: 3, windowDays: 30 }),
   bands: z.object({
     low: z.number().default(25),
     medium: z.number().default(50),

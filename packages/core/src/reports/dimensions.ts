@@ -45,6 +45,7 @@ export const CHANNEL_LABELS: Record<string, string> = {
   public: 'Public self-registration',
   clerk: 'Data-entry clerk',
   import: 'Import',
+  ussd: 'Feature phone (USSD)',
 };
 export const STATUS_LABELS: Record<string, string> = {
   active: 'Active',

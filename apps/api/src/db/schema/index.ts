@@ -14,3 +14,4 @@ export * from './reports.js';
 export * from './exports.js';
 export * from './marketplace.js';
 export * from './partners.js';
+export * from './sms.js';

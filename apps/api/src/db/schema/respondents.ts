@@ -25,7 +25,7 @@ export const RESPONDENT_STATUSES = [
 export const VERIFICATION_DECISIONS = ['verified', 'rejected'] as const;
 /** Fraud bands by rank: a respondent keeps the highest rank any of its submissions scored. */
 export const FRAUD_BAND_RANK: Record<string, number> = { clean: 0, low: 1, medium: 2, high: 3, critical: 4 };
-export const CHANNELS = ['enumerator', 'public', 'clerk', 'import'] as const;
+export const CHANNELS = ['enumerator', 'public', 'clerk', 'import', 'ussd'] as const;
 
 /** One trusted record per worker. One respondent per NIN, enforced here by a partial unique index. */
 export const respondents = pgTable(
@@ -48,6 +48,8 @@ export const respondents = pgTable(
     phoneSealed: text('phone_sealed'),
     /** Plaintext from before encryption, as legacyNin. */
     legacyPhone: text('phone'),
+    /** The phone came from the mobile network itself (the USSD channel), not typed by anyone. */
+    phoneVerified: boolean('phone_verified').notNull().default(false),
     email: text('email'),
     lgaCode: text('lga_code').references(() => lgas.code),
     mainOccupation: text('main_occupation'),

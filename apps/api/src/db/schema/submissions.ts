@@ -38,6 +38,8 @@ export const submissions = pgTable(
     /** Received before encryption (migration 0014): its answers still hold plaintext until sealed at start. */
     piiLegacy: boolean('pii_legacy').notNull().default(false),
     ninDeferred: boolean('nin_deferred').notNull().default(false),
+    /** Blind index of the phone answer (infra/pii.ts): a phone's registrations, the same-phone fraud signal. */
+    phoneHash: text('phone_hash'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     completedAt: timestamp('completed_at', { withTimezone: true }).notNull(),
     gpsLat: doublePrecision('gps_lat'),
@@ -92,6 +94,9 @@ export const submissions = pgTable(
     index('submissions_gps_lat_idx')
       .on(t.gpsLat)
       .where(sql`${t.gpsLat} is not null`),
+    index('submissions_phone_hash_idx')
+      .on(t.phoneHash, t.completedAt.desc())
+      .where(sql`${t.phoneHash} is not null`),
     index('submissions_pii_legacy_idx')
       .on(t.id)
       .where(sql`${t.piiLegacy}`),

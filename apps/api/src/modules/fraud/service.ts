@@ -260,6 +260,18 @@ export class FraudService {
       );
     }
 
+    // Many registrations from one phone: scored where the phone is the caller's own as the network
+    // reported it (USSD). A typed phone is often a relative's or a collector's; those repeats go to
+    // the likely-duplicates queue instead. Registrations through any channel are counted.
+    if (sub.channel === 'ussd' && sub.phoneHash) {
+      const from = new Date(at.getTime() - t.samePhone.windowDays * 24 * HOUR);
+      const n = (await this.history.countByPhone(tx, sub.phoneHash, sub.id, from, at)) + 1;
+      if (n >= t.samePhone.count) {
+        score += t.samePhone.points;
+        reasons.push(`same phone: ${n} registrations gave this phone number within ${t.samePhone.windowDays} days`);
+      }
+    }
+
     score = Math.min(100, score);
     return { score, band: band(score, t.bands), reasons, settingsVersion: version };
   }

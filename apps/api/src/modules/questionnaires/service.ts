@@ -304,6 +304,27 @@ export class QuestionnaireService {
     return row.latest;
   }
 
+  /**
+   * The current published version of the public questionnaire (what a channel without a form of its
+   * own, USSD, answers), or null while none is set or published.
+   */
+  async publicVersionId(): Promise<string | null> {
+    const { publicQuestionnaireId: id } = await this.usage();
+    if (!id) return null;
+    try {
+      const n = await this.latestVersion(id);
+      const local = this.publicVersions.get(`${id}:${n}`);
+      if (local) return local;
+      const row = await this.version(id, n);
+      this.publicVersions.set(`${id}:${n}`, row.id);
+      return row.id;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'NOT_FOUND') return null;
+      throw err;
+    }
+  }
+  private readonly publicVersions = new Map<string, string>();
+
   async getUsage(): Promise<QuestionnaireUsage> {
     return this.usage();
   }

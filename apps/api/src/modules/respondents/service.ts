@@ -90,6 +90,11 @@ export type CreateOutcome =
       report: ReportChange;
       /** What the marketplace reads of the new record (as inserted). */
       listing: MarketplaceSubject;
+      /**
+       * The one-time NIN-completion token of a record created without a NIN (only its hash is stored):
+       * for the channel's own message (USSD sends it by SMS; email is sent here).
+       */
+      ninCaptureToken?: string;
     }
   | { created: false; holder: NinHolder };
 
@@ -253,6 +258,8 @@ export class RespondentService implements NinRegistry {
       ninSealed: this.pii.sealOrNull(nin, 'nin'),
       phoneHash: this.pii.blindIndexOrNull(phone, 'phone'),
       phoneSealed: this.pii.sealOrNull(phone, 'phone'),
+      // The USSD channel's number is the caller's own, as the mobile network reported it.
+      phoneVerified: sub.channel === 'ussd' && !!phone,
       status,
       ...rest,
       source: sub.channel,
@@ -295,6 +302,7 @@ export class RespondentService implements NinRegistry {
       status,
       createdAt: created.createdAt,
       listing: marketplaceSubject(created),
+      ...(captureToken ? { ninCaptureToken: captureToken } : {}),
       report: {
         before: null,
         after: {

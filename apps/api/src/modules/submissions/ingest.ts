@@ -41,6 +41,23 @@ const ROLE_BY_CHANNEL: Record<string, Role> = {
   public: 'public_user',
 };
 
+/**
+ * What a channel learns when one of its submissions is settled, inside the settling transaction (so
+ * a confirmation written to an outbox commits with the outcome, or not at all).
+ */
+export interface SettledEvent {
+  submission: SubmissionRow;
+  status: 'ingested' | 'rejected';
+  /** The rejection's code (NIN_DUPLICATE, ANSWERS_INVALID…). */
+  code?: string;
+  respondentId?: string;
+  /** The respondent's phone as the answers gave it (normalised), when there is one. */
+  phone: string | null;
+  /** A record created without a NIN: its one-time completion token. */
+  ninCaptureToken?: string;
+}
+export type SettledListener = (tx: Executor, event: SettledEvent) => Promise<void>;
+
 export interface IngestOutcome {
   status: 'ingested' | 'rejected' | 'skipped';
   code?: string;
@@ -79,6 +96,12 @@ export class Ingestion {
     /** Submissions per transaction for the job; 1 runs the one-per-job path (each job its own id). */
     private readonly batchSize = 1,
   ) {}
+
+  private readonly listeners = new Map<string, SettledListener>();
+  /** A channel's listener for its own submissions, settled (ingested or rejected). */
+  onSettled(channel: string, listener: SettledListener) {
+    this.listeners.set(channel, listener);
+  }
 
   registerJobs(jobs: JobsService) {
     jobs.register(INGEST_JOB, async (id) => {
@@ -245,6 +268,8 @@ export class Ingestion {
           fraudSettingsVersion: fraud.settingsVersion,
         }
       : {};
+    const listener = this.listeners.get(sub.channel);
+    const phone = prep.kind === 'go' ? (prep.fields.phone ?? null) : null;
     const reject = async (code: string, message: string, details?: unknown) => {
       await this.repo.settle(tx, sub.id, {
         status: 'rejected',
@@ -252,6 +277,7 @@ export class Ingestion {
         ingestedAt: new Date(),
         ...scored,
       });
+      if (listener) await listener(tx, { submission: sub, status: 'rejected', code, phone });
       return { status: 'rejected' as const, code };
     };
     if (prep.kind === 'reject') return reject(prep.code, prep.message, prep.details);
@@ -301,6 +327,16 @@ export class Ingestion {
     // The marketplace profile follows the record (listed, changed or unlisted) in this transaction.
     if ('listing' in outcome) await this.respondents.listCreated(tx, outcome.listing);
     else await this.respondents.syncMarketplace(tx, outcome.id);
+    if (listener)
+      await listener(tx, {
+        submission: sub,
+        status: 'ingested',
+        respondentId: outcome.id,
+        phone,
+        ...('ninCaptureToken' in outcome && outcome.ninCaptureToken
+          ? { ninCaptureToken: outcome.ninCaptureToken }
+          : {}),
+      });
     // Report rollups: recorded by the caller, once for the batch, last in the transaction.
     reports.push(outcome.report);
     return { status: 'ingested' };

@@ -12,6 +12,7 @@ import {
   gte,
   inArray,
   lt,
+  lte,
   ne,
   notInArray,
   or,
@@ -57,6 +58,8 @@ export interface SubmissionHistory {
     lat: { min: number; max: number },
   ): Promise<{ lat: number | null; lng: number | null }[]>;
   durationStats(tx: Executor, versionId: string): Promise<{ n: number; median: number | null }>;
+  /** Other submissions giving this phone (its blind index) completed in [from, to]: the same-phone signal. */
+  countByPhone(tx: Executor, phoneHash: string, excludeId: string, from: Date, to: Date): Promise<number>;
   /** `collectorHistory` for many submissions in two round trips (an ingestion batch): by submission id. */
   collectorHistories(tx: Executor, requests: HistoryRequest[]): Promise<Map<string, HistoryRow[]>>;
   /** `fixesByOthers` for many submissions in one round trip: by submission id. */
@@ -712,6 +715,32 @@ export class SubmissionRepository implements SubmissionHistory {
   }
 
   /** The form's median duration over its latest surveys (at most 1,000: bounded at any registry size). */
+  async countByPhone(tx: Executor, phoneHash: string, excludeId: string, from: Date, to: Date): Promise<number> {
+    const [row] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(submissions)
+      .where(
+        and(
+          eq(submissions.phoneHash, phoneHash),
+          ne(submissions.id, excludeId),
+          gte(submissions.completedAt, from),
+          lte(submissions.completedAt, to),
+        ),
+      );
+    return row?.n ?? 0;
+  }
+
+  /** The newest submission that gave this phone (its blind index), any channel: "check my registration". */
+  async latestByPhone(executor: Executor, phoneHash: string): Promise<SubmissionRow | undefined> {
+    const [row] = await executor
+      .select()
+      .from(submissions)
+      .where(and(eq(submissions.phoneHash, phoneHash), ne(submissions.status, 'held')))
+      .orderBy(desc(submissions.completedAt))
+      .limit(1);
+    return row && this.open(row);
+  }
+
   async durationStats(tx: Executor, versionId: string): Promise<{ n: number; median: number | null }> {
     const result = await tx.execute(sql`
       select count(*)::int as n,

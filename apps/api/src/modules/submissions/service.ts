@@ -4,6 +4,7 @@ import {
   MAX_BATCH,
   isLgaCode,
   isWellFormedNin,
+  normalizePhone,
   reviewStep,
   submissionBodySchema,
   type ReviewStatus,
@@ -150,8 +151,10 @@ export class SubmissionService {
   async receiveMany(
     actor: Actor,
     bodies: SubmissionBody[],
+    /** A gateway channel (USSD) submits as the system, for a person who has no account. */
+    gatewayChannel?: Channel,
   ): Promise<{ view?: SubmissionStatusView; replay: boolean; error?: DomainError }[]> {
-    const channel = actor.role ? CHANNEL_BY_ROLE[actor.role] : undefined;
+    const channel = gatewayChannel ?? (actor.role ? CHANNEL_BY_ROLE[actor.role] : undefined);
     if (!channel) throw Forbidden('FORBIDDEN', 'Your role does not submit surveys');
     const out: { view?: SubmissionStatusView; replay: boolean; error?: DomainError }[] = bodies.map(() => ({
       replay: false,
@@ -277,6 +280,35 @@ export class SubmissionService {
     return out;
   }
 
+  /**
+   * A gateway channel's completed session (USSD): the public questionnaire only, received exactly as
+   * any channel's submission (the same checks, the same transaction with its outbox row, the same
+   * ingestion), with no account behind it. The same id and body again answers as the first time.
+   */
+  async receiveFromGateway(channel: Extract<Channel, 'ussd'>, body: SubmissionBody): Promise<SubmissionStatusView> {
+    const [usage, version] = await Promise.all([
+      this.questionnaires.getUsage(),
+      this.versions.load(this.db, body.questionnaireVersionId, { checkArchived: true }),
+    ]);
+    if (version && version.questionnaireId !== usage.publicQuestionnaireId) throw Forbidden('PUBLIC_FORM_ONLY');
+    const [outcome] = await this.receiveMany(systemActor(`gateway:${channel}`), [body], channel);
+    if (outcome!.error) throw outcome!.error;
+    return outcome!.view!;
+  }
+
+  /** A gateway channel's own submission, by its id (the channel made the id; no account owns it). */
+  async statusOfGateway(id: string): Promise<SubmissionStatusView | null> {
+    const row = await this.repo.findById(this.db, id);
+    return row && row.submittedBy === null ? toStatusView(row, systemActor('gateway:ussd')) : null;
+  }
+
+  /** The newest registration that gave this phone number (any channel), as its owner may see it. */
+  async registrationByPhone(phone: string): Promise<(SubmissionStatusView & { ninDeferred: boolean }) | null> {
+    const normalized = normalizePhone(phone) ?? phone;
+    const row = await this.repo.latestByPhone(this.db, this.pii.blindIndex(normalized, 'phone'));
+    return row ? { ...toStatusView(row, systemActor('gateway:ussd')), ninDeferred: row.ninDeferred } : null;
+  }
+
   /** The stored row of a received survey: NIN and phone answers sealed, its LGA from the answers. */
   private rowValues(
     version: NonNullable<Awaited<ReturnType<VersionCache['load']>>>,
@@ -291,6 +323,8 @@ export class SubmissionService {
     },
   ): NewSubmission {
     const lga = body.answers[respondentFieldName(version.form, 'lga_id')];
+    const phone = body.answers[respondentFieldName(version.form, 'phone_number')];
+    const phoneText = typeof phone === 'string' && phone.trim() ? phone.trim() : null;
     return {
       id: body.id,
       questionnaireVersionId: version.id,
@@ -302,6 +336,7 @@ export class SubmissionService {
         respondentFieldName(version.form, 'phone_number'),
       ]),
       ninDeferred: body.ninDeferred ?? false,
+      phoneHash: phoneText ? this.pii.blindIndex(normalizePhone(phoneText) ?? phoneText, 'phone') : null,
       startedAt: new Date(body.startedAt),
       completedAt: new Date(body.completedAt),
       gpsLat: body.gps?.lat ?? null,

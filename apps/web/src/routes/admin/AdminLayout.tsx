@@ -30,7 +30,10 @@ const NAV = [
 export default function AdminLayout() {
   const { user } = useAuth();
   const { t } = useT();
-  const items = NAV.map(({ to, id }) => ({ to, label: t(`staff.admin.nav.${id}`) }));
+  const items = [
+    ...NAV.map(({ to, id }) => ({ to, label: t(`staff.admin.nav.${id}`) })),
+    { to: '/admin/ussd', label: t('ussd.sim.nav') },
+  ];
   return (
     <div className="flex min-h-dvh flex-col">
       <SkipLink />

@@ -183,6 +183,27 @@ export const SIGNALS: SectionDef[] = [
       },
     ],
   },
+  {
+    group: 'samePhone',
+    legend: 'Many registrations from one phone',
+    explanation:
+      `Scores feature-phone (USSD) registrations, whose number comes from the mobile network itself: it counts the ` +
+      `registrations, through any channel, that gave the same number. Families share phones, so this flags, never ` +
+      `refuses. Starting values: ` +
+      `${D.samePhone.points} points when a registration is at least the ${D.samePhone.count}th from one phone ` +
+      `within ${D.samePhone.windowDays} days.`,
+    fields: [
+      points('many registrations from one phone', 'samePhone'),
+      {
+        path: 'samePhone.count',
+        label: 'Registrations from one phone that are flagged',
+        hint: 'A registration that is at least this many from the same phone number is flagged.',
+        integer: true,
+        min: 2,
+      },
+      { path: 'samePhone.windowDays', label: 'Look-back window (days)', min: 0.1 },
+    ],
+  },
 ];
 
 const BAND_NAMES = ['low', 'medium', 'high', 'critical'] as const;
