@@ -53,6 +53,7 @@ import { createAttachmentStore } from './infra/attachments.js';
 import { BroadcastCache } from './infra/broadcast-cache.js';
 import { ImportService, importRoutes } from './modules/imports/index.js';
 import { PartnerService, partnerKeyRoutes, partnerRoutes, type CachedKey } from './modules/partners/index.js';
+import { DocumentService, documentRoutes } from './modules/documents/index.js';
 
 export interface Services {
   auth: AuthService;
@@ -75,6 +76,7 @@ export interface Services {
   self: SelfService;
   partners: PartnerService;
   imports: ImportService;
+  documents: DocumentService;
 }
 
 /**
@@ -211,7 +213,9 @@ export function createServices(runtime: Runtime): Services {
   );
   const imports = new ImportService(db, respondents, jobs, runtime.pii);
   imports.registerJobs(jobs);
+  const documents = new DocumentService(db, respondentRepo, users, publicUrl);
   return {
+    documents,
     partners,
     imports,
     marketplace,
@@ -443,6 +447,8 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       await api.register(partnerKeyRoutes, { partners: services.partners });
       await api.register(importRoutes, { imports: services.imports, uploadLimit: runtime.config.limits.uploadBytes });
       await api.register(partnerRoutes, { partners: services.partners, respondents: services.respondents });
+      // Slips, ID cards and their public checks (30 checks a minute per address).
+      await api.register(documentRoutes, { documents: services.documents, verifyPerMinute: 30 });
     },
     { prefix: '/api/v1' },
   );

@@ -28,3 +28,5 @@ export * from './reports/suppression.js';
 export * from './dto/marketplace.js';
 export * from './dto/partners.js';
 export * from './dto/imports.js';
+export * from './reference.js';
+export * from './dto/documents.js';

@@ -281,7 +281,8 @@ export class RespondentService implements NinRegistry {
           to: fields.email,
           subject: 'Complete your OSLRS registration',
           text:
-            `Thank you for registering with the Oyo State Labour & Skills Registry.\n\n` +
+            `Thank you for registering with the Oyo State Labour & Skills Registry.\n` +
+            `Your registration reference is ${created.reference}: quote it when you contact the registry.\n\n` +
             `When you have your National Identity Number (NIN), complete your registration here ` +
             `(the link works once, for 30 days):\n\n${this.publicUrl}/register/complete-nin?token=${encodeURIComponent(captureToken)}\n`,
           expiresAt: new Date(Date.now() + NIN_CAPTURE_TTL_MS),
@@ -746,6 +747,7 @@ export function toRespondentDetail(
 ): RespondentDetail {
   return {
     id: row.id,
+    reference: row.reference,
     status: row.status as RespondentDetail['status'],
     nin: row.ninShown,
     ninOnFile: row.ninHash !== null,

@@ -531,6 +531,7 @@ export class SubmissionService {
     const row = await this.repo.findById(this.db, id);
     requireAccess(actor, 'submission.read', row && { ownerId: row.submittedBy, lgaCode: row.lgaCode });
     const view = toStatusView(row!, actor);
+    if (row!.respondentId) view.reference = await this.repo.referenceOf(this.db, row!.respondentId);
     if (row!.status === 'awaiting_files')
       view.attachments = (await this.repo.attachmentsOf(this.db, id)).map(progressOf);
     return view;

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { LOCALES } from '../i18n/locales.js';
+import { text } from './common.js';
+import { listStaffQuerySchema } from './staff.js';
+
+/** `?lang=yo`: the document's language (else the browser's Accept-Language, else English). */
+export const documentQuerySchema = z.strictObject({ lang: z.enum(LOCALES).optional() });
+
+/** Bulk ID cards: the staff list's own filters (no paging: one PDF, capped). */
+export const staffCardsQuerySchema = listStaffQuerySchema
+  .pick({ status: true, role: true, lga: true, q: true })
+  .extend({ lang: z.enum(LOCALES).optional() })
+  .strict();
+
+export const codeParamSchema = z.object({ code: text().trim().min(1).max(40) });
+
+/** The public check of a registration reference: that it exists and its status, nothing personal. */
+export const registrationCheckSchema = z.object({
+  valid: z.literal(true),
+  reference: z.string(),
+  status: z.string(),
+  verified: z.boolean(),
+});
+export type RegistrationCheck = z.infer<typeof registrationCheckSchema>;
+
+/** The public check of a staff ID card: whose it is and whether it stands today. */
+export const cardCheckSchema = z.object({
+  valid: z.boolean(),
+  cardNumber: z.string(),
+  name: z.string(),
+  role: z.string(),
+  lga: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+});
+export type CardCheck = z.infer<typeof cardCheckSchema>;
