@@ -52,6 +52,10 @@ const SearcherRegister = lazy(() => import('./routes/marketplace/SearcherRegiste
 const SearcherVerify = lazy(() => import('./routes/marketplace/SearcherVerify'));
 const CorrectionPage = lazy(() => import('./routes/account/CorrectionPage'));
 const RevealLog = lazy(() => import('./routes/admin/reveals/RevealLog'));
+const VerifyRegistration = lazy(() =>
+  import('./routes/verify/VerifyPage').then((m) => ({ default: m.VerifyRegistration })),
+);
+const VerifyCard = lazy(() => import('./routes/verify/VerifyPage').then((m) => ({ default: m.VerifyCard })));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -132,6 +136,23 @@ export const router = createBrowserRouter([
         element: (
           <Lazy>
             <SearcherVerify />
+          </Lazy>
+        ),
+      },
+      // The pages a slip's and a staff ID card's QR codes open.
+      {
+        path: 'verify/r/:reference',
+        element: (
+          <Lazy>
+            <VerifyRegistration />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'verify/:cardNumber',
+        element: (
+          <Lazy>
+            <VerifyCard />
           </Lazy>
         ),
       },

@@ -3,6 +3,9 @@ import { LOCALES } from '../i18n/locales.js';
 import { text } from './common.js';
 import { listStaffQuerySchema } from './staff.js';
 
+/** Cards in one bulk ID-card PDF at most (20 A4 sheets); beyond it the caller narrows the list. */
+export const MAX_CARDS_PER_PDF = 200;
+
 /** `?lang=yo`: the document's language (else the browser's Accept-Language, else English). */
 export const documentQuerySchema = z.strictObject({ lang: z.enum(LOCALES).optional() });
 

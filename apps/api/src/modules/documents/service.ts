@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { lgaName, parseCode, type ListStaffQuery, type Locale } from '@oslrs/core';
+import { MAX_CARDS_PER_PDF, lgaName, parseCode, type ListStaffQuery, type Locale } from '@oslrs/core';
 import { requireAccess, type Actor } from '../../access/index.js';
 import type { Db } from '../../infra/db.js';
 import { Invalid, NotFound, fail } from '../../errors.js';
@@ -10,8 +10,7 @@ import type { RespondentRepository, RespondentRow } from '../respondents/index.j
 import { renderCard, renderCardSheet, renderSlip, type Card, type CardText } from './pdf.js';
 import { textsFor, type Texts } from './texts.js';
 
-/** Cards in one bulk PDF at most (20 A4 sheets); beyond it the caller narrows the list. */
-export const MAX_CARDS_PER_PDF = 200;
+export { MAX_CARDS_PER_PDF };
 
 /** What anyone may learn from a registration reference: that it exists, and its status. */
 export interface RegistrationCheck {
