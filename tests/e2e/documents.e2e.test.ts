@@ -24,7 +24,10 @@ async function adminSession() {
     body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
   });
   expect(res.status).toBe(200);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('oslrs_session='))!.split(';')[0]!;
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('oslrs_session='))!
+    .split(';')[0]!;
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   const call = (path: string, init: { method?: string; body?: unknown } = {}) =>
     fetch(`${fx.registry.url}/api/v1${path}`, {

@@ -142,6 +142,7 @@ export function createServices(runtime: Runtime): Services {
     (err, msg) => runtime.log.warn({ err }, msg),
     runtime.pii,
     runtime.config.ingestBatch,
+    respondents,
   );
   const attachments = new AttachmentService(
     db,

@@ -253,7 +253,8 @@ describe('staff ID cards', () => {
       'full_name,email,phone,role,lga\n' +
       Array.from(
         { length: 120 },
-        (_, i) => `Person ${k}-${i} Okafor,p${k}.${i}@${domain},080${String(k * 1000 + i).padStart(8, '0')},enumerator,`,
+        (_, i) =>
+          `Person ${k}-${i} Okafor,p${k}.${i}@${domain},080${String(k * 1000 + i).padStart(8, '0')},enumerator,`,
       )
         .map((l, i) => l + ['ibadan_north', 'oyo_east', 'ogbomosho_north'][i % 3])
         .join('\n') +

@@ -115,7 +115,8 @@ function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, siz
   const n = qr.modules.size;
   const cell = size / n;
   for (let row = 0; row < n; row++)
-    for (let col = 0; col < n; col++) if (qr.modules.get(row, col)) doc.rect(x + col * cell, y + row * cell, cell, cell);
+    for (let col = 0; col < n; col++)
+      if (qr.modules.get(row, col)) doc.rect(x + col * cell, y + row * cell, cell, cell);
   doc.fillColor('#000000').fill();
 }
 
@@ -127,7 +128,11 @@ export function renderSlip(slip: Slip, text: SlipText): Promise<Buffer> {
   const width = A4[0] - 2 * left;
   doc.rect(0, 0, A4[0], 8).fillColor(GREEN).fill();
   doc.font('bold').fontSize(18).fillColor(GREEN).text(text.title, left, 48, { width });
-  doc.font('body').fontSize(12).fillColor(GREY).text(text.subtitle, left, doc.y + 4, { width });
+  doc
+    .font('body')
+    .fontSize(12)
+    .fillColor(GREY)
+    .text(text.subtitle, left, doc.y + 4, { width });
 
   const qrSize = 150;
   const qrX = A4[0] - left - qrSize;
@@ -158,7 +163,12 @@ export function renderSlip(slip: Slip, text: SlipText): Promise<Buffer> {
   doc.text(slip.verifyUrl, qrX - 20, doc.y + 4, { width: qrSize + 40, align: 'center' });
 
   const noteY = Math.max(y, doc.y) + 24;
-  doc.moveTo(left, noteY).lineTo(A4[0] - left, noteY).lineWidth(0.5).strokeColor('#bbbbbb').stroke();
+  doc
+    .moveTo(left, noteY)
+    .lineTo(A4[0] - left, noteY)
+    .lineWidth(0.5)
+    .strokeColor('#bbbbbb')
+    .stroke();
   doc
     .font('body')
     .fontSize(10)
@@ -172,8 +182,15 @@ function drawCard(doc: PDFKit.PDFDocument, card: Card, text: CardText, x: number
   const [w, h] = CARD_SIZE;
   const pad = 6;
   doc.save();
-  doc.roundedRect(x + 0.5, y + 0.5, w - 1, h - 1, 6).lineWidth(0.75).strokeColor('#888888').stroke();
-  doc.rect(x + 1, y + 1, w - 2, 26).fillColor(GREEN).fill();
+  doc
+    .roundedRect(x + 0.5, y + 0.5, w - 1, h - 1, 6)
+    .lineWidth(0.75)
+    .strokeColor('#888888')
+    .stroke();
+  doc
+    .rect(x + 1, y + 1, w - 2, 26)
+    .fillColor(GREEN)
+    .fill();
   doc
     .font('bold')
     .fontSize(7.2)
@@ -215,11 +232,7 @@ function drawCard(doc: PDFKit.PDFDocument, card: Card, text: CardText, x: number
     .text(nfc(card.name), textX, photoY, { width: textW, height: 22, ellipsis: true });
   let ty = Math.max(doc.y, photoY + 11) + 2;
   const line = (label: string, value: string, bold = false) => {
-    doc
-      .font('body')
-      .fontSize(5.5)
-      .fillColor(GREY)
-      .text(label, textX, ty, { width: textW, lineBreak: false });
+    doc.font('body').fontSize(5.5).fillColor(GREY).text(label, textX, ty, { width: textW, lineBreak: false });
     doc
       .font(bold ? 'bold' : 'body')
       .fontSize(7)

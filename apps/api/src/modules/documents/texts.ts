@@ -14,8 +14,7 @@ let catalogues: Map<Locale, I18n> | undefined;
 function catalogue(locale: Locale): I18n {
   if (!catalogues) {
     const require = createRequire(import.meta.url);
-    const read = (l: Locale) =>
-      parseCatalog(readFileSync(require.resolve(`@oslrs/core/i18n/locales/${l}.po`), 'utf8'));
+    const read = (l: Locale) => parseCatalog(readFileSync(require.resolve(`@oslrs/core/i18n/locales/${l}.po`), 'utf8'));
     const english = read('en');
     catalogues = new Map(
       LOCALES.map((l) => {

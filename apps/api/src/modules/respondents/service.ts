@@ -312,6 +312,11 @@ export class RespondentService implements NinRegistry {
     };
   }
 
+  /** A respondent's short registration reference (`OY-7K3-9QX`). */
+  async referenceOf(executor: Executor, id: string): Promise<string | undefined> {
+    return (await this.repo.findById(executor, id))?.reference;
+  }
+
   /** The NIN blind indexes among these NINs that staff hold: one query for an ingestion batch. */
   staffNinsOf(tx: Executor, nins: string[]): Promise<Set<string>> {
     return this.users.staffNinHashes(

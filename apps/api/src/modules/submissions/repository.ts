@@ -21,7 +21,6 @@ import {
 } from 'drizzle-orm';
 import type { Scope } from '../../access/index.js';
 import { submissionAttachments, submissionOutbox, submissions } from '../../db/schema/submissions.js';
-import { respondents } from '../../db/schema/respondents.js';
 import { rowsOf, type Executor } from '../../infra/db.js';
 import type { PiiCipher } from '../../infra/pii.js';
 
@@ -170,16 +169,6 @@ export class SubmissionRepository implements SubmissionHistory {
   async findById(executor: Executor, id: string): Promise<SubmissionRow | undefined> {
     const [row] = await executor.select().from(submissions).where(eq(submissions.id, id)).limit(1);
     return row && this.open(row);
-  }
-
-  /** The short registration reference of the respondent a submission created or updated. */
-  async referenceOf(executor: Executor, respondentId: string): Promise<string | undefined> {
-    const [row] = await executor
-      .select({ reference: respondents.reference })
-      .from(respondents)
-      .where(eq(respondents.id, respondentId))
-      .limit(1);
-    return row?.reference;
   }
 
   /** Whether this resident already has a live registration (the predicate of submissions_public_one_person_uq). */
