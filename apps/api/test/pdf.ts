@@ -55,9 +55,10 @@ function parseCMap(cmap: string): Map<string, string> {
       const width = lo!.length;
       const key = (n: number) => n.toString(16).padStart(width, '0');
       if (rest!.startsWith('[')) {
-        // A ligature maps to several code units: `<0066 0066>`.
-        const dsts = [...rest!.matchAll(/<([0-9a-fA-F\s]+)>/g)].map((d) => d[1]!);
-        for (let n = from; n <= to; n++) if (dsts[n - from]) map.set(key(n), utf16(dsts[n - from]!));
+        // A ligature maps to several code units (`<0066 0066>`); a mark the font split off a letter to
+        // nothing (`<>`: the letter's glyph carries the whole character).
+        const dsts = [...rest!.matchAll(/<([0-9a-fA-F\s]*)>/g)].map((d) => d[1]!);
+        for (let n = from; n <= to; n++) if (dsts[n - from] !== undefined) map.set(key(n), utf16(dsts[n - from]!));
       } else {
         const base = Buffer.from(rest!.slice(1, -1), 'hex');
         for (let n = from; n <= to; n++) {
@@ -124,7 +125,8 @@ export function readPdf(pdf: Buffer): ReadPdf {
         line = '';
       }
     }
-    pageTexts.push(lines.join('\n'));
+    // Marks the font placed as separate glyphs (o + ̣ + ́) read back as the letters people type.
+    pageTexts.push(lines.join('\n').normalize('NFC'));
     qrs.push(qrCodesOf(content));
   }
   return { pages: pageObjs.length, pageTexts, text: pageTexts.join('\n'), notdef, qrs };

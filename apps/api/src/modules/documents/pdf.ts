@@ -2,8 +2,9 @@
  * The registry's printed documents, drawn with pdfkit: a resident's registration slip (A4) and staff
  * ID cards (ID-1 size, 85.6 × 54 mm: one per page, or ten to an A4 sheet for bulk printing).
  *
- * Text uses DejaVu Sans, shipped in apps/api/assets/fonts (embedded as a subset), so Yoruba letters
- * (ẹ, ọ, ṣ and tone marks) print on any server whatever fonts it has. QR codes are drawn as vector
+ * Text uses Noto Sans, shipped in apps/api/assets/fonts (embedded as a subset), so Yoruba letters
+ * (ẹ, ọ, ṣ and tone marks, placed over capitals too: the font positions its marks) print on any
+ * server whatever fonts it has. QR codes are drawn as vector
  * squares (crisp at any printer resolution), each pointing at a public verification page.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,15 +16,15 @@ import QRCode from 'qrcode';
 const here = dirname(fileURLToPath(import.meta.url));
 /** Where the fonts are: beside the bundle (apps/api/dist → apps/api/assets) or the source tree. */
 const FONT_DIR = [join(here, '../assets/fonts'), join(here, '../../../assets/fonts')].find((d) =>
-  existsSync(join(d, 'DejaVuSans.ttf')),
+  existsSync(join(d, 'NotoSans-Regular.ttf')),
 );
 
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
 function loadFonts() {
-  if (!FONT_DIR) throw new Error('PDF fonts not found (apps/api/assets/fonts/DejaVuSans.ttf)');
+  if (!FONT_DIR) throw new Error('PDF fonts not found (apps/api/assets/fonts/NotoSans-Regular.ttf)');
   fonts ??= {
-    regular: readFileSync(join(FONT_DIR, 'DejaVuSans.ttf')),
-    bold: readFileSync(join(FONT_DIR, 'DejaVuSans-Bold.ttf')),
+    regular: readFileSync(join(FONT_DIR, 'NotoSans-Regular.ttf')),
+    bold: readFileSync(join(FONT_DIR, 'NotoSans-Bold.ttf')),
   };
   return fonts;
 }
@@ -106,6 +107,14 @@ function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
   });
 }
 
+/**
+ * Shaping without the font's glyph (de)composition (`ccmp`): a letter such as ọ stays one glyph with
+ * its tone mark positioned over it (`mark`, still on), so the PDF's text layer maps each glyph to one
+ * letter and copying or searching the text gives back what was printed (with ccmp, Noto draws ọ́ as
+ * o + ̣ + ́ and every later plain o would read back as ọ).
+ */
+const KEEP_LETTERS = { ccmp: false } as unknown as PDFKit.Mixins.OpenTypeFeatures[];
+
 /** Names typed with combining marks or precomposed letters print alike. */
 const nfc = (s: string) => s.normalize('NFC');
 
@@ -127,12 +136,12 @@ export function renderSlip(slip: Slip, text: SlipText): Promise<Buffer> {
   const left = 56;
   const width = A4[0] - 2 * left;
   doc.rect(0, 0, A4[0], 8).fillColor(GREEN).fill();
-  doc.font('bold').fontSize(18).fillColor(GREEN).text(text.title, left, 48, { width });
+  doc.font('bold').fontSize(18).fillColor(GREEN).text(text.title, left, 48, { features: KEEP_LETTERS, width });
   doc
     .font('body')
     .fontSize(12)
     .fillColor(GREY)
-    .text(text.subtitle, left, doc.y + 4, { width });
+    .text(text.subtitle, left, doc.y + 4, { features: KEEP_LETTERS, width });
 
   const qrSize = 150;
   const qrX = A4[0] - left - qrSize;
@@ -140,12 +149,12 @@ export function renderSlip(slip: Slip, text: SlipText): Promise<Buffer> {
   const fieldWidth = qrX - left - 24;
   let y = top;
   const field = (label: string, value: string, big = false) => {
-    doc.font('body').fontSize(10).fillColor(GREY).text(label, left, y, { width: fieldWidth });
+    doc.font('body').fontSize(10).fillColor(GREY).text(label, left, y, { features: KEEP_LETTERS, width: fieldWidth });
     doc
       .font('bold')
       .fontSize(big ? 22 : 14)
       .fillColor('#000000')
-      .text(nfc(value), left, doc.y + 2, { width: fieldWidth });
+      .text(nfc(value), left, doc.y + 2, { features: KEEP_LETTERS, width: fieldWidth });
     y = doc.y + 14;
   };
   field(text.reference, slip.reference, true);
@@ -159,8 +168,8 @@ export function renderSlip(slip: Slip, text: SlipText): Promise<Buffer> {
     .font('body')
     .fontSize(9)
     .fillColor(GREY)
-    .text(text.scan, qrX, top + qrSize + 8, { width: qrSize, align: 'center' });
-  doc.text(slip.verifyUrl, qrX - 20, doc.y + 4, { width: qrSize + 40, align: 'center' });
+    .text(text.scan, qrX, top + qrSize + 8, { features: KEEP_LETTERS, width: qrSize, align: 'center' });
+  doc.text(slip.verifyUrl, qrX - 20, doc.y + 4, { features: KEEP_LETTERS, width: qrSize + 40, align: 'center' });
 
   const noteY = Math.max(y, doc.y) + 24;
   doc
@@ -173,7 +182,7 @@ export function renderSlip(slip: Slip, text: SlipText): Promise<Buffer> {
     .font('body')
     .fontSize(10)
     .fillColor('#000000')
-    .text(text.keep, left, noteY + 12, { width });
+    .text(text.keep, left, noteY + 12, { features: KEEP_LETTERS, width });
   return finish(doc);
 }
 
@@ -195,11 +204,11 @@ function drawCard(doc: PDFKit.PDFDocument, card: Card, text: CardText, x: number
     .font('bold')
     .fontSize(7.2)
     .fillColor('#ffffff')
-    .text(text.title, x + pad, y + 5, { width: w - 2 * pad, lineBreak: false });
+    .text(text.title, x + pad, y + 5, { features: KEEP_LETTERS, width: w - 2 * pad, lineBreak: false });
   doc
     .font('body')
     .fontSize(6.5)
-    .text(text.subtitle, x + pad, y + 15, { width: w - 2 * pad, lineBreak: false });
+    .text(text.subtitle, x + pad, y + 15, { features: KEEP_LETTERS, width: w - 2 * pad, lineBreak: false });
 
   const photoW = 52;
   const photoH = 64;
@@ -218,7 +227,12 @@ function drawCard(doc: PDFKit.PDFDocument, card: Card, text: CardText, x: number
       .font('body')
       .fontSize(6)
       .fillColor('#999999')
-      .text(text.photo, x + pad, photoY + photoH / 2 - 4, { width: photoW, align: 'center', lineBreak: false });
+      .text(text.photo, x + pad, photoY + photoH / 2 - 4, {
+        features: KEEP_LETTERS,
+        width: photoW,
+        align: 'center',
+        lineBreak: false,
+      });
   }
 
   const qrSize = 50;
@@ -229,15 +243,19 @@ function drawCard(doc: PDFKit.PDFDocument, card: Card, text: CardText, x: number
     .font('bold')
     .fontSize(8.5)
     .fillColor('#000000')
-    .text(nfc(card.name), textX, photoY, { width: textW, height: 22, ellipsis: true });
+    .text(nfc(card.name), textX, photoY, { features: KEEP_LETTERS, width: textW, height: 25, ellipsis: true });
   let ty = Math.max(doc.y, photoY + 11) + 2;
   const line = (label: string, value: string, bold = false) => {
-    doc.font('body').fontSize(5.5).fillColor(GREY).text(label, textX, ty, { width: textW, lineBreak: false });
+    doc
+      .font('body')
+      .fontSize(5.5)
+      .fillColor(GREY)
+      .text(label, textX, ty, { features: KEEP_LETTERS, width: textW, lineBreak: false });
     doc
       .font(bold ? 'bold' : 'body')
       .fontSize(7)
       .fillColor('#000000')
-      .text(nfc(value), textX, ty + 6.5, { width: textW, lineBreak: false, ellipsis: true });
+      .text(nfc(value), textX, ty + 6.5, { features: KEEP_LETTERS, width: textW, lineBreak: false, ellipsis: true });
     ty += 16;
   };
   line(text.role, card.role);
@@ -250,7 +268,7 @@ function drawCard(doc: PDFKit.PDFDocument, card: Card, text: CardText, x: number
     .font('body')
     .fontSize(5)
     .fillColor(GREY)
-    .text(text.scan, qrX - 6, photoY + qrSize + 3, { width: qrSize + 12, align: 'center' });
+    .text(text.scan, qrX - 6, photoY + qrSize + 3, { features: KEEP_LETTERS, width: qrSize + 12, align: 'center' });
   doc.restore();
 }
 
