@@ -55,6 +55,7 @@ import { ImportService, importRoutes } from './modules/imports/index.js';
 import { PartnerService, partnerKeyRoutes, partnerRoutes, type CachedKey } from './modules/partners/index.js';
 import { ChannelService, channelRoutes } from './modules/channels/index.js';
 import { AggregatorSmsTransport, DevSmsTransport, OutboxSms, SmsRelay, eraseExpiredSms } from './infra/sms.js';
+import { DocumentService, documentRoutes } from './modules/documents/index.js';
 
 export interface Services {
   auth: AuthService;
@@ -78,6 +79,8 @@ export interface Services {
   partners: PartnerService;
   imports: ImportService;
   channels: ChannelService;
+
+  documents: DocumentService;
 }
 
 /**
@@ -144,6 +147,7 @@ export function createServices(runtime: Runtime): Services {
     (err, msg) => runtime.log.warn({ err }, msg),
     runtime.pii,
     runtime.config.ingestBatch,
+    respondents,
   );
   const attachments = new AttachmentService(
     db,
@@ -240,8 +244,10 @@ export function createServices(runtime: Runtime): Services {
     },
   );
   ingestion.onSettled('ussd', (tx, event) => channels.settled(tx, event));
+  const documents = new DocumentService(db, respondentRepo, users, publicUrl);
   return {
     channels,
+    documents,
     partners,
     imports,
     marketplace,
@@ -478,6 +484,9 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
         gatewayPerMinute: runtime.config.ussd.gatewayPerMinute,
         secret: runtime.config.ussd.secret,
       });
+
+      // Slips, ID cards and their public checks (30 checks a minute per address).
+      await api.register(documentRoutes, { documents: services.documents, verifyPerMinute: 30 });
     },
     { prefix: '/api/v1' },
   );

@@ -54,6 +54,11 @@ const CorrectionPage = lazy(() => import('./routes/account/CorrectionPage'));
 const RevealLog = lazy(() => import('./routes/admin/reveals/RevealLog'));
 const UssdSimulator = lazy(() => import('./routes/admin/ussd/UssdSimulator'));
 
+const VerifyRegistration = lazy(() =>
+  import('./routes/verify/VerifyPage').then((m) => ({ default: m.VerifyRegistration })),
+);
+const VerifyCard = lazy(() => import('./routes/verify/VerifyPage').then((m) => ({ default: m.VerifyCard })));
+
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
 }
@@ -133,6 +138,23 @@ export const router = createBrowserRouter([
         element: (
           <Lazy>
             <SearcherVerify />
+          </Lazy>
+        ),
+      },
+      // The pages a slip's and a staff ID card's QR codes open.
+      {
+        path: 'verify/r/:reference',
+        element: (
+          <Lazy>
+            <VerifyRegistration />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'verify/:cardNumber',
+        element: (
+          <Lazy>
+            <VerifyCard />
           </Lazy>
         ),
       },

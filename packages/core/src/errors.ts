@@ -17,6 +17,12 @@ export const ERRORS = {
   PASSWORD_TOO_WEAK: { status: 400, message: 'This password is too easy to guess' },
   TOKEN_INVALID: { status: 400, message: 'This link is not valid or was already used' },
   PARTNER_KEY_IN_QUERY: { status: 400, message: 'Send the key in the Authorization header only, never in the URL' },
+  /** A registration reference that is not one (wrong shape, or a typo its check character caught). */
+  REFERENCE_INVALID: { status: 400, message: 'This is not a valid registration reference (like OY-7K3-9QX)' },
+  /** A staff card number that is not one (wrong shape, or a typo its check character caught). */
+  CARD_NUMBER_INVALID: { status: 400, message: 'This is not a valid staff card number (like OYS-4MP-2TC)' },
+  /** Bulk card printing over its limit: narrow the list. */
+  TOO_MANY_CARDS: { status: 400, message: 'Too many cards in one PDF; narrow the list with its filters' },
   // 401 — who are you?
   UNAUTHENTICATED: { status: 401, message: 'Sign in to continue' },
   INVALID_CREDENTIALS: { status: 401, message: 'Email or password is not correct' },

@@ -29,3 +29,6 @@ export * from './dto/marketplace.js';
 export * from './dto/partners.js';
 export * from './dto/imports.js';
 export * from './dto/channels.js';
+
+export * from './reference.js';
+export * from './dto/documents.js';

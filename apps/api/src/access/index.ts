@@ -171,6 +171,8 @@ const RULES = {
   /** Partner keys (create, rotate, revoke, usage) and secondary-data imports: super admins only. */
   'partner.manage': (a) => (is(a, 'super_admin') ? 'allow' : 'forbidden'),
   'import.manage': (a) => (is(a, 'super_admin') ? 'allow' : 'forbidden'),
+  /** Staff ID cards (one, or a filtered list's): the super admin, who manages staff. */
+  'staff.card': (a) => (is(a, 'super_admin') ? 'allow' : 'forbidden'),
   /** A background job's progress and report: the person who started it, and super admins. */
   'job.read': (a, r) => (own(a, r) || is(a, 'super_admin') ? 'allow' : 'hidden'),
 } satisfies Record<string, Rule>;

@@ -140,7 +140,7 @@ export const myRevealSchema = z.object({
 
 export const myRegistrationSchema = z.object({
   respondentId: z.uuid(),
-  /** The reference the resident quotes to the help desk: their first submission's id. */
+  /** The short reference the resident quotes to the help desk (`OY-7K3-9QX`). */
   reference: z.string(),
   status: z.string(),
   verified: z.boolean(),

@@ -41,6 +41,8 @@ export type HistoryEvent = z.infer<typeof historyEventSchema>;
 /** One respondent as an overseer sees it: the NIN masked except for super admins and assessors. */
 export const respondentDetailSchema = z.object({
   id: z.uuid(),
+  /** The short registration reference (`OY-7K3-9QX`) people quote; the id stays internal. */
+  reference: z.string(),
   status: z.enum(RESPONDENT_STATUSES),
   nin: z.string().nullable(),
   ninOnFile: z.boolean(),
@@ -78,7 +80,10 @@ export const cursorSchema = text()
   .optional();
 const limitSchema = z.coerce.number().int().min(1).max(100).default(25);
 
-/** Registry browse; unknown filters are refused (400). `q`: a name, or an exact NIN or phone number. */
+/**
+ * Registry browse; unknown filters are refused (400). `q`: a name, an exact NIN or phone number, or a
+ * registration reference (with or without dashes, any case).
+ */
 export const respondentListQuerySchema = z.strictObject({
   cursor: cursorSchema,
   limit: limitSchema,
@@ -91,6 +96,7 @@ export type RespondentListQuery = z.input<typeof respondentListQuerySchema>;
 /** A respondent in a list: no phone, the NIN masked except for super admins and assessors. */
 export const respondentListItemSchema = z.object({
   id: z.uuid(),
+  reference: z.string(),
   surname: z.string().nullable(),
   firstname: z.string().nullable(),
   gender: z.string().nullable(),

@@ -21,6 +21,9 @@ export const staffSchema = z.object({
   lastLoginAt: z.string().nullable(),
   /** Whether a NIN is on file (the NIN itself is never sent back). */
   ninOnFile: z.boolean(),
+  /** The ID card's number (`OYS-4MP-2TC`, unique) and expiry (YYYY-MM-DD). */
+  cardNumber: z.string().nullable(),
+  cardExpiresAt: z.string().nullable(),
 });
 export type Staff = z.infer<typeof staffSchema>;
 

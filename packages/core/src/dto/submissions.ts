@@ -93,6 +93,8 @@ export const submissionStatusSchema = z.object({
   status: z.enum(SUBMISSION_STATUSES),
   error: submissionErrorSchema.optional(),
   respondentId: z.uuid().optional(),
+  /** The respondent's short registration reference (`OY-7K3-9QX`), once ingested (one submission's status). */
+  reference: z.string().optional(),
   receivedAt: z.string().optional(),
   ingestedAt: z.string().optional(),
   fraud: z.object({ score: z.number().int(), band: z.string(), reasons: z.array(z.string()) }).optional(),

@@ -32,6 +32,13 @@ export const respondents = pgTable(
   'respondents',
   {
     id: uuid('id').primaryKey(),
+    /**
+     * The short reference a resident reads out (`OY-7K3-9QX`, `@oslrs/core` reference.ts): drawn from a
+     * sequence by the database in the insert itself, whatever creates the record (every channel, imports).
+     */
+    reference: text('reference')
+      .notNull()
+      .default(sql`oslrs_code('OY', 0, 0, nextval('respondent_reference_seq'))`),
     /** HMAC blind index of the NIN (infra/pii.ts): uniqueness and look-ups, without the NIN. */
     ninHash: text('nin_hash'),
     /** The NIN, sealed (AES-256-GCM). */
@@ -83,6 +90,7 @@ export const respondents = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    uniqueIndex('respondents_reference_uq').on(t.reference),
     uniqueIndex('respondents_nin_hash_uq')
       .on(t.ninHash)
       .where(sql`${t.ninHash} is not null`),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ROLES, STAFF_ROLES, STAFF_STATUSES } from '@oslrs/core';
 import { lgas } from './lgas.js';
 
@@ -43,8 +43,15 @@ export const users = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     activatedAt: timestamp('activated_at', { withTimezone: true }),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    /**
+     * A staff member's ID card number (`OYS-4MP-2TC`) and its expiry: set by the database (trigger
+     * users_card_number in the migration) when a staff account is inserted, however it is created.
+     */
+    cardNumber: text('card_number'),
+    cardExpiresAt: date('card_expires_at', { mode: 'string' }),
   },
   (t) => [
+    uniqueIndex('users_card_number_uq').on(t.cardNumber),
     uniqueIndex('users_email_lower_uq').on(sql`lower(${t.email})`),
     uniqueIndex('users_nin_hash_uq')
       .on(t.ninHash)

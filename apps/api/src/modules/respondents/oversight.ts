@@ -7,6 +7,7 @@ import {
   isWellFormedNin,
   maskTail,
   normalizeNin,
+  normalizeCode,
   normalizePhone,
   type DuplicatePair,
   type RespondentDetail,
@@ -47,6 +48,7 @@ export interface OversightConfig {
 function listItem(actor: Actor, r: RespondentRow, pii: PiiCipher): RespondentListItem {
   return {
     id: r.id,
+    reference: r.reference,
     surname: r.surname,
     firstname: r.firstname,
     gender: r.gender,
@@ -89,8 +91,15 @@ export class RegistryService {
     }
     let ids: string[] | undefined;
     let nameWords: string[] | undefined;
-    let search: 'nin_or_phone' | 'name' | undefined;
-    if (query.q) {
+    let search: 'nin_or_phone' | 'name' | 'reference' | undefined;
+    // A registration reference (`OY-7K3-9QX`, `oy7k39qx`): one indexed equality. A name that happens to
+    // read as a valid reference and matches none is searched as a name (only without dashes).
+    const reference = query.q ? normalizeCode('registration', query.q) : null;
+    const byReference = reference ? await this.repo.idsByReference(this.db, reference) : [];
+    if (reference && (byReference.length || /[-\s]/.test(query.q!))) {
+      ids = byReference;
+      search = 'reference';
+    } else if (query.q) {
       const digits = query.q.replace(/[\s-]/g, '');
       if (/^\+?\d{6,}$/.test(digits)) {
         const nin = normalizeNin(digits);

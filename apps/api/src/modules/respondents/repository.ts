@@ -233,6 +233,22 @@ export class RespondentRepository {
     return rows.map((r) => r.id);
   }
 
+  /** The record with this registration reference (displayed form), as a list of at most one id. */
+  async idsByReference(executor: Executor, reference: string): Promise<string[]> {
+    const rows = await executor
+      .select({ id: respondents.id })
+      .from(respondents)
+      .where(eq(respondents.reference, reference))
+      .limit(1);
+    return rows.map((r) => r.id);
+  }
+
+  /** The record with this registration reference (displayed form). */
+  async findByReference(executor: Executor, reference: string): Promise<RespondentRow | undefined> {
+    const [row] = await executor.select().from(respondents).where(eq(respondents.reference, reference)).limit(1);
+    return row;
+  }
+
   /** A page of the registry, newest first, keyset on (created_at, id). */
   async page(
     executor: Executor,

@@ -58,7 +58,7 @@ export class SelfService {
     const corrections = actor.id ? await this.submissions.correctionsOf(this.db, actor.id) : [];
     return {
       respondentId: r.id,
-      reference: r.firstSubmissionId ?? r.id,
+      reference: r.reference,
       status: r.status,
       verified: r.verification === 'verified',
       registeredAt: r.createdAt.toISOString(),

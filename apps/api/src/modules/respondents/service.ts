@@ -288,7 +288,8 @@ export class RespondentService implements NinRegistry {
           to: fields.email,
           subject: 'Complete your OSLRS registration',
           text:
-            `Thank you for registering with the Oyo State Labour & Skills Registry.\n\n` +
+            `Thank you for registering with the Oyo State Labour & Skills Registry.\n` +
+            `Your registration reference is ${created.reference}: quote it when you contact the registry.\n\n` +
             `When you have your National Identity Number (NIN), complete your registration here ` +
             `(the link works once, for 30 days):\n\n${this.publicUrl}/register/complete-nin?token=${encodeURIComponent(captureToken)}\n`,
           expiresAt: new Date(Date.now() + NIN_CAPTURE_TTL_MS),
@@ -317,6 +318,11 @@ export class RespondentService implements NinRegistry {
         },
       },
     };
+  }
+
+  /** A respondent's short registration reference (`OY-7K3-9QX`). */
+  async referenceOf(executor: Executor, id: string): Promise<string | undefined> {
+    return (await this.repo.findById(executor, id))?.reference;
   }
 
   /** The NIN blind indexes among these NINs that staff hold: one query for an ingestion batch. */
@@ -754,6 +760,7 @@ export function toRespondentDetail(
 ): RespondentDetail {
   return {
     id: row.id,
+    reference: row.reference,
     status: row.status as RespondentDetail['status'],
     nin: row.ninShown,
     ninOnFile: row.ninHash !== null,

@@ -60,6 +60,8 @@ export function toStaff(row: UserRow, pii: PiiCipher): Staff {
     activatedAt: row.activatedAt?.toISOString() ?? null,
     lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
     ninOnFile: row.ninHash !== null,
+    cardNumber: row.cardNumber,
+    cardExpiresAt: row.cardExpiresAt,
   };
 }
 

@@ -111,6 +111,10 @@ export class SubmissionService {
     private readonly pii: PiiCipher,
     /** The ingest job's batch size: one job is enqueued per this many submissions (ingest.ts). */
     private readonly ingestBatch = 1,
+    /** The respondents module's short registration references (shown with an ingested submission's status). */
+    private readonly references?: {
+      referenceOf(executor: Executor, respondentId: string): Promise<string | undefined>;
+    },
   ) {}
 
   /**
@@ -566,6 +570,8 @@ export class SubmissionService {
     const row = await this.repo.findById(this.db, id);
     requireAccess(actor, 'submission.read', row && { ownerId: row.submittedBy, lgaCode: row.lgaCode });
     const view = toStatusView(row!, actor);
+    if (row!.respondentId && this.references)
+      view.reference = await this.references.referenceOf(this.db, row!.respondentId);
     if (row!.status === 'awaiting_files')
       view.attachments = (await this.repo.attachmentsOf(this.db, id)).map(progressOf);
     return view;

@@ -511,6 +511,7 @@ describe('reading submission status', () => {
       id: ok.id,
       status: 'ingested',
       respondentId: row!.respondentId,
+      reference: expect.stringMatching(/^OY-[2-9A-Z]{3}-[2-9A-Z]{3}$/),
       receivedAt: row!.receivedAt.toISOString(),
       ingestedAt: row!.ingestedAt!.toISOString(),
       review: { status: 'pending', comment: null, reviewedAt: null },

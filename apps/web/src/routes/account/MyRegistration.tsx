@@ -7,6 +7,7 @@ import { marketplaceKeys, selfServiceApi, type Consent } from '../../api/marketp
 import { Alert } from '../../components/Alert';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { ProfileCard } from '../marketplace/ProfileCard';
+import { MySlipLinks } from '../verify/DocumentLinks';
 
 const BIO_MAX = 280;
 
@@ -118,6 +119,7 @@ function RegistrationView({ registration: r }: { registration: Registration }) {
         <p className="mt-4 text-sm text-stone-700">
           Quote the reference when you contact the registry&rsquo;s help desk.
         </p>
+        <MySlipLinks />
       </Section>
 
       <Section id="my-record" title="What the registry holds about you">

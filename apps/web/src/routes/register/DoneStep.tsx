@@ -19,6 +19,7 @@ import {
 } from './collection';
 import { isSettled, submissionStatusQuery } from './queries';
 import type { WizardState } from './wizardState';
+import { MySlipLinks } from '../verify/DocumentLinks';
 
 /** Milliseconds between status checks: quick at first, then easing off. */
 function pollDelay(checks: number): number {
@@ -156,11 +157,12 @@ export function DoneStep({
             {typeof email === 'string' && email ? ` (to ${email})` : ''}. The link works once, for 30 days.
           </p>
         )}
-        {result.respondentId && (
+        {result.reference && (
           <p>
-            Your registration reference: <span className="font-mono break-all">{result.respondentId}</span>
+            Your registration reference: <span className="font-mono break-all">{result.reference}</span>
           </p>
         )}
+        {result.reference && <MySlipLinks />}
         <p>
           <Link to="/" className="link">
             Back to the home page

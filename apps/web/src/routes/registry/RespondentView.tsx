@@ -7,6 +7,7 @@ import { queryKeys, registry } from '../../api/endpoints';
 import { Alert } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/Page';
+import { RespondentSlipLink } from '../verify/DocumentLinks';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { useT } from '../../i18n';
 import { labelOf } from '../../lib/labels';
@@ -63,6 +64,10 @@ function Respondent() {
       <p className="mt-3 flex flex-wrap items-center gap-2">
         <RespondentStatus status={r.status} />
         {r.verified && <span className="font-semibold text-green-900">{t('staff.respondent.verifiedBadge')}</span>}
+        <span className="font-mono" data-testid="respondent-reference">
+          {r.reference}
+        </span>
+        <RespondentSlipLink id={r.id} />
       </p>
       {r.mergedInto && (
         <p className="mt-3">

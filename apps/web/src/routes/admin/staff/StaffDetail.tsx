@@ -14,6 +14,7 @@ import { ActivationLink } from './ActivationLink';
 import { splitApiError } from './formErrors';
 import { LGA_OPTIONS, needsLga, roleLabel, roleOptions, statusLabel } from './staffOptions';
 import { StatusBadge } from './StatusBadge';
+import { StaffCardPanel } from '../../verify/DocumentLinks';
 
 export default function StaffDetail() {
   const { id = '' } = useParams();
@@ -65,6 +66,7 @@ export default function StaffDetail() {
       </p>
       <PageHeading title={member.fullName}>{member.fullName}</PageHeading>
       <Details member={member} />
+      <StaffCardPanel member={member} />
       {member.status === 'invited' && <NewInvitation member={member} />}
       <EditStaff key={member.id} member={member} />
     </div>

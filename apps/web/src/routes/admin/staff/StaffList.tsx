@@ -11,6 +11,7 @@ import { DataTable, TableHead } from '../../../components/Table';
 import { formatDate, formatTotal } from '../../../lib/format';
 import { useMediaQuery } from '../../../lib/useMediaQuery';
 import { LGA_OPTIONS, roleLabel, roleOptions, statusOptions } from './staffOptions';
+import { StaffCardsLink } from '../../verify/DocumentLinks';
 import { StatusBadge } from './StatusBadge';
 
 const PAGE_SIZES = [25, 50, 100] as const;
@@ -165,6 +166,7 @@ export default function StaffList() {
           options={PAGE_SIZES.map((n) => ({ value: String(n), label: String(n) }))}
         />
       </form>
+      <StaffCardsLink filters={{ status: list.status, role: list.role, lga: list.lga, q: list.q }} />
 
       <div className="mt-6 flex flex-wrap items-center justify-between gap-3">
         <div className="flex flex-wrap items-center gap-3">
