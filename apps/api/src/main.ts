@@ -43,7 +43,7 @@ async function main() {
 
   const close = async (signal: string) => {
     runtime.log.info({ signal }, 'shutting down');
-    services.jobs.stop();
+    await services.jobs.stop();
     await metrics?.close();
     await app.close();
     await runtime.close();

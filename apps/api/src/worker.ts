@@ -15,7 +15,7 @@ async function main() {
   runtime.log.info('job worker started');
   const metrics = await startProcessMetrics(runtime, config.metrics.port);
   const stop = async () => {
-    services.jobs.stop();
+    await services.jobs.stop();
     await metrics?.close();
     await runtime.close();
     process.exit(0);

@@ -409,12 +409,13 @@ describe('the admin simulator and the channel switch', () => {
 describe('SMS relay', () => {
   it('stops at the daily ceiling: the rest wait', async () => {
     const db = app.t.database.db;
+    // The app's own relay would send them too: stopped, and a drain it had begun is waited for.
+    await app.t.services.jobs.stop();
     const transport = new DevSmsTransport();
     const already = await new SmsRelay(db, transport, 0).sentToday();
     const to = freshPhone();
     // A ceiling one above what was sent today: of two new messages, one goes and one waits.
     const relay = new SmsRelay(db, transport, already + 1);
-    app.t.services.jobs.stop(); // the app's own relay would send them too
     await db.insert(smsOutbox).values([
       { id: crypto.randomUUID(), to, body: 'one', createdAt: new Date(Date.now() - 2000) },
       { id: crypto.randomUUID(), to, body: 'two', createdAt: new Date(Date.now() - 1000) },

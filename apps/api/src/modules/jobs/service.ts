@@ -40,7 +40,13 @@ export class JobsService {
   private readonly runners = new Map<string, JobRunner>();
   private readonly relays: ((olderThanMs: number) => Promise<unknown>)[] = [];
   private relayTimer: NodeJS.Timeout | undefined;
-  private readonly tickers: { everyMs: number; run: () => Promise<unknown>; timer?: NodeJS.Timeout }[] = [];
+  private readonly tickers: {
+    everyMs: number;
+    run: () => Promise<unknown>;
+    timer?: NodeJS.Timeout;
+    /** The tick in flight, if any (stop() waits for it). */
+    running?: Promise<unknown> | undefined;
+  }[] = [];
 
   constructor(
     private readonly db: Db,
@@ -241,21 +247,21 @@ export class JobsService {
     this.relayTimer = setInterval(relay, relayEveryMs);
     this.relayTimer.unref();
     for (const ticker of this.tickers) {
-      let busy = false;
       ticker.timer = setInterval(() => {
-        if (busy) return;
-        busy = true;
-        ticker
+        if (ticker.running) return;
+        ticker.running = ticker
           .run()
           .catch((err) => this.onError(err, 'periodic job failed'))
-          .finally(() => (busy = false));
+          .finally(() => (ticker.running = undefined));
       }, ticker.everyMs);
       ticker.timer.unref();
     }
   }
 
-  stop() {
+  /** Stops the relay and the tickers; resolves once a tick already in flight has finished. */
+  async stop(): Promise<void> {
     clearInterval(this.relayTimer);
     for (const ticker of this.tickers) clearInterval(ticker.timer);
+    await Promise.all(this.tickers.map((ticker) => ticker.running));
   }
 }

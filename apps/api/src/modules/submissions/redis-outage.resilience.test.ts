@@ -203,7 +203,7 @@ describe('Redis stopped during intake', () => {
     { timeout: 60_000 },
     async () => {
       // Only the new process may relay: the first one's relay would otherwise pick these rows up too.
-      t.services.jobs.stop();
+      await t.services.jobs.stop();
       const dead = new PrivateRedis(await freePort());
       const bootStarted = Date.now();
       const second = await startTestApp({
