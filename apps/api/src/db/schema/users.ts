@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ROLES, STAFF_ROLES, STAFF_STATUSES } from '@oslrs/core';
+import { LOCALES, ROLES, STAFF_ROLES, STAFF_STATUSES } from '@oslrs/core';
 import { lgas } from './lgas.js';
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
@@ -41,6 +41,8 @@ export const users = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     activatedAt: timestamp('activated_at', { withTimezone: true }),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    /** The UI language the person chose (null: not chosen yet; the device's choice stands). */
+    locale: text('locale'),
   },
   (t) => [
     uniqueIndex('users_email_lower_uq').on(sql`lower(${t.email})`),
@@ -69,5 +71,6 @@ export const users = pgTable(
       .where(STAFF_PREDICATE),
     check('users_role_ck', sql`${t.role} in (${inList(ROLES)})`),
     check('users_status_ck', sql`${t.status} in (${inList(STAFF_STATUSES)})`),
+    check('users_locale_ck', sql`${t.locale} in (${inList(LOCALES)})`),
   ],
 );
