@@ -5,10 +5,11 @@ import type { AnswerValue, Answers, FormSchema, Question } from './engine';
 import { labelText } from './fieldParts';
 import { instancesOf } from './level';
 import type { Translator } from './translate';
+import { t as tr } from '../i18n';
 
 /** An answer as the person would say it: choice labels (in the form's language) rather than codes, dates in words. */
 export function answerText(form: FormSchema, q: Question, value: AnswerValue | undefined, t?: Translator): string {
-  if (isEmptyAnswer(value)) return 'Not answered';
+  if (isEmptyAnswer(value)) return tr('collect.answers.notAnswered');
   const list = q.choiceList ? (form.choiceLists[q.choiceList] ?? []) : [];
   const choices = t ? t.choices(list) : list;
   const label = (name: string) => choices.find((c) => c.name === name)?.label || name;

@@ -9,6 +9,7 @@ import {
   Messages,
   type QuestionFieldProps,
 } from './fieldParts';
+import { t } from '../i18n';
 
 /** Above this many choices a single-choice question is a drop-down instead of radio buttons. */
 export const RADIO_MAX = 8;
@@ -64,7 +65,7 @@ export function Dropdown({ question, choices, id, value, required, error, large,
         aria-describedby={describedBy}
         onChange={(e) => onValue(e.target.value, true)}
       >
-        <option value="">Choose…</option>
+        <option value="">{t('collect.form.choose')}</option>
         {choices.map((choice) => (
           <option key={choice.name} value={choice.name}>
             {choice.label || choice.name}
