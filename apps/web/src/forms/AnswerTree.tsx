@@ -99,7 +99,8 @@ export function AnswerTree({
           <p className="font-bold text-stone-900">{label}</p>
           {onChange && !nested && (
             <button type="button" className="link text-left" onClick={() => onChange(q)}>
-              Change<span className="sr-only"> {label}</span>
+              {tr('register.review.change')}
+              <span className="sr-only"> {label}</span>
             </button>
           )}
         </div>
