@@ -101,7 +101,8 @@ export function Checkboxes({ question, choices, id, value, required, error, larg
       {filterable && (
         <div className="mt-2">
           <label htmlFor={`${id}-filter`} className="label">
-            Filter choices<span className="sr-only"> for “{labelText(question)}”</span>
+            {t('collect.form.filter')}
+            <span className="sr-only"> {t('collect.form.filterFor', { question: labelText(question) })}</span>
           </label>
           <input
             id={`${id}-filter`}
@@ -117,7 +118,7 @@ export function Checkboxes({ question, choices, id, value, required, error, larg
             }}
           />
           <span id={`${id}-count`} className="hint" aria-live="polite">
-            Showing {shown.length} of {choices.length} choices, {selected.length} ticked
+            {t('collect.form.filterCount', { shown: shown.length, count: choices.length, ticked: selected.length })}
           </span>
         </div>
       )}
