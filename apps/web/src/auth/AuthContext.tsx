@@ -3,7 +3,7 @@ import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-quer
 import type { Locale, Role, SessionResponse, SessionUser } from '@oslrs/core';
 import { currentCsrfToken, isApiError, setCsrfToken } from '../api/client';
 import { auth, queryKeys } from '../api/endpoints';
-import { onLocaleChosen, storedLocale, useLocale } from '../i18n';
+import { chosenOnThisPage, onLocaleChosen, storedLocale, useLocale } from '../i18n';
 
 interface AuthState {
   /** undefined while the session is being checked, null when signed out. */
@@ -132,7 +132,8 @@ async function saveAccountLocale(locale: Locale, queryClient: QueryClient): Prom
 
 /**
  * The language follows the account: at sign-in the account's language is shown (a fresh device too);
- * an account that never chose one takes the device's choice; the switch's later choices are saved to it.
+ * an account that never chose one takes the device's choice; the switch's choices are saved to it (one
+ * made on this page before the session was known included).
  */
 function useAccountLocale(user: SessionUser | null | undefined, queryClient: QueryClient) {
   const { locale, setLocale } = useLocale();
@@ -140,7 +141,11 @@ function useAccountLocale(user: SessionUser | null | undefined, queryClient: Que
   const accountLocale = user?.locale;
   useEffect(() => {
     if (!id) return;
-    if (accountLocale) {
+    // A choice made on this page before the session answered (or before signing in) is the newest: it wins.
+    const chosen = chosenOnThisPage();
+    if (chosen && chosen !== accountLocale) {
+      void saveAccountLocale(chosen, queryClient);
+    } else if (accountLocale) {
       if (accountLocale !== locale) void setLocale(accountLocale);
     } else {
       const device = storedLocale();

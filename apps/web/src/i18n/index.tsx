@@ -73,6 +73,12 @@ interface LocaleState {
 
 type ChoiceListener = (locale: Locale) => void;
 const choiceListeners = new Set<ChoiceListener>();
+let chosenHere: Locale | undefined;
+
+/** The language picked with the switch since this page loaded, if any (it wins over an account's older choice). */
+export function chosenOnThisPage(): Locale | undefined {
+  return chosenHere;
+}
 
 /**
  * Hears each choice a person makes with the switch (the session layer saves it to the signed-in
@@ -96,7 +102,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       // Private mode without storage: the choice lasts for this page.
     }
     setState(next);
-    if (how?.chosen) for (const listener of choiceListeners) listener(next);
+    if (how?.chosen) {
+      chosenHere = next;
+      for (const listener of choiceListeners) listener(next);
+    }
   }, []);
   const value = useMemo(() => ({ locale, setLocale }), [locale, setLocale]);
   return <LocaleContext.Provider value={value}>{children}</LocaleContext.Provider>;
