@@ -161,9 +161,7 @@ it('walks the public registration in Yorùbá, remembered on the device and on t
   await second.page.getByLabel('Password').fill(PASSWORD);
   await second.page.getByRole('button', { name: 'Sign in' }).click();
   await expect.poll(() => lang(second.page)).toBe('yo');
-  await expect
-    .poll(() => second.page.evaluate(() => localStorage.getItem('oslrs.lang')))
-    .toBe('yo');
+  await expect.poll(() => second.page.evaluate(() => localStorage.getItem('oslrs.lang'))).toBe('yo');
   // A reload keeps it; the signed-in session came from /auth/session, never a 401 from /auth/me.
   await second.page.reload();
   await expect.poll(() => lang(second.page)).toBe('yo');

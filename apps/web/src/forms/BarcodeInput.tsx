@@ -113,7 +113,13 @@ function Scanner({
   }
   return (
     <div className="mt-2">
-      <video ref={video} muted playsInline className="w-full max-w-sm rounded-md bg-black" aria-label={t('collect.barcode.camera')} />
+      <video
+        ref={video}
+        muted
+        playsInline
+        className="w-full max-w-sm rounded-md bg-black"
+        aria-label={t('collect.barcode.camera')}
+      />
       <p className="hint">{t('collect.barcode.point')}</p>
     </div>
   );

@@ -25,15 +25,7 @@ import {
 } from './engine';
 import { allQuestions, instancesOf, levelQuestions, reconcile, type Level } from './level';
 import { labelText, QuestionField } from './QuestionField';
-import {
-  errorLeaf,
-  errorRoot,
-  formStructure,
-  isShown,
-  progressAt,
-  visibleItems,
-  visibleScreens,
-} from './screens';
+import { errorLeaf, errorRoot, formStructure, isShown, progressAt, visibleItems, visibleScreens } from './screens';
 import { formLanguageFor, formLanguages, initialLanguage, savedLanguage, saveLanguage, translator } from './translate';
 
 /**
@@ -147,11 +139,13 @@ function CompiledRenderer({
   const [language, setLanguage] = useState(
     () => formLanguageFor(form, locale) ?? initialLanguage(form, savedLanguage()),
   );
-  const followLocale = useEffectEvent(() => {
+  // When the app's language changes, the form follows it (if it has text in it).
+  const [seenLocale, setSeenLocale] = useState(locale);
+  if (seenLocale !== locale) {
+    setSeenLocale(locale);
     const match = formLanguageFor(form, locale);
     if (match) setLanguage(match);
-  });
-  useEffect(() => followLocale(), [locale]);
+  }
   const ft = useMemo(() => translator(form, language, t), [form, language, t]);
   const structure = useMemo(() => formStructure(form), [form]);
   const questionByName = compiled.questionByName;

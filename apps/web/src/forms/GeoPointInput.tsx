@@ -54,11 +54,7 @@ export function GeoPointInput({ question, id, value, required, error, large, onV
       },
       (failure) => {
         setLocating(false);
-        setStatus(
-          failure.code === failure.PERMISSION_DENIED
-            ? t('collect.geo.denied')
-            : t('collect.geo.failed'),
-        );
+        setStatus(failure.code === failure.PERMISSION_DENIED ? t('collect.geo.denied') : t('collect.geo.failed'));
       },
       { enableHighAccuracy: true, timeout: 30_000, maximumAge: 60_000 },
     );

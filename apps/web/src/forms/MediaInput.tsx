@@ -102,7 +102,11 @@ export function MediaInput({ question, id, value, required, error, large, onValu
           htmlFor={id}
           className={`btn-secondary cursor-pointer peer-focus-visible:ring-2 peer-focus-visible:ring-green-800 ${busy ? 'opacity-60' : ''}`}
         >
-          {name ? (mediaType === 'image' ? t('collect.media.retake') : t('collect.media.replace')) : t(ACTION[mediaType])}
+          {name
+            ? mediaType === 'image'
+              ? t('collect.media.retake')
+              : t('collect.media.replace')
+            : t(ACTION[mediaType])}
         </label>
         {name && (
           <button type="button" className="link min-h-11" onClick={() => onValue(undefined, true)}>

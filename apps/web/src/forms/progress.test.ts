@@ -47,12 +47,24 @@ describe('survey progress from the form’s structure', () => {
           label: 'B',
           questions: [
             q('b', { type: 'select_one', choiceList: 'yn' }),
-            q('g', { type: 'group', questions: [q('b1', { relevant: "${b} = 'yes'" }), q('b2', { relevant: "${b} = 'yes'" })] }),
+            q('g', {
+              type: 'group',
+              questions: [q('b1', { relevant: "${b} = 'yes'" }), q('b2', { relevant: "${b} = 'yes'" })],
+            }),
           ],
         },
-        { name: 'grp_c', label: 'C', questions: [q('c'), q('d', { type: 'calculate', calculation: '1', label: undefined })] },
+        {
+          name: 'grp_c',
+          label: 'C',
+          questions: [q('c'), q('d', { type: 'calculate', calculation: '1', label: undefined })],
+        },
       ],
-      choiceLists: { yn: [{ name: 'yes', label: 'Yes' }, { name: 'no', label: 'No' }] },
+      choiceLists: {
+        yn: [
+          { name: 'yes', label: 'Yes' },
+          { name: 'no', label: 'No' },
+        ],
+      },
     };
     const seen = walk(form, (name) => (name === 'a' || name === 'b' ? 'yes' : 'x'));
     // The screen count did grow (3 at first, 8 once both answers opened their questions)…
@@ -82,7 +94,13 @@ describe('survey progress from the form’s structure', () => {
 });
 
 describe('the UI language picks the form’s translation', () => {
-  const form = (languages: string[]): FormSchema => ({ formId: 'f', title: 'F', languages, sections: [], choiceLists: {} });
+  const form = (languages: string[]): FormSchema => ({
+    formId: 'f',
+    title: 'F',
+    languages,
+    sections: [],
+    choiceLists: {},
+  });
   it('matches XLSForm language names by code or by name, marks or not', () => {
     expect(formLanguageFor(form(['English (en)', 'Yoruba (yo)']), 'yo')).toBe('Yoruba (yo)');
     expect(formLanguageFor(form(['English (en)', 'Yoruba (yo)']), 'en')).toBe('English (en)');

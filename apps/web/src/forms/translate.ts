@@ -39,11 +39,7 @@ const ENGINE_MESSAGES: Record<string, string> = {
  * `ui` (the app's `t`) words the engine's own messages in the app's language; without it they stay
  * as the engine gives them.
  */
-export function translator(
-  form: FormSchema,
-  language: string | undefined,
-  ui?: (id: string) => string,
-): Translator {
+export function translator(form: FormSchema, language: string | undefined, ui?: (id: string) => string): Translator {
   const active = language && language !== defaultLanguage(form) ? language : undefined;
   const questions = new WeakMap<Question, Question>();
   const sections = new WeakMap<Section, Section>();
@@ -87,7 +83,8 @@ export function translator(
       const shown = q ? question(q) : undefined;
       if (error.code === 'REQUIRED' && shown?.requiredMessage) return shown.requiredMessage;
       if (error.code === 'CONSTRAINT' && shown?.constraintMessage) return shown.constraintMessage;
-      const id = ENGINE_MESSAGES[error.message] ?? (error.code === 'CONSTRAINT' ? 'collect.form.error.constraint' : undefined);
+      const id =
+        ENGINE_MESSAGES[error.message] ?? (error.code === 'CONSTRAINT' ? 'collect.form.error.constraint' : undefined);
       return ui && id ? ui(id) : error.message;
     },
   };
@@ -118,12 +115,7 @@ export function initialLanguage(form: FormSchema, saved: string | undefined): st
 }
 
 /** A language name reduced for matching: lower case, marks removed (`Yorùbá (yo)` → `yoruba (yo)`). */
-const plain = (name: string) =>
-  name
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .trim();
+const plain = (name: string) => name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
 
 const LOCALE_WORDS: Record<string, string[]> = { en: ['english'], yo: ['yoruba'] };
 

@@ -42,7 +42,7 @@ export const meResponseSchema = z.union([sessionResponseSchema, z.object({ user:
 export type MeResponse = z.infer<typeof meResponseSchema>;
 
 /** PUT /auth/me/locale: the account's UI language. */
-export const localeBodySchema = z.object({ locale: z.enum(LOCALES, 'Choose one of the registry\'s languages') });
+export const localeBodySchema = z.object({ locale: z.enum(LOCALES, "Choose one of the registry's languages") });
 
 export const activateBodySchema = z.object({
   token: text().min(16).max(200),

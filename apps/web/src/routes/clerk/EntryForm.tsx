@@ -12,7 +12,6 @@ import { RecentForms } from './RecentForms';
 import { useClerkSubmissions } from './useClerkSubmissions';
 import { useT } from '../../i18n';
 
-
 function answerText(answers: Answers, name: string | null): string {
   const v = name ? answers[name] : undefined;
   return typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '';

@@ -54,7 +54,9 @@ export function RecentForms({
           <tbody>
             {recent.map((r) => (
               <tr key={r.id} className="border-b border-stone-200 align-top last:border-b-0">
-                <td className="py-2 pr-3 whitespace-nowrap">{date(r.savedAt, { dateStyle: 'medium', timeStyle: 'short' })}</td>
+                <td className="py-2 pr-3 whitespace-nowrap">
+                  {date(r.savedAt, { dateStyle: 'medium', timeStyle: 'short' })}
+                </td>
                 <td className="py-2 pr-3">{r.name}</td>
                 <td className="py-2 pr-3 font-mono">{r.ninTail ?? t('clerk.recent.notGiven')}</td>
                 <td className="py-2">

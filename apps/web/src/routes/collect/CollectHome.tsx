@@ -460,7 +460,9 @@ function StorageNote() {
   if (!storage.data || storage.data.persisted === null) return null;
   const { persisted, usage } = storage.data;
   const used =
-    usage !== undefined ? t('collect.storage.used', { mb: number(usage / 1024 / 1024, { maximumFractionDigits: 1 }) }) : '';
+    usage !== undefined
+      ? t('collect.storage.used', { mb: number(usage / 1024 / 1024, { maximumFractionDigits: 1 }) })
+      : '';
   if (persisted) {
     return (
       <p className="mt-8 text-sm text-stone-700" data-persisted="true">
@@ -469,7 +471,11 @@ function StorageNote() {
     );
   }
   return (
-    <section className="card mt-8 border-amber-600 bg-amber-50" aria-labelledby="storage-heading" data-persisted="false">
+    <section
+      className="card mt-8 border-amber-600 bg-amber-50"
+      aria-labelledby="storage-heading"
+      data-persisted="false"
+    >
       <h2 id="storage-heading" className="text-lg font-bold text-stone-900">
         {t('collect.storage.atRiskTitle')}
       </h2>

@@ -149,9 +149,7 @@ export function DoneStep({
         <p>{t('register.done.thanks')}</p>
         {submission.ninDeferred && (
           <p className="font-semibold">
-            {typeof email === 'string' && email
-              ? t('register.done.ninLinkTo', { email })
-              : t('register.done.ninLink')}
+            {typeof email === 'string' && email ? t('register.done.ninLinkTo', { email }) : t('register.done.ninLink')}
           </p>
         )}
         {result.respondentId && (

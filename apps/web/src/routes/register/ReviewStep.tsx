@@ -69,10 +69,7 @@ export function ReviewStep({
     .filter((s) => s.entries.length > 0);
 
   function row(q: Question, value: AnswerValue | undefined, nested: boolean) {
-    const text =
-      q.name === ninName && ninDeferred
-        ? ui('register.review.ninLater')
-        : answerText(form, q, value, t);
+    const text = q.name === ninName && ninDeferred ? ui('register.review.ninLater') : answerText(form, q, value, t);
     const line = (
       <Row
         key={q.name}
