@@ -224,7 +224,7 @@ export const router = createBrowserRouter([
     element: (
       <RequireAuth role="data_entry_clerk">
         <Lazy>
-          <AppLayout />
+          <AppLayout wide />
         </Lazy>
       </RequireAuth>
     ),

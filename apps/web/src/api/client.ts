@@ -50,11 +50,15 @@ export class ApiError extends Error {
   }
 }
 
-// Kept in memory only: the session cookie is httpOnly, and the token is handed out again by /auth/me.
+// Kept in memory only: the session cookie is httpOnly, and the token is handed out again by /auth/session.
 let csrfToken: string | null = null;
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
+}
+
+export function currentCsrfToken(): string | null {
+  return csrfToken;
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -157,7 +161,7 @@ function looksLikeCsrfFailure(error: ApiError): boolean {
 
 /** Fetch the current session's CSRF token again (after a server restart or token rotation). */
 async function refreshCsrfToken(): Promise<boolean> {
-  const res = await send('/auth/me', {});
+  const res = await send('/auth/session', {});
   if (!res.ok) return false;
   const data = (await res.json()) as { csrfToken?: string };
   if (!data.csrfToken) return false;

@@ -29,6 +29,8 @@ import type {
   SessionResponse,
   SessionUser,
   Staff,
+  Locale,
+  MeResponse,
   StaffPage,
   StaffSummary,
   UpdateStaffInput,
@@ -42,6 +44,10 @@ import { api, apiFile, apiUrl } from './client';
 
 export const auth = {
   me: () => api<SessionResponse>('/auth/me'),
+  /** The session, or `{ user: null }` when no one is signed in (200 either way). */
+  session: () => api<MeResponse>('/auth/session'),
+  /** Remember the signed-in person's UI language on their account. */
+  setLocale: (locale: Locale) => api<{ user: SessionUser }>('/auth/me/locale', { method: 'PUT', body: { locale } }),
   login: (email: string, password: string) =>
     api<SessionResponse>('/auth/login', { method: 'POST', body: { email, password } }),
   logout: () => api<void>('/auth/logout', { method: 'POST' }),

@@ -1,8 +1,9 @@
-import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Role, SessionResponse, SessionUser } from '@oslrs/core';
-import { isApiError, setCsrfToken } from '../api/client';
+import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { Locale, Role, SessionResponse, SessionUser } from '@oslrs/core';
+import { currentCsrfToken, isApiError, setCsrfToken } from '../api/client';
 import { auth, queryKeys } from '../api/endpoints';
+import { chosenOnThisPage, onLocaleChosen, storedLocale, useLocale } from '../i18n';
 
 interface AuthState {
   /** undefined while the session is being checked, null when signed out. */
@@ -40,7 +41,13 @@ function remembered(): SessionResponse | null {
 
 async function fetchSession(): Promise<SessionUser | null> {
   try {
-    const session = await auth.me();
+    // 200 either way: `{ user: null }` is the signed-out state, not an error in the console.
+    const session = await auth.session();
+    if (!session.user) {
+      setCsrfToken(null);
+      remember(null);
+      return null;
+    }
     setCsrfToken(session.csrfToken);
     remember(session);
     return session.user;
@@ -96,6 +103,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const { refetch } = session;
   const retry = useCallback(() => void refetch(), [refetch]);
 
+  useAccountLocale(session.data, queryClient);
+
   const value = useMemo<AuthState>(
     () => ({
       user: session.data,
@@ -107,6 +116,48 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [session.data, session.error, retry, signedIn, signOut],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+/** Saves the language on the account and refreshes the session copy that carries it. */
+async function saveAccountLocale(locale: Locale, queryClient: QueryClient): Promise<void> {
+  try {
+    const { user } = await auth.setLocale(locale);
+    queryClient.setQueryData(queryKeys.me, user);
+    const csrfToken = currentCsrfToken();
+    if (csrfToken) remember({ user, csrfToken });
+  } catch {
+    // Offline or the session just ended: the device keeps the choice; the account learns it next time.
+  }
+}
+
+/**
+ * The language follows the account: at sign-in the account's language is shown (a fresh device too);
+ * an account that never chose one takes the device's choice; the switch's choices are saved to it (one
+ * made on this page before the session was known included).
+ */
+function useAccountLocale(user: SessionUser | null | undefined, queryClient: QueryClient) {
+  const { locale, setLocale } = useLocale();
+  const id = user?.id;
+  const accountLocale = user?.locale;
+  useEffect(() => {
+    if (!id) return;
+    // A choice made on this page before the session answered (or before signing in) is the newest: it wins.
+    const chosen = chosenOnThisPage();
+    if (chosen && chosen !== accountLocale) {
+      void saveAccountLocale(chosen, queryClient);
+    } else if (accountLocale) {
+      if (accountLocale !== locale) void setLocale(accountLocale);
+    } else {
+      const device = storedLocale();
+      if (device) void saveAccountLocale(device, queryClient);
+    }
+    // Only when the person (or their account's language) changes: not on every switch.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id, accountLocale]);
+  useEffect(() => {
+    if (!id) return;
+    return onLocaleChosen((next) => void saveAccountLocale(next, queryClient));
+  }, [id, queryClient]);
 }
 
 export function useAuth(): AuthState {

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link, Navigate, useLocation } from 'react-router';
 import type { Role } from '@oslrs/core';
-import { homeFor, useAuth } from './AuthContext';
+import { HOME_BY_ROLE, homeFor, useAuth } from './AuthContext';
 import { Brand } from '../components/Brand';
 import { PageHeading } from '../components/Page';
 import { SignOutButton } from '../components/SignOutButton';
@@ -90,5 +90,8 @@ export function safeNext(next: string | null, role: Role): string | null {
   // Never back to a one-time link (activation, registration confirmation, reset) or the sign-in itself.
   if (['/login', '/activate', '/register/confirm', '/reset-password'].some((p) => next.startsWith(p))) return null;
   if (next.startsWith('/admin') && role !== 'super_admin') return null;
+  // The generic account page is nobody's work: staff (a clerk, an enumerator) land on their own page
+  // instead, as when a session that ended on /app is signed back into.
+  if (/^\/app\/?(?:[?#]|$)/.test(next) && HOME_BY_ROLE[role] !== '/app') return null;
   return next;
 }

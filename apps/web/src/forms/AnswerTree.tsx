@@ -5,10 +5,11 @@ import type { AnswerValue, Answers, FormSchema, Question } from './engine';
 import { labelText } from './fieldParts';
 import { instancesOf } from './level';
 import type { Translator } from './translate';
+import { t as tr } from '../i18n';
 
 /** An answer as the person would say it: choice labels (in the form's language) rather than codes, dates in words. */
 export function answerText(form: FormSchema, q: Question, value: AnswerValue | undefined, t?: Translator): string {
-  if (isEmptyAnswer(value)) return 'Not answered';
+  if (isEmptyAnswer(value)) return tr('collect.answers.notAnswered');
   const list = q.choiceList ? (form.choiceLists[q.choiceList] ?? []) : [];
   const choices = t ? t.choices(list) : list;
   const label = (name: string) => choices.find((c) => c.name === name)?.label || name;
@@ -98,7 +99,8 @@ export function AnswerTree({
           <p className="font-bold text-stone-900">{label}</p>
           {onChange && !nested && (
             <button type="button" className="link text-left" onClick={() => onChange(q)}>
-              Change<span className="sr-only"> {label}</span>
+              {tr('register.review.change')}
+              <span className="sr-only"> {label}</span>
             </button>
           )}
         </div>

@@ -1,5 +1,6 @@
 import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { describedIds, QuestionLabel, type QuestionFieldProps } from './fieldParts';
+import { t } from '../i18n';
 
 interface DetectedBarcode {
   rawValue: string;
@@ -39,7 +40,7 @@ export function BarcodeInput({ question, id, value, required, error, large, onVa
         />
         {Detector && (
           <button type="button" className="btn-secondary" onClick={() => setScanning((s) => !s)}>
-            {scanning ? 'Stop scanning' : 'Scan'}
+            {scanning ? t('collect.barcode.stop') : t('collect.barcode.scan')}
           </button>
         )}
       </div>
@@ -92,7 +93,7 @@ function Scanner({
         void video.current.play().catch(() => undefined);
         void look();
       },
-      () => setProblem('The camera could not be opened. Type the code instead.'),
+      () => setProblem(t('collect.barcode.noCamera')),
     );
     return () => {
       stopped = true;
@@ -105,15 +106,21 @@ function Scanner({
       <p role="alert" className="field-error">
         {problem}{' '}
         <button type="button" className="link" onClick={onFailed}>
-          Close
+          {t('collect.barcode.close')}
         </button>
       </p>
     );
   }
   return (
     <div className="mt-2">
-      <video ref={video} muted playsInline className="w-full max-w-sm rounded-md bg-black" aria-label="Camera" />
-      <p className="hint">Point the camera at the barcode.</p>
+      <video
+        ref={video}
+        muted
+        playsInline
+        className="w-full max-w-sm rounded-md bg-black"
+        aria-label={t('collect.barcode.camera')}
+      />
+      <p className="hint">{t('collect.barcode.point')}</p>
     </div>
   );
 }

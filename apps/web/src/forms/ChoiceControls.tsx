@@ -9,6 +9,7 @@ import {
   Messages,
   type QuestionFieldProps,
 } from './fieldParts';
+import { t } from '../i18n';
 
 /** Above this many choices a single-choice question is a drop-down instead of radio buttons. */
 export const RADIO_MAX = 8;
@@ -64,7 +65,7 @@ export function Dropdown({ question, choices, id, value, required, error, large,
         aria-describedby={describedBy}
         onChange={(e) => onValue(e.target.value, true)}
       >
-        <option value="">Choose…</option>
+        <option value="">{t('collect.form.choose')}</option>
         {choices.map((choice) => (
           <option key={choice.name} value={choice.name}>
             {choice.label || choice.name}
@@ -100,7 +101,8 @@ export function Checkboxes({ question, choices, id, value, required, error, larg
       {filterable && (
         <div className="mt-2">
           <label htmlFor={`${id}-filter`} className="label">
-            Filter choices<span className="sr-only"> for “{labelText(question)}”</span>
+            {t('collect.form.filter')}
+            <span className="sr-only"> {t('collect.form.filterFor', { question: labelText(question) })}</span>
           </label>
           <input
             id={`${id}-filter`}
@@ -116,7 +118,7 @@ export function Checkboxes({ question, choices, id, value, required, error, larg
             }}
           />
           <span id={`${id}-count`} className="hint" aria-live="polite">
-            Showing {shown.length} of {choices.length} choices, {selected.length} ticked
+            {t('collect.form.filterCount', { shown: shown.length, count: choices.length, ticked: selected.length })}
           </span>
         </div>
       )}

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { MAX_REPEAT_INSTANCES, type Question } from './engine';
 import { labelText } from './fieldParts';
+import { t } from '../i18n';
 
 /** A group: its label as a legend over its children (hint under it). */
 export function GroupBox({ question, id, children }: { question: Question; id: string; children: ReactNode }) {
@@ -41,7 +42,7 @@ export function RepeatBox({
       </h3>
       {question.hint && <p className="hint">{question.hint}</p>}
       {instances.length === 0 && (
-        <p className="text-stone-800">{fixed ? 'Nothing to answer here.' : `No ${label.toLowerCase()} added yet.`}</p>
+        <p className="text-stone-800">{fixed ? t('collect.repeat.nothing') : t('collect.repeat.none', { label })}</p>
       )}
       {instances.map((body, i) => (
         <fieldset
@@ -51,13 +52,14 @@ export function RepeatBox({
           className="space-y-6 rounded-md border border-stone-300 bg-stone-50 p-3"
         >
           <legend className="px-1 font-semibold text-stone-900">
-            {label} {i + 1}
-            {!fixed && ` of ${instances.length}`}
+            {fixed
+              ? t('collect.repeat.instance', { label, n: i + 1 })
+              : t('collect.repeat.instanceOf', { label, n: i + 1, count: instances.length })}
           </legend>
           {body}
           {!fixed && (
             <button type="button" className="btn-secondary text-sm" onClick={() => onRemove(i)}>
-              Remove
+              {t('collect.repeat.remove')}
               <span className="sr-only">
                 {' '}
                 {label} {i + 1}
@@ -68,7 +70,7 @@ export function RepeatBox({
       ))}
       {!fixed && instances.length < MAX_REPEAT_INSTANCES && (
         <button type="button" id={`${id}-add`} className="btn-secondary w-full sm:w-auto" onClick={onAdd}>
-          {instances.length === 0 ? `Add ${label}` : `Add another ${label}`}
+          {instances.length === 0 ? t('collect.repeat.add', { label }) : t('collect.repeat.addAnother', { label })}
         </button>
       )}
     </section>

@@ -1,13 +1,14 @@
 import type { Ref } from 'react';
 import { Alert } from '../components/Alert';
 import { FormInvalidError } from './engine';
+import { t } from '../i18n';
 
 /** A questionnaire the engine refuses to compile: what is wrong with it, for whoever can fix it. */
 export function FormCannotShow({ error }: { error: unknown }) {
   const issues = error instanceof FormInvalidError ? error.issues : [];
   return (
-    <Alert title="This questionnaire cannot be shown">
-      <p>It has problems that must be fixed in the form builder first.</p>
+    <Alert title={t('collect.form.cannotShow')}>
+      <p>{t('collect.form.cannotShowBody')}</p>
       {issues.length > 0 && (
         <ul className="list-disc pl-6">
           {issues.slice(0, 20).map((issue, i) => (
@@ -35,7 +36,7 @@ export function AnswerSummary({
 }) {
   return (
     <div ref={ref} tabIndex={-1}>
-      <Alert title="Some answers need attention">
+      <Alert title={t('collect.form.needAttention')}>
         <ul className="list-disc pl-6">
           {items.map(({ name, label, error }) => (
             <li key={name}>

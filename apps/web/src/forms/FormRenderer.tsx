@@ -10,6 +10,7 @@ import {
   type ReactNode,
 } from 'react';
 import { useOptionalUser } from '../auth/AuthContext';
+import { useT } from '../i18n';
 import { useMediaQuery } from '../lib/useMediaQuery';
 import { deviceId, isEmptyAnswer, withAnswer } from './answers';
 import { GroupBox, RepeatBox } from './Containers';
@@ -24,8 +25,8 @@ import {
 } from './engine';
 import { allQuestions, instancesOf, levelQuestions, reconcile, type Level } from './level';
 import { labelText, QuestionField } from './QuestionField';
-import { errorLeaf, errorRoot, isShown, visibleItems, visibleScreens } from './screens';
-import { formLanguages, initialLanguage, savedLanguage, saveLanguage, translator } from './translate';
+import { errorLeaf, errorRoot, formStructure, isShown, progressAt, visibleItems, visibleScreens } from './screens';
+import { formLanguageFor, formLanguages, initialLanguage, savedLanguage, saveLanguage, translator } from './translate';
 
 /**
  * 'paged': one question per screen with Back/Next (phones); 'full': every visible question on one
@@ -67,6 +68,8 @@ export interface FormRendererProps {
    */
   position?: RendererPosition;
   onPositionChange?: (position: RendererPosition) => void;
+  /** Full mode on a wide screen: questions in two columns, as on a paper form (groups, repeats and notes span both). */
+  columns?: 1 | 2;
 }
 
 /**
@@ -99,6 +102,11 @@ interface Scope {
 
 const NO_LEVEL: Level = { values: {}, visibleQuestions: new Set(), required: new Set() };
 
+/** In two columns, what needs the full width: groups, repeats, notes and long text. */
+function spansBoth(q: Question): boolean {
+  return ['group', 'repeat', 'note', 'geopoint', 'image', 'audio', 'video', 'file'].includes(q.type);
+}
+
 /** A local date as the `today` metadata and `today()` give it. */
 function localDate(now: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -112,21 +120,34 @@ function CompiledRenderer({
   onChange,
   onComplete,
   mode = 'auto',
-  completeLabel = 'Submit',
+  completeLabel,
   hiddenQuestions,
   renderExtra,
   initialQuestion,
   position: controlledPosition,
   onPositionChange,
+  columns = 1,
 }: FormRendererProps & { compiled: CompiledForm }) {
+  const { t, locale, number } = useT();
   const prefix = useId();
   const wide = useMediaQuery('(min-width: 48rem)');
   const paged = mode === 'paged' || (mode === 'auto' && !wide);
   const user = useOptionalUser();
 
   const languages = formLanguages(form);
-  const [language, setLanguage] = useState(() => initialLanguage(form, savedLanguage()));
-  const t = useMemo(() => translator(form, language), [form, language]);
+  // The app's language leads: a form with text in it opens in it (the form's own switch still works).
+  const [language, setLanguage] = useState(
+    () => formLanguageFor(form, locale) ?? initialLanguage(form, savedLanguage()),
+  );
+  // When the app's language changes, the form follows it (if it has text in it).
+  const [seenLocale, setSeenLocale] = useState(locale);
+  if (seenLocale !== locale) {
+    setSeenLocale(locale);
+    const match = formLanguageFor(form, locale);
+    if (match) setLanguage(match);
+  }
+  const ft = useMemo(() => translator(form, language, t), [form, language, t]);
+  const structure = useMemo(() => formStructure(form), [form]);
   const questionByName = compiled.questionByName;
   const topQuestions = useMemo(() => form.sections.flatMap((s) => s.questions), [form]);
 
@@ -137,9 +158,9 @@ function CompiledRenderer({
     const map = new Map<string, string>();
     for (const error of validation.errors)
       if (!map.has(error.field) && !hiddenQuestions?.has(errorRoot(error.field)))
-        map.set(error.field, t.message(questionByName.get(errorLeaf(error.field)), error));
+        map.set(error.field, ft.message(questionByName.get(errorLeaf(error.field)), error));
     return map;
-  }, [validation, hiddenQuestions, t, questionByName]);
+  }, [validation, hiddenQuestions, ft, questionByName]);
 
   const screens = useMemo(
     () => visibleScreens(form, evaluation, hiddenQuestions, renderExtra),
@@ -291,7 +312,7 @@ function CompiledRenderer({
 
   /** The choices a select offers at this level: its list, less what its choice filter leaves out. */
   function choicesFor(q: Question, level: Level) {
-    const list = t.choices(q.choiceList ? (form.choiceLists[q.choiceList] ?? []) : []);
+    const list = ft.choices(q.choiceList ? (form.choiceLists[q.choiceList] ?? []) : []);
     const offered = level.choices?.[q.name];
     if (!offered) return list;
     const keep = new Set(offered);
@@ -322,7 +343,7 @@ function CompiledRenderer({
     return (
       <RepeatBox
         key={q.name}
-        question={t.question(q)}
+        question={ft.question(q)}
         id={id}
         instances={bodies}
         fixed={fixed !== null}
@@ -357,7 +378,7 @@ function CompiledRenderer({
     if (q.type === 'repeat') return repeat(q, scope);
     if (q.type === 'group') {
       return (
-        <GroupBox key={q.name} question={t.question(q)} id={questionId(key)}>
+        <GroupBox key={q.name} question={ft.question(q)} id={questionId(key)}>
           {(q.questions ?? [])
             .filter((c) => isShown(c, scope.level, hiddenQuestions, renderExtra))
             .map((c) => item(c, scope, false))}
@@ -367,7 +388,7 @@ function CompiledRenderer({
     const control = (
       <QuestionField
         key={q.name}
-        question={t.question(q)}
+        question={ft.question(q)}
         choices={choicesFor(q, scope.level)}
         id={questionId(key)}
         value={scope.answers[q.name]}
@@ -393,7 +414,7 @@ function CompiledRenderer({
   const languageSwitch = languages.length > 0 && (
     <div className="flex flex-wrap items-center gap-2">
       <label htmlFor={`${prefix}language`} className="text-sm font-semibold text-stone-800">
-        Language
+        {t('collect.form.language')}
       </label>
       <select
         id={`${prefix}language`}
@@ -413,8 +434,11 @@ function CompiledRenderer({
   if (paged) {
     const isLast = index >= screens.length - 1;
     const context = screen
-      ? [t.section(screen.section).label, ...screen.groups.map((g) => t.question(g).label)].filter(Boolean)
+      ? [ft.section(screen.section).label, ...screen.groups.map((g) => ft.question(g).label)].filter(Boolean)
       : [];
+    // Progress from the form's structure: skip logic opening questions never moves it back or past the end.
+    const progress = screen ? progressAt(structure, screen) : null;
+    const percent = progress ? Math.round((100 * progress.done) / progress.total) : 0;
     return (
       <form
         noValidate
@@ -428,31 +452,42 @@ function CompiledRenderer({
         {languageSwitch}
         {screen ? (
           <>
-            <div>
-              <p id={`${prefix}progress`} className="text-sm font-semibold text-stone-800">
-                Question {index + 1} of {screens.length}
-              </p>
-              <progress aria-labelledby={`${prefix}progress`} className="mt-1" max={screens.length} value={index + 1} />
-            </div>
+            {progress && (
+              <div data-progress={percent}>
+                <p id={`${prefix}progress`} className="text-sm font-semibold text-stone-800">
+                  {t('collect.form.progress', {
+                    section: number(progress.section),
+                    sections: number(progress.sections),
+                    percent: number(percent),
+                  })}
+                </p>
+                <progress
+                  aria-labelledby={`${prefix}progress`}
+                  className="mt-1 w-full"
+                  max={progress.total}
+                  value={progress.done}
+                />
+              </div>
+            )}
             {context.length > 0 && <p className="text-sm text-stone-700">{context.join(' › ')}</p>}
             <div id={`${prefix}screen`} className="space-y-6">
               {screen.items.map((q) => item(q, top, screen.items.length === 1))}
             </div>
           </>
         ) : (
-          <p className="text-stone-800">There are no questions to answer.</p>
+          <p className="text-stone-800">{t('collect.form.noQuestions')}</p>
         )}
         <div className="flex items-center justify-between gap-3">
           {index > 0 ? (
             <button type="button" className="btn-secondary" onClick={back}>
-              Back
+              {t('common.back')}
             </button>
           ) : (
             <span />
           )}
           {(!isLast || onComplete) && (
             <button type="submit" className="btn-primary">
-              {isLast ? completeLabel : 'Next'}
+              {isLast ? (completeLabel ?? t('collect.form.submit')) : t('common.next')}
             </button>
           )}
         </div>
@@ -472,9 +507,9 @@ function CompiledRenderer({
     if (!leaf) return undefined;
     const parts = [...field.matchAll(/([^.[\]]+)\[(\d+)\]\./g)].map(([, name, n]) => {
       const q = questionByName.get(name!);
-      return `${q ? labelText(t.question(q)) : name} ${n}`;
+      return `${q ? labelText(ft.question(q)) : name} ${n}`;
     });
-    return [...parts, labelText(t.question(leaf))].join(': ');
+    return [...parts, labelText(ft.question(leaf))].join(': ');
   }
   return (
     <form
@@ -496,12 +531,24 @@ function CompiledRenderer({
       )}
       {anyRequired && (
         <p className="text-sm text-stone-700">
-          Questions marked <span className="font-semibold text-red-700">*</span> must be answered.
+          {t('collect.form.requiredBefore')} <span className="font-semibold text-red-700">*</span>{' '}
+          {t('collect.form.requiredAfter')}
         </p>
       )}
       {sections.map(({ section: original, items }) => {
-        const section = t.section(original);
-        const body = <div className="clear-left space-y-6">{items.map((q) => item(q, top, false))}</div>;
+        const section = ft.section(original);
+        const body =
+          columns === 2 ? (
+            <div className="clear-left space-y-6 lg:grid lg:grid-cols-2 lg:gap-x-8 lg:gap-y-6 lg:space-y-0">
+              {items.map((q) => (
+                <div key={q.name} className={spansBoth(q) ? 'lg:col-span-2' : undefined}>
+                  {item(q, top, false)}
+                </div>
+              ))}
+            </div>
+          ) : (
+            <div className="clear-left space-y-6">{items.map((q) => item(q, top, false))}</div>
+          );
         return section.label ? (
           <fieldset key={section.name} className="card">
             <legend className="float-left mb-4 w-full text-xl font-bold text-stone-900">{section.label}</legend>
@@ -513,10 +560,10 @@ function CompiledRenderer({
           </div>
         );
       })}
-      {sections.length === 0 && <p className="text-stone-800">There are no questions to answer.</p>}
+      {sections.length === 0 && <p className="text-stone-800">{t('collect.form.noQuestions')}</p>}
       {onComplete && (
         <button type="submit" className="btn-primary">
-          {completeLabel}
+          {completeLabel ?? t('collect.form.submit')}
         </button>
       )}
     </form>

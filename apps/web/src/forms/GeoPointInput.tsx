@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { asGeoPoint } from './answers';
 import type { GeoPoint } from './engine';
 import { DECIMAL, describedIds, GroupLegend, Messages, type QuestionFieldProps } from './fieldParts';
+import { t } from '../i18n';
 
 function coordinate(text: string, limit: number): number | undefined {
   const trimmed = text.trim();
@@ -35,11 +36,11 @@ export function GeoPointInput({ question, id, value, required, error, large, onV
 
   function locate() {
     if (!('geolocation' in navigator)) {
-      setStatus('This browser cannot find your location. Type the latitude and longitude instead.');
+      setStatus(t('collect.geo.unsupported'));
       return;
     }
     setLocating(true);
-    setStatus('Finding your location…');
+    setStatus(t('collect.geo.finding'));
     navigator.geolocation.getCurrentPosition(
       (position) => {
         setLocating(false);
@@ -48,16 +49,12 @@ export function GeoPointInput({ question, id, value, required, error, large, onV
           lng: position.coords.longitude,
           accuracy: Math.round(position.coords.accuracy),
         };
-        setStatus(`Location found (accurate to about ${found.accuracy} m).`);
+        setStatus(t('collect.geo.found', { metres: found.accuracy }));
         onValue(found, true);
       },
       (failure) => {
         setLocating(false);
-        setStatus(
-          failure.code === failure.PERMISSION_DENIED
-            ? 'Location permission was refused. Allow it in the browser settings, or type the latitude and longitude.'
-            : 'Your location could not be found. Try again outdoors, or type the latitude and longitude.',
-        );
+        setStatus(failure.code === failure.PERMISSION_DENIED ? t('collect.geo.denied') : t('collect.geo.failed'));
       },
       { enableHighAccuracy: true, timeout: 30_000, maximumAge: 60_000 },
     );
@@ -74,7 +71,7 @@ export function GeoPointInput({ question, id, value, required, error, large, onV
         aria-busy={locating || undefined}
         onClick={locate}
       >
-        Use my location
+        {t('collect.geo.useLocation')}
       </button>
       <p aria-live="polite" className="mt-1 min-h-5 text-sm text-stone-800">
         {status}
@@ -82,7 +79,7 @@ export function GeoPointInput({ question, id, value, required, error, large, onV
       <div className="mt-2 grid gap-3 sm:max-w-md sm:grid-cols-2">
         <CoordinateField
           id={`${id}-lat`}
-          label="Latitude"
+          label={t('collect.geo.latitude')}
           value={lat}
           invalid={!!error}
           onChange={(text) => {
@@ -92,7 +89,7 @@ export function GeoPointInput({ question, id, value, required, error, large, onV
         />
         <CoordinateField
           id={`${id}-lng`}
-          label="Longitude"
+          label={t('collect.geo.longitude')}
           value={lng}
           invalid={!!error}
           onChange={(text) => {
@@ -101,7 +98,7 @@ export function GeoPointInput({ question, id, value, required, error, large, onV
           }}
         />
       </div>
-      {point?.accuracy !== undefined && <p className="hint">Accuracy: about {point.accuracy} m</p>}
+      {point?.accuracy !== undefined && <p className="hint">{t('collect.geo.accuracy', { metres: point.accuracy })}</p>}
     </fieldset>
   );
 }

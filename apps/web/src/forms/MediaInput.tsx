@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type ChangeEvent } from 'react';
 import { MEDIA_MAX_BYTES, type MediaType } from '@oslrs/core';
 import { getMedia, keepMedia, MediaTooLarge } from '../offline/media';
 import { describedIds, QuestionLabel, type QuestionFieldProps } from './fieldParts';
+import { t } from '../i18n';
 
 const ACCEPT: Record<MediaType, string | undefined> = {
   image: 'image/*',
@@ -10,10 +11,10 @@ const ACCEPT: Record<MediaType, string | undefined> = {
   file: undefined,
 };
 const ACTION: Record<MediaType, string> = {
-  image: 'Take a photo',
-  audio: 'Record audio',
-  video: 'Record a video',
-  file: 'Choose a file',
+  image: 'collect.media.takePhoto',
+  audio: 'collect.media.recordAudio',
+  video: 'collect.media.recordVideo',
+  file: 'collect.media.chooseFile',
 };
 
 function megabytes(bytes: number): string {
@@ -45,7 +46,7 @@ export function MediaInput({ question, id, value, required, error, large, onValu
       if (!live) return;
       if (!record) {
         setPreview(null);
-        setStatus('This file is no longer on this device. Take it again.');
+        setStatus(t('collect.media.gone'));
         return;
       }
       if (record.mediaType === 'image') url = URL.createObjectURL(record.blob);
@@ -62,7 +63,7 @@ export function MediaInput({ question, id, value, required, error, large, onValu
     event.target.value = '';
     if (!file) return;
     setBusy(true);
-    setStatus(mediaType === 'image' ? 'Preparing the photo…' : 'Keeping the file…');
+    setStatus(mediaType === 'image' ? t('collect.media.preparing') : t('collect.media.keeping'));
     try {
       const record = await keepMedia(question.name, mediaType, file, file.name);
       setStatus('');
@@ -72,8 +73,8 @@ export function MediaInput({ question, id, value, required, error, large, onValu
         err instanceof MediaTooLarge
           ? err.message
           : mediaType === 'image'
-            ? 'This photo could not be read. Try another.'
-            : 'This file could not be kept on the device.',
+            ? t('collect.media.unreadable')
+            : t('collect.media.notKept'),
       );
     } finally {
       setBusy(false);
@@ -101,11 +102,15 @@ export function MediaInput({ question, id, value, required, error, large, onValu
           htmlFor={id}
           className={`btn-secondary cursor-pointer peer-focus-visible:ring-2 peer-focus-visible:ring-green-800 ${busy ? 'opacity-60' : ''}`}
         >
-          {name ? (mediaType === 'image' ? 'Take another photo' : 'Replace') : ACTION[mediaType]}
+          {name
+            ? mediaType === 'image'
+              ? t('collect.media.retake')
+              : t('collect.media.replace')
+            : t(ACTION[mediaType])}
         </label>
         {name && (
           <button type="button" className="link min-h-11" onClick={() => onValue(undefined, true)}>
-            Remove
+            {t('collect.media.remove')}
           </button>
         )}
       </div>
@@ -114,17 +119,17 @@ export function MediaInput({ question, id, value, required, error, large, onValu
           {preview.url && (
             <img
               src={preview.url}
-              alt={`Photo for ${question.label ?? question.name}`}
+              alt={t('collect.media.photoFor', { question: question.label ?? question.name })}
               className="max-h-48 max-w-full rounded-md border border-stone-300"
             />
           )}
           <figcaption className="hint">
-            {preview.name} ({megabytes(preview.size)}), kept on this device until it is sent
+            {t('collect.media.kept', { name: preview.name, size: megabytes(preview.size) })}
           </figcaption>
         </figure>
       )}
       <p id={`${pickId}-status`} role="status" className="hint">
-        {status || (!name ? `At most ${megabytes(MEDIA_MAX_BYTES[mediaType])}.` : '')}
+        {status || (!name ? t('collect.media.atMost', { size: megabytes(MEDIA_MAX_BYTES[mediaType]) }) : '')}
       </p>
     </>
   );

@@ -1,5 +1,6 @@
 import { Component, type ReactNode } from 'react';
 import { Alert } from '../components/Alert';
+import { t } from '../i18n';
 
 interface Props {
   /** A new value (the next draft) clears the error and tries again. */
@@ -27,8 +28,8 @@ export class PreviewBoundary extends Component<Props, State> {
   override render() {
     if (this.state.error) {
       return (
-        <Alert title="The preview could not be shown">
-          <p>{this.state.error instanceof Error ? this.state.error.message : 'Something went wrong.'}</p>
+        <Alert title={t('collect.form.previewFailed')}>
+          <p>{this.state.error instanceof Error ? this.state.error.message : t('collect.form.somethingWrong')}</p>
         </Alert>
       );
     }

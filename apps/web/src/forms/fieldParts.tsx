@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { AnswerValue, Choice, Question } from './engine';
+import { t } from '../i18n';
 
 // What every question's control is made of: its props, label, required mark, hint and error.
 
@@ -36,7 +37,7 @@ function RequiredMark({ required }: { required: boolean }) {
       <span aria-hidden="true" className="ml-1 text-red-700">
         *
       </span>
-      <span className="sr-only"> (required)</span>
+      <span className="sr-only"> {t('collect.form.requiredMark')}</span>
     </>
   );
 }

@@ -93,3 +93,61 @@ export function errorLeaf(field: string): string {
   const match = /\]\.([^[\]]+)$/.exec(field);
   return match ? match[1]! : field;
 }
+
+/**
+ * The form's shape for a progress bar, read from its structure alone (relevance ignored): each place a
+ * paged screen can start at, in order, and the sections that hold something to show. Skip logic that
+ * opens questions changes neither, so progress never goes backwards and never passes the end.
+ */
+export interface FormStructure {
+  /** A question's place (0-based) among the form's shown questions; a field-list or repeat counts once. */
+  order: ReadonlyMap<string, number>;
+  total: number;
+  /** Sections with at least one question to show, by name → 0-based index. */
+  sections: ReadonlyMap<string, number>;
+}
+
+export function formStructure(form: FormSchema): FormStructure {
+  const order = new Map<string, number>();
+  const sections = new Map<string, number>();
+  let total = 0;
+  function walk(q: Question) {
+    if (!isDisplayed(q)) return;
+    if (q.type === 'group' && !isFieldList(q)) {
+      for (const child of q.questions ?? []) walk(child);
+      return;
+    }
+    order.set(q.name, total++);
+  }
+  for (const section of form.sections) {
+    const before = total;
+    if (isFieldList(section)) {
+      const shown = section.questions.filter(isDisplayed);
+      for (const q of shown) order.set(q.name, total);
+      order.set(section.name, total);
+      if (shown.length) total++;
+    } else for (const q of section.questions) walk(q);
+    if (total > before) sections.set(section.name, sections.size);
+  }
+  return { order, total, sections };
+}
+
+export interface Progress {
+  /** Questions (places) up to and including this screen, out of `total`: 1 ≤ done ≤ total. */
+  done: number;
+  total: number;
+  /** 1-based section of this screen, out of `sections`. */
+  section: number;
+  sections: number;
+}
+
+export function progressAt(structure: FormStructure, screen: Screen): Progress {
+  const places = [screen.key, ...screen.items.map((q) => q.name)]
+    .map((n) => structure.order.get(n))
+    .filter((n): n is number => n !== undefined);
+  const total = Math.max(1, structure.total);
+  const done = places.length ? Math.min(total, Math.min(...places) + 1) : 1;
+  const sections = Math.max(1, structure.sections.size);
+  const section = Math.min(sections, (structure.sections.get(screen.section.name) ?? 0) + 1);
+  return { done, total, section, sections };
+}

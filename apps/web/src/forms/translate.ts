@@ -25,7 +25,21 @@ export interface Translator {
   message(q: Question | undefined, error: Pick<FieldError, 'code' | 'message'>): string;
 }
 
-export function translator(form: FormSchema, language: string | undefined): Translator {
+/** The engine's own (English) messages, as ids of the app's catalogue (its UI language). */
+const ENGINE_MESSAGES: Record<string, string> = {
+  'An answer is required': 'collect.form.error.required',
+  'At least one instance is required': 'collect.form.error.required',
+  'Expected a whole number': 'collect.form.error.integer',
+  'Expected a number': 'collect.form.error.decimal',
+  'Expected a calendar date written YYYY-MM-DD': 'collect.form.error.date',
+  'Expected a time written HH:MM or HH:MM:SS': 'collect.form.error.time',
+};
+
+/**
+ * `ui` (the app's `t`) words the engine's own messages in the app's language; without it they stay
+ * as the engine gives them.
+ */
+export function translator(form: FormSchema, language: string | undefined, ui?: (id: string) => string): Translator {
   const active = language && language !== defaultLanguage(form) ? language : undefined;
   const questions = new WeakMap<Question, Question>();
   const sections = new WeakMap<Section, Section>();
@@ -66,11 +80,12 @@ export function translator(form: FormSchema, language: string | undefined): Tran
       return copy;
     },
     message(q, error) {
-      if (!q) return error.message;
-      const shown = question(q);
-      if (error.code === 'REQUIRED' && shown.requiredMessage) return shown.requiredMessage;
-      if (error.code === 'CONSTRAINT' && shown.constraintMessage) return shown.constraintMessage;
-      return error.message;
+      const shown = q ? question(q) : undefined;
+      if (error.code === 'REQUIRED' && shown?.requiredMessage) return shown.requiredMessage;
+      if (error.code === 'CONSTRAINT' && shown?.constraintMessage) return shown.constraintMessage;
+      const id =
+        ENGINE_MESSAGES[error.message] ?? (error.code === 'CONSTRAINT' ? 'collect.form.error.constraint' : undefined);
+      return ui && id ? ui(id) : error.message;
     },
   };
 }
@@ -97,4 +112,24 @@ export function saveLanguage(language: string): void {
 /** The language to show a form in: the device's choice when the form has it, else the default. */
 export function initialLanguage(form: FormSchema, saved: string | undefined): string | undefined {
   return saved && form.languages?.includes(saved) ? saved : defaultLanguage(form);
+}
+
+/** A language name reduced for matching: lower case, marks removed (`Yorùbá (yo)` → `yoruba (yo)`). */
+const plain = (name: string) => name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+
+const LOCALE_WORDS: Record<string, string[]> = { en: ['english'], yo: ['yoruba'] };
+
+/**
+ * The form's language for the app's UI language (`en`, `yo`): XLSForm names languages like
+ * `Yoruba (yo)`, `Yorùbá` or `English (en)`. Undefined when the form has no text in it.
+ */
+export function formLanguageFor(form: FormSchema, locale: string): string | undefined {
+  const languages = form.languages ?? [];
+  const words = LOCALE_WORDS[locale] ?? [];
+  return languages.find((l) => {
+    const name = plain(l);
+    const code = /\(([a-z]{2,3})(?:[-_][a-z0-9]+)?\)$/.exec(name)?.[1];
+    if (code) return code === locale;
+    return words.some((w) => name === w || name.startsWith(`${w} `));
+  });
 }

@@ -2,7 +2,8 @@
  * The web app's UI language. Text lives in packages/core/src/i18n/locales/<locale>.po (one file per
  * language, English the source); each language is a lazy chunk of precompiled messages formatted by
  * @lingui/core. Components read text with `const { t } = useT(); t('public.footer.service')` (values as a second argument);
- * the choice is remembered on the device (localStorage) and set on <html lang>.
+ * the choice is remembered on the device (localStorage) and set on <html lang>; for a signed-in person it is
+ * kept on the account too (AuthContext's AccountLocale: applied at sign-in, the switch's choice saved).
  */
 import { setupI18n, type Messages } from '@lingui/core';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
@@ -27,7 +28,8 @@ async function load(locale: Locale): Promise<void> {
   loaded.add(locale);
 }
 
-function storedLocale(): Locale | undefined {
+/** The language chosen on this device, if any (a visitor's choice; an account's is kept on the account too). */
+export function storedLocale(): Locale | undefined {
   try {
     const value = localStorage.getItem(STORAGE_KEY);
     return isLocale(value) ? value : undefined;
@@ -65,14 +67,33 @@ export function t(id: string, values?: Record<string, unknown>): string {
 
 interface LocaleState {
   locale: Locale;
-  setLocale(locale: Locale): Promise<void>;
+  /** Show `locale` and remember it on this device; `chosen` (the switch) also tells the account listener. */
+  setLocale(locale: Locale, how?: { chosen?: boolean }): Promise<void>;
+}
+
+type ChoiceListener = (locale: Locale) => void;
+const choiceListeners = new Set<ChoiceListener>();
+let chosenHere: Locale | undefined;
+
+/** The language picked with the switch since this page loaded, if any (it wins over an account's older choice). */
+export function chosenOnThisPage(): Locale | undefined {
+  return chosenHere;
+}
+
+/**
+ * Hears each choice a person makes with the switch (the session layer saves it to the signed-in
+ * account). Returns the unsubscribe function.
+ */
+export function onLocaleChosen(listener: ChoiceListener): () => void {
+  choiceListeners.add(listener);
+  return () => choiceListeners.delete(listener);
 }
 
 const LocaleContext = createContext<LocaleState | null>(null);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [locale, setState] = useState<Locale>(() => (isLocale(i18n.locale) ? i18n.locale : DEFAULT_LOCALE));
-  const setLocale = useCallback(async (next: Locale) => {
+  const setLocale = useCallback(async (next: Locale, how?: { chosen?: boolean }) => {
     await load(next);
     apply(next);
     try {
@@ -81,6 +102,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       // Private mode without storage: the choice lasts for this page.
     }
     setState(next);
+    if (how?.chosen) {
+      chosenHere = next;
+      for (const listener of choiceListeners) listener(next);
+    }
   }, []);
   const value = useMemo(() => ({ locale, setLocale }), [locale, setLocale]);
   return <LocaleContext.Provider value={value}>{children}</LocaleContext.Provider>;
@@ -176,7 +201,7 @@ export function LanguageSwitch({ className }: { className?: string }) {
       <span className="sr-only">{t('common.language')}</span>
       <select
         value={locale}
-        onChange={(event) => void setLocale(event.target.value as Locale)}
+        onChange={(event) => void setLocale(event.target.value as Locale, { chosen: true })}
         className="rounded border border-stone-300 bg-white px-2 py-1 text-sm text-stone-900"
         aria-label={t('common.language')}
       >

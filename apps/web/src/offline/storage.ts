@@ -34,3 +34,14 @@ export async function ensurePersistentStorage(): Promise<StorageStatus> {
   }
   return { persisted, usage };
 }
+
+/** Ask the browser again, from a tap (some browsers grant it only to a gesture, or once installed). */
+export async function askPersistentStorage(): Promise<boolean> {
+  const storage = navigator.storage as StorageManager | undefined;
+  if (!storage?.persist) return false;
+  try {
+    return await storage.persist();
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES, STAFF_STATUSES } from '../roles.js';
 import { text } from './common.js';
+import { LOCALES } from '../i18n/locales.js';
 
 /** Passwords: long enough to matter, short enough that hashing can't be used to burn CPU. */
 export const PASSWORD_MIN = 10;
@@ -25,6 +26,8 @@ export const sessionUserSchema = z.object({
   role: z.enum(ROLES),
   status: z.enum(STAFF_STATUSES),
   lga: z.string().nullable(),
+  /** The UI language chosen for the account (null: never chosen; the device's choice stands). */
+  locale: z.enum(LOCALES).nullable(),
 });
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 
@@ -33,6 +36,13 @@ export const sessionResponseSchema = z.object({
   csrfToken: z.string(),
 });
 export type SessionResponse = z.infer<typeof sessionResponseSchema>;
+
+/** GET /auth/me: the session, or `{ user: null }` when no one is signed in (a normal state, not an error). */
+export const meResponseSchema = z.union([sessionResponseSchema, z.object({ user: z.null() })]);
+export type MeResponse = z.infer<typeof meResponseSchema>;
+
+/** PUT /auth/me/locale: the account's UI language. */
+export const localeBodySchema = z.object({ locale: z.enum(LOCALES, "Choose one of the registry's languages") });
 
 export const activateBodySchema = z.object({
   token: text().min(16).max(200),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ROLES, STAFF_ROLES, STAFF_STATUSES } from '@oslrs/core';
+import { LOCALES, ROLES, STAFF_ROLES, STAFF_STATUSES } from '@oslrs/core';
 import { lgas } from './lgas.js';
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
@@ -49,6 +49,9 @@ export const users = pgTable(
      */
     cardNumber: text('card_number'),
     cardExpiresAt: date('card_expires_at', { mode: 'string' }),
+
+    /** The UI language the person chose (null: not chosen yet; the device's choice stands). */
+    locale: text('locale'),
   },
   (t) => [
     uniqueIndex('users_card_number_uq').on(t.cardNumber),
@@ -81,5 +84,6 @@ export const users = pgTable(
       .where(STAFF_PREDICATE),
     check('users_role_ck', sql`${t.role} in (${inList(ROLES)})`),
     check('users_status_ck', sql`${t.status} in (${inList(STAFF_STATUSES)})`),
+    check('users_locale_ck', sql`${t.locale} in (${inList(LOCALES)})`),
   ],
 );

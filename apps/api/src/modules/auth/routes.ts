@@ -5,7 +5,9 @@ import {
   acceptedResponseSchema,
   activateBodySchema,
   changePasswordBodySchema,
+  localeBodySchema,
   loginBodySchema,
+  meResponseSchema,
   passwordResetBodySchema,
   passwordResetConfirmBodySchema,
   registerBodySchema,
@@ -150,6 +152,39 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       schema: { tags: ['auth'], summary: 'The signed-in person', response: { 200: sessionResponseSchema } },
     },
     async (request) => ({ user: request.user!, csrfToken: csrfTokenFor(request.sessionToken!) }),
+  );
+
+  // The web app asks this on every start: no one signed in is a normal answer (200), not an error
+  // logged in the browser's console. /auth/me keeps its 401 for clients that expect a session.
+  app.get(
+    '/auth/session',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in person, or `{ user: null }` when no one is signed in',
+        response: { 200: meResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      void reply.header('cache-control', 'no-store');
+      if (!request.user || !request.sessionToken) return { user: null };
+      return { user: request.user, csrfToken: csrfTokenFor(request.sessionToken) };
+    },
+  );
+
+  app.put(
+    '/auth/me/locale',
+    {
+      config: { access: 'authenticated', rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: "Remember the signed-in person's UI language (en, yo) on their account",
+        body: localeBodySchema,
+        response: { 200: userResponseSchema },
+      },
+    },
+    async (request) => ({ user: await auth.setLocale(request.user!, request.body.locale) }),
   );
 
   app.post(

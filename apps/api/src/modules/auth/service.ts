@@ -1,6 +1,6 @@
 import { and, count, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { normalizePhone, type SessionUser, type StaffStatus, type Role } from '@oslrs/core';
+import { isLocale, normalizePhone, type Locale, type SessionUser, type StaffStatus, type Role } from '@oslrs/core';
 import { passwordResetTokens } from '../../db/schema/auth.js';
 import { sessions } from '../../db/schema/sessions.js';
 import { users } from '../../db/schema/users.js';
@@ -64,6 +64,7 @@ export function toSessionUser(row: typeof users.$inferSelect): SessionUser {
     role: row.role as Role,
     status: row.status as StaffStatus,
     lga: row.lgaCode,
+    locale: isLocale(row.locale) ? row.locale : null,
   };
 }
 
@@ -594,6 +595,21 @@ export class AuthService {
       return row;
     });
     await this.listCounts?.invalidate(STAFF_LIST);
+    return toSessionUser(updated);
+  }
+
+  /** The account's UI language: kept on the account, and every live session sees it at once. */
+  async setLocale(user: SessionUser, locale: Locale): Promise<SessionUser> {
+    const { updated, keys } = await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(users)
+        .set({ locale, updatedAt: new Date() })
+        .where(eq(users.id, user.id))
+        .returning();
+      return { updated: row, keys: await this.sessionCacheKeys(tx, user.id) };
+    });
+    if (!updated) throw Unauthorized('UNAUTHENTICATED', 'Sign in to continue');
+    await this.forgetSessions(keys);
     return toSessionUser(updated);
   }
 

@@ -154,8 +154,10 @@ export const SELECT_SPELLINGS: [string, 'select_one' | 'select_multiple', boolea
 /** Native types written as `text` plus `oslrs_type` (ODK ignores the extra column). */
 export const OSLRS_TEXT_TYPES = ['phone', 'email', 'nin'] as const;
 export const VISIBLE_WITHOUT_LABEL = new Set<QuestionType>(['calculate', ...METADATA_TYPES, ...CONTAINER_TYPES]);
-/** Implicit sections holding questions outside any group. */
-export const IMPLICIT_SECTION = /^_top_\d+$/;
+/** Implicit sections holding questions outside any group (`_top_N` in forms imported before they were `general`). */
+export const IMPLICIT_SECTION = /^(?:_top_\d+|general(?:_\d+)?)$/;
+/** The n-th implicit section's name (1-based): general, general_2, … */
+export const implicitSectionName = (n: number): string => (n === 1 ? 'general' : `general_${n}`);
 /** What `or_other` adds (pyxform's wording). */
 export const OTHER_LABEL = 'Specify other.';
 export const otherRelevant = (name: string) => `selected(\${${name}}, 'other')`;

@@ -85,7 +85,7 @@ describe('the real questionnaires', () => {
     expect(form.defaultLanguage).toBe('English');
 
     expect(form.sections.map((s) => [s.name, s.label, s.relevant])).toEqual([
-      ['_top_1', undefined, undefined],
+      ['general', undefined, undefined],
       ['grp_intro', 'Introduction & Consent', undefined],
       ['grp_identity', 'Identity & Demographics', "${consent_basic} = 'yes'"],
       ['grp_labor', 'Labour Force Participation', '${age} >= 15'],
@@ -179,7 +179,7 @@ describe('the real questionnaires', () => {
     expect(form.formId).toBe('oslsr_public_core_v1');
     expect(form.version).toBe('pubcore-2');
     expect(form.sections.map((s) => s.name)).toEqual([
-      '_top_1',
+      'general',
       'grp_intro',
       'grp_identity',
       'grp_labor',
@@ -221,15 +221,15 @@ describe('the generated corpus', () => {
     expect(warnings).toEqual([]);
     expect(form.version).toBe('3');
     expect(form.sections.map((s) => s.name)).toEqual([
-      '_top_1',
+      'general',
       'grp_person',
-      '_top_2',
+      'general_2',
       'grp_work',
       'grp_empty',
-      '_top_3',
+      'general_3',
     ]);
-    expect(form.sections.find((s) => s.name === '_top_2')).toEqual({
-      name: '_top_2',
+    expect(form.sections.find((s) => s.name === 'general_2')).toEqual({
+      name: 'general_2',
       questions: [{ name: 'note_between', type: 'note', label: 'Between the groups: a question outside any group.' }],
     });
     expect(question(form, 'mobile')).toEqual({
@@ -301,9 +301,9 @@ describe('the generated corpus', () => {
     expect(form.languages).toEqual(['English (en)', 'Yoruba (yo)']);
     expect(form.sections[1]!.translations).toEqual({ 'Yoruba (yo)': { label: 'Apá àkọ́kọ́' } });
     expect(form.sections.map((s) => [s.name, s.label])).toEqual([
-      ['_top_1', undefined],
+      ['general', undefined],
       ['grp_main', 'Main section'],
-      ['_top_2', undefined],
+      ['general_2', undefined],
     ]);
     expect(question(form, 'full_name')).toEqual({
       name: 'full_name',
@@ -380,7 +380,7 @@ describe('round trip', () => {
     expect(rows).toContainEqual(['text', 'national_id', 'nin']);
     expect(rows.filter((r) => r[0] === 'begin_group')).toHaveLength(3);
     expect(rows.filter((r) => r[0] === 'end_group')).toHaveLength(3);
-    expect(rows.some((r) => r[1].startsWith('_top_'))).toBe(false);
+    expect(rows.some((r) => /^(?:_top_|general)/.test(r[1]))).toBe(false);
     const settings = wb.getWorksheet('settings')!;
     expect((settings.getRow(1).values as unknown[]).slice(1)).toEqual([
       'form_title',
@@ -391,18 +391,18 @@ describe('round trip', () => {
     ]);
   });
 
-  it('keeps the structure of forms made in the builder: odd _top_N sections become groups', async () => {
+  it('keeps the structure of forms made in the builder: odd implicit (general_N) sections become groups', async () => {
     const q = (name: string): Question => ({ name, type: 'text', label: name.toUpperCase() });
     const form: FormSchema = {
       formId: 'builder_form',
       title: 'Made in the builder',
       sections: [
-        { name: '_top_1', questions: [q('a')] },
-        { name: '_top_2', questions: [q('b')] }, // right after another bare run: would merge
-        { name: '_top_3', label: 'Labelled', relevant: '${a} != 1', questions: [q('c')] },
-        { name: '_top_4', questions: [] }, // empty: would vanish
+        { name: 'general', questions: [q('a')] },
+        { name: 'general_2', questions: [q('b')] }, // right after another bare run: would merge
+        { name: 'general_3', label: 'Labelled', relevant: '${a} != 1', questions: [q('c')] },
+        { name: 'general_4', questions: [] }, // empty: would vanish
         { name: 'grp', label: 'Group', questions: [q('d'), { name: 'eq', type: 'note', label: '=SUM(A1:A9)' }] },
-        { name: '_top_5', questions: [q('e')] },
+        { name: 'general_5', questions: [q('e')] },
       ],
       choiceLists: {},
     };
@@ -415,13 +415,13 @@ describe('round trip', () => {
         survey: [
           SURVEY_HEADER,
           ['text', 'x', 'X'],
-          ['begin_group', '_top_1', 'Named so'],
+          ['begin_group', 'general', 'Named so'],
           ['text', 'y', 'Y'],
           ['end_group'],
         ],
       }),
     );
-    expect(mixed.sections.map((s) => s.name)).toEqual(['_top_2', '_top_1']);
+    expect(mixed.sections.map((s) => s.name)).toEqual(['general_2', 'general']);
     expect((await importXlsForm(await exportXlsForm(mixed))).form).toEqual(mixed);
   });
 });

@@ -27,6 +27,7 @@ import {
   TRANSLATABLE,
   VISIBLE_WITHOUT_LABEL,
   allQuestions,
+  implicitSectionName,
   type SettingsField,
   type SurveyField,
 } from './xlsform-vocab.js';
@@ -1272,9 +1273,12 @@ function readSurvey(
     const top = stack[stack.length - 1];
     if (top) return top;
     if (!implicit) {
-      do implicitCount++;
-      while (allNames.has(`_top_${implicitCount}`));
-      implicit = newSection({ name: `_top_${implicitCount}`, questions: [] }, row);
+      // Questions outside any group: a section named `general` (`general_2`, … for later runs; a name
+      // the form uses elsewhere is skipped). Never shown: an implicit section has no label.
+      let name: string;
+      do name = implicitSectionName(++implicitCount);
+      while (allNames.has(name));
+      implicit = newSection({ name, questions: [] }, row);
     }
     return implicit;
   };

@@ -20,6 +20,7 @@ import {
   type ReviewStatus,
   type Role,
 } from '@oslrs/core';
+import { waivedOnChannel } from './channel-rules.js';
 import { systemActor } from '../../access/index.js';
 import type { Db, Executor } from '../../infra/db.js';
 import { recordAudit } from '../audit/index.js';
@@ -223,7 +224,11 @@ export class Ingestion {
       return { kind: 'reject', code: 'VERSION_UNKNOWN', message: 'The questionnaire version no longer exists' };
     const check = version.compiled.validate(sub.answers);
     const ninField = respondentFieldName(version.form, 'nin');
-    const errors = check.errors.filter((e) => !(sub.ninDeferred && e.field === ninField && e.code === 'REQUIRED'));
+    const errors = check.errors.filter(
+      (e) =>
+        !(sub.ninDeferred && e.field === ninField && e.code === 'REQUIRED') &&
+        !waivedOnChannel(version.form, sub.channel, e),
+    );
     if (errors.length)
       return {
         kind: 'reject',

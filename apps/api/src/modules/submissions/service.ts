@@ -34,6 +34,7 @@ import { INGEST_JOB, ingestJobIds } from './ingest.js';
 import { collectorReviewOf } from './review.js';
 import type { NewAttachment, NewSubmission, SubmissionRepository, SubmissionRow } from './repository.js';
 import { attachmentsFor, progressOf } from './attachments.js';
+import { waivedOnChannel } from './channel-rules.js';
 import {
   liveRegistrationView,
   residentCorrectionOf,
@@ -206,7 +207,7 @@ export class SubmissionService {
         if (!version) throw Unprocessable('VERSION_UNKNOWN', 'No published questionnaire version has this id');
         if (version.archived)
           throw Unprocessable('VERSION_ARCHIVED', 'This questionnaire has been archived; download the current one');
-        this.checkAnswers(version, body);
+        this.checkAnswers(version, body, channel);
         const attachments = attachmentsFor(version.form, body.id, body.answers, body.attachments);
         if (body.replaces) {
           this.checkReplaces(actor, originals.get(body.replaces), corrected.has(body.replaces));
@@ -353,7 +354,11 @@ export class SubmissionService {
     };
   }
 
-  private checkAnswers(version: NonNullable<Awaited<ReturnType<VersionCache['load']>>>, body: SubmissionBody) {
+  private checkAnswers(
+    version: NonNullable<Awaited<ReturnType<VersionCache['load']>>>,
+    body: SubmissionBody,
+    channel: string,
+  ) {
     const ninField = respondentFieldName(version.form, 'nin');
     const nin = body.answers[ninField];
     const ninGiven = typeof nin === 'string' ? nin.trim() !== '' : nin !== null && nin !== undefined;
@@ -362,8 +367,12 @@ export class SubmissionService {
     }
     if (body.ninDeferred && ninGiven) throw Invalid('NIN_DEFERRED_WITH_NIN', 'ninDeferred is set but a NIN was given');
     const result = version.compiled.validate(body.answers);
-    // A deferred NIN is the one required answer that may be missing.
-    const errors = result.errors.filter((e) => !(body.ninDeferred && e.field === ninField && e.code === 'REQUIRED'));
+    // A deferred NIN is the one required answer that may be missing (and a clerk's location: channel-rules.ts).
+    const errors = result.errors.filter(
+      (e) =>
+        !(body.ninDeferred && e.field === ninField && e.code === 'REQUIRED') &&
+        !waivedOnChannel(version.form, channel, e),
+    );
     if (errors.length) {
       throw Unprocessable('ANSWERS_INVALID', `${errors.length} answer${errors.length === 1 ? '' : 's'} not valid`, {
         errors,
@@ -433,7 +442,7 @@ export class SubmissionService {
       throw Conflict('NOT_REGISTERED', 'You have no registration to correct yet (or it is still being processed)');
     if (body.replaces && body.replaces !== live.id)
       throw Unprocessable('REPLACES_UNKNOWN', 'A correction request replaces your current registration only');
-    this.checkAnswers(version, body);
+    this.checkAnswers(version, body, 'public');
     if (attachmentsFor(version.form, body.id, body.answers, body.attachments).length)
       throw Unprocessable('ATTACHMENTS_INVALID', 'A correction request cannot carry files yet');
 

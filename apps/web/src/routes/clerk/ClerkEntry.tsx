@@ -5,6 +5,7 @@ import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/Page';
 import { FormLoadProblem, useFormSettings, usePublishedForm } from '../register/queries';
 import { EntryForm } from './EntryForm';
+import { useT } from '../../i18n';
 
 /**
  * Paper questionnaires typed in at speed, keyboard only: Tab/Shift+Tab between fields, Enter to the
@@ -17,6 +18,7 @@ export default function ClerkEntry() {
 }
 
 function ClerkDesk({ user }: { user: SessionUser }) {
+  const { t } = useT();
   const settings = useFormSettings();
   const questionnaireId = settings.data?.settings.staffQuestionnaireId ?? null;
   const schema = usePublishedForm(questionnaireId);
@@ -26,18 +28,18 @@ function ClerkDesk({ user }: { user: SessionUser }) {
     body = <FormLoadProblem settings={settings} schema={schema} />;
   } else if (settings.isSuccess && !questionnaireId) {
     body = (
-      <Alert title="No staff questionnaire is set">
-        <p>The registry&rsquo;s super admin has not chosen the questionnaire for staff yet.</p>
+      <Alert title={t('clerk.noForm.title')}>
+        <p>{t('clerk.noForm.body')}</p>
       </Alert>
     );
   } else if (!schema.data) {
-    body = <Loading label="Loading the questionnaire…" />;
+    body = <Loading label={t('register.loadingForm')} />;
   } else {
     body = <EntryForm user={user} form={schema.data.form} versionId={schema.data.versionId} />;
   }
   return (
     <>
-      <PageHeading>Paper form entry</PageHeading>
+      <PageHeading>{t('clerk.title')}</PageHeading>
       {body}
     </>
   );

@@ -10,8 +10,7 @@ import { NinCheck } from '../register/NinCheck';
 import { blankForm, RECENT_MAX, useClerkState, type RecentForm } from './clerkState';
 import { RecentForms } from './RecentForms';
 import { useClerkSubmissions } from './useClerkSubmissions';
-
-const SAVE_LABEL = 'Save and next (Ctrl+Enter)';
+import { useT } from '../../i18n';
 
 function answerText(answers: Answers, name: string | null): string {
   const v = name ? answers[name] : undefined;
@@ -20,6 +19,7 @@ function answerText(answers: Answers, name: string | null): string {
 
 /** The form being typed, keyboard first, and the forms saved so far. */
 export function EntryForm({ user, form, versionId }: { user: SessionUser; form: FormSchema; versionId: string }) {
+  const { t, number } = useT();
   const [state, update] = useClerkState(user.id);
   const { current } = state;
   const container = useRef<HTMLDivElement>(null);
@@ -32,6 +32,17 @@ export function EntryForm({ user, form, versionId }: { user: SessionUser; form: 
       new Set(
         answerQuestions(form)
           .filter(isMetadata)
+          .map((q) => q.name),
+      ),
+    [form],
+  );
+  // A desk has no GPS fix: location questions are not shown to a clerk (the registry does not ask the
+  // clerk channel for them), so the first field is the paper form's first answer, not a GPS button.
+  const deskHidden = useMemo(
+    () =>
+      new Set(
+        answerQuestions(form)
+          .filter((q) => q.type === 'geopoint')
           .map((q) => q.name),
       ),
     [form],
@@ -82,20 +93,20 @@ export function EntryForm({ user, form, versionId }: { user: SessionUser; form: 
     const item: RecentForm = {
       id: body.id,
       savedAt: completedAt,
-      name: name || 'No name given',
+      name: name || t('clerk.entry.noName'),
       ninTail: ninText,
       state: 'sending',
       body,
     };
     update((s) => ({ ...s, recent: [item, ...s.recent].slice(0, RECENT_MAX), current: blankForm() }));
-    setAnnouncement(`Saved ${item.name}. A new blank form is ready.`);
+    setAnnouncement(t('clerk.entry.saved', { name: item.name }));
     send(body);
   }
 
   function reopen(r: RecentForm) {
     if (!r.body) return;
     const hasAnswers = Object.keys(current.answers).some((k) => !metadataNames.has(k));
-    if (hasAnswers && !window.confirm('Replace the form you are typing with the one to correct?')) return;
+    if (hasAnswers && !window.confirm(t('clerk.entry.replaceConfirm'))) return;
     const answers = r.body.answers;
     update((s) => ({
       ...s,
@@ -175,24 +186,24 @@ export function EntryForm({ user, form, versionId }: { user: SessionUser; form: 
     <div className="mt-4 space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-stone-300 bg-white px-4 py-3">
         <p role="status" className="text-lg font-semibold">
-          Forms entered this session: {state.count}
+          {t('clerk.entry.count', { count: number(state.count) })}
         </p>
         <p className="text-sm text-stone-700">{form.title}</p>
       </div>
       <details className="text-sm text-stone-800">
-        <summary className="cursor-pointer font-semibold">Keyboard shortcuts</summary>
+        <summary className="cursor-pointer font-semibold">{t('clerk.keys.title')}</summary>
         <ul className="mt-2 list-disc space-y-1 pl-6">
           <li>
-            <kbd>Tab</kbd> / <kbd>Shift+Tab</kbd>: next / previous field, in the order of the paper form.
+            <kbd>Tab</kbd> / <kbd>Shift+Tab</kbd>: {t('clerk.keys.tab')}
           </li>
           <li>
-            <kbd>Enter</kbd>: go to the next question.
+            <kbd>Enter</kbd>: {t('clerk.keys.enter')}
           </li>
           <li>
-            Arrow keys choose among options; <kbd>Space</kbd> ticks a box or picks the focused option.
+            {t('clerk.keys.arrows')} <kbd>Space</kbd>: {t('clerk.keys.space')}
           </li>
           <li>
-            <kbd>Ctrl+Enter</kbd>: save this form and start the next one.
+            <kbd>Ctrl+Enter</kbd>: {t('clerk.keys.save')}
           </li>
         </ul>
       </details>
@@ -210,7 +221,9 @@ export function EntryForm({ user, form, versionId }: { user: SessionUser; form: 
           }}
           onComplete={onComplete}
           mode="full"
-          completeLabel={SAVE_LABEL}
+          columns={2}
+          completeLabel={t('clerk.entry.save')}
+          hiddenQuestions={deskHidden}
           renderExtra={renderExtra}
         />
       </div>

@@ -1,22 +1,22 @@
-import { formatDateTime } from '../../lib/format';
 import { DataTable, TableHead } from '../../components/Table';
 import { rejectionText } from '../register/collection';
 import { RECENT_MAX, type RecentForm } from './clerkState';
+import { t, useT } from '../../i18n';
 
 function statusText(r: RecentForm): string {
   switch (r.state) {
     case 'sending':
-      return 'Sending…';
+      return t('clerk.recent.sending');
     case 'awaiting_files':
-      return 'Saved, waiting for its files…';
+      return t('clerk.recent.awaitingFiles');
     case 'received':
-      return 'Received, being processed…';
+      return t('clerk.recent.received');
     case 'ingested':
-      return 'Registered';
+      return t('clerk.recent.ingested');
     case 'rejected':
-      return `Rejected: ${rejectionText(r.error, true)}`;
+      return t('clerk.recent.rejected', { reason: rejectionText(r.error, true) });
     case 'failed':
-      return `Not saved: ${r.failure?.text ?? 'unknown problem'}`;
+      return t('clerk.recent.failed', { reason: r.failure?.text ?? t('clerk.recent.unknown') });
   }
 }
 
@@ -36,37 +36,42 @@ export function RecentForms({
   onRetry: (r: RecentForm) => void;
   onReopen: (r: RecentForm) => void;
 }) {
+  const { date } = useT();
   return (
     <section aria-labelledby="recent-heading" className="card">
       <h2 id="recent-heading" className="text-xl font-bold">
-        Last {RECENT_MAX} saved forms
+        {t('clerk.recent.title', { count: RECENT_MAX })}
       </h2>
       {recent.length === 0 ? (
-        <p className="mt-2 text-stone-800">Forms you save appear here with the registry&rsquo;s answer.</p>
+        <p className="mt-2 text-stone-800">{t('clerk.recent.empty')}</p>
       ) : (
-        <DataTable caption={`Last ${RECENT_MAX} saved forms and their status`} className="mt-3">
+        <DataTable caption={t('clerk.recent.caption', { count: RECENT_MAX })} className="mt-3">
           <TableHead
-            columns={['Saved', 'Name', 'NIN', 'Status']}
+            columns={[t('clerk.recent.saved'), t('clerk.recent.name'), 'NIN', t('clerk.recent.status')]}
             className="border-b border-stone-300"
             cellClassName="py-2 pr-3"
           />
           <tbody>
             {recent.map((r) => (
               <tr key={r.id} className="border-b border-stone-200 align-top last:border-b-0">
-                <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(r.savedAt)}</td>
+                <td className="py-2 pr-3 whitespace-nowrap">
+                  {date(r.savedAt, { dateStyle: 'medium', timeStyle: 'short' })}
+                </td>
                 <td className="py-2 pr-3">{r.name}</td>
-                <td className="py-2 pr-3 font-mono">{r.ninTail ?? 'Not given'}</td>
+                <td className="py-2 pr-3 font-mono">{r.ninTail ?? t('clerk.recent.notGiven')}</td>
                 <td className="py-2">
                   <span className={statusClass(r)}>{statusText(r)}</span>
                   {r.state === 'failed' && r.body && (
                     <span className="mt-1 flex flex-wrap gap-3">
                       {r.failure?.retry ? (
                         <button type="button" className="link" onClick={() => onRetry(r)}>
-                          Retry<span className="sr-only"> saving the form of {r.name}</span>
+                          {t('clerk.recent.retry')}
+                          <span className="sr-only"> {t('clerk.recent.retryFor', { name: r.name })}</span>
                         </button>
                       ) : (
                         <button type="button" className="link" onClick={() => onReopen(r)}>
-                          Reopen to correct<span className="sr-only"> the form of {r.name}</span>
+                          {t('clerk.recent.reopen')}
+                          <span className="sr-only"> {t('clerk.recent.reopenFor', { name: r.name })}</span>
                         </button>
                       )}
                     </span>

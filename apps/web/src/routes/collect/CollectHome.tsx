@@ -7,6 +7,7 @@ import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/Page';
 import { formatDateTime } from '../../lib/format';
 import {
+  fieldKeys,
   useAssignedForm,
   useCorrections,
   useDrafts,
@@ -16,6 +17,9 @@ import {
   useStorageStatus,
   useSyncState,
 } from '../../offline/hooks';
+import { askPersistentStorage } from '../../offline/storage';
+import { useT } from '../../i18n';
+import { useQueryClient } from '@tanstack/react-query';
 import {
   createCorrectionDraft,
   createDraft,
@@ -444,16 +448,64 @@ function Recent({ userId }: { userId: string }) {
   );
 }
 
+/**
+ * Whether the surveys kept on this phone are safe from the browser's clean-up, in words an enumerator
+ * can act on: what could happen, and what to do about it (send often, install the app, keep space free).
+ */
 function StorageNote() {
+  const { t, number } = useT();
   const storage = useStorageStatus();
+  const queryClient = useQueryClient();
+  const [asked, setAsked] = useState<boolean | null>(null);
   if (!storage.data || storage.data.persisted === null) return null;
   const { persisted, usage } = storage.data;
-  const used = usage !== undefined ? ` · ${(usage / 1024 / 1024).toFixed(1)} MB used` : '';
+  const used =
+    usage !== undefined
+      ? t('collect.storage.used', { mb: number(usage / 1024 / 1024, { maximumFractionDigits: 1 }) })
+      : '';
+  if (persisted) {
+    return (
+      <p className="mt-8 text-sm text-stone-700" data-persisted="true">
+        {t('collect.storage.protected')} {used}
+      </p>
+    );
+  }
   return (
-    <p className="mt-8 text-xs text-stone-600" data-persisted={String(persisted)}>
-      {persisted
-        ? `Storage on this device: protected from automatic clean-up${used}.`
-        : `Storage on this device: not protected — the browser may clear it when space runs low, so send surveys often${used}.`}
-    </p>
+    <section
+      className="card mt-8 border-amber-600 bg-amber-50"
+      aria-labelledby="storage-heading"
+      data-persisted="false"
+    >
+      <h2 id="storage-heading" className="text-lg font-bold text-stone-900">
+        {t('collect.storage.atRiskTitle')}
+      </h2>
+      <p className="mt-2 text-stone-800">{t('collect.storage.atRiskBody')}</p>
+      <p className="mt-2 font-semibold text-stone-900">{t('collect.storage.whatToDo')}</p>
+      <ul className="mt-1 list-disc space-y-1 pl-6 text-stone-800">
+        <li>{t('collect.storage.sendOften')}</li>
+        <li>{t('collect.storage.install')}</li>
+        <li>{t('collect.storage.space')}</li>
+      </ul>
+      <div className="mt-3 flex flex-wrap items-center gap-3">
+        <button
+          type="button"
+          className="btn-secondary"
+          onClick={() =>
+            void askPersistentStorage().then((granted) => {
+              setAsked(granted);
+              if (granted) void queryClient.invalidateQueries({ queryKey: fieldKeys.storage });
+            })
+          }
+        >
+          {t('collect.storage.ask')}
+        </button>
+        {asked === false && (
+          <p role="status" className="text-sm text-stone-800">
+            {t('collect.storage.refused')}
+          </p>
+        )}
+      </div>
+      {used && <p className="mt-2 text-sm text-stone-700">{used}</p>}
+    </section>
   );
 }

@@ -2,9 +2,10 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
 import { normalizePhone } from '@oslrs/core';
-import { ApiError, errorMessage, validationIssues, waitPhrase } from '../../api/client';
+import { ApiError, errorMessage, validationIssues } from '../../api/client';
 import { Alert, Success } from '../../components/Alert';
 import { TextField } from '../../components/Field';
+import { useT } from '../../i18n';
 import { collection } from './collection';
 import type { WizardState } from './wizardState';
 
@@ -25,6 +26,7 @@ export function AccountStep({
   state: WizardState;
   update: (change: (s: WizardState) => WizardState) => void;
 }) {
+  const { t, number } = useT();
   const { fullName, email, phone } = state.account;
   const [errors, setErrors] = useState<Errors>({});
   const [resent, setResent] = useState(false);
@@ -64,9 +66,9 @@ export function AccountStep({
     event.preventDefault();
     if (register.isPending) return;
     const found: Errors = {};
-    if (fullName.trim().length < 2) found.fullName = 'Enter your full name';
-    if (!EMAIL.test(email.trim())) found.email = 'Enter a valid email address, like name@example.com';
-    if (!normalizePhone(phone)) found.phone = 'Enter a Nigerian phone number, e.g. 0803 123 4567';
+    if (fullName.trim().length < 2) found.fullName = t('register.account.nameMissing');
+    if (!EMAIL.test(email.trim())) found.email = t('register.account.emailInvalid');
+    if (!normalizePhone(phone)) found.phone = t('register.account.phoneInvalid');
     setErrors(found);
     if (Object.keys(found).length > 0) return focusFirst(found);
     register.mutate();
@@ -76,19 +78,20 @@ export function AccountStep({
   const topError =
     register.isError && !fieldErrorShown
       ? register.error instanceof ApiError && register.error.status === 429
-        ? `Too many registrations from here just now. Try again ${waitPhrase(register.error.retryAfter)}.`
+        ? register.error.retryAfter !== undefined
+          ? t('register.account.tooManyMinutes', {
+              minutes: number(Math.max(1, Math.ceil(register.error.retryAfter / 60))),
+            })
+          : t('register.account.tooMany')
         : errorMessage(register.error)
       : null;
 
   if (state.linkSentTo) {
     return (
       <>
-        <Success title="Check your email">
-          <p>
-            We have sent a message to <span className="font-semibold">{state.linkSentTo}</span>. Open the link in it to
-            confirm your address and choose your password; your registration continues from there.
-          </p>
-          <p>It can take a few minutes to arrive. Look in your spam folder too.</p>
+        <Success title={t('register.account.checkEmail')}>
+          <p>{t('register.account.sentTo', { email: state.linkSentTo })}</p>
+          <p>{t('register.account.mayTake')}</p>
         </Success>
         {topError && (
           <div className="mt-4">
@@ -99,7 +102,7 @@ export function AccountStep({
         )}
         {resent && register.isSuccess && (
           <p className="mt-4 text-stone-800" role="status">
-            Sent again.
+            {t('register.account.sentAgain')}
           </p>
         )}
         <div className="mt-6 flex flex-wrap gap-3">
@@ -109,7 +112,7 @@ export function AccountStep({
             aria-busy={register.isPending || undefined}
             onClick={() => !register.isPending && register.mutate(undefined, { onSuccess: () => setResent(true) })}
           >
-            Send the email again
+            {t('register.account.sendAgain')}
           </button>
           <button
             type="button"
@@ -120,12 +123,12 @@ export function AccountStep({
               update((s) => ({ ...s, linkSentTo: undefined }));
             }}
           >
-            Change my details
+            {t('register.account.changeDetails')}
           </button>
         </div>
         <p className="mt-6">
           <Link to="/login?next=/register" className="link">
-            Already have an account? Sign in
+            {t('register.account.haveAccount')}
           </Link>
         </p>
       </>
@@ -134,10 +137,7 @@ export function AccountStep({
 
   return (
     <>
-      <p className="text-stone-800">
-        Create your account first. We will email you a link to confirm your address and choose your password; you will
-        use them to come back and manage your registration and your consent.
-      </p>
+      <p className="text-stone-800">{t('register.account.intro')}</p>
       <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5">
         {topError && (
           <Alert>
@@ -145,7 +145,7 @@ export function AccountStep({
           </Alert>
         )}
         <TextField
-          label="Full name"
+          label={t('register.account.fullName')}
           name="fullName"
           autoComplete="name"
           required
@@ -155,7 +155,7 @@ export function AccountStep({
           inputRef={fullNameRef}
         />
         <TextField
-          label="Email"
+          label={t('register.account.email')}
           name="email"
           type="email"
           autoComplete="email"
@@ -168,47 +168,44 @@ export function AccountStep({
           inputRef={emailRef}
         />
         <TextField
-          label="Phone number"
+          label={t('register.account.phone')}
           name="phone"
           type="tel"
           autoComplete="tel"
           inputMode="tel"
           required
-          hint="A Nigerian number, e.g. 0803 123 4567."
+          hint={t('register.account.phoneHint')}
           value={phone}
           onChange={(e) => setAccount('phone', e.target.value)}
           error={errors.phone}
           inputRef={phoneRef}
         />
         <button type="submit" className="btn-primary w-full" aria-busy={register.isPending || undefined}>
-          Create account
+          {t('register.account.create')}
         </button>
         {register.isPending && (
           <p className="text-sm text-stone-700" role="status">
-            Sending…
+            {t('register.account.sending')}
           </p>
         )}
       </form>
       <p className="mt-6">
         <Link to="/login?next=/register" className="link">
-          Already registered? Sign in
+          {t('register.account.alreadyRegistered')}
         </Link>
       </p>
 
       <section className="mt-8" aria-labelledby="ready">
         <h3 id="ready" className="text-lg font-bold">
-          What to have ready
+          {t('register.account.readyTitle')}
         </h3>
         <ul className="mt-3 list-disc space-y-2 pl-6 text-stone-800">
           <li>
-            <span className="font-semibold">Your National Identity Number (NIN)</span> — 11 digits, on your NIN slip or
-            national ID card. If you do not have it with you, you can add it later.
+            <span className="font-semibold">{t('register.account.readyNin')}</span> {t('register.account.readyNinMore')}
           </li>
-          <li>Your Local Government Area, your main trade or occupation, and your years of experience.</li>
+          <li>{t('register.account.readyWork')}</li>
         </ul>
-        <p className="mt-4 text-stone-800">
-          We will never ask for your Bank Verification Number (BVN) or your bank details.
-        </p>
+        <p className="mt-4 text-stone-800">{t('register.account.noBvn')}</p>
       </section>
     </>
   );

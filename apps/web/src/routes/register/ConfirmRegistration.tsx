@@ -8,6 +8,7 @@ import { Alert } from '../../components/Alert';
 import { PageHeading } from '../../components/Page';
 import { PasswordFields, useNewPassword, type PasswordErrors } from '../../components/PasswordFields';
 import { PASSWORD_ADVICE, serverPasswordProblem } from '../../lib/password';
+import { useT } from '../../i18n';
 
 function confirmErrorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return errorMessage(error);
@@ -52,22 +53,21 @@ export default function ConfirmRegistration() {
     });
   }
 
+  const { t } = useT();
   const apiError = confirmation.isError && !errors.password ? confirmErrorMessage(confirmation.error) : null;
 
   return (
     <div className="mx-auto max-w-md px-4 py-8 sm:py-12">
-      <PageHeading>Choose your password</PageHeading>
+      <PageHeading>{t('register.confirm.title')}</PageHeading>
       {!token ? (
         <div className="mt-6">
-          <Alert title="This link is incomplete">
-            <p>Open the full link from the email, or register again to get a new one.</p>
+          <Alert title={t('register.confirm.incomplete')}>
+            <p>{t('register.confirm.incompleteBody')}</p>
           </Alert>
         </div>
       ) : (
         <>
-          <p className="mt-2 text-stone-800">
-            Your email address is confirmed. Choose the password you will use to sign in and manage your registration.
-          </p>
+          <p className="mt-2 text-stone-800">{t('register.confirm.intro')}</p>
           <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5">
             {apiError && (
               <Alert>
@@ -75,7 +75,7 @@ export default function ConfirmRegistration() {
                 {confirmation.error instanceof ApiError && /TOKEN_/.test(confirmation.error.code) && (
                   <p>
                     <Link to="/register" className="link">
-                      Register again
+                      {t('register.confirm.again')}
                     </Link>
                   </p>
                 )}
@@ -83,7 +83,7 @@ export default function ConfirmRegistration() {
             )}
             <PasswordFields fields={fields} errors={errors} label="Password" hint={PASSWORD_ADVICE} />
             <button type="submit" className="btn-primary w-full" aria-busy={confirmation.isPending || undefined}>
-              Create account and continue
+              {t('register.confirm.submit')}
             </button>
           </form>
         </>

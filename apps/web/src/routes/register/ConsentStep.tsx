@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode, type Ref, type RefObject } from 'react';
+import { t as tr, useT } from '../../i18n';
 import type { WizardState, YesNo } from './wizardState';
 
 function YesNoGroup({
@@ -7,8 +8,8 @@ function YesNoGroup({
   value,
   error,
   onChange,
-  yesLabel = 'Yes',
-  noLabel = 'No',
+  yesLabel = tr('register.consent.yes'),
+  noLabel = tr('register.consent.no'),
   groupRef,
 }: {
   legend: string;
@@ -78,6 +79,7 @@ export function ConsentStep({
   onBack: (() => void) | null;
   onDone: (consent: WizardState['consent']) => void;
 }) {
+  const { t } = useT();
   const { consent } = state;
   const [errors, setErrors] = useState<{ basic?: string; marketplace?: string; enriched?: string }>({});
   const basicRef = useRef<HTMLInputElement>(null);
@@ -103,8 +105,8 @@ export function ConsentStep({
   function onSubmitFirst(event: FormEvent) {
     event.preventDefault();
     const found: typeof errors = {};
-    if (!consent.basic) found.basic = 'To register, agree to the registry keeping and using your information';
-    if (!consent.marketplace) found.marketplace = 'Choose yes or no';
+    if (!consent.basic) found.basic = t('register.consent.basicMissing');
+    if (!consent.marketplace) found.marketplace = t('register.consent.chooseYesNo');
     setErrors(found);
     if (found.basic) return basicRef.current?.focus();
     if (found.marketplace) return focusGroup(marketplaceRef);
@@ -115,7 +117,7 @@ export function ConsentStep({
   function onSubmitSecond(event: FormEvent) {
     event.preventDefault();
     if (!consent.enriched) {
-      setErrors({ enriched: 'Choose yes or no' });
+      setErrors({ enriched: t('register.consent.chooseYesNo') });
       return focusGroup(enrichedRef);
     }
     setErrors({});
@@ -126,21 +128,12 @@ export function ConsentStep({
     return (
       <form noValidate onSubmit={onSubmitSecond} className="card space-y-5">
         <h3 ref={stageHeading} tabIndex={-1} className="text-xl font-bold">
-          Your contact details
+          {t('register.consent.contactTitle')}
         </h3>
-        <p className="text-stone-800">
-          You agreed to an anonymous profile. This is a separate choice: you can say no and stay listed anonymously.
-        </p>
+        <p className="text-stone-800">{t('register.consent.contactIntro')}</p>
         <YesNoGroup
-          legend="Also show my name and phone number to registered employers?"
-          hint={
-            <>
-              <p>
-                Only employers who have registered with the registry can see them, each time they ask, and every time is
-                recorded. You can withdraw this at any time.
-              </p>
-            </>
-          }
+          legend={t('register.consent.enriched')}
+          hint={<p>{t('register.consent.enrichedHint')}</p>}
           value={consent.enriched}
           error={errors.enriched}
           onChange={(value) => set({ enriched: value })}
@@ -148,10 +141,10 @@ export function ConsentStep({
         />
         <div className="flex flex-wrap justify-between gap-3">
           <button type="button" className="btn-secondary" onClick={() => set({ stage: 'marketplace' })}>
-            Back
+            {t('common.back')}
           </button>
           <button type="submit" className="btn-primary">
-            Continue
+            {t('register.consent.continue')}
           </button>
         </div>
       </form>
@@ -161,19 +154,11 @@ export function ConsentStep({
   return (
     <form noValidate onSubmit={onSubmitFirst} className="card space-y-6">
       <h3 ref={stageHeading} tabIndex={-1} className="text-xl font-bold">
-        How your information is used
+        {t('register.consent.title')}
       </h3>
       <div className="space-y-2 text-stone-800">
-        <p>
-          The Oyo State Labour &amp; Skills Registry keeps the details you give — your name, date of birth, phone
-          number, NIN, Local Government Area, occupation and skills — to plan jobs, training and services for the
-          State&rsquo;s workers.
-        </p>
-        <p>
-          Your NIN and phone number are never shown to the public. Staff who view your record are recorded. We never ask
-          for your BVN or bank details. You can ask for your details to be corrected, and withdraw any consent, at any
-          time.
-        </p>
+        <p>{t('register.consent.keeps')}</p>
+        <p>{t('register.consent.rights')}</p>
       </div>
       <div>
         <label className="flex cursor-pointer items-start gap-3">
@@ -186,7 +171,7 @@ export function ConsentStep({
             aria-describedby={errors.basic ? 'consent-basic-error' : undefined}
             onChange={(e) => set({ basic: e.target.checked })}
           />
-          <span className="font-semibold">I agree to the registry keeping and using my information as described</span>
+          <span className="font-semibold">{t('register.consent.agree')}</span>
         </label>
         {errors.basic && (
           <span id="consent-basic-error" role="alert" className="field-error">
@@ -195,13 +180,8 @@ export function ConsentStep({
         )}
       </div>
       <YesNoGroup
-        legend="Be listed in the anonymous skills marketplace (profession, LGA, experience)?"
-        hint={
-          <p>
-            Employers searching for skills would see your profession, Local Government Area and years of experience —
-            not your name or contact details.
-          </p>
-        }
+        legend={t('register.consent.marketplace')}
+        hint={<p>{t('register.consent.marketplaceHint')}</p>}
         value={consent.marketplace}
         error={errors.marketplace}
         onChange={(value) => set({ marketplace: value, ...(value === 'no' ? { enriched: undefined } : {}) })}
@@ -210,13 +190,13 @@ export function ConsentStep({
       <div className="flex flex-wrap justify-between gap-3">
         {onBack ? (
           <button type="button" className="btn-secondary" onClick={onBack}>
-            Back
+            {t('common.back')}
           </button>
         ) : (
           <span />
         )}
         <button type="submit" className="btn-primary">
-          Continue
+          {t('register.consent.continue')}
         </button>
       </div>
     </form>

@@ -5,6 +5,7 @@ import type { SubmissionStatusView } from '@oslrs/core';
 import { ApiError } from '../../api/client';
 import { Alert, Success } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
+import { useT } from '../../i18n';
 import type { FormSchema } from '../../forms/engine';
 import { labelText } from '../../forms/QuestionField';
 import {
@@ -51,6 +52,7 @@ export function DoneStep({
     [update],
   );
 
+  const { t } = useT();
   const send = useMutation({ mutationFn: (body: SubmissionBody) => collection.submit(body, form), onSuccess: keep });
   // Sent once on arrival (and after a reload) until the registry has it; after a failure, "Try again" sends it.
   const sentId = useRef<string | null>(null);
@@ -76,9 +78,9 @@ export function DoneStep({
 
   if (!submission) {
     return (
-      <Alert title="Nothing has been sent yet">
+      <Alert title={t('register.done.nothingSent')}>
         <button type="button" className="btn-secondary mt-2" onClick={() => onCorrect()}>
-          Go back to the questionnaire
+          {t('register.done.backToQuestions')}
         </button>
       </Alert>
     );
@@ -95,7 +97,7 @@ export function DoneStep({
         ? (((failure as ApiError).details as { field?: string } | undefined)?.field ?? ninField ?? undefined)
         : problems[0]?.field;
     return (
-      <Alert title="Your registration was not sent">
+      <Alert title={t('register.done.notSent')}>
         <p>{submitErrorText(failure)}</p>
         {problems.length > 0 && (
           <ul className="list-disc pl-6">
@@ -112,15 +114,15 @@ export function DoneStep({
         <div className="mt-3 flex flex-wrap gap-3">
           {fixable ? (
             <button type="button" className="btn-secondary" onClick={() => onCorrect(firstField)}>
-              Correct your answers
+              {t('register.done.correct')}
             </button>
           ) : status === 401 ? (
             <Link to="/login?next=/register" className="btn-secondary">
-              Sign in again
+              {t('register.done.signInAgain')}
             </Link>
           ) : (
             <button type="button" className="btn-secondary" onClick={() => send.mutate(submission)}>
-              Try again
+              {t('common.retry')}
             </button>
           )}
         </div>
@@ -128,19 +130,14 @@ export function DoneStep({
     );
   }
 
-  if (!result) return <Loading label="Sending your registration…" />;
+  if (!result) return <Loading label={t('register.done.sending')} />;
 
   if (result.status === 'received') {
     return (
       <div className="card space-y-2">
-        <Loading label="Registering you…" />
-        <p className="text-stone-800">Your answers have reached the registry and are being checked.</p>
-        {slow && (
-          <p className="text-stone-800">
-            This is taking longer than usual. Your registration is safe with the registry; you can keep this page open
-            or come back to it later.
-          </p>
-        )}
+        <Loading label={t('register.done.registering')} />
+        <p className="text-stone-800">{t('register.done.checking')}</p>
+        {slow && <p className="text-stone-800">{t('register.done.slow')}</p>}
       </div>
     );
   }
@@ -149,23 +146,22 @@ export function DoneStep({
     const emailQ = fieldQuestion(form, 'email');
     const email = emailQ ? submission.answers[emailQ] : undefined;
     return (
-      <Success title="You are registered">
-        <p>Thank you. Your details are now on the Oyo State Labour &amp; Skills Registry.</p>
+      <Success title={t('register.done.registered')}>
+        <p>{t('register.done.thanks')}</p>
         {submission.ninDeferred && (
           <p className="font-semibold">
-            We&rsquo;ve emailed you a link to add your NIN later
-            {typeof email === 'string' && email ? ` (to ${email})` : ''}. The link works once, for 30 days.
+            {typeof email === 'string' && email ? t('register.done.ninLinkTo', { email }) : t('register.done.ninLink')}
           </p>
         )}
         {result.reference && (
           <p>
-            Your registration reference: <span className="font-mono break-all">{result.reference}</span>
+            {t('register.done.reference')} <span className="font-mono break-all">{result.reference}</span>
           </p>
         )}
         {result.reference && <MySlipLinks />}
         <p>
           <Link to="/" className="link">
-            Back to the home page
+            {t('register.done.home')}
           </Link>
         </p>
       </Success>
@@ -177,31 +173,25 @@ export function DoneStep({
   // A resident learns only that the NIN cannot be registered here, never who holds it or since when.
   if (error?.code === 'NIN_UNAVAILABLE' || error?.code === 'NIN_DUPLICATE') {
     return (
-      <Alert title="This NIN cannot be registered here">
-        <p>
-          If you registered before — online, with a registry enumerator or on a paper form — you are already on the
-          registry and do not need to register again.
-        </p>
-        <p>
-          If you have never registered, check the NIN you typed. If it is correct, contact the registry at your Local
-          Government secretariat so that the earlier registration can be looked into; your answers here are kept.
-        </p>
+      <Alert title={t('register.done.ninTaken')}>
+        <p>{t('register.done.ninTakenBefore')}</p>
+        <p>{t('register.done.ninTakenNever')}</p>
         <button
           type="button"
           className="btn-secondary mt-3"
           onClick={() => onCorrect(ninQuestionName(form) ?? undefined)}
         >
-          Correct the NIN
+          {t('register.done.correctNin')}
         </button>
       </Alert>
     );
   }
   return (
-    <Alert title="Your registration could not be completed">
+    <Alert title={t('register.done.notCompleted')}>
       <p>{rejectionText(error, false)}</p>
-      {error?.code && <p className="text-sm">Reason code: {error.code}</p>}
+      {error?.code && <p className="text-sm">{t('register.done.reasonCode', { code: error.code })}</p>}
       <button type="button" className="btn-secondary mt-3" onClick={() => onCorrect()}>
-        Go back to the questionnaire
+        {t('register.done.backToQuestions')}
       </button>
     </Alert>
   );

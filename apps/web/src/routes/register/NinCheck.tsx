@@ -5,6 +5,7 @@ import { ApiError, errorMessage } from '../../api/client';
 import { formatDate } from '../../lib/format';
 import { useDebounced } from '../../lib/useDebounced';
 import { channelName, collection, ninProblem, type NinCheckResult } from './collection';
+import { t } from '../../i18n';
 
 /** A pause after typing before a complete NIN is checked by itself (clerks type on without waiting). */
 const AUTO_CHECK_DELAY_MS = 300;
@@ -23,12 +24,12 @@ export function NinCheck({ nin, staff, auto = false }: { nin: string; staff: boo
 
   function onCheck(value: string) {
     if (!value) {
-      setLocal({ nin: value, text: 'Type the NIN first, then check it.' });
+      setLocal({ nin: value, text: t('register.nin.typeFirst') });
       return;
     }
     const problem = ninProblem(value);
     if (problem) {
-      setLocal({ nin: value, text: `Not a valid NIN. ${problem}` });
+      setLocal({ nin: value, text: `${t('register.nin.notValid')} ${problem}` });
       return;
     }
     setLocal(null);
@@ -50,7 +51,7 @@ export function NinCheck({ nin, staff, auto = false }: { nin: string; staff: boo
   }, [auto, settled]);
 
   let message: { text: string; tone: 'good' | 'bad' | 'info' } | null = null;
-  if (checked && check.isPending) message = { text: 'Checking the NIN…', tone: 'info' };
+  if (checked && check.isPending) message = { text: t('register.nin.checking'), tone: 'info' };
   else if (local && local.nin === current) message = { text: local.text, tone: 'bad' };
   else if (checked && check.isError) message = { text: checkErrorText(check.error), tone: 'bad' };
   else if (checked && check.data) message = resultMessage(check.data, staff);
@@ -70,7 +71,7 @@ export function NinCheck({ nin, staff, auto = false }: { nin: string; staff: boo
         aria-busy={(checked && check.isPending) || undefined}
         onClick={() => onCheck(current)}
       >
-        Check NIN
+        {t('register.nin.check')}
       </button>
       <p id={`${id}-result`} role="status" className={`min-h-5 text-sm ${toneClass}`}>
         {message?.text}
@@ -81,17 +82,18 @@ export function NinCheck({ nin, staff, auto = false }: { nin: string; staff: boo
 
 function checkErrorText(error: Error): string {
   return error instanceof ApiError && error.status === 429
-    ? `Too many NIN checks. Try again in ${error.retryAfter ?? 60} seconds.`
+    ? t('register.nin.tooMany', { seconds: error.retryAfter ?? 60 })
     : errorMessage(error);
 }
 
 function resultMessage(result: NinCheckResult, staff: boolean): { text: string; tone: 'good' | 'bad' } {
-  if (!result.valid) return { text: 'Not a valid NIN.', tone: 'bad' };
-  if (result.available) return { text: 'This NIN is not registered yet.', tone: 'good' };
+  if (!result.valid) return { text: t('register.nin.notValid'), tone: 'bad' };
+  if (result.available) return { text: t('register.nin.free'), tone: 'good' };
   const { firstRegisteredAt, source } = result;
-  let text = 'This NIN is already registered';
-  if (staff && source === 'staff') text += ' to a registry staff member.';
-  else if (staff && firstRegisteredAt) text += ` (on ${formatDate(firstRegisteredAt)} through ${channelName(source)}).`;
-  else text += staff ? '.' : '. If you registered before, you do not need to register again.';
+  let text: string;
+  if (staff && source === 'staff') text = t('register.nin.takenStaff');
+  else if (staff && firstRegisteredAt)
+    text = t('register.nin.takenOn', { date: formatDate(firstRegisteredAt), channel: channelName(source) });
+  else text = staff ? t('register.nin.taken') : t('register.nin.takenPublic');
   return { text, tone: 'bad' };
 }

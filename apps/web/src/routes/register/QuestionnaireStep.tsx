@@ -7,6 +7,7 @@ import { focusQuestionField } from './focus';
 import { hiddenQuestionNames } from './formRules';
 import { NinCheck } from './NinCheck';
 import type { WizardState } from './wizardState';
+import { t as tr, useT } from '../../i18n';
 
 const DEFER_ID = 'register-nin-deferred';
 
@@ -27,7 +28,7 @@ function wizardProblem(form: FormSchema, answers: Answers, ninDeferred: boolean)
   const email = fieldQuestion(form, 'email');
   if (email && isEmptyAnswer(answers[email])) {
     return {
-      text: 'Give your email address above, so that we can send you the link to add your NIN later.',
+      text: tr('register.questions.emailForNin'),
       field: email,
     };
   }
@@ -47,6 +48,7 @@ function NinExtras({
   problem: string | null;
   onDefer: (deferred: boolean) => void;
 }) {
+  const { t } = useT();
   return (
     <div className="space-y-3">
       {!deferred && <NinCheck nin={value} staff={false} />}
@@ -61,12 +63,11 @@ function NinExtras({
               aria-describedby={deferred ? `${DEFER_ID}-hint` : undefined}
               onChange={(e) => onDefer(e.target.checked)}
             />
-            <span className="font-semibold">I don’t have my NIN with me</span>
+            <span className="font-semibold">{t('register.questions.noNin')}</span>
           </label>
           {deferred && (
             <p id={`${DEFER_ID}-hint`} className="hint">
-              You can register now and add your NIN later with a link we email to you. Until then your registration is
-              incomplete and you are not listed in the skills marketplace.
+              {t('register.questions.noNinHint')}
             </p>
           )}
         </div>
@@ -91,6 +92,7 @@ export function QuestionnaireStep({
   update: (change: (s: WizardState) => WizardState) => void;
   onBack: () => void;
 }) {
+  const { t } = useT();
   const { answers, ninDeferred } = state;
   const ninName = useMemo(() => ninQuestionName(form), [form]);
   const canDefer = useMemo(() => fieldQuestion(form, 'email') !== null, [form]);
@@ -171,18 +173,18 @@ export function QuestionnaireStep({
         }}
         onComplete={(final) => toReview(final)}
         mode="auto"
-        completeLabel="Continue to review"
+        completeLabel={t('register.questions.toReview')}
         hiddenQuestions={hidden}
         renderExtra={renderExtra}
         initialQuestion={initialQuestion}
       />
       <div className="mt-6 flex flex-wrap justify-between gap-3">
         <button type="button" className="btn-secondary" onClick={onBack}>
-          Back to consent
+          {t('register.questions.backToConsent')}
         </button>
         {complete && (
           <button type="button" className="btn-secondary" onClick={() => update((s) => ({ ...s, step: 'review' }))}>
-            Return to review
+            {t('register.questions.returnToReview')}
           </button>
         )}
       </div>

@@ -7,6 +7,7 @@ import { useAuth } from '../../auth/AuthContext';
 import { Alert } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/Page';
+import { useT } from '../../i18n';
 import { SignOutButton } from '../../components/SignOutButton';
 import { deviceId } from '../../forms/answers';
 import { AccountStep } from './AccountStep';
@@ -20,9 +21,10 @@ import { ReviewStep } from './ReviewStep';
 import { initialState, STEPS, useWizardState, type StepKey } from './wizardState';
 
 function StepIndicator({ step, accountDone }: { step: StepKey; accountDone: boolean }) {
+  const { t } = useT();
   const current = STEPS.findIndex((s) => s.key === step);
   return (
-    <nav aria-label="Registration steps" className="mt-6">
+    <nav aria-label={t('register.steps.label')} className="mt-6">
       <ol className="flex flex-wrap gap-x-2 gap-y-2 text-sm sm:text-base">
         {STEPS.map((s, i) => {
           const done = i < current || (s.key === 'account' && accountDone && step !== 'account');
@@ -43,9 +45,9 @@ function StepIndicator({ step, accountDone }: { step: StepKey; accountDone: bool
                 {done ? '✓' : i + 1}
               </span>
               <span>
-                <span className="sr-only">Step {i + 1}: </span>
-                {s.label}
-                {done && <span className="sr-only"> (completed)</span>}
+                <span className="sr-only">{t('register.steps.step', { n: i + 1 })} </span>
+                {t(s.label)}
+                {done && <span className="sr-only"> {t('register.steps.completed')}</span>}
               </span>
             </li>
           );
@@ -58,6 +60,7 @@ function StepIndicator({ step, accountDone }: { step: StepKey; accountDone: bool
 /** The public self-registration wizard: account, consent, questionnaire, review, done. */
 export default function RegisterWizard() {
   const { user } = useAuth();
+  const { t } = useT();
   const [state, update] = useWizardState();
   const { step } = state;
 
@@ -98,35 +101,32 @@ export default function RegisterWizard() {
   }, [step, state.focusQuestion]);
 
   const stepIndex = STEPS.findIndex((s) => s.key === step);
-  const stepLabel = STEPS[stepIndex]!.label;
+  const stepLabel = t(STEPS[stepIndex]!.label);
 
   let body: ReactNode;
   if (user && user.role !== 'public_user') {
     body = (
-      <Alert title="You are signed in with a registry staff or employer account">
-        <p>
-          You are signed in as {user.email} ({ROLE_LABELS[user.role]}). Residents register themselves with their own
-          account: sign out first to register yourself.
-        </p>
+      <Alert title={t('register.staff.title')}>
+        <p>{t('register.staff.body', { email: user.email, role: ROLE_LABELS[user.role] })}</p>
         <div className="mt-3 flex flex-wrap gap-3">
           <SignOutButton />
           {user.role === 'data_entry_clerk' && (
             <Link to="/clerk" className="btn-secondary">
-              Go to clerk entry
+              {t('register.staff.clerk')}
             </Link>
           )}
         </div>
       </Alert>
     );
   } else if (user === undefined) {
-    body = <Loading label="Checking your sign-in…" />;
+    body = <Loading label={t('register.checkingSignIn')} />;
   } else if (!user && step !== 'account') {
     body = (
-      <Alert title="Sign in to continue your registration">
-        <p>Your answers so far are kept on this device until you close this tab.</p>
+      <Alert title={t('register.signIn.title')}>
+        <p>{t('register.signIn.body')}</p>
         <p className="mt-2">
           <Link to="/login?next=/register" className="link">
-            Sign in
+            {t('register.signIn.link')}
           </Link>
         </p>
       </Alert>
@@ -137,15 +137,12 @@ export default function RegisterWizard() {
     body = <FormLoadProblem settings={settings} schema={schema} />;
   } else if (settings.isSuccess && !questionnaireId) {
     body = (
-      <Alert title="Online registration is not open yet">
-        <p>
-          The registry has not chosen its public questionnaire yet. Your account is ready: come back later, or register
-          with a registry enumerator when they visit your area.
-        </p>
+      <Alert title={t('register.notOpen.title')}>
+        <p>{t('register.notOpen.body')}</p>
       </Alert>
     );
   } else if (!form) {
-    body = <Loading label="Loading the questionnaire…" />;
+    body = <Loading label={t('register.loadingForm')} />;
   } else if (step === 'consent') {
     body = (
       <ConsentStep
@@ -228,11 +225,11 @@ export default function RegisterWizard() {
 
   return (
     <div className="mx-auto max-w-3xl px-4 py-8 sm:py-12">
-      <PageHeading>Register yourself</PageHeading>
+      <PageHeading>{t('register.title')}</PageHeading>
       <StepIndicator step={step} accountDone={!!user} />
       <section className="mt-6" aria-labelledby="register-step-heading">
         <h2 id="register-step-heading" ref={heading} tabIndex={-1} className="mb-4 text-2xl font-bold">
-          <span className="sr-only">Step {stepIndex + 1} of 5: </span>
+          <span className="sr-only">{t('register.steps.stepOf', { n: stepIndex + 1, count: STEPS.length })} </span>
           {stepLabel}
         </h2>
         {body}

@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import { AnswerTree, answerEntries, answerText } from '../../forms/AnswerTree';
 import { compileForm, type Answers, type AnswerValue, type FormSchema, type Question } from '../../forms/engine';
 import { labelText } from '../../forms/QuestionField';
-import { initialLanguage, savedLanguage, translator } from '../../forms/translate';
+import { formLanguageFor, initialLanguage, savedLanguage, translator } from '../../forms/translate';
+import { t as tr, useT } from '../../i18n';
 import { ninQuestionName } from './collection';
 import { consentQuestions } from './formRules';
 import type { WizardState } from './wizardState';
@@ -10,7 +11,8 @@ import type { WizardState } from './wizardState';
 function ChangeButton({ label, onClick }: { label: string; onClick: () => void }) {
   return (
     <button type="button" className="link text-left" onClick={onClick}>
-      Change<span className="sr-only"> {label}</span>
+      {tr('register.review.change')}
+      <span className="sr-only"> {label}</span>
     </button>
   );
 }
@@ -38,12 +40,17 @@ export function ReviewStep({
   onChangeQuestion: (name: string) => void;
   onSubmit: () => void;
 }) {
+  const { t: ui, locale } = useT();
   const { answers, consent, ninDeferred } = state;
   const consentNames = useMemo(() => consentQuestions(form), [form]);
   const ninName = useMemo(() => ninQuestionName(form), [form]);
   const evaluation = useMemo(() => compileForm(form).evaluate(answers), [form, answers]);
 
-  const t = useMemo(() => translator(form, initialLanguage(form, savedLanguage())), [form]);
+  // The form's text in the language the questionnaire was shown in (the app's, when the form has it).
+  const t = useMemo(
+    () => translator(form, formLanguageFor(form, locale) ?? initialLanguage(form, savedLanguage()), ui),
+    [form, locale, ui],
+  );
 
   const skip = new Set([consentNames.basic, consentNames.marketplace, consentNames.enriched]);
   // The engine's values (hidden answers left out, calculations filled in); a visible question left
@@ -62,10 +69,7 @@ export function ReviewStep({
     .filter((s) => s.entries.length > 0);
 
   function row(q: Question, value: AnswerValue | undefined, nested: boolean) {
-    const text =
-      q.name === ninName && ninDeferred
-        ? 'To be added later — we will email you a link'
-        : answerText(form, q, value, t);
+    const text = q.name === ninName && ninDeferred ? ui('register.review.ninLater') : answerText(form, q, value, t);
     const line = (
       <Row
         key={q.name}
@@ -79,29 +83,27 @@ export function ReviewStep({
 
   return (
     <>
-      <p className="text-stone-800">
-        Check your answers before you send them. Use &ldquo;Change&rdquo; to correct anything.
-      </p>
+      <p className="text-stone-800">{ui('register.review.intro')}</p>
 
       <section className="card mt-6" aria-labelledby="review-consent">
         <h3 id="review-consent" className="text-xl font-bold">
-          Consent
+          {ui('register.review.consent')}
         </h3>
         <dl className="mt-2">
           <Row
-            label="Registry may keep and use my information"
-            value={consent.basic ? 'Yes' : 'No'}
+            label={ui('register.review.basic')}
+            value={consent.basic ? ui('register.consent.yes') : ui('register.consent.no')}
             onChange={onChangeConsent}
           />
           <Row
-            label="Listed in the anonymous skills marketplace"
-            value={consent.marketplace === 'yes' ? 'Yes' : 'No'}
+            label={ui('register.review.marketplace')}
+            value={consent.marketplace === 'yes' ? ui('register.consent.yes') : ui('register.consent.no')}
             onChange={onChangeConsent}
           />
           {consent.marketplace === 'yes' && (
             <Row
-              label="Name and phone number shown to registered employers"
-              value={consent.enriched === 'yes' ? 'Yes' : 'No'}
+              label={ui('register.review.enriched')}
+              value={consent.enriched === 'yes' ? ui('register.consent.yes') : ui('register.consent.no')}
               onChange={onChangeConsent}
             />
           )}
@@ -113,7 +115,7 @@ export function ReviewStep({
         return (
           <section key={section.name} className="card mt-6" aria-labelledby={headingId}>
             <h3 id={headingId} className="text-xl font-bold">
-              {section.label || 'Your answers'}
+              {section.label || ui('register.review.yourAnswers')}
             </h3>
             <dl className="mt-2">
               <AnswerTree entries={entries} t={t} row={row} onChange={(q) => onChangeQuestion(q.name)} />
@@ -124,7 +126,7 @@ export function ReviewStep({
 
       <div className="mt-8 flex flex-wrap justify-end gap-3">
         <button type="button" className="btn-primary" onClick={onSubmit}>
-          Submit registration
+          {ui('register.review.submit')}
         </button>
       </div>
     </>

@@ -15,6 +15,7 @@ import type { Answers, FormSchema, Question } from '../../forms/engine';
 import { answerQuestions } from '../../forms/level';
 import { getMedia, mediaNames, uploadFile } from '../../offline/media';
 import { formatDate } from '../../lib/format';
+import { t } from '../../i18n';
 
 export interface SubmissionBody {
   id: string;
@@ -108,22 +109,23 @@ export function findQuestion(form: FormSchema, name: string): Question | undefin
 export function ninProblem(raw: string): string | null {
   if (!raw.trim()) return null;
   const nin = normalizeNin(raw);
-  if (!/^\d+$/.test(nin)) return 'A NIN has digits only.';
-  if (nin.length !== 11) return `A NIN has 11 digits; this has ${nin.length}.`;
-  if (!isWellFormedNin(nin)) return 'This is not a valid NIN (one digit repeated).';
+  if (!/^\d+$/.test(nin)) return t('register.nin.digitsOnly');
+  if (nin.length !== 11) return t('register.nin.length', { count: nin.length });
+  if (!isWellFormedNin(nin)) return t('register.nin.repeated');
   return null;
 }
 
 const CHANNEL_NAMES: Record<string, string> = {
-  public: 'online self-registration',
-  enumerator: 'a field enumerator',
-  clerk: 'a paper form typed in by a clerk',
-  import: 'a partner agency’s list',
-  staff: 'a registry staff account',
+  public: 'register.channel.public',
+  enumerator: 'register.channel.enumerator',
+  clerk: 'register.channel.clerk',
+  import: 'register.channel.import',
+  staff: 'register.channel.staff',
 };
 
 export function channelName(source: string | undefined): string {
-  return (source && CHANNEL_NAMES[source]) || source || 'another channel';
+  const id = source ? CHANNEL_NAMES[source] : undefined;
+  return id ? t(id) : source || t('register.channel.other');
 }
 
 export type { SubmissionErrorView };
@@ -139,25 +141,26 @@ export function duplicateDetails(error: SubmissionErrorView | undefined): { date
 
 /** A rejection in words. Staff see the channel of the first registration; the public see only the date. */
 export function rejectionText(error: SubmissionErrorView | undefined, staff: boolean): string {
-  if (!error) return 'Rejected by the registry.';
+  if (!error) return t('register.reject.generic');
   switch (error.code) {
     case 'NIN_DUPLICATE': {
       const { date, source } = duplicateDetails(error);
-      const when = date ? ` on ${formatDate(date)}` : '';
-      return staff && source
-        ? `NIN already registered${when} through ${channelName(source)}.`
-        : `This NIN was already registered${when}.`;
+      if (staff && source)
+        return date
+          ? t('register.reject.duplicateStaffOn', { date: formatDate(date), channel: channelName(source) })
+          : t('register.reject.duplicateStaff', { channel: channelName(source) });
+      return date ? t('register.reject.duplicateOn', { date: formatDate(date) }) : t('register.reject.duplicate');
     }
     case 'NIN_DUPLICATE_STAFF':
-      return 'This NIN belongs to a registry staff member.';
+      return t('register.reject.staffNin');
     case 'NIN_UNAVAILABLE':
-      return 'This NIN cannot be registered here. Contact the registry help desk.';
+      return t('register.reject.unavailable');
     case 'NIN_INVALID':
-      return 'The NIN is not valid (11 digits, not one digit repeated).';
+      return t('register.reject.ninInvalid');
     case 'NIN_REQUIRED':
-      return 'No NIN was given.';
+      return t('register.reject.ninRequired');
     case 'LGA_UNKNOWN':
-      return 'The Local Government Area is not one of Oyo State’s.';
+      return t('register.reject.lga');
     default:
       return error.message || error.code;
   }
@@ -182,22 +185,22 @@ export function submitErrorText(error: unknown): string {
   if (!(error instanceof ApiError)) return errorMessage(error);
   switch (error.code) {
     case 'NIN_INVALID':
-      return 'The NIN is not valid: it must be 11 digits, not one digit repeated.';
+      return t('register.submit.ninInvalid');
     case 'ANSWERS_INVALID':
-      return 'Some answers were not accepted by the registry.';
+      return t('register.submit.answersInvalid');
     case 'VERSION_ARCHIVED':
-      return 'This questionnaire has been replaced by a newer one. Reload the page to get it.';
+      return t('register.submit.archived');
     case 'VERSION_UNKNOWN':
-      return 'This questionnaire is no longer published. Reload the page.';
+      return t('register.submit.unknownVersion');
     case 'SUBMISSION_CONFLICT':
-      return 'A different form was already saved under this reference. Start the form again.';
+      return t('register.submit.conflict');
     case 'ALREADY_REGISTERED':
-      return 'You have already registered. Sign in to see your registration; one registration per person.';
+      return t('register.submit.already');
     case 'PUBLIC_FORM_ONLY':
-      return 'This questionnaire is not the public registration form. Reload the page.';
+      return t('register.submit.publicOnly');
     default:
-      if (error.status === 401) return 'Your session has ended. Sign in again; your answers are kept.';
-      if (error.status === 429) return 'Too many requests. Wait a minute and try again.';
+      if (error.status === 401) return t('register.submit.sessionEnded');
+      if (error.status === 429) return t('register.submit.tooMany');
       return error.message;
   }
 }

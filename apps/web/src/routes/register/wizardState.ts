@@ -8,11 +8,11 @@ import type { Answers } from '../../forms/engine';
 import type { SubmissionBody } from './collection';
 
 export const STEPS = [
-  { key: 'account', label: 'Account' },
-  { key: 'consent', label: 'Consent' },
-  { key: 'questionnaire', label: 'Questionnaire' },
-  { key: 'review', label: 'Review' },
-  { key: 'done', label: 'Done' },
+  { key: 'account', label: 'register.steps.account' },
+  { key: 'consent', label: 'register.steps.consent' },
+  { key: 'questionnaire', label: 'register.steps.questionnaire' },
+  { key: 'review', label: 'register.steps.review' },
+  { key: 'done', label: 'register.steps.done' },
 ] as const;
 export type StepKey = (typeof STEPS)[number]['key'];
 
