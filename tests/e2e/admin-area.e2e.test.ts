@@ -236,3 +236,61 @@ it('switches the admin area to Yorùbá from its header, and back', async () => 
   expect(problems).toEqual([]);
   await page.close();
 });
+
+// The dates are checked against the browser's own yo-NG formatting: Debian's Chromium has no Yoruba
+// date data and falls back to en-US ("Dec 6, 2026, 6:02 PM"), so this proves the locale is passed, not
+// that month names are Yoruba.
+it('in Yorùbá, the staff list and the audit log show Yoruba headings, and dates formatted for yo-NG', async () => {
+  const call = await adminClient(ctx.registry.url);
+  const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = await signIn(page);
+  await page.locator('header').getByLabel('Language').selectOption('yo');
+  await page.getByRole('navigation', { name: 'Ìṣàkóso' }).waitFor();
+  /** A date as the browser formats it in a language, in West Africa Time (what useT's `date` does). */
+  const format = (iso: string, tag: string, time: boolean) =>
+    page.evaluate(
+      ([value, locale, withTime]) =>
+        new Intl.DateTimeFormat(locale, {
+          dateStyle: 'medium',
+          ...(withTime ? { timeStyle: 'short' } : {}),
+          timeZone: 'Africa/Lagos',
+        }).format(new Date(value)),
+      [iso, tag, time] as const,
+    );
+
+  // The staff list: Yoruba heading, column headers and filters; the Created column in yo-NG.
+  await page.goto(`${ctx.registry.url}/admin/staff`);
+  await page.getByRole('heading', { level: 1, name: 'Òṣìṣẹ́' }).waitFor();
+  const table = page.getByRole('table', { name: 'Àwọn òṣìṣẹ́' });
+  await table.waitFor();
+  for (const header of ['Orúkọ', 'Ímeèlì', 'Ipa', 'Ìjọba ìbílẹ̀ (LGA)', 'Ipò', 'Ọjọ́ tí a dá a'])
+    await table.getByRole('columnheader', { name: header, exact: true }).waitFor();
+  await page.getByLabel('Wá orúkọ tàbí ímeèlì').waitFor();
+  const { items } = await call<{ items: { email: string; createdAt: string }[] }>('GET', '/staff?page=1&pageSize=25');
+  const member = items[0]!;
+  const cells = table.getByRole('row').filter({ hasText: member.email }).getByRole('cell');
+  const created = (await cells.last().innerText()).trim();
+  expect(created).toBe(await format(member.createdAt, 'yo-NG', false));
+  expect(created).not.toBe(await format(member.createdAt, 'en-NG', false));
+
+  // The audit log: Yoruba heading, filters and entry words; each entry's time in yo-NG.
+  await page.goto(`${ctx.registry.url}/admin/audit`);
+  await page.getByRole('heading', { level: 1, name: 'Àkọsílẹ̀ ìṣàyẹ̀wò' }).waitFor();
+  await page.getByRole('form', { name: 'Ṣàyàn nínú àkọsílẹ̀ ìṣàyẹ̀wò' }).waitFor();
+  const entries = page.getByRole('list', { name: 'Àwọn àkọsílẹ̀' });
+  const first = entries.getByRole('listitem').first();
+  await first.waitFor();
+  expect(await first.innerText()).toMatch(/láti ọwọ́ /);
+  const [action, when] = (await first.locator('p').first().innerText()).split(' · ');
+  const audit = await call<{ items: { action: string; at: string }[] }>(
+    'GET',
+    `/audit?action=${encodeURIComponent(action!.trim())}&limit=100`,
+  );
+  const yoTimes = await Promise.all(audit.items.map((e) => format(e.at, 'yo-NG', true)));
+  const enTimes = await Promise.all(audit.items.map((e) => format(e.at, 'en-NG', true)));
+  expect(yoTimes).toContain(when!.trim());
+  expect(enTimes).not.toContain(when!.trim());
+  await page.screenshot({ path: join(artifacts, 'admin-yoruba-audit.png'), fullPage: true });
+  expect(problems).toEqual([]);
+  await page.close();
+});

@@ -5,8 +5,9 @@ import type { AuditQuery } from '@oslrs/core';
 import { auditLog, queryKeys } from '../../../api/endpoints';
 import { TextField } from '../../../components/Field';
 import { PageHeading } from '../../../components/Page';
-import { formatDateTime } from '../../../lib/format';
+import { useT } from '../../../i18n';
 import { Pager, useCursorPages } from '../../registry/shared';
+import { roleLabel } from '../staff/staffOptions';
 
 type Filters = Pick<AuditQuery, 'actor' | 'action' | 'targetType' | 'targetId' | 'from' | 'to'>;
 const EMPTY: Record<keyof Filters, string> = { actor: '', action: '', targetType: '', targetId: '', from: '', to: '' };
@@ -16,6 +17,7 @@ const toIso = (local: string) => (local ? new Date(`${local}:00+01:00`).toISOStr
 
 /** The super admin's audit log: filters, newest first, "Older" pages (keyset: as fast at page 10,000 as at page 1). */
 export default function AuditLog() {
+  const { t, date } = useT();
   const [draft, setDraft] = useState(EMPTY);
   const [filters, setFilters] = useState<Filters>({});
   const pages = useCursorPages();
@@ -51,22 +53,22 @@ export default function AuditLog() {
   const data = query.data;
   return (
     <>
-      <PageHeading>Audit log</PageHeading>
-      <p className="mt-2 text-stone-800">Every change and every view of personal data by staff, newest first.</p>
+      <PageHeading>{t('staff.admin.audit.title')}</PageHeading>
+      <p className="mt-2 text-stone-800">{t('staff.admin.audit.intro')}</p>
       <form
-        aria-label="Filter the audit log"
+        aria-label={t('staff.admin.audit.filter')}
         className="mt-6 grid grid-cols-1 gap-4 rounded-lg border border-stone-300 bg-white p-4 sm:grid-cols-2 lg:grid-cols-3"
         onSubmit={apply}
       >
-        {field('actor', 'Actor (user id)')}
-        {field('action', 'Action, e.g. respondent.viewed')}
-        {field('targetType', 'Target type, e.g. respondent')}
-        {field('targetId', 'Target id')}
-        {field('from', 'From (WAT)', 'datetime-local')}
-        {field('to', 'Before (WAT)', 'datetime-local')}
+        {field('actor', t('staff.admin.audit.actor'))}
+        {field('action', t('staff.admin.audit.action', { example: 'respondent.viewed' }))}
+        {field('targetType', t('staff.admin.audit.targetType', { example: 'respondent' }))}
+        {field('targetId', t('staff.admin.audit.targetId'))}
+        {field('from', t('staff.admin.audit.from'), 'datetime-local')}
+        {field('to', t('staff.admin.audit.before'), 'datetime-local')}
         <div className="flex flex-wrap items-end gap-3">
           <button type="submit" className="btn-primary">
-            Apply filters
+            {t('staff.admin.audit.apply')}
           </button>
           <button
             type="button"
@@ -77,27 +79,33 @@ export default function AuditLog() {
               pages.reset();
             }}
           >
-            Clear
+            {t('staff.admin.audit.clear')}
           </button>
         </div>
       </form>
       <ListStates
         query={query}
         items={data?.items}
-        errorTitle="Could not load the audit log"
-        empty="No entries match."
+        errorTitle={t('staff.admin.audit.loadFailed')}
+        empty={t('staff.admin.audit.empty')}
       />
       {data && data.items.length > 0 && (
-        <ol className="mt-6 divide-y divide-stone-200 rounded-lg border border-stone-300 bg-white" aria-label="Entries">
+        <ol
+          className="mt-6 divide-y divide-stone-200 rounded-lg border border-stone-300 bg-white"
+          aria-label={t('staff.admin.audit.entries')}
+        >
           {data.items.map((e) => (
             <li key={e.id} className="p-3 text-sm break-words">
               <p>
-                <span className="font-semibold">{e.action}</span> · {formatDateTime(e.at)}
+                <span className="font-semibold">{e.action}</span> ·{' '}
+                {date(e.at, { dateStyle: 'medium', timeStyle: 'short' })}
               </p>
               <p className="text-stone-700">
-                by {e.actorRole ? e.actorRole.replace(/_/g, ' ') : 'the system'}
+                {t('staff.admin.audit.by', {
+                  actor: e.actorRole ? roleLabel(e.actorRole) : t('staff.admin.audit.system'),
+                })}
                 {e.actorId ? ` (${e.actorId})` : ''}
-                {e.ip ? ` from ${e.ip}` : ''}
+                {e.ip ? ` ${t('staff.admin.audit.fromIp', { ip: e.ip })}` : ''}
                 {e.targetType ? ` · ${e.targetType}` : ''}
                 {e.targetId ? ` ${e.targetId}` : ''}
               </p>
@@ -110,7 +118,12 @@ export default function AuditLog() {
           ))}
         </ol>
       )}
-      <Pager pages={pages} nextCursor={data?.nextCursor} olderLabel="Older" newerLabel="Newer" />
+      <Pager
+        pages={pages}
+        nextCursor={data?.nextCursor}
+        olderLabel={t('staff.admin.log.older')}
+        newerLabel={t('staff.admin.log.newer')}
+      />
     </>
   );
 }

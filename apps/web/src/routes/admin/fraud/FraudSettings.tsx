@@ -4,9 +4,11 @@ import { fraudSettings as fraudApi, queryKeys } from '../../../api/endpoints';
 import { Alert } from '../../../components/Alert';
 import { Loading } from '../../../components/Loading';
 import { PageHeading } from '../../../components/Page';
+import { useT } from '../../../i18n';
 import { ThresholdsForm } from './ThresholdsForm';
 
 export default function FraudSettingsPage() {
+  const { t } = useT();
   const query = useQuery({
     queryKey: queryKeys.fraudSettings,
     queryFn: ({ signal }) => fraudApi.get(signal),
@@ -14,17 +16,13 @@ export default function FraudSettingsPage() {
 
   return (
     <div className="max-w-3xl">
-      <PageHeading>Fraud signals</PageHeading>
-      <p className="mt-2 text-stone-800">
-        Every submission, from every channel, is checked for these signals when it is ingested. The points of the
-        signals that fire add up to a score out of 100, with reasons. Flags never reject data: they show supervisors and
-        assessors where to look.
-      </p>
+      <PageHeading>{t('staff.admin.fraud.title')}</PageHeading>
+      <p className="mt-2 text-stone-800">{t('staff.admin.fraud.intro')}</p>
       {query.isPending ? (
         <Loading />
       ) : query.isError ? (
         <div className="mt-6">
-          <Alert title="Could not load the fraud thresholds">
+          <Alert title={t('staff.admin.fraud.loadFailed')}>
             <p>{errorMessage(query.error)}</p>
           </Alert>
         </div>
@@ -33,11 +31,12 @@ export default function FraudSettingsPage() {
           <p className="mt-4 rounded-md border-l-4 border-green-800 bg-white p-3 text-stone-900">
             {query.data.version > 0 ? (
               <>
-                <strong>Version {query.data.version}</strong> is in force.
+                <strong>{t('staff.admin.fraud.version', { version: query.data.version })}</strong>{' '}
+                {t('staff.admin.fraud.inForce')}
               </>
             ) : (
               <>
-                <strong>Version 0:</strong> nothing has been saved yet, so the starting values are in force.
+                <strong>{t('staff.admin.fraud.version0')}</strong> {t('staff.admin.fraud.version0Body')}
               </>
             )}
           </p>

@@ -5,6 +5,7 @@ import { errorMessage, validationIssues } from '../../../api/client';
 import { fraudSettings as fraudApi, queryKeys, type FraudSettings } from '../../../api/endpoints';
 import { Alert, Success } from '../../../components/Alert';
 import { TextField } from '../../../components/Field';
+import { useT } from '../../../i18n';
 import {
   BANDS,
   FIELD_BY_PATH,
@@ -25,6 +26,7 @@ import {
 
 /** The thresholds in force, to change and save as the next version. */
 export function ThresholdsForm({ settings }: { settings: FraudSettings }) {
+  const { t } = useT();
   const queryClient = useQueryClient();
   const [values, setValues] = useState<Values>(() => toForm(settings.thresholds));
   const [errors, setErrors] = useState<Errors>({});
@@ -58,7 +60,7 @@ export function ThresholdsForm({ settings }: { settings: FraudSettings }) {
         const f = FIELD_BY_PATH.get(issue.path);
         if (f && !fields[f.path]) {
           // The API speaks in fractions; the form in percentages.
-          fields[f.path] = f.percent ? 'Enter a percentage from 0 to 100' : issue.message;
+          fields[f.path] = f.percent ? t('staff.admin.fraud.errPercent') : issue.message;
         } else if (!f) {
           other.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
         }
@@ -87,7 +89,7 @@ export function ThresholdsForm({ settings }: { settings: FraudSettings }) {
       return;
     }
     if (!dirty) {
-      setTopErrors([`Nothing to save: these are the values of version ${settings.version}. Change a value first.`]);
+      setTopErrors([t('staff.admin.fraud.nothingToSave', { version: settings.version })]);
       return;
     }
     setTopErrors([]);
@@ -145,20 +147,20 @@ export function ThresholdsForm({ settings }: { settings: FraudSettings }) {
 
       <section aria-labelledby="fraud-total-label" className="card">
         <h2 id="fraud-total-label" className="text-xl font-bold">
-          Total if every signal fires
+          {t('staff.admin.fraud.total')}
         </h2>
         {/* <output> is a polite live region: the figure is read out as the points change. */}
         <output aria-labelledby="fraud-total-label" className="mt-2 block text-3xl font-bold text-stone-900">
-          {total === null ? '—' : `${total} points`}
+          {total === null ? '—' : t('staff.admin.fraud.points', { count: total })}
         </output>
         <p className="mt-2 text-stone-800">
           {total === null
-            ? 'Enter a whole number of points for every signal to see the total.'
+            ? t('staff.admin.fraud.totalMissing')
             : total > 100
-              ? 'Scores are capped at 100, so a submission that fires every signal scores 100.'
+              ? t('staff.admin.fraud.totalCapped')
               : critical !== undefined && total < critical
-                ? `No submission can reach the critical band (${show(critical)} points) with these points.`
-                : 'Scores are capped at 100.'}
+                ? t('staff.admin.fraud.totalBelowCritical', { points: show(critical) })
+                : t('staff.admin.fraud.totalCap')}
         </p>
       </section>
 
@@ -166,26 +168,25 @@ export function ThresholdsForm({ settings }: { settings: FraudSettings }) {
 
       <div className="card space-y-4">
         {topErrors.length > 0 && (
-          <Alert title="The thresholds were not saved">
+          <Alert title={t('staff.admin.fraud.notSaved')}>
             {topErrors.map((message) => (
               <p key={message}>{message}</p>
             ))}
           </Alert>
         )}
         {notice === 'saved' && save.data && (
-          <Success title={`Saved as version ${save.data.version}`}>
-            <p>New submissions are scored with these thresholds. Scores already given keep their version.</p>
+          <Success title={t('staff.admin.fraud.savedAs', { version: save.data.version })}>
+            <p>{t('staff.admin.fraud.savedBody')}</p>
           </Success>
         )}
         {notice === 'reset' && (
           <p role="status" className="rounded-md border-l-4 border-amber-500 bg-amber-50 p-3 text-stone-900">
-            The form now holds the starting values. Nothing is saved until you choose “Save as version {nextVersion}”.
+            {t('staff.admin.fraud.resetNotice', { version: nextVersion })}
           </p>
         )}
         <p id="fraud-save-explanation" className="text-stone-800">
-          Saving makes these thresholds version {nextVersion}; they score every submission ingested from then on. Scores
-          already given keep the version they were computed with, so an old flag can still be explained.
-          {dirty && <strong className="mt-1 block">You have unsaved changes.</strong>}
+          {t('staff.admin.fraud.saveExplanation', { version: nextVersion })}
+          {dirty && <strong className="mt-1 block">{t('staff.admin.fraud.unsaved')}</strong>}
         </p>
         <div className="flex flex-wrap gap-3">
           <button
@@ -194,14 +195,14 @@ export function ThresholdsForm({ settings }: { settings: FraudSettings }) {
             aria-busy={save.isPending || undefined}
             aria-describedby="fraud-save-explanation"
           >
-            Save as version {nextVersion}
+            {t('staff.admin.fraud.saveAs', { version: nextVersion })}
           </button>
           <button type="button" className="btn-secondary" onClick={onReset} aria-describedby="fraud-reset-hint">
-            Reset to the starting values
+            {t('staff.admin.fraud.reset')}
           </button>
         </div>
         <p id="fraud-reset-hint" className="hint">
-          Reset fills the form with the starting values from the specification; it does not save them.
+          {t('staff.admin.fraud.resetHint')}
         </p>
       </div>
     </form>

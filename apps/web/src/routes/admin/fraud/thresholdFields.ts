@@ -3,6 +3,7 @@
  * for the fractions the API stores), and the parsing and checks between the form and the API.
  */
 import { DEFAULT_FRAUD_THRESHOLDS, type FraudThresholds } from '@oslrs/core';
+import { t } from '../../../i18n';
 
 export type Group = keyof FraudThresholds;
 /** "gps.maxAccuracyM": the same dotted path the API uses in its validation issues. */
@@ -31,11 +32,16 @@ const D = DEFAULT_FRAUD_THRESHOLDS;
 const pct = (fraction: number) => `${show(fraction * 100)} %`;
 const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
 
-function points(signal: string, group: Group): FieldDef {
+// The texts are getters: read at render time, in the language chosen then (the language can change).
+function points(group: Group, signal: () => string): FieldDef {
   return {
     path: `${group}.points` as Path,
-    label: `Points for ${signal}`,
-    hint: 'Added to the score when this signal fires.',
+    get label() {
+      return t('staff.admin.fraud.pointsFor', { signal: signal() });
+    },
+    get hint() {
+      return t('staff.admin.fraud.pointsHint');
+    },
     integer: true,
     min: 0,
   };
@@ -45,138 +51,228 @@ function points(signal: string, group: Group): FieldDef {
 export const SIGNALS: SectionDef[] = [
   {
     group: 'gps',
-    legend: 'GPS clustering',
-    explanation:
-      `Checks where a survey was taken (only surveys sent with a GPS fix). It adds its points once, however many of ` +
-      `its checks match. Starting values: ${D.gps.points} points for ≥ ${D.gps.clusterCount} surveys within ` +
-      `${D.gps.clusterRadiusM} m in ${D.gps.clusterWindowHours} h by one enumerator; a jump between two surveys ` +
-      `faster than ${D.gps.maxSpeedKmh} km/h; a survey within ${D.gps.otherCollectorRadiusM} m of another ` +
-      `enumerator's the same day; or GPS accuracy worse than ${D.gps.maxAccuracyM} m.`,
+    get legend() {
+      return t('staff.admin.fraud.gps.legend');
+    },
+    get explanation() {
+      return t('staff.admin.fraud.gps.explanation', {
+        points: D.gps.points,
+        count: D.gps.clusterCount,
+        radius: D.gps.clusterRadiusM,
+        hours: D.gps.clusterWindowHours,
+        speed: D.gps.maxSpeedKmh,
+        distance: D.gps.otherCollectorRadiusM,
+        accuracy: D.gps.maxAccuracyM,
+      });
+    },
     fields: [
-      points('GPS clustering', 'gps'),
+      points('gps', () => t('staff.admin.fraud.gps.signal')),
       {
         path: 'gps.clusterCount',
-        label: 'Surveys that make a cluster',
-        hint: 'This many surveys or more by one enumerator, close together in place and time.',
+        get label() {
+          return t('staff.admin.fraud.gps.clusterCount');
+        },
+        get hint() {
+          return t('staff.admin.fraud.gps.clusterCountHint');
+        },
         integer: true,
         min: 2,
       },
-      { path: 'gps.clusterRadiusM', label: 'Cluster radius (m)', min: 1 },
-      { path: 'gps.clusterWindowHours', label: 'Cluster time window (h)', min: 0.1 },
+      {
+        path: 'gps.clusterRadiusM',
+        get label() {
+          return t('staff.admin.fraud.gps.clusterRadius');
+        },
+        min: 1,
+      },
+      {
+        path: 'gps.clusterWindowHours',
+        get label() {
+          return t('staff.admin.fraud.gps.clusterWindow');
+        },
+        min: 0.1,
+      },
       {
         path: 'gps.maxSpeedKmh',
-        label: 'Fastest plausible travel between surveys (km/h)',
-        hint: 'A faster jump from the enumerator’s previous survey is flagged.',
+        get label() {
+          return t('staff.admin.fraud.gps.maxSpeed');
+        },
+        get hint() {
+          return t('staff.admin.fraud.gps.maxSpeedHint');
+        },
         min: 1,
       },
       {
         path: 'gps.otherCollectorRadiusM',
-        label: 'Distance to another enumerator’s survey the same day (m)',
-        hint: 'Within this distance of another enumerator’s survey on the same day is flagged.',
+        get label() {
+          return t('staff.admin.fraud.gps.otherCollector');
+        },
+        get hint() {
+          return t('staff.admin.fraud.gps.otherCollectorHint');
+        },
         min: 0,
       },
       {
         path: 'gps.maxAccuracyM',
-        label: 'GPS accuracy limit (m)',
-        hint: 'A fix less accurate than this (a larger figure) is flagged.',
+        get label() {
+          return t('staff.admin.fraud.gps.accuracy');
+        },
+        get hint() {
+          return t('staff.admin.fraud.gps.accuracyHint');
+        },
         min: 1,
       },
     ],
   },
   {
     group: 'speedRun',
-    legend: 'Speed-run',
-    explanation:
-      `Checks how long a survey took. Once a form version has enough surveys, a survey is compared with their ` +
-      `median duration; until then, with a minimum time per answered question. Starting values: ` +
-      `${D.speedRun.points} points for under ${pct(D.speedRun.medianFraction)} of the median duration for the form, ` +
-      `or under ${D.speedRun.floorSecondsPerQuestion} seconds per question while fewer than ` +
-      `${D.speedRun.minSurveysForMedian} surveys exist.`,
+    get legend() {
+      return t('staff.admin.fraud.speedRun.legend');
+    },
+    get explanation() {
+      return t('staff.admin.fraud.speedRun.explanation', {
+        points: D.speedRun.points,
+        share: pct(D.speedRun.medianFraction),
+        seconds: D.speedRun.floorSecondsPerQuestion,
+        surveys: D.speedRun.minSurveysForMedian,
+      });
+    },
     fields: [
-      points('speed-run', 'speedRun'),
+      points('speedRun', () => t('staff.admin.fraud.speedRun.signal')),
       {
         path: 'speedRun.medianFraction',
-        label: 'Share of the median duration (%)',
-        hint: 'A survey faster than this share of the form’s median duration is flagged.',
+        get label() {
+          return t('staff.admin.fraud.speedRun.median');
+        },
+        get hint() {
+          return t('staff.admin.fraud.speedRun.medianHint');
+        },
         percent: true,
       },
       {
         path: 'speedRun.minSurveysForMedian',
-        label: 'Surveys needed before the median is used',
+        get label() {
+          return t('staff.admin.fraud.speedRun.minSurveys');
+        },
         integer: true,
         min: 1,
       },
       {
         path: 'speedRun.floorSecondsPerQuestion',
-        label: 'Minimum time until then (seconds per question)',
-        hint: 'Used while the form has fewer surveys than the number above.',
+        get label() {
+          return t('staff.admin.fraud.speedRun.floor');
+        },
+        get hint() {
+          return t('staff.admin.fraud.speedRun.floorHint');
+        },
         min: 0,
       },
     ],
   },
   {
     group: 'straightLining',
-    legend: 'Straight-lining',
-    explanation:
-      `Checks for the same answer given again and again to questions that share a choice list. Starting values: ` +
-      `${D.straightLining.points} points for ≥ ${D.straightLining.minQuestions} questions sharing a choice list ` +
-      `with ≥ ${pct(D.straightLining.sameAnswerFraction)} the same answer.`,
+    get legend() {
+      return t('staff.admin.fraud.straightLining.legend');
+    },
+    get explanation() {
+      return t('staff.admin.fraud.straightLining.explanation', {
+        points: D.straightLining.points,
+        questions: D.straightLining.minQuestions,
+        share: pct(D.straightLining.sameAnswerFraction),
+      });
+    },
     fields: [
-      points('straight-lining', 'straightLining'),
+      points('straightLining', () => t('staff.admin.fraud.straightLining.signal')),
       {
         path: 'straightLining.minQuestions',
-        label: 'Questions sharing a choice list',
-        hint: 'At least this many answered questions on one choice list are needed to judge.',
+        get label() {
+          return t('staff.admin.fraud.straightLining.minQuestions');
+        },
+        get hint() {
+          return t('staff.admin.fraud.straightLining.minQuestionsHint');
+        },
         integer: true,
         min: 2,
       },
       {
         path: 'straightLining.sameAnswerFraction',
-        label: 'Same answer share (%)',
-        hint: 'This share or more of those answers being the same is flagged.',
+        get label() {
+          return t('staff.admin.fraud.straightLining.same');
+        },
+        get hint() {
+          return t('staff.admin.fraud.straightLining.sameHint');
+        },
         percent: true,
       },
     ],
   },
   {
     group: 'nearDuplicate',
-    legend: 'Near-duplicate answers',
-    explanation:
-      `Compares a survey with the same collector’s recent surveys of the same form. Starting values: ` +
-      `${D.nearDuplicate.points} points for ≥ ${pct(D.nearDuplicate.equalFraction)} of fields equal to another ` +
-      `submission by the same collector within ${D.nearDuplicate.windowDays} days.`,
+    get legend() {
+      return t('staff.admin.fraud.nearDuplicate.legend');
+    },
+    get explanation() {
+      return t('staff.admin.fraud.nearDuplicate.explanation', {
+        points: D.nearDuplicate.points,
+        share: pct(D.nearDuplicate.equalFraction),
+        days: D.nearDuplicate.windowDays,
+      });
+    },
     fields: [
-      points('near-duplicate answers', 'nearDuplicate'),
+      points('nearDuplicate', () => t('staff.admin.fraud.nearDuplicate.signal')),
       {
         path: 'nearDuplicate.equalFraction',
-        label: 'Fields equal to another survey (%)',
-        hint: 'This share of fields or more with the same answer is flagged.',
+        get label() {
+          return t('staff.admin.fraud.nearDuplicate.equal');
+        },
+        get hint() {
+          return t('staff.admin.fraud.nearDuplicate.equalHint');
+        },
         percent: true,
       },
-      { path: 'nearDuplicate.windowDays', label: 'Look-back window (days)', min: 0.1 },
+      {
+        path: 'nearDuplicate.windowDays',
+        get label() {
+          return t('staff.admin.fraud.nearDuplicate.window');
+        },
+        min: 0.1,
+      },
     ],
   },
   {
     group: 'offHours',
-    legend: 'Off-hours',
-    explanation:
-      `Checks the time a survey was completed, in West Africa Time (UTC+1). The window runs from the start hour up ` +
-      `to the end hour, across midnight when the start is later than the end. Starting values: ` +
-      `${D.offHours.points} points for ${hour(D.offHours.startHourWat)}–${hour(D.offHours.endHourWat)} WAT.`,
+    get legend() {
+      return t('staff.admin.fraud.offHours.legend');
+    },
+    get explanation() {
+      return t('staff.admin.fraud.offHours.explanation', {
+        points: D.offHours.points,
+        start: hour(D.offHours.startHourWat),
+        end: hour(D.offHours.endHourWat),
+      });
+    },
     fields: [
-      points('off-hours', 'offHours'),
+      points('offHours', () => t('staff.admin.fraud.offHours.signal')),
       {
         path: 'offHours.startHourWat',
-        label: 'Off-hours start (WAT hour, 0–23)',
-        hint: 'For example 23 for 23:00.',
+        get label() {
+          return t('staff.admin.fraud.offHours.start');
+        },
+        get hint() {
+          return t('staff.admin.fraud.offHours.startHint');
+        },
         integer: true,
         min: 0,
         max: 23,
       },
       {
         path: 'offHours.endHourWat',
-        label: 'Off-hours end (WAT hour, 0–23)',
-        hint: 'For example 5 for up to 05:00.',
+        get label() {
+          return t('staff.admin.fraud.offHours.end');
+        },
+        get hint() {
+          return t('staff.admin.fraud.offHours.endHint');
+        },
         integer: true,
         min: 0,
         max: 23,
@@ -207,16 +303,38 @@ export const SIGNALS: SectionDef[] = [
 ];
 
 const BAND_NAMES = ['low', 'medium', 'high', 'critical'] as const;
+type BandName = (typeof BAND_NAMES)[number];
+/** A band's name in the active language, as it reads inside a sentence ("the medium band's"). */
+const BAND_NAME: Record<BandName, () => string> = {
+  low: () => t('staff.admin.fraud.band.low'),
+  medium: () => t('staff.admin.fraud.band.medium'),
+  high: () => t('staff.admin.fraud.band.high'),
+  critical: () => t('staff.admin.fraud.band.critical'),
+};
+const BAND_LABEL: Record<BandName, () => string> = {
+  low: () => t('staff.admin.fraud.bands.fromLow'),
+  medium: () => t('staff.admin.fraud.bands.fromMedium'),
+  high: () => t('staff.admin.fraud.bands.fromHigh'),
+  critical: () => t('staff.admin.fraud.bands.fromCritical'),
+};
 export const BANDS: SectionDef = {
   group: 'bands',
-  legend: 'Score bands',
-  explanation:
-    `The points of the signals that fire add up to a score, capped at 100. A submission is in the highest band ` +
-    `whose cut-off its score reaches; below the low cut-off it is clean. Flags never reject data. Starting values: ` +
-    `clean < ${D.bands.low}, low, medium ≥ ${D.bands.medium}, high ≥ ${D.bands.high}, critical ≥ ${D.bands.critical}.`,
+  get legend() {
+    return t('staff.admin.fraud.bands.legend');
+  },
+  get explanation() {
+    return t('staff.admin.fraud.bands.explanation', {
+      low: D.bands.low,
+      medium: D.bands.medium,
+      high: D.bands.high,
+      critical: D.bands.critical,
+    });
+  },
   fields: BAND_NAMES.map((name) => ({
     path: `bands.${name}` as Path,
-    label: `${name[0]!.toUpperCase()}${name.slice(1)} band from (points)`,
+    get label() {
+      return BAND_LABEL[name]();
+    },
   })),
 };
 
@@ -255,16 +373,17 @@ export function toForm(thresholds: FraudThresholds): Values {
 export function parseField(f: FieldDef, text: string): { value?: number; error?: string } {
   const trimmed = text.trim();
   const n = trimmed === '' ? Number.NaN : Number(trimmed);
-  if (!Number.isFinite(n)) return { error: f.percent ? 'Enter a percentage from 0 to 100' : 'Enter a number' };
+  if (!Number.isFinite(n))
+    return { error: f.percent ? t('staff.admin.fraud.errPercent') : t('staff.admin.fraud.errNumber') };
   if (f.percent) {
-    if (n < 0 || n > 100) return { error: 'Enter a percentage from 0 to 100' };
+    if (n < 0 || n > 100) return { error: t('staff.admin.fraud.errPercent') };
     return { value: Number((n / 100).toPrecision(12)) };
   }
-  if (f.integer && !Number.isInteger(n)) return { error: 'Enter a whole number' };
+  if (f.integer && !Number.isInteger(n)) return { error: t('staff.admin.fraud.errWhole') };
   if (f.max !== undefined && f.min !== undefined && (n < f.min || n > f.max)) {
-    return { error: `Enter a number from ${f.min} to ${f.max}` };
+    return { error: t('staff.admin.fraud.errRange', { min: f.min, max: f.max }) };
   }
-  if (f.min !== undefined && n < f.min) return { error: `Enter ${f.min} or more` };
+  if (f.min !== undefined && n < f.min) return { error: t('staff.admin.fraud.errMin', { min: f.min }) };
   return { value: n };
 }
 
@@ -274,7 +393,7 @@ export function parseForm(values: Values): { thresholds?: FraudThresholds; error
   for (const f of FIELDS) {
     const { value, error } = parseField(f, values[f.path]);
     if (error !== undefined || value === undefined) {
-      errors[f.path] = error ?? 'Enter a number';
+      errors[f.path] = error ?? t('staff.admin.fraud.errNumber');
       continue;
     }
     const [group, key] = split(f.path);
@@ -288,7 +407,7 @@ export function parseForm(values: Values): { thresholds?: FraudThresholds; error
       const name = BAND_NAMES[i]!;
       const path = `bands.${name}` as Path;
       if (!errors[path] && bands[lower] !== undefined && bands[name] !== undefined && bands[name] <= bands[lower]) {
-        errors[path] = `Enter a cut-off above the ${lower} band’s (${show(bands[lower])})`;
+        errors[path] = t('staff.admin.fraud.errBandOrder', { band: BAND_NAME[lower](), value: show(bands[lower]) });
       }
     }
   }

@@ -3,11 +3,11 @@ import { useSearchParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   IMPORT_FIELDS,
-  IMPORT_SKIP_REASONS,
   type ImportBatch,
   type ImportField,
   type ImportMapping,
   type ImportSkipReason,
+  type ImportState,
 } from '@oslrs/core';
 import { ApiError, errorMessage } from '../../../api/client';
 import { jobs, queryKeys } from '../../../api/endpoints';
@@ -16,8 +16,34 @@ import { Alert, Success } from '../../../components/Alert';
 import { TextField } from '../../../components/Field';
 import { UPLOAD_MAX_BYTES } from '../../../components/FileUploadPanel';
 import { PageHeading } from '../../../components/Page';
+import { t, useT } from '../../../i18n';
 
-const reasonLabel = (r: string) => IMPORT_SKIP_REASONS[r as ImportSkipReason] ?? r;
+/** Why a row is skipped, in the active language (read at render time). */
+const REASONS: Record<ImportSkipReason, () => string> = {
+  nin_invalid: () => t('staff.admin.imports.reason.nin_invalid'),
+  phone_invalid: () => t('staff.admin.imports.reason.phone_invalid'),
+  lga_invalid: () => t('staff.admin.imports.reason.lga_invalid'),
+  date_invalid: () => t('staff.admin.imports.reason.date_invalid'),
+  name_missing: () => t('staff.admin.imports.reason.name_missing'),
+  gender_invalid: () => t('staff.admin.imports.reason.gender_invalid'),
+  email_invalid: () => t('staff.admin.imports.reason.email_invalid'),
+  nin_duplicate_registry: () => t('staff.admin.imports.reason.nin_duplicate_registry'),
+  nin_duplicate_file: () => t('staff.admin.imports.reason.nin_duplicate_file'),
+  nin_staff: () => t('staff.admin.imports.reason.nin_staff'),
+  likely_duplicate_phone: () => t('staff.admin.imports.reason.likely_duplicate_phone'),
+  likely_duplicate_name: () => t('staff.admin.imports.reason.likely_duplicate_name'),
+  likely_duplicate_file: () => t('staff.admin.imports.reason.likely_duplicate_file'),
+};
+const reasonLabel = (r: string) => REASONS[r as ImportSkipReason]?.() ?? r;
+
+const STATES: Record<ImportState, () => string> = {
+  dry_run: () => t('staff.admin.imports.state.dry_run'),
+  confirming: () => t('staff.admin.imports.state.confirming'),
+  confirmed: () => t('staff.admin.imports.state.confirmed'),
+  rolled_back: () => t('staff.admin.imports.state.rolled_back'),
+  failed: () => t('staff.admin.imports.state.failed'),
+};
+const stateLabel = (s: string) => STATES[s as ImportState]?.() ?? s.replace('_', ' ');
 const POLL_MS = 400;
 
 /** Columns the file has, when the registry asked for a mapping. */
@@ -29,6 +55,7 @@ function headerOf(error: unknown): string[] | null {
 
 /** Step 1 and 2: the file and its source; then, if its columns are not field names, the mapping. */
 function UploadStep({ onDryRun }: { onDryRun: (batch: ImportBatch) => void }) {
+  const { t } = useT();
   const [file, setFile] = useState<File | undefined>();
   const [source, setSource] = useState('');
   const [mapping, setMapping] = useState<Record<string, ImportField | ''>>({});
@@ -46,10 +73,9 @@ function UploadStep({ onDryRun }: { onDryRun: (batch: ImportBatch) => void }) {
     e.preventDefault();
     const trimmed = source.trim();
     const sourceWrong = trimmed.length < 2 || trimmed.length > 120;
-    setSourceProblem(sourceWrong ? 'Name the agency the list comes from (2 to 120 characters)' : undefined);
-    if (!file) return setFileProblem('Choose a CSV or XLSX file');
-    if (file.size > UPLOAD_MAX_BYTES)
-      return setFileProblem('This file is larger than 10 MB. Split it into smaller files.');
+    setSourceProblem(sourceWrong ? t('staff.admin.imports.errSource') : undefined);
+    if (!file) return setFileProblem(t('staff.admin.imports.errFile'));
+    if (file.size > UPLOAD_MAX_BYTES) return setFileProblem(t('staff.admin.import.fileTooLarge'));
     setFileProblem(undefined);
     if (sourceWrong) return;
     upload.mutate(header !== null);
@@ -57,26 +83,24 @@ function UploadStep({ onDryRun }: { onDryRun: (batch: ImportBatch) => void }) {
   return (
     <form className="card mt-6 space-y-4" onSubmit={submit} noValidate aria-labelledby="upload-heading">
       <h2 id="upload-heading" className="text-xl font-bold">
-        {header ? '2. Map the columns' : '1. Upload a list'}
+        {header ? t('staff.admin.imports.stepMap') : t('staff.admin.imports.stepUpload')}
       </h2>
       {!header && (
         <>
           <TextField
-            label="Source agency"
+            label={t('staff.admin.imports.source')}
             value={source}
             onChange={(e) => setSource(e.target.value)}
             required
             maxLength={120}
             error={sourceProblem}
-            hint="The mapping you choose is remembered for this source."
+            hint={t('staff.admin.imports.sourceHint')}
           />
           <div>
             <label htmlFor="import-file" className="label">
-              CSV or XLSX file
+              {t('staff.admin.imports.file')}
             </label>
-            <span className="hint">
-              Up to 10 MB and 100,000 rows. Columns named {IMPORT_FIELDS.join(', ')} need no mapping.
-            </span>
+            <span className="hint">{t('staff.admin.imports.fileHint', { fields: IMPORT_FIELDS.join(', ') })}</span>
             <input
               id="import-file"
               type="file"
@@ -94,17 +118,17 @@ function UploadStep({ onDryRun }: { onDryRun: (batch: ImportBatch) => void }) {
       )}
       {header && (
         <div className="space-y-2">
-          <p>Choose the respondent field each column fills. Surname, first name and LGA are required.</p>
+          <p>{t('staff.admin.imports.mapIntro')}</p>
           {header.map((column) => (
             <label key={column} className="grid grid-cols-1 items-center gap-1 sm:grid-cols-2">
-              <span className="font-semibold">{column || '(no name)'}</span>
+              <span className="font-semibold">{column || t('staff.admin.imports.noName')}</span>
               <select
-                aria-label={`Field for column ${column}`}
+                aria-label={t('staff.admin.imports.fieldFor', { column })}
                 className="input"
                 value={mapping[column] ?? ''}
                 onChange={(e) => setMapping((m) => ({ ...m, [column]: e.target.value as ImportField | '' }))}
               >
-                <option value="">Ignore this column</option>
+                <option value="">{t('staff.admin.imports.ignore')}</option>
                 {IMPORT_FIELDS.map((f) => (
                   <option key={f} value={f}>
                     {f}
@@ -116,12 +140,12 @@ function UploadStep({ onDryRun }: { onDryRun: (batch: ImportBatch) => void }) {
         </div>
       )}
       {upload.isError && (
-        <Alert title={header ? 'Map the columns to continue' : 'The file was not accepted'}>
+        <Alert title={header ? t('staff.admin.imports.mapToContinue') : t('staff.admin.imports.notAccepted')}>
           <p>{errorMessage(upload.error)}</p>
         </Alert>
       )}
       <button type="submit" className="btn-primary" disabled={upload.isPending}>
-        {upload.isPending ? 'Checking the rows…' : 'Dry run'}
+        {upload.isPending ? t('staff.admin.imports.checking') : t('staff.admin.imports.dryRun')}
       </button>
     </form>
   );
@@ -129,6 +153,7 @@ function UploadStep({ onDryRun }: { onDryRun: (batch: ImportBatch) => void }) {
 
 /** Step 3: what would happen, row by row; step 4: confirm. */
 function Report({ batch, onConfirmed }: { batch: ImportBatch; onConfirmed: (jobId: string) => void }) {
+  const { t, number } = useT();
   const client = useQueryClient();
   const skipped = useQuery({
     queryKey: partnerQueryKeys.rows(batch.id, 'skip'),
@@ -146,32 +171,33 @@ function Report({ batch, onConfirmed }: { batch: ImportBatch; onConfirmed: (jobI
   return (
     <section className="card mt-6 space-y-4" aria-labelledby="report-heading">
       <h2 id="report-heading" className="text-xl font-bold">
-        3. Dry run of {batch.fileName ?? 'the file'}
+        {t('staff.admin.imports.stepReport', { file: batch.fileName ?? t('staff.admin.imports.theFile') })}
       </h2>
       <p className="text-lg" data-testid="dry-run-totals">
-        <strong data-testid="to-create">{batch.toCreate}</strong> to create ·{' '}
-        <strong data-testid="skipped">{batch.skipped}</strong> skipped · {batch.total} rows
+        <strong data-testid="to-create">{number(batch.toCreate)}</strong> {t('staff.admin.imports.toCreate')} ·{' '}
+        <strong data-testid="skipped">{number(batch.skipped)}</strong> {t('staff.admin.imports.skipped')} ·{' '}
+        {t('staff.admin.imports.rows', { count: batch.total })}
       </p>
       {Object.keys(batch.reasons).length > 0 && (
         <ul className="list-disc pl-6" data-testid="reasons">
           {Object.entries(batch.reasons).map(([r, n]) => (
             <li key={r}>
-              {reasonLabel(r)}: {n}
+              {reasonLabel(r)}: {number(n)}
             </li>
           ))}
         </ul>
       )}
       <a className="underline" href={importsApi.reportUrl(batch.id)} download>
-        Download the report (CSV)
+        {t('staff.admin.imports.report')}
       </a>
       {skipped.data && skipped.data.items.length > 0 && (
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm">
-            <caption className="text-left font-semibold">Skipped rows (first 100)</caption>
+            <caption className="text-left font-semibold">{t('staff.admin.imports.skippedRows')}</caption>
             <thead>
               <tr>
-                <th scope="col">Line</th>
-                <th scope="col">Why</th>
+                <th scope="col">{t('staff.admin.imports.colLine')}</th>
+                <th scope="col">{t('staff.admin.imports.colWhy')}</th>
               </tr>
             </thead>
             <tbody>
@@ -194,7 +220,7 @@ function Report({ batch, onConfirmed }: { batch: ImportBatch; onConfirmed: (jobI
             disabled={confirm.isPending || batch.toCreate === 0}
             onClick={() => confirm.mutate()}
           >
-            Confirm: create {batch.toCreate} records
+            {t('staff.admin.imports.confirm', { count: batch.toCreate })}
           </button>
         </>
       )}
@@ -204,6 +230,7 @@ function Report({ batch, onConfirmed }: { batch: ImportBatch; onConfirmed: (jobI
 
 /** Step 4: the confirm job's progress, then its result. */
 function Progress({ jobId, batchId }: { jobId: string; batchId: string }) {
+  const { t } = useT();
   const client = useQueryClient();
   const job = useQuery({
     queryKey: queryKeys.job(jobId),
@@ -219,20 +246,26 @@ function Progress({ jobId, batchId }: { jobId: string; batchId: string }) {
     },
   });
   const j = job.data?.job;
-  if (!j) return <p className="mt-6">Starting…</p>;
+  if (!j) return <p className="mt-6">{t('staff.admin.imports.starting')}</p>;
   const working = j.state === 'queued' || j.state === 'running';
   return (
     <section className="card mt-6 space-y-3">
       <h2 className="text-xl font-bold">
-        {working ? '4. Creating records…' : j.state === 'completed' ? 'Import finished' : 'Import failed'}
+        {working
+          ? t('staff.admin.imports.creating')
+          : j.state === 'completed'
+            ? t('staff.admin.import.finished')
+            : t('staff.admin.import.failed')}
       </h2>
-      <progress aria-label="Import progress" max={Math.max(j.total, 1)} value={Math.min(j.processed, j.total)} />
-      <p data-testid="job-progress">
-        {j.processed} of {j.total} rows
-      </p>
+      <progress
+        aria-label={t('staff.admin.import.progress')}
+        max={Math.max(j.total, 1)}
+        value={Math.min(j.processed, j.total)}
+      />
+      <p data-testid="job-progress">{t('staff.admin.import.rowsOf', { processed: j.processed, total: j.total })}</p>
       {j.state === 'completed' && (
-        <Success title={`${j.succeeded} records created`}>
-          {j.failed > 0 && <p>{j.failed} rows were skipped because the registry changed since the dry run.</p>}
+        <Success title={t('staff.admin.imports.created', { count: j.succeeded })}>
+          {j.failed > 0 && <p>{t('staff.admin.imports.changedSince', { count: j.failed })}</p>}
         </Success>
       )}
       {j.state === 'failed' && <Alert>{j.error}</Alert>}
@@ -241,6 +274,7 @@ function Progress({ jobId, batchId }: { jobId: string; batchId: string }) {
 }
 
 function History() {
+  const { t, date } = useT();
   const client = useQueryClient();
   const list = useQuery({ queryKey: partnerQueryKeys.imports, queryFn: ({ signal }) => importsApi.list(signal) });
   const rollback = useMutation({
@@ -250,26 +284,33 @@ function History() {
   return (
     <section className="mt-10" aria-labelledby="history-heading">
       <h2 id="history-heading" className="text-xl font-bold">
-        History
+        {t('staff.admin.imports.history')}
       </h2>
       {rollback.isError && <Alert>{errorMessage(rollback.error)}</Alert>}
       <ul className="mt-3 space-y-3">
         {list.data?.items.map((b) => (
           <li key={b.id} className="card space-y-1" data-testid={`batch-${b.id}`}>
             <p className="font-semibold">
-              {b.source} — {b.fileName ?? 'file'}{' '}
+              {b.source} — {b.fileName ?? t('staff.admin.imports.file1')}{' '}
               <span className="rounded bg-stone-100 px-2 py-0.5 text-sm font-normal" data-testid="batch-state">
-                {b.state.replace('_', ' ')}
+                {stateLabel(b.state)}
               </span>
             </p>
             <p className="text-sm">
-              {new Date(b.createdAt).toLocaleString('en-GB')}: {b.total} rows, {b.toCreate} to create, {b.skipped}{' '}
-              skipped{b.state !== 'dry_run' ? `, ${b.created} created` : ''}
+              {date(b.createdAt, { dateStyle: 'medium', timeStyle: 'short' })}:{' '}
+              {b.state !== 'dry_run'
+                ? t('staff.admin.imports.summaryCreated', {
+                    total: b.total,
+                    toCreate: b.toCreate,
+                    skipped: b.skipped,
+                    created: b.created,
+                  })
+                : t('staff.admin.imports.summary', { total: b.total, toCreate: b.toCreate, skipped: b.skipped })}
             </p>
             {b.rollback && (
               <p className="text-sm" data-testid="rollback-report">
-                Rolled back: {b.rollback.removed} removed
-                {b.rollback.kept.length > 0 && `, ${b.rollback.kept.length} kept because they changed since`}
+                {t('staff.admin.imports.rolledBack', { removed: b.rollback.removed })}
+                {b.rollback.kept.length > 0 && t('staff.admin.imports.kept', { count: b.rollback.kept.length })}
               </p>
             )}
             {b.state === 'confirmed' && (
@@ -278,10 +319,11 @@ function History() {
                 className="btn-danger"
                 disabled={rollback.isPending}
                 onClick={() => {
-                  if (window.confirm(`Remove the ${b.created} records this import created?`)) rollback.mutate(b.id);
+                  if (window.confirm(t('staff.admin.imports.rollbackConfirm', { count: b.created })))
+                    rollback.mutate(b.id);
                 }}
               >
-                Roll back
+                {t('staff.admin.imports.rollback')}
               </button>
             )}
           </li>
@@ -293,6 +335,7 @@ function History() {
 
 /** The import wizard: upload → map columns → dry run → confirm with progress; history with rollback. */
 export default function Imports() {
+  const { t } = useT();
   const [params, setParams] = useSearchParams();
   const batchId = params.get('batch');
   const jobId = params.get('job');
@@ -303,14 +346,11 @@ export default function Imports() {
   });
   return (
     <div className="max-w-4xl">
-      <PageHeading>Import a list</PageHeading>
-      <p className="mt-2 text-stone-800">
-        Bring in people from another agency’s list. A dry run shows what would be created and what would be skipped, and
-        why; nothing changes until you confirm, and a confirmed import can be rolled back.
-      </p>
+      <PageHeading>{t('staff.admin.imports.title')}</PageHeading>
+      <p className="mt-2 text-stone-800">{t('staff.admin.imports.intro')}</p>
       {batchId && (
         <button type="button" className="btn-secondary mt-4" onClick={() => setParams({})}>
-          Start another import
+          {t('staff.admin.imports.another')}
         </button>
       )}
       {!batchId && (

@@ -6,10 +6,11 @@ import { supervisionApi, supervisionKeys } from '../../../api/supervision';
 import { Alert } from '../../../components/Alert';
 import { Loading } from '../../../components/Loading';
 import { PageHeading } from '../../../components/Page';
-import { formatDateTime } from '../../../lib/format';
+import { useT } from '../../../i18n';
 
 /** The super admin's landing page: what happened today and what waits for someone (one API call, every minute). */
 export default function AdminOverview() {
+  const { t, date, number } = useT();
   const overview = useQuery({
     queryKey: supervisionKeys.overview,
     queryFn: ({ signal }) => supervisionApi.overview(signal),
@@ -17,70 +18,80 @@ export default function AdminOverview() {
   });
   return (
     <>
-      <PageHeading title="Overview">Today in the registry</PageHeading>
+      <PageHeading title={t('staff.admin.overview.title')}>{t('staff.admin.overview.heading')}</PageHeading>
       {overview.isPending ? (
         <Loading />
       ) : overview.isError ? (
         <div className="mt-4">
-          <Alert title="Could not load the overview">
+          <Alert title={t('staff.admin.overview.loadFailed')}>
             <p>{errorMessage(overview.error)}</p>
           </Alert>
         </div>
       ) : (
         <>
           <p className="mt-1 text-sm text-stone-700">
-            As of {formatDateTime(overview.data.asOf)} (refreshed every minute)
+            {t('staff.admin.overview.asOf', {
+              time: date(overview.data.asOf, { dateStyle: 'medium', timeStyle: 'short' }),
+            })}
           </p>
           <dl className="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4" data-overview="">
-            <Tile label="Submissions today" value={overview.data.submissions.today} />
-            <Tile label="This week" value={overview.data.submissions.week} />
+            <Tile label={t('staff.admin.overview.today')} value={number(overview.data.submissions.today)} />
+            <Tile label={t('staff.admin.overview.week')} value={number(overview.data.submissions.week)} />
             <Tile
-              label="Flagged, waiting for review"
-              value={overview.data.flaggedWaiting}
+              label={t('staff.admin.overview.flagged')}
+              value={number(overview.data.flaggedWaiting)}
               tone={overview.data.flaggedWaiting > 0 ? 'warn' : undefined}
-              hint="Medium band or worse, last 30 days"
+              hint={t('staff.admin.overview.flaggedHint')}
             />
-            <Tile label="Waiting to be processed" value={overview.data.submissions.pendingIngest} />
+            <Tile label={t('staff.admin.overview.pending')} value={number(overview.data.submissions.pendingIngest)} />
             {overview.data.queue ? (
               <>
-                <Tile label="Jobs waiting" value={overview.data.queue.waiting} />
-                <Tile label="Jobs running" value={overview.data.queue.active} />
+                <Tile label={t('staff.admin.overview.jobsWaiting')} value={number(overview.data.queue.waiting)} />
+                <Tile label={t('staff.admin.overview.jobsRunning')} value={number(overview.data.queue.active)} />
                 <Tile
-                  label="Jobs failed"
-                  value={overview.data.queue.failed}
+                  label={t('staff.admin.overview.jobsFailed')}
+                  value={number(overview.data.queue.failed)}
                   tone={overview.data.queue.failed > 0 ? 'warn' : undefined}
                 />
               </>
             ) : (
-              <Tile label="Job queue" value="Not answering" tone="warn" />
+              <Tile
+                label={t('staff.admin.overview.queue')}
+                value={t('staff.admin.overview.notAnswering')}
+                tone="warn"
+              />
             )}
             <Tile
-              label="Operations alerts"
-              value={overview.data.alerts.length}
+              label={t('staff.admin.ops.title')}
+              value={number(overview.data.alerts.length)}
               tone={overview.data.alerts.length > 0 ? 'warn' : undefined}
-              hint={overview.data.alerts.length > 0 ? 'Listed at the top of the page' : 'All clear'}
+              hint={
+                overview.data.alerts.length > 0
+                  ? t('staff.admin.overview.alertsListed')
+                  : t('staff.admin.overview.allClear')
+              }
             />
           </dl>
         </>
       )}
       <section aria-labelledby="shortcuts" className="mt-8">
         <h2 id="shortcuts" className="text-xl font-bold">
-          Where to next
+          {t('staff.admin.overview.next')}
         </h2>
         <ul className="mt-3 flex flex-wrap gap-3">
           <li>
             <Link to="/team" className="btn-secondary">
-              Field teams
+              {t('staff.admin.overview.teams')}
             </Link>
           </li>
           <li>
             <Link to="/admin/staff" className="btn-secondary">
-              Staff list
+              {t('staff.admin.overview.staff')}
             </Link>
           </li>
           <li>
             <Link to="/admin/fraud" className="btn-secondary">
-              Fraud thresholds
+              {t('staff.admin.overview.fraud')}
             </Link>
           </li>
         </ul>

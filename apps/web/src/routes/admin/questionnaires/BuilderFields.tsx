@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useId, useRef, type ReactNode, type Ref } from 'react';
 import type { Option } from '../../../components/Field';
+import { useT } from '../../../i18n';
 import { fieldId } from './draft';
 import { problemMessage, type Problem } from './problems';
 
@@ -31,6 +32,7 @@ function Caret({ source, offset }: { source: string; offset: number }) {
  * found while typing is read out once the typing pauses, without interrupting.
  */
 function FieldProblems({ id, problems }: { id: string; problems: Problem[] }) {
+  useT(); // the messages follow the language
   return (
     <div id={id} aria-live="polite">
       {problems.map((problem, i) => (
@@ -176,6 +178,7 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  const { t } = useT();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -212,7 +215,7 @@ export function ConfirmDialog({
               {confirmLabel}
             </button>
             <button type="button" className="btn-secondary" onClick={onCancel}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </div>
         </>

@@ -2,6 +2,7 @@ import { memo, useMemo, useState } from 'react';
 import { FormRenderer, type RendererMode } from '../../../forms/FormRenderer';
 import { PreviewBoundary } from '../../../forms/PreviewBoundary';
 import type { Answers, FormSchema } from '../../../forms/engine';
+import { useT } from '../../../i18n';
 import { allQuestionNames } from './draft';
 import { PreviewControls } from './PreviewControls';
 
@@ -13,6 +14,7 @@ export const BuilderPreview = memo(function BuilderPreview({
   form: FormSchema;
   compiles: boolean;
 }) {
+  const { t } = useT();
   const [answers, setAnswers] = useState<Answers>({});
   const [mode, setMode] = useState<RendererMode>('auto');
   const [done, setDone] = useState(false);
@@ -28,22 +30,22 @@ export const BuilderPreview = memo(function BuilderPreview({
     >
       <div className="flex flex-wrap items-end justify-between gap-3">
         <h2 id="preview-heading" className="text-xl font-bold">
-          Preview
+          {t('staff.admin.builder.preview')}
         </h2>
         <PreviewControls
           mode={mode}
           onModeChange={setMode}
-          resetLabel="Clear answers"
+          resetLabel={t('staff.admin.builder.clearAnswers')}
           onReset={() => {
             setAnswers({});
             setDone(false);
           }}
         />
       </div>
-      <p className="text-sm text-stone-700">Try the draft as it stands. Answers here are not saved.</p>
+      <p className="text-sm text-stone-700">{t('staff.admin.builder.previewIntro')}</p>
       {done && (
         <p role="status" className="rounded-md border-l-4 border-green-800 bg-green-50 p-3 font-semibold">
-          All answers pass the questionnaire’s checks.
+          {t('staff.admin.builder.allPass')}
         </p>
       )}
       {compiles ? (
@@ -52,7 +54,7 @@ export const BuilderPreview = memo(function BuilderPreview({
             form={form}
             answers={known}
             mode={mode}
-            completeLabel="Check answers"
+            completeLabel={t('staff.admin.builder.checkAnswers')}
             onChange={(next) => {
               setAnswers(next);
               setDone(false);
@@ -62,7 +64,7 @@ export const BuilderPreview = memo(function BuilderPreview({
         </PreviewBoundary>
       ) : (
         <p className="rounded-md border border-dashed border-stone-400 p-6 text-center text-stone-800">
-          Fix the problems to see the preview.
+          {t('staff.admin.builder.fixToPreview')}
         </p>
       )}
     </section>

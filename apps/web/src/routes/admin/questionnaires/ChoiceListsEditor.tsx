@@ -1,7 +1,7 @@
 import { memo, useContext, useMemo, useState, type KeyboardEvent } from 'react';
 import type { Choice, FormSchema } from '../../../forms/engine';
 import { DataTable, TableHead } from '../../../components/Table';
-import { plural } from '../../../lib/format';
+import { useT } from '../../../i18n';
 import { BuilderTextField, PathProblems, ProblemsContext } from './BuilderFields';
 import {
   addChoice,
@@ -14,13 +14,23 @@ import {
   removeChoiceList,
   renameChoiceList,
   updateChoice,
+  typeLabel,
   type EditorProps,
 } from './draft';
+
+const CODE = '\u0000';
 
 /** Lists open at first when there are few of them; a large imported form starts folded. */
 const OPEN_WHEN_AT_MOST = 6;
 
 export function ChoiceListsEditor({ form, edit, focusLater }: EditorProps & { form: FormSchema }) {
+  const { t } = useT();
+  // The example expression is code, shown as is inside the translated sentence.
+  const [introBefore, introAfter = ''] = t('staff.admin.builder.choiceListsIntro', {
+    one: typeLabel('select_one'),
+    several: typeLabel('select_multiple'),
+    example: CODE,
+  }).split(CODE);
   const [newName, setNewName] = useState('');
   const [newError, setNewError] = useState<string>();
   const lists = Object.entries(form.choiceLists);
@@ -49,13 +59,14 @@ export function ChoiceListsEditor({ form, edit, focusLater }: EditorProps & { fo
   return (
     <section className="card space-y-4" aria-labelledby="choice-lists-heading">
       <h2 id="choice-lists-heading" className="text-xl font-bold">
-        Choice lists
+        {t('staff.admin.builder.choiceLists')}
       </h2>
       <p className="text-stone-800">
-        The answers a “Choose one” or “Choose several” question offers. The value is what is stored and used in
-        expressions (for example <code className="font-mono">{"${trade} = 'yes'"}</code>); the label is what people see.
+        {introBefore}
+        <code className="font-mono">{"${trade} = 'yes'"}</code>
+        {introAfter}
       </p>
-      {lists.length === 0 && <p className="text-stone-700">No choice lists yet.</p>}
+      {lists.length === 0 && <p className="text-stone-700">{t('staff.admin.builder.noLists')}</p>}
       {lists.map(([name, choices]) => (
         <ChoiceListEditor
           key={name}
@@ -69,10 +80,10 @@ export function ChoiceListsEditor({ form, edit, focusLater }: EditorProps & { fo
       ))}
       <div className="rounded-md border border-dashed border-stone-400 p-3">
         <label htmlFor="new-list-name" className="label">
-          New list name
+          {t('staff.admin.builder.newListName')}
         </label>
         <span id="new-list-name-hint" className="hint">
-          Letters, digits and _, for example yes_no.
+          {t('staff.admin.builder.newListNameHint', { example: 'yes_no' })}
         </span>
         {newError && (
           <span id="new-list-name-error" role="alert" className="field-error">
@@ -101,7 +112,7 @@ export function ChoiceListsEditor({ form, edit, focusLater }: EditorProps & { fo
             }}
           />
           <button type="button" className="btn-secondary" onClick={add}>
-            Add list
+            {t('staff.admin.builder.addList')}
           </button>
         </div>
       </div>
@@ -117,6 +128,7 @@ const ChoiceListEditor = memo(function ChoiceListEditor({
   usedBy,
   initiallyOpen,
 }: EditorProps & { name: string; choices: Choice[]; usedBy: string; initiallyOpen: boolean }) {
+  const { t } = useT();
   const byPath = useContext(ProblemsContext);
   const listPath = choiceListPath(name);
   const hasProblems = [...byPath.keys()].some((key) => key === listPath || key.startsWith(`${listPath}.`));
@@ -149,25 +161,25 @@ const ChoiceListEditor = memo(function ChoiceListEditor({
       <summary id={open ? undefined : id} className="cursor-pointer px-3 py-2 font-semibold">
         <span className="font-mono">{name}</span>{' '}
         <span className="font-normal text-stone-700">
-          ({plural(choices.length, 'choice', 'choices')}
-          {hasProblems && <span className="font-semibold text-red-700">, has problems</span>})
+          ({t('staff.admin.builder.choiceCount', { count: choices.length })}
+          {hasProblems && <span className="font-semibold text-red-700">{t('staff.admin.builder.hasProblems')}</span>})
         </span>
       </summary>
       {open && (
         <fieldset id={id} tabIndex={-1} className="space-y-4 border-t border-stone-200 p-3">
-          <legend className="sr-only">Choice list {name}</legend>
+          <legend className="sr-only">{t('staff.admin.builder.choiceListName', { name })}</legend>
           <p className="text-sm text-stone-700">
             {usedBy ? (
               <>
-                Used by <span className="font-mono">{usedBy}</span>
+                {t('staff.admin.builder.usedBy')} <span className="font-mono">{usedBy}</span>
               </>
             ) : (
-              'Not used by any question yet.'
+              t('staff.admin.builder.notUsed')
             )}
           </p>
           <div>
             <label htmlFor={`${id}-rename`} className="label">
-              List name
+              {t('staff.admin.builder.listName')}
             </label>
             {renameError && (
               <span id={`${id}-rename-error`} role="alert" className="field-error">
@@ -201,15 +213,21 @@ const ChoiceListEditor = memo(function ChoiceListEditor({
                 aria-disabled={rename.trim() === name || undefined}
                 onClick={doRename}
               >
-                Rename list<span className="sr-only"> {name}</span>
+                {t('staff.admin.builder.renameList')}
+                <span className="sr-only"> {name}</span>
               </button>
             </div>
           </div>
           <PathProblems path={listPath} />
           {choices.length > 0 && (
-            <DataTable caption={`Choices in ${name}`}>
+            <DataTable caption={t('staff.admin.builder.choicesIn', { name })}>
               <TableHead
-                columns={['#', 'Value', 'Label', <span className="sr-only">Actions</span>]}
+                columns={[
+                  '#',
+                  t('staff.admin.builder.choiceValue'),
+                  t('staff.admin.builder.choiceLabel'),
+                  <span className="sr-only">{t('staff.admin.builder.actions')}</span>,
+                ]}
                 cellClassName="pr-2 pb-1 font-semibold first:w-10"
               />
               <tbody>
@@ -219,7 +237,7 @@ const ChoiceListEditor = memo(function ChoiceListEditor({
                     <td className="py-1 pr-2">
                       <BuilderTextField
                         path={choiceListPath(name, ci, 'name')}
-                        label={`Choice ${ci + 1} value`}
+                        label={t('staff.admin.builder.choiceNValue', { n: ci + 1 })}
                         hideLabel
                         mono
                         value={choice.name}
@@ -229,7 +247,7 @@ const ChoiceListEditor = memo(function ChoiceListEditor({
                     <td className="py-1 pr-2">
                       <BuilderTextField
                         path={choiceListPath(name, ci, 'label')}
-                        label={`Choice ${ci + 1} label`}
+                        label={t('staff.admin.builder.choiceNLabel', { n: ci + 1 })}
                         hideLabel
                         value={choice.label}
                         onChange={(value) => edit((form) => updateChoice(form, name, ci, { ...choice, label: value }))}
@@ -243,7 +261,8 @@ const ChoiceListEditor = memo(function ChoiceListEditor({
                           aria-disabled={ci === 0 || undefined}
                           onClick={() => ci > 0 && edit((form) => moveChoice(form, name, ci, -1))}
                         >
-                          Up<span className="sr-only"> choice {ci + 1}</span>
+                          {t('staff.admin.builder.choiceUp')}
+                          <span className="sr-only"> {t('staff.admin.builder.choiceN', { n: ci + 1 })}</span>
                         </button>
                         <button
                           type="button"
@@ -251,7 +270,8 @@ const ChoiceListEditor = memo(function ChoiceListEditor({
                           aria-disabled={ci === choices.length - 1 || undefined}
                           onClick={() => ci < choices.length - 1 && edit((form) => moveChoice(form, name, ci, 1))}
                         >
-                          Down<span className="sr-only"> choice {ci + 1}</span>
+                          {t('staff.admin.builder.choiceDown')}
+                          <span className="sr-only"> {t('staff.admin.builder.choiceN', { n: ci + 1 })}</span>
                         </button>
                         <button
                           type="button"
@@ -261,7 +281,8 @@ const ChoiceListEditor = memo(function ChoiceListEditor({
                             focusLater(`${id}-add`);
                           }}
                         >
-                          Remove<span className="sr-only"> choice {ci + 1}</span>
+                          {t('staff.admin.builder.remove')}
+                          <span className="sr-only"> {t('staff.admin.builder.choiceN', { n: ci + 1 })}</span>
                         </button>
                       </div>
                     </td>
@@ -280,7 +301,8 @@ const ChoiceListEditor = memo(function ChoiceListEditor({
                 focusLater(fieldId(choiceListPath(name, choices.length, 'name')));
               }}
             >
-              Add choice<span className="sr-only"> to {name}</span>
+              {t('staff.admin.builder.addChoice')}
+              <span className="sr-only"> {t('staff.admin.builder.toList', { name })}</span>
             </button>
             <button
               type="button"
@@ -290,7 +312,8 @@ const ChoiceListEditor = memo(function ChoiceListEditor({
                 focusLater('new-list-name');
               }}
             >
-              Remove list<span className="sr-only"> {name}</span>
+              {t('staff.admin.builder.removeList')}
+              <span className="sr-only"> {name}</span>
             </button>
           </div>
         </fieldset>

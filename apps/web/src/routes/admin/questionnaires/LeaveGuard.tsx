@@ -1,9 +1,11 @@
 import { useEffect } from 'react';
 import { useBlocker } from 'react-router';
+import { useT } from '../../../i18n';
 import { ConfirmDialog } from './BuilderFields';
 
 /** Leaving with unsaved changes: the browser asks on a reload or close, this dialog on a link in the app. */
 export function LeaveGuard({ dirty }: { dirty: boolean }) {
+  const { t } = useT();
   useEffect(() => {
     if (!dirty) return;
     const warn = (event: BeforeUnloadEvent) => event.preventDefault();
@@ -17,13 +19,13 @@ export function LeaveGuard({ dirty }: { dirty: boolean }) {
   return (
     <ConfirmDialog
       open={blocker.state === 'blocked'}
-      title="Leave without saving?"
-      confirmLabel="Leave without saving"
+      title={t('staff.admin.builder.leaveTitle')}
+      confirmLabel={t('staff.admin.builder.leave')}
       danger
       onCancel={() => blocker.reset?.()}
       onConfirm={() => blocker.proceed?.()}
     >
-      <p>The changes you made to this draft since it was last saved will be lost.</p>
+      <p>{t('staff.admin.builder.leaveBody')}</p>
     </ConfirmDialog>
   );
 }

@@ -1,10 +1,7 @@
 import type { RendererMode } from '../../../forms/FormRenderer';
+import { useT } from '../../../i18n';
 
-const MODES: { value: RendererMode; label: string }[] = [
-  { value: 'auto', label: 'Fit the screen' },
-  { value: 'full', label: 'Whole form' },
-  { value: 'paged', label: 'One question at a time (phone)' },
-];
+const MODES: readonly RendererMode[] = ['auto', 'full', 'paged'];
 
 /** How a preview is shown (as on this screen, whole form, phone) and a reset: shared by the builder and the version preview. */
 export function PreviewControls({
@@ -18,11 +15,18 @@ export function PreviewControls({
   resetLabel: string;
   onReset: () => void;
 }) {
+  const { t } = useT();
+  const modeLabel = (value: RendererMode) =>
+    value === 'full'
+      ? t('staff.admin.preview.modeFull')
+      : value === 'paged'
+        ? t('staff.admin.preview.modePaged')
+        : t('staff.admin.preview.modeAuto');
   return (
     <div className="flex flex-wrap items-end gap-3">
       <div>
         <label htmlFor="preview-mode" className="label">
-          Show
+          {t('staff.admin.preview.show')}
         </label>
         <select
           id="preview-mode"
@@ -31,8 +35,8 @@ export function PreviewControls({
           onChange={(e) => onModeChange(e.target.value as RendererMode)}
         >
           {MODES.map((m) => (
-            <option key={m.value} value={m.value}>
-              {m.label}
+            <option key={m} value={m}>
+              {modeLabel(m)}
             </option>
           ))}
         </select>

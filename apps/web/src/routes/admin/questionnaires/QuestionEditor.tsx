@@ -1,4 +1,5 @@
 import { QUESTION_TYPES, type Question } from '../../../forms/engine';
+import { useT } from '../../../i18n';
 import { BuilderSelectField, BuilderTextField, ExpressionField, PathProblems } from './BuilderFields';
 import {
   changeType,
@@ -7,12 +8,10 @@ import {
   isMetadataType,
   isSelectType,
   questionPath,
-  TYPE_LABELS,
+  typeLabel,
   updateQuestion,
   type EditorProps,
 } from './draft';
-
-const TYPE_OPTIONS = QUESTION_TYPES.map((type) => ({ value: type, label: TYPE_LABELS[type] }));
 
 type WideKey = 'label' | 'hint' | 'calculation' | 'relevant' | 'constraint' | 'constraintMessage';
 const EXPRESSION_KEYS: ReadonlySet<WideKey> = new Set(['calculation', 'relevant', 'constraint']);
@@ -28,6 +27,7 @@ export type QuestionEditorProps = EditorProps & {
 
 /** One question's settings: name, type, texts, choice list, and its expressions. */
 export function QuestionEditor({ edit, si, qi, number, question, listNames, onOpen }: QuestionEditorProps) {
+  const { t } = useT();
   const path = (field: string) => questionPath(si, qi, field);
   function update(next: Question) {
     const nextForm = edit((form) => updateQuestion(form, si, qi, next));
@@ -57,44 +57,53 @@ export function QuestionEditor({ edit, si, qi, number, question, listNames, onOp
 
   return (
     <fieldset id={fieldId(questionPath(si, qi))} tabIndex={-1} className="border-t border-stone-200 p-3 sm:p-4">
-      <legend className="sr-only">Edit question {number}</legend>
+      <legend className="sr-only">{t('staff.admin.builder.editQuestion', { n: number })}</legend>
       <div className="grid gap-4 sm:grid-cols-2">
         <BuilderTextField
           path={path('name')}
-          label="Name"
-          hint="Used in expressions as ${name} and in exports."
+          label={t('staff.admin.builder.field.name')}
+          hint={t('staff.admin.builder.nameHint', { example: '${name}' })}
           mono
           value={question.name}
           onChange={(name) => set('name', name)}
         />
         <BuilderSelectField
           path={path('type')}
-          label="Type"
+          label={t('staff.admin.builder.field.type')}
           value={question.type}
-          options={TYPE_OPTIONS}
+          options={QUESTION_TYPES.map((type) => ({ value: type, label: typeLabel(type) }))}
           onChange={(type) => update(changeType(question, type as Question['type']))}
         />
         {!isMetadataType(question.type) && (
           <>
-            {wideField('label', 'Label')}
-            {wideField('hint', 'Hint')}
+            {wideField('label', t('staff.admin.builder.field.label'))}
+            {wideField('hint', t('staff.admin.builder.field.hint'))}
           </>
         )}
         {isSelectType(question.type) && (
           <BuilderSelectField
             className="sm:col-span-2"
             path={path('choiceList')}
-            label="Choice list"
-            hint={listNames.length === 0 ? 'Add a list under “Choice lists” first.' : undefined}
+            label={t('staff.admin.builder.field.choiceList')}
+            hint={
+              listNames.length === 0
+                ? t('staff.admin.builder.addListFirst', { lists: t('staff.admin.builder.choiceLists') })
+                : undefined
+            }
             value={question.choiceList ?? ''}
             options={[
-              { value: '', label: 'Choose a list…' },
+              { value: '', label: t('staff.admin.builder.chooseList') },
               ...listNames.map((name) => ({ value: name, label: name })),
             ]}
             onChange={(list) => set('choiceList', optional(list))}
           />
         )}
-        {question.type === 'calculate' && wideField('calculation', 'Calculation', 'For example: ${years} * 12')}
+        {question.type === 'calculate' &&
+          wideField(
+            'calculation',
+            t('staff.admin.builder.field.calculation'),
+            t('staff.admin.builder.example', { example: '${years} * 12' }),
+          )}
         {isAnswerType(question.type) && (
           <div className="sm:col-span-2">
             <label className="flex min-h-11 items-center gap-3 font-semibold">
@@ -105,13 +114,13 @@ export function QuestionEditor({ edit, si, qi, number, question, listNames, onOp
                 checked={requiredOn}
                 onChange={(e) => set('required', e.target.checked ? true : undefined)}
               />
-              Required
+              {t('staff.admin.builder.required')}
             </label>
             {requiredOn && (
               <ExpressionField
                 path={path('required')}
-                label="Required when"
-                hint="Leave empty to always require an answer, or give a condition."
+                label={t('staff.admin.builder.field.required')}
+                hint={t('staff.admin.builder.requiredHint')}
                 value={typeof question.required === 'string' ? question.required : ''}
                 onChange={(required) => set('required', required.trim() ? required : true)}
               />
@@ -119,15 +128,23 @@ export function QuestionEditor({ edit, si, qi, number, question, listNames, onOp
           </div>
         )}
         {!isMetadataType(question.type) &&
-          wideField('relevant', 'Show when', "Leave empty to always show. For example: ${trade} = 'yes'")}
+          wideField(
+            'relevant',
+            t('staff.admin.builder.field.relevant'),
+            t('staff.admin.builder.relevantHint', { example: "${trade} = 'yes'" }),
+          )}
         {isAnswerType(question.type) && (
           <>
             {wideField(
               'constraint',
-              'Constraint',
-              'A rule the answer must meet; “.” is the answer. For example: . >= 0 and . <= 60',
+              t('staff.admin.builder.field.constraint'),
+              t('staff.admin.builder.constraintHint', { dot: '“.”', example: '. >= 0 and . <= 60' }),
             )}
-            {wideField('constraintMessage', 'Constraint message', 'Shown when the rule is broken.')}
+            {wideField(
+              'constraintMessage',
+              t('staff.admin.builder.field.constraintMessage'),
+              t('staff.admin.builder.constraintMessageHint'),
+            )}
           </>
         )}
       </div>

@@ -1,7 +1,7 @@
 import { memo, useContext } from 'react';
 import { useT } from '../../../i18n';
 import { ProblemsContext, SmallButton } from './BuilderFields';
-import { fieldId, moveQuestion, questionPath, removeQuestion, sectionPath, TYPE_LABELS } from './draft';
+import { fieldId, moveQuestion, questionPath, removeQuestion, sectionPath, typeLabel } from './draft';
 import { QuestionEditor, type QuestionEditorProps } from './QuestionEditor';
 
 /** How many problems sit at or under a path. */
@@ -49,7 +49,7 @@ export const QuestionRow = memo(function QuestionRow(
             {number}. {question.label || question.name}
           </span>
           <span className="block text-sm text-stone-700">
-            <span className="font-mono">{question.name}</span> · {TYPE_LABELS[question.type] ?? question.type}
+            <span className="font-mono">{question.name}</span> · {typeLabel(question.type)}
             {question.questions && ` · ${t('staff.admin.builder.inside', { count: question.questions.length })}`}
             {question.relevant && ` · ${t('staff.admin.builder.conditional')}`}
             {problemCount > 0 && (

@@ -6,13 +6,14 @@ import { Alert } from '../../../components/Alert';
 import { Loading } from '../../../components/Loading';
 import { PageHeading } from '../../../components/Page';
 import { DataTable, TableHead } from '../../../components/Table';
-import { formatDateTime } from '../../../lib/format';
+import { useT } from '../../../i18n';
 import { minimalForm } from './draft';
 import { QuestionnaireStatusBadge, usageLabel } from './QuestionnaireStatus';
 import { UsageSettings } from './UsageSettings';
 import { XlsFormImport } from './XlsFormImport';
 
 export default function QuestionnaireList() {
+  const { t } = useT();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const list = useQuery({
@@ -31,10 +32,9 @@ export default function QuestionnaireList() {
 
   return (
     <>
-      <PageHeading>Questionnaires</PageHeading>
+      <PageHeading>{t('staff.admin.questionnaires.title')}</PageHeading>
       <p className="mt-2 max-w-3xl text-stone-800">
-        Build a questionnaire here or import an XLSForm, then publish it. Staff and the public answer the published
-        version chosen under “Who uses which questionnaire”.
+        {t('staff.admin.questionnaires.intro', { usage: t('staff.admin.questionnaires.usageHeading') })}
       </p>
 
       <div className="mt-6 flex flex-wrap items-center gap-3">
@@ -46,12 +46,12 @@ export default function QuestionnaireList() {
             if (!create.isPending) create.mutate();
           }}
         >
-          New questionnaire
+          {t('staff.admin.questionnaires.new')}
         </button>
       </div>
       {create.isError && (
         <div className="mt-4">
-          <Alert title="Could not create a questionnaire">
+          <Alert title={t('staff.admin.questionnaires.createFailed')}>
             <p>{errorMessage(create.error)}</p>
           </Alert>
         </div>
@@ -59,20 +59,20 @@ export default function QuestionnaireList() {
 
       <section className="mt-6" aria-labelledby="list-heading">
         <h2 id="list-heading" className="sr-only">
-          All questionnaires
+          {t('staff.admin.questionnaires.all')}
         </h2>
-        {list.isPending && <Loading label="Loading questionnaires…" />}
+        {list.isPending && <Loading label={t('staff.admin.questionnaires.loading')} />}
         {list.isError && (
-          <Alert title="Could not load the questionnaires">
+          <Alert title={t('staff.admin.questionnaires.loadFailed')}>
             <p>{errorMessage(list.error)}</p>
             <button type="button" className="btn-secondary mt-2" onClick={() => void list.refetch()}>
-              Try again
+              {t('common.retry')}
             </button>
           </Alert>
         )}
         {list.data && list.data.items.length === 0 && (
           <p className="rounded-lg border border-dashed border-stone-400 bg-white p-8 text-center text-stone-800">
-            No questionnaires yet. Create one, or import an XLSForm below.
+            {t('staff.admin.questionnaires.none')}
           </p>
         )}
         {list.data && list.data.items.length > 0 && <QuestionnaireTable items={list.data.items} />}
@@ -87,10 +87,18 @@ export default function QuestionnaireList() {
 }
 
 function QuestionnaireTable({ items }: { items: QuestionnaireSummary[] }) {
+  const { t, date } = useT();
   return (
-    <DataTable caption="Questionnaires" className="rounded-lg border border-stone-300 bg-white">
+    <DataTable caption={t('staff.admin.questionnaires.title')} className="rounded-lg border border-stone-300 bg-white">
       <TableHead
-        columns={['Title', 'Form ID', 'Status', 'Latest version', 'Used by', 'Updated']}
+        columns={[
+          t('staff.admin.builder.field.title'),
+          t('staff.admin.builder.field.formId'),
+          t('staff.admin.field.status'),
+          t('staff.admin.questionnaires.colLatest'),
+          t('staff.admin.questionnaires.colUsedBy'),
+          t('staff.admin.questionnaires.colUpdated'),
+        ]}
         className="bg-stone-100 text-stone-900"
         cellClassName="px-4 py-3 font-semibold whitespace-nowrap"
       />
@@ -108,16 +116,18 @@ function QuestionnaireTable({ items }: { items: QuestionnaireSummary[] }) {
             </td>
             <td className="px-4 py-3 tabular-nums">
               {q.latestVersion === null ? (
-                'None'
+                t('staff.admin.questionnaires.noVersion')
               ) : (
                 <Link to={`/admin/questionnaires/${q.id}/preview?version=${q.latestVersion}`} className="link">
                   {q.latestVersion}
-                  <span className="sr-only"> (preview {q.title})</span>
+                  <span className="sr-only"> ({t('staff.admin.questionnaires.previewOf', { title: q.title })})</span>
                 </Link>
               )}
             </td>
             <td className="px-4 py-3">{usageLabel(q.usage)}</td>
-            <td className="px-4 py-3 whitespace-nowrap">{formatDateTime(q.updatedAt)}</td>
+            <td className="px-4 py-3 whitespace-nowrap">
+              {date(q.updatedAt, { dateStyle: 'medium', timeStyle: 'short' })}
+            </td>
           </tr>
         ))}
       </tbody>

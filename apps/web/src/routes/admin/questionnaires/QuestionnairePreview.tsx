@@ -10,10 +10,12 @@ import { FormRenderer, type RendererMode } from '../../../forms/FormRenderer';
 import { PreviewBoundary } from '../../../forms/PreviewBoundary';
 import { displayValue } from '../../../forms/answers';
 import type { Answers } from '../../../forms/engine';
+import { useT } from '../../../i18n';
 import { PreviewControls } from './PreviewControls';
 
 /** A published version, as staff and the public will see it: to try it, nothing is sent. */
 export default function QuestionnairePreview() {
+  const { t } = useT();
   const { id = '' } = useParams();
   const [params] = useSearchParams();
   const asked = Number(params.get('version'));
@@ -30,7 +32,7 @@ export default function QuestionnairePreview() {
   const back = (
     <p className="mb-2">
       <Link to={`/admin/questionnaires/${id}`} className="link">
-        Back to the form builder
+        {t('staff.admin.preview.back')}
       </Link>
     </p>
   );
@@ -39,7 +41,7 @@ export default function QuestionnairePreview() {
     return (
       <>
         {back}
-        <PageHeading>Preview</PageHeading>
+        <PageHeading>{t('staff.admin.builder.preview')}</PageHeading>
         <Loading />
       </>
     );
@@ -49,16 +51,14 @@ export default function QuestionnairePreview() {
     return (
       <>
         {back}
-        <PageHeading>Preview</PageHeading>
+        <PageHeading>{t('staff.admin.builder.preview')}</PageHeading>
         <div className="mt-6 max-w-2xl">
           {notFound ? (
             <p className="text-stone-800">
-              {version
-                ? `Version ${version} of this questionnaire does not exist.`
-                : 'This questionnaire has no published version yet. Publish it first.'}
+              {version ? t('staff.admin.preview.noSuchVersion', { version }) : t('staff.admin.preview.noVersion')}
             </p>
           ) : (
-            <Alert title="Could not load this version">
+            <Alert title={t('staff.admin.preview.loadFailed')}>
               <p>{errorMessage(query.error)}</p>
             </Alert>
           )}
@@ -68,19 +68,17 @@ export default function QuestionnairePreview() {
   }
 
   const { form } = query.data;
-  const title = `${form.title} — version ${query.data.version}`;
+  const title = t('staff.admin.preview.title', { title: form.title, version: query.data.version });
   return (
     <div className="max-w-3xl">
       {back}
-      <PageHeading title={`Preview: ${title}`}>{title}</PageHeading>
-      <p className="mt-2 text-stone-800">
-        This is the published version as staff and the public see it. Try it out: answers here are not saved.
-      </p>
+      <PageHeading title={t('staff.admin.preview.tabTitle', { title })}>{title}</PageHeading>
+      <p className="mt-2 text-stone-800">{t('staff.admin.preview.intro')}</p>
       <div className="mt-4">
         <PreviewControls
           mode={mode}
           onModeChange={setMode}
-          resetLabel="Start again"
+          resetLabel={t('staff.admin.preview.startAgain')}
           onReset={() => {
             setAnswers({});
             setCompleted(null);
@@ -91,7 +89,7 @@ export default function QuestionnairePreview() {
         {completed ? (
           <section className="card space-y-3" aria-labelledby="done-heading">
             <h2 id="done-heading" className="text-xl font-bold" role="status">
-              All answers pass the questionnaire’s checks
+              {t('staff.admin.preview.allPass')}
             </h2>
             <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]">
               {Object.entries(completed).map(([name, value]) => (
@@ -102,7 +100,7 @@ export default function QuestionnairePreview() {
               ))}
             </dl>
             <button type="button" className="btn-secondary" onClick={() => setCompleted(null)}>
-              Back to the answers
+              {t('staff.admin.preview.backToAnswers')}
             </button>
           </section>
         ) : (
@@ -113,7 +111,7 @@ export default function QuestionnairePreview() {
               onChange={setAnswers}
               onComplete={(_answers, values) => setCompleted(values)}
               mode={mode}
-              completeLabel="Check answers"
+              completeLabel={t('staff.admin.builder.checkAnswers')}
             />
           </PreviewBoundary>
         )}

@@ -10,9 +10,11 @@ import {
 import { Alert } from '../../../components/Alert';
 import { SelectField } from '../../../components/Field';
 import { Loading } from '../../../components/Loading';
+import { useT } from '../../../i18n';
 
 /** Which questionnaire staff and the public answer. */
 export function UsageSettings({ items }: { items: QuestionnaireSummary[] }) {
+  const { t } = useT();
   const settings = useQuery({
     queryKey: queryKeys.questionnaireSettings,
     queryFn: ({ signal }) => questionnaires.settings(signal),
@@ -20,11 +22,11 @@ export function UsageSettings({ items }: { items: QuestionnaireSummary[] }) {
   return (
     <section className="card space-y-4" aria-labelledby="usage-heading">
       <h2 id="usage-heading" className="text-xl font-bold">
-        Who uses which questionnaire
+        {t('staff.admin.questionnaires.usageHeading')}
       </h2>
-      {settings.isPending && <Loading label="Loading the settings…" />}
+      {settings.isPending && <Loading label={t('staff.admin.questionnaires.usageLoading')} />}
       {settings.isError && (
-        <Alert title="Could not load the settings">
+        <Alert title={t('staff.admin.questionnaires.usageLoadFailed')}>
           <p>{errorMessage(settings.error)}</p>
         </Alert>
       )}
@@ -34,6 +36,7 @@ export function UsageSettings({ items }: { items: QuestionnaireSummary[] }) {
 }
 
 function UsageForm({ items, saved }: { items: QuestionnaireSummary[]; saved: QuestionnaireSettings }) {
+  const { t } = useT();
   const queryClient = useQueryClient();
   const [staffId, setStaffId] = useState(saved.staffQuestionnaireId ?? '');
   const [publicId, setPublicId] = useState(saved.publicQuestionnaireId ?? '');
@@ -51,11 +54,17 @@ function UsageForm({ items, saved }: { items: QuestionnaireSummary[]; saved: Que
     (q) => (q.latestVersion !== null && q.status !== 'archived') || q.id === staffId || q.id === publicId,
   );
   const options = [
-    { value: '', label: 'None' },
-    ...usable.map((q) => ({
-      value: q.id,
-      label: `${q.title}${q.latestVersion !== null ? ` (version ${q.latestVersion})` : ' (not published)'}${q.status === 'archived' ? ', archived' : ''}`,
-    })),
+    { value: '', label: t('staff.admin.questionnaires.usageNone') },
+    ...usable.map((q) => {
+      const version =
+        q.latestVersion !== null
+          ? t('staff.admin.questionnaires.optionVersion', { version: q.latestVersion })
+          : t('staff.admin.questionnaires.optionUnpublished');
+      return {
+        value: q.id,
+        label: `${q.title} (${version})${q.status === 'archived' ? `, ${t('staff.admin.questionnaires.optionArchived')}` : ''}`,
+      };
+    }),
   ];
 
   return (
@@ -67,25 +76,20 @@ function UsageForm({ items, saved }: { items: QuestionnaireSummary[]; saved: Que
         if (!save.isPending) save.mutate();
       }}
     >
-      <p className="text-stone-800">
-        Enumerators and clerks answer the staff questionnaire; the public registration wizard uses the public one. Each
-        always gets its latest published version.
-      </p>
-      {usable.length === 0 && (
-        <p className="text-stone-700">Publish a questionnaire first: only published questionnaires can be chosen.</p>
-      )}
+      <p className="text-stone-800">{t('staff.admin.questionnaires.usageIntro')}</p>
+      {usable.length === 0 && <p className="text-stone-700">{t('staff.admin.questionnaires.usagePublishFirst')}</p>}
       {save.isError && (
-        <Alert title="The usage was not saved">
+        <Alert title={t('staff.admin.questionnaires.usageNotSaved')}>
           <p>{errorMessage(save.error)}</p>
         </Alert>
       )}
       {save.isSuccess && (
         <p role="status" className="rounded-md border-l-4 border-green-800 bg-green-50 p-3 font-semibold">
-          Usage saved.
+          {t('staff.admin.questionnaires.usageSaved')}
         </p>
       )}
       <SelectField
-        label="Staff questionnaire"
+        label={t('staff.admin.questionnaires.staffQuestionnaire')}
         name="staffQuestionnaireId"
         value={staffId}
         options={options}
@@ -95,7 +99,7 @@ function UsageForm({ items, saved }: { items: QuestionnaireSummary[]; saved: Que
         }}
       />
       <SelectField
-        label="Public questionnaire"
+        label={t('staff.admin.questionnaires.publicQuestionnaire')}
         name="publicQuestionnaireId"
         value={publicId}
         options={options}
@@ -105,7 +109,7 @@ function UsageForm({ items, saved }: { items: QuestionnaireSummary[]; saved: Que
         }}
       />
       <button type="submit" className="btn-primary" aria-busy={save.isPending || undefined}>
-        Save usage
+        {t('staff.admin.questionnaires.usageSave')}
       </button>
     </form>
   );

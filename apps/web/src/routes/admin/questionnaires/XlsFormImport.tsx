@@ -6,7 +6,7 @@ import { queryKeys, questionnaires, type Questionnaire, type XlsFormIssue } from
 import { Success } from '../../../components/Alert';
 import { FileUploadPanel } from '../../../components/FileUploadPanel';
 import { IssueTable } from '../../../components/Table';
-import { plural } from '../../../lib/format';
+import { useT } from '../../../i18n';
 
 function xlsFormIssues(error: unknown): XlsFormIssue[] {
   if (!(error instanceof ApiError) || error.code !== 'XLSFORM_INVALID') return [];
@@ -17,6 +17,7 @@ function xlsFormIssues(error: unknown): XlsFormIssue[] {
 
 /** Upload an XLSForm: a new draft questionnaire, or the new draft of the one with the same form ID. */
 export function XlsFormImport() {
+  const { t } = useT();
   const queryClient = useQueryClient();
   const [imported, setImported] = useState<{
     questionnaire: Questionnaire;
@@ -39,52 +40,57 @@ export function XlsFormImport() {
   return (
     <FileUploadPanel
       id="xlsform-file"
-      title="Import an XLSForm"
+      title={t('staff.admin.xlsform.title')}
       intro={
         <p className="text-stone-800">
-          A workbook in the XLSForm standard (ODK, KoboToolbox): sheets <span className="font-mono">survey</span>,{' '}
-          <span className="font-mono">choices</span> and <span className="font-mono">settings</span>, as .xlsx or an
-          older .xls. A form whose lists come from CSV files (<span className="font-mono">select_one_from_file</span>,{' '}
-          <span className="font-mono">pulldata</span>) is imported as one .zip holding the workbook and its CSV files.
-          It becomes a new draft questionnaire.
+          {t('staff.admin.xlsform.intro', {
+            survey: 'survey',
+            choices: 'choices',
+            settings: 'settings',
+            fromFile: 'select_one_from_file',
+            pulldata: 'pulldata',
+          })}
         </p>
       }
-      label="XLSForm file"
-      hint="An .xlsx, .xls or .zip file, up to 10 MB."
+      label={t('staff.admin.xlsform.file')}
+      hint={t('staff.admin.xlsform.fileHint')}
       accept=".xlsx,.xls,.zip,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,application/zip"
       rules={{
-        missing: 'Choose an XLSForm file (.xlsx, .xls or .zip) to import',
+        missing: t('staff.admin.xlsform.missing'),
         extension: {
           pattern: /\.(xlsx|xls|zip)$/i,
-          message: 'Choose an Excel workbook (.xlsx or .xls), or a .zip of the workbook and its CSV files',
+          message: t('staff.admin.xlsform.extension'),
         },
-        tooLarge: 'This file is larger than 10 MB',
+        tooLarge: t('staff.admin.xlsform.tooLarge'),
       }}
       upload={upload}
       errorMessages={(error) =>
         xlsFormIssues(error).length > 0
-          ? [errorMessage(error), 'Correct these rows in the spreadsheet and import it again.']
+          ? [errorMessage(error), t('staff.admin.xlsform.correct')]
           : [errorMessage(error)]
       }
-      pendingLabel="Importing…"
+      pendingLabel={t('staff.admin.import.importing')}
     >
-      {issues.length > 0 && <XlsFormIssueTable caption="Problems in the file" issues={issues} />}
+      {issues.length > 0 && <XlsFormIssueTable caption={t('staff.admin.xlsform.problems')} issues={issues} />}
       {imported && (
         <Success
           title={
             imported.created
-              ? `Imported “${imported.questionnaire.title}”`
-              : `Imported “${imported.questionnaire.title}” as the new draft of the questionnaire with form ID ${imported.questionnaire.formId}`
+              ? t('staff.admin.xlsform.imported', { title: imported.questionnaire.title })
+              : t('staff.admin.xlsform.importedDraft', {
+                  title: imported.questionnaire.title,
+                  formId: imported.questionnaire.formId,
+                })
           }
         >
           <p>
             <Link to={`/admin/questionnaires/${imported.questionnaire.id}`} className="link">
-              Open “{imported.questionnaire.title}” in the form builder
+              {t('staff.admin.xlsform.open', { title: imported.questionnaire.title })}
             </Link>
           </p>
           {imported.warnings.length > 0 && (
             <XlsFormIssueTable
-              caption={`${plural(imported.warnings.length, 'warning', 'warnings')}: imported, but check these`}
+              caption={t('staff.admin.xlsform.warnings', { count: imported.warnings.length })}
               issues={imported.warnings}
             />
           )}
@@ -95,10 +101,11 @@ export function XlsFormImport() {
 }
 
 function XlsFormIssueTable({ caption, issues }: { caption: string; issues: XlsFormIssue[] }) {
+  const { t } = useT();
   return (
     <IssueTable
       caption={caption}
-      columns={['Sheet', 'Row', 'Column']}
+      columns={[t('staff.admin.xlsform.colSheet'), t('staff.admin.xlsform.colRow'), t('staff.admin.xlsform.colColumn')]}
       issues={issues.map((issue, i) => ({
         key: `${issue.sheet}-${issue.row ?? ''}-${issue.column ?? ''}-${i}`,
         cells: [issue.sheet, issue.row ?? '—', issue.column ?? '—'],

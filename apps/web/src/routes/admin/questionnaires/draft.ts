@@ -8,6 +8,7 @@ import {
   type QuestionType,
   type Section,
 } from '../../../forms/engine';
+import { t } from '../../../i18n';
 
 /**
  * How editors change the draft: `edit` applies a change to the latest draft and returns the result.
@@ -22,35 +23,40 @@ export interface EditorProps {
 // Pure edits of a draft questionnaire: each returns a new FormSchema and leaves the old one alone,
 // so React sees every change and unchanged questions keep their identity.
 
-export const TYPE_LABELS: Record<QuestionType, string> = {
-  text: 'Text',
-  integer: 'Whole number',
-  decimal: 'Decimal number',
-  date: 'Date',
-  time: 'Time',
-  datetime: 'Date and time',
-  select_one: 'Choose one',
-  select_multiple: 'Choose several',
-  phone: 'Phone number',
-  email: 'Email',
-  nin: 'NIN',
-  geopoint: 'Location (GPS)',
-  barcode: 'Barcode / QR code',
-  image: 'Photo',
-  audio: 'Audio recording',
-  video: 'Video',
-  file: 'File',
-  group: 'Group of questions',
-  repeat: 'Repeated group',
-  note: 'Note (text only)',
-  calculate: 'Calculation',
-  start: 'Start time (filled by the device)',
-  end: 'End time (filled by the device)',
-  today: 'Date of the survey (filled by the device)',
-  deviceid: 'Device id (filled by the device)',
-  username: 'Collector (filled by the device)',
-  phonenumber: 'Phone number of the device (filled by the device)',
+/** What each question type is called, in the active language (read at render time: the language can change). */
+const TYPE_LABELS: Record<QuestionType, () => string> = {
+  text: () => t('staff.admin.builder.type.text'),
+  integer: () => t('staff.admin.builder.type.integer'),
+  decimal: () => t('staff.admin.builder.type.decimal'),
+  date: () => t('staff.admin.builder.type.date'),
+  time: () => t('staff.admin.builder.type.time'),
+  datetime: () => t('staff.admin.builder.type.datetime'),
+  select_one: () => t('staff.admin.builder.type.select_one'),
+  select_multiple: () => t('staff.admin.builder.type.select_multiple'),
+  phone: () => t('staff.admin.builder.type.phone'),
+  email: () => t('staff.admin.builder.type.email'),
+  nin: () => t('staff.admin.builder.type.nin'),
+  geopoint: () => t('staff.admin.builder.type.geopoint'),
+  barcode: () => t('staff.admin.builder.type.barcode'),
+  image: () => t('staff.admin.builder.type.image'),
+  audio: () => t('staff.admin.builder.type.audio'),
+  video: () => t('staff.admin.builder.type.video'),
+  file: () => t('staff.admin.builder.type.file'),
+  group: () => t('staff.admin.builder.type.group'),
+  repeat: () => t('staff.admin.builder.type.repeat'),
+  note: () => t('staff.admin.builder.type.note'),
+  calculate: () => t('staff.admin.builder.type.calculate'),
+  start: () => t('staff.admin.builder.type.start'),
+  end: () => t('staff.admin.builder.type.end'),
+  today: () => t('staff.admin.builder.type.today'),
+  deviceid: () => t('staff.admin.builder.type.deviceid'),
+  username: () => t('staff.admin.builder.type.username'),
+  phonenumber: () => t('staff.admin.builder.type.phonenumber'),
 };
+
+export function typeLabel(type: QuestionType): string {
+  return TYPE_LABELS[type]?.() ?? type;
+}
 
 export function isSelectType(type: QuestionType): boolean {
   return (SELECT_TYPES as readonly string[]).includes(type);
@@ -231,9 +237,9 @@ export function changeType(question: Question, type: QuestionType): Question {
 // ---- choice lists ----
 
 export function checkListName(form: FormSchema, name: string, current?: string): string | undefined {
-  if (!name) return 'Give the list a name';
-  if (!NAME_PATTERN.test(name)) return 'Use letters, digits and _ (start with a letter or _), at most 64';
-  if (name !== current && Object.hasOwn(form.choiceLists, name)) return `There is already a list called ${name}`;
+  if (!name) return t('staff.admin.builder.errListName');
+  if (!NAME_PATTERN.test(name)) return t('staff.admin.builder.errListPattern');
+  if (name !== current && Object.hasOwn(form.choiceLists, name)) return t('staff.admin.builder.errListTaken', { name });
   return undefined;
 }
 

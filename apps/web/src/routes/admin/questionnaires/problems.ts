@@ -7,6 +7,7 @@ import {
   type FieldError,
   type FormSchema,
 } from '../../../forms/engine';
+import { t } from '../../../i18n';
 import { questionPath, sectionPath } from './draft';
 
 /** A problem in the draft, at a schema path; expression errors also say where in the text. */
@@ -83,7 +84,7 @@ export function analyse(form: FormSchema): Analysis {
       problems.push({
         field: '',
         code: 'FORM_INVALID',
-        message: error instanceof Error ? error.message : 'The form could not be compiled',
+        message: error instanceof Error ? error.message : t('staff.admin.builder.notCompiled'),
       });
     }
   }
@@ -93,56 +94,70 @@ export function analyse(form: FormSchema): Analysis {
   return { problems, byPath, compiled };
 }
 
-const FIELD_LABELS: Record<string, string> = {
-  name: 'Name',
-  type: 'Type',
-  label: 'Label',
-  hint: 'Hint',
-  required: 'Required when',
-  relevant: 'Show when',
-  constraint: 'Constraint',
-  constraintMessage: 'Constraint message',
-  calculation: 'Calculation',
-  choiceList: 'Choice list',
-  appearance: 'Appearance',
-  default: 'Default',
-  title: 'Title',
-  formId: 'Form ID',
-  version: 'Version label',
-  sections: 'Sections',
-  questions: 'Questions',
-  choiceLists: 'Choice lists',
+/** The name of a field at the end of a schema path, in the active language. */
+const FIELD_LABELS: Record<string, () => string> = {
+  name: () => t('staff.admin.builder.field.name'),
+  type: () => t('staff.admin.builder.field.type'),
+  label: () => t('staff.admin.builder.field.label'),
+  hint: () => t('staff.admin.builder.field.hint'),
+  required: () => t('staff.admin.builder.field.required'),
+  relevant: () => t('staff.admin.builder.field.relevant'),
+  constraint: () => t('staff.admin.builder.field.constraint'),
+  constraintMessage: () => t('staff.admin.builder.field.constraintMessage'),
+  calculation: () => t('staff.admin.builder.field.calculation'),
+  choiceList: () => t('staff.admin.builder.field.choiceList'),
+  appearance: () => t('staff.admin.builder.field.appearance'),
+  default: () => t('staff.admin.builder.field.default'),
+  title: () => t('staff.admin.builder.field.title'),
+  formId: () => t('staff.admin.builder.field.formId'),
+  version: () => t('staff.admin.builder.field.version'),
+  sections: () => t('staff.admin.builder.field.sections'),
+  questions: () => t('staff.admin.builder.field.questions'),
+  choiceLists: () => t('staff.admin.builder.field.choiceLists'),
 };
+const fieldLabel = (key: string | undefined) =>
+  key !== undefined && Object.hasOwn(FIELD_LABELS, key) ? FIELD_LABELS[key]!() : undefined;
 
 /** "Question q2 › Show when" for `sections.0.questions.1.relevant`, read against the draft. */
 export function describePath(form: FormSchema, path: string): string {
-  if (!path || path === '(form)') return 'The questionnaire';
+  if (!path || path === '(form)') return t('staff.admin.builder.path.form');
   const parts = path.split('.');
   if (parts[0] === 'sections' && parts[1] !== undefined) {
     const si = Number(parts[1]);
     const section = form.sections[si];
     if (parts[2] === 'questions' && parts[3] !== undefined) {
       const question = section?.questions[Number(parts[3])];
-      const where = `Question ${question?.name ? `“${question.name}”` : Number(parts[3]) + 1}`;
-      return parts[4] ? `${where} › ${FIELD_LABELS[parts[4]] ?? parts.slice(4).join('.')}` : where;
+      const where = question?.name
+        ? t('staff.admin.builder.path.question', { name: question.name })
+        : t('staff.admin.builder.path.questionN', { n: Number(parts[3]) + 1 });
+      return parts[4] ? `${where} › ${fieldLabel(parts[4]) ?? parts.slice(4).join('.')}` : where;
     }
-    const where = `Section ${section?.name ? `“${section.name}”` : si + 1}`;
-    return parts[2] ? `${where} › ${FIELD_LABELS[parts[2]] ?? parts.slice(2).join('.')}` : where;
+    const where = section?.name
+      ? t('staff.admin.builder.path.section', { name: section.name })
+      : t('staff.admin.builder.path.sectionN', { n: si + 1 });
+    return parts[2] ? `${where} › ${fieldLabel(parts[2]) ?? parts.slice(2).join('.')}` : where;
   }
   if (parts[0] === 'choiceLists' && parts[1] !== undefined) {
-    const where = `Choice list “${parts[1]}”`;
+    const where = t('staff.admin.builder.path.list', { name: parts[1] });
     if (parts[2] === undefined) return where;
-    const choice = `choice ${Number(parts[2]) + 1}`;
-    if (parts[3] === 'name') return `${where} › ${choice} › Value`;
-    if (parts[3] === 'label') return `${where} › ${choice} › Label`;
+    const choice = t('staff.admin.builder.choiceN', { n: Number(parts[2]) + 1 });
+    if (parts[3] === 'name') return `${where} › ${choice} › ${t('staff.admin.builder.choiceValue')}`;
+    if (parts[3] === 'label') return `${where} › ${choice} › ${t('staff.admin.builder.choiceLabel')}`;
     return `${where} › ${choice}`;
   }
-  return FIELD_LABELS[parts[0]!] ?? path;
+  return fieldLabel(parts[0]) ?? path;
 }
 
-/** The parser's message with its position counted from 1, as people count ("… at character 9"). */
+/**
+ * The parser's message with its position counted from 1, as people count ("… at character 9").
+ * The parser's own words come from the form engine, in English.
+ */
 export function problemMessage(problem: Problem): string {
-  const message = problem.message.replace(/\bat offset (\d+)/g, (_, n: string) => `at character ${Number(n) + 1}`);
-  if (problem.offset === undefined || /at character \d/.test(message)) return message;
-  return `${message} (at character ${problem.offset + 1})`;
+  let placed = false;
+  const message = problem.message.replace(/\bat offset (\d+)/g, (_, n: string) => {
+    placed = true;
+    return t('staff.admin.builder.atCharacter', { n: Number(n) + 1 });
+  });
+  if (problem.offset === undefined || placed || /at character \d/.test(message)) return message;
+  return t('staff.admin.builder.withPosition', { message, n: problem.offset + 1 });
 }

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, errorMessage } from '../../../api/client';
 import { queryKeys, questionnaires, type Questionnaire } from '../../../api/endpoints';
 import type { FieldError, FormSchema } from '../../../forms/engine';
-import { plural } from '../../../lib/format';
+import { t } from '../../../i18n';
 
 /**
  * The problems an error names, at schema paths: FORM_INVALID's FieldError[], VALIDATION_FAILED's
@@ -26,7 +26,7 @@ function formIssues(error: unknown): FieldError[] {
       {
         field: where,
         code: typeof code === 'string' ? code : error.code,
-        message: typeof message === 'string' ? message : 'Invalid',
+        message: typeof message === 'string' ? message : t('staff.admin.builder.invalid'),
       },
     ];
   });
@@ -75,15 +75,13 @@ export function useBuilderActions({
       const count = result.issues.length;
       setNotice({
         kind: 'ok',
-        text: count
-          ? `Draft saved. ${plural(count, 'problem', 'problems')} must be fixed before it can be published.`
-          : 'Draft saved.',
+        text: count ? t('staff.admin.builder.savedWithProblems', { count }) : t('staff.admin.builder.saved'),
       });
     },
     onError: (error) =>
       setNotice({
         kind: 'error',
-        title: 'The draft was not saved',
+        title: t('staff.admin.builder.notSaved'),
         text: errorMessage(error),
         issues: formIssues(error),
       }),
@@ -97,13 +95,18 @@ export function useBuilderActions({
     onMutate: () => setNotice(null),
     onSuccess: ({ version }) => {
       closeConfirm();
-      setNotice({ kind: 'ok', text: `Version ${version.version} published.` });
+      setNotice({ kind: 'ok', text: t('staff.admin.builder.published', { version: version.version }) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.questionnaire(id) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.questionnaireList });
     },
     onError: (error) => {
       closeConfirm();
-      setNotice({ kind: 'error', title: 'Not published', text: errorMessage(error), issues: formIssues(error) });
+      setNotice({
+        kind: 'error',
+        title: t('staff.admin.builder.notPublished'),
+        text: errorMessage(error),
+        issues: formIssues(error),
+      });
     },
   });
 
@@ -113,11 +116,11 @@ export function useBuilderActions({
     onSuccess: ({ questionnaire: next }) => {
       closeConfirm();
       afterWrite(next);
-      setNotice({ kind: 'ok', text: 'Questionnaire archived.' });
+      setNotice({ kind: 'ok', text: t('staff.admin.builder.archived') });
     },
     onError: (error) => {
       closeConfirm();
-      setNotice({ kind: 'error', title: 'Not archived', text: errorMessage(error) });
+      setNotice({ kind: 'error', title: t('staff.admin.builder.notArchived'), text: errorMessage(error) });
     },
   });
 

@@ -3,11 +3,12 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { marketplaceApi, marketplaceKeys } from '../../../api/marketplace';
 import { ListStates } from '../../../components/ListStates';
 import { PageHeading } from '../../../components/Page';
-import { formatDateTime } from '../../../lib/format';
+import { useT } from '../../../i18n';
 import { Pager, useCursorPages } from '../../registry/shared';
 
 /** The super admin's log of contact reveals: who saw whose contact, when, why and from where; newest first. */
 export default function RevealLog() {
+  const { t, date } = useT();
   const pages = useCursorPages();
   const query = useQuery({
     queryKey: marketplaceKeys.reveals(pages.cursor),
@@ -17,44 +18,48 @@ export default function RevealLog() {
   const data = query.data;
   return (
     <>
-      <PageHeading>Contact reveals</PageHeading>
-      <p className="mt-2 text-stone-800">
-        Every time a searcher saw a worker&rsquo;s name and contact details, newest first. The log cannot be changed.
-      </p>
+      <PageHeading>{t('staff.admin.reveals.title')}</PageHeading>
+      <p className="mt-2 text-stone-800">{t('staff.admin.reveals.intro')}</p>
       <ListStates
         query={query}
         items={data?.items}
-        errorTitle="Could not load the reveal log"
-        empty="No contact has been revealed yet."
+        errorTitle={t('staff.admin.reveals.loadFailed')}
+        empty={t('staff.admin.reveals.empty')}
       />
       {data && data.items.length > 0 && (
         <ol
           className="mt-6 divide-y divide-stone-200 rounded-lg border border-stone-300 bg-white"
-          aria-label="Reveals"
+          aria-label={t('staff.admin.reveals.list')}
           data-testid="reveal-log"
         >
           {data.items.map((r) => (
             <li key={r.id} className="p-3 text-sm break-words" data-testid="reveal-log-item">
               <p>
                 <span className="font-semibold">{r.searcher.name}</span>
-                {r.searcher.organisation ? ` (${r.searcher.organisation})` : ''} · {formatDateTime(r.at)}
+                {r.searcher.organisation ? ` (${r.searcher.organisation})` : ''} ·{' '}
+                {date(r.at, { dateStyle: 'medium', timeStyle: 'short' })}
               </p>
               <p className="text-stone-700">
                 {r.searcher.email}
-                {r.ip ? ` · from ${r.ip}` : ''}
+                {r.ip ? ` · ${t('staff.admin.audit.fromIp', { ip: r.ip })}` : ''}
               </p>
               <p className="text-stone-700">
-                Profile <span className="font-mono">{r.profileId}</span> ·{' '}
+                {t('staff.admin.reveals.profile')} <span className="font-mono">{r.profileId}</span> ·{' '}
                 <Link to={`/registry/${r.respondentId}`} className="link">
-                  Open the worker&rsquo;s record
+                  {t('staff.admin.reveals.open')}
                 </Link>
               </p>
-              <p className="mt-1">Purpose: {r.purpose}</p>
+              <p className="mt-1">{t('staff.admin.reveals.purpose', { purpose: r.purpose })}</p>
             </li>
           ))}
         </ol>
       )}
-      <Pager pages={pages} nextCursor={data?.nextCursor} olderLabel="Older" newerLabel="Newer" />
+      <Pager
+        pages={pages}
+        nextCursor={data?.nextCursor}
+        olderLabel={t('staff.admin.log.older')}
+        newerLabel={t('staff.admin.log.newer')}
+      />
     </>
   );
 }

@@ -9,7 +9,7 @@ import { Alert, Success } from '../../../components/Alert';
 import { SelectField } from '../../../components/Field';
 import { Loading } from '../../../components/Loading';
 import { PageHeading } from '../../../components/Page';
-import { formatDateTime } from '../../../lib/format';
+import { useT } from '../../../i18n';
 import { ActivationLink } from './ActivationLink';
 import { splitApiError } from './formErrors';
 import { LGA_OPTIONS, needsLga, roleLabel, roleOptions, statusLabel } from './staffOptions';
@@ -17,6 +17,7 @@ import { StatusBadge } from './StatusBadge';
 import { StaffCardPanel } from '../../verify/DocumentLinks';
 
 export default function StaffDetail() {
+  const { t } = useT();
   const { id = '' } = useParams();
   const query = useQuery({
     queryKey: queryKeys.staff(id),
@@ -26,7 +27,7 @@ export default function StaffDetail() {
   if (query.isPending) {
     return (
       <>
-        <PageHeading>Staff member</PageHeading>
+        <PageHeading>{t('staff.admin.detail.title')}</PageHeading>
         <Loading />
       </>
     );
@@ -35,20 +36,18 @@ export default function StaffDetail() {
     const notFound = query.error instanceof ApiError && (query.error.status === 404 || query.error.status === 400);
     return (
       <>
-        <PageHeading>{notFound ? 'Staff member not found' : 'Staff member'}</PageHeading>
+        <PageHeading>{notFound ? t('staff.admin.detail.notFound') : t('staff.admin.detail.title')}</PageHeading>
         <div className="mt-6 max-w-2xl">
           {notFound ? (
-            <p className="text-stone-800">
-              There is no staff member at this address. They may have been removed, or the link is wrong.
-            </p>
+            <p className="text-stone-800">{t('staff.admin.detail.notFoundBody')}</p>
           ) : (
-            <Alert title="Could not load this staff member">
+            <Alert title={t('staff.admin.detail.loadFailed')}>
               <p>{errorMessage(query.error)}</p>
             </Alert>
           )}
           <p className="mt-4">
             <Link to="/admin/staff" className="link">
-              Back to the staff list
+              {t('staff.admin.detail.back')}
             </Link>
           </p>
         </div>
@@ -61,7 +60,7 @@ export default function StaffDetail() {
     <div className="max-w-3xl">
       <p className="mb-2">
         <Link to="/admin/staff" className="link">
-          Back to the staff list
+          {t('staff.admin.detail.back')}
         </Link>
       </p>
       <PageHeading title={member.fullName}>{member.fullName}</PageHeading>
@@ -74,21 +73,23 @@ export default function StaffDetail() {
 }
 
 function Details({ member }: { member: Staff }) {
-  const lga = member.lga ? (member.lgaName ?? lgaName(member.lga) ?? member.lga) : 'No LGA';
+  const { t, date } = useT();
+  const when = (iso: string) => date(iso, { dateStyle: 'medium', timeStyle: 'short' });
+  const lga = member.lga ? (member.lgaName ?? lgaName(member.lga) ?? member.lga) : t('staff.admin.invite.noLga');
   const rows: [string, ReactNode][] = [
-    ['Email', <span className="break-all">{member.email}</span>],
-    ['Phone', member.phone ?? '—'],
-    ['Role', roleLabel(member.role)],
-    ['LGA', lga],
-    ['Status', <StatusBadge status={member.status} />],
-    ['Created', formatDateTime(member.createdAt)],
-    ['Activated', member.activatedAt ? formatDateTime(member.activatedAt) : 'Not yet'],
-    ['Last sign-in', member.lastLoginAt ? formatDateTime(member.lastLoginAt) : 'Never'],
+    [t('staff.admin.field.email'), <span className="break-all">{member.email}</span>],
+    [t('staff.admin.field.phone'), member.phone ?? '—'],
+    [t('staff.admin.field.role'), roleLabel(member.role)],
+    [t('staff.admin.field.lga'), lga],
+    [t('staff.admin.field.status'), <StatusBadge status={member.status} />],
+    [t('staff.admin.list.colCreated'), when(member.createdAt)],
+    [t('staff.admin.detail.activated'), member.activatedAt ? when(member.activatedAt) : t('staff.admin.detail.notYet')],
+    [t('staff.admin.detail.lastSignIn'), member.lastLoginAt ? when(member.lastLoginAt) : t('staff.admin.detail.never')],
   ];
   return (
     <section className="card mt-6">
       <h2 id="details-heading" className="text-xl font-bold">
-        Details
+        {t('staff.admin.detail.details')}
       </h2>
       <dl className="mt-4 grid gap-x-6 gap-y-3 sm:grid-cols-[max-content_1fr]">
         {rows.map(([term, value]) => (
@@ -103,24 +104,22 @@ function Details({ member }: { member: Staff }) {
 }
 
 function NewInvitation({ member }: { member: Staff }) {
+  const { t } = useT();
   const invitation = useMutation({ mutationFn: () => staffApi.newInvitation(member.id) });
   return (
     <section className="card mt-6">
       <h2 id="invitation-heading" className="text-xl font-bold">
-        Activation
+        {t('staff.admin.detail.activation')}
       </h2>
-      <p className="mt-2 text-stone-800">
-        {member.fullName} has not set a password yet. If the invitation email did not arrive, or the link has expired,
-        create a new activation link and hand it over in person.
-      </p>
+      <p className="mt-2 text-stone-800">{t('staff.admin.detail.activationBody', { name: member.fullName })}</p>
       <div className="mt-4 space-y-4">
         {invitation.isError && (
-          <Alert title="Could not create a new link">
+          <Alert title={t('staff.admin.detail.linkFailed')}>
             <p>{errorMessage(invitation.error)}</p>
           </Alert>
         )}
         {invitation.isSuccess ? (
-          <Success title={`New activation link for ${member.fullName}`}>
+          <Success title={t('staff.admin.detail.newLinkFor', { name: member.fullName })}>
             <ActivationLink
               url={invitation.data.activationUrl}
               name={member.fullName}
@@ -137,7 +136,7 @@ function NewInvitation({ member }: { member: Staff }) {
               if (!invitation.isPending) invitation.mutate();
             }}
           >
-            New activation link
+            {t('staff.admin.detail.newLink')}
           </button>
         )}
       </div>
@@ -150,6 +149,7 @@ type EditableStatus = (typeof EDITABLE_STATUSES)[number];
 type Errors = { role?: string; lga?: string; status?: string };
 
 function EditStaff({ member }: { member: Staff }) {
+  const { t } = useT();
   const { user } = useAuth();
   const queryClient = useQueryClient();
   const [role, setRole] = useState<string>(member.role);
@@ -191,11 +191,11 @@ function EditStaff({ member }: { member: Staff }) {
     const body = changes();
     if (Object.keys(body).length === 0) {
       setErrors({});
-      setTopErrors(['Nothing to save: change the role, LGA or status first.']);
+      setTopErrors([t('staff.admin.detail.nothingToSave')]);
       return;
     }
     if (needsLga(role) && !lga) {
-      setErrors({ lga: 'Choose the LGA this supervisor or enumerator works in' });
+      setErrors({ lga: t('staff.admin.invite.errLga') });
       lgaRef.current?.focus();
       return;
     }
@@ -211,16 +211,12 @@ function EditStaff({ member }: { member: Staff }) {
   return (
     <section className="card mt-6">
       <h2 id="edit-heading" className="text-xl font-bold">
-        Change role, LGA or status
+        {t('staff.admin.detail.editHeading')}
       </h2>
-      {isSelf && (
-        <p className="mt-2 text-stone-800">
-          This is your own account. You cannot change your own role or suspend yourself.
-        </p>
-      )}
+      {isSelf && <p className="mt-2 text-stone-800">{t('staff.admin.detail.self')}</p>}
       <form noValidate onSubmit={onSubmit} className="mt-4 space-y-5">
         {topErrors.length > 0 && (
-          <Alert title="The changes were not saved">
+          <Alert title={t('staff.admin.detail.notSaved')}>
             {topErrors.map((message) => (
               <p key={message}>{message}</p>
             ))}
@@ -231,12 +227,12 @@ function EditStaff({ member }: { member: Staff }) {
             role="status"
             className="rounded-md border-l-4 border-green-800 bg-green-50 p-3 font-semibold text-green-950"
           >
-            Changes saved.
+            {t('staff.admin.detail.saved')}
           </p>
         )}
         <div className="grid gap-4 sm:grid-cols-3">
           <SelectField
-            label="Role"
+            label={t('staff.admin.field.role')}
             name="role"
             value={role}
             onChange={(e) => {
@@ -247,10 +243,10 @@ function EditStaff({ member }: { member: Staff }) {
             options={roleOptions()}
           />
           <SelectField
-            label="LGA"
+            label={t('staff.admin.field.lga')}
             name="lga"
             required={needsLga(role)}
-            hint={needsLga(role) ? 'Required for supervisors and enumerators.' : undefined}
+            hint={needsLga(role) ? t('staff.admin.detail.lgaRequired') : undefined}
             value={lga}
             onChange={(e) => {
               setLga(e.target.value);
@@ -258,10 +254,10 @@ function EditStaff({ member }: { member: Staff }) {
             }}
             error={errors.lga}
             selectRef={lgaRef}
-            options={[{ value: '', label: 'No LGA' }, ...LGA_OPTIONS]}
+            options={[{ value: '', label: t('staff.admin.invite.noLga') }, ...LGA_OPTIONS]}
           />
           <SelectField
-            label="Status"
+            label={t('staff.admin.field.status')}
             name="status"
             value={status}
             onChange={(e) => {
@@ -273,7 +269,7 @@ function EditStaff({ member }: { member: Staff }) {
           />
         </div>
         <button type="submit" className="btn-primary" aria-busy={update.isPending || undefined}>
-          Save changes
+          {t('staff.admin.detail.save')}
         </button>
       </form>
     </section>

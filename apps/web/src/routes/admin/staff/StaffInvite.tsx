@@ -179,7 +179,7 @@ export default function StaffInvite() {
           options={[{ value: '', label: t('staff.admin.invite.chooseRole') }, ...roleOptions()]}
         />
         <SelectField
-          label="LGA"
+          label={t('staff.admin.field.lga')}
           name="lga"
           required={lgaRequired}
           hint={lgaRequired ? t('staff.admin.invite.lgaRequired') : t('staff.admin.invite.lgaOptional')}

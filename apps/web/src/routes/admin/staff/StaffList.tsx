@@ -8,7 +8,7 @@ import { Alert } from '../../../components/Alert';
 import { SelectField, TextField } from '../../../components/Field';
 import { PageHeading } from '../../../components/Page';
 import { DataTable, TableHead } from '../../../components/Table';
-import { formatDate, formatTotal } from '../../../lib/format';
+import { useT, type Translate } from '../../../i18n';
 import { useMediaQuery } from '../../../lib/useMediaQuery';
 import { LGA_OPTIONS, roleLabel, roleOptions, statusOptions } from './staffOptions';
 import { StaffCardsLink } from '../../verify/DocumentLinks';
@@ -39,7 +39,19 @@ function readParams(params: URLSearchParams): StaffListParams {
   };
 }
 
+/**
+ * A list's total in the active language: "10,234" when counted, "about 10,000" (two significant
+ * figures) when the server estimated it (a large set, see the API's `totalExact`).
+ */
+function formatTotal({ t, number }: Translate, total: number, exact: boolean): string {
+  if (exact) return number(total);
+  const step = total < 100 ? 1 : 10 ** (Math.floor(Math.log10(total)) - 1);
+  return t('staff.admin.list.about', { n: number(Math.round(total / step) * step) });
+}
+
 export default function StaffList() {
+  const tr = useT();
+  const { t } = tr;
   const [params, setParams] = useSearchParams();
   const list = readParams(params);
   const q = list.q ?? '';
@@ -109,27 +121,29 @@ export default function StaffList() {
 
   return (
     <>
-      <PageHeading>Staff</PageHeading>
+      <PageHeading>{t('staff.admin.list.title')}</PageHeading>
       {summary.data?.fieldStaffThresholdPassed && (
         <div className="mt-4">
-          <Alert title={`Field staff: ${summary.data.fieldStaff} (over ${summary.data.fieldStaffThresholdPassed})`}>
-            <p>
-              The field force has passed a capacity-planning threshold. Check the server&apos;s memory and response
-              times against the scaling triggers in the runbook before adding more enumerators.
-            </p>
+          <Alert
+            title={t('staff.admin.list.fieldStaff', {
+              count: tr.number(summary.data.fieldStaff),
+              threshold: tr.number(summary.data.fieldStaffThresholdPassed),
+            })}
+          >
+            <p>{t('staff.admin.list.fieldStaffBody')}</p>
           </Alert>
         </div>
       )}
 
       <form
         role="search"
-        aria-label="Filter staff"
+        aria-label={t('staff.admin.list.filter')}
         className="mt-6 grid grid-cols-2 gap-4 rounded-lg border border-stone-300 bg-white p-4 lg:grid-cols-6"
         onSubmit={(e) => e.preventDefault()}
       >
         <TextField
           className="col-span-2"
-          label="Search name or email"
+          label={t('staff.admin.list.search')}
           name="q"
           type="search"
           autoComplete="off"
@@ -138,32 +152,32 @@ export default function StaffList() {
           onChange={(e) => setDraft(e.target.value)}
         />
         <SelectField
-          label="Status"
+          label={t('staff.admin.field.status')}
           name="status"
           value={list.status ?? ''}
           onChange={(e) => update({ status: e.target.value })}
-          options={[{ value: '', label: 'All' }, ...statusOptions()]}
+          options={[{ value: '', label: t('staff.admin.list.all') }, ...statusOptions()]}
         />
         <SelectField
-          label="Role"
+          label={t('staff.admin.field.role')}
           name="role"
           value={list.role ?? ''}
           onChange={(e) => update({ role: e.target.value })}
-          options={[{ value: '', label: 'All' }, ...roleOptions()]}
+          options={[{ value: '', label: t('staff.admin.list.all') }, ...roleOptions()]}
         />
         <SelectField
-          label="LGA"
+          label={t('staff.admin.field.lga')}
           name="lga"
           value={list.lga ?? ''}
           onChange={(e) => update({ lga: e.target.value })}
-          options={[{ value: '', label: 'All' }, ...LGA_OPTIONS]}
+          options={[{ value: '', label: t('staff.admin.list.all') }, ...LGA_OPTIONS]}
         />
         <SelectField
-          label="Per page"
+          label={t('staff.admin.list.perPage')}
           name="pageSize"
           value={String(list.pageSize)}
           onChange={(e) => update({ pageSize: e.target.value === '25' ? undefined : e.target.value })}
-          options={PAGE_SIZES.map((n) => ({ value: String(n), label: String(n) }))}
+          options={PAGE_SIZES.map((n) => ({ value: String(n), label: tr.number(n) }))}
         />
       </form>
       <StaffCardsLink filters={{ status: list.status, role: list.role, lga: list.lga, q: list.q }} />
@@ -171,7 +185,11 @@ export default function StaffList() {
       <div className="mt-6 flex flex-wrap items-center justify-between gap-3">
         <div className="flex flex-wrap items-center gap-3">
           <p role="status" className="text-lg font-semibold">
-            {data ? `${formatTotal(data.total, data.totalExact)} staff` : query.isError ? '' : 'Loading staff…'}
+            {data
+              ? t('staff.admin.list.count', { count: data.total, total: formatTotal(tr, data.total, data.totalExact) })
+              : query.isError
+                ? ''
+                : t('staff.admin.list.loading')}
           </p>
           {estimated && (
             <button
@@ -180,7 +198,7 @@ export default function StaffList() {
               disabled={list.count === 'exact' && query.isFetching}
               onClick={() => update({ count: 'exact', page: list.page > 1 ? String(list.page) : undefined })}
             >
-              Count exactly
+              {t('staff.admin.list.countExactly')}
             </button>
           )}
         </div>
@@ -193,17 +211,17 @@ export default function StaffList() {
               update({ status: undefined, role: undefined, lga: undefined, q: undefined });
             }}
           >
-            Clear filters
+            {t('staff.admin.list.clearFilters')}
           </button>
         )}
       </div>
 
       {query.isError && !data && (
         <div className="mt-4">
-          <Alert title="Could not load the staff list">
+          <Alert title={t('staff.admin.list.loadFailed')}>
             <p>{errorMessage(query.error)}</p>
             <button type="button" className="btn-secondary mt-2" onClick={() => void query.refetch()}>
-              Try again
+              {t('common.retry')}
             </button>
           </Alert>
         </div>
@@ -213,22 +231,22 @@ export default function StaffList() {
         <div className="mt-4 rounded-lg border border-dashed border-stone-400 bg-white p-8 text-center text-stone-800">
           {data.total > 0 ? (
             <p>
-              There is nothing on page {list.page}.{' '}
+              {t('staff.admin.list.emptyPage', { page: tr.number(list.page) })}{' '}
               <button type="button" className="link" onClick={() => update({ page: undefined })}>
-                Go to the first page
+                {t('staff.admin.list.firstPage')}
               </button>
             </p>
           ) : filtered ? (
-            <p>No staff match these filters. Try a different search, or clear the filters.</p>
+            <p>{t('staff.admin.list.noMatch')}</p>
           ) : (
             <p>
-              No staff yet.{' '}
+              {t('staff.admin.list.none')}{' '}
               <Link to="/admin/staff/new" className="link">
-                Invite the first staff member
+                {t('staff.admin.list.inviteFirst')}
               </Link>{' '}
-              or{' '}
+              {t('staff.admin.list.or')}{' '}
               <Link to="/admin/staff/import" className="link">
-                import a CSV file
+                {t('staff.admin.list.importCsv')}
               </Link>
               .
             </p>
@@ -246,15 +264,18 @@ export default function StaffList() {
       )}
 
       {data && data.total > 0 && (
-        <nav aria-label="Pages" className="mt-6 flex items-center justify-between gap-3">
+        <nav aria-label={t('staff.admin.list.pages')} className="mt-6 flex items-center justify-between gap-3">
           <PageButton disabled={list.page <= 1} onClick={() => update({ page: String(list.page - 1) })}>
-            Previous
+            {t('staff.admin.list.previous')}
           </PageButton>
           <p className="text-stone-800">
-            Page {list.page} of {estimated ? formatTotal(totalPages, false) : totalPages}
+            {t('staff.admin.list.pageOf', {
+              page: tr.number(list.page),
+              pages: estimated ? formatTotal(tr, totalPages, false) : tr.number(totalPages),
+            })}
           </p>
           <PageButton disabled={lastPage} onClick={() => update({ page: String(list.page + 1) })}>
-            Next
+            {t('staff.admin.list.next')}
           </PageButton>
         </nav>
       )}
@@ -284,10 +305,18 @@ function lgaLabel(member: Staff): string {
 }
 
 function StaffTable({ items }: { items: Staff[] }) {
+  const { t, date } = useT();
   return (
-    <DataTable caption="Staff members" className="rounded-lg border border-stone-300 bg-white">
+    <DataTable caption={t('staff.admin.list.members')} className="rounded-lg border border-stone-300 bg-white">
       <TableHead
-        columns={['Name', 'Email', 'Role', 'LGA', 'Status', 'Created']}
+        columns={[
+          t('staff.admin.list.colName'),
+          t('staff.admin.field.email'),
+          t('staff.admin.field.role'),
+          t('staff.admin.field.lga'),
+          t('staff.admin.field.status'),
+          t('staff.admin.list.colCreated'),
+        ]}
         className="bg-stone-100 text-stone-900"
         cellClassName="px-4 py-3 font-semibold"
       />
@@ -305,7 +334,7 @@ function StaffTable({ items }: { items: Staff[] }) {
             <td className="px-4 py-3">
               <StatusBadge status={member.status} />
             </td>
-            <td className="px-4 py-3 whitespace-nowrap">{formatDate(member.createdAt)}</td>
+            <td className="px-4 py-3 whitespace-nowrap">{date(member.createdAt)}</td>
           </tr>
         ))}
       </tbody>
@@ -314,8 +343,9 @@ function StaffTable({ items }: { items: Staff[] }) {
 }
 
 function StaffCards({ items }: { items: Staff[] }) {
+  const { t, date } = useT();
   return (
-    <ul className="space-y-3" aria-label="Staff members">
+    <ul className="space-y-3" aria-label={t('staff.admin.list.members')}>
       {items.map((member) => (
         <li key={member.id} className="rounded-lg border border-stone-300 bg-white p-4">
           <div className="flex items-start justify-between gap-3">
@@ -328,7 +358,9 @@ function StaffCards({ items }: { items: Staff[] }) {
           <p className="mt-1 text-stone-800">
             {roleLabel(member.role)} · {lgaLabel(member)}
           </p>
-          <p className="mt-1 text-sm text-stone-700">Created {formatDate(member.createdAt)}</p>
+          <p className="mt-1 text-sm text-stone-700">
+            {t('staff.admin.list.created', { date: date(member.createdAt) })}
+          </p>
         </li>
       ))}
     </ul>
