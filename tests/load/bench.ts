@@ -11,7 +11,7 @@
  * below the table as their own figures.
  *
  *   npm run bench                 (ROUNDS=3 DURATION_S=4 CONNECTIONS=32 STAFF=10000; SKIP=ingest,engine;
- *                                  ROWS=me,staff to keep only some rows)
+ *                                  ROWS=me,staff to keep only some rows; API_DIST=dir another build)
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -94,6 +94,8 @@ await prepared.database.db.execute(sql`analyze users`);
 
 const server = await startBenchServer(prepared, {
   separateWorker: true,
+  // API_DIST: another build to measure (e.g. one kept in tests/load/.tmp/ from before a change).
+  dist: process.env.API_DIST,
   env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
 });
 const bare = await startBare(3990 + Math.floor(Math.random() * 9), 1);

@@ -9,9 +9,14 @@
  * Each submission is a different person (own NIN, phone and name), as in the field.
  *
  *   npm run bench:ingest      (SUBMISSIONS=10000 SENDERS=8 WORKER_CONCURRENCY=8 BATCHES=1,50 to change)
+ *
+ * Two builds side by side on a shared machine: `DISTS=base=tests/load/.tmp/dist-base,new=apps/api/dist
+ * ROUNDS=2` runs each build in turn (base, new, base, new, …: the same machine load for both, as far as
+ * alternation gives it) and prints each round's ratios and the spread of each build's figures.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { MASTER_FORM } from '../../packages/core/src/forms/fixtures/master.js';
@@ -23,6 +28,12 @@ import { prepareDatabase, startBenchServer } from './server.js';
 const TOTAL = Number(process.env.SUBMISSIONS ?? 10_000);
 const SENDERS = Number(process.env.SENDERS ?? 8);
 const BATCHES = (process.env.BATCHES ?? '1,50').split(',').map(Number);
+/** label=dist directory pairs; by default the tree's own build only. */
+const DISTS = (process.env.DISTS ?? 'this=apps/api/dist').split(',').map((d) => {
+  const [label, dir] = d.includes('=') ? d.split('=') : [d, d];
+  return { label: label!, dir: dir! };
+});
+const ROUNDS = Number(process.env.ROUNDS ?? 1);
 const ENUMERATORS = 20;
 const TICK_MS = 10; // USER_HZ: /proc times are in 1/100 s
 
@@ -37,6 +48,12 @@ function cpuMs(pid: number): number {
   }
 }
 
+/** The machine's load (1 and 5 minute averages) beside each figure: the machine is shared. */
+const loadAverage = () => {
+  const [one, five] = loadavg();
+  return `${one!.toFixed(1)}/${five!.toFixed(1)}`;
+};
+
 const letters = (n: number) => {
   let s = '';
   do {
@@ -47,7 +64,9 @@ const letters = (n: number) => {
 };
 
 interface Result {
+  label: string;
   batch: number;
+  load: string;
   intake: number;
   ingested: number;
   workerUs: number;
@@ -56,7 +75,7 @@ interface Result {
   outcome: string;
 }
 
-async function run(batch: number): Promise<Result> {
+async function run(batch: number, build: { label: string; dir: string }): Promise<Result> {
   const prepared = await prepareDatabase();
   const password = 'bench-password-123';
   const hash = await hashPassword(password);
@@ -73,6 +92,7 @@ async function run(batch: number): Promise<Result> {
   );
   const server = await startBenchServer(prepared, {
     separateWorker: true,
+    dist: build.dir,
     env: {
       WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '8',
       DB_POOL_MAX: '10',
@@ -192,7 +212,9 @@ async function run(batch: number): Promise<Result> {
       .rows as [{ n: number }];
     const perSub = (ms: number) => (ms * 1000) / TOTAL;
     const result: Result = {
+      label: build.label,
       batch,
+      load: loadAverage(),
       intake: TOTAL / intakeSeconds,
       ingested: TOTAL / total,
       workerUs: perSub(cpu1.worker - cpu0.worker),
@@ -201,7 +223,7 @@ async function run(batch: number): Promise<Result> {
       outcome: `${state.ingested} ingested, ${state.done - state.ingested} rejected, ${refused} refused, ${respondents.n} respondents`,
     };
     console.log(
-      `batch ${String(batch).padStart(3)}: intake ${result.intake.toFixed(0)}/s, ingested ${result.ingested.toFixed(0)}/s end to end ` +
+      `${build.label} batch ${String(batch).padStart(3)}: load ${result.load}; intake ${result.intake.toFixed(0)}/s, ingested ${result.ingested.toFixed(0)}/s end to end ` +
         `(${total.toFixed(1)} s); CPU per submission: worker ${result.workerUs.toFixed(0)} µs, API ${result.apiUs.toFixed(0)} µs, ` +
         `PostgreSQL ${result.pgUs.toFixed(0)} µs — ${result.outcome}`,
     );
@@ -215,12 +237,27 @@ console.log(
   `${TOTAL} submissions, ${SENDERS} senders × 50 per request, worker concurrency ${process.env.WORKER_CONCURRENCY ?? 8}`,
 );
 const results: Result[] = [];
-for (const batch of BATCHES) results.push(await run(batch));
-const base = results[0]!;
-if (results.length > 1)
-  for (const r of results.slice(1))
+for (let round = 0; round < ROUNDS; round++) {
+  const mine: Result[] = [];
+  for (const batch of BATCHES) for (const build of DISTS) mine.push(await run(batch, build));
+  results.push(...mine);
+  const base = mine[0]!;
+  for (const r of mine.slice(1))
     console.log(
-      `batch ${r.batch} vs batch ${base.batch} (same run): ingested/s ×${(r.ingested / base.ingested).toFixed(2)}, ` +
+      `round ${round + 1}: ${r.label} batch ${r.batch} vs ${base.label} batch ${base.batch}: ingested/s ×${(r.ingested / base.ingested).toFixed(2)}, ` +
         `worker CPU per submission ×${(r.workerUs / base.workerUs).toFixed(2)}, PostgreSQL CPU per submission ×${(r.pgUs / base.pgUs).toFixed(2)}`,
     );
+}
+if (ROUNDS > 1) {
+  const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+  for (const batch of BATCHES)
+    for (const build of DISTS) {
+      const rs = results.filter((r) => r.batch === batch && r.label === build.label);
+      console.log(
+        `${build.label} batch ${batch} over ${rs.length} runs: ingested/s ${spread(rs.map((r) => r.ingested))}, ` +
+          `worker µs/submission ${spread(rs.map((r) => r.workerUs))}, API ${spread(rs.map((r) => r.apiUs))}, ` +
+          `PostgreSQL ${spread(rs.map((r) => r.pgUs))}; load ${rs.map((r) => r.load).join(' | ')}`,
+      );
+    }
+}
 process.exit(0);

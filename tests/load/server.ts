@@ -40,8 +40,10 @@ export async function prepareDatabase() {
 
 export async function startBenchServer(
   prepared: Awaited<ReturnType<typeof prepareDatabase>>,
-  options: { separateWorker?: boolean; env?: Record<string, string> } = {},
+  /** `dist`: the built API to run (default apps/api/dist), e.g. an older build kept to compare against. */
+  options: { separateWorker?: boolean; env?: Record<string, string>; dist?: string } = {},
 ): Promise<BenchServer> {
+  const dist = options.dist ?? 'apps/api/dist';
   const { target, database } = prepared;
   const port = 3900 + Math.floor(Math.random() * 90);
   const env = {
@@ -69,7 +71,7 @@ export async function startBenchServer(
     process.execPath,
     [
       ...(process.env.PROFILE_SERVER ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_SERVER}`] : []),
-      'apps/api/dist/main.js',
+      `${dist}/main.js`,
     ],
     {
       cwd: root,
@@ -84,7 +86,7 @@ export async function startBenchServer(
         process.execPath,
         [
           ...(process.env.PROFILE_WORKER ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_WORKER}`] : []),
-          'apps/api/dist/worker.js',
+          `${dist}/worker.js`,
         ],
         { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env },
       )

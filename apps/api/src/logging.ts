@@ -54,15 +54,19 @@ export function errorForLog(err: unknown, depth = 0): Record<string, unknown> {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Seven digits with at most three other characters between each: a NIN or phone number, however written. */
+const LONG_NUMBER = /\d(?:[^/]{0,3}\d){6}/;
 
 /**
  * The path as logged: ids stay (they are how a request is traced), but a segment that is not a UUID
  * and holds a long number (a NIN or phone number put where an id belongs) is masked.
  */
 export function maskPath(path: string): string {
+  // No long number anywhere (the run cannot cross a slash, so none in any segment): nothing to mask.
+  if (!LONG_NUMBER.test(path)) return path;
   return path
     .split('/')
-    .map((segment) => (UUID.test(segment) || !/\d(?:[^/]{0,3}\d){6}/.test(segment) ? segment : '[masked]'))
+    .map((segment) => (UUID.test(segment) || !LONG_NUMBER.test(segment) ? segment : '[masked]'))
     .join('/');
 }
 

@@ -57,9 +57,7 @@ export function registerAccessControl(app: FastifyInstance, auth: AuthService, p
     }
   });
 
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    const access = request.routeOptions.config?.access;
-    if (access === undefined) return; // static files, docs, 404s
+  const check = async (request: FastifyRequest, access: Access) => {
     if (access === 'partner') {
       // A key in a URL ends up in proxy logs, browser history and Referer headers: refused outright.
       if (keyInQuery(request.url)) throw Invalid('PARTNER_KEY_IN_QUERY');
@@ -81,6 +79,13 @@ export function registerAccessControl(app: FastifyInstance, auth: AuthService, p
       throw Forbidden('FORBIDDEN', 'Your role does not allow this');
     }
     checkCsrf(request);
+  };
+  // Synchronous when there is nothing to look up (static files, docs, 404s; a public route called
+  // without a session cookie, like /health): no promise per request on the hottest paths.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const access = request.routeOptions.config?.access;
+    if (access === undefined || (access === 'public' && !request.cookies[SESSION_COOKIE])) return done();
+    check(request, access).then(() => done(), done);
   });
 }
 

@@ -32,6 +32,25 @@ export async function recordAudit(executor: Executor, actor: Actor, entries: Aud
   );
 }
 
+/** Audit rows of several actors in one statement (an ingestion batch: each submission acts for its own submitter). */
+export async function recordAudits(executor: Executor, entries: { actor: Actor; entry: AuditEntry }[]) {
+  if (!entries.length) return;
+  await executor.insert(auditLog).values(
+    entries.map(({ actor, entry: e }) => ({
+      id: uuidv7(),
+      actorId: actor.id,
+      actorRole: actor.role ?? (actor.kind === 'partner' ? 'partner' : null),
+      action: e.action,
+      targetType: e.targetType ?? null,
+      targetId: e.targetId ?? null,
+      before: e.before ?? null,
+      after: e.after ?? null,
+      ip: actor.ip,
+      requestId: actor.requestId,
+    })),
+  );
+}
+
 /** A record's audit trail, newest first (views left out): the target index, bounded. */
 export async function auditTrail(
   executor: Executor,

@@ -57,19 +57,48 @@ export function straightLined(
 
 const IGNORED_TYPES = new Set(['start', 'end', 'deviceid', 'calculate', 'note']);
 
+/** The names of a form's questions that similarity compares (metadata, notes and calculations left out). */
+const comparedNames = new WeakMap<FormSchema, string[]>();
+function namesOf(form: FormSchema): string[] {
+  let names = comparedNames.get(form);
+  if (!names) {
+    names = form.sections.flatMap((s) => s.questions.filter((q) => !IGNORED_TYPES.has(q.type)).map((q) => q.name));
+    comparedNames.set(form, names);
+  }
+  return names;
+}
+
+/**
+ * Two answers are equal when their JSON is (lists and objects compared whole). The common shapes —
+ * identical values; differing strings, booleans or finite numbers; lists of strings — are decided
+ * without serialising either.
+ */
+function sameAnswer(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  const tx = typeof x;
+  if (tx === typeof y) {
+    if (tx === 'string' || tx === 'boolean') return false;
+    if (tx === 'number' && Number.isFinite(x) && Number.isFinite(y)) return false;
+    if (Array.isArray(x) && Array.isArray(y) && strings(x) && strings(y)) {
+      if (x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+      return true;
+    }
+  } else if (tx === 'undefined' || typeof y === 'undefined') return false;
+  return JSON.stringify(x) === JSON.stringify(y);
+}
+const strings = (xs: unknown[]) => xs.every((v) => typeof v === 'string');
+
 /** Share of compared fields with equal answers (the union of answered fields, metadata excluded). */
 export function similarity(form: FormSchema, a: Record<string, unknown>, b: Record<string, unknown>): number {
   let compared = 0;
   let equal = 0;
-  for (const section of form.sections) {
-    for (const q of section.questions) {
-      if (IGNORED_TYPES.has(q.type)) continue;
-      const x = a[q.name];
-      const y = b[q.name];
-      if (x === undefined && y === undefined) continue;
-      compared++;
-      if (JSON.stringify(x) === JSON.stringify(y)) equal++;
-    }
+  for (const name of namesOf(form)) {
+    const x = a[name];
+    const y = b[name];
+    if (x === undefined && y === undefined) continue;
+    compared++;
+    if (sameAnswer(x, y)) equal++;
   }
   return compared ? equal / compared : 0;
 }

@@ -1,6 +1,7 @@
 export {
   MarketplaceService,
   syncProfile,
+  listProfiles,
   noteProfessions,
   ensureProfiles,
   profileValues,

@@ -57,12 +57,41 @@ export class MarketplaceRepository {
    * Insert or refresh a respondent's profile. The id is drawn once (random) and kept across updates, so
    * a link to a profile stays valid while the worker stays listed.
    */
-  /** Professions (sorted by the caller) added unless known: the trigger's insert, done ahead. */
+  /**
+   * Professions (sorted by the caller) added unless known: the trigger's insert, done ahead. Only the
+   * professions not yet known are inserted: one already committed is not touched, so a batch
+   * holds no lock on it and concurrent batches listing the same professions never wait on each other.
+   */
   async noteProfessions(tx: Executor, professions: string[]): Promise<void> {
+    await tx.execute(sql`
+      insert into ${marketplaceProfessions} (profession)
+      select p from jsonb_array_elements_text(${JSON.stringify(professions)}::jsonb) with ordinality as u(p, n)
+       where not exists (select 1 from ${marketplaceProfessions} m where m.profession = u.p)
+       order by n
+      on conflict do nothing`);
+  }
+
+  /** Many profiles in one statement (an ingestion batch's new records): inserted, or changed if present. */
+  async upsertProfiles(tx: Executor, rows: (NewProfile & { id: string })[]): Promise<void> {
+    if (!rows.length) return;
     await tx
-      .insert(marketplaceProfessions)
-      .values(professions.map((profession) => ({ profession })))
-      .onConflictDoNothing();
+      .insert(P)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: P.respondentId,
+        set: {
+          profession: sql`excluded.profession`,
+          skills: sql`excluded.skills`,
+          sectors: sql`excluded.sectors`,
+          lgaCode: sql`excluded.lga_code`,
+          experience: sql`excluded.experience`,
+          yearsMin: sql`excluded.years_min`,
+          verified: sql`excluded.verified`,
+          bio: sql`excluded.bio`,
+          searchText: sql`excluded.search_text`,
+          updatedAt: sql`now()`,
+        },
+      });
   }
 
   async upsertProfile(tx: Executor, id: string, values: NewProfile): Promise<void> {

@@ -105,6 +105,16 @@ export async function syncProfile(tx: Executor, subject: MarketplaceSubject): Pr
   return true;
 }
 
+/** `syncProfile` for many records just created (none had a profile): those that qualify listed in one statement. */
+export async function listProfiles(tx: Executor, subjects: MarketplaceSubject[]): Promise<number> {
+  const rows = subjects.flatMap((s) => {
+    const values = profileValues(s);
+    return values ? [{ id: randomUUID(), ...values }] : [];
+  });
+  await repo.upsertProfiles(tx, rows);
+  return rows.length;
+}
+
 /**
  * The professions an ingestion batch is about to list, recorded up front in one sorted statement:
  * otherwise each profile's insert adds its profession (the trigger on marketplace_profiles) and two

@@ -104,6 +104,31 @@ export class RespondentRepository {
   }
 
   /**
+   * `insertUnlessNinTaken` for many records in one statement (an ingestion batch): rows are inserted in
+   * the order given and a NIN already taken — by a committed record, by an earlier row of this statement,
+   * or by a concurrent transaction once it commits — leaves its row out. Returns the rows inserted.
+   * Callers give rows sorted by NIN blind index, so two batches never wait on each other crosswise.
+   */
+  async insertManyUnlessNinTaken(tx: Executor, values: NewRespondent[]): Promise<RespondentRow[]> {
+    if (!values.length) return [];
+    return tx
+      .insert(respondents)
+      .values(values)
+      .onConflictDoNothing({ target: respondents.ninHash, where: sql`nin_hash is not null` })
+      .returning();
+  }
+
+  /** Who registered each of these NINs (by blind index) first: one index look-up for a batch. */
+  async findByNinHashes(executor: Executor, ninHashes: string[]) {
+    if (!ninHashes.length) return new Map<string, { createdAt: Date; source: string }>();
+    const rows = await executor
+      .select({ ninHash: respondents.ninHash, createdAt: respondents.createdAt, source: respondents.source })
+      .from(respondents)
+      .where(inArray(respondents.ninHash, ninHashes));
+    return new Map(rows.map((r) => [r.ninHash!, { createdAt: r.createdAt, source: r.source }]));
+  }
+
+  /**
    * Every respondent as reports count them (never NIN or phone), in pages by id: the reports
    * rebuild (`npm run reports:rebuild`).
    */
@@ -391,6 +416,34 @@ export class RespondentRepository {
                   and o.dob = n.dob and o.lga_code = n.lga_code))
        limit 20`);
     return (result as unknown as { rows: { id: string; reasons: string[] }[] }).rows;
+  }
+
+  /**
+   * `duplicateCandidates` of many records in one statement (an ingestion batch's new records, their
+   * keys already locked): the same two index look-ups per record, at most 20 candidates each.
+   */
+  async duplicateCandidatesOf(
+    executor: Executor,
+    ids: string[],
+  ): Promise<{ of: string; id: string; reasons: string[] }[]> {
+    if (!ids.length) return [];
+    const result = await executor.execute(sql`
+      select n.id::text as "of", c.id::text as id, c.reasons
+        from ${respondents} n
+        cross join lateral (
+          select o.id, array_remove(array[
+                   case when ${samePhone(sql`o`, sql`n`)} then 'phone' end,
+                   case when lower(o.surname) = lower(n.surname) and lower(o.firstname) = lower(n.firstname)
+                             and o.dob = n.dob and o.lga_code = n.lga_code then 'name_dob_lga' end
+                 ], null) as reasons
+            from ${respondents} o
+           where o.id <> n.id and o.status <> 'merged' and (o.nin_hash is null or n.nin_hash is null)
+             and (${samePhone(sql`o`, sql`n`)}
+                  or (lower(o.surname) = lower(n.surname) and lower(o.firstname) = lower(n.firstname)
+                      and o.dob = n.dob and o.lga_code = n.lga_code))
+           limit 20) c
+       where n.id in (select unnest(${`{${ids.join(',')}}`}::uuid[]))`);
+    return rowsOf<{ of: string; id: string; reasons: string[] }>(result);
   }
 
   /**

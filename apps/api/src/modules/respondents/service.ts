@@ -19,13 +19,19 @@ import type { Db, Executor } from '../../infra/db.js';
 import type { KeyValueStore } from '../../infra/kv.js';
 import type { Mailer } from '../../infra/mail.js';
 import { Conflict, Gone, Invalid, TooManyRequests, Unprocessable, isUniqueViolation } from '../../errors.js';
-import { recordAudit } from '../audit/index.js';
+import { recordAudit, recordAudits } from '../audit/index.js';
 import { recordRespondent, recordRespondents } from '../reports/index.js';
-import { noteProfessions, profileValues, syncProfile, type MarketplaceSubject } from '../marketplace/index.js';
+import {
+  listProfiles,
+  noteProfessions,
+  profileValues,
+  syncProfile,
+  type MarketplaceSubject,
+} from '../marketplace/index.js';
 import { hashToken, newToken, type UserRepository } from '../auth/index.js';
 import { respondentFieldName } from '../questionnaires/index.js';
 import type { PiiCipher } from '../../infra/pii.js';
-import type { RespondentRepository, RespondentRow } from './repository.js';
+import type { NewRespondent, RespondentRepository, RespondentRow } from './repository.js';
 import { FRAUD_BAND_RANK } from '../../db/schema/respondents.js';
 
 const NIN_CAPTURE_TTL_MS = 30 * 24 * 3600_000;
@@ -323,6 +329,136 @@ export class RespondentService implements NinRegistry {
   /** A respondent's short registration reference (`OY-7K3-9QX`). */
   async referenceOf(executor: Executor, id: string): Promise<string | undefined> {
     return (await this.repo.findById(executor, id))?.reference;
+  }
+
+  /**
+   * `createFromSubmission` for an ingestion batch's records that carry a NIN, set-wise: one insert for
+   * all (the partial unique index on the NIN's blind index still decides: a NIN taken — by a record
+   * on file, an earlier record of this batch or a concurrent batch — inserts nothing), one look-up of
+   * the holders of those left out, one audit insert, one duplicate-detection statement and one insert
+   * of the pairs it finds. The batch's `lockDuplicateKeysFor` must have run first. Rows are inserted
+   * sorted by blind index (ties in the batch's order: the first of one NIN wins), so concurrent batches
+   * take the NIN index's entries in one order. Outcomes in the order of `records`.
+   */
+  async createManyFromSubmissions(
+    tx: Executor,
+    records: {
+      actor: Actor;
+      sub: { id: string; channel: Channel | string; submittedBy: string | null };
+      nin: string;
+      fields: RespondentFields;
+      fraudBand: string | null;
+    }[],
+    batch: { staffNinHashes: ReadonlySet<string> },
+  ): Promise<CreateOutcome[]> {
+    const outcomes: (CreateOutcome | undefined)[] = new Array(records.length);
+    const rows: { i: number; ninHash: string; values: NewRespondent }[] = [];
+    records.forEach(({ sub, nin, fields, fraudBand }, i) => {
+      const ninHash = this.pii.blindIndex(nin, 'nin');
+      if (batch.staffNinHashes.has(ninHash)) {
+        outcomes[i] = { created: false, holder: { kind: 'staff' } };
+        return;
+      }
+      const { phone, ...rest } = fields;
+      rows.push({
+        i,
+        ninHash,
+        values: {
+          id: uuidv7(),
+          ninHash,
+          ninSealed: this.pii.seal(nin, 'nin'),
+          phoneHash: this.pii.blindIndexOrNull(phone, 'phone'),
+          phoneSealed: this.pii.sealOrNull(phone, 'phone'),
+          status: 'active',
+          ...rest,
+          source: sub.channel,
+          firstSubmissionId: sub.id,
+          createdBy: sub.submittedBy,
+          ninCaptureTokenHash: null,
+          ninCaptureExpiresAt: null,
+          // A new record: noteFraudBand's greatest(0, rank) is the rank itself.
+          flagRank: fraudBand ? (FRAUD_BAND_RANK[fraudBand] ?? 0) : 0,
+        },
+      });
+    });
+    rows.sort((a, b) => (a.ninHash < b.ninHash ? -1 : a.ninHash > b.ninHash ? 1 : a.i - b.i));
+    const inserted = new Map(
+      (
+        await this.repo.insertManyUnlessNinTaken(
+          tx,
+          rows.map((r) => r.values),
+        )
+      ).map((r) => [r.id, r]),
+    );
+    const lost = rows.filter((r) => !inserted.has(r.values.id!));
+    const holders = await this.repo.findByNinHashes(
+      tx,
+      lost.map((r) => r.ninHash),
+    );
+    for (const r of lost) {
+      const h = holders.get(r.ninHash);
+      if (!h) throw new Error('respondent insert conflicted without a holder');
+      outcomes[r.i] = {
+        created: false,
+        holder: { kind: 'respondent', firstRegisteredAt: h.createdAt.toISOString(), source: h.source },
+      };
+    }
+    const created = rows.flatMap((r) => {
+      const row = inserted.get(r.values.id!);
+      return row ? [{ i: r.i, row }] : [];
+    });
+    created.sort((a, b) => a.i - b.i);
+    await recordAudits(
+      tx,
+      created.map(({ i, row }) => ({
+        actor: records[i]!.actor,
+        entry: {
+          action: 'respondent.created',
+          targetType: 'respondent',
+          targetId: row.id,
+          after: { source: records[i]!.sub.channel, status: 'active', submissionId: records[i]!.sub.id },
+        },
+      })),
+    );
+    // Likely duplicates: a pair found from both of its sides is one pair.
+    const pairs = new Map<string, { id: string; a: string; b: string; reasons: string[] }>();
+    for (const c of await this.repo.duplicateCandidatesOf(
+      tx,
+      created.map((c) => c.row.id),
+    )) {
+      const [a, b] = [c.id, c.of].sort() as [string, string];
+      if (!pairs.has(`${a}|${b}`)) pairs.set(`${a}|${b}`, { id: uuidv7(), a, b, reasons: c.reasons });
+    }
+    await this.repo.insertDuplicates(tx, [...pairs.values()]);
+    for (const { i, row } of created) {
+      const f = records[i]!.fields;
+      outcomes[i] = {
+        created: true,
+        id: row.id,
+        status: 'active',
+        createdAt: row.createdAt,
+        listing: marketplaceSubject(row),
+        report: {
+          before: null,
+          after: {
+            createdAt: row.createdAt,
+            lgaCode: f.lgaCode,
+            source: records[i]!.sub.channel,
+            status: 'active',
+            gender: f.gender,
+            dob: f.dob,
+            employmentType: f.employmentType,
+            skills: f.skills,
+          },
+        },
+      };
+    }
+    return outcomes as CreateOutcome[];
+  }
+
+  /** `listCreated` for many new records: those that qualify listed in one statement. */
+  async listCreatedMany(tx: Executor, listings: MarketplaceSubject[]): Promise<void> {
+    await listProfiles(tx, listings);
   }
 
   /** The NIN blind indexes among these NINs that staff hold: one query for an ingestion batch. */

@@ -6,8 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eq, inArray, isNull, sql } from 'drizzle-orm';
-import { respondents, submissionOutbox } from '../../db/schema/index.js';
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import {
+  FRAUD_BAND_RANK,
+  auditLog,
+  marketplaceProfiles,
+  respondentDuplicates,
+  respondents,
+  submissionOutbox,
+} from '../../db/schema/index.js';
 import { rowsOf } from '../../infra/db.js';
 import { rebuildRollups } from '../reports/index.js';
 import { RespondentRepository } from '../respondents/repository.js';
@@ -92,6 +99,74 @@ describe('ingestion in batches', () => {
     expect(rows.every((r) => r!.fraudSettingsVersion !== null)).toBe(true);
     expect(new Set(rows.filter((r) => r!.status === 'ingested').map((r) => r!.respondentId)).size).toBe(4);
     expect(await pending()).toBe(0);
+  });
+
+  it('records created together (one statement for the batch) each get what one alone gets: audit, likely duplicate, flag rank, profile', async () => {
+    // A record without a NIN on file, with its own phone and name (the other half of a likely duplicate).
+    const phone = `0803${String(Date.now() % 10_000_000).padStart(7, '0')}`;
+    const alone = submissionBody(master.versionId, {
+      answers: masterAnswers({ nin: undefined, phone_number: phone, surname: 'Onalaja', firstname: 'Kemi' }),
+      ninDeferred: true,
+    });
+    expect((await submitBatch(app.t, enumerator, [alone])).statusCode).toBe(200);
+    await app.t.services.ingestion.drain();
+    const deferred = (await submissionRow(app.t, alone.id))!;
+    expect(deferred.status).toBe('ingested');
+
+    const bodies = [
+      // Same phone as the record without a NIN: a likely duplicate.
+      submissionBody(master.versionId, { answers: masterAnswers({ phone_number: phone }) }),
+      // 20 s for the whole questionnaire: a speed-run, so a band above clean.
+      submissionBody(master.versionId, { answers: masterAnswers(), durationS: 20 }),
+      // No consent to the marketplace: no profile.
+      submissionBody(master.versionId, { answers: masterAnswers({ consent_marketplace: 'no' }) }),
+    ];
+    expect((await submitBatch(app.t, enumerator, bodies)).statusCode).toBe(200);
+    expect(await app.t.services.ingestion.drain()).toEqual({ ingested: 3, rejected: 0, skipped: 0 });
+    const subs = await Promise.all(bodies.map((b) => submissionRow(app.t, b.id)));
+    expect(subs.map((r) => r!.status)).toEqual(['ingested', 'ingested', 'ingested']);
+    const ids = subs.map((r) => r!.respondentId!);
+    const rows = await app.t.database.db.select().from(respondents).where(inArray(respondents.id, ids));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+
+    for (const [i, sub] of subs.entries()) {
+      const r = byId.get(ids[i]!)!;
+      expect(r).toMatchObject({ status: 'active', firstSubmissionId: sub!.id, createdBy: enumerator.user.id });
+      expect(r.flagRank).toBe(FRAUD_BAND_RANK[sub!.fraudBand!] ?? 0);
+      const audits = await app.t.database.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'respondent.created'), eq(auditLog.targetId, r.id)));
+      expect(audits).toHaveLength(1);
+      expect(audits[0]).toMatchObject({
+        actorId: enumerator.user.id,
+        actorRole: 'enumerator',
+        requestId: `submission:${sub!.id}`,
+        after: { source: 'enumerator', status: 'active', submissionId: sub!.id },
+      });
+    }
+    expect(subs[1]!.fraudBand).not.toBe('clean');
+    expect(byId.get(ids[1]!)!.flagRank).toBeGreaterThan(0);
+
+    const pairs = await app.t.database.db
+      .select()
+      .from(respondentDuplicates)
+      .where(
+        or(
+          eq(respondentDuplicates.respondentA, deferred.respondentId!),
+          eq(respondentDuplicates.respondentB, deferred.respondentId!),
+        ),
+      );
+    expect(pairs).toHaveLength(1);
+    expect([pairs[0]!.respondentA, pairs[0]!.respondentB].sort()).toEqual([ids[0]!, deferred.respondentId!].sort());
+    expect(pairs[0]!.reasons).toEqual(['phone']);
+
+    const profiles = await app.t.database.db
+      .select({ respondentId: marketplaceProfiles.respondentId, profession: marketplaceProfiles.profession })
+      .from(marketplaceProfiles)
+      .where(inArray(marketplaceProfiles.respondentId, ids));
+    expect(profiles.map((p) => p.respondentId).sort()).toEqual([ids[0]!, ids[1]!].sort());
+    expect(profiles.every((p) => p.profession === 'Tailor')).toBe(true);
   });
 
   it('two submissions of one NIN in one batch: one respondent, the other NIN_DUPLICATE', async () => {

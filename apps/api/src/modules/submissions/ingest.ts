@@ -29,7 +29,12 @@ import { defineJob, type JobsService } from '../jobs/index.js';
 import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
 import { recordRespondents } from '../reports/index.js';
 import { findPgError } from '../../errors.js';
-import { respondentFields, type RespondentFields, type RespondentService } from '../respondents/index.js';
+import {
+  respondentFields,
+  type CreateOutcome,
+  type RespondentFields,
+  type RespondentService,
+} from '../respondents/index.js';
 import type { SubmissionOutcome, SubmissionRepository, SubmissionRow } from './repository.js';
 import { awaitsIngestion, correctionMove } from './resident-corrections.js';
 
@@ -156,35 +161,173 @@ export class Ingestion {
   }
 
   /**
-   * Locked submissions, in one transaction. `isolate`: each under its own savepoint, so a failure rolls
-   * back that submission alone (a one-submission transaction needs none: it fails whole).
+   * Locked submissions, in one transaction. `isolate` (a batch): the plain cases — skipped, rejected
+   * from the answers, a new record with a NIN — are settled set-wise (`setWise`: a few statements for
+   * the whole batch) under one savepoint; if any of that fails, the savepoint is rolled back and they go
+   * the careful way with the rest (corrections, deferred NINs): each under its own savepoint, so a
+   * failure rolls back that submission alone. A one-submission transaction needs none: it fails whole.
    */
   private async process(tx: Executor, subs: SubmissionRow[], isolate: boolean): Promise<BatchOutcome[]> {
     const prepared: Prepared[] = [];
     for (const sub of subs) prepared.push(await this.prepare(tx, sub));
     const batch = await this.readAhead(tx, subs, prepared);
     const reports: ReportChanges = [];
-    const outcomes: BatchOutcome[] = [];
-    for (let i = 0; i < subs.length; i++) {
+    const outcomes: BatchOutcome[] = new Array(subs.length);
+    let careful = subs.map((_, i) => i);
+    if (isolate) {
+      // A channel that listens to its settlements (USSD: the reference by SMS, a verified phone) goes
+      // the careful way, where `one` calls its listener.
+      const plain = careful.filter((i) => {
+        const p = prepared[i]!;
+        if (this.listeners.has(subs[i]!.channel)) return false;
+        return p.kind !== 'go' || (p.nin !== null && !subs[i]!.replaces);
+      });
+      if (plain.length > 1) {
+        const mine: ReportChanges = [];
+        try {
+          const settled = await tx.transaction((sp) =>
+            this.setWise(
+              sp,
+              plain.map((i) => subs[i]!),
+              plain.map((i) => prepared[i]!),
+              mine,
+              batch,
+            ),
+          );
+          plain.forEach((i, k) => (outcomes[i] = settled[k]!));
+          reports.push(...mine);
+          const done = new Set(plain);
+          careful = careful.filter((i) => !done.has(i));
+        } catch {
+          // Rolled back to the savepoint: each of them again, alone, below (a failure is then its own).
+        }
+      }
+    }
+    for (const i of careful) {
       const sub = subs[i]!;
       const prep = prepared[i]!;
       if (!isolate) {
-        outcomes.push(await this.one(tx, sub, prep, reports, batch));
+        outcomes[i] = await this.one(tx, sub, prep, reports, batch);
         continue;
       }
       const mine: ReportChanges = [];
       try {
-        outcomes.push(await tx.transaction((sp) => this.one(sp, sub, prep, mine, batch)));
+        outcomes[i] = await tx.transaction((sp) => this.one(sp, sub, prep, mine, batch));
         reports.push(...mine);
       } catch (error) {
         const code = findPgError(error)?.code;
-        outcomes.push({ status: code && TRANSIENT.has(code) ? 'deferred' : 'failed', error });
+        outcomes[i] = { status: code && TRANSIENT.has(code) ? 'deferred' : 'failed', error };
       }
     }
     // Report rollups, last in the transaction: the shared `*` rows stay locked only until the commit,
     // and are written once for the whole batch (see reports/service.ts recordRespondents).
     await recordRespondents(tx, reports);
     return outcomes;
+  }
+
+  /**
+   * What `one` does, for many plain submissions at once (none a correction; every new record with a
+   * NIN): the records created in one statement (the NIN's unique index still decides who is first),
+   * then every outcome settled, the skipped marked done and the new profiles listed, one statement each.
+   */
+  private async setWise(
+    tx: Executor,
+    subs: SubmissionRow[],
+    prepared: Prepared[],
+    reports: ReportChanges,
+    batch: Batch,
+  ): Promise<IngestOutcome[]> {
+    const out: IngestOutcome[] = new Array(subs.length);
+    const skipped: string[] = [];
+    const settle: { id: string; outcome: SubmissionOutcome }[] = [];
+    const creates: {
+      k: number;
+      scored: SubmissionOutcome;
+      nin: string;
+      fields: RespondentFields;
+      band: string | null;
+    }[] = [];
+    const now = new Date();
+    const reject = (k: number, scored: SubmissionOutcome, code: string, message: string, details?: unknown) => {
+      settle.push({
+        id: subs[k]!.id,
+        outcome: {
+          status: 'rejected',
+          error: { code, message, ...(details ? { details } : {}) },
+          ingestedAt: now,
+          ...scored,
+        },
+      });
+      out[k] = { status: 'rejected', code };
+    };
+    for (let k = 0; k < subs.length; k++) {
+      const sub = subs[k]!;
+      const prep = prepared[k]!;
+      if (prep.kind === 'skip') {
+        skipped.push(sub.id);
+        out[k] = { status: 'skipped' };
+        continue;
+      }
+      const version = await this.versions.load(tx, sub.questionnaireVersionId);
+      const fraud = version ? (batch.fraud.get(sub.id) ?? null) : null;
+      const scored: SubmissionOutcome = fraud
+        ? {
+            fraudScore: fraud.score,
+            fraudBand: fraud.band,
+            fraudReasons: fraud.reasons,
+            fraudSettingsVersion: fraud.settingsVersion,
+          }
+        : {};
+      if (prep.kind === 'reject') reject(k, scored, prep.code, prep.message, prep.details);
+      else creates.push({ k, scored, nin: prep.nin!, fields: prep.fields, band: fraud?.band ?? null });
+    }
+    const created = await this.respondents.createManyFromSubmissions(
+      tx,
+      creates.map(({ k, nin, fields, band }) => {
+        const sub = subs[k]!;
+        return {
+          actor: systemActor(`submission:${sub.id}`, {
+            id: sub.submittedBy,
+            role: ROLE_BY_CHANNEL[sub.channel] ?? null,
+          }),
+          sub,
+          nin,
+          fields,
+          fraudBand: band,
+        };
+      }),
+      batch,
+    );
+    const listings: Extract<CreateOutcome, { created: true }>['listing'][] = [];
+    created.forEach((outcome, j) => {
+      const { k, scored } = creates[j]!;
+      if ('holder' in outcome) {
+        const { holder } = outcome;
+        if (holder.kind === 'staff')
+          reject(k, scored, 'NIN_DUPLICATE_STAFF', 'This NIN belongs to a registry staff member');
+        else
+          reject(
+            k,
+            scored,
+            'NIN_DUPLICATE',
+            `Already registered on ${holder.firstRegisteredAt.slice(0, 10)} through the ${holder.source} channel`,
+            { firstRegisteredAt: holder.firstRegisteredAt, source: holder.source },
+          );
+        return;
+      }
+      settle.push({
+        id: subs[k]!.id,
+        outcome: { status: 'ingested', respondentId: outcome.id, ingestedAt: now, error: null, ...scored },
+      });
+      listings.push(outcome.listing);
+      reports.push(outcome.report);
+      out[k] = { status: 'ingested' };
+    });
+    await this.repo.markDoneMany(tx, skipped);
+    await this.repo.settleMany(tx, settle);
+    // The marketplace profiles follow the new records, in this transaction.
+    await this.respondents.listCreatedMany(tx, listings);
+    return out;
   }
 
   /**

@@ -368,6 +368,45 @@ export class SubmissionRepository implements SubmissionHistory {
     );
   }
 
+  /**
+   * `settle` for many submissions in one round trip (an ingestion batch): each row's outcome and its
+   * outbox receipt. Every outcome names all of the columns `settle` may set (absent ones are null).
+   */
+  async settleMany(tx: Executor, outcomes: { id: string; outcome: SubmissionOutcome }[]): Promise<void> {
+    if (!outcomes.length) return;
+    const rows = outcomes.map(({ id, outcome: o }) => ({
+      id,
+      status: o.status,
+      error: o.error ?? null,
+      respondent_id: o.respondentId ?? null,
+      ingested_at: o.ingestedAt ? o.ingestedAt.toISOString() : null,
+      fraud_score: o.fraudScore ?? null,
+      fraud_band: o.fraudBand ?? null,
+      fraud_reasons: o.fraudReasons ?? null,
+      fraud_settings_version: o.fraudSettingsVersion ?? null,
+    }));
+    await tx.execute(sql`
+      with v as (
+        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as v(id uuid, status text, error jsonb, respondent_id uuid, ingested_at timestamptz, fraud_score integer,
+               fraud_band text, fraud_reasons jsonb, fraud_settings_version integer)
+      ), outcome as (
+        update ${submissions} s
+           set status = v.status, error = v.error, respondent_id = v.respondent_id, ingested_at = v.ingested_at,
+               fraud_score = v.fraud_score, fraud_band = v.fraud_band, fraud_reasons = v.fraud_reasons,
+               fraud_settings_version = v.fraud_settings_version
+          from v where s.id = v.id
+      )
+      update ${submissionOutbox} set done_at = now()
+       where ${submissionOutbox.submissionId} in (select id from v)`);
+  }
+
+  /** `markDone` for many submissions in one statement. */
+  async markDoneMany(tx: Executor, ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await tx.update(submissionOutbox).set({ doneAt: new Date() }).where(inArray(submissionOutbox.submissionId, ids));
+  }
+
   async markDone(tx: Executor, id: string): Promise<void> {
     await tx.update(submissionOutbox).set({ doneAt: new Date() }).where(eq(submissionOutbox.submissionId, id));
   }
