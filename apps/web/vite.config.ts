@@ -18,12 +18,18 @@ function poCatalogs(): Plugin {
   return {
     name: 'oslrs-po-catalogs',
     load(id) {
-      if (!id.endsWith('.po')) return null;
-      const english = join(id, '..', 'en.po');
+      const [file, query = ''] = id.split('?');
+      if (!file!.endsWith('.po')) return null;
+      const english = join(file!, '..', 'en.po');
       this.addWatchFile(english);
+      // Two parts per language: `?part=staff` (the staff pages' and USSD simulator's words), else the
+      // rest (public site, wizard, PWA, clerk, account, marketplace). SMS texts are the server's only.
+      const staff = new URLSearchParams(query).get('part') === 'staff';
+      const inPart = ({ id: key }: { id: string }) =>
+        !key.startsWith('sms.') && (key.startsWith('staff.') || key.startsWith('ussd.')) === staff;
       const compiled = compileCatalog(
-        parseCatalog(readFileSync(id, 'utf8')),
-        parseCatalog(readFileSync(english, 'utf8')),
+        parseCatalog(readFileSync(file!, 'utf8')).filter(inPart),
+        parseCatalog(readFileSync(english, 'utf8')).filter(inPart),
       );
       return { code: `export default JSON.parse(${JSON.stringify(JSON.stringify(compiled))});`, map: null };
     },

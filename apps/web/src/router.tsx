@@ -8,9 +8,11 @@ import Login from './routes/public/Login';
 import NotFound from './routes/public/NotFound';
 import { PublicLayout } from './routes/public/PublicLayout';
 import { collectRoutes } from './routes/collect/routes';
+import { withStaffText } from './i18n';
 
 // The public pages ship in the first bundle; everything behind sign-in (and the password forms,
-// which pull in the shared validation rules) loads on demand.
+// which pull in the shared validation rules) loads on demand; staff pages with the staff part of the
+// catalogue (withStaffText).
 const Activate = lazy(() => import('./routes/public/Activate'));
 const ForgotPassword = lazy(() => import('./routes/public/ForgotPassword'));
 const ResetPassword = lazy(() => import('./routes/public/ResetPassword'));
@@ -18,41 +20,41 @@ const ConfirmRegistration = lazy(() => import('./routes/register/ConfirmRegistra
 const RegisterWizard = lazy(() => import('./routes/register/RegisterWizard'));
 const CompleteNin = lazy(() => import('./routes/register/CompleteNin'));
 const ClerkEntry = lazy(() => import('./routes/clerk/ClerkEntry'));
-const AppLayout = lazy(() => import('./routes/account/AppLayout'));
-const StaffHome = lazy(() => import('./routes/account/StaffHome'));
+const AppLayout = lazy(withStaffText(() => import('./routes/account/AppLayout')));
+const StaffHome = lazy(withStaffText(() => import('./routes/account/StaffHome')));
 const ChangePassword = lazy(() => import('./routes/account/ChangePassword'));
-const AdminLayout = lazy(() => import('./routes/admin/AdminLayout'));
-const StaffList = lazy(() => import('./routes/admin/staff/StaffList'));
-const StaffInvite = lazy(() => import('./routes/admin/staff/StaffInvite'));
-const StaffImport = lazy(() => import('./routes/admin/staff/StaffImport'));
-const StaffDetail = lazy(() => import('./routes/admin/staff/StaffDetail'));
-const QuestionnaireList = lazy(() => import('./routes/admin/questionnaires/QuestionnaireList'));
-const QuestionnaireBuilder = lazy(() => import('./routes/admin/questionnaires/QuestionnaireBuilder'));
-const QuestionnairePreview = lazy(() => import('./routes/admin/questionnaires/QuestionnairePreview'));
-const FraudSettings = lazy(() => import('./routes/admin/fraud/FraudSettings'));
-const AuditLog = lazy(() => import('./routes/admin/audit/AuditLog'));
-const PartnerKeys = lazy(() => import('./routes/admin/partners/PartnerKeys'));
-const Imports = lazy(() => import('./routes/admin/imports/Imports'));
-const RegistryList = lazy(() => import('./routes/registry/RegistryList'));
-const RespondentView = lazy(() => import('./routes/registry/RespondentView'));
-const VerificationQueue = lazy(() => import('./routes/registry/VerificationQueue'));
-const Duplicates = lazy(() => import('./routes/registry/Duplicates'));
-const AdminOverview = lazy(() => import('./routes/admin/overview/AdminOverview'));
-const TeamPage = lazy(() => import('./routes/supervision/TeamPage'));
-const MessagesPage = lazy(() => import('./routes/supervision/MessagesPage'));
-const ReviewList = lazy(() => import('./routes/review/ReviewList'));
-const ReviewDetail = lazy(() => import('./routes/review/ReviewDetail'));
-const ReportsDashboard = lazy(() => import('./routes/reports/ReportsDashboard'));
-const Insights = lazy(() => import('./routes/public/Insights'));
-const PartnerApiDocs = lazy(() => import('./routes/public/PartnerApiDocs'));
-const ExportPage = lazy(() => import('./routes/reports/ExportPage'));
+const AdminLayout = lazy(withStaffText(() => import('./routes/admin/AdminLayout')));
+const StaffList = lazy(withStaffText(() => import('./routes/admin/staff/StaffList')));
+const StaffInvite = lazy(withStaffText(() => import('./routes/admin/staff/StaffInvite')));
+const StaffImport = lazy(withStaffText(() => import('./routes/admin/staff/StaffImport')));
+const StaffDetail = lazy(withStaffText(() => import('./routes/admin/staff/StaffDetail')));
+const QuestionnaireList = lazy(withStaffText(() => import('./routes/admin/questionnaires/QuestionnaireList')));
+const QuestionnaireBuilder = lazy(withStaffText(() => import('./routes/admin/questionnaires/QuestionnaireBuilder')));
+const QuestionnairePreview = lazy(withStaffText(() => import('./routes/admin/questionnaires/QuestionnairePreview')));
+const FraudSettings = lazy(withStaffText(() => import('./routes/admin/fraud/FraudSettings')));
+const AuditLog = lazy(withStaffText(() => import('./routes/admin/audit/AuditLog')));
+const PartnerKeys = lazy(withStaffText(() => import('./routes/admin/partners/PartnerKeys')));
+const Imports = lazy(withStaffText(() => import('./routes/admin/imports/Imports')));
+const RegistryList = lazy(withStaffText(() => import('./routes/registry/RegistryList')));
+const RespondentView = lazy(withStaffText(() => import('./routes/registry/RespondentView')));
+const VerificationQueue = lazy(withStaffText(() => import('./routes/registry/VerificationQueue')));
+const Duplicates = lazy(withStaffText(() => import('./routes/registry/Duplicates')));
+const AdminOverview = lazy(withStaffText(() => import('./routes/admin/overview/AdminOverview')));
+const TeamPage = lazy(withStaffText(() => import('./routes/supervision/TeamPage')));
+const MessagesPage = lazy(withStaffText(() => import('./routes/supervision/MessagesPage')));
+const ReviewList = lazy(withStaffText(() => import('./routes/review/ReviewList')));
+const ReviewDetail = lazy(withStaffText(() => import('./routes/review/ReviewDetail')));
+const ReportsDashboard = lazy(withStaffText(() => import('./routes/reports/ReportsDashboard')));
+const Insights = lazy(withStaffText(() => import('./routes/public/Insights')));
+const PartnerApiDocs = lazy(withStaffText(() => import('./routes/public/PartnerApiDocs')));
+const ExportPage = lazy(withStaffText(() => import('./routes/reports/ExportPage')));
 const Marketplace = lazy(() => import('./routes/marketplace/Marketplace'));
 const ProfilePage = lazy(() => import('./routes/marketplace/ProfilePage'));
 const SearcherRegister = lazy(() => import('./routes/marketplace/SearcherRegister'));
 const SearcherVerify = lazy(() => import('./routes/marketplace/SearcherVerify'));
 const CorrectionPage = lazy(() => import('./routes/account/CorrectionPage'));
-const RevealLog = lazy(() => import('./routes/admin/reveals/RevealLog'));
-const UssdSimulator = lazy(() => import('./routes/admin/ussd/UssdSimulator'));
+const RevealLog = lazy(withStaffText(() => import('./routes/admin/reveals/RevealLog')));
+const UssdSimulator = lazy(withStaffText(() => import('./routes/admin/ussd/UssdSimulator')));
 
 const VerifyRegistration = lazy(() =>
   import('./routes/verify/VerifyPage').then((m) => ({ default: m.VerifyRegistration })),

@@ -13,19 +13,53 @@ export { LOCALES, LOCALE_NAMES, type Locale } from '@oslrs/core';
 
 const STORAGE_KEY = 'oslrs.lang';
 
-const catalogs: Record<Locale, () => Promise<{ default: Record<string, unknown> }>> = {
-  en: () => import('../../../../packages/core/src/i18n/locales/en.po'),
-  yo: () => import('../../../../packages/core/src/i18n/locales/yo.po'),
+type CatalogModule = Promise<{ default: Record<string, unknown> }>;
+
+/**
+ * Each language in two lazy parts: `base` (public site, wizard, PWA, clerk, account, marketplace —
+ * what a resident's phone loads) and `staff` (the staff pages, ~60 % of the words), loaded with the
+ * first staff page (`withStaffText`).
+ */
+const catalogs: Record<Locale, Record<CatalogPart, () => CatalogModule>> = {
+  en: {
+    base: () => import('../../../../packages/core/src/i18n/locales/en.po'),
+    staff: () => import('../../../../packages/core/src/i18n/locales/en.po?part=staff'),
+  },
+  yo: {
+    base: () => import('../../../../packages/core/src/i18n/locales/yo.po'),
+    staff: () => import('../../../../packages/core/src/i18n/locales/yo.po?part=staff'),
+  },
 };
 
+export type CatalogPart = 'base' | 'staff';
+
 export const i18n = setupI18n();
-const loaded = new Set<Locale>();
+/** Parts this page uses (a language switch loads them all in the new language). */
+const wanted = new Set<CatalogPart>(['base']);
+const loaded = new Set<string>();
+
+async function loadPart(locale: Locale, part: CatalogPart): Promise<void> {
+  const key = `${locale}:${part}`;
+  if (loaded.has(key)) return;
+  const { default: messages } = await catalogs[locale][part]();
+  // @lingui/core merges a later load into the language's messages.
+  i18n.load(locale, messages as Messages);
+  loaded.add(key);
+}
 
 async function load(locale: Locale): Promise<void> {
-  if (loaded.has(locale)) return;
-  const { default: messages } = await catalogs[locale]();
-  i18n.load(locale, messages as Messages);
-  loaded.add(locale);
+  await Promise.all([...wanted].map((part) => loadPart(locale, part)));
+}
+
+/** The staff pages' words, in the active language (and kept through a later switch). */
+export async function loadStaffText(): Promise<void> {
+  wanted.add('staff');
+  await loadPart(isLocale(i18n.locale) ? i18n.locale : DEFAULT_LOCALE, 'staff');
+}
+
+/** A lazy route module that renders only once the staff pages' words are in. */
+export function withStaffText<M>(importer: () => Promise<M>): () => Promise<M> {
+  return () => Promise.all([importer(), loadStaffText()]).then(([module]) => module);
 }
 
 /** The language chosen on this device, if any (a visitor's choice; an account's is kept on the account too). */

@@ -3,3 +3,9 @@ declare module '*.po' {
   const messages: Record<string, unknown>;
   export default messages;
 }
+
+declare module '*.po?part=staff' {
+  /** The staff part of a catalogue (see vite.config.ts). */
+  const messages: Record<string, unknown>;
+  export default messages;
+}

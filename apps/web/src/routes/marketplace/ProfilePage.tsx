@@ -202,9 +202,9 @@ function Revealed({ contact }: { contact: RevealResponse }) {
   return (
     <Success title={t('marketplace.reveal.title')}>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1" data-testid="revealed-contact">
-        <dt className="font-semibold">{t('staff.home.name')}</dt>
+        <dt className="font-semibold">{t('marketplace.contact.name')}</dt>
         <dd data-testid="revealed-name">{contact.name}</dd>
-        <dt className="font-semibold">{t('staff.respondent.phone')}</dt>
+        <dt className="font-semibold">{t('marketplace.contact.phone')}</dt>
         <dd data-testid="revealed-phone">
           {contact.phone ? (
             <a className="link" href={`tel:${contact.phone}`}>
@@ -214,7 +214,7 @@ function Revealed({ contact }: { contact: RevealResponse }) {
             t('marketplace.notGiven')
           )}
         </dd>
-        <dt className="font-semibold">{t('staff.respondent.email')}</dt>
+        <dt className="font-semibold">{t('marketplace.contact.email')}</dt>
         <dd className="break-all" data-testid="revealed-email">
           {contact.email ? (
             <a className="link" href={`mailto:${contact.email}`}>

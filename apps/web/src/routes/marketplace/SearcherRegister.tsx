@@ -133,7 +133,7 @@ export default function SearcherRegister() {
           inputRef={nameRef}
         />
         <TextField
-          label={t('staff.respondent.email')}
+          label={t('marketplace.contact.email')}
           name="email"
           type="email"
           inputMode="email"

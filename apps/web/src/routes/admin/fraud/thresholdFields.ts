@@ -281,23 +281,36 @@ export const SIGNALS: SectionDef[] = [
   },
   {
     group: 'samePhone',
-    legend: 'Many registrations from one phone',
-    explanation:
-      `Scores feature-phone (USSD) registrations, whose number comes from the mobile network itself: it counts the ` +
-      `registrations, through any channel, that gave the same number. Families share phones, so this flags, never ` +
-      `refuses. Starting values: ` +
-      `${D.samePhone.points} points when a registration is at least the ${D.samePhone.count}th from one phone ` +
-      `within ${D.samePhone.windowDays} days.`,
+    get legend() {
+      return t('staff.admin.fraud.samePhone.legend');
+    },
+    get explanation() {
+      return t('staff.admin.fraud.samePhone.explanation', {
+        points: D.samePhone.points,
+        count: D.samePhone.count,
+        days: D.samePhone.windowDays,
+      });
+    },
     fields: [
-      points('many registrations from one phone', 'samePhone'),
+      points('samePhone', () => t('staff.admin.fraud.samePhone.signal')),
       {
         path: 'samePhone.count',
-        label: 'Registrations from one phone that are flagged',
-        hint: 'A registration that is at least this many from the same phone number is flagged.',
+        get label() {
+          return t('staff.admin.fraud.samePhone.count');
+        },
+        get hint() {
+          return t('staff.admin.fraud.samePhone.countHint');
+        },
         integer: true,
         min: 2,
       },
-      { path: 'samePhone.windowDays', label: 'Look-back window (days)', min: 0.1 },
+      {
+        path: 'samePhone.windowDays',
+        get label() {
+          return t('staff.admin.fraud.samePhone.window');
+        },
+        min: 0.1,
+      },
     ],
   },
 ];
