@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useLocation } from 'react-router';
+import { useT } from '../i18n';
 
 const SITE = 'OSLRS — Oyo State Labour & Skills Registry';
 
@@ -45,12 +46,13 @@ export function PageHeading({
 }
 
 export function SkipLink() {
+  const { t } = useT();
   return (
     <a
       href="#main"
       className="sr-only rounded-md bg-white px-4 py-2 font-semibold text-green-900 focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50"
     >
-      Skip to main content
+      {t('public.skipToMain')}
     </a>
   );
 }

@@ -554,7 +554,14 @@ export class AuthService {
     await this.local.forget(cacheKeys.map((k) => k.slice('sess:'.length))).catch(() => {});
   }
 
-  async activate(token: string, password: string, ctx: Actor): Promise<SessionUser> {
+  /** Activates an invited account and signs its owner in (a new session, as at sign-in). */
+  async activate(
+    token: string,
+    password: string,
+    ctx: Actor,
+    userAgent: string | null = null,
+    deviceToken?: string,
+  ): Promise<LoginResult> {
     const hash = hashToken(token);
     const [user] = await this.db.select().from(users).where(eq(users.activationTokenHash, hash)).limit(1);
     if (!user || user.status !== 'invited') {
@@ -594,7 +601,7 @@ export class AuthService {
       return row;
     });
     await this.listCounts?.invalidate(STAFF_LIST);
-    return toSessionUser(updated);
+    return this.startSession(updated, ctx, userAgent, deviceToken, 'auth.login');
   }
 
   async changePassword(user: SessionUser, currentToken: string, current: string, next: string, ctx: Actor) {

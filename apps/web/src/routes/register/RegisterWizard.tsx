@@ -125,7 +125,7 @@ export default function RegisterWizard() {
       <Alert title="Sign in to continue your registration">
         <p>Your answers so far are kept on this device until you close this tab.</p>
         <p className="mt-2">
-          <Link to="/login?next=/register" className="link">
+          <Link to="/my-registration/sign-in?next=/register" className="link">
             Sign in
           </Link>
         </p>
