@@ -25,6 +25,8 @@ export const sessionUserSchema = z.object({
   role: z.enum(ROLES),
   status: z.enum(STAFF_STATUSES),
   lga: z.string().nullable(),
+  /** The first admin's generated password: every other call is refused until it is changed. */
+  mustChangePassword: z.literal(true).optional(),
 });
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 

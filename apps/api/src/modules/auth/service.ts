@@ -64,6 +64,7 @@ export function toSessionUser(row: typeof users.$inferSelect): SessionUser {
     role: row.role as Role,
     status: row.status as StaffStatus,
     lga: row.lgaCode,
+    ...(row.mustChangePassword ? { mustChangePassword: true } : {}),
   };
 }
 
@@ -451,7 +452,10 @@ export class AuthService {
         .where(and(eq(passwordResetTokens.id, found.reset.id), isNull(passwordResetTokens.usedAt)))
         .returning({ id: passwordResetTokens.id });
       if (!spent) throw Invalid('TOKEN_INVALID', 'This reset link has already been used. Ask for a new one.');
-      await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
+      await tx
+        .update(users)
+        .set({ passwordHash, mustChangePassword: false, updatedAt: new Date() })
+        .where(eq(users.id, user.id));
       // Other outstanding links die with this one; so do every lock and every trusted browser.
       await tx
         .delete(passwordResetTokens)
@@ -613,10 +617,14 @@ export class AuthService {
     await assertStrongPassword(next, [row.email, row.fullName]);
     const passwordHash = await hashPassword(next);
     const dropped = await this.db.transaction(async (tx) => {
-      await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
+      await tx
+        .update(users)
+        .set({ passwordHash, mustChangePassword: false, updatedAt: new Date() })
+        .where(eq(users.id, user.id));
       await recordAudit(tx, ctx, { action: 'auth.password_changed', targetType: 'user', targetId: user.id });
-      // Other devices are signed out; this one stays.
-      return this.endSessions(tx, user.id, currentToken);
+      // Other devices are signed out; this one stays (its cached user no longer has to change the password).
+      const ended = await this.endSessions(tx, user.id, currentToken);
+      return [...ended, `sess:${hashToken(currentToken)}`];
     });
     await this.forgetSessions(dropped);
   }
