@@ -12,14 +12,17 @@ try {
     const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
     const page = await context.newPage();
     const scripts = new Map<string, number>();
+    const reads: Promise<void>[] = [];
     page.on('response', (response) => {
       if (response.request().resourceType() !== 'script') return;
-      void response
+      const read = response
         .body()
         .then((body) => scripts.set(new URL(response.url()).pathname, gzipSync(body, { level: 9 }).length))
-        .catch(() => {});
+        .catch((e: unknown) => console.error(`  (could not read ${response.url()}: ${String(e)})`));
+      reads.push(read);
     });
     await page.goto(`${registry.url}${path}`, { waitUntil: 'networkidle' });
+    await Promise.all(reads);
     const total = [...scripts.values()].reduce((a, b) => a + b, 0);
     console.log(`${path}: ${(total / 1024).toFixed(1)} KB of JavaScript gzipped in ${scripts.size} files`);
     for (const [name, size] of [...scripts].sort((a, b) => b[1] - a[1]))

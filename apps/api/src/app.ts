@@ -464,10 +464,12 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       globIgnore: ['**/*.br', '**/*.gz', 'site/**'],
       setHeaders(res, path) {
         // Hashed bundles never change; everything else (index.html, service worker) must revalidate.
-        void res.header(
+        res.setHeader(
           'cache-control',
           path.includes(`${join(dist, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
         );
+        // The body depends on Accept-Encoding (preCompressed), for every file alike.
+        res.setHeader('vary', 'Accept-Encoding');
       },
     });
     spaIndex = indexHtml;

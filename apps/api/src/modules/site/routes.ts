@@ -77,10 +77,18 @@ export async function siteRoutes(app: FastifyInstance, options: { dist: string; 
   const pages = sitePages(options.dist);
   const origin = (request: FastifyRequest) => options.publicUrl ?? `${request.protocol}://${request.host}`;
   for (const page of pages) {
-    app.get(page.path, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile(page.file));
+    app.get(page.path, (_request, reply) =>
+      reply
+        .header('cache-control', 'no-cache')
+        .header('vary', 'Accept-Encoding')
+        .sendFile(page.file, { cacheControl: false }),
+    );
   }
   app.get('/robots.txt', (request, reply) =>
-    reply.header('cache-control', 'public, max-age=3600').type('text/plain; charset=utf-8').send(robotsTxt(origin(request))),
+    reply
+      .header('cache-control', 'public, max-age=3600')
+      .type('text/plain; charset=utf-8')
+      .send(robotsTxt(origin(request))),
   );
   app.get('/sitemap.xml', (request, reply) =>
     reply
