@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { ROLE_LABELS } from '@oslrs/core';
@@ -15,8 +15,6 @@ import { ConsentStep } from './ConsentStep';
 import { DoneStep } from './DoneStep';
 import { prefillFromAccount, withConsentAnswers } from './formRules';
 import { FormLoadProblem, useFormSettings, usePublishedForm } from './queries';
-import { QuestionnaireStep } from './QuestionnaireStep';
-import { ReviewStep } from './ReviewStep';
 import { initialState, STEPS, useWizardState, type StepKey } from './wizardState';
 
 function StepIndicator({ step, accountDone }: { step: StepKey; accountDone: boolean }) {
@@ -54,6 +52,11 @@ function StepIndicator({ step, accountDone }: { step: StepKey; accountDone: bool
     </nav>
   );
 }
+
+// The questionnaire and review steps (the form renderer and its controls) load when a resident
+// reaches them: the account and consent steps open without that weight.
+const QuestionnaireStep = lazy(() => import('./QuestionnaireStep').then((m) => ({ default: m.QuestionnaireStep })));
+const ReviewStep = lazy(() => import('./ReviewStep').then((m) => ({ default: m.ReviewStep })));
 
 /** The public self-registration wizard: account, consent, questionnaire, review, done. */
 export default function RegisterWizard() {
@@ -235,7 +238,7 @@ export default function RegisterWizard() {
           <span className="sr-only">Step {stepIndex + 1} of 5: </span>
           {stepLabel}
         </h2>
-        {body}
+        <Suspense fallback={<Loading />}>{body}</Suspense>
       </section>
     </div>
   );
