@@ -132,6 +132,8 @@ it('registers a resident through the wizard, defers a NIN and completes it by th
     expect(await page.getByLabel('National Identity Number (NIN)').count()).toBe(0);
     await page.getByRole('button', { name: 'Continue to review' }).click();
     await page.getByRole('heading', { name: /Review/ }).waitFor();
+    // The review step's own chunk may still be arriving: read it once its button is there.
+    await page.getByRole('button', { name: 'Submit registration' }).waitFor();
     expect(await page.locator('main').innerText()).toContain('To be added later');
     await page.getByRole('button', { name: 'Submit registration' }).click();
     await page.getByText('You are registered').waitFor({ timeout: 30_000 });

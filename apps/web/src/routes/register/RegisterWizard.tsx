@@ -55,8 +55,14 @@ function StepIndicator({ step, accountDone }: { step: StepKey; accountDone: bool
 
 // The questionnaire and review steps (the form renderer and its controls) load when a resident
 // reaches them: the account and consent steps open without that weight.
-const QuestionnaireStep = lazy(() => import('./QuestionnaireStep').then((m) => ({ default: m.QuestionnaireStep })));
-const ReviewStep = lazy(() => import('./ReviewStep').then((m) => ({ default: m.ReviewStep })));
+const loadReview = () => import('./ReviewStep');
+const QuestionnaireStep = lazy(() =>
+  import('./QuestionnaireStep').then((m) => {
+    void loadReview(); // fetched while the questions are answered, ready when they are done
+    return { default: m.QuestionnaireStep };
+  }),
+);
+const ReviewStep = lazy(() => loadReview().then((m) => ({ default: m.ReviewStep })));
 
 /** The public self-registration wizard: account, consent, questionnaire, review, done. */
 export default function RegisterWizard() {
