@@ -52,4 +52,4 @@ for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true }))
   writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
   compressed++;
 }
-console.log(`prerendered ${pages.length} public pages; precompressed ${compressed} files (brotli, gzip)`);
+process.stdout.write(`prerendered ${pages.length} public pages; precompressed ${compressed} files (brotli, gzip)\n`);

@@ -25,7 +25,6 @@ import type {
   QuestionnaireSummary,
   QuestionnaireUsage,
   SessionResponse,
-  SessionUser,
   Staff,
   StaffPage,
   StaffSummary,

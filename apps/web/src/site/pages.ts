@@ -47,7 +47,14 @@ export const CONTENT_PAGES: Record<Exclude<SitePage, 'home'>, Section[]> = {
     { id: 'exercise' },
     { id: 'complaint' },
   ],
-  terms: [{ id: 'truth' }, { id: 'accounts' }, { id: 'marketplace' }, { id: 'noGuarantee' }, { id: 'changes' }, { id: 'law' }],
+  terms: [
+    { id: 'truth' },
+    { id: 'accounts' },
+    { id: 'marketplace' },
+    { id: 'noGuarantee' },
+    { id: 'changes' },
+    { id: 'law' },
+  ],
   contact: [{ id: 'helpdesk' }, { id: 'office' }, { id: 'lga' }, { id: 'dpo' }],
 };
 

@@ -79,7 +79,8 @@ export default function Home() {
           <ul className="mt-4 grid gap-3 text-stone-800 sm:grid-cols-2">
             {(['online', 'enumerator', 'paper', 'partners'] as const).map((way) => (
               <li key={way} className="card">
-                <span className="font-semibold">{t(`public.home.how.${way}`)}</span> — {t(`public.home.how.${way}Detail`)}
+                <span className="font-semibold">{t(`public.home.how.${way}`)}</span> —{' '}
+                {t(`public.home.how.${way}Detail`)}
               </li>
             ))}
           </ul>

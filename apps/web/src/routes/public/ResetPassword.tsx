@@ -83,7 +83,12 @@ export default function ResetPassword() {
               <p>{apiError}</p>
             </Alert>
           )}
-          <PasswordFields fields={fields} errors={errors} label={t('public.reset.newPassword')} hint={PASSWORD_ADVICE} />
+          <PasswordFields
+            fields={fields}
+            errors={errors}
+            label={t('public.reset.newPassword')}
+            hint={PASSWORD_ADVICE}
+          />
           <button type="submit" className="btn-primary w-full" aria-busy={reset.isPending || undefined}>
             {t('public.reset.submit')}
           </button>
