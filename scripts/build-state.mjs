@@ -8,6 +8,7 @@ const SOURCES = [
   'apps/web/index.html',
   'apps/web/public',
   'apps/web/vite.config.ts',
+  'apps/web/scripts',
   'packages/core/src',
 ];
 const OUTPUTS = ['apps/api/dist/main.js', 'apps/web/dist/index.html'];

@@ -95,6 +95,7 @@ it('registers a resident through the wizard, defers a NIN and completes it by th
 
     // Review, with "Change" links back; one of them is used and the review is reached again.
     await page.getByRole('heading', { name: /Review/ }).waitFor();
+    await page.getByRole('button', { name: 'Submit registration' }).waitFor();
     const review = await page.locator('main').innerText();
     expect(review).toContain('Adebayo');
     expect(review).toContain('Iseyin');
@@ -107,6 +108,7 @@ it('registers a resident through the wizard, defers a NIN and completes it by th
     await page.getByLabel('First Name').fill('Funmilayo');
     await page.getByRole('button', { name: 'Continue to review' }).click();
     await page.getByRole('heading', { name: /Review/ }).waitFor();
+    await page.getByRole('button', { name: 'Submit registration' }).waitFor();
     expect(await page.locator('main').innerText()).toContain('Funmilayo');
     await page.screenshot({ path: join(artifacts, 'register-review.png'), fullPage: true });
 
@@ -132,6 +134,8 @@ it('registers a resident through the wizard, defers a NIN and completes it by th
     expect(await page.getByLabel('National Identity Number (NIN)').count()).toBe(0);
     await page.getByRole('button', { name: 'Continue to review' }).click();
     await page.getByRole('heading', { name: /Review/ }).waitFor();
+    // The review step's own chunk may still be arriving: read it once its button is there.
+    await page.getByRole('button', { name: 'Submit registration' }).waitFor();
     expect(await page.locator('main').innerText()).toContain('To be added later');
     await page.getByRole('button', { name: 'Submit registration' }).click();
     await page.getByText('You are registered').waitFor({ timeout: 30_000 });

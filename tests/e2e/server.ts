@@ -36,10 +36,15 @@ export interface RunningRegistry {
   databaseUrl: string;
   /** The schema owner's connection (ANALYZE, fixtures the app role may not write). */
   ownerUrl: string;
+  /** What the registry printed until it was ready (the first admin's generated password, the ready line). */
+  output: string;
   stop(): Promise<void>;
 }
 
-export async function startRegistry(options: { env?: Record<string, string> } = {}): Promise<RunningRegistry> {
+/** `env` values of undefined leave that variable out (e.g. OSLRS_ADMIN_PASSWORD, for a generated one). */
+export async function startRegistry(
+  options: { env?: Record<string, string | undefined> } = {},
+): Promise<RunningRegistry> {
   const db = await createTestDatabase();
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['apps/api/dist/main.js'], {
@@ -84,6 +89,7 @@ export async function startRegistry(options: { env?: Record<string, string> } = 
     url: `http://127.0.0.1:${port}`,
     databaseUrl: db.appUrl,
     ownerUrl: db.ownerUrl,
+    output: out,
     async stop() {
       await new Promise<void>((r) => {
         child.removeAllListeners('exit');

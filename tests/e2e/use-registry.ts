@@ -6,7 +6,7 @@ import { launchBrowser, startRegistry, type RunningRegistry } from './server.js'
  * The registry and Chromium for one test file: started together before its tests, stopped after
  * them (read `registry` and `browser` inside the tests, once `beforeAll` has run).
  */
-export function useRegistry(options: { env?: Record<string, string> } = {}): {
+export function useRegistry(options: { env?: Record<string, string | undefined> } = {}): {
   readonly registry: RunningRegistry;
   readonly browser: Browser;
 } {

@@ -16,6 +16,7 @@ import { accessLine } from './logging.js';
 import { SmtpRelay, eraseExpiredMail } from './infra/mail.js';
 import { frameworkErrors, registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
+import { siteRoutes } from './modules/site/index.js';
 import { AuthService, LocalSessionCache, UserRepository, authRoutes } from './modules/auth/index.js';
 import { StaffService, staffRoutes } from './modules/staff/index.js';
 import { JobsService, jobRoutes } from './modules/jobs/index.js';
@@ -501,15 +502,22 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       wildcard: false,
       index: false,
       cacheControl: false,
+      // Brotli or gzip copies written at build time (apps/web/scripts/prerender.mjs), chosen by
+      // Accept-Encoding, with Vary: Accept-Encoding; no route of their own.
+      preCompressed: true,
+      globIgnore: ['**/*.br', '**/*.gz', 'site/**'],
       setHeaders(res, path) {
         // Hashed bundles never change; everything else (index.html, service worker) must revalidate.
-        void res.header(
+        res.setHeader(
           'cache-control',
           path.includes(`${join(dist, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
         );
+        // The body depends on Accept-Encoding (preCompressed), for every file alike.
+        res.setHeader('vary', 'Accept-Encoding');
       },
     });
     spaIndex = indexHtml;
+    await app.register(siteRoutes, { dist, publicUrl: runtime.config.publicUrl });
   }
   registerNotFound(app, spaIndex);
   return app;

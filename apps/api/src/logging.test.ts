@@ -2,7 +2,17 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { DrizzleQueryError } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { accessLine, batchedStdout, errorForLog, loggerOptions, maskPath, queryKeysOf } from './logging.js';
+import {
+  accessLine,
+  batchedStdout,
+  errorForLog,
+  loggerOptions,
+  maskPath,
+  openAddress,
+  prettyLine,
+  prettyStdout,
+  queryKeysOf,
+} from './logging.js';
 
 const NIN = '91357924680';
 const PHONE = '+2348039991234';
@@ -127,5 +137,38 @@ describe('the access line', () => {
     expect(typeof rec.time).toBe('number');
     expect(line).not.toContain(NIN);
     expect(line).not.toContain(PHONE.slice(4));
+  });
+});
+
+describe('prettyStdout (a terminal in development)', () => {
+  it('prints readable lines that still hold no PII: redaction happens before formatting', async () => {
+    const written: string[] = [];
+    const log = pino(loggerOptions('info'), prettyStdout({ write: (c: string) => (written.push(c), true) }, false));
+    log.info({ nin: NIN, phone: PHONE, email: 'a@b.ng', lga: 'Ibadan North', count: 3 }, 'respondent stored');
+    log.error({ err: pgError() }, 'insert failed');
+    await new Promise((r) => setImmediate(r));
+    const out = written.join('');
+    expect(out).toMatch(
+      /^\d\d:\d\d:\d\d INFO {2}respondent stored nin=\[redacted\] phone=\[redacted\] email=\[redacted\] lga=Ibadan North count=3$/m,
+    );
+    expect(out).toMatch(/^\d\d:\d\d:\d\d ERROR insert failed$/m);
+    expect(out).toContain('database error 23505');
+    expect(out).not.toContain(NIN);
+    expect(out).not.toContain(PHONE);
+    expect(out).not.toMatch(/^\{/m);
+  });
+
+  it('passes through a line that is not JSON', () => {
+    expect(prettyLine('plain text\n')).toBe('plain text\n');
+  });
+});
+
+describe('openAddress', () => {
+  it('is the public URL when set, else the bound host, with localhost for a wildcard bind', () => {
+    expect(openAddress('https://oslrs.example.ng', 'localhost', 3000)).toBe('https://oslrs.example.ng');
+    expect(openAddress(undefined, 'localhost', 3000)).toBe('http://localhost:3000');
+    expect(openAddress(undefined, '0.0.0.0', 8080)).toBe('http://localhost:8080');
+    expect(openAddress(undefined, '127.0.0.1', 3001)).toBe('http://127.0.0.1:3001');
+    expect(openAddress(undefined, '::1', 3002)).toBe('http://[::1]:3002');
   });
 });

@@ -175,3 +175,71 @@ export function batchedStdout(out: Pick<NodeJS.WritableStream, 'write'> = proces
     },
   };
 }
+
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const COLOURS: Record<number, string> = {
+  20: '\x1b[90m',
+  30: '\x1b[32m',
+  40: '\x1b[33m',
+  50: '\x1b[31m',
+  60: '\x1b[35m',
+};
+const OMIT = new Set(['level', 'time', 'pid', 'hostname', 'msg']);
+
+/**
+ * One JSON log line as a person reads it in a terminal: `12:04:05 INFO  message  key=value …`.
+ * Only formatting: the line has already been through pino's redaction and serializers, so what it
+ * holds (no NIN, phone, email, password or token) is exactly what the JSON line would hold.
+ */
+export function prettyLine(line: string, colour = false): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const level = typeof entry.level === 'number' ? entry.level : 30;
+  const time = typeof entry.time === 'number' ? new Date(entry.time).toISOString().slice(11, 19) : '';
+  const name = (LEVELS[level] ?? String(level)).padEnd(5);
+  const fields = Object.entries(entry)
+    .filter(([key]) => !OMIT.has(key))
+    .map(([key, value]) => {
+      if (key === 'err' && value && typeof value === 'object') {
+        const err = value as { type?: string; message?: string; stack?: string };
+        return `\n  ${err.type ?? 'Error'}: ${err.message ?? ''}${err.stack ? `\n${err.stack}` : ''}`;
+      }
+      return ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    })
+    .join('');
+  const head = colour ? `${COLOURS[level] ?? ''}${name}\x1b[0m` : name;
+  return `${time} ${head} ${String(entry.msg ?? '')}${fields}\n`;
+}
+
+/** batchedStdout, each line made readable (prettyLine): for a terminal in development. */
+export function prettyStdout(
+  out: Pick<NodeJS.WritableStream, 'write'> = process.stdout,
+  colour = true,
+): DestinationStream {
+  const sink = batchedStdout(out);
+  return {
+    write: (line: string) =>
+      void sink.write(
+        line
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => prettyLine(l, colour))
+          .join(''),
+      ),
+  };
+}
+
+/**
+ * The address to open, the same in the "ready" line and the logger's "listening" line: the public
+ * URL when configured, else the bound host and port (`localhost` for a wildcard bind).
+ */
+export function openAddress(publicUrl: string | undefined, host: string, port: number): string {
+  if (publicUrl) return publicUrl;
+  const name =
+    host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}

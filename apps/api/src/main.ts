@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ConfigError, loadConfig } from './config.js';
 import { createRuntime } from './runtime.js';
+import { openAddress } from './logging.js';
 import { buildApp, createServices } from './app.js';
 import { bootstrap, sealLegacyPii } from './modules/setup/index.js';
 import { startProcessMetrics } from './modules/metrics/http.js';
@@ -52,9 +53,17 @@ async function main() {
   process.once('SIGINT', () => void close('SIGINT'));
   process.once('SIGTERM', () => void close('SIGTERM'));
 
-  await app.listen({ port: config.port, host: config.host });
+  // Fastify's own "listening" line names the address the ready line gives (and what it is bound to).
+  await app.listen({
+    port: config.port,
+    host: config.host,
+    listenTextResolver: (address) => {
+      const open = openAddress(config.publicUrl, config.host, Number(new URL(address).port));
+      return open === address ? `Server listening at ${open}` : `Server listening at ${open} (bound to ${address})`;
+    },
+  });
   const port = (app.server.address() as { port: number }).port;
-  const url = config.publicUrl ?? `http://localhost:${port}`;
+  const url = openAddress(config.publicUrl, config.host, port);
   const mode = config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL in ${config.dataDir}`;
   const ms = Math.round(performance.now() - started);
   if (seeded?.adminCreated) {

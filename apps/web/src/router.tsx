@@ -161,6 +161,7 @@ export const router = createBrowserRouter([
         ),
       },
       { path: 'login', element: <Login /> },
+      { path: 'my-registration/sign-in', element: <Login door="resident" /> },
       {
         path: 'activate',
         element: (

@@ -35,6 +35,7 @@ export const ERRORS = {
   // 403 — not allowed
   FORBIDDEN: { status: 403, message: 'Your role does not allow this' },
   CSRF_TOKEN_INVALID: { status: 403, message: 'Missing or wrong X-CSRF-Token header' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, message: 'Choose your own password first (POST /api/v1/auth/password)' },
   ROLE_NOT_ALLOWED: { status: 403, message: 'You cannot grant a role above your own' },
   SELF_ROLE_CHANGE: { status: 403, message: 'You cannot change your own role' },
   ACCOUNT_SUSPENDED: { status: 403, message: 'This account is suspended' },

@@ -40,6 +40,8 @@ export interface AccessRule {
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** All a person whose password must change (the generated first-admin password) may call until they change it. */
+const WHILE_PASSWORD_MUST_CHANGE = new Set(['/api/v1/auth/me', '/api/v1/auth/password', '/api/v1/auth/logout']);
 
 export function registerAccessControl(app: FastifyInstance, auth: AuthService, partners: PartnerService) {
   app.decorateRequest('user', null);
@@ -75,6 +77,9 @@ export function registerAccessControl(app: FastifyInstance, auth: AuthService, p
     // Public routes never act as the signed-in person (login, activation), so CSRF does not apply.
     if (access === 'public') return;
     if (!request.user) throw Unauthorized('UNAUTHENTICATED', 'Sign in to continue');
+    if (request.user.mustChangePassword && !WHILE_PASSWORD_MUST_CHANGE.has(request.routeOptions.url ?? '')) {
+      throw Forbidden('PASSWORD_CHANGE_REQUIRED', 'Choose your own password before you continue');
+    }
     if (access !== 'authenticated' && !access.includes(request.user.role)) {
       throw Forbidden('FORBIDDEN', 'Your role does not allow this');
     }

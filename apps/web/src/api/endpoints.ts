@@ -52,7 +52,7 @@ export const auth = {
     api<SessionResponse>('/auth/login', { method: 'POST', body: { email, password } }),
   logout: () => api<void>('/auth/logout', { method: 'POST' }),
   activate: (token: string, password: string) =>
-    api<{ user: SessionUser }>('/auth/activate', { method: 'POST', body: { token, password } }),
+    api<SessionResponse>('/auth/activate', { method: 'POST', body: { token, password } }),
   changePassword: (currentPassword: string, newPassword: string) =>
     api<void>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
   /** Always 202 with the same message, whether or not the email has an account. */

@@ -42,7 +42,10 @@ export function RequireAuth({ role, children }: { role?: Role | readonly Role[];
   return (
     <SessionGate>
       {user ? (
-        roles && !roles.includes(user.role) ? (
+        // The generated first-admin password: nothing else opens until it is changed.
+        user.mustChangePassword && location.pathname !== '/account/password' ? (
+          <Navigate to="/account/password" replace />
+        ) : roles && !roles.includes(user.role) ? (
           <NoAccess />
         ) : (
           children

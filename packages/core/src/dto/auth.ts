@@ -28,6 +28,9 @@ export const sessionUserSchema = z.object({
   lga: z.string().nullable(),
   /** The UI language chosen for the account (null: never chosen; the device's choice stands). */
   locale: z.enum(LOCALES).nullable(),
+
+  /** The first admin's generated password: every other call is refused until it is changed. */
+  mustChangePassword: z.literal(true).optional(),
 });
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 

@@ -6,56 +6,9 @@ import { text } from '../dto/common.js';
  * XLSForm is imported into this and exported from it; the engine (./engine) evaluates it in the
  * browser and on the server alike.
  */
-export const QUESTION_TYPES = [
-  'text',
-  'integer',
-  'decimal',
-  'date',
-  'time',
-  'datetime',
-  'select_one',
-  'select_multiple',
-  'phone',
-  'email',
-  'nin',
-  'geopoint',
-  'barcode',
-  'note',
-  'calculate',
-  // media: the answer is the file name of an attachment sent with the submission (as ODK does)
-  'image',
-  'audio',
-  'video',
-  'file',
-  // structure: `questions` holds the children
-  'group',
-  'repeat',
-  // metadata, filled by the device, never shown
-  'start',
-  'end',
-  'today',
-  'deviceid',
-  'username',
-  'phonenumber',
-] as const;
-export type QuestionType = (typeof QUESTION_TYPES)[number];
-export const METADATA_TYPES = [
-  'start',
-  'end',
-  'today',
-  'deviceid',
-  'username',
-  'phonenumber',
-] as const satisfies readonly QuestionType[];
-export const SELECT_TYPES = ['select_one', 'select_multiple'] as const satisfies readonly QuestionType[];
-export const MEDIA_TYPES = ['image', 'audio', 'video', 'file'] as const satisfies readonly QuestionType[];
-/** Question types that hold other questions (`questions`) instead of taking an answer. */
-export const CONTAINER_TYPES = ['group', 'repeat'] as const satisfies readonly QuestionType[];
-/** Most instances one repeat may have (a `repeat_count` above it is an error, not a hang). */
-export const MAX_REPEAT_INSTANCES = 500;
+export * from './question-types.js';
+import { NAME_PATTERN, QUESTION_TYPES } from './question-types.js';
 
-/** XLSForm-compatible names: a letter or underscore, then letters, digits, `_`, `-`, `.`. */
-export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 const name = text().regex(NAME_PATTERN, 'Use letters, digits and _ (start with a letter or _), at most 64');
 /** An expression in the XLSForm syntax (`${field}`, `.`, and/or/not, selected(), today(), …). */
 const expression = text({ multiline: true }).trim().min(1).max(2000);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { LOCALES, ROLES, STAFF_ROLES, STAFF_STATUSES } from '@oslrs/core';
 import { lgas } from './lgas.js';
 
@@ -52,6 +52,9 @@ export const users = pgTable(
 
     /** The UI language the person chose (null: not chosen yet; the device's choice stands). */
     locale: text('locale'),
+
+    /** Set on the first super admin whose password was generated at install: changed at first sign-in. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
   },
   (t) => [
     uniqueIndex('users_card_number_uq').on(t.cardNumber),

@@ -206,14 +206,22 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       config: { access: 'public', rateLimit: { max: 20, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
-        summary: 'Activate an invited account with its one-time token and set a password',
+        summary: 'Activate an invited account with its one-time token and set a password; signs the person in',
         body: activateBodySchema,
-        response: { 200: userResponseSchema },
+        response: { 200: sessionResponseSchema },
       },
     },
-    async (request) => ({
-      user: await auth.activate(request.body.token, request.body.password, actorOf(request)),
-    }),
+    async (request, reply) => {
+      const result = await auth.activate(
+        request.body.token,
+        request.body.password,
+        actorOf(request),
+        request.headers['user-agent'] ?? null,
+        request.cookies[DEVICE_COOKIE],
+      );
+      setSessionCookies(reply, result, cookieSecure);
+      return { user: result.user, csrfToken: result.csrfToken };
+    },
   );
 
   app.post(

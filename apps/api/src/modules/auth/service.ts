@@ -65,6 +65,8 @@ export function toSessionUser(row: typeof users.$inferSelect): SessionUser {
     status: row.status as StaffStatus,
     lga: row.lgaCode,
     locale: isLocale(row.locale) ? row.locale : null,
+
+    ...(row.mustChangePassword ? { mustChangePassword: true } : {}),
   };
 }
 
@@ -452,7 +454,10 @@ export class AuthService {
         .where(and(eq(passwordResetTokens.id, found.reset.id), isNull(passwordResetTokens.usedAt)))
         .returning({ id: passwordResetTokens.id });
       if (!spent) throw Invalid('TOKEN_INVALID', 'This reset link has already been used. Ask for a new one.');
-      await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
+      await tx
+        .update(users)
+        .set({ passwordHash, mustChangePassword: false, updatedAt: new Date() })
+        .where(eq(users.id, user.id));
       // Other outstanding links die with this one; so do every lock and every trusted browser.
       await tx
         .delete(passwordResetTokens)
@@ -555,7 +560,14 @@ export class AuthService {
     await this.local.forget(cacheKeys.map((k) => k.slice('sess:'.length))).catch(() => {});
   }
 
-  async activate(token: string, password: string, ctx: Actor): Promise<SessionUser> {
+  /** Activates an invited account and signs its owner in (a new session, as at sign-in). */
+  async activate(
+    token: string,
+    password: string,
+    ctx: Actor,
+    userAgent: string | null = null,
+    deviceToken?: string,
+  ): Promise<LoginResult> {
     const hash = hashToken(token);
     const [user] = await this.db.select().from(users).where(eq(users.activationTokenHash, hash)).limit(1);
     if (!user || user.status !== 'invited') {
@@ -595,7 +607,7 @@ export class AuthService {
       return row;
     });
     await this.listCounts?.invalidate(STAFF_LIST);
-    return toSessionUser(updated);
+    return this.startSession(updated, ctx, userAgent, deviceToken, 'auth.login');
   }
 
   /** The account's UI language: kept on the account, and every live session sees it at once. */
@@ -622,10 +634,14 @@ export class AuthService {
     await assertStrongPassword(next, [row.email, row.fullName]);
     const passwordHash = await hashPassword(next);
     const dropped = await this.db.transaction(async (tx) => {
-      await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
+      await tx
+        .update(users)
+        .set({ passwordHash, mustChangePassword: false, updatedAt: new Date() })
+        .where(eq(users.id, user.id));
       await recordAudit(tx, ctx, { action: 'auth.password_changed', targetType: 'user', targetId: user.id });
-      // Other devices are signed out; this one stays.
-      return this.endSessions(tx, user.id, currentToken);
+      // Other devices are signed out; this one stays (its cached user no longer has to change the password).
+      const ended = await this.endSessions(tx, user.id, currentToken);
+      return [...ended, `sess:${hashToken(currentToken)}`];
     });
     await this.forgetSessions(dropped);
   }

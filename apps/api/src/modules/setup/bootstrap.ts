@@ -37,6 +37,7 @@ export async function bootstrap(db: Db, admin: { email?: string; password?: stri
           role: 'super_admin',
           status: 'active',
           passwordHash,
+          mustChangePassword: generated !== undefined,
           activatedAt: new Date(),
           updatedAt: new Date(),
         })
@@ -47,6 +48,7 @@ export async function bootstrap(db: Db, admin: { email?: string; password?: stri
           role: 'super_admin',
           status: 'active',
           passwordHash,
+          mustChangePassword: generated !== undefined,
           activatedAt: new Date(),
         });
     await recordAudit(tx, systemActor('bootstrap'), {

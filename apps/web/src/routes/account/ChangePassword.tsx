@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, errorMessage, validationIssues } from '../../api/client';
 import { auth, queryKeys } from '../../api/endpoints';
@@ -8,6 +8,7 @@ import { Alert, Success } from '../../components/Alert';
 import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
 import { PasswordFields, useNewPassword } from '../../components/PasswordFields';
+import { useT } from '../../i18n';
 
 type Errors = { current?: string; password?: string; confirm?: string };
 
@@ -19,8 +20,11 @@ function isWrongCurrentPassword(error: unknown): boolean {
 }
 
 export default function ChangePassword() {
+  const { t } = useT();
   const { user } = useAuth();
+  const navigate = useNavigate();
   const queryClient = useQueryClient();
+  const mustChange = !!user?.mustChangePassword;
   const [current, setCurrent] = useState('');
   const fields = useNewPassword();
   const [errors, setErrors] = useState<Errors>({});
@@ -31,6 +35,12 @@ export default function ChangePassword() {
     onSuccess: () => {
       setCurrent('');
       fields.clear();
+      if (user?.mustChangePassword) {
+        // Done with the generated password: on to the admin's pages (the session re-read confirms it).
+        const { mustChangePassword: _done, ...rest } = user;
+        queryClient.setQueryData(queryKeys.me, rest);
+        navigate(homeFor(rest), { replace: true });
+      }
       // The server may rotate the session's CSRF token (or end other sessions): re-read the session.
       void queryClient.invalidateQueries({ queryKey: queryKeys.me });
     },
@@ -70,7 +80,8 @@ export default function ChangePassword() {
 
   return (
     <div className="max-w-md">
-      <PageHeading>Change password</PageHeading>
+      <PageHeading>{mustChange ? t('public.login.mustChange.title') : 'Change password'}</PageHeading>
+      {mustChange && <p className="mt-2 text-stone-800">{t('public.login.mustChange.body')}</p>}
       {change.isSuccess && (
         <div className="mt-6">
           <Success title="Your password has been changed.">

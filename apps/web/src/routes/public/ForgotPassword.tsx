@@ -6,11 +6,13 @@ import { auth } from '../../api/endpoints';
 import { Alert, Success } from '../../components/Alert';
 import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
+import { useT } from '../../i18n';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Ask for a password-reset link. The answer never says whether the email has an account. */
 export default function ForgotPassword() {
+  const { t } = useT();
   const [email, setEmail] = useState('');
   const [error, setError] = useState<string>();
   const emailRef = useRef<HTMLInputElement>(null);
@@ -19,7 +21,7 @@ export default function ForgotPassword() {
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (request.isPending) return;
-    const problem = EMAIL.test(email.trim()) ? undefined : 'Enter your email address, like name@example.com';
+    const problem = EMAIL.test(email.trim()) ? undefined : t('public.forgot.badEmail');
     setError(problem);
     if (problem) return emailRef.current?.focus();
     request.mutate(undefined, {
@@ -33,28 +35,23 @@ export default function ForgotPassword() {
   const apiError =
     request.isError && !error
       ? request.error instanceof ApiError && request.error.status === 429
-        ? `Too many requests from here just now. Try again ${waitPhrase(request.error.retryAfter)}.`
+        ? t('public.forgot.tooMany', { wait: waitPhrase(request.error.retryAfter) })
         : errorMessage(request.error)
       : null;
 
   return (
     <div className="mx-auto max-w-md px-4 py-8 sm:py-12">
-      <PageHeading>Forgot your password?</PageHeading>
+      <PageHeading>{t('public.forgot.title')}</PageHeading>
       {request.isSuccess ? (
         <div className="mt-6">
-          <Success title="Check your email">
+          <Success title={t('public.forgot.sent.title')}>
             <p>{request.data.message}</p>
-            <p>
-              The email comes from the registry within a few minutes; look in your spam folder too. Open the link in it
-              to choose a new password.
-            </p>
+            <p>{t('public.forgot.sent.body')}</p>
           </Success>
         </div>
       ) : (
         <>
-          <p className="mt-2 text-stone-800">
-            Enter the email address you sign in with. We will email you a link to choose a new password.
-          </p>
+          <p className="mt-2 text-stone-800">{t('public.forgot.lead')}</p>
           <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5">
             {apiError && (
               <Alert>
@@ -62,7 +59,7 @@ export default function ForgotPassword() {
               </Alert>
             )}
             <TextField
-              label="Email"
+              label={t('public.login.email')}
               name="email"
               type="email"
               autoComplete="username"
@@ -75,14 +72,14 @@ export default function ForgotPassword() {
               inputRef={emailRef}
             />
             <button type="submit" className="btn-primary w-full" aria-busy={request.isPending || undefined}>
-              Email me a reset link
+              {t('public.forgot.submit')}
             </button>
           </form>
         </>
       )}
       <p className="mt-6">
         <Link to="/login" className="link">
-          Back to sign in
+          {t('public.forgot.back')}
         </Link>
       </p>
     </div>

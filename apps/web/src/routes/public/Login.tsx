@@ -8,23 +8,25 @@ import { safeNext } from '../../auth/guards';
 import { Alert } from '../../components/Alert';
 import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
+import { t as translate, useT } from '../../i18n';
 
 /** What to tell someone whose sign-in was refused. */
 export function loginErrorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return errorMessage(error);
-  if (error.status === 401 || error.code === 'INVALID_CREDENTIALS') return 'Email or password is incorrect.';
-  if (error.code === 'ACCOUNT_LOCKED') {
-    return `This account is locked after too many failed sign-in attempts. Try again ${waitPhrase(error.retryAfter)}, or reset your password.`;
-  }
-  if (error.status === 429) {
-    return `Too many sign-in attempts. Please wait and try again ${waitPhrase(error.retryAfter)}.`;
-  }
+  if (error.status === 401 || error.code === 'INVALID_CREDENTIALS') return translate('public.login.wrong');
+  if (error.code === 'ACCOUNT_LOCKED') return translate('public.login.locked', { wait: waitPhrase(error.retryAfter) });
+  if (error.status === 429) return translate('public.login.tooMany', { wait: waitPhrase(error.retryAfter) });
   const issues = validationIssues(error);
   if (issues.length > 0) return issues.map((i) => i.message).join(' ');
   return error.message;
 }
 
-export default function Login() {
+/**
+ * One login API, two doors: `/login` for registry staff (and marketplace searchers, sent here with
+ * ?next=/marketplace…), `/my-registration/sign-in` for residents, who land on their registration.
+ */
+export default function Login({ door = 'staff' }: { door?: 'staff' | 'resident' }) {
+  const { t } = useT();
   const { user, signedIn } = useAuth();
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -49,8 +51,8 @@ export default function Login() {
     event.preventDefault();
     if (login.isPending) return;
     const errors: typeof fieldErrors = {};
-    if (!email.trim()) errors.email = 'Enter your email address';
-    if (!password) errors.password = 'Enter your password';
+    if (!email.trim()) errors.email = t('public.login.enterEmail');
+    if (!password) errors.password = t('public.login.enterPassword');
     setFieldErrors(errors);
     if (errors.email) return emailRef.current?.focus();
     if (errors.password) return passwordRef.current?.focus();
@@ -59,17 +61,20 @@ export default function Login() {
 
   return (
     <div className="mx-auto max-w-md px-4 py-8 sm:py-12">
-      {params.get('next')?.startsWith('/marketplace') ? (
+      {door === 'resident' ? (
         <>
-          <PageHeading>Sign in</PageHeading>
-          <p className="mt-2 text-stone-800">
-            Sign in with your searcher account to see the contact details of workers who agreed to share them.
-          </p>
+          <PageHeading>{t('public.login.resident.title')}</PageHeading>
+          <p className="mt-2 text-stone-800">{t('public.login.resident.lead')}</p>
+        </>
+      ) : params.get('next')?.startsWith('/marketplace') ? (
+        <>
+          <PageHeading>{t('public.login.searcher.title')}</PageHeading>
+          <p className="mt-2 text-stone-800">{t('public.login.searcher.lead')}</p>
         </>
       ) : (
         <>
-          <PageHeading>Staff sign in</PageHeading>
-          <p className="mt-2 text-stone-800">For registry staff. Residents do not need an account to read this site.</p>
+          <PageHeading>{t('public.login.staff.title')}</PageHeading>
+          <p className="mt-2 text-stone-800">{t('public.login.staff.lead')}</p>
         </>
       )}
 
@@ -80,7 +85,7 @@ export default function Login() {
           </Alert>
         )}
         <TextField
-          label="Email"
+          label={t('public.login.email')}
           name="email"
           type="email"
           autoComplete="username"
@@ -93,7 +98,7 @@ export default function Login() {
           inputRef={emailRef}
         />
         <TextField
-          label="Password"
+          label={t('public.login.password')}
           name="password"
           type="password"
           autoComplete="current-password"
@@ -105,32 +110,53 @@ export default function Login() {
         />
         <p className="-mt-2 text-sm">
           <Link to="/forgot-password" className="link">
-            Forgot password?
+            {t('public.login.forgot')}
           </Link>
         </p>
         <button type="submit" className="btn-primary w-full" aria-busy={login.isPending || undefined}>
-          Sign in
+          {t('public.login.submit')}
         </button>
         {login.isPending && (
           <p className="text-sm text-stone-700" aria-live="polite">
-            Signing in…
+            {t('public.login.pending')}
           </p>
         )}
       </form>
 
-      <p className="mt-6 text-stone-800">
-        New staff member? Open the activation link from your invitation to set your password first.
-      </p>
-      <p className="mt-4 text-stone-800">
-        Looking for skilled workers? Employers and searchers sign in here too, or{' '}
-        <Link to="/marketplace/register" className="link">
-          register as a searcher
-        </Link>
-        .
-      </p>
+      {door === 'resident' ? (
+        <>
+          <p className="mt-6 text-stone-800">
+            {t('public.login.resident.new')}{' '}
+            <Link to="/register" className="link font-semibold">
+              {t('public.login.resident.register')}
+            </Link>
+          </p>
+          <p className="mt-4">
+            <Link to="/login" className="link">
+              {t('public.login.resident.staff')}
+            </Link>
+          </p>
+        </>
+      ) : (
+        <>
+          <p className="mt-6 text-stone-800">{t('public.login.newStaff')}</p>
+          <p className="mt-4 text-stone-800">
+            {t('public.login.searcherNote')}{' '}
+            <Link to="/marketplace/register" className="link">
+              {t('public.login.searcherRegister')}
+            </Link>
+            .
+          </p>
+          <p className="mt-4">
+            <Link to="/my-registration/sign-in" className="link">
+              {t('public.login.staff.resident')}
+            </Link>
+          </p>
+        </>
+      )}
       <p className="mt-4">
         <Link to="/" className="link">
-          Back to the home page
+          {t('public.login.home')}
         </Link>
       </p>
     </div>

@@ -1,17 +1,16 @@
 import { Link } from 'react-router';
 import { PageHeading } from '../../components/Page';
+import { useT } from '../../i18n';
 
 export default function NotFound({ home = '/' }: { home?: string }) {
+  const { t } = useT();
   return (
     <div className="mx-auto max-w-3xl px-4 py-12">
-      <PageHeading>Page not found</PageHeading>
-      <p className="mt-4 text-stone-800">
-        There is no page at this address. If you typed it, check it is correct; if you followed a link, it may be out of
-        date.
-      </p>
+      <PageHeading>{t('public.notFound.title')}</PageHeading>
+      <p className="mt-4 text-stone-800">{t('public.notFound.body')}</p>
       <p className="mt-6">
         <Link to={home} className="link">
-          {home === '/' ? 'Go to the home page' : 'Go back to the start'}
+          {home === '/' ? t('public.notFound.home') : t('public.notFound.start')}
         </Link>
       </p>
     </div>

@@ -4,23 +4,21 @@ import { Brand } from '../../components/Brand';
 import { SkipLink } from '../../components/Page';
 import { SignOutButton } from '../../components/SignOutButton';
 import { LanguageSwitch, useT } from '../../i18n';
-
-const HEADER_LINK = 'rounded-sm font-semibold text-white underline underline-offset-4';
+import { Doors, HEADER_LINK, SiteFooter } from '../../site/SiteChrome';
 
 /** Who is signed in, in the public header: searchers (whose home is the marketplace) get their account and sign-out here. */
 function AccountNav() {
+  const { t } = useT();
   const { user } = useAuth();
   const { pathname, search } = useLocation();
   const marketplace = pathname === '/marketplace' || pathname.startsWith('/marketplace/');
   if (!user) {
     return marketplace ? (
       <Link to={`/login?next=${encodeURIComponent(pathname + search)}`} className={HEADER_LINK}>
-        Sign in
+        {t('public.nav.signIn')}
       </Link>
     ) : (
-      <Link to="/login" className={HEADER_LINK}>
-        Staff sign in
-      </Link>
+      <Doors />
     );
   }
   const searcher = user.role === 'searcher';
@@ -30,7 +28,7 @@ function AccountNav() {
         {user.fullName}
       </span>
       <Link to={searcher ? '/app' : homeFor(user)} className={HEADER_LINK}>
-        {searcher ? 'Your account' : 'Your workspace'}
+        {searcher || user.role === 'public_user' ? t('public.nav.yourAccount') : t('public.nav.yourWorkspace')}
       </Link>
       {(marketplace || searcher) && (
         <SignOutButton className="btn min-h-10 border border-white/70 bg-transparent px-3 py-1.5 text-white hover:bg-green-800" />
@@ -40,6 +38,7 @@ function AccountNav() {
 }
 
 export function PublicLayout() {
+  const { t } = useT();
   return (
     <div className="flex min-h-dvh flex-col">
       <SkipLink />
@@ -48,7 +47,7 @@ export function PublicLayout() {
           <Brand />
           <div className="flex items-center gap-3">
             <LanguageSwitch />
-            <nav aria-label="Account">
+            <nav aria-label={t('public.nav.account')}>
               <AccountNav />
             </nav>
           </div>
@@ -62,14 +61,8 @@ export function PublicLayout() {
   );
 }
 
+/** The site footer: links to the prerendered pages in the chosen language. */
 export function Footer() {
-  const { t } = useT();
-  return (
-    <footer className="border-t border-stone-300 bg-white">
-      <div className="mx-auto max-w-5xl px-4 py-6 text-sm text-stone-700">
-        <p>{t('public.footer.service')}</p>
-        <p className="mt-1">{t('public.footer.privacy')}</p>
-      </div>
-    </footer>
-  );
+  const { locale } = useT();
+  return <SiteFooter locale={locale} />;
 }

@@ -7,15 +7,17 @@ import { Alert, Success } from '../../components/Alert';
 import { PageHeading } from '../../components/Page';
 import { PasswordFields, useNewPassword, type PasswordErrors } from '../../components/PasswordFields';
 import { PASSWORD_ADVICE, serverPasswordProblem } from '../../lib/password';
+import { t, useT } from '../../i18n';
 
 function resetErrorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return errorMessage(error);
-  if (validationIssues(error).some((i) => i.path === 'token')) return 'This reset link is not valid.';
+  if (validationIssues(error).some((i) => i.path === 'token')) return t('public.reset.invalid');
   return error.message;
 }
 
 /** The page the emailed reset link opens: choose a new password; every session then ends. */
 export default function ResetPassword() {
+  const { t } = useT();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const queryClient = useQueryClient();
@@ -48,13 +50,13 @@ export default function ResetPassword() {
   if (reset.isSuccess) {
     return (
       <div className="mx-auto max-w-md px-4 py-8 sm:py-12">
-        <PageHeading>Choose a new password</PageHeading>
+        <PageHeading>{t('public.reset.title')}</PageHeading>
         <div className="mt-6">
-          <Success title="Your new password is set.">
-            <p>You have been signed out everywhere. Sign in with your email address and your new password.</p>
+          <Success title={t('public.reset.done.title')}>
+            <p>{t('public.reset.done.body')}</p>
             <p>
               <Link to="/login" className="link">
-                Sign in
+                {t('public.login.submit')}
               </Link>
             </p>
           </Success>
@@ -67,11 +69,11 @@ export default function ResetPassword() {
 
   return (
     <div className="mx-auto max-w-md px-4 py-8 sm:py-12">
-      <PageHeading>Choose a new password</PageHeading>
+      <PageHeading>{t('public.reset.title')}</PageHeading>
       {!token ? (
         <div className="mt-6">
-          <Alert title="This reset link is incomplete">
-            <p>Open the full link from the email, or ask for a new one.</p>
+          <Alert title={t('public.reset.incomplete.title')}>
+            <p>{t('public.reset.incomplete.body')}</p>
           </Alert>
         </div>
       ) : (
@@ -81,15 +83,20 @@ export default function ResetPassword() {
               <p>{apiError}</p>
             </Alert>
           )}
-          <PasswordFields fields={fields} errors={errors} label="New password" hint={PASSWORD_ADVICE} />
+          <PasswordFields
+            fields={fields}
+            errors={errors}
+            label={t('public.reset.newPassword')}
+            hint={PASSWORD_ADVICE}
+          />
           <button type="submit" className="btn-primary w-full" aria-busy={reset.isPending || undefined}>
-            Set new password
+            {t('public.reset.submit')}
           </button>
         </form>
       )}
       <p className="mt-6">
         <Link to="/forgot-password" className="link">
-          Need a new link? Ask again
+          {t('public.reset.again')}
         </Link>
       </p>
     </div>

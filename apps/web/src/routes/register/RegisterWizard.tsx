@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { ROLE_LABELS } from '@oslrs/core';
@@ -16,8 +16,6 @@ import { ConsentStep } from './ConsentStep';
 import { DoneStep } from './DoneStep';
 import { prefillFromAccount, withConsentAnswers } from './formRules';
 import { FormLoadProblem, useFormSettings, usePublishedForm } from './queries';
-import { QuestionnaireStep } from './QuestionnaireStep';
-import { ReviewStep } from './ReviewStep';
 import { initialState, STEPS, useWizardState, type StepKey } from './wizardState';
 
 function StepIndicator({ step, accountDone }: { step: StepKey; accountDone: boolean }) {
@@ -56,6 +54,17 @@ function StepIndicator({ step, accountDone }: { step: StepKey; accountDone: bool
     </nav>
   );
 }
+
+// The questionnaire and review steps (the form renderer and its controls) load when a resident
+// reaches them: the account and consent steps open without that weight.
+const loadReview = () => import('./ReviewStep');
+const QuestionnaireStep = lazy(() =>
+  import('./QuestionnaireStep').then((m) => {
+    void loadReview(); // fetched while the questions are answered, ready when they are done
+    return { default: m.QuestionnaireStep };
+  }),
+);
+const ReviewStep = lazy(() => loadReview().then((m) => ({ default: m.ReviewStep })));
 
 /** The public self-registration wizard: account, consent, questionnaire, review, done. */
 export default function RegisterWizard() {
@@ -125,7 +134,7 @@ export default function RegisterWizard() {
       <Alert title={t('register.signIn.title')}>
         <p>{t('register.signIn.body')}</p>
         <p className="mt-2">
-          <Link to="/login?next=/register" className="link">
+          <Link to="/my-registration/sign-in?next=/register" className="link">
             {t('register.signIn.link')}
           </Link>
         </p>
@@ -232,7 +241,7 @@ export default function RegisterWizard() {
           <span className="sr-only">{t('register.steps.stepOf', { n: stepIndex + 1, count: STEPS.length })} </span>
           {stepLabel}
         </h2>
-        {body}
+        <Suspense fallback={<Loading />}>{body}</Suspense>
       </section>
     </div>
   );

@@ -1,0 +1,1 @@
+export { siteRoutes, sitePages, robotsTxt, sitemapXml, type SitePageFile } from './routes.js';

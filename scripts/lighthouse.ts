@@ -1,0 +1,86 @@
+// Lighthouse (mobile, its default: a mid-range phone on a slow 4G link) on the home page and the
+// registration wizard, with Debian's Chromium; prints the performance and accessibility scores and
+// what cost points. Usage: npm run lighthouse [-- <registry URL>] — without a URL it starts the
+// built registry on a fresh database (as the browser tests do). Lighthouse is fetched on first use
+// (npx, pinned; ~170 MB with its dependencies, so not a devDependency every install carries).
+// Prints scores, never fails on them: a score is a measurement, not a test.
+import { spawnSync } from 'node:child_process';
+import { startRegistry, type RunningRegistry } from '../tests/e2e/server.js';
+
+const LIGHTHOUSE = 'lighthouse@12.8.2'; // the last release that runs on Node 20
+const PAGES = ['/', '/register'];
+const CHROME_FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+].join(' ');
+
+interface Audit {
+  id: string;
+  title: string;
+  score: number | null;
+  scoreDisplayMode: string;
+  displayValue?: string;
+}
+interface Report {
+  categories: Record<string, { score: number; auditRefs: Array<{ id: string; weight: number }> }>;
+  audits: Record<string, Audit>;
+}
+
+function run(url: string): Report {
+  const out = spawnSync(
+    'npx',
+    [
+      '--yes',
+      LIGHTHOUSE,
+      url,
+      '--only-categories=performance,accessibility',
+      '--output=json',
+      '--output-path=stdout',
+      '--quiet',
+      `--chrome-flags=${CHROME_FLAGS}`,
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
+    },
+  );
+  if (out.status !== 0) throw new Error(`lighthouse failed on ${url}:\n${out.stderr}`);
+  return JSON.parse(out.stdout) as Report;
+}
+
+let registry: RunningRegistry | undefined;
+const given = process.argv[2];
+const base = given ?? (registry = await startRegistry()).url;
+try {
+  for (const path of PAGES) {
+    const report = run(`${base}${path}`);
+    const score = (c: string) => Math.round((report.categories[c]?.score ?? 0) * 100);
+    console.log(
+      `Lighthouse mobile ${path}: performance ${score('performance')}, accessibility ${score('accessibility')}`,
+    );
+    for (const metric of [
+      'first-contentful-paint',
+      'largest-contentful-paint',
+      'total-blocking-time',
+      'cumulative-layout-shift',
+    ]) {
+      const a = report.audits[metric];
+      if (a) console.log(`  ${a.title}: ${a.displayValue ?? ''}`);
+    }
+    for (const category of ['performance', 'accessibility']) {
+      for (const ref of report.categories[category]?.auditRefs ?? []) {
+        const a = report.audits[ref.id];
+        if (a && ref.weight > 0 && a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== 'informative')
+          console.log(`  ${category} to fix: ${a.title}${a.displayValue ? ` (${a.displayValue})` : ''}`);
+      }
+    }
+  }
+} finally {
+  await registry?.stop();
+}
