@@ -22,11 +22,17 @@ function poCatalogs(): Plugin {
       if (!file!.endsWith('.po')) return null;
       const english = join(file!, '..', 'en.po');
       this.addWatchFile(english);
-      // Two parts per language: `?part=staff` (the staff pages' and USSD simulator's words), else the
-      // rest (public site, wizard, PWA, clerk, account, marketplace). SMS texts are the server's only.
-      const staff = new URLSearchParams(query).get('part') === 'staff';
-      const inPart = ({ id: key }: { id: string }) =>
-        !key.startsWith('sms.') && (key.startsWith('staff.') || key.startsWith('ussd.')) === staff;
+      // Three parts per language: `?part=staff` (the staff pages' and USSD simulator's words),
+      // `?part=site` (the prerendered public pages' long text, which no app page shows), else the rest
+      // (public app pages, wizard, PWA, clerk, account, marketplace). SMS texts are the server's only.
+      const part = new URLSearchParams(query).get('part') ?? 'base';
+      const partOf = (key: string) =>
+        key.startsWith('staff.') || key.startsWith('ussd.')
+          ? 'staff'
+          : /^public\.(about|participate|faq|privacy|terms|contact)\./.test(key)
+            ? 'site'
+            : 'base';
+      const inPart = ({ id: key }: { id: string }) => !key.startsWith('sms.') && partOf(key) === part;
       const compiled = compileCatalog(
         parseCatalog(readFileSync(file!, 'utf8')).filter(inPart),
         parseCatalog(readFileSync(english, 'utf8')).filter(inPart),

@@ -9,3 +9,9 @@ declare module '*.po?part=staff' {
   const messages: Record<string, unknown>;
   export default messages;
 }
+
+declare module '*.po?part=site' {
+  /** The prerendered public pages' part of a catalogue (see vite.config.ts). */
+  const messages: Record<string, unknown>;
+  export default messages;
+}

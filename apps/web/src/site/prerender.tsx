@@ -10,6 +10,8 @@ import type { Messages } from '@lingui/core';
 import { LOCALES, type Locale } from '@oslrs/core';
 import en from '../../../../packages/core/src/i18n/locales/en.po';
 import yo from '../../../../packages/core/src/i18n/locales/yo.po';
+import enSite from '../../../../packages/core/src/i18n/locales/en.po?part=site';
+import yoSite from '../../../../packages/core/src/i18n/locales/yo.po?part=site';
 import { i18n, I18nProvider, t } from '../i18n';
 import { Brand } from '../components/Brand';
 import { SkipLink } from '../components/Page';
@@ -18,8 +20,8 @@ import { ContentPage } from './ContentPage';
 import { Doors, LanguageLinks, SiteFooter, SiteNav } from './SiteChrome';
 import { SITE_PAGES, sitePath, type SiteContacts, type SitePage } from './pages';
 
-i18n.load('en', en as Messages);
-i18n.load('yo', yo as Messages);
+i18n.load('en', { ...(en as Messages), ...(enSite as Messages) });
+i18n.load('yo', { ...(yo as Messages), ...(yoSite as Messages) });
 
 function Page({ page, locale, contacts }: { page: SitePage; locale: Locale; contacts: SiteContacts }) {
   return (
