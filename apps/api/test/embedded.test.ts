@@ -56,7 +56,11 @@ async function signIn(url: string, email: string, password: string) {
     body: JSON.stringify({ email, password }),
   });
   const cookie = res.headers.get('set-cookie')?.split(';')[0] ?? '';
-  return { status: res.status, cookie, body: (await res.json()) as { csrfToken: string; user: { role: string } } };
+  return {
+    status: res.status,
+    cookie,
+    body: (await res.json()) as { csrfToken: string; user: { role: string; mustChangePassword?: boolean } },
+  };
 }
 
 afterAll(() => {
@@ -85,6 +89,18 @@ describe('embedded mode', () => {
     const s = await signIn(first.url, email!, password!);
     expect(s.status).toBe(200);
     expect(s.body.user.role).toBe('super_admin');
+    // A generated password is the installer's, not the admin's: everything else waits for a new one.
+    expect(s.body.user.mustChangePassword).toBe(true);
+    const refused = await fetch(`${first.url}/api/v1/staff`, { headers: { cookie: s.cookie } });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    const chosen = 'Embedded-admin-chose-this-1';
+    const changed = await fetch(`${first.url}/api/v1/auth/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.body.csrfToken },
+      body: JSON.stringify({ currentPassword: password, newPassword: chosen }),
+    });
+    expect(changed.status).toBeLessThan(300);
 
     const csv =
       'full_name,email,phone,role,lga\nEmbedded One,embedded.one@test.oslrs,08030000001,enumerator,oyo_east\nBad Lga,bad.lga@test.oslrs,08030000002,enumerator,atlantis\n';
@@ -109,7 +125,7 @@ describe('embedded mode', () => {
 
     const second = await start();
     expect(second.output()).not.toContain('First super admin');
-    const again = await signIn(second.url, email!, password!);
+    const again = await signIn(second.url, email!, chosen);
     expect(again.status).toBe(200);
     const list = (await (
       await fetch(`${second.url}/api/v1/staff?q=embedded.one`, { headers: { cookie: again.cookie } })

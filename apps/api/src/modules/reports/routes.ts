@@ -62,7 +62,8 @@ export const reportRoutes: FastifyPluginAsyncZod<{ reports: ReportService }> = a
       void reply.header('cache-control', `public, max-age=${INSIGHTS_TTL_MS / 1000}`).header('etag', etag);
       const match = request.headers['if-none-match'];
       if (match && match.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) {
-        return reply.code(304).send(null);
+        // No payload at all (a 304 has no body; `null` would be serialised as the text "null").
+        return reply.code(304).send(undefined as unknown as null);
       }
       return body;
     },
