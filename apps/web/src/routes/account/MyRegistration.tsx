@@ -115,9 +115,7 @@ function RegistrationView({ registration: r }: { registration: Registration }) {
             [t('account.my.verified'), r.verified ? t('account.my.yes') : t('account.my.notYet')],
           ]}
         />
-        <p className="mt-4 text-sm text-stone-700">
-          {t('account.my.quoteReference')}
-        </p>
+        <p className="mt-4 text-sm text-stone-700">{t('account.my.quoteReference')}</p>
         <MySlipLinks />
       </Section>
 
@@ -143,9 +141,7 @@ function RegistrationView({ registration: r }: { registration: Registration }) {
         />
         <p className="mt-4">
           {pending ? (
-            <span className="text-stone-800">
-              {t('account.my.correctionWaiting')}
-            </span>
+            <span className="text-stone-800">{t('account.my.correctionWaiting')}</span>
           ) : (
             <Link to="/app/correction" className="link font-semibold" data-testid="request-correction">
               {t('account.my.requestCorrection')}
@@ -162,7 +158,9 @@ function RegistrationView({ registration: r }: { registration: Registration }) {
                     <span className="font-semibold">{code('account.my.correctionState', c.status)}</span> ·{' '}
                     {t('account.my.sentOn', { when: formatDateTime(c.submittedAt) })}
                   </p>
-                  {c.comment && <p className="text-stone-700">{t('account.my.registryComment', { comment: c.comment })}</p>}
+                  {c.comment && (
+                    <p className="text-stone-700">{t('account.my.registryComment', { comment: c.comment })}</p>
+                  )}
                 </li>
               ))}
             </ul>
@@ -185,10 +183,7 @@ function RegistrationView({ registration: r }: { registration: Registration }) {
           </div>
         ) : (
           <p className="mt-2" data-testid="no-profile">
-            {r.profileNote ??
-              (r.consent.marketplace
-                ? t('account.my.notListedYet')
-                : t('account.my.notListed'))}
+            {r.profileNote ?? (r.consent.marketplace ? t('account.my.notListedYet') : t('account.my.notListed'))}
           </p>
         )}
       </Section>
@@ -289,9 +284,7 @@ function ConsentPanel({ registration: r }: { registration: Registration }) {
           <span>
             <span className="font-semibold">{t('account.consent.enriched')}</span>
             <span id="consent-enriched-hint" className="hint">
-              {marketplace
-                ? t('account.consent.enrichedHint')
-                : t('account.consent.enrichedOff')}
+              {marketplace ? t('account.consent.enrichedHint') : t('account.consent.enrichedOff')}
             </span>
           </span>
         </label>
@@ -331,8 +324,7 @@ function ConsentPanel({ registration: r }: { registration: Registration }) {
       )}
       {save.isSuccess && (
         <p className="mt-3" role="status">
-          {t('account.consent.saved')}{' '}
-          {save.data.listed ? t('account.consent.listed') : t('account.consent.unlisted')}
+          {t('account.consent.saved')} {save.data.listed ? t('account.consent.listed') : t('account.consent.unlisted')}
         </p>
       )}
       {save.isError && (

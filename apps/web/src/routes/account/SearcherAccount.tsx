@@ -34,9 +34,7 @@ export function SearcherAccount() {
           <dt className="font-semibold text-stone-700">{t('account.searcher.emailConfirmed')}</dt>
           <dd>{s.emailVerified ? t('account.my.yes') : t('account.searcher.emailNotYet')}</dd>
           <dt className="font-semibold text-stone-700">{t('account.searcher.seenToday')}</dt>
-          <dd>
-            {t('account.searcher.seenCount', { seen: number(s.revealsToday), limit: number(s.revealsPerDay) })}
-          </dd>
+          <dd>{t('account.searcher.seenCount', { seen: number(s.revealsToday), limit: number(s.revealsPerDay) })}</dd>
           <dt className="font-semibold text-stone-700">{t('account.searcher.terms')}</dt>
           <dd>{t('account.searcher.termsOn', { date: formatDate(s.termsAcceptedAt), version: s.termsVersion })}</dd>
           {s.blocked && (

@@ -91,9 +91,7 @@ function Assigned({ userId }: { userId: string }) {
   } else if (!assigned.data.form) {
     body = (
       <p className="text-stone-800">
-        {assigned.data.assignment.questionnaireId
-          ? t('collect.home.formNotHere')
-          : t('collect.home.noForm')}
+        {assigned.data.assignment.questionnaireId ? t('collect.home.formNotHere') : t('collect.home.noForm')}
       </p>
     );
   } else {
@@ -179,9 +177,7 @@ function NeedsCorrection({ userId }: { userId: string }) {
       <h2 id="corrections-heading" className="text-xl font-bold">
         {t('collect.home.corrections', { count: items.length })}
       </h2>
-      {corrections.data?.fromDevice && (
-        <p className="mt-1 text-sm text-stone-700">{t('collect.home.asReported')}</p>
-      )}
+      {corrections.data?.fromDevice && <p className="mt-1 text-sm text-stone-700">{t('collect.home.asReported')}</p>}
       {error && (
         <div className="mt-3">
           <Alert>
@@ -358,14 +354,12 @@ function OutboxRow({ item, onRetry, onEdit }: { item: OutboxItem; onRetry: () =>
   );
 }
 
-
 const STATUS_TONE: Record<RecentSubmission['status'], string> = {
   awaiting_files: 'bg-amber-100 text-amber-950',
   received: 'bg-sky-100 text-sky-950',
   ingested: 'bg-green-100 text-green-950',
   rejected: 'bg-red-100 text-red-950',
 };
-
 
 interface RecentRow {
   id: string;

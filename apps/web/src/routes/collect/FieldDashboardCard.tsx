@@ -89,7 +89,9 @@ function Meter({
       <dt className="text-sm font-semibold text-stone-700">{label}</dt>
       <dd className="text-2xl font-bold tabular-nums" data-meter={name}>
         {value}
-        {target !== undefined && <span className="text-base font-semibold text-stone-700"> {t('collect.dashboard.ofTarget', { target })}</span>}
+        {target !== undefined && (
+          <span className="text-base font-semibold text-stone-700"> {t('collect.dashboard.ofTarget', { target })}</span>
+        )}
       </dd>
       {target !== undefined && (
         <dd>

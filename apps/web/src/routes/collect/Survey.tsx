@@ -230,11 +230,7 @@ function SurveyEditor({ initial, stored }: { initial: Draft; stored: StoredForm 
         )}
       </div>
       <p className="mt-3 text-xs text-stone-600" data-saved={saved ?? ''}>
-        {saved === 'failed'
-          ? t('collect.survey.saveFailed')
-          : saved === 'saved'
-            ? t('collect.survey.saved')
-            : ''}
+        {saved === 'failed' ? t('collect.survey.saveFailed') : saved === 'saved' ? t('collect.survey.saved') : ''}
         {draft.gps ? ` ${t('collect.survey.gps', { metres: Math.round(draft.gps.accuracy) })}` : ''}
       </p>
     </div>

@@ -48,9 +48,7 @@ export function SyncBar({ userId }: { userId: string }) {
         {message && (
           <div className="text-sm">
             {attention > 0 && (
-              <p className="font-semibold text-red-800">
-                {t('collect.sync.attention', { count: attention })}
-              </p>
+              <p className="font-semibold text-red-800">{t('collect.sync.attention', { count: attention })}</p>
             )}
             {sync.signedOut && <p>{t('collect.sync.signedOut')}</p>}
             {!offline && !sync.signedOut && sync.lastError && waiting > 0 && (

@@ -27,7 +27,11 @@ function completeError(error: unknown): { title: string; text: string; retry: bo
         retry: false,
       };
     case 'NIN_INVALID':
-      return { title: translate('register.completeNin.ninInvalid'), text: translate('register.completeNin.ninInvalidBody'), retry: true };
+      return {
+        title: translate('register.completeNin.ninInvalid'),
+        text: translate('register.completeNin.ninInvalidBody'),
+        retry: true,
+      };
     case 'NIN_UNAVAILABLE':
       return {
         title: translate('register.completeNin.unavailable'),
@@ -95,9 +99,7 @@ export default function CompleteNin() {
         </div>
       ) : (
         <>
-          <p className="mt-2 text-stone-800">
-            {t('register.completeNin.intro')}
-          </p>
+          <p className="mt-2 text-stone-800">{t('register.completeNin.intro')}</p>
           <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5">
             {failure && (
               <Alert title={failure.title}>
