@@ -80,8 +80,10 @@ it('walks the public registration in Yorùbá, remembered on the device and on t
   await page.goto(`${registry.url}/register/confirm?token=${encodeURIComponent(token)}`);
   await page.getByRole('heading', { name: 'Yan ọ̀rọ̀ aṣínà rẹ' }).waitFor();
   expect(await lang(page)).toBe('yo');
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Confirm password').fill(PASSWORD);
+  // The password's label, its confirmation and the advice under it in Yorùbá too.
+  await page.getByText(/^Ó kéré tán lẹ́tà \d+/).waitFor();
+  await page.getByLabel('Ọ̀rọ̀ aṣínà', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Tún ọ̀rọ̀ aṣínà tẹ̀').fill(PASSWORD);
   await page.getByRole('button', { name: 'Ṣẹ̀dá àkáǹtì kí o sì tẹ̀síwájú' }).click();
 
   // ---- consent ----

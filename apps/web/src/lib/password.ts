@@ -1,5 +1,7 @@
+import { createElement, type ReactElement } from 'react';
 import { PASSWORD_MIN } from '@oslrs/core';
 import { ApiError, validationIssues } from '../api/client';
+import { useT } from '../i18n';
 
 /**
  * What the registry said about a new password, for the password field: a guessable one (400
@@ -10,5 +12,13 @@ export function serverPasswordProblem(error: unknown, field = 'password'): strin
   return validationIssues(error).find((i) => i.path === field)?.message;
 }
 
-/** Said next to every new-password field: what the registry checks. */
-export const PASSWORD_ADVICE = `At least ${PASSWORD_MIN} characters, and not a common or easily guessed password. A short phrase of a few unrelated words is easy to remember and hard to guess.`;
+function PasswordAdvice() {
+  const { t } = useT();
+  return t('common.password.advice', { min: PASSWORD_MIN });
+}
+
+/**
+ * Said next to every new-password field: what the registry checks. An element, so its words are
+ * looked up when it renders (in the language shown then), not when this module loads.
+ */
+export const PASSWORD_ADVICE: ReactElement = createElement(PasswordAdvice);

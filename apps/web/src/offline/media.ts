@@ -16,6 +16,8 @@ import {
 } from '@oslrs/core';
 import { api, ApiError } from '../api/client';
 import type { Answers, AnswerValue, FormSchema, Question } from '../forms/engine';
+import { t } from '../i18n';
+import { formatNumber } from '../lib/format';
 import { done, get, transact } from './db';
 
 export interface MediaRecord {
@@ -105,9 +107,12 @@ export async function keepMedia(
   const max = MEDIA_MAX_BYTES[mediaType];
   if (blob.size > max)
     throw new MediaTooLarge(
-      `This file is ${(blob.size / 1024 / 1024).toFixed(1)} MB; the most is ${max / 1024 / 1024} MB.`,
+      t('collect.media.tooLarge', {
+        size: formatNumber(Math.round((blob.size / 1024 / 1024) * 10) / 10),
+        max: formatNumber(max / 1024 / 1024),
+      }),
     );
-  if (blob.size === 0) throw new MediaTooLarge('This file is empty.');
+  if (blob.size === 0) throw new MediaTooLarge(t('collect.media.empty'));
   const record: MediaRecord = {
     name: mediaFileName(question, blob, original),
     blob,
@@ -152,7 +157,7 @@ export async function declarations(media: IDBObjectStore, names: string[]): Prom
   const out: AttachmentDeclaration[] = [];
   for (const name of names) {
     const r = await done(media.get(name) as IDBRequest<MediaRecord | undefined>);
-    if (!r) throw new Error(`The file ${name} is no longer on this device; take it again`);
+    if (!r) throw new Error(t('collect.media.fileGone', { name }));
     out.push({ name: r.name, size: r.size, sha256: r.sha256 });
   }
   return out;

@@ -7,6 +7,7 @@ import type { SubmissionBody, SubmissionStatusView } from '@oslrs/core';
 import type { Answers, FormSchema } from '../forms/engine';
 import { deviceId } from '../forms/answers';
 import { done, get, getAll, getMeta, put, remove, setMeta, transact } from './db';
+import { t } from '../i18n';
 import { fieldDataChanged } from './events';
 import { declarations, dropMedia, mediaNames } from './media';
 import type {
@@ -274,7 +275,7 @@ export async function applyBatchResults(sent: OutboxItem[], results: BatchResult
             ...item,
             attempts,
             lastTriedAt: now,
-            error: result.error ?? { code: 'UNKNOWN', message: 'The registry refused this survey' },
+            error: result.error ?? { code: 'UNKNOWN', message: t('collect.sync.refused') },
             state: attempts >= MAX_ATTEMPTS ? 'attention' : 'pending',
           };
           await done(s.outbox.put(next));

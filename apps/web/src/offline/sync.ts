@@ -6,6 +6,7 @@
  * so a reply lost on the way only costs a second send.
  */
 import { ApiError, errorMessage } from '../api/client';
+import { t } from '../i18n';
 import { fieldApi } from './api';
 import { applyBatchResults, fileRefused, finishUpload, listOutbox, pruneReceipts } from './store';
 import { getMedia, pruneMedia, uploadFile } from './media';
@@ -191,7 +192,7 @@ async function sendAll(current: SyncSession): Promise<void> {
       ({ results } = await fieldApi.sendBatch(batch.map((i) => i.body)));
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
-        update({ sending: false, signedOut: true, lastError: 'Your session has ended. Sign in again to send.' });
+        update({ sending: false, signedOut: true, lastError: t('collect.sync.sessionEnded') });
         current.onSignedOut();
         return;
       }
@@ -235,14 +236,14 @@ async function sendFiles(current: SyncSession): Promise<boolean> {
       let status: Awaited<ReturnType<typeof uploadFile>> | undefined;
       for (const a of item.body.attachments ?? []) {
         const record = await getMedia(a.name);
-        if (!record) throw new Error(`The file ${a.name} is no longer on this device; take it again`);
+        if (!record) throw new Error(t('collect.media.fileGone', { name: a.name }));
         status = await uploadFile(item.id, record);
       }
       if (status && status.status !== 'awaiting_files') await finishUpload(item, status);
       current.onSent();
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
-        update({ sending: false, signedOut: true, lastError: 'Your session has ended. Sign in again to send.' });
+        update({ sending: false, signedOut: true, lastError: t('collect.sync.sessionEnded') });
         current.onSignedOut();
         return false;
       }

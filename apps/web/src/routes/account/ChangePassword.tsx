@@ -46,7 +46,7 @@ export default function ChangePassword() {
     },
     onError: (error) => {
       if (isWrongCurrentPassword(error)) {
-        setErrors({ current: 'Your current password is incorrect' });
+        setErrors({ current: t('account.password.incorrect') });
         currentRef.current?.focus();
         return;
       }
@@ -69,7 +69,7 @@ export default function ChangePassword() {
     event.preventDefault();
     if (change.isPending) return;
     const found: Errors = { ...fields.check() };
-    if (!current) found.current = 'Enter your current password';
+    if (!current) found.current = t('account.password.currentMissing');
     setErrors(found);
     if (found.current) return currentRef.current?.focus();
     if (fields.focusFirst(found)) return;
@@ -80,12 +80,12 @@ export default function ChangePassword() {
 
   return (
     <div className="max-w-md">
-      <PageHeading>{mustChange ? t('public.login.mustChange.title') : 'Change password'}</PageHeading>
+      <PageHeading>{mustChange ? t('public.login.mustChange.title') : t('account.password.title')}</PageHeading>
       {mustChange && <p className="mt-2 text-stone-800">{t('public.login.mustChange.body')}</p>}
       {change.isSuccess && (
         <div className="mt-6">
-          <Success title="Your password has been changed.">
-            <p>Use the new password the next time you sign in.</p>
+          <Success title={t('account.password.changed')}>
+            <p>{t('account.password.changedBody')}</p>
           </Success>
         </div>
       )}
@@ -98,7 +98,7 @@ export default function ChangePassword() {
         {/* Lets password managers tie the new password to the right account. */}
         <input type="email" name="username" autoComplete="username" value={user?.email ?? ''} readOnly hidden />
         <TextField
-          label="Current password"
+          label={t('account.password.current')}
           name="currentPassword"
           type="password"
           autoComplete="current-password"
@@ -110,13 +110,13 @@ export default function ChangePassword() {
         />
         <PasswordFields fields={fields} errors={errors} name="newPassword" />
         <button type="submit" className="btn-primary w-full" aria-busy={change.isPending || undefined}>
-          Change password
+          {t('account.password.submit')}
         </button>
       </form>
       {user && (
         <p className="mt-6">
           <Link to={homeFor(user)} className="link">
-            Back to {user.role === 'super_admin' ? 'staff administration' : 'your account'}
+            {user.role === 'super_admin' ? t('account.password.backAdmin') : t('account.password.backAccount')}
           </Link>
         </p>
       )}

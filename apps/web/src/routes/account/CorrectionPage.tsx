@@ -7,6 +7,7 @@ import { marketplaceKeys, selfServiceApi } from '../../api/marketplace';
 import { Alert, Success } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/Page';
+import { t as translate, useT } from '../../i18n';
 import { deviceId } from '../../forms/answers';
 import { FormRenderer } from '../../forms/FormRenderer';
 import { labelText } from '../../forms/QuestionField';
@@ -46,17 +47,14 @@ function prefill(form: FormSchema, registration: MyRegistration): Answers {
 }
 
 function correctionErrorText(error: unknown): string {
-  if (error instanceof ApiError && error.code === 'CORRECTION_PENDING') {
-    return 'A correction you sent is still waiting for review. You can send another once the registry has looked at it.';
-  }
-  if (error instanceof ApiError && error.code === 'NOT_REGISTERED') {
-    return 'Your registration is still being processed. Try again in a few minutes.';
-  }
+  if (error instanceof ApiError && error.code === 'CORRECTION_PENDING') return translate('account.correction.pending');
+  if (error instanceof ApiError && error.code === 'NOT_REGISTERED') return translate('account.correction.processing');
   return submitErrorText(error);
 }
 
 /** A resident asks for their record to be corrected: the questionnaire, filled in with what they gave. */
 export default function CorrectionPage() {
+  const { t } = useT();
   const registration = useQuery({
     queryKey: marketplaceKeys.myRegistration,
     queryFn: ({ signal }) => selfServiceApi.registration(signal),
@@ -70,47 +68,44 @@ export default function CorrectionPage() {
   let body;
   if (sent) {
     body = (
-      <Success title="Your correction was sent">
-        <p data-testid="correction-sent">
-          Registry staff will check it. Your record changes once they accept it; its state is shown on your registration
-          page.
-        </p>
+      <Success title={t('account.correction.sent')}>
+        <p data-testid="correction-sent">{t('account.correction.sentBody')}</p>
         <p>
           <Link to="/app" className="link">
-            Back to my registration
+            {t('account.correction.back')}
           </Link>
         </p>
       </Success>
     );
   } else if (registration.isError) {
     body = (
-      <Alert title="Your registration could not be loaded">
+      <Alert title={t('account.my.loadFailed')}>
         <p>{submitErrorText(registration.error)}</p>
       </Alert>
     );
   } else if (settings.isError || schema.isError) {
     body = <FormLoadProblem settings={settings} schema={schema} />;
   } else if (registration.isPending || settings.isPending || (questionnaireId && schema.isPending)) {
-    body = <Loading label="Loading your answers…" />;
+    body = <Loading label={t('account.correction.loading')} />;
   } else if (!registration.data.registration) {
     body = (
       <p>
-        You have not registered yet, so there is nothing to correct.{' '}
+        {t('account.correction.notRegistered')}{' '}
         <Link to="/register" className="link">
-          Register yourself
+          {t('account.my.register')}
         </Link>
       </p>
     );
   } else if (registration.data.registration.corrections.some((c) => c.status === 'pending')) {
     body = (
-      <Alert title="A correction is already waiting">
+      <Alert title={t('account.correction.alreadyWaiting')}>
         <p>{correctionErrorText(new ApiError({ status: 409, code: 'CORRECTION_PENDING', message: '' }))}</p>
       </Alert>
     );
   } else if (!schema.data) {
     body = (
-      <Alert title="Corrections cannot be sent online yet">
-        <p>The registry has no public questionnaire open. Contact the registry&rsquo;s help desk.</p>
+      <Alert title={t('account.correction.unavailable')}>
+        <p>{t('account.correction.unavailableBody')}</p>
       </Alert>
     );
   } else {
@@ -128,16 +123,13 @@ export default function CorrectionPage() {
     <>
       <p>
         <Link to="/app" className="link">
-          Back to my registration
+          {t('account.correction.back')}
         </Link>
       </p>
       <div className="mt-4">
-        <PageHeading>Request a correction</PageHeading>
+        <PageHeading>{t('account.my.requestCorrection')}</PageHeading>
       </div>
-      <p className="mt-2 text-stone-800">
-        Change what is wrong and send it. Registry staff check the correction before your record changes; you can follow
-        it on your registration page. Your NIN and your consents are not changed here.
-      </p>
+      <p className="mt-2 text-stone-800">{t('account.correction.intro')}</p>
       <div className="mt-6">{body}</div>
     </>
   );
@@ -155,6 +147,7 @@ function CorrectionForm({
   onSent: () => void;
 }) {
   const queryClient = useQueryClient();
+  const { t } = useT();
   const [answers, setAnswers] = useState<Answers>(() => prefill(form, registration));
   const [startedAt] = useState(() => new Date().toISOString());
   // The consents and the NIN are answered elsewhere: hidden here, and their errors do not hold the form back.
@@ -186,7 +179,7 @@ function CorrectionForm({
     <>
       {send.isError && (
         <div className="mb-6">
-          <Alert title="Your correction was not sent">
+          <Alert title={t('account.correction.notSent')}>
             <p data-testid="correction-error">{correctionErrorText(send.error)}</p>
             {problems.length > 0 && (
               <ul className="list-disc pl-6">
@@ -214,7 +207,7 @@ function CorrectionForm({
           if (!send.isPending) send.mutate(final);
         }}
         mode="full"
-        completeLabel={send.isPending ? 'Sending…' : 'Send the correction'}
+        completeLabel={send.isPending ? t('account.correction.sending') : t('account.correction.send')}
         hiddenQuestions={hidden}
       />
     </>

@@ -5,29 +5,12 @@ import type { MyRegistration as Registration } from '@oslrs/core';
 import { errorMessage, validationIssues } from '../../api/client';
 import { marketplaceKeys, selfServiceApi, type Consent } from '../../api/marketplace';
 import { Alert } from '../../components/Alert';
+import { useT } from '../../i18n';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { ProfileCard } from '../marketplace/ProfileCard';
 import { MySlipLinks } from '../verify/DocumentLinks';
 
 const BIO_MAX = 280;
-
-/** What a correction's review state means to the resident. */
-const CORRECTION_STATES: Record<string, string> = {
-  pending: 'Waiting for review',
-  approved: 'Accepted: your record was updated',
-  rejected: 'Not accepted',
-  returned: 'Sent back: see the comment',
-  superseded: 'Replaced by a later request',
-};
-
-const STATUS_WORDS: Record<string, string> = {
-  active: 'Registered',
-  verified: 'Registered and verified',
-  pending_nin_capture: 'Incomplete: your NIN is still needed',
-  imported_unverified: 'Imported from a partner list, not yet verified',
-  rejected: 'Rejected',
-  merged: 'Merged into another registration',
-};
 
 /** A stored code as words: "self_employed" → "Self employed". */
 const words = (s: string) => {
@@ -35,20 +18,31 @@ const words = (s: string) => {
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
 
+/** The catalogue's words for a stored code (`<prefix>.<code>`), else the code as words. */
+function useCodeText(): (prefix: string, code: string) => string {
+  const { t } = useT();
+  return (prefix, code) => {
+    const id = `${prefix}.${code}`;
+    const text = t(id);
+    return text === id ? words(code) : text;
+  };
+}
+
 /** A resident's own registration: their record, their consents, their profile and who saw their contact. */
 export function MyRegistration() {
+  const { t } = useT();
   const query = useQuery({
     queryKey: marketplaceKeys.myRegistration,
     queryFn: ({ signal }) => selfServiceApi.registration(signal),
   });
-  if (query.isPending) return <p className="mt-6">Loading your registration…</p>;
+  if (query.isPending) return <p className="mt-6">{t('account.my.loading')}</p>;
   if (query.isError) {
     return (
       <div className="mt-6">
-        <Alert title="Your registration could not be loaded">
+        <Alert title={t('account.my.loadFailed')}>
           <p>{errorMessage(query.error)}</p>
           <button type="button" className="btn-secondary mt-3" onClick={() => void query.refetch()}>
-            Try again
+            {t('common.retry')}
           </button>
         </Alert>
       </div>
@@ -59,12 +53,12 @@ export function MyRegistration() {
     return (
       <section className="card mt-6" aria-labelledby="my-registration" data-testid="no-registration">
         <h2 id="my-registration" className="text-xl font-bold">
-          My registration
+          {t('account.my.title')}
         </h2>
-        <p className="mt-2">You have not registered your skills yet. It takes about 10 minutes.</p>
+        <p className="mt-2">{t('account.my.notRegistered')}</p>
         <p className="mt-4">
           <Link to="/register" className="btn-primary">
-            Register yourself
+            {t('account.my.register')}
           </Link>
         </p>
       </section>
@@ -98,69 +92,75 @@ function Facts({ rows }: { rows: [string, ReactNode][] }) {
 }
 
 function RegistrationView({ registration: r }: { registration: Registration }) {
+  const { t } = useT();
+  const code = useCodeText();
   const rec = r.record;
   const pending = r.corrections.some((c) => c.status === 'pending');
   return (
     <div data-testid="my-registration">
-      <Section id="my-registration" title="My registration">
+      <Section id="my-registration" title={t('account.my.title')}>
         <Facts
           rows={[
-            ['Status', <span data-testid="registration-status">{STATUS_WORDS[r.status] ?? words(r.status)}</span>],
             [
-              'Reference',
+              t('account.my.status'),
+              <span data-testid="registration-status">{code('account.my.statusWord', r.status)}</span>,
+            ],
+            [
+              t('account.my.reference'),
               <span className="font-mono break-all" data-testid="registration-reference">
                 {r.reference}
               </span>,
             ],
-            ['Registered on', formatDate(r.registeredAt)],
-            ['Verified', r.verified ? 'Yes' : 'Not yet'],
+            [t('account.my.registeredOn'), formatDate(r.registeredAt)],
+            [t('account.my.verified'), r.verified ? t('account.my.yes') : t('account.my.notYet')],
           ]}
         />
-        <p className="mt-4 text-sm text-stone-700">
-          Quote the reference when you contact the registry&rsquo;s help desk.
-        </p>
+        <p className="mt-4 text-sm text-stone-700">{t('account.my.quoteReference')}</p>
         <MySlipLinks />
       </Section>
 
-      <Section id="my-record" title="What the registry holds about you">
+      <Section id="my-record" title={t('account.my.record')}>
         <Facts
           rows={[
-            ['Surname', rec.surname],
-            ['First name', rec.firstname],
-            ['Gender', rec.gender && words(rec.gender)],
-            ['Date of birth', rec.dob && formatDate(`${rec.dob.slice(0, 10)}T12:00:00Z`)],
-            ['Phone', rec.phone],
-            ['Email', rec.email],
-            ['NIN', rec.nin ?? 'Not given yet'],
-            ['Local Government Area', rec.lga?.name],
-            ['Main occupation', rec.mainOccupation],
-            ['Employment', rec.employmentType && words(rec.employmentType)],
-            ['Experience', rec.experience && words(rec.experience)],
-            ['Skills', rec.skills.length ? rec.skills.map((s) => s.label).join(', ') : 'None recorded'],
+            [t('account.my.surname'), rec.surname],
+            [t('account.my.firstname'), rec.firstname],
+            [t('account.my.gender'), rec.gender && code('account.my.genderWord', rec.gender)],
+            [t('account.my.dob'), rec.dob && formatDate(`${rec.dob.slice(0, 10)}T12:00:00Z`)],
+            [t('account.my.phone'), rec.phone],
+            [t('account.my.email'), rec.email],
+            [t('account.my.nin'), rec.nin ?? t('account.my.ninMissing')],
+            [t('account.my.lga'), rec.lga?.name],
+            [t('account.my.occupation'), rec.mainOccupation],
+            [t('account.my.employment'), rec.employmentType && code('account.my.employmentWord', rec.employmentType)],
+            [t('account.my.experience'), rec.experience && words(rec.experience)],
+            [
+              t('account.my.skills'),
+              rec.skills.length ? rec.skills.map((s) => s.label).join(', ') : t('account.my.noSkills'),
+            ],
           ]}
         />
         <p className="mt-4">
           {pending ? (
-            <span className="text-stone-800">
-              A correction you sent is waiting for review; you can send another once it has been looked at.
-            </span>
+            <span className="text-stone-800">{t('account.my.correctionWaiting')}</span>
           ) : (
             <Link to="/app/correction" className="link font-semibold" data-testid="request-correction">
-              Request a correction
+              {t('account.my.requestCorrection')}
             </Link>
           )}
         </p>
         {r.corrections.length > 0 && (
           <>
-            <h3 className="mt-6 text-lg font-bold">Corrections you asked for</h3>
+            <h3 className="mt-6 text-lg font-bold">{t('account.my.corrections')}</h3>
             <ul className="mt-2 divide-y divide-stone-200" data-testid="corrections">
               {r.corrections.map((c) => (
                 <li key={c.id} className="py-2">
                   <p>
-                    <span className="font-semibold">{CORRECTION_STATES[c.status] ?? words(c.status)}</span> · sent{' '}
-                    {formatDateTime(c.submittedAt)}
+                    <span className="font-semibold">{code('account.my.correctionState', c.status)}</span> ·{' '}
+                    {t('account.my.sentOn', { when: formatDateTime(c.submittedAt) })}
                   </p>
-                  {c.comment && <p className="text-stone-700">Registry&rsquo;s comment: {c.comment}</p>}
+                  {c.comment && (
+                    <p className="text-stone-700">{t('account.my.registryComment', { comment: c.comment })}</p>
+                  )}
                 </li>
               ))}
             </ul>
@@ -171,29 +171,26 @@ function RegistrationView({ registration: r }: { registration: Registration }) {
       <ConsentPanel registration={r} />
       {r.consent.marketplace && <BioEditor bio={r.bio} />}
 
-      <Section id="my-profile" title="Your profile as the public sees it">
+      <Section id="my-profile" title={t('account.my.profile')}>
         {r.profile ? (
           <div className="mt-4">
             <ProfileCard profile={r.profile} headingLevel="h3" />
             <p className="mt-3">
               <Link to={`/marketplace/profiles/${r.profile.id}`} className="link" data-testid="my-public-profile">
-                Open your public profile
+                {t('account.my.openProfile')}
               </Link>
             </p>
           </div>
         ) : (
           <p className="mt-2" data-testid="no-profile">
-            {r.profileNote ??
-              (r.consent.marketplace
-                ? 'Your profile is not listed yet.'
-                : 'You are not listed in the skills marketplace. Turn on the first consent above to be listed.')}
+            {r.profileNote ?? (r.consent.marketplace ? t('account.my.notListedYet') : t('account.my.notListed'))}
           </p>
         )}
       </Section>
 
-      <Section id="my-reveals" title="Who has seen your contact details">
+      <Section id="my-reveals" title={t('account.my.reveals')}>
         {r.reveals.length === 0 ? (
-          <p className="mt-2">Nobody has seen your name and contact details through the marketplace.</p>
+          <p className="mt-2">{t('account.my.noReveals')}</p>
         ) : (
           <ul className="mt-2 divide-y divide-stone-200" data-testid="my-reveals">
             {r.reveals.map((v, i) => (
@@ -202,7 +199,7 @@ function RegistrationView({ registration: r }: { registration: Registration }) {
                   <span className="font-semibold">{v.searcherName}</span>
                   {v.organisation ? ` (${v.organisation})` : ''} · {formatDateTime(v.at)}
                 </p>
-                <p className="break-words text-stone-700">Reason given: {v.purpose}</p>
+                <p className="break-words text-stone-700">{t('account.my.revealReason', { reason: v.purpose })}</p>
               </li>
             ))}
           </ul>
@@ -215,6 +212,7 @@ function RegistrationView({ registration: r }: { registration: Registration }) {
 type Pending = { next: Consent; question: string; detail: string } | null;
 
 function ConsentPanel({ registration: r }: { registration: Registration }) {
+  const { t } = useT();
   const queryClient = useQueryClient();
   const [pending, setPending] = useState<Pending>(null);
   // The change being saved, in the boxes at once (set in the click itself); a failure puts them back.
@@ -239,16 +237,14 @@ function ConsentPanel({ registration: r }: { registration: Registration }) {
     if (marketplace && !next.marketplace) {
       setPending({
         next: { marketplace: false, enriched: false },
-        question: 'Withdraw from the skills marketplace?',
-        detail:
-          'Your anonymous profile is removed from the search at once, and employers can no longer see your name and contact details either.',
+        question: t('account.consent.withdrawQuestion'),
+        detail: t('account.consent.withdrawDetail'),
       });
     } else if (enriched && !next.enriched) {
       setPending({
         next,
-        question: 'Stop sharing your name and contact details?',
-        detail:
-          'Registered employers will no longer be able to see your name, phone number and email. Your anonymous profile stays listed.',
+        question: t('account.consent.stopSharingQuestion'),
+        detail: t('account.consent.stopSharingDetail'),
       });
     } else {
       setPending(null);
@@ -258,10 +254,10 @@ function ConsentPanel({ registration: r }: { registration: Registration }) {
   };
 
   return (
-    <Section id="my-consent" title="Your consent">
-      <p className="mt-2 text-stone-800">You can change these at any time.</p>
+    <Section id="my-consent" title={t('account.consent.title')}>
+      <p className="mt-2 text-stone-800">{t('account.consent.anyTime')}</p>
       <fieldset className="mt-4 space-y-4" disabled={saving !== null}>
-        <legend className="sr-only">Consents</legend>
+        <legend className="sr-only">{t('account.consent.legend')}</legend>
         <label className="flex cursor-pointer items-start gap-3">
           <input
             type="checkbox"
@@ -271,8 +267,8 @@ function ConsentPanel({ registration: r }: { registration: Registration }) {
             onChange={(e) => change({ marketplace: e.target.checked, enriched: e.target.checked && enriched })}
           />
           <span>
-            <span className="font-semibold">List me in the anonymous skills marketplace</span>
-            <span className="hint">Your profession, skills, LGA and experience; never your name or contact.</span>
+            <span className="font-semibold">{t('account.consent.marketplace')}</span>
+            <span className="hint">{t('account.consent.marketplaceHint')}</span>
           </span>
         </label>
         <label className={`flex items-start gap-3 ${marketplace ? 'cursor-pointer' : 'opacity-60'}`}>
@@ -286,11 +282,9 @@ function ConsentPanel({ registration: r }: { registration: Registration }) {
             onChange={(e) => change({ marketplace, enriched: e.target.checked })}
           />
           <span>
-            <span className="font-semibold">Show my name and contact details to registered employers</span>
+            <span className="font-semibold">{t('account.consent.enriched')}</span>
             <span id="consent-enriched-hint" className="hint">
-              {marketplace
-                ? 'Each employer gives a reason, and you see below who looked and why.'
-                : 'Only possible while you are listed in the marketplace.'}
+              {marketplace ? t('account.consent.enrichedHint') : t('account.consent.enrichedOff')}
             </span>
           </span>
         </label>
@@ -320,23 +314,22 @@ function ConsentPanel({ registration: r }: { registration: Registration }) {
               }}
               autoFocus
             >
-              Yes, withdraw
+              {t('account.consent.confirm')}
             </button>
             <button type="button" className="btn-secondary" onClick={() => setPending(null)}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </div>
         </div>
       )}
       {save.isSuccess && (
         <p className="mt-3" role="status">
-          Your consent was saved.{' '}
-          {save.data.listed ? 'You are listed in the marketplace.' : 'You are not listed in the marketplace.'}
+          {t('account.consent.saved')} {save.data.listed ? t('account.consent.listed') : t('account.consent.unlisted')}
         </p>
       )}
       {save.isError && (
         <div className="mt-3">
-          <Alert title="Your consent was not changed">
+          <Alert title={t('account.consent.failed')}>
             <p>{validationIssues(save.error)[0]?.message ?? errorMessage(save.error)}</p>
           </Alert>
         </div>
@@ -346,6 +339,7 @@ function ConsentPanel({ registration: r }: { registration: Registration }) {
 }
 
 function BioEditor({ bio }: { bio: string | null }) {
+  const { t } = useT();
   const queryClient = useQueryClient();
   const [text, setText] = useState(bio ?? '');
   const save = useMutation({
@@ -357,7 +351,7 @@ function BioEditor({ bio }: { bio: string | null }) {
   });
   const trimmed = text.trim();
   return (
-    <Section id="my-bio" title="About you (shown on your profile)">
+    <Section id="my-bio" title={t('account.bio.title')}>
       <form
         className="mt-3 space-y-3"
         onSubmit={(e) => {
@@ -366,11 +360,10 @@ function BioEditor({ bio }: { bio: string | null }) {
         }}
       >
         <label htmlFor="my-bio-text" className="label">
-          A few words for employers
+          {t('account.bio.label')}
         </label>
         <span id="my-bio-hint" className="hint">
-          For example the work you do best and where you can travel to. No phone numbers or addresses: this is public.
-          At most {BIO_MAX} characters ({BIO_MAX - text.length} left).
+          {t('account.bio.hint', { max: BIO_MAX, left: BIO_MAX - text.length })}
         </span>
         <textarea
           id="my-bio-text"
@@ -385,11 +378,11 @@ function BioEditor({ bio }: { bio: string | null }) {
           }}
         />
         {save.isError && (
-          <Alert title="Your text was not saved">
+          <Alert title={t('account.bio.failed')}>
             <p>{validationIssues(save.error)[0]?.message ?? errorMessage(save.error)}</p>
           </Alert>
         )}
-        {save.isSuccess && <p role="status">Saved.</p>}
+        {save.isSuccess && <p role="status">{t('account.bio.saved')}</p>}
         <div className="flex flex-wrap gap-3">
           <button
             type="submit"
@@ -397,11 +390,11 @@ function BioEditor({ bio }: { bio: string | null }) {
             aria-busy={save.isPending || undefined}
             disabled={trimmed === (bio ?? '')}
           >
-            Save
+            {t('common.save')}
           </button>
           {bio && (
             <button type="button" className="btn-secondary" onClick={() => save.mutate(null)}>
-              Remove
+              {t('account.bio.remove')}
             </button>
           )}
         </div>

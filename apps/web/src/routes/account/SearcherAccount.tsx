@@ -3,10 +3,12 @@ import { useQuery } from '@tanstack/react-query';
 import { errorMessage } from '../../api/client';
 import { marketplaceKeys, searcherApi } from '../../api/marketplace';
 import { Alert } from '../../components/Alert';
+import { useT } from '../../i18n';
 import { formatDate } from '../../lib/format';
 
 /** A searcher's standing: email confirmed, reveals left today, blocked or not. */
 export function SearcherAccount() {
+  const { t, number } = useT();
   const query = useQuery({
     queryKey: marketplaceKeys.searcher,
     queryFn: ({ signal }) => searcherApi.me(signal),
@@ -15,41 +17,37 @@ export function SearcherAccount() {
   return (
     <section className="card mt-6" aria-labelledby="searcher-account">
       <h2 id="searcher-account" className="text-xl font-bold">
-        Your searcher account
+        {t('account.searcher.title')}
       </h2>
-      {query.isPending && <p className="mt-2">Loading…</p>}
+      {query.isPending && <p className="mt-2">{t('common.loading')}</p>}
       {query.isError && (
         <div className="mt-3">
-          <Alert title="Your account could not be loaded">
+          <Alert title={t('account.searcher.loadFailed')}>
             <p>{errorMessage(query.error)}</p>
           </Alert>
         </div>
       )}
       {s && (
         <dl className="mt-4 grid gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]" data-testid="searcher-status">
-          <dt className="font-semibold text-stone-700">Organisation</dt>
+          <dt className="font-semibold text-stone-700">{t('account.searcher.organisation')}</dt>
           <dd>{s.organisation ?? '—'}</dd>
-          <dt className="font-semibold text-stone-700">Email confirmed</dt>
-          <dd>{s.emailVerified ? 'Yes' : 'Not yet: open the link we emailed you'}</dd>
-          <dt className="font-semibold text-stone-700">Contacts seen today</dt>
-          <dd>
-            {s.revealsToday} of {s.revealsPerDay}
-          </dd>
-          <dt className="font-semibold text-stone-700">Terms accepted</dt>
-          <dd>
-            {formatDate(s.termsAcceptedAt)} (version {s.termsVersion})
-          </dd>
+          <dt className="font-semibold text-stone-700">{t('account.searcher.emailConfirmed')}</dt>
+          <dd>{s.emailVerified ? t('account.my.yes') : t('account.searcher.emailNotYet')}</dd>
+          <dt className="font-semibold text-stone-700">{t('account.searcher.seenToday')}</dt>
+          <dd>{t('account.searcher.seenCount', { seen: number(s.revealsToday), limit: number(s.revealsPerDay) })}</dd>
+          <dt className="font-semibold text-stone-700">{t('account.searcher.terms')}</dt>
+          <dd>{t('account.searcher.termsOn', { date: formatDate(s.termsAcceptedAt), version: s.termsVersion })}</dd>
           {s.blocked && (
             <>
-              <dt className="font-semibold text-stone-700">Access</dt>
-              <dd className="text-red-800">This account may no longer see contact details. Contact the registry.</dd>
+              <dt className="font-semibold text-stone-700">{t('account.searcher.access')}</dt>
+              <dd className="text-red-800">{t('account.searcher.blocked')}</dd>
             </>
           )}
         </dl>
       )}
       <p className="mt-6">
         <Link to="/marketplace" className="btn-primary">
-          Find skilled workers
+          {t('account.searcher.find')}
         </Link>
       </p>
     </section>

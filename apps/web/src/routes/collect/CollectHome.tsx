@@ -47,14 +47,17 @@ export default function CollectHome() {
   const { user } = useAuth();
   const location = useLocation();
   const flash = (location.state as CollectFlash | null) ?? null;
+  const { t } = useT();
   if (!user) return null;
   return (
     <>
-      <PageHeading title="Surveys">Surveys</PageHeading>
+      <PageHeading title={t('collect.home.title')}>{t('collect.home.title')}</PageHeading>
       {flash?.queued !== undefined && (
         <div className="mt-4">
-          <Success title={`Survey${flash.queued ? ` of ${flash.queued}` : ''} saved on this device.`}>
-            <p>It is sent to the registry automatically whenever there is a network.</p>
+          <Success
+            title={flash.queued ? t('collect.home.savedNamed', { name: flash.queued }) : t('collect.home.saved')}
+          >
+            <p>{t('collect.home.savedBody')}</p>
           </Success>
         </div>
       )}
@@ -74,22 +77,21 @@ function Assigned({ userId }: { userId: string }) {
   const navigate = useNavigate();
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<string | null>(null);
+  const { t } = useT();
 
   let body;
-  if (assigned.isPending) body = <Loading label="Loading your questionnaire…" />;
+  if (assigned.isPending) body = <Loading label={t('collect.home.loadingForm')} />;
   else if (assigned.isError) {
     body = (
-      <Alert title="Could not load your questionnaire">
+      <Alert title={t('collect.home.formFailed')}>
         <p>{errorMessage(assigned.error)}</p>
-        <p>Open this page once while connected to the internet, then it works offline.</p>
+        <p>{t('collect.home.formFailedBody')}</p>
       </Alert>
     );
   } else if (!assigned.data.form) {
     body = (
       <p className="text-stone-800">
-        {assigned.data.assignment.questionnaireId
-          ? 'Your questionnaire is not on this device yet. Connect to the internet and open this page again.'
-          : 'No questionnaire has been assigned to field staff yet. Ask your supervisor or the registry team.'}
+        {assigned.data.assignment.questionnaireId ? t('collect.home.formNotHere') : t('collect.home.noForm')}
       </p>
     );
   } else {
@@ -98,8 +100,10 @@ function Assigned({ userId }: { userId: string }) {
       <>
         <p className="text-lg font-semibold text-stone-900">{stored.form.title}</p>
         <p className="text-sm text-stone-700">
-          Version {stored.version} · kept on this device for offline use
-          {assigned.data.fromDevice ? ` (last checked ${formatDateTime(assigned.data.assignment.checkedAt)})` : ''}
+          {t('collect.home.version', { version: stored.version })}
+          {assigned.data.fromDevice
+            ? ` ${t('collect.home.lastChecked', { when: formatDateTime(assigned.data.assignment.checkedAt) })}`
+            : ''}
         </p>
         {startError && (
           <div className="mt-3">
@@ -119,12 +123,12 @@ function Assigned({ userId }: { userId: string }) {
               const draft = await createDraft(userId, stored);
               navigate(`/collect/survey/${draft.id}`);
             } catch {
-              setStartError('The survey could not be saved on this device. Check the browser storage settings.');
+              setStartError(t('collect.home.startFailed'));
               setStarting(false);
             }
           }}
         >
-          Start new survey
+          {t('collect.home.start')}
         </button>
       </>
     );
@@ -132,7 +136,7 @@ function Assigned({ userId }: { userId: string }) {
   return (
     <section aria-labelledby="assigned-heading" className="card mt-6">
       <h2 id="assigned-heading" className="sr-only">
-        Your questionnaire
+        {t('collect.home.assignedHeading')}
       </h2>
       {body}
     </section>
@@ -150,6 +154,7 @@ function NeedsCorrection({ userId }: { userId: string }) {
   const outbox = useOutbox(userId);
   const assigned = useAssignedForm();
   const navigate = useNavigate();
+  const { t } = useT();
   const [error, setError] = useState<string | null>(null);
   const sent = new Set((outbox.data ?? []).flatMap((o) => (o.body.replaces ? [o.body.replaces] : [])));
   const items = (corrections.data?.items ?? []).filter((c) => !sent.has(c.id));
@@ -160,7 +165,7 @@ function NeedsCorrection({ userId }: { userId: string }) {
     // The version it answered when the device has it, else the questionnaire now assigned.
     const stored = (await getForm(returned.questionnaireVersionId)) ?? assigned.data?.form ?? null;
     if (!stored) {
-      setError('The questionnaire is not on this device yet. Connect to the internet and open this page again.');
+      setError(t('collect.home.correctionFormMissing'));
       return;
     }
     const draft = await createCorrectionDraft(userId, returned, stored);
@@ -170,11 +175,9 @@ function NeedsCorrection({ userId }: { userId: string }) {
   return (
     <section aria-labelledby="corrections-heading" className="card mt-6 border-amber-600">
       <h2 id="corrections-heading" className="text-xl font-bold">
-        Needs correction ({items.length})
+        {t('collect.home.corrections', { count: items.length })}
       </h2>
-      {corrections.data?.fromDevice && (
-        <p className="mt-1 text-sm text-stone-700">As the registry reported when last connected.</p>
-      )}
+      {corrections.data?.fromDevice && <p className="mt-1 text-sm text-stone-700">{t('collect.home.asReported')}</p>}
       {error && (
         <div className="mt-3">
           <Alert>
@@ -184,18 +187,20 @@ function NeedsCorrection({ userId }: { userId: string }) {
       )}
       <ul className="mt-3 space-y-3">
         {items.map((c) => {
-          const who = whoOf(nameIn(c.answers));
+          const who = nameIn(c.answers) || t('collect.home.unnamed');
           const inProgress = (drafts.data ?? []).some((d) => d.replaces === c.id);
           return (
             <li key={c.id} className="rounded-lg border border-stone-300 p-3" data-correction={c.id}>
               <p className="font-semibold break-words">{who}</p>
-              <p className="text-sm text-stone-700">Completed {formatDateTime(c.completedAt)}</p>
+              <p className="text-sm text-stone-700">
+                {t('collect.home.completed', { when: formatDateTime(c.completedAt) })}
+              </p>
               <p className="mt-2 break-words text-stone-900">
-                <span className="font-semibold">Supervisor&rsquo;s comment:</span> {c.comment}
+                <span className="font-semibold">{t('collect.home.supervisorComment')}</span> {c.comment}
               </p>
               <button type="button" className="btn-primary mt-3 w-full sm:w-auto" onClick={() => void open(c)}>
-                {inProgress ? 'Resume correction' : 'Correct survey'}
-                <span className="sr-only"> of {who}</span>
+                {inProgress ? t('collect.home.resumeCorrection') : t('collect.home.correct')}
+                <span className="sr-only"> {t('collect.home.ofWho', { name: who })}</span>
               </button>
             </li>
           );
@@ -205,18 +210,20 @@ function NeedsCorrection({ userId }: { userId: string }) {
   );
 }
 
-function whoOf(summary: string): string {
-  return summary || 'Respondent not named yet';
+function useWhoOf(): (summary: string) => string {
+  const { t } = useT();
+  return (summary) => summary || t('collect.home.unnamed');
 }
 
 function Drafts({ userId }: { userId: string }) {
+  const { t } = useT();
   const drafts = useDrafts(userId);
   const items = drafts.data ?? [];
   if (items.length === 0) return null;
   return (
     <section aria-labelledby="drafts-heading" className="mt-8">
       <h2 id="drafts-heading" className="text-xl font-bold">
-        In progress ({items.length})
+        {t('collect.home.drafts', { count: items.length })}
       </h2>
       <ul className="mt-3 space-y-3">
         {items.map((draft) => (
@@ -228,32 +235,37 @@ function Drafts({ userId }: { userId: string }) {
 }
 
 function DraftRow({ draft }: { draft: Draft }) {
-  const who = whoOf(draft.summary ?? '');
+  const { t } = useT();
+  const who = useWhoOf()(draft.summary ?? '');
   const where =
     draft.stage === 'review'
-      ? 'Answers complete — ready to review and submit'
-      : `At question ${draft.at.number}${draft.at.label ? `: ${draft.at.label}` : ''}`;
+      ? t('collect.home.readyToReview')
+      : draft.at.label
+        ? t('collect.home.atQuestionNamed', { number: draft.at.number, label: draft.at.label })
+        : t('collect.home.atQuestion', { number: draft.at.number });
   return (
     <li className="card flex flex-wrap items-center justify-between gap-3" data-draft={draft.id}>
       <div>
         <p className="font-semibold">{who}</p>
         <p className="text-stone-800">{where}</p>
-        <p className="text-sm text-stone-700">Started {formatDateTime(draft.startedAt)}</p>
+        <p className="text-sm text-stone-700">{t('collect.home.started', { when: formatDateTime(draft.startedAt) })}</p>
       </div>
       <div className="flex gap-2">
         <Link to={`/collect/survey/${draft.id}`} className="btn-primary">
-          Resume<span className="sr-only"> the survey of {who}</span>
+          {t('collect.home.resume')}
+          <span className="sr-only"> {t('collect.home.theSurveyOf', { name: who })}</span>
         </Link>
         <button
           type="button"
           className="btn-secondary"
           onClick={() => {
-            if (window.confirm(`Delete the unfinished survey of ${who}? Its answers cannot be recovered.`)) {
+            if (window.confirm(t('collect.home.deleteConfirm', { name: who }))) {
               void deleteDraft(draft.id);
             }
           }}
         >
-          Delete<span className="sr-only"> the survey of {who}</span>
+          {t('collect.home.delete')}
+          <span className="sr-only"> {t('collect.home.theSurveyOf', { name: who })}</span>
         </button>
       </div>
     </li>
@@ -276,15 +288,16 @@ function Outbox({ userId }: { userId: string }) {
   const outbox = useOutbox(userId);
   const sync = useSyncState();
   const navigate = useNavigate();
+  const { t } = useT();
   const items = outbox.data ?? [];
   if (items.length === 0) return null;
   return (
     <section aria-labelledby="outbox-heading" className="mt-8">
       <h2 id="outbox-heading" className="text-xl font-bold">
-        Waiting to send ({items.length})
+        {t('collect.home.outbox', { count: items.length })}
       </h2>
       <p className="mt-1 text-sm text-stone-700">
-        {sync.online ? 'Sent automatically while connected.' : 'Sent when the network returns.'}
+        {sync.online ? t('collect.home.sentOnline') : t('collect.home.sentOffline')}
       </p>
       <ul className="mt-3 space-y-3">
         {items.map((item) => (
@@ -307,7 +320,8 @@ function Outbox({ userId }: { userId: string }) {
 }
 
 function OutboxRow({ item, onRetry, onEdit }: { item: OutboxItem; onRetry: () => void; onEdit: () => void }) {
-  const who = whoOf(item.summary);
+  const { t } = useT();
+  const who = useWhoOf()(item.summary);
   return (
     <li
       className={`card ${item.state === 'attention' ? 'border-red-700' : ''}`}
@@ -315,52 +329,36 @@ function OutboxRow({ item, onRetry, onEdit }: { item: OutboxItem; onRetry: () =>
       data-state={item.state}
     >
       <p className="font-semibold">{who}</p>
-      <p className="text-sm text-stone-700">Completed {formatDateTime(item.body.completedAt)}</p>
+      <p className="text-sm text-stone-700">
+        {t('collect.home.completed', { when: formatDateTime(item.body.completedAt) })}
+      </p>
       {item.state === 'attention' ? (
         <>
-          <p className="mt-2 font-semibold text-red-800">Needs attention: the registry refused this survey.</p>
+          <p className="mt-2 font-semibold text-red-800">{t('collect.home.needsAttention')}</p>
           <p className="text-red-900">{errorText(item.error)}</p>
           <div className="mt-3 flex flex-wrap gap-2">
             <button type="button" className="btn-secondary" onClick={onEdit}>
-              Change answers<span className="sr-only"> of {who}</span>
+              {t('collect.home.changeAnswers')}
+              <span className="sr-only"> {t('collect.home.ofWho', { name: who })}</span>
             </button>
             <button type="button" className="btn-secondary" onClick={onRetry}>
-              Try again<span className="sr-only"> to send the survey of {who}</span>
+              {t('collect.home.tryAgain')}
+              <span className="sr-only"> {t('collect.home.tryAgainHint', { name: who })}</span>
             </button>
           </div>
         </>
       ) : item.error ? (
-        <p className="mt-2 text-red-900">Refused last time ({errorText(item.error)}); it will be tried again.</p>
+        <p className="mt-2 text-red-900">{t('collect.home.refusedLastTime', { error: errorText(item.error) })}</p>
       ) : null}
     </li>
   );
 }
 
-const STATUS_LABEL: Record<RecentSubmission['status'], string> = {
-  awaiting_files: 'Sending files',
-  received: 'Received',
-  ingested: 'Ingested',
-  rejected: 'Rejected',
-};
-const STATUS_HINT: Record<RecentSubmission['status'], string> = {
-  awaiting_files: 'its photos or files are still on the way',
-  received: 'the registry is checking it',
-  ingested: 'in the registry',
-  rejected: 'not added to the registry',
-};
 const STATUS_TONE: Record<RecentSubmission['status'], string> = {
   awaiting_files: 'bg-amber-100 text-amber-950',
   received: 'bg-sky-100 text-sky-950',
   ingested: 'bg-green-100 text-green-950',
   rejected: 'bg-red-100 text-red-950',
-};
-
-const REVIEW_LABEL: Record<NonNullable<RecentSubmission['review']>['status'], string> = {
-  pending: 'Not reviewed yet',
-  approved: 'Approved by your supervisor',
-  rejected: 'Rejected by your supervisor',
-  returned: 'Returned for correction',
-  superseded: 'Replaced by your correction',
 };
 
 interface RecentRow {
@@ -395,16 +393,18 @@ function Recent({ userId }: { userId: string }) {
   const recent = useRecentSubmissions(userId);
   const receipts = useReceipts(userId);
   const rows = mergeRecent(recent.data?.items ?? [], receipts.data ?? []);
+  const { t } = useT();
+  const whoOf = useWhoOf();
   return (
     <section aria-labelledby="recent-heading" className="mt-8">
       <h2 id="recent-heading" className="text-xl font-bold">
-        Recent submissions
+        {t('collect.home.recent')}
       </h2>
       {recent.data?.fromDevice && (
         <p className="mt-1 text-sm text-stone-700">
           {recent.data.fetchedAt
-            ? `As the registry reported at ${formatDateTime(recent.data.fetchedAt)} (offline).`
-            : 'Not checked with the registry yet (offline).'}
+            ? t('collect.home.recentAsOf', { when: formatDateTime(recent.data.fetchedAt) })
+            : t('collect.home.recentNotChecked')}
         </p>
       )}
       {recent.isError && (
@@ -415,30 +415,32 @@ function Recent({ userId }: { userId: string }) {
         </div>
       )}
       {rows.length === 0 ? (
-        <p className="mt-3 text-stone-800">{recent.isPending ? 'Loading…' : 'Nothing sent yet.'}</p>
+        <p className="mt-3 text-stone-800">{recent.isPending ? t('common.loading') : t('collect.home.nothingSent')}</p>
       ) : (
         <ul
           className="mt-3 divide-y divide-stone-200 rounded-lg border border-stone-300 bg-white"
-          aria-label="Recent submissions"
+          aria-label={t('collect.home.recent')}
         >
           {rows.map((row) => (
             <li key={row.id} className="px-4 py-3" data-submission={row.id} data-status={row.status}>
               <div className="flex flex-wrap items-center justify-between gap-2">
                 <span className="font-semibold">{whoOf(row.summary)}</span>
                 <span className={`rounded-full px-3 py-0.5 text-sm font-semibold ${STATUS_TONE[row.status]}`}>
-                  {STATUS_LABEL[row.status]}
-                  <span className="sr-only">: {STATUS_HINT[row.status]}</span>
+                  {t(`collect.home.status.${row.status}`)}
+                  <span className="sr-only">: {t(`collect.home.statusHint.${row.status}`)}</span>
                 </span>
               </div>
-              <p className="text-sm text-stone-700">Completed {formatDateTime(row.completedAt)}</p>
+              <p className="text-sm text-stone-700">
+                {t('collect.home.completed', { when: formatDateTime(row.completedAt) })}
+              </p>
               {row.review && row.review.status !== 'pending' && (
                 <p className="mt-1 text-sm break-words text-stone-800" data-review={row.review.status}>
-                  {REVIEW_LABEL[row.review.status]}
+                  {t(`collect.home.review.${row.review.status}`)}
                   {row.review.comment ? `: ${row.review.comment}` : ''}
                 </p>
               )}
               {row.status === 'rejected' && row.error && (
-                <p className="mt-1 text-red-900">Reason: {errorText(row.error)}</p>
+                <p className="mt-1 text-red-900">{t('collect.home.reason', { reason: errorText(row.error) })}</p>
               )}
             </li>
           ))}

@@ -10,6 +10,7 @@ import { SignOutButton } from '../../components/SignOutButton';
 import { useFieldDataRefresh, useSyncEngine } from '../../offline/hooks';
 import { isUpdateReady, registerServiceWorker, subscribeUpdateReady } from '../../offline/serviceWorker';
 import { installFieldTools } from '../../offline/tools';
+import { useT } from '../../i18n';
 import { SyncBar } from './SyncBar';
 
 /** Who may collect surveys on a device. */
@@ -18,6 +19,7 @@ export const COLLECT_ROLES: readonly Role[] = ['enumerator', 'data_entry_clerk']
 /** The frame of the collect area (/collect/*): works offline once visited, sends the outbox while open. */
 export default function CollectLayout() {
   const { user } = useAuth();
+  const { t } = useT();
   const allowed = Boolean(user && COLLECT_ROLES.includes(user.role));
   const userId = allowed ? user?.id : undefined;
 
@@ -37,7 +39,7 @@ export default function CollectLayout() {
       <SkipLink />
       <header className="bg-green-900 text-white">
         <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-          <Brand to="/collect" suffix="Surveys" />
+          <Brand to="/collect" suffix={t('collect.layout.brand')} />
           <div className="flex items-center gap-3">
             <span className="hidden text-green-50 sm:inline">{user.fullName}</span>
             <SignOutButton className="btn border border-white/70 bg-transparent text-white hover:bg-green-800" />
@@ -48,9 +50,9 @@ export default function CollectLayout() {
       {updateReady && (
         <div className="border-b border-sky-300 bg-sky-50">
           <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-3 px-4 py-2 text-sky-950">
-            <p>A new version of the app is ready. Your answers are saved.</p>
+            <p>{t('collect.layout.updateReady')}</p>
             <button type="button" className="btn-secondary" onClick={() => window.location.reload()}>
-              Reload
+              {t('collect.layout.reload')}
             </button>
           </div>
         </div>

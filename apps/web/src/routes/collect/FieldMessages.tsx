@@ -10,6 +10,7 @@ import { PageHeading } from '../../components/Page';
 import { formatDateTime } from '../../lib/format';
 import { dashboardKey, markReadOnDevice, useFieldDashboard } from '../../offline/dashboard';
 import { useSyncState } from '../../offline/hooks';
+import { useT } from '../../i18n';
 import { ComposeForm, MessageItem } from '../supervision/messageParts';
 
 /** The enumerator's messages: as of the last sync when offline; reply to the supervisor(s) when online. */
@@ -22,6 +23,7 @@ export default function FieldMessages() {
 
 function Messages({ userId }: { userId: string }) {
   const queryClient = useQueryClient();
+  const { t } = useT();
   const dashboard = useFieldDashboard(userId);
   const { online } = useSyncState();
   const refresh = () => queryClient.invalidateQueries({ queryKey: dashboardKey(userId) });
@@ -42,11 +44,11 @@ function Messages({ userId }: { userId: string }) {
     <>
       <p>
         <Link to="/collect" className="link">
-          Back to surveys
+          {t('collect.survey.back')}
         </Link>
       </p>
-      <PageHeading title="Messages" className="mt-2 text-2xl text-stone-900 sm:text-3xl">
-        Messages
+      <PageHeading title={t('collect.messages.title')} className="mt-2 text-2xl text-stone-900 sm:text-3xl">
+        {t('collect.messages.title')}
       </PageHeading>
       {dashboard.isPending ? (
         <Loading />
@@ -55,20 +57,20 @@ function Messages({ userId }: { userId: string }) {
           <p>{errorMessage(dashboard.error)}</p>
         </Alert>
       ) : !data ? (
-        <p className="mt-4 text-stone-800">Messages show here after the first sync with the registry.</p>
+        <p className="mt-4 text-stone-800">{t('collect.messages.beforeSync')}</p>
       ) : (
         <>
           {data.fromDevice && (
             <p className="mt-2 text-sm text-stone-700">
-              Offline: messages as of {formatDateTime(data.fetchedAt)}. New ones arrive when the network returns.
+              {t('collect.messages.offline', { when: formatDateTime(data.fetchedAt) })}
             </p>
           )}
           {data.messages.items.length === 0 ? (
-            <p className="mt-4 text-stone-800">No messages yet.</p>
+            <p className="mt-4 text-stone-800">{t('collect.messages.none')}</p>
           ) : (
             <ul
               className="mt-4 divide-y divide-stone-200 rounded-lg border border-stone-300 bg-white"
-              aria-label="Messages"
+              aria-label={t('collect.messages.title')}
             >
               {data.messages.items.map((m) => (
                 <MessageItem
@@ -91,24 +93,24 @@ function Messages({ userId }: { userId: string }) {
       )}
       <section aria-labelledby="reply-heading" className="card mt-8">
         <h2 id="reply-heading" className="text-xl font-bold">
-          Write to your supervisor
+          {t('collect.messages.write')}
         </h2>
         {online ? (
           <div className="mt-3">
             <ComposeForm
-              label="Message to your supervisor"
+              label={t('collect.messages.label')}
               sending={reply.isPending}
               error={reply.error}
               onSend={(_to, body) => reply.mutateAsync(body)}
             />
             {reply.isSuccess && (
               <div className="mt-3">
-                <Success title="Sent to your supervisor." />
+                <Success title={t('collect.messages.sent')} />
               </div>
             )}
           </div>
         ) : (
-          <p className="mt-3 text-stone-800">You are offline. You can write when the network returns.</p>
+          <p className="mt-3 text-stone-800">{t('collect.messages.offlineWrite')}</p>
         )}
       </section>
     </>

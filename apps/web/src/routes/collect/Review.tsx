@@ -4,6 +4,7 @@ import { AnswerTree, answerEntries, answerText } from '../../forms/AnswerTree';
 import type { AnswerValue, Answers, FormSchema, Question } from '../../forms/engine';
 import { labelText } from '../../forms/QuestionField';
 import { initialLanguage, savedLanguage, translator } from '../../forms/translate';
+import { useT } from '../../i18n';
 
 /** The answers the engine accepted, question by question, before the survey goes to the outbox. */
 export function Review({
@@ -21,6 +22,7 @@ export function Review({
   onEdit: (question?: string) => void;
   onSubmit: () => void;
 }) {
+  const { t: ui } = useT();
   const t = useMemo(() => translator(form, initialLanguage(form, savedLanguage())), [form]);
   const entries = useMemo(
     () =>
@@ -40,7 +42,8 @@ export function Review({
         </div>
         {!nested && (
           <button type="button" className="link text-sm" onClick={() => onEdit(q.name)}>
-            Change<span className="sr-only"> {label}</span>
+            {ui('collect.review.change')}
+            <span className="sr-only"> {label}</span>
           </button>
         )}
       </div>
@@ -49,10 +52,10 @@ export function Review({
   return (
     <section aria-labelledby="review-heading">
       <h2 id="review-heading" tabIndex={-1} className="text-xl font-bold">
-        Check the answers
+        {ui('collect.review.title')}
       </h2>
-      <p className="mt-1 text-stone-800">Read them back to the respondent, then submit.</p>
-      <div className="mt-4 divide-y divide-stone-200" role="region" aria-label="Answers">
+      <p className="mt-1 text-stone-800">{ui('collect.review.readBack')}</p>
+      <div className="mt-4 divide-y divide-stone-200" role="region" aria-label={ui('collect.review.answers')}>
         <AnswerTree entries={entries} t={t} row={row} onChange={(q) => onEdit(q.name)} />
       </div>
       {error && (
@@ -64,7 +67,7 @@ export function Review({
       )}
       <div className="mt-6 flex flex-wrap items-center justify-between gap-3">
         <button type="button" className="btn-secondary" onClick={() => onEdit()}>
-          Back to the questions
+          {ui('collect.review.backToQuestions')}
         </button>
         <button
           type="button"
@@ -73,7 +76,7 @@ export function Review({
           aria-busy={submitting || undefined}
           onClick={onSubmit}
         >
-          Submit
+          {ui('collect.review.submit')}
         </button>
       </div>
     </section>

@@ -14,12 +14,14 @@ import { getDraft, getForm, patchDraft, queueDraft, respondentSummary, saveDraft
 import { syncNow } from '../../offline/sync';
 import type { Draft, Gps, StoredForm } from '../../offline/types';
 import type { CollectFlash } from './CollectHome';
+import { useT } from '../../i18n';
 import { Review } from './Review';
 
 /** One survey, one question per screen; every answer and every move is saved on the device at once. */
 export default function Survey() {
   const { draftId = '' } = useParams();
   const { user } = useAuth();
+  const { t } = useT();
   const query = useQuery({
     queryKey: fieldKeys.draft(draftId),
     queryFn: async () => {
@@ -37,19 +39,19 @@ export default function Survey() {
   const back = (
     <p className="mb-2">
       <Link to="/collect" className="link">
-        Back to surveys
+        {t('collect.survey.back')}
       </Link>
     </p>
   );
-  if (query.isPending) return <Loading label="Opening the survey…" />;
+  if (query.isPending) return <Loading label={t('collect.survey.opening')} />;
   if (query.isError) {
     return (
       <>
         {back}
-        <PageHeading>Survey</PageHeading>
+        <PageHeading>{t('collect.survey.title')}</PageHeading>
         <div className="mt-4">
-          <Alert title="This survey could not be opened from the device">
-            <p>Reload the page. If it keeps happening, the browser may have cleared its storage.</p>
+          <Alert title={t('collect.survey.openFailed')}>
+            <p>{t('collect.survey.openFailedBody')}</p>
           </Alert>
         </div>
       </>
@@ -60,10 +62,8 @@ export default function Survey() {
     return (
       <>
         {back}
-        <PageHeading>Survey not in progress</PageHeading>
-        <p className="mt-4 text-stone-800">
-          This survey is no longer in progress on this device: it was submitted or deleted.
-        </p>
+        <PageHeading>{t('collect.survey.gone')}</PageHeading>
+        <p className="mt-4 text-stone-800">{t('collect.survey.goneBody')}</p>
       </>
     );
   }
@@ -71,10 +71,10 @@ export default function Survey() {
     return (
       <>
         {back}
-        <PageHeading>Survey</PageHeading>
+        <PageHeading>{t('collect.survey.title')}</PageHeading>
         <div className="mt-4">
-          <Alert title="The questionnaire of this survey is not on this device">
-            <p>Connect to the internet and open the surveys page once, then come back.</p>
+          <Alert title={t('collect.survey.formMissing')}>
+            <p>{t('collect.survey.formMissingBody')}</p>
           </Alert>
         </div>
       </>
@@ -85,6 +85,7 @@ export default function Survey() {
 
 function SurveyEditor({ initial, stored }: { initial: Draft; stored: StoredForm }) {
   const navigate = useNavigate();
+  const { t } = useT();
   const form = stored.form;
   const [draft, setDraft] = useState(initial);
   // The newest draft, for changes made in one go (the renderer reports answers, then completion).
@@ -170,7 +171,7 @@ function SurveyEditor({ initial, stored }: { initial: Draft; stored: StoredForm 
       await queueDraft(current, current.summary ?? '');
     } catch {
       setSubmitting(false);
-      setSubmitError('The survey could not be saved for sending. Try again; your answers are still here.');
+      setSubmitError(t('collect.survey.queueFailed'));
       return;
     }
     void syncNow();
@@ -182,21 +183,26 @@ function SurveyEditor({ initial, stored }: { initial: Draft; stored: StoredForm 
     <div>
       <p className="mb-2">
         <Link to="/collect" className="link">
-          Back to surveys
+          {t('collect.survey.back')}
         </Link>
-        <span className="text-sm text-stone-700"> (your answers are kept)</span>
+        <span className="text-sm text-stone-700"> {t('collect.survey.answersKept')}</span>
       </p>
-      <PageHeading title={`Survey: ${form.title}`} className="text-xl text-stone-900 sm:text-2xl">
-        {who ? `Survey of ${who}` : 'New survey'}
+      <PageHeading
+        title={t('collect.survey.tabTitle', { title: form.title })}
+        className="text-xl text-stone-900 sm:text-2xl"
+      >
+        {who ? t('collect.survey.of', { name: who }) : t('collect.survey.new')}
       </PageHeading>
       <p className="mt-1 text-sm text-stone-700">
-        {form.title} · version {stored.version}
+        {t('collect.survey.formVersion', { title: form.title, version: stored.version })}
       </p>
       {draft.replaces && (
         <div className="mt-3 rounded-lg border border-amber-600 bg-amber-50 p-3" data-correcting={draft.replaces}>
-          <p className="font-semibold">Correcting a returned survey</p>
+          <p className="font-semibold">{t('collect.survey.correcting')}</p>
           {draft.correctionComment && (
-            <p className="break-words text-stone-900">Supervisor&rsquo;s comment: {draft.correctionComment}</p>
+            <p className="break-words text-stone-900">
+              {t('collect.survey.supervisorComment', { comment: draft.correctionComment })}
+            </p>
           )}
         </div>
       )}
@@ -215,7 +221,7 @@ function SurveyEditor({ initial, stored }: { initial: Draft; stored: StoredForm 
             form={form}
             answers={draft.answers}
             mode="paged"
-            completeLabel="Review answers"
+            completeLabel={t('collect.survey.reviewAnswers')}
             position={draft.position}
             onPositionChange={onPositionChange}
             onChange={onChange}
@@ -224,12 +230,8 @@ function SurveyEditor({ initial, stored }: { initial: Draft; stored: StoredForm 
         )}
       </div>
       <p className="mt-3 text-xs text-stone-600" data-saved={saved ?? ''}>
-        {saved === 'failed'
-          ? 'Could not save the last change on this device. Check the browser storage settings.'
-          : saved === 'saved'
-            ? 'Saved on this device.'
-            : ''}
-        {draft.gps ? ` Location recorded (±${Math.round(draft.gps.accuracy)} m).` : ''}
+        {saved === 'failed' ? t('collect.survey.saveFailed') : saved === 'saved' ? t('collect.survey.saved') : ''}
+        {draft.gps ? ` ${t('collect.survey.gps', { metres: Math.round(draft.gps.accuracy) })}` : ''}
       </p>
     </div>
   );

@@ -1,14 +1,14 @@
-import { formatDateTime, plural } from '../../lib/format';
+import { useT } from '../../i18n';
+import { formatDateTime } from '../../lib/format';
 import { useFieldCounts, useSyncState } from '../../offline/hooks';
 import { syncNow } from '../../offline/sync';
-
-const timeFormat = new Intl.DateTimeFormat('en-GB', { timeStyle: 'medium', timeZone: 'Africa/Lagos' });
 
 /**
  * Always in view in the collect area: offline or not, and how many completed surveys are still on
  * this device. The sentence is a polite live region, so a screen reader hears it change.
  */
 export function SyncBar({ userId }: { userId: string }) {
+  const { t, date } = useT();
   const sync = useSyncState();
   const counts = useFieldCounts(userId);
   const waiting = counts.data?.waiting ?? 0;
@@ -16,9 +16,9 @@ export function SyncBar({ userId }: { userId: string }) {
   const offline = !sync.online;
 
   let message = '';
-  if (offline) message = `You are offline — ${plural(waiting, 'survey', 'surveys')} waiting to send`;
-  else if (waiting > 0 && sync.sending) message = `${waiting} waiting to send — sending…`;
-  else if (waiting > 0) message = `${waiting} waiting to send`;
+  if (offline) message = t('collect.sync.offline', { count: waiting });
+  else if (waiting > 0 && sync.sending) message = t('collect.sync.sending', { count: waiting });
+  else if (waiting > 0) message = t('collect.sync.waiting', { count: waiting });
 
   const tone = offline
     ? 'border-amber-500 bg-amber-100 text-amber-950'
@@ -41,26 +41,28 @@ export function SyncBar({ userId }: { userId: string }) {
               aria-busy={sync.sending || undefined}
               onClick={() => void syncNow({ manual: true })}
             >
-              Send now
+              {t('collect.sync.sendNow')}
             </button>
           )}
         </div>
         {message && (
           <div className="text-sm">
             {attention > 0 && (
-              <p className="font-semibold text-red-800">
-                {attention} {attention === 1 ? 'needs' : 'need'} your attention (see below).
-              </p>
+              <p className="font-semibold text-red-800">{t('collect.sync.attention', { count: attention })}</p>
             )}
-            {sync.signedOut && <p>Your session has ended: sign in again to send them.</p>}
+            {sync.signedOut && <p>{t('collect.sync.signedOut')}</p>}
             {!offline && !sync.signedOut && sync.lastError && waiting > 0 && (
               <p>
-                Could not send: {sync.lastError}
-                {sync.nextAttemptAt ? ` Next try at ${timeFormat.format(sync.nextAttemptAt)}.` : ''}
+                {t('collect.sync.failed', { error: sync.lastError })}
+                {sync.nextAttemptAt
+                  ? ` ${t('collect.sync.nextTry', { time: date(new Date(sync.nextAttemptAt), { timeStyle: 'medium' }) })}`
+                  : ''}
               </p>
             )}
-            {offline && <p>Keep working: surveys are saved on this device and sent when the network returns.</p>}
-            {!offline && sync.lastSentAt && waiting > 0 && <p>Last sent {formatDateTime(sync.lastSentAt)}.</p>}
+            {offline && <p>{t('collect.sync.keepWorking')}</p>}
+            {!offline && sync.lastSentAt && waiting > 0 && (
+              <p>{t('collect.sync.lastSent', { when: formatDateTime(sync.lastSentAt) })}</p>
+            )}
           </div>
         )}
       </div>

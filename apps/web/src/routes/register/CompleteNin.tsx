@@ -6,43 +6,54 @@ import { ApiError, errorMessage, waitPhrase } from '../../api/client';
 import { Alert, Success } from '../../components/Alert';
 import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
+import { t as translate, useT } from '../../i18n';
 import { collection, ninProblem } from './collection';
 
 /** What went wrong, and whether typing another NIN could help. */
 function completeError(error: unknown): { title: string; text: string; retry: boolean } {
-  if (!(error instanceof ApiError)) return { title: 'Your NIN was not saved', text: errorMessage(error), retry: true };
+  const notSaved = translate('register.completeNin.notSaved');
+  if (!(error instanceof ApiError)) return { title: notSaved, text: errorMessage(error), retry: true };
   switch (error.code) {
     case 'TOKEN_INVALID':
       return {
-        title: 'This link is not valid',
-        text: 'It may have been used already, or copied incompletely. Open the full link from the email; if your NIN was already added, there is nothing more to do.',
+        title: translate('register.completeNin.linkInvalid'),
+        text: translate('register.completeNin.linkInvalidBody'),
         retry: false,
       };
     case 'TOKEN_EXPIRED':
       return {
-        title: 'This link has expired',
-        text: 'Links to add a NIN work for 30 days. Contact the registry at your Local Government secretariat to add your NIN.',
+        title: translate('register.completeNin.linkExpired'),
+        text: translate('register.completeNin.linkExpiredBody'),
         retry: false,
       };
     case 'NIN_INVALID':
-      return { title: 'Not a valid NIN', text: 'A NIN is 11 digits, not one digit repeated.', retry: true };
+      return {
+        title: translate('register.completeNin.ninInvalid'),
+        text: translate('register.completeNin.ninInvalidBody'),
+        retry: true,
+      };
     case 'NIN_UNAVAILABLE':
       return {
-        title: 'This NIN cannot be registered here',
-        text: 'Check the NIN you typed. If it is correct, you may have registered before; contact the registry help desk at your Local Government secretariat so that it can be looked into.',
+        title: translate('register.completeNin.unavailable'),
+        text: translate('register.completeNin.unavailableBody'),
         retry: true,
       };
     default:
       if (error.status === 429) {
-        return { title: 'Too many attempts', text: `Try again ${waitPhrase(error.retryAfter)}.`, retry: true };
+        return {
+          title: translate('register.completeNin.tooMany'),
+          text: translate('register.completeNin.tryAgainWhen', { when: waitPhrase(error.retryAfter) }),
+          retry: true,
+        };
       }
-      return { title: 'Your NIN was not saved', text: error.message, retry: true };
+      return { title: notSaved, text: error.message, retry: true };
   }
 }
 
 /** The emailed one-time link of a registration made without a NIN: add the NIN to complete it. */
 export default function CompleteNin() {
   const [params] = useSearchParams();
+  const { t } = useT();
   const token = params.get('token') ?? '';
   const [nin, setNin] = useState('');
   const [fieldError, setFieldError] = useState<string | undefined>();
@@ -52,7 +63,7 @@ export default function CompleteNin() {
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (complete.isPending) return;
-    const problem = nin.trim() ? ninProblem(nin) : 'Enter your 11-digit NIN';
+    const problem = nin.trim() ? ninProblem(nin) : t('register.completeNin.ninMissing');
     setFieldError(problem ?? undefined);
     if (problem) return ninRef.current?.focus();
     complete.mutate();
@@ -61,13 +72,13 @@ export default function CompleteNin() {
   if (complete.isSuccess) {
     return (
       <div className="mx-auto max-w-md px-4 py-8 sm:py-12">
-        <PageHeading>Add your NIN</PageHeading>
+        <PageHeading>{t('register.completeNin.title')}</PageHeading>
         <div className="mt-6">
-          <Success title="Your NIN has been added. Your registration is complete.">
-            <p>Thank you. There is nothing more to do.</p>
+          <Success title={t('register.completeNin.done')}>
+            <p>{t('register.completeNin.doneBody')}</p>
             <p>
               <Link to="/" className="link">
-                Back to the home page
+                {t('register.completeNin.home')}
               </Link>
             </p>
           </Success>
@@ -79,18 +90,16 @@ export default function CompleteNin() {
   const failure = complete.isError ? completeError(complete.error) : null;
   return (
     <div className="mx-auto max-w-md px-4 py-8 sm:py-12">
-      <PageHeading>Add your NIN</PageHeading>
+      <PageHeading>{t('register.completeNin.title')}</PageHeading>
       {!token ? (
         <div className="mt-6">
-          <Alert title="This link is incomplete">
-            <p>Open the full link from the email we sent you when you registered.</p>
+          <Alert title={t('register.completeNin.incomplete')}>
+            <p>{t('register.completeNin.incompleteBody')}</p>
           </Alert>
         </div>
       ) : (
         <>
-          <p className="mt-2 text-stone-800">
-            You registered without your National Identity Number. Enter it here to complete your registration.
-          </p>
+          <p className="mt-2 text-stone-800">{t('register.completeNin.intro')}</p>
           <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5">
             {failure && (
               <Alert title={failure.title}>
@@ -100,21 +109,21 @@ export default function CompleteNin() {
             {(!failure || failure.retry) && (
               <>
                 <TextField
-                  label="National Identity Number (NIN)"
+                  label={t('register.completeNin.label')}
                   name="nin"
                   inputMode="numeric"
                   autoComplete="off"
                   spellCheck={false}
                   maxLength={15}
                   required
-                  hint="11 digits, on your NIN slip or national ID card."
+                  hint={t('register.completeNin.hint')}
                   value={nin}
                   onChange={(e) => setNin(e.target.value)}
                   error={fieldError}
                   inputRef={ninRef}
                 />
                 <button type="submit" className="btn-primary w-full" aria-busy={complete.isPending || undefined}>
-                  Add my NIN
+                  {t('register.completeNin.submit')}
                 </button>
               </>
             )}

@@ -8,11 +8,11 @@ import { Alert } from '../../components/Alert';
 import { PageHeading } from '../../components/Page';
 import { PasswordFields, useNewPassword, type PasswordErrors } from '../../components/PasswordFields';
 import { PASSWORD_ADVICE, serverPasswordProblem } from '../../lib/password';
-import { useT } from '../../i18n';
+import { t as translate, useT } from '../../i18n';
 
 function confirmErrorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return errorMessage(error);
-  if (validationIssues(error).some((i) => i.path === 'token')) return 'This link is not valid. Register again.';
+  if (validationIssues(error).some((i) => i.path === 'token')) return translate('register.confirm.linkInvalid');
   return error.message;
 }
 
@@ -81,7 +81,12 @@ export default function ConfirmRegistration() {
                 )}
               </Alert>
             )}
-            <PasswordFields fields={fields} errors={errors} label="Password" hint={PASSWORD_ADVICE} />
+            <PasswordFields
+              fields={fields}
+              errors={errors}
+              label={t('register.confirm.password')}
+              hint={PASSWORD_ADVICE}
+            />
             <button type="submit" className="btn-primary w-full" aria-busy={confirmation.isPending || undefined}>
               {t('register.confirm.submit')}
             </button>

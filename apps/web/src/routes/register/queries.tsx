@@ -8,6 +8,7 @@ import type { SubmissionStatusView } from '@oslrs/core';
 import { errorMessage } from '../../api/client';
 import { forms, queryKeys, type PublishedForm } from '../../api/endpoints';
 import { Alert } from '../../components/Alert';
+import { useT } from '../../i18n';
 import { collection } from './collection';
 
 export const collectionKeys = {
@@ -42,15 +43,16 @@ export function FormLoadProblem({
   settings: UseQueryResult<unknown>;
   schema: UseQueryResult<PublishedForm>;
 }) {
+  const { t } = useT();
   return (
-    <Alert title="The questionnaire could not be loaded">
+    <Alert title={t('register.formLoad.failed')}>
       <p>{errorMessage(settings.error ?? schema.error)}</p>
       <button
         type="button"
         className="btn-secondary mt-3"
         onClick={() => void (settings.isError ? settings.refetch() : schema.refetch())}
       >
-        Try again
+        {t('common.retry')}
       </button>
     </Alert>
   );
