@@ -258,6 +258,7 @@ it('on a phone the admin navigation shows every entry, and the overview is the l
     'Contact reveals',
     'Import lists',
     'Partner keys',
+    'USSD simulator',
   ]);
   for (let i = 0; i < names.length; i++) {
     const box = await links.nth(i).boundingBox();
