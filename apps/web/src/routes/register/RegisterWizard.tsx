@@ -13,7 +13,6 @@ import { deviceId } from '../../forms/answers';
 import { AccountStep } from './AccountStep';
 import { newUuid } from './collection';
 import { ConsentStep } from './ConsentStep';
-import { DoneStep } from './DoneStep';
 import { prefillFromAccount, withConsentAnswers } from './formRules';
 import { FormLoadProblem, useFormSettings, usePublishedForm } from './queries';
 import { initialState, STEPS, useWizardState, type StepKey } from './wizardState';
@@ -55,7 +54,7 @@ function StepIndicator({ step, accountDone }: { step: StepKey; accountDone: bool
   );
 }
 
-// The questionnaire and review steps (the form renderer and its controls) load when a resident
+// The questionnaire, review and done steps (the form renderer and its controls) load when a resident
 // reaches them: the account and consent steps open without that weight.
 const loadReview = () => import('./ReviewStep');
 const QuestionnaireStep = lazy(() =>
@@ -65,6 +64,8 @@ const QuestionnaireStep = lazy(() =>
   }),
 );
 const ReviewStep = lazy(() => loadReview().then((m) => ({ default: m.ReviewStep })));
+// The done page (its status poll, slip links and the answers' labels) loads after the review.
+const DoneStep = lazy(() => import('./DoneStep').then((m) => ({ default: m.DoneStep })));
 
 /** The public self-registration wizard: account, consent, questionnaire, review, done. */
 export default function RegisterWizard() {
