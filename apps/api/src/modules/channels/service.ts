@@ -28,9 +28,9 @@ const texts = (lang: Lang): Texts => textsFor(lang);
 const sha = (s: string) => createHash('sha256').update(s).digest('base64url');
 
 /**
- * The reference a resident is told. Short references (`OY-XXX-XXX`) are being added to the registry in
- * parallel: when they exist, return the registration's here. Until then, the first 8 characters of the
- * submission id (random: the USSD channel derives it from a hash of the session id).
+ * The reference for a submission with no record behind it (not ingested yet, or refused): the first 8
+ * characters of the submission id (random: the USSD channel derives it from a hash of the session id).
+ * A registered person is told their record's short reference (`OY-7K3-9QX`) instead.
  */
 export function registrationReference(submissionId: string): string {
   return submissionId.replace(/-/g, '').slice(0, 8).toUpperCase();
@@ -164,7 +164,7 @@ export class ChannelService {
   private async check(phone: string, t: Texts): Promise<string> {
     const found = await this.submissions.registrationByPhone(phone);
     if (!found) return t('ussd.status.none');
-    const ref = registrationReference(found.id);
+    const ref = found.reference ?? registrationReference(found.id);
     if (found.status === 'rejected' && found.error && NIN_TAKEN.has(found.error.code))
       return `${t('ussd.status.found', { ref, status: 'rejected' })} ${t('ussd.done.ninUnavailable')}`;
     const status =
@@ -238,7 +238,8 @@ export class ChannelService {
       view = await this.submissions.statusOfGateway(id);
     }
     if (!view) return t('ussd.done.failed');
-    if (view.status === 'ingested') return t('ussd.done.registered', { ref: registrationReference(id) });
+    if (view.status === 'ingested')
+      return t('ussd.done.registered', { ref: view.reference ?? registrationReference(id) });
     if (view.status === 'rejected')
       return view.error && NIN_TAKEN.has(view.error.code) ? t('ussd.done.ninUnavailable') : t('ussd.done.failed');
     return t('ussd.done.received');
@@ -254,10 +255,10 @@ export class ChannelService {
     const lang = ((await this.kv.get(`ussd:lang:${event.submission.id}`).catch(() => null)) ?? 'en') as Lang;
     const t = texts(lang === 'yo' ? 'yo' : 'en');
     if (event.status === 'ingested') {
-      await this.sms.send(
-        { to: event.phone, text: t('sms.registered', { ref: registrationReference(event.submission.id) }) },
-        tx,
-      );
+      const ref =
+        (event.respondentId && (await this.submissions.referenceOf(tx, event.respondentId))) ||
+        registrationReference(event.submission.id);
+      await this.sms.send({ to: event.phone, text: t('sms.registered', { ref }) }, tx);
       if (event.ninCaptureToken) {
         const link = `${this.o.publicUrl}/register/complete-nin?token=${encodeURIComponent(event.ninCaptureToken)}`;
         await this.sms.send(

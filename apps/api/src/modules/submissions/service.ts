@@ -304,14 +304,32 @@ export class SubmissionService {
   /** A gateway channel's own submission, by its id (the channel made the id; no account owns it). */
   async statusOfGateway(id: string): Promise<SubmissionStatusView | null> {
     const row = await this.repo.findById(this.db, id);
-    return row && row.submittedBy === null ? toStatusView(row, systemActor('gateway:ussd')) : null;
+    if (!row || row.submittedBy !== null) return null;
+    return this.withReference(this.db, row, toStatusView(row, systemActor('gateway:ussd')));
   }
 
   /** The newest registration that gave this phone number (any channel), as its owner may see it. */
   async registrationByPhone(phone: string): Promise<(SubmissionStatusView & { ninDeferred: boolean }) | null> {
     const normalized = normalizePhone(phone) ?? phone;
     const row = await this.repo.latestByPhone(this.db, this.pii.blindIndex(normalized, 'phone'));
-    return row ? { ...toStatusView(row, systemActor('gateway:ussd')), ninDeferred: row.ninDeferred } : null;
+    if (!row) return null;
+    const view = await this.withReference(this.db, row, toStatusView(row, systemActor('gateway:ussd')));
+    return { ...view, ninDeferred: row.ninDeferred };
+  }
+
+  /** A respondent's short registration reference (`OY-7K3-9QX`), for a channel's own messages. */
+  async referenceOf(executor: Executor, respondentId: string): Promise<string | undefined> {
+    return this.references?.referenceOf(executor, respondentId);
+  }
+
+  private async withReference(
+    executor: Executor,
+    row: { respondentId: string | null },
+    view: SubmissionStatusView,
+  ): Promise<SubmissionStatusView> {
+    if (row.respondentId && this.references)
+      view.reference = await this.references.referenceOf(executor, row.respondentId);
+    return view;
   }
 
   /** The stored row of a received survey: NIN and phone answers sealed, its LGA from the answers. */
