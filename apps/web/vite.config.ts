@@ -22,16 +22,20 @@ function poCatalogs(): Plugin {
       if (!file!.endsWith('.po')) return null;
       const english = join(file!, '..', 'en.po');
       this.addWatchFile(english);
-      // Three parts per language: `?part=staff` (the staff pages' and USSD simulator's words),
-      // `?part=site` (the prerendered public pages' long text, which no app page shows), else the rest
-      // (public app pages, wizard, PWA, clerk, account, marketplace). SMS texts are the server's only.
+      // Four parts per language: `?part=staff` (the staff pages' and USSD simulator's words),
+      // `?part=app` (the PWA, clerk, account, marketplace, documents and insights pages, and the
+      // wizard's questionnaire steps), `?part=site` (the prerendered public pages' long text, which no
+      // app page shows), else the base (what the public app pages and the wizard's first steps need).
+      // SMS texts are the server's only.
       const part = new URLSearchParams(query).get('part') ?? 'base';
       const partOf = (key: string) =>
         key.startsWith('staff.') || key.startsWith('ussd.')
           ? 'staff'
-          : /^public\.(about|participate|faq|privacy|terms|contact)\./.test(key)
-            ? 'site'
-            : 'base';
+          : /^(collect|clerk|account|marketplace|documents)\.|^public\.insights\./.test(key)
+            ? 'app'
+            : /^public\.(about|participate|faq|privacy|terms|contact)\./.test(key)
+              ? 'site'
+              : 'base';
       const inPart = ({ id: key }: { id: string }) => !key.startsWith('sms.') && partOf(key) === part;
       const compiled = compileCatalog(
         parseCatalog(readFileSync(file!, 'utf8')).filter(inPart),

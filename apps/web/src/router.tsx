@@ -8,7 +8,7 @@ import Login from './routes/public/Login';
 import NotFound from './routes/public/NotFound';
 import { PublicLayout } from './routes/public/PublicLayout';
 import { collectRoutes } from './routes/collect/routes';
-import { withStaffText } from './i18n';
+import { withAppText, withStaffText } from './i18n';
 
 // The public pages ship in the first bundle; everything behind sign-in (and the password forms,
 // which pull in the shared validation rules) loads on demand; staff pages with the staff part of the
@@ -16,13 +16,13 @@ import { withStaffText } from './i18n';
 const Activate = lazy(() => import('./routes/public/Activate'));
 const ForgotPassword = lazy(() => import('./routes/public/ForgotPassword'));
 const ResetPassword = lazy(() => import('./routes/public/ResetPassword'));
-const ConfirmRegistration = lazy(() => import('./routes/register/ConfirmRegistration'));
+const ConfirmRegistration = lazy(withAppText(() => import('./routes/register/ConfirmRegistration')));
 const RegisterWizard = lazy(() => import('./routes/register/RegisterWizard'));
-const CompleteNin = lazy(() => import('./routes/register/CompleteNin'));
-const ClerkEntry = lazy(() => import('./routes/clerk/ClerkEntry'));
+const CompleteNin = lazy(withAppText(() => import('./routes/register/CompleteNin')));
+const ClerkEntry = lazy(withAppText(() => import('./routes/clerk/ClerkEntry')));
 const AppLayout = lazy(withStaffText(() => import('./routes/account/AppLayout')));
 const StaffHome = lazy(withStaffText(() => import('./routes/account/StaffHome')));
-const ChangePassword = lazy(() => import('./routes/account/ChangePassword'));
+const ChangePassword = lazy(withAppText(() => import('./routes/account/ChangePassword')));
 const AdminLayout = lazy(withStaffText(() => import('./routes/admin/AdminLayout')));
 const StaffList = lazy(withStaffText(() => import('./routes/admin/staff/StaffList')));
 const StaffInvite = lazy(withStaffText(() => import('./routes/admin/staff/StaffInvite')));
@@ -48,18 +48,20 @@ const ReportsDashboard = lazy(withStaffText(() => import('./routes/reports/Repor
 const Insights = lazy(withStaffText(() => import('./routes/public/Insights')));
 const PartnerApiDocs = lazy(withStaffText(() => import('./routes/public/PartnerApiDocs')));
 const ExportPage = lazy(withStaffText(() => import('./routes/reports/ExportPage')));
-const Marketplace = lazy(() => import('./routes/marketplace/Marketplace'));
-const ProfilePage = lazy(() => import('./routes/marketplace/ProfilePage'));
-const SearcherRegister = lazy(() => import('./routes/marketplace/SearcherRegister'));
-const SearcherVerify = lazy(() => import('./routes/marketplace/SearcherVerify'));
-const CorrectionPage = lazy(() => import('./routes/account/CorrectionPage'));
+const Marketplace = lazy(withAppText(() => import('./routes/marketplace/Marketplace')));
+const ProfilePage = lazy(withAppText(() => import('./routes/marketplace/ProfilePage')));
+const SearcherRegister = lazy(withAppText(() => import('./routes/marketplace/SearcherRegister')));
+const SearcherVerify = lazy(withAppText(() => import('./routes/marketplace/SearcherVerify')));
+const CorrectionPage = lazy(withAppText(() => import('./routes/account/CorrectionPage')));
 const RevealLog = lazy(withStaffText(() => import('./routes/admin/reveals/RevealLog')));
 const UssdSimulator = lazy(withStaffText(() => import('./routes/admin/ussd/UssdSimulator')));
 
-const VerifyRegistration = lazy(() =>
-  import('./routes/verify/VerifyPage').then((m) => ({ default: m.VerifyRegistration })),
+const VerifyRegistration = lazy(
+  withAppText(() => import('./routes/verify/VerifyPage').then((m) => ({ default: m.VerifyRegistration }))),
 );
-const VerifyCard = lazy(() => import('./routes/verify/VerifyPage').then((m) => ({ default: m.VerifyCard })));
+const VerifyCard = lazy(
+  withAppText(() => import('./routes/verify/VerifyPage').then((m) => ({ default: m.VerifyCard }))),
+);
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;

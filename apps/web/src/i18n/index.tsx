@@ -16,22 +16,25 @@ const STORAGE_KEY = 'oslrs.lang';
 type CatalogModule = Promise<{ default: Record<string, unknown> }>;
 
 /**
- * Each language in two lazy parts: `base` (public site, wizard, PWA, clerk, account, marketplace —
- * what a resident's phone loads) and `staff` (the staff pages, ~60 % of the words), loaded with the
- * first staff page (`withStaffText`).
+ * Each language in lazy parts: `base` (the public app pages and the wizard's first steps — what a
+ * resident's phone loads first), `app` (the PWA, clerk, account, marketplace and documents pages and
+ * the wizard's questionnaire steps) and `staff` (the staff pages, ~60 % of the words), each loaded with
+ * the first route that needs it (`withText` in the router).
  */
 const catalogs: Record<Locale, Record<CatalogPart, () => CatalogModule>> = {
   en: {
     base: () => import('../../../../packages/core/src/i18n/locales/en.po'),
+    app: () => import('../../../../packages/core/src/i18n/locales/en.po?part=app'),
     staff: () => import('../../../../packages/core/src/i18n/locales/en.po?part=staff'),
   },
   yo: {
     base: () => import('../../../../packages/core/src/i18n/locales/yo.po'),
+    app: () => import('../../../../packages/core/src/i18n/locales/yo.po?part=app'),
     staff: () => import('../../../../packages/core/src/i18n/locales/yo.po?part=staff'),
   },
 };
 
-export type CatalogPart = 'base' | 'staff';
+export type CatalogPart = 'base' | 'app' | 'staff';
 
 export const i18n = setupI18n();
 /** Parts this page uses (a language switch loads them all in the new language). */
@@ -51,15 +54,25 @@ async function load(locale: Locale): Promise<void> {
   await Promise.all([...wanted].map((part) => loadPart(locale, part)));
 }
 
-/** The staff pages' words, in the active language (and kept through a later switch). */
-export async function loadStaffText(): Promise<void> {
-  wanted.add('staff');
-  await loadPart(isLocale(i18n.locale) ? i18n.locale : DEFAULT_LOCALE, 'staff');
+/** A catalogue part's words, in the active language (and kept through a later switch). */
+export async function loadText(part: CatalogPart): Promise<void> {
+  wanted.add(part);
+  await loadPart(isLocale(i18n.locale) ? i18n.locale : DEFAULT_LOCALE, part);
 }
 
-/** A lazy route module that renders only once the staff pages' words are in. */
+/** A lazy route module that renders only once the catalogue parts it needs are in. */
+export function withText<M>(parts: CatalogPart[], importer: () => Promise<M>): () => Promise<M> {
+  return () => Promise.all([importer(), ...parts.map(loadText)]).then(([module]) => module);
+}
+
+/** A staff page: its own words and the field/account ones it may show (cards, slips, reveals). */
 export function withStaffText<M>(importer: () => Promise<M>): () => Promise<M> {
-  return () => Promise.all([importer(), loadStaffText()]).then(([module]) => module);
+  return withText(['app', 'staff'], importer);
+}
+
+/** A PWA, clerk, account, marketplace or documents page, or a later step of the wizard. */
+export function withAppText<M>(importer: () => Promise<M>): () => Promise<M> {
+  return withText(['app'], importer);
 }
 
 /** The language chosen on this device, if any (a visitor's choice; an account's is kept on the account too). */

@@ -15,3 +15,9 @@ declare module '*.po?part=site' {
   const messages: Record<string, unknown>;
   export default messages;
 }
+
+declare module '*.po?part=app' {
+  /** The field and account pages' part of a catalogue (see vite.config.ts). */
+  const messages: Record<string, unknown>;
+  export default messages;
+}

@@ -7,7 +7,7 @@ import { useAuth } from '../../auth/AuthContext';
 import { Alert } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/Page';
-import { useT } from '../../i18n';
+import { useT, withAppText } from '../../i18n';
 import { SignOutButton } from '../../components/SignOutButton';
 import { deviceId } from '../../forms/answers';
 import { AccountStep } from './AccountStep';
@@ -56,16 +56,18 @@ function StepIndicator({ step, accountDone }: { step: StepKey; accountDone: bool
 
 // The questionnaire, review and done steps (the form renderer and its controls) load when a resident
 // reaches them: the account and consent steps open without that weight.
-const loadReview = () => import('./ReviewStep');
-const QuestionnaireStep = lazy(() =>
-  import('./QuestionnaireStep').then((m) => {
-    void loadReview(); // fetched while the questions are answered, ready when they are done
-    return { default: m.QuestionnaireStep };
-  }),
+const loadReview = withAppText(() => import('./ReviewStep'));
+const QuestionnaireStep = lazy(
+  withAppText(() =>
+    import('./QuestionnaireStep').then((m) => {
+      void loadReview(); // fetched while the questions are answered, ready when they are done
+      return { default: m.QuestionnaireStep };
+    }),
+  ),
 );
 const ReviewStep = lazy(() => loadReview().then((m) => ({ default: m.ReviewStep })));
 // The done page (its status poll, slip links and the answers' labels) loads after the review.
-const DoneStep = lazy(() => import('./DoneStep').then((m) => ({ default: m.DoneStep })));
+const DoneStep = lazy(withAppText(() => import('./DoneStep').then((m) => ({ default: m.DoneStep }))));
 
 /** The public self-registration wizard: account, consent, questionnaire, review, done. */
 export default function RegisterWizard() {
