@@ -157,14 +157,22 @@ it('builds, validates, publishes and previews a five-question form', async () =>
   // On a phone: one question per screen, Enter = Next, and a progress bar.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByRole('button', { name: 'Start again' }).click();
-  const progress = page.getByRole('progressbar', { name: 'Question 1 of 4' });
-  await progress.waitFor();
+  // Progress follows the form's structure: it moves forward and never back as skip logic opens questions.
+  await page.getByRole('progressbar').waitFor();
+  const at = async () => Number(await page.locator('[data-progress]').getAttribute('data-progress'));
+  const start = await at();
+  expect(await page.getByRole('progressbar').getAttribute('max')).not.toBeNull();
   await page.getByRole('button', { name: 'Next' }).click(); // nothing chosen yet: q1 is not required, so on
-  await page.getByRole('progressbar', { name: 'Question 2 of 4' }).waitFor();
+  await expect.poll(at).toBeGreaterThan(start);
+  const second = await at();
   await page.getByRole('button', { name: 'Back' }).click();
+  await expect.poll(at).toBe(start);
   await page.getByRole('radio', { name: 'Yes', exact: true }).check();
   await page.keyboard.press('Enter');
-  await page.getByRole('progressbar', { name: 'Question 2 of 5' }).waitFor();
+  // "Yes" opens the trade question, which sits before the one the first path skipped to: still
+  // forward from the start, never past where that path stood.
+  await expect.poll(at).toBeGreaterThan(start);
+  expect(await at()).toBeLessThanOrEqual(second);
   await page.getByLabel('Which trade?').waitFor();
   await page.screenshot({ path: join(artifacts, 'form-preview-phone.png'), fullPage: true });
 

@@ -173,10 +173,10 @@ it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a 
   // The language switch: the label follows it, and the choice is remembered on the device.
   const surname = page.locator('[data-question="surname"] label').first();
   await expect.poll(() => surname.innerText()).toContain('Surname of the respondent');
-  await page.getByLabel('Language').selectOption(YO);
+  await page.getByLabel('Form language').selectOption(YO);
   await expect.poll(() => surname.innerText()).toContain('Orúkọ ìdílé olùdáhùn');
   expect(await page.evaluate(() => localStorage.getItem('oslrs.formLanguage'))).toBe(YO);
-  await page.getByLabel('Language').selectOption('English (en)');
+  await page.getByLabel('Form language').selectOption('English (en)');
   await expect.poll(() => surname.innerText()).toContain('Surname of the respondent');
 
   await page.locator('[data-question="surname"] input').fill('Adeyemi');
@@ -328,7 +328,7 @@ it('fills a form with groups, a field-list, a cascade, or_other, a repeat and a 
   await adminPage.getByRole('button', { name: 'Add another Household member' }).click();
   expect(await adminPage.locator('[data-question="member"] fieldset[data-instance]').count()).toBe(2);
   await adminPage.getByRole('group', { name: 'Contact' }).waitFor();
-  await adminPage.getByLabel('Language').selectOption(YO);
+  await adminPage.getByLabel('Form language').selectOption(YO);
   await adminPage.getByText('Orúkọ ìdílé olùdáhùn').waitFor();
   await adminPage.screenshot({ path: join(artifacts, 'form-structures-preview.png'), fullPage: true });
 

@@ -73,12 +73,12 @@ it('saves new fraud thresholds as version 2 and keeps them after a reload', asyn
   expect(await offHoursPoints.inputValue()).toBe('10');
   expect(await page.getByLabel('Critical band from (points)').inputValue()).toBe('85');
   const total = page.getByRole('status', { name: 'Total if every signal fires' });
-  expect(await total.innerText()).toBe('100 points');
+  expect(await total.innerText()).toBe('120 points');
 
   const save = page.getByRole('button', { name: 'Save as version 2' });
   await accuracy.fill('80');
   await offHoursPoints.fill('15');
-  await expect.poll(() => total.innerText()).toBe('105 points');
+  await expect.poll(() => total.innerText()).toBe('125 points');
   await page.screenshot({ path: join(artifacts, 'fraud-settings-edited.png'), fullPage: true });
   await save.click();
 
@@ -92,7 +92,7 @@ it('saves new fraud thresholds as version 2 and keeps them after a reload', asyn
   await page.getByText('Version 2 is in force.').waitFor();
   expect(await page.getByLabel('GPS accuracy limit (m)').inputValue()).toBe('80');
   expect(await page.getByLabel('Points for off-hours').inputValue()).toBe('15');
-  expect(await page.getByRole('status', { name: 'Total if every signal fires' }).innerText()).toBe('105 points');
+  expect(await page.getByRole('status', { name: 'Total if every signal fires' }).innerText()).toBe('125 points');
   await page.screenshot({ path: join(artifacts, 'fraud-settings-version-2.png'), fullPage: true });
 
   const saved = await settingsOverHttp();

@@ -166,9 +166,9 @@ it('an ODK/Kobo XLSForm imports on the page, is filled offline with a repeat, a 
     switch (name) {
       case 'surname':
         // The form's Yoruba column is offered, and the label follows the switch.
-        await page.getByLabel('Language').selectOption(YO);
+        await page.getByLabel('Form language').selectOption(YO);
         await expect.poll(() => wrap.locator('label').first().innerText()).toContain('Orúkọ ìdílé');
-        await page.getByLabel('Language').selectOption('English (en)');
+        await page.getByLabel('Form language').selectOption('English (en)');
         await wrap.locator('input').fill('Okonkwo');
         break;
       case 'nin':

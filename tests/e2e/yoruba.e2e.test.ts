@@ -129,8 +129,9 @@ it('walks the public registration in Yorùbá, remembered on the device and on t
 
   // ---- review ----
   await expect.poll(() => step(page)).toMatch(/Àyẹ̀wò/);
+  // The review step loads when reached: wait for its own text, not the step list's name.
+  await expect.poll(() => page.locator('main').innerText()).toContain('Ṣàyẹ̀wò àwọn ìdáhùn rẹ kí o tó fi wọ́n ránṣẹ́');
   const review = await page.locator('main').innerText();
-  expect(review).toContain('Ṣàyẹ̀wò àwọn ìdáhùn rẹ kí o tó fi wọ́n ránṣẹ́');
   expect(review).toContain('Ìdánimọ̀ àti Àlàyé Ara Ẹni'); // a section title from the form's translation
   expect(review).toContain('Akọ');
   expect(review).toContain('Ọdún 7-10');

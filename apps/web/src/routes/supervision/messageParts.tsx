@@ -17,7 +17,7 @@ export function MessageItem({
 }) {
   const { t } = useT();
   const unread = m.direction === 'in' && !m.readAt;
-  const to = m.to.kind === 'team' ? t('staff.messages.theTeam', { count: m.to.recipients }) : m.to.fullName;
+  const to = m.to.kind === 'team' ? t('collect.messages.theTeam', { count: m.to.recipients }) : m.to.fullName;
   return (
     <li
       className={`px-4 py-3 ${unread ? 'border-l-4 border-amber-500 bg-amber-50' : ''}`}
@@ -27,21 +27,21 @@ export function MessageItem({
       <p className="text-sm text-stone-700">
         {m.direction === 'in' ? (
           <>
-            {t('staff.messages.from')} <span className="font-semibold text-stone-900">{m.from.fullName}</span>
-            {m.to.kind === 'team' ? ` ${t('staff.messages.toTeam')}` : ''}
+            {t('collect.messages.from')} <span className="font-semibold text-stone-900">{m.from.fullName}</span>
+            {m.to.kind === 'team' ? ` ${t('collect.messages.toTeam')}` : ''}
           </>
         ) : (
           <>
-            {t('staff.messages.youTo')} <span className="font-semibold text-stone-900">{to}</span>
+            {t('collect.messages.youTo')} <span className="font-semibold text-stone-900">{to}</span>
           </>
         )}{' '}
         · {formatDateTime(m.createdAt)}
-        {unread && <span className="ml-2 font-semibold text-amber-900">{t('staff.messages.new')}</span>}
+        {unread && <span className="ml-2 font-semibold text-amber-900">{t('collect.messages.new')}</span>}
       </p>
       <p className="mt-1 break-words whitespace-pre-line text-stone-900">{m.body}</p>
       {unread && onRead && (
         <button type="button" className="btn-secondary mt-2" disabled={reading} onClick={() => onRead(m.id)}>
-          {t('staff.messages.markRead')}
+          {t('collect.messages.markRead')}
         </button>
       )}
     </li>
@@ -78,11 +78,11 @@ export function ComposeForm({
     }
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-3" aria-label={t('staff.messages.write')}>
+    <form onSubmit={onSubmit} className="space-y-3" aria-label={t('collect.messages.writeForm')}>
       {recipients && (
         <div>
           <label htmlFor={`${id}-to`} className="label">
-            {t('staff.messages.to')}
+            {t('collect.messages.to')}
           </label>
           <select id={`${id}-to`} className="input" value={to} onChange={(e) => setTo(e.target.value)}>
             {recipients.map((r) => (
@@ -95,10 +95,10 @@ export function ComposeForm({
       )}
       <div>
         <label htmlFor={`${id}-body`} className="label">
-          {label ?? t('staff.messages.message')}
+          {label ?? t('collect.messages.message')}
         </label>
         <span id={`${id}-hint`} className="hint">
-          {t('staff.messages.count', { length: body.length, max: MESSAGE_MAX_LENGTH })}
+          {t('collect.messages.count', { length: body.length, max: MESSAGE_MAX_LENGTH })}
         </span>
         <textarea
           id={`${id}-body`}
@@ -116,7 +116,7 @@ export function ComposeForm({
         </Alert>
       ) : null}
       <button type="submit" className="btn-primary" disabled={sending || !body.trim()}>
-        {t('staff.messages.send')}
+        {t('collect.messages.send')}
       </button>
     </form>
   );
