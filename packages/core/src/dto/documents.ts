@@ -36,3 +36,23 @@ export const cardCheckSchema = z.object({
   expiresAt: z.string().nullable(),
 });
 export type CardCheck = z.infer<typeof cardCheckSchema>;
+
+/** The catalogue ids (area `documents`) of a registration's status, as slips and the check page say it. */
+export const REGISTRATION_STATUS_TEXT_IDS: Record<string, string> = {
+  active: 'documents.status.active',
+  pending_nin_capture: 'documents.status.pendingNin',
+  imported_unverified: 'documents.status.imported',
+  verified: 'documents.status.verified',
+  rejected: 'documents.status.rejected',
+  merged: 'documents.status.merged',
+};
+
+/** The catalogue ids (area `documents`) of a staff role, as cards and the card check say it. */
+export const CARD_ROLE_TEXT_IDS: Record<string, string> = {
+  super_admin: 'documents.role.superAdmin',
+  supervisor: 'documents.role.supervisor',
+  enumerator: 'documents.role.enumerator',
+  data_entry_clerk: 'documents.role.clerk',
+  verification_assessor: 'documents.role.assessor',
+  government_official: 'documents.role.official',
+};

@@ -1,5 +1,13 @@
 import { and, eq } from 'drizzle-orm';
-import { MAX_CARDS_PER_PDF, lgaName, parseCode, type ListStaffQuery, type Locale } from '@oslrs/core';
+import {
+  CARD_ROLE_TEXT_IDS,
+  MAX_CARDS_PER_PDF,
+  REGISTRATION_STATUS_TEXT_IDS,
+  lgaName,
+  parseCode,
+  type ListStaffQuery,
+  type Locale,
+} from '@oslrs/core';
 import { requireAccess, type Actor } from '../../access/index.js';
 import type { Db } from '../../infra/db.js';
 import { Invalid, NotFound, fail } from '../../errors.js';
@@ -29,24 +37,6 @@ export interface CardCheck {
   lga: string | null;
   expiresAt: string | null;
 }
-
-const STATUS_IDS: Record<string, string> = {
-  active: 'documents.status.active',
-  pending_nin_capture: 'documents.status.pendingNin',
-  imported_unverified: 'documents.status.imported',
-  verified: 'documents.status.verified',
-  rejected: 'documents.status.rejected',
-  merged: 'documents.status.merged',
-};
-
-const ROLE_IDS: Record<string, string> = {
-  super_admin: 'documents.role.superAdmin',
-  supervisor: 'documents.role.supervisor',
-  enumerator: 'documents.role.enumerator',
-  data_entry_clerk: 'documents.role.clerk',
-  verification_assessor: 'documents.role.assessor',
-  government_official: 'documents.role.official',
-};
 
 /** Lagos time's date today (YYYY-MM-DD): a card is good through its expiry day. */
 const today = () => new Date(Date.now() + 3600_000).toISOString().slice(0, 10);
@@ -80,7 +70,7 @@ export class DocumentService {
         reference: r.reference,
         lga: r.lgaCode ? (lgaName(r.lgaCode) ?? r.lgaCode) : '—',
         date: date(r.createdAt),
-        status: t(STATUS_IDS[status] ?? 'documents.status.active'),
+        status: t(REGISTRATION_STATUS_TEXT_IDS[status] ?? 'documents.status.active'),
         verifyUrl: this.registrationUrl(r.reference),
       },
       {
@@ -122,7 +112,7 @@ export class DocumentService {
   private card(u: UserRow, t: Texts['t'], date: Texts['date']): Card {
     return {
       name: u.fullName,
-      role: t(ROLE_IDS[u.role] ?? 'documents.role.official'),
+      role: t(CARD_ROLE_TEXT_IDS[u.role] ?? 'documents.role.official'),
       lga: u.lgaCode ? (lgaName(u.lgaCode) ?? u.lgaCode) : t('documents.card.statewide'),
       cardNumber: u.cardNumber ?? '—',
       expires: u.cardExpiresAt ? date(u.cardExpiresAt) : '—',

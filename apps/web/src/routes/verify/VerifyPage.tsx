@@ -1,6 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router';
-import { lgaName, normalizeCode, parseCode, type CardCheck, type CodeKind, type RegistrationCheck } from '@oslrs/core';
+import {
+  CARD_ROLE_TEXT_IDS,
+  REGISTRATION_STATUS_TEXT_IDS,
+  lgaName,
+  normalizeCode,
+  parseCode,
+  type CardCheck,
+  type CodeKind,
+  type RegistrationCheck,
+} from '@oslrs/core';
 import { api, ApiError } from '../../api/client';
 import { Alert, Success } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
@@ -36,14 +45,6 @@ export function VerifyRegistration() {
     enabled: !!code,
     retry: false,
   });
-  const statusId: Record<string, string> = {
-    active: 'documents.status.active',
-    pending_nin_capture: 'documents.status.pendingNin',
-    imported_unverified: 'documents.status.imported',
-    verified: 'documents.status.verified',
-    rejected: 'documents.status.rejected',
-    merged: 'documents.status.merged',
-  };
   let body;
   if (!code) body = <Alert title={t('documents.verifyRegistration.typo')}>{raw}</Alert>;
   else if (check.isPending) body = <Loading />;
@@ -56,7 +57,9 @@ export function VerifyRegistration() {
           {check.data.reference}
         </p>
         <p data-testid="verify-status">
-          {t('documents.verifyRegistration.status', { status: t(statusId[status] ?? 'documents.status.active') })}
+          {t('documents.verifyRegistration.status', {
+            status: t(REGISTRATION_STATUS_TEXT_IDS[status] ?? 'documents.status.active'),
+          })}
         </p>
       </Success>
     );
@@ -86,14 +89,6 @@ export function VerifyCard() {
     enabled: !!code,
     retry: false,
   });
-  const roleId: Record<string, string> = {
-    super_admin: 'documents.role.superAdmin',
-    supervisor: 'documents.role.supervisor',
-    enumerator: 'documents.role.enumerator',
-    data_entry_clerk: 'documents.role.clerk',
-    verification_assessor: 'documents.role.assessor',
-    government_official: 'documents.role.official',
-  };
   let body;
   if (!code) body = <Alert title={t('documents.verifyCard.typo')}>{raw}</Alert>;
   else if (check.isPending) body = <Loading />;
@@ -107,7 +102,7 @@ export function VerifyCard() {
           {c.name}
         </dd>
         <dt className="text-stone-600">{t('documents.verifyCard.role')}</dt>
-        <dd>{t(roleId[c.role] ?? 'documents.role.official')}</dd>
+        <dd>{t(CARD_ROLE_TEXT_IDS[c.role] ?? 'documents.role.official')}</dd>
         <dt className="text-stone-600">{t('documents.verifyCard.lga')}</dt>
         <dd>{c.lga ? (lgaName(c.lga) ?? c.lga) : t('documents.card.statewide')}</dd>
         <dt className="text-stone-600">{t('documents.verifyCard.number')}</dt>
