@@ -70,11 +70,12 @@ it('completes a registration through the simulator and shows the SMS it earned',
     if (next) await expect.poll(() => screen.innerText()).toContain(next);
   }
   await page.getByTestId('ussd-ended').waitFor();
-  expect(await screen.innerText()).toMatch(/Registered\. Your reference is [0-9A-F]{8}|registration was received/);
+  // The record's short reference (OY-7K3-9QX), the same the web, the slip and staff search use.
+  expect(await screen.innerText()).toMatch(/Registered\. Your reference is OY-\w{3}-\w{3}\.|registration was received/);
 
   // The SMS the dev transport recorded: the reference, and the one-time link to add the NIN.
   const outbox = page.getByTestId('sms-outbox');
-  await expect.poll(() => outbox.innerText(), { timeout: 20_000 }).toMatch(/Your reference is [0-9A-F]{8}/);
+  await expect.poll(() => outbox.innerText(), { timeout: 20_000 }).toMatch(/Your reference is OY-\w{3}-\w{3}\./);
   await expect.poll(() => outbox.innerText(), { timeout: 20_000 }).toContain('/register/complete-nin?token=');
 
   // The whole page fits the phone's width.
