@@ -464,12 +464,25 @@ describe('the shipped stack: NGINX + PM2 cluster + PostgreSQL + Redis', () => {
     expect(a.body.equals(readFileSync(join(webDist, 'assets', asset)))).toBe(true);
 
     const indexHtml = readFileSync(join(webDist, 'index.html'));
-    for (const path of ['/', '/index.html', '/login', '/staff/some/deep/route']) {
+    for (const path of ['/index.html', '/login', '/staff/some/deep/route']) {
       const r = await get(path);
       expect(r.status, path).toBe(200);
       expect(r.headers['content-type'], path).toMatch(/^text\/html/);
       expect(rawHeader(r, 'cache-control'), path).toEqual(['no-cache']);
       expect(r.body.equals(indexHtml), path).toBe(true);
+    }
+    // The public site: prerendered pages, straight from NGINX, in each language.
+    for (const [path, file] of [
+      ['/', 'site/en/home.html'],
+      ['/about', 'site/en/about.html'],
+      ['/yo/privacy', 'site/yo/privacy.html'],
+    ] as const) {
+      const r = await get(path);
+      expect(r.status, path).toBe(200);
+      expect(r.headers['content-type'], path).toMatch(/^text\/html/);
+      expect(rawHeader(r, 'cache-control'), path).toEqual(['no-cache']);
+      expect(r.headers['x-request-id'], path).toBeUndefined();
+      expect(r.body.equals(readFileSync(join(webDist, file))), path).toBe(true);
     }
     const sw = await get('/sw.js');
     expect(sw.status).toBe(200);
