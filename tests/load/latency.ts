@@ -33,13 +33,18 @@ export async function measure(
   const start = performance.now();
   await Promise.all(Array.from({ length: concurrency }, () => run(start + durationMs, true)));
   const elapsed = (performance.now() - start) / 1000;
+  return summarize(name, latencies, errors, elapsed);
+}
+
+/** A run's report from its latencies (ms), errors and length (s): req/s and p50/p95/p99. */
+export function summarize(name: string, latencies: number[], errors: number, elapsedS: number): LatencyReport {
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
   return {
     name,
     requests: latencies.length,
     errors,
-    rps: latencies.length / elapsed,
+    rps: latencies.length / elapsedS,
     p50: pct(50),
     p95: pct(95),
     p99: pct(99),

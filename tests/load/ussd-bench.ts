@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SECTORS, SKILLS } from '@oslrs/core';
-import { measure, printTable, type LatencyReport } from './latency.js';
+import { measure, printTable, summarize, type LatencyReport } from './latency.js';
 import { prepareDatabase, startBenchServer } from './server.js';
 
 const concurrency = Number(process.env.CONCURRENCY ?? 8);
@@ -83,17 +83,7 @@ async function ussd(name: string): Promise<LatencyReport> {
   const start = performance.now();
   await Promise.all(Array.from({ length: concurrency }, () => client(start + durationMs, true)));
   const elapsed = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return {
-    name,
-    requests: latencies.length,
-    errors,
-    rps: latencies.length / elapsed,
-    p50: pct(50),
-    p95: pct(95),
-    p99: pct(99),
-  };
+  return summarize(name, latencies, errors, elapsed);
 }
 
 try {
