@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet, { type HelmetOptions } from 'helmet';
-import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -385,10 +384,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     void reply.headers(securityHeaders).header('x-request-id', request.id);
     done();
   });
-  await app.register(multipart, {
-    limits: { fileSize: runtime.config.limits.uploadBytes, files: 1, fields: 5, parts: 6 },
-    throwFileSizeLimit: true,
-  });
+  // Multipart uploads are read only by the routes that take files (plugins/uploads.ts: withUploads).
   registerAccessControl(app, services.auth, services.partners);
   // Counted in Redis, shared by every process; while Redis is away or hung, in this process instead
   // (limits stay on, per process, rather than switching off). Without Redis: in this process.

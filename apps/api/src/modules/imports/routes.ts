@@ -18,6 +18,7 @@ import {
 import { actorOf } from '../../access/index.js';
 import { Invalid } from '../../errors.js';
 import { readingUpload } from '../../plugins/errors.js';
+import { withUploads } from '../../plugins/uploads.js';
 import type { ImportService } from './service.js';
 
 /** A form field's value as the schema accepts it, or a 400 naming the field. */
@@ -36,59 +37,61 @@ export const importRoutes: FastifyPluginAsyncZod<{ imports: ImportService; uploa
 ) => {
   const admin = ['super_admin'] as const;
 
-  app.post(
-    '/imports',
-    {
-      config: { access: admin },
-      bodyLimit: uploadLimit,
-      schema: {
-        tags: ['imports'],
-        summary:
-          'Upload a CSV or XLSX from another agency (multipart: file, source, mapping as JSON) → its dry run; nothing is created yet',
-        consumes: ['multipart/form-data'],
-        response: { 201: importBatchResponseSchema },
+  await withUploads(app, uploadLimit, (uploads) => {
+    uploads.post(
+      '/imports',
+      {
+        config: { access: admin },
+        bodyLimit: uploadLimit,
+        schema: {
+          tags: ['imports'],
+          summary:
+            'Upload a CSV or XLSX from another agency (multipart: file, source, mapping as JSON) → its dry run; nothing is created yet',
+          consumes: ['multipart/form-data'],
+          response: { 201: importBatchResponseSchema },
+        },
       },
-    },
-    async (request, reply) => {
-      if (!request.isMultipart())
-        throw Invalid('FILE_REQUIRED', 'Send multipart/form-data with the file in a field named "file"');
-      const fields: Record<string, string> = {};
-      let file: { buffer: Buffer; name: string | null } | undefined;
-      await readingUpload(async () => {
-        for await (const part of request.parts()) {
-          if (part.type === 'file') {
-            if (part.fieldname !== 'file' || file)
-              throw Invalid('FILE_REQUIRED', 'Attach one file, in the field "file"');
-            file = { buffer: await part.toBuffer(), name: part.filename || null };
-          } else fields[part.fieldname] = String(part.value);
-        }
-      });
-      if (!file) throw Invalid('FILE_REQUIRED', 'Attach the CSV or XLSX in a form field named "file"');
-      const nameProblem = file.name ? textProblem(file.name) : undefined;
-      if (nameProblem)
-        throw Invalid('VALIDATION_FAILED', `The file name is not valid: ${nameProblem}`, {
-          issues: [{ path: 'file.filename', message: nameProblem }],
+      async (request, reply) => {
+        if (!request.isMultipart())
+          throw Invalid('FILE_REQUIRED', 'Send multipart/form-data with the file in a field named "file"');
+        const fields: Record<string, string> = {};
+        let file: { buffer: Buffer; name: string | null } | undefined;
+        await readingUpload(async () => {
+          for await (const part of request.parts()) {
+            if (part.type === 'file') {
+              if (part.fieldname !== 'file' || file)
+                throw Invalid('FILE_REQUIRED', 'Attach one file, in the field "file"');
+              file = { buffer: await part.toBuffer(), name: part.filename || null };
+            } else fields[part.fieldname] = String(part.value);
+          }
         });
-      const source = field(importSourceSchema, fields.source ?? '', 'source');
-      let mapping: ImportMapping | undefined;
-      if (fields.mapping) {
-        let json: unknown;
-        try {
-          json = JSON.parse(fields.mapping);
-        } catch {
-          throw Invalid('VALIDATION_FAILED', 'The field "mapping" must be JSON: {"column": "field", …}');
+        if (!file) throw Invalid('FILE_REQUIRED', 'Attach the CSV or XLSX in a form field named "file"');
+        const nameProblem = file.name ? textProblem(file.name) : undefined;
+        if (nameProblem)
+          throw Invalid('VALIDATION_FAILED', `The file name is not valid: ${nameProblem}`, {
+            issues: [{ path: 'file.filename', message: nameProblem }],
+          });
+        const source = field(importSourceSchema, fields.source ?? '', 'source');
+        let mapping: ImportMapping | undefined;
+        if (fields.mapping) {
+          let json: unknown;
+          try {
+            json = JSON.parse(fields.mapping);
+          } catch {
+            throw Invalid('VALIDATION_FAILED', 'The field "mapping" must be JSON: {"column": "field", …}');
+          }
+          mapping = field(importMappingSchema, json, 'mapping');
         }
-        mapping = field(importMappingSchema, json, 'mapping');
-      }
-      const batch = await imports.dryRun(actorOf(request), {
-        buffer: file.buffer,
-        fileName: file.name,
-        source,
-        mapping,
-      });
-      return reply.code(201).send({ batch });
-    },
-  );
+        const batch = await imports.dryRun(actorOf(request), {
+          buffer: file.buffer,
+          fileName: file.name,
+          source,
+          mapping,
+        });
+        return reply.code(201).send({ batch });
+      },
+    );
+  });
 
   app.get(
     '/imports',

@@ -15,6 +15,7 @@ import type { FastifyRequest } from 'fastify';
 import { Conflict, Invalid, isUniqueViolation, PayloadTooLarge } from '../../errors.js';
 import { actorOf } from '../../access/index.js';
 import { readingUpload } from '../../plugins/errors.js';
+import { withUploads } from '../../plugins/uploads.js';
 import type { QuestionnaireService } from './service.js';
 import { ATTACHMENT_LIMITS } from './xlsform.js';
 
@@ -88,44 +89,46 @@ export const questionnaireRoutes: FastifyPluginAsyncZod<{
       reply.status(201).send(await formIdGuard(() => questionnaires.create(actorOf(request), request.body.form))),
   );
 
-  app.post(
-    '/questionnaires/import',
-    {
-      config: { access: admin },
-      bodyLimit: uploadLimit,
-      schema: {
-        tags: ['questionnaires'],
-        summary: 'Import an XLSForm: a new questionnaire, or the new draft of the one with its form_id',
-        description:
-          'multipart/form-data. Field `file`: the workbook (.xlsx, or an old .xls), or a .zip holding one ' +
-          'workbook and its CSV files (what the export gives for a form with attached lists). Fields ' +
-          '`attachments` (repeatable, up to ' +
-          `${ATTACHMENT_LIMITS.maxFiles}, each a .csv of at most ${ATTACHMENT_LIMITS.maxCsvBytes / 1024 / 1024} MB, ` +
-          'all parts together within the upload limit): the CSVs that `select_one_from_file x.csv`, ' +
-          "`select_multiple_from_file x.csv` and `pulldata('x', …)` read, named by their file name. The " +
-          "workbook's file name is the form id when its settings give none (as pyxform does). Every " +
-          'downgrade comes back in `warnings` by sheet/row/column; a refusal is a 422 XLSFORM_INVALID whose ' +
-          '`details.issues` name the sheet, row and column.',
-        consumes: ['multipart/form-data'],
-        response: {
-          200: xlsFormImportResponseSchema,
-          201: xlsFormImportResponseSchema,
+  await withUploads(app, uploadLimit, (uploads) => {
+    uploads.post(
+      '/questionnaires/import',
+      {
+        config: { access: admin },
+        bodyLimit: uploadLimit,
+        schema: {
+          tags: ['questionnaires'],
+          summary: 'Import an XLSForm: a new questionnaire, or the new draft of the one with its form_id',
+          description:
+            'multipart/form-data. Field `file`: the workbook (.xlsx, or an old .xls), or a .zip holding one ' +
+            'workbook and its CSV files (what the export gives for a form with attached lists). Fields ' +
+            '`attachments` (repeatable, up to ' +
+            `${ATTACHMENT_LIMITS.maxFiles}, each a .csv of at most ${ATTACHMENT_LIMITS.maxCsvBytes / 1024 / 1024} MB, ` +
+            'all parts together within the upload limit): the CSVs that `select_one_from_file x.csv`, ' +
+            "`select_multiple_from_file x.csv` and `pulldata('x', …)` read, named by their file name. The " +
+            "workbook's file name is the form id when its settings give none (as pyxform does). Every " +
+            'downgrade comes back in `warnings` by sheet/row/column; a refusal is a 422 XLSFORM_INVALID whose ' +
+            '`details.issues` name the sheet, row and column.',
+          consumes: ['multipart/form-data'],
+          response: {
+            200: xlsFormImportResponseSchema,
+            201: xlsFormImportResponseSchema,
+          },
         },
       },
-    },
-    async (request, reply) => {
-      if (!request.isMultipart())
-        throw Invalid('FILE_REQUIRED', 'Send the workbook as multipart/form-data in a field named "file"');
-      const upload = await readingUpload(() => readImportParts(request, uploadLimit));
-      const result = await formIdGuard(() =>
-        questionnaires.importXlsx(actorOf(request), upload.file, {
-          fileName: upload.fileName,
-          attachments: upload.attachments,
-        }),
-      );
-      return reply.status(result.created ? 201 : 200).send(result);
-    },
-  );
+      async (request, reply) => {
+        if (!request.isMultipart())
+          throw Invalid('FILE_REQUIRED', 'Send the workbook as multipart/form-data in a field named "file"');
+        const upload = await readingUpload(() => readImportParts(request, uploadLimit));
+        const result = await formIdGuard(() =>
+          questionnaires.importXlsx(actorOf(request), upload.file, {
+            fileName: upload.fileName,
+            attachments: upload.attachments,
+          }),
+        );
+        return reply.status(result.created ? 201 : 200).send(result);
+      },
+    );
+  });
 
   app.get(
     '/questionnaires/:id',

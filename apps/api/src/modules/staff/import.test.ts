@@ -292,6 +292,13 @@ describe('bulk import', () => {
     expect(plain.statusCode).toBe(415);
     expect(plain.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
 
+    // Multipart is read only where files are taken (plugins/uploads.ts): another route refuses it
+    // with the same clean 415 as any type it does not read.
+    const elsewhere = await multipart(csv(good));
+    const invite = await app.call(app.admin, { method: 'POST', url: '/api/v1/staff', ...elsewhere });
+    expect(invite.statusCode).toBe(415);
+    expect(invite.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+
     const noFile = await multipart('', '', 'x.csv', { note: 'no file here' });
     const noFileRes = await app.call(app.admin, { method: 'POST', url: '/api/v1/staff/import', ...noFile });
     expect(noFileRes.statusCode).toBe(400);

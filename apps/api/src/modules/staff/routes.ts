@@ -17,6 +17,7 @@ import {
 import { Invalid, UnsupportedMediaType } from '../../errors.js';
 import { actorOf } from '../../access/index.js';
 import { readingUpload } from '../../plugins/errors.js';
+import { withUploads } from '../../plugins/uploads.js';
 import { toJob } from '../jobs/index.js';
 import type { StaffService } from './service.js';
 
@@ -122,42 +123,44 @@ export const staffRoutes: FastifyPluginAsyncZod<{ staff: StaffService; uploadLim
     async (request) => staff.reissueInvitation(actorOf(request), request.params.id),
   );
 
-  app.post(
-    '/staff/import',
-    {
-      config: { access: admin },
-      bodyLimit: uploadLimit,
-      schema: {
-        tags: ['staff'],
-        summary: 'Bulk import staff from CSV (full_name,email,phone,role,lga) as a background job',
-        consumes: ['multipart/form-data', 'text/csv'],
-        response: { 202: jobResponseSchema },
+  await withUploads(app, uploadLimit, (uploads) => {
+    uploads.post(
+      '/staff/import',
+      {
+        config: { access: admin },
+        bodyLimit: uploadLimit,
+        schema: {
+          tags: ['staff'],
+          summary: 'Bulk import staff from CSV (full_name,email,phone,role,lga) as a background job',
+          consumes: ['multipart/form-data', 'text/csv'],
+          response: { 202: jobResponseSchema },
+        },
       },
-    },
-    async (request, reply) => {
-      let buffer: Buffer;
-      let fileName: string | undefined;
-      if (request.isMultipart()) {
-        const file = await readingUpload(() => request.file());
-        if (!file || file.fieldname !== 'file')
-          throw Invalid('FILE_REQUIRED', 'Attach the CSV in a form field named "file"');
-        buffer = await readingUpload(() => file.toBuffer());
-        fileName = file.filename;
-        // The name is kept in the audit log: the part header may carry anything (`filename*=UTF-8''%00`).
-        const problem = fileName ? textProblem(fileName) : undefined;
-        if (problem)
-          throw Invalid('VALIDATION_FAILED', `The file name is not valid: ${problem}`, {
-            issues: [{ path: 'file.filename', message: problem }],
-          });
-      } else if (Buffer.isBuffer(request.body)) {
-        buffer = request.body;
-      } else {
-        throw UnsupportedMediaType('Send the CSV as multipart/form-data (field "file") or as text/csv');
-      }
-      const job = await staff.startImport(actorOf(request), buffer, fileName);
-      return reply.status(202).send({ job: toJob(job) });
-    },
-  );
+      async (request, reply) => {
+        let buffer: Buffer;
+        let fileName: string | undefined;
+        if (request.isMultipart()) {
+          const file = await readingUpload(() => request.file());
+          if (!file || file.fieldname !== 'file')
+            throw Invalid('FILE_REQUIRED', 'Attach the CSV in a form field named "file"');
+          buffer = await readingUpload(() => file.toBuffer());
+          fileName = file.filename;
+          // The name is kept in the audit log: the part header may carry anything (`filename*=UTF-8''%00`).
+          const problem = fileName ? textProblem(fileName) : undefined;
+          if (problem)
+            throw Invalid('VALIDATION_FAILED', `The file name is not valid: ${problem}`, {
+              issues: [{ path: 'file.filename', message: problem }],
+            });
+        } else if (Buffer.isBuffer(request.body)) {
+          buffer = request.body;
+        } else {
+          throw UnsupportedMediaType('Send the CSV as multipart/form-data (field "file") or as text/csv');
+        }
+        const job = await staff.startImport(actorOf(request), buffer, fileName);
+        return reply.status(202).send({ job: toJob(job) });
+      },
+    );
+  });
 
   app.post(
     '/staff/import/:id/invitations',
