@@ -10,6 +10,7 @@
 import { expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { signInOverHttp, type HttpSession } from './collect-setup.js';
+import { createAccount } from './resident-flows.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './server.js';
 import { useRegistry } from './use-registry.js';
 
@@ -40,8 +41,12 @@ async function yorubaContext(session?: HttpSession): Promise<BrowserContext> {
   const context = await ctx.browser.newContext({ viewport: { width: 375, height: 812 } });
   await context.addInitScript(() => localStorage.setItem('oslrs.lang', 'yo'));
   if (session) {
-    const [name, value] = session.cookie.split('=', 2) as [string, string];
-    await context.addCookies([{ name, value, url: ctx.registry.url }]);
+    await context.addCookies(
+      session.cookie.split('; ').map((pair) => {
+        const at = pair.indexOf('=');
+        return { name: pair.slice(0, at), value: pair.slice(at + 1), url: ctx.registry.url };
+      }),
+    );
   }
   return context;
 }
@@ -122,10 +127,21 @@ it(
     for (const role of roles) {
       await walk(role, await signInOverHttp(url, `walk.${role}@e2e.oslrs`, PASSWORD), ['/app']);
     }
+    // A resident, signed up through the wizard (in English), then reading their own pages in Yorùbá.
+    const signUp = await ctx.browser.newContext();
+    await createAccount(ctx.registry, await signUp.newPage(), {
+      name: 'Walker Resident',
+      email: 'walk.resident@e2e.oslrs',
+      phone: '08035550001',
+    });
+    const residentCookie = (await signUp.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    await signUp.close();
+    await walk('public_user', { cookie: residentCookie, csrfToken: '' }, ['/app', '/app/correction']);
 
     // The walk reached the staff areas, not only the sign-in page.
     for (const place of [
       'super_admin /admin/fraud',
+      'public_user /app',
       'supervisor /team',
       'data_entry_clerk /clerk',
       'government_official /reports',
