@@ -92,8 +92,7 @@ const RULES = {
    * The slip of the registration a clerk's paper form made: the clerk who typed it, only (another
    * clerk's form answers like a missing one). Overseers print slips through the respondent instead.
    */
-  'submission.slip': (a, r) =>
-    is(a, 'data_entry_clerk') ? (own(a, r) ? 'allow' : 'hidden') : 'forbidden',
+  'submission.slip': (a, r) => (is(a, 'data_entry_clerk') ? (own(a, r) ? 'allow' : 'hidden') : 'forbidden'),
   /** The review list and a submission's answers for review: statewide readers; a supervisor in their LGA. */
   'submission.oversee': (a, r) =>
     is(a, ...STATEWIDE_READERS) || (is(a, 'supervisor') && inLga(a, r))

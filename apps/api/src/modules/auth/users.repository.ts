@@ -251,7 +251,13 @@ export class UserRepository {
   ): Promise<Map<string, { email: string; fullName: string; locale: string | null; status: string }>> {
     if (!ids.length) return new Map();
     const rows = await executor
-      .select({ id: users.id, email: users.email, fullName: users.fullName, locale: users.locale, status: users.status })
+      .select({
+        id: users.id,
+        email: users.email,
+        fullName: users.fullName,
+        locale: users.locale,
+        status: users.status,
+      })
       .from(users)
       .where(inArray(users.id, [...new Set(ids)]));
     return new Map(rows.map(({ id, ...r }) => [id, r]));

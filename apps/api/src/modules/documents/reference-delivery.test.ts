@@ -39,10 +39,7 @@ async function typed(who: Session, answers = masterAnswers()) {
 const ingest = (id: string) => app.t.services.ingestion.ingest(id);
 
 async function respondentOf(submissionId: string) {
-  const [r] = await app.t.database.db
-    .select()
-    .from(respondents)
-    .where(eq(respondents.firstSubmissionId, submissionId));
+  const [r] = await app.t.database.db.select().from(respondents).where(eq(respondents.firstSubmissionId, submissionId));
   return r!;
 }
 
@@ -56,7 +53,7 @@ const mailsNaming = (reference: string) =>
 const slipUrl = (id: string, lang = '') => `/api/v1/submissions/${id}/slip.pdf${lang ? `?lang=${lang}` : ''}`;
 const get = (who: Session | null, url: string) => app.call(who, { method: 'GET', url });
 
-describe("a clerk prints the slip of a paper form they typed", () => {
+describe('a clerk prints the slip of a paper form they typed', () => {
   it('not registered yet: 409 SUBMISSION_NOT_REGISTERED; once registered the PDF with its reference; audited', async () => {
     const clerk = await app.as('data_entry_clerk');
     const { id } = await typed(clerk, masterAnswers({ surname: 'Balógun', firstname: 'Ṣadé' }));

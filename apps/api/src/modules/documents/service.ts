@@ -130,9 +130,10 @@ export class DocumentService {
     requireAccess(actor, 'submission.slip', sub && { ownerId: sub.submittedBy });
     if (sub!.status === 'rejected')
       throw Conflict('SUBMISSION_REJECTED', undefined, { reason: sub!.errorCode ?? 'UNKNOWN' });
-    const r = sub!.status === 'ingested' && sub!.respondentId
-      ? await this.respondents.findById(this.db, sub!.respondentId)
-      : undefined;
+    const r =
+      sub!.status === 'ingested' && sub!.respondentId
+        ? await this.respondents.findById(this.db, sub!.respondentId)
+        : undefined;
     if (!r) throw Conflict('SUBMISSION_NOT_REGISTERED', undefined, { status: sub!.status });
     const pdf = await this.slip(r, textsFor(locale));
     await recordAudit(this.db, actor, {

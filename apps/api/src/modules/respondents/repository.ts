@@ -7,7 +7,10 @@ import { rowsOf, type Executor } from '../../infra/db.js';
 
 export type RespondentRow = typeof respondents.$inferSelect;
 /** A web registration whose confirmation email is due (respondents_confirmation_due_idx's predicate). */
-export type DueConfirmation = Pick<RespondentRow, 'id' | 'reference' | 'firstname' | 'surname' | 'status' | 'createdBy'>;
+export type DueConfirmation = Pick<
+  RespondentRow,
+  'id' | 'reference' | 'firstname' | 'surname' | 'status' | 'createdBy'
+>;
 // A literal, not a parameter: the planner must see the partial index's own predicate.
 const DUE_CONFIRMATION = sql`${respondents.source} = 'public' and ${respondents.confirmationMail} is null`;
 export type NewRespondent = typeof respondents.$inferInsert;

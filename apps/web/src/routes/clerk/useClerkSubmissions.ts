@@ -66,7 +66,12 @@ export function useClerkSubmissions(
     update((s) =>
       settled.reduce(
         (acc, view) =>
-          patchRecent(acc, view.id, (r) => ({ ...r, state: view.status, error: view.error, reference: view.reference })),
+          patchRecent(acc, view.id, (r) => ({
+            ...r,
+            state: view.status,
+            error: view.error,
+            reference: view.reference,
+          })),
         s,
       ),
     ),
