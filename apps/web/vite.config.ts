@@ -26,7 +26,7 @@ function poCatalogs(): Plugin {
       // `?part=app` (the PWA, clerk, account, marketplace, documents and insights pages, and the
       // wizard's questionnaire steps), `?part=site` (the prerendered public pages' long text, which no
       // app page shows), else the base (what the public app pages and the wizard's first steps need).
-      // SMS texts are the server's only.
+      // SMS and email texts are the server's only.
       const part = new URLSearchParams(query).get('part') ?? 'base';
       const partOf = (key: string) =>
         key.startsWith('staff.') || key.startsWith('ussd.')
@@ -36,7 +36,8 @@ function poCatalogs(): Plugin {
             : /^public\.(about|participate|faq|privacy|terms|contact)\./.test(key)
               ? 'site'
               : 'base';
-      const inPart = ({ id: key }: { id: string }) => !key.startsWith('sms.') && partOf(key) === part;
+      const serverOnly = (key: string) => key.startsWith('sms.') || key.startsWith('documents.mail.');
+      const inPart = ({ id: key }: { id: string }) => !serverOnly(key) && partOf(key) === part;
       const compiled = compileCatalog(
         parseCatalog(readFileSync(file!, 'utf8')).filter(inPart),
         parseCatalog(readFileSync(english, 'utf8')).filter(inPart),

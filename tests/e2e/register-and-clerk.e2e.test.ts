@@ -4,13 +4,16 @@
  * (a) a resident registers (account → consent yes/yes → questionnaire → review → done);
  * (b) a second resident defers their NIN, gets the emailed link (read from mail_outbox) and
  *     completes the NIN on /register/complete-nin;
- * (c) a clerk types two paper forms with the keyboard only; the second repeats the first resident's
- *     NIN and is rejected as NIN_DUPLICATE with the date of the first registration.
+ * (c) a clerk types two paper forms with the keyboard only; the first, registered, shows its reference
+ *     and a "Print slip" link that answers its PDF; the second repeats the first resident's NIN and is
+ *     rejected as NIN_DUPLICATE with the date of the first registration (no slip link).
  */
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { isValidCode } from '@oslrs/core';
+import { readPdf } from '../../apps/api/test/pdf.js';
 import { artifacts, launchBrowser, startRegistry, type RunningRegistry } from './server.js';
 import { adminClient, answerQuestionnaire, createAccount, giveConsent, publishPublicCore } from './resident-flows.js';
 
@@ -256,6 +259,21 @@ it('registers a resident through the wizard, defers a NIN and completes it by th
     const recent = page.getByRole('table', { name: /Last 10 saved forms/ });
     await expect.poll(() => recent.locator('tbody tr').first().innerText(), { timeout: 30_000 }).toMatch(/Registered/);
 
+    // The registered form's reference beside its status, and its slip to print for the person: the
+    // link answers the registration's PDF (with the clerk's session, as the browser opens it).
+    const firstRow = recent.locator('tbody tr').first();
+    const slipLink = firstRow.getByRole('link', { name: 'Print slip for Balogun Sade' });
+    await slipLink.waitFor();
+    expect(await slipLink.getAttribute('target')).toBe('_blank');
+    const reference = (await firstRow.getByTestId('recent-reference').innerText()).replace(/^Reference /, '');
+    expect(isValidCode('registration', reference)).toBe(true);
+    const slip = await page.request.get(new URL((await slipLink.getAttribute('href'))!, registry.url).toString());
+    expect(slip.status()).toBe(200);
+    expect(slip.headers()['content-type']).toBe('application/pdf');
+    const pdf = readPdf(await slip.body());
+    expect(pdf.text).toContain(reference);
+    expect(pdf.text).toContain('Sade Balogun');
+
     // The second paper form repeats the first resident's NIN: the check warns, the registry rejects it.
     await typeForm({ surname: 'Adebayo', firstname: 'Funke', phone: '08031239992', nin: FIRST_NIN });
     const ninStatus = page.getByRole('status').filter({ hasText: /already registered/ });
@@ -270,6 +288,21 @@ it('registers a resident through the wizard, defers a NIN and completes it by th
       .poll(() => recent.locator('tbody tr').first().innerText(), { timeout: 30_000 })
       .toMatch(/Rejected: NIN already registered on \d{1,2} \w{3} \d{4} through online self-registration/);
     expect(await recent.locator('tbody tr').nth(1).innerText()).toMatch(/Balogun Sade[\s\S]*Registered/);
+    // A rejected form offers no slip; the registered one still does.
+    expect(
+      await recent
+        .locator('tbody tr')
+        .first()
+        .getByRole('link', { name: /Print slip/ })
+        .count(),
+    ).toBe(0);
+    expect(
+      await recent
+        .locator('tbody tr')
+        .nth(1)
+        .getByRole('link', { name: /Print slip/ })
+        .count(),
+    ).toBe(1);
     await page.screenshot({ path: join(artifacts, 'clerk-two-forms.png'), fullPage: true });
     expect(problems).toEqual([]);
   }

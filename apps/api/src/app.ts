@@ -55,7 +55,7 @@ import { ImportService, importRoutes } from './modules/imports/index.js';
 import { PartnerService, partnerKeyRoutes, partnerRoutes, type CachedKey } from './modules/partners/index.js';
 import { ChannelService, channelRoutes } from './modules/channels/index.js';
 import { AggregatorSmsTransport, DevSmsTransport, OutboxSms, SmsRelay, eraseExpiredSms } from './infra/sms.js';
-import { DocumentService, documentRoutes } from './modules/documents/index.js';
+import { DocumentService, RegistrationConfirmations, documentRoutes } from './modules/documents/index.js';
 
 export interface Services {
   auth: AuthService;
@@ -81,6 +81,7 @@ export interface Services {
   channels: ChannelService;
 
   documents: DocumentService;
+  confirmations: RegistrationConfirmations;
 }
 
 /**
@@ -244,10 +245,15 @@ export function createServices(runtime: Runtime): Services {
     },
   );
   ingestion.onSettled('ussd', (tx, event) => channels.settled(tx, event));
-  const documents = new DocumentService(db, respondentRepo, users, publicUrl);
+  const documents = new DocumentService(db, respondentRepo, users, publicUrl, submissions);
+  // A web registration's confirmation email (its reference): written by the worker's own tick, apart
+  // from ingestion, exactly once per record.
+  const confirmations = new RegistrationConfirmations(db, respondentRepo, users, runtime.mailer, publicUrl);
+  jobs.addTicker(runtime.config.mail.intervalMs, () => confirmations.drain());
   return {
     channels,
     documents,
+    confirmations,
     partners,
     imports,
     marketplace,

@@ -89,6 +89,13 @@ export const ERRORS = {
   NOT_AWAITING_FILES: { status: 409, message: 'This submission is not waiting for this file' },
   PARTNER_KEY_STATE: { status: 409, message: 'This key was already rotated or revoked' },
   IMPORT_STATE: { status: 409, message: 'This import batch is not in a state that allows this' },
+  /** A clerk's form whose slip is asked for while the registry is still processing it. */
+  SUBMISSION_NOT_REGISTERED: {
+    status: 409,
+    message: 'This form is not registered yet; its slip can be printed once its status says Registered',
+  },
+  /** A clerk's form the registry rejected (details.reason: why, e.g. NIN_DUPLICATE): it made no registration. */
+  SUBMISSION_REJECTED: { status: 409, message: 'This form was rejected, so it has no registration slip' },
   // 410 — it was there once
   EXPORT_EXPIRED: { status: 410, message: 'This export has expired; request it again' },
   TOKEN_EXPIRED: { status: 410, message: 'This link has expired' },

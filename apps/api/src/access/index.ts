@@ -88,6 +88,11 @@ const RULES = {
       : 'hidden',
   /** Sending the files of a submission's media answers: its submitter only (anyone else: as if missing). */
   'submission.upload': (a, r) => (own(a, r) ? 'allow' : 'hidden'),
+  /**
+   * The slip of the registration a clerk's paper form made: the clerk who typed it, only (another
+   * clerk's form answers like a missing one). Overseers print slips through the respondent instead.
+   */
+  'submission.slip': (a, r) => (is(a, 'data_entry_clerk') ? (own(a, r) ? 'allow' : 'hidden') : 'forbidden'),
   /** The review list and a submission's answers for review: statewide readers; a supervisor in their LGA. */
   'submission.oversee': (a, r) =>
     is(a, ...STATEWIDE_READERS) || (is(a, 'supervisor') && inLga(a, r))

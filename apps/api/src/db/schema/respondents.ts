@@ -86,6 +86,12 @@ export const respondents = pgTable(
       .generatedAlwaysAs(sql`((get_byte(uuid_send(id), 14) * 256 + get_byte(uuid_send(id), 15)) % 100)`),
     /** Set when a duplicates review merged this record into another (status `merged`). */
     mergedInto: uuid('merged_into'),
+    /**
+     * The registration confirmation email of a web registration (documents module, confirmations.ts):
+     * null while due, `sent` once written to the mail outbox, `none` when none goes (no active account,
+     * the record no longer live, or registered before confirmations existed). Ingestion never sets it.
+     */
+    confirmationMail: text('confirmation_mail'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -119,6 +125,11 @@ export const respondents = pgTable(
     index('respondents_verification_queue_idx')
       .on(t.flagRank.desc(), t.createdAt, t.id)
       .where(sql`${t.verification} is null and ${t.status} <> 'merged'`),
+    // Web registrations whose confirmation email is still due: the job's claim reads it, and it empties as the job runs.
+    index('respondents_confirmation_due_idx')
+      .on(t.createdAt)
+      .where(sql`${t.source} = 'public' and ${t.confirmationMail} is null`),
+    check('respondents_confirmation_mail_ck', sql`${t.confirmationMail} in ('sent', 'none')`),
     check('respondents_verification_ck', sql`${t.verification} in ('verified', 'rejected')`),
     check('respondents_status_ck', sql.raw(`status in (${RESPONDENT_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
     check('respondents_source_ck', sql.raw(`source in (${CHANNELS.map((s) => `'${s}'`).join(', ')})`)),

@@ -244,6 +244,25 @@ export class UserRepository {
     return new Map(rows.map((r) => [r.id, r.fullName]));
   }
 
+  /** Where and in which language to write to accounts (a registration's confirmation email). */
+  async mailboxesOf(
+    executor: Executor,
+    ids: string[],
+  ): Promise<Map<string, { email: string; fullName: string; locale: string | null; status: string }>> {
+    if (!ids.length) return new Map();
+    const rows = await executor
+      .select({
+        id: users.id,
+        email: users.email,
+        fullName: users.fullName,
+        locale: users.locale,
+        status: users.status,
+      })
+      .from(users)
+      .where(inArray(users.id, [...new Set(ids)]));
+    return new Map(rows.map(({ id, ...r }) => [id, r]));
+  }
+
   /** Names and emails for ids (the marketplace's reveal log). */
   async peopleOf(executor: Executor, ids: string[]): Promise<Map<string, { fullName: string; email: string }>> {
     if (!ids.length) return new Map();

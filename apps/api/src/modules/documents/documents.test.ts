@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { CODE_SPACE, encodeCode, isValidCode, lgaName } from '@oslrs/core';
-import { auditLog, jobs, respondents, users } from '../../db/schema/index.js';
+import { auditLog, jobs, mailOutbox, respondents, users } from '../../db/schema/index.js';
 import { rowsOf } from '../../infra/db.js';
 import { waitFor, type Session } from '../../../test/harness.js';
 import { useTestApp } from '../../../test/use-test-app.js';
@@ -169,6 +169,18 @@ describe('registration slip', () => {
     }
     const missing = await app.call(app.admin, { method: 'GET', url: `/api/v1/respondents/${uuidv7()}/slip.pdf` });
     expect(missing.statusCode).toBe(404);
+  });
+});
+
+describe('registration confirmation email', () => {
+  it("the worker's own tick writes it once a web registration is ingested (reference-delivery.test.ts has the rest)", async () => {
+    const { resident, respondent } = await registeredResident();
+    const [mail] = await waitFor(async () => {
+      const rows = await app.t.database.db.select().from(mailOutbox).where(eq(mailOutbox.to, resident.user.email));
+      return rows.length ? rows : null;
+    });
+    expect(mail!.subject).toBe(`Your registration reference: ${respondent.reference}`);
+    expect(mail!.body).toContain(`${PUBLIC}/verify/r/${respondent.reference}`);
   });
 });
 

@@ -1,2 +1,3 @@
-export { DocumentService, MAX_CARDS_PER_PDF } from './service.js';
+export { DocumentService, MAX_CARDS_PER_PDF, registrationCheckUrl } from './service.js';
+export { RegistrationConfirmations, CONFIRMATION_WINDOW_MS, type ConfirmationRun } from './confirmations.js';
 export { documentRoutes } from './routes.js';

@@ -78,6 +78,24 @@ export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService;
   );
 
   app.get(
+    '/submissions/:id/slip.pdf',
+    {
+      config: { access: ['data_entry_clerk'], rateLimit: { max: 60, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['submissions'],
+        summary:
+          "The registration slip (PDF) of a paper form the signed-in clerk typed, once it is registered: another's form or an unknown id 404; still processing 409 SUBMISSION_NOT_REGISTERED; rejected 409 SUBMISSION_REJECTED (details.reason); audited",
+        params: uuidParamSchema,
+        querystring: documentQuerySchema,
+      },
+    },
+    async (request, reply) => {
+      const { pdf, reference } = await documents.clerkSlip(actorOf(request), request.params.id, localeFor(request));
+      return sendPdf(reply, pdf, `registration-${reference}.pdf`);
+    },
+  );
+
+  app.get(
     '/staff/cards.pdf',
     {
       config: { access: admin },

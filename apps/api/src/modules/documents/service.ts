@@ -10,11 +10,12 @@ import {
 } from '@oslrs/core';
 import { requireAccess, type Actor } from '../../access/index.js';
 import type { Db } from '../../infra/db.js';
-import { Invalid, NotFound, fail } from '../../errors.js';
+import { Conflict, Invalid, NotFound, fail } from '../../errors.js';
 import { users, STAFF_PREDICATE } from '../../db/schema/users.js';
 import { recordAudit } from '../audit/index.js';
 import type { UserRepository, UserRow } from '../auth/index.js';
 import type { RespondentRepository, RespondentRow } from '../respondents/index.js';
+import type { SubmissionOutcomeView } from '../submissions/index.js';
 import { renderCard, renderCardSheet, renderSlip, type Card, type CardText } from './pdf.js';
 import { textsFor, type Texts } from './texts.js';
 
@@ -38,6 +39,14 @@ export interface CardCheck {
   expiresAt: string | null;
 }
 
+/** The public check page of a registration reference (its slip's QR code, its confirmation email). */
+export const registrationCheckUrl = (publicUrl: string, reference: string) => `${publicUrl}/verify/r/${reference}`;
+
+/** What the documents need of the submissions module: a submission's sender and outcome. */
+export interface SubmissionOutcomes {
+  outcomeOf(id: string): Promise<SubmissionOutcomeView | undefined>;
+}
+
 /** Lagos time's date today (YYYY-MM-DD): a card is good through its expiry day. */
 const today = () => new Date(Date.now() + 3600_000).toISOString().slice(0, 10);
 
@@ -51,10 +60,11 @@ export class DocumentService {
     private readonly respondents: RespondentRepository,
     private readonly users: UserRepository,
     private readonly publicUrl: string,
+    private readonly submissions: SubmissionOutcomes,
   ) {}
 
   registrationUrl(reference: string) {
-    return `${this.publicUrl}/verify/r/${reference}`;
+    return registrationCheckUrl(this.publicUrl, reference);
   }
 
   cardUrl(cardNumber: string) {
@@ -107,6 +117,32 @@ export class DocumentService {
       after: { reference: r!.reference },
     });
     return { pdf, reference: r!.reference };
+  }
+
+  /**
+   * The slip of the registration a clerk's paper form made, for the clerk who typed it (anyone
+   * else's form, or none: 404). Still being processed: 409 SUBMISSION_NOT_REGISTERED; rejected (a
+   * NIN already registered, answers not valid…): 409 SUBMISSION_REJECTED with the reason. Audited as
+   * the staff slip is, with the submission.
+   */
+  async clerkSlip(actor: Actor, submissionId: string, locale: Locale): Promise<{ pdf: Buffer; reference: string }> {
+    const sub = await this.submissions.outcomeOf(submissionId);
+    requireAccess(actor, 'submission.slip', sub && { ownerId: sub.submittedBy });
+    if (sub!.status === 'rejected')
+      throw Conflict('SUBMISSION_REJECTED', undefined, { reason: sub!.errorCode ?? 'UNKNOWN' });
+    const r =
+      sub!.status === 'ingested' && sub!.respondentId
+        ? await this.respondents.findById(this.db, sub!.respondentId)
+        : undefined;
+    if (!r) throw Conflict('SUBMISSION_NOT_REGISTERED', undefined, { status: sub!.status });
+    const pdf = await this.slip(r, textsFor(locale));
+    await recordAudit(this.db, actor, {
+      action: 'respondent.slip_printed',
+      targetType: 'respondent',
+      targetId: r.id,
+      after: { reference: r.reference, submissionId },
+    });
+    return { pdf, reference: r.reference };
   }
 
   private card(u: UserRow, t: Texts['t'], date: Texts['date']): Card {

@@ -14,6 +14,7 @@ export {
 } from './service.js';
 export {
   RespondentRepository,
+  type DueConfirmation,
   type RespondentRow,
   type RespondentExportFilter,
   type RespondentExportRow,

@@ -1,11 +1,18 @@
 /** Every query on `respondents`: the respondents module owns the table. */
-import { and, asc, desc, eq, getTableColumns, gt, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { ReportSubject } from '@oslrs/core';
 import type { Scope } from '../../access/index.js';
 import { respondentDuplicates, respondents } from '../../db/schema/respondents.js';
 import { rowsOf, type Executor } from '../../infra/db.js';
 
 export type RespondentRow = typeof respondents.$inferSelect;
+/** A web registration whose confirmation email is due (respondents_confirmation_due_idx's predicate). */
+export type DueConfirmation = Pick<
+  RespondentRow,
+  'id' | 'reference' | 'firstname' | 'surname' | 'status' | 'createdBy'
+>;
+// A literal, not a parameter: the planner must see the partial index's own predicate.
+const DUE_CONFIRMATION = sql`${respondents.source} = 'public' and ${respondents.confirmationMail} is null`;
 export type NewRespondent = typeof respondents.$inferInsert;
 export type DuplicateRow = typeof respondentDuplicates.$inferSelect;
 
@@ -361,6 +368,49 @@ export class RespondentRepository {
       .limit(1);
     const [row] = lock ? await q.for('update') : await q;
     return row;
+  }
+
+  /**
+   * Web registrations created since `since` whose confirmation email is still due, oldest first,
+   * locked for the caller's transaction. SKIP LOCKED: two runs at once take disjoint rows; NO KEY
+   * UPDATE: a duplicates row referencing one of them is not held up.
+   */
+  async claimDueConfirmations(tx: Executor, since: Date, limit: number): Promise<DueConfirmation[]> {
+    return tx
+      .select({
+        id: respondents.id,
+        reference: respondents.reference,
+        firstname: respondents.firstname,
+        surname: respondents.surname,
+        status: respondents.status,
+        createdBy: respondents.createdBy,
+      })
+      .from(respondents)
+      .where(and(DUE_CONFIRMATION, gte(respondents.createdAt, since)))
+      .orderBy(asc(respondents.createdAt))
+      .limit(limit)
+      .for('no key update', { skipLocked: true });
+  }
+
+  /** Settle confirmations still due (`sent` or `none`); returns the ids this call settled. */
+  async settleConfirmations(tx: Executor, ids: string[], outcome: 'sent' | 'none'): Promise<string[]> {
+    if (!ids.length) return [];
+    const rows = await tx
+      .update(respondents)
+      .set({ confirmationMail: outcome })
+      .where(and(inArray(respondents.id, ids), isNull(respondents.confirmationMail)))
+      .returning({ id: respondents.id });
+    return rows.map((r) => r.id);
+  }
+
+  /** Confirmations due for records created before `before` are not sent any more (`none`); returns how many. */
+  async expireConfirmations(tx: Executor, before: Date): Promise<number> {
+    const rows = await tx
+      .update(respondents)
+      .set({ confirmationMail: 'none' })
+      .where(and(DUE_CONFIRMATION, lt(respondents.createdAt, before)))
+      .returning({ id: respondents.id });
+    return rows.length;
   }
 
   async lockForShare(tx: Executor, id: string): Promise<RespondentRow | undefined> {

@@ -3,7 +3,7 @@
  * commit raw + outbox in one transaction, enqueue) → ingest.ts (the job: respondent, fraud, outcome)
  * → the outbox relay in service.ts (re-delivers what the queue lost).
  */
-export { SubmissionService, CHANNEL_BY_ROLE, toStatusView } from './service.js';
+export { SubmissionService, CHANNEL_BY_ROLE, toStatusView, type SubmissionOutcomeView } from './service.js';
 export { Ingestion, INGEST_JOB, type IngestOutcome, type SettledEvent, type SettledListener } from './ingest.js';
 export { SubmissionRepository, type HistoryRow, type SubmissionHistory, type SubmissionRow } from './repository.js';
 export { SubmissionStats, reviewOutcomeSql, type CollectorDay, type GpsFix } from './stats.js';

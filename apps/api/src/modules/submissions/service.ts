@@ -97,6 +97,17 @@ export function toStatusView(row: SubmissionRow, viewer?: Actor): SubmissionStat
 }
 const SYSTEM_VIEWER = systemActor('view');
 
+/** A submission's sender and outcome, without its answers (SubmissionService.outcomeOf). */
+export interface SubmissionOutcomeView {
+  id: string;
+  submittedBy: string | null;
+  channel: string;
+  status: string;
+  respondentId: string | null;
+  /** A rejection's code (NIN_DUPLICATE, ANSWERS_INVALID…). */
+  errorCode?: string;
+}
+
 /** Residents: at most this many registration attempts a day (each duplicate answer is a NIN look-up). */
 const PUBLIC_ATTEMPTS_PER_DAY = 5;
 
@@ -602,6 +613,17 @@ export class SubmissionService {
     if (row!.status === 'awaiting_files')
       view.attachments = (await this.repo.attachmentsOf(this.db, id)).map(progressOf);
     return view;
+  }
+
+  /**
+   * Who sent a submission and what became of it (no answers), for another module that decides the
+   * caller's access itself (the documents module: a clerk's slip); undefined when there is none.
+   */
+  async outcomeOf(id: string): Promise<SubmissionOutcomeView | undefined> {
+    const row = await this.repo.findById(this.db, id);
+    if (!row) return undefined;
+    const { submittedBy, channel, status, respondentId } = row;
+    return { id, submittedBy, channel, status, respondentId, errorCode: (row.error as { code?: string } | null)?.code };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { apiUrl } from '../../api/client';
 import { DataTable, TableHead } from '../../components/Table';
 import { rejectionText } from '../register/collection';
 import { RECENT_MAX, type RecentForm } from './clerkState';
@@ -36,7 +37,7 @@ export function RecentForms({
   onRetry: (r: RecentForm) => void;
   onReopen: (r: RecentForm) => void;
 }) {
-  const { date } = useT();
+  const { date, locale } = useT();
   return (
     <section aria-labelledby="recent-heading" className="card">
       <h2 id="recent-heading" className="text-xl font-bold">
@@ -61,6 +62,26 @@ export function RecentForms({
                 <td className="py-2 pr-3 font-mono">{r.ninTail ?? t('clerk.recent.notGiven')}</td>
                 <td className="py-2">
                   <span className={statusClass(r)}>{statusText(r)}</span>
+                  {r.state === 'ingested' && (
+                    <span className="mt-1 flex flex-wrap items-baseline gap-3">
+                      {r.reference && (
+                        <span className="font-mono" data-testid="recent-reference">
+                          {t('clerk.recent.reference', { reference: r.reference })}
+                        </span>
+                      )}
+                      {/* The registration's slip to print for the person (the clerk's own forms only). */}
+                      <a
+                        className="link"
+                        href={apiUrl(`/submissions/${r.id}/slip.pdf`, { lang: locale })}
+                        target="_blank"
+                        rel="noopener"
+                        data-testid="recent-slip"
+                      >
+                        {t('clerk.recent.printSlip')}
+                        <span className="sr-only"> {t('clerk.recent.printSlipFor', { name: r.name })}</span>
+                      </a>
+                    </span>
+                  )}
                   {r.state === 'failed' && r.body && (
                     <span className="mt-1 flex flex-wrap gap-3">
                       {r.failure?.retry ? (

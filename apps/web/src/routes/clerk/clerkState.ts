@@ -16,6 +16,8 @@ export interface RecentForm {
   name: string;
   ninTail: string | null;
   state: RecentState;
+  /** The registration's short reference (OY-7K3-9QX), once the registry has registered the form. */
+  reference?: string;
   /** The registry's reason for a rejection (after ingestion). */
   error?: SubmissionErrorView;
   /** Why it was not saved at all (not sent, or refused at once). */

@@ -31,6 +31,7 @@ export function useClerkSubmissions(
           ...r,
           state: view.status,
           error: view.error,
+          reference: view.reference,
           body: undefined,
           counted: true,
         }));
@@ -64,7 +65,13 @@ export function useClerkSubmissions(
   const keepSettled = useEffectEvent(() =>
     update((s) =>
       settled.reduce(
-        (acc, view) => patchRecent(acc, view.id, (r) => ({ ...r, state: view.status, error: view.error })),
+        (acc, view) =>
+          patchRecent(acc, view.id, (r) => ({
+            ...r,
+            state: view.status,
+            error: view.error,
+            reference: view.reference,
+          })),
         s,
       ),
     ),
