@@ -147,6 +147,9 @@ export async function ensureProfiles(
   });
 }
 
+/** A skill by its English label: a profession that is one is named by its slug too (pages translate it). */
+const SKILL_BY_LABEL = new Map(SKILLS.map((s) => [s.label, s.slug]));
+
 /** A profile as the public sees it. */
 export function publicProfile(
   row: Pick<ProfileRow, 'id' | 'profession' | 'skills' | 'lgaCode' | 'experience' | 'verified' | 'bio'>,
@@ -155,6 +158,7 @@ export function publicProfile(
   return {
     id: row.id,
     profession: row.profession,
+    professionSkill: SKILL_BY_LABEL.get(row.profession) ?? null,
     skills: row.skills.map((slug) => {
       const sector = sectorOf(slug);
       return { slug, label: skillLabel(slug), sector, sectorName: sectorName(sector) ?? sector };

@@ -3,6 +3,7 @@
  * answers, and approve, reject or return it for correction. Which decision may follow which is decided
  * by `reviewStep` (@oslrs/core review.ts) and nowhere else; every change is one audited transaction.
  */
+import { fraudSummary } from '../fraud/index.js';
 import {
   RETURNABLE_CHANNELS,
   reviewStep,
@@ -84,7 +85,7 @@ function toItem(row: ReviewListRow, names: Map<string, string>): ReviewItem {
     enumerator: row.submittedBy ? { id: row.submittedBy, name: names.get(row.submittedBy) ?? null } : null,
     fraud:
       row.fraudScore !== null && row.fraudBand
-        ? { score: row.fraudScore, band: row.fraudBand, reasons: (row.fraudReasons as string[] | null) ?? [] }
+        ? fraudSummary(row.fraudScore, row.fraudBand, row.fraudReasons)
         : null,
     startedAt: row.startedAt.toISOString(),
     completedAt: row.completedAt.toISOString(),

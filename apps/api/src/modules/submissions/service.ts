@@ -1,3 +1,4 @@
+import { fraudSummary } from '../fraud/index.js';
 import { createHash } from 'node:crypto';
 import {
   ERRORS,
@@ -91,7 +92,7 @@ export function toStatusView(row: SubmissionRow, viewer?: Actor): SubmissionStat
   if (row.ingestedAt) view.ingestedAt = row.ingestedAt.toISOString();
   const overseer = !viewer || (viewer.role !== null && OVERSEER_ROLES.includes(viewer.role));
   if (overseer && row.fraudScore !== null && row.fraudBand) {
-    view.fraud = { score: row.fraudScore, band: row.fraudBand, reasons: (row.fraudReasons as string[] | null) ?? [] };
+    view.fraud = fraudSummary(row.fraudScore, row.fraudBand, row.fraudReasons);
   }
   return view;
 }
