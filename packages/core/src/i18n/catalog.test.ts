@@ -9,9 +9,11 @@ import {
   breakdownTextId,
   EMPLOYMENT_TYPE_LABELS,
   GENDER_LABELS,
+  sectorTextId,
+  skillTextId,
   STATUS_LABELS,
 } from '../reports/dimensions';
-import { OTHER_SECTOR, SECTORS, SKILLS, sectorTextId, skillTextId } from '../reports/taxonomy';
+import { OTHER_SECTOR, SECTORS, SKILLS } from '../reports/taxonomy';
 
 const here = new URL('.', import.meta.url).pathname;
 const read = (locale: string): CatalogEntry[] =>

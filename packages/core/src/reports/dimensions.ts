@@ -107,6 +107,15 @@ export function subjectKeys(s: ReportSubject): [ReportDimension, string][] {
   return keys;
 }
 
+/**
+ * The catalogue ids of the taxonomy's names in the reader's language (area `taxonomy` of
+ * packages/core/src/i18n/locales; the English there is taxonomy.ts's labels). APIs keep sending
+ * codes and slugs (and the English names, for partners and exports); pages and USSD menus show
+ * these. Here, not in taxonomy.ts, so a page that only words names does not ship the skills list.
+ */
+export const sectorTextId = (code: string) => `taxonomy.sector.${code}`;
+export const skillTextId = (slug: string) => `taxonomy.skill.${slug}`;
+
 /** A way reports and insights break registrations down, and the catalogue id of one of its values' words. */
 export type ReportBreakdown = 'lga' | 'sector' | 'skill' | 'gender' | 'age_band' | 'employment_type' | 'channel' | 'status';
 
@@ -119,9 +128,9 @@ export function breakdownTextId(breakdown: ReportBreakdown, key: string): string
     case 'lga':
       return key === 'unknown' ? 'taxonomy.lga.unknown' : null;
     case 'sector':
-      return `taxonomy.sector.${key}`;
+      return sectorTextId(key);
     case 'skill':
-      return `taxonomy.skill.${key}`;
+      return skillTextId(key);
     case 'gender':
       return `taxonomy.gender.${key}`;
     case 'age_band':

@@ -223,11 +223,3 @@ export function sectorName(code: string): string | undefined {
 export function skillLabel(slug: string): string {
   return BY_SLUG.get(slug)?.label ?? slug;
 }
-
-/**
- * The catalogue ids of the names in the reader's language (area `taxonomy` of
- * packages/core/src/i18n/locales; the English there is these labels). APIs keep sending codes and
- * slugs (and the English names, for partners and exports); pages and USSD menus show these.
- */
-export const sectorTextId = (code: string) => `taxonomy.sector.${code}`;
-export const skillTextId = (slug: string) => `taxonomy.skill.${slug}`;

@@ -199,8 +199,8 @@ describe('USSD registration through the callback', () => {
     expect(turns[7]!.reply).toContain(`${sectorNo('FBP')} ${yo('taxonomy.sector.FBP')}`);
     expect(yo('taxonomy.sector.FBP')).toBe('Aṣọ, ẹwà àti ìtọ́jú ara');
     expect(turns[7]!.reply).not.toContain('Fashion');
-    expect(turns[8]!.reply).toContain(`${skillNo('tailoring')} Aṣọ rírán (télọ̀)`);
-    expect(turns.at(-2)!.reply).toContain('Aṣọ rírán (télọ̀)');
+    expect(turns[8]!.reply).toContain(`${skillNo('tailoring')} Aṣọ rírán (tẹ́lọ̀)`);
+    expect(turns.at(-2)!.reply).toContain('Aṣọ rírán (tẹ́lọ̀)');
     expect(turns.at(-2)!.reply).toContain('NIN: nígbà míì');
     expect(last).toMatch(/^END (O ti forúkọ sílẹ̀|A dúpẹ́)/);
     const sub = await submissionOf(phone);
