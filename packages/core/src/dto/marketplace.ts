@@ -162,6 +162,8 @@ export const myRegistrationSchema = z.object({
     nin: z.string().nullable(),
     lga: z.object({ code: z.string(), name: z.string() }).nullable(),
     mainOccupation: z.string().nullable(),
+    /** The taxonomy skill the occupation names (a slug or a skill's English label), for pages to word it. */
+    mainOccupationSkill: z.string().nullable(),
     employmentType: z.string().nullable(),
     /** The years-of-experience band's English words (or the stored value when it is not a band). */
     experience: z.string().nullable(),

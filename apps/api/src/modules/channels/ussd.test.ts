@@ -175,6 +175,12 @@ describe('USSD registration through the callback', () => {
       consentMarketplace: true,
       consentEnriched: false,
     });
+    // The stored occupation is the trade's English name; the record names its skill for pages to word.
+    const detail = await app.call(app.admin, { method: 'GET', url: `/api/v1/respondents/${person!.id}` });
+    expect(detail.json().respondent).toMatchObject({
+      mainOccupation: 'Tailoring/Sewing',
+      mainOccupationSkill: 'tailoring',
+    });
     // The reference a resident is told is the record's short one (OY-7K3-9QX), the same everywhere.
     const ref = person!.reference;
     expect(ref).toMatch(/^OY-[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}$/);

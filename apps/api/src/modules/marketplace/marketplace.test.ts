@@ -500,6 +500,9 @@ describe("residents' consent", () => {
       record: {
         surname: 'Ajayi',
         firstname: 'Tunde',
+        // Typed, and no skill's name: shown as typed.
+        mainOccupation: 'Tailor',
+        mainOccupationSkill: null,
         // The band's English words, and its key for pages that word it in the reader's language.
         experience: '7–10 years',
         experienceBand: '7_10',

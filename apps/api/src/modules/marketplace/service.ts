@@ -11,6 +11,7 @@ import {
   sectorName,
   sectorOf,
   skillLabel,
+  skillNamed,
   skillOf,
   type MarketplaceOptions,
   type MarketplaceProfile,
@@ -147,9 +148,6 @@ export async function ensureProfiles(
   });
 }
 
-/** A skill by its English label: a profession that is one is named by its slug too (pages translate it). */
-const SKILL_BY_LABEL = new Map(SKILLS.map((s) => [s.label, s.slug]));
-
 /** A profile as the public sees it. */
 export function publicProfile(
   row: Pick<ProfileRow, 'id' | 'profession' | 'skills' | 'lgaCode' | 'experience' | 'verified' | 'bio'>,
@@ -158,7 +156,8 @@ export function publicProfile(
   return {
     id: row.id,
     profession: row.profession,
-    professionSkill: SKILL_BY_LABEL.get(row.profession) ?? null,
+    // A profession that is a skill's name is named by its slug too (pages word it in the reader's language).
+    professionSkill: skillNamed(row.profession),
     skills: row.skills.map((slug) => {
       const sector = sectorOf(slug);
       return { slug, label: skillLabel(slug), sector, sectorName: sectorName(sector) ?? sector };

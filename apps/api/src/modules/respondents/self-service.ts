@@ -1,4 +1,4 @@
-import { experienceBand, lgaName, skillLabel, type MyRegistration, type ProfileNote } from '@oslrs/core';
+import { experienceBand, lgaName, skillLabel, skillNamed, type MyRegistration, type ProfileNote } from '@oslrs/core';
 import { requireAccess, type Actor } from '../../access/index.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { PiiCipher } from '../../infra/pii.js';
@@ -72,6 +72,7 @@ export class SelfService {
         nin: nin ? masked(nin) : null,
         lga: r.lgaCode ? { code: r.lgaCode, name: lgaName(r.lgaCode) ?? r.lgaCode } : null,
         mainOccupation: r.mainOccupation,
+        mainOccupationSkill: skillNamed(r.mainOccupation),
         employmentType: r.employmentType,
         experience: experienceBand(r.yearsExperience)?.label ?? r.yearsExperience,
         experienceBand: experienceBand(r.yearsExperience)?.key ?? null,

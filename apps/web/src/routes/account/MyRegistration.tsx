@@ -131,7 +131,12 @@ function RegistrationView({ registration: r }: { registration: Registration }) {
             [t('account.my.email'), rec.email],
             [t('account.my.nin'), rec.nin ?? t('account.my.ninMissing')],
             [t('account.my.lga'), rec.lga?.name],
-            [t('account.my.occupation'), rec.mainOccupation],
+            [
+              t('account.my.occupation'),
+              rec.mainOccupationSkill
+                ? skillName(t, rec.mainOccupationSkill, rec.mainOccupation ?? undefined)
+                : rec.mainOccupation,
+            ],
             [t('account.my.employment'), rec.employmentType && code('account.my.employmentWord', rec.employmentType)],
             [
               t('account.my.experience'),

@@ -106,7 +106,11 @@ function Respondent() {
           <dt className="font-semibold">{t('staff.registry.lga')}</dt>
           <dd>{r.lga ? (lgaName(r.lga) ?? r.lga) : '—'}</dd>
           <dt className="font-semibold">{t('staff.respondent.occupation')}</dt>
-          <dd>{r.mainOccupation ?? '—'}</dd>
+          <dd>
+            {r.mainOccupationSkill
+              ? skillName(t, r.mainOccupationSkill, r.mainOccupation ?? undefined)
+              : (r.mainOccupation ?? '—')}
+          </dd>
           <dt className="font-semibold">{t('staff.respondent.skills')}</dt>
           <dd>{r.skills.length ? r.skills.map((slug) => skillName(t, slug)).join(', ') : '—'}</dd>
           <dt className="font-semibold">{t('staff.respondent.registered')}</dt>
