@@ -7,12 +7,7 @@
  * Each falls back to the English the API sent, never to a catalogue id: a name the catalogue does
  * not know (a skill of another form) is shown as it came.
  */
-import {
-  breakdownTextId,
-  sectorTextId,
-  skillTextId,
-  type ReportBreakdown,
-} from '@oslrs/core';
+import { breakdownTextId, sectorTextId, skillTextId, type ReportBreakdown } from '@oslrs/core';
 
 type Translate = (id: string, values?: Record<string, unknown>) => string;
 

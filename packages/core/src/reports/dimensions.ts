@@ -117,7 +117,8 @@ export const sectorTextId = (code: string) => `taxonomy.sector.${code}`;
 export const skillTextId = (slug: string) => `taxonomy.skill.${slug}`;
 
 /** A way reports and insights break registrations down, and the catalogue id of one of its values' words. */
-export type ReportBreakdown = 'lga' | 'sector' | 'skill' | 'gender' | 'age_band' | 'employment_type' | 'channel' | 'status';
+export type ReportBreakdown =
+  'lga' | 'sector' | 'skill' | 'gender' | 'age_band' | 'employment_type' | 'channel' | 'status';
 
 /**
  * The catalogue id of a report row's label in the reader's language (the API's `label` is English),

@@ -131,7 +131,9 @@ describe('profiles kept by ingestion', () => {
       }),
     ).toMatchObject({
       professionSkill: 'tailoring',
-      skills: [{ slug: 'tailoring', label: 'Tailoring/Sewing', sector: 'FBP', sectorName: 'Fashion, Beauty & Personal Care' }],
+      skills: [
+        { slug: 'tailoring', label: 'Tailoring/Sewing', sector: 'FBP', sectorName: 'Fashion, Beauty & Personal Care' },
+      ],
     });
     // The worker's own line (the questionnaire's bio_short) is the one free text shown.
     expect(found!.bio).toMatch(/^Tailor and fashion designer/);

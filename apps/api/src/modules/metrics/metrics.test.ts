@@ -220,7 +220,11 @@ describe('alert signals', () => {
     // The numbers a page words the alert with (staff.admin.ops.alert.<code>), beside the English message.
     expect(byCode.FIELD_STAFF_ABOVE_180!.params).toEqual({ count: 181, threshold: 180 });
     expect(byCode.MEMORY_HIGH!.params).toEqual({ used: '85.4', free: 600, total: 4096, rss: 300, threshold: 80 });
-    expect(byCode.API_P95_HIGH!.params).toMatchObject({ ms: byCode.API_P95_HIGH!.value, requests: 100, threshold: 200 });
+    expect(byCode.API_P95_HIGH!.params).toMatchObject({
+      ms: byCode.API_P95_HIGH!.value,
+      requests: 100,
+      threshold: 200,
+    });
     expect(byCode.FIELD_STAFF_ABOVE_120).toBeUndefined();
     expect(byCode.JOB_FAILURES).toBeUndefined();
     expect(alerts.every((a) => a.severity === 'warning')).toBe(true);

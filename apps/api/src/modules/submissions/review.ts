@@ -3,7 +3,6 @@
  * answers, and approve, reject or return it for correction. Which decision may follow which is decided
  * by `reviewStep` (@oslrs/core review.ts) and nowhere else; every change is one audited transaction.
  */
-import { fraudSummary } from '../fraud/index.js';
 import {
   RETURNABLE_CHANNELS,
   reviewStep,
@@ -21,6 +20,7 @@ import {
 import { can, requireAccess, scopeOf, type Actor } from '../../access/index.js';
 import type { Db } from '../../infra/db.js';
 import { Conflict, Invalid, Unprocessable } from '../../errors.js';
+import { fraudSummary } from '../fraud/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { UserRepository } from '../auth/index.js';
 import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
@@ -84,9 +84,7 @@ function toItem(row: ReviewListRow, names: Map<string, string>): ReviewItem {
     lga: row.lgaCode,
     enumerator: row.submittedBy ? { id: row.submittedBy, name: names.get(row.submittedBy) ?? null } : null,
     fraud:
-      row.fraudScore !== null && row.fraudBand
-        ? fraudSummary(row.fraudScore, row.fraudBand, row.fraudReasons)
-        : null,
+      row.fraudScore !== null && row.fraudBand ? fraudSummary(row.fraudScore, row.fraudBand, row.fraudReasons) : null,
     startedAt: row.startedAt.toISOString(),
     completedAt: row.completedAt.toISOString(),
     receivedAt: row.receivedAt.toISOString(),

@@ -1,4 +1,3 @@
-import { fraudSummary } from '../fraud/index.js';
 import { createHash } from 'node:crypto';
 import {
   ERRORS,
@@ -28,6 +27,7 @@ import {
 } from '../../errors.js';
 import type { KeyValueStore } from '../../infra/kv.js';
 import type { PiiCipher } from '../../infra/pii.js';
+import { fraudSummary } from '../fraud/index.js';
 import { respondentFieldName, type QuestionnaireService, type VersionCache } from '../questionnaires/index.js';
 import type { JobsService } from '../jobs/index.js';
 import { recordAudit } from '../audit/index.js';

@@ -44,7 +44,9 @@ export default function ProfilePage() {
             {profile.skills.length > 0 && (
               <p className="mt-3 text-sm text-stone-700">
                 {t('marketplace.sectors', {
-                  sectors: [...new Map(profile.skills.map((s) => [s.sector, sectorName(t, s.sector, s.sectorName)])).values()].join(', '),
+                  sectors: [
+                    ...new Map(profile.skills.map((s) => [s.sector, sectorName(t, s.sector, s.sectorName)])).values(),
+                  ].join(', '),
                 })}
               </p>
             )}

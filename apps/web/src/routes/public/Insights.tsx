@@ -40,7 +40,8 @@ function InsightCharts({ data }: { data: InsightsBody }) {
   const { t, date } = useT();
   const col = (what: string): readonly [string, string] => [what, t('public.insights.colCount')];
   // A hidden cell says so in the reader's language; a shown one is the number as they write it.
-  const display = (c: Cell) => (c.suppressed || c.count === null ? t('public.insights.fewerThan') : formatCount(c.count));
+  const display = (c: Cell) =>
+    c.suppressed || c.count === null ? t('public.insights.fewerThan') : formatCount(c.count);
   const rows = (cells: Cell[], breakdown: 'lga' | 'sector' | 'gender' | 'age_band'): ChartRow[] =>
     cells.map((c) => ({ ...breakdownRow(t, breakdown, c), display: display(c) }));
   const byLga = rows(data.byLga, 'lga');
@@ -87,11 +88,7 @@ function InsightCharts({ data }: { data: InsightsBody }) {
         >
           <BarList rows={bySector} />
         </ChartCard>
-        <ChartCard
-          title={t('public.insights.byGender')}
-          columns={col(t('public.insights.colGender'))}
-          rows={byGender}
-        >
+        <ChartCard title={t('public.insights.byGender')} columns={col(t('public.insights.colGender'))} rows={byGender}>
           <BarList rows={byGender} />
         </ChartCard>
         <ChartCard title={t('public.insights.byAge')} columns={col(t('public.insights.colAge'))} rows={byAgeBand}>

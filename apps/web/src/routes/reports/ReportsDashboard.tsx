@@ -234,7 +234,11 @@ function Charts({ summary, stale }: { summary: ReportSummary; stale: boolean }) 
         >
           <TimeColumns rows={overTimeRows(summary, month)} />
         </ChartCard>
-        <ChartCard title={t('staff.reports.byLga')} columns={col(t('staff.registry.lga'))} rows={rows(summary.byLga, 'lga')}>
+        <ChartCard
+          title={t('staff.reports.byLga')}
+          columns={col(t('staff.registry.lga'))}
+          rows={rows(summary.byLga, 'lga')}
+        >
           <BarList rows={rows(summary.byLga, 'lga')} />
         </ChartCard>
         <ChartCard
