@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, transformWithOxc, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
-import { compileCatalog, parseCatalog } from '../../packages/core/src/i18n/catalog';
+import { catalogPartOf, compileCatalog, parseCatalog } from '../../packages/core/src/i18n/catalog';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const api = { '/api': { target: 'http://localhost:3000', changeOrigin: false } };
@@ -22,22 +22,10 @@ function poCatalogs(): Plugin {
       if (!file!.endsWith('.po')) return null;
       const english = join(file!, '..', 'en.po');
       this.addWatchFile(english);
-      // Four parts per language: `?part=staff` (the staff pages' and USSD simulator's words),
-      // `?part=app` (the PWA, clerk, account, marketplace, documents and insights pages, and the
-      // wizard's questionnaire steps), `?part=site` (the prerendered public pages' long text, which no
-      // app page shows), else the base (what the public app pages and the wizard's first steps need).
-      // SMS and email texts are the server's only.
+      // Four parts per language (`?part=app`, `?part=staff`, `?part=site`, else the base): which id
+      // goes where is catalogPartOf's (packages/core/src/i18n/catalog.ts).
       const part = new URLSearchParams(query).get('part') ?? 'base';
-      const partOf = (key: string) =>
-        key.startsWith('staff.') || key.startsWith('ussd.')
-          ? 'staff'
-          : /^(collect|clerk|account|marketplace|documents)\.|^public\.insights\./.test(key)
-            ? 'app'
-            : /^public\.(about|participate|faq|privacy|terms|contact)\./.test(key)
-              ? 'site'
-              : 'base';
-      const serverOnly = (key: string) => key.startsWith('sms.') || key.startsWith('documents.mail.');
-      const inPart = ({ id: key }: { id: string }) => !serverOnly(key) && partOf(key) === part;
+      const inPart = ({ id: key }: { id: string }) => catalogPartOf(key) === part;
       const compiled = compileCatalog(
         parseCatalog(readFileSync(file!, 'utf8')).filter(inPart),
         parseCatalog(readFileSync(english, 'utf8')).filter(inPart),

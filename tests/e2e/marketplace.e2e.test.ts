@@ -98,6 +98,29 @@ it('a resident is listed, a searcher reveals their contact, the resident sees it
   await visitor.page.getByTestId('reveal-register').waitFor();
   expect(await visitor.page.locator('main').innerText()).not.toContain('Alabi');
 
+  // ---------- the same profile in Yorùbá: the skill, its sector and the experience by code ----------
+  await visitor.page.getByRole('combobox', { name: 'Language' }).selectOption('yo');
+  await expect.poll(() => visitor.page.evaluate(() => document.documentElement.lang)).toBe('yo');
+  await expect.poll(() => visitor.page.locator('main').innerText()).toContain('Aṣọ rírán (tẹ́lọ̀)');
+  const inYoruba = await visitor.page.locator('main').innerText();
+  expect(inYoruba).toContain('Aṣọ, ẹwà àti ìtọ́jú ara'); // the sector line
+  expect(inYoruba).toContain('Ọdún 4–6');
+  expect(inYoruba).not.toMatch(/Tailoring|Fashion, Beauty|4.6 years|taxonomy\./);
+  // A fresh load of the search straight in Yorùbá (the device remembers it): the filters name the
+  // sectors and trades in Yorùbá, and the card its skill; never an id.
+  await visitor.page.goto(`${registry.url}/marketplace?sector=FBP`);
+  await visitor.page.locator(`[data-profile-id="${profileId}"]`).waitFor();
+  const sector = visitor.page.getByRole('combobox', { name: 'Ẹ̀ka iṣẹ́' });
+  await expect.poll(() => sector.locator('option:checked').innerText()).toBe('Aṣọ, ẹwà àti ìtọ́jú ara');
+  const trades = await visitor.page.getByRole('combobox', { name: 'Ọgbọ́n-iṣẹ́' }).locator('option').allInnerTexts();
+  expect(trades).toContain('Aṣọ rírán (tẹ́lọ̀)');
+  expect(trades).not.toContain('Tailoring/Sewing');
+  expect(await visitor.page.locator(`[data-profile-id="${profileId}"]`).innerText()).toContain('Aṣọ rírán (tẹ́lọ̀)');
+  expect(await visitor.page.locator('main').innerText()).not.toContain('taxonomy.');
+  await visitor.page.screenshot({ path: join(artifacts, 'marketplace-yoruba-375.png'), fullPage: true });
+  await visitor.page.getByRole('combobox', { name: 'Èdè' }).selectOption('en');
+  await expect.poll(() => visitor.page.evaluate(() => document.documentElement.lang)).toBe('en');
+
   // ---------- an employer registers, confirms the email, signs in and reveals ----------
   const searcher = await newPage();
   await searcher.page.goto(`${registry.url}/marketplace/register`);

@@ -211,6 +211,22 @@ it('an official filters the dashboard by LGA through the URL; the public insight
   expect(await visitor.locator('main').innerText()).not.toMatch(/Atiba\s*3\b/);
   await noSidewaysScroll(visitor, 'insights');
   await visitor.screenshot({ path: join(artifacts, 'insights-phone.png'), fullPage: true });
+
+  // In Yorùbá: the sectors by code in Yorùbá, the hidden cell said in Yorùbá; then a fresh load
+  // straight onto /insights (the device remembers Yorùbá) shows the same, never a catalogue id.
+  for (const how of ['switch', 'reload'] as const) {
+    if (how === 'switch') await visitor.getByRole('combobox', { name: 'Language' }).selectOption('yo');
+    else await visitor.goto(`${registry.url}/insights`);
+    await expect.poll(() => visitor.evaluate(() => document.documentElement.lang)).toBe('yo');
+    const sectors = visitor.locator('[data-chart="Ní ẹ̀ka iṣẹ́"]');
+    await sectors.locator('[data-bar="CON"]').waitFor();
+    expect(await sectors.locator('[data-bar="CON"]').innerText()).toContain('Ìkọ́lé àti iṣẹ́ ọwọ́ ilé');
+    const yoLgas = visitor.locator('[data-chart="Ní Ìjọba Ìbílẹ̀"]');
+    expect(await yoLgas.locator('[data-bar="atiba"]').innerText()).toContain('kò tó mẹ́wàá');
+    const text = await visitor.locator('main').innerText();
+    expect(text).not.toMatch(/Construction|fewer than|taxonomy\.|public\.insights/);
+  }
+  await visitor.screenshot({ path: join(artifacts, 'insights-yoruba-phone.png'), fullPage: true });
   expect(visitorProblems).toEqual([]);
   await publicContext.close();
 });

@@ -73,7 +73,11 @@ it('an official switches the staff pages to Yorùbá and reads them, dates and r
   const schema = (await call(`${url}/api/v1/forms/${questionnaireId}/schema`, {})).json as { versionId: string };
   const answers = respondentAnswers(1, Date.now() % 100_000);
   const name = `${answers.firstname} ${answers.surname}`;
-  const completed = new Date(Date.now() - 86_400_000);
+  // Completed late yesterday evening (23:30 WAT): flagged off-hours, a reason the review list words.
+  const yesterday = new Date(Date.now() - 86_400_000);
+  const completed = new Date(
+    Date.UTC(yesterday.getUTCFullYear(), yesterday.getUTCMonth(), yesterday.getUTCDate(), 22, 30),
+  );
   const submitted = await call(`${url}/api/v1/submissions`, {
     method: 'POST',
     session: field,
@@ -140,6 +144,11 @@ it('an official switches the staff pages to Yorùbá and reads them, dates and r
   await page.getByRole('heading', { level: 2, name: 'Ìtàn' }).waitFor();
   expect(await page.getByText('Ọjọ́ ìbí').count()).toBe(1);
   expect(await page.locator('main').innerText()).toContain(`${yorubaDate(new Date())} nípasẹ̀ ọ̀nà òṣìṣẹ́ ìwádìí`);
+  // Its skills by slug in Yorùbá (carpentry, welding), and why its survey was flagged.
+  const record = await page.locator('main').innerText();
+  expect(record).toContain('Iṣẹ́ káfíńtà/iṣẹ́ igi, Alurinmọ́rin àti ṣíṣe ohun irin');
+  expect(record).toContain('Lẹ́yìn àkókò iṣẹ́: ó parí ní 23:30 WAT');
+  expect(record).not.toMatch(/carpentry|welding|off-hours/);
   await noSidewaysScroll(page, 'record at 375 px in Yorùbá');
 
   // A record that is not there: the API answers NOT_FOUND in English; the page says it in Yorùbá.
@@ -164,6 +173,7 @@ it('an official switches the staff pages to Yorùbá and reads them, dates and r
   const item = page.getByRole('list', { name: 'Àwọn ìfisílẹ̀' }).getByRole('listitem').first();
   await item.getByText('Ń dúró de àtúnyẹ̀wò').waitFor();
   expect(await item.innerText()).toMatch(new RegExp(`a parí rẹ̀ ní ${yorubaDate(completed)} ní \\d{2}:\\d{2}`));
+  expect(await item.innerText()).toContain('Lẹ́yìn àkókò iṣẹ́: ó parí ní 23:30 WAT');
   await noSidewaysScroll(page, 'review list at 375 px in Yorùbá');
   await page.screenshot({ path: join(artifacts, 'staff-yoruba-review.png'), fullPage: true });
 
@@ -175,6 +185,17 @@ it('an official switches the staff pages to Yorùbá and reads them, dates and r
   const total = page.locator('#total-heading + p + p');
   await expect.poll(() => total.innerText()).toMatch(new RegExp(`títí dé ${yorubaDate(new Date())}`));
   expect(await page.getByRole('button', { name: 'Fi hàn bí tábìlì' }).count()).toBeGreaterThan(3);
+  // The charts' rows by key, in Yorùbá: sector, skills, gender, channel.
+  const charts = await page.locator('main').innerText();
+  for (const words of [
+    'Ìkọ́lé àti iṣẹ́ ọwọ́ ilé',
+    'Iṣẹ́ káfíńtà/iṣẹ́ igi',
+    'Alurinmọ́rin àti ṣíṣe ohun irin',
+    'Abo',
+    'Òṣìṣẹ́ ìwádìí',
+  ])
+    expect(charts).toContain(words);
+  expect(charts).not.toMatch(/Construction|Carpentry|Female|Enumerator|taxonomy\./);
   await noSidewaysScroll(page, 'dashboard at 375 px in Yorùbá');
 
   // The account page: greeting, details, the role's name.

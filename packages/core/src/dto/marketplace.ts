@@ -46,6 +46,8 @@ export type MarketplaceSearchQuery = z.input<typeof marketplaceSearchQuerySchema
 export const marketplaceProfileSchema = z.object({
   id: z.uuid(),
   profession: z.string(),
+  /** The skill the profession names (its slug), when it is one of the taxonomy's: pages show it in the reader's language. */
+  professionSkill: z.string().nullable(),
   skills: z.array(z.object({ slug: z.string(), label: z.string(), sector: z.string(), sectorName: z.string() })),
   lga: z.object({ code: z.string(), name: z.string() }),
   experience: z.object({ band: z.string(), label: z.string(), minYears: z.number().int() }).nullable(),
@@ -138,6 +140,10 @@ export const myRevealSchema = z.object({
   purpose: z.string(),
 });
 
+/** Why a resident who agreed to be listed is not (yet): no NIN on file, rejected, merged, awaiting verification, no trade. */
+export const PROFILE_NOTES = ['ninMissing', 'rejected', 'merged', 'unverified', 'noTrade'] as const;
+export type ProfileNote = (typeof PROFILE_NOTES)[number];
+
 export const myRegistrationSchema = z.object({
   respondentId: z.uuid(),
   /** The short reference the resident quotes to the help desk (`OY-7K3-9QX`). */
@@ -156,8 +162,13 @@ export const myRegistrationSchema = z.object({
     nin: z.string().nullable(),
     lga: z.object({ code: z.string(), name: z.string() }).nullable(),
     mainOccupation: z.string().nullable(),
+    /** The taxonomy skill the occupation names (a slug or a skill's English label), for pages to word it. */
+    mainOccupationSkill: z.string().nullable(),
     employmentType: z.string().nullable(),
+    /** The years-of-experience band's English words (or the stored value when it is not a band). */
     experience: z.string().nullable(),
+    /** The band's key (`less_1`, `1_3`, …) when it is one: pages show it in the reader's language. */
+    experienceBand: z.string().nullable(),
     skills: z.array(z.object({ slug: z.string(), label: z.string() })),
   }),
   /** Their answers as submitted (question name → value), the NIN masked. */
@@ -167,8 +178,11 @@ export const myRegistrationSchema = z.object({
   bio: z.string().nullable(),
   /** Their anonymous profile as the public sees it, while listed. */
   profile: marketplaceProfileSchema.nullable(),
-  /** Why there is no profile although consent was given (no NIN yet, rejected …), or null. */
-  profileNote: z.string().nullable(),
+  /**
+   * Why there is no profile although consent was given, as a code (pages say it in the reader's
+   * language: `account.my.profileNote.<code>`), or null.
+   */
+  profileNote: z.enum(PROFILE_NOTES).nullable(),
   reveals: z.array(myRevealSchema),
   /** Correction requests they sent, newest first, with their review state. */
   corrections: z.array(

@@ -16,7 +16,9 @@ export type OpsAlertCode = (typeof OPS_ALERT_CODES)[number];
 export const opsAlertSchema = z.object({
   code: z.enum(OPS_ALERT_CODES),
   severity: z.enum(['info', 'warning', 'critical']),
+  /** In English (logs, monitoring); pages word the code with `params` (`staff.admin.ops.alert.<code>`). */
   message: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
   value: z.number(),
   threshold: z.number(),
   /** What value and threshold count: '%', 'ms', 'jobs', 'staff'. */

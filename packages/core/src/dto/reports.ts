@@ -3,6 +3,7 @@ import { isLgaCode } from '../lgas.js';
 import { CHANNELS } from './submissions.js';
 import { RESPONDENT_STATUSES } from './respondents.js';
 import { dateRangeProblem } from '../reports/range.js';
+import { LOCALES } from '../i18n/locales.js';
 
 export { REPORT_MAX_RANGE_DAYS } from '../reports/range.js';
 
@@ -16,25 +17,30 @@ const isoDate = z
     },
   );
 
+const reportFilterShape = {
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  lga: z
+    .string()
+    .refine((s) => isLgaCode(s), { message: 'Unknown LGA code' })
+    .optional(),
+  channel: z.enum(CHANNELS).optional(),
+  status: z.enum(RESPONDENT_STATUSES).optional(),
+};
+const checkRange = (q: { from?: string; to?: string }, ctx: z.RefinementCtx) => {
+  const problem = dateRangeProblem(q.from, q.to);
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+};
+
 /**
  * The report filters (querystring). Unknown parameters and unknown values are refused (400), as are
  * `from` after `to` and ranges over ten years. Dates are registration days in Africa/Lagos, inclusive.
  */
-export const reportFilterSchema = z
-  .strictObject({
-    from: isoDate.optional(),
-    to: isoDate.optional(),
-    lga: z
-      .string()
-      .refine((s) => isLgaCode(s), { message: 'Unknown LGA code' })
-      .optional(),
-    channel: z.enum(CHANNELS).optional(),
-    status: z.enum(RESPONDENT_STATUSES).optional(),
-  })
-  .superRefine((q, ctx) => {
-    const problem = dateRangeProblem(q.from, q.to);
-    if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
-  });
+export const reportFilterSchema = z.strictObject(reportFilterShape).superRefine(checkRange);
+/** The printable summary's query: the same filters, and the reader's language (else Accept-Language). */
+export const reportPdfQuerySchema = z
+  .strictObject({ ...reportFilterShape, lang: z.enum(LOCALES).optional() })
+  .superRefine(checkRange);
 export type ReportFilter = z.infer<typeof reportFilterSchema>;
 
 export const reportCountSchema = z.object({ key: z.string(), label: z.string(), count: z.number().int() });

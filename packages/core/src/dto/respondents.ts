@@ -54,6 +54,8 @@ export const respondentDetailSchema = z.object({
   email: z.string().nullable(),
   lga: z.string().nullable(),
   mainOccupation: z.string().nullable(),
+  /** The taxonomy skill the occupation names (a slug or a skill's English label), for pages to word it. */
+  mainOccupationSkill: z.string().nullable(),
   employmentType: z.string().nullable(),
   yearsExperience: z.string().nullable(),
   skills: z.array(z.string()),

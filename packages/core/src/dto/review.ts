@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { text } from './common.js';
-import { CHANNELS, SUBMISSION_STATUSES, answerValueSchema } from './submissions.js';
+import { CHANNELS, SUBMISSION_STATUSES, answerValueSchema, fraudSummarySchema } from './submissions.js';
 import { attachmentProgressSchema } from './attachments.js';
 import { COMMENT_REQUIRED, MAX_REVIEW_COMMENT, REVIEW_DECISIONS, REVIEW_STATUSES } from '../review.js';
 import { isLgaCode } from '../lgas.js';
@@ -43,7 +43,7 @@ export const reviewItemSchema = z.object({
   channel: z.enum(CHANNELS),
   lga: z.string().nullable(),
   enumerator: z.object({ id: z.uuid(), name: z.string().nullable() }).nullable(),
-  fraud: z.object({ score: z.number().int(), band: z.string(), reasons: z.array(z.string()) }).nullable(),
+  fraud: fraudSummarySchema.nullable(),
   startedAt: z.string(),
   completedAt: z.string(),
   receivedAt: z.string(),

@@ -88,6 +88,38 @@ export const submissionErrorSchema = z.object({
   details: z.unknown().optional(),
 });
 
+/**
+ * Why a survey was flagged, as codes with their numbers (pages word them: `staff.fraud.signal.<code>`).
+ * `text`: a stored reason the server could not read back as a signal, shown as it was written.
+ */
+export const FRAUD_SIGNAL_CODES = [
+  'gps_accuracy',
+  'gps_cluster',
+  'gps_speed',
+  'gps_other_collector',
+  'speed_run_median',
+  'speed_run_floor',
+  'straight_lining',
+  'near_duplicate',
+  'out_of_area',
+  'off_hours',
+  'same_phone',
+  'text',
+] as const;
+export type FraudSignalCode = (typeof FRAUD_SIGNAL_CODES)[number];
+export const fraudSignalSchema = z.object({
+  code: z.enum(FRAUD_SIGNAL_CODES),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+export type FraudSignal = z.infer<typeof fraudSignalSchema>;
+/** A survey's fraud score: `reasons` are the English sentences stored with it (the record), `signals` the same as codes. */
+export const fraudSummarySchema = z.object({
+  score: z.number().int(),
+  band: z.string(),
+  reasons: z.array(z.string()),
+  signals: z.array(fraudSignalSchema),
+});
+
 export const submissionStatusSchema = z.object({
   id: z.uuid(),
   status: z.enum(SUBMISSION_STATUSES),
@@ -97,7 +129,7 @@ export const submissionStatusSchema = z.object({
   reference: z.string().optional(),
   receivedAt: z.string().optional(),
   ingestedAt: z.string().optional(),
-  fraud: z.object({ score: z.number().int(), band: z.string(), reasons: z.array(z.string()) }).optional(),
+  fraud: fraudSummarySchema.optional(),
   /** Where its review stands; a returned one carries the reviewer's comment for the collector. */
   review: z
     .object({

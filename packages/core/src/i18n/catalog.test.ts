@@ -1,7 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileCatalog, LOCALES, parseCatalog, type CatalogEntry } from './catalog';
+import { catalogPartOf, compileCatalog, LOCALES, parseCatalog, type CatalogEntry } from './catalog';
+import { EXPERIENCE_BANDS } from '../dto/marketplace';
+import { CHANNELS } from '../dto/submissions';
+import {
+  AGE_BAND_LABELS,
+  breakdownTextId,
+  EMPLOYMENT_TYPE_LABELS,
+  GENDER_LABELS,
+  sectorTextId,
+  skillTextId,
+  STATUS_LABELS,
+} from '../reports/dimensions';
+import { OTHER_SECTOR, SECTORS, SKILLS } from '../reports/taxonomy';
 
 const here = new URL('.', import.meta.url).pathname;
 const read = (locale: string): CatalogEntry[] =>
@@ -78,5 +90,65 @@ describe('UI text catalogues', () => {
     expect(compiled.a).toEqual(['A']);
     expect(compiled.b).toEqual(['en B']);
     expect(() => compileCatalog([{ id: 'broken', message: '{count, plural, one {x}', comment: '' }])).toThrow(/broken/);
+  });
+
+  describe('the taxonomy and the report breakdowns, by code, in every language', () => {
+    const catalogues = new Map(LOCALES.map((l) => [l, new Map(read(l).map((e) => [e.id, e.message]))]));
+    const english = catalogues.get('en')!;
+    // Each name's id, with the English the server uses (the catalogue's English must be the same words).
+    const names: [string, string][] = [
+      ...SECTORS.map((s): [string, string] => [sectorTextId(s.code), s.name]),
+      [sectorTextId('other'), OTHER_SECTOR.name],
+      ...SKILLS.map((s): [string, string] => [skillTextId(s.slug), s.label]),
+      [skillTextId('other'), 'Other (not in the taxonomy)'],
+      ...Object.entries(GENDER_LABELS).map(([k, v]): [string, string] => [breakdownTextId('gender', k)!, v]),
+      ...Object.entries(AGE_BAND_LABELS).map(([k, v]): [string, string] => [breakdownTextId('age_band', k)!, v]),
+      ...Object.entries(EMPLOYMENT_TYPE_LABELS).map(([k, v]): [string, string] => [
+        breakdownTextId('employment_type', k)!,
+        v,
+      ]),
+      ...EXPERIENCE_BANDS.map((b): [string, string] => [`taxonomy.experience.${b.key}`, b.label]),
+      [breakdownTextId('lga', 'unknown')!, 'LGA not recorded'],
+    ];
+
+    it('every sector code and skill slug (and every gender, age band, type of work, experience band) has its English name', () => {
+      expect(SECTORS).toHaveLength(20);
+      expect(SKILLS).toHaveLength(150);
+      const wrong = names.filter(([id, name]) => english.get(id) !== name).map(([id]) => id);
+      expect(wrong).toEqual([]);
+      // The report rows' channels and statuses too (their words are the staff dashboard's).
+      for (const c of CHANNELS) expect(english.get(breakdownTextId('channel', c)!), c).toBeTruthy();
+      for (const s of Object.keys(STATUS_LABELS)) expect(english.get(breakdownTextId('status', s)!), s).toBeTruthy();
+    });
+
+    for (const locale of LOCALES.filter((l) => l !== 'en')) {
+      it(`${locale} names every one of them in ${locale}: not empty, not the English left as it is`, () => {
+        const own = catalogues.get(locale)!;
+        const missing = names.filter(([id]) => !own.get(id)).map(([id]) => id);
+        expect(missing).toEqual([]);
+        // A few names read the same in both languages (an abbreviation); none of the sectors or skills does.
+        const untranslated = names
+          .filter(([id]) => /^taxonomy\.(sector|skill)\./.test(id) && own.get(id) === english.get(id))
+          .map(([id]) => id);
+        expect(untranslated).toEqual([]);
+      });
+    }
+
+    it('the names ship in the `app` part of the web catalogue, which every page showing them loads', () => {
+      const parts = new Set(names.map(([id]) => catalogPartOf(id)));
+      expect([...parts]).toEqual(['app']);
+      expect(catalogPartOf('staff.reports.channel.ussd')).toBe('staff');
+      expect(catalogPartOf('sms.registered')).toBeNull();
+    });
+
+    it('Yorùbá names are in NFC with their marks (no plain-ASCII stand-ins for ẹ, ọ, ṣ)', () => {
+      const yo = catalogues.get('yo');
+      if (!yo) return;
+      const ids = names.map(([id]) => id);
+      for (const id of ids) expect(yo.get(id), id).toBe(yo.get(id)!.normalize('NFC'));
+      // A Yorùbá catalogue with no under-dotted letter in its sector names would be a transliteration.
+      const dotted = SECTORS.filter((s) => /[ẹọṣẸỌṢ]/.test(yo.get(sectorTextId(s.code))!)).length;
+      expect(dotted).toBeGreaterThan(SECTORS.length / 2);
+    });
   });
 });

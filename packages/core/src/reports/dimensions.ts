@@ -106,3 +106,41 @@ export function subjectKeys(s: ReportSubject): [ReportDimension, string][] {
   for (const skill of skills) keys.push(['skill', skill]);
   return keys;
 }
+
+/**
+ * The catalogue ids of the taxonomy's names in the reader's language (area `taxonomy` of
+ * packages/core/src/i18n/locales; the English there is taxonomy.ts's labels). APIs keep sending
+ * codes and slugs (and the English names, for partners and exports); pages and USSD menus show
+ * these. Here, not in taxonomy.ts, so a page that only words names does not ship the skills list.
+ */
+export const sectorTextId = (code: string) => `taxonomy.sector.${code}`;
+export const skillTextId = (slug: string) => `taxonomy.skill.${slug}`;
+
+/** A way reports and insights break registrations down, and the catalogue id of one of its values' words. */
+export type ReportBreakdown =
+  'lga' | 'sector' | 'skill' | 'gender' | 'age_band' | 'employment_type' | 'channel' | 'status';
+
+/**
+ * The catalogue id of a report row's label in the reader's language (the API's `label` is English),
+ * or null where the label is a proper name (an LGA) or a date.
+ */
+export function breakdownTextId(breakdown: ReportBreakdown, key: string): string | null {
+  switch (breakdown) {
+    case 'lga':
+      return key === 'unknown' ? 'taxonomy.lga.unknown' : null;
+    case 'sector':
+      return sectorTextId(key);
+    case 'skill':
+      return skillTextId(key);
+    case 'gender':
+      return `taxonomy.gender.${key}`;
+    case 'age_band':
+      return `taxonomy.ageBand.${key}`;
+    case 'employment_type':
+      return `taxonomy.employment.${key}`;
+    case 'channel':
+      return `staff.reports.channel.${key}`;
+    case 'status':
+      return `staff.reports.status.${key}`;
+  }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MASTER_FORM } from '../forms/fixtures/master.js';
-import { OTHER_SECTOR, SECTORS, SKILLS, sectorName, sectorOf, skillOf } from './taxonomy.js';
+import { OTHER_SECTOR, SECTORS, SKILLS, sectorName, sectorOf, skillNamed, skillOf } from './taxonomy.js';
 
 /** The issue's sector sizes (issue 11, item 1), as written there. */
 const ISSUE_COUNTS: Record<string, number> = {
@@ -60,5 +60,14 @@ describe('skills taxonomy', () => {
     expect(skillOf('nope')).toBeUndefined();
     expect(sectorName('other')).toBe(OTHER_SECTOR.name);
     expect(sectorName('DIG')).toBe('Digital, Technology & Office');
+  });
+
+  it('names the skill an occupation is: a slug or a label (as USSD stores it), any case; other text is no skill', () => {
+    expect(skillNamed('tailoring')).toBe('tailoring');
+    expect(skillNamed('Tailoring/Sewing')).toBe('tailoring');
+    expect(skillNamed(' motorcycle taxi (okada) riding ')).toBe('okada_riding');
+    expect(skillNamed('Tailor')).toBeNull();
+    expect(skillNamed('')).toBeNull();
+    expect(skillNamed(null)).toBeNull();
   });
 });

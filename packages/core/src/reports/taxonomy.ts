@@ -220,6 +220,18 @@ export function sectorName(code: string): string | undefined {
   return SECTOR_NAMES.get(code);
 }
 
+const BY_LABEL = new Map(SKILLS.map((s) => [s.label.toLowerCase(), s.slug]));
+
+/**
+ * The skill a free-text occupation names, if any: a slug, or a skill's English label (a USSD
+ * registration stores the label). Pages show that skill in the reader's language; other text as typed.
+ */
+export function skillNamed(text: string | null | undefined): string | null {
+  const t = text?.trim();
+  if (!t) return null;
+  return BY_SLUG.has(t) ? t : (BY_LABEL.get(t.toLowerCase()) ?? null);
+}
+
 export function skillLabel(slug: string): string {
   return BY_SLUG.get(slug)?.label ?? slug;
 }

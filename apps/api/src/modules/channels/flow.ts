@@ -8,7 +8,7 @@
  * consent (→ the second consent) → review → register. Type of work is asked because the public
  * questionnaire requires it (employment_type); nothing is filled in for the resident.
  */
-import { LGAS, SECTORS, SKILLS, isWellFormedNin, normalizeNin } from '@oslrs/core';
+import { LGAS, SECTORS, SKILLS, isWellFormedNin, normalizeNin, sectorTextId, skillTextId } from '@oslrs/core';
 import type { Lang, Texts } from './texts.js';
 
 /** The longest screen a USSD gateway shows. */
@@ -92,12 +92,15 @@ function listOf(frame: Frame, t: Texts): { value: string; label: string }[] {
       const f = frame.filter ?? '';
       return LGAS.filter((l) => letters(l.name).startsWith(f)).map((l) => ({ value: l.code, label: l.name }));
     }
+    // Sectors and trades in the session's language (the catalogue's area `taxonomy`).
     case 'sector':
-      return SECTORS.map((s) => ({ value: s.code, label: s.name }));
+      return SECTORS.map((s) => ({ value: s.code, label: t(sectorTextId(s.code)) }));
     case 'skill':
-      return SKILLS.filter((s) => s.sector === frame.draft.sector).map((s) => ({ value: s.slug, label: s.label }));
+      return SKILLS.filter((s) => s.sector === frame.draft.sector).map((s) => ({
+        value: s.slug,
+        label: t(skillTextId(s.slug)),
+      }));
     default:
-      void t;
       return [];
   }
 }
@@ -351,7 +354,7 @@ export function render(m: Machine, texts: (lang: Lang) => Texts): string {
           years: t(`ussd.years.${d.years}`),
           nin: d.nin ?? t('ussd.review.later'),
         });
-      const trade = SKILLS.find((s) => s.slug === d.skill)?.label ?? d.skill ?? '';
+      const trade = d.skill ? t(skillTextId(d.skill)) : '';
       let name = `${d.surname} ${d.firstname}`;
       let text = summary(name, trade);
       // Long names and trades are shortened on the review screen only (what is stored is whole).
@@ -367,14 +370,13 @@ export function render(m: Machine, texts: (lang: Lang) => Texts): string {
 /** Every screen a session can show, for the screen-length test: each step and page, with every notice. */
 export function everyScreen(texts: (lang: Lang) => Texts): { where: string; text: string }[] {
   const out: { where: string; text: string }[] = [];
-  const longDraft: Draft = {
+  const longDraft: Omit<Draft, 'skill'> = {
     surname: 'Oluwaseyifunmi-Adebayo',
     firstname: 'Oluwadamilare',
     gender: 'other',
     dob: '1991-04-12',
     lga: 'ibadan_south_west',
     sector: 'FBP',
-    skill: SKILLS.reduce((a, b) => (b.label.length > a.label.length ? b : a)).slug,
     employment: 'family_unpaid',
     years: 'over_10',
     nin: '12345678901',
@@ -383,6 +385,9 @@ export function everyScreen(texts: (lang: Lang) => Texts): { where: string; text
   };
   for (const lang of ['en', 'yo'] as const) {
     const t = texts(lang);
+    // The review screen with the trade whose name is longest in this language.
+    const name = (slug: string) => t(skillTextId(slug)).length;
+    const skill = SKILLS.reduce((a, b) => (name(b.slug) > name(a.slug) ? b : a)).slug;
     const steps: Step[] = [
       'lang',
       'menu',
@@ -397,7 +402,7 @@ export function everyScreen(texts: (lang: Lang) => Texts): { where: string; text
       'consent2',
       'review',
     ];
-    const frames: Frame[] = steps.map((s) => ({ step: s, draft: { ...longDraft, lang } }));
+    const frames: Frame[] = steps.map((s) => ({ step: s, draft: { ...longDraft, skill, lang } }));
     for (const sector of SECTORS) {
       const f: Frame = { step: 'skill', draft: { ...longDraft, lang, sector: sector.code } };
       frames.push(...pagesOf(f, t).map((_, page) => ({ ...f, page })));

@@ -131,6 +131,11 @@ describe('USSD screens', () => {
     expect(tooLong).toEqual([]);
     // The Yorùbá screens are really Yorùbá (from yo.po), not English fallbacks.
     expect(screens.find((s) => s.where.startsWith('yo menu'))!.text).toContain('Forúkọ sílẹ̀');
+    // Every sector and trade screen in Yorùbá lists Yorùbá names, never the English ones.
+    const yoLists = screens.filter((s) => /^yo (sector|skill)/.test(s.where)).map((s) => s.text);
+    expect(yoLists.length).toBeGreaterThan(20);
+    const english = [...SECTORS.map((s) => s.name), ...SKILLS.map((s) => s.label)];
+    expect(yoLists.filter((text) => english.some((name) => text.includes(`${name}\n`)))).toEqual([]);
   });
 });
 
@@ -170,6 +175,12 @@ describe('USSD registration through the callback', () => {
       consentMarketplace: true,
       consentEnriched: false,
     });
+    // The stored occupation is the trade's English name; the record names its skill for pages to word.
+    const detail = await app.call(app.admin, { method: 'GET', url: `/api/v1/respondents/${person!.id}` });
+    expect(detail.json().respondent).toMatchObject({
+      mainOccupation: 'Tailoring/Sewing',
+      mainOccupationSkill: 'tailoring',
+    });
     // The reference a resident is told is the record's short one (OY-7K3-9QX), the same everywhere.
     const ref = person!.reference;
     expect(ref).toMatch(/^OY-[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}$/);
@@ -189,6 +200,13 @@ describe('USSD registration through the callback', () => {
     const phone = freshPhone();
     const { turns, last } = await dial(phone, registration({ lang: '2', nin: '0', surname: 'Ogunleye' }));
     expect(turns[1]!.reply).toContain('1 Forúkọ sílẹ̀');
+    // The sector list, the trade list and the review name them in Yorùbá (the catalogue's taxonomy).
+    const yo = textsFor('yo');
+    expect(turns[7]!.reply).toContain(`${sectorNo('FBP')} ${yo('taxonomy.sector.FBP')}`);
+    expect(yo('taxonomy.sector.FBP')).toBe('Aṣọ, ẹwà àti ìtọ́jú ara');
+    expect(turns[7]!.reply).not.toContain('Fashion');
+    expect(turns[8]!.reply).toContain(`${skillNo('tailoring')} Aṣọ rírán (tẹ́lọ̀)`);
+    expect(turns.at(-2)!.reply).toContain('Aṣọ rírán (tẹ́lọ̀)');
     expect(turns.at(-2)!.reply).toContain('NIN: nígbà míì');
     expect(last).toMatch(/^END (O ti forúkọ sílẹ̀|A dúpẹ́)/);
     const sub = await submissionOf(phone);

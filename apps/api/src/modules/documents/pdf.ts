@@ -84,7 +84,8 @@ export interface Card {
   photo?: Buffer | null;
 }
 
-function newDocument(size: [number, number], title: string) {
+/** A pdfkit document with the registry's fonts registered (`body`, `bold`), no page yet. */
+export function newDocument(size: [number, number], title: string) {
   const { regular, bold } = loadFonts();
   const doc = new PDFDocument({
     size,
@@ -97,7 +98,8 @@ function newDocument(size: [number, number], title: string) {
   return doc;
 }
 
-function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
+/** Ends the document and resolves with its bytes. */
+export function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
@@ -113,7 +115,7 @@ function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
  * letter and copying or searching the text gives back what was printed (with ccmp, Noto draws ọ́ as
  * o + ̣ + ́ and every later plain o would read back as ọ).
  */
-const KEEP_LETTERS = { ccmp: false } as unknown as PDFKit.Mixins.OpenTypeFeatures[];
+export const KEEP_LETTERS = { ccmp: false } as unknown as PDFKit.Mixins.OpenTypeFeatures[];
 
 /** Names typed with combining marks or precomposed letters print alike. */
 const nfc = (s: string) => s.normalize('NFC');

@@ -20,6 +20,7 @@ import { useTestApp } from '../../../test/use-test-app.js';
 import { FraudService } from './service.js';
 import { SubmissionRepository } from '../submissions/index.js';
 import { band, haversineMetres, isOffHours, similarity, straightLined, watHour } from './signals.js';
+import { fraudSummary, reasonText, signal, signalOf } from './reasons.js';
 
 // ---------------------------------------------------------------------------------------------
 // Pure signal functions
@@ -103,12 +104,16 @@ describe('signals (unit)', () => {
   const sl = DEFAULT_FRAUD_THRESHOLDS.straightLining; // ≥ 5 questions, ≥ 80 % the same
 
   it('straightLined: ≥ 5 answers on one list with ≥ 80 % the same; fewer answers or more variety is fine', () => {
-    expect(straightLined(likert, { q1: 'a', q2: 'a', q3: 'a', q4: 'a', q5: 'a' }, sl)).toBe(
-      'straight-lining: 5 of 5 answers on list "agree" are the same',
-    );
-    expect(straightLined(likert, { q1: 'a', q2: 'a', q3: 'a', q4: 'a', q5: 'd' }, sl)).toBe(
-      'straight-lining: 4 of 5 answers on list "agree" are the same',
-    );
+    expect(straightLined(likert, { q1: 'a', q2: 'a', q3: 'a', q4: 'a', q5: 'a' }, sl)).toEqual({
+      same: 5,
+      total: 5,
+      list: 'agree',
+    });
+    expect(straightLined(likert, { q1: 'a', q2: 'a', q3: 'a', q4: 'a', q5: 'd' }, sl)).toEqual({
+      same: 4,
+      total: 5,
+      list: 'agree',
+    });
     expect(straightLined(likert, { q1: 'a', q2: 'a', q3: 'a', q4: 'd', q5: 'd' }, sl)).toBeNull();
     expect(straightLined(likert, { q1: 'a', q2: 'a', q3: 'a', q4: 'a', q5: 'd', q6: 'd' }, sl)).toBeNull(); // 4/6 = 67 %
     expect(straightLined(likert, { q1: 'a', q2: 'a', q3: 'a', q4: 'a' }, sl)).toBeNull(); // only 4
@@ -117,6 +122,39 @@ describe('signals (unit)', () => {
     expect(
       straightLined(likert, { q1: 'a', q2: 'a', q3: 'a', q4: 'a', q5: 'a' }, { ...sl, minQuestions: 6 }),
     ).toBeNull();
+  });
+
+  it('reasons: each signal is stored as its English sentence and read back as the same code and numbers', () => {
+    const all = [
+      signal('gps_accuracy', { accuracy: 120, max: 50 }),
+      signal('gps_cluster', { count: 3, radius: 50, hours: 4 }),
+      signal('gps_speed', { kmh: 200 }),
+      signal('gps_other_collector', { radius: 5 }),
+      signal('speed_run_median', { seconds: 100, median: 600 }),
+      signal('speed_run_floor', { seconds: 20, answers: 38 }),
+      signal('straight_lining', { same: 7, total: 7, list: 'yes_no' }),
+      signal('near_duplicate', { percent: 97 }),
+      signal('out_of_area', { lga: 'atiba', assigned: 'ibadan_north' }),
+      signal('off_hours', { time: '23:30' }),
+      signal('same_phone', { count: 3, days: 30 }),
+    ];
+    expect(new Set(all.map((x) => x.code)).size).toBe(11);
+    for (const x of all) expect(signalOf(reasonText(x)), reasonText(x)).toEqual(x);
+    // The sentences are the ones stored since scoring began (surveys scored before codes read the same).
+    expect(signalOf('gps: GPS accuracy 120 m is worse than 50 m')).toEqual(all[0]);
+    expect(signalOf('off-hours: completed at 04:59 WAT')).toEqual(signal('off_hours', { time: '04:59' }));
+    expect(reasonText(all[6]!)).toBe('straight-lining: 7 of 7 answers on list "yes_no" are the same');
+    // Anything else is kept as written, never dropped.
+    expect(signalOf('speed-run: 40 s for 60 questions')).toEqual({
+      code: 'text',
+      params: { text: 'speed-run: 40 s for 60 questions' },
+    });
+    expect(fraudSummary(30, 'low', ['same phone: 3 registrations gave this phone number within 30 days', 7])).toEqual({
+      score: 30,
+      band: 'low',
+      reasons: ['same phone: 3 registrations gave this phone number within 30 days'],
+      signals: [signal('same_phone', { count: 3, days: 30 })],
+    });
   });
 
   it('similarity: share of answered fields that are equal, metadata/notes/calculations ignored, lists compared whole', () => {

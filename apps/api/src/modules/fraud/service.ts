@@ -1,15 +1,23 @@
 import { desc, sql } from 'drizzle-orm';
-import { DEFAULT_FRAUD_THRESHOLDS, fraudThresholdsSchema, type FormSchema, type FraudThresholds } from '@oslrs/core';
+import {
+  DEFAULT_FRAUD_THRESHOLDS,
+  fraudThresholdsSchema,
+  type FormSchema,
+  type FraudSignal,
+  type FraudThresholds,
+} from '@oslrs/core';
 import { fraudSettings } from '../../db/schema/fraud.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { Actor } from '../../access/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { HistoryRow, SubmissionHistory, SubmissionRow } from '../submissions/index.js';
 import { band, haversineMetres, isOffHours, similarity, straightLined } from './signals.js';
+import { reasonText, signal } from './reasons.js';
 
 export interface FraudResult {
   score: number;
   band: string;
+  /** The English sentences stored with the survey (reasons.ts: each a signal's, read back as codes for pages). */
   reasons: string[];
   settingsVersion: number;
 }
@@ -160,7 +168,7 @@ export class FraudService {
     read?: { history?: HistoryRow[]; others?: { lat: number | null; lng: number | null }[] },
   ): Promise<FraudResult> {
     const { version, thresholds: t } = await this.currentSettings(tx);
-    const reasons: string[] = [];
+    const signals: FraudSignal[] = [];
     let score = 0;
     const at = sub.completedAt;
     // One look at the collector's recent work serves the GPS and near-duplicate signals.
@@ -178,22 +186,28 @@ export class FraudService {
     // GPS: only when the device sent a fix.
     if (sub.gpsLat !== null && sub.gpsLng !== null) {
       const here = { lat: sub.gpsLat, lng: sub.gpsLng };
-      const gps: string[] = [];
+      const gps: FraudSignal[] = [];
       if (sub.gpsAccuracy !== null && sub.gpsAccuracy > t.gps.maxAccuracyM) {
-        gps.push(`GPS accuracy ${Math.round(sub.gpsAccuracy)} m is worse than ${t.gps.maxAccuracyM} m`);
+        gps.push(signal('gps_accuracy', { accuracy: Math.round(sub.gpsAccuracy), max: t.gps.maxAccuracyM }));
       }
       if (sub.submittedBy) {
         const since = at.getTime() - t.gps.clusterWindowHours * HOUR;
         const recent = history.filter((r) => r.lat !== null && r.lng !== null && r.at.getTime() >= since);
         const near = recent.filter((r) => haversineMetres(here, { lat: r.lat!, lng: r.lng! }) <= t.gps.clusterRadiusM);
         if (near.length + 1 >= t.gps.clusterCount) {
-          gps.push(`${near.length + 1} surveys within ${t.gps.clusterRadiusM} m in ${t.gps.clusterWindowHours} h`);
+          gps.push(
+            signal('gps_cluster', {
+              count: near.length + 1,
+              radius: t.gps.clusterRadiusM,
+              hours: t.gps.clusterWindowHours,
+            }),
+          );
         }
         const previous = recent.find((r) => r.at < at);
         if (previous) {
           const hours = Math.max((at.getTime() - previous.at.getTime()) / HOUR, 1 / 3600);
           const kmh = haversineMetres(here, { lat: previous.lat!, lng: previous.lng! }) / 1000 / hours;
-          if (kmh > t.gps.maxSpeedKmh) gps.push(`moved at ${Math.round(kmh)} km/h since the previous survey`);
+          if (kmh > t.gps.maxSpeedKmh) gps.push(signal('gps_speed', { kmh: Math.round(kmh) }));
         }
         // Another collector's survey within a few metres the same (WAT) day.
         const area = othersArea(sub, here.lat, t);
@@ -203,12 +217,12 @@ export class FraudService {
             (o) => o.lng !== null && haversineMetres(here, { lat: o.lat!, lng: o.lng }) <= t.gps.otherCollectorRadiusM,
           )
         ) {
-          gps.push(`within ${t.gps.otherCollectorRadiusM} m of another collector's survey the same day`);
+          gps.push(signal('gps_other_collector', { radius: t.gps.otherCollectorRadiusM }));
         }
       }
       if (gps.length) {
         score += t.gps.points;
-        reasons.push(...gps.map((g) => `gps: ${g}`));
+        signals.push(...gps);
       }
     }
 
@@ -219,17 +233,17 @@ export class FraudService {
     if (stats.n >= t.speedRun.minSurveysForMedian && stats.median) {
       if (seconds < t.speedRun.medianFraction * stats.median) {
         score += t.speedRun.points;
-        reasons.push(`speed-run: ${Math.round(seconds)} s against a median of ${Math.round(stats.median)} s`);
+        signals.push(signal('speed_run_median', { seconds: Math.round(seconds), median: Math.round(stats.median) }));
       }
     } else if (seconds < t.speedRun.floorSecondsPerQuestion * answered) {
       score += t.speedRun.points;
-      reasons.push(`speed-run: ${Math.round(seconds)} s for ${answered} answers`);
+      signals.push(signal('speed_run_floor', { seconds: Math.round(seconds), answers: answered }));
     }
 
     const lined = straightLined(form, sub.answers, t.straightLining);
     if (lined) {
       score += t.straightLining.points;
-      reasons.push(lined);
+      signals.push(signal('straight_lining', lined));
     }
 
     if (sub.submittedBy) {
@@ -238,9 +252,7 @@ export class FraudService {
       const best = recent.reduce((m, r) => Math.max(m, similarity(form, sub.answers, r.answers)), 0);
       if (best >= t.nearDuplicate.equalFraction) {
         score += t.nearDuplicate.points;
-        reasons.push(
-          `near-duplicate: ${Math.round(best * 100)} % of answers equal another recent survey by the same collector`,
-        );
+        signals.push(signal('near_duplicate', { percent: Math.round(best * 100) }));
       }
     }
 
@@ -249,15 +261,14 @@ export class FraudService {
       const assigned = await this.assignedLga(tx, sub.submittedBy, collectorLgas);
       if (assigned && assigned !== sub.lgaCode) {
         score += t.outOfArea.points;
-        reasons.push(`out-of-area: respondent in ${sub.lgaCode}, enumerator assigned to ${assigned}`);
+        signals.push(signal('out_of_area', { lga: sub.lgaCode, assigned }));
       }
     }
 
     if (isOffHours(at, t.offHours)) {
       score += t.offHours.points;
-      reasons.push(
-        `off-hours: completed at ${String((at.getUTCHours() + 1) % 24).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')} WAT`,
-      );
+      const time = `${String((at.getUTCHours() + 1) % 24).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
+      signals.push(signal('off_hours', { time }));
     }
 
     // Many registrations from one phone: scored where the phone is the caller's own as the network
@@ -268,11 +279,11 @@ export class FraudService {
       const n = (await this.history.countByPhone(tx, sub.phoneHash, sub.id, from, at)) + 1;
       if (n >= t.samePhone.count) {
         score += t.samePhone.points;
-        reasons.push(`same phone: ${n} registrations gave this phone number within ${t.samePhone.windowDays} days`);
+        signals.push(signal('same_phone', { count: n, days: t.samePhone.windowDays }));
       }
     }
 
     score = Math.min(100, score);
-    return { score, band: band(score, t.bands), reasons, settingsVersion: version };
+    return { score, band: band(score, t.bands), reasons: signals.map(reasonText), settingsVersion: version };
   }
 }

@@ -33,7 +33,7 @@ export function straightLined(
   form: FormSchema,
   answers: Record<string, unknown>,
   t: FraudThresholds['straightLining'],
-): string | null {
+): { same: number; total: number; list: string } | null {
   const byList = new Map<string, string[]>();
   for (const section of form.sections) {
     for (const q of section.questions) {
@@ -49,7 +49,7 @@ export function straightLined(
     for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
     const top = Math.max(...counts.values());
     if (top / values.length >= t.sameAnswerFraction) {
-      return `straight-lining: ${top} of ${values.length} answers on list "${list}" are the same`;
+      return { same: top, total: values.length, list };
     }
   }
   return null;

@@ -7,7 +7,7 @@ import { masterAnswers, publishForm, settled, submissionBody, submit, type Publi
 import { linkToken, nthMail } from '../../../test/residents.js';
 import type { Session } from '../../../test/harness.js';
 import { contactReveals, marketplaceProfiles, respondents, searchers } from '../../db/schema/index.js';
-import { ensureProfiles, syncProfile, type MarketplaceSubject } from './index.js';
+import { ensureProfiles, publicProfile, syncProfile, type MarketplaceSubject } from './index.js';
 import { RespondentRepository, marketplaceSubject } from '../respondents/index.js';
 
 /**
@@ -106,7 +106,35 @@ describe('profiles kept by ingestion', () => {
     expect(res.body).not.toContain('08031112222');
     expect(res.body).not.toContain('2348031112222');
     expect(res.body).not.toContain(respondentId);
-    expect(Object.keys(found!).sort()).toEqual(['bio', 'experience', 'id', 'lga', 'profession', 'skills', 'verified']);
+    expect(Object.keys(found!).sort()).toEqual([
+      'bio',
+      'experience',
+      'id',
+      'lga',
+      'profession',
+      'professionSkill',
+      'skills',
+      'verified',
+    ]);
+    // "Tailor" was typed: no skill of the taxonomy names it, so pages show it as typed.
+    expect(found!.professionSkill).toBeNull();
+    // A profession that is a skill's name carries its slug, so pages name it in the reader's language.
+    expect(
+      publicProfile({
+        id: p!.id,
+        profession: 'Tailoring/Sewing',
+        skills: ['tailoring'],
+        lgaCode: 'iseyin',
+        experience: null,
+        verified: false,
+        bio: null,
+      }),
+    ).toMatchObject({
+      professionSkill: 'tailoring',
+      skills: [
+        { slug: 'tailoring', label: 'Tailoring/Sewing', sector: 'FBP', sectorName: 'Fashion, Beauty & Personal Care' },
+      ],
+    });
     // The worker's own line (the questionnaire's bio_short) is the one free text shown.
     expect(found!.bio).toMatch(/^Tailor and fashion designer/);
     const one = await app.call(null, {
@@ -471,7 +499,22 @@ describe("residents' consent", () => {
       respondentId: row!.respondentId,
       consent: { marketplace: true, enriched: true },
       profile: { id: profile.id },
-      record: { surname: 'Ajayi', firstname: 'Tunde' },
+      record: {
+        surname: 'Ajayi',
+        firstname: 'Tunde',
+        // Typed, and no skill's name: shown as typed.
+        mainOccupation: 'Tailor',
+        mainOccupationSkill: null,
+        // The band's English words, and its key for pages that word it in the reader's language.
+        experience: '7–10 years',
+        experienceBand: '7_10',
+        skills: [
+          { slug: 'tailoring', label: 'Tailoring/Sewing' },
+          { slug: 'fashion_design', label: 'Fashion Design' },
+          { slug: 'bag_making', label: 'Bag Making/Leather Craft' },
+        ],
+      },
+      profileNote: null,
     });
     expect(reg.record.nin).toMatch(/^\*{8}\d{3}$/);
     expect(reg.answers.nin).toMatch(/^\*{8}\d{3}$/);

@@ -11,6 +11,7 @@ import {
   sectorName,
   sectorOf,
   skillLabel,
+  skillNamed,
   skillOf,
   type MarketplaceOptions,
   type MarketplaceProfile,
@@ -155,6 +156,8 @@ export function publicProfile(
   return {
     id: row.id,
     profession: row.profession,
+    // A profession that is a skill's name is named by its slug too (pages word it in the reader's language).
+    professionSkill: skillNamed(row.profession),
     skills: row.skills.map((slug) => {
       const sector = sectorOf(slug);
       return { slug, label: skillLabel(slug), sector, sectorName: sectorName(sector) ?? sector };

@@ -217,6 +217,14 @@ describe('alert signals', () => {
     expect(byCode.API_P95_HIGH).toMatchObject({ threshold: 200, unit: 'ms' });
     expect(byCode.API_P95_HIGH!.value).toBeGreaterThan(500);
     expect(byCode.FIELD_STAFF_ABOVE_180).toMatchObject({ severity: 'warning', value: 181, threshold: 180 });
+    // The numbers a page words the alert with (staff.admin.ops.alert.<code>), beside the English message.
+    expect(byCode.FIELD_STAFF_ABOVE_180!.params).toEqual({ count: 181, threshold: 180 });
+    expect(byCode.MEMORY_HIGH!.params).toEqual({ used: '85.4', free: 600, total: 4096, rss: 300, threshold: 80 });
+    expect(byCode.API_P95_HIGH!.params).toMatchObject({
+      ms: byCode.API_P95_HIGH!.value,
+      requests: 100,
+      threshold: 200,
+    });
     expect(byCode.FIELD_STAFF_ABOVE_120).toBeUndefined();
     expect(byCode.JOB_FAILURES).toBeUndefined();
     expect(alerts.every((a) => a.severity === 'warning')).toBe(true);
@@ -245,7 +253,9 @@ describe('alert signals', () => {
       rss: () => 1,
     });
     const alerts = await ops.alerts();
-    expect(alerts).toEqual([expect.objectContaining({ code: 'JOB_FAILURES', value: 1, threshold: 0 })]);
+    expect(alerts).toEqual([
+      expect.objectContaining({ code: 'JOB_FAILURES', value: 1, threshold: 0, params: { count: 1 } }),
+    ]);
     await queue.close();
   });
 

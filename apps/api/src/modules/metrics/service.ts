@@ -97,6 +97,13 @@ export class OpsService {
           `Memory ${used.toFixed(1)} % used (${mb(this.memory.free())} MB of ${mb(total)} MB available; ` +
           `this API process holds ${mb(this.memory.rss())} MB). If it stays above ${t.memoryUsedPercent} %, ` +
           'resize the server to the next tier.',
+        params: {
+          used: used.toFixed(1),
+          free: mb(this.memory.free()),
+          total: mb(total),
+          rss: mb(this.memory.rss()),
+          threshold: t.memoryUsedPercent,
+        },
         value: round1(used),
         threshold: t.memoryUsedPercent,
         unit: '%',
@@ -112,6 +119,7 @@ export class OpsService {
         message:
           `API p95 is ${ms} ms over the last five minutes (${p95.count} requests seen by this process), ` +
           `above ${t.apiP95Ms} ms. If it persists, move to dedicated-CPU machines or add API nodes.`,
+        params: { ms, requests: p95.count, threshold: t.apiP95Ms },
         value: ms,
         threshold: t.apiP95Ms,
         unit: 'ms',
@@ -135,6 +143,7 @@ export class OpsService {
         code: 'QUEUE_UNAVAILABLE',
         severity: 'critical',
         message: `The job queue does not answer (${(err as Error).message}). Submissions are kept and will be processed once it is back; check Redis.`,
+        params: { error: (err as Error).message },
         value: 0,
         threshold: 0,
         unit: 'jobs',
@@ -146,6 +155,7 @@ export class OpsService {
         code: 'QUEUE_BACKLOG',
         severity: 'warning',
         message: `${counts.waiting} jobs are waiting (more than ${t.queueBacklog}). Check that the job worker is running, or add workers.`,
+        params: { waiting: counts.waiting, threshold: t.queueBacklog },
         value: counts.waiting,
         threshold: t.queueBacklog,
         unit: 'jobs',
@@ -157,6 +167,7 @@ export class OpsService {
         code: 'QUEUE_BACKLOG_GROWING',
         severity: 'warning',
         message: `The waiting jobs grew by ${growth.growth} in ${Math.round(growth.overMs / 60_000)} min (now ${counts.waiting}): work arrives faster than the worker finishes it.`,
+        params: { growth: growth.growth, minutes: Math.round(growth.overMs / 60_000), waiting: counts.waiting },
         value: growth.growth,
         threshold: t.queueGrowth,
         unit: 'jobs',
@@ -167,6 +178,7 @@ export class OpsService {
         code: 'JOB_FAILURES',
         severity: 'warning',
         message: `${failures} background job${failures === 1 ? '' : 's'} failed for good in the last hour (after all retries). See the job worker's log.`,
+        params: { count: failures },
         value: failures,
         threshold: 0,
         unit: 'jobs',
@@ -190,6 +202,7 @@ export class OpsService {
         (top
           ? 'Plan capacity now: more submissions, sync traffic and supervision load than the baseline 132.'
           : 'Capacity planning: watch memory and API latency as the field force grows.'),
+      params: { count, threshold: highest },
       value: count,
       threshold: highest,
       unit: 'staff',

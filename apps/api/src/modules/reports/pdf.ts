@@ -1,160 +1,163 @@
 /**
- * The printable summary (issue 11 item 5): a small PDF written by hand — standard Helvetica (no font
- * embedded), vector bar charts, uncompressed content — so the API needs no PDF library and no
- * browser on the server. A4 portrait; as many pages as the sections need.
+ * The printable summary (issue 11 item 5), in the reader's language: headline numbers, the filters,
+ * when it was made, and every breakdown as a vector bar chart; A4 portrait, as many pages as the
+ * sections need. Drawn with pdfkit and the registry's embedded Noto Sans (the documents module's), so
+ * Yorùbá letters (ẹ, ọ, ṣ, tone marks) print; the words are the dashboard's catalogue entries, and
+ * each row is named by its key (breakdownTextId), as on the dashboard.
  */
-import { lgaName, type ReportCount, type ReportSummary } from '@oslrs/core';
+import { breakdownTextId, lgaName, type ReportBreakdown, type ReportCount, type ReportSummary } from '@oslrs/core';
+import { KEEP_LETTERS, finishPdf, newPdfDocument, type DocumentTexts } from '../documents/index.js';
 
-const W = 595;
-const H = 842;
+const W = 595.28;
+const H = 841.89;
 const M = 40;
-const GREEN: [number, number, number] = [0.08, 0.4, 0.2];
+const GREEN = '#146633';
+const INK = '#1a1a1a';
+const GREY = '#555555';
 
-/** WinAnsi text: common typography mapped to ASCII, anything else outside Latin-1 as '?'. */
-function pdfText(s: string): string {
-  return s
-    .replace(/[\u2013\u2014]/g, '-')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201C\u201D]/g, '"')
-    .replace(/\u2026/g, '...')
-    .replace(/[^\u0020-\u007E\u00A0-\u00FF]/g, '?')
-    .replace(/[\\()]/g, (c) => `\\${c}`);
+type Doc = PDFKit.PDFDocument;
+
+/** `s` cut with an ellipsis to fit `width` points at the current font and size. */
+function fit(doc: Doc, s: string, width: number): string {
+  // Measured as drawn (KEEP_LETTERS): measuring with the font's defaults would map its glyphs otherwise.
+  const measure = (x: string) => doc.widthOfString(x, { features: KEEP_LETTERS });
+  if (measure(s) <= width) return s;
+  let cut = s;
+  while (cut.length > 1 && measure(`${cut}…`) > width) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()}…`;
 }
 
-/** Rough Helvetica width (average glyph ≈ 0.52 em) to keep labels inside their column. */
-const fit = (s: string, size: number, width: number) => {
-  const max = Math.max(1, Math.floor(width / (size * 0.52)));
-  return s.length <= max ? s : `${s.slice(0, max - 1)}.`;
-};
-
-class PdfPages {
-  readonly pages: string[][] = [[]];
-  y = H - M;
-
-  private get ops() {
-    return this.pages[this.pages.length - 1]!;
-  }
+class Pages {
+  y = M;
+  constructor(readonly doc: Doc) {}
 
   /** Room for `h` points below the cursor, else a new page. */
   need(h: number) {
-    if (this.y - h < M) {
-      this.pages.push([]);
-      this.y = H - M;
+    if (this.y + h > H - M) {
+      this.doc.addPage();
+      this.y = M;
     }
   }
 
-  text(x: number, y: number, s: string, size = 10, bold = false, rgb: [number, number, number] = [0.1, 0.1, 0.1]) {
-    this.ops.push(
-      `${rgb.join(' ')} rg BT /${bold ? 'F2' : 'F1'} ${size} Tf ${x.toFixed(1)} ${y.toFixed(1)} Td (${pdfText(s)}) Tj ET`,
-    );
-  }
-
-  rect(x: number, y: number, w: number, h: number, rgb: [number, number, number]) {
-    this.ops.push(`${rgb.join(' ')} rg ${x.toFixed(1)} ${y.toFixed(1)} ${w.toFixed(1)} ${h.toFixed(1)} re f`);
-  }
-
-  /** The finished file: catalog, page tree, two standard fonts, then each page and its content. */
-  toBuffer(): Buffer {
-    const objects: string[] = [];
-    const pageIds = this.pages.map((_, i) => 5 + i * 2);
-    objects[1] = '<< /Type /Catalog /Pages 2 0 R >>';
-    objects[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`;
-    objects[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
-    objects[4] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>';
-    this.pages.forEach((ops, i) => {
-      const content = ops.join('\n');
-      objects[pageIds[i]!] =
-        `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${W} ${H}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${pageIds[i]! + 1} 0 R >>`;
-      objects[pageIds[i]! + 1] = `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`;
-    });
-    let out = '%PDF-1.4\n%\u00E2\u00E3\u00CF\u00D3\n';
-    const offsets: number[] = [];
-    for (let id = 1; id < objects.length; id++) {
-      offsets[id] = Buffer.byteLength(out, 'latin1');
-      out += `${id} 0 obj\n${objects[id]}\nendobj\n`;
-    }
-    const xref = Buffer.byteLength(out, 'latin1');
-    out += `xref\n0 ${objects.length}\n0000000000 65535 f \n`;
-    for (let id = 1; id < objects.length; id++) out += `${String(offsets[id]).padStart(10, '0')} 00000 n \n`;
-    out += `trailer\n<< /Size ${objects.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-    return Buffer.from(out, 'latin1');
+  text(s: string, x: number, y: number, size: number, opts: { bold?: boolean; color?: string; width?: number } = {}) {
+    const doc = this.doc;
+    doc
+      .font(opts.bold ? 'bold' : 'body')
+      .fontSize(size)
+      .fillColor(opts.color ?? INK);
+    const width = opts.width ?? W - M - x;
+    doc.text(fit(doc, s.normalize('NFC'), width), x, y, { lineBreak: false, features: KEEP_LETTERS });
   }
 }
 
-const fmt = (n: number) => n.toLocaleString('en-GB');
-
-/** A horizontal bar chart: label, bar scaled to the largest count, the count. */
-function bars(doc: PdfPages, title: string, list: ReportCount[]) {
-  doc.need(40);
-  doc.text(M, doc.y - 14, title, 13, true);
-  doc.y -= 24;
-  if (!list.length) {
-    doc.text(M, doc.y - 10, 'No registrations.', 10);
-    doc.y -= 22;
-    return;
-  }
-  const max = Math.max(...list.map((c) => c.count), 1);
-  const labelW = 170;
-  const barW = W - 2 * M - labelW - 60;
-  for (const c of list) {
-    doc.need(14);
-    doc.text(M, doc.y - 10, fit(c.label, 9, labelW - 6), 9);
-    doc.rect(M + labelW, doc.y - 11, Math.max(1, (barW * c.count) / max), 10, GREEN);
-    doc.text(M + labelW + barW + 6, doc.y - 10, fmt(c.count), 9);
-    doc.y -= 14;
-  }
-  doc.y -= 10;
-}
-
-/** Registrations over time as columns, first and last bucket labelled. */
-function columns(doc: PdfPages, title: string, series: { date: string; count: number }[], interval: string) {
-  const h = 110;
-  doc.need(h + 50);
-  doc.text(M, doc.y - 14, title, 13, true);
-  doc.y -= 24;
-  if (!series.length) {
-    doc.text(M, doc.y - 10, 'No registrations.', 10);
-    doc.y -= 22;
-    return;
-  }
-  const max = Math.max(...series.map((s) => s.count), 1);
-  const width = W - 2 * M;
-  const step = width / series.length;
-  const base = doc.y - h;
-  series.forEach((s, i) => {
-    const bh = (h * s.count) / max;
-    doc.rect(M + i * step, base, Math.max(0.6, step * 0.8), Math.max(0.5, bh), GREEN);
-  });
-  doc.rect(M, base - 1, width, 0.6, [0.4, 0.4, 0.4]);
-  doc.text(M, base - 12, series[0]!.date, 8);
-  doc.text(W - M - 50, base - 12, series[series.length - 1]!.date, 8);
-  doc.text(M + width / 2 - 60, base - 12, `per ${interval}; highest ${fmt(max)}`, 8);
-  doc.y = base - 30;
-}
-
-export function summaryPdf(summary: ReportSummary, generatedAt: Date): Buffer {
-  const doc = new PdfPages();
+export function summaryPdf(summary: ReportSummary, generatedAt: Date, texts: DocumentTexts): Promise<Buffer> {
+  const { t, date } = texts;
+  const number = new Intl.NumberFormat('en-GB');
+  const fmt = (n: number) => number.format(n);
+  const doc = newPdfDocument([W, H], t('staff.reports.pdf.heading'));
+  doc.addPage({ size: [W, H], margin: 0 });
+  const p = new Pages(doc);
   const f = summary.filters;
-  doc.text(M, doc.y - 18, 'Oyo State Labour & Skills Registry', 18, true, GREEN);
-  doc.text(M, doc.y - 38, 'Registration summary', 14, true);
-  const filters = [
-    `Registered ${f.from ?? 'from the first registration'} to ${f.to}`,
-    `LGA: ${f.lga ? (lgaName(f.lga) ?? f.lga) : 'all'}`,
-    `Channel: ${f.channel ?? 'all'}`,
-    `Status: ${f.status ?? 'all'}`,
-  ].join(' - ');
-  doc.text(M, doc.y - 56, fit(filters, 9, W - 2 * M), 9);
-  doc.text(M, doc.y - 70, `Made ${generatedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC`, 9);
-  doc.text(M, doc.y - 104, `${fmt(summary.total)} registrations`, 22, true);
-  doc.y -= 130;
-  columns(doc, 'Registrations over time', summary.overTime, summary.interval);
-  bars(doc, 'By LGA', summary.byLga);
-  bars(doc, 'By sector (a person counts in each sector of their skills)', summary.bySector);
-  bars(doc, 'Top 20 skills', summary.bySkill);
-  bars(doc, 'By employment type', summary.byEmploymentType);
-  bars(doc, 'By gender', summary.byGender);
-  bars(doc, 'By age band (at registration)', summary.byAgeBand);
-  bars(doc, 'By channel', summary.byChannel);
-  bars(doc, 'By status', summary.byStatus);
-  return doc.toBuffer();
+
+  // A row's words in the reader's language (LGA names stay), else the API's English label.
+  const labelOf = (breakdown: ReportBreakdown, c: ReportCount) => {
+    const id = breakdownTextId(breakdown, c.key);
+    const text = id ? t(id) : c.label;
+    return text && text !== id ? text : c.label;
+  };
+  const all = t('common.all');
+  const filters = t('staff.reports.pdf.filters', {
+    period: f.from
+      ? t('staff.reports.period', { from: date(f.from), to: date(f.to) })
+      : t('staff.reports.periodFromStart', { to: date(f.to) }),
+    lga: f.lga ? (lgaName(f.lga) ?? f.lga) : all,
+    channel: f.channel ? labelOf('channel', { key: f.channel, label: f.channel, count: 0 }) : all,
+    status: f.status ? labelOf('status', { key: f.status, label: f.status, count: 0 }) : all,
+  });
+  const wat = new Date(generatedAt.getTime() + 3_600_000).toISOString().slice(11, 16);
+
+  p.text(t('documents.slip.title'), M, p.y, 18, { bold: true, color: GREEN });
+  p.text(t('staff.reports.pdf.heading'), M, p.y + 26, 14, { bold: true });
+  p.text(filters, M, p.y + 48, 9, { color: GREY });
+  p.text(t('staff.reports.pdf.made', { date: date(generatedAt), time: wat }), M, p.y + 62, 9, { color: GREY });
+  p.text(t('staff.reports.pdf.total', { count: summary.total }), M, p.y + 84, 22, { bold: true });
+  p.y += 124;
+
+  const none = () => {
+    p.text(t('common.chart.noRegistrations'), M, p.y, 10, { color: GREY });
+    p.y += 22;
+  };
+
+  // Registrations over time: columns, the first and last bucket named.
+  {
+    const h = 110;
+    p.need(h + 50);
+    p.text(t('staff.reports.pdf.overTime'), M, p.y, 13, { bold: true });
+    p.y += 22;
+    const series = summary.overTime;
+    if (!series.length) none();
+    else {
+      const max = Math.max(...series.map((s) => s.count), 1);
+      const width = W - 2 * M;
+      const step = width / series.length;
+      const base = p.y + h;
+      series.forEach((s, i) => {
+        const bh = Math.max(0.5, (h * s.count) / max);
+        doc
+          .rect(M + i * step, base - bh, Math.max(0.6, step * 0.8), bh)
+          .fillColor(GREEN)
+          .fill();
+      });
+      doc
+        .rect(M, base + 0.5, width, 0.6)
+        .fillColor('#666666')
+        .fill();
+      const axis = summary.interval === 'day' ? 'staff.reports.pdf.axisDay' : 'staff.reports.pdf.axisMonth';
+      p.text(date(series[0]!.date), M, base + 4, 8, { color: GREY, width: 120 });
+      p.text(t(axis, { max: fmt(max) }), M + width / 2 - 80, base + 4, 8, { color: GREY, width: 160 });
+      const last = date(series[series.length - 1]!.date);
+      doc.font('body').fontSize(8);
+      p.text(last, W - M - doc.widthOfString(last, { features: KEEP_LETTERS }), base + 4, 8, {
+        color: GREY,
+        width: 120,
+      });
+      p.y = base + 26;
+    }
+  }
+
+  // Each breakdown: label, a bar scaled to the largest count, the count.
+  const bars = (title: string, breakdown: ReportBreakdown, list: ReportCount[], note?: string) => {
+    p.need(48);
+    p.text(title, M, p.y, 13, { bold: true });
+    p.y += 18;
+    if (note) {
+      p.text(note, M, p.y, 8, { color: GREY });
+      p.y += 12;
+    }
+    p.y += 4;
+    if (!list.length) return none();
+    const max = Math.max(...list.map((c) => c.count), 1);
+    const labelW = 190;
+    const barW = W - 2 * M - labelW - 60;
+    for (const c of list) {
+      p.need(14);
+      p.text(labelOf(breakdown, c), M, p.y, 9, { width: labelW - 6 });
+      doc
+        .rect(M + labelW, p.y + 1, Math.max(1, (barW * c.count) / max), 9)
+        .fillColor(GREEN)
+        .fill();
+      p.text(fmt(c.count), M + labelW + barW + 6, p.y, 9, { width: 54 });
+      p.y += 14;
+    }
+    p.y += 12;
+  };
+  bars(t('staff.reports.byLga'), 'lga', summary.byLga);
+  bars(t('staff.reports.bySector'), 'sector', summary.bySector, t('staff.reports.sectorNote'));
+  bars(t('staff.reports.topSkills'), 'skill', summary.bySkill);
+  bars(t('staff.reports.byEmployment'), 'employment_type', summary.byEmploymentType);
+  bars(t('staff.reports.byGender'), 'gender', summary.byGender);
+  bars(t('staff.reports.byAge'), 'age_band', summary.byAgeBand);
+  bars(t('staff.reports.byChannel'), 'channel', summary.byChannel);
+  bars(t('staff.reports.byStatus'), 'status', summary.byStatus);
+  return finishPdf(doc);
 }

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { insightsSchema, reportFilterSchema, reportSummarySchema } from '@oslrs/core';
+import { insightsSchema, reportFilterSchema, reportPdfQuerySchema, reportSummarySchema } from '@oslrs/core';
 import { actorOf } from '../../access/index.js';
+import { documentTexts, localeOf } from '../documents/index.js';
 import { INSIGHTS_TTL_MS, type ReportService } from './service.js';
 import { summaryPdf } from './pdf.js';
 
@@ -30,13 +31,19 @@ export const reportRoutes: FastifyPluginAsyncZod<{ reports: ReportService }> = a
       config: { access: READERS },
       schema: {
         tags: ['reports'],
-        summary: 'The report summary as a printable PDF (headline numbers, charts, the filters and when it was made)',
-        querystring: reportFilterSchema,
+        summary:
+          'The report summary as a printable PDF (headline numbers, charts, the filters and when it was made), in `lang` or the Accept-Language',
+        querystring: reportPdfQuerySchema,
       },
     },
     async (request, reply) => {
-      const summary = await reports.summary(actorOf(request), request.query);
-      const pdf = summaryPdf(summary, new Date());
+      const { lang, ...filter } = request.query;
+      const summary = await reports.summary(actorOf(request), filter);
+      const pdf = await summaryPdf(
+        summary,
+        new Date(),
+        documentTexts(localeOf(lang, request.headers['accept-language'])),
+      );
       const name = `oslrs-summary-${summary.filters.to.replaceAll('-', '')}.pdf`;
       return reply
         .header('content-type', 'application/pdf')

@@ -4,33 +4,24 @@ import { respondents } from '../../db/schema/index.js';
 import { useTestApp } from '../../../test/use-test-app.js';
 import { RespondentRepository } from '../respondents/index.js';
 import { rebuildRollups } from './index.js';
+import { readPdf } from '../../../test/pdf.js';
+import { documentTexts } from '../documents/index.js';
+import { summaryPdf } from './pdf.js';
+import type { ReportSummary } from '@oslrs/core';
 
 /** Issue 11 item 5: GET /reports/summary.pdf — the summary as a PDF, same filters and scope. */
 const app = useTestApp();
 
-/** Checks the file's structure: header, every xref offset lands on its object, startxref on the xref. */
-function checkPdf(buf: Buffer) {
-  const s = buf.toString('latin1');
+/** A PDF of ours read back: its pages' text (through the fonts' ToUnicode maps) and glyphs the font lacks. */
+function pdfOf(res: { statusCode: number; headers: Record<string, unknown>; rawPayload: Buffer; body: string }) {
+  expect(res.statusCode, res.body).toBe(200);
+  expect(res.headers['content-type']).toBe('application/pdf');
+  const s = res.rawPayload.toString('latin1');
   expect(s.startsWith('%PDF-1.')).toBe(true);
   expect(s.trimEnd().endsWith('%%EOF')).toBe(true);
-  const startxref = Number(/startxref\n(\d+)\n%%EOF\n?$/.exec(s)![1]);
-  expect(s.slice(startxref, startxref + 4)).toBe('xref');
-  const [, first, count] = /^xref\n(\d+) (\d+)\n/.exec(s.slice(startxref))!;
-  expect(Number(first)).toBe(0);
-  const entries = s
-    .slice(startxref)
-    .split('\n')
-    .slice(2, 2 + Number(count));
-  entries.slice(1).forEach((e, i) => {
-    const offset = Number(e.slice(0, 10));
-    expect(s.slice(offset, offset + `${i + 1} 0 obj`.length)).toBe(`${i + 1} 0 obj`);
-  });
-  // Every content stream's /Length is its byte length.
-  for (const m of s.matchAll(/<< \/Length (\d+) >>\nstream\n/g)) {
-    const start = m.index + m[0].length;
-    expect(s.slice(start + Number(m[1]), start + Number(m[1]) + '\nendstream'.length)).toBe('\nendstream');
-  }
-  return s;
+  const pdf = readPdf(res.rawPayload);
+  expect(pdf.notdef).toBe(0);
+  return pdf;
 }
 
 beforeAll(async () => {
@@ -51,13 +42,11 @@ beforeAll(async () => {
 });
 
 describe('GET /reports/summary.pdf', () => {
-  it('is a well-formed PDF with the total, the filters and the charts', async () => {
+  it('is a PDF with the total, the filters and the charts, in English by default', async () => {
     const res = await app.call(app.admin, {
       method: 'GET',
       url: '/api/v1/reports/summary.pdf?from=2026-03-01&to=2026-03-31&lga=ibadan_north',
     });
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.headers['content-type']).toBe('application/pdf');
     expect(res.headers['content-disposition']).toMatch(/filename="oslrs-summary-20260331\.pdf"/);
     const summary = (
       await app.call(app.admin, {
@@ -65,22 +54,68 @@ describe('GET /reports/summary.pdf', () => {
         url: '/api/v1/reports/summary?from=2026-03-01&to=2026-03-31&lga=ibadan_north',
       })
     ).json();
-    const s = checkPdf(res.rawPayload);
-    expect(s).toContain(`(${summary.total} registrations) Tj`);
-    expect(s).toContain('Registered 2026-03-01 to 2026-03-31 - LGA: Ibadan North');
-    expect(s).toContain('(By LGA) Tj');
-    expect(s).toContain('(Registrations over time) Tj');
-    // Bars are drawn (filled rectangles), one per LGA/sector/... row at least.
-    expect((s.match(/ re f/g) ?? []).length).toBeGreaterThan(10);
+    const pdf = pdfOf(res);
+    expect(pdf.text).toContain(`${summary.total} registrations`);
+    expect(pdf.text).toContain('From 1 March 2026 to 31 March 2026 · LGA: Ibadan North · Channel: All · Status: All');
+    expect(pdf.text).toContain('By LGA');
+    expect(pdf.text).toContain('Registrations over time');
+    // The rows by key, in the catalogue's words: a sector, a skill, a gender.
+    expect(pdf.text).toContain('Fashion, Beauty & Personal Care');
+    expect(pdf.text).toContain('Welding & Fabrication');
+    expect(pdf.text).toContain('Female');
   });
 
-  it('without filters: every section, on as many pages as they need, each page in the page tree', async () => {
-    const res = await app.call(app.admin, { method: 'GET', url: '/api/v1/reports/summary.pdf' });
-    const s = checkPdf(res.rawPayload);
-    const pages = (s.match(/\/Type \/Page /g) ?? []).length;
-    expect(Number(/\/Count (\d+)/.exec(s)![1])).toBe(pages);
-    for (const title of ['By sector', 'Top 20 skills', 'By employment type', 'By gender', 'By channel', 'By status'])
-      expect(s).toContain(title);
+  it('in Yorùbá (?lang=yo, or the Accept-Language): the titles and the rows in Yorùbá, every letter in the font', async () => {
+    for (const how of [{ url: '?lang=yo' }, { url: '', headers: { 'accept-language': 'yo-NG,yo;q=0.9,en;q=0.5' } }]) {
+      const pdf = pdfOf(
+        await app.call(app.admin, {
+          method: 'GET',
+          url: `/api/v1/reports/summary.pdf${how.url}`,
+          ...(how.headers ? { headers: how.headers } : {}),
+        }),
+      );
+      expect(pdf.text).toContain('Àkópọ̀ ìforúkọsílẹ̀');
+      expect(pdf.text).toContain('Ní ẹ̀ka iṣẹ́ kọ̀ọ̀kan');
+      expect(pdf.text).toContain('Aṣọ, ẹwà àti ìtọ́jú ara');
+      expect(pdf.text).toContain('Aṣọ rírán (tẹ́lọ̀)');
+      expect(pdf.text).toContain('Abo');
+      expect(pdf.text).toMatch(/Ìforúkọsílẹ̀ 40\b/);
+      expect(pdf.text).not.toMatch(/Fashion|Tailoring|registrations/);
+    }
+    const bad = await app.call(app.admin, { method: 'GET', url: '/api/v1/reports/summary.pdf?lang=fr' });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('without filters: every section', async () => {
+    const pdf = pdfOf(await app.call(app.admin, { method: 'GET', url: '/api/v1/reports/summary.pdf' }));
+    for (const title of ['By sector', 'Top skills', 'By employment type', 'By gender', 'By channel', 'By status'])
+      expect(pdf.text).toContain(title);
+    expect(pdf.text).toContain('From the start to');
+  });
+
+  it('long breakdowns run on to as many pages as they need, none cut off', async () => {
+    const rows = (n: number, prefix: string) =>
+      Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, label: `${prefix} ${i}`, count: n - i }));
+    const summary: ReportSummary = {
+      filters: { from: null, to: '2026-03-31', lga: null, channel: null, status: null },
+      total: 999,
+      interval: 'month',
+      overTime: [{ date: '2026-03-01', count: 999 }],
+      byLga: rows(34, 'lga'),
+      bySector: rows(21, 'sector'),
+      bySkill: rows(20, 'skill'),
+      byEmploymentType: [],
+      byGender: [],
+      byAgeBand: [],
+      byChannel: [],
+      byStatus: rows(5, 'status'),
+    };
+    const pdf = readPdf(await summaryPdf(summary, new Date(), documentTexts('en')));
+    expect(pdf.pages).toBeGreaterThanOrEqual(3);
+    expect(pdf.notdef).toBe(0);
+    // The last row of the last section is on the last page; an empty section says so.
+    expect(pdf.pageTexts.at(-1)).toContain('status 4');
+    expect(pdf.text).toContain('No registrations');
   });
 
   it('same filters and scope as the summary: 400, 403, 404', async () => {
@@ -97,8 +132,7 @@ describe('GET /reports/summary.pdf', () => {
     expect((await app.call(sup, { method: 'GET', url: '/api/v1/reports/summary.pdf?lga=iseyin' })).statusCode).toBe(
       404,
     );
-    const own = await app.call(sup, { method: 'GET', url: '/api/v1/reports/summary.pdf' });
-    expect(own.statusCode).toBe(200);
-    expect(checkPdf(own.rawPayload)).toContain('LGA: Oyo East');
+    const own = pdfOf(await app.call(sup, { method: 'GET', url: '/api/v1/reports/summary.pdf' }));
+    expect(own.text).toContain('LGA: Oyo East');
   });
 });

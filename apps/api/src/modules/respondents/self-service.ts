@@ -1,4 +1,4 @@
-import { experienceBand, lgaName, skillLabel, type MyRegistration } from '@oslrs/core';
+import { experienceBand, lgaName, skillLabel, skillNamed, type MyRegistration, type ProfileNote } from '@oslrs/core';
 import { requireAccess, type Actor } from '../../access/index.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { PiiCipher } from '../../infra/pii.js';
@@ -72,8 +72,10 @@ export class SelfService {
         nin: nin ? masked(nin) : null,
         lga: r.lgaCode ? { code: r.lgaCode, name: lgaName(r.lgaCode) ?? r.lgaCode } : null,
         mainOccupation: r.mainOccupation,
+        mainOccupationSkill: skillNamed(r.mainOccupation),
         employmentType: r.employmentType,
         experience: experienceBand(r.yearsExperience)?.label ?? r.yearsExperience,
+        experienceBand: experienceBand(r.yearsExperience)?.key ?? null,
         skills: (r.skills ?? []).map((slug) => ({ slug, label: skillLabel(slug) })),
       },
       answers,
@@ -87,13 +89,14 @@ export class SelfService {
     };
   }
 
-  private whyUnlisted(r: RespondentRow): string | null {
+  /** Why a consenting resident is not listed, as a code the page words (`account.my.profileNote.<code>`). */
+  private whyUnlisted(r: RespondentRow): ProfileNote | null {
     if (!r.consentMarketplace) return null;
-    if (!r.ninHash) return 'Your profile will be listed once your NIN is on file.';
-    if (r.status === 'rejected') return 'Your record was not accepted, so it is not listed. Contact the registry.';
-    if (r.status === 'merged') return 'Your record was merged into another one.';
-    if (r.status === 'imported_unverified') return 'Your record will be listed once it is verified.';
-    return 'Your profile needs a main occupation or a skill to be listed.';
+    if (!r.ninHash) return 'ninMissing';
+    if (r.status === 'rejected') return 'rejected';
+    if (r.status === 'merged') return 'merged';
+    if (r.status === 'imported_unverified') return 'unverified';
+    return 'noTrade';
   }
 
   /** Both consents at once; the second never stands without the first. Returns whether they are listed. */

@@ -75,7 +75,8 @@ describe('the review list', () => {
     ids = { north: [], east: [] };
     for (let i = 0; i < 5; i++) ids.north.push((await collected(north, 'ibadan_north')).id);
     for (let i = 0; i < 3; i++) ids.east.push((await collected(east, 'oyo_east')).id);
-    await scoreAs(ids.north[1]!, 90, 'critical', ['speed-run: 40 s for 60 questions']);
+    // A stored sentence the scorer writes, and one it never wrote (kept as it is, code `text`).
+    await scoreAs(ids.north[1]!, 90, 'critical', ['speed-run: 40 s for 60 answers', 'checked by hand']);
     await scoreAs(ids.north[3]!, 55, 'medium', ['off-hours: 23:40 WAT']);
     await scoreAs(ids.east[0]!, 72, 'high', ['gps: 3 points within 50 m']);
   });
@@ -94,7 +95,15 @@ describe('the review list', () => {
         channel: 'enumerator',
         lga: 'ibadan_north',
         enumerator: { id: north.user.id, name: expect.stringMatching(/^Test enumerator/) },
-        fraud: { score: 90, band: 'critical', reasons: ['speed-run: 40 s for 60 questions'] },
+        fraud: {
+          score: 90,
+          band: 'critical',
+          reasons: ['speed-run: 40 s for 60 answers', 'checked by hand'],
+          signals: [
+            { code: 'speed_run_floor', params: { seconds: 40, answers: 60 } },
+            { code: 'text', params: { text: 'checked by hand' } },
+          ],
+        },
         completedAt: expect.any(String),
         receivedAt: expect.any(String),
         startedAt: expect.any(String),
@@ -174,7 +183,11 @@ describe('the review list', () => {
     expect(res.json().submission).toMatchObject({
       id: ids.north[1],
       answers: expect.objectContaining({ surname: 'Adeyemi', lga_id: 'ibadan_north' }),
-      fraud: { band: 'critical', reasons: ['speed-run: 40 s for 60 questions'] },
+      fraud: {
+        band: 'critical',
+        reasons: ['speed-run: 40 s for 60 answers', 'checked by hand'],
+        signals: [{ code: 'speed_run_floor', params: { seconds: 40, answers: 60 } }, { code: 'text' }],
+      },
       replacedBy: null,
     });
     const audits = await app.t.database.db

@@ -20,6 +20,7 @@ import {
 import { can, requireAccess, scopeOf, type Actor } from '../../access/index.js';
 import type { Db } from '../../infra/db.js';
 import { Conflict, Invalid, Unprocessable } from '../../errors.js';
+import { fraudSummary } from '../fraud/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { UserRepository } from '../auth/index.js';
 import { respondentFieldName, type VersionCache } from '../questionnaires/index.js';
@@ -83,9 +84,7 @@ function toItem(row: ReviewListRow, names: Map<string, string>): ReviewItem {
     lga: row.lgaCode,
     enumerator: row.submittedBy ? { id: row.submittedBy, name: names.get(row.submittedBy) ?? null } : null,
     fraud:
-      row.fraudScore !== null && row.fraudBand
-        ? { score: row.fraudScore, band: row.fraudBand, reasons: (row.fraudReasons as string[] | null) ?? [] }
-        : null,
+      row.fraudScore !== null && row.fraudBand ? fraudSummary(row.fraudScore, row.fraudBand, row.fraudReasons) : null,
     startedAt: row.startedAt.toISOString(),
     completedAt: row.completedAt.toISOString(),
     receivedAt: row.receivedAt.toISOString(),

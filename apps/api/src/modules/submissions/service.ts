@@ -27,6 +27,7 @@ import {
 } from '../../errors.js';
 import type { KeyValueStore } from '../../infra/kv.js';
 import type { PiiCipher } from '../../infra/pii.js';
+import { fraudSummary } from '../fraud/index.js';
 import { respondentFieldName, type QuestionnaireService, type VersionCache } from '../questionnaires/index.js';
 import type { JobsService } from '../jobs/index.js';
 import { recordAudit } from '../audit/index.js';
@@ -91,7 +92,7 @@ export function toStatusView(row: SubmissionRow, viewer?: Actor): SubmissionStat
   if (row.ingestedAt) view.ingestedAt = row.ingestedAt.toISOString();
   const overseer = !viewer || (viewer.role !== null && OVERSEER_ROLES.includes(viewer.role));
   if (overseer && row.fraudScore !== null && row.fraudBand) {
-    view.fraud = { score: row.fraudScore, band: row.fraudBand, reasons: (row.fraudReasons as string[] | null) ?? [] };
+    view.fraud = fraudSummary(row.fraudScore, row.fraudBand, row.fraudReasons);
   }
   return view;
 }

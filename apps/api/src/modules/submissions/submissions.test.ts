@@ -17,6 +17,7 @@ import {
   submitBatch,
   type Published,
 } from '../../../test/testkit.js';
+import { signalOf } from '../fraud/index.js';
 import { useTestApp } from '../../../test/use-test-app.js';
 
 const app = useTestApp();
@@ -534,7 +535,12 @@ describe('reading submission status', () => {
       expect(res.json()).toMatchObject({
         id: ok.id,
         status: 'ingested',
-        fraud: { score: row!.fraudScore, band: row!.fraudBand, reasons: row!.fraudReasons },
+        fraud: {
+          score: row!.fraudScore,
+          band: row!.fraudBand,
+          reasons: row!.fraudReasons,
+          signals: (row!.fraudReasons as string[]).map(signalOf),
+        },
       });
     }
     const official = await app.call(await app.as('government_official'), {

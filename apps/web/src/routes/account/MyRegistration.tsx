@@ -9,6 +9,7 @@ import { useT } from '../../i18n';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { ProfileCard } from '../marketplace/ProfileCard';
 import { MySlipLinks } from '../verify/DocumentLinks';
+import { experienceName, skillName } from '../../lib/taxonomy';
 
 const BIO_MAX = 280;
 
@@ -130,12 +131,24 @@ function RegistrationView({ registration: r }: { registration: Registration }) {
             [t('account.my.email'), rec.email],
             [t('account.my.nin'), rec.nin ?? t('account.my.ninMissing')],
             [t('account.my.lga'), rec.lga?.name],
-            [t('account.my.occupation'), rec.mainOccupation],
+            [
+              t('account.my.occupation'),
+              rec.mainOccupationSkill
+                ? skillName(t, rec.mainOccupationSkill, rec.mainOccupation ?? undefined)
+                : rec.mainOccupation,
+            ],
             [t('account.my.employment'), rec.employmentType && code('account.my.employmentWord', rec.employmentType)],
-            [t('account.my.experience'), rec.experience && words(rec.experience)],
+            [
+              t('account.my.experience'),
+              rec.experienceBand
+                ? experienceName(t, rec.experienceBand, rec.experience ?? undefined)
+                : rec.experience && words(rec.experience),
+            ],
             [
               t('account.my.skills'),
-              rec.skills.length ? rec.skills.map((s) => s.label).join(', ') : t('account.my.noSkills'),
+              rec.skills.length
+                ? rec.skills.map((s) => skillName(t, s.slug, s.label)).join(', ')
+                : t('account.my.noSkills'),
             ],
           ]}
         />
@@ -183,7 +196,11 @@ function RegistrationView({ registration: r }: { registration: Registration }) {
           </div>
         ) : (
           <p className="mt-2" data-testid="no-profile">
-            {r.profileNote ?? (r.consent.marketplace ? t('account.my.notListedYet') : t('account.my.notListed'))}
+            {r.profileNote
+              ? t(`account.my.profileNote.${r.profileNote}`)
+              : r.consent.marketplace
+                ? t('account.my.notListedYet')
+                : t('account.my.notListed')}
           </p>
         )}
       </Section>

@@ -12,6 +12,7 @@ import { useSetParam } from '../../lib/useSetParam';
 import { ProfileCard } from './ProfileCard';
 import { searchErrorText } from './words';
 import { useT } from '../../i18n';
+import { sectorName, skillName } from '../../lib/taxonomy';
 
 /** core's MARKETPLACE_QUERY_MAX, repeated: importing it would pull the zod DTOs into this page. */
 const QUERY_MAX = 100;
@@ -93,7 +94,7 @@ export default function Marketplace() {
             onChange={(e) => setParam('sector', e.target.value)}
             options={[
               { value: '', label: t('marketplace.anySector') },
-              ...(opts?.sectors ?? []).map((s) => ({ value: s.code, label: s.name })),
+              ...(opts?.sectors ?? []).map((s) => ({ value: s.code, label: sectorName(t, s.code, s.name) })),
             ]}
           />
           <SelectField
@@ -105,9 +106,9 @@ export default function Marketplace() {
               { value: '', label: t('marketplace.anySkill') },
               // A skill from the URL stays choosable while the list loads.
               ...(filters.skill && !skills.some((s) => s.slug === filters.skill)
-                ? [{ value: filters.skill, label: opts ? filters.skill : t('common.loading') }]
+                ? [{ value: filters.skill, label: opts ? skillName(t, filters.skill) : t('common.loading') }]
                 : []),
-              ...skills.map((s) => ({ value: s.slug, label: s.label })),
+              ...skills.map((s) => ({ value: s.slug, label: skillName(t, s.slug, s.label) })),
             ]}
           />
           <SelectField

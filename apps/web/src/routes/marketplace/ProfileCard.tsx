@@ -2,6 +2,12 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { MarketplaceProfile } from '@oslrs/core';
 import { useT } from '../../i18n';
+import { experienceName, skillName } from '../../lib/taxonomy';
+
+/** The profession in the reader's language when it is a skill of the taxonomy, else as the worker gave it. */
+export function professionText(t: (id: string) => string, profile: MarketplaceProfile): string {
+  return profile.professionSkill ? skillName(t, profile.professionSkill, profile.profession) : profile.profession;
+}
 
 export function VerifiedBadge() {
   const { t } = useT();
@@ -24,13 +30,17 @@ export function ProfileFacts({ profile }: { profile: MarketplaceProfile }) {
         <dt className="font-semibold">{t('marketplace.area')}</dt>
         <dd>{profile.lga.name}</dd>
         <dt className="font-semibold">{t('marketplace.experience')}</dt>
-        <dd>{profile.experience?.label ?? t('marketplace.notGiven')}</dd>
+        <dd>
+          {profile.experience
+            ? experienceName(t, profile.experience.band, profile.experience.label)
+            : t('marketplace.notGiven')}
+        </dd>
       </dl>
       {profile.skills.length > 0 && (
         <ul className="mt-3 flex flex-wrap gap-2" aria-label={t('marketplace.skills')}>
           {profile.skills.map((s) => (
             <li key={s.slug} className="rounded-full border border-stone-300 bg-stone-50 px-2.5 py-0.5 text-sm">
-              {s.label}
+              {skillName(t, s.slug, s.label)}
             </li>
           ))}
         </ul>
@@ -51,12 +61,13 @@ export function ProfileCard({
   footer?: ReactNode;
 }) {
   const Heading = headingLevel;
+  const { t } = useT();
   return (
     <article className="card" data-testid="profile-card" data-profile-id={profile.id}>
       <div className="flex flex-wrap items-start justify-between gap-2">
         <Heading className="text-lg font-bold">
           <Link to={`/marketplace/profiles/${profile.id}`} className="link">
-            {profile.profession}
+            {professionText(t, profile)}
           </Link>
         </Heading>
         {profile.verified && <VerifiedBadge />}

@@ -7,9 +7,10 @@ import { marketplaceApi, marketplaceKeys, searcherApi } from '../../api/marketpl
 import { useAuth } from '../../auth/AuthContext';
 import { Alert, Success } from '../../components/Alert';
 import { PageHeading } from '../../components/Page';
-import { ProfileFacts, VerifiedBadge } from './ProfileCard';
+import { ProfileFacts, professionText, VerifiedBadge } from './ProfileCard';
 import { revealErrorText, searchErrorText } from './words';
 import { useT } from '../../i18n';
+import { sectorName } from '../../lib/taxonomy';
 
 const PURPOSE_MIN = 10;
 const PURPOSE_MAX = 300;
@@ -35,7 +36,7 @@ export default function ProfilePage() {
       {profile ? (
         <>
           <div className="mt-4 flex flex-wrap items-center gap-3">
-            <PageHeading>{profile.profession}</PageHeading>
+            <PageHeading>{professionText(t, profile)}</PageHeading>
             {profile.verified && <VerifiedBadge />}
           </div>
           <section className="card mt-6" aria-label={t('marketplace.profile')}>
@@ -43,7 +44,9 @@ export default function ProfilePage() {
             {profile.skills.length > 0 && (
               <p className="mt-3 text-sm text-stone-700">
                 {t('marketplace.sectors', {
-                  sectors: [...new Set(profile.skills.map((s) => s.sectorName))].join(', '),
+                  sectors: [
+                    ...new Map(profile.skills.map((s) => [s.sector, sectorName(t, s.sector, s.sectorName)])).values(),
+                  ].join(', '),
                 })}
               </p>
             )}

@@ -3,10 +3,11 @@ import type { Insights as InsightsBody } from '@oslrs/core';
 import { errorMessage } from '../../api/client';
 import { reportKeys, reportsApi } from '../../api/reports';
 import { Alert } from '../../components/Alert';
-import { BarList, ChartCard, TimeColumns, type ChartRow } from '../../components/Charts';
+import { BarList, ChartCard, formatCount, TimeColumns, type ChartRow } from '../../components/Charts';
 import { PageHeading } from '../../components/Page';
 import { formatDateTime } from '../../lib/format';
 import { useT } from '../../i18n';
+import { breakdownRow } from '../../lib/taxonomy';
 
 /** Public registration statistics (no sign-in). Small numbers are never shown: the API sends "fewer than 10". */
 export default function Insights() {
@@ -33,11 +34,23 @@ export default function Insights() {
   );
 }
 
+type Cell = InsightsBody['total'];
+
 function InsightCharts({ data }: { data: InsightsBody }) {
   const { t, date } = useT();
   const col = (what: string): readonly [string, string] => [what, t('public.insights.colCount')];
+  // A hidden cell says so in the reader's language; a shown one is the number as they write it.
+  const display = (c: Cell) =>
+    c.suppressed || c.count === null ? t('public.insights.fewerThan') : formatCount(c.count);
+  const rows = (cells: Cell[], breakdown: 'lga' | 'sector' | 'gender' | 'age_band'): ChartRow[] =>
+    cells.map((c) => ({ ...breakdownRow(t, breakdown, c), display: display(c) }));
+  const byLga = rows(data.byLga, 'lga');
+  const bySector = rows(data.bySector, 'sector');
+  const byGender = rows(data.byGender, 'gender');
+  const byAgeBand = rows(data.byAgeBand, 'age_band');
   const overTime: ChartRow[] = data.overTime.map((c) => ({
     ...c,
+    display: display(c),
     label: /^\d{4}-\d{2}$/.test(c.key)
       ? date(`${c.key}-15T12:00:00Z`, { month: 'short', year: 'numeric', timeZone: 'UTC' })
       : c.label,
@@ -49,7 +62,7 @@ function InsightCharts({ data }: { data: InsightsBody }) {
           {t('public.insights.total')}
         </h2>
         <p className="mt-1 text-4xl font-bold tabular-nums" data-insights-total>
-          {data.total.display}
+          {display(data.total)}
         </p>
         <p className="mt-1 text-sm text-stone-700">
           {t('public.insights.updated', { when: formatDateTime(data.generatedAt) })}
@@ -64,26 +77,22 @@ function InsightCharts({ data }: { data: InsightsBody }) {
         >
           <TimeColumns rows={overTime} />
         </ChartCard>
-        <ChartCard title={t('public.insights.byLga')} columns={col(t('public.insights.colLga'))} rows={data.byLga}>
-          <BarList rows={data.byLga} />
+        <ChartCard title={t('public.insights.byLga')} columns={col(t('public.insights.colLga'))} rows={byLga}>
+          <BarList rows={byLga} />
         </ChartCard>
         <ChartCard
           title={t('public.insights.bySector')}
           note={t('public.insights.sectorNote')}
           columns={col(t('public.insights.colSector'))}
-          rows={data.bySector}
+          rows={bySector}
         >
-          <BarList rows={data.bySector} />
+          <BarList rows={bySector} />
         </ChartCard>
-        <ChartCard
-          title={t('public.insights.byGender')}
-          columns={col(t('public.insights.colGender'))}
-          rows={data.byGender}
-        >
-          <BarList rows={data.byGender} />
+        <ChartCard title={t('public.insights.byGender')} columns={col(t('public.insights.colGender'))} rows={byGender}>
+          <BarList rows={byGender} />
         </ChartCard>
-        <ChartCard title={t('public.insights.byAge')} columns={col(t('public.insights.colAge'))} rows={data.byAgeBand}>
-          <BarList rows={data.byAgeBand} />
+        <ChartCard title={t('public.insights.byAge')} columns={col(t('public.insights.colAge'))} rows={byAgeBand}>
+          <BarList rows={byAgeBand} />
         </ChartCard>
       </div>
     </>

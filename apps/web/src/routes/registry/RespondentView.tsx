@@ -11,6 +11,8 @@ import { RespondentSlipLink } from '../verify/DocumentLinks';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { useT } from '../../i18n';
 import { labelOf } from '../../lib/labels';
+import { skillName } from '../../lib/taxonomy';
+import { fraudSignalText } from '../review/reviewLabels';
 import { DecisionPanel } from './DecisionPanel';
 import { ASSESSORS, BandBadge, OVERSEERS, RespondentStatus, RoleGate, personName } from './shared';
 
@@ -104,9 +106,13 @@ function Respondent() {
           <dt className="font-semibold">{t('staff.registry.lga')}</dt>
           <dd>{r.lga ? (lgaName(r.lga) ?? r.lga) : '—'}</dd>
           <dt className="font-semibold">{t('staff.respondent.occupation')}</dt>
-          <dd>{r.mainOccupation ?? '—'}</dd>
+          <dd>
+            {r.mainOccupationSkill
+              ? skillName(t, r.mainOccupationSkill, r.mainOccupation ?? undefined)
+              : (r.mainOccupation ?? '—')}
+          </dd>
           <dt className="font-semibold">{t('staff.respondent.skills')}</dt>
-          <dd>{r.skills.length ? r.skills.join(', ') : '—'}</dd>
+          <dd>{r.skills.length ? r.skills.map((slug) => skillName(t, slug)).join(', ') : '—'}</dd>
           <dt className="font-semibold">{t('staff.respondent.registered')}</dt>
           <dd>
             {t('staff.respondent.registeredThrough', {
@@ -136,10 +142,10 @@ function Respondent() {
                   </span>
                   {s.fraud && <BandBadge band={s.fraud.band} score={s.fraud.score} />}
                 </p>
-                {s.fraud && s.fraud.reasons.length > 0 && (
+                {s.fraud && s.fraud.signals.length > 0 && (
                   <ul className="mt-1 list-disc pl-6 text-sm break-words text-stone-800">
-                    {s.fraud.reasons.map((reason) => (
-                      <li key={reason}>{reason}</li>
+                    {s.fraud.signals.map((signal, i) => (
+                      <li key={i}>{fraudSignalText(t, signal)}</li>
                     ))}
                   </ul>
                 )}

@@ -10,6 +10,7 @@ import {
   type Role,
   type ReportCount,
   type ReportFilter,
+  type ReportBreakdown,
   type ReportSummary,
 } from '@oslrs/core';
 import { useAuth } from '../../auth/AuthContext';
@@ -24,6 +25,7 @@ import { RoleGate } from '../registry/shared';
 import { useT } from '../../i18n';
 import { labelOf } from '../../lib/labels';
 import { formatDate } from '../../lib/format';
+import { breakdownRow } from '../../lib/taxonomy';
 
 /** Who may read reports (the API narrows supervisors to their LGA). */
 const READERS: readonly Role[] = ['super_admin', 'verification_assessor', 'government_official', 'supervisor'];
@@ -54,7 +56,9 @@ function filterFrom(params: URLSearchParams, statewide: boolean): ReportFilter {
   return filter;
 }
 
-const rows = (list: readonly ReportCount[]): ChartRow[] => list.map((c) => ({ ...c }));
+/** A breakdown's rows, each labelled in the reader's language by its key (the API's label is English). */
+const rowsOf = (t: (id: string) => string, list: readonly ReportCount[], breakdown: ReportBreakdown): ChartRow[] =>
+  list.map((c) => breakdownRow(t, breakdown, { ...c }));
 
 /** A calendar day "2025-11-27" in the active language (noon in Lagos, so the day never shifts). */
 const day = (date: string) => formatDate(`${date}T12:00:00+01:00`);
@@ -203,6 +207,7 @@ function Charts({ summary, stale }: { summary: ReportSummary; stale: boolean }) 
     ? t('staff.reports.period', { from: day(f.from), to: day(f.to) })
     : t('staff.reports.periodFromStart', { to: day(f.to) });
   const col = (what: string): readonly [string, string] => [what, t('staff.reports.registrations')];
+  const rows = (list: readonly ReportCount[], breakdown: ReportBreakdown) => rowsOf(t, list, breakdown);
   return (
     <div className={stale ? 'opacity-60' : ''} aria-busy={stale}>
       <section className="card mt-6" aria-labelledby="total-heading">
@@ -229,58 +234,62 @@ function Charts({ summary, stale }: { summary: ReportSummary; stale: boolean }) 
         >
           <TimeColumns rows={overTimeRows(summary, month)} />
         </ChartCard>
-        <ChartCard title={t('staff.reports.byLga')} columns={col(t('staff.registry.lga'))} rows={rows(summary.byLga)}>
-          <BarList rows={rows(summary.byLga)} />
+        <ChartCard
+          title={t('staff.reports.byLga')}
+          columns={col(t('staff.registry.lga'))}
+          rows={rows(summary.byLga, 'lga')}
+        >
+          <BarList rows={rows(summary.byLga, 'lga')} />
         </ChartCard>
         <ChartCard
           title={t('staff.reports.bySector')}
           note={t('staff.reports.sectorNote')}
           columns={col(t('staff.reports.sector'))}
-          rows={rows(summary.bySector)}
+          rows={rows(summary.bySector, 'sector')}
         >
-          <BarList rows={rows(summary.bySector)} />
+          <BarList rows={rows(summary.bySector, 'sector')} />
         </ChartCard>
         <ChartCard
           title={t('staff.reports.topSkills')}
           columns={col(t('staff.reports.skill'))}
-          rows={rows(summary.bySkill)}
+          rows={rows(summary.bySkill, 'skill')}
         >
-          <BarList rows={rows(summary.bySkill)} />
+          <BarList rows={rows(summary.bySkill, 'skill')} />
         </ChartCard>
         <ChartCard
           title={t('staff.reports.byEmployment')}
           columns={col(t('staff.reports.employment'))}
-          rows={rows(summary.byEmploymentType)}
+          rows={rows(summary.byEmploymentType, 'employment_type')}
         >
-          <BarList rows={rows(summary.byEmploymentType)} />
+          <BarList rows={rows(summary.byEmploymentType, 'employment_type')} />
         </ChartCard>
         <ChartCard
           title={t('staff.reports.byGender')}
           columns={col(t('staff.respondent.gender'))}
-          rows={rows(summary.byGender)}
+          rows={rows(summary.byGender, 'gender')}
         >
-          <BarList rows={rows(summary.byGender)} />
+          <BarList rows={rows(summary.byGender, 'gender')} />
         </ChartCard>
         <ChartCard
           title={t('staff.reports.byAge')}
           columns={col(t('staff.reports.ageBand'))}
-          rows={rows(summary.byAgeBand)}
+          rows={rows(summary.byAgeBand, 'age_band')}
         >
-          <BarList rows={rows(summary.byAgeBand)} />
+          <BarList rows={rows(summary.byAgeBand, 'age_band')} />
         </ChartCard>
         <ChartCard
           title={t('staff.reports.byChannel')}
           columns={col(t('staff.review.channel'))}
-          rows={rows(summary.byChannel)}
+          rows={rows(summary.byChannel, 'channel')}
         >
-          <BarList rows={rows(summary.byChannel)} />
+          <BarList rows={rows(summary.byChannel, 'channel')} />
         </ChartCard>
         <ChartCard
           title={t('staff.reports.byStatus')}
           columns={col(t('staff.registry.statusLabel'))}
-          rows={rows(summary.byStatus)}
+          rows={rows(summary.byStatus, 'status')}
         >
-          <BarList rows={rows(summary.byStatus)} />
+          <BarList rows={rows(summary.byStatus, 'status')} />
         </ChartCard>
       </div>
     </div>

@@ -21,6 +21,7 @@ import { formatDateTime } from '../../lib/format';
 import {
   BAND_TONE,
   channelLabel,
+  fraudSignalText,
   OVERSEER_ROLES,
   REVIEWER_ROLES,
   REVIEW_STATUS_LABEL,
@@ -245,12 +246,12 @@ export default function ReviewDetail() {
             </>
           )}
         </dl>
-        {s.fraud && s.fraud.reasons.length > 0 && (
+        {s.fraud && s.fraud.signals.length > 0 && (
           <>
             <h3 className="mt-4 font-bold">{t('staff.review.whyFlagged')}</h3>
             <ul className="mt-1 list-disc pl-5 break-words" aria-label={t('staff.review.fraudReasons')}>
-              {s.fraud.reasons.map((r) => (
-                <li key={r}>{r}</li>
+              {s.fraud.signals.map((signal, i) => (
+                <li key={i}>{fraudSignalText(t, signal)}</li>
               ))}
             </ul>
           </>

@@ -17,7 +17,14 @@ import { SelectField } from '../../components/Field';
 import { PageHeading } from '../../components/Page';
 import { formatDateTime } from '../../lib/format';
 import { LGA_OPTIONS } from '../admin/staff/staffOptions';
-import { BAND_TONE, channelLabel, OVERSEER_ROLES, REVIEW_STATUS_LABEL, REVIEW_STATUS_TONE } from './reviewLabels';
+import {
+  BAND_TONE,
+  channelLabel,
+  fraudSignalText,
+  OVERSEER_ROLES,
+  REVIEW_STATUS_LABEL,
+  REVIEW_STATUS_TONE,
+} from './reviewLabels';
 import { useT } from '../../i18n';
 import { labelOf } from '../../lib/labels';
 
@@ -189,10 +196,10 @@ function ReviewRow({ item }: { item: ReviewItem }) {
               band: labelOf(t, 'staff.registry.band', item.fraud.band),
             })}
           </span>
-          {item.fraud.reasons.length > 0 && (
+          {item.fraud.signals.length > 0 && (
             <ul className="mt-1 list-disc pl-5 text-sm break-words text-stone-800">
-              {item.fraud.reasons.map((r) => (
-                <li key={r}>{r}</li>
+              {item.fraud.signals.map((s, i) => (
+                <li key={i}>{fraudSignalText(t, s)}</li>
               ))}
             </ul>
           )}

@@ -1,4 +1,4 @@
-import type { ReviewStatus, Role } from '@oslrs/core';
+import { lgaName, type FraudSignal, type ReviewStatus, type Role } from '@oslrs/core';
 import { labelOf } from '../../lib/labels';
 
 /** The words for a review status (message ids `staff.review.status.<status>`). */
@@ -34,6 +34,20 @@ export const OVERSEER_ROLES: readonly Role[] = [
   'government_official',
 ];
 export const REVIEWER_ROLES: readonly Role[] = ['super_admin', 'supervisor', 'verification_assessor'];
+
+/**
+ * Why a survey was flagged, in the reader's words (`staff.fraud.signal.<code>` with its numbers; LGAs
+ * by name). A reason the API could not read as a signal (`text`) is shown as it was stored.
+ */
+export function fraudSignalText(t: (id: string, values?: Record<string, unknown>) => string, s: FraudSignal): string {
+  if (s.code === 'text') return String(s.params.text ?? '');
+  const params: Record<string, unknown> = { ...s.params };
+  if (s.code === 'out_of_area') {
+    params.lga = lgaName(String(s.params.lga)) ?? s.params.lga;
+    params.assigned = lgaName(String(s.params.assigned)) ?? s.params.assigned;
+  }
+  return t(`staff.fraud.signal.${s.code}`, params);
+}
 
 /** How a submission came in, in words (message ids `staff.review.channel.<channel>`; unknown ones as they are). */
 export function channelLabel(t: (id: string) => string, channel: string): string {

@@ -1,7 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
-import type { OpsAlerts as OpsAlertsBody } from '@oslrs/core';
+import type { OpsAlert, OpsAlerts as OpsAlertsBody } from '@oslrs/core';
 import { api } from '../../../api/client';
 import { useT } from '../../../i18n';
+
+/** An alert in the reader's words (`staff.admin.ops.alert.<code>` with its numbers), else the API's English. */
+export function opsAlertText(t: (id: string, values?: Record<string, unknown>) => string, a: OpsAlert): string {
+  const id = `staff.admin.ops.alert.${a.code}`;
+  const text = t(id, a.params);
+  return text && text !== id ? text : a.message;
+}
 
 /**
  * The seed's scaling triggers (memory, API p95, queue backlog, job failures, field staff), as the
@@ -29,7 +36,7 @@ export function OpsAlerts() {
             <span className="font-medium">
               {a.severity === 'critical' ? t('staff.admin.ops.critical') : t('staff.admin.ops.warning')}{' '}
             </span>
-            {a.message}
+            {opsAlertText(t, a)}
           </li>
         ))}
       </ul>
