@@ -103,6 +103,12 @@ export class Ingestion {
     private readonly batchSize = 1,
   ) {}
 
+  /**
+   * Batches whose plain submissions went the careful way after the set-wise statements failed: the
+   * same outcomes, only slower (tests read it to know the set-wise path itself did the work).
+   */
+  setWiseFallbacks = 0;
+
   private readonly listeners = new Map<string, SettledListener>();
   /** A channel's listener for its own submissions, settled (ingested or rejected). */
   onSettled(channel: string, listener: SettledListener) {
@@ -200,6 +206,7 @@ export class Ingestion {
           careful = careful.filter((i) => !done.has(i));
         } catch {
           // Rolled back to the savepoint: each of them again, alone, below (a failure is then its own).
+          this.setWiseFallbacks++;
         }
       }
     }
