@@ -106,6 +106,12 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Submissions the ingest job claims per transaction (1: one job and one transaction per submission). */
   INGEST_BATCH: z.coerce.number().int().min(1).max(500).default(50),
+  /**
+   * Batches one worker process settles at once (the other ingest jobs leave theirs to those running).
+   * More only contend for the same rows and locks: on two cores, 8 at once cost PostgreSQL ~25 % more
+   * CPU per submission than 2, for no more throughput (docs/capacity.md).
+   */
+  INGEST_DRAINS: z.coerce.number().int().min(1).max(64).default(2),
   RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
   /** Public marketplace searches per IP per minute (SPEC limits: 30); benchmarks lift it. */
@@ -209,6 +215,7 @@ export interface Config {
   runWorker: boolean;
   workerConcurrency: number;
   ingestBatch: number;
+  ingestDrains: number;
   relayIntervalMs: number;
   /** Streamed exports: their directory and how long a file is kept. */
   exports: { dir: string; retentionMs: number };
@@ -316,6 +323,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runWorker: e.RUN_WORKER,
     workerConcurrency: e.WORKER_CONCURRENCY,
     ingestBatch: e.INGEST_BATCH,
+    ingestDrains: e.INGEST_DRAINS,
     relayIntervalMs: e.RELAY_INTERVAL_MS,
     exports: {
       dir: resolve(e.EXPORT_DIR ?? `${e.DATA_DIR}/exports`),
