@@ -104,8 +104,12 @@ const envSchema = z.object({
   SMS_DAILY_LIMIT: z.coerce.number().int().min(0).default(2000),
   SMS_INTERVAL_MS: z.coerce.number().int().min(50).default(5_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
-  /** Submissions the ingest job claims per transaction (1: one job and one transaction per submission). */
-  INGEST_BATCH: z.coerce.number().int().min(1).max(500).default(50),
+  /**
+   * Submissions the ingest job claims per transaction (1: one job and one transaction per submission).
+   * With at most INGEST_DRAINS batches at once, 200 costs less CPU per submission than 50 in every
+   * process and ingests faster end to end (docs/capacity.md); a quiet hour claims whatever is pending.
+   */
+  INGEST_BATCH: z.coerce.number().int().min(1).max(500).default(200),
   /**
    * Batches one worker process settles at once (the other ingest jobs leave theirs to those running).
    * More only contend for the same rows and locks: on two cores, 8 at once cost PostgreSQL ~25 % more
