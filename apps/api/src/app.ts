@@ -157,7 +157,15 @@ export function createServices(runtime: Runtime): Services {
     runtime.config.attachments.dir,
     (ids) => submissions.enqueueIngestion(ids),
   );
-  const ingestion = new Ingestion(db, submissionRepo, versions, fraud, respondents, runtime.config.ingestBatch);
+  const ingestion = new Ingestion(
+    db,
+    submissionRepo,
+    versions,
+    fraud,
+    respondents,
+    runtime.config.ingestBatch,
+    runtime.config.ingestDrains,
+  );
   const registry = new RegistryService(
     db,
     respondentRepo,

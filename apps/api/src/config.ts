@@ -104,8 +104,18 @@ const envSchema = z.object({
   SMS_DAILY_LIMIT: z.coerce.number().int().min(0).default(2000),
   SMS_INTERVAL_MS: z.coerce.number().int().min(50).default(5_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
-  /** Submissions the ingest job claims per transaction (1: one job and one transaction per submission). */
-  INGEST_BATCH: z.coerce.number().int().min(1).max(500).default(50),
+  /**
+   * Submissions the ingest job claims per transaction (1: one job and one transaction per submission).
+   * With at most INGEST_DRAINS batches at once, 200 costs less CPU per submission than 50 in every
+   * process and ingests faster end to end (docs/capacity.md); a quiet hour claims whatever is pending.
+   */
+  INGEST_BATCH: z.coerce.number().int().min(1).max(500).default(200),
+  /**
+   * Batches one worker process settles at once (the other ingest jobs leave theirs to those running).
+   * More only contend for the same rows and locks: on two cores, 8 at once cost PostgreSQL ~25 % more
+   * CPU per submission than 2, for no more throughput (docs/capacity.md).
+   */
+  INGEST_DRAINS: z.coerce.number().int().min(1).max(64).default(2),
   RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
   /** Public marketplace searches per IP per minute (SPEC limits: 30); benchmarks lift it. */
@@ -209,6 +219,7 @@ export interface Config {
   runWorker: boolean;
   workerConcurrency: number;
   ingestBatch: number;
+  ingestDrains: number;
   relayIntervalMs: number;
   /** Streamed exports: their directory and how long a file is kept. */
   exports: { dir: string; retentionMs: number };
@@ -316,6 +327,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runWorker: e.RUN_WORKER,
     workerConcurrency: e.WORKER_CONCURRENCY,
     ingestBatch: e.INGEST_BATCH,
+    ingestDrains: e.INGEST_DRAINS,
     relayIntervalMs: e.RELAY_INTERVAL_MS,
     exports: {
       dir: resolve(e.EXPORT_DIR ?? `${e.DATA_DIR}/exports`),

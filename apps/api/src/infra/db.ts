@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql, type Table } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -210,6 +210,23 @@ export async function createPglite(dataDir: string | null): Promise<Database> {
 /** The rows of a raw `execute(sql…)` (node-postgres and PGlite both answer `{ rows }`). */
 export function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
+}
+
+/**
+ * A table's rows as `returning *` gives them through `execute` (column names, values as the driver
+ * reads them), mapped the way Drizzle's own `returning()` maps them: for statements written by hand
+ * that still return whole rows (the set-wise inserts of an ingestion batch).
+ */
+export function tableRows<T extends Table>(table: T, result: unknown): T['$inferSelect'][] {
+  const columns = Object.entries(getTableColumns(table));
+  return rowsOf<Record<string, unknown>>(result).map((raw) => {
+    const row: Record<string, unknown> = {};
+    for (const [key, column] of columns) {
+      const value = raw[column.name];
+      row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return row as T['$inferSelect'];
+  });
 }
 
 /**

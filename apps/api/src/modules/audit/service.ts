@@ -35,20 +35,24 @@ export async function recordAudit(executor: Executor, actor: Actor, entries: Aud
 /** Audit rows of several actors in one statement (an ingestion batch: each submission acts for its own submitter). */
 export async function recordAudits(executor: Executor, entries: { actor: Actor; entry: AuditEntry }[]) {
   if (!entries.length) return;
-  await executor.insert(auditLog).values(
-    entries.map(({ actor, entry: e }) => ({
-      id: uuidv7(),
-      actorId: actor.id,
-      actorRole: actor.role ?? (actor.kind === 'partner' ? 'partner' : null),
-      action: e.action,
-      targetType: e.targetType ?? null,
-      targetId: e.targetId ?? null,
-      before: e.before ?? null,
-      after: e.after ?? null,
-      ip: actor.ip,
-      requestId: actor.requestId,
-    })),
-  );
+  // The rows as one JSON parameter: one short statement however many rows (no multi-row VALUES to build).
+  const rows = entries.map(({ actor, entry: e }) => ({
+    id: uuidv7(),
+    actor_id: actor.id,
+    actor_role: actor.role ?? (actor.kind === 'partner' ? 'partner' : null),
+    action: e.action,
+    target_type: e.targetType ?? null,
+    target_id: e.targetId ?? null,
+    before: e.before ?? null,
+    after: e.after ?? null,
+    ip: actor.ip ?? null,
+    request_id: actor.requestId ?? null,
+  }));
+  await executor.execute(sql`
+    insert into ${auditLog} (id, actor_id, actor_role, action, target_type, target_id, before, after, ip, request_id)
+    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as v(id uuid, actor_id uuid, actor_role text, action text, target_type text, target_id text, before jsonb,
+           after jsonb, ip text, request_id text)`);
 }
 
 /** A record's audit trail, newest first (views left out): the target index, bounded. */

@@ -69,36 +69,66 @@ function namesOf(form: FormSchema): string[] {
 }
 
 /**
- * Two answers are equal when their JSON is (lists and objects compared whole). The common shapes —
- * identical values; differing strings, booleans or finite numbers; lists of strings — are decided
- * without serialising either.
+ * Two answers are equal when their JSON is (lists and objects compared whole). A survey's compared
+ * answers are read once into a kind and a value per question — the value itself for a string, a
+ * boolean or a finite number, its JSON for anything else — so that two answers are equal exactly when
+ * their kinds and values are (`===`). The kinds keep the JSON texts apart: a string's starts with a
+ * quote, a finite number's is a number, the rest are objects, lists or null.
  */
-function sameAnswer(x: unknown, y: unknown): boolean {
-  if (x === y) return true;
-  const tx = typeof x;
-  if (tx === typeof y) {
-    if (tx === 'string' || tx === 'boolean') return false;
-    if (tx === 'number' && Number.isFinite(x) && Number.isFinite(y)) return false;
-    if (Array.isArray(x) && Array.isArray(y) && strings(x) && strings(y)) {
-      if (x.length !== y.length) return false;
-      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-      return true;
-    }
-  } else if (tx === 'undefined' || typeof y === 'undefined') return false;
-  return JSON.stringify(x) === JSON.stringify(y);
+const NONE = 0;
+const STRING = 1;
+const BOOLEAN = 2;
+const NUMBER = 3;
+const JSON_TEXT = 4;
+interface Shape {
+  names: string[];
+  kinds: Uint8Array;
+  values: unknown[];
 }
-const strings = (xs: unknown[]) => xs.every((v) => typeof v === 'string');
+
+/**
+ * Each answers object's shape, read once: a survey is compared with each of its collector's next
+ * ~50 surveys (the worker keeps recent ones: SubmissionRepository.historyRows). Answers are raw content
+ * and never change once received, so the shape of an object stays true.
+ */
+const shapes = new WeakMap<Record<string, unknown>, Shape>();
+function shapeOf(form: FormSchema, answers: Record<string, unknown>): Shape {
+  const names = namesOf(form);
+  const known = shapes.get(answers);
+  if (known && known.names === names) return known;
+  const kinds = new Uint8Array(names.length);
+  const values: unknown[] = new Array(names.length);
+  for (let i = 0; i < names.length; i++) {
+    const v = answers[names[i]!];
+    const t = typeof v;
+    kinds[i] =
+      v === undefined
+        ? NONE
+        : t === 'string'
+          ? STRING
+          : t === 'boolean'
+            ? BOOLEAN
+            : t === 'number' && Number.isFinite(v)
+              ? NUMBER
+              : JSON_TEXT;
+    values[i] = kinds[i] === JSON_TEXT ? JSON.stringify(v) : v;
+  }
+  const shape = { names, kinds, values };
+  shapes.set(answers, shape);
+  return shape;
+}
 
 /** Share of compared fields with equal answers (the union of answered fields, metadata excluded). */
 export function similarity(form: FormSchema, a: Record<string, unknown>, b: Record<string, unknown>): number {
+  const x = shapeOf(form, a);
+  const y = shapeOf(form, b);
   let compared = 0;
   let equal = 0;
-  for (const name of namesOf(form)) {
-    const x = a[name];
-    const y = b[name];
-    if (x === undefined && y === undefined) continue;
+  for (let i = 0; i < x.kinds.length; i++) {
+    const kind = x.kinds[i];
+    if (kind === NONE && y.kinds[i] === NONE) continue;
     compared++;
-    if (sameAnswer(x, y)) equal++;
+    if (kind === y.kinds[i] && x.values[i] === y.values[i]) equal++;
   }
   return compared ? equal / compared : 0;
 }

@@ -74,24 +74,31 @@ export class MarketplaceRepository {
   /** Many profiles in one statement (an ingestion batch's new records): inserted, or changed if present. */
   async upsertProfiles(tx: Executor, rows: (NewProfile & { id: string })[]): Promise<void> {
     if (!rows.length) return;
-    await tx
-      .insert(P)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: P.respondentId,
-        set: {
-          profession: sql`excluded.profession`,
-          skills: sql`excluded.skills`,
-          sectors: sql`excluded.sectors`,
-          lgaCode: sql`excluded.lga_code`,
-          experience: sql`excluded.experience`,
-          yearsMin: sql`excluded.years_min`,
-          verified: sql`excluded.verified`,
-          bio: sql`excluded.bio`,
-          searchText: sql`excluded.search_text`,
-          updatedAt: sql`now()`,
-        },
-      });
+    // The rows as one JSON parameter: one short statement however many rows (no multi-row VALUES to build).
+    const json = rows.map((r) => ({
+      id: r.id,
+      respondent_id: r.respondentId,
+      profession: r.profession,
+      skills: r.skills,
+      sectors: r.sectors,
+      lga_code: r.lgaCode,
+      experience: r.experience ?? null,
+      years_min: r.yearsMin ?? 0,
+      verified: r.verified ?? false,
+      bio: r.bio ?? null,
+      search_text: r.searchText,
+    }));
+    await tx.execute(sql`
+      insert into ${P} (id, respondent_id, profession, skills, sectors, lga_code, experience, years_min, verified, bio,
+                        search_text)
+      select * from jsonb_to_recordset(${JSON.stringify(json)}::jsonb)
+        as v(id uuid, respondent_id uuid, profession text, skills text[], sectors text[], lga_code text,
+             experience text, years_min smallint, verified boolean, bio text, search_text text)
+      on conflict (respondent_id) do update
+         set profession = excluded.profession, skills = excluded.skills, sectors = excluded.sectors,
+             lga_code = excluded.lga_code, experience = excluded.experience, years_min = excluded.years_min,
+             verified = excluded.verified, bio = excluded.bio, search_text = excluded.search_text,
+             updated_at = now()`);
   }
 
   async upsertProfile(tx: Executor, id: string, values: NewProfile): Promise<void> {

@@ -32,39 +32,50 @@ import { ReportRepository, type RollupDelta, type Slice } from './repository.js'
 const ANY = '*';
 const repo = new ReportRepository();
 
-/** The eight (lga, channel, status) cells a respondent is counted in: each value or `*`. */
-function cells(s: ReportSubject): [string, string, string][] {
-  const out: [string, string, string][] = [];
-  for (const lga of [s.lgaCode ?? 'unknown', ANY])
-    for (const channel of [s.source, ANY]) for (const status of [s.status, ANY]) out.push([lga, channel, status]);
-  return out;
-}
+/**
+ * Rollup deltas keyed in two levels: the row's cell and period (`lga␁channel␁status␁grain␁period`),
+ * then its dimension and key (`dim␁key`). A respondent counts in 16 cells × periods times its ~8
+ * keys: two levels make that 16 + 8 short keys to build and hash, not 128 long ones (the flat key,
+ * which fixes the write order, is built once per distinct row by `sorted`).
+ */
+export type RollupDeltas = Map<string, Map<string, RollupDelta>>;
 
 /** The rollup rows one respondent adds (sign +1) or removes (sign -1), merged into `into`. */
-export function addDeltas(into: Map<string, RollupDelta>, s: ReportSubject, sign: number): void {
+export function addDeltas(into: RollupDeltas, s: ReportSubject, sign: number): void {
   // A record merged into another is the same person counted once: it adds nothing.
   if (s.status === 'merged') return;
   const day = lagosDay(s.createdAt);
-  const periods: [RollupDelta['grain'], string][] = [
-    ['d', day],
-    ['m', `${day.slice(0, 8)}01`],
-  ];
+  const month = `${day.slice(0, 8)}01`;
   const keys = subjectKeys(s);
-  for (const [lga, channel, status] of cells(s))
-    for (const [grain, period] of periods)
-      for (const [dim, key] of keys) {
-        const id = `${lga}\u0001${channel}\u0001${status}\u0001${grain}\u0001${period}\u0001${dim}\u0001${key}`;
-        const row = into.get(id);
-        if (row) row.count += sign;
-        else into.set(id, { lga, channel, status, grain, period, dim, key, count: sign });
-      }
+  const dimKeys = keys.map(([dim, key]) => `${dim}\u0001${key}`);
+  // The (lga, channel, status) cells it is counted in: each value or `*`.
+  for (const lga of [s.lgaCode ?? 'unknown', ANY])
+    for (const channel of [s.source, ANY])
+      for (const status of [s.status, ANY])
+        for (const [grain, period] of [
+          ['d', day],
+          ['m', month],
+        ] as const) {
+          const cell = `${lga}\u0001${channel}\u0001${status}\u0001${grain}\u0001${period}`;
+          let rows = into.get(cell);
+          if (!rows) into.set(cell, (rows = new Map()));
+          for (let i = 0; i < keys.length; i++) {
+            const row = rows.get(dimKeys[i]!);
+            if (row) row.count += sign;
+            else {
+              const [dim, key] = keys[i]!;
+              rows.set(dimKeys[i]!, { lga, channel, status, grain, period, dim, key, count: sign });
+            }
+          }
+        }
 }
 
-function sorted(deltas: Map<string, RollupDelta>): RollupDelta[] {
-  return [...deltas.entries()]
-    .filter(([, d]) => d.count !== 0)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, d]) => d);
+/** The rows that change, in the order of their full key (concurrent writers lock the shared rows alike). */
+function sorted(deltas: RollupDeltas): RollupDelta[] {
+  const rows: [string, RollupDelta][] = [];
+  for (const [cell, byKey] of deltas)
+    for (const [dimKey, d] of byKey) if (d.count !== 0) rows.push([`${cell}\u0001${dimKey}`, d]);
+  return rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
 }
 
 /**
@@ -82,7 +93,7 @@ export async function recordRespondent(
   before: ReportSubject | null,
   after: ReportSubject | null,
 ): Promise<void> {
-  const deltas = new Map<string, RollupDelta>();
+  const deltas: RollupDeltas = new Map();
   if (before) addDeltas(deltas, before, -1);
   if (after) addDeltas(deltas, after, +1);
   await repo.apply(tx, sorted(deltas));
@@ -97,7 +108,7 @@ export async function recordRespondents(
   changes: readonly { before: ReportSubject | null; after: ReportSubject | null }[],
 ): Promise<void> {
   if (!changes.length) return;
-  const deltas = new Map<string, RollupDelta>();
+  const deltas: RollupDeltas = new Map();
   for (const { before, after } of changes) {
     if (before) addDeltas(deltas, before, -1);
     if (after) addDeltas(deltas, after, +1);
@@ -116,7 +127,7 @@ export async function rebuildRollups(
   return db.transaction(async (tx) => {
     await tx.execute(sqlLockRollups);
     await repo.clear(tx);
-    const deltas = new Map<string, RollupDelta>();
+    const deltas: RollupDeltas = new Map();
     let respondents = 0;
     await subjects(tx, (page) => {
       for (const s of page) addDeltas(deltas, s, +1);

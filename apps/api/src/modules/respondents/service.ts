@@ -32,7 +32,7 @@ import {
 import { hashToken, newToken, type UserRepository } from '../auth/index.js';
 import { respondentFieldName } from '../questionnaires/index.js';
 import type { PiiCipher } from '../../infra/pii.js';
-import type { NewRespondent, RespondentRepository, RespondentRow } from './repository.js';
+import type { BatchRespondent, NewRespondent, RespondentRepository, RespondentRow } from './repository.js';
 import { FRAUD_BAND_RANK } from '../../db/schema/respondents.js';
 
 const NIN_CAPTURE_TTL_MS = 30 * 24 * 3600_000;
@@ -353,7 +353,7 @@ export class RespondentService implements NinRegistry {
     batch: { staffNinHashes: ReadonlySet<string> },
   ): Promise<CreateOutcome[]> {
     const outcomes: (CreateOutcome | undefined)[] = new Array(records.length);
-    const rows: { i: number; ninHash: string; values: NewRespondent }[] = [];
+    const rows: { i: number; ninHash: string; values: BatchRespondent }[] = [];
     records.forEach(({ sub, nin, fields, fraudBand }, i) => {
       const ninHash = this.pii.blindIndex(nin, 'nin');
       if (batch.staffNinHashes.has(ninHash)) {
@@ -375,8 +375,6 @@ export class RespondentService implements NinRegistry {
           source: sub.channel,
           firstSubmissionId: sub.id,
           createdBy: sub.submittedBy,
-          ninCaptureTokenHash: null,
-          ninCaptureExpiresAt: null,
           // A new record: noteFraudBand's greatest(0, rank) is the rank itself.
           flagRank: fraudBand ? (FRAUD_BAND_RANK[fraudBand] ?? 0) : 0,
         },

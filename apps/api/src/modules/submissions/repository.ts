@@ -22,7 +22,7 @@ import {
 } from 'drizzle-orm';
 import type { Scope } from '../../access/index.js';
 import { submissionAttachments, submissionOutbox, submissions } from '../../db/schema/submissions.js';
-import { rowsOf, type Executor } from '../../infra/db.js';
+import { rowsOf, tableRows, type Executor } from '../../infra/db.js';
 import type { PiiCipher } from '../../infra/pii.js';
 
 export type SubmissionRow = typeof submissions.$inferSelect;
@@ -88,6 +88,14 @@ export interface FixesRequest {
   day: { from: Date; to: Date };
   lat: { min: number; max: number };
 }
+
+/** Every column of `submissions` but the answers (a `returning` list). */
+const WITHOUT_ANSWERS = sql.join(
+  Object.values(getTableColumns(submissions))
+    .filter((c) => c.name !== 'answers')
+    .map((c) => sql.identifier(c.name)),
+  sql`, `,
+);
 
 const uuidArray = (values: readonly (string | null | undefined)[]) =>
   sql`${`{${values.map((v) => (v ? v : 'NULL')).join(',')}}`}::uuid[]`;
@@ -238,20 +246,62 @@ export class SubmissionRepository implements SubmissionHistory {
       .limit(limit);
   }
 
-  /** Raw submissions and their outbox rows, in the caller's transaction; ids already present are skipped. */
+  /**
+   * Raw submissions and their outbox rows, in the caller's transaction; ids already present are skipped.
+   * One statement from one JSON parameter (a request's 50 surveys were ~1,000 parameters for Drizzle
+   * to build and PostgreSQL to plan, and a second round trip for the outbox rows). The rows come back
+   * without their answers (read back, they were parsed again for nothing): those given are put back.
+   */
   async insertWithOutbox(
     tx: Executor,
     values: NewSubmission[],
     attachments: NewAttachment[] = [],
   ): Promise<SubmissionRow[]> {
-    const rows = await tx
-      .insert(submissions)
-      .values(values)
-      .onConflictDoNothing({ target: submissions.id })
-      .returning();
-    // One still waiting for its files gets its outbox row when the last one arrives (releaseAwaiting).
-    const ready = rows.filter((r) => r.status !== 'awaiting_files');
-    if (ready.length) await tx.insert(submissionOutbox).values(ready.map((r) => ({ submissionId: r.id })));
+    const json = values.map((v) => ({
+      id: v.id,
+      questionnaire_version_id: v.questionnaireVersionId,
+      channel: v.channel,
+      submitted_by: v.submittedBy ?? null,
+      answers: v.answers,
+      pii_sealed: v.piiSealed ?? null,
+      pii_legacy: v.piiLegacy ?? false,
+      nin_deferred: v.ninDeferred ?? false,
+      phone_hash: v.phoneHash ?? null,
+      started_at: v.startedAt,
+      completed_at: v.completedAt,
+      gps_lat: v.gpsLat ?? null,
+      gps_lng: v.gpsLng ?? null,
+      gps_accuracy: v.gpsAccuracy ?? null,
+      device_id: v.deviceId ?? null,
+      replaces: v.replaces ?? null,
+      lga_code: v.lgaCode ?? null,
+      body_hash: v.bodyHash,
+      status: v.status ?? 'received',
+    }));
+    const rows = tableRows(
+      submissions,
+      await tx.execute(sql`
+        with inserted as (
+          insert into ${submissions} (id, questionnaire_version_id, channel, submitted_by, answers, pii_sealed, pii_legacy,
+                 nin_deferred, phone_hash, started_at, completed_at, gps_lat, gps_lng, gps_accuracy, device_id,
+                 replaces, lga_code, body_hash, status)
+          select * from jsonb_to_recordset(${JSON.stringify(json)}::jsonb)
+            as v(id uuid, questionnaire_version_id uuid, channel text, submitted_by uuid, answers jsonb, pii_sealed text,
+                 pii_legacy boolean, nin_deferred boolean, phone_hash text, started_at timestamptz,
+                 completed_at timestamptz, gps_lat double precision, gps_lng double precision,
+                 gps_accuracy double precision, device_id text, replaces uuid, lga_code text, body_hash text,
+                 status text)
+          on conflict (id) do nothing
+          returning ${WITHOUT_ANSWERS}
+        ), outbox as (
+          -- One still waiting for its files gets its outbox row when the last one arrives (releaseAwaiting).
+          insert into ${submissionOutbox} (submission_id)
+          select id from inserted where status <> 'awaiting_files'
+        )
+        select * from inserted`),
+    );
+    const answers = new Map(values.map((v) => [v.id, v.answers]));
+    for (const row of rows) row.answers = answers.get(row.id)!;
     const inserted = new Set(rows.map((r) => r.id));
     const mine = attachments.filter((a) => inserted.has(a.submissionId));
     if (mine.length) await tx.insert(submissionAttachments).values(mine);
@@ -336,12 +386,17 @@ export class SubmissionRepository implements SubmissionHistory {
    * the outbox row locked as well, a row skipped at its submission kept its outbox row locked to this
    * batch, and the redelivery holding that submission waited on the batch when it settled, while the
    * batch waited on the redelivery's duplicate-key lock (a deadlock; ingest-batch.test.ts).
+   *
+   * The oldest pending outbox rows are taken first on their own (narrow rows, the pending index), and
+   * only those are joined to their submissions: planned as one join, a table whose statistics said
+   * "few pending" (a fresh database, or a registry where almost every row is done) had PostgreSQL join
+   * and sort every pending submission, whole, for each claim — 9,000 buffers for 3,000 pending rows,
+   * a backlog making every claim slower. The window is wide enough for the rows other batches hold.
    */
   async claimPending(tx: Executor, limit: number, except: readonly string[] = []): Promise<SubmissionRow[]> {
-    const rows = await tx
-      .select(getTableColumns(submissions))
+    const oldest = tx
+      .select({ id: submissionOutbox.submissionId, createdAt: submissionOutbox.createdAt })
       .from(submissionOutbox)
-      .innerJoin(submissions, eq(submissions.id, submissionOutbox.submissionId))
       .where(
         and(
           sql`${submissionOutbox.doneAt} is null`,
@@ -349,6 +404,13 @@ export class SubmissionRepository implements SubmissionHistory {
         ),
       )
       .orderBy(submissionOutbox.createdAt)
+      .limit(Math.max(limit * 20, 1000))
+      .as('oldest');
+    const rows = await tx
+      .select(getTableColumns(submissions))
+      .from(oldest)
+      .innerJoin(submissions, eq(submissions.id, oldest.id))
+      .orderBy(oldest.createdAt)
       .limit(limit)
       .for('update', { of: submissions, skipLocked: true });
     return rows.map((r) => {
