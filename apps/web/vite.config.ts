@@ -71,7 +71,7 @@ function serviceWorker(): Plugin {
       const hash = createHash('sha256');
       const files = new Map<string, string | Uint8Array>();
       for (const [fileName, output] of Object.entries(bundle)) {
-        if (!fileName.endsWith('.map')) files.set(fileName, output.type === 'chunk' ? output.code : output.source);
+        if (!fileName.endsWith('.map') && !fileName.startsWith('.vite/')) files.set(fileName, output.type === 'chunk' ? output.code : output.source);
       }
       for (const fileName of publicDir ? filesUnder(publicDir) : []) {
         files.set(fileName, readFileSync(join(publicDir, fileName)));
@@ -101,6 +101,8 @@ export default defineConfig({
     emptyOutDir: true,
     // Hashed assets under /assets/ (the default) so NGINX can cache them for a year.
     assetsDir: 'assets',
+    // Read by scripts/prerender.mjs (the chunks a prerendered page preloads), then deleted.
+    manifest: true,
     rolldownOptions: {
       // @oslrs/core is plain data and functions. Saying so lets a page that only needs the role
       // labels or LGA list skip the zod DTO modules (and zod itself) that the same entry re-exports.
