@@ -40,8 +40,8 @@ for (const page of pages) {
   writeFileSync(join(dist, page.file), page.html);
 }
 
-// /register in each language: index.html with the wizard's first screen, preloading the chunks that
-// screen needs (Vite's manifest names them; it is not served, so it goes once read).
+// /register in each language: index.html with the wizard's first screen, started by src/boot.ts with
+// the chunks that screen needs (Vite's manifest names them; it is not served, so it goes once read).
 const manifestFile = join(dist, '.vite/manifest.json');
 const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
 rmSync(join(dist, '.vite'), { recursive: true, force: true });
@@ -50,17 +50,31 @@ const chunk = (suffix) => {
   if (!key) throw new Error(`the build's manifest has no ${suffix}`);
   return key;
 };
+// A chunk and everything it imports, dependencies first (each after what it imports).
 const withImports = (key, seen = new Set()) => {
   if (seen.has(key)) return seen;
-  seen.add(key);
   for (const imported of manifest[key].imports ?? []) withImports(imported, seen);
+  seen.add(key);
   return seen;
 };
-const wizard = [...withImports(chunk('src/routes/register/RegisterWizard.tsx'))];
 rmSync(join(dist, 'prerendered'), { recursive: true, force: true });
+const asset = (key) => `/${manifest[key].file}`;
+const boot = chunk('src/boot.ts');
+const bootImports = [...withImports(boot)].filter((k) => k !== boot);
 const appPages = renderRegister({
   shell: index,
-  preload: (locale) => [...wizard, chunk(`i18n/locales/${locale}.po`)].map((key) => `/${manifest[key].file}`),
+  boot: { src: asset(boot), imports: bootImports.map(asset) },
+  // The app's entry, the wizard's route module and the language's messages, each after its imports.
+  modules: (locale) => {
+    const order = new Set(bootImports);
+    for (const key of [
+      chunk('src/routes/register/RegisterWizard.tsx'),
+      chunk(`i18n/locales/${locale}.po`),
+      'index.html',
+    ])
+      withImports(key, order);
+    return [...order].filter((k) => !bootImports.includes(k)).map(asset);
+  },
 });
 for (const page of appPages) {
   mkdirSync(dirname(join(dist, page.file)), { recursive: true });

@@ -18,9 +18,13 @@ let localeAsked: string | undefined;
 const inCopy = (target: EventTarget | null): target is Element =>
   !!copy && target instanceof Element && copy.contains(target);
 
-/** Call once, at start: notes what is done on the static copy, if this page has one. */
+/**
+ * At start (src/boot.ts, then main.tsx; the second call changes nothing): notes what is done on the
+ * static copy, if this page has one. True when it has.
+ */
 export function watchPrerendered(root: HTMLElement): boolean {
-  if (root.dataset.prerendered === undefined || !root.firstElementChild) return false;
+  if (copy) return true;
+  if (read || root.dataset.prerendered === undefined || !root.firstElementChild) return false;
   copy = root.firstElementChild;
   root.addEventListener(
     'click',

@@ -51,15 +51,27 @@ export interface RenderedAppPage {
 }
 
 /**
- * /register in every language. `shell` is the built index.html; `preload(locale)` the module
- * scripts the first screen needs besides the entry's (the wizard's route chunk, that language's
- * messages), linked as modulepreload so they load beside the entry rather than after it.
+ * /register in every language. `shell` is the built index.html; `boot` the start script of
+ * prerendered pages (src/boot.ts) and the chunks it imports; `modules(locale)` every module the
+ * first screen needs, dependencies first: the app's entry and its imports, the wizard's route chunk
+ * and that language's messages. The page names only the boot script: it loads them all, at once, after
+ * the first paint.
  */
-export function renderRegister(options: { shell: string; preload: (locale: Locale) => string[] }): RenderedAppPage[] {
-  const { shell } = options;
+export function renderRegister(options: {
+  shell: string;
+  boot: { src: string; imports: string[] };
+  modules: (locale: Locale) => string[];
+}): RenderedAppPage[] {
+  const { boot } = options;
+  let shell = options.shell;
   for (const marker of ['<html lang="en">', '<div id="root"></div>', '</head>']) {
     if (!shell.includes(marker)) throw new Error(`dist/index.html has no ${marker}`);
   }
+  // The app's entry script and its modulepreload links come out of the head: the boot script loads them.
+  const entry = /\s*<script type="module" crossorigin src="([^"]+)"><\/script>/.exec(shell);
+  if (!entry) throw new Error('dist/index.html has no module script');
+  const main = entry[1]!;
+  shell = shell.replace(entry[0], '').replace(/\s*<link rel="modulepreload" crossorigin href="[^"]+">/g, '');
   const out: RenderedAppPage[] = [];
   for (const locale of LOCALES) {
     i18n.activate(locale);
@@ -72,11 +84,12 @@ export function renderRegister(options: { shell: string; preload: (locale: Local
     if (/<button type="submit"|<input\b[^>]* name=/.test(screen) || !screen.includes('<form')) {
       throw new Error('the prerendered account step still has a way to be sent without the app');
     }
-    const preloads = options
-      .preload(locale)
-      .filter((href) => !shell.includes(`href="${href}"`) && !shell.includes(`src="${href}"`))
-      .map((href) => `<link rel="modulepreload" crossorigin href="${href}">`)
-      .join('\n    ');
+    const modules = options.modules(locale);
+    if (!modules.includes(main)) throw new Error(`the app's entry ${main} is not among the modules to load`);
+    const start = [
+      ...boot.imports.map((href) => `<link rel="modulepreload" crossorigin href="${href}">`),
+      `<script type="module" crossorigin src="${boot.src}" data-main="${main}" data-preload="${modules.join(' ')}"></script>`,
+    ].join('\n    ');
     // Function replacements: the text is inserted as it is ($ has no meaning in it).
     const title = escape(t('common.tabTitle', { page: t('register.title') }));
     const html = shell
@@ -86,7 +99,7 @@ export function renderRegister(options: { shell: string; preload: (locale: Local
         /(<meta\s+name="description"\s+content=")[^"]*"/,
         (_, start: string) => `${start}${escape(t('public.home.lead'))}"`,
       )
-      .replace('</head>', () => `${preloads ? `  ${preloads}\n  ` : ''}</head>`)
+      .replace('</head>', () => `  ${start}\n  </head>`)
       .replace('<div id="root"></div>', () => `<div id="root" data-prerendered="register">${screen}</div>`);
     out.push({ locale, file: `prerendered/${locale}/register.html`, html });
   }
