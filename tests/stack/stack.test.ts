@@ -454,7 +454,7 @@ describe('the shipped stack: NGINX + PM2 cluster + PostgreSQL + Redis', () => {
     expect(off.encoding).toBeUndefined();
   });
 
-  it('(6) hashed assets are immutable for a year; index.html, sw.js and the manifest are no-cache', async () => {
+  it('(6) hashed assets are immutable for a year; index.html, the prerendered pages, sw.js and the manifest are no-cache', async () => {
     const get = (path: string) => httpRequest(port(), path, { localAddress: IP.statics });
     const asset = readdirSync(join(webDist, 'assets')).find((f) => f.endsWith('.js'))!;
     const a = await get(`/assets/${asset}`);
@@ -484,6 +484,33 @@ describe('the shipped stack: NGINX + PM2 cluster + PostgreSQL + Redis', () => {
       expect(r.headers['x-request-id'], path).toBeUndefined();
       expect(r.body.equals(readFileSync(join(webDist, file))), path).toBe(true);
     }
+    // /register: the wizard's first screen prerendered per language, from NGINX, in the language the
+    // device chose (the oslrs_lang cookie), else the browser's first language we have, else English.
+    for (const [headers, locale] of [
+      [{}, 'en'],
+      [{ cookie: 'oslrs_session=x; oslrs_lang=yo' }, 'yo'],
+      [{ cookie: 'oslrs_lang=en', 'accept-language': 'yo' }, 'en'],
+      [{ 'accept-language': 'fr-FR, yo-NG;q=0.9, en;q=0.8' }, 'yo'],
+      [{ 'accept-language': 'en-GB, yo;q=0.9' }, 'en'],
+      [{ cookie: 'oslrs_lang=de', 'accept-language': 'yo' }, 'yo'],
+    ] as const) {
+      const r = await httpRequest(port(), '/register', { localAddress: IP.statics, headers });
+      const what = JSON.stringify(headers);
+      expect(r.status, what).toBe(200);
+      expect(r.headers['content-type'], what).toMatch(/^text\/html/);
+      expect(rawHeader(r, 'cache-control'), what).toEqual(['no-cache']);
+      expect(r.headers['content-language'], what).toBe(locale);
+      expect(r.headers['x-request-id'], what).toBeUndefined();
+      expect(r.body.equals(readFileSync(join(webDist, `prerendered/${locale}/register.html`))), what).toBe(true);
+      // Caches keep one copy per language (and encoding).
+      expect(rawHeader(r, 'vary').join(',').toLowerCase().replace(/\s/g, ''), what).toMatch(/cookie,accept-language/);
+    }
+    const registerGz = await httpRequest(port(), '/register', {
+      localAddress: IP.statics,
+      headers: { 'accept-encoding': 'gzip', cookie: 'oslrs_lang=yo' },
+    });
+    expect(registerGz.headers['content-encoding']).toBe('gzip');
+    expect(registerGz.body.equals(readFileSync(join(webDist, 'prerendered/yo/register.html.gz')))).toBe(true);
     const sw = await get('/sw.js');
     expect(sw.status).toBe(200);
     expect(sw.headers['content-type']).toMatch(/javascript/);

@@ -515,7 +515,7 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
       // Brotli or gzip copies written at build time (apps/web/scripts/prerender.mjs), chosen by
       // Accept-Encoding, with Vary: Accept-Encoding; no route of their own.
       preCompressed: true,
-      globIgnore: ['**/*.br', '**/*.gz', 'site/**'],
+      globIgnore: ['**/*.br', '**/*.gz', 'site/**', 'prerendered/**'],
       setHeaders(res, path) {
         // Hashed bundles never change; everything else (index.html, service worker) must revalidate.
         res.setHeader(

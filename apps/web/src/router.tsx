@@ -1,4 +1,4 @@
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type ComponentType, type ReactNode } from 'react';
 import { createBrowserRouter } from 'react-router';
 import { RequireAuth } from './auth/guards';
 import { Loading } from './components/Loading';
@@ -10,6 +10,38 @@ import { PublicLayout } from './routes/public/PublicLayout';
 import { collectRoutes } from './routes/collect/routes';
 import { withAppText, withStaffText } from './i18n';
 
+/**
+ * A lazy route component that can also be loaded ahead (`preload()`): once loaded it renders at once
+ * instead of suspending, so a page served prerendered (/register) gets its real screen in React's
+ * first commit, which replaces the static copy (main.tsx). Each mounted instance keeps the component
+ * it started with (switching from the lazy wrapper to the module would remount it).
+ */
+function preloadable<P extends object>(importer: () => Promise<{ default: ComponentType<P> }>) {
+  let loaded: ComponentType<P> | undefined;
+  const load = () =>
+    importer().then((module) => {
+      loaded = module.default;
+      return module;
+    });
+  const Lazy = lazy(load);
+  function Preloadable(props: P) {
+    const [Component] = useState<ComponentType<P>>(() => loaded ?? Lazy);
+    return <Component {...props} />;
+  }
+  return Object.assign(Preloadable, { preload: load });
+}
+
+/** Routes served prerendered, by path: what their first screen needs besides the first bundle. */
+const PRERENDERED: Record<string, () => Promise<unknown>> = {
+  '/register': () => RegisterWizard.preload(),
+};
+
+/** Loads the route module of a prerendered page ahead of the first render (nothing for any other path). */
+export function preloadRoute(pathname: string): Promise<void> {
+  const preload = PRERENDERED[pathname.replace(/\/+$/, '') || '/'];
+  return preload ? preload().then(() => undefined) : Promise.resolve();
+}
+
 // The public pages ship in the first bundle; everything behind sign-in (and the password forms,
 // which pull in the shared validation rules) loads on demand; staff pages with the staff part of the
 // catalogue (withStaffText).
@@ -17,7 +49,7 @@ const Activate = lazy(() => import('./routes/public/Activate'));
 const ForgotPassword = lazy(() => import('./routes/public/ForgotPassword'));
 const ResetPassword = lazy(() => import('./routes/public/ResetPassword'));
 const ConfirmRegistration = lazy(withAppText(() => import('./routes/register/ConfirmRegistration')));
-const RegisterWizard = lazy(() => import('./routes/register/RegisterWizard'));
+const RegisterWizard = preloadable(() => import('./routes/register/RegisterWizard'));
 const CompleteNin = lazy(withAppText(() => import('./routes/register/CompleteNin')));
 const ClerkEntry = lazy(withAppText(() => import('./routes/clerk/ClerkEntry')));
 const AppLayout = lazy(withStaffText(() => import('./routes/account/AppLayout')));

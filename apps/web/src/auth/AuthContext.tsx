@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
-import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { queryOptions, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { Locale, Role, SessionResponse, SessionUser } from '@oslrs/core';
 import { currentCsrfToken, isApiError, setCsrfToken } from '../api/client';
 import { auth, queryKeys } from '../api/endpoints';
@@ -67,16 +67,19 @@ async function fetchSession(): Promise<SessionUser | null> {
   }
 }
 
+/** Who is signed in (GET /auth/session); main.tsx fetches it ahead for a prerendered page's first render. */
+export const sessionQuery = queryOptions({
+  queryKey: queryKeys.me,
+  queryFn: fetchSession,
+  staleTime: 5 * 60_000,
+  retry: 1,
+  // Run even when the browser says it is offline: fetchSession then answers from the last session.
+  networkMode: 'offlineFirst',
+});
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
-  const session = useQuery({
-    queryKey: queryKeys.me,
-    queryFn: fetchSession,
-    staleTime: 5 * 60_000,
-    retry: 1,
-    // Run even when the browser says it is offline: fetchSession then answers from the last session.
-    networkMode: 'offlineFirst',
-  });
+  const session = useQuery(sessionQuery);
 
   const signedIn = useCallback(
     (user: SessionUser, csrfToken: string) => {

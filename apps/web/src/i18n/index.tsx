@@ -6,8 +6,9 @@
  * kept on the account too (AuthContext's AccountLocale: applied at sign-in, the switch's choice saved).
  */
 import { setupI18n, type Messages } from '@lingui/core';
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import { DEFAULT_LOCALE, isLocale, LOCALE_NAMES, LOCALE_TAGS, LOCALES, type Locale } from '@oslrs/core';
+import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
+import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, LOCALE_NAMES, LOCALE_TAGS, LOCALES, type Locale } from '@oslrs/core';
+import { takeLocale } from '../prerendered';
 
 export { LOCALES, LOCALE_NAMES, type Locale } from '@oslrs/core';
 
@@ -97,6 +98,22 @@ export function storedLocale(): Locale | undefined {
   }
 }
 
+/**
+ * Copies the device's choice (or its absence) into the LOCALE_COOKIE cookie: the server reads it to send
+ * a page prerendered per language (/register) in the language the app will show, so no other language
+ * flashes first. A year, renewed at every start.
+ */
+function mirrorChoice(locale: Locale | undefined): void {
+  try {
+    const secure = location.protocol === 'https:' ? '; secure' : '';
+    document.cookie = locale
+      ? `${LOCALE_COOKIE}=${locale}; path=/; max-age=31536000; samesite=lax${secure}`
+      : `${LOCALE_COOKIE}=; path=/; max-age=0; samesite=lax${secure}`;
+  } catch {
+    // Cookies refused: the prerendered page follows the browser's languages instead.
+  }
+}
+
 /** The device's remembered choice, else the browser's preference when it is one of ours, else English. */
 export function initialLocale(): Locale {
   const stored = storedLocale();
@@ -115,6 +132,7 @@ function apply(locale: Locale): void {
 
 /** Loads and activates the first language; call (and await) before the first render. */
 export async function startI18n(locale: Locale = initialLocale()): Promise<void> {
+  mirrorChoice(storedLocale());
   await load(locale);
   apply(locale);
 }
@@ -157,6 +175,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     apply(next);
     try {
       localStorage.setItem(STORAGE_KEY, next);
+      mirrorChoice(next);
     } catch {
       // Private mode without storage: the choice lasts for this page.
     }
@@ -166,6 +185,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       for (const listener of choiceListeners) listener(next);
     }
   }, []);
+  // A language picked in a prerendered page's switch before the app took over (src/prerendered.ts):
+  // chosen now, as the switch would (setLocale loads the messages first; no render in this effect).
+  useLayoutEffect(() => {
+    const asked = takeLocale();
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    if (isLocale(asked) && asked !== i18n.locale) void setLocale(asked, { chosen: true });
+  }, [setLocale]);
   const value = useMemo(() => ({ locale, setLocale }), [locale, setLocale]);
   return <LocaleContext.Provider value={value}>{children}</LocaleContext.Provider>;
 }

@@ -20,6 +20,8 @@ import { ContentPage } from './ContentPage';
 import { Doors, LanguageLinks, SiteFooter, SiteNav } from './SiteChrome';
 import { SITE_PAGES, sitePath, type SiteContacts, type SitePage } from './pages';
 
+export { renderRegister } from './prerenderRegister';
+
 i18n.load('en', { ...(en as Messages), ...(enSite as Messages) });
 i18n.load('yo', { ...(yo as Messages), ...(yoSite as Messages) });
 

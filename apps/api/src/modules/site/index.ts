@@ -1,1 +1,10 @@
-export { siteRoutes, sitePages, robotsTxt, sitemapXml, type SitePageFile } from './routes.js';
+export {
+  siteRoutes,
+  sitePages,
+  prerenderedAppPages,
+  prerenderedLocale,
+  robotsTxt,
+  sitemapXml,
+  type PrerenderedAppPage,
+  type SitePageFile,
+} from './routes.js';

@@ -1,6 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale, type Locale } from '@oslrs/core';
+import { localeOf } from '../documents/texts.js';
 
 /**
  * The public site's prerendered pages (apps/web/dist/site/<locale>/<page>.html, written at build
@@ -31,6 +33,46 @@ export function sitePages(dist: string): SitePageFile[] {
     }
   }
   return pages;
+}
+
+/**
+ * Pages of the web app prerendered per language (apps/web/dist/prerendered/<locale>/<page>.html: the
+ * app's index.html with the page's first screen inside): `/register`, one path for every language.
+ */
+export interface PrerenderedAppPage {
+  path: string;
+  /** Each language's file, under dist/. */
+  files: Partial<Record<Locale, string>>;
+}
+
+export function prerenderedAppPages(dist: string): PrerenderedAppPage[] {
+  const root = join(dist, 'prerendered');
+  if (!existsSync(root)) return [];
+  const byPath = new Map<string, PrerenderedAppPage>();
+  for (const locale of readdirSync(root).sort()) {
+    if (!isLocale(locale)) continue;
+    for (const name of readdirSync(join(root, locale)).sort()) {
+      const m = /^([a-z-]+)\.html$/.exec(name);
+      if (!m) continue;
+      const path = `/${m[1]}`;
+      const page = byPath.get(path) ?? { path, files: {} };
+      page.files[locale] = `prerendered/${locale}/${name}`;
+      byPath.set(path, page);
+    }
+  }
+  return [...byPath.values()];
+}
+
+const LOCALE_COOKIE_VALUE = new RegExp(`(?:^|;)\\s*${LOCALE_COOKIE}=([^;]*)`);
+
+/**
+ * The language a prerendered app page is sent in: the device's choice (the LOCALE_COOKIE cookie, which
+ * the web app and /site.js copy from the app's remembered choice), else the browser's first language
+ * the registry has, else English — what the app itself will pick (i18n initialLocale), so that its
+ * first screen is the one already shown. NGINX picks the same (snippets/oslrs-locale.conf).
+ */
+export function prerenderedLocale(cookie: string | undefined, acceptLanguage: string | undefined): Locale {
+  return localeOf(LOCALE_COOKIE_VALUE.exec(cookie ?? '')?.[1]?.trim(), acceptLanguage);
 }
 
 /** Paths of the app that crawlers may index besides the site's pages. */
@@ -83,6 +125,21 @@ export async function siteRoutes(app: FastifyInstance, options: { dist: string; 
         .header('vary', 'Accept-Encoding')
         .sendFile(page.file, { cacheControl: false }),
     );
+  }
+  for (const page of prerenderedAppPages(options.dist)) {
+    app.get(page.path, (request, reply) => {
+      const asked = prerenderedLocale(request.headers.cookie, request.headers['accept-language']);
+      const locale = page.files[asked] ? asked : DEFAULT_LOCALE;
+      const file = page.files[locale] ?? Object.values(page.files)[0]!;
+      return (
+        reply
+          .header('cache-control', 'no-cache')
+          // The body depends on the language cookie and Accept-Language as well as the encoding.
+          .header('vary', 'Accept-Encoding, Cookie, Accept-Language')
+          .header('content-language', locale)
+          .sendFile(file, { cacheControl: false })
+      );
+    });
   }
   app.get('/robots.txt', (request, reply) =>
     reply

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
 import { normalizePhone } from '@oslrs/core';
@@ -7,7 +7,8 @@ import { Alert, Success } from '../../components/Alert';
 import { TextField } from '../../components/Field';
 import { useT } from '../../i18n';
 import { collection } from './collection';
-import type { WizardState } from './wizardState';
+import { restoreFocus, takeSubmit } from '../../prerendered';
+import { ACCOUNT_AUTOCOMPLETE as AUTO, type WizardState } from './wizardState';
 
 type Errors = Partial<Record<'fullName' | 'email' | 'phone', string>>;
 const ORDER = ['fullName', 'email', 'phone'] as const;
@@ -33,6 +34,17 @@ export function AccountStep({
   const fullNameRef = useRef<HTMLInputElement>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const phoneRef = useRef<HTMLInputElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  // Taking over from the prerendered page (src/prerendered.ts): the cursor stays in the field it was
+  // in, and a press of the static copy's button sends the form now.
+  useLayoutEffect(() => {
+    restoreFocus({
+      [AUTO.fullName]: fullNameRef.current,
+      [AUTO.email]: emailRef.current,
+      [AUTO.phone]: phoneRef.current,
+    });
+    if (takeSubmit()) formRef.current?.requestSubmit();
+  }, []);
 
   function setAccount(field: keyof WizardState['account'], value: string) {
     update((s) => ({ ...s, account: { ...s.account, [field]: value } }));
@@ -138,7 +150,7 @@ export function AccountStep({
   return (
     <>
       <p className="text-stone-800">{t('register.account.intro')}</p>
-      <form noValidate onSubmit={onSubmit} className="card mt-6 space-y-5">
+      <form ref={formRef} noValidate onSubmit={onSubmit} className="card mt-6 space-y-5">
         {topError && (
           <Alert>
             <p>{topError}</p>
@@ -147,7 +159,7 @@ export function AccountStep({
         <TextField
           label={t('register.account.fullName')}
           name="fullName"
-          autoComplete="name"
+          autoComplete={AUTO.fullName}
           required
           value={fullName}
           onChange={(e) => setAccount('fullName', e.target.value)}
@@ -158,7 +170,7 @@ export function AccountStep({
           label={t('register.account.email')}
           name="email"
           type="email"
-          autoComplete="email"
+          autoComplete={AUTO.email}
           inputMode="email"
           spellCheck={false}
           required
@@ -171,7 +183,7 @@ export function AccountStep({
           label={t('register.account.phone')}
           name="phone"
           type="tel"
-          autoComplete="tel"
+          autoComplete={AUTO.phone}
           inputMode="tel"
           required
           hint={t('register.account.phoneHint')}

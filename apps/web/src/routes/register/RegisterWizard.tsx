@@ -76,9 +76,12 @@ export default function RegisterWizard() {
   const [state, update] = useWizardState();
   const { step } = state;
 
-  const settings = useFormSettings();
+  // The questionnaire is for the steps after sign-in: a signed-out visitor on the account step (who
+  // leaves through the emailed link) does not fetch it.
+  const signedInResident = user?.role === 'public_user';
+  const settings = useFormSettings(signedInResident);
   const questionnaireId = state.form?.questionnaireId ?? settings.data?.settings.publicQuestionnaireId ?? null;
-  const schema = usePublishedForm(questionnaireId, state.form?.version);
+  const schema = usePublishedForm(questionnaireId, state.form?.version, signedInResident);
   const form = schema.data?.form;
 
   // Pin the version the answers are given to, once it is known (already in hand: no second fetch).

@@ -16,21 +16,22 @@ export const collectionKeys = {
   submissionStatus: (id: string) => ['submissions', id, 'status'] as const,
 };
 
-/** Which questionnaire staff and the public answer (GET /forms). */
-export function useFormSettings() {
+/** Which questionnaire staff and the public answer (GET /forms); `enabled: false` waits. */
+export function useFormSettings(enabled = true) {
   return useQuery({
     queryKey: collectionKeys.formSettings,
     queryFn: ({ signal }) => collection.formSettings(signal),
     staleTime: 60_000,
+    enabled,
   });
 }
 
-/** A questionnaire's published version: the latest, or the one asked for. Waits for an id. */
-export function usePublishedForm(questionnaireId: string | null, version?: number) {
+/** A questionnaire's published version: the latest, or the one asked for. Waits for an id (and `enabled`). */
+export function usePublishedForm(questionnaireId: string | null, version?: number, enabled = true) {
   return useQuery({
     queryKey: queryKeys.formSchema(questionnaireId ?? '', version),
     queryFn: ({ signal }) => forms.schema(questionnaireId!, version, signal),
-    enabled: !!questionnaireId,
+    enabled: enabled && !!questionnaireId,
     staleTime: 5 * 60_000,
   });
 }

@@ -6,6 +6,7 @@ import { useCallback, useState } from 'react';
 import type { SubmissionStatusView } from '@oslrs/core';
 import type { Answers } from '../../forms/engine';
 import type { SubmissionBody } from './collection';
+import { takeTyped } from '../../prerendered';
 
 export const STEPS = [
   { key: 'account', label: 'register.steps.account' },
@@ -83,6 +84,20 @@ function save(state: WizardState) {
   }
 }
 
+/** The account fields by their inputs' autocomplete tokens (the same in the prerendered copy). */
+export const ACCOUNT_AUTOCOMPLETE = { fullName: 'name', email: 'email', phone: 'tel' } as const;
+
+/** Anything typed into the prerendered account step before the app took over (/register). */
+function withPrerenderedInput(state: WizardState): WizardState {
+  const typed = takeTyped(Object.values(ACCOUNT_AUTOCOMPLETE));
+  if (Object.keys(typed).length === 0 || state.step !== 'account' || state.linkSentTo) return state;
+  const account = { ...state.account };
+  for (const [field, token] of Object.entries(ACCOUNT_AUTOCOMPLETE) as Array<[keyof typeof account, string]>) {
+    if (typed[token] !== undefined) account[field] = typed[token];
+  }
+  return { ...state, account };
+}
+
 export function clearWizardState() {
   try {
     sessionStorage.removeItem(KEY);
@@ -93,7 +108,7 @@ export function clearWizardState() {
 
 /** The state and an updater that writes every change through to sessionStorage at once. */
 export function useWizardState(): [WizardState, (change: (s: WizardState) => WizardState) => void] {
-  const [state, setState] = useState(load);
+  const [state, setState] = useState(() => withPrerenderedInput(load()));
   const update = useCallback((change: (s: WizardState) => WizardState) => {
     setState((prev) => {
       const next = change(prev);

@@ -1,0 +1,58 @@
+/**
+ * The only script a page served prerendered (/register: apps/web/src/site/prerenderRegister.tsx)
+ * names in its HTML. Its screen is already in the HTML, so:
+ * - it notes at once what the person does on that static copy (src/prerendered.ts), for the app;
+ * - it fetches the app only once that screen has been painted: until then the stylesheet has the
+ *   connection to itself, and the first paint never waits for the app's scripts to arrive and run;
+ * - then it fetches every module the first screen needs at once (its script tag's data-preload, the
+ *   build's list, dependencies first), runs each in a task of its own, and starts the app (data-main:
+ *   main.tsx), which takes over the same screen.
+ */
+import { watchPrerendered } from './prerendered';
+
+const script = document.querySelector<HTMLScriptElement>('script[data-main]');
+const root = document.getElementById('root');
+if (root) watchPrerendered(root);
+
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+let started = false;
+async function start() {
+  if (started || !script?.dataset.main) return;
+  started = true;
+  const modules = (script.dataset.preload ?? '').split(/\s+/).filter(Boolean);
+  const links = document.createDocumentFragment();
+  for (const href of modules) {
+    const link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.crossOrigin = '';
+    link.href = href;
+    links.append(link);
+  }
+  document.head.append(links);
+  // Each module runs (is evaluated) in a task of its own as it arrives, dependencies first (the
+  // list's order), rather than all in one long task when the app's entry is imported.
+  try {
+    for (const href of modules) {
+      await import(/* @vite-ignore */ href);
+      await nextTask();
+    }
+  } catch {
+    // A module that did not load: the entry's own import below loads what it can and says so.
+  }
+  await import(/* @vite-ignore */ script.dataset.main);
+}
+
+// After the first contentful paint (a page in a background tab paints, and so starts, when shown);
+// whatever happens, within a few seconds.
+setTimeout(() => void start(), 5000);
+if (PerformanceObserver.supportedEntryTypes?.includes('paint')) {
+  const painted = new PerformanceObserver((list) => {
+    if (list.getEntriesByName('first-contentful-paint').length === 0) return;
+    painted.disconnect();
+    void start();
+  });
+  painted.observe({ type: 'paint', buffered: true });
+} else {
+  requestAnimationFrame(() => setTimeout(() => void start(), 0));
+}

@@ -1,0 +1,111 @@
+/**
+ * A page served prerendered (#root[data-prerendered]: /register, apps/web/src/site/prerenderRegister.tsx)
+ * is on screen, and usable, before the app's JavaScript has run; React's first commit then replaces
+ * that static copy with the same screen (main.tsx). What the person did on the static copy carries
+ * over, so the takeover changes nothing for them:
+ * - what they typed, and where the cursor was (read while the app renders, just before the commit);
+ * - a language picked in the switch;
+ * - a press of the form's button, or Enter in a field. The static button is type="button" and its
+ *   inputs have no name, so before any script a press does nothing (it cannot send the form, nor put
+ *   what was typed into the address); once the app is there, the form is sent as if pressed then.
+ */
+let copy: Element | null = null;
+let read = false;
+let focus: { token: string; start: number | null; end: number | null } | undefined;
+let submitAsked = false;
+let localeAsked: string | undefined;
+
+const inCopy = (target: EventTarget | null): target is Element =>
+  !!copy && target instanceof Element && copy.contains(target);
+
+/**
+ * At start (src/boot.ts, then main.tsx; the second call changes nothing): notes what is done on the
+ * static copy, if this page has one. True when it has.
+ */
+export function watchPrerendered(root: HTMLElement): boolean {
+  if (copy) return true;
+  if (read || root.dataset.prerendered === undefined || !root.firstElementChild) return false;
+  copy = root.firstElementChild;
+  root.addEventListener(
+    'click',
+    (event) => {
+      if (inCopy(event.target) && event.target.closest('form button')) submitAsked = true;
+    },
+    true,
+  );
+  root.addEventListener(
+    'keydown',
+    (event) => {
+      if (inCopy(event.target) && event.key === 'Enter' && event.target instanceof HTMLInputElement) {
+        submitAsked = true;
+      }
+    },
+    true,
+  );
+  root.addEventListener(
+    'change',
+    (event) => {
+      if (inCopy(event.target) && event.target instanceof HTMLSelectElement && !event.target.form) {
+        localeAsked = event.target.value;
+      }
+    },
+    true,
+  );
+  return true;
+}
+
+/**
+ * What was typed into the static copy's inputs, by their autocomplete token (once per page load; the
+ * copy is still on screen while the app renders). Notes which one had the cursor, for restoreFocus.
+ */
+export function takeTyped(tokens: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (!copy || read) return values;
+  read = true;
+  for (const token of tokens) {
+    const input = copy.querySelector<HTMLInputElement>(`input[autocomplete="${token}"]`);
+    if (!input) continue;
+    if (input.value) values[token] = input.value;
+    if (document.activeElement === input) focus = { token, start: input.selectionStart, end: input.selectionEnd };
+  }
+  return values;
+}
+
+/** After the first commit: the cursor back in the field, and at the place, it was in the static copy. */
+export function restoreFocus(inputs: Record<string, HTMLInputElement | null>): void {
+  const was = focus;
+  focus = undefined;
+  const input = was && inputs[was.token];
+  if (!was || !input || document.activeElement === input) return;
+  input.focus();
+  if (was.start !== null && was.end !== null) {
+    try {
+      input.setSelectionRange(was.start, was.end);
+    } catch {
+      // No selection on this type of input: the cursor goes where the browser puts it.
+    }
+  }
+}
+
+/** The static form's button was pressed (or Enter typed) before the app took over; once. */
+export function takeSubmit(): boolean {
+  const asked = submitAsked;
+  submitAsked = false;
+  return asked;
+}
+
+/** The language picked in the static copy's switch before the app took over, if any; once. */
+export function takeLocale(): string | undefined {
+  const asked = localeAsked;
+  localeAsked = undefined;
+  return asked;
+}
+
+/** After the app's first commit has run its effects: nothing of the static copy is carried any more. */
+export function endPrerendered(): void {
+  copy = null;
+  read = true;
+  focus = undefined;
+  submitAsked = false;
+  localeAsked = undefined;
+}
