@@ -31,7 +31,7 @@ import {
 import { hashToken, newToken, type UserRepository } from '../auth/index.js';
 import { respondentFieldName } from '../questionnaires/index.js';
 import type { PiiCipher } from '../../infra/pii.js';
-import type { BatchRespondent, NewRespondent, RespondentRepository, RespondentRow } from './repository.js';
+import type { BatchRespondent, RespondentRepository, RespondentRow } from './repository.js';
 import { FRAUD_BAND_RANK } from '../../db/schema/respondents.js';
 
 const NIN_CAPTURE_TTL_MS = 30 * 24 * 3600_000;
