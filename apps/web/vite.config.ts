@@ -137,8 +137,13 @@ export default defineConfig({
     manifest: true,
     rolldownOptions: {
       // The app (index.html → src/main.tsx), and the start script of the pages served prerendered
-      // (src/boot.ts: it loads the app once their screen is painted; scripts/prerender.mjs links it).
-      input: { index: join(root, 'index.html'), boot: join(root, 'src/boot.ts') },
+      // (src/boot.ts: it loads the app once their screen is painted; scripts/prerender.mjs links it)
+      // with the module it runs first (src/reactDom.ts).
+      input: {
+        index: join(root, 'index.html'),
+        boot: join(root, 'src/boot.ts'),
+        'react-dom': join(root, 'src/reactDom.ts'),
+      },
       // @oslrs/core is plain data and functions. Saying so lets a page that only needs the role
       // labels or LGA list skip the zod DTO modules (and zod itself) that the same entry re-exports.
       treeshake: {

@@ -104,7 +104,8 @@ it('serves robots.txt as text and sitemap.xml as XML, not the app’s HTML', asy
 
 it('serves the built JavaScript precompressed, chosen by Accept-Encoding', async () => {
   const { registry } = setup;
-  const html = await (await fetch(`${registry.url}/register`)).text();
+  // The app's entry, as an app page links it (the prerendered /register links only a small start script).
+  const html = await (await fetch(`${registry.url}/login`)).text();
   const script = /<script[^>]+src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
   expect(script).toBeTruthy();
   const { request } = await import('undici');

@@ -64,10 +64,12 @@ const bootImports = [...withImports(boot)].filter((k) => k !== boot);
 const appPages = renderRegister({
   shell: index,
   boot: { src: asset(boot), imports: bootImports.map(asset) },
-  // The app's entry, the wizard's route module and the language's messages, each after its imports.
+  // React DOM's start-up, the app's entry, the wizard's route module and the language's messages,
+  // each after what it imports.
   modules: (locale) => {
     const order = new Set(bootImports);
     for (const key of [
+      chunk('src/reactDom.ts'), // React DOM's start-up first, in a task of its own
       chunk('src/routes/register/RegisterWizard.tsx'),
       chunk(`i18n/locales/${locale}.po`),
       'index.html',
