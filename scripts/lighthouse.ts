@@ -7,11 +7,15 @@
 // not measure is said (with why) and the next one tried; the exit code is non-zero only when no page
 // was measured (.ci/run prints that and goes on).
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { startRegistry, type RunningRegistry } from '../tests/e2e/server.js';
 
 const LIGHTHOUSE = 'lighthouse@12.8.2'; // the last release that runs on Node 20
-const PAGES = ['/', '/register'];
+const PAGES = (process.env.PAGES ?? '/,/register').split(',');
+// LIGHTHOUSE_SAVE=dir keeps each page's whole report (its long tasks, trace summary) for reading.
+const SAVE = process.env.LIGHTHOUSE_SAVE;
 const CHROME_FLAGS = [
   '--headless=new',
   '--no-sandbox',
@@ -56,6 +60,10 @@ function run(url: string): Report {
   if (out.error) throw new Error(`lighthouse could not start on ${url}: ${out.error.message}`);
   if (out.status !== 0)
     throw new Error(`lighthouse failed on ${url} (exit ${out.status}):\n${out.stderr.slice(-4000)}`);
+  if (SAVE) {
+    mkdirSync(SAVE, { recursive: true });
+    writeFileSync(join(SAVE, `${new URL(url).pathname.replace(/\W+/g, '_') || 'home'}-${Date.now()}.json`), out.stdout);
+  }
   return JSON.parse(out.stdout) as Report;
 }
 

@@ -1,4 +1,4 @@
-import { StrictMode, useEffect } from 'react';
+import { startTransition, StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router/dom';
 import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -52,17 +52,23 @@ async function start(container: HTMLElement) {
       ? [preloadRoute(location.pathname).catch(() => undefined), queryClient.prefetchQuery(sessionQuery)]
       : []),
   ]);
-  createRoot(container).render(
-    <StrictMode>
-      <TakenOver />
-      <I18nProvider>
-        <QueryClientProvider client={queryClient}>
-          <AuthProvider>
-            <RouterProvider router={router} />
-          </AuthProvider>
-        </QueryClientProvider>
-      </I18nProvider>
-    </StrictMode>,
+  // Rendered in a transition: React works in slices of a few milliseconds and lets the browser in
+  // between (a phone's main thread is never held long; a key pressed meanwhile is handled at once), then
+  // commits in one go. A page served prerendered keeps its static copy on screen until then.
+  const app = createRoot(container);
+  startTransition(() =>
+    app.render(
+      <StrictMode>
+        <TakenOver />
+        <I18nProvider>
+          <QueryClientProvider client={queryClient}>
+            <AuthProvider>
+              <RouterProvider router={router} />
+            </AuthProvider>
+          </QueryClientProvider>
+        </I18nProvider>
+      </StrictMode>,
+    ),
   );
 }
 

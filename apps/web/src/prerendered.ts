@@ -3,7 +3,9 @@
  * is on screen, and usable, before the app's JavaScript has run; React's first commit then replaces
  * that static copy with the same screen (main.tsx). What the person did on the static copy carries
  * over, so the takeover changes nothing for them:
- * - what they typed, and where the cursor was (read while the app renders, just before the commit);
+ * - what they typed, and where the cursor was: read while the app renders (which may take several
+ *   slices of time, src/main.tsx renders in a transition, and may restart), and read again from the
+ *   removed copy in the commit, so a key pressed between the two is not lost;
  * - a language picked in the switch;
  * - a press of the form's button, or Enter in a field. The static button is type="button" and its
  *   inputs have no name, so before any script a press does nothing (it cannot send the form, nor put
@@ -11,7 +13,8 @@
  */
 let copy: Element | null = null;
 let read = false;
-let focus: { token: string; start: number | null; end: number | null } | undefined;
+/** The copy's input that had the cursor when the app last rendered, by its autocomplete token. */
+let focus: { token: string; input: HTMLInputElement } | undefined;
 let submitAsked = false;
 let localeAsked: string | undefined;
 
@@ -55,18 +58,19 @@ export function watchPrerendered(root: HTMLElement): boolean {
 }
 
 /**
- * What was typed into the static copy's inputs, by their autocomplete token (once per page load; the
- * copy is still on screen while the app renders). Notes which one had the cursor, for restoreFocus.
+ * What was typed into the static copy's inputs, by their autocomplete token. Read as often as asked
+ * until the app's first commit has run its effects (endPrerendered): while the app renders, the copy
+ * is on screen; in the commit's layout effects it has just been removed and still holds the last
+ * key pressed. Notes which input had the cursor while it was on screen, for restoreFocus.
  */
 export function takeTyped(tokens: readonly string[]): Record<string, string> {
   const values: Record<string, string> = {};
   if (!copy || read) return values;
-  read = true;
   for (const token of tokens) {
     const input = copy.querySelector<HTMLInputElement>(`input[autocomplete="${token}"]`);
     if (!input) continue;
     if (input.value) values[token] = input.value;
-    if (document.activeElement === input) focus = { token, start: input.selectionStart, end: input.selectionEnd };
+    if (input.isConnected && document.activeElement === input) focus = { token, input };
   }
   return values;
 }
@@ -77,10 +81,13 @@ export function restoreFocus(inputs: Record<string, HTMLInputElement | null>): v
   focus = undefined;
   const input = was && inputs[was.token];
   if (!was || !input || document.activeElement === input) return;
+  // The removed input still has its selection: where the cursor was after the last key pressed.
+  const start = was.input.selectionStart;
+  const end = was.input.selectionEnd;
   input.focus();
-  if (was.start !== null && was.end !== null) {
+  if (start !== null && end !== null) {
     try {
-      input.setSelectionRange(was.start, was.end);
+      input.setSelectionRange(start, end);
     } catch {
       // No selection on this type of input: the cursor goes where the browser puts it.
     }

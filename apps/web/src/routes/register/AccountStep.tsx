@@ -8,7 +8,7 @@ import { TextField } from '../../components/Field';
 import { useT } from '../../i18n';
 import { collection } from './collection';
 import { restoreFocus, takeSubmit } from '../../prerendered';
-import { ACCOUNT_AUTOCOMPLETE as AUTO, type WizardState } from './wizardState';
+import { ACCOUNT_AUTOCOMPLETE as AUTO, withPrerenderedInput, type WizardState } from './wizardState';
 
 type Errors = Partial<Record<'fullName' | 'email' | 'phone', string>>;
 const ORDER = ['fullName', 'email', 'phone'] as const;
@@ -35,16 +35,18 @@ export function AccountStep({
   const emailRef = useRef<HTMLInputElement>(null);
   const phoneRef = useRef<HTMLInputElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
-  // Taking over from the prerendered page (src/prerendered.ts): the cursor stays in the field it was
-  // in, and a press of the static copy's button sends the form now.
+  // Taking over from the prerendered page (src/prerendered.ts): a key pressed on the static copy
+  // while the app rendered is kept (this state update is drawn before the screen is painted), the
+  // cursor stays in the field it was in, and a press of the static copy's button sends the form now.
   useLayoutEffect(() => {
+    update(withPrerenderedInput);
     restoreFocus({
       [AUTO.fullName]: fullNameRef.current,
       [AUTO.email]: emailRef.current,
       [AUTO.phone]: phoneRef.current,
     });
     if (takeSubmit()) formRef.current?.requestSubmit();
-  }, []);
+  }, [update]);
 
   function setAccount(field: keyof WizardState['account'], value: string) {
     update((s) => ({ ...s, account: { ...s.account, [field]: value } }));

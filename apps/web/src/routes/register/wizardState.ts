@@ -87,15 +87,22 @@ function save(state: WizardState) {
 /** The account fields by their inputs' autocomplete tokens (the same in the prerendered copy). */
 export const ACCOUNT_AUTOCOMPLETE = { fullName: 'name', email: 'email', phone: 'tel' } as const;
 
-/** Anything typed into the prerendered account step before the app took over (/register). */
-function withPrerenderedInput(state: WizardState): WizardState {
+/**
+ * Anything typed into the prerendered account step before the app took over (/register): read when
+ * the state is made, and again in the commit (AccountStep), for a key pressed in between.
+ */
+export function withPrerenderedInput(state: WizardState): WizardState {
   const typed = takeTyped(Object.values(ACCOUNT_AUTOCOMPLETE));
   if (Object.keys(typed).length === 0 || state.step !== 'account' || state.linkSentTo) return state;
   const account = { ...state.account };
+  let changed = false;
   for (const [field, token] of Object.entries(ACCOUNT_AUTOCOMPLETE) as Array<[keyof typeof account, string]>) {
-    if (typed[token] !== undefined) account[field] = typed[token];
+    if (typed[token] !== undefined && typed[token] !== account[field]) {
+      account[field] = typed[token];
+      changed = true;
+    }
   }
-  return { ...state, account };
+  return changed ? { ...state, account } : state;
 }
 
 export function clearWizardState() {
