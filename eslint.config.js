@@ -83,7 +83,16 @@ const moduleBoundaries = MODULES.map((name) => {
 });
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'coverage/**', 'tests/e2e/artifacts/**', 'tests/load/.tmp/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'data/**',
+      'coverage/**',
+      'tests/e2e/artifacts/**',
+      'tests/load/.tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
