@@ -64,6 +64,9 @@ it('saves new fraud thresholds as version 2 and keeps them after a reload', asyn
   const gpsGroup = page.getByRole('group', { name: 'GPS clustering' });
   const accuracy = gpsGroup.getByLabel('GPS accuracy limit (m)');
   const offHoursPoints = page.getByRole('group', { name: 'Off-hours' }).getByLabel('Points for off-hours');
+  const outOfAreaPoints = page
+    .getByRole('group', { name: "Survey outside the enumerator's LGA" })
+    .getByLabel("Points for a survey outside the enumerator's LGA");
   expect(await accuracy.inputValue()).toBe('50');
   expect(await gpsGroup.getByLabel('Points for GPS clustering').inputValue()).toBe('25');
   expect(await page.getByLabel('Share of the median duration (%)').inputValue()).toBe('25');
@@ -71,14 +74,16 @@ it('saves new fraud thresholds as version 2 and keeps them after a reload', asyn
   expect(await page.getByLabel('Fields equal to another survey (%)').inputValue()).toBe('70');
   expect(await page.getByLabel('Off-hours start (WAT hour, 0–23)').inputValue()).toBe('23');
   expect(await offHoursPoints.inputValue()).toBe('10');
+  expect(await outOfAreaPoints.inputValue()).toBe('15');
   expect(await page.getByLabel('Critical band from (points)').inputValue()).toBe('85');
   const total = page.getByRole('status', { name: 'Total if every signal fires' });
-  expect(await total.innerText()).toBe('120 points');
+  expect(await total.innerText()).toBe('135 points');
 
   const save = page.getByRole('button', { name: 'Save as version 2' });
   await accuracy.fill('80');
   await offHoursPoints.fill('15');
-  await expect.poll(() => total.innerText()).toBe('125 points');
+  await outOfAreaPoints.fill('20');
+  await expect.poll(() => total.innerText()).toBe('145 points');
   await page.screenshot({ path: join(artifacts, 'fraud-settings-edited.png'), fullPage: true });
   await save.click();
 
@@ -87,18 +92,20 @@ it('saves new fraud thresholds as version 2 and keeps them after a reload', asyn
   await page.getByRole('button', { name: 'Save as version 3' }).waitFor();
   expect(await accuracy.inputValue()).toBe('80');
   expect(await offHoursPoints.inputValue()).toBe('15');
+  expect(await outOfAreaPoints.inputValue()).toBe('20');
 
   await page.reload();
   await page.getByText('Version 2 is in force.').waitFor();
   expect(await page.getByLabel('GPS accuracy limit (m)').inputValue()).toBe('80');
   expect(await page.getByLabel('Points for off-hours').inputValue()).toBe('15');
-  expect(await page.getByRole('status', { name: 'Total if every signal fires' }).innerText()).toBe('125 points');
+  expect(await page.getByRole('status', { name: 'Total if every signal fires' }).innerText()).toBe('145 points');
   await page.screenshot({ path: join(artifacts, 'fraud-settings-version-2.png'), fullPage: true });
 
   const saved = await settingsOverHttp();
   expect(saved.version).toBe(2);
   expect(saved.thresholds.gps.maxAccuracyM).toBe(80);
   expect(saved.thresholds.offHours.points).toBe(15);
+  expect(saved.thresholds.outOfArea.points).toBe(20);
   expect(saved.thresholds.speedRun.medianFraction).toBe(0.25);
   expect(saved.thresholds.nearDuplicate.equalFraction).toBe(0.7);
 

@@ -280,6 +280,16 @@ export const SIGNALS: SectionDef[] = [
     ],
   },
   {
+    group: 'outOfArea',
+    get legend() {
+      return t('staff.admin.fraud.outOfArea.legend');
+    },
+    get explanation() {
+      return t('staff.admin.fraud.outOfArea.explanation', { points: D.outOfArea.points });
+    },
+    fields: [points('outOfArea', () => t('staff.admin.fraud.outOfArea.signal'))],
+  },
+  {
     group: 'samePhone',
     get legend() {
       return t('staff.admin.fraud.samePhone.legend');
