@@ -21,6 +21,22 @@ let started = false;
 async function start() {
   if (started || !script?.dataset.main) return;
   started = true;
+  // The first use of session storage and of the history entry's state are each a synchronous call
+  // into the browser (10–15 ms each on a fast machine); the router's start makes both (it restores
+  // view-transition state from session storage; it numbers the history entry, `idx`, writing it with
+  // replaceState when the entry has none). Made here first, each in a task of its own: the router then
+  // finds both done and its start stays short. The entry gets the number the router would give it.
+  try {
+    void window.sessionStorage.length;
+  } catch {
+    // Storage refused (private mode, a policy): the router copes, as the wizard does.
+  }
+  await nextTask();
+  const entry: unknown = history.state;
+  if (entry === null || (typeof entry === 'object' && !('idx' in entry))) {
+    history.replaceState({ ...(entry ?? {}), idx: 0 }, '');
+  }
+  await nextTask();
   const modules = (script.dataset.preload ?? '').split(/\s+/).filter(Boolean);
   // Every module is asked for at once (the network works on them together), but starting a request
   // costs the main thread a few milliseconds each (22 requests were one 60–90 ms task on a fast
