@@ -16,3 +16,11 @@ CREATE TRIGGER "submissions_raw_immutable"
 CREATE TRIGGER "submissions_never_deleted"
   BEFORE DELETE ON "submissions"
   FOR EACH ROW EXECUTE FUNCTION submissions_guard_raw();
+--> statement-breakpoint
+-- Two of the indexes every intake and every settlement writes: completed_at alone duplicates the
+-- leading column of submissions_recent_idx (completed_at is not null, so that index answers any range
+-- or order of it); the respondent index is only read for a named respondent, so a received submission
+-- (no respondent yet) and a rejected one need no entry.
+DROP INDEX "submissions_completed_idx";--> statement-breakpoint
+DROP INDEX "submissions_respondent_idx";--> statement-breakpoint
+CREATE INDEX "submissions_respondent_idx" ON "submissions" USING btree ("respondent_id","completed_at" DESC NULLS LAST) WHERE "submissions"."respondent_id" is not null;
