@@ -77,7 +77,7 @@ interface Result {
 }
 
 async function run(batch: number, build: { label: string; dir: string }): Promise<Result> {
-  const prepared = await prepareDatabase();
+  const prepared = await prepareDatabase(build.dir);
   const password = 'bench-password-123';
   const hash = await hashPassword(password);
   const enumerators = Array.from({ length: ENUMERATORS }, (_, i) => ({ id: uuidv7(), email: `enum${i}@bench.oslrs` }));

@@ -1,6 +1,6 @@
 /** Benchmarks run the built server as its own process on a fresh database (real PostgreSQL + Redis). */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createPostgres, type Database } from '../../apps/api/src/infra/db.js';
@@ -28,13 +28,19 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function prepareDatabase() {
+/** `dist`: migrate with that build's own migrations (a saved older build is compared on its own schema). */
+export async function prepareDatabase(dist?: string) {
   if (spawnSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: root, stdio: 'inherit' }).status !== 0) {
     throw new Error('build failed');
   }
   const target = await createTestDatabase();
   const database = createPostgres(target.url, 2);
-  await database.migrate((db) => bootstrap(db, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).then(() => {}));
+  const folder =
+    dist && existsSync(join(root, dist, 'migrations/meta/_journal.json')) ? join(root, dist, 'migrations') : undefined;
+  await database.migrate(
+    (db) => bootstrap(db, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).then(() => {}),
+    folder,
+  );
   return { target, database };
 }
 
@@ -125,7 +131,9 @@ export async function startBenchServer(
       worker?.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 300));
       await database.close();
-      await target.drop();
+      // KEEP_DB=1: leave the database for a look afterwards (EXPLAIN of the read side on the bench's rows).
+      if (process.env.KEEP_DB) console.log(`kept database ${new URL(target.url).pathname.slice(1)}`);
+      else await target.drop();
       rmSync(logPath, { force: true });
     },
   };

@@ -19,7 +19,8 @@ export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
   /** Apply migrations and run `bootstrap` under one lock, so parallel starts don't race. */
-  migrate(bootstrap?: (db: Db) => Promise<void>): Promise<void>;
+  /** `folder`: another build's migrations (benchmarks comparing builds); this build's by default. */
+  migrate(bootstrap?: (db: Db) => Promise<void>, folder?: string): Promise<void>;
   ping(): Promise<void>;
   pool(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
@@ -60,7 +61,7 @@ export function createPostgres(url: string, poolMax: number, options: PostgresOp
   return {
     db,
     kind: 'postgres',
-    async migrate(bootstrap) {
+    async migrate(bootstrap, folder = migrationsFolder()) {
       const ownerUrl = options.ownerUrl && options.ownerUrl !== url ? options.ownerUrl : undefined;
       const appRole = ownerUrl ? await currentRole(pool) : undefined;
       const owner = ownerUrl ? await connectOwner(ownerUrl) : undefined;
@@ -68,7 +69,7 @@ export function createPostgres(url: string, poolMax: number, options: PostgresOp
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
         const lockedDb = drizzlePg(client, { schema });
-        await migratePg(lockedDb, { migrationsFolder: migrationsFolder() }).catch((err: unknown) => {
+        await migratePg(lockedDb, { migrationsFolder: folder }).catch((err: unknown) => {
           throw explainMigrationError(err);
         });
         if (owner && appRole) await grantAppRole(owner, appRole);
@@ -195,8 +196,8 @@ export async function createPglite(dataDir: string | null): Promise<Database> {
   return {
     db,
     kind: 'pglite',
-    async migrate(bootstrap) {
-      await migrate(drizzle(client, { schema }), { migrationsFolder: migrationsFolder() });
+    async migrate(bootstrap, folder = migrationsFolder()) {
+      await migrate(drizzle(client, { schema }), { migrationsFolder: folder });
       if (bootstrap) await bootstrap(db);
     },
     async ping() {

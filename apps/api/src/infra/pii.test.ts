@@ -19,6 +19,14 @@ describe('PII sealing', () => {
     expect(() => pii.open(a, 'phone')).toThrow();
   });
 
+  it('never repeats an IV, across refills of its block of random bytes', () => {
+    const pii = new PiiCipher(keys());
+    const sealed = Array.from({ length: 1_500 }, (_, i) => pii.seal(`0803${i}`, i % 2 ? 'nin' : 'phone'));
+    const ivs = sealed.map((s) => Buffer.from(s.split('.')[2]!, 'base64url').subarray(0, 12).toString('hex'));
+    expect(new Set(ivs).size).toBe(sealed.length);
+    expect(sealed.every((s, i) => pii.open(s, i % 2 ? 'nin' : 'phone') === `0803${i}`)).toBe(true);
+  });
+
   it('refuses a tampered value and an unknown key', () => {
     const pii = new PiiCipher(keys());
     const sealed = pii.seal('08031234567', 'phone');

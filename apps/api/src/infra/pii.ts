@@ -10,7 +10,7 @@
  * NIN_ENCRYPTION_KEY, the old one in NIN_ENCRYPTION_OLD_KEYS, restart, run `npm run pii:rotate`
  * (deploy/RUNBOOK.md). Values under an old key stay readable until then.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomFillSync } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -67,10 +67,30 @@ export class PiiCipher {
     return this.currentId;
   }
 
+  /**
+   * Random IVs drawn from a block filled at once (one call into the system's generator per 512 seals
+   * instead of one per seal; each IV is still used exactly once: the cursor only moves forward).
+   */
+  private readonly ivPool = Buffer.allocUnsafe(IV_BYTES * 512);
+  private ivAt = this.ivPool.length;
+  private readonly aad = new Map<string, Buffer>();
+
+  private nextIv(): Buffer {
+    if (this.ivAt === this.ivPool.length) {
+      randomFillSync(this.ivPool);
+      this.ivAt = 0;
+    }
+    const iv = this.ivPool.subarray(this.ivAt, this.ivAt + IV_BYTES);
+    this.ivAt += IV_BYTES;
+    return iv;
+  }
+
   seal(plain: string, purpose: PiiPurpose): string {
-    const iv = randomBytes(IV_BYTES);
+    const iv = this.nextIv();
     const cipher = createCipheriv('aes-256-gcm', this.keys.current, iv);
-    cipher.setAAD(Buffer.from(purpose));
+    let aad = this.aad.get(purpose);
+    if (!aad) this.aad.set(purpose, (aad = Buffer.from(purpose)));
+    cipher.setAAD(aad);
     const body = Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
     return `${VERSION}.${this.currentId}.${body.toString('base64url')}`;
   }

@@ -69,10 +69,14 @@ export const submissions = pgTable(
     reviewComment: text('review_comment'),
   },
   (t) => [
-    // A respondent's submissions (the registry's record view, a duplicates merge).
-    index('submissions_respondent_idx').on(t.respondentId, t.completedAt.desc()),
+    // A respondent's submissions (the registry's record view, a duplicates merge). Only linked rows:
+    // every query names a respondent (`=`, `in`), and a received submission is not written to it.
+    index('submissions_respondent_idx')
+      .on(t.respondentId, t.completedAt.desc())
+      .where(sql`${t.respondentId} is not null`),
     index('submissions_collector_idx').on(t.submittedBy, t.completedAt.desc()),
-    index('submissions_completed_idx').on(t.completedAt),
+    // Ranges of completed_at alone (the overview's counts, the GPS check's day) use submissions_recent_idx
+    // (completed_at is never null, so its order serves either direction); no index of its own (0031).
     // The review list's keyset orders: recent first, or most suspicious first (unscored last), both
     // statewide and within one LGA; and one review status (returned, rejected…) recent first.
     index('submissions_lga_completed_idx').on(t.lgaCode, t.completedAt.desc(), t.id.desc()),

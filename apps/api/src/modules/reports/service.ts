@@ -33,47 +33,66 @@ const ANY = '*';
 const repo = new ReportRepository();
 
 /**
- * Rollup deltas keyed in two levels: the row's cell and period (`lga␁channel␁status␁grain␁period`),
- * then its dimension and key (`dim␁key`). A respondent counts in 16 cells × periods times its ~8
- * keys: two levels make that 16 + 8 short keys to build and hash, not 128 long ones (the flat key,
- * which fixes the write order, is built once per distinct row by `sorted`).
+ * Rollup deltas, gathered per respondent kind: one entry per (LGA, channel, status, day), holding the
+ * counts of its `dim␁key`s. A respondent adds ~8 counts to its kind's entry; only `sorted` spreads each
+ * kind over the 16 cells × periods it counts in (each value or `*`, the day and its month). A batch's
+ * respondents share a few kinds, so the spreading is paid per kind, not per respondent (it was 16 × 8
+ * map updates per respondent).
  */
-export type RollupDeltas = Map<string, Map<string, RollupDelta>>;
+type RollupDeltas = Map<
+  string,
+  {
+    lga: string;
+    channel: string;
+    status: string;
+    day: string;
+    keys: Map<string, { dim: string; key: string; count: number }>;
+  }
+>;
 
 /** The rollup rows one respondent adds (sign +1) or removes (sign -1), merged into `into`. */
 export function addDeltas(into: RollupDeltas, s: ReportSubject, sign: number): void {
   // A record merged into another is the same person counted once: it adds nothing.
   if (s.status === 'merged') return;
   const day = lagosDay(s.createdAt);
-  const month = `${day.slice(0, 8)}01`;
-  const keys = subjectKeys(s);
-  const dimKeys = keys.map(([dim, key]) => `${dim}\u0001${key}`);
-  // The (lga, channel, status) cells it is counted in: each value or `*`.
-  for (const lga of [s.lgaCode ?? 'unknown', ANY])
-    for (const channel of [s.source, ANY])
-      for (const status of [s.status, ANY])
-        for (const [grain, period] of [
-          ['d', day],
-          ['m', month],
-        ] as const) {
-          const cell = `${lga}\u0001${channel}\u0001${status}\u0001${grain}\u0001${period}`;
-          let rows = into.get(cell);
-          if (!rows) into.set(cell, (rows = new Map()));
-          for (let i = 0; i < keys.length; i++) {
-            const row = rows.get(dimKeys[i]!);
-            if (row) row.count += sign;
-            else {
-              const [dim, key] = keys[i]!;
-              rows.set(dimKeys[i]!, { lga, channel, status, grain, period, dim, key, count: sign });
-            }
-          }
-        }
+  const lga = s.lgaCode ?? 'unknown';
+  const kind = `${lga}\u0001${s.source}\u0001${s.status}\u0001${day}`;
+  let entry = into.get(kind);
+  if (!entry) into.set(kind, (entry = { lga, channel: s.source, status: s.status, day, keys: new Map() }));
+  for (const [dim, key] of subjectKeys(s)) {
+    const dimKey = `${dim}\u0001${key}`;
+    const count = entry.keys.get(dimKey);
+    if (count) count.count += sign;
+    else entry.keys.set(dimKey, { dim, key, count: sign });
+  }
 }
 
 /** The rows that change, in the order of their full key (concurrent writers lock the shared rows alike). */
 function sorted(deltas: RollupDeltas): RollupDelta[] {
+  // Each kind's counts spread over its cells: (lga, channel, status) each value or `*`, by day and month.
+  const cells = new Map<string, Map<string, RollupDelta>>();
+  for (const e of deltas.values()) {
+    const month = `${e.day.slice(0, 8)}01`;
+    for (const lga of [e.lga, ANY])
+      for (const channel of [e.channel, ANY])
+        for (const status of [e.status, ANY])
+          for (const [grain, period] of [
+            ['d', e.day],
+            ['m', month],
+          ] as const) {
+            const cell = `${lga}\u0001${channel}\u0001${status}\u0001${grain}\u0001${period}`;
+            let rows = cells.get(cell);
+            if (!rows) cells.set(cell, (rows = new Map()));
+            for (const [dimKey, { dim, key, count }] of e.keys) {
+              if (count === 0) continue;
+              const row = rows.get(dimKey);
+              if (row) row.count += count;
+              else rows.set(dimKey, { lga, channel, status, grain, period, dim, key, count });
+            }
+          }
+  }
   const rows: [string, RollupDelta][] = [];
-  for (const [cell, byKey] of deltas)
+  for (const [cell, byKey] of cells)
     for (const [dimKey, d] of byKey) if (d.count !== 0) rows.push([`${cell}\u0001${dimKey}`, d]);
   return rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
 }

@@ -353,3 +353,63 @@ describe('ingestion in batches', () => {
     ).toEqual(rows);
   });
 });
+
+describe("other collectors' fixes for a batch", () => {
+  it('each request gets what it gets alone: another collector, its day, its band of latitude; at most 50', async () => {
+    const repo = new SubmissionRepository(app.t.runtime.pii);
+    const [a, b, c] = [enumerator.user.id, (await app.as('enumerator')).user.id, (await app.as('enumerator')).user.id];
+    const day = Date.UTC(2026, 3, 14, 6);
+    const rows: { by: string; lat: number; at: number }[] = [];
+    // Three collectors around 7.4° (some fixes exactly on a band's edges), over two days; 60 fixes of
+    // one collector in one spot (a band with more than 50 for the others).
+    for (let i = 0; i < 90; i++)
+      rows.push({ by: [a, b, c][i % 3]!, lat: 7.4 + (i % 15) * 0.0001, at: day + i * 900_000 });
+    for (let i = 0; i < 60; i++) rows.push({ by: c, lat: 7.45, at: day + i * 60_000 });
+    await app.t.database.db.transaction((tx) =>
+      repo.insertWithOutbox(
+        tx,
+        rows.map((r) => ({
+          id: randomUUID(),
+          questionnaireVersionId: master.versionId,
+          channel: 'enumerator',
+          submittedBy: r.by,
+          ...repo.sealAnswers(masterAnswers(), ['nin', 'phone_number']),
+          startedAt: new Date(r.at - 600_000),
+          completedAt: new Date(r.at),
+          gpsLat: r.lat,
+          gpsLng: 3.9,
+          bodyHash: 'test',
+        })),
+      ),
+    );
+    const dayOf = (t: number) => ({ from: new Date(t), to: new Date(t + 86_400_000) });
+    const requests = [
+      { submittedBy: a, day: dayOf(day), lat: { min: 7.4002, max: 7.4005 } },
+      { submittedBy: b, day: dayOf(day), lat: { min: 7.4, max: 7.4014 } },
+      { submittedBy: a, day: dayOf(day + 86_400_000), lat: { min: 7.4, max: 7.4014 } },
+      { submittedBy: a, day: dayOf(day), lat: { min: 7.4499, max: 7.4501 } },
+      { submittedBy: c, day: dayOf(day), lat: { min: 7.4499, max: 7.4501 } },
+      { submittedBy: b, day: dayOf(day), lat: { min: 7.5, max: 7.6 } },
+    ].map((r) => ({ ...r, id: randomUUID() }));
+    const many = await repo.fixesByOthersMany(app.t.database.db, requests);
+    const key = (f: { lat: number | null; lng: number | null }) => `${f.lat},${f.lng}`;
+    for (const r of requests) {
+      const alone = await repo.fixesByOthers(app.t.database.db, r.submittedBy, r.day, r.lat);
+      const got = many.get(r.id)!;
+      const expected = rows.filter(
+        (x) =>
+          x.by !== r.submittedBy &&
+          x.at >= r.day.from.getTime() &&
+          x.at < r.day.to.getTime() &&
+          x.lat >= r.lat.min &&
+          x.lat <= r.lat.max,
+      );
+      expect(got).toHaveLength(Math.min(50, expected.length));
+      if (expected.length <= 50) expect(got.map(key).sort()).toEqual(alone.map(key).sort());
+    }
+    expect(many.get(requests[0]!.id)!.length).toBeGreaterThan(0);
+    expect(many.get(requests[3]!.id)).toHaveLength(50);
+    expect(many.get(requests[4]!.id)).toHaveLength(0);
+    expect(many.get(requests[5]!.id)).toHaveLength(0);
+  });
+});

@@ -782,15 +782,35 @@ export class SubmissionRepository implements SubmissionHistory {
           or(...requests.map((r) => between(submissions.gpsLat, r.lat.min, r.lat.max))),
         ),
       );
+    // Each request takes the first 50 rows, in the query's order, of another collector, its day and its
+    // band. A batch's rows (every request's band) are many: rather than one pass over all of them per
+    // request, the rows sorted by latitude are searched for the request's band, and its matches are
+    // put back in the query's order.
+    const at = rows.map((row) => row.at.getTime());
+    const byLat = rows.flatMap((row, i) => (row.by === null || row.lat === null ? [] : [i]));
+    byLat.sort((a, b) => rows[a]!.lat! - rows[b]!.lat!);
+    const lats = byLat.map((i) => rows[i]!.lat!);
     for (const r of requests) {
-      const found: { lat: number | null; lng: number | null }[] = [];
-      for (const row of rows) {
-        if (found.length >= 50) break;
-        if (row.by === null || row.by === r.submittedBy || row.lat === null) continue;
-        if (row.at < r.day.from || row.at >= r.day.to || row.lat < r.lat.min || row.lat > r.lat.max) continue;
-        found.push({ lat: row.lat, lng: row.lng });
+      let lo = 0;
+      let hi = lats.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (lats[mid]! < r.lat.min) lo = mid + 1;
+        else hi = mid;
       }
-      out.set(r.id, found);
+      const from = r.day.from.getTime();
+      const to = r.day.to.getTime();
+      const matches: number[] = [];
+      for (let k = lo; k < lats.length && lats[k]! <= r.lat.max; k++) {
+        const i = byLat[k]!;
+        if (rows[i]!.by === r.submittedBy || at[i]! < from || at[i]! >= to) continue;
+        matches.push(i);
+      }
+      matches.sort((a, b) => a - b);
+      out.set(
+        r.id,
+        matches.slice(0, 50).map((i) => ({ lat: rows[i]!.lat, lng: rows[i]!.lng })),
+      );
     }
     return out;
   }

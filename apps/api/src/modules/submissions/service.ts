@@ -42,6 +42,7 @@ import {
   shownStatus,
   type LiveRegistration,
 } from './resident-corrections.js';
+import { canonical } from './canonical.js';
 
 /** The channel comes from who is calling, never from the body. */
 export const CHANNEL_BY_ROLE: Partial<Record<Role, Channel>> = {
@@ -49,19 +50,6 @@ export const CHANNEL_BY_ROLE: Partial<Record<Role, Channel>> = {
   data_entry_clerk: 'clerk',
   public_user: 'public',
 };
-
-/** Stable JSON: keys sorted at every level, so the same body always hashes the same. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** Roles that see a submission's fraud score and the first registration behind a duplicate NIN. */
 const OVERSEER_ROLES: readonly Role[] = ['super_admin', 'supervisor', 'verification_assessor', 'government_official'];

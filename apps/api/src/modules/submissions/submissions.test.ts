@@ -719,6 +719,25 @@ describe('raw submissions are immutable', () => {
       await expect(
         client.query(`update submissions set answers = '{}'::jsonb where id = $1`, [body.id]),
       ).rejects.toThrow(/immutable/);
+      // Every raw column is guarded, also beside an outcome change in the same statement (the guard
+      // fires only for updates naming a raw column, migration 0031).
+      for (const change of [
+        `device_id = 'another-phone'`,
+        `completed_at = completed_at - interval '1 day'`,
+        `received_at = now() + interval '1 hour'`,
+        `body_hash = 'x'`,
+        `pii_sealed = null`,
+        `replaces = id`,
+        `status = 'rejected', gps_lat = 7.5`,
+      ]) {
+        await expect(client.query(`update submissions set ${change} where id = $1`, [body.id])).rejects.toThrow(
+          /immutable/,
+        );
+      }
+      // Naming a raw column without changing it, and changing outcome columns, are allowed.
+      await client.query(`update submissions set answers = answers, fraud_score = fraud_score where id = $1`, [
+        body.id,
+      ]);
       await expect(client.query(`delete from submissions where id = $1`, [body.id])).rejects.toThrow(/never deleted/);
     } finally {
       await client.end();
