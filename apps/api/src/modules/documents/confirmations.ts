@@ -15,7 +15,7 @@ import type { Mailer } from '../../infra/mail.js';
 import type { UserRepository } from '../auth/index.js';
 import type { DueConfirmation, RespondentRepository } from '../respondents/index.js';
 import { registrationCheckUrl } from './service.js';
-import { textsFor } from './texts.js';
+import { textsFor } from '../../i18n/texts.js';
 
 /** Registrations older than this get no confirmation any more (the worker was down that long). */
 export const CONFIRMATION_WINDOW_MS = 3 * 86_400_000;
