@@ -10,7 +10,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Locale, PartnerScope, Role, SessionUser } from '@oslrs/core';
 import { Forbidden, NotFound } from '../errors.js';
-import { requestLocale } from '../i18n/texts.js';
+import { requestedLocale } from '../i18n/texts.js';
 
 export interface Actor {
   /**
@@ -26,8 +26,9 @@ export interface Actor {
   ip: string | null;
   requestId: string | null;
   /**
-   * The language the request is in (the `oslrs_lang` cookie, else Accept-Language): what a mail to
-   * someone with no language of their own on record is written in. Absent for jobs and partners.
+   * The language the request asks for (the `oslrs_lang` cookie, else Accept-Language): what a mail to
+   * someone with no language of their own on record is written in (English when absent), and what a
+   * new account keeps. Absent when the request names none, and for jobs and partners.
    */
   locale?: Locale;
   /** A partner key's grant: what it may read, and where (null = every LGA). */
@@ -48,7 +49,7 @@ export function actorOf(request: FastifyRequest): Actor {
     lgaCode: user?.lga ?? null,
     ip: request.ip ?? null,
     requestId: request.id,
-    locale: requestLocale(request.headers.cookie, request.headers['accept-language']),
+    locale: requestedLocale(request.headers.cookie, request.headers['accept-language']),
   };
 }
 

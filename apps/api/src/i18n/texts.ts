@@ -37,12 +37,17 @@ function catalogue(locale: Locale): I18n {
 
 /** The language asked for (`?lang=yo`, the language cookie), else the browser's first preference we have, else English. */
 export function localeOf(lang: string | undefined, acceptLanguage: string | undefined): Locale {
+  return askedLocale(lang, acceptLanguage) ?? DEFAULT_LOCALE;
+}
+
+/** As localeOf, but undefined when neither names a language the registry has (no choice was expressed). */
+function askedLocale(lang: string | undefined, acceptLanguage: string | undefined): Locale | undefined {
   if (isLocale(lang)) return lang;
   for (const part of (acceptLanguage ?? '').split(',')) {
     const tag = part.split(';')[0]!.trim().toLowerCase().split('-')[0];
     if (isLocale(tag)) return tag;
   }
-  return DEFAULT_LOCALE;
+  return undefined;
 }
 
 const LOCALE_COOKIE_VALUE = new RegExp(`(?:^|;)\\s*${LOCALE_COOKIE}=([^;]*)`);
@@ -53,7 +58,15 @@ const LOCALE_COOKIE_VALUE = new RegExp(`(?:^|;)\\s*${LOCALE_COOKIE}=([^;]*)`);
  * the web app itself shows. `cookie` is the raw Cookie header.
  */
 export function requestLocale(cookie: string | undefined, acceptLanguage: string | undefined): Locale {
-  return localeOf(LOCALE_COOKIE_VALUE.exec(cookie ?? '')?.[1]?.trim(), acceptLanguage);
+  return requestedLocale(cookie, acceptLanguage) ?? DEFAULT_LOCALE;
+}
+
+/**
+ * The language a request asks for (cookie, else Accept-Language), or undefined when it names none the
+ * registry has: what a new account may keep as its own (a request with no preference stores none).
+ */
+export function requestedLocale(cookie: string | undefined, acceptLanguage: string | undefined): Locale | undefined {
+  return askedLocale(LOCALE_COOKIE_VALUE.exec(cookie ?? '')?.[1]?.trim(), acceptLanguage);
 }
 
 /** An account's stored language if it has one, else `fallback` (the request's), else English. */
