@@ -13,7 +13,7 @@ export default defineConfig({
   noExternal: ['@oslrs/core'],
   onSuccess: async () => {
     cpSync('src/db/migrations', 'dist/migrations', { recursive: true });
-    // The UI text catalogues the API formats USSD menus and SMS from (modules/channels/texts.ts).
+    // The UI text catalogues the API formats emails, documents, USSD menus and SMS from (src/i18n/texts.ts).
     cpSync('../../packages/core/src/i18n/locales', 'dist/locales', { recursive: true });
   },
 });

@@ -8,8 +8,9 @@
  * may never take answer 403 FORBIDDEN.
  */
 import type { FastifyRequest } from 'fastify';
-import type { PartnerScope, Role, SessionUser } from '@oslrs/core';
+import type { Locale, PartnerScope, Role, SessionUser } from '@oslrs/core';
 import { Forbidden, NotFound } from '../errors.js';
+import { requestedLocale } from '../i18n/texts.js';
 
 export interface Actor {
   /**
@@ -24,6 +25,12 @@ export interface Actor {
   lgaCode: string | null;
   ip: string | null;
   requestId: string | null;
+  /**
+   * The language the request asks for (the `oslrs_lang` cookie, else Accept-Language): what a mail to
+   * someone with no language of their own on record is written in (English when absent), and what a
+   * new account keeps. Absent when the request names none, and for jobs and partners.
+   */
+  locale?: Locale;
   /** A partner key's grant: what it may read, and where (null = every LGA). */
   partner?: { scopes: readonly PartnerScope[]; lgas: readonly string[] | null };
 }
@@ -42,6 +49,7 @@ export function actorOf(request: FastifyRequest): Actor {
     lgaCode: user?.lga ?? null,
     ip: request.ip ?? null,
     requestId: request.id,
+    locale: requestedLocale(request.headers.cookie, request.headers['accept-language']),
   };
 }
 

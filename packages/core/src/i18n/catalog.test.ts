@@ -139,6 +139,10 @@ describe('UI text catalogues', () => {
       expect([...parts]).toEqual(['app']);
       expect(catalogPartOf('staff.reports.channel.ussd')).toBe('staff');
       expect(catalogPartOf('sms.registered')).toBeNull();
+      // The emails are the server's: neither the web's parts nor an id merely starting like them.
+      expect(catalogPartOf('mail.reset.subject')).toBeNull();
+      expect(catalogPartOf('documents.mail.subject')).toBeNull();
+      expect(catalogPartOf('marketplace.verify.title')).toBe('app');
     });
 
     it('Yorùbá names are in NFC with their marks (no plain-ASCII stand-ins for ẹ, ọ, ṣ)', () => {

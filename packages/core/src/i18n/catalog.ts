@@ -60,10 +60,10 @@ export type CatalogPart = 'base' | 'app' | 'staff' | 'site';
  * questionnaire steps, and the taxonomy's names, which the marketplace, insights, reports and
  * registry pages show: every one of them loads `app`), `site` (the prerendered public pages' long
  * text, which no app page shows), else `base` (what the public app pages and the wizard's first
- * steps need). SMS and email texts (`sms.`, `documents.mail.`) are the server's only (`null`).
+ * steps need). SMS and email texts (`sms.`, `mail.`, `documents.mail.`) are the server's only (`null`).
  */
 export function catalogPartOf(id: string): CatalogPart | null {
-  if (id.startsWith('sms.') || id.startsWith('documents.mail.')) return null;
+  if (/^(sms|mail)\./.test(id) || id.startsWith('documents.mail.')) return null;
   if (id.startsWith('staff.') || id.startsWith('ussd.')) return 'staff';
   if (/^(collect|clerk|account|marketplace|documents|taxonomy)\.|^public\.insights\./.test(id)) return 'app';
   if (/^public\.(about|participate|faq|privacy|terms|contact)\./.test(id)) return 'site';

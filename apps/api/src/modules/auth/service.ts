@@ -19,6 +19,7 @@ import { assertStrongPassword } from './strength.js';
 import { STAFF_LIST } from './users.repository.js';
 import { csrfTokenFor, hashToken, newToken } from './tokens.js';
 import type { PiiCipher } from '../../infra/pii.js';
+import { readerLocale, textsFor } from '../../i18n/texts.js';
 
 export { LOCKOUT_ATTEMPTS, LOCKOUT_WINDOW_MS } from './lockout.js';
 const SESSION_CACHE_MS = 60_000;
@@ -188,7 +189,8 @@ export class AuthService {
     // Sealed even in the job's input: the job row reaches the write-ahead log before the job runs.
     await this.enqueueJob(
       REGISTER_JOB,
-      { fullName: body.fullName, email: body.email, phone: this.pii.seal(phone, 'phone') },
+      // The request's language: the new account's, and the mails' when the account has none.
+      { fullName: body.fullName, email: body.email, phone: this.pii.seal(phone, 'phone'), locale: ctx.locale ?? null },
       ctx,
     );
   }
@@ -233,6 +235,9 @@ export class AuthService {
         .limit(1)
         .for('update');
       const { publicUrl, registrationTtlMs } = this.options;
+      // The account's language if it has one, else the language the request was made in.
+      const asked = isLocale(input.locale) ? input.locale : null;
+      const { t } = textsFor(readerLocale(existing?.locale, asked));
       // However many addresses ask, an account's mailbox gets at most a few of these an hour.
       if (
         existing &&
@@ -245,13 +250,12 @@ export class AuthService {
         await this.mailer.send(
           {
             to: existing.email,
-            subject: 'You already have an OSLRS account',
+            subject: t('mail.existing.subject'),
             text:
-              `Someone (perhaps you) tried to create an account on the Oyo State Labour & Skills Registry with ` +
-              `this email address. It already has an account, so nothing was changed.\n\n` +
-              `Sign in: ${publicUrl}/login\n` +
-              `Forgotten your password? Set a new one: ${publicUrl}/forgot-password\n\n` +
-              `If this was not you, you can ignore this email.\n`,
+              `${t('mail.existing.intro')}\n\n` +
+              `${t('mail.existing.signIn', { url: `${publicUrl}/login` })}\n` +
+              `${t('mail.existing.forgot', { url: `${publicUrl}/forgot-password` })}\n\n` +
+              `${t('mail.existing.notYou')}\n`,
           },
           tx,
         );
@@ -270,6 +274,8 @@ export class AuthService {
             phoneSealed: input.phone ?? null,
             activationTokenHash: hashToken(token),
             activationExpiresAt: expiresAt,
+            // Not confirmed yet: the account takes the language it is being asked for in, unless it has one.
+            ...(existing.locale ? {} : { locale: asked }),
             updatedAt: new Date(),
           })
           .where(eq(users.id, existing.id));
@@ -284,18 +290,19 @@ export class AuthService {
           status: 'invited',
           activationTokenHash: hashToken(token),
           activationExpiresAt: expiresAt,
+          // The language the resident signed up in, so that later mails (and the app) follow it.
+          locale: asked,
         });
       }
       const hours = Math.round(registrationTtlMs / 3600_000);
       await this.mailer.send(
         {
           to: email,
-          subject: 'Confirm your email to finish your OSLRS registration',
+          subject: t('mail.register.subject'),
           text:
-            `Hello ${input.fullName},\n\nTo finish creating your account on the Oyo State Labour & Skills Registry, ` +
-            `open this link and choose your password (it works once, within ${hours} hours):\n\n` +
+            `${t('mail.greeting', { name: input.fullName })}\n\n${t('mail.register.intro', { hours })}\n\n` +
             `${publicUrl}/register/confirm?token=${encodeURIComponent(token)}\n\n` +
-            `If you did not ask for an account, ignore this email: nothing will be created.\n`,
+            `${t('mail.register.notYou')}\n`,
         },
         tx,
       );
@@ -363,7 +370,7 @@ export class AuthService {
    * whether or not an account exists. The job mails a one-time link to an active account.
    */
   async requestPasswordReset(email: string, ctx: Actor): Promise<void> {
-    await this.enqueueJob(PASSWORD_RESET_JOB, { email }, ctx);
+    await this.enqueueJob(PASSWORD_RESET_JOB, { email, locale: ctx.locale ?? null }, ctx);
   }
 
   async runPasswordReset(jobId: string): Promise<void> {
@@ -404,16 +411,17 @@ export class AuthService {
         expiresAt: sql`now() + ${passwordResetTtlMs}::double precision * interval '1 millisecond'`,
       });
       const minutes = Math.round(passwordResetTtlMs / 60_000);
+      // The account's language; one without any gets the language the reset was asked in (not stored:
+      // anyone may ask for a reset of any account).
+      const { t } = textsFor(readerLocale(user.locale, isLocale(input.locale) ? input.locale : null));
       await this.mailer.send(
         {
           to: user.email,
-          subject: 'Reset your OSLRS password',
+          subject: t('mail.reset.subject'),
           text:
-            `Hello ${user.fullName},\n\nSomeone (perhaps you) asked to reset the password of your account on the ` +
-            `Oyo State Labour & Skills Registry. To choose a new password, open this link (it works once, ` +
-            `within ${minutes} minutes):\n\n${publicUrl}/reset-password?token=${encodeURIComponent(token)}\n\n` +
-            `Setting a new password signs you out everywhere. If you did not ask, ignore this email: your ` +
-            `password stays as it is.\n`,
+            `${t('mail.greeting', { name: user.fullName })}\n\n${t('mail.reset.intro', { minutes })}\n\n` +
+            `${publicUrl}/reset-password?token=${encodeURIComponent(token)}\n\n` +
+            `${t('mail.reset.after')}\n`,
         },
         tx,
       );
@@ -464,14 +472,14 @@ export class AuthService {
         .where(and(eq(passwordResetTokens.userId, user.id), ne(passwordResetTokens.id, found.reset.id)));
       await this.throttle.clear(tx, user.email.toLowerCase());
       await this.throttle.forgetDevices(tx, user.id);
+      const { t } = textsFor(readerLocale(user.locale, ctx.locale));
       await this.mailer.send(
         {
           to: user.email,
-          subject: 'Your OSLRS password was changed',
+          subject: t('mail.passwordChanged.subject'),
           text:
-            `Hello ${user.fullName},\n\nThe password of your account on the Oyo State Labour & Skills Registry ` +
-            `was just changed with a reset link, and every session was signed out. If this was not you, ` +
-            `reset it again at ${this.options.publicUrl}/forgot-password and tell the registry's administrator.\n`,
+            `${t('mail.greeting', { name: user.fullName })}\n\n` +
+            `${t('mail.passwordChanged.body', { url: `${this.options.publicUrl}/forgot-password` })}\n`,
         },
         tx,
       );

@@ -15,7 +15,7 @@ import type { Mailer } from '../../infra/mail.js';
 import type { UserRepository } from '../auth/index.js';
 import type { DueConfirmation, RespondentRepository } from '../respondents/index.js';
 import { registrationCheckUrl } from './service.js';
-import { textsFor } from './texts.js';
+import { sitePageUrl, textsFor } from '../../i18n/texts.js';
 
 /** Registrations older than this get no confirmation any more (the worker was down that long). */
 export const CONFIRMATION_WINDOW_MS = 3 * 86_400_000;
@@ -92,7 +92,7 @@ export class RegistrationConfirmations {
     const { t } = textsFor(m.locale);
     const { reference } = m;
     // The public contact page in the reader's language (as the web's sitePath: /contact, /yo/contact).
-    const help = `${this.publicUrl}${m.locale === 'en' ? '' : `/${m.locale}`}/contact`;
+    const help = sitePageUrl(this.publicUrl, m.locale, 'contact');
     const text = [
       t('documents.mail.greeting', { name: m.name }),
       t('documents.mail.registered'),

@@ -3,4 +3,4 @@ export { RegistrationConfirmations, CONFIRMATION_WINDOW_MS, type ConfirmationRun
 export { documentRoutes } from './routes.js';
 /** For other modules' printouts (the reports summary): the same fonts, shaping and language. */
 export { newDocument as newPdfDocument, finish as finishPdf, KEEP_LETTERS } from './pdf.js';
-export { localeOf, textsFor as documentTexts, type Texts as DocumentTexts } from './texts.js';
+export { localeOf, textsFor as documentTexts, type Texts as DocumentTexts } from '../../i18n/texts.js';

@@ -11,7 +11,7 @@ import {
 } from '@oslrs/core';
 import { actorOf } from '../../access/index.js';
 import type { DocumentService } from './service.js';
-import { localeOf } from './texts.js';
+import { localeOf } from '../../i18n/texts.js';
 
 const OVERSEERS = ['super_admin', 'supervisor', 'verification_assessor', 'government_official'] as const;
 const admin = ['super_admin'] as const;

@@ -17,7 +17,7 @@ import type { UserRepository, UserRow } from '../auth/index.js';
 import type { RespondentRepository, RespondentRow } from '../respondents/index.js';
 import type { SubmissionOutcomeView } from '../submissions/index.js';
 import { renderCard, renderCardSheet, renderSlip, type Card, type CardText } from './pdf.js';
-import { textsFor, type Texts } from './texts.js';
+import { textsFor, type Texts } from '../../i18n/texts.js';
 
 export { MAX_CARDS_PER_PDF };
 

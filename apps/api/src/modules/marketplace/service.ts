@@ -22,6 +22,7 @@ import { requireAccess, type Actor } from '../../access/index.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { Mailer } from '../../infra/mail.js';
 import type { KeyValueStore } from '../../infra/kv.js';
+import { readerLocale, textsFor } from '../../i18n/texts.js';
 import { Conflict, Forbidden, Gone, Invalid, TooManyRequests, fail, isUniqueViolation } from '../../errors.js';
 import { checkCursorParts, decodeCursor, encodeCursor } from '../../cursor.js';
 import { recordAudit } from '../audit/index.js';
@@ -342,6 +343,8 @@ export class MarketplaceService {
           status: 'active',
           passwordHash,
           activatedAt: now,
+          // The language the searcher signed up in: this mail's, and later ones'.
+          locale: actor.locale ?? null,
         });
         await repo.insertSearcher(tx, {
           userId: user.id,
@@ -351,13 +354,14 @@ export class MarketplaceService {
           verifyTokenHash: hashToken(token),
           verifyExpiresAt: new Date(now.getTime() + this.config.searcherVerifyTtlMs),
         });
+        const { t } = textsFor(readerLocale(user.locale, actor.locale));
+        const hours = Math.round(this.config.searcherVerifyTtlMs / 3600_000);
         await this.mailer.send(
           {
             to: body.email,
-            subject: 'Confirm your OSLRS marketplace account',
+            subject: t('mail.searcher.subject'),
             text:
-              `Welcome to the Oyo State skills marketplace.\n\nConfirm your email address to reveal workers' ` +
-              `contact details (the link works once, for 48 hours):\n\n` +
+              `${t('mail.searcher.welcome')}\n\n${t('mail.searcher.confirm', { hours })}\n\n` +
               `${this.config.publicUrl}/marketplace/verify?token=${encodeURIComponent(token)}\n`,
             expiresAt: new Date(now.getTime() + this.config.searcherVerifyTtlMs),
           },

@@ -19,6 +19,7 @@ import { checkCursorParts, decodeCursor, encodeCursor } from '../../cursor.js';
 import type { Db, Executor } from '../../infra/db.js';
 import type { KeyValueStore } from '../../infra/kv.js';
 import type { Mailer } from '../../infra/mail.js';
+import { readerLocale, textsFor } from '../../i18n/texts.js';
 import { Conflict, Gone, Invalid, TooManyRequests, Unprocessable, isUniqueViolation } from '../../errors.js';
 import { recordAudit, recordAudits } from '../audit/index.js';
 import { recordRespondent, recordRespondents } from '../reports/index.js';
@@ -290,15 +291,16 @@ export class RespondentService implements NinRegistry {
     if (batch) await this.recordDuplicates(tx, created.id);
     else await this.detectDuplicates(tx, created.id);
     if (captureToken && fields.email) {
+      const { t } = textsFor(readerLocale(await this.mailLocale(tx, sub, fields.email)));
+      const { reference } = created;
       await this.mailer.send(
         {
           to: fields.email,
-          subject: 'Complete your OSLRS registration',
+          subject: t('mail.ninDeferred.subject'),
           text:
-            `Thank you for registering with the Oyo State Labour & Skills Registry.\n` +
-            `Your registration reference is ${created.reference}: quote it when you contact the registry.\n\n` +
-            `When you have your National Identity Number (NIN), complete your registration here ` +
-            `(the link works once, for 30 days):\n\n${this.publicUrl}/register/complete-nin?token=${encodeURIComponent(captureToken)}\n`,
+            `${t('mail.ninDeferred.thanks')}\n${t('mail.ninDeferred.reference', { reference })}\n\n` +
+            `${t('mail.ninDeferred.complete', { days: Math.round(NIN_CAPTURE_TTL_MS / 86_400_000) })}\n\n` +
+            `${this.publicUrl}/register/complete-nin?token=${encodeURIComponent(captureToken)}\n`,
           expiresAt: new Date(Date.now() + NIN_CAPTURE_TTL_MS),
         },
         tx,
@@ -325,6 +327,17 @@ export class RespondentService implements NinRegistry {
         },
       },
     };
+  }
+
+  /**
+   * The stored language of the registrant's account: the submitter's own for a self-registration
+   * (the web wizard, whose account was made in the language it was asked for), else the account that
+   * owns the mailbox, if any. Null: none known (the mail is in English).
+   */
+  private async mailLocale(tx: Executor, sub: { channel: string; submittedBy: string | null }, email: string) {
+    if (sub.channel === 'public' && sub.submittedBy)
+      return (await this.users.mailboxesOf(tx, [sub.submittedBy])).get(sub.submittedBy)?.locale ?? null;
+    return (await this.users.findByEmail(tx, email))?.locale ?? null;
   }
 
   /** A respondent's short registration reference (`OY-7K3-9QX`). */

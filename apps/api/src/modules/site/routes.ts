@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale, type Locale } from '@oslrs/core';
-import { localeOf } from '../documents/texts.js';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '@oslrs/core';
+import { requestLocale } from '../../i18n/texts.js';
 
 /**
  * The public site's prerendered pages (apps/web/dist/site/<locale>/<page>.html, written at build
@@ -63,8 +63,6 @@ export function prerenderedAppPages(dist: string): PrerenderedAppPage[] {
   return [...byPath.values()];
 }
 
-const LOCALE_COOKIE_VALUE = new RegExp(`(?:^|;)\\s*${LOCALE_COOKIE}=([^;]*)`);
-
 /**
  * The language a prerendered app page is sent in: the device's choice (the LOCALE_COOKIE cookie, which
  * the web app and /site.js copy from the app's remembered choice), else the browser's first language
@@ -72,7 +70,7 @@ const LOCALE_COOKIE_VALUE = new RegExp(`(?:^|;)\\s*${LOCALE_COOKIE}=([^;]*)`);
  * first screen is the one already shown. NGINX picks the same (snippets/oslrs-locale.conf).
  */
 export function prerenderedLocale(cookie: string | undefined, acceptLanguage: string | undefined): Locale {
-  return localeOf(LOCALE_COOKIE_VALUE.exec(cookie ?? '')?.[1]?.trim(), acceptLanguage);
+  return requestLocale(cookie, acceptLanguage);
 }
 
 /** Paths of the app that crawlers may index besides the site's pages. */

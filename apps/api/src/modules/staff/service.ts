@@ -7,6 +7,8 @@ import {
   normalizeNin,
   ROLE_LABELS,
   isFieldRole,
+  isLocale,
+  type Locale,
   type StaffSummary,
   emailSchema,
   fullNameSchema,
@@ -40,6 +42,7 @@ import { defineJob, type JobsService } from '../jobs/index.js';
 import type { NinRegistry } from '../respondents/index.js';
 import type { PiiCipher } from '../../infra/pii.js';
 import type { ListCounts } from '../../infra/list-count.js';
+import { readerLocale, textsFor } from '../../i18n/texts.js';
 import { csvCell, parseStaffCsv, type StaffCsvRow } from './csv.js';
 import { checkLga, checkPhone, mayGrant, resolveLga, resolveRole, type RuleError } from './rules.js';
 
@@ -114,15 +117,27 @@ export class StaffService {
     return `${this.publicUrl}/activate?token=${encodeURIComponent(token)}`;
   }
 
-  private async sendInvitation(tx: Executor, to: { email: string; fullName: string; role: string }, token: string) {
+  /**
+   * The invitation, in the invitee's language if the account has one, else in the language of the
+   * admin's request that invites (`asked`; an import's is kept in its job).
+   */
+  private async sendInvitation(
+    tx: Executor,
+    to: { email: string; fullName: string; role: string; locale?: string | null },
+    token: string,
+    asked: Locale | undefined,
+  ) {
+    const { t } = textsFor(readerLocale(to.locale, asked));
+    const roleId = `common.role.${to.role}`;
+    const role = t(roleId) === roleId ? (ROLE_LABELS[to.role as Role] ?? to.role) : t(roleId);
+    const days = Math.round(this.activationTtlMs / 86_400_000);
     await this.mailer.send(
       {
         to: to.email,
-        subject: 'Your OSLRS staff account',
+        subject: t('mail.staffInvite.subject'),
         text:
-          `Hello ${to.fullName},\n\nYou have been invited to the Oyo State Labour & Skills Registry as ` +
-          `${ROLE_LABELS[to.role as Role] ?? to.role}.\nSet your password here (the link works once and ` +
-          `expires in ${Math.round(this.activationTtlMs / 86_400_000)} days):\n\n${this.activationUrl(token)}\n`,
+          `${t('mail.greeting', { name: to.fullName })}\n\n${t('mail.staffInvite.invited', { role })}\n` +
+          `${t('mail.staffInvite.setPassword', { days })}\n\n${this.activationUrl(token)}\n`,
         expiresAt: new Date(Date.now() + this.activationTtlMs),
       },
       tx,
@@ -184,7 +199,7 @@ export class StaffService {
           targetId: created!.id,
           after: auditView(created!),
         });
-        await this.sendInvitation(tx, created!, token);
+        await this.sendInvitation(tx, created!, token, actor.locale);
         return created!;
       });
       await this.listCounts.invalidate(STAFF_LIST);
@@ -330,7 +345,7 @@ export class StaffService {
         updatedAt: new Date(),
       });
       await recordAudit(tx, actor, { action: 'staff.invitation_reissued', targetType: 'user', targetId: id });
-      await this.sendInvitation(tx, target, token);
+      await this.sendInvitation(tx, target, token, actor.locale);
     });
     return { activationUrl: this.activationUrl(token), mail: this.mail };
   }
@@ -374,7 +389,8 @@ export class StaffService {
           after: { people: issued.length },
         },
       ]);
-      if (channel === 'email') for (const { person, token } of issued) await this.sendInvitation(tx, person, token);
+      if (channel === 'email')
+        for (const { person, token } of issued) await this.sendInvitation(tx, person, token, actor.locale);
       return { issued, expiresAt };
     });
   }
@@ -412,7 +428,8 @@ export class StaffService {
     const job = await this.db.transaction(async (tx) => {
       const created = await this.jobs.create(tx, {
         type: STAFF_IMPORT_JOB,
-        input: { rows, actor: { id: actor.id, role: actor.role }, ip: actor.ip },
+        // The admin's language, for the invitations the job mails.
+        input: { rows, actor: { id: actor.id, role: actor.role }, ip: actor.ip, locale: actor.locale ?? null },
         total: rows.length,
         createdBy: actor.id,
       });
@@ -435,7 +452,13 @@ export class StaffService {
   async runImport(jobId: string): Promise<void> {
     const job = await this.jobs.load(jobId);
     if (!job || job.state === 'completed' || job.state === 'failed') return;
-    const input = job.input as { rows: StaffCsvRow[]; actor: { id: string; role: Role }; ip: string | null };
+    const input = job.input as {
+      rows: StaffCsvRow[];
+      actor: { id: string; role: Role };
+      ip: string | null;
+      locale?: string | null;
+    };
+    const asked = isLocale(input.locale) ? input.locale : undefined;
     const rows = input.rows;
     const ctx: Actor = {
       ...systemActor(`job:${jobId}`, input.actor),
@@ -499,7 +522,7 @@ export class StaffService {
           }));
           await recordAudit(tx, ctx, audits);
           const tokenById = new Map(fresh.map((v) => [v.values.id!, v.token]));
-          for (const u of inserted) await this.sendInvitation(tx, u, tokenById.get(u.id)!);
+          for (const u of inserted) await this.sendInvitation(tx, u, tokenById.get(u.id)!, asked);
         }
         // Stable: a row's problems stay in column order.
         errors.sort((a, b) => a.row - b.row);
