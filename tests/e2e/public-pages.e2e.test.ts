@@ -3,8 +3,11 @@
  * in English and in Yoruba (with hreflang alternates and the language link); robots.txt and the
  * sitemap are text and XML, not the app's HTML; the built JavaScript is served precompressed; the
  * resident's own door signs a resident in onto their registration; an invited staff member who
- * activates is signed in; the first admin with a generated password must choose their own.
+ * activates is signed in; the first admin with a generated password must choose their own; the
+ * JavaScript a first visit loads stays within its budget (issue 16: home ≤ 60 KB, the wizard ≤ 150 KB
+ * gzipped; `npm run size:pages` lists the files).
  */
+import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
 import { adminClient, emailedToken } from './resident-flows.js';
 import { ADMIN_EMAIL, startRegistry } from './server.js';
@@ -79,6 +82,31 @@ it('remembers the language chosen on a public page for the app, and the app’s 
     await page.waitForURL(`${registry.url}/yo/about`);
   } finally {
     await context.close();
+  }
+});
+
+it('loads no more JavaScript than its budget: home ≤ 60 KB, the registration wizard ≤ 150 KB gzipped', async () => {
+  const { registry, browser } = setup;
+  for (const [path, budget] of [
+    ['/', 60],
+    ['/register', 150],
+  ] as const) {
+    const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
+    try {
+      const page = await context.newPage();
+      const reads: Array<Promise<number>> = [];
+      page.on('response', (response) => {
+        if (response.request().resourceType() === 'script')
+          reads.push(response.body().then((body) => gzipSync(body, { level: 9 }).length));
+      });
+      await page.goto(`${registry.url}${path}`, { waitUntil: 'networkidle' });
+      // Measured as scripts/page-weight.ts does: each body compressed at level 9, whatever was sent.
+      const kb = (await Promise.all(reads)).reduce((a, b) => a + b, 0) / 1024;
+      expect(kb, `${path}: ${kb.toFixed(1)} KB`).toBeLessThanOrEqual(budget);
+      if (path === '/register') expect(kb).toBeGreaterThan(0);
+    } finally {
+      await context.close();
+    }
   }
 });
 

@@ -20,6 +20,20 @@ describe('error codes in the UI catalogues', () => {
     });
   }
 
+  it('has words for no code the API does not answer with', () => {
+    // An upper-case `common.error.<CODE>` entry is a code of ERRORS, or one of the three the client
+    // names itself when no API answer arrived (apps/web/src/api/client.ts): a retired code's words go too.
+    const own = new Set(['NETWORK_ERROR', 'SERVER_ERROR', 'HTTP_ERROR']);
+    for (const locale of LOCALES) {
+      const entries = parseCatalog(readFileSync(join(here, 'locales', `${locale}.po`), 'utf8'));
+      const codes = entries
+        .map((e) => /^common\.error\.([A-Z][A-Z0-9_]*)$/.exec(e.id)?.[1])
+        .filter((c): c is string => !!c);
+      expect(codes.length).toBeGreaterThanOrEqual(Object.keys(ERRORS).length);
+      expect(codes.filter((c) => !Object.hasOwn(ERRORS, c) && !own.has(c))).toEqual([]);
+    }
+  });
+
   it('the English words are the API’s own default message', () => {
     const english = new Map(
       parseCatalog(readFileSync(join(here, 'locales', 'en.po'), 'utf8')).map((e) => [e.id, e.message]),

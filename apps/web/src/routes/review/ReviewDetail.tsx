@@ -3,7 +3,6 @@ import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   COMMENT_REQUIRED,
-  isErrorCode,
   lgaName,
   MAX_REVIEW_COMMENT,
   RETURNABLE_CHANNELS,
@@ -11,7 +10,7 @@ import {
   type ReviewDecision,
   type ReviewDetail as Detail,
 } from '@oslrs/core';
-import { ApiError, apiErrorText, apiUrl, errorMessage } from '../../api/client';
+import { ApiError, apiErrorText, apiUrl, errorMessage, isErrorCode } from '../../api/client';
 import { queryKeys, review } from '../../api/endpoints';
 import { useAuth } from '../../auth/AuthContext';
 import { Alert, Success } from '../../components/Alert';
