@@ -82,6 +82,10 @@ export function registerAccessControl(app: FastifyInstance, auth: AuthService, p
         request.sessionToken = token;
       }
     }
+    authorize(request, access);
+  };
+  /** Who may call, once the caller is known (request.user set or not). */
+  const authorize = (request: FastifyRequest, access: Exclude<Access, 'partner'>) => {
     // Public routes never act as the signed-in person (login, activation), so CSRF does not apply.
     if (access === 'public') return;
     if (!request.user) throw Unauthorized('UNAUTHENTICATED', 'Sign in to continue');
@@ -93,13 +97,27 @@ export function registerAccessControl(app: FastifyInstance, auth: AuthService, p
     }
     checkCsrf(request);
   };
-  // Synchronous when there is nothing to look up (a public route called without a session cookie,
-  // like /health): no promise per request on the hottest paths.
+  // Synchronous when there is nothing to wait for — a public route called without a session cookie
+  // (like /health), or a session this process holds in its cache: no promise on the hottest paths.
   const accessHook =
     (access: Access): onRequestHookHandler =>
     (request, _reply, done) => {
-      if (access === 'public' && !request.cookies[SESSION_COOKIE]) return done();
-      check(request, access).then(() => done(), done);
+      if (access === 'partner') return void check(request, access).then(() => done(), done);
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) {
+        const user = auth.knownSession(token);
+        if (user === undefined) return void check(request, access).then(() => done(), done);
+        if (user) {
+          request.user = user;
+          request.sessionToken = token;
+        }
+      } else if (access === 'public') return done();
+      try {
+        authorize(request, access);
+      } catch (err) {
+        return done(err as Error);
+      }
+      done();
     };
 }
 
