@@ -11,7 +11,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime.js';
-import { accessLine } from './logging.js';
+import { LazyChildLogger, accessLine } from './logging.js';
 import { SmtpRelay, eraseExpiredMail } from './infra/mail.js';
 import { frameworkErrors, registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
@@ -335,6 +335,8 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     },
     // One access line per request, written when it is answered (onResponse below), not two.
     logController: new LogController({ disableRequestLogging: true }),
+    // request.log becomes pino's child (the request id bound) only when something is logged.
+    childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger, bindings, options),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors,
     // During `pm2 reload` the old worker finishes requests already on its keep-alive connections

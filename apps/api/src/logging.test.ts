@@ -3,6 +3,7 @@ import pino from 'pino';
 import { DrizzleQueryError } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import {
+  LazyChildLogger,
   accessLine,
   batchedStdout,
   errorForLog,
@@ -12,6 +13,7 @@ import {
   prettyLine,
   prettyStdout,
   queryKeysOf,
+  requestForLog,
 } from './logging.js';
 
 const NIN = '91357924680';
@@ -137,6 +139,60 @@ describe('the access line', () => {
     expect(typeof rec.time).toBe('number');
     expect(line).not.toContain(NIN);
     expect(line).not.toContain(PHONE.slice(4));
+  });
+
+  it('holds exactly what the request serializer gives (requestForLog), whatever the URL', () => {
+    const requests = [
+      { method: 'GET', url: '/api/v1/health', ip: '127.0.0.1' },
+      { method: 'POST', url: `/api/v1/staff/${NIN}/x?`, ip: '::1' },
+      { method: 'GET', url: `/api/v1/staff?q=${PHONE}&q=2&${NIN}=1&a"b=\\`, ip: undefined },
+      { method: 'DELETE', url: '/api/v1/\u2028"quoted"/\\path', ip: '10.0.0.1' },
+    ];
+    for (const req of requests) {
+      const rec = JSON.parse(accessLine({ ...req, id: 'r' } as never, 200, 1)) as { req: unknown };
+      expect(rec.req).toEqual(JSON.parse(JSON.stringify(requestForLog(req as never))));
+      expect(JSON.stringify(rec.req)).toBe(JSON.stringify(requestForLog(req as never)));
+    }
+  });
+});
+
+describe('LazyChildLogger (request.log)', () => {
+  const sinkOf = (lines: string[]) =>
+    new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    });
+
+  it("writes pino's child line, the request id bound and the same redaction, and makes the child only when used", () => {
+    const direct: string[] = [];
+    const lazy: string[] = [];
+    const parent = pino(loggerOptions('info'), sinkOf(lazy));
+    let children = 0;
+    const counting = Object.create(parent, {
+      child: { value: (...args: Parameters<typeof parent.child>) => (children++, parent.child(...args)) },
+    }) as typeof parent;
+    const log = new LazyChildLogger(counting, { reqId: 'req-7' });
+    const err = pgError();
+    expect(children).toBe(0);
+    log.debug('below the level'); // still a call on the child, as before: it decides
+    log.info({ nin: NIN, code: 'X' }, 'request refused');
+    log.error({ err }, 'unhandled error');
+    log.warn('plain');
+    expect(children).toBe(1);
+    expect(log.level).toBe('info');
+
+    const reference = pino(loggerOptions('info'), sinkOf(direct)).child({ reqId: 'req-7' });
+    reference.debug('below the level');
+    reference.info({ nin: NIN, code: 'X' }, 'request refused');
+    reference.error({ err }, 'unhandled error');
+    reference.warn('plain');
+    const withoutTime = (l: string) => l.replace(/"time":\d+,/, '');
+    expect(lazy.map(withoutTime)).toEqual(direct.map(withoutTime));
+    expect(lazy).toHaveLength(3);
+    expect(lazy.join('')).not.toContain(NIN);
+    expect(lazy[0]).toContain('"reqId":"req-7"');
   });
 });
 

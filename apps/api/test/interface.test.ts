@@ -66,6 +66,13 @@ describe('health', () => {
   it('/health answers ok without I/O; /health/ready checks PostgreSQL and Redis', async () => {
     const h = await app.t.app.inject({ method: 'GET', url: '/api/v1/health' });
     expect(h.json()).toEqual({ status: 'ok' });
+    // The exact body and type a JSON reply has (it is written once, not serialised per request).
+    expect(h.body).toBe('{"status":"ok"}');
+    expect(h.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(h.headers['content-length']).toBe('15');
+    const head = await app.t.app.inject({ method: 'HEAD', url: '/api/v1/health' });
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe('');
     const r = await app.t.app.inject({ method: 'GET', url: '/api/v1/health/ready' });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ status: 'ok', database: { status: 'ok' }, redis: { status: 'ok' } });

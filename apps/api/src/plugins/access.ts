@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Role, SessionUser } from '@oslrs/core';
 import { Forbidden, Invalid, Unauthorized } from '../errors.js';
 import type { AuthService } from '../modules/auth/service.js';
@@ -51,12 +51,20 @@ export function registerAccessControl(app: FastifyInstance, auth: AuthService, p
   const rules: AccessRule[] = [];
   app.decorate('accessRules', rules);
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/v1')) return;
     const access = route.config?.access;
-    if (access === undefined) throw new Error(`Route ${String(route.method)} ${route.url} does not declare its access`);
-    for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') rules.push({ method, url: route.url, access });
+    if (route.url.startsWith('/api/v1')) {
+      if (access === undefined)
+        throw new Error(`Route ${String(route.method)} ${route.url} does not declare its access`);
+      for (const method of [route.method].flat()) {
+        if (method !== 'HEAD') rules.push({ method, url: route.url, access });
+      }
     }
+    // The check is the route's own first onRequest hook (before the rate limit's, which keys on who
+    // is calling), made for its access: nothing looked up per request to learn the route's rule, and
+    // no hook at all on routes that declare none (static files, docs).
+    if (access === undefined) return;
+    const hook = accessHook(access);
+    route.onRequest = route.onRequest ? [hook, ...[route.onRequest].flat()] : [hook];
   });
 
   const check = async (request: FastifyRequest, access: Access) => {
@@ -74,6 +82,10 @@ export function registerAccessControl(app: FastifyInstance, auth: AuthService, p
         request.sessionToken = token;
       }
     }
+    authorize(request, access);
+  };
+  /** Who may call, once the caller is known (request.user set or not). */
+  const authorize = (request: FastifyRequest, access: Exclude<Access, 'partner'>) => {
     // Public routes never act as the signed-in person (login, activation), so CSRF does not apply.
     if (access === 'public') return;
     if (!request.user) throw Unauthorized('UNAUTHENTICATED', 'Sign in to continue');
@@ -85,13 +97,28 @@ export function registerAccessControl(app: FastifyInstance, auth: AuthService, p
     }
     checkCsrf(request);
   };
-  // Synchronous when there is nothing to look up (static files, docs, 404s; a public route called
-  // without a session cookie, like /health): no promise per request on the hottest paths.
-  app.addHook('onRequest', (request, _reply, done) => {
-    const access = request.routeOptions.config?.access;
-    if (access === undefined || (access === 'public' && !request.cookies[SESSION_COOKIE])) return done();
-    check(request, access).then(() => done(), done);
-  });
+  // Synchronous when there is nothing to wait for — a public route called without a session cookie
+  // (like /health), or a session this process holds in its cache: no promise on the hottest paths.
+  const accessHook =
+    (access: Access): onRequestHookHandler =>
+    (request, _reply, done) => {
+      if (access === 'partner') return void check(request, access).then(() => done(), done);
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) {
+        const user = auth.knownSession(token);
+        if (user === undefined) return void check(request, access).then(() => done(), done);
+        if (user) {
+          request.user = user;
+          request.sessionToken = token;
+        }
+      } else if (access === 'public') return done();
+      try {
+        authorize(request, access);
+      } catch (err) {
+        return done(err as Error);
+      }
+      done();
+    };
 }
 
 /** Cookie-authenticated writes must echo the session's CSRF token in X-CSRF-Token. */
