@@ -14,8 +14,23 @@ const script = document.querySelector<HTMLScriptElement>('script[data-main]');
 const root = document.getElementById('root');
 if (root) watchPrerendered(root);
 
-const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
-const PRELOADS_PER_TASK = 3;
+/**
+ * Lets the browser in (input, rendering, network events), then goes on: `scheduler.yield()` where the
+ * browser has it (its continuation goes before other queued work), else a message to ourselves (a
+ * timer would wait ≥ 4 ms once nested).
+ */
+const yielding = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+const channel = new MessageChannel();
+const waiting: Array<() => void> = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const nextTask = (): Promise<void> =>
+  typeof yielding?.yield === 'function'
+    ? yielding.yield()
+    : new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        channel.port2.postMessage(null);
+      });
+const PRELOADS_PER_TASK = 1;
 
 let started = false;
 async function start() {
@@ -39,8 +54,9 @@ async function start() {
   await nextTask();
   const modules = (script.dataset.preload ?? '').split(/\s+/).filter(Boolean);
   // Every module is asked for at once (the network works on them together), but starting a request
-  // costs the main thread a few milliseconds each (22 requests were one 60–90 ms task on a fast
-  // machine, ×4 on a phone): a few per task, in the list's order (dependencies, so the large libraries, first).
+  // costs the main thread a few milliseconds each, more on a busy device (22 requests were one 60–90 ms
+  // task on a fast machine, ×4 on a phone): one per task, in the list's order (dependencies, so the
+  // large libraries, first).
   for (let i = 0; i < modules.length; i += PRELOADS_PER_TASK) {
     const links = document.createDocumentFragment();
     for (const href of modules.slice(i, i + PRELOADS_PER_TASK)) {
