@@ -483,10 +483,14 @@ export class SubmissionService {
           });
         return inserted;
       })
-      .catch((err: unknown) => {
+      .catch(async (err: unknown) => {
         // Another request of this resident is waiting (or raced this one in): the indexes keep one.
-        if (isUniqueViolation(err, 'submissions_public_held_uq') || isUniqueViolation(err, 'submissions_replaces_uq'))
+        if (isUniqueViolation(err, 'submissions_public_held_uq') || isUniqueViolation(err, 'submissions_replaces_uq')) {
+          // The same request sent twice at once: PostgreSQL may find the resident's one waiting place
+          // taken before it finds the same id, so the first one's row answers this one as a replay.
+          if (await this.repo.findById(this.db, body.id)) return null;
           throw Conflict('CORRECTION_PENDING');
+        }
         throw err;
       });
     if (row) return { view: toStatusView(row, actor), replay: false };
