@@ -323,6 +323,19 @@ describe('races and refusals', () => {
     );
   });
 
+  it('a registration sent twice at once (a double tap, a retry): one row, both answered with it', async () => {
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const resident = await app.as('public_user');
+        const body = submissionBody(master.versionId, { answers: masterAnswers() });
+        const results = await Promise.all([submit(app.t, resident, body), submit(app.t, resident, body)]);
+        expect(results.map((x) => x.statusCode).sort()).toEqual([200, 202]);
+        for (const x of results) expect(x.json()).toMatchObject({ id: body.id });
+        expect(await liveCount(resident.user.id)).toBe(1);
+      }),
+    );
+  });
+
   it('not registered yet: 409 NOT_REGISTERED', async () => {
     const resident = await app.as('public_user');
     const res = await request(resident, submissionBody(master.versionId));
