@@ -10,7 +10,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Locale, PartnerScope, Role, SessionUser } from '@oslrs/core';
 import { Forbidden, NotFound } from '../errors.js';
-import { requestedLocale } from '../i18n/texts.js';
+import { chosenLocale, requestedLocale } from '../i18n/texts.js';
 
 export interface Actor {
   /**
@@ -27,10 +27,12 @@ export interface Actor {
   requestId: string | null;
   /**
    * The language the request asks for (the `oslrs_lang` cookie, else Accept-Language): what a mail to
-   * someone with no language of their own on record is written in (English when absent), and what a
-   * new account keeps. Absent when the request names none, and for jobs and partners.
+   * someone with no language of their own on record is written in (English when absent). Absent when
+   * the request names none, and for jobs and partners.
    */
   locale?: Locale;
+  /** The language the device chose (the `oslrs_lang` cookie only): what a new account keeps. */
+  chosenLocale?: Locale;
   /** A partner key's grant: what it may read, and where (null = every LGA). */
   partner?: { scopes: readonly PartnerScope[]; lgas: readonly string[] | null };
 }
@@ -50,6 +52,7 @@ export function actorOf(request: FastifyRequest): Actor {
     ip: request.ip ?? null,
     requestId: request.id,
     locale: requestedLocale(request.headers.cookie, request.headers['accept-language']),
+    chosenLocale: chosenLocale(request.headers.cookie),
   };
 }
 

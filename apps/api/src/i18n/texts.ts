@@ -69,6 +69,17 @@ export function requestedLocale(cookie: string | undefined, acceptLanguage: stri
   return askedLocale(LOCALE_COOKIE_VALUE.exec(cookie ?? '')?.[1]?.trim(), acceptLanguage);
 }
 
+/**
+ * The language the device chose (the `oslrs_lang` cookie, which the web keeps from its language
+ * switch), or undefined: what a new account keeps as its own. The browser's Accept-Language alone is
+ * not a choice (a resident who signs up on an English-set phone and then picks Yorùbá on their device
+ * must not find their account pinned to English).
+ */
+export function chosenLocale(cookie: string | undefined): Locale | undefined {
+  const value = LOCALE_COOKIE_VALUE.exec(cookie ?? '')?.[1]?.trim();
+  return isLocale(value) ? value : undefined;
+}
+
 /** An account's stored language if it has one, else `fallback` (the request's), else English. */
 export function readerLocale(stored: string | null | undefined, fallback?: Locale | null): Locale {
   if (isLocale(stored)) return stored;

@@ -189,8 +189,15 @@ export class AuthService {
     // Sealed even in the job's input: the job row reaches the write-ahead log before the job runs.
     await this.enqueueJob(
       REGISTER_JOB,
-      // The request's language: the new account's, and the mails' when the account has none.
-      { fullName: body.fullName, email: body.email, phone: this.pii.seal(phone, 'phone'), locale: ctx.locale ?? null },
+      // The request's language for the mails when the account has none; the device's choice, if it
+      // made one, for the new account.
+      {
+        fullName: body.fullName,
+        email: body.email,
+        phone: this.pii.seal(phone, 'phone'),
+        locale: ctx.locale ?? null,
+        keepLocale: ctx.chosenLocale ?? null,
+      },
       ctx,
     );
   }
@@ -237,6 +244,8 @@ export class AuthService {
       const { publicUrl, registrationTtlMs } = this.options;
       // The account's language if it has one, else the language the request was made in.
       const asked = isLocale(input.locale) ? input.locale : null;
+      // What the new account keeps: the device's choice only (jobs queued before it existed: none).
+      const keep = isLocale(input.keepLocale) ? input.keepLocale : null;
       const { t } = textsFor(readerLocale(existing?.locale, asked));
       // However many addresses ask, an account's mailbox gets at most a few of these an hour.
       if (
@@ -275,7 +284,7 @@ export class AuthService {
             activationTokenHash: hashToken(token),
             activationExpiresAt: expiresAt,
             // Not confirmed yet: the account takes the language it is being asked for in, unless it has one.
-            ...(existing.locale ? {} : { locale: asked }),
+            ...(existing.locale || !keep ? {} : { locale: keep }),
             updatedAt: new Date(),
           })
           .where(eq(users.id, existing.id));
@@ -290,8 +299,9 @@ export class AuthService {
           status: 'invited',
           activationTokenHash: hashToken(token),
           activationExpiresAt: expiresAt,
-          // The language the resident signed up in, so that later mails (and the app) follow it.
-          locale: asked,
+          // The language the resident chose on the device they signed up on, so that later mails (and
+          // the app) follow it; none when they made no choice (then the device's language rules).
+          locale: keep,
         });
       }
       const hours = Math.round(registrationTtlMs / 3600_000);

@@ -343,8 +343,8 @@ export class MarketplaceService {
           status: 'active',
           passwordHash,
           activatedAt: now,
-          // The language the searcher signed up in: this mail's, and later ones'.
-          locale: actor.locale ?? null,
+          // The language the searcher chose on their device, if they did: later mails' and the app's.
+          locale: actor.chosenLocale ?? null,
         });
         await repo.insertSearcher(tx, {
           userId: user.id,
