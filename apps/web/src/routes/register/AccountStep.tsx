@@ -37,7 +37,9 @@ export function AccountStep({
   const formRef = useRef<HTMLFormElement>(null);
   // Taking over from the prerendered page (src/prerendered.ts): a key pressed on the static copy
   // while the app rendered is kept (this state update is drawn before the screen is painted), the
-  // cursor stays in the field it was in, and a press of the static copy's button sends the form now.
+  // cursor stays in the field it was in, and a press of the static copy's button sends the form —
+  // once that update is rendered, so the form sends what was typed last.
+  const [sendTakenOver, setSendTakenOver] = useState(false);
   useLayoutEffect(() => {
     update(withPrerenderedInput);
     restoreFocus({
@@ -45,8 +47,16 @@ export function AccountStep({
       [AUTO.email]: emailRef.current,
       [AUTO.phone]: phoneRef.current,
     });
-    if (takeSubmit()) formRef.current?.requestSubmit();
+    // Once, at the takeover: the re-render it causes is the point (the send must see that update).
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    if (takeSubmit()) setSendTakenOver(true);
   }, [update]);
+  useLayoutEffect(() => {
+    if (!sendTakenOver) return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- clears the one-off flag set above
+    setSendTakenOver(false);
+    formRef.current?.requestSubmit();
+  }, [sendTakenOver]);
 
   function setAccount(field: keyof WizardState['account'], value: string) {
     update((s) => ({ ...s, account: { ...s.account, [field]: value } }));
