@@ -15,6 +15,8 @@
  * RESPONDENTS respondents and SUBMISSIONS submissions of the master questionnaire).
  *
  *   npm run bench:mix
+ *     (an older build to compare: cp -r apps/api/dist tests/load/.tmp/dist-base, and once
+ *      ln -s ../../../apps/api/node_modules tests/load/.tmp/node_modules so the copy finds the API's own packages)
  *     DISTS=base=tests/load/.tmp/dist-base,new=apps/api/dist   builds to compare, alternating per round
  *     ROUNDS=2 DURATION_S=3 CONCURRENCY=8 RESPONDENTS=5000 SUBMISSIONS=20000
  *     SCHEMA_200_SHARE=0.1   of the mix's schema fetches, the share answered 200 (a user's first fetch)
@@ -23,6 +25,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { StaffRole } from '@oslrs/core';
 import { createPostgres } from '../../apps/api/src/infra/db.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestDatabase } from '../../apps/api/test/harness.js';
@@ -191,7 +194,8 @@ async function runBuild(dist: { name: string; dir: string }, databaseUrl: string
       target: { url: databaseUrl, drop: async () => {} } as Awaited<ReturnType<typeof createTestDatabase>>,
       database: createPostgres(databaseUrl, 1),
     },
-    { separateWorker: true, dist: dist.dir },
+    // The web app from its usual place, whichever build runs (a copy elsewhere would not find it).
+    { separateWorker: true, dist: dist.dir, env: { WEB_DIST: join(root, 'apps/web/dist') } },
   );
   const results = new Map<string, Measured>();
   const users: VirtualUser[] = [];
