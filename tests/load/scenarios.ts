@@ -167,6 +167,10 @@ export function accountFor(role: StaffRole, ordinal: number): Account {
  * may share one seeded account, and together they must stay under the limit a real person has alone.
  */
 const ninBudget = new Map<string, number[]>();
+/** Forget every account's pre-check budget (a benchmark against a fresh server, whose counters start at 0). */
+export function resetNinBudget() {
+  ninBudget.clear();
+}
 function ninCheckAllowed(email: string, now: number): boolean {
   const times = (ninBudget.get(email) ?? []).filter((t) => now - t < 60_000);
   if (times.length >= 15) return false;
@@ -319,6 +323,11 @@ export class VirtualUser {
   /** The LGA of this user's submissions (the survey's lga_id, which the server files them under). */
   private get lga(): string {
     return this.user?.lga ?? 'ibadan_north';
+  }
+
+  /** The next schema fetch is this user's first again (answered 200, not 304). */
+  forgetEtag() {
+    this.etag = undefined;
   }
 
   get signedIn() {

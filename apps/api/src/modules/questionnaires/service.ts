@@ -30,6 +30,13 @@ type VersionRow = typeof questionnaireVersions.$inferSelect;
 const USAGE_KEY = 'questionnaire_usage';
 const LATEST_TTL_MS = 60 * 60_000;
 const VERSION_TTL_MS = 24 * 60 * 60_000;
+/**
+ * GET /forms (every public visitor) reads the usage through the key-value store, shared by every API
+ * process; setUsage deletes it after its commit. The short lifetime bounds a copy written by a read
+ * that raced a change (or left while the store was unreachable for the delete).
+ */
+const USAGE_CACHE_KEY = 'settings:questionnaire_usage';
+const USAGE_TTL_MS = 60_000;
 
 /** A published schema as served to devices: the exact bytes and their strong validator. */
 export interface SchemaPayload {
@@ -326,11 +333,15 @@ export class QuestionnaireService {
   private readonly publicVersions = new Map<string, string>();
 
   async getUsage(): Promise<QuestionnaireUsage> {
-    return this.usage();
+    const cached = await this.kv.get(USAGE_CACHE_KEY).catch(() => null);
+    if (cached) return JSON.parse(cached) as QuestionnaireUsage;
+    const usage = await this.usage();
+    await this.kv.set(USAGE_CACHE_KEY, JSON.stringify(usage), USAGE_TTL_MS).catch(() => {});
+    return usage;
   }
 
   async setUsage(ctx: Actor, next: QuestionnaireUsage): Promise<QuestionnaireUsage> {
-    return this.db.transaction(async (tx) => {
+    const usage = await this.db.transaction(async (tx) => {
       for (const id of [next.staffQuestionnaireId, next.publicQuestionnaireId]) {
         if (!id) continue;
         const [row] = await tx.select().from(questionnaires).where(eq(questionnaires.id, id)).limit(1);
@@ -359,6 +370,9 @@ export class QuestionnaireService {
       });
       return next;
     });
+    // Every process's next GET /forms reads the new choice (the cached copy goes with the commit).
+    await this.kv.del([USAGE_CACHE_KEY]).catch(() => {});
+    return usage;
   }
 }
 

@@ -27,6 +27,29 @@ import type { PiiCipher } from '../../infra/pii.js';
 
 export type SubmissionRow = typeof submissions.$inferSelect;
 export type NewSubmission = typeof submissions.$inferInsert;
+/**
+ * What a submission's status view needs (toStatusView, the reader's access check, paging): no answers,
+ * so a status read neither carries the answers over the wire nor parses or opens them.
+ */
+const STATUS_COLUMNS = {
+  id: submissions.id,
+  submittedBy: submissions.submittedBy,
+  lgaCode: submissions.lgaCode,
+  completedAt: submissions.completedAt,
+  receivedAt: submissions.receivedAt,
+  status: submissions.status,
+  error: submissions.error,
+  respondentId: submissions.respondentId,
+  replaces: submissions.replaces,
+  ingestedAt: submissions.ingestedAt,
+  fraudScore: submissions.fraudScore,
+  fraudBand: submissions.fraudBand,
+  fraudReasons: submissions.fraudReasons,
+  reviewStatus: submissions.reviewStatus,
+  reviewComment: submissions.reviewComment,
+  reviewedAt: submissions.reviewedAt,
+};
+export type SubmissionStatusRow = Pick<SubmissionRow, keyof typeof STATUS_COLUMNS>;
 export type AttachmentRow = typeof submissionAttachments.$inferSelect;
 export type NewAttachment = typeof submissionAttachments.$inferInsert;
 export type SubmissionOutcome = Pick<
@@ -175,6 +198,12 @@ export class SubmissionRepository implements SubmissionHistory {
     if (!ids.length) return [];
     const rows = await executor.select().from(submissions).where(inArray(submissions.id, ids));
     return rows.map((r) => this.open(r));
+  }
+
+  /** A submission's status fields only (no answers), for its status view. */
+  async statusById(executor: Executor, id: string): Promise<SubmissionStatusRow | undefined> {
+    const [row] = await executor.select(STATUS_COLUMNS).from(submissions).where(eq(submissions.id, id)).limit(1);
+    return row;
   }
 
   async findById(executor: Executor, id: string): Promise<SubmissionRow | undefined> {
@@ -474,12 +503,13 @@ export class SubmissionRepository implements SubmissionHistory {
   }
 
   /** A page of submissions within a scope, newest first, keyset-paged on (completedAt, id). */
+  /** One page of status rows (no answers) in the caller's scope, newest first. */
   async page(
     executor: Executor,
     scope: Scope,
     limit: number,
     after?: { at: Date; id?: string },
-  ): Promise<SubmissionRow[]> {
+  ): Promise<SubmissionStatusRow[]> {
     const where: (SQL | undefined)[] = [scopeWhere(scope)];
     if (after) {
       where.push(
@@ -491,13 +521,12 @@ export class SubmissionRepository implements SubmissionHistory {
           : lt(submissions.completedAt, after.at),
       );
     }
-    const rows = await executor
-      .select()
+    return executor
+      .select(STATUS_COLUMNS)
       .from(submissions)
       .where(and(...where))
       .orderBy(newestFirst(submissions.completedAt), newestFirst(submissions.id))
       .limit(limit);
-    return rows.map((r) => this.open(r));
   }
 
   /**

@@ -68,7 +68,9 @@ export function reviewStateOf(row: ReviewListRow): ReviewState {
 }
 
 /** What the collector sees of a review on their own list (who reviewed stays with the overseers). */
-export function collectorReviewOf(row: SubmissionRow): NonNullable<SubmissionStatusView['review']> {
+export function collectorReviewOf(
+  row: Pick<SubmissionRow, 'reviewStatus' | 'reviewComment' | 'reviewedAt'>,
+): NonNullable<SubmissionStatusView['review']> {
   return {
     status: row.reviewStatus as ReviewStatus,
     comment: row.reviewComment,

@@ -33,7 +33,13 @@ import type { JobsService } from '../jobs/index.js';
 import { recordAudit } from '../audit/index.js';
 import { INGEST_JOB, ingestJobIds } from './ingest.js';
 import { collectorReviewOf } from './review.js';
-import type { NewAttachment, NewSubmission, SubmissionRepository, SubmissionRow } from './repository.js';
+import type {
+  NewAttachment,
+  NewSubmission,
+  SubmissionRepository,
+  SubmissionRow,
+  SubmissionStatusRow,
+} from './repository.js';
 import { attachmentsFor, progressOf } from './attachments.js';
 import { waivedOnChannel } from './channel-rules.js';
 import {
@@ -61,7 +67,7 @@ const NIN_TAKEN_CODES = new Set(['NIN_DUPLICATE', 'NIN_DUPLICATE_STAFF']);
  * here, whoever holds it. Only overseers see fraud scores and reasons (a collector who sees them
  * learns how to avoid them).
  */
-export function toStatusView(row: SubmissionRow, viewer?: Actor): SubmissionStatusView {
+export function toStatusView(row: SubmissionStatusRow, viewer?: Actor): SubmissionStatusView {
   const view: SubmissionStatusView = {
     id: row.id,
     status: shownStatus(row.status),
@@ -234,15 +240,16 @@ export class SubmissionService {
 
     if (fresh.length) {
       await this.countResidentAttempt(actor);
-      const inserted = await this.db
-        .transaction(async (tx) => {
-          const rows = await this.repo.insertWithOutbox(
-            tx,
-            fresh.map((f) => f.values),
-            fresh.flatMap((f) => f.attachments),
-          );
-          return new Map(rows.map((r) => [r.id, r]));
-        })
+      const values = fresh.map((f) => f.values);
+      const attachments = fresh.flatMap((f) => f.attachments);
+      // Without attachments the rows and their outbox rows are one statement, atomic on its own: no
+      // BEGIN and COMMIT round trips. Attachments are a second statement, so those go in a transaction.
+      const inserted = await (
+        attachments.length
+          ? this.db.transaction((tx) => this.repo.insertWithOutbox(tx, values, attachments))
+          : this.repo.insertWithOutbox(this.db, values)
+      )
+        .then((rows) => new Map(rows.map((r) => [r.id, r])))
         .catch((err: unknown) => {
           // A resident's second live registration (the partial unique index decides, race-proof).
           if (isUniqueViolation(err, 'submissions_public_one_person_uq')) throw Conflict('ALREADY_REGISTERED');
@@ -598,7 +605,7 @@ export class SubmissionService {
 
   /** One submission's status: its submitter, or an overseer within their scope (others: 404). */
   async status(actor: Actor, id: string): Promise<SubmissionStatusView> {
-    const row = await this.repo.findById(this.db, id);
+    const row = await this.repo.statusById(this.db, id);
     requireAccess(actor, 'submission.read', row && { ownerId: row.submittedBy, lgaCode: row.lgaCode });
     const view = toStatusView(row!, actor);
     if (row!.respondentId && this.references)
