@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from './common.js';
+import { text, textProblem } from './common.js';
 import { REVIEW_STATUSES } from '../review.js';
 import { MAX_REPEAT_INSTANCES } from '../forms/schema.js';
 import { MAX_ATTACHMENTS } from '../forms/media.js';
@@ -37,50 +37,132 @@ export const answerValueSchema: z.ZodType<AnswerValueInput> = z.lazy(() =>
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
+const submissionFields = {
+  /** Made on the device (UUID): sending it twice is harmless. */
+  id: z.uuid(),
+  questionnaireVersionId: z.uuid(),
+  answers: z
+    .record(text().min(1).max(64), answerValueSchema, {
+      // Name the reason, not only "Invalid key in record" (the path already names the answer).
+      error: (issue) =>
+        issue.code === 'invalid_key' ? `Answer name: ${issue.issues[0]?.message ?? 'not valid'}` : undefined,
+    })
+    .refine((a) => Object.keys(a).length <= MAX_ANSWERS, `At most ${MAX_ANSWERS} answers`),
+  startedAt: isoDateTime,
+  completedAt: isoDateTime,
+  gps: z
+    .object({
+      lat: z.number().min(-90).max(90),
+      lng: z.number().min(-180).max(180),
+      accuracy: z.number().min(0).max(1_000_000),
+    })
+    .optional(),
+  deviceId: text().min(1).max(200).optional(),
+  /** The respondent has no NIN at hand: record as pending_nin_capture and complete it later. */
+  ninDeferred: z.boolean().optional(),
+  /** A correction: the id of the caller's own submission that a supervisor returned, which this one replaces. */
+  replaces: z.uuid().optional(),
+  /** The files of its media answers (each answer names one); it counts as received once all have arrived. */
+  attachments: z.array(attachmentDeclarationSchema).max(MAX_ATTACHMENTS).optional(),
+};
+type BodyFields = z.infer<z.ZodObject<Omit<typeof submissionFields, 'answers'>>>;
+/** The whole-body rules (after each field's own), shared by the schema and its quick path below. */
+const attachmentsListedOnce = (s: BodyFields) =>
+  new Set(s.attachments?.map((a) => a.name)).size === (s.attachments?.length ?? 0);
+const notReplacingItself = (s: BodyFields) => s.replaces !== s.id;
+const startedBeforeCompleted = (s: BodyFields) => Date.parse(s.startedAt) <= Date.parse(s.completedAt);
+// A device clock may run a little fast; a survey completed tomorrow cannot be.
+const completedNotInFuture = (s: BodyFields) => Date.parse(s.completedAt) <= Date.now() + 10 * 60_000;
+
 export const submissionBodySchema = z
-  .object({
-    /** Made on the device (UUID): sending it twice is harmless. */
-    id: z.uuid(),
-    questionnaireVersionId: z.uuid(),
-    answers: z
-      .record(text().min(1).max(64), answerValueSchema, {
-        // Name the reason, not only "Invalid key in record" (the path already names the answer).
-        error: (issue) =>
-          issue.code === 'invalid_key' ? `Answer name: ${issue.issues[0]?.message ?? 'not valid'}` : undefined,
-      })
-      .refine((a) => Object.keys(a).length <= MAX_ANSWERS, `At most ${MAX_ANSWERS} answers`),
-    startedAt: isoDateTime,
-    completedAt: isoDateTime,
-    gps: z
-      .object({
-        lat: z.number().min(-90).max(90),
-        lng: z.number().min(-180).max(180),
-        accuracy: z.number().min(0).max(1_000_000),
-      })
-      .optional(),
-    deviceId: text().min(1).max(200).optional(),
-    /** The respondent has no NIN at hand: record as pending_nin_capture and complete it later. */
-    ninDeferred: z.boolean().optional(),
-    /** A correction: the id of the caller's own submission that a supervisor returned, which this one replaces. */
-    replaces: z.uuid().optional(),
-    /** The files of its media answers (each answer names one); it counts as received once all have arrived. */
-    attachments: z.array(attachmentDeclarationSchema).max(MAX_ATTACHMENTS).optional(),
-  })
-  .refine((s) => new Set(s.attachments?.map((a) => a.name)).size === (s.attachments?.length ?? 0), {
-    message: 'Each attachment is listed once',
-    path: ['attachments'],
-  })
-  .refine((s) => s.replaces !== s.id, { message: 'A submission cannot replace itself', path: ['replaces'] })
-  .refine((s) => Date.parse(s.startedAt) <= Date.parse(s.completedAt), {
-    message: 'startedAt is after completedAt',
-    path: ['startedAt'],
-  })
-  // A device clock may run a little fast; a survey completed tomorrow cannot be.
-  .refine((s) => Date.parse(s.completedAt) <= Date.now() + 10 * 60_000, {
-    message: 'completedAt is in the future',
-    path: ['completedAt'],
-  });
+  .object(submissionFields)
+  .refine(attachmentsListedOnce, { message: 'Each attachment is listed once', path: ['attachments'] })
+  .refine(notReplacingItself, { message: 'A submission cannot replace itself', path: ['replaces'] })
+  .refine(startedBeforeCompleted, { message: 'startedAt is after completedAt', path: ['startedAt'] })
+  .refine(completedNotInFuture, { message: 'completedAt is in the future', path: ['completedAt'] });
 export type SubmissionBody = z.infer<typeof submissionBodySchema>;
+
+const hasOnlyStringKeys = (o: object) =>
+  Object.getPrototypeOf(o) === Object.prototype && Object.getOwnPropertySymbols(o).length === 0;
+
+/**
+ * Whether `v` is an answer that `answerValueSchema` accepts and returns unchanged (deep-equal, same key
+ * order): a plain scalar, a list of choices, or a geopoint written `lat, lng[, accuracy]`. Anything else
+ * (a repeat, a geopoint with other keys or in another order, any value the schema would refuse) is false.
+ */
+function isPlainAnswer(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+      return v.length <= 10_000 && textProblem(v, true) === undefined;
+    case 'number':
+      return Number.isFinite(v);
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (v === null) return true;
+      if (Array.isArray(v)) {
+        if (v.length > 1000) return false;
+        for (const c of v) if (typeof c !== 'string' || c.length > 500 || textProblem(c) !== undefined) return false;
+        return true;
+      }
+      if (!hasOnlyStringKeys(v)) return false;
+      const keys = Object.keys(v);
+      if (keys[0] !== 'lat' || keys[1] !== 'lng' || (keys.length === 3 ? keys[2] !== 'accuracy' : keys.length !== 2))
+        return false;
+      const { lat, lng, accuracy } = v as { lat: unknown; lng: unknown; accuracy?: unknown };
+      return (
+        typeof lat === 'number' &&
+        Number.isFinite(lat) &&
+        lat >= -90 &&
+        lat <= 90 &&
+        typeof lng === 'number' &&
+        Number.isFinite(lng) &&
+        lng >= -180 &&
+        lng <= 180 &&
+        (keys.length === 2 ||
+          (typeof accuracy === 'number' && Number.isFinite(accuracy) && accuracy >= 0 && accuracy <= 1_000_000))
+      );
+    }
+    default:
+      return false;
+  }
+}
+
+/** Whether the answers schema of `submissionBodySchema` accepts `a` and returns it unchanged. */
+function isPlainAnswers(a: unknown): boolean {
+  if (typeof a !== 'object' || a === null || Array.isArray(a) || !hasOnlyStringKeys(a)) return false;
+  const keys = Object.keys(a);
+  if (keys.length > MAX_ANSWERS) return false;
+  for (const k of keys) {
+    if (k.length < 1 || k.length > 64 || k === '__proto__' || textProblem(k) !== undefined) return false;
+    if (!isPlainAnswer((a as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+const quickBodySchema = z.object({
+  ...submissionFields,
+  answers: z.custom<SubmissionBody['answers']>(isPlainAnswers),
+});
+
+/**
+ * `submissionBodySchema.safeParse`, quicker for the usual body: its answers are checked by hand
+ * (`isPlainAnswers`: what zod would accept and return as it is) and kept as sent, instead of zod's
+ * walk and copy of every answer; every other field goes through the same schema and rules. A body the
+ * quick check does not accept is parsed by the full schema, so a refusal's issues are always its.
+ */
+export function parseSubmissionBody(item: unknown): ReturnType<typeof submissionBodySchema.safeParse> {
+  const quick = quickBodySchema.safeParse(item);
+  if (
+    quick.success &&
+    attachmentsListedOnce(quick.data) &&
+    notReplacingItself(quick.data) &&
+    startedBeforeCompleted(quick.data) &&
+    completedNotInFuture(quick.data)
+  )
+    return quick;
+  return submissionBodySchema.safeParse(item);
+}
 
 export const submissionErrorSchema = z.object({
   code: z.string(),

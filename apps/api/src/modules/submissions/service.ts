@@ -5,8 +5,8 @@ import {
   isLgaCode,
   isWellFormedNin,
   normalizePhone,
+  parseSubmissionBody,
   reviewStep,
-  submissionBodySchema,
   type ReviewStatus,
   type Channel,
   type ResidentCorrection,
@@ -559,7 +559,7 @@ export class SubmissionService {
     }[] = [];
     const valid: { index: number; body: SubmissionBody }[] = [];
     for (const [index, item] of items.entries()) {
-      const parsed = submissionBodySchema.safeParse(item);
+      const parsed = parseSubmissionBody(item);
       if (parsed.success) {
         valid.push({ index, body: parsed.data });
         continue;
