@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import cookie from '@fastify/cookie';
 import helmet, { type HelmetOptions } from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -15,6 +14,7 @@ import { LazyChildLogger, accessLine } from './logging.js';
 import { SmtpRelay, eraseExpiredMail } from './infra/mail.js';
 import { frameworkErrors, registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
+import { readCookies, registerCookies } from './plugins/cookies.js';
 import { siteRoutes } from './modules/site/index.js';
 import { AuthService, LocalSessionCache, UserRepository, authRoutes } from './modules/auth/index.js';
 import { StaffService, staffRoutes } from './modules/staff/index.js';
@@ -364,7 +364,8 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
   });
 
   registerErrorHandling(app);
-  await app.register(cookie);
+  // request.cookies and reply.setCookie without a hook of their own (plugins/cookies.ts).
+  registerCookies(app);
   // Security headers, computed once at start-up by helmet itself and set with one call per request
   // (@fastify/helmet rebuilt its middleware, re-serialising the CSP, on every request). Routes that
   // need another CSP (the API docs) set theirs later in the request, which wins as before.
@@ -396,8 +397,10 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     crossOriginEmbedderPolicy: false,
     frameguard: { action: 'deny' },
   });
+  // The one global onRequest hook: the security headers, the request id, the request's cookies.
   app.addHook('onRequest', (request, reply, done) => {
     void reply.headers(securityHeaders).header('x-request-id', request.id);
+    readCookies(request);
     done();
   });
   // Multipart uploads are read only by the routes that take files (plugins/uploads.ts: withUploads).
