@@ -11,8 +11,9 @@ type StoreHeader = (this: ServerResponse, firstLine: string, headers: unknown) =
  * The server's responses (Node's `ServerResponse` option) put the block right after the status line,
  * where `reply.headers` in the first `onRequest` hook put them: the same headers in the same order.
  * A header the response sets itself (the API docs' CSP, an attachment's sandbox CSP) replaces the
- * block's one, as it did when it was set later in the request. Every response of the server carries
- * them, including one written before or without Fastify's hooks.
+ * block's one, as it did when it was set later in the request; `reply.removeHeader` cannot take one
+ * out (no route does). Every response of the server carries them, including one written before or
+ * without Fastify's hooks.
  *
  * `undefined` when this Node has no `_storeHeader(firstLine, headers)` to build on (the app then sets
  * the headers per request, as `app.inject` responses always do).
