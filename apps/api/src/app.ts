@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import cookie from '@fastify/cookie';
 import helmet, { type HelmetOptions } from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -15,6 +14,8 @@ import { LazyChildLogger, accessLine } from './logging.js';
 import { SmtpRelay, eraseExpiredMail } from './infra/mail.js';
 import { frameworkErrors, registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
+import { readCookies, registerCookies } from './plugins/cookies.js';
+import { securityHeaderResponse } from './plugins/security-headers.js';
 import { siteRoutes } from './modules/site/index.js';
 import { AuthService, LocalSessionCache, UserRepository, authRoutes } from './modules/auth/index.js';
 import { StaffService, staffRoutes } from './modules/staff/index.js';
@@ -324,50 +325,10 @@ function webDist(runtime: Runtime): string | undefined {
 }
 
 export async function buildApp(runtime: Runtime, services = createServices(runtime)): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: runtime.log,
-    bodyLimit: runtime.config.limits.bodyBytes,
-    trustProxy: runtime.config.trustProxy,
-    // Reuse a well-formed id from the proxy (NGINX $request_id), else this process's next one.
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
-    },
-    // One access line per request, written when it is answered (onResponse below), not two.
-    logController: new LogController({ disableRequestLogging: true }),
-    // request.log becomes pino's child (the request id bound) only when something is logged.
-    childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger, bindings, options),
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    frameworkErrors,
-    // During `pm2 reload` the old worker finishes requests already on its keep-alive connections
-    // (answering with Connection: close) instead of refusing them with 503s.
-    return503OnClosing: false,
-    // Slow senders (slowloris, a stalled upload) are cut off by the app itself, not only by NGINX.
-    requestTimeout: runtime.config.timeouts.requestMs,
-    keepAliveTimeout: runtime.config.timeouts.keepAliveMs,
-    http: {
-      // Node checks the timeouts on this interval (30 s by default): a quarter of the limit keeps them tight.
-      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(runtime.config.timeouts.requestMs / 4))),
-      headersTimeout: Math.min(runtime.config.timeouts.requestMs, 20_000),
-    },
-  });
-  // JSON only (plus the routes that register their own parsers): anything else is a 415.
-  app.removeContentTypeParser('text/plain');
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  instrumentRoutes(app, runtime.metrics.http);
-  // The access line, written straight to the log's destination (see accessLine), when info is on.
-  const logAccess = ['trace', 'debug', 'info'].includes(runtime.log.level);
-  app.addHook('onResponse', (request, reply, done) => {
-    if (logAccess) runtime.logSink.write(accessLine(request, reply.statusCode, reply.elapsedTime));
-    done();
-  });
-
-  registerErrorHandling(app);
-  await app.register(cookie);
-  // Security headers, computed once at start-up by helmet itself and set with one call per request
-  // (@fastify/helmet rebuilt its middleware, re-serialising the CSP, on every request). Routes that
-  // need another CSP (the API docs) set theirs later in the request, which wins as before.
+  // Security headers, computed once at start-up by helmet itself (@fastify/helmet rebuilt its
+  // middleware, re-serialising the CSP, on every request) and written by the server's responses as
+  // one block checked once (plugins/security-headers.ts). Routes that need another CSP (the API docs,
+  // attachments) set theirs in the request, which wins as before.
   const securityHeaders = helmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -396,8 +357,56 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
     crossOriginEmbedderPolicy: false,
     frameguard: { action: 'deny' },
   });
+  const SecureResponse = securityHeaderResponse(securityHeaders);
+  const app = Fastify({
+    loggerInstance: runtime.log,
+    bodyLimit: runtime.config.limits.bodyBytes,
+    trustProxy: runtime.config.trustProxy,
+    // Reuse a well-formed id from the proxy (NGINX $request_id), else this process's next one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
+    },
+    // One access line per request, written when it is answered (onResponse below), not two.
+    logController: new LogController({ disableRequestLogging: true }),
+    // request.log becomes pino's child (the request id bound) only when something is logged.
+    childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger, bindings, options),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors,
+    // During `pm2 reload` the old worker finishes requests already on its keep-alive connections
+    // (answering with Connection: close) instead of refusing them with 503s.
+    return503OnClosing: false,
+    // Slow senders (slowloris, a stalled upload) are cut off by the app itself, not only by NGINX.
+    requestTimeout: runtime.config.timeouts.requestMs,
+    keepAliveTimeout: runtime.config.timeouts.keepAliveMs,
+    http: {
+      // Node checks the timeouts on this interval (30 s by default): a quarter of the limit keeps them tight.
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(runtime.config.timeouts.requestMs / 4))),
+      headersTimeout: Math.min(runtime.config.timeouts.requestMs, 20_000),
+      ...(SecureResponse ? { ServerResponse: SecureResponse } : {}),
+    },
+  });
+  // JSON only (plus the routes that register their own parsers): anything else is a 415.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  instrumentRoutes(app, runtime.metrics.http);
+  // The access line, written straight to the log's destination (see accessLine), when info is on.
+  const logAccess = ['trace', 'debug', 'info'].includes(runtime.log.level);
+  app.addHook('onResponse', (request, reply, done) => {
+    if (logAccess) runtime.logSink.write(accessLine(request, reply.statusCode, reply.elapsedTime));
+    done();
+  });
+
+  registerErrorHandling(app);
+  // request.cookies and reply.setCookie without a hook of their own (plugins/cookies.ts).
+  registerCookies(app);
+  // The one global onRequest hook: the request id, the request's cookies, and the security headers
+  // where the response does not write them itself (app.inject's, or a Node without _storeHeader).
   app.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(securityHeaders).header('x-request-id', request.id);
+    if (SecureResponse === undefined || !(reply.raw instanceof SecureResponse)) void reply.headers(securityHeaders);
+    void reply.header('x-request-id', request.id);
+    readCookies(request);
     done();
   });
   // Multipart uploads are read only by the routes that take files (plugins/uploads.ts: withUploads).

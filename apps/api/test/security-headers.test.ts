@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from './use-test-app.js';
 
@@ -44,5 +46,50 @@ describe('security headers', () => {
     const res = await app.call(null, { method: 'GET', url: '/api/docs/static/index.html' });
     expect(res.headers['content-security-policy']).toMatch(/validator\.swagger\.io/);
     expect(res.headers['x-frame-options']).toBe('DENY');
+  });
+
+  // Served over HTTP the headers are written by the server's responses (plugins/security-headers.ts),
+  // not by a hook (app.inject's responses are not the server's): the same set, each header once.
+  it('over HTTP: the same set on every kind of answer, each once, and the docs keep their own CSP', async () => {
+    const server = app.t.app.server;
+    if (!server.listening) await app.t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = server.address() as AddressInfo;
+    const get = (method: string, path: string, headers: Record<string, string> = {}, body?: string) =>
+      new Promise<{ status: number; raw: string[] }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, raw: res.rawHeaders }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const answers = [
+      await get('GET', '/api/v1/health'),
+      await get('GET', '/api/v1/nope'),
+      await get('POST', '/api/v1/auth/login', { 'content-type': 'application/json' }, '{"email":"x"}'),
+      await get('GET', '/api/v1/auth/me', { cookie: app.admin.cookie }),
+      await get('GET', '/api/v1/marketplace/options'),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 404, 400, 200, 200]);
+    for (const a of answers) {
+      const names = a.raw.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+      const security = names.filter((n) => SECURITY.has(n));
+      // Each once, first after the status line, in the order helmet gives them.
+      expect(security).toEqual(Object.keys(EXPECTED));
+      expect(names.slice(0, security.length)).toEqual(Object.keys(EXPECTED));
+      const values = Object.fromEntries(
+        a.raw.flatMap((v, i) =>
+          i % 2 === 0 && SECURITY.has(v.toLowerCase()) ? [[v.toLowerCase(), a.raw[i + 1]]] : [],
+        ),
+      );
+      expect(values).toEqual(EXPECTED);
+      expect(names).toContain('x-request-id');
+    }
+    const docs = await get('GET', '/api/docs/static/index.html');
+    const csp = docs.raw.filter((v, i) => i % 2 === 1 && docs.raw[i - 1]!.toLowerCase() === 'content-security-policy');
+    expect(csp).toHaveLength(1);
+    expect(csp[0]).toMatch(/validator\.swagger\.io/);
+    const frame = docs.raw.filter((v, i) => i % 2 === 1 && docs.raw[i - 1]!.toLowerCase() === 'x-frame-options');
+    expect(frame).toEqual(['DENY']);
   });
 });

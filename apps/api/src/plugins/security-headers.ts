@@ -1,0 +1,63 @@
+import { ServerResponse, validateHeaderName, validateHeaderValue, type IncomingMessage } from 'node:http';
+
+type StoreHeader = (this: ServerResponse, firstLine: string, headers: unknown) => void;
+
+/**
+ * The security headers written by Node itself, as one block checked once at start-up. Set per request
+ * through `reply.headers`, each of the 12 headers was stored by Fastify and then checked again by
+ * Node's `writeHead` (name and value, the ~300-character CSP scanned character by character) on
+ * every response: the largest cost our own code still added to `/health`.
+ *
+ * The server's responses (Node's `ServerResponse` option) put the block right after the status line,
+ * where `reply.headers` in the first `onRequest` hook put them: the same headers in the same order.
+ * A header the response sets itself (the API docs' CSP, an attachment's sandbox CSP) replaces the
+ * block's one, as it did when it was set later in the request; `reply.removeHeader` cannot take one
+ * out (no route does). Every response of the server carries them, including one written before or
+ * without Fastify's hooks.
+ *
+ * `undefined` when this Node has no `_storeHeader(firstLine, headers)` to build on (the app then sets
+ * the headers per request, as `app.inject` responses always do).
+ */
+export function securityHeaderResponse(headers: Readonly<Record<string, string>>): typeof ServerResponse | undefined {
+  const found = (ServerResponse.prototype as unknown as { _storeHeader?: StoreHeader })._storeHeader;
+  if (typeof found !== 'function' || found.length !== 2) return undefined;
+  const storeHeader: StoreHeader = found;
+  const names = Object.keys(headers);
+  for (const name of names) {
+    validateHeaderName(name);
+    validateHeaderValue(name, headers[name]!);
+    if (name !== name.toLowerCase()) throw new Error(`security header ${name}: lower case expected`);
+  }
+  const blockWithout = (given: (name: string) => boolean) =>
+    names
+      .filter((name) => !given(name))
+      .map((name) => `${name}: ${headers[name]}\r\n`)
+      .join('');
+  const block = blockWithout(() => false);
+
+  /** The block without the headers this response sets itself. */
+  const blockFor = (given: unknown): string => {
+    if (given === null || typeof given !== 'object') return block;
+    if (Array.isArray(given)) {
+      // writeHead(status, [name, value, …]) or [[name, value], …]
+      const set = new Set<string>();
+      if (Array.isArray(given[0])) for (const [name] of given as [string][]) set.add(String(name).toLowerCase());
+      else for (let i = 0; i < given.length; i += 2) set.add(String(given[i]).toLowerCase());
+      return names.some((n) => set.has(n)) ? blockWithout((n) => set.has(n)) : block;
+    }
+    // Fastify's headers and Node's own (setHeader) are keyed by the lower-case name.
+    const byName = given as Record<string, unknown>;
+    for (const name of names) {
+      if (byName[name] !== undefined) return blockWithout((n) => byName[n] !== undefined);
+    }
+    return block;
+  };
+
+  class SecureResponse extends ServerResponse<IncomingMessage> {
+    _storeHeader(firstLine: string, given: unknown) {
+      storeHeader.call(this, firstLine + blockFor(given), given);
+    }
+  }
+  // Node's option type is generic over the request class; this one serves IncomingMessage.
+  return SecureResponse as unknown as typeof ServerResponse;
+}
