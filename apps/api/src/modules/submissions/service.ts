@@ -135,17 +135,32 @@ export class SubmissionService {
     if (versions.some((v) => v.questionnaireId !== usage.publicQuestionnaireId)) throw Forbidden('PUBLIC_FORM_ONLY');
   }
 
-  /** Counted only for a registration about to be stored (a mistyped answer costs no attempt). */
-  private async countResidentAttempt(actor: Actor) {
-    if (actor.role !== 'public_user') return;
+  /**
+   * Whether every one of these ids is stored now: the same request sent twice at once (a double tap,
+   * a retry), whose twin was stored after this one looked, is answered as a replay, not refused.
+   */
+  private async allStored(ids: string[]) {
+    return (await this.repo.findByIds(this.db, ids)).length === ids.length;
+  }
+
+  /**
+   * Counted only for a registration about to be stored (a mistyped answer costs no attempt). False
+   * when the request's twin stored these very ids since they were looked up (they answer as replays).
+   */
+  private async countResidentAttempt(actor: Actor, ids: string[]): Promise<boolean> {
+    if (actor.role !== 'public_user') return true;
     // Already registered: refused before it costs an attempt (the unique index still decides races).
-    if (await this.repo.hasLivePublicSubmission(this.db, actor.id!)) throw Conflict('ALREADY_REGISTERED');
+    if (await this.repo.hasLivePublicSubmission(this.db, actor.id!)) {
+      if (await this.allStored(ids)) return false;
+      throw Conflict('ALREADY_REGISTERED');
+    }
     const day = new Date().toISOString().slice(0, 10);
     const { count } = await this.kv
       .incr(`reg-attempts:${actor.id}:${day}`, 86_400_000)
       .catch(() => ({ count: Number.POSITIVE_INFINITY }));
     if (count > PUBLIC_ATTEMPTS_PER_DAY)
       throw TooManyRequests('RATE_LIMITED', 'Too many registration attempts today; try again tomorrow', 3600);
+    return true;
   }
 
   /**
@@ -239,23 +254,34 @@ export class SubmissionService {
     }
 
     if (fresh.length) {
-      await this.countResidentAttempt(actor);
       const values = fresh.map((f) => f.values);
       const attachments = fresh.flatMap((f) => f.attachments);
+      const store = await this.countResidentAttempt(
+        actor,
+        values.map((v) => v.id),
+      );
       // Without attachments the rows and their outbox rows are one statement, atomic on its own: no
       // BEGIN and COMMIT round trips. Attachments are a second statement, so those go in a transaction.
       const inserted = await (
-        attachments.length
-          ? this.db.transaction((tx) => this.repo.insertWithOutbox(tx, values, attachments))
-          : this.repo.insertWithOutbox(this.db, values)
+        !store
+          ? Promise.resolve([])
+          : attachments.length
+            ? this.db.transaction((tx) => this.repo.insertWithOutbox(tx, values, attachments))
+            : this.repo.insertWithOutbox(this.db, values)
       )
         .then((rows) => new Map(rows.map((r) => [r.id, r])))
-        .catch((err: unknown) => {
+        .catch(async (err: unknown) => {
+          const person = isUniqueViolation(err, 'submissions_public_one_person_uq');
+          const replacement = isUniqueViolation(err, 'submissions_replaces_uq');
+          if (!person && !replacement) throw err;
+          // The same request sent twice at once (a double tap, a retry): PostgreSQL may find the
+          // resident's one place (or the returned survey's one replacement) taken before it finds the
+          // same id. When a row with every id of this request now exists, the rows answer as replays.
+          if (await this.allStored(values.map((v) => v.id))) return new Map<string, SubmissionRow>();
           // A resident's second live registration (the partial unique index decides, race-proof).
-          if (isUniqueViolation(err, 'submissions_public_one_person_uq')) throw Conflict('ALREADY_REGISTERED');
+          if (person) throw Conflict('ALREADY_REGISTERED');
           // Two corrections of one returned survey raced: the partial unique index keeps one.
-          if (isUniqueViolation(err, 'submissions_replaces_uq')) throw Conflict('REPLACEMENT_EXISTS');
-          throw err;
+          throw Conflict('REPLACEMENT_EXISTS');
         });
       const raced: string[] = [];
       for (const f of fresh) {
