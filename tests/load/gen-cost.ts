@@ -17,7 +17,8 @@
  *   npm run bench:gen
  *     USERS=2000,5000,10000   THINK_MS=5000-10000 (the capacity run's)   HOLD_S=20   RAMP_RATE=500
  *     ROUNDS=2   BASELINE=<rev> (unset: the working tree only)   GENERATORS=2 (threads; a list
- *     such as 1,2,3 runs each)   GEN_CPU_PROF=<dir> (CPU profiles of the generator runs, every thread)
+ *     such as 1,2,3 runs each)   GEN_NICE=0 (the generator threads' nice value; a list such as
+ *     0,-10 runs each)   GEN_CPU_PROF=<dir> (CPU profiles of the generator runs, every thread)
  */
 import { fork, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -70,6 +71,7 @@ if (process.argv[2] === '--child') {
     holdS: number;
     rampRate: number;
     generators: number;
+    nice: number;
     origin: string;
   };
   const send = (m: ChildMessage) => process.send!(m);
@@ -97,6 +99,7 @@ if (process.argv[2] === '--child') {
     thinkMaxMs: spec.thinkMax,
     liveEveryS: 0,
     generators: spec.generators,
+    nice: spec.nice,
     log: () => {},
     beforeHold: async () => {
       // Let the ramp's first requests (sign-ins, first pages) settle into the steady mix first.
@@ -136,6 +139,7 @@ async function main() {
   const RAMP_RATE = Number(process.env.RAMP_RATE ?? 500);
   const ROUNDS = Number(process.env.ROUNDS ?? 2);
   const THREADS = (process.env.GENERATORS ?? '2').split(',').map(Number);
+  const NICES = (process.env.GEN_NICE ?? '0').split(',').map(Number);
   const BASELINE = process.env.BASELINE;
 
   /** A body as NGINX would send it: gzip from 256 bytes up (the pages and assets: their .gz files). */
@@ -378,86 +382,88 @@ async function main() {
   const line = (r: Row, kbPerUser: number) =>
     `${r.variant.padEnd(22)} ${String(r.threads).padStart(3)} ${String(r.vus).padStart(6)} ${r.rps.toFixed(0).padStart(6)} ` +
     `${(((r.cpu / 100) * 1e6) / r.rps).toFixed(0).padStart(10)} ${r.cpu.toFixed(0).padStart(6)} ${r.loopP99.toFixed(1).padStart(8)} ${r.loopMax.toFixed(0).padStart(6)} ` +
-    `${r.rssMb.toFixed(0).padStart(7)} ${kbPerUser.toFixed(1).padStart(8)} ${r.targetUsPerReq.toFixed(0).padStart(13)} ${r.p50.toFixed(1).padStart(6)} ${r.p95.toFixed(1).padStart(6)} ${String(r.errors + r.rampErrors).padStart(5)} ${r.load.toFixed(2).padStart(5)}`;
+    `${r.rssMb.toFixed(0).padStart(7)} ${kbPerUser.toFixed(1).padStart(8)} ${r.targetUsPerReq.toFixed(0).padStart(13)} ${String(r.p50?.toFixed(1) ?? '–').padStart(6)} ${String(r.p95?.toFixed(1) ?? '–').padStart(6)} ${String(r.errors + r.rampErrors).padStart(5)} ${r.load.toFixed(2).padStart(5)}`;
   console.log(header);
   try {
     for (let round = 1; round <= ROUNDS; round++)
       for (const threads of THREADS)
-        for (const v of variants) {
-          sessions.clear();
-          const spec = {
-            users: USERS,
-            thinkMin,
-            thinkMax,
-            holdS: HOLD_S,
-            rampRate: RAMP_RATE,
-            generators: threads,
-            origin,
-          };
-          const child = fork(fileURLToPath(import.meta.url), ['--child', v.dir, JSON.stringify(spec)], {
-            execArgv: [
-              '--import',
-              'tsx',
-              ...(process.env.GEN_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.GEN_CPU_PROF] : []),
-            ],
-            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-          });
-          let t0 = 0;
-          let c0 = 0;
-          let k0 = new Map<string, [number, number, string]>();
-          let rss0 = NaN;
-          let prev: Row | undefined;
-          child.on('message', (m: ChildMessage) => {
-            if (m.t === 'rss0') rss0 = m.rssMb;
-            else if (m.t === 'hold') {
-              t0 = performance.now();
-              c0 = cpuOf();
-              k0 = threadTicks(child.pid!);
-            } else if (m.t === 'step') {
-              const seconds = (performance.now() - t0) / 1000;
-              const k1 = threadTicks(child.pid!);
-              const split = new Map<string, [number, number]>();
-              for (const [tid, [u, sy, name]] of k1) {
-                const [u0, s0] = k0.get(tid) ?? [0, 0];
-                const acc = split.get(name) ?? [0, 0];
-                split.set(name, [acc[0] + (u - u0) / seconds, acc[1] + (sy - s0) / seconds]);
-              }
-              const targetCpu = (cpuOf() - c0) / 1e6 / seconds; // cores
-              const row: Row = {
-                ...m.step,
-                variant: v.name,
-                threads,
-                round,
-                targetUsPerReq: (targetCpu * 1e6) / m.step.rps,
-                rss0,
-                load: loadavg()[0]!,
-              };
-              rows.push(row);
-              const kb = prev
-                ? ((row.rssMb - prev.rssMb) * 1024) / (row.vus - prev.vus)
-                : ((row.rssMb - rss0) * 1024) / row.vus;
-              console.log(line(row, kb));
-              console.log(
-                `    generator threads, % of a core user+sys: ${[...split]
-                  .filter(([, [u, sy]]) => u + sy >= 0.5)
-                  .sort((a, b) => b[1][0] + b[1][1] - a[1][0] - a[1][1])
-                  .map(([name, [u, sy]]) => `${name} ${u.toFixed(0)}+${sy.toFixed(0)}`)
-                  .join(', ')}`,
-              );
-              const reasons = Object.entries(row.reasons);
-              if (reasons.length)
+        for (const nice of NICES)
+          for (const v of variants) {
+            sessions.clear();
+            const spec = {
+              users: USERS,
+              thinkMin,
+              thinkMax,
+              holdS: HOLD_S,
+              rampRate: RAMP_RATE,
+              generators: threads,
+              nice,
+              origin,
+            };
+            const child = fork(fileURLToPath(import.meta.url), ['--child', v.dir, JSON.stringify(spec)], {
+              execArgv: [
+                '--import',
+                'tsx',
+                ...(process.env.GEN_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.GEN_CPU_PROF] : []),
+              ],
+              stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+            });
+            let t0 = 0;
+            let c0 = 0;
+            let k0 = new Map<string, [number, number, string]>();
+            let rss0 = NaN;
+            let prev: Row | undefined;
+            child.on('message', (m: ChildMessage) => {
+              if (m.t === 'rss0') rss0 = m.rssMb;
+              else if (m.t === 'hold') {
+                t0 = performance.now();
+                c0 = cpuOf();
+                k0 = threadTicks(child.pid!);
+              } else if (m.t === 'step') {
+                const seconds = (performance.now() - t0) / 1000;
+                const k1 = threadTicks(child.pid!);
+                const split = new Map<string, [number, number]>();
+                for (const [tid, [u, sy, name]] of k1) {
+                  const [u0, s0] = k0.get(tid) ?? [0, 0];
+                  const acc = split.get(name) ?? [0, 0];
+                  split.set(name, [acc[0] + (u - u0) / seconds, acc[1] + (sy - s0) / seconds]);
+                }
+                const targetCpu = (cpuOf() - c0) / 1e6 / seconds; // cores
+                const row: Row = {
+                  ...m.step,
+                  variant: nice ? `${v.name}, nice ${nice}` : v.name,
+                  threads,
+                  round,
+                  targetUsPerReq: (targetCpu * 1e6) / m.step.rps,
+                  rss0,
+                  load: loadavg()[0]!,
+                };
+                rows.push(row);
+                const kb = prev
+                  ? ((row.rssMb - prev.rssMb) * 1024) / (row.vus - prev.vus)
+                  : ((row.rssMb - rss0) * 1024) / row.vus;
+                console.log(line(row, kb));
                 console.log(
-                  `    errors: ${reasons
-                    .slice(0, 5)
-                    .map(([k, n]) => `${n} × ${k}`)
-                    .join('; ')}`,
+                  `    generator threads, % of a core user+sys: ${[...split]
+                    .filter(([, [u, sy]]) => u + sy >= 0.5)
+                    .sort((a, b) => b[1][0] + b[1][1] - a[1][0] - a[1][1])
+                    .map(([name, [u, sy]]) => `${name} ${u.toFixed(0)}+${sy.toFixed(0)}`)
+                    .join(', ')}`,
                 );
-              prev = row;
-            }
-          });
-          const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-          if (code !== 0) throw new Error(`generator run (${v.name}) exited ${code}`);
-        }
+                const reasons = Object.entries(row.reasons);
+                if (reasons.length)
+                  console.log(
+                    `    errors: ${reasons
+                      .slice(0, 5)
+                      .map(([k, n]) => `${n} × ${k}`)
+                      .join('; ')}`,
+                  );
+                prev = row;
+              }
+            });
+            const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+            if (code !== 0) throw new Error(`generator run (${v.name}) exited ${code}`);
+          }
   } finally {
     server.closeAllConnections();
     server.close();

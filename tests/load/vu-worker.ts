@@ -6,6 +6,7 @@
  * Users of one seeded account are always given to the same thread, so the in-process NIN pre-check
  * budget (scenarios.ts) holds for the account as a whole.
  */
+import { setPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StaffRole } from '@oslrs/core';
@@ -17,6 +18,8 @@ export interface GeneratorData {
   thinkMaxMs: number;
   /** Distinct per thread, so fresh NINs never collide across threads. */
   ninSalt: number;
+  /** Scheduling priority of this thread (Linux nice, -20…19; 0: unchanged). */
+  nice?: number;
 }
 
 /** [global index (source address), role, ordinal within the role]. */
@@ -163,8 +166,15 @@ export class Wheel {
 
 if (parentPort) {
   const port = parentPort;
-  const { target, thinkMinMs, thinkMaxMs, ninSalt } = workerData as GeneratorData;
+  const { target, thinkMinMs, thinkMaxMs, ninSalt, nice } = workerData as GeneratorData;
   useNinSalt(ninSalt);
+  // On Linux a nice value is per thread: pid 0 is this thread. Raising priority needs root (else ignored).
+  if (nice)
+    try {
+      setPriority(0, nice);
+    } catch {
+      // not permitted: the default priority
+    }
   const samples = new SampleBuffer();
   const users: VirtualUser[] = [];
   let stopped = false;

@@ -87,6 +87,12 @@ export interface RunOptions {
   liveEveryS?: number;
   /** Generator threads running the users (default: GENERATORS, else 2). */
   generators?: number;
+  /**
+   * Nice value of the generator threads (default: GEN_NICE, else 0 = unchanged). Below 0 (root only)
+   * they are served before the stack when the machine is saturated: the latencies they time are then
+   * the stack's, not their own wait for a core (the CPU they use is the same).
+   */
+  nice?: number;
 }
 
 class Window {
@@ -214,7 +220,13 @@ export async function runSteps(options: RunOptions): Promise<StepReport[]> {
     { length: count },
     (_, k) =>
       new Generator(
-        { target: options.target, thinkMinMs: thinkMin, thinkMaxMs: thinkMax, ninSalt: saltBase + k },
+        {
+          target: options.target,
+          thinkMinMs: thinkMin,
+          thinkMaxMs: thinkMax,
+          ninSalt: saltBase + k,
+          nice: options.nice ?? Number(process.env.GEN_NICE ?? 0),
+        },
         onSamples,
       ),
   );
