@@ -10,8 +10,11 @@
  * orchestrates (ramp, hold windows, monitor, reports) and receives compact samples from them every
  * 250 ms. Public users are dealt round robin; all users of one seeded staff account go to the same
  * thread (thread = account number % GENERATORS), so the per-account NIN pre-check budget holds.
- * The load generator's CPU is the whole process (all threads); its event-loop delay p99/max is the
- * largest over the threads (this one included).
+ * The load generator's CPU is the whole process (all threads, the /proc sampling of a monitor in this
+ * thread included, and reported apart); its event-loop delay p99/max is the largest over the
+ * generator threads, which time the requests (this thread's is reported apart). Each generator thread
+ * runs its users' think times on one timing wheel and its requests through undici's dispatch with a
+ * minimal handler (scenarios.ts); `npm run bench:gen` measures what that costs per request and user.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
