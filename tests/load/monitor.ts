@@ -63,6 +63,17 @@ export function readProcs(): Map<number, Proc> {
   return table;
 }
 
+/** utime + stime of the calling thread (clock ticks). */
+function threadTicks(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+}
+
 function pssKb(pid: number): number {
   try {
     const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
@@ -105,8 +116,8 @@ export class ProcessMonitor {
   /** The latest second's figures, for a live line. */
   current = new Map<string, { cpu: number; rssMb: number }>();
   private samples = 0;
-  /** Wall time spent sampling since the last reset (ms): the monitor runs in the load generator's process. */
-  private busyMs = 0;
+  /** CPU ticks this thread spent sampling since the last reset: the monitor runs in the load generator's process. */
+  private busyTicks = 0;
   private since = performance.now();
 
   /**
@@ -134,16 +145,17 @@ export class ProcessMonitor {
   reset() {
     this.acc.clear();
     this.samples = 0; // the window's first sample reads PSS
-    this.busyMs = 0;
+    this.busyTicks = 0;
     this.since = performance.now();
   }
 
-  /** Share of one core the sampling itself took since the last reset (wall time in sample(), %). */
+  /** Share of one core the sampling itself took since the last reset (%; this thread's CPU ticks in sample()). */
   ownCpu(): number {
-    return (this.busyMs / (performance.now() - this.since)) * 100;
+    return (this.busyTicks / TICKS / ((performance.now() - this.since) / 1000)) * 100;
   }
 
   private sample() {
+    const ticks0 = threadTicks();
     const now = performance.now();
     const readPss = this.samples++ % this.pssEvery === 0;
     const table = readProcs();
@@ -181,7 +193,7 @@ export class ProcessMonitor {
       this.current.set(g.name, { cpu, rssMb: rss / 1024 });
     }
     this.last = new Map([...table.values()].map((p) => [p.pid, { ticks: p.ticks, at: now }]));
-    this.busyMs += performance.now() - now;
+    this.busyTicks += threadTicks() - ticks0;
   }
 
   stats(): GroupStats[] {
