@@ -197,8 +197,9 @@ const QUERIES = ['ade', 'folake', 'okafor', 'load-enum'];
 export interface Answer {
   status: number;
   body: unknown;
-  /** A response header by lower-case name (first value), or all values of set-cookie. */
+  /** A response header's first value, by lower-case name. */
   header(name: string): string | undefined;
+  /** Every value of a response header (e.g. set-cookie), by lower-case name. */
   headers(name: string): string[];
 }
 
