@@ -12,8 +12,11 @@
  *     STEPS=500,1000,2000,3000,4000,6000,8000,10000,12000   HOLD_S=60   RAMP_RATE=50 (users/s)
  *     P95_LIMIT_MS=250   REPORT=/tmp/capacity.json   SKIP_HEALTH=1   ROLE_MIX=…
  *     GENERATORS=2   worker threads running the virtual users (vu.ts); this thread only orchestrates.
- *                    "load generator" CPU is the whole process (every thread), its event-loop delay
- *                    p99/max the largest over the threads.
+ *                    "load generator" CPU is the whole process (every thread, the /proc sampling
+ *                    included and shown apart), its event-loop delay p99/max the largest over the
+ *                    generator threads (the main thread's apart).
+ *     GEN_NICE=0     the generator threads' nice value (e.g. -10, as root: served before the stack
+ *                    when the machine is saturated, so they time the stack, not their wait for a core)
  */
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';

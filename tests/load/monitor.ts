@@ -63,6 +63,17 @@ export function readProcs(): Map<number, Proc> {
   return table;
 }
 
+/** utime + stime of the calling thread (clock ticks). */
+function threadTicks(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+}
+
 function pssKb(pid: number): number {
   try {
     const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
@@ -104,8 +115,21 @@ export class ProcessMonitor {
   >();
   /** The latest second's figures, for a live line. */
   current = new Map<string, { cpu: number; rssMb: number }>();
+  private samples = 0;
+  /** CPU ticks this thread spent sampling since the last reset: the monitor runs in the load generator's process. */
+  private busyTicks = 0;
+  private since = performance.now();
 
-  constructor(private readonly groupList: ProcessGroup[]) {}
+  /**
+   * `pssEvery`: PSS is read every this many samples (and on the first). Reading
+   * /proc/<pid>/smaps_rollup walks the process's page tables: for ~30 PostgreSQL backends mapping the
+   * shared buffers that cost ~50 ms of (kernel) CPU per sample, i.e. 5 % of a core charged to the
+   * load generator; PSS is a peak of slowly changing memory, so every 5 s is enough.
+   */
+  constructor(
+    private readonly groupList: ProcessGroup[],
+    private readonly pssEvery = 5,
+  ) {}
 
   start(intervalMs = 1000) {
     this.sample();
@@ -120,10 +144,20 @@ export class ProcessMonitor {
   /** Start a new window (a step, a phase): stats from here on. */
   reset() {
     this.acc.clear();
+    this.samples = 0; // the window's first sample reads PSS
+    this.busyTicks = 0;
+    this.since = performance.now();
+  }
+
+  /** Share of one core the sampling itself took since the last reset (%; this thread's CPU ticks in sample()). */
+  ownCpu(): number {
+    return (this.busyTicks / TICKS / ((performance.now() - this.since) / 1000)) * 100;
   }
 
   private sample() {
+    const ticks0 = threadTicks();
     const now = performance.now();
+    const readPss = this.samples++ % this.pssEvery === 0;
     const table = readProcs();
     const cpuOf = (pid: number) => {
       const p = table.get(pid)!;
@@ -146,19 +180,20 @@ export class ProcessMonitor {
       for (const pid of pids) {
         cpu += cpuOf(pid);
         rss += table.get(pid)!.rssKb;
-        if (i < selected.length) pss += pssKb(pid);
+        if (readPss && i < selected.length) pss += pssKb(pid);
       }
       const a = this.acc.get(g.name) ?? { n: 0, cpuSum: 0, peakCpu: 0, peakRss: 0, peakPss: 0, procs: 0 };
       a.n++;
       a.cpuSum += cpu;
       a.peakCpu = Math.max(a.peakCpu, cpu);
       a.peakRss = Math.max(a.peakRss, rss);
-      a.peakPss = i < selected.length ? Math.max(a.peakPss, pss) : NaN;
+      a.peakPss = i < selected.length ? (readPss ? Math.max(a.peakPss, pss) : a.peakPss) : NaN;
       a.procs = Math.max(a.procs, pids.length);
       this.acc.set(g.name, a);
       this.current.set(g.name, { cpu, rssMb: rss / 1024 });
     }
     this.last = new Map([...table.values()].map((p) => [p.pid, { ticks: p.ticks, at: now }]));
+    this.busyTicks += threadTicks() - ticks0;
   }
 
   stats(): GroupStats[] {

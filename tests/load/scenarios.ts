@@ -30,7 +30,6 @@ export interface Sample {
   ok: boolean;
   /** Why it is an error, when it is. */
   reason?: string;
-  at: number;
 }
 
 export type Recorder = (s: Sample) => void;
@@ -190,7 +189,6 @@ const CUMULATIVE = Object.fromEntries(
 ) as Record<VuRole, { actions: Action[]; upTo: number[]; total: number }>;
 
 const PAGES = ['/', '/login', '/register', '/marketplace'];
-const HTML = { accept: 'text/html' };
 const OK = [200];
 const OK_OR_304 = [200, 304];
 const ACCEPTED = [202];
@@ -198,6 +196,94 @@ const NO_CONTENT = [204];
 const LGAS = ['ibadan_north', 'ogbomosho_south', 'iseyin', 'oyo_east', 'saki_west'];
 const LIST_ROLES = ['enumerator', 'supervisor'];
 const QUERIES = ['ade', 'folake', 'okafor', 'load-enum'];
+
+/** What one request gave: status (0: no answer), the body when read, and the response's raw headers. */
+export interface Answer {
+  status: number;
+  body: unknown;
+  /** A response header's first value, by lower-case name. */
+  header(name: string): string | undefined;
+  /** Every value of a response header (e.g. set-cookie), by lower-case name. */
+  headers(name: string): string[];
+}
+
+/**
+ * One request's exchange with undici at its lowest level (`Client.dispatch` with a handler): no
+ * response stream, no promise chain per chunk; the body is kept only when the caller reads it (or it
+ * is an error, whose code goes into the reason), otherwise its chunks are dropped as they arrive.
+ */
+class Exchange implements Answer {
+  status = 0;
+  body: unknown = undefined;
+  error?: Error;
+  private raw: Buffer[] | null = null;
+  private chunks: Buffer[] | null = null;
+  private resolve!: (e: Exchange) => void;
+  readonly done: Promise<Exchange>;
+
+  constructor(private readonly keep: boolean) {
+    this.done = new Promise((resolve) => (this.resolve = resolve));
+  }
+
+  onConnect() {}
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]) {
+    this.status = statusCode;
+    this.raw = rawHeaders;
+    if (this.keep || statusCode >= 400) this.chunks = [];
+    return true;
+  }
+
+  onData(chunk: Buffer) {
+    this.chunks?.push(chunk);
+    return true;
+  }
+
+  onComplete() {
+    if (this.chunks) {
+      let text = '';
+      try {
+        let buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+        if (this.header('content-encoding') === 'gzip') buf = gunzipSync(buf);
+        text = buf.toString('utf8');
+      } catch (err) {
+        this.error = err as Error;
+      }
+      this.chunks = null;
+      try {
+        this.body = text ? JSON.parse(text) : undefined;
+      } catch {
+        this.body = text;
+      }
+    }
+    this.resolve(this);
+  }
+
+  onError(err: Error) {
+    this.error = err;
+    this.chunks = null;
+    this.resolve(this);
+  }
+
+  headers(name: string): string[] {
+    const out: string[] = [];
+    const raw = this.raw;
+    if (!raw) return out;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const key = raw[i]!;
+      if (key.length === name.length && key.toString('latin1').toLowerCase() === name)
+        out.push(raw[i + 1]!.toString('latin1'));
+    }
+    return out;
+  }
+
+  header(name: string): string | undefined {
+    return this.headers(name)[0];
+  }
+}
+
+const BASE_HEADERS = { 'accept-encoding': 'gzip', 'user-agent': 'oslrs-load/1' } as const;
+const HTML_HEADERS = { ...BASE_HEADERS, accept: 'text/html' };
 
 export class VirtualUser {
   readonly client: Client;
@@ -207,8 +293,9 @@ export class VirtualUser {
   private user?: { id: string; lga: string | null };
   readonly address: string;
   private readonly deviceId = `vu-${randomUUID().slice(0, 8)}`;
-  /** Headers of a request without extra headers or a body, rebuilt only when the cookie changes. */
-  private plainHeaders: Record<string, string> = { 'accept-encoding': 'gzip', 'user-agent': 'oslrs-load/1' };
+  /** Headers of a request without a body (plain, and a page's), rebuilt only when the cookie changes. */
+  private plainHeaders: Record<string, string> = BASE_HEADERS;
+  private htmlHeaders: Record<string, string> = HTML_HEADERS;
 
   constructor(
     readonly index: number,
@@ -244,52 +331,42 @@ export class VirtualUser {
       read?: boolean;
       check?: (status: number, body: unknown) => string | undefined;
     } = {},
-  ): Promise<{ status: number; body: unknown; headers: Record<string, string | string[] | undefined> }> {
-    let headers = this.plainHeaders;
-    if (opts.headers || opts.body !== undefined) {
-      headers = { 'accept-encoding': 'gzip', 'user-agent': 'oslrs-load/1' };
-      if (opts.headers) Object.assign(headers, opts.headers);
-      if (this.cookie) headers.cookie = this.cookie;
-    }
+  ): Promise<Answer> {
+    let headers = opts.headers ?? this.plainHeaders;
     let payload: string | undefined;
     if (opts.body !== undefined) {
-      payload = JSON.stringify(opts.body);
-      headers['content-type'] = 'application/json';
+      headers = { ...headers, 'content-type': 'application/json' };
+      if (this.cookie) headers.cookie = this.cookie;
       if (this.csrf) headers['x-csrf-token'] = this.csrf;
+      payload = JSON.stringify(opts.body);
     }
+    const exchange = new Exchange(Boolean(opts.read || opts.check));
     const t0 = performance.now();
-    let status = 0;
-    let body: unknown;
-    let resHeaders: Record<string, string | string[] | undefined> = {};
-    let reason: string | undefined;
-    try {
-      const res = await this.client.request({ method, path, headers, body: payload });
-      status = res.statusCode;
-      resHeaders = res.headers;
-      const wantBody = opts.read || status >= 400 || opts.check;
-      if (wantBody) {
-        let buf = Buffer.from(await res.body.arrayBuffer());
-        if (res.headers['content-encoding'] === 'gzip') buf = gunzipSync(buf);
-        const text = buf.toString('utf8');
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          body = text;
-        }
-      } else {
-        await res.body.dump({ limit: Infinity });
-      }
-      const expected = opts.expect ?? OK;
-      if (!expected.includes(status)) {
-        const code = (body as { error?: { code?: string } } | undefined)?.error?.code;
-        reason = `HTTP ${status}${code ? ` ${code}` : ''}`;
-      } else if (opts.check) reason = opts.check(status, body);
-    } catch (err) {
-      reason = `${(err as { code?: string }).code ?? 'ERROR'}: ${(err as Error).message}`;
-    }
+    this.client.dispatch({ method, path, headers, body: payload }, exchange);
+    await exchange.done;
     const ms = performance.now() - t0;
-    this.record({ endpoint, ms, status, ok: !reason, reason, at: Date.now() });
-    return { status, body, headers: resHeaders };
+    const { status, body, error } = exchange;
+    let reason: string | undefined;
+    if (error) reason = `${(error as { code?: string }).code ?? 'ERROR'}: ${error.message}`;
+    else {
+      try {
+        if (!(opts.expect ?? OK).includes(status)) {
+          const code = (body as { error?: { code?: string } } | undefined)?.error?.code;
+          reason = `HTTP ${status}${code ? ` ${code}` : ''}`;
+        } else if (opts.check) reason = opts.check(status, body);
+      } catch (err) {
+        reason = `ERROR: ${(err as Error).message}`;
+      }
+    }
+    this.record({ endpoint, ms, status, ok: !reason, reason });
+    return exchange;
+  }
+
+  /** Headers with this user's cookie and `extra` (a request's own headers, e.g. If-None-Match). */
+  private withCookie(extra: Record<string, string>): Record<string, string> {
+    const headers: Record<string, string> = { ...BASE_HEADERS, ...extra };
+    if (this.cookie) headers.cookie = this.cookie;
+    return headers;
   }
 
   /** Sign in (staff) — sets this user's cookie and CSRF token. */
@@ -304,8 +381,7 @@ export class VirtualUser {
       body: { email: this.account.email, password: LOAD_PASSWORD },
       read: true,
     });
-    const setCookie = res.headers['set-cookie'];
-    const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
+    const first = res.header('set-cookie');
     if (res.status !== 200 || !first) return false;
     this.setCookie(first.split(';')[0]);
     const body = res.body as { csrfToken: string; user: { id: string; lga: string | null } };
@@ -316,8 +392,8 @@ export class VirtualUser {
 
   private setCookie(cookie: string | undefined) {
     this.cookie = cookie;
-    this.plainHeaders = { 'accept-encoding': 'gzip', 'user-agent': 'oslrs-load/1' };
-    if (cookie) this.plainHeaders.cookie = cookie;
+    this.plainHeaders = cookie ? { ...BASE_HEADERS, cookie } : BASE_HEADERS;
+    this.htmlHeaders = cookie ? { ...HTML_HEADERS, cookie } : HTML_HEADERS;
   }
 
   /** The LGA of this user's submissions (the survey's lga_id, which the server files them under). */
@@ -392,9 +468,7 @@ export class VirtualUser {
     const t = this.target;
     switch (action) {
       case 'page':
-        await this.call('GET / (page)', 'GET', pick(PAGES), {
-          headers: HTML,
-        });
+        await this.call('GET / (page)', 'GET', pick(PAGES), { headers: this.htmlHeaders });
         return;
       case 'asset':
         if (!t.assets.length) return this.run('page');
@@ -405,11 +479,11 @@ export class VirtualUser {
         return;
       case 'schema': {
         const res = await this.call('GET /forms/:id/schema', 'GET', `/api/v1/forms/${t.questionnaireId}/schema`, {
-          headers: this.etag ? { 'if-none-match': this.etag } : undefined,
+          headers: this.etag ? this.withCookie({ 'if-none-match': this.etag }) : undefined,
           expect: OK_OR_304,
         });
-        const etag = res.headers.etag;
-        if (typeof etag === 'string') this.etag = etag;
+        const etag = res.header('etag');
+        if (etag !== undefined) this.etag = etag;
         return;
       }
       case 'health':

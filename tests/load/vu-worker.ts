@@ -6,6 +6,7 @@
  * Users of one seeded account are always given to the same thread, so the in-process NIN pre-check
  * budget (scenarios.ts) holds for the account as a whole.
  */
+import { setPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StaffRole } from '@oslrs/core';
@@ -17,6 +18,8 @@ export interface GeneratorData {
   thinkMaxMs: number;
   /** Distinct per thread, so fresh NINs never collide across threads. */
   ninSalt: number;
+  /** Scheduling priority of this thread (Linux nice, -20…19; 0: unchanged). */
+  nice?: number;
 }
 
 /** [global index (source address), role, ordinal within the role]. */
@@ -102,24 +105,89 @@ class SampleBuffer {
   }
 }
 
+/**
+ * The users' think times: one timer for the whole thread instead of one per user. A hashed wheel of
+ * TICK_MS slots: a user due in d ms goes into the slot d/TICK_MS ahead (with its round count when d
+ * is longer than a turn of the wheel); every tick runs the slot's users whose round has come. A
+ * think time is thus rounded up to the next tick (≤ TICK_MS late; 5–10 s think times, 10 ms ticks).
+ */
+export class Wheel {
+  static readonly TICK_MS = 10;
+  static readonly SLOTS = 1024;
+  /** Per slot: user k and its remaining rounds, as parallel growing lists. */
+  private readonly users: number[][] = Array.from({ length: Wheel.SLOTS }, () => []);
+  private readonly rounds: number[][] = Array.from({ length: Wheel.SLOTS }, () => []);
+  private slot = 0;
+  private readonly start = performance.now();
+  private ticks = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly due: (k: number) => void) {
+    this.timer = setInterval(() => this.tick(), Wheel.TICK_MS);
+  }
+
+  /** User k is due in `ms` from now (counted from the clock, not from the last tick run). */
+  add(k: number, ms: number) {
+    const dueTick = Math.ceil((performance.now() + ms - this.start) / Wheel.TICK_MS);
+    const ahead = Math.max(1, dueTick - this.ticks);
+    const slot = (this.slot + ahead) % Wheel.SLOTS;
+    this.users[slot]!.push(k);
+    this.rounds[slot]!.push(Math.floor((ahead - 1) / Wheel.SLOTS));
+  }
+
+  /** Catch up with the clock (a late interval runs the slots it missed), then run what is due. */
+  private tick() {
+    const target = Math.floor((performance.now() - this.start) / Wheel.TICK_MS);
+    while (this.ticks < target) {
+      this.ticks++;
+      this.slot = (this.slot + 1) % Wheel.SLOTS;
+      const users = this.users[this.slot]!;
+      if (!users.length) continue;
+      const rounds = this.rounds[this.slot]!;
+      const dueNow: number[] = [];
+      let keep = 0;
+      for (let i = 0; i < users.length; i++) {
+        if (rounds[i]! === 0) dueNow.push(users[i]!);
+        else {
+          users[keep] = users[i]!;
+          rounds[keep++] = rounds[i]! - 1;
+        }
+      }
+      users.length = keep;
+      rounds.length = keep;
+      for (const k of dueNow) this.due(k);
+    }
+  }
+
+  stop() {
+    clearInterval(this.timer);
+  }
+}
+
 if (parentPort) {
   const port = parentPort;
-  const { target, thinkMinMs, thinkMaxMs, ninSalt } = workerData as GeneratorData;
+  const { target, thinkMinMs, thinkMaxMs, ninSalt, nice } = workerData as GeneratorData;
   useNinSalt(ninSalt);
+  // On Linux a nice value is per thread: pid 0 is this thread. Raising priority needs root (else ignored).
+  if (nice)
+    try {
+      setPriority(0, nice);
+    } catch {
+      // not permitted: the default priority
+    }
   const samples = new SampleBuffer();
   const users: VirtualUser[] = [];
-  const timers: (NodeJS.Timeout | undefined)[] = [];
   let stopped = false;
   let inflight = 0;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const flushTimer = setInterval(() => samples.send(), FLUSH_MS);
+  const wheel = new Wheel((k) => void turn(k, false));
 
   const think = () => thinkMinMs + Math.random() * (thinkMaxMs - thinkMinMs);
 
   /** One turn of user k: its first (sign in, or a page for the public) or the next of its mix. */
   const turn = async (k: number, first: boolean) => {
-    timers[k] = undefined;
     if (stopped) return;
     const vu = users[k]!;
     inflight++;
@@ -127,16 +195,16 @@ if (parentPort) {
       if (vu.account && !vu.signedIn) await vu.login();
       else await vu.run(first ? 'page' : vu.pickAction());
     } catch (err) {
-      samples.record({ endpoint: 'harness', ms: 0, status: 0, ok: false, reason: String(err), at: Date.now() });
+      samples.record({ endpoint: 'harness', ms: 0, status: 0, ok: false, reason: String(err) });
     } finally {
       inflight--;
     }
-    if (!stopped) timers[k] = setTimeout(turn, think(), k, false);
+    if (!stopped) wheel.add(k, think());
   };
 
   const stop = async () => {
     stopped = true;
-    for (const t of timers) if (t) clearTimeout(t);
+    wheel.stop();
     // A request in flight gets a few seconds to finish.
     const until = performance.now() + 5000;
     while (inflight > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 50));

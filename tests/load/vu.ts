@@ -10,8 +10,11 @@
  * orchestrates (ramp, hold windows, monitor, reports) and receives compact samples from them every
  * 250 ms. Public users are dealt round robin; all users of one seeded staff account go to the same
  * thread (thread = account number % GENERATORS), so the per-account NIN pre-check budget holds.
- * The load generator's CPU is the whole process (all threads); its event-loop delay p99/max is the
- * largest over the threads (this one included).
+ * The load generator's CPU is the whole process (all threads, the /proc sampling of a monitor in this
+ * thread included, and reported apart); its event-loop delay p99/max is the largest over the
+ * generator threads, which time the requests (this thread's is reported apart). Each generator thread
+ * runs its users' think times on one timing wheel and its requests through undici's dispatch with a
+ * minimal handler (scenarios.ts); `npm run bench:gen` measures what that costs per request and user.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -51,7 +54,20 @@ export interface StepReport {
   errorReasons: Record<string, number>;
   processes: GroupStats[];
   machineCpu: number;
-  loadgen: { cpu: number; eventLoopP99Ms: number; eventLoopMaxMs: number; rssMb: number };
+  /**
+   * The load generator's process: CPU (every thread, % of a core; `monitorCpu` of it is the /proc
+   * sampling, which runs in the main thread); event-loop delay of the generator threads, which time
+   * the requests (p99 and max, the largest over them), and of the main thread (orchestration and the
+   * /proc sampling: it times no request); peak RSS.
+   */
+  loadgen: {
+    cpu: number;
+    monitorCpu: number;
+    eventLoopP99Ms: number;
+    eventLoopMaxMs: number;
+    mainLoopP99Ms: number;
+    rssMb: number;
+  };
   openUsers: number;
 }
 
@@ -74,6 +90,12 @@ export interface RunOptions {
   liveEveryS?: number;
   /** Generator threads running the users (default: GENERATORS, else 2). */
   generators?: number;
+  /**
+   * Nice value of the generator threads (default: GEN_NICE, else 0 = unchanged). Below 0 (root only)
+   * they are served before the stack when the machine is saturated: the latencies they time are then
+   * the stack's, not their own wait for a core (the CPU they use is the same).
+   */
+  nice?: number;
 }
 
 class Window {
@@ -201,7 +223,13 @@ export async function runSteps(options: RunOptions): Promise<StepReport[]> {
     { length: count },
     (_, k) =>
       new Generator(
-        { target: options.target, thinkMinMs: thinkMin, thinkMaxMs: thinkMax, ninSalt: saltBase + k },
+        {
+          target: options.target,
+          thinkMinMs: thinkMin,
+          thinkMaxMs: thinkMax,
+          ninSalt: saltBase + k,
+          nice: options.nice ?? Number(process.env.GEN_NICE ?? 0),
+        },
         onSamples,
       ),
   );
@@ -283,8 +311,8 @@ export async function runSteps(options: RunOptions): Promise<StepReport[]> {
         const cpu = process.cpuUsage(cpu0);
         const m1 = ProcessMonitor.machineCpu();
         const threadLoops = await flushAll();
-        const loopP99 = Math.max(loop.percentile(99) / 1e6, ...threadLoops.map((l) => l.loopP99Ms));
-        const loopMax = Math.max(loop.max / 1e6, ...threadLoops.map((l) => l.loopMaxMs));
+        const loopP99 = Math.max(...threadLoops.map((l) => l.loopP99Ms));
+        const loopMax = Math.max(...threadLoops.map((l) => l.loopMaxMs));
         const all: number[] = [];
         const endpoints: EndpointStats[] = [];
         for (const [name, e] of [...window.byEndpoint].sort(([a], [b]) => a.localeCompare(b))) {
@@ -304,8 +332,10 @@ export async function runSteps(options: RunOptions): Promise<StepReport[]> {
           machineCpu: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 200,
           loadgen: {
             cpu: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
+            monitorCpu: options.monitor?.ownCpu() ?? 0,
             eventLoopP99Ms: loopP99,
             eventLoopMaxMs: loopMax,
+            mainLoopP99Ms: loop.percentile(99) / 1e6,
             rssMb: peakRss / 1024 / 1024,
           },
           openUsers: users,
@@ -357,8 +387,10 @@ export function printStep(r: StepReport, log: (l: string) => void = console.log)
       );
   }
   log(
-    `machine CPU ${f(r.machineCpu)} % of 200 %; load generator (this process): CPU ${f(r.loadgen.cpu)} %, ` +
-      `event-loop delay p99 ${f(r.loadgen.eventLoopP99Ms)} ms (max ${f(r.loadgen.eventLoopMaxMs, 0)}), RSS ${f(r.loadgen.rssMb, 0)} MB`,
+    `machine CPU ${f(r.machineCpu)} % of 200 %; load generator (this process): CPU ${f(r.loadgen.cpu)} % ` +
+      `(of which /proc sampling ${f(r.loadgen.monitorCpu)} %), ${f((r.loadgen.cpu / 100 / r.overall.rps) * 1e6, 0)} µs per request; ` +
+      `event-loop delay p99 ${f(r.loadgen.eventLoopP99Ms)} ms (max ${f(r.loadgen.eventLoopMaxMs, 0)}) in the generator threads, ` +
+      `${f(r.loadgen.mainLoopP99Ms)} ms in the main thread; RSS ${f(r.loadgen.rssMb, 0)} MB`,
   );
   const reasons = Object.entries(r.errorReasons).sort((a, b) => b[1] - a[1]);
   if (reasons.length) {
