@@ -122,7 +122,7 @@ const envSchema = z.object({
    * (fewer, larger claims: less CPU per submission; docs/capacity.md, 7 December). 0: no wait. Never
    * when a full batch is waiting; a submission is ingested at most this much later.
    */
-  INGEST_LINGER_MS: z.coerce.number().int().min(0).max(5000).default(150),
+  INGEST_LINGER_MS: z.coerce.number().int().min(0).max(5000).default(300),
   RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
   /** Public marketplace searches per IP per minute (SPEC limits: 30); benchmarks lift it. */
