@@ -166,6 +166,7 @@ export function createServices(runtime: Runtime): Services {
     respondents,
     runtime.config.ingestBatch,
     runtime.config.ingestDrains,
+    runtime.config.ingestLingerMs,
   );
   const registry = new RegistryService(
     db,

@@ -116,6 +116,13 @@ const envSchema = z.object({
    * CPU per submission than 2, for no more throughput (docs/capacity.md).
    */
   INGEST_DRAINS: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Under a trickle of small requests (an enumerator's few forms, a clerk's one), how long the ingest
+   * job waits before claiming, so that the next requests' submissions are claimed in the same batch
+   * (fewer, larger claims: less CPU per submission; docs/capacity.md, 7 December). 0: no wait. Never
+   * when a full batch is waiting; a submission is ingested at most this much later.
+   */
+  INGEST_LINGER_MS: z.coerce.number().int().min(0).max(5000).default(300),
   RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
   /** Public marketplace searches per IP per minute (SPEC limits: 30); benchmarks lift it. */
@@ -220,6 +227,7 @@ export interface Config {
   workerConcurrency: number;
   ingestBatch: number;
   ingestDrains: number;
+  ingestLingerMs: number;
   relayIntervalMs: number;
   /** Streamed exports: their directory and how long a file is kept. */
   exports: { dir: string; retentionMs: number };
@@ -328,6 +336,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.WORKER_CONCURRENCY,
     ingestBatch: e.INGEST_BATCH,
     ingestDrains: e.INGEST_DRAINS,
+    ingestLingerMs: e.INGEST_LINGER_MS,
     relayIntervalMs: e.RELAY_INTERVAL_MS,
     exports: {
       dir: resolve(e.EXPORT_DIR ?? `${e.DATA_DIR}/exports`),

@@ -164,6 +164,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PUBLIC_URL: 'http://registry.test',
     DB_POOL_MAX: '5',
     RELAY_INTERVAL_MS: '60000',
+    // Tests wait for ingestion on a condition: without the linger they wait less (ingest-linger.test.ts
+    // sets its own; INGEST_LINGER_MS=300 in the environment runs the others with one).
+    INGEST_LINGER_MS: process.env.INGEST_LINGER_MS ?? '0',
     ...TEST_PII_ENV,
     ...options.env,
   });

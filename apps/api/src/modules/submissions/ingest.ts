@@ -10,6 +10,7 @@
  * fails is rolled back alone, never its neighbours), and the report rollups of the whole batch are
  * written once, last, before the commit. The job repeats until nothing is left to claim.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   isLgaCode,
   isWellFormedNin,
@@ -103,6 +104,11 @@ export class Ingestion {
     private readonly batchSize = 1,
     /** Batched jobs that drain at once in this process (`drainJob`). */
     private readonly maxDrains = 2,
+    /**
+     * How long a drain waits before claiming when nothing is waiting behind a full claim (0: never):
+     * under a trickle of small requests, the next requests' submissions are claimed with these.
+     */
+    private readonly lingerMs = 0,
   ) {}
 
   /**
@@ -110,6 +116,8 @@ export class Ingestion {
    * same outcomes, only slower (tests read it to know the set-wise path itself did the work).
    */
   setWiseFallbacks = 0;
+  /** Claims that found submissions to settle (tests read it to see several requests settled in one). */
+  claims = 0;
 
   private readonly listeners = new Map<string, SettledListener>();
   /** A channel's listener for its own submissions, settled (ingested or rejected). */
@@ -126,6 +134,8 @@ export class Ingestion {
 
   private drains = 0;
   private drainAgain = false;
+  /** The last claim of a drain here was a full batch: more are waiting, a second drain may help. */
+  private backlog = false;
 
   /**
    * A batched ingest job: drains, unless `maxDrains` drains already run here; then it leaves its
@@ -133,9 +143,17 @@ export class Ingestion {
    * after a running drain's last claim is still claimed now, not at the relay's next round). Each job
    * names no submission of its own: any drain claims whatever is pending. More drains at once than
    * there are cores only contend for the same locks (the rollups' shared rows, the claim's skipped rows).
+   *
+   * With a linger (`lingerMs`), a trickle is claimed in fewer, larger batches: a drain that starts, or
+   * drains once more, with no full claim behind it first waits `lingerMs`; the jobs that arrive
+   * meanwhile, or while it runs, only ask it to drain once more (a second drain starts only on a
+   * backlog). The claim after the wait sees every submission whose job had arrived, since intake
+   * enqueues after its commit; one that arrives later sets `drainAgain`, so none waits for the relay.
+   * A submission waits at most `lingerMs` longer than without it.
    */
   async drainJob(): Promise<void> {
-    if (this.drains >= this.maxDrains) {
+    const lingering = this.lingerMs > 0;
+    if (this.drains >= this.maxDrains || (lingering && this.drains > 0 && !this.backlog)) {
       this.drainAgain = true;
       return;
     }
@@ -143,6 +161,7 @@ export class Ingestion {
     let failure: unknown;
     try {
       do {
+        if (lingering && this.drains === 1 && !this.backlog) await sleep(this.lingerMs);
         this.drainAgain = false;
         await this.drain().catch((err: unknown) => {
           failure = err;
@@ -177,6 +196,8 @@ export class Ingestion {
     for (;;) {
       const round = await this.db.transaction(async (tx) => {
         const subs = await this.repo.claimPending(tx, this.batchSize, [...failed.keys()]);
+        this.backlog = subs.length >= this.batchSize;
+        if (subs.length) this.claims++;
         return subs.length ? { subs, outcomes: await this.process(tx, subs, true) } : null;
       });
       if (!round) break;
