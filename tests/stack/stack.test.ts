@@ -355,7 +355,7 @@ describe('the shipped stack: NGINX + PM2 cluster + PostgreSQL + Redis', () => {
     expect(tlsTest.ok, tlsTest.output).toBe(true);
 
     const typo = renderForTest(join(tmp, 'nginx-typo'), { apiPort, listenPort: await freePort() });
-    mutate(typo, 'nginx.conf', 'worker_connections 4096;', 'worker_connectons 4096;');
+    mutate(typo, 'nginx.conf', 'worker_connections 16384;', 'worker_connectons 16384;');
     const bad = nginxTest(typo);
     expect(bad.ok).toBe(false);
     expect(bad.output).toMatch(/unknown directive "worker_connectons"/);
