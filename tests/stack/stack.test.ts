@@ -558,7 +558,7 @@ describe('the shipped stack: NGINX + PM2 cluster + PostgreSQL + Redis', () => {
   it('(7) NGINX reuses upstream connections (keepalive), and the check fails without it', async () => {
     const shippedNew = await upstreamConnections(port());
     const noKeepalive = await variant('no-keepalive', (r) =>
-      mutate(r, 'snippets/oslrs-upstream.conf', /^\s*keepalive 64;$/m, ''),
+      mutate(r, 'snippets/oslrs-upstream.conf', /^\s*keepalive 512;$/m, ''),
     );
     const variantNew = await upstreamConnections(noKeepalive.port);
     report.keepalive = { newUpstreamConnectionsFor500: { shipped: shippedNew, withoutKeepalive: variantNew } };
