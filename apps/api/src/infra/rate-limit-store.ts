@@ -1,6 +1,7 @@
 import type { FastifyRateLimitOptions, FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { RouteOptions } from 'fastify';
 import { MemoryStore, type KeyValueStore } from './kv.js';
+import { BoundedMap } from './bounded-map.js';
 
 type IncrCallback = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
@@ -45,14 +46,10 @@ export function failoverRateLimitStore(
   onFallback?: (err: unknown) => void,
 ): FastifyRateLimitStoreCtor {
   const local = new MemoryStore();
-  const leases = new Map<string, Lease>();
+  const leases = new BoundedMap<string, Lease>(MAX_KEYS);
   /** Requests waiting for a lease being fetched for their key (one fetch per key at a time). */
   const waiting = new Map<string, IncrCallback[]>();
   const remember = (k: string, lease: Lease) => {
-    if (leases.size >= MAX_KEYS && !leases.has(k)) {
-      const oldest = leases.keys().next().value;
-      if (oldest !== undefined) leases.delete(oldest);
-    }
     leases.set(k, lease);
   };
   /** Answer from this process's lease if it can: a number of it, or one past a limit already reached. */

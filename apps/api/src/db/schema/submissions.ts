@@ -74,7 +74,10 @@ export const submissions = pgTable(
     index('submissions_respondent_idx')
       .on(t.respondentId, t.completedAt.desc())
       .where(sql`${t.respondentId} is not null`),
-    index('submissions_collector_idx').on(t.submittedBy, t.completedAt.desc()),
+    // A collector's surveys, newest first: their own list (keyset on completed_at, id) and the fraud
+    // checks' history (the 50 newest before a survey, ids only). With id in the key, both are index-only
+    // scans: the history of a batch of n surveys read no table page for its n × 50 ids (0033).
+    index('submissions_collector_idx').on(t.submittedBy, t.completedAt.desc(), t.id.desc()),
     // Ranges of completed_at alone (the overview's counts, the GPS check's day) use submissions_recent_idx
     // (completed_at is never null, so its order serves either direction); no index of its own (0031).
     // The review list's keyset orders: recent first, or most suspicious first (unscored last), both

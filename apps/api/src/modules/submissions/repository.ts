@@ -23,6 +23,7 @@ import {
 import type { Scope } from '../../access/index.js';
 import { submissionAttachments, submissionOutbox, submissions } from '../../db/schema/submissions.js';
 import { rowsOf, tableRows, type Executor } from '../../infra/db.js';
+import { BoundedMap } from '../../infra/bounded-map.js';
 import type { PiiCipher } from '../../infra/pii.js';
 
 export type SubmissionRow = typeof submissions.$inferSelect;
@@ -159,17 +160,16 @@ export class SubmissionRepository implements SubmissionHistory {
    * Opened identifier answers by submission id (least recently used out first): every ingestion
    * compares against its collector's recent 50 surveys, so the same few rows are opened again and again.
    */
-  private readonly opened = new Map<string, SubmissionRow['answers']>();
-  private static readonly OPENED_MAX = 5000;
+  private readonly opened = new BoundedMap<string, SubmissionRow['answers']>(5000);
 
   constructor(private readonly pii: PiiCipher) {}
 
   private openPii(id: string, sealed: string): SubmissionRow['answers'] {
     let personal = this.opened.get(id);
-    if (personal) this.opened.delete(id);
-    else personal = JSON.parse(this.pii.open(sealed, 'answers')) as SubmissionRow['answers'];
-    this.opened.set(id, personal);
-    if (this.opened.size > SubmissionRepository.OPENED_MAX) this.opened.delete(this.opened.keys().next().value!);
+    if (!personal) {
+      personal = JSON.parse(this.pii.open(sealed, 'answers')) as SubmissionRow['answers'];
+      this.opened.set(id, personal);
+    }
     return personal;
   }
 
@@ -730,14 +730,10 @@ export class SubmissionRepository implements SubmissionHistory {
    * A collector's recent surveys never change (raw content is immutable), so a worker keeps the ones it
    * has read (least recently used out first): a batch's history is then mostly a list of ids.
    */
-  private readonly historyRows = new Map<string, HistoryRow>();
-  private static readonly HISTORY_MAX = 10_000;
+  private readonly historyRows = new BoundedMap<string, HistoryRow>(10_000);
 
   private rememberHistory(id: string, row: HistoryRow) {
-    this.historyRows.delete(id);
     this.historyRows.set(id, row);
-    if (this.historyRows.size > SubmissionRepository.HISTORY_MAX)
-      this.historyRows.delete(this.historyRows.keys().next().value!);
   }
 
   /** Same rows, same order and limit as `collectorHistory`, for each request (one lateral query). */
