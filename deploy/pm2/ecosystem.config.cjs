@@ -56,6 +56,16 @@ function logs(name) {
   };
 }
 
+/**
+ * The app appends its own log lines to the same file (LOG_FILE, O_APPEND): in cluster mode PM2 takes
+ * a worker's stdout from process.stdout.write and sends every write to its daemon as an IPC message
+ * besides writing the file — ~12 % of an API worker's own CPU and most of the daemon's under load
+ * (docs/capacity.md). PM2 still writes what goes to stdout (the start-up banner) to the same file.
+ */
+function logFile(name) {
+  return logDir ? { LOG_FILE: path.join(logDir, `${name}.out.log`) } : {};
+}
+
 // What every process gets; the app validates it (apps/api/src/config.ts) and refuses to start on a
 // mistake. NODE_ENV is fixed here: production means Secure cookies and no dev conveniences.
 const baseEnv = { ...fileEnv, NODE_ENV: 'production' };
@@ -88,6 +98,7 @@ module.exports = {
         ...baseEnv,
         // The job worker below runs the jobs; API workers only enqueue them.
         RUN_WORKER: 'false',
+        ...logFile('oslrs-api'),
       },
     },
     jobWorker && {
@@ -103,7 +114,7 @@ module.exports = {
       autorestart: true,
       exp_backoff_restart_delay: 100,
       ...logs('oslrs-worker'),
-      env: { ...baseEnv },
+      env: { ...baseEnv, ...logFile('oslrs-worker') },
     },
     // Nightly backup (scripts by the backup work: `npm run backup` / `npm run restore`, RUNBOOK.md).
     // Uncomment once `npm run backup` exists; PM2 starts it at 02:00 and it exits when done.

@@ -69,6 +69,12 @@ const envSchema = z.object({
   COOKIE_SECURE: bool.optional(),
   TRUST_PROXY: z.string().default('loopback'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Append log lines to this file directly (async, in batches) instead of standard output. Under PM2's
+   * cluster mode every stdout write also travels to the PM2 daemon as an IPC message: the ecosystem sets
+   * this to the same file PM2 writes when OSLRS_LOG_DIR is set, so the file and its rotation stay the same.
+   */
+  LOG_FILE: z.string().min(1).optional(),
   /** How often the relay re-enqueues jobs and outbox rows that stopped moving, and after how long. */
   RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   /** Where finished exports are written (default DATA_DIR/exports). */
@@ -223,6 +229,7 @@ export interface Config {
   cookieSecure: boolean;
   trustProxy: string | boolean;
   logLevel: string;
+  logFile: string | undefined;
   runWorker: boolean;
   workerConcurrency: number;
   ingestBatch: number;
@@ -332,6 +339,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
     trustProxy: trust,
     logLevel: e.LOG_LEVEL,
+    logFile: e.LOG_FILE,
     runWorker: e.RUN_WORKER,
     workerConcurrency: e.WORKER_CONCURRENCY,
     ingestBatch: e.INGEST_BATCH,

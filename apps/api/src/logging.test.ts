@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { DrizzleQueryError } from 'drizzle-orm';
@@ -5,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   LazyChildLogger,
   accessLine,
+  appendingFile,
   batchedStdout,
   errorForLog,
   loggerOptions,
@@ -114,6 +118,39 @@ describe('batched standard output', () => {
     // A burst past 64 KB is written at once, without waiting for the turn to end.
     out.write(`${'x'.repeat(70_000)}\n`);
     expect(writes).toHaveLength(2);
+  });
+});
+
+describe('a log file (LOG_FILE)', () => {
+  const until = async (file: string, lines: number) => {
+    for (let i = 0; i < 200; i++) {
+      const text = readFileSync(file, 'utf8');
+      if (text.split('\n').length - 1 >= lines) return text;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return readFileSync(file, 'utf8');
+  };
+
+  it('appends every line, in order, after what the file held, with the same redaction; two writers share one file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'oslrs-log-')), 'api.out.log');
+    writeFileSync(file, 'OSLRS is ready\n');
+    // Two processes of a cluster (two destinations on one file), each below the 64 KB batch: the
+    // timer writes their lines.
+    const a = pino(loggerOptions('info'), appendingFile(file, 20));
+    const b = pino(loggerOptions('info'), appendingFile(file, 20));
+    for (let i = 0; i < 300; i++) {
+      a.info({ i, writer: 'a', nin: NIN, phone: PHONE }, 'request');
+      b.info({ i, writer: 'b' }, 'request');
+    }
+    const text = await until(file, 601);
+    const lines = text.split('\n').slice(0, -1);
+    expect(lines[0]).toBe('OSLRS is ready');
+    const parsed = lines.slice(1).map((l) => JSON.parse(l) as { i: number; writer: string; nin?: string });
+    for (const w of ['a', 'b']) {
+      expect(parsed.filter((p) => p.writer === w).map((p) => p.i)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    }
+    expect(text).not.toContain(NIN);
+    expect(text).not.toContain(PHONE.slice(4));
   });
 });
 

@@ -1,4 +1,4 @@
-import type { DestinationStream, LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type LoggerOptions } from 'pino';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Bindings, ChildLoggerOptions, LogFn } from 'pino';
 import { hostname } from 'node:os';
@@ -230,6 +230,39 @@ export function batchedStdout(out: Pick<NodeJS.WritableStream, 'write'> = proces
       }
     },
   };
+}
+
+/**
+ * Where log lines go when LOG_FILE names a file: appended to it directly (O_APPEND, so several
+ * processes may share one file, as PM2's own log files are shared by a cluster's workers, and
+ * logrotate's copytruncate needs no signal), in writes of up to 64 KB, and at least every
+ * `flushEveryMs`; what is still buffered is written when the process exits. pino's own asynchronous
+ * destination (sonic-boom) does the writing.
+ */
+export function appendingFile(path: string, flushEveryMs = 200): DestinationStream {
+  const dest = pino.destination({ dest: path, sync: false, append: true, mkdir: true, minLength: 65_536, maxWrite: 1 << 20 });
+  const flush = () => {
+    try {
+      dest.flush();
+    } catch {
+      // Nothing to flush yet, or the file is being reopened: the next round writes it.
+    }
+  };
+  dest.once('ready', () => setInterval(flush, flushEveryMs).unref());
+  // A failed write (disk full, the file removed) must not end the process: say so on stderr, once.
+  let told = false;
+  dest.on('error', (err: Error) => {
+    if (!told) process.stderr.write(`log file ${path}: ${err.message}\n`);
+    told = true;
+  });
+  process.on('exit', () => {
+    try {
+      dest.flushSync();
+    } catch {
+      // The process is ending; nothing else can be done with the lines.
+    }
+  });
+  return dest;
 }
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };

@@ -10,7 +10,7 @@ import { BullJobQueue, InProcessJobQueue, type JobQueue } from './infra/queue.js
 import { OutboxMailer, type Mailer } from './infra/mail.js';
 import { createRedis, firstConnection, requestPathOptions, RedisCircuit } from './infra/redis.js';
 import { createMetrics, instrumentQueue, type Metrics } from './infra/metrics.js';
-import { batchedStdout, loggerOptions, prettyStdout } from './logging.js';
+import { appendingFile, batchedStdout, loggerOptions, prettyStdout } from './logging.js';
 import { PiiCipher, loadPiiKeys } from './infra/pii.js';
 
 /** Everything a process holds on to: the adapters, chosen once from the configuration. */
@@ -48,7 +48,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   // Lines are written in batches, one write per turn of the event loop (see batchedStdout).
   // JSON in production (and whenever the output is a file or a pipe); readable lines in a terminal.
   const logSink =
-    options.logStream ?? (process.stdout.isTTY && config.env !== 'production' ? prettyStdout() : batchedStdout());
+    options.logStream ??
+    (config.logFile
+      ? appendingFile(config.logFile)
+      : process.stdout.isTTY && config.env !== 'production'
+        ? prettyStdout()
+        : batchedStdout());
   const log = pino(loggerOptions(config.logLevel), logSink) as FastifyBaseLogger;
   const pii =
     options.pii ??
