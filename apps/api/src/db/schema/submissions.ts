@@ -98,8 +98,11 @@ export const submissions = pgTable(
       .where(sql`${t.replaces} is not null and ${t.status} <> 'rejected'`),
     // Recent surveys of one form (the speed-run median), and nearby fixes (the other-collector GPS check).
     index('submissions_version_completed_idx').on(t.questionnaireVersionId, t.completedAt.desc()),
+    // The other-collector check reads a few metres of latitude on one day: with completed_at in the key
+    // the day is tested in the index, so only that day's fixes are read from the table, not every fix in
+    // the band over the whole history (nor the day's whole bitmap ANDed in: 34 ms -> 3 ms a claim, 0033).
     index('submissions_gps_lat_idx')
-      .on(t.gpsLat)
+      .on(t.gpsLat, t.completedAt)
       .where(sql`${t.gpsLat} is not null`),
     index('submissions_phone_hash_idx')
       .on(t.phoneHash, t.completedAt.desc())
