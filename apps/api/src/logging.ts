@@ -240,7 +240,14 @@ export function batchedStdout(out: Pick<NodeJS.WritableStream, 'write'> = proces
  * destination (sonic-boom) does the writing.
  */
 export function appendingFile(path: string, flushEveryMs = 200): DestinationStream {
-  const dest = pino.destination({ dest: path, sync: false, append: true, mkdir: true, minLength: 65_536, maxWrite: 1 << 20 });
+  const dest = pino.destination({
+    dest: path,
+    sync: false,
+    append: true,
+    mkdir: true,
+    minLength: 65_536,
+    maxWrite: 1 << 20,
+  });
   const flush = () => {
     try {
       dest.flush();

@@ -740,19 +740,7 @@ export class SubmissionRepository implements SubmissionHistory {
   async collectorHistories(tx: Executor, requests: HistoryRequest[]): Promise<Map<string, HistoryRow[]>> {
     const out = new Map<string, HistoryRow[]>();
     if (!requests.length) return out;
-    const pairs = rowsOf<{ sid: string; hid: string }>(
-      await tx.execute(sql`
-        select b.sid::text as sid, h.id::text as hid
-          from unnest(${uuidArray(requests.map((r) => r.id))}, ${uuidArray(requests.map((r) => r.submittedBy))},
-                      ${uuidArray(requests.map((r) => r.replaces))}, ${timeArray(requests.map((r) => r.from))},
-                      ${timeArray(requests.map((r) => r.to))}) as b(sid, by, rep, f, t)
-          cross join lateral (
-            select s.id from ${submissions} s
-             where s.submitted_by = b.by and s.id <> b.sid and (b.rep is null or s.id <> b.rep)
-               and s.completed_at between b.f and b.t
-             order by s.completed_at desc nulls last
-             limit 50) h`),
-    );
+    const pairs = rowsOf<{ sid: string; hid: string }>(await tx.execute(historyIdsQuery(requests)));
     const missing = [...new Set(pairs.map((p) => p.hid).filter((id) => !this.historyRows.has(id)))];
     if (missing.length) {
       const rows = await tx
@@ -790,23 +778,9 @@ export class SubmissionRepository implements SubmissionHistory {
   ): Promise<Map<string, { lat: number | null; lng: number | null }[]>> {
     const out = new Map<string, { lat: number | null; lng: number | null }[]>();
     if (!requests.length) return out;
-    const from = new Date(Math.min(...requests.map((r) => r.day.from.getTime())));
-    const to = new Date(Math.max(...requests.map((r) => r.day.to.getTime())));
-    const rows = await tx
-      .select({
-        by: submissions.submittedBy,
-        at: submissions.completedAt,
-        lat: submissions.gpsLat,
-        lng: submissions.gpsLng,
-      })
-      .from(submissions)
-      .where(
-        and(
-          gte(submissions.completedAt, from),
-          lt(submissions.completedAt, to),
-          or(...requests.map((r) => between(submissions.gpsLat, r.lat.min, r.lat.max))),
-        ),
-      );
+    const rows = rowsOf<{ by: string | null; at: Date; lat: number | null; lng: number | null }>(
+      await tx.execute(fixesQuery(requests)),
+    ).map((r) => ({ ...r, at: new Date(r.at) }));
     // Each request takes the first 50 rows, in the query's order, of another collector, its day and its
     // band. A batch's rows (every request's band) are many: rather than one pass over all of them per
     // request, the rows sorted by latitude are searched for the request's band, and its matches are
@@ -882,20 +856,13 @@ export class SubmissionRepository implements SubmissionHistory {
       .select()
       .from(submissions)
       .where(and(eq(submissions.phoneHash, phoneHash), ne(submissions.status, 'held')))
-      .orderBy(desc(submissions.completedAt))
+      .orderBy(newestFirst(submissions.completedAt))
       .limit(1);
     return row && this.open(row);
   }
 
   async durationStats(tx: Executor, versionId: string): Promise<{ n: number; median: number | null }> {
-    const result = await tx.execute(sql`
-      select count(*)::int as n,
-             percentile_cont(0.5) within group (order by seconds) as median
-      from (select extract(epoch from ${submissions.completedAt} - ${submissions.startedAt}) as seconds
-            from ${submissions}
-            where ${submissions.questionnaireVersionId} = ${versionId}
-            order by ${submissions.completedAt} desc
-            limit 1000) recent`);
+    const result = await tx.execute(durationStatsQuery(versionId));
     const row = (result as unknown as { rows: { n: number; median: number | string | null }[] }).rows[0];
     return {
       n: Number(row?.n ?? 0),
@@ -924,6 +891,57 @@ function scopeWhere(scope: Scope): SQL | undefined {
  * matching row and sort them instead of stopping at the limit (a collector's history read 1,651 rows
  * a submission at registry scale; with the index's order, 50).
  */
+/*
+ * The fraud checks' reads of every ingested survey, each served by an index (query-plans.test.ts
+ * checks their plans): `desc nulls last` where an index is ordered so (drizzle's `.desc()` in an index
+ * is DESC NULLS LAST, while `desc()` in a query means NULLS FIRST, which that index cannot give —
+ * the median's plan was a parallel scan of every submission, ~1 s, where the index reads 1,000 rows).
+ */
+
+/** A form's median duration over its latest 1,000 surveys (submissions_version_completed_idx). */
+export function durationStatsQuery(versionId: string): SQL {
+  return sql`
+      select count(*)::int as n,
+             percentile_cont(0.5) within group (order by seconds) as median
+      from (select extract(epoch from ${submissions.completedAt} - ${submissions.startedAt}) as seconds
+            from ${submissions}
+            where ${submissions.questionnaireVersionId} = ${versionId}
+            order by ${newestFirst(submissions.completedAt)}
+            limit 1000) recent`;
+}
+
+/** Each survey's collector's 50 newest surveys before it: ids only (an index-only scan of submissions_collector_idx). */
+export function historyIdsQuery(requests: readonly HistoryRequest[]): SQL {
+  return sql`
+        select b.sid::text as sid, h.id::text as hid
+          from unnest(${uuidArray(requests.map((r) => r.id))}, ${uuidArray(requests.map((r) => r.submittedBy))},
+                      ${uuidArray(requests.map((r) => r.replaces))}, ${timeArray(requests.map((r) => r.from))},
+                      ${timeArray(requests.map((r) => r.to))}) as b(sid, by, rep, f, t)
+          cross join lateral (
+            select s.id from ${submissions} s
+             where s.submitted_by = b.by and s.id <> b.sid and (b.rep is null or s.id <> b.rep)
+               and s.completed_at between b.f and b.t
+             order by s.completed_at desc nulls last
+             limit 50) h`;
+}
+
+/**
+ * Fixes within the requests' bands of latitude on their days (submissions_gps_lat_idx on (gps_lat,
+ * completed_at): the day is tested in the index), planned with the actual bounds (an unnamed statement).
+ */
+export function fixesQuery(requests: readonly FixesRequest[]): SQL {
+  const from = new Date(Math.min(...requests.map((r) => r.day.from.getTime())));
+  const to = new Date(Math.max(...requests.map((r) => r.day.to.getTime())));
+  return sql`select ${submissions.submittedBy} as "by", ${submissions.completedAt} as "at",
+                    ${submissions.gpsLat} as "lat", ${submissions.gpsLng} as "lng"
+               from ${submissions}
+              where ${and(
+                gte(submissions.completedAt, from),
+                lt(submissions.completedAt, to),
+                or(...requests.map((r) => between(submissions.gpsLat, r.lat.min, r.lat.max))),
+              )}`;
+}
+
 export function newestFirst(column: AnyColumn): SQL {
   return sql`${column} desc nulls last`;
 }
