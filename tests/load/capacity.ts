@@ -20,7 +20,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -78,6 +78,27 @@ console.log(
 
 const redisPrefix = `load:${randomBytes(4).toString('hex')}:`;
 const stack = await startFullStack({ databaseUrl, redisUrl: TEST_REDIS_URL, redisPrefix });
+// The database server is the machine's, not started from deploy/postgres/oslrs.conf: say where its
+// settings differ from what ships (memory, checkpoints, JIT change what a request costs), so a report is
+// read against the right server.
+{
+  const shipped = readFileSync(join(root, 'deploy/postgres/oslrs.conf'), 'utf8')
+    .split('\n')
+    .map((l) => /^\s*([a-z_.]+)\s*=\s*'?([^'#]*?)'?\s*(?:#.*)?$/.exec(l))
+    .filter((m): m is RegExpExecArray => !!m && !m[1]!.includes('.'));
+  const differ: string[] = [];
+  for (const [, name, value] of shipped) {
+    const r = await counts.query(`select current_setting($1, true) as v`, [name]);
+    const now = String(r.rows[0]?.v ?? '');
+    if (now.replace(/\s/g, '').toLowerCase() !== value!.replace(/\s/g, '').toLowerCase())
+      differ.push(`${name} ${now || '(unset)'} (ships ${value})`);
+  }
+  console.log(
+    differ.length
+      ? `PostgreSQL settings unlike deploy/postgres/oslrs.conf: ${differ.join(', ')}`
+      : 'PostgreSQL settings: as deploy/postgres/oslrs.conf',
+  );
+}
 // A registry in service runs autovacuum (deploy/postgres/oslrs.conf); a test server may not (the tests'
 // own runs it off). Without it a database measured again keeps the dead rows and stale statistics of
 // the runs before — e.g. the confirmations ticker's update of 17,520 seeded records made its next plans
