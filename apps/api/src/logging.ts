@@ -248,7 +248,11 @@ export function appendingFile(path: string, flushEveryMs = 200): DestinationStre
     minLength: 65_536,
     maxWrite: 1 << 20,
   });
+  // Only when something was written since the last round (sonic-boom's flush of nothing is still a write).
+  let dirty = false;
   const flush = () => {
+    if (!dirty) return;
+    dirty = false;
     try {
       dest.flush();
     } catch {
@@ -269,7 +273,12 @@ export function appendingFile(path: string, flushEveryMs = 200): DestinationStre
       // The process is ending; nothing else can be done with the lines.
     }
   });
-  return dest;
+  return {
+    write(line: string) {
+      dirty = true;
+      dest.write(line);
+    },
+  };
 }
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };

@@ -49,9 +49,6 @@ export function failoverRateLimitStore(
   const leases = new BoundedMap<string, Lease>(MAX_KEYS);
   /** Requests waiting for a lease being fetched for their key (one fetch per key at a time). */
   const waiting = new Map<string, IncrCallback[]>();
-  const remember = (k: string, lease: Lease) => {
-    leases.set(k, lease);
-  };
   /** Answer from this process's lease if it can: a number of it, or one past a limit already reached. */
   const fromLease = (k: string, callback: IncrCallback, max: number | undefined): boolean => {
     const lease = leases.get(k);
@@ -76,7 +73,7 @@ export function failoverRateLimitStore(
     shared.incr(k, timeWindow, by).then(
       ({ count, ttlMs }) => {
         waiting.delete(k);
-        remember(k, { windowEnds: Date.now() + ttlMs, next: count - by + 1, last: count });
+        leases.set(k, { windowEnds: Date.now() + ttlMs, next: count - by + 1, last: count });
         for (let i = 0; i < queue.length; i++) {
           if (!fromLease(k, queue[i]!, max)) {
             fetchLease(k, timeWindow, max, queue.slice(i));

@@ -446,7 +446,7 @@ export class SubmissionRepository implements SubmissionHistory {
       const row = this.open(r);
       // The batch's own surveys are each other's history (collectorHistories): already read.
       const { gpsLat: lat, gpsLng: lng, completedAt: at, questionnaireVersionId: versionId, answers } = row;
-      this.rememberHistory(row.id, { lat, lng, at, versionId, answers });
+      this.historyRows.set(row.id, { lat, lng, at, versionId, answers });
       return row;
     });
   }
@@ -732,10 +732,6 @@ export class SubmissionRepository implements SubmissionHistory {
    */
   private readonly historyRows = new BoundedMap<string, HistoryRow>(10_000);
 
-  private rememberHistory(id: string, row: HistoryRow) {
-    this.historyRows.set(id, row);
-  }
-
   /** Same rows, same order and limit as `collectorHistory`, for each request (one lateral query). */
   async collectorHistories(tx: Executor, requests: HistoryRequest[]): Promise<Map<string, HistoryRow[]>> {
     const out = new Map<string, HistoryRow[]>();
@@ -756,7 +752,7 @@ export class SubmissionRepository implements SubmissionHistory {
         .from(submissions)
         .where(inArray(submissions.id, missing));
       for (const { id, piiSealed, ...r } of rows)
-        this.rememberHistory(id, piiSealed ? { ...r, answers: { ...r.answers, ...this.openPii(id, piiSealed) } } : r);
+        this.historyRows.set(id, piiSealed ? { ...r, answers: { ...r.answers, ...this.openPii(id, piiSealed) } } : r);
     }
     for (const r of requests) out.set(r.id, []);
     for (const p of pairs) {
@@ -885,18 +881,7 @@ function scopeWhere(scope: Scope): SQL | undefined {
   }
 }
 
-/**
- * Newest first, in the order the indexes hold (`desc nulls last`, as drizzle's `.desc()` builds them):
- * PostgreSQL's own default for `desc` is nulls first, which does not match, so it would read every
- * matching row and sort them instead of stopping at the limit (a collector's history read 1,651 rows
- * a submission at registry scale; with the index's order, 50).
- */
-/*
- * The fraud checks' reads of every ingested survey, each served by an index (query-plans.test.ts
- * checks their plans): `desc nulls last` where an index is ordered so (drizzle's `.desc()` in an index
- * is DESC NULLS LAST, while `desc()` in a query means NULLS FIRST, which that index cannot give —
- * the median's plan was a parallel scan of every submission, ~1 s, where the index reads 1,000 rows).
- */
+// The fraud checks' reads of every ingested survey, each served by an index (query-plans.test.ts checks their plans).
 
 /** A form's median duration over its latest 1,000 surveys (submissions_version_completed_idx). */
 export function durationStatsQuery(versionId: string): SQL {
@@ -942,6 +927,12 @@ export function fixesQuery(requests: readonly FixesRequest[]): SQL {
               )}`;
 }
 
+/**
+ * Newest first, in the order the indexes hold (`desc nulls last`, as drizzle's `.desc()` builds them):
+ * PostgreSQL's own default for `desc` is nulls first, which does not match, so it would read every
+ * matching row and sort them instead of stopping at the limit (a collector's history read 1,651 rows
+ * a submission at registry scale; with the index's order, 50).
+ */
 export function newestFirst(column: AnyColumn): SQL {
   return sql`${column} desc nulls last`;
 }
