@@ -23,6 +23,7 @@ import {
   createTestDatabase,
   clearRedisPrefix,
 } from '../../apps/api/test/harness.js';
+import { MASTER_FORM } from '../../apps/api/test/testkit.js';
 import {
   InstanceFinder,
   Pm2,
@@ -60,6 +61,7 @@ const IP = {
   keepalive: '127.0.10.7',
   load: '127.0.10.8',
   jobs: '127.0.10.9',
+  cache: '127.0.10.11',
 };
 
 let tmp: string;
@@ -727,5 +729,70 @@ describe('the shipped stack: NGINX + PM2 cluster + PostgreSQL + Redis', () => {
     const batchOk = await post('/api/v1/submissions/batch', big(2), 'application/octet-stream');
     expect(batchOk.headers['x-request-id']).toBeDefined();
     expect(batchOk.status).not.toBe(413);
+  });
+
+  it('(11) questionnaire answers come from NGINX for 5 s: one API request for many, 304s from the cache, a publish shows after', async () => {
+    const admin = { cookie: session.cookie, 'x-csrf-token': session.csrf };
+    const send = (path: string, method: string, body?: unknown) =>
+      httpRequest(port(), path, {
+        method,
+        localAddress: IP.session,
+        ...(body === undefined
+          ? { headers: admin }
+          : { headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      });
+    const created = await send('/api/v1/questionnaires', 'POST', { form: MASTER_FORM });
+    expect(created.status, created.body.toString()).toBe(201);
+    const id = (JSON.parse(created.body.toString()) as { questionnaire: { id: string } }).questionnaire.id;
+    expect((await send(`/api/v1/questionnaires/${id}/publish`, 'POST')).status).toBe(201);
+
+    const path = `/api/v1/forms/${id}/schema`;
+    const get = (headers: Record<string, string> = {}) =>
+      httpRequest(port(), path, { localAddress: IP.cache, headers });
+    const version = (r: { body: Buffer }) => (JSON.parse(r.body.toString()) as { version: number }).version;
+    const first = await get();
+    const repeats = [await get(), await get(), await get()];
+    const revalidated = await get({ 'if-none-match': String(first.headers.etag) });
+    expect(first.status).toBe(200);
+    expect(first.headers['x-cache']).toBe('MISS');
+    for (const r of repeats) {
+      expect(r.status).toBe(200);
+      expect(r.headers['x-cache']).toBe('HIT');
+      expect(r.headers.etag).toBe(first.headers.etag);
+      expect(r.body.equals(first.body)).toBe(true);
+    }
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers['x-cache']).toBe('HIT');
+    expect(revalidated.body.length).toBe(0);
+    // Every answer has its own request id (NGINX's, which the API logs when it is asked)…
+    const answers = [first, ...repeats, revalidated];
+    expect(new Set(answers.map((r) => r.headers['x-request-id'])).size).toBe(answers.length);
+    // …and only the first reached the API (its log names the request ids it served).
+    await finder.identify([first]);
+    const apiLog = readFileSync(join(tmp, 'logs/oslrs-api.out.log'), 'utf8');
+    for (const r of answers.slice(1)) expect(apiLog).not.toContain(String(r.headers['x-request-id']));
+
+    // The channels' settings (GET /forms) are kept the same way.
+    const forms = [await httpRequest(port(), '/api/v1/forms', { localAddress: IP.cache })];
+    forms.push(await httpRequest(port(), '/api/v1/forms', { localAddress: IP.cache }));
+    expect(forms.map((r) => r.status)).toEqual([200, 200]);
+    expect(forms[1]!.headers['x-cache']).toBe('HIT');
+    expect(forms[1]!.body.equals(forms[0]!.body)).toBe(true);
+
+    // A new version: served from the cache until its 5 s are over, then fetched from the API.
+    const draft = await send(`/api/v1/questionnaires/${id}/draft`, 'PUT', {
+      form: { ...MASTER_FORM, title: `${MASTER_FORM.title} (v2)` },
+    });
+    expect(draft.status, draft.body.toString()).toBe(200);
+    expect((await send(`/api/v1/questionnaires/${id}/publish`, 'POST')).status).toBe(201);
+    const until = Date.now() + 20_000;
+    let latest = await get();
+    while (version(latest) !== 2 && Date.now() < until) {
+      expect(version(latest)).toBe(1);
+      await sleep(250);
+      latest = await get();
+    }
+    expect(version(latest)).toBe(2);
+    expect(latest.headers.etag).not.toBe(first.headers.etag);
   });
 });

@@ -54,10 +54,6 @@ export class MarketplaceRepository {
   constructor(private readonly tuning: SearchTuning = TUNING) {}
 
   /**
-   * Insert or refresh a respondent's profile. The id is drawn once (random) and kept across updates, so
-   * a link to a profile stays valid while the worker stays listed.
-   */
-  /**
    * Professions (sorted by the caller) added unless known: the trigger's insert, done ahead. Only the
    * professions not yet known are inserted: one already committed is not touched, so a batch
    * holds no lock on it and concurrent batches listing the same professions never wait on each other.
@@ -101,6 +97,10 @@ export class MarketplaceRepository {
              updated_at = now()`);
   }
 
+  /**
+   * Insert or refresh a respondent's profile. The id is drawn once (random) and kept across updates, so
+   * a link to a profile stays valid while the worker stays listed.
+   */
   async upsertProfile(tx: Executor, id: string, values: NewProfile): Promise<void> {
     await tx
       .insert(P)
