@@ -134,7 +134,9 @@ export async function startFullStack(options: {
       // The reaper exits when it sees 'done' (it polls every second); then the directory can go.
       writeFileSync(join(dir, 'done'), '');
       await new Promise((r) => setTimeout(r, 1500));
-      rmSync(dir, { recursive: true, force: true });
+      // KEEP_STACK=1: keep the logs (NGINX's, the API's, the worker's) for a look afterwards.
+      if (process.env.KEEP_STACK) console.log(`kept ${dir}`);
+      else rmSync(dir, { recursive: true, force: true });
     },
   };
 }

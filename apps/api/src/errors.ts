@@ -56,3 +56,16 @@ export function findPgError(err: unknown): { code?: string; constraint?: string 
   }
   return undefined;
 }
+
+/**
+ * The connection pool had no connection free for its whole wait (pg-pool's connection timeout): the
+ * database is saturated, the request did nothing. Answered 503 BUSY with Retry-After, not 500.
+ */
+export function isPoolExhausted(err: unknown): boolean {
+  let cur: unknown = err;
+  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
+    if ((cur as Error).message === 'timeout exceeded when trying to connect') return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}

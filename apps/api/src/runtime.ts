@@ -84,10 +84,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     // paused Redis keeps the connection open and would never answer), and a circuit breaker so that
     // only the first request after Redis stops answering pays that timeout.
     redis = createRedis(config.redisUrl, requestPathOptions(config.redisTimeouts), onRedisError);
-    redisCircuit = new RedisCircuit(redis, config.redisTimeouts.retryAfterMs, (open, err) =>
-      open
-        ? log.warn({ err: { message: err?.message } }, 'redis not answering: using fallbacks')
-        : log.info('redis answering again'),
+    redisCircuit = new RedisCircuit(
+      redis,
+      config.redisTimeouts.retryAfterMs,
+      (open, err) =>
+        open
+          ? log.warn({ err: { message: err?.message } }, 'redis not answering: using fallbacks')
+          : log.info('redis answering again'),
+      config.redisTimeouts.commandTimeoutMs,
     );
     // BullMQ wants its own connection that retries forever; its worker blocks on a duplicate of it,
     // so the command timeout given here is dropped there (see BullJobQueue).

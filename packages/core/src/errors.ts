@@ -153,6 +153,8 @@ export const ERRORS = {
   ACCOUNT_LOCKED: { status: 429, message: 'Too many failed sign-in attempts. Try again later.' },
   // 500 — ours, never the caller's
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
+  // 503 — every database connection busy for the pool's wait: nothing was done; try again shortly
+  BUSY: { status: 503, message: 'The registry is busy; try again in a few seconds' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

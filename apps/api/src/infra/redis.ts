@@ -19,7 +19,9 @@ export function createRedis(url: string, options: RedisOptions = {}, onError?: (
  */
 export function requestPathOptions(timeouts: { commandTimeoutMs: number; connectTimeoutMs: number }): RedisOptions {
   return {
-    commandTimeout: timeouts.commandTimeoutMs,
+    // A backstop: calls through a RedisCircuit get its own deadline (`commandTimeoutMs`), which, unlike
+    // ioredis's timer, does not mistake a busy process for a silent Redis (see RedisCircuit.run).
+    commandTimeout: Math.max(timeouts.commandTimeoutMs * 10, 5_000),
     connectTimeout: timeouts.connectTimeoutMs,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
@@ -50,6 +52,8 @@ export class RedisCircuit {
     private readonly client: Pick<Redis, 'status'>,
     private readonly retryAfterMs: number,
     private readonly onChange?: (open: boolean, err?: Error) => void,
+    /** A call's reply due within this (0: none here, the client's own timeout applies). */
+    private readonly commandTimeoutMs = 0,
   ) {}
 
   /** True while calls are being refused without trying Redis. */
@@ -72,7 +76,7 @@ export class RedisCircuit {
       this.probing = true;
     }
     try {
-      const result = await fn();
+      const result = await this.withDeadline(fn());
       if (halfOpen) {
         this.openUntil = 0;
         this.onChange?.(false);
@@ -84,6 +88,45 @@ export class RedisCircuit {
     } finally {
       if (halfOpen) this.probing = false;
     }
+  }
+
+  /**
+   * The reply, or a timeout once `commandTimeoutMs` is over and the reply is still missing after this
+   * process has read its sockets. A process busy for longer than the deadline (a saturated CPU, a long
+   * GC) runs its due timers before it reads what arrived meanwhile: ioredis's own timer then failed
+   * commands whose replies were already waiting, and one such false timeout opened the circuit — for
+   * `retryAfterMs`, every caller took its fallback (sessions from PostgreSQL, NIN checks refused),
+   * adding load to a machine already saturated. The check runs in setImmediate, after this turn's poll
+   * phase has delivered whatever Redis had sent.
+   */
+  private withDeadline<T>(reply: Promise<T>): Promise<T> {
+    if (this.commandTimeoutMs <= 0) return reply;
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(
+        () =>
+          setImmediate(() => {
+            if (settled) return;
+            settled = true;
+            reject(new Error(`Command timed out after ${this.commandTimeoutMs} ms`));
+          }),
+        this.commandTimeoutMs,
+      );
+      reply.then(
+        (value) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          reject(err as Error);
+        },
+      );
+    });
   }
 
   private trip(err: Error) {

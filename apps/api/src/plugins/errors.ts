@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERRORS, type ErrorCode } from '@oslrs/core';
-import { DomainError, Invalid } from '../errors.js';
+import { DomainError, Invalid, isPoolExhausted } from '../errors.js';
 
 interface ErrorReply {
   status: number;
@@ -30,6 +30,9 @@ const FRAMEWORK_CODES: Record<string, { code: ErrorCode; message: string; status
   FST_ERR_MAX_PARAM_LENGTH: { code: 'BAD_REQUEST', message: 'A part of the URL is too long', status: 400 },
 };
 
+/** What a BUSY answer tells the caller to wait (Retry-After): the pool's wait is 5 s. */
+const BUSY_RETRY_S = 2;
+
 export function toErrorReply(err: FastifyError | DomainError | Error): ErrorReply {
   if (err instanceof DomainError) {
     return { status: err.statusCode, code: err.code, message: err.message, details: err.details };
@@ -52,6 +55,8 @@ export function toErrorReply(err: FastifyError | DomainError | Error): ErrorRepl
       details: { issues },
     };
   }
+  if (isPoolExhausted(err))
+    return { status: 503, code: 'BUSY', message: ERRORS.BUSY.message, details: { retryAfterSeconds: BUSY_RETRY_S } };
   const fe = err as FastifyError;
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 500) return { status: 500, code: 'INTERNAL', message: ERRORS.INTERNAL.message };
@@ -69,10 +74,11 @@ export function toErrorReply(err: FastifyError | DomainError | Error): ErrorRepl
 function sendError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const out = toErrorReply(err);
   // The `err` serializer (logging.ts) logs a database error by SQLSTATE code and constraint only.
-  if (out.status >= 500) request.log.error({ err }, 'unhandled error');
+  if (out.code === 'BUSY') request.log.warn({ code: out.code }, 'no database connection free: answered busy');
+  else if (out.status >= 500) request.log.error({ err }, 'unhandled error');
   else request.log.info({ code: out.code, status: out.status }, 'request refused');
   const retry = (out.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-  if (out.status === 429 && retry) void reply.header('retry-after', String(retry));
+  if ((out.status === 429 || out.status === 503) && retry) void reply.header('retry-after', String(retry));
   const error: Record<string, unknown> = { code: out.code, message: out.message };
   if (out.details !== undefined) error.details = out.details;
   return reply.status(out.status).send({ error });
