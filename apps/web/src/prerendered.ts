@@ -54,6 +54,11 @@ export function watchPrerendered(root: HTMLElement): boolean {
     },
     true,
   );
+  // The static button is disabled until now (site/prerenderRegister.tsx): a press is heard from here on.
+  for (const button of copy.querySelectorAll('button[data-until-boot]')) {
+    button.removeAttribute('disabled');
+    button.removeAttribute('data-until-boot');
+  }
   return true;
 }
 

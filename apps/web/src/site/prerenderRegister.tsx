@@ -77,10 +77,12 @@ export function renderRegister(options: {
     i18n.activate(locale);
     // Until the app has taken over, the static form cannot be sent (src/prerendered.ts sends it once
     // the app is there): its button is type="button" and its inputs have no name, so a press before
-    // any script neither reloads the page nor puts what was typed into an address (and a log).
+    // any script neither reloads the page nor puts what was typed into an address (and a log). And it
+    // is disabled until the boot script runs (src/prerendered.ts enables it once it listens for the
+    // press): on a slow phone a press before that would be lost, where now it waits for the button.
     const screen = renderToStaticMarkup(<RegisterFirstScreen />)
       .replace(/(<input\b[^>]*?) name="[^"]*"/g, '$1')
-      .replace(/<button type="submit"/g, '<button type="button"');
+      .replace(/<button type="submit"/g, '<button type="button" disabled="" data-until-boot=""');
     if (/<button type="submit"|<input\b[^>]* name=/.test(screen) || !screen.includes('<form')) {
       throw new Error('the prerendered account step still has a way to be sent without the app');
     }
