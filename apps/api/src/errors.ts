@@ -47,12 +47,19 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return !!e && e.code === '23505' && (!constraint || e.constraint === constraint);
 }
 
-export function findPgError(err: unknown): { code?: string; constraint?: string } | undefined {
+/** An error and the errors it wraps (`cause`: drizzle wraps the driver's), at most four deep. */
+function* causes(err: unknown): Generator<object> {
   let cur: unknown = err;
   for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
-    const c = cur as { code?: unknown; constraint?: string; cause?: unknown };
-    if (typeof c.code === 'string' && /^[0-9A-Z]{5}$/.test(c.code)) return c as { code: string; constraint?: string };
-    cur = c.cause;
+    yield cur;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+}
+
+export function findPgError(err: unknown): { code?: string; constraint?: string } | undefined {
+  for (const c of causes(err)) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return c as { code: string; constraint?: string };
   }
   return undefined;
 }
@@ -62,10 +69,6 @@ export function findPgError(err: unknown): { code?: string; constraint?: string 
  * database is saturated, the request did nothing. Answered 503 BUSY with Retry-After, not 500.
  */
 export function isPoolExhausted(err: unknown): boolean {
-  let cur: unknown = err;
-  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
-    if ((cur as Error).message === 'timeout exceeded when trying to connect') return true;
-    cur = (cur as { cause?: unknown }).cause;
-  }
+  for (const c of causes(err)) if ((c as Error).message === 'timeout exceeded when trying to connect') return true;
   return false;
 }
