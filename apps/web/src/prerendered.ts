@@ -9,7 +9,8 @@
  * - a language picked in the switch;
  * - a press of the form's button, or Enter in a field. The static button is type="button" and its
  *   inputs have no name, so before any script a press does nothing (it cannot send the form, nor put
- *   what was typed into the address); once the app is there, the form is sent as if pressed then.
+ *   what was typed into the address); once the app is there, the form is sent as if pressed then. A
+ *   press the takeover comes in the middle of (down on the copy, up on the app) is a press too.
  */
 let copy: Element | null = null;
 let read = false;
@@ -33,6 +34,28 @@ export function watchPrerendered(root: HTMLElement): boolean {
     'click',
     (event) => {
       if (inCopy(event.target) && event.target.closest('form button')) submitAsked = true;
+    },
+    true,
+  );
+  // A press that the takeover splits: the button went down on the static copy, and the app replaced
+  // the copy before it came up. The browser sends no click then (the element pressed is gone), and
+  // the takeover has already looked for one (takeSubmit). Released over the app's own button (in the
+  // same place), it is that button's click.
+  root.addEventListener(
+    'pointerdown',
+    (event) => {
+      if (!inCopy(event.target)) return;
+      const pressed = event.target.closest('form button');
+      if (!pressed) return;
+      const released = (up: PointerEvent) => {
+        window.removeEventListener('pointerup', released, true);
+        window.removeEventListener('pointercancel', released, true);
+        if (up.type !== 'pointerup' || pressed.isConnected) return;
+        const under = document.elementFromPoint(up.clientX, up.clientY)?.closest('form button');
+        if (under instanceof HTMLButtonElement && root.contains(under)) under.click();
+      };
+      window.addEventListener('pointerup', released, true);
+      window.addEventListener('pointercancel', released, true);
     },
     true,
   );
