@@ -13,7 +13,7 @@
  * (c) a device that chose Yorùbá sees only the Yorùbá first screen (no English heading, ever).
  */
 import { expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { adminClient, emailedToken, publishPublicCore } from './resident-flows.js';
 import { useRegistry } from './use-registry.js';
 
@@ -157,50 +157,64 @@ it('takes over the same screen: nothing moves, what was typed stays, the form wo
   await context.close();
 });
 
-it('sends the form pressed on the static copy once the app is there', async () => {
+/**
+ * A phone-sized page on /register whose app waits (the session held), the account step typed into its
+ * static copy; every POST /auth/register it sends is counted.
+ */
+async function typedBeforeTakeover(who: { name: string; email: string; phone: string }) {
   const { registry, browser } = env;
   const context = await browser.newContext({ viewport: { width: 375, height: 800 }, locale: 'en-US' });
   const { page, problems } = await watch(context);
+  const sent: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/auth/register') sent.push(r.url());
+  });
   const session = await holdSession(page);
   await page.goto(`${registry.url}/register`);
   await session.wasAsked;
-  await page.getByLabel('Full name').fill('Tunde Early');
-  await page.getByLabel('Email', { exact: true }).fill('tunde@e2e.oslrs');
-  await page.getByLabel('Phone number').fill('0803 123 0099');
-  await page.getByRole('button', { name: 'Create account', exact: true }).click();
+  await page.getByLabel('Full name').fill(who.name);
+  await page.getByLabel('Email', { exact: true }).fill(who.email);
+  await page.getByLabel('Phone number').fill(who.phone);
+  const button = page.getByRole('button', { name: 'Create account', exact: true });
+  return { context, page, problems, sent, session, button };
+}
+
+/** The static button pressed down; the app takes over while it is held (the element pressed is then gone). */
+async function pressThroughTakeover(page: Page, button: Locator, session: { release: () => void }) {
+  await expect.poll(() => button.isEnabled()).toBe(true);
+  const box = (await button.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  session.release();
+  await expect.poll(() => takenOver(page)).toBe(true);
+}
+
+it('sends the form pressed on the static copy once the app is there', async () => {
+  const { registry } = env;
+  const { context, page, problems, sent, session, button } = await typedBeforeTakeover({
+    name: 'Tunde Early',
+    email: 'tunde@e2e.oslrs',
+    phone: '0803 123 0099',
+  });
+  await button.click();
   expect(await takenOver(page)).toBe(false);
   expect(page.url()).toBe(`${registry.url}/register`);
   session.release();
   await page.getByText('Check your email').waitFor();
   expect(await page.getByText('tunde@e2e.oslrs').count()).toBeGreaterThan(0);
   expect(page.url()).toBe(`${registry.url}/register`);
+  expect(sent).toHaveLength(1);
   expect(problems).toEqual([]);
   await context.close();
 });
 
 it('sends the form when the takeover comes between pressing the static button and letting go', async () => {
-  const { registry, browser } = env;
-  const context = await browser.newContext({ viewport: { width: 375, height: 800 }, locale: 'en-US' });
-  const { page, problems } = await watch(context);
-  const session = await holdSession(page);
-  await page.goto(`${registry.url}/register`);
-  await session.wasAsked;
-  await page.getByLabel('Full name').fill('Kemi Midpress');
-  await page.getByLabel('Email', { exact: true }).fill('kemi@e2e.oslrs');
-  await page.getByLabel('Phone number').fill('0803 123 0098');
-  const button = page.getByRole('button', { name: 'Create account', exact: true });
-  await button.waitFor();
-  await expect.poll(() => button.isEnabled()).toBe(true);
-  const sent: string[] = [];
-  page.on('request', (r) => {
-    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/auth/register') sent.push(r.url());
+  const { context, page, problems, sent, session, button } = await typedBeforeTakeover({
+    name: 'Kemi Midpress',
+    email: 'kemi@e2e.oslrs',
+    phone: '0803 123 0098',
   });
-  const box = (await button.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  // The app takes over while the button is held down: the element pressed is gone when it is let go.
-  session.release();
-  await expect.poll(() => takenOver(page)).toBe(true);
+  await pressThroughTakeover(page, button, session);
   await page.mouse.up();
   await page.getByText('Check your email').waitFor();
   expect(await page.getByText('kemi@e2e.oslrs').count()).toBeGreaterThan(0);
@@ -210,26 +224,12 @@ it('sends the form when the takeover comes between pressing the static button an
 });
 
 it('does not send the form when a press split by the takeover is let go away from the button', async () => {
-  const { registry, browser } = env;
-  const context = await browser.newContext({ viewport: { width: 375, height: 800 }, locale: 'en-US' });
-  const { page, problems } = await watch(context);
-  const sent: string[] = [];
-  page.on('request', (r) => {
-    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/auth/register') sent.push(r.url());
+  const { context, page, problems, sent, session, button } = await typedBeforeTakeover({
+    name: 'Kemi Changedmind',
+    email: 'kemi2@e2e.oslrs',
+    phone: '0803 123 0097',
   });
-  const session = await holdSession(page);
-  await page.goto(`${registry.url}/register`);
-  await session.wasAsked;
-  await page.getByLabel('Full name').fill('Kemi Changedmind');
-  await page.getByLabel('Email', { exact: true }).fill('kemi2@e2e.oslrs');
-  await page.getByLabel('Phone number').fill('0803 123 0097');
-  const button = page.getByRole('button', { name: 'Create account', exact: true });
-  await expect.poll(() => button.isEnabled()).toBe(true);
-  const box = (await button.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  session.release();
-  await expect.poll(() => takenOver(page)).toBe(true);
+  await pressThroughTakeover(page, button, session);
   // Dragged off the button before letting go: as with any button, that is no press.
   const heading = (await page.locator('#root h1').boundingBox())!;
   await page.mouse.move(heading.x + 5, heading.y + 5);
