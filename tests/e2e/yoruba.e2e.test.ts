@@ -70,8 +70,8 @@ it('walks the public registration in Yorùbá, remembered on the device and on t
   await page.getByLabel('Ímeèlì', { exact: true }).fill(RESIDENT.email);
   await page.getByLabel('Nọ́ńbà fóònù').fill(RESIDENT.phone);
   await page.getByRole('button', { name: 'Ṣẹ̀dá àkáǹtì', exact: true }).click();
-  // This wait failed in two full-suite CI runs (not alone): leave what the page showed and what went
-  // wrong in the browser for whoever looks next.
+  // If 'Check your email' never comes, leave what the page showed and what went wrong in the browser
+  // (this is how a press lost in the app's takeover was found: register-prerendered.e2e.test.ts).
   await page
     .getByText('Yẹ ímeèlì rẹ wò')
     .waitFor()
