@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { DrizzleQueryError } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   LazyChildLogger,
   accessLine,
@@ -107,13 +107,15 @@ describe('request lines', () => {
 });
 
 describe('batched standard output', () => {
-  it('writes the lines of one turn of the event loop in one write, in order, and nothing is lost', async () => {
+  it('writes the lines of several turns of the event loop in one write, in order, and nothing is lost', async () => {
     const writes: string[] = [];
-    const out = batchedStdout({ write: (chunk: string) => writes.push(chunk) > 0 });
-    for (let i = 0; i < 100; i++) out.write(`line ${i}\n`);
-    expect(writes).toEqual([]);
+    const out = batchedStdout({ write: (chunk: string) => writes.push(chunk) > 0 }, 30);
+    for (let i = 0; i < 50; i++) out.write(`line ${i}\n`);
+    // Another turn of the event loop: still buffered, and the next lines join the same write.
     await new Promise((r) => setImmediate(r));
-    expect(writes).toHaveLength(1);
+    expect(writes).toEqual([]);
+    for (let i = 50; i < 100; i++) out.write(`line ${i}\n`);
+    await vi.waitFor(() => expect(writes).toHaveLength(1));
     expect(writes[0]!.split('\n').slice(0, -1)).toEqual(Array.from({ length: 100 }, (_, i) => `line ${i}`));
     // A burst past 64 KB is written at once, without waiting for the turn to end.
     out.write(`${'x'.repeat(70_000)}\n`);
@@ -239,7 +241,7 @@ describe('prettyStdout (a terminal in development)', () => {
     const log = pino(loggerOptions('info'), prettyStdout({ write: (c: string) => (written.push(c), true) }, false));
     log.info({ nin: NIN, phone: PHONE, email: 'a@b.ng', lga: 'Ibadan North', count: 3 }, 'respondent stored');
     log.error({ err: pgError() }, 'insert failed');
-    await new Promise((r) => setImmediate(r));
+    await vi.waitFor(() => expect(written).not.toHaveLength(0));
     const out = written.join('');
     expect(out).toMatch(
       /^\d\d:\d\d:\d\d INFO {2}respondent stored nin=\[redacted\] phone=\[redacted\] email=\[redacted\] lga=Ibadan North count=3$/m,

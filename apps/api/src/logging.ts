@@ -201,12 +201,17 @@ export function loggerOptions(level: string): LoggerOptions {
 }
 
 /**
- * Where log lines go: standard output, written once per turn of the event loop (or every 64 KB)
- * rather than once per line. Through `process.stdout` itself, not its file descriptor: PM2's cluster
- * mode takes a worker's output from `process.stdout.write`, and a line written to fd 1 directly never
- * reaches its log file. What is still buffered is written when the process exits.
+ * Where log lines go: standard output, written at most every `flushEveryMs` (or at once past 64 KB)
+ * rather than once per line: under load, one write for the lines of many turns of the event loop
+ * (once per turn cost a write for every few requests). Through `process.stdout` itself, not its file
+ * descriptor: PM2's cluster mode takes a worker's output from `process.stdout.write`, and a line
+ * written to fd 1 directly never reaches its log file. What is still buffered is written when the
+ * process exits.
  */
-export function batchedStdout(out: Pick<NodeJS.WritableStream, 'write'> = process.stdout): DestinationStream {
+export function batchedStdout(
+  out: Pick<NodeJS.WritableStream, 'write'> = process.stdout,
+  flushEveryMs = 20,
+): DestinationStream {
   let lines: string[] = [];
   let size = 0;
   let scheduled = false;
@@ -226,7 +231,8 @@ export function batchedStdout(out: Pick<NodeJS.WritableStream, 'write'> = proces
       if (size >= 65_536) flush();
       else if (!scheduled) {
         scheduled = true;
-        setImmediate(flush);
+        // Unref'd: a quiet process is not kept alive by its last lines ('exit' writes them).
+        setTimeout(flush, flushEveryMs).unref();
       }
     },
   };

@@ -45,7 +45,7 @@ export interface RuntimeOptions {
 }
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
-  // Lines are written in batches, one write per turn of the event loop (see batchedStdout).
+  // Lines are written in batches, at most one write every 20 ms (see batchedStdout).
   // JSON in production (and whenever the output is a file or a pipe); readable lines in a terminal.
   const logSink =
     options.logStream ??
