@@ -14,7 +14,7 @@
  * whichever states the two processes drew.
  *
  *   npm run bench:request-path
- *     (PROCESSES=3 ROUNDS=5 DURATION_S=3 CONNECTIONS=32 ROWS=health|me)
+ *     (PROCESSES=3 ROUNDS=5 DURATION_S=3 CONNECTIONS=32 ROWS=health|me PERF=1)
  *   BASE_DIST=apps/api/.base-dist npm run bench:request-path
  *     (a build from before a change, kept with `cp -r apps/api/dist apps/api/.base-dist`, beside
  *      this one; both serve apps/web/dist)
@@ -56,7 +56,12 @@ const median = (xs: number[]) => {
 
 /** Ports are drawn at random (server.ts): a start that found its port taken is tried again. */
 async function startServer(prepared: Awaited<ReturnType<typeof prepareDatabase>>, dist: string | undefined) {
-  const env = { WEB_DIST: join(root, 'apps/web/dist'), LOG_LEVEL: 'info' };
+  const env = {
+    WEB_DIST: join(root, 'apps/web/dist'),
+    LOG_LEVEL: 'info',
+    // PERF=1: JIT symbols for `perf record -p <pid>` (each row names its process).
+    ...(process.env.PERF ? { NODE_OPTIONS: '--perf-basic-prof-only-functions' } : {}),
+  };
   for (let attempt = 1; ; attempt++) {
     try {
       return await startBenchServer(prepared, { separateWorker: true, dist, env });
