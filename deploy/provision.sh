@@ -27,7 +27,7 @@ LOG_DIR=/var/log/oslrs
 ACME_ROOT=/var/www/letsencrypt
 PG_VERSION=16
 DOMAIN="${OSLRS_DOMAIN:-}"
-NODE_MAJOR=20
+NODE_MAJOR=24
 
 log() { printf '\n==> %s\n' "$*"; }
 note() { printf '    %s\n' "$*"; }
@@ -66,8 +66,9 @@ if [ -n "$DOMAIN" ] && [ -n "${LETSENCRYPT_EMAIL:-}" ]; then apt-get install -y 
 
 node_major() { command -v node >/dev/null && node -p 'process.versions.node.split(".")[0]' || echo 0; }
 if [ "$(node_major)" -lt "$NODE_MAJOR" ]; then
-  # Ubuntu 24.04 ships Node 18; the registry needs >= 20.19 (package.json engines). NodeSource's
-  # apt repository, pinned to the 20.x line.
+  # Ubuntu 24.04 ships Node 18. NodeSource's apt repository, pinned to the 24.x line (LTS): the
+  # line CI tests on (.ci/run). On Node 20 each API process settled into a fast or a slow request
+  # path at random, and Node 20's support has ended (docs/capacity.md).
   log "Node.js $NODE_MAJOR from NodeSource"
   install -d -m 0755 /etc/apt/keyrings
   curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key | gpg --dearmor --yes -o /etc/apt/keyrings/nodesource.gpg
