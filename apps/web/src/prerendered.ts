@@ -59,6 +59,19 @@ export function watchPrerendered(root: HTMLElement): boolean {
     },
     true,
   );
+  // Which input has the cursor, as it moves. Noted only while the app renders (takeTyped), it could be
+  // one left since: a field entered between that render and the commit (the copy, and with it
+  // document.activeElement, is gone by then) had the cursor put back in the field before it, and the
+  // next keys went there.
+  root.addEventListener(
+    'focusin',
+    (event) => {
+      if (!inCopy(event.target)) return;
+      const token = event.target instanceof HTMLInputElement ? event.target.getAttribute('autocomplete') : null;
+      focus = token ? { token, input: event.target as HTMLInputElement } : undefined;
+    },
+    true,
+  );
   root.addEventListener(
     'keydown',
     (event) => {
