@@ -152,19 +152,21 @@ try {
       const mine = rows.filter((r) => r.build === b.label && r.route === route);
       if (!mine.length) continue;
       const us = mine.map((r) => median(samples.get(r)!.map((x) => x.us)));
-      const ratio = mine.map((r) => median(toBare(r)));
-      const healthOf = (r: Row) => rows.find((h) => h.pid === r.pid && h.route === 'health');
-      const meToHealth = mine.map((r) => {
-        const h = healthOf(r);
-        return h && route === 'me'
-          ? median(samples.get(r)!.map((x, i) => (x.rps / samples.get(h)!.at(i)!.rps) * 100))
-          : NaN;
+      // /health against bare; /auth/me against its own process's /health, when that was measured.
+      const baseOf = (r: Row) => {
+        if (route === 'health') return bareS;
+        const health = rows.find((h) => h.pid === r.pid && h.route === 'health');
+        return health && samples.get(health);
+      };
+      const ratio = mine.map((r) => {
+        const base = baseOf(r);
+        return base ? median(samples.get(r)!.map((x, i) => (x.rps / base[i]!.rps) * 100)) : NaN;
       });
       const fmt = (xs: number[], digits = 0) =>
         `${Math.min(...xs).toFixed(digits)} / ${median(xs).toFixed(digits)} / ${Math.max(...xs).toFixed(digits)}`;
       console.log(
         `${`${b.label} /${route === 'me' ? 'auth/me' : 'health'}`.padEnd(20)} CPU µs/req ${fmt(us, 1)}   ` +
-          (route === 'health' ? `÷ bare ${fmt(ratio)} %` : `÷ its /health ${fmt(meToHealth)} %`),
+          `${route === 'health' ? '÷ bare' : '÷ its /health'} ${fmt(ratio)} %`,
       );
     }
 } finally {

@@ -67,8 +67,9 @@ export function watchPrerendered(root: HTMLElement): boolean {
     'focusin',
     (event) => {
       if (!inCopy(event.target)) return;
-      const token = event.target instanceof HTMLInputElement ? event.target.getAttribute('autocomplete') : null;
-      focus = token ? { token, input: event.target as HTMLInputElement } : undefined;
+      const input = event.target instanceof HTMLInputElement ? event.target : null;
+      const token = input?.getAttribute('autocomplete');
+      focus = input && token ? { token, input } : undefined;
     },
     true,
   );
