@@ -10,12 +10,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime.js';
-import { LazyChildLogger, accessLine } from './logging.js';
+import { accessLine, withLazyChildren } from './logging.js';
 import { SmtpRelay, eraseExpiredMail } from './infra/mail.js';
 import { frameworkErrors, registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
 import { readCookies, registerCookies } from './plugins/cookies.js';
-import { securityHeaderResponse } from './plugins/security-headers.js';
+import { REQUEST_ID_KEY, securityHeaderResponse } from './plugins/security-headers.js';
 import { siteRoutes } from './modules/site/index.js';
 import { AuthService, LocalSessionCache, UserRepository, authRoutes } from './modules/auth/index.js';
 import { StaffService, staffRoutes } from './modules/staff/index.js';
@@ -360,18 +360,20 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
   });
   const SecureResponse = securityHeaderResponse(securityHeaders);
   const app = Fastify({
-    loggerInstance: runtime.log,
+    // request.log becomes pino's child (the request id bound) only when something is logged.
+    loggerInstance: withLazyChildren(runtime.log),
     bodyLimit: runtime.config.limits.bodyBytes,
     trustProxy: runtime.config.trustProxy,
     // Reuse a well-formed id from the proxy (NGINX $request_id), else this process's next one.
+    // Left on Node's request too, where the server's responses write it as x-request-id (SecureResponse).
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
+      (req as typeof req & { [REQUEST_ID_KEY]?: string })[REQUEST_ID_KEY] = id;
+      return id;
     },
     // One access line per request, written when it is answered (onResponse below), not two.
     logController: new LogController({ disableRequestLogging: true }),
-    // request.log becomes pino's child (the request id bound) only when something is logged.
-    childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger, bindings, options),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors,
     // During `pm2 reload` the old worker finishes requests already on its keep-alive connections
@@ -402,11 +404,13 @@ export async function buildApp(runtime: Runtime, services = createServices(runti
   registerErrorHandling(app);
   // request.cookies and reply.setCookie without a hook of their own (plugins/cookies.ts).
   registerCookies(app);
-  // The one global onRequest hook: the request id, the request's cookies, and the security headers
+  // The one global onRequest hook: the request's cookies, and the security headers and request id
   // where the response does not write them itself (app.inject's, or a Node without _storeHeader).
   app.addHook('onRequest', (request, reply, done) => {
-    if (SecureResponse === undefined || !(reply.raw instanceof SecureResponse)) void reply.headers(securityHeaders);
-    void reply.header('x-request-id', request.id);
+    if (SecureResponse === undefined || !(reply.raw instanceof SecureResponse)) {
+      void reply.headers(securityHeaders);
+      void reply.header('x-request-id', request.id);
+    }
     readCookies(request);
     done();
   });

@@ -18,7 +18,9 @@ import {
   prettyStdout,
   queryKeysOf,
   requestForLog,
+  withLazyChildren,
 } from './logging.js';
+import Fastify from 'fastify';
 
 const NIN = '91357924680';
 const PHONE = '+2348039991234';
@@ -232,6 +234,51 @@ describe('LazyChildLogger (request.log)', () => {
     expect(lazy).toHaveLength(3);
     expect(lazy.join('')).not.toContain(NIN);
     expect(lazy[0]).toContain('"reqId":"req-7"');
+  });
+});
+
+describe("withLazyChildren (Fastify's loggerInstance)", () => {
+  it("request.log is made only for a request that logs, with Fastify's request id and the same redaction", async () => {
+    const lines: string[] = [];
+    const parent = pino(
+      loggerOptions('info'),
+      new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          lines.push(chunk.toString());
+          cb();
+        },
+      }),
+    );
+    // Every pino child made, at any depth: pino's own child(), spied on where all its loggers find it.
+    const made = vi.spyOn(Object.getPrototypeOf(parent) as typeof parent, 'child');
+    const app = Fastify({ loggerInstance: withLazyChildren(parent), disableRequestLogging: true });
+    app.get('/quiet', async () => 'ok');
+    let loudId = '';
+    app.get('/loud', async (request) => {
+      loudId = request.id;
+      request.log.info({ nin: NIN, code: 'X' }, 'noted');
+      return 'ok';
+    });
+    await app.ready();
+    try {
+      for (let i = 0; i < 5; i++) expect((await app.inject('/quiet')).statusCode).toBe(200);
+      // At most the server's own logger (Fastify's child of the instance), made once.
+      const afterQuiet = made.mock.calls.length;
+      expect(afterQuiet).toBeLessThanOrEqual(1);
+      expect(lines).toEqual([]);
+      const loud = await app.inject('/loud');
+      expect(loud.statusCode).toBe(200);
+      expect(made.mock.calls.length).toBe(afterQuiet + 1);
+      expect(made.mock.calls.at(-1)![0]).toEqual({ reqId: loudId });
+      expect(lines).toHaveLength(1);
+      const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+      expect(line).toMatchObject({ msg: 'noted', code: 'X', nin: '[redacted]' });
+      expect(line.reqId).toBe(loudId);
+      expect(lines[0]).not.toContain(NIN);
+    } finally {
+      made.mockRestore();
+      await app.close();
+    }
   });
 });
 

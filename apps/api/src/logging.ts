@@ -158,9 +158,22 @@ export class LazyChildLogger implements FastifyBaseLogger {
   set level(level: string) {
     this.logger.level = level;
   }
+  /** A child of this logger, lazy in turn. */
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
-    return this.logger.child(bindings, options);
+    return new LazyChildLogger(this.logger, bindings, options);
   }
+}
+
+/**
+ * The logger to give Fastify (`loggerInstance`): `log` itself, except that its children are
+ * LazyChildLoggers. Fastify's default child factory then makes each request's logger lazily, without
+ * the check it runs on every request's logger when the factory is a custom one (`validateLogger`,
+ * an array and a closure per request).
+ */
+export function withLazyChildren(log: FastifyBaseLogger): FastifyBaseLogger {
+  return Object.create(log, {
+    child: { value: (bindings: Bindings, options?: ChildLoggerOptions) => new LazyChildLogger(log, bindings, options) },
+  }) as FastifyBaseLogger;
 }
 // Each log method hands its call to the child.
 for (const method of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) {

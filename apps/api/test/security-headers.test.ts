@@ -83,8 +83,18 @@ describe('security headers', () => {
         ),
       );
       expect(values).toEqual(EXPECTED);
-      expect(names).toContain('x-request-id');
+      // The request id is written by the same block (plugins/security-headers.ts): once, right after it.
+      expect(names.filter((n) => n === 'x-request-id')).toHaveLength(1);
+      expect(names[security.length]).toBe('x-request-id');
     }
+    const idOf = (a: { raw: string[] }) => a.raw[a.raw.findIndex((v) => v.toLowerCase() === 'x-request-id') + 1];
+    // The proxy's id is reused when well formed, replaced by this process's own when not.
+    expect(idOf(await get('GET', '/api/v1/health', { 'x-request-id': 'nginx-0123456789abcdef' }))).toBe(
+      'nginx-0123456789abcdef',
+    );
+    const replaced = idOf(await get('GET', '/api/v1/health', { 'x-request-id': 'not an id; "x"' }));
+    expect(replaced).toMatch(/^[\w-]{8,64}$/);
+    expect(replaced).not.toBe(idOf(answers[0]!));
     const docs = await get('GET', '/api/docs/static/index.html');
     const csp = docs.raw.filter((v, i) => i % 2 === 1 && docs.raw[i - 1]!.toLowerCase() === 'content-security-policy');
     expect(csp).toHaveLength(1);

@@ -3,6 +3,14 @@ import { ServerResponse, validateHeaderName, validateHeaderValue, type IncomingM
 type StoreHeader = (this: ServerResponse, firstLine: string, headers: unknown) => void;
 
 /**
+ * Where the app's `genReqId` leaves a request's id on Node's request: the response writes it as
+ * `x-request-id` in the same block (below), not through `reply.header` (stored, then checked again
+ * by `writeHead`, on every response). Only ids of `[\w-]` characters may be put there.
+ */
+export const REQUEST_ID_KEY = Symbol('oslrs.requestId');
+type WithRequestId = IncomingMessage & { [REQUEST_ID_KEY]?: string };
+
+/**
  * The security headers written by Node itself, as one block checked once at start-up. Set per request
  * through `reply.headers`, each of the 12 headers was stored by Fastify and then checked again by
  * Node's `writeHead` (name and value, the ~300-character CSP scanned character by character) on
@@ -14,6 +22,9 @@ type StoreHeader = (this: ServerResponse, firstLine: string, headers: unknown) =
  * block's one, as it did when it was set later in the request; `reply.removeHeader` cannot take one
  * out (no route does). Every response of the server carries them, including one written before or
  * without Fastify's hooks.
+ *
+ * The request's id (`REQUEST_ID_KEY` on Node's request) follows the block as `x-request-id`, unless the
+ * response sets that header itself.
  *
  * `undefined` when this Node has no `_storeHeader(firstLine, headers)` to build on (the app then sets
  * the headers per request, as `app.inject` responses always do).
@@ -35,6 +46,14 @@ export function securityHeaderResponse(headers: Readonly<Record<string, string>>
       .join('');
   const block = blockWithout(() => false);
 
+  /** Whether writeHead's headers (an object by lower-case name, or Node's arrays) set `name`. */
+  const hasHeader = (given: object, name: string): boolean => {
+    if (!Array.isArray(given)) return (given as Record<string, unknown>)[name] !== undefined;
+    if (Array.isArray(given[0])) return (given as [string][]).some(([n]) => String(n).toLowerCase() === name);
+    for (let i = 0; i < given.length; i += 2) if (String(given[i]).toLowerCase() === name) return true;
+    return false;
+  };
+
   /** The block without the headers this response sets itself. */
   const blockFor = (given: unknown): string => {
     if (given === null || typeof given !== 'object') return block;
@@ -55,7 +74,12 @@ export function securityHeaderResponse(headers: Readonly<Record<string, string>>
 
   class SecureResponse extends ServerResponse<IncomingMessage> {
     _storeHeader(firstLine: string, given: unknown) {
-      storeHeader.call(this, firstLine + blockFor(given), given);
+      const id = (this.req as WithRequestId)[REQUEST_ID_KEY];
+      const idLine =
+        id === undefined || (given !== null && typeof given === 'object' && hasHeader(given, 'x-request-id'))
+          ? ''
+          : `x-request-id: ${id}\r\n`;
+      storeHeader.call(this, firstLine + blockFor(given) + idLine, given);
     }
   }
   // Node's option type is generic over the request class; this one serves IncomingMessage.
