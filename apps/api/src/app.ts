@@ -137,7 +137,7 @@ export function createServices(runtime: Runtime): Services {
   );
   const questionnaires = new QuestionnaireService(db, runtime.kv);
   const versions = new VersionCache();
-  const submissionRepo = new SubmissionRepository(runtime.pii);
+  const submissionRepo = new SubmissionRepository(runtime.pii, runtime.config.fraudHistoryRows);
   const fraud = new FraudService(db, submissionRepo, (executor, id) => users.lgaOf(executor, id));
   const submissions = new SubmissionService(
     db,

@@ -129,6 +129,11 @@ const envSchema = z.object({
    * when a full batch is waiting; a submission is ingested at most this much later.
    */
   INGEST_LINGER_MS: z.coerce.number().int().min(0).max(5000).default(300),
+  /**
+   * Recent surveys the job worker keeps for the fraud checks (each new survey is compared with its
+   * collector's last 50): about the collectors active at once × 50, at ~2 KB each.
+   */
+  FRAUD_HISTORY_ROWS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
   /** Public marketplace searches per IP per minute (SPEC limits: 30); benchmarks lift it. */
@@ -233,6 +238,7 @@ export interface Config {
   runWorker: boolean;
   workerConcurrency: number;
   ingestBatch: number;
+  fraudHistoryRows: number;
   ingestDrains: number;
   ingestLingerMs: number;
   relayIntervalMs: number;
@@ -345,6 +351,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingestBatch: e.INGEST_BATCH,
     ingestDrains: e.INGEST_DRAINS,
     ingestLingerMs: e.INGEST_LINGER_MS,
+    fraudHistoryRows: e.FRAUD_HISTORY_ROWS,
     relayIntervalMs: e.RELAY_INTERVAL_MS,
     exports: {
       dir: resolve(e.EXPORT_DIR ?? `${e.DATA_DIR}/exports`),

@@ -162,7 +162,20 @@ export class SubmissionRepository implements SubmissionHistory {
    */
   private readonly opened = new BoundedMap<string, SubmissionRow['answers']>(5000);
 
-  constructor(private readonly pii: PiiCipher) {}
+  /**
+   * A collector's recent surveys never change (raw content is immutable), so a worker keeps the ones it
+   * has read (least recently used out first): a batch's history is then mostly a list of ids. Its
+   * size (FRAUD_HISTORY_ROWS) wants the collectors active at once × 50; too small, rows are read and
+   * opened again (docs/capacity.md, 7 December, sixth session).
+   */
+  private readonly historyRows: BoundedMap<string, HistoryRow>;
+
+  constructor(
+    private readonly pii: PiiCipher,
+    historyCacheRows = 10_000,
+  ) {
+    this.historyRows = new BoundedMap<string, HistoryRow>(historyCacheRows);
+  }
 
   private openPii(id: string, sealed: string): SubmissionRow['answers'] {
     let personal = this.opened.get(id);
@@ -725,12 +738,6 @@ export class SubmissionRepository implements SubmissionHistory {
       piiSealed ? { ...r, answers: { ...r.answers, ...this.openPii(id, piiSealed) } } : r,
     );
   }
-
-  /**
-   * A collector's recent surveys never change (raw content is immutable), so a worker keeps the ones it
-   * has read (least recently used out first): a batch's history is then mostly a list of ids.
-   */
-  private readonly historyRows = new BoundedMap<string, HistoryRow>(10_000);
 
   /** Same rows, same order and limit as `collectorHistory`, for each request (one lateral query). */
   async collectorHistories(tx: Executor, requests: HistoryRequest[]): Promise<Map<string, HistoryRow[]>> {
