@@ -131,9 +131,11 @@ const envSchema = z.object({
   INGEST_LINGER_MS: z.coerce.number().int().min(0).max(5000).default(300),
   /**
    * Recent surveys the job worker keeps for the fraud checks (each new survey is compared with its
-   * collector's last 50): about the collectors active at once × 50, at ~2 KB each.
+   * collector's last 50): more than the collectors active at once × 50 × 2 (a two-generation cache
+   * keeps between half and all of it). 10,000 was too few for 156 collectors: rows were read and
+   * opened again; 40,000 halved the worker's CPU at 8,000 users (docs/capacity.md, 7 December).
    */
-  FRAUD_HISTORY_ROWS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  FRAUD_HISTORY_ROWS: z.coerce.number().int().min(100).max(1_000_000).default(40_000),
   RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
   /** Public marketplace searches per IP per minute (SPEC limits: 30); benchmarks lift it. */

@@ -172,7 +172,7 @@ export class SubmissionRepository implements SubmissionHistory {
 
   constructor(
     private readonly pii: PiiCipher,
-    historyCacheRows = 10_000,
+    historyCacheRows = 40_000,
   ) {
     this.historyRows = new BoundedMap<string, HistoryRow>(historyCacheRows);
   }
