@@ -46,8 +46,11 @@ export function securityHeaderResponse(headers: Readonly<Record<string, string>>
       .join('');
   const block = blockWithout(() => false);
 
-  /** Whether writeHead's headers (an object by lower-case name, or Node's arrays) set `name`. */
-  const hasHeader = (given: object, name: string): boolean => {
+  /**
+   * Whether writeHead's headers set `name` (lower case): Fastify's and Node's own (setHeader) are an
+   * object keyed by the lower-case name; writeHead(status, [name, value, …]) or [[name, value], …].
+   */
+  const sets = (given: object, name: string): boolean => {
     if (!Array.isArray(given)) return (given as Record<string, unknown>)[name] !== undefined;
     if (Array.isArray(given[0])) return (given as [string][]).some(([n]) => String(n).toLowerCase() === name);
     for (let i = 0; i < given.length; i += 2) if (String(given[i]).toLowerCase() === name) return true;
@@ -57,26 +60,14 @@ export function securityHeaderResponse(headers: Readonly<Record<string, string>>
   /** The block without the headers this response sets itself. */
   const blockFor = (given: unknown): string => {
     if (given === null || typeof given !== 'object') return block;
-    if (Array.isArray(given)) {
-      // writeHead(status, [name, value, …]) or [[name, value], …]
-      const set = new Set<string>();
-      if (Array.isArray(given[0])) for (const [name] of given as [string][]) set.add(String(name).toLowerCase());
-      else for (let i = 0; i < given.length; i += 2) set.add(String(given[i]).toLowerCase());
-      return names.some((n) => set.has(n)) ? blockWithout((n) => set.has(n)) : block;
-    }
-    // Fastify's headers and Node's own (setHeader) are keyed by the lower-case name.
-    const byName = given as Record<string, unknown>;
-    for (const name of names) {
-      if (byName[name] !== undefined) return blockWithout((n) => byName[n] !== undefined);
-    }
-    return block;
+    return names.some((n) => sets(given, n)) ? blockWithout((n) => sets(given, n)) : block;
   };
 
   class SecureResponse extends ServerResponse<IncomingMessage> {
     _storeHeader(firstLine: string, given: unknown) {
       const id = (this.req as WithRequestId)[REQUEST_ID_KEY];
       const idLine =
-        id === undefined || (given !== null && typeof given === 'object' && hasHeader(given, 'x-request-id'))
+        id === undefined || (given !== null && typeof given === 'object' && sets(given, 'x-request-id'))
           ? ''
           : `x-request-id: ${id}\r\n`;
       storeHeader.call(this, firstLine + blockFor(given) + idLine, given);
