@@ -238,6 +238,27 @@ export async function signInToCollect(page: Page, url: string, who: { email: str
 }
 
 /**
+ * Waits until a request through the page's service worker (a questionnaire read, which the worker
+ * fetches itself) gets an answer from the registry, whatever its status; without a worker in
+ * control the request goes straight to the network, and the wait is the same.
+ */
+async function untilServiceWorkerReaches(page: Page): Promise<void> {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    const answered = await page
+      .evaluate(() =>
+        fetch(`/api/v1/forms?online-check=${Date.now()}`, { cache: 'no-store' }).then(
+          () => true,
+          () => false,
+        ),
+      )
+      .catch(() => false); // a navigation in between: ask again
+    if (answered) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the network did not come back for the service worker within 15 s');
+}
+
+/**
  * An enumerator's phone: a small screen with a GPS fix, signed in on /collect. `problems` collects
  * the page's errors, except those that being offline (or signed out) causes by design.
  */
@@ -275,11 +296,19 @@ export async function openCollect(
     context,
     page,
     problems,
-    /** Errors count as offline ones from just before the network goes until just after it is back. */
+    /**
+     * Errors count as offline ones from just before the network goes until it is back for the
+     * service worker too: the page hears `online` (and the app refetches through the worker) a few
+     * milliseconds before the worker's own fetches work again, and that refetch's failure can reach
+     * this process after `context.setOffline(false)` has returned.
+     */
     async setOffline(value: boolean) {
       if (value) offline = true;
       await context.setOffline(value);
-      if (!value) offline = false;
+      if (!value) {
+        await untilServiceWorkerReaches(page);
+        offline = false;
+      }
     },
   };
 }

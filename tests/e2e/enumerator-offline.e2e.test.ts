@@ -118,6 +118,9 @@ it('collects offline, resumes a draft after an offline reload, and syncs when ba
   await page.getByRole('link', { name: 'Back to surveys' }).click();
   await page.waitForURL(/\/collect$/);
   await expect.poll(() => banner(page).innerText()).toBe('You are offline — 3 surveys waiting to send');
+  // Opened again while offline, the questionnaire is the device's copy, and says when it was checked.
+  const lastChecked = page.getByText(/\(last checked /);
+  await expect.poll(() => lastChecked.count()).toBe(1);
   const draftRow = page.locator(`[data-draft="${draftId}"]`);
   await expect.poll(() => draftRow.innerText()).toMatch(/At question 6: Date of Birth/);
   await page.screenshot({ path: join(artifacts, 'collect-offline-3-waiting.png'), fullPage: true });
@@ -135,6 +138,9 @@ it('collects offline, resumes a draft after an offline reload, and syncs when ba
     expect(text).toContain(`${a.surname} ${a.firstname}`);
   }
   expect(await banner(page).count()).toBe(0);
+  // Checked with the registry again once it can be reached (the check made the moment the network
+  // returned can still miss it: then a few seconds later).
+  await expect.poll(() => lastChecked.count(), { timeout: 15_000 }).toBe(0);
   await page.screenshot({ path: join(artifacts, 'collect-synced.png'), fullPage: true });
 
   expect(problems).toEqual([]);

@@ -70,6 +70,9 @@ export function useReceipts(userId: string) {
   return useQuery({ queryKey: fieldKeys.receipts(userId), queryFn: () => listReceipts(userId), ...local });
 }
 
+/** How soon to check the assigned questionnaire again when the registry was not reached while online. */
+const RECHECK_MS = 5_000;
+
 export function useAssignedForm() {
   return useQuery({
     queryKey: fieldKeys.assigned,
@@ -77,8 +80,11 @@ export function useAssignedForm() {
     networkMode: 'always',
     staleTime: 60_000,
     retry: false,
-    // Read from the device while offline: check with the registry as soon as the network returns.
+    // Read from the device while offline: check with the registry as soon as the network returns,
+    // and again shortly while the device says it is online but the registry was not reached (the
+    // `online` event often comes before the connection works, so the first check can miss it).
     refetchOnReconnect: 'always',
+    refetchInterval: (query) => (query.state.data?.fromDevice && navigator.onLine ? RECHECK_MS : false),
   });
 }
 
