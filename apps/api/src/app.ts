@@ -182,7 +182,7 @@ export function createServices(runtime: Runtime): Services {
   auth.registerJobs(jobs);
   staff.registerJobs(jobs);
   ingestion.registerJobs(jobs);
-  submissions.registerRelay(jobs, runtime.config.outboxStaleMs);
+  submissions.registerRelay(jobs, runtime.config.outboxStaleMs, runtime.config.outboxKeepMs);
   if (runtime.config.mail.smtpUrl) {
     const relay = new SmtpRelay(db, runtime.config.mail.smtpUrl, runtime.config.mail.from);
     jobs.addTicker(runtime.config.mail.intervalMs, () => relay.drain());

@@ -86,6 +86,8 @@ const envSchema = z.object({
     .max(24 * 30)
     .default(24),
   OUTBOX_STALE_MS: z.coerce.number().int().min(0).default(30_000),
+  /** How long an ingestion outbox row is kept once done (its attempts tell of lost deliveries), then deleted. */
+  OUTBOX_KEEP_DAYS: z.coerce.number().min(0.001).max(365).default(7),
   /** smtp://user:pass@host:587 — without it, mail stays in the mail_outbox table (until its link expires). */
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('OSLRS <no-reply@oslrs.local>'),
@@ -248,6 +250,7 @@ export interface Config {
   exports: { dir: string; retentionMs: number };
   mail: { smtpUrl: string | undefined; from: string; intervalMs: number };
   outboxStaleMs: number;
+  outboxKeepMs: number;
   /** The feature-phone channel: the gateway callback's secret (undefined: off), allowed addresses, limits. */
   ussd: { secret: string | undefined; allowedIps: string[]; phonePerMinute: number; gatewayPerMinute: number };
   /** SMS: the aggregator (undefined: the development transport), the daily ceiling, the relay's interval. */
@@ -361,6 +364,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, intervalMs: e.MAIL_INTERVAL_MS },
     outboxStaleMs: e.OUTBOX_STALE_MS,
+    outboxKeepMs: Math.round(e.OUTBOX_KEEP_DAYS * 86_400_000),
     ussd: {
       secret: e.USSD_CALLBACK_SECRET,
       allowedIps: (e.USSD_ALLOWED_IPS ?? '')

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { sql } from 'drizzle-orm';
 import { TEST_REDIS_URL, type Session } from '../../../test/harness.js';
 import { publishForm, settled, submissionBody, submissionRow, submit, type Published } from '../../../test/testkit.js';
 import { useTestApp } from '../../../test/use-test-app.js';
@@ -72,5 +73,48 @@ describe('outbox relay', () => {
     expect(await app.t.services.ingestion.ingest(orphaned.id)).toEqual({ status: 'skipped' });
     expect(await submissionRow(app.t, orphaned.id)).toEqual(before);
     await dying.close(true);
+  });
+
+  it('deletes outbox rows done longer ago than they are kept, never a pending one; a late delivery still skips', async () => {
+    const bodies = [0, 1, 2].map(() => submissionBody(master.versionId));
+    for (const body of bodies) expect((await submit(app.t, enumerator, body)).statusCode).toBe(202);
+    // Ingested here (the first test's worker, when it ran, may take them first: then these skip).
+    for (const body of bodies) await app.t.services.ingestion.ingest(body.id);
+    await settled(
+      app.t,
+      bodies.map((b) => b.id),
+      15_000,
+    );
+    const [old, recent, stuck] = bodies.map((b) => b.id);
+    const db = app.t.database.db;
+    const day = 86_400_000;
+    // Done 8 days ago, done just now, and one never done although created 30 days ago (a lost delivery).
+    await db.execute(
+      sql`update submission_outbox set done_at = now() - interval '8 days' where submission_id = ${old}`,
+    );
+    await db.execute(
+      sql`update submission_outbox set done_at = null, created_at = now() - interval '30 days' where submission_id = ${stuck}`,
+    );
+    const kept = async () =>
+      (
+        (await db.execute(sql`select submission_id as id from submission_outbox`)) as { rows: { id: string }[] }
+      ).rows.map((r) => r.id);
+    const before = await kept();
+    expect(before).toEqual(expect.arrayContaining([old, recent, stuck]));
+
+    expect(await app.t.services.submissions.purgeDoneOutbox(7 * day)).toBe(1);
+    const after = await kept();
+    expect(after).not.toContain(old);
+    expect(after).toEqual(expect.arrayContaining([recent, stuck]));
+    expect(after.length).toBe(before.length - 1);
+    // In batches: with a batch of 1, every done row goes (each its own statement); the pending one stays.
+    const done = after.length - 1;
+    expect(await app.t.services.submissions.purgeDoneOutbox(0, 1)).toBe(done);
+    expect(await kept()).toEqual([stuck]);
+
+    // A delivery arriving after its row was deleted finds the submission ingested and changes nothing.
+    const row = await submissionRow(app.t, old!);
+    expect(await app.t.services.ingestion.ingest(old!)).toEqual({ status: 'skipped' });
+    expect(await submissionRow(app.t, old!)).toEqual(row);
   });
 });

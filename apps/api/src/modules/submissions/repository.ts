@@ -684,6 +684,20 @@ export class SubmissionRepository implements SubmissionHistory {
     return rows.map((r) => r.id);
   }
 
+  /** Deletes up to `max` outbox rows done before `before`; returns how many. */
+  async deleteDoneOutbox(executor: Executor, before: Date, max: number): Promise<number> {
+    const due = executor
+      .select({ id: submissionOutbox.submissionId })
+      .from(submissionOutbox)
+      .where(lt(submissionOutbox.doneAt, before))
+      .limit(max);
+    const deleted = await executor
+      .delete(submissionOutbox)
+      .where(inArray(submissionOutbox.submissionId, due))
+      .returning({ id: submissionOutbox.submissionId });
+    return deleted.length;
+  }
+
   /**
    * One more delivery attempt on each still-pending row. Rows an ingestion has settled but not committed are
    * skipped, never waited for: the relay's one statement over thousands of rows, waiting on them

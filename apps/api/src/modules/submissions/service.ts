@@ -105,6 +105,8 @@ export interface SubmissionOutcomeView {
 
 /** Residents: at most this many registration attempts a day (each duplicate answer is a NIN look-up). */
 const PUBLIC_ATTEMPTS_PER_DAY = 5;
+/** How often done outbox rows past their keeping time are deleted. */
+const OUTBOX_PURGE_EVERY_MS = 3_600_000;
 
 export class SubmissionService {
   constructor(
@@ -693,9 +695,29 @@ export class SubmissionService {
     return this.repo.countByRespondents(this.db, ids);
   }
 
-  /** Ingestion is quick: a submission still waiting after `staleMs` was lost on the way (Redis down, worker killed). */
-  registerRelay(jobs: JobsService, staleMs: number) {
+  /**
+   * Ingestion is quick: a submission still waiting after `staleMs` was lost on the way (Redis down,
+   * worker killed). Done outbox rows are deleted after `keepMs`, once an hour.
+   */
+  registerRelay(jobs: JobsService, staleMs: number, keepMs: number) {
     jobs.addRelay(() => this.requeuePending(staleMs));
+    jobs.addTicker(OUTBOX_PURGE_EVERY_MS, () => this.purgeDoneOutbox(keepMs));
+  }
+
+  /**
+   * Deletes outbox rows done more than `keepMs` ago, in batches (short statements beside ingestion),
+   * and returns how many. A row still pending is never deleted, however old. Nothing needs a done row:
+   * every path that writes one is guarded by the submission's own status (a redelivered job finds
+   * the submission ingested and skips it).
+   */
+  async purgeDoneOutbox(keepMs: number, batch = 10_000): Promise<number> {
+    const before = new Date(Date.now() - keepMs);
+    let total = 0;
+    for (;;) {
+      const n = await this.repo.deleteDoneOutbox(this.db, before, batch);
+      total += n;
+      if (n < batch) return total;
+    }
   }
 
   /** Relay: outbox rows not done after `olderThanMs` go back on the queue (lost Redis, dead worker). */
