@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { smsOutbox } from '../db/schema/index.js';
-import type { Db, Executor } from './db.js';
+import { newestFirst, type Db, type Executor } from './db.js';
 
 export interface SmsMessage {
   /** International form, +234…. */
@@ -177,6 +177,6 @@ export async function recentSms(executor: Executor, to?: string, limit = 20) {
     .select()
     .from(smsOutbox)
     .where(to ? eq(smsOutbox.to, to) : undefined)
-    .orderBy(desc(smsOutbox.createdAt))
+    .orderBy(newestFirst(smsOutbox.createdAt))
     .limit(limit);
 }

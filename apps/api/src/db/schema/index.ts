@@ -14,4 +14,5 @@ export * from './reports.js';
 export * from './exports.js';
 export * from './marketplace.js';
 export * from './partners.js';
+export * from './imports.js';
 export * from './sms.js';

@@ -81,6 +81,16 @@ export class UserRepository {
       where ${users.id} = v.id`);
   }
 
+  /** The staff account holding an ID card number (the public card check). */
+  async findStaffByCard(executor: Executor, cardNumber: string): Promise<UserRow | undefined> {
+    const [row] = await executor
+      .select()
+      .from(users)
+      .where(and(eq(users.cardNumber, cardNumber), STAFF_PREDICATE))
+      .limit(1);
+    return row;
+  }
+
   /** A staff account (never a resident or searcher), optionally locked for the caller's transaction. */
   async findStaff(executor: Executor, id: string, lock = false): Promise<UserRow | undefined> {
     const q = executor

@@ -1,4 +1,3 @@
-import { and, eq } from 'drizzle-orm';
 import {
   CARD_ROLE_TEXT_IDS,
   MAX_CARDS_PER_PDF,
@@ -11,7 +10,6 @@ import {
 import { requireAccess, type Actor } from '../../access/index.js';
 import type { Db } from '../../infra/db.js';
 import { Conflict, Invalid, NotFound, fail } from '../../errors.js';
-import { users, STAFF_PREDICATE } from '../../db/schema/users.js';
 import { recordAudit } from '../audit/index.js';
 import type { UserRepository, UserRow } from '../auth/index.js';
 import type { RespondentRepository, RespondentRow } from '../respondents/index.js';
@@ -251,11 +249,7 @@ export class DocumentService {
           : undefined,
         { problem: parsed.problem },
       );
-    const [u] = await this.db
-      .select()
-      .from(users)
-      .where(and(eq(users.cardNumber, parsed.code), STAFF_PREDICATE))
-      .limit(1);
+    const u = await this.users.findStaffByCard(this.db, parsed.code);
     if (!u) throw NotFound('No staff card has this number');
     const live = u.status === 'active' || u.status === 'invited';
     const current = !u.cardExpiresAt || u.cardExpiresAt >= today();

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import {
   IMPORT_SKIP_REASONS,
@@ -9,8 +9,8 @@ import {
   type JobRowError,
 } from '@oslrs/core';
 import { requireAccess, systemActor, type Actor } from '../../access/index.js';
-import { importBatches, importRows, importSources } from '../../db/schema/partners.js';
-import type { Db, Executor } from '../../infra/db.js';
+import { importBatches, importRows, importSources } from '../../db/schema/imports.js';
+import { newestFirst, type Db, type Executor } from '../../infra/db.js';
 import type { PiiCipher } from '../../infra/pii.js';
 import { Conflict, NotFound } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
@@ -156,7 +156,7 @@ export class ImportService {
     const rows = await this.db
       .select()
       .from(importBatches)
-      .orderBy(desc(importBatches.createdAt), desc(importBatches.id))
+      .orderBy(newestFirst(importBatches.createdAt), newestFirst(importBatches.id))
       .limit(100);
     return rows.map(toBatch);
   }

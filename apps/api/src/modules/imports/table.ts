@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { IMPORT_MAX_ROWS } from '@oslrs/core';
 import { Unprocessable } from '../../errors.js';
 import { readCsvRecords } from '../../infra/csv-records.js';
-import { PackageProblem, countValueRows, inspectXlsxPackage, worksheetParts } from '../questionnaires/xlsform-zip.js';
+import { PackageProblem, countValueRows, inspectXlsxPackage, worksheetParts } from '../questionnaires/index.js';
 
 /** A secondary list as read: its header (as written) and its rows with their line numbers. */
 export interface Table {

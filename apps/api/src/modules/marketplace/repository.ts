@@ -1,6 +1,6 @@
-import { and, desc, eq, gte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../infra/db.js';
-import { rowsOf } from '../../infra/db.js';
+import { newestFirst, rowsOf } from '../../infra/db.js';
 import { contactReveals, marketplaceProfessions, marketplaceProfiles, searchers } from '../../db/schema/marketplace.js';
 
 export type ProfileRow = typeof marketplaceProfiles.$inferSelect;
@@ -328,7 +328,7 @@ export class MarketplaceRepository {
       .from(contactReveals)
       .leftJoin(searchers, eq(searchers.userId, contactReveals.searcherId))
       .where(eq(contactReveals.respondentId, respondentId))
-      .orderBy(desc(contactReveals.createdAt))
+      .orderBy(newestFirst(contactReveals.createdAt))
       .limit(limit);
   }
 

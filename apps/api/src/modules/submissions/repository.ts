@@ -17,12 +17,11 @@ import {
   notInArray,
   or,
   sql,
-  type AnyColumn,
   type SQL,
 } from 'drizzle-orm';
 import type { Scope } from '../../access/index.js';
 import { submissionAttachments, submissionOutbox, submissions } from '../../db/schema/submissions.js';
-import { rowsOf, tableRows, type Executor } from '../../infra/db.js';
+import { newestFirst, rowsOf, tableRows, type Executor } from '../../infra/db.js';
 import { BoundedMap } from '../../infra/bounded-map.js';
 import type { PiiCipher } from '../../infra/pii.js';
 
@@ -946,14 +945,4 @@ export function fixesQuery(requests: readonly FixesRequest[]): SQL {
                 lt(submissions.completedAt, to),
                 or(...requests.map((r) => between(submissions.gpsLat, r.lat.min, r.lat.max))),
               )}`;
-}
-
-/**
- * Newest first, in the order the indexes hold (`desc nulls last`, as drizzle's `.desc()` builds them):
- * PostgreSQL's own default for `desc` is nulls first, which does not match, so it would read every
- * matching row and sort them instead of stopping at the limit (a collector's history read 1,651 rows
- * a submission at registry scale; with the index's order, 50).
- */
-export function newestFirst(column: AnyColumn): SQL {
-  return sql`${column} desc nulls last`;
 }

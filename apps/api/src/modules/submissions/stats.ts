@@ -9,8 +9,7 @@
 import { and, gte, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { FLAGGED_BANDS, SUPERVISION_TIME_ZONE } from '@oslrs/core';
 import { submissions } from '../../db/schema/submissions.js';
-import type { Executor } from '../../infra/db.js';
-import { newestFirst } from './repository.js';
+import { newestFirst, type Executor } from '../../infra/db.js';
 
 /**
  * The ONE place that knows how review outcomes are stored: the ingestion's refusal (status) and the
