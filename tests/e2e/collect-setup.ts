@@ -242,7 +242,7 @@ export async function signInToCollect(page: Page, url: string, who: { email: str
  * fetches itself) gets an answer from the registry, whatever its status; without a worker in
  * control the request goes straight to the network, and the wait is the same.
  */
-async function untilServiceWorkerReaches(page: Page): Promise<void> {
+export async function untilServiceWorkerReaches(page: Page): Promise<void> {
   for (let attempt = 0; attempt < 150; attempt++) {
     const answered = await page
       .evaluate(() =>

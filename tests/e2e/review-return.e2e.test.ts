@@ -15,6 +15,7 @@ import {
   createEnumerator,
   respondentAnswers,
   signInOverHttp,
+  untilServiceWorkerReaches,
   type HttpSession,
 } from './collect-setup.js';
 import {
@@ -195,6 +196,8 @@ it('a supervisor returns a flagged survey, the enumerator corrects it on the pho
 
   // Back online: the correction is sent and ingested, and leaves the "needs correction" list.
   await context.setOffline(false);
+  // The app's refetch at the `online` event can still fail in the service worker (see openCollect).
+  await untilServiceWorkerReaches(page);
   offline = false;
   await expect.poll(() => page.locator('[data-outbox]').count(), { timeout: 20_000 }).toBe(0);
   await expect.poll(() => page.locator('[data-correction]').count(), { timeout: 30_000, interval: 500 }).toBe(0);
