@@ -167,6 +167,15 @@ export class LoginThrottle {
       });
   }
 
+  /** Forget browsers not seen within the trust period (they would no longer count as known); returns how many. */
+  async forgetUnused(): Promise<number> {
+    const gone = await this.db
+      .delete(trustedDevices)
+      .where(lt(trustedDevices.lastUsedAt, sql`now() - ${ms(DEVICE_TRUST_MS)}`))
+      .returning({ userId: trustedDevices.userId });
+    return gone.length;
+  }
+
   /** Forget every browser of an account (after a password reset: one of them may be the attacker's). */
   async forgetDevices(executor: Executor, userId: string) {
     await executor.delete(trustedDevices).where(eq(trustedDevices.userId, userId));

@@ -1,4 +1,4 @@
-import { and, count, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { isLocale, normalizePhone, type Locale, type SessionUser, type StaffStatus, type Role } from '@oslrs/core';
 import { passwordResetTokens } from '../../db/schema/auth.js';
@@ -23,6 +23,8 @@ import { readerLocale, textsFor } from '../../i18n/texts.js';
 
 export { LOCKOUT_ATTEMPTS, LOCKOUT_WINDOW_MS } from './lockout.js';
 const SESSION_CACHE_MS = 60_000;
+/** How often expired sessions, forgotten browsers and spent login counters are deleted. */
+const SWEEP_EVERY_MS = 3_600_000;
 /** Job types: the account-dependent half of registration and password reset runs off the request path. */
 export const REGISTER_JOB = defineJob('auth.register');
 export const PASSWORD_RESET_JOB = defineJob('auth.password_reset');
@@ -220,6 +222,29 @@ export class AuthService {
   registerJobs(jobs: JobsService) {
     jobs.register(REGISTER_JOB, (id) => this.runRegistration(id));
     jobs.register(PASSWORD_RESET_JOB, (id) => this.runPasswordReset(id));
+    jobs.addTicker(SWEEP_EVERY_MS, () => this.sweepExpired());
+  }
+
+  /**
+   * Deletes what no sign-in can use any more, and which still names a person's browser and address:
+   * sessions past their expiry (in batches), browsers not seen within the trust period, and login
+   * counters whose window and lock have both passed. Once an hour in the job worker.
+   */
+  async sweepExpired(batch = 10_000): Promise<{ sessions: number; devices: number }> {
+    let ended = 0;
+    for (;;) {
+      const due = this.db
+        .select({ id: sessions.id })
+        .from(sessions)
+        .where(lt(sessions.expiresAt, sql`now()`))
+        .limit(batch);
+      const n = (await this.db.delete(sessions).where(inArray(sessions.id, due)).returning({ id: sessions.id })).length;
+      ended += n;
+      if (n < batch) break;
+    }
+    const devices = await this.throttle.forgetUnused();
+    await this.throttle.sweep();
+    return { sessions: ended, devices };
   }
 
   private async runOnce(jobId: string, work: (tx: Executor, input: Record<string, string | null>) => Promise<void>) {
