@@ -234,7 +234,7 @@ export function createServices(runtime: Runtime): Services {
   const smsTransport = runtime.config.sms.aggregator
     ? new AggregatorSmsTransport(runtime.config.sms.aggregator)
     : new DevSmsTransport();
-  const smsRelay = new SmsRelay(db, smsTransport, runtime.config.sms.dailyLimit, (sent) =>
+  const smsRelay = new SmsRelay(db, runtime.pii, smsTransport, runtime.config.sms.dailyLimit, (sent) =>
     runtime.log.warn({ sent }, 'SMS daily ceiling reached: the rest wait for tomorrow (SMS_DAILY_LIMIT)'),
   );
   jobs.addTicker(runtime.config.sms.intervalMs, () => smsRelay.drain());
@@ -245,7 +245,7 @@ export function createServices(runtime: Runtime): Services {
     runtime.pii,
     submissions,
     questionnaires,
-    new OutboxSms(),
+    new OutboxSms(runtime.pii),
     smsTransport,
     {
       secret: runtime.config.ussd.secret,

@@ -19,7 +19,7 @@ async function main() {
     seeded = await bootstrap(db, admin);
     // NINs and phones stored in clear before encryption (a no-op once done).
     const sealed = await sealLegacyPii(db, runtime.pii);
-    if (sealed.respondents + sealed.users + sealed.submissions > 0)
+    if (sealed.respondents + sealed.users + sealed.submissions + sealed.sms > 0)
       runtime.log.info(sealed, 'sealed NINs and phones stored before encryption');
     // Report rollups built once from the respondents when there are none yet (after migration 0015).
     const respondentRepo = new RespondentRepository();

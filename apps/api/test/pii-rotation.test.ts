@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
-import { respondents, submissions, users } from '../src/db/schema/index.js';
+import { respondents, smsOutbox, submissions, users } from '../src/db/schema/index.js';
 import { createPostgres, rowsOf, type Database } from '../src/infra/db.js';
 import { PiiCipher, newKey, parseKey } from '../src/infra/pii.js';
 import { sealLegacyPii } from '../src/modules/setup/index.js';
@@ -55,13 +55,17 @@ describe('NIN and phone sealing over time', () => {
       .set({ answers: whole, piiSealed: null, piiLegacy: true })
       .where(eq(submissions.id, body.id));
 
+    // An SMS queued before its number was sealed (the number in clear).
+    const smsId = uuidv7();
+    await owner.db.insert(smsOutbox).values({ id: smsId, to: '+2348030000003', body: 'Your reference' });
+
     // The app's role may not do what the owner just did.
     await expect(
       app.t.database.db.update(submissions).set({ piiSealed: 'v1.x.y' }).where(eq(submissions.id, body.id)),
     ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/immutable/) } });
 
     const counts = await sealLegacyPii(owner.db, pii);
-    expect(counts).toEqual({ respondents: 1, users: 1, submissions: 1 });
+    expect(counts).toEqual({ respondents: 1, users: 1, submissions: 1, sms: 1 });
     const [r] = await owner.db.select().from(respondents).where(eq(respondents.id, respondentId));
     expect(r).toMatchObject({ legacyNin: null, legacyPhone: null, ninHash: pii.blindIndex('31415926535', 'nin') });
     expect(pii.open(r!.ninSealed!, 'nin')).toBe('31415926535');
@@ -73,8 +77,11 @@ describe('NIN and phone sealing over time', () => {
     expect(s!.answers).not.toHaveProperty('nin');
     expect(s!.answers).not.toHaveProperty('phone_number');
     expect(new SubmissionRepository(pii).open(s!).answers).toEqual(whole);
+    const [m] = await owner.db.select().from(smsOutbox).where(eq(smsOutbox.id, smsId));
+    expect(m).toMatchObject({ to: null, toHash: pii.blindIndex('+2348030000003', 'phone') });
+    expect(pii.open(m!.toSealed!, 'phone')).toBe('+2348030000003');
     // A second start finds nothing left to seal.
-    expect(await sealLegacyPii(owner.db, pii)).toEqual({ respondents: 0, users: 0, submissions: 0 });
+    expect(await sealLegacyPii(owner.db, pii)).toEqual({ respondents: 0, users: 0, submissions: 0, sms: 0 });
 
     // Rotation: the new key in NIN_ENCRYPTION_KEY, the old one in NIN_ENCRYPTION_OLD_KEYS.
     const next = newKey();
@@ -95,7 +102,7 @@ describe('NIN and phone sealing over time', () => {
       });
     const first = await run();
     expect(first.stdout).toMatch(
-      /re-sealed under key [0-9a-f]{8}: \{"respondents":[1-9]\d*,"users":[1-9]\d*,"submissions":[1-9]\d*\}/,
+      /re-sealed under key [0-9a-f]{8}: \{"respondents":[1-9]\d*,"users":[1-9]\d*,"submissions":[1-9]\d*,"sms":[1-9]\d*\}/,
     );
     const onlyNew = new PiiCipher({
       current: parseKey(next, 'new'),
@@ -108,7 +115,8 @@ describe('NIN and phone sealing over time', () => {
         union all select phone_sealed from respondents where phone_sealed is not null
         union all select nin_sealed from users where nin_sealed is not null
         union all select phone_sealed from users where phone_sealed is not null
-        union all select pii_sealed from submissions where pii_sealed is not null`),
+        union all select pii_sealed from submissions where pii_sealed is not null
+        union all select to_sealed from sms_outbox where to_sealed is not null`),
     );
     expect(sealed.length).toBeGreaterThan(4);
     expect(sealed.every((x) => onlyNew.isCurrent(x.v))).toBe(true);
@@ -117,7 +125,10 @@ describe('NIN and phone sealing over time', () => {
     // The blind index did not change: look-ups keep working through a rotation.
     expect(again!.ninHash).toBe(r!.ninHash);
     // Nothing left under the old key: a second run re-seals nothing.
-    expect((await run()).stdout).toContain('{"respondents":0,"users":0,"submissions":0}');
+    expect((await run()).stdout).toContain('{"respondents":0,"users":0,"submissions":0,"sms":0}');
+    const [m2] = await owner.db.select().from(smsOutbox).where(eq(smsOutbox.id, smsId));
+    expect(onlyNew.open(m2!.toSealed!, 'phone')).toBe('+2348030000003');
+    expect(m2!.toHash).toBe(m!.toHash);
   });
 
   it('pii:keygen prints two distinct keys the configuration accepts', async () => {

@@ -1,7 +1,8 @@
 import { and, asc, count, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { smsOutbox } from '../db/schema/index.js';
-import { newestFirst, type Db, type Executor } from './db.js';
+import { inIdBatches, newestFirst, rowsOf, type Db, type Executor } from './db.js';
+import type { PiiCipher } from './pii.js';
 
 export interface SmsMessage {
   /** International form, +234…. */
@@ -19,11 +20,22 @@ export interface SmsSender {
   send(message: SmsMessage, executor: Executor): Promise<void>;
 }
 
+/** The number at rest: sealed, and found by its blind index (never in clear). */
+function sealedNumber(pii: PiiCipher, to: string) {
+  return { to: null, toSealed: pii.seal(to, 'phone'), toHash: pii.blindIndex(to, 'phone') };
+}
+
+/** A row's number, from its sealed copy (or, for a row written before sealing, as it was stored). */
+function numberOf(pii: PiiCipher, row: { to: string | null; toSealed: string | null }): string {
+  return row.toSealed ? pii.open(row.toSealed, 'phone') : row.to!;
+}
+
 export class OutboxSms implements SmsSender {
+  constructor(private readonly pii: PiiCipher) {}
   async send(message: SmsMessage, executor: Executor) {
     await executor.insert(smsOutbox).values({
       id: uuidv7(),
-      to: message.to,
+      ...sealedNumber(this.pii, message.to),
       body: message.text,
       expiresAt: message.expiresAt ?? null,
     });
@@ -91,6 +103,7 @@ const MAX_ATTEMPTS = 10;
 export class SmsRelay {
   constructor(
     private readonly db: Db,
+    private readonly pii: PiiCipher,
     private readonly transport: SmsTransport,
     private readonly dailyLimit: number,
     private readonly onCeiling: (sentToday: number) => void = () => {},
@@ -133,7 +146,7 @@ export class SmsRelay {
       }
       for (const row of rows.slice(0, Math.max(0, Math.min(max, room)))) {
         try {
-          await this.transport.deliver(row.to, row.body!);
+          await this.transport.deliver(numberOf(this.pii, row), row.body!);
           await tx
             .update(smsOutbox)
             .set({
@@ -171,12 +184,50 @@ export async function eraseExpiredSms(executor: Executor): Promise<number> {
   return erased.length;
 }
 
-/** The newest messages (to one number, or to anyone), for the simulator and tests. */
-export async function recentSms(executor: Executor, to?: string, limit = 20) {
-  return executor
+/** The newest messages (to one number, or to anyone), for the simulator and tests; numbers opened. */
+export async function recentSms(executor: Executor, pii: PiiCipher, to?: string, limit = 20) {
+  const rows = await executor
     .select()
     .from(smsOutbox)
-    .where(to ? eq(smsOutbox.to, to) : undefined)
+    .where(to ? or(eq(smsOutbox.toHash, pii.blindIndex(to, 'phone')), eq(smsOutbox.to, to)) : undefined)
     .orderBy(newestFirst(smsOutbox.createdAt))
     .limit(limit);
+  return rows.map((r) => ({ ...r, to: numberOf(pii, r) }));
+}
+
+const SEAL_BATCH = 2000;
+
+/**
+ * Numbers at rest: rows written before sealing get theirs sealed (every start, a no-op once done);
+ * with `rotate`, rows sealed under an older key are sealed again under the current one (and, with
+ * `reindex`, their blind index rebuilt). Batches in id order, one UPDATE each.
+ */
+export function sealSmsNumbers(
+  executor: Executor,
+  pii: PiiCipher,
+  opts: { rotate?: boolean; reindex?: boolean } = {},
+): Promise<number> {
+  return inIdBatches(
+    async (after) =>
+      rowsOf<{ id: string; to: string | null; to_sealed: string | null }>(
+        await executor.execute(sql`
+          select id, "to", to_sealed from ${smsOutbox}
+           where id > ${after}::uuid and ${opts.rotate ? sql`to_sealed is not null` : sql`"to" is not null`}
+           order by id limit ${SEAL_BATCH}`),
+      ),
+    async (rows) => {
+      const values = rows
+        .filter((r) => !opts.rotate || opts.reindex || pii.anyStale([r.to_sealed]))
+        .map((r) => {
+          const number = r.to_sealed ? pii.open(r.to_sealed, 'phone') : r.to!;
+          return { id: r.id, to_sealed: pii.seal(number, 'phone'), to_hash: pii.blindIndex(number, 'phone') };
+        });
+      if (!values.length) return 0;
+      await executor.execute(sql`
+        update ${smsOutbox} o set "to" = null, to_sealed = v.to_sealed, to_hash = v.to_hash
+          from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, to_sealed text, to_hash text)
+         where o.id = v.id`);
+      return values.length;
+    },
+  );
 }

@@ -275,7 +275,7 @@ export class ChannelService {
   async outbox(actor: Actor, phone?: string) {
     if (!this.enabled) throw new DomainError('CHANNEL_OFF');
     const to = phone ? (normalizePhone(phone) ?? phone) : undefined;
-    const rows = await recentSms(this.db, to, 20);
+    const rows = await recentSms(this.db, this.pii, to, 20);
     await recordAudit(this.db, actor, {
       action: 'sms.outbox_viewed',
       targetType: 'sms_outbox',

@@ -13,7 +13,7 @@ import { useTestApp } from '../../../test/use-test-app.js';
 import { waitFor } from '../../../test/harness.js';
 import { freshNin, publishForm } from '../../../test/testkit.js';
 import { respondents, smsOutbox, submissions } from '../../db/schema/index.js';
-import { AggregatorSmsTransport, DevSmsTransport, SmsRelay } from '../../infra/sms.js';
+import { AggregatorSmsTransport, DevSmsTransport, OutboxSms, SmsRelay } from '../../infra/sms.js';
 import { importXlsForm } from '../questionnaires/xlsform.js';
 import { everyScreen, SCREEN_MAX } from './flow.js';
 import { textsFor } from './texts.js';
@@ -97,7 +97,7 @@ async function smsTo(phone: string, n = 1) {
     const rows = await app.t.database.db
       .select()
       .from(smsOutbox)
-      .where(and(eq(smsOutbox.to, phone)))
+      .where(and(eq(smsOutbox.toHash, app.t.runtime.pii.blindIndex(phone, 'phone'))))
       .orderBy(smsOutbox.createdAt);
     return rows.length >= n && rows.every((r) => r.sentAt) ? rows : null;
   });
@@ -433,19 +433,25 @@ describe('SMS relay', () => {
     // The app's own relay would send them too: stopped, and a drain it had begun is waited for.
     await app.t.services.jobs.stop();
     const transport = new DevSmsTransport();
-    const already = await new SmsRelay(db, transport, 0).sentToday();
+    const pii = app.t.runtime.pii;
+    const already = await new SmsRelay(db, pii, transport, 0).sentToday();
     const to = freshPhone();
     // A ceiling one above what was sent today: of two new messages, one goes and one waits.
-    const relay = new SmsRelay(db, transport, already + 1);
-    await db.insert(smsOutbox).values([
-      { id: crypto.randomUUID(), to, body: 'one', createdAt: new Date(Date.now() - 2000) },
-      { id: crypto.randomUUID(), to, body: 'two', createdAt: new Date(Date.now() - 1000) },
-    ]);
+    const relay = new SmsRelay(db, pii, transport, already + 1);
+    const outbox = new OutboxSms(pii);
+    await outbox.send({ to, text: 'one' }, db);
+    await outbox.send({ to, text: 'two' }, db);
     const first = await relay.drain();
     expect(first).toMatchObject({ sent: 1, held: 1 });
     expect(transport.sent).toEqual([{ to, text: 'one' }]);
     expect(await relay.drain()).toMatchObject({ sent: 0 });
-    const rows = await db.select().from(smsOutbox).where(eq(smsOutbox.to, to)).orderBy(smsOutbox.body);
+    const rows = await db
+      .select()
+      .from(smsOutbox)
+      .where(eq(smsOutbox.toHash, pii.blindIndex(to, 'phone')))
+      .orderBy(smsOutbox.body);
+    // At rest the number is sealed: no column holds its digits.
+    expect(rows.every((r) => r.to === null && !JSON.stringify(r).includes(to.slice(-10)))).toBe(true);
     expect(rows.map((r) => [r.body, !!r.sentAt])).toEqual([
       ['one', true],
       ['two', false],

@@ -4,6 +4,7 @@
  */
 import type { Db } from '../../infra/db.js';
 import type { PiiCipher } from '../../infra/pii.js';
+import { sealSmsNumbers } from '../../infra/sms.js';
 import { rotateUsers, sealLegacyUsers } from '../auth/index.js';
 import { respondentFieldName, VersionCache } from '../questionnaires/index.js';
 import { rotateRespondents, sealLegacyRespondents } from '../respondents/index.js';
@@ -13,6 +14,8 @@ export interface PiiCounts {
   respondents: number;
   users: number;
   submissions: number;
+  /** SMS outbox rows (the recipient's number). */
+  sms: number;
 }
 
 export async function sealLegacyPii(db: Db, pii: PiiCipher): Promise<PiiCounts> {
@@ -27,6 +30,7 @@ export async function sealLegacyPii(db: Db, pii: PiiCipher): Promise<PiiCounts> 
     respondents: await sealLegacyRespondents(db, pii),
     users: await sealLegacyUsers(db, pii),
     submissions: await sealLegacySubmissions(db, new SubmissionRepository(pii), fieldsOf),
+    sms: await sealSmsNumbers(db, pii),
   };
 }
 
@@ -36,5 +40,6 @@ export async function rotatePii(db: Db, pii: PiiCipher, opts: { reindex?: boolea
     respondents: await rotateRespondents(db, pii, opts.reindex ?? false),
     users: await rotateUsers(db, pii, opts.reindex ?? false),
     submissions: await rotateSubmissions(db, pii),
+    sms: await sealSmsNumbers(db, pii, { rotate: true, reindex: opts.reindex ?? false }),
   };
 }
