@@ -189,7 +189,7 @@ export async function recentSms(executor: Executor, pii: PiiCipher, to?: string,
   const rows = await executor
     .select()
     .from(smsOutbox)
-    .where(to ? or(eq(smsOutbox.toHash, pii.blindIndex(to, 'phone')), eq(smsOutbox.to, to)) : undefined)
+    .where(to ? eq(smsOutbox.toHash, pii.blindIndex(to, 'phone')) : undefined)
     .orderBy(newestFirst(smsOutbox.createdAt))
     .limit(limit);
   return rows.map((r) => ({ ...r, to: numberOf(pii, r) }));
