@@ -11,7 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { randomBytes } from 'node:crypto';
 import type { Runtime } from './runtime.js';
 import { accessLine, withLazyChildren } from './logging.js';
-import { SmtpRelay, eraseExpiredMail } from './infra/mail.js';
+import { SmtpRelay, eraseExpiredMail, purgeOldMail } from './infra/mail.js';
 import { frameworkErrors, registerErrorHandling, registerNotFound } from './plugins/errors.js';
 import { registerAccessControl } from './plugins/access.js';
 import { readCookies, registerCookies } from './plugins/cookies.js';
@@ -55,7 +55,14 @@ import { BroadcastCache } from './infra/broadcast-cache.js';
 import { ImportService, importRoutes } from './modules/imports/index.js';
 import { PartnerService, partnerKeyRoutes, partnerRoutes, type CachedKey } from './modules/partners/index.js';
 import { ChannelService, channelRoutes } from './modules/channels/index.js';
-import { AggregatorSmsTransport, DevSmsTransport, OutboxSms, SmsRelay, eraseExpiredSms } from './infra/sms.js';
+import {
+  AggregatorSmsTransport,
+  DevSmsTransport,
+  OutboxSms,
+  SmsRelay,
+  eraseExpiredSms,
+  purgeOldSms,
+} from './infra/sms.js';
 import { DocumentService, RegistrationConfirmations, documentRoutes } from './modules/documents/index.js';
 
 export interface Services {
@@ -189,6 +196,11 @@ export function createServices(runtime: Runtime): Services {
   }
   // Links in mail bodies are secrets: once expired, sent or not, the outbox forgets them.
   jobs.addTicker(runtime.config.relayIntervalMs, () => eraseExpiredMail(db));
+  // Sent or expired messages, recipients included, are kept MESSAGE_KEEP_DAYS, then deleted.
+  jobs.addTicker(MESSAGE_PURGE_EVERY_MS, async () => {
+    await purgeOldMail(db, runtime.config.messageKeepMs);
+    await purgeOldSms(db, runtime.config.messageKeepMs);
+  });
   const ops = new OpsService(runtime.metrics, runtime.queue, staff);
   const reports = new ReportService(db);
   const exports = new ExportService(db, respondentRepo, jobs, runtime.pii, runtime.config.exports, (err, msg) =>
@@ -303,6 +315,8 @@ export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, 
   return headers;
 }
 
+/** How often sent and expired mail and SMS past MESSAGE_KEEP_DAYS are deleted. */
+const MESSAGE_PURGE_EVERY_MS = 3_600_000;
 const REQUEST_ID = /^[\w-]{8,64}$/;
 const REQUEST_ID_PREFIX = randomBytes(6).toString('base64url');
 let requestCounter = 0;

@@ -88,6 +88,8 @@ const envSchema = z.object({
   OUTBOX_STALE_MS: z.coerce.number().int().min(0).default(30_000),
   /** How long an ingestion outbox row is kept once done (its attempts tell of lost deliveries), then deleted. */
   OUTBOX_KEEP_DAYS: z.coerce.number().min(0.001).max(365).default(7),
+  /** How long sent (or expired) mail and SMS rows are kept, recipient included, before they are deleted. */
+  MESSAGE_KEEP_DAYS: z.coerce.number().min(1).max(3650).default(30),
   /** smtp://user:pass@host:587 — without it, mail stays in the mail_outbox table (until its link expires). */
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('OSLRS <no-reply@oslrs.local>'),
@@ -251,6 +253,7 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string; intervalMs: number };
   outboxStaleMs: number;
   outboxKeepMs: number;
+  messageKeepMs: number;
   /** The feature-phone channel: the gateway callback's secret (undefined: off), allowed addresses, limits. */
   ussd: { secret: string | undefined; allowedIps: string[]; phonePerMinute: number; gatewayPerMinute: number };
   /** SMS: the aggregator (undefined: the development transport), the daily ceiling, the relay's interval. */
@@ -365,6 +368,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, intervalMs: e.MAIL_INTERVAL_MS },
     outboxStaleMs: e.OUTBOX_STALE_MS,
     outboxKeepMs: Math.round(e.OUTBOX_KEEP_DAYS * 86_400_000),
+    messageKeepMs: Math.round(e.MESSAGE_KEEP_DAYS * 86_400_000),
     ussd: {
       secret: e.USSD_CALLBACK_SECRET,
       allowedIps: (e.USSD_ALLOWED_IPS ?? '')

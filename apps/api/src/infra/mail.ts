@@ -53,6 +53,23 @@ export async function eraseExpiredMail(executor: Executor): Promise<number> {
 }
 
 /**
+ * Deletes mail older than `keepMs` that is done with: sent, or its body already erased (expired).
+ * Mail still waiting to be sent, with its body, stays. Returns how many rows went.
+ */
+export async function purgeOldMail(executor: Executor, keepMs: number): Promise<number> {
+  const gone = await executor
+    .delete(mailOutbox)
+    .where(
+      and(
+        lt(mailOutbox.createdAt, new Date(Date.now() - keepMs)),
+        or(isNotNull(mailOutbox.sentAt), isNull(mailOutbox.body)),
+      ),
+    )
+    .returning({ id: mailOutbox.id });
+  return gone.length;
+}
+
+/**
  * Sends the outbox over SMTP (when SMTP_URL is set), oldest first. A row is locked while it is
  * sent, stamped when the server accepted it — and its body erased in the same update: the link
  * inside is a secret the outbox no longer needs — and retried later (attempts, last_error) when

@@ -184,6 +184,24 @@ export async function eraseExpiredSms(executor: Executor): Promise<number> {
   return erased.length;
 }
 
+/**
+ * Deletes messages older than `keepMs` that are done with: sent, or their body erased (expired).
+ * Messages still waiting to be sent stay (and today's sent ones count towards the daily ceiling, so
+ * `keepMs` is at least a day). Returns how many rows went.
+ */
+export async function purgeOldSms(executor: Executor, keepMs: number): Promise<number> {
+  const gone = await executor
+    .delete(smsOutbox)
+    .where(
+      and(
+        lt(smsOutbox.createdAt, new Date(Date.now() - Math.max(keepMs, 86_400_000))),
+        or(isNotNull(smsOutbox.sentAt), isNull(smsOutbox.body)),
+      ),
+    )
+    .returning({ id: smsOutbox.id });
+  return gone.length;
+}
+
 /** The newest messages (to one number, or to anyone), for the simulator and tests; numbers opened. */
 export async function recentSms(executor: Executor, pii: PiiCipher, to?: string, limit = 20) {
   const rows = await executor
