@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL, createUser, withDatabase } from './harness.js';
 import { masterAnswers, publishForm, settled, submissionBody, submit } from './testkit.js';
 import { registerResident } from './residents.js';
+import { OutboxSms } from '../src/infra/sms.js';
 import { useTestApp } from './use-test-app.js';
 
 const app = useTestApp({ logLevel: 'debug' });
@@ -23,9 +24,11 @@ const nin = `5${randomDigits(10)}`;
 const staffNin = `6${randomDigits(10)}`;
 const phoneLocal = `0813${randomDigits(7)}`;
 const residentPhone = `0814${randomDigits(7)}`;
+/** A feature-phone registrant's number, as the USSD channel queues their SMS (international form). */
+const smsPhone = `+234815${randomDigits(7)}`;
 const marker = `Zqmarker${randomDigits(6)}`;
 /** The stored forms of each secret (a phone is kept as +234…). */
-const secrets = [nin, staffNin, phoneLocal.slice(1), residentPhone.slice(1)];
+const secrets = [nin, staffNin, phoneLocal.slice(1), residentPhone.slice(1), smsPhone.slice(4)];
 
 beforeAll(async () => {
   admin = new pg.Client({ connectionString: withDatabase(TEST_DATABASE_URL, dbName()) });
@@ -73,6 +76,8 @@ describe('NIN and phone at rest', () => {
       phone: residentPhone,
     });
     await createUser(app.t, 'supervisor', { nin: staffNin, fullName: `${marker} Staff` });
+    // An SMS to a feature-phone registrant, through the SMS seam the USSD channel uses (its text in clear).
+    await new OutboxSms(app.t.runtime.pii).send({ to: smsPhone, text: `${marker}: your reference` }, app.t.database.db);
     // The API still answers with the NIN to a super admin: sealed, not lost.
     const seen = await app.call(app.admin, { method: 'GET', url: `/api/v1/respondents/${row!.respondentId}` });
     expect(seen.json().respondent).toMatchObject({ nin, phone: `+234${phoneLocal.slice(1)}` });
