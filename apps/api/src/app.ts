@@ -19,7 +19,7 @@ import { REQUEST_ID_KEY, securityHeaderResponse } from './plugins/security-heade
 import { siteRoutes } from './modules/site/index.js';
 import { AuthService, LocalSessionCache, UserRepository, authRoutes } from './modules/auth/index.js';
 import { StaffService, staffRoutes } from './modules/staff/index.js';
-import { JobsService, jobRoutes } from './modules/jobs/index.js';
+import { HOUSEKEEPING_EVERY_MS, JobsService, jobRoutes } from './modules/jobs/index.js';
 import { lgaRoutes } from './modules/lgas/index.js';
 import { QuestionnaireService, VersionCache, questionnaireRoutes } from './modules/questionnaires/index.js';
 import {
@@ -197,7 +197,7 @@ export function createServices(runtime: Runtime): Services {
   // Links in mail bodies are secrets: once expired, sent or not, the outbox forgets them.
   jobs.addTicker(runtime.config.relayIntervalMs, () => eraseExpiredMail(db));
   // Sent or expired messages, recipients included, are kept MESSAGE_KEEP_DAYS, then deleted.
-  jobs.addTicker(MESSAGE_PURGE_EVERY_MS, async () => {
+  jobs.addTicker(HOUSEKEEPING_EVERY_MS, async () => {
     await purgeOldMail(db, runtime.config.messageKeepMs);
     await purgeOldSms(db, runtime.config.messageKeepMs);
   });
@@ -315,8 +315,6 @@ export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, 
   return headers;
 }
 
-/** How often sent and expired mail and SMS past MESSAGE_KEEP_DAYS are deleted. */
-const MESSAGE_PURGE_EVERY_MS = 3_600_000;
 const REQUEST_ID = /^[\w-]{8,64}$/;
 const REQUEST_ID_PREFIX = randomBytes(6).toString('base64url');
 let requestCounter = 0;

@@ -219,6 +219,19 @@ export function newestFirst(column: AnyColumn): SQL {
   return sql`${column} desc nulls last`;
 }
 
+/**
+ * Runs a bounded delete (at most `batch` rows a statement) until one deletes fewer: short statements
+ * beside live traffic rather than one long one. Returns how many rows went in all.
+ */
+export async function deleteInBatches(batch: number, deleteSome: (batch: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await deleteSome(batch);
+    total += n;
+    if (n < batch) return total;
+  }
+}
+
 /** The rows of a raw `execute(sql…)` (node-postgres and PGlite both answer `{ rows }`). */
 export function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;

@@ -4,7 +4,7 @@ import { isLocale, normalizePhone, type Locale, type SessionUser, type StaffStat
 import { passwordResetTokens } from '../../db/schema/auth.js';
 import { sessions } from '../../db/schema/sessions.js';
 import { users } from '../../db/schema/users.js';
-import type { Db, Executor } from '../../infra/db.js';
+import { deleteInBatches, type Db, type Executor } from '../../infra/db.js';
 import type { LocalSessionCache } from './session-cache.js';
 import type { KeyValueStore } from '../../infra/kv.js';
 import type { ListCounts } from '../../infra/list-count.js';
@@ -12,7 +12,7 @@ import type { Mailer } from '../../infra/mail.js';
 import { DomainError, Forbidden, Gone, Invalid, TooManyRequests, Unauthorized } from '../../errors.js';
 import { systemActor, type Actor } from '../../access/index.js';
 import { countRecentAudits, recordAudit } from '../audit/index.js';
-import { defineJob, type JobType, type JobsService } from '../jobs/index.js';
+import { HOUSEKEEPING_EVERY_MS, defineJob, type JobType, type JobsService } from '../jobs/index.js';
 import { LoginThrottle, type LockScope } from './lockout.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { assertStrongPassword } from './strength.js';
@@ -23,8 +23,6 @@ import { readerLocale, textsFor } from '../../i18n/texts.js';
 
 export { LOCKOUT_ATTEMPTS, LOCKOUT_WINDOW_MS } from './lockout.js';
 const SESSION_CACHE_MS = 60_000;
-/** How often expired sessions, forgotten browsers and spent login counters are deleted. */
-const SWEEP_EVERY_MS = 3_600_000;
 /** Job types: the account-dependent half of registration and password reset runs off the request path. */
 export const REGISTER_JOB = defineJob('auth.register');
 export const PASSWORD_RESET_JOB = defineJob('auth.password_reset');
@@ -222,7 +220,7 @@ export class AuthService {
   registerJobs(jobs: JobsService) {
     jobs.register(REGISTER_JOB, (id) => this.runRegistration(id));
     jobs.register(PASSWORD_RESET_JOB, (id) => this.runPasswordReset(id));
-    jobs.addTicker(SWEEP_EVERY_MS, () => this.sweepExpired());
+    jobs.addTicker(HOUSEKEEPING_EVERY_MS, () => this.sweepExpired());
   }
 
   /**
@@ -231,17 +229,14 @@ export class AuthService {
    * counters whose window and lock have both passed. Once an hour in the job worker.
    */
   async sweepExpired(batch = 10_000): Promise<{ sessions: number; devices: number }> {
-    let ended = 0;
-    for (;;) {
+    const ended = await deleteInBatches(batch, async (max) => {
       const due = this.db
         .select({ id: sessions.id })
         .from(sessions)
         .where(lt(sessions.expiresAt, sql`now()`))
-        .limit(batch);
-      const n = (await this.db.delete(sessions).where(inArray(sessions.id, due)).returning({ id: sessions.id })).length;
-      ended += n;
-      if (n < batch) break;
-    }
+        .limit(max);
+      return (await this.db.delete(sessions).where(inArray(sessions.id, due)).returning({ id: sessions.id })).length;
+    });
     const devices = await this.throttle.forgetUnused();
     await this.throttle.sweep();
     return { sessions: ended, devices };

@@ -36,6 +36,9 @@ export function toJob(row: JobRow): Job {
 }
 
 /** Background jobs: a row in PostgreSQL is the truth, the queue only wakes a worker. */
+/** How often the worker's housekeeping tickers run (deleting rows past their keeping time). */
+export const HOUSEKEEPING_EVERY_MS = 3_600_000;
+
 export class JobsService {
   private readonly runners = new Map<string, JobRunner>();
   private readonly relays: ((olderThanMs: number) => Promise<unknown>)[] = [];

@@ -15,7 +15,7 @@ import {
   type SubmissionStatusView,
 } from '@oslrs/core';
 import { can, requireAccess, systemActor, type Actor } from '../../access/index.js';
-import type { Db, Executor } from '../../infra/db.js';
+import { deleteInBatches, type Db, type Executor } from '../../infra/db.js';
 import {
   Conflict,
   DomainError,
@@ -29,7 +29,7 @@ import type { KeyValueStore } from '../../infra/kv.js';
 import type { PiiCipher } from '../../infra/pii.js';
 import { fraudSummary } from '../fraud/index.js';
 import { respondentFieldName, type QuestionnaireService, type VersionCache } from '../questionnaires/index.js';
-import type { JobsService } from '../jobs/index.js';
+import { HOUSEKEEPING_EVERY_MS, type JobsService } from '../jobs/index.js';
 import { recordAudit } from '../audit/index.js';
 import { INGEST_JOB, ingestJobIds } from './ingest.js';
 import { collectorReviewOf } from './review.js';
@@ -105,8 +105,6 @@ export interface SubmissionOutcomeView {
 
 /** Residents: at most this many registration attempts a day (each duplicate answer is a NIN look-up). */
 const PUBLIC_ATTEMPTS_PER_DAY = 5;
-/** How often done outbox rows past their keeping time are deleted. */
-const OUTBOX_PURGE_EVERY_MS = 3_600_000;
 
 export class SubmissionService {
   constructor(
@@ -701,7 +699,7 @@ export class SubmissionService {
    */
   registerRelay(jobs: JobsService, staleMs: number, keepMs: number) {
     jobs.addRelay(() => this.requeuePending(staleMs));
-    jobs.addTicker(OUTBOX_PURGE_EVERY_MS, () => this.purgeDoneOutbox(keepMs));
+    jobs.addTicker(HOUSEKEEPING_EVERY_MS, () => this.purgeDoneOutbox(keepMs));
   }
 
   /**
@@ -712,12 +710,7 @@ export class SubmissionService {
    */
   async purgeDoneOutbox(keepMs: number, batch = 10_000): Promise<number> {
     const before = new Date(Date.now() - keepMs);
-    let total = 0;
-    for (;;) {
-      const n = await this.repo.deleteDoneOutbox(this.db, before, batch);
-      total += n;
-      if (n < batch) return total;
-    }
+    return deleteInBatches(batch, (max) => this.repo.deleteDoneOutbox(this.db, before, max));
   }
 
   /** Relay: outbox rows not done after `olderThanMs` go back on the queue (lost Redis, dead worker). */
